@@ -1,0 +1,24 @@
+import { CenterNetDetector } from './centernet.detector';
+import { Detector } from './detector.interface';
+import { BackendOptions, selectBackend } from './tf-backend';
+
+export interface DetectorConfig extends BackendOptions {
+  /** Detector plugin; only CenterNet ships today. */
+  readonly kind?: 'centernet';
+  /** Path of a model.json to use instead of the one shipped in @vladmandic/human. */
+  readonly modelPath?: string;
+}
+
+const loaded = new Map<string, Promise<Detector>>();
+
+/** Loads a detector once per process and configuration: every analyzer shares the model. */
+export function loadDetector(config: DetectorConfig = {}): Promise<Detector> {
+  const key = `${config.kind ?? 'centernet'}:${config.modelPath ?? ''}`;
+  let detector = loaded.get(key);
+  if (!detector) {
+    detector = selectBackend(config).then(() => CenterNetDetector.load(config.modelPath));
+    detector.catch(() => loaded.delete(key));
+    loaded.set(key, detector);
+  }
+  return detector;
+}
