@@ -1,0 +1,76 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { Command } from 'commander';
+import { HallwatchEnv, loadSite, readEnv, SiteConfig } from '@hallwatch/config';
+import { SERVICES } from '@hallwatch/contracts';
+import { ensureFerretDb, ensureNats, HallwatchLogger, maskUrl, ServiceContext } from '@hallwatch/runtime';
+import { startDemoCamera } from '../demo-camera';
+
+const ALL = [...SERVICES, 'gateway'] as const;
+type Startable = (typeof ALL)[number];
+
+/** Each service is loaded only when started, so the gateway never loads TensorFlow. */
+const starters: Record<Startable, (ctx: ServiceContext) => Promise<unknown>> = {
+  ingestion: (ctx) => require('../../../ingestion/src/main').startIngestion(ctx),
+  inference: (ctx) => require('../../../inference/src/main').startInference(ctx),
+  reporting: (ctx) => require('../../../reporting/src/main').startReporting(ctx),
+  gateway: (ctx) => require('../../../gateway/src/main').startGateway(ctx),
+};
+
+export function registerStartCommand(program: Command): void {
+  program
+    .command('start')
+    .argument('[service]', `one of ${ALL.join(', ')}; all of them when omitted`)
+    .description('start Hallwatch (embedded NATS and FerretDB when NATS_URL / MONGODB_URI are unset)')
+    .action(async (service?: string) => {
+      if (service !== undefined && !(ALL as readonly string[]).includes(service)) {
+        throw new Error(`start: unknown service "${service}" (choose ${ALL.join(', ')})`);
+      }
+      const env = readEnv();
+      const site = loadSite(env.sitePath); // a bad site file stops everything before anything starts
+      const log = new HallwatchLogger('start');
+      const nats = await ensureNats(env.natsUrl, env.dataDir);
+      const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
+      log.log(`NATS at ${maskUrl(nats.url)}${nats.process ? ' (embedded)' : ''}; database at ${maskUrl(db.url)}${db.process ? ' (embedded FerretDB)' : ''}`);
+      const ctx: ServiceContext = { env, site, natsUrl: nats.url, mongodbUri: db.url };
+      const owned = [nats.process, db.process].filter((p): p is ChildProcess => p !== undefined);
+      const stopOwned = () => owned.forEach((p) => p.kill('SIGTERM'));
+      process.once('exit', stopOwned);
+
+      if (service) {
+        await starters[service as Startable](ctx);
+        log.log(`${service} started`);
+        return;
+      }
+      owned.push(...(await startDemoCamera(site, log)));
+      superviseAll(env, site, ctx, log, stopOwned);
+    });
+}
+
+/** Runs every service as its own process, restarting one that dies (with growing pauses). */
+function superviseAll(env: HallwatchEnv, site: SiteConfig, ctx: ServiceContext, log: HallwatchLogger, stopOwned: () => void): void {
+  const children = new Map<Startable, ChildProcess>();
+  let stopping = false;
+  const run = (service: Startable, restarts: number) => {
+    const child = spawn(process.execPath, [process.argv[1], 'start', service], {
+      stdio: 'inherit',
+      env: { ...process.env, NATS_URL: ctx.natsUrl, MONGODB_URI: ctx.mongodbUri, HALLWATCH_SITE: env.sitePath },
+    });
+    children.set(service, child);
+    child.once('exit', (code, signal) => {
+      if (stopping) return;
+      const delay = Math.min(30000, 1000 * 2 ** restarts);
+      log.error(`${service} exited (${signal ?? code}); restarting in ${delay} ms`);
+      setTimeout(() => run(service, restarts + 1), delay).unref();
+    });
+  };
+  ALL.forEach((service) => run(service, 0));
+  log.log(`started ${ALL.join(', ')} for ${site.halls.length} hall(s); gateway on http://localhost:${env.port}`);
+  const shutdown = () => {
+    stopping = true;
+    children.forEach((c) => c.kill('SIGTERM'));
+    stopOwned();
+    setTimeout(() => process.exit(0), 3000).unref();
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}

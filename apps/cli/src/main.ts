@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { registerAnalyzeCommand } from './commands/analyze.command';
+import { registerStartCommand } from './commands/start.command';
+import { registerUsersCommand } from './commands/users.command';
+
+const program = new Command('hallwatch')
+  .description('Hallwatch: staffing of service windows from their cameras')
+  .showHelpAfterError();
+
+registerAnalyzeCommand(program);
+registerStartCommand(program);
+registerUsersCommand(program);
+
+program.parseAsync(process.argv).catch((err: Error) => {
+  console.error(`hallwatch: ${err.message}`);
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
+import type { Role } from '@hallwatch/config';
+import type { AuthUser } from './auth.types';
+
+export const IS_PUBLIC = 'hallwatch:public';
+export const ROLES = 'hallwatch:roles';
+
+/** Opens a route to callers without a token (only the login). */
+export const Public = () => SetMetadata(IS_PUBLIC, true);
+
+/** Restricts a route to these roles; routes without it accept any signed-in role. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
+
+export const CurrentUser = createParamDecorator(
+  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user,
+);

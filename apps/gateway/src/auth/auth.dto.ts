@@ -1,0 +1,23 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { IsString, MaxLength, MinLength } from 'class-validator';
+
+export class LoginDto {
+  @ApiProperty({ example: 'admin' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  username: string;
+
+  @ApiProperty({ example: 'hallwatch-demo' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(200)
+  password: string;
+}
+
+export class TokenDto {
+  @ApiProperty() accessToken: string;
+  @ApiProperty() expiresIn: number;
+  @ApiProperty() role: string;
+  @ApiProperty({ type: [String] }) halls: string[];
+}

@@ -1,0 +1,32 @@
+import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import type { Role } from '@hallwatch/config';
+import { IS_PUBLIC, ROLES } from './auth.decorators';
+import { AuthService } from './auth.service';
+
+/** Global guard: every route needs a valid bearer token (401) and one of its roles (403). */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: AuthService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(IS_PUBLIC, targets)) return true;
+
+    const request = context.switchToHttp().getRequest();
+    const [scheme, token] = String(request.headers.authorization ?? '').split(' ');
+    if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('a bearer token is required');
+    const user = await this.auth.verifyToken(token);
+    if (!user) throw new UnauthorizedException('the token is invalid or expired');
+    request.user = user;
+
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
+    if (roles && !roles.includes(user.role)) {
+      throw new ForbiddenException(`this needs one of the roles: ${roles.join(', ')}`);
+    }
+    return true;
+  }
+}

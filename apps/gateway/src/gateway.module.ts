@@ -1,0 +1,18 @@
+import { DynamicModule, Module } from '@nestjs/common';
+import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
+import { AuthModule } from './auth/auth.module';
+import { HealthModule } from './health/health.module';
+import { NatsClientModule } from './nats/nats-client.module';
+
+@Module({})
+export class GatewayModule {
+  static register(ctx: ServiceContext): DynamicModule {
+    return {
+      module: GatewayModule,
+      global: true,
+      providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
+      exports: [SERVICE_CONTEXT],
+      imports: [NatsClientModule, AuthModule, HealthModule],
+    };
+  }
+}

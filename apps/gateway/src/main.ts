@@ -1,0 +1,20 @@
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
+import { GatewayModule } from './gateway.module';
+
+export async function startGateway(ctx: ServiceContext) {
+  const app = await NestFactory.create(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  const openApi = new DocumentBuilder()
+    .setTitle('Hallwatch')
+    .setDescription('Service-window presence, incidents and efficiency statistics')
+    .addBearerAuth()
+    .build();
+  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+  await app.listen(ctx.env.port);
+  return app;
+}

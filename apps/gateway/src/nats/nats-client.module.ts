@@ -1,0 +1,24 @@
+import { Global, Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
+
+export const NATS_CLIENT = 'NATS_CLIENT';
+
+/** The gateway's request/reply link to the services (@nestjs/microservices over NATS). */
+@Global()
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: NATS_CLIENT,
+        inject: [SERVICE_CONTEXT],
+        useFactory: (ctx: ServiceContext) => ({
+          transport: Transport.NATS,
+          options: { servers: [ctx.natsUrl], name: `gateway-${ctx.env.instance}` },
+        }),
+      },
+    ]),
+  ],
+  exports: [ClientsModule],
+})
+export class NatsClientModule {}

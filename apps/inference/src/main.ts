@@ -1,0 +1,6 @@
+import { ServiceContext, startMicroservice } from '@hallwatch/runtime';
+import { InferenceModule } from './inference.module';
+
+export function startInference(ctx: ServiceContext) {
+  return startMicroservice('inference', InferenceModule.register(ctx), ctx);
+}

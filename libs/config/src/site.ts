@@ -1,0 +1,212 @@
+import * as fs from 'node:fs';
+import { parseDocument } from 'yaml';
+import { z } from 'zod';
+import { parseDuration } from './duration';
+
+/** Ids appear in NATS subjects, so they may not hold dots, spaces or wildcards. */
+const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
+const duration = z.string().transform((text, ctx) => {
+  try {
+    return parseDuration(text);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    return z.NEVER;
+  }
+});
+const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
+const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
+const openInterval = z
+  .string()
+  .regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be written HH:MM-HH:MM, like 09:00-12:00')
+  .refine((text) => {
+    const [from, to] = text.split('-');
+    return from < to && to <= '24:00';
+  }, 'must end after it starts, at 24:00 at the latest');
+
+const hall = z.object({
+  id,
+  name: z.string().min(1),
+  kind: z.enum(['hall', 'township']),
+  minStaffedWindows: z.number().int().min(0).default(1),
+  schedule: z.string().default('default'),
+});
+
+const onvif = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(80),
+  user: z.string().default(''),
+  password: z.string().default(''),
+});
+
+const camera = z
+  .object({
+    id,
+    hall: id,
+    rtsp: z.string().regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL').optional(),
+    onvif: onvif.optional(),
+    sampleEverySeconds: z.number().positive().default(1),
+  })
+  .refine((c) => (c.rtsp === undefined) !== (c.onvif === undefined), {
+    message: 'needs exactly one of rtsp or onvif',
+  });
+
+const window = z.object({
+  id,
+  hall: id,
+  name: z.string().min(1),
+  department: z.string().min(1),
+  camera: id,
+  zone: z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points'),
+  minStaff: z.number().int().min(1).default(1),
+  schedule: z.string().optional(),
+});
+
+const schedule = z.object({
+  weekdays: z.array(weekday).min(1),
+  open: z.array(openInterval).min(1),
+  holidays: z.array(date).default([]),
+  makeupWorkdays: z.array(date).default([]),
+});
+
+const rules = z.object({
+  absenceAfter: duration.default('10m'),
+  lateAfter: duration.default('15m'),
+  earlyLeaveBefore: duration.default('30m'),
+  gapAfter: duration.default('15m'),
+});
+
+const user = z.object({
+  username: z.string().min(1),
+  /** scrypt hash made by `npx hallwatch users hash-password`; never a plain password. */
+  passwordHash: z.string().regex(/^scrypt\$/, 'must be a hash made by `npx hallwatch users hash-password`'),
+  role: z.enum(['admin', 'hall_manager', 'supervisor', 'evaluator']),
+  halls: z.array(id).default([]),
+});
+
+const site = z
+  .object({
+    timezone: z.string().default('Asia/Shanghai'),
+    halls: z.array(hall).min(1),
+    cameras: z.array(camera).default([]),
+    windows: z.array(window).default([]),
+    schedules: z.record(z.string(), schedule).default({}),
+    rules: rules.default({}),
+    evidence: z.object({ retention: duration.default('180d') }).default({}),
+    users: z.array(user).default([]),
+    /** Demo only: camera id -> video file (relative to the site file) that `hallwatch start` serves over RTSP. */
+    demo: z.object({ clips: z.record(id, z.string().min(1)) }).optional(),
+  })
+  .strict();
+
+export type SiteConfig = z.infer<typeof site>;
+export type HallConfig = SiteConfig['halls'][number];
+export type CameraConfig = SiteConfig['cameras'][number];
+export type WindowConfig = SiteConfig['windows'][number];
+export type ScheduleConfig = SiteConfig['schedules'][string];
+export type UserConfig = SiteConfig['users'][number];
+export type Role = UserConfig['role'];
+
+export class SiteConfigError extends Error {
+  constructor(
+    readonly file: string,
+    readonly problems: string[],
+  ) {
+    super(`${file}: ${problems.join('; ')}`);
+  }
+}
+
+function keyPath(pathParts: (string | number)[]): string {
+  return pathParts.reduce<string>(
+    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
+    '',
+  );
+}
+
+/** Checks what the schema cannot: unique ids and that every reference points at something. */
+function crossCheck(config: SiteConfig): string[] {
+  const problems: string[] = [];
+  const unique = (kind: 'halls' | 'cameras' | 'windows') => {
+    const seen = new Set<string>();
+    config[kind].forEach((item, i) => {
+      if (seen.has(item.id)) problems.push(`${kind}[${i}].id: "${item.id}" is used twice`);
+      seen.add(item.id);
+    });
+    return seen;
+  };
+  const halls = unique('halls');
+  unique('cameras');
+  unique('windows');
+  const cameras = new Map(config.cameras.map((c) => [c.id, c]));
+  const schedules = new Set(Object.keys(config.schedules));
+  config.halls.forEach((h, i) => {
+    if (!schedules.has(h.schedule)) problems.push(`halls[${i}].schedule: no schedule named "${h.schedule}"`);
+  });
+  config.cameras.forEach((c, i) => {
+    if (!halls.has(c.hall)) problems.push(`cameras[${i}].hall: no hall "${c.hall}"`);
+  });
+  config.windows.forEach((w, i) => {
+    if (!halls.has(w.hall)) problems.push(`windows[${i}].hall: no hall "${w.hall}"`);
+    const cam = cameras.get(w.camera);
+    if (!cam) problems.push(`windows[${i}].camera: no camera "${w.camera}"`);
+    else if (cam.hall !== w.hall) {
+      problems.push(`windows[${i}].camera: camera "${w.camera}" is in hall "${cam.hall}", not "${w.hall}"`);
+    }
+    if (w.schedule !== undefined && !schedules.has(w.schedule)) {
+      problems.push(`windows[${i}].schedule: no schedule named "${w.schedule}"`);
+    }
+  });
+  config.users.forEach((u, i) => {
+    for (const h of u.halls) if (!halls.has(h)) problems.push(`users[${i}].halls: no hall "${h}"`);
+    if (u.role === 'hall_manager' && u.halls.length === 0) {
+      problems.push(`users[${i}].halls: a hall_manager needs at least one hall`);
+    }
+  });
+  for (const cameraId of Object.keys(config.demo?.clips ?? {})) {
+    const cam = cameras.get(cameraId);
+    if (!cam) problems.push(`demo.clips.${cameraId}: no camera "${cameraId}"`);
+    else if (!cam.rtsp || !/^rtsp:\/\/(127\.0\.0\.1|localhost):\d+\//.test(cam.rtsp)) {
+      problems.push(`demo.clips.${cameraId}: a demo camera needs an rtsp://127.0.0.1:PORT/PATH address`);
+    }
+  }
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: config.timezone });
+  } catch {
+    problems.push(`timezone: "${config.timezone}" is not an IANA time zone`);
+  }
+  return problems;
+}
+
+/** Parses and validates site-file text; throws SiteConfigError naming every bad key. */
+export function parseSite(text: string, file = 'site file'): SiteConfig {
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) {
+    throw new SiteConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+  }
+  const parsed = site.safeParse(doc.toJS());
+  if (!parsed.success) {
+    throw new SiteConfigError(
+      file,
+      parsed.error.issues.map((issue) => `${keyPath(issue.path) || '(top level)'}: ${issue.message}`),
+    );
+  }
+  const problems = crossCheck(parsed.data);
+  if (problems.length > 0) throw new SiteConfigError(file, problems);
+  return parsed.data;
+}
+
+export function loadSite(file: string): SiteConfig {
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new SiteConfigError(file, [`cannot read the site file (${(err as NodeJS.ErrnoException).code ?? err})`]);
+  }
+  return parseSite(text, file);
+}
+
+/** The schedule a window follows: its own, else its hall's. */
+export function windowSchedule(config: SiteConfig, window: WindowConfig): ScheduleConfig {
+  const hallSchedule = config.halls.find((h) => h.id === window.hall)?.schedule ?? 'default';
+  return config.schedules[window.schedule ?? hallSchedule];
+}

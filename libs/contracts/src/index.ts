@@ -1,0 +1,3 @@
+export * from './decode';
+export * from './messages';
+export * from './subjects';

@@ -1,0 +1,82 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { PROJECT_ROOT } from '@hallwatch/config';
+import { isListening, waitForPort } from './port';
+
+export interface Embedded {
+  url: string;
+  /** Set when this process started the server (and so should stop it). */
+  process?: ChildProcess;
+}
+
+export const FERRETDB_BIN = path.join(PROJECT_ROOT, '.hallwatch', 'bin', 'ferretdb');
+const NATS_PORT = 4222;
+const FERRETDB_PORT = 27017;
+
+function onEarlyExit(child: ChildProcess, what: string, log: () => string): Promise<never> {
+  return new Promise((_, reject) => {
+    child.once('error', (err) => reject(new Error(`${what} could not start: ${err.message}`)));
+    child.once('exit', (code) => reject(new Error(`${what} exited with code ${code}: ${log().trim().slice(-500)}`)));
+  });
+}
+
+/**
+ * The NATS server to use: NATS_URL when set; else one already listening on 127.0.0.1:4222;
+ * else a nats-server with JetStream started here (installed by scripts/install-system-deps.sh).
+ */
+export async function ensureNats(natsUrl: string | undefined, dataDir: string, port = NATS_PORT): Promise<Embedded> {
+  if (natsUrl) return { url: natsUrl };
+  const url = `nats://127.0.0.1:${port}`;
+  if (await isListening('127.0.0.1', port)) return { url };
+  const storeDir = path.join(dataDir, 'nats');
+  fs.mkdirSync(storeDir, { recursive: true });
+  let log = '';
+  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.on('data', (d) => (log = (log + d).slice(-4000)));
+  await Promise.race([
+    waitForPort('127.0.0.1', port, 15000),
+    onEarlyExit(child, 'nats-server (install it with scripts/install-system-deps.sh)', () => log),
+  ]);
+  return { url, process: child };
+}
+
+/**
+ * The MongoDB-compatible database to use: MONGODB_URI when set; else a FerretDB already listening on
+ * 127.0.0.1:port; else the embedded FerretDB (SQLite in dataDir/ferretdb) started here.
+ * Pass port 0 to start a private instance on a free port (tests).
+ */
+export async function ensureFerretDb(
+  mongodbUri: string | undefined,
+  dataDir: string,
+  port = FERRETDB_PORT,
+  database = 'hallwatch',
+): Promise<Embedded> {
+  if (mongodbUri) return { url: mongodbUri };
+  if (port !== 0 && (await isListening('127.0.0.1', port))) return { url: `mongodb://127.0.0.1:${port}/${database}` };
+  if (!fs.existsSync(FERRETDB_BIN)) {
+    throw new Error(`embedded FerretDB is not installed at ${FERRETDB_BIN}: run scripts/install-system-deps.sh or set MONGODB_URI`);
+  }
+  const dir = path.join(dataDir, 'ferretdb');
+  let log = '';
+  const child = spawn(FERRETDB_BIN, ['--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stderr?.on('data', (d) => (log = (log + d).slice(-4000)));
+  // The wrapper prints "ready mongodb://host:port/" once its listener is bound.
+  const ready = new Promise<string>((resolve) => {
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += d;
+      const match = /ready mongodb:\/\/([^/\s]+)\//.exec(out);
+      if (match) resolve(match[1]);
+    });
+  });
+  const timeout = new Promise<never>((_, reject) =>
+    setTimeout(() => reject(new Error(`FerretDB did not start within 20 s: ${log.slice(-500)}`)), 20000).unref(),
+  );
+  const hostPort = await Promise.race([ready, onEarlyExit(child, 'FerretDB', () => log), timeout]);
+  return { url: `mongodb://${hostPort}/${database}`, process: child };
+}

@@ -1,0 +1,6 @@
+export * from './embedded';
+export * from './logger';
+export * from './password';
+export * from './port';
+export * from './redact';
+export * from './service';

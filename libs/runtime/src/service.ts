@@ -1,0 +1,76 @@
+import { Controller, DynamicModule, INestMicroservice, Inject, Module, Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { MessagePattern, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
+import { ServiceName, Subjects } from '@hallwatch/contracts';
+import { HallwatchLogger } from './logger';
+
+/** What every service is started with: validated settings and the servers to talk to. */
+export interface ServiceContext {
+  env: HallwatchEnv;
+  site: SiteConfig;
+  natsUrl: string;
+  mongodbUri: string;
+}
+
+export const SERVICE_CONTEXT = Symbol('SERVICE_CONTEXT');
+export const InjectContext = () => Inject(SERVICE_CONTEXT);
+
+export interface HealthReport {
+  service: string;
+  instance: string;
+  database: 'ok' | 'down';
+  at: string;
+}
+
+/** Answers Subjects.health(service) with a real database round trip. */
+function healthController(service: ServiceName): Type {
+  @Controller()
+  class HealthController {
+    constructor(
+      @Inject(getConnectionToken()) private readonly connection: Connection,
+      @InjectContext() private readonly ctx: ServiceContext,
+    ) {}
+
+    @MessagePattern(Subjects.health(service))
+    async health(): Promise<HealthReport> {
+      let database: HealthReport['database'] = 'down';
+      try {
+        await this.connection.db?.admin().ping();
+        database = 'ok';
+      } catch {
+        // reported as down; the gateway shows it per service
+      }
+      return { service, instance: this.ctx.env.instance, database, at: new Date().toISOString() };
+    }
+  }
+  return HealthController;
+}
+
+/** The modules every microservice shares: its context, the database and the health handler. */
+export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): DynamicModule {
+  @Module({})
+  class ServiceCoreModule {}
+  return {
+    module: ServiceCoreModule,
+    global: true,
+    imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000 })],
+    controllers: [healthController(service)],
+    providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
+    exports: [SERVICE_CONTEXT, MongooseModule],
+  };
+}
+
+/** Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it. */
+export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
+    transport: Transport.NATS,
+    options: { servers: [ctx.natsUrl], queue: service, name: `${service}-${ctx.env.instance}` },
+    logger: new HallwatchLogger(service),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  return app;
+}

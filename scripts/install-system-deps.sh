@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs the system pieces Hallwatch runs on, when they are missing: ffmpeg, nats-server,
+# GStreamer's RTSP server (demo camera and tests) and the embedded FerretDB. Quick when all are there.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+say() { echo "[install-system-deps] $*" >&2; }
+
+missing_debs=()
+command -v ffmpeg >/dev/null 2>&1 || missing_debs+=(ffmpeg)
+command -v nats-server >/dev/null 2>&1 || missing_debs+=(nats-server)
+if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" >/dev/null 2>&1; then
+  missing_debs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
+                 gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
+fi
+
+if [ ${#missing_debs[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
+    say "missing Debian packages: ${missing_debs[*]}; install them as root (apt-get install ${missing_debs[*]})"
+    exit 1
+  fi
+  SUDO=""; [ "$(id -u)" = 0 ] || SUDO="sudo"
+  say "installing Debian packages: ${missing_debs[*]}"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_debs[@]}" >/dev/null
+fi
+
+# FerretDB is needed only when no MongoDB is configured.
+bin=.hallwatch/bin/ferretdb
+if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$bin" ]; then
+  if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH=$PATH:/usr/local/go/bin; fi
+  if ! command -v go >/dev/null 2>&1; then
+    say "Go is needed to build the embedded FerretDB (or set MONGODB_URI to a MongoDB 7 server)"
+    exit 1
+  fi
+  say "building the embedded FerretDB 1.24 (first time only, a few minutes)"
+  mkdir -p .hallwatch/bin
+  (cd deploy/ferretdb && go build -o ../../"$bin" .)
+fi
