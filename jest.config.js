@@ -1,7 +1,7 @@
 // Two projects: fast unit specs next to the code, and end-to-end specs in test/ that talk to the
 // real NATS, FerretDB, ffmpeg and RTSP server (see test/setup/global-setup.ts).
 const moduleNameMapper = {
-  '^@hallwatch/(config|contracts|domain|runtime|vision)$': '<rootDir>/libs/$1/src',
+  '^@hallwatch/(config|contracts|domain|runtime|stats|vision)$': '<rootDir>/libs/$1/src',
 };
 const transform = { '^.+\\.ts$': ['ts-jest', { isolatedModules: true }] };
 

@@ -1,0 +1,97 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
+const CLI = path.join(ROOT, 'bin', 'hallwatch.js');
+
+/** A private database name on the test FerretDB. */
+export function testDatabaseUri(prefix = 'e2e'): string {
+  return `${process.env.HALLWATCH_TEST_MONGODB}/${prefix}_${randomBytes(4).toString('hex')}`;
+}
+
+export function writeSiteFile(yaml: string): string {
+  const dir = fs.mkdtempSync(path.join(process.env.HALLWATCH_TEST_DATA_DIR ?? '/tmp', 'site-'));
+  const file = path.join(dir, 'site.yaml');
+  fs.writeFileSync(file, yaml);
+  return file;
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
+
+export interface RunningService {
+  process: ChildProcess;
+  /** Everything the service printed so far. */
+  output: () => string;
+  stop: () => Promise<void>;
+}
+
+/** Runs `hallwatch start <service>` as a real process and waits until it says it started. */
+export async function startService(service: string, env: Record<string, string>, timeoutMs = 60000): Promise<RunningService> {
+  const child = spawn(process.execPath, [CLI, 'start', service], {
+    env: { ...process.env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL!, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (d) => (output += d));
+  child.stderr!.on('data', (d) => (output += d));
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, 5000))]);
+    child.kill('SIGKILL');
+  };
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${service} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const check = () => {
+      if (output.includes(`"${service} started"`)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service} exited with ${code} while starting:\n${output}`));
+    });
+  });
+  return { process: child, output: () => output, stop };
+}
+
+export async function login(baseUrl: string, username: string, password: string): Promise<string> {
+  const res = await fetch(`${baseUrl}/api/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, password }),
+  });
+  if (res.status !== 200) throw new Error(`login as ${username} answered ${res.status}: ${await res.text()}`);
+  return ((await res.json()) as { accessToken: string }).accessToken;
+}
+
+/** Polls until `probe` returns a value that is not undefined, or fails with the last error. */
+export async function eventually<T>(probe: () => Promise<T | undefined>, timeoutMs = 30000, everyMs = 250): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await probe();
+      if (value !== undefined) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${(last as Error).message}` : ''}`);
+}
