@@ -46,6 +46,10 @@ const camera = z
     rtsp: z.string().regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL').optional(),
     onvif: onvif.optional(),
     sampleEverySeconds: z.number().positive().default(1),
+    /** Frames are scaled down to this width for analysis (never up). */
+    analysisWidth: z.number().int().min(64).max(3840).default(640),
+    /** Keyframe (GOP) interval of the stream; when known, sparse sampling decodes keyframes only. */
+    keyframeEverySeconds: z.number().positive().optional(),
   })
   .refine((c) => (c.rtsp === undefined) !== (c.onvif === undefined), {
     message: 'needs exactly one of rtsp or onvif',
