@@ -2,7 +2,9 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
 import { HealthModule } from './health/health.module';
+import { IncidentsModule } from './incidents/incidents.module';
 import { NatsClientModule } from './nats/nats-client.module';
+import { WindowsModule } from './windows/windows.module';
 
 @Module({})
 export class GatewayModule {
@@ -12,7 +14,7 @@ export class GatewayModule {
       global: true,
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
       exports: [SERVICE_CONTEXT],
-      imports: [NatsClientModule, AuthModule, HealthModule],
+      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule],
     };
   }
 }

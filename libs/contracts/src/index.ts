@@ -1,3 +1,4 @@
 export * from './decode';
 export * from './messages';
 export * from './subjects';
+export * from './incidents';

@@ -1,0 +1,39 @@
+import { Body, Controller, Get, Param, Patch, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../auth/auth.decorators';
+import type { AuthUser } from '../auth/auth.types';
+import { EvidenceParamsDto, IncidentDto, IncidentListQueryDto, IncidentParamsDto, ReviewIncidentDto } from './incidents.dto';
+import { IncidentsService } from './incidents.service';
+
+@ApiTags('incidents')
+@ApiBearerAuth()
+@Controller('incidents')
+export class IncidentsController {
+  constructor(private readonly incidents: IncidentsService) {}
+
+  @Get()
+  @ApiOkResponse({ type: [IncidentDto] })
+  list(@CurrentUser() user: AuthUser, @Query() query: IncidentListQueryDto): Promise<IncidentDto[]> {
+    return this.incidents.list(user, query);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: IncidentDto })
+  get(@CurrentUser() user: AuthUser, @Param() params: IncidentParamsDto): Promise<IncidentDto> {
+    return this.incidents.get(user, params.id);
+  }
+
+  @Get(':id/evidence/:n')
+  @ApiProduces('image/jpeg')
+  async evidence(@CurrentUser() user: AuthUser, @Param() params: EvidenceParamsDto): Promise<StreamableFile> {
+    return new StreamableFile(await this.incidents.evidence(user, params.id, params.n), { type: 'image/jpeg' });
+  }
+
+  /** The supervision bureau's decision; kept in the incident's audit trail with who and when. */
+  @Patch(':id')
+  @Roles('supervisor', 'admin')
+  @ApiOkResponse({ type: IncidentDto })
+  review(@CurrentUser() user: AuthUser, @Param() params: IncidentParamsDto, @Body() body: ReviewIncidentDto): Promise<IncidentDto> {
+    return this.incidents.review(user, params.id, body.status, body.reason);
+  }
+}

@@ -1,0 +1,58 @@
+import { Inject, Injectable, NotFoundException } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import {
+  EvidenceImage,
+  IncidentQuery,
+  IncidentRef,
+  IncidentReviewRequest,
+  IncidentView,
+  InferenceRequests,
+  ReviewDecision,
+} from '@hallwatch/contracts';
+import type { AuthUser } from '../auth/auth.types';
+import { assertHall, hallScope } from '../auth/hall-scope';
+import { NATS_CLIENT } from '../nats/nats-client.module';
+import { requestService } from '../nats/service-request';
+import { IncidentListQueryDto } from './incidents.dto';
+
+@Injectable()
+export class IncidentsService {
+  constructor(@Inject(NATS_CLIENT) private readonly nats: ClientProxy) {}
+
+  list(user: AuthUser, query: IncidentListQueryDto): Promise<IncidentView[]> {
+    const request: IncidentQuery = {
+      halls: hallScope(user, query.hall),
+      windowId: query.window,
+      kind: query.kind,
+      status: query.status,
+      from: query.from,
+      to: query.to,
+    };
+    return requestService<IncidentView[]>(this.nats, InferenceRequests.listIncidents, request);
+  }
+
+  /** The incident if it exists and lies in the caller's halls (404 / 403 otherwise). */
+  async get(user: AuthUser, id: string): Promise<IncidentView> {
+    const ref: IncidentRef = { id };
+    const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.getIncident, ref);
+    if (!incident) throw new NotFoundException(`no incident "${id}"`);
+    assertHall(user, incident.hallId);
+    return incident;
+  }
+
+  async evidence(user: AuthUser, id: string, n: number): Promise<Buffer> {
+    await this.get(user, id);
+    const ref: IncidentRef = { id, n };
+    const image = await requestService<EvidenceImage | null>(this.nats, InferenceRequests.incidentEvidence, ref);
+    if (!image) throw new NotFoundException(`incident "${id}" has no evidence frame ${n}`);
+    return Buffer.from(image.data, 'base64');
+  }
+
+  async review(user: AuthUser, id: string, status: ReviewDecision, reason: string): Promise<IncidentView> {
+    await this.get(user, id);
+    const request: IncidentReviewRequest = { id, status, reason, by: user.username };
+    const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.reviewIncident, request);
+    if (!incident) throw new NotFoundException(`no incident "${id}"`);
+    return incident;
+  }
+}

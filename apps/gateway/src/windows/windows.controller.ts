@@ -1,0 +1,21 @@
+import { Controller, Get, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser } from '../auth/auth.decorators';
+import type { AuthUser } from '../auth/auth.types';
+import { hallScope } from '../auth/hall-scope';
+import { LiveWindowDto, LiveWindowsQueryDto } from './windows.dto';
+import { WindowsService } from './windows.service';
+
+@ApiTags('windows')
+@ApiBearerAuth()
+@Controller('windows')
+export class WindowsController {
+  constructor(private readonly windows: WindowsService) {}
+
+  /** Each window's presence state and since when, for the caller's halls. */
+  @Get('live')
+  @ApiOkResponse({ type: [LiveWindowDto] })
+  live(@CurrentUser() user: AuthUser, @Query() query: LiveWindowsQueryDto): Promise<LiveWindowDto[]> {
+    return this.windows.live(hallScope(user, query.hall));
+  }
+}

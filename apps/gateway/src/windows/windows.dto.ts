@@ -1,0 +1,18 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, Matches } from 'class-validator';
+import { ID_PATTERN, PRESENCE_STATES, type LiveWindowState, type PresenceState } from '@hallwatch/contracts';
+
+export class LiveWindowsQueryDto {
+  @ApiPropertyOptional({ description: 'only this hall' })
+  @IsOptional()
+  @Matches(ID_PATTERN, { message: 'hall must be a hall id' })
+  hall?: string;
+}
+
+export class LiveWindowDto implements LiveWindowState {
+  @ApiProperty() windowId: string;
+  @ApiProperty() hallId: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: PRESENCE_STATES }) state: PresenceState;
+  @ApiProperty({ description: 'capture time at which the state began (ISO 8601)' }) since: string;
+}
