@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ensureFerretDb, ensureNats } from '@hallwatch/runtime';
+// Global setup runs outside jest's module mapping, so it uses the build (`npm test` builds first).
+const { ensureFerretDb, ensureNats } = require('../../dist/libs/runtime/src') as typeof import('../../libs/runtime/src');
 
 /** A free TCP port on loopback, for servers that cannot pick their own. */
 function freePort(): Promise<number> {

@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { loadSite, parseSite, SiteConfigError, windowSchedule } from './site';
+
+const ISSUE_EXAMPLE = `
+timezone: Asia/Shanghai
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 1 }
+cameras:
+  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:8554/cam1", sampleEverySeconds: 1 }
+windows:
+  - id: W01
+    hall: h1
+    name: 1号窗口
+    department: 区市场监管局
+    camera: cam-1
+    zone: [[0.40, 0.0], [0.80, 0.0], [0.80, 1.0], [0.40, 1.0]]
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
+`;
+
+function problemsOf(text: string): string[] {
+  try {
+    parseSite(text, 'site.yaml');
+  } catch (err) {
+    expect(err).toBeInstanceOf(SiteConfigError);
+    return (err as SiteConfigError).problems;
+  }
+  throw new Error('expected the site file to be rejected');
+}
+
+describe('site file', () => {
+  it('accepts the example of the platform issue, with durations in ms and defaults filled in', () => {
+    const site = parseSite(ISSUE_EXAMPLE);
+    expect(site.rules).toEqual({ absenceAfter: 10_000, lateAfter: 3_600_000, earlyLeaveBefore: 3_600_000, gapAfter: 3_600_000 });
+    expect(site.windows[0].minStaff).toBe(1);
+    expect(site.halls[0].schedule).toBe('default');
+    expect(windowSchedule(site, site.windows[0]).open).toEqual(['00:00-24:00']);
+  });
+
+  it('accepts the shipped demo and example site files', () => {
+    const root = path.resolve(__dirname, '..', '..', '..', 'config');
+    expect(loadSite(path.join(root, 'site.yaml')).windows.length).toBeGreaterThan(0);
+    expect(loadSite(path.join(root, 'site.example.yaml')).cameras.some((c) => c.onvif)).toBe(true);
+  });
+
+  it('names the key and the problem for a zone point outside the frame', () => {
+    const text = ISSUE_EXAMPLE.replace('[0.80, 1.0], [0.40, 1.0]', '[1.80, 1.0], [0.40, 1.0]');
+    expect(problemsOf(text)).toEqual(['windows[0].zone[2][0]: must be between 0 and 1']);
+  });
+
+  it('reports every broken reference at once', () => {
+    const text = ISSUE_EXAMPLE.replace('hall: h1\n    name', 'hall: h2\n    name').replace('camera: cam-1', 'camera: cam-9');
+    expect(problemsOf(text)).toEqual(['windows[0].hall: no hall "h2"', 'windows[0].camera: no camera "cam-9"']);
+  });
+
+  it('rejects unknown keys, bad durations, bad open intervals and ids unfit for NATS subjects', () => {
+    expect(problemsOf(ISSUE_EXAMPLE + 'colour: red\n')).toEqual([expect.stringMatching(/colour/)]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('absenceAfter: 10s', 'absenceAfter: soon'))).toEqual([
+      'rules.absenceAfter: "soon" is not a duration (write it like 10s, 5m, 1h or 1h30m)',
+    ]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('"00:00-24:00"', '"13:30-12:00"'))).toEqual([
+      'schedules.default.open[0]: must end after it starts, at 24:00 at the latest',
+    ]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('id: W01', 'id: "W.01"'))[0]).toMatch(/^windows\[0\]\.id: must be/);
+  });
+
+  it('needs exactly one of rtsp or onvif per camera, and a known time zone', () => {
+    const both = ISSUE_EXAMPLE.replace('sampleEverySeconds: 1 }', 'sampleEverySeconds: 1, onvif: { host: cam } }');
+    expect(problemsOf(both)).toEqual(['cameras[0]: needs exactly one of rtsp or onvif']);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('Asia/Shanghai', 'Mars/Olympus'))).toEqual([
+      'timezone: "Mars/Olympus" is not an IANA time zone',
+    ]);
+  });
+
+  it('refuses plain passwords for users and hall managers without halls', () => {
+    const text = `${ISSUE_EXAMPLE}users:\n  - { username: a, role: hall_manager, passwordHash: "hunter2" }\n`;
+    expect(problemsOf(text)).toEqual([expect.stringMatching(/^users\[0\]\.passwordHash: must be a hash/)]);
+    const noHalls = `${ISSUE_EXAMPLE}users:\n  - { username: a, role: hall_manager, passwordHash: "scrypt$1$2$3$4$5" }\n`;
+    expect(problemsOf(noHalls)).toEqual(['users[0].halls: a hall_manager needs at least one hall']);
+  });
+
+  it('says which file it could not read', () => {
+    const missing = path.join(fs.mkdtempSync('/tmp/site-'), 'nope.yaml');
+    expect(() => loadSite(missing)).toThrow(`${missing}: cannot read the site file (ENOENT)`);
+    expect(problemsOf('halls: [')).toEqual([expect.stringMatching(/^YAML: /)]);
+  });
+});
