@@ -1,0 +1,56 @@
+/** What one camera's capture needs to know to build its ffmpeg command. */
+export interface CaptureSpec {
+  sampleEverySeconds: number;
+  /** Width frames are scaled down to (keeping the aspect; never scaled up). */
+  analysisWidth: number;
+  /** The stream's keyframe interval when known. */
+  keyframeEverySeconds?: number;
+  /** Socket I/O timeout: ffmpeg gives up on a silent server after this long. */
+  ioTimeoutSeconds?: number;
+}
+
+/**
+ * Keyframes alone are enough when samples are at least one keyframe interval apart. Decoding only
+ * keyframes is what makes a camera cost well under 1% of a core.
+ */
+export function decodeKeyframesOnly(spec: CaptureSpec): boolean {
+  return spec.keyframeEverySeconds !== undefined && spec.sampleEverySeconds >= spec.keyframeEverySeconds;
+}
+
+/**
+ * The filter graph: keep a frame when at least (nearly) one sample interval has passed since the
+ * last kept one, then scale. `select` (not `fps`) so a stalled stream is never padded with stale
+ * duplicates. The 10% slack keeps keyframes that arrive a little early from being skipped.
+ */
+export function sampleFilter(spec: CaptureSpec): string {
+  const gap = +(spec.sampleEverySeconds * 0.9).toFixed(3);
+  return [
+    `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap})'`,
+    `scale='min(${spec.analysisWidth}\\,iw)':-2`,
+  ].join(',');
+}
+
+/** ffmpeg options before `-i URL`: RTSP over TCP, a socket timeout, cheap single-thread decoding. */
+export function captureInputOptions(spec: CaptureSpec): string[] {
+  const timeoutUs = Math.round((spec.ioTimeoutSeconds ?? 10) * 1e6);
+  return [
+    '-nostdin',
+    '-loglevel', 'error',
+    '-rtsp_transport', 'tcp',
+    '-timeout', String(timeoutUs),
+    '-threads', '1',
+    ...(decodeKeyframesOnly(spec) ? ['-skip_frame', 'nokey'] : []),
+  ];
+}
+
+/** ffmpeg options after the input: sampled, scaled frames as concatenated JPEGs on stdout. */
+export function captureOutputOptions(spec: CaptureSpec): string[] {
+  return [
+    '-an', '-sn', '-dn',
+    '-vf', sampleFilter(spec),
+    '-fps_mode', 'passthrough',
+    '-c:v', 'mjpeg',
+    '-q:v', '5',
+    '-f', 'image2pipe',
+  ];
+}
