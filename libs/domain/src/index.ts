@@ -11,3 +11,6 @@ export * from './intervals/intervals';
 export * from './schedule/schedule';
 export { parseDuration } from './schedule/duration';
 export { assertTimeZone } from './schedule/time-zone';
+export * from './model';
+export * from './presence/presence-tracker';
+export { presenceIntervals } from './presence/timeline';

@@ -48,20 +48,21 @@ describe('intervals: examples', () => {
     expect(contains([iv(10, 20)], 20)).toBe(false);
   });
 
-  it('attendance splits a 09:00-12:00 morning into staffed, unknown and absent hours', () => {
+  it('attendance splits a 09:00-12:00 morning into staffed, absent and unknown hours', () => {
     const h = 3_600_000;
-    // Scheduled 9-12; staffed 8-10 (the hour before opening is ignored) and 11:30-12;
-    // unknown 10-11 and 11:45-12 (the latter overlaps staffed time, staffed wins).
+    // Scheduled 9-12. Seen staffed 8-10 (the hour before opening is ignored) and 11:30-12;
+    // seen absent 10-10:30 and 11:15-11:45 (overlapping staffed time, where staffed wins).
+    // 10:30-11:15 has no record at all, so it is unknown, not absent.
     const result = attendance({
       scheduled: [iv(9 * h, 12 * h)],
       staffed: [iv(8 * h, 10 * h), iv(11.5 * h, 12 * h)],
-      unknown: [iv(10 * h, 11 * h), iv(11.75 * h, 12 * h)],
+      absent: [iv(10 * h, 10.5 * h), iv(11.25 * h, 11.75 * h)],
     });
     expect(result.scheduledMs).toBe(3 * h);
     expect(result.staffedMs).toBe(1.5 * h); // 9-10 + 11:30-12
-    expect(result.unknownMs).toBe(1 * h); // 10-11
-    expect(result.absentMs).toBe(0.5 * h); // 11-11:30
-    expect(result.absent).toEqual([iv(11 * h, 11.5 * h)]);
+    expect(result.absentMs).toBe(0.75 * h); // 10-10:30 + 11:15-11:30
+    expect(result.unknownMs).toBe(0.75 * h); // 10:30-11:15
+    expect(result.unknown).toEqual([iv(10.5 * h, 11.25 * h)]);
   });
 });
 
@@ -135,11 +136,12 @@ describe('intervals: properties', () => {
 
   it('attendance never exceeds scheduled time and its parts sum to it', () => {
     fc.assert(
-      fc.property(arbList, arbList, arbList, (scheduled, staffed, unknown) => {
-        const r = attendance({ scheduled, staffed, unknown });
+      fc.property(arbList, arbList, arbList, (scheduled, staffed, absent) => {
+        const r = attendance({ scheduled, staffed, absent });
         expect(r.staffedMs).toBeLessThanOrEqual(r.scheduledMs);
         expect(r.staffedMs + r.unknownMs + r.absentMs).toBe(r.scheduledMs);
-        expect(intersect(r.staffed, r.unknown)).toEqual([]);
+        expect(intersect(r.staffed, r.absent)).toEqual([]);
+        expect(intersect(r.absent, r.unknown)).toEqual([]);
         expect(union(union(r.staffed, r.unknown), r.absent)).toEqual(r.scheduled);
       }),
     );

@@ -88,41 +88,43 @@ export function contains(intervals: readonly Interval[], t: number): boolean {
 /** Scheduled time of a window split into what the cameras showed. */
 export interface Attendance {
   scheduled: Interval[];
-  /** Scheduled time the seat was staffed. */
+  /** Scheduled time the seat was seen staffed. */
   staffed: Interval[];
-  /** Scheduled time nothing could be judged (camera offline, stale or unjudgeable frames). */
-  unknown: Interval[];
-  /** Scheduled time the seat was known to be empty: scheduled − staffed − unknown. */
+  /** Scheduled time the seat was seen empty. */
   absent: Interval[];
+  /** The rest of the scheduled time: nothing could be judged (camera offline, stale or
+   *  unjudgeable frames, or no record at all). Never counted as absence. */
+  unknown: Interval[];
   scheduledMs: number;
   staffedMs: number;
-  unknownMs: number;
   absentMs: number;
+  unknownMs: number;
 }
 
 /**
- * Splits scheduled time into staffed, unknown and absent time, e.g. for a report period:
- * `attendance({ scheduled: openIntervals(spec, tz, from, to), ...presenceIntervals(changes, {start: from, end: to}) })`.
- * Staffed and unknown time outside the schedule is ignored; where both claim the same
- * instant, staffed wins. Staffed + unknown + absent always equals scheduled.
+ * Splits scheduled time into staffed, absent and unknown time, e.g. for a report period:
+ * `attendance({ scheduled: openIntervals(spec, tz, from, to), ...presenceIntervals(changes, range) })`.
+ * Only positively observed time is staffed or absent (staffed wins where both claim an
+ * instant); any scheduled time without a record is unknown. The parts partition the
+ * scheduled time, so attendance can never exceed it.
  */
 export function attendance(input: {
   scheduled: readonly Interval[];
   staffed: readonly Interval[];
-  unknown: readonly Interval[];
+  absent: readonly Interval[];
 }): Attendance {
   const scheduled = normalize(input.scheduled);
   const staffed = intersect(input.staffed, scheduled);
-  const unknown = subtract(intersect(input.unknown, scheduled), staffed);
-  const absent = subtract(subtract(scheduled, staffed), unknown);
+  const absent = subtract(intersect(input.absent, scheduled), staffed);
+  const unknown = subtract(subtract(scheduled, staffed), absent);
   return {
     scheduled,
     staffed,
-    unknown,
     absent,
+    unknown,
     scheduledMs: totalDuration(scheduled),
     staffedMs: totalDuration(staffed),
-    unknownMs: totalDuration(unknown),
     absentMs: totalDuration(absent),
+    unknownMs: totalDuration(unknown),
   };
 }

@@ -1,0 +1,53 @@
+import { ScheduleSpec } from './schedule/schedule';
+
+/** A service window (窗口): one staff seat watched by one camera zone. */
+export interface WindowConfig {
+  id: string;
+  hallId: string;
+  cameraId: string;
+  /** Persons needed in the zone for the window to count as staffed (default 1). */
+  minStaff?: number;
+  schedule: ScheduleSpec;
+  /** How often the window's camera is sampled, in ms. */
+  sampleEveryMs: number;
+}
+
+/** A service hall holding several windows. */
+export interface HallConfig {
+  id: string;
+  /** A staffing gap is a shortfall below this many staffed windows while the hall is open. */
+  minStaffedWindows: number;
+  schedule: ScheduleSpec;
+}
+
+/** Where a window is at a moment. */
+export type PresenceState = 'staffed' | 'absent' | 'unknown' | 'closed';
+
+/** One camera sample of a window's zone. */
+export interface Observation {
+  /** Capture time of the frame. */
+  at: number;
+  persons: number;
+  confidence: number;
+  /** false when the frame cannot be judged, e.g. too dark or occluded. */
+  judgeable: boolean;
+}
+
+export interface CameraStatus {
+  at: number;
+  online: boolean;
+  reason?: string;
+}
+
+/** A window entered `state` at `since` (when it really began); noticed at input time `at`. */
+export interface StateChange {
+  windowId: string;
+  hallId: string;
+  state: PresenceState;
+  since: number;
+  at: number;
+}
+
+export function assertTime(name: string, at: number): void {
+  if (!Number.isFinite(at)) throw new RangeError(`${name}: ${at} is not an epoch-ms time`);
+}
