@@ -50,12 +50,12 @@ export const DEFAULT_THRESHOLDS: OccupancyThresholds = {
   enter: 0.35,
   stay: 0.28,
   minOverlap: 0.4,
-  confidentOccupied: 0.45,
+  confidentOccupied: 0.4,
   confidentEmpty: 0.2,
 };
-export const DEFAULT_CHANGE: ChangeThresholds = { cellDelta: 16, changedFraction: 0.04 };
+export const DEFAULT_CHANGE: ChangeThresholds = { cellDelta: 16, changedFraction: 0.1 };
 const DEFAULT_RECONFIRM_MS = 10_000;
-const DEFAULT_CROP_MARGIN = 0.5;
+const DEFAULT_CROP_MARGIN = 0.3;
 const DEFAULT_TILES_PER_SIDE = 3;
 /** Below this mean luma the frame is night or a dead camera; below this spread it is a flat image. */
 const MIN_JUDGEABLE_MEAN = 16;

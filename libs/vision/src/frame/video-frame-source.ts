@@ -35,6 +35,15 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
 }
 
 /**
+ * Keeps the first frame at or after each multiple of `everySeconds` (the fps filter drops the
+ * last sample of a clip). The epsilon absorbs timestamps like 0.99999 for a frame at 1 s.
+ */
+function sampleFilter(everySeconds: number): string {
+  const slot = (t: string) => `floor(${t}/${everySeconds}+1e-6)`;
+  return `select='isnan(prev_selected_t)+gte(${slot('t')}-${slot('prev_selected_t')}\\,1)'`;
+}
+
+/**
  * Decodes one frame every `everySeconds` from a video file, starting at t=0, as RGB frames whose
  * `at` is the sample time in ms. Only one frame is held at a time; each is dropped after use.
  */
@@ -43,7 +52,7 @@ export async function* sampleVideo(file: string, everySeconds: number): AsyncGen
   const frameBytes = width * height * 3;
   const ffmpeg = spawn(
     'ffmpeg',
-    ['-v', 'error', '-nostdin', '-i', file, '-vf', `fps=1/${everySeconds}:round=down`, '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    ['-v', 'error', '-nostdin', '-i', file, '-vf', sampleFilter(everySeconds), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';
@@ -57,6 +66,7 @@ export async function* sampleVideo(file: string, everySeconds: number): AsyncGen
       while (pending.length >= frameBytes) {
         const data = new Uint8Array(pending.subarray(0, frameBytes));
         pending = pending.subarray(frameBytes);
+        // Sample k is the frame at k * everySeconds: the clip is assumed to have no gaps longer than a sample.
         yield { data, width, height, at: Math.round(index++ * everySeconds * 1000) };
       }
     }

@@ -35,6 +35,9 @@ export interface ZoneDecision {
   readonly persons: number;
 }
 
+/** CenterNet rarely scores even a clear, whole person above this; it maps to confidence 1. */
+const CERTAIN_SCORE = 0.7;
+
 /** Overlapping boxes of one person found twice (e.g. in two tiles, or twice by CenterNet) count once. */
 const DUPLICATE_IOU = 0.5;
 
@@ -58,7 +61,7 @@ export function decideOccupancy(evidence: ZoneEvidence, wasOccupied: boolean, t:
   const occupied = evidence.best >= (wasOccupied ? t.stay : t.enter);
   const clamp = (v: number) => Math.min(1, Math.max(0, v));
   const confidence = occupied
-    ? 0.5 + 0.5 * clamp((evidence.best - t.stay) / (t.confidentOccupied - t.stay))
+    ? 0.5 + 0.5 * clamp((evidence.best - t.stay) / (CERTAIN_SCORE - t.stay))
     : 0.5 + 0.5 * clamp((t.enter - evidence.best) / (t.enter - t.confidentEmpty));
   return {
     occupied,

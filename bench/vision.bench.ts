@@ -1,0 +1,58 @@
+/**
+ * `npm run bench:vision`: cost of zone occupancy on the classroom clip (7 zones), pinned to one
+ * core (taskset -c 0, one wasm thread). Footage: Intel IoT devkit sample-videos, CC BY 4.0.
+ */
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createZoneAnalyzer, loadDetector, readZonesFile, RgbFrame, sampleVideo, ZoneAnalyzer } from '@hallwatch/vision';
+
+const MEDIA = path.resolve(__dirname, '..', '..', '..', 'shared', 'media');
+const VIDEO = path.join(MEDIA, 'classroom-seated.mp4');
+/** The 30 s clip is replayed this many times so the steady state covers several re-confirmations. */
+const PASSES = 3;
+
+async function timePerSample(analyzer: ZoneAnalyzer, frames: RgbFrame[]): Promise<{ ms: number[]; inferredZones: number }> {
+  const ms: number[] = [];
+  let inferredZones = 0;
+  for (const frame of frames) {
+    const start = performance.now();
+    const results = await analyzer.analyze(frame);
+    ms.push(performance.now() - start);
+    inferredZones += results.filter((r) => r.inferred).length;
+  }
+  return { ms, inferredZones };
+}
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const fixed = (value: number) => value.toFixed(1);
+
+async function main(): Promise<void> {
+  const zones = await readZonesFile(path.join(MEDIA, 'classroom-seated.zones.json'));
+  const clip: RgbFrame[] = [];
+  for await (const frame of sampleVideo(VIDEO, 1)) clip.push(frame);
+  const clipMs = clip.length * 1000;
+  const frames = Array.from({ length: PASSES }, (_, pass) => clip.map((f) => ({ ...f, at: f.at + pass * clipMs }))).flat();
+
+  const loadStart = performance.now();
+  const detector = await loadDetector({ threads: 1, log: (m) => console.log(m) });
+  const loadMs = performance.now() - loadStart;
+
+  // reconfirmMs 0 makes every zone due on every sample: the cost without change gating.
+  const cold = await timePerSample(await createZoneAnalyzer({ zones, detector, reconfirmMs: 0 }), frames);
+  const gated = await timePerSample(await createZoneAnalyzer({ zones, detector }), frames);
+  // The first gated sample is a cold start; the steady state is everything after it.
+  const steadyMs = mean(gated.ms.slice(1));
+
+  console.log(`footage: ${path.basename(VIDEO)}, ${zones.length} zones, ${frames.length} samples (1 s apart) — Intel IoT devkit sample-videos, CC BY 4.0`);
+  console.log(`backend: ${detector.backend}`);
+  console.log(`detector: ${detector.name} ${detector.inputSize}x${detector.inputSize}`);
+  console.log(`model load: ${fixed(loadMs)} ms (backend start, weights from disk, warm-up pass)`);
+  console.log(`cold sample: ${fixed(mean(cold.ms))} ms (every zone inferred; ${fixed(1000 / mean(cold.ms))} samples/s)`);
+  console.log(`steady sample: ${fixed(steadyMs)} ms (change gating; ${gated.inferredZones} of ${frames.length * zones.length} zone answers inferred)`);
+  console.log(`samples/s: ${fixed(1000 / steadyMs)}`);
+}
+
+main().catch((error: Error) => {
+  console.error(`bench:vision: ${error.message}`);
+  process.exit(1);
+});
