@@ -58,8 +58,10 @@ def main():
              f"udp://127.0.0.1:{udp}?pkt_size=1316"],
             preexec_fn=die_with_parent))
         factory = GstRtspServer.RTSPMediaFactory()
+        # The queue decouples tsdemux's streaming thread from the payloader; without it no RTP
+        # packet ever reaches a client (it gets the SDP, then nothing).
         factory.set_launch(
-            f"( udpsrc address=127.0.0.1 port={udp} buffer-size=2097152 ! tsdemux ! h264parse "
+            f"( udpsrc address=127.0.0.1 port={udp} buffer-size=2097152 ! tsdemux ! queue ! h264parse "
             f"! rtph264pay name=pay0 pt=96 config-interval=1 )")
         factory.set_shared(True)
         mounts.add_factory(path, factory)
