@@ -1,12 +1,42 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
+import { RequestsHandler } from './handlers/requests.handler';
+import { EvidenceRepository } from './repositories/evidence.repository';
+import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/incident.repository';
+import { MONITOR_STATE, MonitorStateRepository, MonitorStateSchema } from './repositories/monitor-state.repository';
+import { NatsRepository } from './repositories/nats.repository';
+import { PRESENCE_INTERVAL, PresenceIntervalSchema, PresenceRepository } from './repositories/presence.repository';
+import { VisionRepository } from './repositories/vision.repository';
+import { EvidencePurgeService } from './services/evidence-purge.service';
+import { IncidentsService } from './services/incidents.service';
+import { WindowsService } from './services/windows.service';
 
 @Module({})
 export class InferenceModule {
   static register(ctx: ServiceContext): DynamicModule {
     return {
       module: InferenceModule,
-      imports: [serviceCoreModule('inference', ctx)],
+      imports: [
+        serviceCoreModule('inference', ctx),
+        MongooseModule.forFeature([
+          { name: PRESENCE_INTERVAL, schema: PresenceIntervalSchema },
+          { name: INCIDENT, schema: IncidentSchema },
+          { name: MONITOR_STATE, schema: MonitorStateSchema },
+        ]),
+      ],
+      controllers: [RequestsHandler],
+      providers: [
+        NatsRepository,
+        VisionRepository,
+        PresenceRepository,
+        IncidentRepository,
+        EvidenceRepository,
+        MonitorStateRepository,
+        WindowsService,
+        IncidentsService,
+        EvidencePurgeService,
+      ],
     };
   }
 }

@@ -69,8 +69,8 @@ export interface LiveWindowState {
   hallId: string;
   name: string;
   state: 'staffed' | 'absent' | 'unknown' | 'closed';
-  /** Capture time at which the state began. */
-  since: string;
+  /** Capture time at which the state began; null for a window not observed yet. */
+  since: string | null;
 }
 
 /** Payload of InferenceRequests.listIncidents. */

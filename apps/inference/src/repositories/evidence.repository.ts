@@ -1,0 +1,65 @@
+import { Injectable } from '@nestjs/common';
+import { InjectConnection } from '@nestjs/mongoose';
+import { mongo, type Connection } from 'mongoose';
+
+/** Which moment of an incident a frame shows. */
+export type EvidenceRole = 'last-staffed' | 'threshold' | 'end';
+
+export interface EvidenceFile {
+  incidentId: string;
+  n: number;
+  role: EvidenceRole;
+  capturedAt: Date;
+}
+
+/** Evidence JPEGs in GridFS (bucket "evidence"), one file per incident and index n. */
+@Injectable()
+export class EvidenceRepository {
+  constructor(@InjectConnection() private readonly connection: Connection) {}
+
+  private bucket(): mongo.GridFSBucket {
+    if (!this.connection.db) throw new Error('database is not connected');
+    return new mongo.GridFSBucket(this.connection.db, { bucketName: 'evidence' });
+  }
+
+  /** Stores frame n of an incident unless it is already there (redelivery stores nothing twice). */
+  async put(file: EvidenceFile, jpeg: Buffer): Promise<void> {
+    const bucket = this.bucket();
+    const filename = `${file.incidentId}/${file.n}`;
+    if (await bucket.find({ filename }, { limit: 1 }).hasNext()) return;
+    await new Promise<void>((resolve, reject) => {
+      const upload = bucket.openUploadStream(filename, { metadata: { ...file, contentType: 'image/jpeg' } });
+      upload.once('finish', () => resolve());
+      upload.once('error', reject);
+      upload.end(jpeg);
+    });
+  }
+
+  /** The evidence frames of each of `incidentIds`, in order of n. */
+  async list(incidentIds: string[]): Promise<Map<string, EvidenceFile[]>> {
+    const files = await this.bucket().find({ 'metadata.incidentId': { $in: incidentIds } }).toArray();
+    const byIncident = new Map<string, EvidenceFile[]>(incidentIds.map((id) => [id, []]));
+    for (const f of files) byIncident.get((f.metadata as EvidenceFile).incidentId)?.push(f.metadata as EvidenceFile);
+    byIncident.forEach((list) => list.sort((a, b) => a.n - b.n));
+    return byIncident;
+  }
+
+  async get(incidentId: string, n: number): Promise<Buffer | null> {
+    const bucket = this.bucket();
+    const [file] = await bucket.find({ filename: `${incidentId}/${n}` }, { limit: 1 }).toArray();
+    if (!file) return null;
+    const chunks: Buffer[] = [];
+    for await (const chunk of bucket.openDownloadStream(file._id)) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks);
+  }
+
+  /** Deletes frames captured before `before`, except those of incidents in `keep(ids)`. Returns how many went. */
+  async purge(before: Date, keep: (incidentIds: string[]) => Promise<Set<string>>): Promise<number> {
+    const bucket = this.bucket();
+    const old = await bucket.find({ 'metadata.capturedAt': { $lt: before } }).toArray();
+    const kept = await keep([...new Set(old.map((f) => (f.metadata as EvidenceFile).incidentId))]);
+    const doomed = old.filter((f) => !kept.has((f.metadata as EvidenceFile).incidentId));
+    for (const f of doomed) await bucket.delete(f._id);
+    return doomed.length;
+  }
+}

@@ -1,0 +1,92 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { FilterQuery, Model, Schema } from 'mongoose';
+import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewDecision } from '@hallwatch/contracts';
+
+export interface IncidentRecord {
+  /** The domain's deterministic incident id: the same incident is always the same document. */
+  _id: string;
+  kind: IncidentKind;
+  hallId: string;
+  windowId?: string;
+  windowIds?: string[];
+  cameraId?: string;
+  staff?: string;
+  openedAt: Date;
+  closedAt: Date | null;
+  durationMs?: number;
+  review: ReviewDecision | null;
+  audit: { by: string; at: Date; action: string; reason?: string }[];
+}
+
+export const INCIDENT = 'Incident';
+export const IncidentSchema = new Schema<IncidentRecord>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    hallId: { type: String, required: true },
+    windowId: String,
+    windowIds: { type: [String], default: undefined },
+    cameraId: String,
+    staff: String,
+    openedAt: { type: Date, required: true },
+    closedAt: { type: Date, default: null },
+    durationMs: Number,
+    review: { type: String, default: null },
+    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String }], default: [] },
+  },
+  { collection: 'incidents', versionKey: false },
+);
+IncidentSchema.index({ hallId: 1, openedAt: -1 });
+
+@Injectable()
+export class IncidentRepository {
+  constructor(@InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>) {}
+
+  /** Stores an open or close event; a redelivered or repeated event changes nothing. */
+  async upsert(message: IncidentMessage): Promise<void> {
+    const { id, closedAt, durationMs, ...opened } = message;
+    const insert = { ...opened, openedAt: new Date(opened.openedAt), review: null, audit: [] };
+    const update = closedAt
+      ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } }
+      : { $setOnInsert: { ...insert, closedAt: null } };
+    await this.incidents.updateOne({ _id: id }, update, { upsert: true });
+  }
+
+  async find(query: IncidentQuery): Promise<IncidentRecord[]> {
+    const filter: FilterQuery<IncidentRecord> = {};
+    if (query.halls) filter.hallId = { $in: query.halls };
+    if (query.windowId) filter.$or = [{ windowId: query.windowId }, { windowIds: query.windowId }];
+    if (query.kind) filter.kind = query.kind;
+    if (query.status === 'open' || query.status === 'closed') {
+      filter.review = null;
+      filter.closedAt = query.status === 'open' ? null : { $ne: null };
+    } else if (query.status) filter.review = query.status;
+    if (query.to) filter.openedAt = { $lt: new Date(query.to) };
+    const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();
+    // "Still going at or after `from`" needs an $or next to the window's; simpler and portable here.
+    const from = query.from ? Date.parse(query.from) : undefined;
+    return from === undefined ? found : found.filter((i) => i.closedAt === null || i.closedAt.getTime() >= from);
+  }
+
+  async get(id: string): Promise<IncidentRecord | null> {
+    return this.incidents.findById(id).lean();
+  }
+
+  /** Sets the review decision and appends who made it, when and why. */
+  async review(id: string, decision: ReviewDecision, entry: AuditEntry): Promise<IncidentRecord | null> {
+    return this.incidents
+      .findOneAndUpdate(
+        { _id: id },
+        { $set: { review: decision }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
+        { new: true },
+      )
+      .lean();
+  }
+
+  /** Ids of confirmed incidents among `ids`: their evidence outlives the retention period. */
+  async confirmed(ids: string[]): Promise<Set<string>> {
+    const found = await this.incidents.find({ _id: { $in: ids }, review: 'confirmed' }, { _id: 1 }).lean();
+    return new Set(found.map((i) => i._id));
+  }
+}

@@ -1,0 +1,50 @@
+import { Injectable } from '@nestjs/common';
+import { InjectModel } from '@nestjs/mongoose';
+import { Model, Schema } from 'mongoose';
+import type { PresenceState } from '@hallwatch/contracts';
+
+/** A window's state from `since` until `until` (open-ended while it lasts). */
+export interface PresenceInterval {
+  windowId: string;
+  hallId: string;
+  state: PresenceState;
+  since: Date;
+  until: Date | null;
+}
+
+export const PRESENCE_INTERVAL = 'PresenceInterval';
+export const PresenceIntervalSchema = new Schema<PresenceInterval>(
+  {
+    windowId: { type: String, required: true },
+    hallId: { type: String, required: true },
+    state: { type: String, required: true },
+    since: { type: Date, required: true },
+    until: { type: Date, default: null },
+  },
+  { collection: 'presence_intervals', versionKey: false },
+);
+// The natural key: a window is in one state from a given instant; a redelivered change upserts onto it.
+PresenceIntervalSchema.index({ windowId: 1, since: 1 }, { unique: true });
+
+@Injectable()
+export class PresenceRepository {
+  constructor(@InjectModel(PRESENCE_INTERVAL) private readonly intervals: Model<PresenceInterval>) {}
+
+  /** Records that `windowId` entered `state` at `since`, ending the interval before it. Idempotent. */
+  async recordChange(change: { windowId: string; hallId: string; state: PresenceState; since: number }): Promise<void> {
+    const since = new Date(change.since);
+    await this.intervals.updateOne(
+      { windowId: change.windowId, since },
+      { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
+      { upsert: true },
+    );
+    await this.intervals.updateMany({ windowId: change.windowId, until: null, since: { $lt: since } }, { $set: { until: since } });
+  }
+
+  /** The interval each window is in now (the latest one that has not ended). */
+  async current(hallIds?: string[]): Promise<PresenceInterval[]> {
+    const filter = hallIds ? { until: null, hallId: { $in: hallIds } } : { until: null };
+    const open = await this.intervals.find(filter).sort({ since: 1 }).lean();
+    return [...new Map(open.map((i) => [i.windowId, i])).values()];
+  }
+}

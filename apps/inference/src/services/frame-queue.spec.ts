@@ -1,0 +1,62 @@
+import { FrameQueue } from './frame-queue';
+
+const frame = (capturedAt: number) => ({ capturedAt });
+const fail = () => {
+  throw new Error('unexpected');
+};
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('FrameQueue', () => {
+  it('handles a camera one frame at a time, in order, and cameras side by side', async () => {
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    const queue = new FrameQueue<{ capturedAt: number }>(async (key, item) => {
+      started.push(`${key}@${item.capturedAt}`);
+      await new Promise<void>((r) => release.push(r));
+    }, 10, fail, fail);
+    queue.push('a', frame(1));
+    queue.push('a', frame(2));
+    queue.push('b', frame(5));
+    await tick();
+    expect(started).toEqual(['a@1', 'b@5']);
+    expect(queue.oldestWaiting()).toBe(1);
+    release.shift()!();
+    await tick();
+    expect(started).toEqual(['a@1', 'b@5', 'a@2']);
+    expect(queue.oldestWaiting()).toBe(2);
+    release.splice(0).forEach((r) => r());
+    await queue.idle();
+    expect(queue.oldestWaiting()).toBeUndefined();
+  });
+
+  it('drops the oldest waiting frame beyond the limit and keeps going after a failure', async () => {
+    const handled: number[] = [];
+    const dropped: number[] = [];
+    const failed: number[] = [];
+    let gate!: () => void;
+    const opened = new Promise<void>((r) => (gate = r));
+    const queue = new FrameQueue<{ capturedAt: number }>(
+      async (_, item) => {
+        await opened;
+        if (item.capturedAt === 4) throw new Error('bad frame');
+        handled.push(item.capturedAt);
+      },
+      2,
+      (_, item) => dropped.push(item.capturedAt),
+      (_, item) => failed.push(item.capturedAt),
+    );
+    queue.push('a', frame(1)); // in hand
+    await tick();
+    [2, 3, 4, 5, 6].forEach((t) => queue.push('a', frame(t)));
+    gate();
+    await queue.idle();
+    expect(dropped).toEqual([2, 3, 4]);
+    expect(failed).toEqual([]);
+    expect(handled).toEqual([1, 5, 6]);
+    queue.push('a', frame(4));
+    queue.push('a', frame(7));
+    await queue.idle();
+    expect(failed).toEqual([4]);
+    expect(handled).toEqual([1, 5, 6, 7]);
+  });
+});

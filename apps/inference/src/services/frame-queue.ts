@@ -1,0 +1,60 @@
+/** Anything stamped with its capture time. */
+export interface Captured {
+  capturedAt: number;
+}
+
+/**
+ * Per-camera work queues: a camera's frames are handled one at a time in capture order while
+ * cameras proceed side by side. A queue longer than `limit` drops its oldest waiting frame
+ * (memory stays bounded when the detector cannot keep up; the capture times that remain still
+ * tell the truth).
+ */
+export class FrameQueue<T extends Captured> {
+  private readonly waiting = new Map<string, T[]>();
+  private readonly busy = new Set<string>();
+  private readonly inHand = new Map<string, T>();
+
+  constructor(
+    private readonly handle: (key: string, item: T) => Promise<void>,
+    private readonly limit: number,
+    private readonly onDrop: (key: string, item: T) => void,
+    private readonly onError: (key: string, item: T, err: unknown) => void,
+  ) {}
+
+  push(key: string, item: T): void {
+    const queue = this.waiting.get(key) ?? [];
+    queue.push(item);
+    if (queue.length > this.limit) this.onDrop(key, queue.shift() as T);
+    this.waiting.set(key, queue);
+    if (!this.busy.has(key)) void this.drain(key);
+  }
+
+  /** Capture time of the oldest frame received but not yet handled (including the one in hand). */
+  oldestWaiting(): number | undefined {
+    let oldest: number | undefined;
+    for (const item of this.inHand.values()) oldest = Math.min(oldest ?? Infinity, item.capturedAt);
+    for (const queue of this.waiting.values()) if (queue[0]) oldest = Math.min(oldest ?? Infinity, queue[0].capturedAt);
+    return oldest;
+  }
+
+  /** Resolves once every queue is empty and idle. */
+  async idle(): Promise<void> {
+    while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async drain(key: string): Promise<void> {
+    this.busy.add(key);
+    const queue = this.waiting.get(key) as T[];
+    for (let item = queue.shift(); item; item = queue.shift()) {
+      this.inHand.set(key, item);
+      try {
+        await this.handle(key, item);
+      } catch (err) {
+        this.onError(key, item, err); // one bad frame must not stall its camera
+      } finally {
+        this.inHand.delete(key);
+      }
+    }
+    this.busy.delete(key);
+  }
+}

@@ -1,0 +1,63 @@
+import { Injectable } from '@nestjs/common';
+import type {
+  EvidenceImage,
+  IncidentQuery,
+  IncidentRef,
+  IncidentReviewRequest,
+  IncidentView,
+} from '@hallwatch/contracts';
+import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
+import { IncidentRecord, IncidentRepository } from '../repositories/incident.repository';
+
+/** What the gateway asks about incidents: lists, one incident, its evidence, and the bureau's review. */
+@Injectable()
+export class IncidentsService {
+  constructor(
+    private readonly incidents: IncidentRepository,
+    private readonly evidence: EvidenceRepository,
+  ) {}
+
+  async list(query: IncidentQuery): Promise<IncidentView[]> {
+    const records = await this.incidents.find(query);
+    const evidence = await this.evidence.list(records.map((r) => r._id));
+    return records.map((r) => toView(r, evidence.get(r._id) ?? []));
+  }
+
+  async get(ref: IncidentRef): Promise<IncidentView | null> {
+    return this.view(await this.incidents.get(ref.id));
+  }
+
+  async evidenceImage(ref: IncidentRef): Promise<EvidenceImage | null> {
+    const jpeg = await this.evidence.get(ref.id, ref.n ?? 0);
+    return jpeg && { contentType: 'image/jpeg', data: jpeg.toString('base64') };
+  }
+
+  async review(request: IncidentReviewRequest): Promise<IncidentView | null> {
+    const entry = { by: request.by, at: new Date().toISOString(), action: request.status, reason: request.reason };
+    return this.view(await this.incidents.review(request.id, request.status, entry));
+  }
+
+  private async view(record: IncidentRecord | null): Promise<IncidentView | null> {
+    if (!record) return null;
+    const evidence = await this.evidence.list([record._id]);
+    return toView(record, evidence.get(record._id) ?? []);
+  }
+}
+
+function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
+  return {
+    id: r._id,
+    kind: r.kind,
+    hallId: r.hallId,
+    windowId: r.windowId,
+    windowIds: r.windowIds,
+    cameraId: r.cameraId,
+    staff: r.staff,
+    openedAt: r.openedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString(),
+    durationMs: r.durationMs,
+    status: r.review ?? (r.closedAt ? 'closed' : 'open'),
+    audit: r.audit.map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
+    evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),
+  };
+}

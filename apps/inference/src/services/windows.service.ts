@@ -1,0 +1,24 @@
+import { Injectable } from '@nestjs/common';
+import type { LiveWindowState } from '@hallwatch/contracts';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { PresenceRepository } from '../repositories/presence.repository';
+
+/** Live window states, read from the stored presence timeline so any instance can answer. */
+@Injectable()
+export class WindowsService {
+  constructor(
+    @InjectContext() private readonly ctx: ServiceContext,
+    private readonly presence: PresenceRepository,
+  ) {}
+
+  async live(halls?: string[]): Promise<LiveWindowState[]> {
+    const current = new Map((await this.presence.current(halls)).map((i) => [i.windowId, i]));
+    return this.ctx.site.windows
+      .filter((w) => !halls || halls.includes(w.hall))
+      .map((w) => {
+        const interval = current.get(w.id);
+        // A window never observed yet is unknown since no particular time.
+        return { windowId: w.id, hallId: w.hall, name: w.name, state: interval?.state ?? 'unknown', since: interval?.since.toISOString() ?? null };
+      });
+  }
+}
