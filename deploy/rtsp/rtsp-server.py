@@ -54,7 +54,9 @@ def main():
         udp = free_udp_port()
         feeders.append(subprocess.Popen(
             ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", file,
-             "-an", "-c:v", "copy", "-bsf:v", "h264_mp4toannexb", "-f", "mpegts",
+             # No explicit -bsf:v h264_mp4toannexb: the mpegts muxer adds it itself, and an explicit
+             # one fails at the first loop ("non-NULL packet sent after an EOF") and stops the stream.
+             "-an", "-c:v", "copy", "-f", "mpegts",
              f"udp://127.0.0.1:{udp}?pkt_size=1316"],
             preexec_fn=die_with_parent))
         factory = GstRtspServer.RTSPMediaFactory()
