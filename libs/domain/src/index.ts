@@ -1,11 +1,20 @@
 /**
  * @hallwatch/domain — pure domain logic for Hallwatch: no Nest, no I/O, no clock.
  * Every time is epoch milliseconds passed in by the caller, taken from frames' capture times.
+ * See libs/domain/README.md for the states, hysteresis and incident rules.
  *
- * - intervals: half-open [start, end) interval arithmetic and `attendance` (scheduled,
- *   staffed, unknown and absent time of a window for any period).
- * - schedule: `ScheduleSpec` validation, `openIntervals`, `isOpen`, `nextBoundary` in an
- *   IANA time zone (default Asia/Shanghai), and `parseDuration` ("1h30m" -> ms).
+ * - intervals: half-open [start, end) arithmetic; `attendance` splits scheduled time into
+ *   staffed / absent / unknown for a report period:
+ *     attendance({ scheduled: openIntervals(spec, tz, from, to),
+ *                  ...presenceIntervals(changesOfOneWindow, { start: from, end: to }) })
+ * - schedule: `parseSchedule` / `validateSchedule`, `openIntervals`, `isOpen`, `nextBoundary`
+ *   in an IANA time zone (default 'Asia/Shanghai'); `parseDuration('1h30m')` -> ms.
+ * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
+ * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s.
+ * - `HallMonitor` ties both together for one hall; the inference app should use it:
+ *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
+ *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
+ *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -14,3 +23,5 @@ export { assertTimeZone } from './schedule/time-zone';
 export * from './model';
 export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
+export * from './incidents/incident-rules';
+export * from './hall-monitor/hall-monitor';

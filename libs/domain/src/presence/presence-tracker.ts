@@ -6,13 +6,8 @@ import {
   WindowConfig,
   assertTime,
 } from '../model';
-import {
-  DEFAULT_TIME_ZONE,
-  ScheduleBoundary,
-  isOpen,
-  nextBoundary,
-  parseSchedule,
-} from '../schedule/schedule';
+import { BoundaryCache } from '../schedule/boundary-cache';
+import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
 
 /**
@@ -69,6 +64,8 @@ export interface WindowView {
   state: PresenceState;
   since: number;
   lastFrame: { at: number; reading: FrameReading } | null;
+  /** First frame of a run of agreeing frames that has not yet changed the state, if any. */
+  pendingSince: number | null;
 }
 
 export interface PresenceTrackerOptions {
@@ -76,8 +73,6 @@ export interface PresenceTrackerOptions {
   timeZone?: string;
   hysteresis?: Partial<HysteresisConfig>;
 }
-
-const YEAR = 365 * 86_400_000;
 
 /**
  * Per-window presence state machine (see README). Each method takes inputs stamped with
@@ -89,12 +84,12 @@ export class PresenceTracker {
   private readonly hysteresis: HysteresisConfig;
   private readonly timeZone: string;
   private readonly data: PresenceSnapshot;
-  // Derived from the schedule only, so it is rebuilt rather than snapshotted.
-  private readonly boundaries = new Map<string, { after: number; next: ScheduleBoundary | null }>();
+  private readonly boundaries: BoundaryCache;
 
   constructor(options: PresenceTrackerOptions, snapshot?: PresenceSnapshot) {
     this.timeZone = options.timeZone ?? DEFAULT_TIME_ZONE;
     assertTimeZone(this.timeZone);
+    this.boundaries = new BoundaryCache(this.timeZone);
     this.hysteresis = { ...DEFAULT_HYSTERESIS, ...options.hysteresis };
     for (const w of options.windows) {
       parseSchedule(w.schedule);
@@ -164,7 +159,14 @@ export class PresenceTracker {
 
   view(windowId: string): WindowView | undefined {
     const t = this.data.windows[this.window(windowId).id];
-    return t && { state: t.state, since: t.since, lastFrame: t.lastFrame && { ...t.lastFrame } };
+    return (
+      t && {
+        state: t.state,
+        since: t.since,
+        lastFrame: t.lastFrame && { ...t.lastFrame },
+        pendingSince: t.pending?.firstAt ?? null,
+      }
+    );
   }
 
   snapshot(): PresenceSnapshot {
@@ -214,7 +216,7 @@ export class PresenceTracker {
       const stale = f !== null && (t.seat !== 'unknown' || t.pending !== null) && to - f.at > staleMs;
       // The last frame vouches for one sample interval; after that nothing is known.
       const staleSince = stale ? f.at + w.sampleEveryMs : Infinity;
-      const b = this.boundaryAfter(w, cursor);
+      const b = this.boundaries.next(w.id, w.schedule, cursor);
       const boundaryAt = b && b.at <= to ? b.at : Infinity;
       if (staleSince === Infinity && boundaryAt === Infinity) return;
       if (staleSince <= boundaryAt) {
@@ -225,19 +227,6 @@ export class PresenceTracker {
         this.report(w, t, b!.opens ? t.seat : 'closed', boundaryAt, to, out);
       }
     }
-  }
-
-  private boundaryAfter(w: WindowConfig, after: number): ScheduleBoundary | null {
-    const cached = this.boundaries.get(w.id);
-    if (
-      cached &&
-      cached.after <= after &&
-      (cached.next ? after < cached.next.at : after < cached.after + YEAR)
-    )
-      return cached.next;
-    const next = nextBoundary(w.schedule, this.timeZone, after);
-    this.boundaries.set(w.id, { after, next });
-    return next;
   }
 
   private setSeat(

@@ -1,0 +1,375 @@
+import { Incident, IncidentEvent } from '../incidents/incident-rules';
+import { HallConfig, StateChange, WindowConfig } from '../model';
+import { HallMonitor, HallMonitorOptions, MonitorOutput } from './hall-monitor';
+
+/** Shanghai wall-clock time on a date, converted by the JS Date parser. */
+const on = (date: string) => (time: string) => Date.parse(`${date}T${time}+08:00`);
+const t = on('2024-10-08'); // a Tuesday
+const S = 10_000;
+
+const schedule = {
+  weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as const,
+  open: ['09:00-12:00', '13:30-17:30'],
+  holidays: ['2024-10-01'],
+  makeupWorkdays: ['2024-10-12'],
+};
+const win = (id: string, extra: Partial<WindowConfig> = {}): WindowConfig => ({
+  id,
+  hallId: 'h1',
+  cameraId: `c${id.slice(1)}`,
+  schedule: { ...schedule, weekdays: [...schedule.weekdays] },
+  sampleEveryMs: S,
+  ...extra,
+});
+const hall = (minStaffedWindows: number): HallConfig => ({
+  id: 'h1',
+  minStaffedWindows,
+  schedule: { ...schedule, weekdays: [...schedule.weekdays] },
+});
+
+/** One window, no hall minimum: window rules only. Defaults: absence 10 min, late 5 min, early 15 min. */
+const single = (extra: Partial<WindowConfig> = {}) =>
+  ({ hall: hall(0), windows: [win('w1', extra)] }) satisfies HallMonitorOptions;
+
+/** Persons seen by each window at a capture time; null = no frame. */
+type Script = (windowId: string, at: number) => number | null;
+
+/** Feeds frames every 10 s in [from, to] to every window (in window order), collecting output. */
+function run(m: HallMonitor, windowIds: string[], from: number, to: number, script: Script): MonitorOutput {
+  const out: MonitorOutput = { presence: [], incidents: [] };
+  for (let at = from; at <= to; at += S)
+    for (const id of windowIds) {
+      const persons = script(id, at);
+      if (persons !== null) collect(out, m.observe(id, { at, persons, confidence: 0.9, judgeable: true }));
+    }
+  return out;
+}
+const collect = (into: MonitorOutput, more: MonitorOutput) => {
+  into.presence.push(...more.presence);
+  into.incidents.push(...more.incidents);
+  return into;
+};
+
+const ch = (state: StateChange['state'], since: number, at: number, windowId = 'w1'): StateChange => ({
+  windowId,
+  hallId: 'h1',
+  state,
+  since,
+  at,
+});
+const opened = (incident: Incident): IncidentEvent => ({ type: 'opened', incident });
+const closed = (incident: Incident): IncidentEvent => ({ type: 'closed', incident });
+
+/** w1 staffed from 08:59, away 10:00:00-10:14:59, back from 10:15:00. */
+const awayAtTen: Script = (_, at) => (at >= t('10:00:00') && at < t('10:15:00') ? 0 : 1);
+
+const absenceAtTen: Incident = {
+  id: `absence:h1:w1:${t('10:00:00')}`,
+  kind: 'absence',
+  windowId: 'w1',
+  hallId: 'h1',
+  openedAt: t('10:00:00'), // first empty frame
+  detectedAt: t('10:10:00'), // first empty frame >= 10 min later
+  evidence: { thresholdAt: t('10:10:00'), lastStaffedAt: t('09:59:50') },
+};
+const absenceAtTenClosed: Incident = {
+  ...absenceAtTen,
+  closedAt: t('10:15:00'), // first staffed frame of the return
+  evidence: { ...absenceAtTen.evidence, endAt: t('10:14:50') },
+};
+
+describe('HallMonitor: window incidents', () => {
+  it('absence: opens at the 10-minute threshold frame and closes when staff return', () => {
+    const m = new HallMonitor(single());
+    const out = run(m, ['w1'], t('08:59:00'), t('10:20:00'), awayAtTen);
+    expect(out.presence).toEqual([
+      ch('closed', t('08:59:00'), t('08:59:00')),
+      ch('staffed', t('09:00:00'), t('09:00:00')),
+      ch('absent', t('10:00:00'), t('10:00:20')),
+      ch('staffed', t('10:15:00'), t('10:15:20')),
+    ]);
+    expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
+    expect(m.openIncidents()).toEqual([]);
+  });
+
+  it('hysteresis: single empty frames in a staffed day raise nothing', () => {
+    const m = new HallMonitor(single());
+    const everyFiveMinutesOneMiss: Script = (_, at) => ((at - t('09:00:00')) % 300_000 === 0 ? 0 : 1);
+    const out = run(m, ['w1'], t('08:59:00'), t('11:59:50'), everyFiveMinutesOneMiss);
+    expect(out.presence).toEqual([
+      ch('closed', t('08:59:00'), t('08:59:00')),
+      ch('staffed', t('09:00:00'), t('09:00:00')),
+    ]);
+    expect(out.incidents).toEqual([]);
+  });
+
+  it('minStaff 2: a double-duty window with one person is absent', () => {
+    const m = new HallMonitor(single({ minStaff: 2 }));
+    const out = run(m, ['w1'], t('08:59:00'), t('10:10:00'), (_, at) => (at < t('10:00:00') ? 2 : 1));
+    expect(out.incidents).toEqual([opened(absenceAtTen)]);
+  });
+
+  it('lunch break: leaving 5 minutes before 12:00 and returning before 13:30 raises nothing', () => {
+    const m = new HallMonitor(single());
+    const lunch: Script = (_, at) => (at >= t('11:55:00') && at < t('13:25:00') ? 0 : 1);
+    const out = run(m, ['w1'], t('11:00:00'), t('14:00:00'), lunch);
+    expect(out.presence).toEqual([
+      ch('unknown', t('11:00:00'), t('11:00:00')), // the first input: nothing known yet
+      ch('staffed', t('11:00:00'), t('11:00:20')),
+      ch('absent', t('11:55:00'), t('11:55:20')),
+      ch('closed', t('12:00:00'), t('12:00:00')),
+      ch('staffed', t('13:30:00'), t('13:30:00')), // back 13:25, confirmed while closed
+    ]);
+    expect(out.incidents).toEqual([]);
+  });
+
+  it('early leave: absent from 11:40 until 12:00 is an early leave and an absence ending at 12:00', () => {
+    const m = new HallMonitor(single());
+    const leftEarly: Script = (_, at) => (at >= t('11:40:00') && at < t('13:25:00') ? 0 : 1);
+    const out = run(m, ['w1'], t('11:00:00'), t('14:00:00'), leftEarly);
+    const absence: Incident = {
+      id: `absence:h1:w1:${t('11:40:00')}`,
+      kind: 'absence',
+      windowId: 'w1',
+      hallId: 'h1',
+      openedAt: t('11:40:00'),
+      detectedAt: t('11:50:00'),
+      evidence: { thresholdAt: t('11:50:00'), lastStaffedAt: t('11:39:50') },
+    };
+    const earlyLeave: Incident = {
+      id: `early-leave:h1:w1:${t('11:40:00')}`,
+      kind: 'early-leave',
+      windowId: 'w1',
+      hallId: 'h1',
+      openedAt: t('11:40:00'), // 20 min >= 15 min before the 12:00 end
+      detectedAt: t('12:00:00'),
+      evidence: { thresholdAt: t('11:59:50'), intervalEnd: t('12:00:00'), lastStaffedAt: t('11:39:50') },
+    };
+    expect(out.incidents).toEqual([
+      opened(absence),
+      opened(earlyLeave),
+      closed({ ...earlyLeave, closedAt: t('12:00:00'), evidence: { ...earlyLeave.evidence, endAt: t('11:59:50') } }),
+      closed({ ...absence, closedAt: t('12:00:00'), evidence: { ...absence.evidence, endAt: t('11:59:50') } }),
+    ]);
+  });
+
+  it('a holiday on a weekday: closed all day, nothing raised although nobody is there', () => {
+    const holiday = on('2024-10-01');
+    const m = new HallMonitor(single());
+    const out = run(m, ['w1'], holiday('08:00:00'), holiday('18:00:00'), () => 0);
+    expect(out.presence).toEqual([ch('closed', holiday('08:00:00'), holiday('08:00:00'))]);
+    expect(out.incidents).toEqual([]);
+  });
+
+  it('late opening on a make-up Saturday: seat empty at 09:00, staff arrive 09:12', () => {
+    const saturday = on('2024-10-12');
+    const m = new HallMonitor(single());
+    const late: Script = (_, at) => (at < saturday('09:12:00') ? 0 : 1);
+    const out = run(m, ['w1'], saturday('08:58:00'), saturday('09:15:00'), late);
+    expect(out.presence).toEqual([
+      ch('closed', saturday('08:58:00'), saturday('08:58:00')),
+      ch('absent', saturday('09:00:00'), saturday('09:00:00')),
+      ch('staffed', saturday('09:12:00'), saturday('09:12:20')),
+    ]);
+    const lateOpening: Incident = {
+      id: `late-opening:h1:w1:${saturday('09:00:00')}`,
+      kind: 'late-opening',
+      windowId: 'w1',
+      hallId: 'h1',
+      openedAt: saturday('09:00:00'),
+      detectedAt: saturday('09:05:00'), // 5 min after the interval start
+      evidence: { thresholdAt: saturday('09:05:00'), intervalStart: saturday('09:00:00') },
+    };
+    const absence: Incident = {
+      id: `absence:h1:w1:${saturday('09:00:00')}`,
+      kind: 'absence',
+      windowId: 'w1',
+      hallId: 'h1',
+      openedAt: saturday('09:00:00'),
+      detectedAt: saturday('09:10:00'),
+      evidence: { thresholdAt: saturday('09:10:00') },
+    };
+    const end = { closedAt: saturday('09:12:00') };
+    const endAt = saturday('09:11:50');
+    expect(out.incidents).toEqual([
+      opened(lateOpening),
+      opened(absence),
+      closed({ ...absence, ...end, evidence: { ...absence.evidence, endAt } }),
+      closed({ ...lateOpening, ...end, evidence: { ...lateOpening.evidence, endAt } }),
+    ]);
+  });
+
+  it('no late opening when the opening itself was not observed (camera came up at 09:03)', () => {
+    const m = new HallMonitor(single());
+    const out = run(m, ['w1'], t('08:50:00'), t('09:10:00'), (_, at) => (at < t('08:50:10') || at >= t('09:03:00') ? 0 : null));
+    // 08:50:00 frame, stale from 08:50:10; frames again from 09:03:00: absent since 09:03:00.
+    expect(out.presence).toEqual([
+      ch('closed', t('08:50:00'), t('08:50:00')),
+      ch('unknown', t('09:00:00'), t('09:03:00')),
+      ch('absent', t('09:03:00'), t('09:03:20')),
+    ]);
+    expect(out.incidents).toEqual([]);
+  });
+
+  it('camera outage during an absence: the absence ends at the outage, none opens during it', () => {
+    const m = new HallMonitor(single());
+    const out = run(m, ['w1'], t('09:30:00'), t('10:12:00'), (_, at) => (at < t('10:00:00') ? 1 : 0));
+    collect(out, m.cameraStatus('c1', { at: t('10:12:05'), online: false, reason: 'rtsp timeout' }));
+    collect(out, run(m, ['w1'], t('10:13:00'), t('10:39:50'), () => 0)); // ignored: camera offline
+    collect(out, m.tick(t('10:39:55')));
+    collect(out, m.cameraStatus('c1', { at: t('10:40:00'), online: true }));
+    collect(out, run(m, ['w1'], t('10:40:10'), t('10:41:00'), () => 1));
+    expect(out.presence).toEqual([
+      ch('unknown', t('09:30:00'), t('09:30:00')),
+      ch('staffed', t('09:30:00'), t('09:30:20')),
+      ch('absent', t('10:00:00'), t('10:00:20')),
+      ch('unknown', t('10:12:05'), t('10:12:05')),
+      ch('staffed', t('10:40:10'), t('10:40:30')),
+    ]);
+    const offline: Incident = {
+      id: `camera-offline:h1:c1:${t('10:12:05')}`,
+      kind: 'camera-offline',
+      hallId: 'h1',
+      cameraId: 'c1',
+      openedAt: t('10:12:05'),
+      detectedAt: t('10:12:05'),
+      evidence: { thresholdAt: t('10:12:05'), lastFrameAt: t('10:12:00'), reason: 'rtsp timeout' },
+    };
+    const absence: Incident = { ...absenceAtTen, evidence: { ...absenceAtTen.evidence, lastStaffedAt: t('09:59:50') } };
+    expect(out.incidents).toEqual([
+      opened(absence),
+      closed({ ...absence, closedAt: t('10:12:05'), evidence: { ...absence.evidence, endAt: t('10:12:00') } }),
+      opened(offline),
+      closed({ ...offline, closedAt: t('10:40:00') }),
+    ]);
+  });
+
+  it('stale frames make the window unknown; the absence clock restarts on fresh frames', () => {
+    const m = new HallMonitor(single());
+    const out = run(m, ['w1'], t('09:30:00'), t('10:05:00'), (_, at) => (at < t('10:00:00') ? 1 : 0));
+    collect(out, m.tick(t('10:05:31'))); // 3 intervals + 1 ms after the 10:05:00 frame
+    collect(out, run(m, ['w1'], t('10:20:00'), t('10:30:00'), () => 0));
+    expect(out.presence.slice(2)).toEqual([
+      ch('absent', t('10:00:00'), t('10:00:20')),
+      ch('unknown', t('10:05:10'), t('10:05:31')),
+      ch('absent', t('10:20:00'), t('10:20:20')),
+    ]);
+    // 10:00-10:05:10 known absent is under 10 min; the next absence starts at 10:20:00.
+    expect(out.incidents).toEqual([
+      opened({
+        id: `absence:h1:w1:${t('10:20:00')}`,
+        kind: 'absence',
+        windowId: 'w1',
+        hallId: 'h1',
+        openedAt: t('10:20:00'),
+        detectedAt: t('10:30:00'),
+        evidence: { thresholdAt: t('10:30:00'), lastStaffedAt: t('09:59:50') },
+      }),
+    ]);
+  });
+
+  it('redelivered and out-of-order inputs change nothing', () => {
+    const m = new HallMonitor(single());
+    const out: MonitorOutput = { presence: [], incidents: [] };
+    for (let at = t('08:59:00'); at <= t('10:20:00'); at += S) {
+      const obs = { at, persons: awayAtTen('w1', at)!, confidence: 0.9, judgeable: true };
+      collect(out, m.observe('w1', obs));
+      collect(out, m.observe('w1', obs)); // redelivered
+      collect(out, m.observe('w1', { ...obs, at: at - 5_000, persons: 1 - obs.persons })); // late and contradicting
+    }
+    collect(out, m.tick(t('10:00:00')));
+    expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
+    expect(out.presence).toHaveLength(4);
+  });
+});
+
+describe('HallMonitor: staffing gap (3 windows, minStaffedWindows 2)', () => {
+  const options: HallMonitorOptions = {
+    hall: hall(2),
+    windows: [win('w1'), win('w2'), win('w3')],
+    rules: { absenceAfter: 3_600_000 }, // keep window absences out of these scenarios
+  };
+  const ids = ['w1', 'w2', 'w3'];
+
+  it('opens after 5 minutes with two windows known absent and closes when one returns', () => {
+    const m = new HallMonitor(options);
+    const script: Script = (id, at) =>
+      (id === 'w1' && at >= t('10:00:00')) || (id === 'w2' && at >= t('10:02:00') && at < t('10:09:00')) ? 0 : 1;
+    const out = run(m, ids, t('09:30:00'), t('10:15:00'), script);
+    const gap: Incident = {
+      id: `staffing-gap:h1:${t('10:02:00')}`,
+      kind: 'staffing-gap',
+      hallId: 'h1',
+      openedAt: t('10:02:00'), // w2's first empty frame leaves 1 staffed window
+      detectedAt: t('10:07:00'),
+      evidence: { thresholdAt: t('10:07:00'), windowStates: { w1: 'absent', w2: 'absent', w3: 'staffed' } },
+    };
+    expect(out.incidents).toEqual([opened(gap), closed({ ...gap, closedAt: t('10:09:00') })]);
+  });
+
+  it('an unknown window is not counted as missing; the gap starts once it is known absent', () => {
+    const m = new HallMonitor(options);
+    const w2Offline = (at: number) => at >= t('10:02:00') && at < t('10:20:00');
+    const script: Script = (id, at) => (id === 'w1' && at >= t('10:00:00')) || (id === 'w2' && at >= t('10:20:00')) ? 0 : 1;
+    const out = run(m, ids, t('09:30:00'), t('10:01:50'), script);
+    collect(out, m.cameraStatus('c2', { at: t('10:02:00'), online: false }));
+    collect(out, run(m, ids, t('10:02:00'), t('10:19:50'), (id, at) => (id === 'w2' && w2Offline(at) ? null : script(id, at))));
+    collect(out, m.cameraStatus('c2', { at: t('10:20:00'), online: true }));
+    collect(out, run(m, ids, t('10:20:00'), t('10:26:00'), script));
+    // w2 is unknown 10:02-10:20: staffed (w3) + unknown (w2) = 2, no certain shortfall.
+    // w2 frames from 10:20:10 (the 10:20:00 one coincides with the status and is dropped)
+    // show it empty: short since 10:20:10, threshold 10:25:10.
+    const gap: Incident = {
+      id: `staffing-gap:h1:${t('10:20:10')}`,
+      kind: 'staffing-gap',
+      hallId: 'h1',
+      openedAt: t('10:20:10'),
+      detectedAt: t('10:25:10'),
+      evidence: { thresholdAt: t('10:25:10'), windowStates: { w1: 'absent', w2: 'absent', w3: 'staffed' } },
+    };
+    const offline: Incident = {
+      id: `camera-offline:h1:c2:${t('10:02:00')}`,
+      kind: 'camera-offline',
+      hallId: 'h1',
+      cameraId: 'c2',
+      openedAt: t('10:02:00'),
+      detectedAt: t('10:02:00'),
+      evidence: { thresholdAt: t('10:02:00'), lastFrameAt: t('10:01:50') },
+    };
+    expect(out.incidents).toEqual([opened(offline), closed({ ...offline, closedAt: t('10:20:00') }), opened(gap)]);
+  });
+
+  it('a gap ends when the hall closes for lunch', () => {
+    const m = new HallMonitor(options);
+    const out = run(m, ids, t('11:00:00'), t('12:00:00'), (id, at) => (id !== 'w3' && at >= t('11:30:00') ? 0 : 1));
+    const gap: Incident = {
+      id: `staffing-gap:h1:${t('11:30:00')}`,
+      kind: 'staffing-gap',
+      hallId: 'h1',
+      openedAt: t('11:30:00'),
+      detectedAt: t('11:35:00'),
+      evidence: { thresholdAt: t('11:35:00'), windowStates: { w1: 'absent', w2: 'absent', w3: 'staffed' } },
+    };
+    // (w1 and w2 also left more than 15 min early: early-leave incidents not checked here.)
+    const gapEvents = out.incidents.filter((e) => e.incident.kind === 'staffing-gap');
+    expect(gapEvents).toEqual([opened(gap), closed({ ...gap, closedAt: t('12:00:00') })]);
+  });
+});
+
+describe('HallMonitor: snapshot and restore', () => {
+  it('a restart mid-absence gives the same events as an uninterrupted run', () => {
+    const whole = new HallMonitor(single());
+    const expected = run(whole, ['w1'], t('08:59:00'), t('10:20:00'), awayAtTen);
+
+    const first = new HallMonitor(single());
+    const out = run(first, ['w1'], t('08:59:00'), t('10:05:00'), awayAtTen); // absent, below threshold
+    const second = new HallMonitor(single(), JSON.parse(JSON.stringify(first.snapshot())));
+    collect(out, run(second, ['w1'], t('10:05:10'), t('10:12:00'), awayAtTen)); // absence opened
+    const third = new HallMonitor(single(), JSON.parse(JSON.stringify(second.snapshot())));
+    expect(third.openIncidents()).toEqual([absenceAtTen]);
+    collect(out, run(third, ['w1'], t('10:11:00'), t('10:20:00'), awayAtTen)); // overlaps: redelivery
+
+    expect(out).toEqual(expected);
+    expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
+  });
+});

@@ -1,0 +1,69 @@
+import { Incident, IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
+import { CameraStatus, HallConfig, Observation, StateChange, WindowConfig } from '../model';
+import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
+
+export interface HallMonitorOptions {
+  hall: HallConfig;
+  windows: WindowConfig[];
+  /** IANA time zone of the schedules (default Asia/Shanghai). */
+  timeZone?: string;
+  rules?: Partial<IncidentRules>;
+  hysteresis?: Partial<HysteresisConfig>;
+}
+
+/** Plain JSON; store it after each call and pass it back to resume after a restart. */
+export interface HallMonitorSnapshot {
+  presence: PresenceSnapshot;
+  incidents: IncidentSnapshot;
+}
+
+export interface MonitorOutput {
+  presence: StateChange[];
+  incidents: IncidentEvent[];
+}
+
+/** Presence tracking and incident rules for one hall, fed with capture-time-stamped inputs. */
+export class HallMonitor {
+  private readonly tracker: PresenceTracker;
+  private readonly engine: IncidentEngine;
+
+  constructor(options: HallMonitorOptions, snapshot?: HallMonitorSnapshot) {
+    this.tracker = new PresenceTracker(options, snapshot?.presence);
+    this.engine = new IncidentEngine(options, snapshot?.incidents);
+  }
+
+  observe(windowId: string, obs: Observation): MonitorOutput {
+    const presence = this.tracker.observe(windowId, obs);
+    const incidents = this.fromChanges(presence);
+    const view = this.tracker.view(windowId);
+    // Only frames the tracker accepted (not redelivered, camera online) reach the rules.
+    if (view?.lastFrame?.at === obs.at)
+      incidents.push(
+        ...this.engine.frame(windowId, { at: obs.at, reading: view.lastFrame.reading, pendingSince: view.pendingSince }),
+      );
+    return { presence, incidents };
+  }
+
+  cameraStatus(cameraId: string, status: CameraStatus): MonitorOutput {
+    const presence = this.tracker.cameraStatus(cameraId, status);
+    return { presence, incidents: [...this.fromChanges(presence), ...this.engine.cameraStatus(cameraId, status)] };
+  }
+
+  tick(at: number): MonitorOutput {
+    const presence = this.tracker.tick(at);
+    return { presence, incidents: [...this.engine.tick(at), ...this.fromChanges(presence)] };
+  }
+
+  /** Incidents opened and not yet closed (e.g. to reconcile the store after a restart). */
+  openIncidents(): Incident[] {
+    return this.engine.openIncidents();
+  }
+
+  snapshot(): HallMonitorSnapshot {
+    return { presence: this.tracker.snapshot(), incidents: this.engine.snapshot() };
+  }
+
+  private fromChanges(changes: StateChange[]): IncidentEvent[] {
+    return changes.flatMap((c) => this.engine.presence(c));
+  }
+}
