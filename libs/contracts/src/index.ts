@@ -2,3 +2,4 @@ export * from './decode';
 export * from './messages';
 export * from './subjects';
 export * from './incidents';
+export * from './cases';
