@@ -1,3 +1,2 @@
-export * from './duration';
 export * from './env';
 export * from './site';

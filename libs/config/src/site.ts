@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { parseDuration } from './duration';
+import { assertTimeZone, parseDuration, ScheduleSpec, validateSchedule } from '@hallwatch/domain';
 
 /** Ids appear in NATS subjects, so they may not hold dots, spaces or wildcards. */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
@@ -14,16 +14,6 @@ const duration = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
-const date = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD');
-const weekday = z.enum(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun']);
-const openInterval = z
-  .string()
-  .regex(/^([01]\d|2[0-4]):[0-5]\d-([01]\d|2[0-4]):[0-5]\d$/, 'must be written HH:MM-HH:MM, like 09:00-12:00')
-  .refine((text) => {
-    const [from, to] = text.split('-');
-    return from < to && to <= '24:00';
-  }, 'must end after it starts, at 24:00 at the latest');
-
 const hall = z.object({
   id,
   name: z.string().min(1),
@@ -66,12 +56,18 @@ const window = z.object({
   schedule: z.string().optional(),
 });
 
-const schedule = z.object({
-  weekdays: z.array(weekday).min(1),
-  open: z.array(openInterval).min(1),
-  holidays: z.array(date).default([]),
-  makeupWorkdays: z.array(date).default([]),
-});
+/** Schedules are checked by the domain's own rules, so config and runtime never disagree. */
+const schedule = z
+  .object({
+    weekdays: z.array(z.string()),
+    open: z.array(z.string()),
+    holidays: z.array(z.string()).default([]),
+    makeupWorkdays: z.array(z.string()).default([]),
+  })
+  .superRefine((spec, ctx) => {
+    for (const message of validateSchedule(spec)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  })
+  .transform((spec) => spec as ScheduleSpec & { holidays: string[]; makeupWorkdays: string[] });
 
 const rules = z.object({
   absenceAfter: duration.default('10m'),
@@ -174,9 +170,9 @@ function crossCheck(config: SiteConfig): string[] {
     }
   }
   try {
-    new Intl.DateTimeFormat('en', { timeZone: config.timezone });
-  } catch {
-    problems.push(`timezone: "${config.timezone}" is not an IANA time zone`);
+    assertTimeZone(config.timezone);
+  } catch (err) {
+    problems.push(`timezone: ${(err as Error).message}`);
   }
   return problems;
 }
