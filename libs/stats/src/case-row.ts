@@ -1,0 +1,50 @@
+import { CaseMessage, Decoded, validateMessage } from '@hallwatch/contracts';
+import { CaseFacts } from './figures';
+
+/** CSV columns of a case export; the optional ones may be missing or empty. */
+export const CASE_COLUMNS = [
+  'caseId',
+  'windowId',
+  'staffId',
+  'serviceItem',
+  'takenAt',
+  'calledAt',
+  'startedAt',
+  'finishedAt',
+  'deadline',
+  'status',
+  'satisfaction',
+] as const;
+const OPTIONAL = new Set(['staffId', 'satisfaction']);
+
+/** Required columns missing from a CSV header; [] when the header can carry cases. */
+export function missingCaseColumns(header: readonly string[]): string[] {
+  return CASE_COLUMNS.filter((c) => !OPTIONAL.has(c) && !header.includes(c));
+}
+
+/**
+ * Validates one CSV record (all strings) as a case: cells are trimmed, empty optional cells
+ * dropped, satisfaction read as a number; then the same CaseMessage checks as HTTP and NATS.
+ */
+export function caseFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Decoded<CaseMessage> {
+  const plain: Record<string, unknown> = {};
+  for (const column of CASE_COLUMNS) {
+    const cell = record[column]?.trim();
+    if (cell === undefined || cell === '') continue;
+    plain[column] = column === 'satisfaction' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
+  }
+  return validateMessage(CaseMessage, plain);
+}
+
+export function caseFacts(c: CaseMessage): CaseFacts {
+  return {
+    caseId: c.caseId,
+    windowId: c.windowId,
+    staffId: c.staffId,
+    takenAt: Date.parse(c.takenAt),
+    calledAt: Date.parse(c.calledAt),
+    startedAt: Date.parse(c.startedAt),
+    finishedAt: Date.parse(c.finishedAt),
+    deadline: Date.parse(c.deadline),
+  };
+}

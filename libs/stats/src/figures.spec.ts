@@ -1,0 +1,144 @@
+import fc from 'fast-check';
+import { openIntervals, StateChange } from '@hallwatch/domain';
+import { dayRange } from './calendar';
+import { addStaffFigures, CaseFacts, StaffFigures, totalFigures, UNASSIGNED, windowPeriodFigures } from './figures';
+import { attendanceFigures, groupFigures, throughputFigures, WindowInfo } from './report';
+
+const TZ = 'Asia/Shanghai';
+const DAY = '2024-03-04'; // a Monday
+const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
+const SCHEDULE = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, open: ['09:00-12:00', '13:00-17:00'] };
+const scheduled = (range = dayRange(TZ, DAY)) => openIntervals({ ...SCHEDULE, weekdays: [...SCHEDULE.weekdays] }, TZ, range.start, range.end);
+
+function change(state: StateChange['state'], hhmm: string, windowId = 'W1'): StateChange {
+  return { windowId, hallId: 'H1', state, since: at(hhmm), at: at(hhmm) };
+}
+function kase(caseId: string, staffId: string | undefined, taken: string, called: string, started: string, finished: string, deadline: string): CaseFacts {
+  return { caseId, windowId: 'W1', staffId, takenAt: at(taken), calledAt: at(called), startedAt: at(started), finishedAt: at(finished), deadline: at(deadline) };
+}
+
+// One hand-checked day: schedule 09:00-12:00 + 13:00-17:00 = 420 min.
+const CHANGES = [
+  change('closed', '08:30'),
+  change('staffed', '09:00'),
+  change('absent', '10:00'), // 20 min: an absence (threshold 10 min)
+  change('staffed', '10:20'),
+  change('absent', '11:00'), // 5 min: empty, but too short to be an absence
+  change('staffed', '11:05'),
+  change('unknown', '11:30'), // camera offline 11:30-12:00 (lunch 12:00-13:00 is unscheduled)
+  change('staffed', '12:30'),
+  change('absent', '16:30'), // 30 min to closing: an absence
+  change('closed', '17:00'),
+];
+const CASES = [
+  kase('c1', 'S1', '09:05', '09:10', '09:10', '09:22', '09:30'), // wait 5, handling 12, on time
+  kase('c2', 'S1', '10:05', '10:25', '10:26', '10:40', '10:30'), // in absence; wait 20, handling 14, late
+  kase('c3', 'S2', '11:02', '11:06', '11:06', '11:16', '12:00'), // short gap, not absence; wait 4, handling 10
+  kase('c4', 'S1', '16:35', '16:45', '16:45', '16:53', '17:00'), // in absence; wait 10, handling 8
+];
+const dayFigures = () =>
+  windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: CHANGES, cases: CASES, absenceAfterMs: 10 * 60_000 });
+
+describe('windowPeriodFigures on a hand-computed day', () => {
+  it('splits scheduled time into staffed, unknown and absences', () => {
+    const a = attendanceFigures(totalFigures(dayFigures()));
+    // staffed 60 + 40 + 25 + 210 = 335 min; unknown 30 min; absences 20 + 30 min.
+    expect(a).toEqual({
+      scheduledHours: 7,
+      staffedHours: Math.round((335 / 60) * 1000) / 1000,
+      unknownHours: 0.5,
+      attendanceRate: Math.round((335 / 390) * 10000) / 10000,
+      absenceCount: 2,
+      absenceMinutes: 50,
+    });
+  });
+
+  it('computes throughput, medians and waits during absences', () => {
+    const t = throughputFigures(totalFigures(dayFigures()));
+    expect(t).toEqual({
+      casesHandled: 4,
+      staffedHours: 5.583,
+      casesPerStaffedHour: Math.round((4 / (335 / 60)) * 1000) / 1000,
+      medianHandlingMinutes: 11, // 8 10 | 12 14
+      p90HandlingMinutes: 13.4, // rank 2.7 between 12 and 14
+      medianWaitMinutes: 7.5, // 4 5 | 10 20
+      onTimeRate: 0.75,
+      medianWaitDuringAbsenceMinutes: 15, // c2 20, c4 10
+      medianWaitOtherwiseMinutes: 4.5, // c1 5, c3 4
+    });
+  });
+
+  it('gives the time to the duty staff and each case to its own staff', () => {
+    const f = dayFigures();
+    expect(Object.keys(f).sort()).toEqual(['S1', 'S2']);
+    expect(f.S1.scheduledMs).toBe(420 * 60_000);
+    expect(f.S2.scheduledMs).toBe(0);
+    expect([f.S1.cases, f.S2.cases]).toEqual([3, 1]);
+    expect(throughputFigures(f.S1).p90HandlingMinutes).toBe(13.6); // 8 12 14: rank 1.8
+  });
+
+  it('counts time before the first report as unknown, never absent, and unstaffed days as unassigned', () => {
+    const f = windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: [change('staffed', '16:00')], cases: [], absenceAfterMs: 600_000 });
+    expect(Object.keys(f)).toEqual([UNASSIGNED]);
+    expect(f[UNASSIGNED]).toMatchObject({ staffedMs: 60 * 60_000, unknownMs: 360 * 60_000, absences: 0 });
+  });
+});
+
+const WINDOWS: WindowInfo[] = [
+  { windowId: 'W1', hallId: 'H1', department: 'tax', township: false },
+  { windowId: 'W2', hallId: 'H1', department: 'police', township: false },
+  { windowId: 'W3', hallId: 'T1', department: 'tax', township: true },
+];
+
+const arbitraryDay = fc.record({
+  windowIndex: fc.integer({ min: 0, max: WINDOWS.length - 1 }),
+  changes: fc.array(
+    fc.record({ state: fc.constantFrom('staffed', 'absent', 'unknown', 'closed' as const), minute: fc.integer({ min: 0, max: 1439 }) }),
+    { maxLength: 30 },
+  ),
+  waits: fc.array(fc.record({ minute: fc.integer({ min: 0, max: 1380 }), wait: fc.integer({ min: 0, max: 50 }), staff: fc.constantFrom('A', 'B', undefined) }), { maxLength: 10 }),
+});
+
+describe('properties', () => {
+  const range = dayRange(TZ, DAY);
+  type Day = { windowIndex: number; changes: { state: StateChange['state']; minute: number }[]; waits: { minute: number; wait: number; staff?: string }[] };
+  const build = (d: Day) => {
+    const windowId = WINDOWS[d.windowIndex].windowId;
+    const changes = [...d.changes].sort((a, b) => a.minute - b.minute).map((c) => ({ windowId, hallId: 'H', state: c.state, since: range.start + c.minute * 60_000, at: range.start + c.minute * 60_000 }));
+    const cases = d.waits.map((w, i): CaseFacts => {
+      const taken = range.start + w.minute * 60_000;
+      return { caseId: `c${i}`, windowId, staffId: w.staff, takenAt: taken, calledAt: taken + w.wait * 60_000, startedAt: taken + w.wait * 60_000, finishedAt: taken + (w.wait + 5) * 60_000, deadline: taken + 30 * 60_000 };
+    });
+    return { windowId, figures: windowPeriodFigures({ range, scheduled: scheduled(range), changes, cases, absenceAfterMs: 600_000 }) };
+  };
+
+  it('attendance never exceeds scheduled time and the parts never overlap', () => {
+    fc.assert(
+      fc.property(arbitraryDay, (d) => {
+        const f = totalFigures(build(d).figures);
+        expect(f.staffedMs + f.unknownMs + f.absenceMs).toBeLessThanOrEqual(f.scheduledMs);
+        expect(f.scheduledMs).toBe(420 * 60_000);
+        const rate = attendanceFigures(f).attendanceRate;
+        if (rate !== null) expect(rate).toBeLessThanOrEqual(1);
+      }),
+    );
+  });
+
+  it('sums over windows equal the hall totals, and staff totals equal window totals', () => {
+    fc.assert(
+      fc.property(fc.array(arbitraryDay, { minLength: 1, maxLength: 6 }), (days) => {
+        const perWindow = new Map<string, StaffFigures>();
+        for (const d of days) {
+          const { windowId, figures } = build(d);
+          perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? {}, figures));
+        }
+        const info = new Map(WINDOWS.map((w) => [w.windowId, w]));
+        const total = (by: 'window' | 'hall' | 'staff' | 'department') =>
+          [...groupFigures(perWindow, info, by).values()].reduce((s, f) => [s[0] + f.scheduledMs, s[1] + f.staffedMs, s[2] + f.unknownMs, s[3] + f.cases, s[4] + f.absences], [0, 0, 0, 0, 0]);
+        expect(total('hall')).toEqual(total('window'));
+        expect(total('staff')).toEqual(total('window'));
+        expect(total('department')).toEqual(total('window'));
+      }),
+    );
+  });
+});

@@ -1,0 +1,16 @@
+/**
+ * @hallwatch/stats — the statistics of reporting as plain TypeScript (no Nest, no I/O):
+ * - figures: additive per-window figures (attendance from schedule × presence via
+ *   @hallwatch/domain, throughput from cases) that roll up from days to any period;
+ * - histogram / quantile: medians and p90 summed from per-day histograms (1-minute resolution);
+ * - report: grouping by window, staff, department, hall or township centre, and report rows;
+ * - table: CSV and XLSX with Chinese and English headers; case-row: CSV case validation;
+ * - calendar: local dates and days in a time zone.
+ */
+export * from './calendar';
+export * from './case-row';
+export * from './figures';
+export * from './histogram';
+export * from './quantile';
+export * from './report';
+export * from './table';

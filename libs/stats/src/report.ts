@@ -1,0 +1,180 @@
+import { Figures, StaffFigures, UNASSIGNED, addFigures, emptyFigures, totalFigures } from './figures';
+import { histogramQuantile } from './histogram';
+
+export const GROUP_BYS = ['window', 'staff', 'department', 'hall', 'township'] as const;
+/** township: township service centres, i.e. halls of kind township. */
+export type GroupBy = (typeof GROUP_BYS)[number];
+
+/** Where a window belongs, from the site file. */
+export interface WindowInfo {
+  windowId: string;
+  hallId: string;
+  department: string;
+  /** Its hall is a township service centre. */
+  township: boolean;
+}
+
+/** Reported for staff keys of cases without staff and time no case can be tied to. */
+export const UNASSIGNED_LABEL = 'unassigned';
+
+/**
+ * Sums per-window figures into the groups of `by`. Windows of other halls than township centres
+ * fall out of a township grouping; everything else lands in exactly one group, so group totals
+ * always add up to the grand total.
+ */
+export function groupFigures(
+  perWindow: ReadonlyMap<string, StaffFigures>,
+  windows: ReadonlyMap<string, WindowInfo>,
+  by: GroupBy,
+): Map<string, Figures> {
+  const groups = new Map<string, Figures>();
+  const add = (key: string, f: Figures) => {
+    const g = groups.get(key) ?? emptyFigures();
+    groups.set(key, addFigures(g, f));
+  };
+  for (const [windowId, staff] of perWindow) {
+    const info = windows.get(windowId);
+    if (by === 'staff') {
+      for (const [key, f] of Object.entries(staff)) add(key === UNASSIGNED ? UNASSIGNED_LABEL : key, f);
+      continue;
+    }
+    if (by === 'township' && !info?.township) continue;
+    const key = by === 'window' ? windowId : by === 'department' ? info?.department : info?.hallId;
+    add(key ?? UNASSIGNED_LABEL, totalFigures(staff));
+  }
+  return groups;
+}
+
+const HOUR = 3_600_000;
+const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+const ratio = (a: number, b: number, digits = 4) => (b > 0 ? round(a / b, digits) : null);
+const minutes = (seconds: number | null) => (seconds === null ? null : round(seconds / 60, 2));
+
+/** Incident counts by kind and by review status, for one group. */
+export interface IncidentCounts {
+  byKind: Record<string, number>;
+  byStatus: Record<string, number>;
+}
+
+export interface AttendanceFigures {
+  scheduledHours: number;
+  staffedHours: number;
+  unknownHours: number;
+  /** staffed / (scheduled − unknown); null when nothing was judged. */
+  attendanceRate: number | null;
+  absenceCount: number;
+  absenceMinutes: number;
+}
+
+export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
+  return {
+    scheduledHours: round(f.scheduledMs / HOUR, 3),
+    staffedHours: round(f.staffedMs / HOUR, 3),
+    unknownHours: round(f.unknownMs / HOUR, 3),
+    attendanceRate: ratio(f.staffedMs, f.scheduledMs - f.unknownMs),
+    absenceCount: f.absences,
+    absenceMinutes: round(f.absenceMs / 60_000, 2),
+  };
+}
+
+export interface ThroughputFigures {
+  casesHandled: number;
+  staffedHours: number;
+  casesPerStaffedHour: number | null;
+  medianHandlingMinutes: number | null;
+  p90HandlingMinutes: number | null;
+  medianWaitMinutes: number | null;
+  /** Share of cases finished by their deadline. */
+  onTimeRate: number | null;
+  /** Median wait of citizens who took their ticket during an absence at their window… */
+  medianWaitDuringAbsenceMinutes: number | null;
+  /** …and of all the others. */
+  medianWaitOtherwiseMinutes: number | null;
+}
+
+export function throughputFigures(f: Readonly<Figures>): ThroughputFigures {
+  return {
+    casesHandled: f.cases,
+    staffedHours: round(f.staffedMs / HOUR, 3),
+    casesPerStaffedHour: ratio(f.cases * HOUR, f.staffedMs, 3),
+    medianHandlingMinutes: minutes(histogramQuantile(f.handling, 0.5)),
+    p90HandlingMinutes: minutes(histogramQuantile(f.handling, 0.9)),
+    medianWaitMinutes: minutes(histogramQuantile(f.wait, 0.5)),
+    onTimeRate: ratio(f.onTime, f.cases),
+    medianWaitDuringAbsenceMinutes: minutes(histogramQuantile(f.waitInAbsence, 0.5)),
+    medianWaitOtherwiseMinutes: minutes(histogramQuantile(f.waitOtherwise, 0.5)),
+  };
+}
+
+export type ReportRow = Record<string, string | number | null>;
+
+/** Attendance rows keyed by the grouping (e.g. { hall: 'H1', scheduledHours: 8, … }), sorted by key. */
+export function attendanceRows(
+  groups: ReadonlyMap<string, Figures>,
+  incidents: ReadonlyMap<string, IncidentCounts>,
+  by: GroupBy,
+): ReportRow[] {
+  const keys = [...new Set([...groups.keys(), ...incidents.keys()])].sort();
+  return keys.map((key) => {
+    const counts = incidents.get(key);
+    const row: ReportRow = { [by]: key, ...attendanceFigures(groups.get(key) ?? emptyFigures()) };
+    for (const kind of INCIDENT_KIND_COLUMNS) row[kind.key] = counts?.byKind[kind.kind] ?? 0;
+    for (const status of INCIDENT_STATUS_COLUMNS) row[status.key] = counts?.byStatus[status.status] ?? 0;
+    return row;
+  });
+}
+
+export function throughputRows(groups: ReadonlyMap<string, Figures>, by: GroupBy): ReportRow[] {
+  return [...groups.keys()].sort().map((key) => ({ [by]: key, ...throughputFigures(groups.get(key)!) }));
+}
+
+export interface Column {
+  key: string;
+  /** Chinese and English, e.g. "出勤率 Attendance rate". */
+  header: string;
+}
+
+export const GROUP_COLUMNS: Record<GroupBy, Column> = {
+  window: { key: 'window', header: '窗口 Window' },
+  staff: { key: 'staff', header: '工作人员 Staff' },
+  department: { key: 'department', header: '部门 Department' },
+  hall: { key: 'hall', header: '大厅 Hall' },
+  township: { key: 'township', header: '乡镇中心 Township centre' },
+};
+
+const INCIDENT_KIND_COLUMNS = [
+  { kind: 'absence', key: 'absenceIncidents', header: '离岗事件 Absence incidents' },
+  { kind: 'late-opening', key: 'lateOpeningIncidents', header: '迟到事件 Late-opening incidents' },
+  { kind: 'early-leave', key: 'earlyLeaveIncidents', header: '早退事件 Early-leave incidents' },
+  { kind: 'staffing-gap', key: 'staffingGapIncidents', header: '缺员事件 Staffing-gap incidents' },
+  { kind: 'camera-offline', key: 'cameraOfflineIncidents', header: '摄像头离线事件 Camera-offline incidents' },
+];
+const INCIDENT_STATUS_COLUMNS = [
+  { status: 'open', key: 'incidentsOpen', header: '未结束事件 Incidents open' },
+  { status: 'closed', key: 'incidentsClosed', header: '待复核事件 Incidents closed, unreviewed' },
+  { status: 'confirmed', key: 'incidentsConfirmed', header: '已确认事件 Incidents confirmed' },
+  { status: 'dismissed', key: 'incidentsDismissed', header: '已驳回事件 Incidents dismissed' },
+];
+
+export const ATTENDANCE_COLUMNS: Column[] = [
+  { key: 'scheduledHours', header: '应在岗时长(小时) Scheduled hours' },
+  { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
+  { key: 'unknownHours', header: '无法判断时长(小时) Unknown hours' },
+  { key: 'attendanceRate', header: '出勤率 Attendance rate' },
+  { key: 'absenceCount', header: '离岗次数 Absence count' },
+  { key: 'absenceMinutes', header: '离岗时长(分钟) Absence minutes' },
+  ...INCIDENT_KIND_COLUMNS,
+  ...INCIDENT_STATUS_COLUMNS,
+].map(({ key, header }) => ({ key, header }));
+
+export const THROUGHPUT_COLUMNS: Column[] = [
+  { key: 'casesHandled', header: '办件量 Cases handled' },
+  { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
+  { key: 'casesPerStaffedHour', header: '每在岗小时办件量 Cases per staffed hour' },
+  { key: 'medianHandlingMinutes', header: '办理时长中位数(分钟) Median handling minutes' },
+  { key: 'p90HandlingMinutes', header: '办理时长90分位(分钟) P90 handling minutes' },
+  { key: 'medianWaitMinutes', header: '等候时长中位数(分钟) Median wait minutes' },
+  { key: 'onTimeRate', header: '按时办结率 On-time rate' },
+  { key: 'medianWaitDuringAbsenceMinutes', header: '离岗期间取号等候中位数(分钟) Median wait, ticket during absence' },
+  { key: 'medianWaitOtherwiseMinutes', header: '其他等候中位数(分钟) Median wait, other tickets' },
+];
