@@ -1,5 +1,15 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
+import { EventsHandler } from './handlers/events.handler';
+import { RequestsHandler } from './handlers/requests.handler';
+import { JetStreamRepository } from './repositories/jetstream.repository';
+import { ReportingRepository } from './repositories/reporting.repository';
+import { CasesService } from './services/cases.service';
+import { IncidentsService } from './services/incidents.service';
+import { RollupService } from './services/rollup.service';
+import { StatsService } from './services/stats.service';
+
+const STORE = [ReportingRepository, RollupService, CasesService, StatsService];
 
 @Module({})
 export class ReportingModule {
@@ -7,6 +17,18 @@ export class ReportingModule {
     return {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
+      controllers: [RequestsHandler],
+      providers: [...STORE, IncidentsService, JetStreamRepository, EventsHandler],
+    };
+  }
+
+  /** Cases and statistics without NATS, for the CLI and the benchmark (same code as the service). */
+  static inProcess(ctx: ServiceContext): DynamicModule {
+    return {
+      module: ReportingModule,
+      imports: [serviceCoreModule('reporting', ctx)],
+      providers: STORE,
+      exports: STORE,
     };
   }
 }

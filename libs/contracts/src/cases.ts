@@ -9,6 +9,7 @@ import {
   Min,
   MinLength,
   IsString,
+  IsArray,
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
@@ -60,4 +61,49 @@ export class CaseMessage {
   @IsIn(CASE_STATUSES) status: CaseStatus;
   /** 1 (very dissatisfied) to 5 (very satisfied). */
   @IsOptional() @IsInt() @Min(1) @Max(5) satisfaction?: number;
+}
+
+/** Request/reply subjects the reporting service answers for the gateway. */
+export const ReportingRequests = {
+  /** Payload: { cases: unknown[] }; reply: CaseImportResult. */
+  importCases: 'hallwatch.reporting.cases.import',
+  /** Payload: StatsQuery; reply: StatsTable. */
+  attendance: 'hallwatch.reporting.stats.attendance',
+  throughput: 'hallwatch.reporting.stats.throughput',
+} as const;
+
+export const STATS_GROUP_BYS = ['window', 'staff', 'department', 'hall', 'township'] as const;
+export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
+
+/** A statistics period: local dates in the site's time zone, both included. */
+export class StatsQuery {
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date written YYYY-MM-DD' }) from: string;
+  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date written YYYY-MM-DD' }) to: string;
+  @IsIn(STATS_GROUP_BYS) groupBy: StatsGroupBy;
+  /** Only these halls; undefined = every hall. */
+  @IsOptional() @IsArray() @Matches(ID, { each: true }) halls?: string[];
+}
+
+/** One row per group, keyed by the grouping (e.g. { window: 'W1', attendanceRate: 0.9, … }). */
+export interface StatsTable {
+  groupBy: StatsGroupBy;
+  from: string;
+  to: string;
+  /** Keys of the rows in order, with their Chinese and English headers. */
+  columns: { key: string; header: string }[];
+  rows: Record<string, string | number | null>[];
+}
+
+export interface CaseRowResult {
+  /** Position in the batch (0-based) or, for CSV, as given by the importer. */
+  row: number;
+  caseId?: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface CaseImportResult {
+  accepted: number;
+  rejected: number;
+  results: CaseRowResult[];
 }

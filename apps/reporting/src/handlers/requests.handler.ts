@@ -1,0 +1,31 @@
+import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
+import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
+import { CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import { CasesService } from '../services/cases.service';
+import { StatsService } from '../services/stats.service';
+import { CaseBatchDto } from '../dtos/case-batch.dto';
+
+/** Request/reply from the gateway and the CLI. */
+@Controller()
+@UsePipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: (errors) => new RpcException(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('; ')) }))
+export class RequestsHandler {
+  constructor(
+    private readonly cases: CasesService,
+    private readonly stats: StatsService,
+  ) {}
+
+  @MessagePattern(ReportingRequests.importCases)
+  importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {
+    return this.cases.importBatch(batch.cases);
+  }
+
+  @MessagePattern(ReportingRequests.attendance)
+  attendance(@Payload() q: StatsQuery): Promise<StatsTable> {
+    return this.stats.attendance(q);
+  }
+
+  @MessagePattern(ReportingRequests.throughput)
+  throughput(@Payload() q: StatsQuery): Promise<StatsTable> {
+    return this.stats.throughput(q);
+  }
+}

@@ -1,0 +1,69 @@
+import { Schema } from 'mongoose';
+
+/**
+ * Every document the hot paths touch is addressed by _id only: FerretDB on SQLite pushes down
+ * nothing but _id equality, so a field filter scans the whole collection.
+ */
+
+/** A case as received; _id = caseId, so importing it again replaces it. */
+export const CaseSchema = new Schema(
+  {
+    _id: String,
+    windowId: String,
+    staffId: String,
+    serviceItem: String,
+    takenAt: Date,
+    calledAt: Date,
+    startedAt: Date,
+    finishedAt: Date,
+    deadline: Date,
+    status: String,
+    satisfaction: Number,
+    /** The window-day the case counts in: `${windowId}|${date}`. */
+    day: String,
+  },
+  { collection: 'cases', versionKey: false },
+);
+
+/** One window's presence changes of one local date; _id = `${windowId}|${date}`. */
+export const PresenceDaySchema = new Schema(
+  {
+    _id: String,
+    windowId: String,
+    hallId: String,
+    date: String,
+    /** Sorted by since; at most one per since (redelivery replaces it). */
+    changes: [{ _id: false, state: String, since: Number, at: Number }],
+  },
+  { collection: 'presence_days', versionKey: false },
+);
+
+/**
+ * Per window-month rollups; _id = `${windowId}|${month}`. `days` is JSON text (FerretDB reads one
+ * long string far faster than thousands of nested values): date -> { figures, cases }.
+ */
+export const WindowDaysSchema = new Schema(
+  { _id: String, windowId: String, month: String, days: String },
+  { collection: 'window_days', versionKey: false },
+);
+
+/** The sum of a window-month's day figures (JSON text), what a long report reads. */
+export const WindowMonthSchema = new Schema(
+  { _id: String, windowId: String, month: String, figures: String },
+  { collection: 'window_months', versionKey: false },
+);
+
+export const IncidentSchema = new Schema(
+  {
+    _id: String,
+    kind: String,
+    hallId: String,
+    windowId: String,
+    staff: String,
+    openedAt: Date,
+    closedAt: Date,
+    /** open | closed | confirmed | dismissed */
+    status: String,
+  },
+  { collection: 'incidents', versionKey: false },
+);
