@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
+import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { NatsClientModule } from './nats/nats-client.module';
+import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
 
 @Module({})
@@ -14,7 +16,7 @@ export class GatewayModule {
       global: true,
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
       exports: [SERVICE_CONTEXT],
-      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule],
+      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule, CasesModule, StatsModule],
     };
   }
 }

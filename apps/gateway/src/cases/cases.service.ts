@@ -1,0 +1,38 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { CaseImportResult, CaseRowResult, ReportingRequests } from '@hallwatch/contracts';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { AuthUser } from '../auth/auth.types';
+import { hallScope } from '../auth/hall-scope';
+import { NATS_CLIENT } from '../nats/nats-client.module';
+import { requestService } from '../nats/service-request';
+
+@Injectable()
+export class CasesService {
+  private readonly hallOf: Map<string, string>;
+
+  constructor(
+    @Inject(NATS_CLIENT) private readonly nats: ClientProxy,
+    @InjectContext() ctx: ServiceContext,
+  ) {
+    this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
+  }
+
+  /** Forwards the rows the caller may write; rows for windows outside a hall manager's halls are rejected. */
+  async import(user: AuthUser, rows: Record<string, unknown>[]): Promise<CaseImportResult> {
+    const halls = hallScope(user);
+    const outside: CaseRowResult[] = [];
+    const allowed: { row: number; data: Record<string, unknown> }[] = [];
+    rows.forEach((data, row) => {
+      const hall = this.hallOf.get(String(data.windowId));
+      if (halls && !(hall && halls.includes(hall))) {
+        outside.push({ row, caseId: typeof data.caseId === 'string' ? data.caseId : undefined, accepted: false, reason: `window "${String(data.windowId)}" is outside your halls` });
+      } else allowed.push({ row, data });
+    });
+    const answer = allowed.length
+      ? await requestService<CaseImportResult>(this.nats, ReportingRequests.importCases, { cases: allowed.map((a) => a.data) }, 60000)
+      : { accepted: 0, rejected: 0, results: [] };
+    const results = [...answer.results.map((r) => ({ ...r, row: allowed[r.row].row })), ...outside].sort((a, b) => a.row - b.row);
+    return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };
+  }
+}
