@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
+import { registerCamerasCommand } from './commands/cameras.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerUsersCommand } from './commands/users.command';
 
@@ -9,6 +10,7 @@ const program = new Command('hallwatch')
   .showHelpAfterError();
 
 registerAnalyzeCommand(program);
+registerCamerasCommand(program);
 registerStartCommand(program);
 registerUsersCommand(program);
 

@@ -37,6 +37,8 @@ export function captureInputOptions(spec: CaptureSpec): string[] {
     '-nostdin',
     '-loglevel', 'error',
     '-rtsp_transport', 'tcp',
+    // Arrival time, not the camera's RTP clock: camera clocks jump, and sampling must follow real time.
+    '-use_wallclock_as_timestamps', '1',
     '-timeout', String(timeoutUs),
     '-threads', '1',
     ...(decodeKeyframesOnly(spec) ? ['-skip_frame', 'nokey'] : []),

@@ -1,0 +1,144 @@
+import { LoggerService } from '@nestjs/common';
+import type { CameraConfig } from '@hallwatch/config';
+import type { CameraStatus, CameraStatusMessage } from '@hallwatch/contracts';
+import { maskCredentials } from '@hallwatch/runtime';
+import type { Capture, FfmpegRepository } from '../repositories/ffmpeg.repository';
+import type { OnvifRepository } from '../repositories/onvif.repository';
+import { backoffDelay } from '../utils/backoff';
+import type { CaptureSpec } from '../utils/capture-args';
+import { DropQueue } from '../utils/drop-queue';
+import { keyframeInterval } from '../utils/profile-choice';
+
+/** A camera that delivers no frame for this many sample intervals is offline. */
+export const STALE_AFTER_INTERVALS = 3;
+/** Connecting (RTSP handshake, codec probing, first keyframe) may take this long before the first frame. */
+const FIRST_FRAME_GRACE_MS = 10000;
+/** Frames waiting for NATS; older ones are dropped (and counted) when it is unreachable. */
+const QUEUE_CAPACITY = 2;
+
+export interface Frame {
+  jpeg: Buffer;
+  capturedAt: Date;
+  seq: number;
+}
+
+export interface CameraUnitDeps {
+  ffmpeg: FfmpegRepository;
+  onvif: OnvifRepository;
+  log: LoggerService;
+  /** Called after each frame is queued; takes frames from `unit.queue`. */
+  framesQueued: (unit: CameraUnit) => void;
+  statusChanged: (status: CameraStatusMessage) => void;
+}
+
+/**
+ * One camera, supervised: resolves its stream (ONVIF or plain RTSP), runs ffmpeg, declares it
+ * offline when ffmpeg fails or frames stop for STALE_AFTER_INTERVALS intervals, and reconnects
+ * with exponential backoff and jitter. Nothing here throws into the process: a dead camera only
+ * ever changes its own status.
+ */
+export class CameraUnit {
+  readonly queue = new DropQueue<Frame>(QUEUE_CAPACITY);
+  private status?: CameraStatus;
+  private failures = 0;
+  private seq = 0;
+  private capture?: Capture;
+  private lastFrameAt = 0;
+  private staleReason?: string;
+  private watchdog?: NodeJS.Timeout;
+  private retry?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    readonly camera: CameraConfig,
+    private readonly deps: CameraUnitDeps,
+  ) {}
+
+  get id(): string {
+    return this.camera.id;
+  }
+
+  get ffmpegPid(): number | undefined {
+    return this.capture?.pid;
+  }
+
+  start(): void {
+    void this.connect();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retry);
+    clearInterval(this.watchdog);
+    this.capture?.stop();
+  }
+
+  private async connect(): Promise<void> {
+    let source: { url: string; spec: CaptureSpec };
+    try {
+      source = await this.resolveSource();
+    } catch (err) {
+      return this.failed(`ONVIF: ${(err as Error).message}`);
+    }
+    if (this.stopped) return;
+    this.staleReason = undefined;
+    this.lastFrameAt = Date.now() + FIRST_FRAME_GRACE_MS - this.staleAfterMs;
+    this.capture = this.deps.ffmpeg.capture(source.url, source.spec, {
+      frame: (jpeg) => this.onFrame(jpeg),
+      ended: (reason) => this.onEnded(reason),
+    });
+    this.watchdog = setInterval(() => this.checkStale(), this.camera.sampleEverySeconds * 1000);
+  }
+
+  private async resolveSource(): Promise<{ url: string; spec: CaptureSpec }> {
+    const { sampleEverySeconds, analysisWidth, keyframeEverySeconds } = this.camera;
+    if (this.camera.rtsp) return { url: this.camera.rtsp, spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds } };
+    const stream = await this.deps.onvif.resolveStream(this.camera.onvif!, analysisWidth);
+    return {
+      url: stream.streamUri,
+      spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds: keyframeEverySeconds ?? keyframeInterval(stream.profile) },
+    };
+  }
+
+  private get staleAfterMs(): number {
+    return STALE_AFTER_INTERVALS * this.camera.sampleEverySeconds * 1000;
+  }
+
+  private onFrame(jpeg: Buffer): void {
+    if (this.stopped) return;
+    this.lastFrameAt = Date.now();
+    this.failures = 0;
+    this.setStatus('online');
+    this.queue.push({ jpeg, capturedAt: new Date(this.lastFrameAt), seq: ++this.seq });
+    this.deps.framesQueued(this);
+  }
+
+  private checkStale(): void {
+    const silentMs = Date.now() - this.lastFrameAt;
+    if (silentMs <= this.staleAfterMs || this.staleReason) return;
+    this.staleReason = `no frame for ${Math.round(silentMs / 1000)} s`;
+    this.capture?.stop(); // onEnded follows and reconnects
+  }
+
+  private onEnded(reason: string): void {
+    clearInterval(this.watchdog);
+    this.capture = undefined;
+    if (!this.stopped) this.failed(this.staleReason ?? reason);
+  }
+
+  private failed(reason: string): void {
+    if (this.stopped) return;
+    const safe = maskCredentials(reason).slice(0, 300);
+    this.setStatus('offline', safe);
+    const delay = backoffDelay(this.failures++);
+    this.deps.log.warn(`camera ${this.id}: ${safe}; reconnect attempt ${this.failures} in ${delay} ms`);
+    this.retry = setTimeout(() => void this.connect(), delay);
+  }
+
+  private setStatus(status: CameraStatus, reason?: string): void {
+    if (this.status === status) return;
+    this.status = status;
+    this.deps.log.log(`camera ${this.id} ${status}${reason ? `: ${reason}` : ''}`);
+    this.deps.statusChanged({ cameraId: this.id, status, at: new Date().toISOString(), ...(reason ? { reason } : {}) });
+  }
+}
