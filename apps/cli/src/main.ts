@@ -14,6 +14,9 @@ registerCamerasCommand(program);
 registerStartCommand(program);
 registerUsersCommand(program);
 
+require('./commands/import.command').registerImportCommand(program);
+require('./commands/report.command').registerReportCommand(program);
+
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`hallwatch: ${err.message}`);
   process.exit(1);

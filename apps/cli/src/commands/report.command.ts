@@ -1,0 +1,30 @@
+import * as fs from 'node:fs';
+import { Command, Option } from 'commander';
+import { StatsQuery } from '@hallwatch/contracts';
+import { toCsv, toXlsx } from '@hallwatch/stats';
+
+/** `hallwatch report attendance|throughput`: the gateway's tables for scripted yearly runs. */
+export function registerReportCommand(program: Command): void {
+  program
+    .command('report')
+    .addArgument(new Command().createArgument('<table>', 'attendance or throughput').choices(['attendance', 'throughput']))
+    .description('statistics for a period (json: an array of rows keyed by the grouping, figures as numbers)')
+    .requiredOption('--from <date>', 'first local date, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last local date (included), YYYY-MM-DD')
+    .addOption(new Option('--by <grouping>', 'rows per').choices(['window', 'staff', 'department', 'hall', 'township']).makeOptionMandatory())
+    .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
+    .option('--out <file>', 'write to this file instead of standard output')
+    .action(async (table: 'attendance' | 'throughput', opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string }) => {
+      const { withReporting } = await import('../../../reporting/src/in-process');
+      const { StatsService } = await import('../../../reporting/src/services/stats.service');
+      const result = await withReporting((app) => app.get(StatsService)[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
+      const body =
+        opts.format === 'json'
+          ? `${JSON.stringify(result.rows, null, 2)}\n`
+          : opts.format === 'csv'
+            ? toCsv(result.columns, result.rows)
+            : await toXlsx(result.columns, result.rows, table);
+      if (opts.out) fs.writeFileSync(opts.out, body);
+      else process.stdout.write(body);
+    });
+}
