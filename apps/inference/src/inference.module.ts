@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
+import { CameraFeedHandler } from './handlers/camera-feed.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
 import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/incident.repository';
@@ -10,6 +11,7 @@ import { PRESENCE_INTERVAL, PresenceIntervalSchema, PresenceRepository } from '.
 import { VisionRepository } from './repositories/vision.repository';
 import { EvidencePurgeService } from './services/evidence-purge.service';
 import { IncidentsService } from './services/incidents.service';
+import { MonitorService } from './services/monitor.service';
 import { WindowsService } from './services/windows.service';
 
 @Module({})
@@ -36,6 +38,8 @@ export class InferenceModule {
         WindowsService,
         IncidentsService,
         EvidencePurgeService,
+        MonitorService,
+        CameraFeedHandler,
       ],
     };
   }

@@ -16,7 +16,8 @@ export interface IncidentRecord {
   closedAt: Date | null;
   durationMs?: number;
   review: ReviewDecision | null;
-  audit: { by: string; at: Date; action: string; reason?: string }[];
+  /** Review decisions; missing until the first one (an empty array is not stored by every backend). */
+  audit?: { by: string; at: Date; action: string; reason?: string }[];
 }
 
 export const INCIDENT = 'Incident';

@@ -7,13 +7,12 @@ export interface MonitorState {
   _id: string;
   /** JSON of the domain snapshot (kept as text: its keys are ids the database need not understand). */
   snapshot: string;
-  /** Capture time the snapshot is current to, epoch ms. */
-  at: number;
+  savedAt: Date;
 }
 
 export const MONITOR_STATE = 'MonitorState';
 export const MonitorStateSchema = new Schema<MonitorState>(
-  { _id: { type: String, required: true }, snapshot: { type: String, required: true }, at: { type: Number, required: true } },
+  { _id: { type: String, required: true }, snapshot: { type: String, required: true }, savedAt: { type: Date, required: true } },
   { collection: 'monitor_states', versionKey: false },
 );
 
@@ -26,7 +25,7 @@ export class MonitorStateRepository {
   }
 
   /** Replaces the hall's saved snapshot. */
-  async save(hallId: string, snapshot: unknown, at: number): Promise<void> {
-    await this.states.updateOne({ _id: hallId }, { $set: { snapshot: JSON.stringify(snapshot), at } }, { upsert: true });
+  async save(hallId: string, snapshot: unknown): Promise<void> {
+    await this.states.updateOne({ _id: hallId }, { $set: { snapshot: JSON.stringify(snapshot), savedAt: new Date() } }, { upsert: true });
   }
 }

@@ -11,9 +11,13 @@ export class CaptureClock {
     if (!this.latest || capturedAt > this.latest.capturedAt) this.latest = { capturedAt, receivedAt };
   }
 
-  /** Capture time now; `oldestWaiting` is the capture time of the oldest frame not yet analysed. */
-  now(wallNow: number, oldestWaiting?: number): number {
-    const running = this.latest ? this.latest.capturedAt + Math.max(0, wallNow - this.latest.receivedAt) : wallNow;
+  /**
+   * Capture time now; `oldestWaiting` is the capture time of the oldest frame not yet analysed.
+   * Undefined before the first frame: the server's clock must not stand in for the cameras'.
+   */
+  now(wallNow: number, oldestWaiting?: number): number | undefined {
+    if (!this.latest) return undefined;
+    const running = this.latest.capturedAt + Math.max(0, wallNow - this.latest.receivedAt);
     return oldestWaiting === undefined ? running : Math.min(running, oldestWaiting);
   }
 }

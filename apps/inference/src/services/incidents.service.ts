@@ -57,7 +57,7 @@ function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
     status: r.review ?? (r.closedAt ? 'closed' : 'open'),
-    audit: r.audit.map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
+    audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
     evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),
   };
 }
