@@ -14,9 +14,9 @@ export async function withReporting<T>(work: (app: INestApplicationContext) => P
   const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
   const app = await NestFactory.createApplicationContext(
     ReportingModule.inProcess({ env, site, natsUrl: env.natsUrl ?? '', mongodbUri: db.url }),
-    { logger: new HallwatchLogger('reporting'), abortOnError: false },
+    // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
+    { logger: new HallwatchLogger('reporting', ['error', 'fatal']), abortOnError: false },
   );
-  app.useLogger(['error', 'warn']);
   try {
     return await work(app);
   } finally {

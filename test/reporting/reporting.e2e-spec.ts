@@ -1,0 +1,181 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { connect, NatsConnection } from 'nats';
+import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import { hashPassword } from '@hallwatch/runtime';
+import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+
+const PASSWORD = 'report-test-pw';
+const DAY = '2024-03-04'; // a Monday; Asia/Shanghai
+const t = (hhmm: string) => `${DAY}T${hhmm}:00+08:00`;
+
+function kase(caseId: string, staffId: string, taken: string, called: string, started: string, finished: string, deadline: string) {
+  return { caseId, windowId: 'W1', staffId, serviceItem: '营业执照', takenAt: t(taken), calledAt: t(called), startedAt: t(started), finishedAt: t(finished), deadline: t(deadline), status: 'completed' };
+}
+
+describe('reporting end to end: presence over NATS, cases over HTTP and CSV, statistics back', () => {
+  let services: RunningService[] = [];
+  let nc: NatsConnection;
+  let base: string;
+  let env: Record<string, string>;
+  let admin: string;
+
+  beforeAll(async () => {
+    const hash = await hashPassword(PASSWORD);
+    const site = writeSiteFile(`
+timezone: Asia/Shanghai
+halls:
+  - { id: H1, name: City hall, kind: hall }
+  - { id: T1, name: Township centre, kind: township }
+cameras:
+  - { id: cam1, hall: H1, rtsp: "rtsp://127.0.0.1:9/none" }
+  - { id: cam2, hall: T1, rtsp: "rtsp://127.0.0.1:9/none" }
+windows:
+  - { id: W1, hall: H1, name: Tax 1, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
+  - { id: W2, hall: T1, name: Police 1, department: police, camera: cam2, zone: [[0,0],[1,0],[1,1]] }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }
+users:
+  - { username: admin, passwordHash: "${hash}", role: admin }
+  - { username: evaluator, passwordHash: "${hash}", role: evaluator }
+  - { username: township, passwordHash: "${hash}", role: hall_manager, halls: [T1] }
+`);
+    const port = await freePort();
+    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('reporting'), PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-reporting' };
+    services.push(await startService('reporting', env));
+    services.push(await startService('gateway', env));
+    base = `http://127.0.0.1:${port}`;
+    admin = await login(base, 'admin', PASSWORD);
+    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+  });
+
+  afterAll(async () => {
+    await nc?.drain();
+    await Promise.all(services.map((s) => s.stop()));
+    services = [];
+  });
+
+  const get = async (token: string, p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  const rows = async (token: string, p: string) => {
+    const res = await get(token, p);
+    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);
+    return (await res.json()) as Record<string, unknown>[];
+  };
+  const period = `from=${DAY}&to=${DAY}`;
+
+  it('turns presence events and cases into hand-computed figures', async () => {
+    const js = nc.jetstream();
+    // Schedule 09:00-12:00 + 13:00-17:00 = 420 min. Sent out of order: arrival order must not matter.
+    const changes: [PresenceMessage['state'], string][] = [
+      ['absent', '10:00'], // 20 min: an absence (threshold 10 min by default)
+      ['staffed', '09:00'],
+      ['staffed', '10:20'],
+      ['unknown', '11:30'], // camera out until lunch: 30 min unknown, never absence
+      ['staffed', '12:30'],
+      ['absent', '16:30'], // 30 min to closing: an absence
+      ['closed', '17:00'],
+      ['absent', '10:00'], // redelivered: changes nothing
+    ];
+    for (const [state, at] of changes) {
+      await js.publish(Subjects.presence('W1'), encodeMessage({ windowId: 'W1', hallId: 'H1', state, since: t(at), at: t(at) }));
+    }
+    await js.publish(Subjects.presence('W1'), Buffer.from('{"windowId": "W1", "state": "sleeping"}')); // malformed: dropped
+
+    const post = await fetch(`${base}/api/cases`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        cases: [
+          kase('c1', 'S1', '09:05', '09:10', '09:10', '09:22', '09:30'), // wait 5, handling 12, on time
+          kase('c2', 'S1', '10:05', '10:25', '10:26', '10:40', '10:30'), // ticket during the absence; wait 20, handling 14, late
+          kase('c3', 'S2', '11:02', '11:06', '11:06', '11:16', '12:00'), // wait 4, handling 10
+          kase('c4', 'S1', '16:35', '16:45', '16:45', '16:53', '17:00'), // during the absence; wait 10, handling 8
+          { ...kase('bad', 'S1', '09:00', '08:50', '09:00', '09:10', '10:00') },
+        ],
+      }),
+    });
+    expect(post.status).toBe(200);
+    const answer = await post.json();
+    expect(answer).toMatchObject({ accepted: 4, rejected: 1 });
+    expect(answer.results[4]).toEqual({ row: 4, caseId: 'bad', accepted: false, reason: 'calledAt must not be before takenAt' });
+
+    // Staffed 60 + 70 + 210 = 340 min of 420; unknown 30; rate 340 / 390.
+    const attendance = await eventually(async () => {
+      const r = await rows(admin, `/api/stats/attendance?${period}&groupBy=window`);
+      const w1 = r.find((x) => x.window === 'W1');
+      return w1 && w1.staffedHours === Math.round((340 / 60) * 1000) / 1000 && w1.absenceCount === 2 ? r : undefined;
+    });
+    expect(attendance.find((x) => x.window === 'W1')).toMatchObject({
+      scheduledHours: 7,
+      unknownHours: 0.5,
+      attendanceRate: Math.round((340 / 390) * 10000) / 10000,
+      absenceMinutes: 50,
+    });
+    // W2 never reported: all of its scheduled time is unknown, and no rate is claimed.
+    expect(attendance.find((x) => x.window === 'W2')).toMatchObject({ scheduledHours: 7, staffedHours: 0, unknownHours: 7, attendanceRate: null, absenceCount: 0 });
+
+    const throughput = await rows(admin, `/api/stats/throughput?${period}&groupBy=window`);
+    expect(throughput.find((x) => x.window === 'W1')).toEqual({
+      window: 'W1',
+      casesHandled: 4,
+      staffedHours: Math.round((340 / 60) * 1000) / 1000,
+      casesPerStaffedHour: Math.round((4 / (340 / 60)) * 1000) / 1000,
+      medianHandlingMinutes: 11, // 8 10 | 12 14
+      p90HandlingMinutes: 13.4,
+      medianWaitMinutes: 7.5, // 4 5 | 10 20
+      onTimeRate: 0.75,
+      medianWaitDuringAbsenceMinutes: 15, // 20, 10
+      medianWaitOtherwiseMinutes: 4.5, // 5, 4
+    });
+    const byStaff = await rows(admin, `/api/stats/throughput?${period}&groupBy=staff`);
+    expect(byStaff.map((r) => [r.staff, r.casesHandled])).toEqual([['S1', 3], ['S2', 1], ['unassigned', 0]]);
+  });
+
+  it('exports CSV and XLSX with bilingual headers', async () => {
+    const csv = await get(admin, `/api/stats/attendance?${period}&groupBy=hall&format=csv`);
+    expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
+    expect(lines[0].split(',').slice(0, 5)).toEqual(['大厅 Hall', '应在岗时长(小时) Scheduled hours', '在岗时长(小时) Staffed hours', '无法判断时长(小时) Unknown hours', '出勤率 Attendance rate']);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([['H1', '7'], ['T1', '7']]);
+    const xlsx = await get(admin, `/api/stats/throughput?${period}&groupBy=township&format=xlsx`);
+    expect(xlsx.status).toBe(200);
+    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+  });
+
+  it('limits hall managers to their halls', async () => {
+    const manager = await login(base, 'township', PASSWORD);
+    expect((await get(manager, `/api/stats/attendance?${period}&groupBy=window&hall=H1`)).status).toBe(403);
+    expect((await rows(manager, `/api/stats/attendance?${period}&groupBy=window`)).map((r) => r.window)).toEqual(['W2']);
+    const evaluator = await login(base, 'evaluator', PASSWORD);
+    expect((await rows(evaluator, `/api/stats/throughput?${period}&groupBy=hall`)).map((r) => r.hall)).toEqual(['H1', 'T1']);
+    expect((await get(evaluator, `/api/stats/throughput?${period}&groupBy=floor`)).status).toBe(400);
+  });
+
+  it('imports a CSV through the real CLI, reporting the bad row, and re-importing changes nothing', async () => {
+    const file = path.join(path.dirname(env.HALLWATCH_SITE), 'cases.csv');
+    const c5 = kase('c5', 'S2', '14:00', '14:03', '14:03', '14:33', '14:30'); // wait 3, handling 30, late
+    const header = Object.keys(c5);
+    fs.writeFileSync(
+      file,
+      [header.join(','), header.map((k) => (c5 as Record<string, string>)[k]).join(','), header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6')].join('\n'),
+    );
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 });
+    for (let i = 0; i < 2; i++) {
+      const run = cli('import', 'cases', file);
+      expect(run.stderr).toContain('2/2 rows');
+      expect(run.stdout).toContain('rejected line 3 (c6): status must be one of the following values');
+      expect(run.stdout).toContain('1 accepted, 1 rejected');
+      expect(run.status).toBe(0);
+    }
+    const report = cli('report', 'throughput', '--from', DAY, '--to', DAY, '--by', 'window');
+    expect(report.status).toBe(0);
+    const w1 = (JSON.parse(report.stdout) as Record<string, unknown>[]).find((r) => r.window === 'W1');
+    // c1-c5: handling 8 10 12 14 30, on time 3 of 5.
+    expect(w1).toMatchObject({ casesHandled: 5, medianHandlingMinutes: 12, onTimeRate: 0.6 });
+
+    const unreadable = cli('import', 'cases', `${file}.missing`);
+    expect(unreadable.status).toBe(1);
+    expect(unreadable.stderr).toMatch(/cannot read .*cases\.csv\.missing/);
+  });
+});
