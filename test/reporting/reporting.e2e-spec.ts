@@ -96,7 +96,7 @@ users:
       }),
     });
     expect(post.status).toBe(200);
-    const answer = await post.json();
+    const answer = (await post.json()) as { results: unknown[] };
     expect(answer).toMatchObject({ accepted: 4, rejected: 1 });
     expect(answer.results[4]).toEqual({ row: 4, caseId: 'bad', accepted: false, reason: 'calledAt must not be before takenAt' });
 
