@@ -11,8 +11,11 @@ import { keyframeInterval } from '../utils/profile-choice';
 
 /** A camera that delivers no frame for this many sample intervals is offline. */
 export const STALE_AFTER_INTERVALS = 3;
-/** Connecting (RTSP handshake, codec probing, first keyframe) may take this long before the first frame. */
-const FIRST_FRAME_GRACE_MS = 10000;
+/**
+ * Connecting (RTSP handshake, codec probing, the first keyframe; a loaded RTSP server takes 5-10 s)
+ * may take this long before the first frame of a connection.
+ */
+const FIRST_FRAME_GRACE_MS = 20000;
 /** Frames waiting for NATS; older ones are dropped (and counted) when it is unreachable. */
 const QUEUE_CAPACITY = 2;
 
@@ -43,7 +46,9 @@ export class CameraUnit {
   private failures = 0;
   private seq = 0;
   private capture?: Capture;
-  private lastFrameAt = 0;
+  private connectedAt = 0;
+  /** Arrival of the last frame of the current connection (undefined until its first). */
+  private lastFrameAt?: number;
   private staleReason?: string;
   private watchdog?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
@@ -82,7 +87,8 @@ export class CameraUnit {
     }
     if (this.stopped) return;
     this.staleReason = undefined;
-    this.lastFrameAt = Date.now() + FIRST_FRAME_GRACE_MS - this.staleAfterMs;
+    this.connectedAt = Date.now();
+    this.lastFrameAt = undefined;
     this.capture = this.deps.ffmpeg.capture(source.url, source.spec, {
       frame: (jpeg) => this.onFrame(jpeg),
       ended: (reason) => this.onEnded(reason),
@@ -114,9 +120,17 @@ export class CameraUnit {
   }
 
   private checkStale(): void {
-    const silentMs = Date.now() - this.lastFrameAt;
-    if (silentMs <= this.staleAfterMs || this.staleReason) return;
-    this.staleReason = `no frame for ${Math.round(silentMs / 1000)} s`;
+    if (this.staleReason) return;
+    const now = Date.now();
+    if (this.lastFrameAt === undefined) {
+      const waited = now - this.connectedAt;
+      if (waited <= Math.max(FIRST_FRAME_GRACE_MS, this.staleAfterMs)) return;
+      this.staleReason = `no frame within ${Math.round(waited / 1000)} s of connecting`;
+    } else {
+      const silent = now - this.lastFrameAt;
+      if (silent <= this.staleAfterMs) return;
+      this.staleReason = `no frame for ${Math.round(silent / 1000)} s`;
+    }
     this.capture?.stop(); // onEnded follows and reconnects
   }
 
