@@ -74,7 +74,7 @@ export class CameraUnit {
   stop(): void {
     this.stopped = true;
     clearTimeout(this.retry);
-    clearInterval(this.watchdog);
+    clearTimeout(this.watchdog);
     this.capture?.stop();
   }
 
@@ -93,7 +93,7 @@ export class CameraUnit {
       frame: (jpeg) => this.onFrame(jpeg),
       ended: (reason) => this.onEnded(reason),
     });
-    this.watchdog = setInterval(() => this.checkStale(), this.camera.sampleEverySeconds * 1000);
+    this.armWatchdog(Math.max(FIRST_FRAME_GRACE_MS, this.staleAfterMs));
   }
 
   private async resolveSource(): Promise<{ url: string; spec: CaptureSpec }> {
@@ -114,28 +114,27 @@ export class CameraUnit {
     if (this.stopped) return;
     this.lastFrameAt = Date.now();
     this.failures = 0;
+    this.armWatchdog(this.staleAfterMs);
     this.setStatus('online');
     this.queue.push({ jpeg, capturedAt: new Date(this.lastFrameAt), seq: ++this.seq });
     this.deps.framesQueued(this);
   }
 
-  private checkStale(): void {
-    if (this.staleReason) return;
-    const now = Date.now();
-    if (this.lastFrameAt === undefined) {
-      const waited = now - this.connectedAt;
-      if (waited <= Math.max(FIRST_FRAME_GRACE_MS, this.staleAfterMs)) return;
-      this.staleReason = `no frame within ${Math.round(waited / 1000)} s of connecting`;
-    } else {
-      const silent = now - this.lastFrameAt;
-      if (silent <= this.staleAfterMs) return;
-      this.staleReason = `no frame for ${Math.round(silent / 1000)} s`;
-    }
-    this.capture?.stop(); // onEnded follows and reconnects
+  /** Declares the stream stale unless a frame re-arms the watchdog within `ms`. */
+  private armWatchdog(ms: number): void {
+    clearTimeout(this.watchdog);
+    this.watchdog = setTimeout(() => {
+      const now = Date.now();
+      this.staleReason =
+        this.lastFrameAt === undefined
+          ? `no frame within ${Math.round((now - this.connectedAt) / 1000)} s of connecting`
+          : `no frame for ${Math.round((now - this.lastFrameAt) / 1000)} s`;
+      this.capture?.stop(); // onEnded follows and reconnects
+    }, ms);
   }
 
   private onEnded(reason: string): void {
-    clearInterval(this.watchdog);
+    clearTimeout(this.watchdog);
     this.capture = undefined;
     if (!this.stopped) this.failed(this.staleReason ?? reason);
   }

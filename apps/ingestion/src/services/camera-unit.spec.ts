@@ -1,0 +1,133 @@
+import type { CameraConfig } from '@hallwatch/config';
+import type { CameraStatusMessage } from '@hallwatch/contracts';
+import type { CaptureListener, FfmpegRepository } from '../repositories/ffmpeg.repository';
+import type { OnvifRepository } from '../repositories/onvif.repository';
+import { CameraUnit } from './camera-unit';
+
+/** Stands in for ffmpeg: records each capture and lets the test deliver frames or end it. */
+class FakeFfmpeg {
+  captures: { url: string; listener: CaptureListener; stopped: boolean }[] = [];
+  capture(url: string, _spec: unknown, listener: CaptureListener) {
+    const c = { url, listener, stopped: false };
+    this.captures.push(c);
+    return {
+      pid: 1,
+      stop: () => {
+        c.stopped = true;
+        listener.ended('killed');
+      },
+    };
+  }
+  get current() {
+    return this.captures[this.captures.length - 1];
+  }
+}
+
+const camera = (over: Partial<CameraConfig> = {}): CameraConfig =>
+  ({ id: 'cam-1', hall: 'h1', rtsp: 'rtsp://u:topsecret@127.0.0.1:1/x', sampleEverySeconds: 2, analysisWidth: 640, ...over }) as CameraConfig;
+
+function setup(config = camera(), onvif: Partial<OnvifRepository> = {}) {
+  const ffmpeg = new FakeFfmpeg();
+  const statuses: CameraStatusMessage[] = [];
+  const warnings: string[] = [];
+  const unit = new CameraUnit(config, {
+    ffmpeg: ffmpeg as unknown as FfmpegRepository,
+    onvif: onvif as OnvifRepository,
+    log: { log: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined },
+    framesQueued: () => undefined,
+    statusChanged: (s) => statuses.push(s),
+  });
+  return { unit, ffmpeg, statuses, warnings };
+}
+
+const flush = () => new Promise((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r));
+
+describe('CameraUnit', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('goes online on the first frame and numbers frames from 1', async () => {
+    const { unit, ffmpeg, statuses } = setup();
+    unit.start();
+    await flush();
+    ffmpeg.current.listener.frame(Buffer.from('a'));
+    ffmpeg.current.listener.frame(Buffer.from('b'));
+    expect(statuses.map((s) => s.status)).toEqual(['online']);
+    expect([unit.queue.shift()?.seq, unit.queue.shift()?.seq]).toEqual([1, 2]);
+  });
+
+  it('is offline after 3 sample intervals without a frame, and reconnects', async () => {
+    const { unit, ffmpeg, statuses } = setup();
+    unit.start();
+    await flush();
+    ffmpeg.current.listener.frame(Buffer.from('a'));
+    jest.advanceTimersByTime(5999); // just under 3 intervals: not yet
+    expect(statuses.map((s) => s.status)).toEqual(['online']);
+    jest.advanceTimersByTime(1);
+    expect(statuses.map((s) => s.status)).toEqual(['online', 'offline']);
+    expect(statuses[1].reason).toMatch(/no frame for \d+ s/);
+    expect(ffmpeg.captures[0].stopped).toBe(true);
+    jest.advanceTimersByTime(1000); // first retry: 0.5-1 s
+    await flush();
+    expect(ffmpeg.captures).toHaveLength(2);
+  });
+
+  it('gives a new connection time for its first frame', async () => {
+    const { unit, ffmpeg, statuses } = setup();
+    unit.start();
+    await flush();
+    jest.advanceTimersByTime(19999);
+    expect(statuses).toEqual([]);
+    jest.advanceTimersByTime(1);
+    expect(statuses.map((s) => s.reason)).toEqual([expect.stringMatching(/no frame within \d+ s of connecting/)]);
+    expect(ffmpeg.captures[0].stopped).toBe(true);
+  });
+
+  it('publishes a status only when it changes, and backs off more after each failure', async () => {
+    const { unit, ffmpeg, statuses, warnings } = setup();
+    unit.start();
+    await flush();
+    for (let i = 0; i < 4; i++) {
+      ffmpeg.current.listener.ended('ffmpeg: Connection refused');
+      jest.advanceTimersByTime(60000);
+      await flush();
+    }
+    expect(statuses.map((s) => s.status)).toEqual(['offline']);
+    const delays = warnings.map((w) => Number(/in (\d+) ms/.exec(w)![1]));
+    expect(delays[0]).toBeLessThanOrEqual(1000);
+    expect(delays[3]).toBeGreaterThanOrEqual(4000);
+    ffmpeg.current.listener.frame(Buffer.from('a'));
+    expect(statuses.map((s) => s.status)).toEqual(['offline', 'online']);
+  });
+
+  it('masks credentials in reasons and stops for good on stop()', async () => {
+    const { unit, ffmpeg, statuses } = setup();
+    unit.start();
+    await flush();
+    ffmpeg.current.listener.ended('ffmpeg: rtsp://u:topsecret@127.0.0.1:1/x: 401 Unauthorized');
+    expect(statuses[0].reason).not.toContain('topsecret');
+    expect(statuses[0].reason).toContain('rtsp://***@127.0.0.1');
+    unit.stop();
+    jest.advanceTimersByTime(120000);
+    await flush();
+    expect(ffmpeg.captures).toHaveLength(1);
+  });
+
+  it('reports an ONVIF failure as offline with its reason and retries the ONVIF lookup', async () => {
+    let lookups = 0;
+    const onvif = {
+      resolveStream: async () => {
+        lookups++;
+        throw new Error('ONVIF SOAP Fault: Sender not authorized');
+      },
+    };
+    const { unit, ffmpeg, statuses } = setup(camera({ rtsp: undefined, onvif: { host: 'h', port: 80, user: 'u', password: 'p' } }), onvif);
+    unit.start();
+    await flush();
+    expect(statuses.map((s) => [s.status, s.reason])).toEqual([['offline', 'ONVIF: ONVIF SOAP Fault: Sender not authorized']]);
+    jest.advanceTimersByTime(1000);
+    await flush();
+    expect(lookups).toBe(2);
+    expect(ffmpeg.captures).toHaveLength(0);
+  });
+});
