@@ -10,6 +10,7 @@
  * that, so the hysteresis (20 s) does not make the run long; the detector is never given a backlog.
  * Footage: Intel IoT devkit sample-videos, CC BY 4.0.
  */
+import 'reflect-metadata';
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
@@ -29,11 +30,14 @@ const SAMPLE_MS = 1000;
 const TURN = 25;
 const TURNS = 8;
 
-function jpegs(clip: string, skipSeconds: number, count: number, dir: string): Buffer[] {
+/** Up to `count` JPEGs, `fps` per second of the clip from `skipSeconds` on. */
+function jpegs(clip: string, skipSeconds: number, fps: number, count: number, dir: string): Buffer[] {
   const out = path.join(dir, path.basename(clip, '.mp4'));
   fs.mkdirSync(out);
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', String(skipSeconds), '-i', clip, '-vf', 'fps=1', '-frames:v', String(count), '-q:v', '3', path.join(out, '%03d.jpg')]);
-  return fs.readdirSync(out).sort().map((f) => fs.readFileSync(path.join(out, f)));
+  execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', String(skipSeconds), '-i', clip, '-vf', `fps=${fps}`, '-frames:v', String(count), '-q:v', '3', path.join(out, '%03d.jpg')]);
+  const files = fs.readdirSync(out).sort();
+  if (files.length === 0) throw new Error(`ffmpeg cut no frame from ${clip}`);
+  return files.map((f) => fs.readFileSync(path.join(out, f)));
 }
 
 function freePort(): Promise<number> {
@@ -67,8 +71,9 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-presence-'));
   const processes: ChildProcess[] = [];
   try {
-    const staffed = jpegs(path.join(MEDIA, 'classroom-seated.mp4'), 0, 10, dir);
-    const empty = jpegs(path.join(MEDIA, 'empty-room.mp4'), 3, 10, dir); // a person leaves the room in its first seconds
+    const staffed = jpegs(path.join(MEDIA, 'classroom-seated.mp4'), 0, 1, 10, dir);
+    // A 1.9 s clip in which a person leaves at the left edge during the first second.
+    const empty = jpegs(path.join(MEDIA, 'empty-room.mp4'), 1, 5, 10, dir);
     const zone = (await readZonesFile(path.join(MEDIA, 'classroom-seated.zones.json'))).find((z) => z.id === 'A')!;
 
     // Detector time: the same frames through the same analyzer, one at a time, with nothing reused.

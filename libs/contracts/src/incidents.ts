@@ -1,4 +1,3 @@
-import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
@@ -11,7 +10,6 @@ import {
   MaxLength,
   Min,
   MinLength,
-  ValidateNested,
 } from 'class-validator';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
 
@@ -99,11 +97,12 @@ export class IncidentReviewRequest {
   @IsString() @MinLength(1) @MaxLength(200) by: string;
 }
 
-export class AuditEntry {
-  @IsString() by: string;
-  @IsISO8601() at: string;
-  @IsString() action: string;
-  @IsOptional() @IsString() reason?: string;
+/** One change to an incident: who, when (ISO 8601), what (confirmed | dismissed) and why. */
+export interface AuditEntry {
+  by: string;
+  at: string;
+  action: string;
+  reason?: string;
 }
 
 export interface EvidenceInfo {
@@ -115,9 +114,9 @@ export interface EvidenceInfo {
 }
 
 /** An incident as the gateway shows it. */
-export class IncidentView extends IncidentMessage {
-  @IsIn(INCIDENT_STATUSES) status: IncidentStatus;
-  @ValidateNested({ each: true }) @Type(() => AuditEntry) audit: AuditEntry[];
+export interface IncidentView extends IncidentMessage {
+  status: IncidentStatus;
+  audit: AuditEntry[];
   evidence: EvidenceInfo[];
 }
 
