@@ -13,9 +13,11 @@ export interface IncidentRecord {
   cameraId?: string;
   staff?: string;
   openedAt: Date;
-  closedAt: Date | null;
+  /** Missing while the incident is open. */
+  closedAt?: Date | null;
   durationMs?: number;
-  review: ReviewDecision | null;
+  /** The bureau's decision; null or missing until reviewed. */
+  review?: ReviewDecision | null;
   /** Review decisions; missing until the first one (an empty array is not stored by every backend). */
   audit?: { by: string; at: Date; action: string; reason?: string }[];
 }
@@ -31,10 +33,10 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     cameraId: String,
     staff: String,
     openedAt: { type: Date, required: true },
-    closedAt: { type: Date, default: null },
+    closedAt: Date,
     durationMs: Number,
-    review: { type: String, default: null },
-    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String }], default: [] },
+    review: String,
+    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String }], default: undefined },
   },
   { collection: 'incidents', versionKey: false },
 );
@@ -47,10 +49,8 @@ export class IncidentRepository {
   /** Stores an open or close event; a redelivered or repeated event changes nothing. */
   async upsert(message: IncidentMessage): Promise<void> {
     const { id, closedAt, durationMs, ...opened } = message;
-    const insert = { ...opened, openedAt: new Date(opened.openedAt), review: null, audit: [] };
-    const update = closedAt
-      ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } }
-      : { $setOnInsert: { ...insert, closedAt: null } };
+    const insert = { ...opened, openedAt: new Date(opened.openedAt) };
+    const update = closedAt ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } } : { $setOnInsert: insert };
     await this.incidents.updateOne({ _id: id }, update, { upsert: true });
   }
 
@@ -67,7 +67,7 @@ export class IncidentRepository {
     const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();
     // "Still going at or after `from`" needs an $or next to the window's; simpler and portable here.
     const from = query.from ? Date.parse(query.from) : undefined;
-    return from === undefined ? found : found.filter((i) => i.closedAt === null || i.closedAt.getTime() >= from);
+    return from === undefined ? found : found.filter((i) => !i.closedAt || i.closedAt.getTime() >= from);
   }
 
   async get(id: string): Promise<IncidentRecord | null> {
