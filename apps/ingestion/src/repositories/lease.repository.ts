@@ -43,7 +43,8 @@ export class LeaseRepository implements OnApplicationShutdown {
       this.held.set(cameraId, await this.bucket().create(cameraKey(cameraId), codec.encode(instance)));
       return true;
     } catch {
-      return false; // someone else holds it (wrong last sequence)
+      // Held already: by another instance, or by this one before a restart under the same name.
+      return this.adoptIfOurs(cameraId, instance);
     }
   }
 
@@ -56,8 +57,16 @@ export class LeaseRepository implements OnApplicationShutdown {
       return true;
     } catch {
       this.held.delete(cameraId);
-      return false;
+      // A lost reply (not a lost lease) leaves the lease ours at a revision we did not see.
+      return this.adoptIfOurs(cameraId, instance);
     }
+  }
+
+  private async adoptIfOurs(cameraId: string, instance: string): Promise<boolean> {
+    const entry = await this.bucket().get(cameraKey(cameraId)).catch(() => null);
+    if (!entry || entry.operation !== 'PUT' || codec.decode(entry.value) !== instance) return false;
+    this.held.set(cameraId, entry.revision);
+    return true;
   }
 
   /** Gives a held lease back at once, so another instance need not wait for it to expire. */
