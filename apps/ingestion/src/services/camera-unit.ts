@@ -100,6 +100,11 @@ export class CameraUnit {
     const { sampleEverySeconds, analysisWidth, keyframeEverySeconds } = this.camera;
     if (this.camera.rtsp) return { url: this.camera.rtsp, spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds } };
     const stream = await this.deps.onvif.resolveStream(this.camera.onvif!, analysisWidth);
+    const { profile, device } = stream;
+    this.deps.log.log(
+      `camera ${this.id}: ONVIF ${[device.manufacturer, device.model].filter(Boolean).join(' ') || 'device'}, profile ` +
+        `${profile.name} ${profile.width ?? '?'}x${profile.height ?? '?'}, snapshot URI ${stream.snapshotUri ? 'available' : 'none'}`,
+    );
     return {
       url: stream.streamUri,
       spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds: keyframeEverySeconds ?? keyframeInterval(stream.profile) },
