@@ -8,6 +8,8 @@ export class SiteWindows {
   readonly absenceAfterMs: number;
   readonly info: Map<string, WindowInfo>;
   private readonly schedules = new Map<string, ScheduleSpec>();
+  /** Last answer per schedule: windows share schedules, and a year of one costs ~30 ms. */
+  private readonly lastOpen = new Map<ScheduleSpec, { start: number; end: number; open: Interval[] }>();
 
   constructor(site: SiteConfig) {
     this.timeZone = site.timezone;
@@ -25,7 +27,12 @@ export class SiteWindows {
   /** Open time of a window within range; none for a window the site file does not know. */
   scheduled(windowId: string, range: Interval): Interval[] {
     const spec = this.schedules.get(windowId);
-    return spec ? openIntervals(spec, this.timeZone, range.start, range.end) : [];
+    if (!spec) return [];
+    const last = this.lastOpen.get(spec);
+    if (last && last.start === range.start && last.end === range.end) return last.open;
+    const open = openIntervals(spec, this.timeZone, range.start, range.end);
+    this.lastOpen.set(spec, { ...range, open });
+    return open;
   }
 
   /** Whether a window's figures belong to the halls asked for (undefined = every hall). */
