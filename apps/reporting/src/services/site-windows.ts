@@ -7,6 +7,8 @@ export class SiteWindows {
   readonly timeZone: string;
   readonly absenceAfterMs: number;
   readonly info: Map<string, WindowInfo>;
+  /** Halls that are township service centres. */
+  readonly townships: Set<string>;
   private readonly schedules = new Map<string, ScheduleSpec>();
   /** Last answer per schedule: windows share schedules, and a year of one costs ~30 ms. */
   private readonly lastOpen = new Map<ScheduleSpec, { start: number; end: number; open: Interval[] }>();
@@ -14,9 +16,9 @@ export class SiteWindows {
   constructor(site: SiteConfig) {
     this.timeZone = site.timezone;
     this.absenceAfterMs = site.rules.absenceAfter;
-    const township = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
+    this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(
-      site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: township.has(w.hall) }]),
+      site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),
     );
     for (const w of site.windows) {
       const spec = windowSchedule(site, w);

@@ -88,13 +88,12 @@ export class StatsService {
     for (const i of list) {
       if (q.halls && !q.halls.includes(i.hallId)) continue;
       const info = i.windowId ? this.rollups.site.info.get(i.windowId) : undefined;
-      const township = [...this.rollups.site.info.values()].some((w) => w.hallId === i.hallId && w.township);
       const key = {
         window: i.windowId,
         staff: i.staff ?? UNASSIGNED_LABEL,
         department: info?.department,
         hall: i.hallId,
-        township: township ? i.hallId : undefined,
+        township: this.rollups.site.townships.has(i.hallId) ? i.hallId : undefined,
       }[q.groupBy];
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
       const c = counts.get(key) ?? { byKind: {}, byStatus: {} };
