@@ -1,18 +1,22 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CameraStatusMessage } from '@hallwatch/contracts';
-import { HallwatchLogger, InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { HallwatchLogger, InjectContext, LeaseDropReason, leaseInstanceName, LeaseKeeper, ServiceContext } from '@hallwatch/runtime';
 import { FfmpegRepository } from '../repositories/ffmpeg.repository';
 import { FrameBusRepository } from '../repositories/frame-bus.repository';
-import { LEASE_TTL_MS, LeaseRepository } from '../repositories/lease.repository';
+import { LeaseRepository } from '../repositories/lease.repository';
 import { OnvifRepository } from '../repositories/onvif.repository';
 import { CameraUnit } from './camera-unit';
 
-/** Leases are renewed, and free cameras looked for, this often (a third of the lease TTL). */
-const TICK_MS = LEASE_TTL_MS / 3;
+const REASONS: Record<LeaseDropReason, string> = {
+  lost: 'lease lost to another instance',
+  rebalanced: 'handed over to balance the load',
+  failed: 'failed',
+  shutdown: 'shutting down',
+};
 
 /**
- * Runs a CameraUnit for each camera this instance holds the lease of. Each instance takes at most
- * its fair share (cameras / live instances, rounded up), gives back one excess camera per tick when
+ * Runs a CameraUnit for each camera this instance holds the lease of. A LeaseKeeper keeps its fair
+ * share (cameras / live instances, rounded up), gives back one excess camera per round when
  * another instance joins, and takes over the cameras of an instance whose leases expired.
  */
 @Injectable()
@@ -23,8 +27,7 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
   private readonly unsentStatus = new Map<string, CameraStatusMessage>();
   private readonly reportedDrops = new Map<string, number>();
   private readonly instance: string;
-  private timer?: NodeJS.Timeout;
-  private ticking = false;
+  private keeper?: LeaseKeeper;
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
@@ -33,8 +36,7 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     private readonly bus: FrameBusRepository,
     private readonly leases: LeaseRepository,
   ) {
-    // Lease keys are NATS subject tokens: keep the instance name to safe characters.
-    this.instance = ctx.env.instance.replace(/[^A-Za-z0-9_-]/g, '_');
+    this.instance = leaseInstanceName(ctx.env.instance);
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -42,16 +44,20 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     await this.bus.connect(this.ctx.natsUrl, name);
     await this.leases.open(this.ctx.natsUrl, `${name}-leases`);
     this.log.log(`instance ${this.instance}: ${this.ctx.site.cameras.length} camera(s) in the site file`);
-    void this.tick();
-    this.timer = setInterval(() => void this.tick(), TICK_MS);
+    const cameras = this.ctx.site.cameras.map((c) => c.id);
+    this.keeper = new LeaseKeeper(
+      this.leases,
+      this.instance,
+      cameras,
+      { take: (id) => this.pull(id), drop: (id, reason) => this.drop(id, REASONS[reason]) },
+      this.log,
+      () => this.afterRound(),
+    );
+    this.keeper.start();
   }
 
   async onModuleDestroy(): Promise<void> {
-    clearInterval(this.timer);
-    for (const unit of this.units.values()) unit.stop();
-    await Promise.all([...this.units.keys()].map((id) => this.leases.release(id)));
-    this.units.clear();
-    await this.leases.retire(this.instance);
+    await this.keeper?.stop();
   }
 
   /** Cameras this instance pulls now (for logs and the benchmark). */
@@ -59,42 +65,23 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     return [...this.units.values()];
   }
 
-  private async tick(): Promise<void> {
-    if (this.ticking) return;
-    this.ticking = true;
-    try {
-      await this.leases.announce(this.instance);
-      for (const id of [...this.units.keys()]) {
-        if (!(await this.leases.renew(id, this.instance))) this.drop(id, 'lease lost to another instance');
-      }
-      const cameras = this.ctx.site.cameras;
-      const share = Math.ceil(cameras.length / Math.max(1, await this.leases.liveInstances()));
-      if (this.units.size > share) {
-        const id = [...this.units.keys()].pop()!;
-        this.drop(id, 'handed over to balance the load');
-        await this.leases.release(id);
-      }
-      for (const camera of cameras) {
-        if (this.units.size >= share) break;
-        if (this.units.has(camera.id) || !(await this.leases.acquire(camera.id, this.instance))) continue;
-        this.log.log(`camera ${camera.id}: pulled by instance ${this.instance}`);
-        const unit = new CameraUnit(camera, {
-          ffmpeg: this.ffmpeg,
-          onvif: this.onvif,
-          log: this.log,
-          framesQueued: (u) => this.sendFrames(u),
-          statusChanged: (status) => this.sendStatus(status),
-        });
-        this.units.set(camera.id, unit);
-        unit.start();
-      }
-      await Promise.all([...this.unsentStatus.values()].map((s) => this.sendStatus(s)));
-      this.reportDrops();
-    } catch (err) {
-      this.log.warn(`lease round failed: ${(err as Error).message}`);
-    } finally {
-      this.ticking = false;
-    }
+  private pull(id: string): void {
+    const camera = this.ctx.site.cameras.find((c) => c.id === id)!;
+    this.log.log(`camera ${camera.id}: pulled by instance ${this.instance}`);
+    const unit = new CameraUnit(camera, {
+      ffmpeg: this.ffmpeg,
+      onvif: this.onvif,
+      log: this.log,
+      framesQueued: (u) => this.sendFrames(u),
+      statusChanged: (status) => this.sendStatus(status),
+    });
+    this.units.set(camera.id, unit);
+    unit.start();
+  }
+
+  private async afterRound(): Promise<void> {
+    await Promise.all([...this.unsentStatus.values()].map((s) => this.sendStatus(s)));
+    this.reportDrops();
   }
 
   private drop(id: string, why: string): void {
