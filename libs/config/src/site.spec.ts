@@ -81,6 +81,28 @@ describe('site file', () => {
     expect(problemsOf(noHalls)).toEqual(['users[0].halls: a hall_manager needs at least one hall']);
   });
 
+  it('reads optional hysteresis keys of the rules, checked like the other durations', () => {
+    const text = ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, confirmSamples: 5, confirmAfter: 1m }');
+    expect(parseSite(text).rules).toMatchObject({ confirmSamples: 5, confirmAfter: 60_000 });
+    expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, confirmSamples: 0, confirmAfter: later }'))).toEqual([
+      'rules.confirmSamples: Number must be greater than or equal to 1',
+      expect.stringMatching(/^rules\.confirmAfter: invalid duration "later"/),
+    ]);
+  });
+
+  it('reads rosters, naming a bad slot or an unknown window', () => {
+    const roster = (entry: string) => `${ISSUE_EXAMPLE}rosters:\n  - ${entry}\n`;
+    const site = parseSite(roster('{ window: W01, staff: "张三 (S001)", weekdays: [mon, tue], from: "09:00", to: "12:00" }'));
+    expect(site.rosters).toEqual([{ window: 'W01', staff: '张三 (S001)', weekdays: ['mon', 'tue'], from: '09:00', to: '12:00' }]);
+    expect(parseSite(ISSUE_EXAMPLE).rosters).toEqual([]);
+    expect(problemsOf(roster('{ window: W01, staff: x, from: "12:00", to: "09:00" }'))).toEqual([
+      'rosters[0]: from/to: "12:00-09:00" ends before it starts',
+    ]);
+    expect(problemsOf(roster('{ window: W99, staff: x, dates: ["2026-10-10"], from: "09:00", to: "12:00" }'))).toEqual([
+      'rosters[0].window: no window "W99"',
+    ]);
+  });
+
   it('says which file it could not read', () => {
     const missing = path.join(fs.mkdtempSync('/tmp/site-'), 'nope.yaml');
     expect(() => loadSite(missing)).toThrow(`${missing}: cannot read the site file (ENOENT)`);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { assertTimeZone, parseDuration, ScheduleSpec, validateSchedule } from '@hallwatch/domain';
+import { assertTimeZone, parseDuration, RosterEntry, ScheduleSpec, validateRosterEntry, validateSchedule } from '@hallwatch/domain';
 
 /** Ids appear in NATS subjects, so they may not hold dots, spaces or wildcards. */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
@@ -74,7 +74,26 @@ const rules = z.object({
   lateAfter: duration.default('15m'),
   earlyLeaveBefore: duration.default('30m'),
   gapAfter: duration.default('15m'),
+  /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
+  confirmSamples: z.number().int().min(1).max(100).optional(),
+  /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */
+  confirmAfter: duration.optional(),
 });
+
+/** Days and times are checked by the domain's own rules, like schedules. */
+const rosterEntry = z
+  .object({
+    window: id,
+    staff: z.string().min(1).max(200),
+    weekdays: z.array(z.string()).optional(),
+    dates: z.array(z.string()).optional(),
+    from: z.string(),
+    to: z.string(),
+  })
+  .superRefine((entry, ctx) => {
+    for (const message of validateRosterEntry(entry as RosterEntry)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
+  })
+  .transform((entry) => entry as RosterEntry);
 
 const user = z.object({
   username: z.string().min(1),
@@ -94,6 +113,8 @@ const site = z
     rules: rules.default({}),
     evidence: z.object({ retention: duration.default('180d') }).default({}),
     users: z.array(user).default([]),
+    /** Optional: who staffs which window in which slot; incidents name the staff on roster. */
+    rosters: z.array(rosterEntry).default([]),
     /** Demo only: camera id -> video file (relative to the site file) that `hallwatch start` serves over RTSP. */
     demo: z.object({ clips: z.record(id, z.string().min(1)) }).optional(),
   })
@@ -105,6 +126,7 @@ export type CameraConfig = SiteConfig['cameras'][number];
 export type WindowConfig = SiteConfig['windows'][number];
 export type ScheduleConfig = SiteConfig['schedules'][string];
 export type UserConfig = SiteConfig['users'][number];
+export type RosterConfig = SiteConfig['rosters'][number];
 export type Role = UserConfig['role'];
 
 export class SiteConfigError extends Error {
@@ -155,6 +177,10 @@ function crossCheck(config: SiteConfig): string[] {
     if (w.schedule !== undefined && !schedules.has(w.schedule)) {
       problems.push(`windows[${i}].schedule: no schedule named "${w.schedule}"`);
     }
+  });
+  const windows = new Set(config.windows.map((w) => w.id));
+  config.rosters.forEach((r, i) => {
+    if (!windows.has(r.window)) problems.push(`rosters[${i}].window: no window "${r.window}"`);
   });
   config.users.forEach((u, i) => {
     for (const h of u.halls) if (!halls.has(h)) problems.push(`users[${i}].halls: no hall "${h}"`);
