@@ -16,6 +16,7 @@ interface Incident {
   hallId: string;
   windowId?: string;
   cameraId?: string;
+  staff?: string;
   openedAt: string;
   closedAt?: string;
   status: string;
@@ -54,6 +55,8 @@ windows:
 schedules:
   always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }
+rosters:
+  - { window: W-E, staff: "王五 (S003)", from: "00:00", to: "24:00" }
 evidence: { retention: 1d }
 users:
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
@@ -93,7 +96,7 @@ users:
       const found = await incidents('kind=absence&window=W-E');
       return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
     }, 60000, 1000);
-    expect(absence).toMatchObject({ kind: 'absence', hallId: 'h1', windowId: 'W-E', status: 'open' });
+    expect(absence).toMatchObject({ kind: 'absence', hallId: 'h1', windowId: 'W-E', status: 'open', staff: '王五 (S003)' });
     expect(await incidents('kind=absence&window=W-A')).toEqual([]);
     expect(await incidents('kind=absence&window=W-D')).toEqual([]);
 
@@ -139,6 +142,7 @@ users:
       return found.some((i) => i.cameraId === 'cam-seated') ? found.filter((i) => i.cameraId === 'cam-seated') : undefined;
     }, 60000, 1000);
     expect(offline).toMatchObject({ kind: 'camera-offline', hallId: 'h1' });
+    expect(offline.staff).toBeUndefined(); // a camera's incident is nobody's
     const states = await eventually(async () => {
       const s = Object.fromEntries((await live()).map((w) => [w.windowId, w.state]));
       return s['W-A'] === 'unknown' && s['W-D'] === 'unknown' ? s : undefined;

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
+import { MonitorState, MonitorStateRepository, MonitorStateSchema } from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
 import { testDatabaseUri } from '../support/e2e';
 
@@ -11,6 +12,7 @@ describe('inference repositories (FerretDB)', () => {
   let presence: PresenceRepository;
   let incidents: IncidentRepository;
   let evidence: EvidenceRepository;
+  let states: MonitorStateRepository;
   const t = (s: number) => 1_800_000_000_000 + s * 1000;
   const iso = (s: number) => new Date(t(s)).toISOString();
 
@@ -21,6 +23,7 @@ describe('inference repositories (FerretDB)', () => {
     presence = new PresenceRepository(intervals);
     incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema));
     evidence = new EvidenceRepository(connection);
+    states = new MonitorStateRepository(connection.model<MonitorState>('MonitorState', MonitorStateSchema));
   });
 
   afterAll(async () => {
@@ -82,5 +85,18 @@ describe('inference repositories (FerretDB)', () => {
     expect(await evidence.get(other, 1)).toBeNull();
     expect(await evidence.get(other, 2)).not.toBeNull();
     expect(await evidence.get(confirmed, 1)).not.toBeNull();
+  });
+
+  it("saves a hall's state with the output it caused, keeps that outbox through plain saves until it is cleared", async () => {
+    await states.save('h1', { clock: 1 }, { presence: [{ windowId: 'W1' }], incidents: [] });
+    await states.save('h1', { clock: 2 });
+    const saved = await states.load('h1');
+    expect(JSON.parse(saved!.snapshot)).toEqual({ clock: 2 });
+    expect(JSON.parse(saved!.outbox!)).toEqual({ presence: [{ windowId: 'W1' }], incidents: [] });
+    await states.clearOutbox('h1');
+    const cleared = await states.load('h1');
+    expect(cleared!.outbox).toBeUndefined();
+    expect(JSON.parse(cleared!.snapshot)).toEqual({ clock: 2 });
+    expect(await states.load('h2')).toBeNull();
   });
 });

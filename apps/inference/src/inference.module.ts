@@ -1,15 +1,16 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
-import { CameraFeedHandler } from './handlers/camera-feed.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
+import { HallLeaseRepository } from './repositories/hall-lease.repository';
 import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/incident.repository';
 import { MONITOR_STATE, MonitorStateRepository, MonitorStateSchema } from './repositories/monitor-state.repository';
 import { NatsRepository } from './repositories/nats.repository';
 import { PRESENCE_INTERVAL, PresenceIntervalSchema, PresenceRepository } from './repositories/presence.repository';
 import { VisionRepository } from './repositories/vision.repository';
 import { EvidencePurgeService } from './services/evidence-purge.service';
+import { HallOwnershipService } from './services/hall-ownership.service';
 import { IncidentsService } from './services/incidents.service';
 import { MonitorService } from './services/monitor.service';
 import { WindowsService } from './services/windows.service';
@@ -35,11 +36,12 @@ export class InferenceModule {
         IncidentRepository,
         EvidenceRepository,
         MonitorStateRepository,
+        HallLeaseRepository,
         WindowsService,
         IncidentsService,
         EvidencePurgeService,
         MonitorService,
-        CameraFeedHandler,
+        HallOwnershipService,
       ],
     };
   }

@@ -1,13 +1,5 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import {
-  AckPolicy,
-  connect,
-  ConsumerMessages,
-  DeliverPolicy,
-  JetStreamClient,
-  NatsConnection,
-  Subscription,
-} from 'nats';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { connect, DeliverPolicy, JetStreamClient, NatsConnection } from 'nats';
 import {
   CameraStatusMessage,
   decodeMessage,
@@ -29,20 +21,24 @@ export interface FrameSample {
   jpeg: Buffer;
 }
 
-/** Queue group shared by every inference instance, and the durable consumer name. */
+/** Something this instance listens to until it stops. */
+export interface Feed {
+  stop(): void;
+}
+
+/** Queue group of every inference instance on frames (only a hall's owner subscribes to its cameras). */
 const GROUP = 'inference';
 
 /**
  * Everything inference does on NATS beyond request/reply: live frames (core NATS, queue group),
- * camera health (JetStream durable consumer), presence and incident events (JetStream, deduplicated
- * by Nats-Msg-Id so a republished event is stored once).
+ * camera health (JetStream, an ordered consumer per camera of the halls this instance holds),
+ * presence and incident events (JetStream, deduplicated by Nats-Msg-Id so a republished event is
+ * stored once).
  */
 @Injectable()
-export class NatsRepository implements OnModuleDestroy {
+export class NatsRepository implements OnApplicationShutdown {
   private readonly log = new Logger(NatsRepository.name);
   private connection?: Promise<NatsConnection>;
-  private readonly subscriptions: Subscription[] = [];
-  private readonly consumers: ConsumerMessages[] = [];
 
   constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
@@ -72,52 +68,50 @@ export class NatsRepository implements OnModuleDestroy {
     }
   }
 
-  /** Delivers frames of every camera; instances in the queue group share them. Bad frames are dropped with a log line. */
-  async subscribeFrames(onFrame: (frame: FrameSample) => void): Promise<void> {
-    const sub = (await this.nc()).subscribe(Subjects.allFrames, { queue: GROUP });
-    this.subscriptions.push(sub);
-    void (async () => {
-      for await (const m of sub) {
-        const cameraId = m.headers?.get(FrameHeaders.cameraId) || m.subject.split('.')[2];
-        const capturedAt = Date.parse(m.headers?.get(FrameHeaders.capturedAt) ?? '');
-        if (!Number.isFinite(capturedAt) || m.data.length === 0) {
-          this.log.warn(`frame on ${m.subject} dropped: missing ${FrameHeaders.capturedAt} header or empty body`);
-          continue;
+  /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
+  async subscribeFrames(cameraIds: string[], onFrame: (frame: FrameSample) => void): Promise<Feed> {
+    const nc = await this.nc();
+    const subscriptions = cameraIds.map((id) => nc.subscribe(Subjects.frames(id), { queue: GROUP }));
+    for (const sub of subscriptions)
+      void (async () => {
+        for await (const m of sub) {
+          const cameraId = m.headers?.get(FrameHeaders.cameraId) || m.subject.split('.')[2];
+          const capturedAt = Date.parse(m.headers?.get(FrameHeaders.capturedAt) ?? '');
+          if (!Number.isFinite(capturedAt) || m.data.length === 0) {
+            this.log.warn(`frame on ${m.subject} dropped: missing ${FrameHeaders.capturedAt} header or empty body`);
+            continue;
+          }
+          onFrame({ cameraId, capturedAt, seq: Number(m.headers?.get(FrameHeaders.seq) ?? 0), jpeg: Buffer.from(m.data) });
         }
-        onFrame({ cameraId, capturedAt, seq: Number(m.headers?.get(FrameHeaders.seq) ?? 0), jpeg: Buffer.from(m.data) });
-      }
-    })();
+      })();
+    return { stop: () => subscriptions.forEach((s) => s.unsubscribe()) };
   }
 
-  /** Camera health changes, at least once, in order; acked after `onStatus` succeeded. */
-  async consumeCameraStatus(onStatus: (status: CameraStatusMessage) => Promise<void>): Promise<void> {
-    const jsm = await (await this.nc()).jetstreamManager();
-    await jsm.consumers.add(Streams.cameras.name, {
-      durable_name: GROUP,
-      ack_policy: AckPolicy.Explicit,
-      deliver_policy: DeliverPolicy.All,
-      max_ack_pending: 1,
+  /**
+   * A camera's health changes in order: those published since `since` (only the latest when
+   * undefined), then every new one. Resolves once that backlog went through `onStatus`, so the
+   * caller knows the camera's status before it judges frames. A status `onStatus` fails on is
+   * logged and not retried here (the caller recovers by restoring its saved state).
+   */
+  async followCameraStatus(cameraId: string, since: Date | undefined, onStatus: (status: CameraStatusMessage) => Promise<void>): Promise<Feed> {
+    const consumer = await (await this.js()).consumers.get(Streams.cameras.name, {
+      filterSubjects: Subjects.cameraStatus(cameraId),
+      ...(since ? { opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.LastPerSubject }),
     });
-    const consumer = await (await this.js()).consumers.get(Streams.cameras.name, GROUP);
     const messages = await consumer.consume();
-    this.consumers.push(messages);
+    let caughtUp!: () => void;
+    const backlog = new Promise<void>((resolve) => (caughtUp = resolve));
+    if ((await consumer.info(true)).num_pending === 0) caughtUp();
     void (async () => {
       for await (const m of messages) {
         const decoded = decodeMessage(CameraStatusMessage, m.data);
-        if (!decoded.ok) {
-          this.log.warn(`camera status on ${m.subject} dropped: ${decoded.reason}`);
-          m.term();
-          continue;
-        }
-        try {
-          await onStatus(decoded.value);
-          m.ack();
-        } catch (err) {
-          this.log.error(`camera status on ${m.subject} not applied, will be redelivered: ${(err as Error).message}`);
-          m.nak(5000);
-        }
+        if (!decoded.ok) this.log.warn(`camera status on ${m.subject} dropped: ${decoded.reason}`);
+        else await onStatus(decoded.value).catch((err) => this.log.error(`camera status on ${m.subject} not applied: ${(err as Error).message}`));
+        if (m.info.pending === 0) caughtUp();
       }
     })();
+    await backlog;
+    return { stop: () => messages.stop() };
   }
 
   async publishPresence(message: PresenceMessage): Promise<void> {
@@ -132,9 +126,8 @@ export class NatsRepository implements OnModuleDestroy {
     });
   }
 
-  async onModuleDestroy(): Promise<void> {
-    this.subscriptions.forEach((s) => s.unsubscribe());
-    this.consumers.forEach((c) => c.stop());
+  // After the halls were handed back (their hooks run in onModuleDestroy, before this).
+  async onApplicationShutdown(): Promise<void> {
     if (this.connection) await (await this.connection).drain().catch(() => undefined);
   }
 }

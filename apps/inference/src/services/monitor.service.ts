@@ -1,12 +1,12 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { CameraConfig, SiteConfig, windowSchedule } from '@hallwatch/config';
 import type { CameraStatusMessage, IncidentMessage } from '@hallwatch/contracts';
-import { HallMonitor, HallMonitorSnapshot, Incident, IncidentEvent, MonitorOutput, WindowConfig } from '@hallwatch/domain';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { HallMonitor, HallMonitorSnapshot, Incident, IncidentEvent, MonitorOutput, staffOnRoster, WindowConfig } from '@hallwatch/domain';
+import { InjectContext, leaseInstanceName, ServiceContext } from '@hallwatch/runtime';
 import { EvidenceRepository, EvidenceRole } from '../repositories/evidence.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { MonitorStateRepository } from '../repositories/monitor-state.repository';
-import { FrameSample, NatsRepository } from '../repositories/nats.repository';
+import { Feed, FrameSample, NatsRepository } from '../repositories/nats.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import { VisionRepository } from '../repositories/vision.repository';
 import { CaptureClock } from './capture-clock';
@@ -23,18 +23,28 @@ const SAVE_EVERY_MS = 2000;
 /** Frames a camera may have waiting for the detector before the oldest is dropped. */
 const QUEUE_LIMIT = 8;
 const ROLES: EvidenceRole[] = ['last-staffed', 'threshold', 'end'];
+/**
+ * A new owner replays camera statuses published since the saved state, starting this much
+ * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
+ */
+const STATUS_REPLAY_MARGIN_MS = 5 * 60_000;
 
 interface Hall {
   id: string;
   monitor: HallMonitor;
+  /** Ticks wait until the statuses missed while nobody held the hall are applied. */
+  ready: boolean;
+  /** Changed since the last save. */
   dirty: boolean;
+  feeds: Feed[];
 }
 
 /**
- * Frames and camera health in, presence changes and incidents out. Each hall has a domain
- * HallMonitor (the state machine and incident rules live there); this service feeds it with zone
+ * Frames and camera health in, presence changes and incidents out, for the halls this instance
+ * holds (see HallOwnershipService). Each hall has a domain HallMonitor (the state machine and
+ * incident rules live there); this service restores it from the saved state, feeds it with zone
  * readings stamped with capture times, ticks it so time-based transitions happen without frames,
- * stores and publishes what it decides, and saves its state so a restarted instance resumes.
+ * stores and publishes what it decides, and saves its state so the next owner resumes.
  */
 @Injectable()
 export class MonitorService implements OnModuleDestroy {
@@ -46,7 +56,9 @@ export class MonitorService implements OnModuleDestroy {
   private readonly clock = new CaptureClock();
   private readonly buffer = new EvidenceBuffer();
   private readonly queue: FrameQueue<FrameSample>;
+  private readonly instance: string;
   private timers: NodeJS.Timeout[] = [];
+  private hallFailed: (hallId: string) => void = () => undefined;
   /** Hall work (ticks, statuses, frames' outputs) runs one step at a time, in order. */
   private serial: Promise<unknown> = Promise.resolve();
 
@@ -60,6 +72,7 @@ export class MonitorService implements OnModuleDestroy {
     private readonly states: MonitorStateRepository,
   ) {
     this.site = ctx.site;
+    this.instance = leaseInstanceName(ctx.env.instance);
     this.cameras = new Map(ctx.site.cameras.map((c) => [c.id, c]));
     this.windows = new Map(ctx.site.windows.map((w) => [w.id, this.windowConfig(w.id)]));
     this.queue = new FrameQueue<FrameSample>(
@@ -70,14 +83,14 @@ export class MonitorService implements OnModuleDestroy {
     );
   }
 
-  /** Loads the detector and each hall's saved state, then starts ticking; call before feeding it. */
-  async start(): Promise<void> {
+  /**
+   * Loads the detector and starts ticking; call before taking halls. `hallFailed` is told of a
+   * hall whose output could not be stored: its in-memory state is then ahead of the saved one,
+   * so it must be dropped unsaved and taken again from the store.
+   */
+  async start(hallFailed: (hallId: string) => void): Promise<void> {
+    this.hallFailed = hallFailed;
     await this.vision.warmUp();
-    for (const hall of this.site.halls) {
-      const saved = await this.states.load(hall.id);
-      this.halls.set(hall.id, { id: hall.id, monitor: this.createMonitor(hall.id, saved ? JSON.parse(saved.snapshot) : undefined), dirty: false });
-      if (saved) this.log.log(`hall ${hall.id}: resumed from the state saved at ${saved.savedAt.toISOString()}`);
-    }
     await this.nats.ensureStreams();
     this.timers = [
       setInterval(() => void this.tick(), TICK_MS),
@@ -85,10 +98,51 @@ export class MonitorService implements OnModuleDestroy {
     ];
   }
 
-  async onModuleDestroy(): Promise<void> {
+  onModuleDestroy(): void {
     this.timers.forEach(clearInterval);
-    await this.serial;
-    await this.save();
+  }
+
+  /**
+   * Starts monitoring a hall this instance now holds: restores its saved state (time since then
+   * turns unknown once the monitor sees how old its last frames are), delivers an output the last
+   * owner may not have finished, applies the camera statuses published meanwhile, then listens.
+   */
+  async takeHall(hallId: string): Promise<void> {
+    const saved = await this.states.load(hallId);
+    const snapshot = saved ? (JSON.parse(saved.snapshot) as HallMonitorSnapshot) : undefined;
+    const hall: Hall = { id: hallId, monitor: this.createMonitor(hallId, snapshot), ready: false, dirty: false, feeds: [] };
+    this.halls.set(hallId, hall);
+    const cameras = this.camerasOf(hallId);
+    try {
+      if (saved?.outbox) {
+        await this.deliver(JSON.parse(saved.outbox) as MonitorOutput);
+        await this.states.clearOutbox(hallId);
+      }
+      const since = saved ? new Date(saved.savedAt.getTime() - STATUS_REPLAY_MARGIN_MS) : undefined;
+      for (const cameraId of cameras) hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
+      hall.ready = true;
+      hall.feeds.push(await this.nats.subscribeFrames(cameras, (frame) => this.receiveFrame(frame)));
+      if (this.halls.get(hallId) !== hall) throw new Error('its state could not be stored while restoring it');
+    } catch (err) {
+      hall.feeds.forEach((f) => f.stop());
+      if (this.halls.get(hallId) === hall) this.halls.delete(hallId);
+      throw err;
+    }
+    const from = saved ? `resumed from the state saved at ${saved.savedAt.toISOString()}` : 'no saved state';
+    this.log.log(`hall ${hallId}: monitored by instance ${this.instance} (${from})`);
+  }
+
+  /** Stops monitoring a hall; `handOver` saves its state first for the next owner (not when the lease is lost). */
+  async releaseHall(hallId: string, handOver: boolean, why: string): Promise<void> {
+    const hall = this.halls.get(hallId);
+    if (!hall) return;
+    hall.feeds.forEach((f) => f.stop());
+    // Behind the hall's queued work, so nothing it caused is left half done.
+    await this.enqueue(async () => {
+      this.halls.delete(hallId);
+      if (handOver) await this.states.save(hallId, hall.monitor.snapshot());
+    });
+    this.log.log(`hall ${hallId}: no longer monitored by instance ${this.instance} (${why})`);
   }
 
   /** A frame arrived: analysed in the background, in capture order per camera. */
@@ -115,7 +169,7 @@ export class MonitorService implements OnModuleDestroy {
   async tick(): Promise<void> {
     const at = this.clock.now(Date.now(), this.queue.oldestWaiting());
     if (at === undefined) return;
-    for (const hall of this.halls.values()) await this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS));
+    for (const hall of this.halls.values()) if (hall.ready) await this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS));
   }
 
   private async analyze(cameraId: string, frame: FrameSample): Promise<void> {
@@ -134,32 +188,50 @@ export class MonitorService implements OnModuleDestroy {
     }
   }
 
-  /** Runs one input through a hall's monitor, then stores and publishes what it caused. */
+  /**
+   * Runs one input through a hall's monitor. What it caused is saved with the new state in one
+   * write, then stored and published; if that fails the hall is given up (see start).
+   */
   private step(hallId: string, input: (monitor: HallMonitor) => MonitorOutput): Promise<void> {
-    const run = this.serial.then(async () => {
+    return this.enqueue(async () => {
       const hall = this.halls.get(hallId);
       if (!hall) return;
       const output = input(hall.monitor);
-      if (output.presence.length === 0 && output.incidents.length === 0) return;
       hall.dirty = true;
-      for (const change of output.presence) {
-        await this.presence.recordChange(change);
-        await this.nats.publishPresence({
-          windowId: change.windowId,
-          hallId: change.hallId,
-          state: change.state,
-          since: new Date(change.since).toISOString(),
-          at: new Date(change.at).toISOString(),
-        });
-      }
-      for (const event of output.incidents) await this.recordIncident(event);
+      if (output.presence.length === 0 && output.incidents.length === 0) return;
+      await this.states.save(hallId, hall.monitor.snapshot(), output);
+      hall.dirty = false;
+      await this.deliver(output);
+      await this.states.clearOutbox(hallId);
+    }).catch((err) => {
+      this.log.error(`hall ${hallId}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+      this.hallFailed(hallId);
     });
-    this.serial = run.catch((err) => this.log.error(`hall ${hallId}: ${(err as Error).message}`));
+  }
+
+  /** Hall work (ticks, statuses, frames' outputs, saves) runs one step at a time, in order. */
+  private enqueue(work: () => Promise<void>): Promise<void> {
+    const run = this.serial.then(work);
+    this.serial = run.catch(() => undefined);
     return run;
   }
 
+  private async deliver(output: MonitorOutput): Promise<void> {
+    for (const change of output.presence) {
+      await this.presence.recordChange(change);
+      await this.nats.publishPresence({
+        windowId: change.windowId,
+        hallId: change.hallId,
+        state: change.state,
+        since: new Date(change.since).toISOString(),
+        at: new Date(change.at).toISOString(),
+      });
+    }
+    for (const event of output.incidents) await this.recordIncident(event);
+  }
+
   private async recordIncident(event: IncidentEvent): Promise<void> {
-    const message = incidentMessage(event.incident, this.windowsOf(event.incident));
+    const message = incidentMessage(event.incident, this.windowsOf(event.incident), this.staffOf(event.incident));
     await this.incidents.upsert(message);
     await this.keepEvidence(event);
     await this.nats.publishIncident(message);
@@ -194,6 +266,14 @@ export class MonitorService implements OnModuleDestroy {
     return this.buffer.nearest(cameraId, at);
   }
 
+  /** Staff on the roster of the incident's window when it began, if the site file has rosters. */
+  private staffOf(incident: Incident): string | undefined {
+    if (!incident.windowId) return undefined;
+    const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
+    // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.
+    return staff.slice(0, 200) || undefined;
+  }
+
   /** The windows an incident concerns: its window, its camera's windows, or its hall's. */
   private windowsOf(incident: Incident): string[] {
     if (incident.windowId) return [incident.windowId];
@@ -202,27 +282,37 @@ export class MonitorService implements OnModuleDestroy {
     return all.filter((w) => w.hallId === incident.hallId).map((w) => w.id);
   }
 
+  /** Saves the state of halls whose clocks or pending frames moved, so a successor loses little. */
   private async save(): Promise<void> {
     for (const hall of this.halls.values()) {
       if (!hall.dirty) continue;
-      hall.dirty = false;
-      try {
+      await this.enqueue(async () => {
+        if (this.halls.get(hall.id) !== hall) return;
+        hall.dirty = false;
         await this.states.save(hall.id, hall.monitor.snapshot());
-      } catch (err) {
+      }).catch((err) => {
         hall.dirty = true;
         this.log.error(`hall ${hall.id}: state not saved, retrying: ${(err as Error).message}`);
-      }
+      });
     }
+  }
+
+  /** Cameras of the hall that watch windows. */
+  private camerasOf(hallId: string): string[] {
+    return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
   }
 
   private createMonitor(hallId: string, snapshot?: HallMonitorSnapshot): HallMonitor {
     const hall = this.site.halls.find((h) => h.id === hallId)!;
+    const { confirmSamples, confirmAfter, ...rules } = this.site.rules;
     return new HallMonitor(
       {
         hall: { id: hall.id, minStaffedWindows: hall.minStaffedWindows, schedule: this.site.schedules[hall.schedule] },
         windows: [...this.windows.values()].filter((w) => w.hallId === hallId),
         timeZone: this.site.timezone,
-        rules: this.site.rules,
+        rules,
+        // Unset keys keep the domain's defaults.
+        hysteresis: { ...(confirmSamples !== undefined && { confirmSamples }), ...(confirmAfter !== undefined && { confirmMs: confirmAfter }) },
       },
       snapshot,
     );
@@ -242,7 +332,7 @@ export class MonitorService implements OnModuleDestroy {
   }
 }
 
-function incidentMessage(incident: Incident, windowIds: string[]): IncidentMessage {
+function incidentMessage(incident: Incident, windowIds: string[], staff: string | undefined): IncidentMessage {
   const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
   return {
     id: incident.id,
@@ -251,6 +341,7 @@ function incidentMessage(incident: Incident, windowIds: string[]): IncidentMessa
     windowId: incident.windowId,
     windowIds,
     cameraId: incident.cameraId,
+    staff,
     openedAt: iso(incident.openedAt) as string,
     closedAt: iso(incident.closedAt),
     durationMs: incident.closedAt === undefined ? undefined : incident.closedAt - incident.openedAt,

@@ -1,0 +1,50 @@
+import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
+import { HallwatchLogger, InjectContext, LeaseDropReason, leaseInstanceName, LeaseKeeper, ServiceContext } from '@hallwatch/runtime';
+import { HallLeaseRepository } from '../repositories/hall-lease.repository';
+import { MonitorService } from './monitor.service';
+
+const REASONS: Record<LeaseDropReason, string> = {
+  lost: 'lease lost to another instance',
+  rebalanced: 'handed over to balance the load',
+  failed: 'its output could not be stored; it will be restored from its saved state',
+  shutdown: 'shutting down',
+};
+
+/**
+ * Each hall is monitored by exactly one inference instance: the holder of its lease. Instances
+ * share the halls fairly; a hall handed back is saved first, and one whose holder died is taken
+ * over from its last saved state once the lease expires.
+ */
+@Injectable()
+export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDestroy {
+  private readonly log = new HallwatchLogger('inference');
+  private keeper?: LeaseKeeper;
+
+  constructor(
+    @InjectContext() private readonly ctx: ServiceContext,
+    private readonly monitor: MonitorService,
+    private readonly leases: HallLeaseRepository,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const instance = leaseInstanceName(this.ctx.env.instance);
+    await this.monitor.start((hallId) => void this.keeper?.giveUp(hallId));
+    await this.leases.open(this.ctx.natsUrl, `inference-${instance}-leases`);
+    this.keeper = new LeaseKeeper(
+      this.leases,
+      instance,
+      this.ctx.site.halls.map((h) => h.id),
+      {
+        take: (hallId) => this.monitor.takeHall(hallId),
+        // A lost lease is someone else's now: its saved state is theirs to write.
+        drop: (hallId, reason) => this.monitor.releaseHall(hallId, reason === 'rebalanced' || reason === 'shutdown', REASONS[reason]),
+      },
+      this.log,
+    );
+    this.keeper.start();
+  }
+
+  async onModuleDestroy(): Promise<void> {
+    await this.keeper?.stop();
+  }
+}

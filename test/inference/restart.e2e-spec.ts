@@ -1,0 +1,107 @@
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { startRtspServer } from '../../apps/cli/src/demo-camera';
+import { stopProcess } from '../ingestion/ingestion-harness';
+import { eventually, freePort, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { disjoint, EMPTY_ZONE, EventLog, incidentsById, intervals, zone } from './inference-harness';
+
+/** Frames vouch for one sample interval (1 s here); allow a second more for delivery. */
+const SLACK_MS = 2000;
+
+/**
+ * Inference stopped during an absence, hard (SIGKILL) and gracefully (SIGTERM), and started again
+ * on real parts: it resumes from its saved state, the downtime is unknown (never absent or
+ * staffed), and no incident is opened twice or stretched over the downtime.
+ */
+describe('inference: a restart during an absence', () => {
+  let rtsp: ChildProcess;
+  let ingestion: RunningService;
+  let inference: RunningService;
+  let events: EventLog;
+  let env: Record<string, string>;
+  const downtimes: { how: string; down: number; up: number }[] = [];
+
+  const absences = async () => (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
+  const startInference = () => startService('inference', { ...env, HALLWATCH_INSTANCE: 'solo' }, 120000);
+  /** Waits until W-E is absent again after `after` and one more absence has opened. */
+  const absentAgain = async (after: number, count: number) => {
+    await eventually(async () => {
+      const last = intervals(await events.presence('W-E')).pop();
+      return last?.state === 'absent' && last.from > after && incidentsById(await absences()).size >= count ? true : undefined;
+    }, 60000, 1000);
+  };
+
+  beforeAll(async () => {
+    const port = await freePort();
+    rtsp = await startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });
+    const site = writeSiteFile(`
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
+cameras:
+  - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
+  - { id: cam-empty, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
+windows:
+  - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
+  - { id: W-E, hall: h1, name: 2号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
+schedules:
+  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
+`);
+    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference_restart') };
+    events = await EventLog.connect();
+    ingestion = await startService('ingestion', env);
+    inference = await startInference();
+  });
+
+  afterAll(async () => {
+    await inference?.stop();
+    await ingestion?.stop();
+    await stopProcess(rtsp);
+    await events?.close();
+  });
+
+  it('resumes after SIGKILL and after SIGTERM from the saved state', async () => {
+    await absentAgain(0, 1);
+    for (const how of ['SIGKILL', 'SIGTERM'] as const) {
+      const down = Date.now();
+      if (how === 'SIGKILL') await stopProcess(inference.process, 'SIGKILL');
+      else await inference.stop();
+      await new Promise((r) => setTimeout(r, 3000));
+      inference = await startInference();
+      const up = Date.now();
+      downtimes.push({ how, down, up });
+      const resumed = 'hall h1: monitored by instance solo (resumed from the state saved at';
+      await eventually(async () => (inference.output().includes(resumed) ? true : undefined), 30000);
+      await absentAgain(up, downtimes.length + 1);
+    }
+  });
+
+  it('shows each downtime as unknown and neither duplicates nor stretches an incident', async () => {
+    expect(downtimes.map((d) => d.how)).toEqual(['SIGKILL', 'SIGTERM']);
+    for (const windowId of ['W-A', 'W-E']) {
+      const timeline = intervals(await events.presence(windowId));
+      for (const { how, down, up } of downtimes) {
+        const during = timeline.find((i) => i.from <= down + SLACK_MS && down + SLACK_MS < i.to);
+        expect({ windowId, how, state: during?.state }).toEqual({ windowId, how, state: 'unknown' });
+        // Unknown until frames after the restart confirmed the seat again.
+        expect(during!.to).toBeGreaterThan(up);
+      }
+      expect(timeline[timeline.length - 1].state).toBe(windowId === 'W-A' ? 'staffed' : 'absent');
+    }
+
+    const byId = incidentsById(await absences());
+    for (const [, { opened, closed }] of byId) {
+      expect(opened.length).toBeLessThanOrEqual(1);
+      expect(closed.length).toBeLessThanOrEqual(1);
+    }
+    const spans = [...byId.values()].map((e) => e.closed[0] ?? e.opened[0]).sort((a, b) => Date.parse(a.openedAt) - Date.parse(b.openedAt));
+    expect(spans).toHaveLength(3);
+    expect(disjoint(spans)).toBe(true);
+    downtimes.forEach(({ down }, k) => {
+      expect(Date.parse(spans[k].closedAt!)).toBeLessThanOrEqual(down + SLACK_MS);
+      expect(Date.parse(spans[k + 1].openedAt)).toBeGreaterThan(down);
+    });
+    expect(spans[2].closedAt).toBeUndefined();
+    expect((await events.incidents()).filter((i) => i.windowId === 'W-A')).toEqual([]);
+  });
+});

@@ -1,0 +1,117 @@
+import type { ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { KV, StringCodec } from 'nats';
+import { startRtspServer } from '../../apps/cli/src/demo-camera';
+import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
+import { stopProcess } from '../ingestion/ingestion-harness';
+import { eventually, freePort, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { disjoint, EMPTY_ZONE, EventLog, incidentsById, intervals, zone } from './inference-harness';
+
+const codec = StringCodec();
+const HALLS = ['h1', 'h2'];
+
+/**
+ * Two inference instances on real parts (RTSP clips, ingestion, NATS, FerretDB): each hall is
+ * monitored by exactly one of them, and when one is killed the other takes its hall over from the
+ * saved state, without flicker, invented time or duplicate incidents.
+ */
+describe('inference: several instances share the halls through NATS leases', () => {
+  let rtsp: ChildProcess;
+  let ingestion: RunningService;
+  const inference = new Map<string, RunningService>();
+  let events: EventLog;
+  let leases: KV;
+
+  const owners = async () =>
+    Promise.all(HALLS.map(async (h) => {
+      const e = await leases.get(`hall.${h}`);
+      return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
+    }));
+
+  beforeAll(async () => {
+    const port = await freePort();
+    rtsp = await startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });
+    const site = writeSiteFile(`
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
+  - { id: h2, name: 城关镇便民服务中心, kind: township, minStaffedWindows: 0, schedule: always }
+cameras:
+  - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
+  - { id: cam-empty, hall: h2, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
+windows:
+  - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
+  - { id: W-E, hall: h2, name: 综合窗口, department: 城关镇政府, camera: cam-empty, zone: ${EMPTY_ZONE} }
+schedules:
+  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
+`);
+    const env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference_scale') };
+    events = await EventLog.connect();
+    ingestion = await startService('ingestion', env);
+    const [a, b] = await Promise.all(['inf-a', 'inf-b'].map((i) => startService('inference', { ...env, HALLWATCH_INSTANCE: i }, 120000)));
+    inference.set('inf-a', a).set('inf-b', b);
+    leases = await eventually(() => events.connection.jetstream().views.kv(HALL_LEASE_BUCKET, { bindOnly: true }), 30000);
+  });
+
+  afterAll(async () => {
+    await Promise.all([...inference.values()].map((s) => s.stop()));
+    await ingestion?.stop();
+    await stopProcess(rtsp);
+    await events?.close();
+  });
+
+  it('monitors each hall from exactly one instance, with steady states and one absence', async () => {
+    await eventually(async () => {
+      const held = await owners();
+      return held.every(Boolean) && new Set(held).size === 2 ? held : undefined;
+    }, 40000);
+    await eventually(async () => {
+      const absence = (await events.incidents()).some((i) => i.kind === 'absence' && i.windowId === 'W-E');
+      return absence && intervals(await events.presence('W-A')).pop()?.state === 'staffed' ? true : undefined;
+    }, 60000, 1000);
+    // Frames of one camera split over two monitors would make the seat flicker.
+    expect((await events.presence('W-A')).map((p) => p.state)).not.toContain('absent');
+    expect((await events.presence('W-E')).map((p) => p.state)).not.toContain('staffed');
+  });
+
+  it("takes a killed instance's hall over within 30 s: the gap is unknown, and no incident is duplicated", async () => {
+    const [, ownerOfH2] = await owners();
+    const survivor = ownerOfH2 === 'inf-a' ? 'inf-b' : 'inf-a';
+    const staffedBefore = intervals(await events.presence('W-A')).pop()!;
+    inference.get(ownerOfH2!)!.process.kill('SIGKILL'); // no goodbye: its lease must expire
+    const killedAt = Date.now();
+
+    await eventually(async () => ((await owners()).every((o) => o === survivor) ? true : undefined), 30000);
+    expect(Date.now() - killedAt).toBeLessThan(30000);
+    expect(inference.get(survivor)!.output()).toContain(`hall h2: monitored by instance ${survivor}`);
+
+    // The survivor resumes W-E from the saved state: unknown across the gap, then absent again.
+    const resumed = await eventually(async () => {
+      const timeline = intervals(await events.presence('W-E'));
+      const last = timeline[timeline.length - 1];
+      return last.state === 'absent' && last.from > killedAt ? timeline : undefined;
+    }, 40000, 1000);
+    // The last frame before the kill vouches for one sample interval (1 s); after that, unknown.
+    const after = resumed.find((i) => i.from <= killedAt + 2000 && killedAt + 2000 < i.to);
+    expect(after?.state).toBe('unknown');
+
+    // A second absence after the gap; the first closed where the frames ended, never across the gap.
+    const absences = await eventually(async () => {
+      const found = (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
+      return incidentsById(found).size >= 2 ? found : undefined;
+    }, 40000, 1000);
+    const byId = incidentsById(absences);
+    for (const [, { opened, closed }] of byId) {
+      expect(opened.length).toBeLessThanOrEqual(1);
+      expect(closed.length).toBeLessThanOrEqual(1);
+    }
+    const [first, second] = [...byId.values()].map((e) => e.closed[0] ?? e.opened[0]).sort((x, y) => Date.parse(x.openedAt) - Date.parse(y.openedAt));
+    expect(Date.parse(first.closedAt!)).toBeLessThanOrEqual(killedAt + 2000);
+    expect(Date.parse(second.openedAt)).toBeGreaterThan(killedAt);
+    expect(disjoint([...byId.values()].map((e) => e.closed[0] ?? e.opened[0]))).toBe(true);
+
+    // The survivor's own hall was not disturbed: W-A stayed staffed throughout.
+    const now = intervals(await events.presence('W-A')).pop()!;
+    expect(now).toEqual(staffedBefore);
+  });
+});
