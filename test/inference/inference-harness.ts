@@ -2,13 +2,41 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { Streams } from '@hallwatch/contracts';
-import { MEDIA } from '../support/e2e';
+import type { ChildProcess } from 'node:child_process';
+import { startRtspServer } from '../../apps/cli/src/demo-camera';
+import { MEDIA, writeSiteFile } from '../support/e2e';
 
 /** Zones of the seated clip (A and D are staffed seats). */
 const zones = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')).zones as { id: string; polygon: number[][] }[];
 export const zone = (id: string) => JSON.stringify(zones.find((z) => z.id === id)!.polygon);
 /** A seat-sized zone of the empty-room clip: nobody is ever in it. */
 export const EMPTY_ZONE = '[[0.4, 0.3], [0.8, 0.3], [0.8, 0.9], [0.4, 0.9]]';
+
+/** One RTSP server with two mounts: /seated (people at their desks) and /empty (an empty room). */
+export function startCameras(port: number): Promise<ChildProcess> {
+  return startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });
+}
+
+/**
+ * A site file with window W-A (staffed, camera cam-seated, hall h1) and W-E (always empty,
+ * camera cam-empty, in hall `emptyHall`), open around the clock; absences after 5 s.
+ */
+export function twoWindowSite(port: number, emptyHall: 'h1' | 'h2'): string {
+  return writeSiteFile(`
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
+${emptyHall === 'h2' ? '  - { id: h2, name: 城关镇便民服务中心, kind: township, minStaffedWindows: 0, schedule: always }' : ''}
+cameras:
+  - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
+  - { id: cam-empty, hall: ${emptyHall}, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
+windows:
+  - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
+  - { id: W-E, hall: ${emptyHall}, name: 2号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
+schedules:
+  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
+`);
+}
 
 export interface PresenceEvent {
   windowId: string;

@@ -1,31 +1,21 @@
 import type { ChildProcess } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { hashPassword } from '@hallwatch/runtime';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { EMPTY_ZONE, IncidentEvent, zone } from './inference-harness';
 
 /**
  * The whole path on real parts: two real RTSP streams looping real clips, real ingestion, real
  * inference with the real detector, the gateway, NATS and FerretDB. Thresholds are seconds so
  * the incidents happen during the test.
  */
-interface Incident {
-  id: string;
-  kind: string;
-  hallId: string;
-  windowId?: string;
-  cameraId?: string;
-  staff?: string;
-  openedAt: string;
-  closedAt?: string;
+interface Incident extends IncidentEvent {
   status: string;
   audit: { by: string; at: string; action: string; reason?: string }[];
   evidence: { n: number; role: string; capturedAt: string }[];
 }
 
-const zones = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')).zones as { id: string; polygon: number[][] }[];
-const zone = (id: string) => JSON.stringify(zones.find((z) => z.id === id)!.polygon);
 const PASSWORD = 'e2e-password';
 
 describe('inference: presence and incidents from real RTSP streams', () => {
@@ -51,7 +41,7 @@ cameras:
 windows:
   - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
   - { id: W-D, hall: h1, name: 2号窗口, department: 不动产登记中心, camera: cam-seated, zone: ${zone('D')} }
-  - { id: W-E, hall: h1, name: 3号窗口, department: 社保中心, camera: cam-empty, zone: [[0.4, 0.3], [0.8, 0.3], [0.8, 0.9], [0.4, 0.9]] }
+  - { id: W-E, hall: h1, name: 3号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
 schedules:
   always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }

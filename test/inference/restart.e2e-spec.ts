@@ -1,9 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
-import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { stopProcess } from '../ingestion/ingestion-harness';
-import { eventually, freePort, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
-import { disjoint, EMPTY_ZONE, EventLog, incidentsById, intervals, zone } from './inference-harness';
+import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { disjoint, EventLog, incidentsById, intervals, startCameras, twoWindowSite } from './inference-harness';
 
 /** Frames vouch for one sample interval (1 s here); allow a second more for delivery. */
 const SLACK_MS = 2000;
@@ -23,30 +21,19 @@ describe('inference: a restart during an absence', () => {
 
   const absences = async () => (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
   const startInference = () => startService('inference', { ...env, HALLWATCH_INSTANCE: 'solo' }, 120000);
-  /** Waits until W-E is absent again after `after` and one more absence has opened. */
-  const absentAgain = async (after: number, count: number) => {
+  /** Waits until after `after` W-E is absent and W-A staffed again, and the count of absences reached `count`. */
+  const resumedAfter = async (after: number, count: number) => {
     await eventually(async () => {
-      const last = intervals(await events.presence('W-E')).pop();
-      return last?.state === 'absent' && last.from > after && incidentsById(await absences()).size >= count ? true : undefined;
+      const [a, e] = [intervals(await events.presence('W-A')).pop(), intervals(await events.presence('W-E')).pop()];
+      const again = a?.state === 'staffed' && a.from > after && e?.state === 'absent' && e.from > after;
+      return again && incidentsById(await absences()).size >= count ? true : undefined;
     }, 60000, 1000);
   };
 
   beforeAll(async () => {
     const port = await freePort();
-    rtsp = await startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });
-    const site = writeSiteFile(`
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
-cameras:
-  - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
-  - { id: cam-empty, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
-windows:
-  - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
-  - { id: W-E, hall: h1, name: 2号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
-schedules:
-  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
-`);
+    rtsp = await startCameras(port);
+    const site = twoWindowSite(port, 'h1');
     env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference_restart') };
     events = await EventLog.connect();
     ingestion = await startService('ingestion', env);
@@ -61,7 +48,7 @@ rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
   });
 
   it('resumes after SIGKILL and after SIGTERM from the saved state', async () => {
-    await absentAgain(0, 1);
+    await resumedAfter(0, 1);
     for (const how of ['SIGKILL', 'SIGTERM'] as const) {
       const down = Date.now();
       if (how === 'SIGKILL') await stopProcess(inference.process, 'SIGKILL');
@@ -72,7 +59,7 @@ rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
       downtimes.push({ how, down, up });
       const resumed = 'hall h1: monitored by instance solo (resumed from the state saved at';
       await eventually(async () => (inference.output().includes(resumed) ? true : undefined), 30000);
-      await absentAgain(up, downtimes.length + 1);
+      await resumedAfter(up, downtimes.length + 1);
     }
   });
 

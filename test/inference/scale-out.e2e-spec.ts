@@ -1,11 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import * as path from 'node:path';
 import { KV, StringCodec } from 'nats';
-import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
 import { stopProcess } from '../ingestion/ingestion-harness';
-import { eventually, freePort, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
-import { disjoint, EMPTY_ZONE, EventLog, incidentsById, intervals, zone } from './inference-harness';
+import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { disjoint, EventLog, incidentsById, intervals, startCameras, twoWindowSite } from './inference-harness';
 
 const codec = StringCodec();
 const HALLS = ['h1', 'h2'];
@@ -30,21 +28,8 @@ describe('inference: several instances share the halls through NATS leases', () 
 
   beforeAll(async () => {
     const port = await freePort();
-    rtsp = await startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });
-    const site = writeSiteFile(`
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
-  - { id: h2, name: 城关镇便民服务中心, kind: township, minStaffedWindows: 0, schedule: always }
-cameras:
-  - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
-  - { id: cam-empty, hall: h2, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
-windows:
-  - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
-  - { id: W-E, hall: h2, name: 综合窗口, department: 城关镇政府, camera: cam-empty, zone: ${EMPTY_ZONE} }
-schedules:
-  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
-`);
+    rtsp = await startCameras(port);
+    const site = twoWindowSite(port, 'h2');
     const env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference_scale') };
     events = await EventLog.connect();
     ingestion = await startService('ingestion', env);

@@ -26,6 +26,9 @@ export interface Feed {
   stop(): void;
 }
 
+/** Longest wait for a camera's status backlog: taking a hall must not stall the lease rounds. */
+const BACKLOG_WAIT_MS = 10_000;
+
 /** Queue group of every inference instance on frames (only a hall's owner subscribes to its cameras). */
 const GROUP = 'inference';
 
@@ -110,7 +113,11 @@ export class NatsRepository implements OnApplicationShutdown {
         if (m.info.pending === 0) caughtUp();
       }
     })();
-    await backlog;
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), BACKLOG_WAIT_MS)));
+    if (await Promise.race([backlog.then(() => false), late]))
+      this.log.warn(`camera ${cameraId}: status backlog not read within ${BACKLOG_WAIT_MS} ms; going on, later statuses follow in order`);
+    clearTimeout(timer);
     return { stop: () => messages.stop() };
   }
 
