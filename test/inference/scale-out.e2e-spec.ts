@@ -80,20 +80,22 @@ describe('inference: several instances share the halls through NATS leases', () 
     const after = resumed.find((i) => i.from <= killedAt + 2000 && killedAt + 2000 < i.to);
     expect(after?.state).toBe('unknown');
 
-    // A second absence after the gap; the first closed where the frames ended, never across the gap.
+    // A new absence after the gap; those from before closed where the frames ended, never across it.
+    // (Before the kill there may be two: the start-up hand-over between the instances is a gap too.)
     const absences = await eventually(async () => {
       const found = (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
-      return incidentsById(found).size >= 2 ? found : undefined;
+      return found.some((i) => Date.parse(i.openedAt) > killedAt) ? found : undefined;
     }, 40000, 1000);
     const byId = incidentsById(absences);
     for (const [, { opened, closed }] of byId) {
       expect(opened.length).toBeLessThanOrEqual(1);
       expect(closed.length).toBeLessThanOrEqual(1);
     }
-    const [first, second] = [...byId.values()].map((e) => e.closed[0] ?? e.opened[0]).sort((x, y) => Date.parse(x.openedAt) - Date.parse(y.openedAt));
-    expect(Date.parse(first.closedAt!)).toBeLessThanOrEqual(killedAt + 2000);
-    expect(Date.parse(second.openedAt)).toBeGreaterThan(killedAt);
-    expect(disjoint([...byId.values()].map((e) => e.closed[0] ?? e.opened[0]))).toBe(true);
+    const spans = [...byId.values()].map((e) => e.closed[0] ?? e.opened[0]);
+    const before = spans.filter((i) => Date.parse(i.openedAt) <= killedAt);
+    expect(before.length).toBeGreaterThanOrEqual(1);
+    for (const i of before) expect(Date.parse(i.closedAt!)).toBeLessThanOrEqual(killedAt + 2000);
+    expect(disjoint(spans)).toBe(true);
 
     // The survivor's own hall was not disturbed: W-A stayed staffed throughout.
     const now = intervals(await events.presence('W-A')).pop()!;
