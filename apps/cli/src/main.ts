@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerCamerasCommand } from './commands/cameras.command';
+import { registerImportCommand } from './commands/import.command';
+import { registerReportCommand } from './commands/report.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerUsersCommand } from './commands/users.command';
 
@@ -11,11 +13,10 @@ const program = new Command('hallwatch')
 
 registerAnalyzeCommand(program);
 registerCamerasCommand(program);
+registerImportCommand(program);
+registerReportCommand(program);
 registerStartCommand(program);
 registerUsersCommand(program);
-
-require('./commands/import.command').registerImportCommand(program);
-require('./commands/report.command').registerReportCommand(program);
 
 program.parseAsync(process.argv).catch((err: Error) => {
   console.error(`hallwatch: ${err.message}`);

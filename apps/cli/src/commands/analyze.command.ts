@@ -1,5 +1,4 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { createZoneAnalyzer, probeVideo, readZonesFile, sampleVideo } from '@hallwatch/vision';
 
 interface AnalyzeOptions {
   zones: string;
@@ -36,6 +35,8 @@ export function registerAnalyzeCommand(program: Command): void {
 }
 
 async function analyze(video: string, options: AnalyzeOptions): Promise<void> {
+  // Loaded here, not at the top: TensorFlow.js is heavy and the other commands never need it.
+  const { createZoneAnalyzer, probeVideo, readZonesFile, sampleVideo } = await import('@hallwatch/vision');
   // Check both inputs before the model loads, so mistakes fail fast.
   const zones = await readZonesFile(options.zones);
   await probeVideo(video);

@@ -2,7 +2,6 @@ import * as fs from 'node:fs';
 import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import type { CaseImportResult } from '@hallwatch/contracts';
-import { caseFromCsvRecord, missingCaseColumns } from '@hallwatch/stats';
 
 const BATCH = 500;
 
@@ -25,6 +24,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
+      const { caseFromCsvRecord, missingCaseColumns } = await import('@hallwatch/stats');
       let records: Record<string, string>[];
       try {
         records = parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });

@@ -1,7 +1,6 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { StatsQuery } from '@hallwatch/contracts';
-import { toCsv, toXlsx } from '@hallwatch/stats';
 
 /** `hallwatch report attendance|throughput`: the gateway's tables for scripted yearly runs. */
 export function registerReportCommand(program: Command): void {
@@ -15,6 +14,7 @@ export function registerReportCommand(program: Command): void {
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (table: 'attendance' | 'throughput', opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string }) => {
+      const { toCsv, toXlsx } = await import('@hallwatch/stats');
       const { withReporting } = await import('../../../reporting/src/in-process');
       const { StatsService } = await import('../../../reporting/src/services/stats.service');
       const result = await withReporting((app) => app.get(StatsService)[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
