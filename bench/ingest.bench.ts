@@ -14,8 +14,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
-import { ensureFerretDb, ensureNats } from '@hallwatch/runtime';
-import { freePort } from '../test/support/e2e';
+import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLE_S = 2;

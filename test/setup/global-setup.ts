@@ -1,20 +1,8 @@
 import * as fs from 'node:fs';
-import * as net from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 // Global setup runs outside jest's module mapping, so it uses the build (`npm test` builds first).
-const { ensureFerretDb, ensureNats } = require('../../dist/libs/runtime/src') as typeof import('../../libs/runtime/src');
-
-/** A free TCP port on loopback, for servers that cannot pick their own. */
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
-}
+const { ensureFerretDb, ensureNats, freePort } = require('../../dist/libs/runtime/src') as typeof import('../../libs/runtime/src');
 
 /**
  * End-to-end tests get their own real servers: a nats-server with JetStream on a free port and an

@@ -22,3 +22,14 @@ export async function waitForPort(host: string, port: number, timeoutMs: number)
   }
   throw new Error(`nothing listens on ${host}:${port} after ${timeoutMs} ms`);
 }
+
+/** A free TCP port on loopback, for servers that cannot pick their own (tests and benchmarks). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+    server.once('error', reject);
+  });
+}
