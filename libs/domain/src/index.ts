@@ -21,7 +21,7 @@ export * from './intervals/intervals';
 export * from './schedule/schedule';
 export { parseDuration } from './schedule/duration';
 export { assertTimeZone } from './schedule/time-zone';
-export * from './model';
+export type { CameraStatus, HallConfig, Observation, PresenceState, StateChange, WindowConfig } from './model';
 export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';
