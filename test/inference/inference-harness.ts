@@ -57,12 +57,28 @@ export interface IncidentEvent {
   closedAt?: string;
 }
 
-/** Reads what inference published, as JetStream stored it (deduplicated), from the test NATS. */
+/**
+ * Reads what inference published since `connect`, as JetStream stored it (deduplicated), from the
+ * test NATS. The e2e files of one jest run share that server and run one at a time, so what was
+ * stored before belongs to earlier files (e.g. the absence another file left open on its own W-E).
+ */
 export class EventLog {
-  private constructor(private readonly nc: NatsConnection) {}
+  private constructor(
+    private readonly nc: NatsConnection,
+    /** Last sequence of each stream at connect (absent: the stream did not exist yet). */
+    private readonly before: Map<string, number>,
+  ) {}
 
+  /** Connect before starting the services whose events the test reads. */
   static async connect(): Promise<EventLog> {
-    return new EventLog(await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL! }));
+    const nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL! });
+    const jsm = await nc.jetstreamManager();
+    const before = new Map<string, number>();
+    for (const stream of [Streams.presence.name, Streams.incidents.name]) {
+      const info = await jsm.streams.info(stream).catch(() => null);
+      if (info) before.set(stream, info.state.last_seq);
+    }
+    return new EventLog(nc, before);
   }
 
   get connection(): NatsConnection {
@@ -85,7 +101,7 @@ export class EventLog {
     const jsm = await this.nc.jetstreamManager();
     const { first_seq, last_seq } = (await jsm.streams.info(stream)).state;
     const out: T[] = [];
-    for (let seq = first_seq; seq <= last_seq && last_seq > 0; seq++) {
+    for (let seq = Math.max(first_seq, (this.before.get(stream) ?? 0) + 1); seq <= last_seq && last_seq > 0; seq++) {
       const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
       if (m) out.push(m.json<T>());
     }
