@@ -66,9 +66,14 @@ describe('inference: several instances share the halls through NATS leases', () 
     inference.get(ownerOfH2!)!.process.kill('SIGKILL'); // no goodbye: its lease must expire
     const killedAt = Date.now();
 
-    await eventually(async () => ((await owners()).every((o) => o === survivor) ? true : undefined), 30000);
+    // Taken over = the lease is the survivor's and it monitors the hall (the lease comes first:
+    // restoring the saved state and following the cameras take a moment after it).
+    const monitoring = `hall h2: monitored by instance ${survivor}`;
+    await eventually(async () => {
+      const held = await owners();
+      return held.every((o) => o === survivor) && inference.get(survivor)!.output().includes(monitoring) ? true : undefined;
+    }, 30000);
     expect(Date.now() - killedAt).toBeLessThan(30000);
-    expect(inference.get(survivor)!.output()).toContain(`hall h2: monitored by instance ${survivor}`);
 
     // The survivor resumes W-E from the saved state: unknown across the gap, then absent again.
     const resumed = await eventually(async () => {
