@@ -23,7 +23,7 @@ import { ensureFerretDb, ensureNats } from '@hallwatch/runtime';
 import { createZoneAnalyzer, decodeJpeg, readZonesFile } from '@hallwatch/vision';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
+const MEDIA = path.join(ROOT, 'test', 'media');
 const WINDOW = 'W-A';
 const SAMPLE_MS = 1000;
 /** Frames per turn: enough for the hysteresis (3 agreeing frames over 20 s) to confirm each change. */

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createZoneAnalyzer, loadDetector, readZonesFile, RgbFrame, sampleVideo, ZoneAnalyzer } from '@hallwatch/vision';
 
-const MEDIA = path.resolve(__dirname, '..', '..', '..', 'shared', 'media');
+const MEDIA = path.resolve(__dirname, '..', '..', 'test', 'media');
 const VIDEO = path.join(MEDIA, 'classroom-seated.mp4');
 /** The 30 s clip is replayed this many times so the steady state covers several re-confirmations. */
 const PASSES = 3;

@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """RTSP test camera: serves video files as endless live RTSP streams (demo camera and tests).
 
-    rtsp-server.py --port 8554 --mount /cam1=../shared/media/classroom-seated.mp4 [--mount ...]
+    rtsp-server.py --port 8554 --mount /cam1=test/media/classroom-seated.mp4 [--mount ...]
 
 Each file is looped by ffmpeg (`-stream_loop -1 -re`, so timestamps keep rising across loops) into
 MPEG-TS over loopback UDP, and GStreamer's RTSP server re-packs that for any number of clients.

@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
-export const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
+export const MEDIA = path.join(ROOT, 'test', 'media');
 const CLI = path.join(ROOT, 'bin', 'hallwatch.js');
 
 /** A private database name on the test FerretDB. */

@@ -1,5 +1,5 @@
 /**
- * `hallwatch analyze` as users run it, on the shared clips (Intel IoT devkit sample-videos,
+ * `hallwatch analyze` as users run it, on the clips in test/media (Intel IoT devkit sample-videos,
  * CC BY 4.0). Needs the build in dist/ (npm test builds first).
  */
 import { spawnSync } from 'node:child_process';
@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 
 const ROOT = path.resolve(__dirname, '..', '..');
-const MEDIA = path.resolve(ROOT, '..', 'shared', 'media');
+const MEDIA = path.join(ROOT, 'test', 'media');
 const ZONES = path.join(MEDIA, 'classroom-seated.zones.json');
 
 function hallwatch(...args: string[]) {

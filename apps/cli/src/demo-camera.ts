@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT, readEnv, SiteConfig } from '@hallwatch/config';
 import { HallwatchLogger, isListening } from '@hallwatch/runtime';
@@ -26,7 +27,10 @@ export async function startDemoCamera(site: SiteConfig, log: HallwatchLogger): P
   for (const [cameraId, clip] of Object.entries(site.demo?.clips ?? {})) {
     const url = new URL(site.cameras.find((c) => c.id === cameraId)!.rtsp!);
     const port = Number(url.port);
-    byPort.set(port, { ...byPort.get(port), [url.pathname]: path.resolve(siteDir, clip) });
+    const file = path.resolve(siteDir, clip);
+    // A missing clip would only show as a camera failing for ever with "Invalid data found".
+    if (!fs.existsSync(file)) throw new Error(`demo.clips.${cameraId}: no such file ${file}`);
+    byPort.set(port, { ...byPort.get(port), [url.pathname]: file });
   }
   const servers: ChildProcess[] = [];
   for (const [port, mounts] of byPort) {

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT } from '@hallwatch/config';
@@ -13,6 +13,21 @@ export interface Embedded {
 export const FERRETDB_BIN = path.join(PROJECT_ROOT, '.hallwatch', 'bin', 'ferretdb');
 const NATS_PORT = 4222;
 const FERRETDB_PORT = 27017;
+
+/**
+ * Runs scripts/install-system-deps.sh (what `npm start` and `npm test` run first), so that every
+ * `hallwatch` command works right after `npm ci`. Its progress goes to stderr.
+ */
+function installSystemDeps(what: string): void {
+  const script = path.join(PROJECT_ROOT, 'scripts', 'install-system-deps.sh');
+  process.stderr.write(`${what} is missing: running ${script} (first time only)\n`);
+  const run = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
+  if (run.status !== 0) throw new Error(`${what} is missing and ${script} failed (exit ${run.status}); run it by hand or set the server's URL`);
+}
+
+function commandExists(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
 
 function onEarlyExit(child: ChildProcess, what: string, log: () => string): Promise<never> {
   return new Promise((_, reject) => {
@@ -31,6 +46,7 @@ export async function ensureNats(natsUrl: string | undefined, dataDir: string, p
   if (await isListening('127.0.0.1', port)) return { url };
   const storeDir = path.join(dataDir, 'nats');
   fs.mkdirSync(storeDir, { recursive: true });
+  if (!commandExists('nats-server')) installSystemDeps('nats-server');
   let log = '';
   const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -56,9 +72,7 @@ export async function ensureFerretDb(
 ): Promise<Embedded> {
   if (mongodbUri) return { url: mongodbUri };
   if (port !== 0 && (await isListening('127.0.0.1', port))) return { url: `mongodb://127.0.0.1:${port}/${database}` };
-  if (!fs.existsSync(FERRETDB_BIN)) {
-    throw new Error(`embedded FerretDB is not installed at ${FERRETDB_BIN}: run scripts/install-system-deps.sh or set MONGODB_URI`);
-  }
+  if (!fs.existsSync(FERRETDB_BIN)) installSystemDeps(`the embedded FerretDB (${FERRETDB_BIN})`);
   const dir = path.join(dataDir, 'ferretdb');
   let log = '';
   const child = spawn(FERRETDB_BIN, ['--listen-addr', `127.0.0.1:${port}`, '--data-dir', dir], {

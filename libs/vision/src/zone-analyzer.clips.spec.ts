@@ -1,5 +1,5 @@
 /**
- * The real detector on real footage (../shared/media: Intel IoT devkit sample-videos, CC BY 4.0).
+ * The real detector on real footage (test/media: Intel IoT devkit sample-videos, CC BY 4.0).
  * Every sample of every zone must match the expected answer.
  */
 import * as path from 'node:path';
@@ -7,7 +7,7 @@ import { sampleVideo } from './frame/video-frame-source';
 import { createZoneAnalyzer } from './zone-analyzer';
 import { readZonesFile } from './zones/zones-file';
 
-const MEDIA = path.resolve(__dirname, '..', '..', '..', '..', 'shared', 'media');
+const MEDIA = path.resolve(__dirname, '..', '..', '..', 'test', 'media');
 type Expected = { id: string; occupied: boolean; polygon: [number, number][] };
 const rect = (x1: number, y1: number, x2: number, y2: number): [number, number][] => [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];
 

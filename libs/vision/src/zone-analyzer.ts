@@ -45,7 +45,7 @@ export interface ZoneAnalyzerOptions {
   readonly tilesPerSide?: number;
 }
 
-/** Calibrated on ../shared/media (see libs/vision/README.md). */
+/** Calibrated on test/media (see libs/vision/README.md). */
 export const DEFAULT_THRESHOLDS: OccupancyThresholds = {
   enter: 0.35,
   stay: 0.28,
