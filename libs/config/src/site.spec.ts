@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_RULES } from '@hallwatch/domain';
 import { loadSite, parseSite, SiteConfigError, windowSchedule } from './site';
 
 const ISSUE_EXAMPLE = `
@@ -37,6 +38,12 @@ describe('site file', () => {
     expect(site.windows[0].minStaff).toBe(1);
     expect(site.halls[0].schedule).toBe('default');
     expect(windowSchedule(site, site.windows[0]).open).toEqual(['00:00-24:00']);
+  });
+
+  it("fills unset rules with the domain's defaults, not values of its own", () => {
+    const site = parseSite(ISSUE_EXAMPLE.replace('rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }', 'rules: { lateAfter: 1h }'));
+    expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000 });
+    expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual(DEFAULT_RULES);
   });
 
   it('accepts the shipped demo and example site files', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { assertTimeZone, parseDuration, RosterEntry, ScheduleSpec, validateRosterEntry, validateSchedule } from '@hallwatch/domain';
+import { assertTimeZone, DEFAULT_RULES, parseDuration, RosterEntry, ScheduleSpec, validateRosterEntry, validateSchedule } from '@hallwatch/domain';
 
 /** Ids appear in NATS subjects, so they may not hold dots, spaces or wildcards. */
 const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
@@ -14,6 +14,7 @@ const duration = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+const msText = (ms: number) => `${ms}ms`;
 const hall = z.object({
   id,
   name: z.string().min(1),
@@ -69,11 +70,12 @@ const schedule = z
   })
   .transform((spec) => spec as ScheduleSpec & { holidays: string[]; makeupWorkdays: string[] });
 
+/** Unset thresholds are the domain's DEFAULT_RULES, so the defaults live in one place. */
 const rules = z.object({
-  absenceAfter: duration.default('10m'),
-  lateAfter: duration.default('15m'),
-  earlyLeaveBefore: duration.default('30m'),
-  gapAfter: duration.default('15m'),
+  absenceAfter: duration.default(() => msText(DEFAULT_RULES.absenceAfter)),
+  lateAfter: duration.default(() => msText(DEFAULT_RULES.lateAfter)),
+  earlyLeaveBefore: duration.default(() => msText(DEFAULT_RULES.earlyLeaveBefore)),
+  gapAfter: duration.default(() => msText(DEFAULT_RULES.gapAfter)),
   /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
   confirmSamples: z.number().int().min(1).max(100).optional(),
   /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */

@@ -72,6 +72,7 @@ export const ReportingRequests = {
   throughput: 'hallwatch.reporting.stats.throughput',
 } as const;
 
+/** township: township service centres, i.e. halls of kind township. */
 export const STATS_GROUP_BYS = ['window', 'staff', 'department', 'hall', 'township'] as const;
 export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
 

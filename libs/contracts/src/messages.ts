@@ -1,9 +1,8 @@
+import { CAMERA_STATUSES, type CameraStatus, PRESENCE_STATES, type PresenceState } from '@hallwatch/domain';
 import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
 
-export const CAMERA_STATUSES = ['online', 'offline'] as const;
-export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 /** hallwatch.camera.<cameraId>.status */
 export class CameraStatusMessage {
@@ -13,8 +12,6 @@ export class CameraStatusMessage {
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
-export const PRESENCE_STATES = ['staffed', 'absent', 'unknown', 'closed'] as const;
-export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 /** hallwatch.presence.<windowId> */
 export class PresenceMessage {
@@ -27,5 +24,6 @@ export class PresenceMessage {
   @IsISO8601() at: string;
 }
 
-export const INCIDENT_KINDS = ['absence', 'late-opening', 'early-leave', 'staffing-gap', 'camera-offline'] as const;
-export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+// The vocabulary is the domain's; messages re-export it so transport code needs one import.
+export { CAMERA_STATUSES, INCIDENT_KINDS, PRESENCE_STATES } from '@hallwatch/domain';
+export type { CameraStatus, IncidentKind, PresenceState } from '@hallwatch/domain';

@@ -21,7 +21,16 @@ export interface HallConfig {
 }
 
 /** Where a window is at a moment. */
-export type PresenceState = 'staffed' | 'absent' | 'unknown' | 'closed';
+export const PRESENCE_STATES = ['staffed', 'absent', 'unknown', 'closed'] as const;
+export type PresenceState = (typeof PRESENCE_STATES)[number];
+
+/** What an incident flags; see the incident rules. */
+export const INCIDENT_KINDS = ['absence', 'late-opening', 'early-leave', 'staffing-gap', 'camera-offline'] as const;
+export type IncidentKind = (typeof INCIDENT_KINDS)[number];
+
+/** Whether a camera delivers frames. */
+export const CAMERA_STATUSES = ['online', 'offline'] as const;
+export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 /** One camera sample of a window's zone. */
 export interface Observation {
@@ -33,7 +42,8 @@ export interface Observation {
   judgeable: boolean;
 }
 
-export interface CameraStatus {
+/** A camera's status from the given time on. */
+export interface CameraStatusChange {
   at: number;
   online: boolean;
   reason?: string;

@@ -1,9 +1,7 @@
 import { Figures, StaffFigures, UNASSIGNED, addFigures, emptyFigures, totalFigures } from './figures';
 import { histogramQuantile } from './histogram';
+import type { StatsGroupBy } from '@hallwatch/contracts';
 
-export const GROUP_BYS = ['window', 'staff', 'department', 'hall', 'township'] as const;
-/** township: township service centres, i.e. halls of kind township. */
-export type GroupBy = (typeof GROUP_BYS)[number];
 
 /** Where a window belongs, from the site file. */
 export interface WindowInfo {
@@ -25,7 +23,7 @@ export const UNASSIGNED_LABEL = 'unassigned';
 export function groupFigures(
   perWindow: ReadonlyMap<string, StaffFigures>,
   windows: ReadonlyMap<string, WindowInfo>,
-  by: GroupBy,
+  by: StatsGroupBy,
 ): Map<string, Figures> {
   const groups = new Map<string, Figures>();
   const add = (key: string, f: Figures) => {
@@ -112,7 +110,7 @@ export type ReportRow = Record<string, string | number | null>;
 export function attendanceRows(
   groups: ReadonlyMap<string, Figures>,
   incidents: ReadonlyMap<string, IncidentCounts>,
-  by: GroupBy,
+  by: StatsGroupBy,
 ): ReportRow[] {
   const keys = [...new Set([...groups.keys(), ...incidents.keys()])].sort();
   return keys.map((key) => {
@@ -124,7 +122,7 @@ export function attendanceRows(
   });
 }
 
-export function throughputRows(groups: ReadonlyMap<string, Figures>, by: GroupBy): ReportRow[] {
+export function throughputRows(groups: ReadonlyMap<string, Figures>, by: StatsGroupBy): ReportRow[] {
   return [...groups.keys()].sort().map((key) => ({ [by]: key, ...throughputFigures(groups.get(key)!) }));
 }
 
@@ -134,7 +132,7 @@ export interface Column {
   header: string;
 }
 
-export const GROUP_COLUMNS: Record<GroupBy, Column> = {
+export const GROUP_COLUMNS: Record<StatsGroupBy, Column> = {
   window: { key: 'window', header: '窗口 Window' },
   staff: { key: 'staff', header: '工作人员 Staff' },
   department: { key: 'department', header: '部门 Department' },

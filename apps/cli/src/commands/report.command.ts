@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
-import { StatsQuery } from '@hallwatch/contracts';
+import { STATS_GROUP_BYS, StatsQuery } from '@hallwatch/contracts';
 
 /** `hallwatch report attendance|throughput`: the gateway's tables for scripted yearly runs. */
 export function registerReportCommand(program: Command): void {
@@ -10,7 +10,7 @@ export function registerReportCommand(program: Command): void {
     .description('statistics for a period (json: an array of rows keyed by the grouping, figures as numbers)')
     .requiredOption('--from <date>', 'first local date, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last local date (included), YYYY-MM-DD')
-    .addOption(new Option('--by <grouping>', 'rows per').choices(['window', 'staff', 'department', 'hall', 'township']).makeOptionMandatory())
+    .addOption(new Option('--by <grouping>', 'rows per').choices(STATS_GROUP_BYS).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
     .option('--out <file>', 'write to this file instead of standard output')
     .action(async (table: 'attendance' | 'throughput', opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string }) => {

@@ -1,5 +1,5 @@
 import { Incident, IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
-import { CameraStatus, HallConfig, Observation, StateChange, WindowConfig } from '../model';
+import { CameraStatusChange, HallConfig, Observation, StateChange, WindowConfig } from '../model';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
 
 export interface HallMonitorOptions {
@@ -44,7 +44,7 @@ export class HallMonitor {
     return { presence, incidents };
   }
 
-  cameraStatus(cameraId: string, status: CameraStatus): MonitorOutput {
+  cameraStatus(cameraId: string, status: CameraStatusChange): MonitorOutput {
     const presence = this.tracker.cameraStatus(cameraId, status);
     return { presence, incidents: [...this.fromChanges(presence), ...this.engine.cameraStatus(cameraId, status)] };
   }

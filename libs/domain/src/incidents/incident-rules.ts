@@ -1,6 +1,7 @@
 import {
-  CameraStatus,
+  CameraStatusChange,
   HallConfig,
+  IncidentKind,
   PresenceState,
   StateChange,
   WindowConfig,
@@ -11,7 +12,6 @@ import { BoundaryCache } from '../schedule/boundary-cache';
 import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
 
-export type IncidentKind = 'absence' | 'late-opening' | 'early-leave' | 'staffing-gap' | 'camera-offline';
 
 /** Thresholds in ms. */
 export interface IncidentRules {
@@ -210,7 +210,7 @@ export class IncidentEngine {
     return out;
   }
 
-  cameraStatus(cameraId: string, status: CameraStatus): IncidentEvent[] {
+  cameraStatus(cameraId: string, status: CameraStatusChange): IncidentEvent[] {
     assertTime('status.at', status.at);
     const onCamera = [...this.windows.values()].filter((w) => w.cameraId === cameraId);
     if (onCamera.length === 0) throw new Error(`unknown camera ${cameraId}`);

@@ -1,5 +1,5 @@
 import {
-  CameraStatus,
+  CameraStatusChange,
   Observation,
   PresenceState,
   StateChange,
@@ -131,7 +131,7 @@ export class PresenceTracker {
     return out;
   }
 
-  cameraStatus(cameraId: string, status: CameraStatus): StateChange[] {
+  cameraStatus(cameraId: string, status: CameraStatusChange): StateChange[] {
     assertTime('status.at', status.at);
     const onCamera = [...this.windows.values()].filter((w) => w.cameraId === cameraId);
     if (onCamera.length === 0) throw new Error(`unknown camera ${cameraId}`);
