@@ -72,7 +72,8 @@ users:
       ['staffed', '09:00'],
       ['staffed', '10:20'],
       ['unknown', '11:30'], // camera out until lunch: 30 min unknown, never absence
-      ['staffed', '12:30'],
+      ['closed', '12:00'], // lunch: inference reports every schedule boundary
+      ['staffed', '13:00'],
       ['absent', '16:30'], // 30 min to closing: an absence
       ['closed', '17:00'],
       ['absent', '10:00'], // redelivered: changes nothing
