@@ -161,7 +161,7 @@ users:
       file,
       [header.join(','), header.map((k) => (c5 as Record<string, string>)[k]).join(','), header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6')].join('\n'),
     );
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120000 });
     for (let i = 0; i < 2; i++) {
       const run = cli('import', 'cases', file);
       expect(run.stderr).toContain('2/2 rows');

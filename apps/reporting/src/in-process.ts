@@ -1,7 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, readEnv } from '@hallwatch/config';
-import { ensureFerretDb, HallwatchLogger } from '@hallwatch/runtime';
+import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
 import { StatsService } from './services/stats.service';
@@ -23,8 +23,10 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   const env = readEnv();
   const site = loadSite(env.sitePath);
   const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
+  // NATS holds the write lock shared with running reporting instances.
+  const nats = await ensureNats(env.natsUrl, env.dataDir);
   const app = await NestFactory.createApplicationContext(
-    ReportingModule.inProcess({ env, site, natsUrl: env.natsUrl ?? '', mongodbUri: db.url }),
+    ReportingModule.inProcess({ env, site, natsUrl: nats.url, mongodbUri: db.url }),
     // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
     { logger: new HallwatchLogger('reporting', ['error', 'fatal']), abortOnError: false },
   );
@@ -39,5 +41,6 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   } finally {
     await app.close();
     db.process?.kill('SIGTERM');
+    nats.process?.kill('SIGTERM');
   }
 }

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { IncidentMessage, IncidentReviewedMessage } from '@hallwatch/contracts';
 import { ReportingRepository } from '../repositories/reporting.repository';
+import { WriteLockRepository } from '../repositories/write-lock.repository';
 
 /**
  * Keeps reporting's copy of incidents for the attendance tables: opens, closes and reviews in any
@@ -8,9 +9,23 @@ import { ReportingRepository } from '../repositories/reporting.repository';
  */
 @Injectable()
 export class IncidentsService {
-  constructor(private readonly repo: ReportingRepository) {}
+  constructor(
+    private readonly repo: ReportingRepository,
+    private readonly lock: WriteLockRepository,
+  ) {}
 
-  async record(m: IncidentMessage): Promise<void> {
+  record(m: IncidentMessage): Promise<void> {
+    return this.lock.run(() => this.save(m));
+  }
+
+  reviewed(m: IncidentReviewedMessage): Promise<void> {
+    return this.lock.run(async () => {
+      await this.save(m);
+      await this.repo.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
+    });
+  }
+
+  private async save(m: IncidentMessage): Promise<void> {
     await this.repo.saveIncident({
       id: m.id,
       kind: m.kind,
@@ -22,8 +37,4 @@ export class IncidentsService {
     });
   }
 
-  async reviewed(m: IncidentReviewedMessage): Promise<void> {
-    await this.record(m);
-    await this.repo.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
-  }
 }

@@ -4,32 +4,35 @@ import type { StateChange } from '@hallwatch/domain';
 import { addDays, addStaffFigures, caseFacts, CaseFacts, dayRange, localDate, StaffFigures, staffFigures, windowPeriodFigures } from '@hallwatch/stats';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
+import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 
 /** How far back a day looks for the state it starts in (a state rarely spans a long holiday). */
 const LOOKBACK_DAYS = 7;
 /** Versioned writes of one window-month that lose to another writer are retried this often. */
 const MAX_ATTEMPTS = 50;
+/** Cases written under one hold of the write lock, so others wait briefly. */
+const CHUNK = 100;
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
 type DayEdits = Map<string, CaseFacts | null>;
 
 /**
  * Keeps per-window-day figures current as presence changes and cases arrive. Raw facts are
- * stored first with atomic single-document writes; then every affected window-month is read,
- * recomputed from the raw facts and written back only if nobody wrote it in between (its
- * version), else read and recomputed again. So any number of reporting instances and CLI imports
- * can write at once, and redelivery, re-import and arrival order change nothing.
+ * stored first; then every affected window-month is read, recomputed from the raw facts and
+ * written back only if nobody wrote it in between (its version), else read and recomputed again.
+ * All of it under the write lock shared by every reporting instance and CLI import (FerretDB
+ * cannot make a conditional write atomic; MongoDB can, so there the versions are a second guard).
+ * Redelivery, re-import and arrival order change nothing.
  */
 @Injectable()
 export class RollupService {
   readonly site: SiteWindows;
-  /** Writes of one window in this process go one at a time, so they rarely conflict. */
-  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectContext() ctx: ServiceContext,
     private readonly repo: ReportingRepository,
+    private readonly lock: WriteLockRepository,
   ) {
     this.site = new SiteWindows(ctx.site);
   }
@@ -37,8 +40,8 @@ export class RollupService {
   async recordPresence(m: PresenceMessage): Promise<void> {
     const change: StateChange = { windowId: m.windowId, hallId: m.hallId, state: m.state, since: Date.parse(m.since), at: Date.parse(m.at) };
     const date = localDate(this.site.timeZone, change.since);
-    await this.repo.addPresenceChange(change, date);
-    await this.serially(m.windowId, async () => {
+    await this.lock.run(async () => {
+      await this.repo.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes.
       const dates = [date];
       for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
@@ -55,6 +58,12 @@ export class RollupService {
    * it was not stored (undefined: stored).
    */
   async recordCases(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
+    const refused: (string | undefined)[] = [];
+    for (let start = 0; start < cases.length; start += CHUNK) refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls))));
+    return refused;
+  }
+
+  private async recordChunk(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
     const windows = halls ? this.site.windowsOf(halls) : undefined;
     const edits = new Map<string, Map<string, DayEdits>>();
     const edit = (day: string, caseId: string, facts: CaseFacts | null) => {
@@ -77,17 +86,15 @@ export class RollupService {
     });
     await Promise.all(
       [...edits].map(([windowId, byDate]) =>
-        this.serially(windowId, () =>
-          this.updateDays(windowId, [...byDate.keys()], async (date, day, attempt) => {
-            for (const [caseId, own] of byDate.get(date)!) {
-              // What this write stored is current unless another writer intervened; then the
-              // stored case decides (that writer also updates every day the case left).
-              const facts = attempt === 0 ? own : await this.currentFacts(caseId, `${windowId}|${date}`);
-              if (facts) day.cases[caseId] = facts;
-              else delete day.cases[caseId];
-            }
-          }),
-        ),
+        this.updateDays(windowId, [...byDate.keys()], async (date, day, attempt) => {
+          for (const [caseId, own] of byDate.get(date)!) {
+            // What this write stored is current unless another writer intervened; then the
+            // stored case decides (that writer also updates every day the case left).
+            const facts = attempt === 0 ? own : await this.currentFacts(caseId, `${windowId}|${date}`);
+            if (facts) day.cases[caseId] = facts;
+            else delete day.cases[caseId];
+          }
+        }),
       ),
     );
     return refused;
@@ -136,14 +143,6 @@ export class RollupService {
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 10)));
       }
     }
-  }
-
-  private serially<T>(windowId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(windowId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.queues.set(windowId, next);
-    void next.finally(() => this.queues.get(windowId) === next && this.queues.delete(windowId)).catch(() => undefined);
-    return next;
   }
 }
 
