@@ -148,7 +148,7 @@ async function main(): Promise<void> {
       }
       for (const [month, days] of months) {
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
-        await repo.saveMonth(windowId, month, days, total);
+        await repo.saveMonth(windowId, month, 0, days, total);
       }
       await flush(false);
       progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);

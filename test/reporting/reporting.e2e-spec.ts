@@ -72,7 +72,8 @@ users:
       ['staffed', '09:00'],
       ['staffed', '10:20'],
       ['unknown', '11:30'], // camera out until lunch: 30 min unknown, never absence
-      ['staffed', '12:30'],
+      ['closed', '12:00'], // lunch: inference reports every schedule boundary
+      ['staffed', '13:00'],
       ['absent', '16:30'], // 30 min to closing: an absence
       ['closed', '17:00'],
       ['absent', '10:00'], // redelivered: changes nothing
@@ -160,7 +161,7 @@ users:
       file,
       [header.join(','), header.map((k) => (c5 as Record<string, string>)[k]).join(','), header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6')].join('\n'),
     );
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env }, encoding: 'utf8', timeout: 120000 });
+    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120000 });
     for (let i = 0; i < 2; i++) {
       const run = cli('import', 'cases', file);
       expect(run.stderr).toContain('2/2 rows');

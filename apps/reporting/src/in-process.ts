@@ -1,26 +1,46 @@
-import { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, readEnv } from '@hallwatch/config';
-import { ensureFerretDb, HallwatchLogger } from '@hallwatch/runtime';
+import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
+import { CasesService } from './services/cases.service';
+import { StatsService } from './services/stats.service';
+
+/** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
+export interface ReportingApi {
+  /** Like ReportingRequests.importCases: every row stored or answered with its reason; rows numbered from firstRow. */
+  importCases(rows: readonly unknown[], firstRow?: number): Promise<CaseImportResult>;
+  attendance(q: StatsQuery): Promise<StatsTable>;
+  throughput(q: StatsQuery): Promise<StatsTable>;
+}
 
 /**
  * Runs reporting's use cases inside this process against the real database (MONGODB_URI, else the
- * embedded FerretDB), so the CLI validates and computes with exactly the service's code.
+ * embedded FerretDB), so the CLI validates and computes with exactly the service's code. Safe beside
+ * running reporting instances: every write is atomic or versioned.
  */
-export async function withReporting<T>(work: (app: INestApplicationContext) => Promise<T>): Promise<T> {
+export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>): Promise<T> {
   const env = readEnv();
   const site = loadSite(env.sitePath);
   const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
+  // NATS holds the write lock shared with running reporting instances.
+  const nats = await ensureNats(env.natsUrl, env.dataDir);
   const app = await NestFactory.createApplicationContext(
-    ReportingModule.inProcess({ env, site, natsUrl: env.natsUrl ?? '', mongodbUri: db.url }),
+    ReportingModule.inProcess({ env, site, natsUrl: nats.url, mongodbUri: db.url }),
     // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
     { logger: new HallwatchLogger('reporting', ['error', 'fatal']), abortOnError: false },
   );
   try {
-    return await work(app);
+    const cases = app.get(CasesService);
+    const stats = app.get(StatsService);
+    return await work({
+      importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
+      attendance: (q) => stats.attendance(q),
+      throughput: (q) => stats.throughput(q),
+    });
   } finally {
     await app.close();
     db.process?.kill('SIGTERM');
+    nats.process?.kill('SIGTERM');
   }
 }

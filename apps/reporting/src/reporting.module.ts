@@ -4,12 +4,13 @@ import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { JetStreamRepository } from './repositories/jetstream.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
+import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { StatsService } from './services/stats.service';
 
-const STORE = [ReportingRepository, RollupService, CasesService, StatsService];
+const STORE = [ReportingRepository, WriteLockRepository, RollupService, CasesService, StatsService];
 
 @Module({})
 export class ReportingModule {
@@ -22,7 +23,7 @@ export class ReportingModule {
     };
   }
 
-  /** Cases and statistics without NATS, for the CLI and the benchmark (same code as the service). */
+  /** Cases and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
   static inProcess(ctx: ServiceContext): DynamicModule {
     return {
       module: ReportingModule,

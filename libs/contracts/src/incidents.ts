@@ -48,6 +48,16 @@ export class IncidentMessage {
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
 }
 
+/**
+ * hallwatch.incident.reviewed: published by inference after each review decision, with the
+ * incident, so reporting counts confirmed and dismissed incidents.
+ */
+export class IncidentReviewedMessage extends IncidentMessage {
+  @IsIn(REVIEW_DECISIONS) review: ReviewDecision;
+  /** When the decision was made; a later decision replaces an earlier one, whatever the arrival order. */
+  @IsISO8601() reviewedAt: string;
+}
+
 /** Request/reply subjects the inference service answers for the gateway. */
 export const InferenceRequests = {
   liveWindows: 'hallwatch.inference.windows.live',

@@ -15,6 +15,8 @@ export const Subjects = {
   /** Incident opens and closes (JetStream stream INCIDENTS). */
   incident: (kind: string) => `hallwatch.incident.${kind}`,
   allIncidents: 'hallwatch.incident.*',
+  /** Review decisions (IncidentReviewedMessage), in the same stream. */
+  incidentReviewed: 'hallwatch.incident.reviewed',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
   cases: 'hallwatch.cases',
   /** Request/reply: a service's health (NATS transport of @nestjs/microservices). */

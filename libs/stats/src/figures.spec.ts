@@ -26,7 +26,8 @@ const CHANGES = [
   change('absent', '11:00'), // 5 min: empty, but too short to be an absence
   change('staffed', '11:05'),
   change('unknown', '11:30'), // camera offline 11:30-12:00 (lunch 12:00-13:00 is unscheduled)
-  change('staffed', '12:30'),
+  change('closed', '12:00'), // inference reports every schedule boundary
+  change('staffed', '13:00'),
   change('absent', '16:30'), // 30 min to closing: an absence
   change('closed', '17:00'),
 ];
@@ -81,6 +82,74 @@ describe('windowPeriodFigures on a hand-computed day', () => {
     const f = windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: [change('staffed', '16:00')], cases: [], absenceAfterMs: 600_000 });
     expect(Object.keys(f)).toEqual([UNASSIGNED]);
     expect(f[UNASSIGNED]).toMatchObject({ staffedMs: 60 * 60_000, unknownMs: 360 * 60_000, absences: 0 });
+  });
+});
+
+describe('only what happened counts', () => {
+  const MIN = 60_000;
+  const week = (from: string, to: string) => ({ start: dayRange(TZ, from).start, end: dayRange(TZ, to).end });
+  const on = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00+08:00`);
+  const seen = (state: StateChange['state'], date: string, hhmm: string): StateChange => ({ windowId: 'W1', hallId: 'H1', state, since: on(date, hhmm), at: on(date, hhmm) });
+  const figures = (range: { start: number; end: number }, changes: StateChange[], now?: number) =>
+    totalFigures(windowPeriodFigures({ range, scheduled: scheduled(range), changes, cases: [], absenceAfterMs: 10 * MIN, now }));
+
+  it('a report that spans the future stops at the present', () => {
+    // Mon 4 to Sun 10 March, asked on Wed 6 March at 10:30. Every day the window is staffed from
+    // opening, left at 11:00 and back at 11:30; then it closes for lunch, reopens, closes at 17:00.
+    const changes = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08'].flatMap((d) => [
+      seen('staffed', d, '09:00'),
+      seen('absent', d, '11:00'),
+      seen('staffed', d, '11:30'),
+      seen('closed', d, '12:00'),
+      seen('staffed', d, '13:00'),
+      seen('closed', d, '17:00'),
+    ]);
+    const now = on('2024-03-06', '10:30');
+    const f = figures(week('2024-03-04', '2024-03-10'), changes.filter((c) => c.since <= now), now);
+    // Mon and Tue: 420 min each, 30 min absent each; Wed: 09:00-10:30 staffed. Thu, Fri: nothing.
+    expect(f.scheduledMs).toBe((420 + 420 + 90) * MIN);
+    expect(f.staffedMs).toBe((390 + 390 + 90) * MIN);
+    expect([f.absences, f.absenceMs, f.unknownMs]).toEqual([2, 60 * MIN, 0]);
+    // The same week without a present counts the scheduled time of Thu and Fri as unknown, not absent.
+    const later = figures(week('2024-03-04', '2024-03-10'), changes.filter((c) => c.since <= now));
+    expect(later.scheduledMs).toBe(5 * 420 * MIN);
+    expect([later.absences, later.absenceMs]).toEqual([2, 60 * MIN]);
+    expect(later.unknownMs).toBe((240 + 2 * 420) * MIN); // Wed staffed to 12:00 as last seen, then unknown
+  });
+
+  it('a day after closing is unknown, never absent', () => {
+    // Monday closes at 17:00; nothing is reported on Tuesday (inference down all day).
+    const changes = [seen('staffed', '2024-03-04', '09:00'), seen('closed', '2024-03-04', '17:00')];
+    const tuesday = figures(dayRange(TZ, '2024-03-05'), changes);
+    expect(tuesday).toMatchObject({ scheduledMs: 420 * MIN, staffedMs: 0, absenceMs: 0, absences: 0, unknownMs: 420 * MIN });
+    // A window reported closed inside its open hours is not absent either.
+    const closedAtTen = figures(dayRange(TZ, DAY), [change('staffed', '09:00'), change('closed', '10:00')]);
+    expect(closedAtTen).toMatchObject({ staffedMs: 60 * MIN, absenceMs: 0, unknownMs: 360 * MIN });
+  });
+
+  it('a gap in the data is unknown: no state outlives a schedule boundary it was not seen across', () => {
+    // Absent from 10:00, then silence (no closing at 12:00, nothing in the afternoon).
+    const f = figures(dayRange(TZ, DAY), [change('staffed', '09:00'), change('absent', '10:00')]);
+    // Absent 10:00-12:00 (120 min, one absence); 13:00-17:00 unknown.
+    expect(f).toMatchObject({ staffedMs: 60 * MIN, absences: 1, absenceMs: 120 * MIN, unknownMs: 240 * MIN });
+    // A staffed Monday afternoon says nothing about Tuesday morning.
+    const tuesday = figures(dayRange(TZ, '2024-03-05'), [seen('staffed', '2024-03-04', '13:00')]);
+    expect(tuesday).toMatchObject({ staffedMs: 0, unknownMs: 420 * MIN });
+    // Open around the clock, a state carries over midnight: there is no boundary to report.
+    const always = { weekdays: [] as string[], open: ['00:00-24:00'], makeupWorkdays: ['2024-03-04', '2024-03-05'] };
+    const range = dayRange(TZ, '2024-03-05');
+    const open = openIntervals(always as never, TZ, on('2024-03-04', '00:00'), range.end);
+    const carried = totalFigures(windowPeriodFigures({ range, scheduled: open, changes: [seen('staffed', '2024-03-04', '20:00')], cases: [], absenceAfterMs: 10 * MIN }));
+    expect(carried).toMatchObject({ scheduledMs: 1440 * MIN, staffedMs: 1440 * MIN, unknownMs: 0 });
+  });
+
+  it('a staff id such as __proto__ never reaches a prototype', () => {
+    const f = windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: [], cases: [kase('c1', '__proto__', '09:05', '09:10', '09:10', '09:22', '09:30')], absenceAfterMs: 600_000 });
+    const sum = addStaffFigures({}, f);
+    addStaffFigures(sum, f);
+    expect(Object.keys(sum)).toEqual(['__proto__']);
+    expect(sum['__proto__']).toMatchObject({ cases: 2, scheduledMs: 2 * 420 * 60_000 });
+    expect(({} as Record<string, unknown>).cases).toBeUndefined();
   });
 });
 

@@ -1,4 +1,4 @@
-import { attendance, contains, Interval, presenceIntervals, StateChange, union } from '@hallwatch/domain';
+import { attendance, clip, contains, Interval, normalize, StateChange } from '@hallwatch/domain';
 import { addDuration, Histogram, mergeHistogram } from './histogram';
 
 /** Staff key of cases without a staffId, and of scheduled time no case can be tied to. */
@@ -40,6 +40,11 @@ export interface Figures {
 /** Figures per staff key (UNASSIGNED included). */
 export type StaffFigures = Record<string, Figures>;
 
+/** An empty StaffFigures without a prototype, so no staff id (e.g. `__proto__`) reaches one. */
+export function staffFigures(): StaffFigures {
+  return Object.create(null) as StaffFigures;
+}
+
 export function emptyFigures(): Figures {
   return {
     scheduledMs: 0,
@@ -72,8 +77,12 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   return into;
 }
 
+/** Adds `from` into `into` (which must have no prototype: see staffFigures) and returns `into`. */
 export function addStaffFigures(into: StaffFigures, from: Readonly<StaffFigures>): StaffFigures {
-  for (const [staff, figures] of Object.entries(from)) addFigures((into[staff] ??= emptyFigures()), figures);
+  for (const [staff, figures] of Object.entries(from)) {
+    if (!Object.prototype.hasOwnProperty.call(into, staff)) Object.defineProperty(into, staff, { value: emptyFigures(), enumerable: true, writable: true, configurable: true });
+    addFigures(into[staff], figures);
+  }
   return into;
 }
 
@@ -99,31 +108,60 @@ export function dutyStaff(cases: readonly CaseFacts[]): string {
 export interface WindowPeriodInput {
   /** The period, e.g. one local day. */
   range: Interval;
-  /** Open time of the window within range (openIntervals of its schedule). */
+  /**
+   * Open time of the window (openIntervals of its schedule) over at least the period; from the
+   * first change on when that is earlier, so a state carried in knows the boundaries it crossed.
+   */
   scheduled: readonly Interval[];
   /** The window's state changes in order: the last one before range.start (if any) and those within. */
   changes: readonly StateChange[];
   /** Cases whose ticket was taken within range. */
   cases: readonly CaseFacts[];
   absenceAfterMs: number;
+  /** The present: time from here on has not happened and counts as nothing (default: never). */
+  now?: number;
+}
+
+/** Where the schedule period (an open interval, or the closed gap before one) around `t` ends. */
+function periodEnd(open: readonly Interval[], t: number): number {
+  for (const i of open) {
+    if (t < i.start) return i.start;
+    if (t < i.end) return i.end;
+  }
+  return Infinity;
+}
+
+/**
+ * The time a window was observed staffed and absent within `range`. A state lasts until the next
+ * change, but never past the next boundary of the schedule: inference reports a change at every
+ * opening and closing it lives through, so a boundary without one means nobody was watching and
+ * the time after it is unknown. `closed` is never absent.
+ */
+export function observedPresence(changes: readonly StateChange[], open: readonly Interval[], range: Interval): { staffed: Interval[]; absent: Interval[] } {
+  const staffed: Interval[] = [];
+  const absent: Interval[] = [];
+  changes.forEach((c, i) => {
+    const end = Math.min(i + 1 < changes.length ? changes[i + 1].since : range.end, periodEnd(open, c.since));
+    if (c.state === 'staffed') staffed.push({ start: c.since, end });
+    else if (c.state === 'absent') absent.push({ start: c.since, end });
+  });
+  return { staffed: clip(staffed, range), absent: clip(absent, range) };
 }
 
 /**
  * Figures of one window for a period: attendance from schedule × presence, throughput from the
- * cases. A state lasts until the next change (the last one until range.end); time before the
- * first change is unknown, never absent. Attendance goes to the duty staff, cases to their own.
+ * cases. Only what happened counts: scheduled time ends at `now`, and time before the first
+ * change or after a state's last schedule boundary (see observedPresence) is unknown, never
+ * absent. Attendance goes to the duty staff, cases to their own.
  */
 export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
-  const states = presenceIntervals(input.changes, input.range);
-  // A window reported closed while its schedule is open was known to be unstaffed.
-  const split = attendance({
-    scheduled: input.scheduled,
-    staffed: states.staffed,
-    absent: union(states.absent, states.closed),
-  });
+  const open = normalize(input.scheduled);
+  const past = { start: input.range.start, end: Math.max(input.range.start, Math.min(input.range.end, input.now ?? Infinity)) };
+  const states = observedPresence(input.changes, open, past);
+  const split = attendance({ scheduled: clip(open, past), staffed: states.staffed, absent: states.absent });
   const absences = split.absent.filter((i) => i.end - i.start >= input.absenceAfterMs);
 
-  const out: StaffFigures = {};
+  const out = staffFigures();
   const duty = (out[dutyStaff(input.cases)] = emptyFigures());
   duty.scheduledMs = split.scheduledMs;
   duty.staffedMs = split.staffedMs;

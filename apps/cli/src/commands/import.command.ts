@@ -35,28 +35,39 @@ export function registerImportCommand(program: Command): void {
       if (missing.length > 0) throw new Error(`import cases: ${file} lacks the column(s) ${missing.join(', ')}`);
 
       const { withReporting } = await import('../../../reporting/src/in-process');
-      const { CasesService } = await import('../../../reporting/src/services/cases.service');
       let accepted = 0;
-      const rejected: string[] = [];
-      await withReporting(async (app) => {
-        const cases = app.get(CasesService);
+      const rejected: { line: number; text: string }[] = [];
+      const reject = (line: number, caseId: string | undefined, reason: string) => rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId})` : ''}: ${reason}` });
+      /** Line of each caseId's first row: a later row with the same caseId is refused, not a silent replacement. */
+      const firstLine = new Map<string, number>();
+      await withReporting(async (reporting) => {
         progress(0, records.length);
         for (let start = 0; start < records.length; start += BATCH) {
           const batch = records.slice(start, start + BATCH);
           const rows: unknown[] = [];
+          const lines: number[] = [];
           batch.forEach((record, i) => {
-            const decoded = caseFromCsvRecord(record);
             // Line numbers as a spreadsheet shows them: the header is line 1.
-            if (!decoded.ok) rejected.push(`line ${start + i + 2}${record.caseId ? ` (${record.caseId})` : ''}: ${decoded.reason}`);
-            else rows.push(decoded.value);
+            const line = start + i + 2;
+            const decoded = caseFromCsvRecord(record);
+            const first = decoded.ok ? firstLine.get(decoded.value.caseId) : undefined;
+            if (!decoded.ok) reject(line, record.caseId, decoded.reason);
+            else if (first !== undefined) reject(line, record.caseId, `caseId "${decoded.value.caseId}" is also on line ${first}`);
+            else {
+              firstLine.set(decoded.value.caseId, line);
+              rows.push(decoded.value);
+              lines.push(line);
+            }
           });
-          const result: CaseImportResult = await cases.importBatch(rows);
+          const result: CaseImportResult = await reporting.importCases(rows);
           accepted += result.accepted;
+          for (const r of result.results) if (!r.accepted) reject(lines[r.row], r.caseId, r.reason ?? 'refused');
           progress(Math.min(start + BATCH, records.length), records.length);
         }
         process.stderr.write('\n');
       });
-      for (const line of rejected) console.log(`rejected ${line}`);
+      rejected.sort((a, b) => a.line - b.line);
+      for (const r of rejected) console.log(`rejected ${r.text}`);
       console.log(`imported ${file}: ${accepted} accepted, ${rejected.length} rejected`);
     });
 }

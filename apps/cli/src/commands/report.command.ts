@@ -16,8 +16,7 @@ export function registerReportCommand(program: Command): void {
     .action(async (table: 'attendance' | 'throughput', opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string }) => {
       const { toCsv, toXlsx } = await import('@hallwatch/stats');
       const { withReporting } = await import('../../../reporting/src/in-process');
-      const { StatsService } = await import('../../../reporting/src/services/stats.service');
-      const result = await withReporting((app) => app.get(StatsService)[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
+      const result = await withReporting((reporting) => reporting[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
       const body =
         opts.format === 'json'
           ? `${JSON.stringify(result.rows, null, 2)}\n`

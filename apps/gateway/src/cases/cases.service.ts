@@ -18,7 +18,10 @@ export class CasesService {
     this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
   }
 
-  /** Forwards the rows the caller may write; rows for windows outside a hall manager's halls are rejected. */
+  /**
+   * Forwards the rows the caller may write; rows for windows outside a hall manager's halls are
+   * rejected. Reporting checks the halls again against the cases it has stored.
+   */
   async import(user: AuthUser, rows: Record<string, unknown>[]): Promise<CaseImportResult> {
     const halls = hallScope(user);
     const outside: CaseRowResult[] = [];
@@ -30,7 +33,7 @@ export class CasesService {
       } else allowed.push({ row, data });
     });
     const answer = allowed.length
-      ? await requestService<CaseImportResult>(this.nats, ReportingRequests.importCases, { cases: allowed.map((a) => a.data) }, 60000)
+      ? await requestService<CaseImportResult>(this.nats, ReportingRequests.importCases, { cases: allowed.map((a) => a.data), halls }, 60000)
       : { accepted: 0, rejected: 0, results: [] };
     const results = [...answer.results.map((r) => ({ ...r, row: allowed[r.row].row })), ...outside].sort((a, b) => a.row - b.row);
     return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };

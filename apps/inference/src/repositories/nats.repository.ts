@@ -6,6 +6,7 @@ import {
   encodeMessage,
   FrameHeaders,
   IncidentMessage,
+  IncidentReviewedMessage,
   PresenceMessage,
   Streams,
   Subjects,
@@ -131,6 +132,11 @@ export class NatsRepository implements OnApplicationShutdown {
     await (await this.js()).publish(Subjects.incident(message.kind), encodeMessage(message), {
       msgID: `incident:${message.id}:${message.closedAt ? 'closed' : 'opened'}`,
     });
+  }
+
+  /** A review decision, once per decision (the audit trail's length tells them apart). */
+  async publishIncidentReviewed(message: IncidentReviewedMessage, decision: number): Promise<void> {
+    await (await this.js()).publish(Subjects.incidentReviewed, encodeMessage(message), { msgID: `incident:${message.id}:reviewed:${decision}` });
   }
 
   // After the halls were handed back (their hooks run in onModuleDestroy, before this).

@@ -3,11 +3,14 @@ import type {
   EvidenceImage,
   IncidentQuery,
   IncidentRef,
+  IncidentReviewedMessage,
   IncidentReviewRequest,
   IncidentView,
+  ReviewDecision,
 } from '@hallwatch/contracts';
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository } from '../repositories/incident.repository';
+import { NatsRepository } from '../repositories/nats.repository';
 
 /** What the gateway asks about incidents: lists, one incident, its evidence, and the bureau's review. */
 @Injectable()
@@ -15,6 +18,7 @@ export class IncidentsService {
   constructor(
     private readonly incidents: IncidentRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly nats: NatsRepository,
   ) {}
 
   async list(query: IncidentQuery): Promise<IncidentView[]> {
@@ -32,9 +36,15 @@ export class IncidentsService {
     return jpeg && { contentType: 'image/jpeg', data: jpeg.toString('base64') };
   }
 
+  /**
+   * Stores the decision with its audit entry, then publishes it for the statistics. Should the
+   * publication fail, the request fails: the decision is kept, and deciding again publishes it.
+   */
   async review(request: IncidentReviewRequest): Promise<IncidentView | null> {
     const entry = { by: request.by, at: new Date().toISOString(), action: request.status, reason: request.reason };
-    return this.view(await this.incidents.review(request.id, request.status, entry));
+    const record = await this.incidents.review(request.id, request.status, entry);
+    if (record) await this.nats.publishIncidentReviewed(toReviewedMessage(record, request.status, entry.at), record.audit?.length ?? 0);
+    return this.view(record);
   }
 
   private async view(record: IncidentRecord | null): Promise<IncidentView | null> {
@@ -42,6 +52,23 @@ export class IncidentsService {
     const evidence = await this.evidence.list([record._id]);
     return toView(record, evidence.get(record._id) ?? []);
   }
+}
+
+function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt: string): IncidentReviewedMessage {
+  return {
+    id: r._id,
+    kind: r.kind,
+    hallId: r.hallId,
+    windowId: r.windowId,
+    windowIds: r.windowIds,
+    cameraId: r.cameraId,
+    staff: r.staff,
+    openedAt: r.openedAt.toISOString(),
+    closedAt: r.closedAt?.toISOString(),
+    durationMs: r.durationMs,
+    review,
+    reviewedAt,
+  };
 }
 
 function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {

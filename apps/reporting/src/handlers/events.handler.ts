@@ -1,13 +1,15 @@
-import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
-import { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
+import { CaseMessage, IncidentMessage, IncidentReviewedMessage, PresenceMessage, Subjects, validateMessage } from '@hallwatch/contracts';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.*, hallwatch.cases. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed), hallwatch.cases. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
+  private readonly log = new Logger(EventsHandler.name);
+
   constructor(
     private readonly jetstream: JetStreamRepository,
     private readonly rollups: RollupService,
@@ -17,7 +19,13 @@ export class EventsHandler implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     await this.jetstream.consume('presence', PresenceMessage, (m) => this.rollups.recordPresence(m));
-    await this.jetstream.consume('incidents', IncidentMessage, (m, raw) => this.incidents.record(m, raw.status as string | undefined));
+    await this.jetstream.consume('incidents', IncidentMessage, (m, raw, subject) => (subject === Subjects.incidentReviewed ? this.reviewed(raw) : this.incidents.record(m)));
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
+  }
+
+  private async reviewed(raw: Record<string, unknown>): Promise<void> {
+    const decoded = validateMessage(IncidentReviewedMessage, raw);
+    if (decoded.ok) await this.incidents.reviewed(decoded.value);
+    else this.log.warn(`${Subjects.incidentReviewed}: message dropped: ${decoded.reason}`);
   }
 }

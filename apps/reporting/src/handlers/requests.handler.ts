@@ -16,7 +16,7 @@ export class RequestsHandler {
 
   @MessagePattern(ReportingRequests.importCases)
   importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {
-    return this.cases.importBatch(batch.cases);
+    return this.cases.importBatch(batch.cases, 0, batch.halls);
   }
 
   @MessagePattern(ReportingRequests.attendance)

@@ -39,13 +39,13 @@ export class JetStreamRepository implements OnModuleDestroy {
 
   /**
    * Delivers every message of a stream at least once, validated as `type`, with the raw JSON for
-   * fields outside the contract. Malformed messages are logged and terminated; a failed handler
+   * fields outside the contract and the subject. Malformed messages are logged and terminated; a failed handler
    * is retried after a pause.
    */
   async consume<T extends object>(
     stream: StreamName,
     type: new () => T,
-    handle: (value: T, raw: Record<string, unknown>) => Promise<void>,
+    handle: (value: T, raw: Record<string, unknown>, subject: string) => Promise<void>,
   ): Promise<void> {
     await this.ensureStream(stream);
     const jsm = await (await this.nc()).jetstreamManager();
@@ -62,7 +62,7 @@ export class JetStreamRepository implements OnModuleDestroy {
           continue;
         }
         try {
-          await handle(decoded.value, JSON.parse(Buffer.from(m.data).toString('utf8')));
+          await handle(decoded.value, JSON.parse(Buffer.from(m.data).toString('utf8')), m.subject);
           m.ack();
         } catch (err) {
           this.log.error(`${m.subject}: not stored, will be redelivered: ${(err as Error).message}`);

@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import type { StateChange } from '@hallwatch/domain';
 import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
-import { CaseSchema, IncidentSchema, PresenceDaySchema, WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
+import { CaseSchema, PresenceDaySchema, ReportedIncidentSchema, WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
 
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
@@ -15,9 +15,16 @@ export interface StoredCase extends CaseFacts {
 
 export interface DayRollup {
   figures: StaffFigures;
+  /** By caseId; without a prototype (see parseRollup). */
   cases: Record<string, CaseFacts>;
 }
 export type MonthDays = Record<string, DayRollup>;
+
+/** A window-month's day rollups as read, with the version a write must find unchanged. */
+export interface MonthRollup {
+  version: number;
+  days: MonthDays;
+}
 
 export interface StoredIncident {
   id: string;
@@ -27,12 +34,32 @@ export interface StoredIncident {
   staff?: string;
   openedAt: number;
   closedAt?: number;
-  status: string;
+  review?: string;
 }
+
+/** What replacing a case did: where it counted before, or that it is stored outside the allowed windows. */
+export type CaseWrite = { stored: true; before?: string } | { stored: false; windowId: string };
 
 type Doc = Record<string, unknown> & { _id: string };
 
-/** Reporting's database: raw cases, presence and incidents, and the window rollups. */
+/** E11000: an insert (or upsert) met a document with the same _id. */
+export function isDuplicateKey(err: unknown): boolean {
+  return (err as { code?: number })?.code === 11000;
+}
+
+/** JSON of id-keyed maps, parsed into objects without a prototype so no id (e.g. `__proto__`) reaches one. */
+function parseRollup<T>(json: string): T {
+  return JSON.parse(json, (_key, value: unknown) =>
+    value && typeof value === 'object' && !Array.isArray(value) ? Object.assign(Object.create(null) as object, value) : value,
+  ) as T;
+}
+
+/**
+ * Reporting's database: raw cases and presence, the window rollups and its copy of incidents.
+ * Every write is safe with several reporting instances and the CLI import at once: raw facts are
+ * written with single-document atomic updates, rollups with a version check (no transactions,
+ * which FerretDB lacks), and every document is addressed by _id (all FerretDB filters fast).
+ */
 @Injectable()
 export class ReportingRepository {
   private readonly cases: Model<Doc>;
@@ -46,68 +73,123 @@ export class ReportingRepository {
     this.presence = connection.model('PresenceDay', PresenceDaySchema) as unknown as Model<Doc>;
     this.windowDays = connection.model('WindowDays', WindowDaysSchema) as unknown as Model<Doc>;
     this.windowMonths = connection.model('WindowMonth', WindowMonthSchema) as unknown as Model<Doc>;
-    this.incidents = connection.model('Incident', IncidentSchema) as unknown as Model<Doc>;
+    this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
   }
 
-  /** Stores a case by caseId and returns the window-day it counted in before, if any. */
-  async replaceCase(c: StoredCase): Promise<string | undefined> {
+  /**
+   * Stores a case by caseId and says which window-day it counted in before. With `windows`, only
+   * a case that is new or stored on one of them is replaced (atomically: the filter and the write
+   * are one operation), so a caller limited to some halls never moves a case out of another hall.
+   */
+  async replaceCase(c: StoredCase, windows?: readonly string[]): Promise<CaseWrite> {
     const { caseId, ...rest } = c;
     const doc = { ...rest, takenAt: new Date(c.takenAt), calledAt: new Date(c.calledAt), startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), deadline: new Date(c.deadline) };
-    const before = await this.cases.findOneAndReplace({ _id: caseId }, doc, { upsert: true, returnDocument: 'before' }).lean();
-    return (before?.day as string | undefined) ?? undefined;
+    const filter = windows ? { _id: caseId, windowId: { $in: [...windows] } } : { _id: caseId };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const before = await this.cases.collection.findOneAndReplace(filter as never, doc, { upsert: true, returnDocument: 'before' });
+        return { stored: true, before: (before?.day as string | undefined) ?? undefined };
+      } catch (err) {
+        // Two writers inserted the same new caseId at once (the loser retries as a replace), or,
+        // with `windows`, the case exists on another window.
+        if (!isDuplicateKey(err) || attempt >= 3) throw err;
+        const stored = await this.cases.collection.findOne({ _id: caseId } as never, { projection: { windowId: 1 } });
+        if (windows && stored && !windows.includes(stored.windowId as string)) return { stored: false, windowId: stored.windowId as string };
+      }
+    }
   }
 
+  /** The window-day a case counts in now, with its facts; undefined when it is not stored. */
+  async storedCase(caseId: string): Promise<{ day: string; facts: CaseFacts } | undefined> {
+    const d = await this.cases.collection.findOne({ _id: caseId } as never);
+    if (!d) return undefined;
+    const ms = (k: string) => (d[k] as Date).getTime();
+    const facts: CaseFacts = { caseId, windowId: d.windowId as string, takenAt: ms('takenAt'), calledAt: ms('calledAt'), startedAt: ms('startedAt'), finishedAt: ms('finishedAt'), deadline: ms('deadline') };
+    if (d.staffId) facts.staffId = d.staffId as string;
+    return { day: d.day as string, facts };
+  }
+
+  /**
+   * A window's presence changes of one local date, in time order. A change is kept once however
+   * often it arrives; two states with the same `since` resolve to the later decided (then by name).
+   */
   async presenceDay(windowId: string, date: string): Promise<StateChange[]> {
-    const doc = await this.presence.findById(`${windowId}|${date}`).lean();
+    const doc = await this.presence.collection.findOne({ _id: `${windowId}|${date}` } as never);
     const hallId = (doc?.hallId as string) ?? '';
-    return ((doc?.changes as { state: StateChange['state']; since: number; at: number }[]) ?? []).map((c) => ({ windowId, hallId, ...c }));
+    const all = ((doc?.changes as { state: StateChange['state']; since: number; at: number }[]) ?? []).slice();
+    all.sort((a, b) => a.since - b.since || b.at - a.at || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
+    return all.filter((c, i) => i === 0 || all[i - 1].since !== c.since).map((c) => ({ windowId, hallId, state: c.state, since: c.since, at: c.at }));
   }
 
-  async savePresenceDay(windowId: string, hallId: string, date: string, changes: readonly StateChange[]): Promise<void> {
-    await this.presence.replaceOne(
-      { _id: `${windowId}|${date}` },
-      { windowId, hallId, date, changes: changes.map(({ state, since, at }) => ({ state, since, at })) },
+  /** Adds a change to its window-day; atomic and idempotent, so writers never lose each other's. */
+  async addPresenceChange(change: StateChange, date: string): Promise<void> {
+    const { windowId, hallId, state, since, at } = change;
+    await this.presence.collection.updateOne(
+      { _id: `${windowId}|${date}` } as never,
+      { $set: { windowId, hallId, date }, $addToSet: { changes: { state, since, at } } } as never,
       { upsert: true },
     );
   }
 
-  async monthDays(windowId: string, month: string): Promise<MonthDays> {
-    const doc = await this.windowDays.findById(`${windowId}|${month}`).lean();
-    return doc ? (JSON.parse(doc.days as string) as MonthDays) : {};
+  async monthRollup(windowId: string, month: string): Promise<MonthRollup> {
+    const doc = await this.windowDays.collection.findOne({ _id: `${windowId}|${month}` } as never);
+    return { version: (doc?.version as number | undefined) ?? 0, days: doc ? parseRollup<MonthDays>(doc.days as string) : (Object.create(null) as MonthDays) };
   }
 
-  async saveMonth(windowId: string, month: string, days: MonthDays, total: StaffFigures): Promise<void> {
+  /**
+   * Writes a window-month's days and total if nobody wrote them since `version` was read.
+   * False when someone did: the caller reads again and recomputes.
+   */
+  async saveMonth(windowId: string, month: string, version: number, days: MonthDays, total: StaffFigures): Promise<boolean> {
     const _id = `${windowId}|${month}`;
-    await this.windowDays.replaceOne({ _id }, { windowId, month, days: JSON.stringify(days) }, { upsert: true });
-    await this.windowMonths.replaceOne({ _id }, { windowId, month, figures: JSON.stringify(total) }, { upsert: true });
+    const next = version + 1;
+    const fields = { windowId, month, days: JSON.stringify(days), version: next };
+    if (version === 0) {
+      try {
+        await this.windowDays.collection.insertOne({ _id, ...fields } as never);
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        // Written before versions existed (or by the benchmark's bulk load): version 0 too.
+        const legacy = await this.windowDays.collection.updateOne({ _id, version: { $exists: false } } as never, { $set: fields });
+        if (legacy.matchedCount === 0) return false;
+      }
+    } else {
+      const result = await this.windowDays.collection.updateOne({ _id, version } as never, { $set: fields });
+      if (result.matchedCount === 0) return false;
+    }
+    await this.setIfNewer(this.windowMonths, _id, 'version', next, { windowId, month, figures: JSON.stringify(total), version: next });
+    return true;
   }
 
   /** Month totals of every window for these months. */
   async monthTotals(months: readonly string[]): Promise<{ windowId: string; figures: StaffFigures }[]> {
     if (months.length === 0) return [];
     const docs = await this.windowMonths.find({ month: { $in: months } }).lean();
-    return docs.map((d) => ({ windowId: d.windowId as string, figures: JSON.parse(d.figures as string) as StaffFigures }));
+    return docs.map((d) => ({ windowId: d.windowId as string, figures: parseRollup<StaffFigures>(d.figures as string) }));
   }
 
   /** Day rollups of every window for these months. */
   async monthDaysOf(months: readonly string[]): Promise<{ windowId: string; days: MonthDays }[]> {
     if (months.length === 0) return [];
     const docs = await this.windowDays.find({ month: { $in: months } }).lean();
-    return docs.map((d) => ({ windowId: d.windowId as string, days: JSON.parse(d.days as string) as MonthDays }));
+    return docs.map((d) => ({ windowId: d.windowId as string, days: parseRollup<MonthDays>(d.days as string) }));
   }
 
-  async incident(id: string): Promise<StoredIncident | undefined> {
-    const d = await this.incidents.findById(id).lean();
-    return d ? toIncident(d) : undefined;
+  /**
+   * Records an incident's open or close event. Every field is set, never unset, so events in any
+   * order and redelivered ones give the same document: a late `opened` never reopens it.
+   */
+  async saveIncident(i: Omit<StoredIncident, 'review'>): Promise<void> {
+    const set: Record<string, unknown> = { kind: i.kind, hallId: i.hallId, openedAt: new Date(i.openedAt) };
+    if (i.windowId !== undefined) set.windowId = i.windowId;
+    if (i.staff !== undefined) set.staff = i.staff;
+    if (i.closedAt !== undefined) set.closedAt = new Date(i.closedAt);
+    await this.incidents.collection.updateOne({ _id: i.id } as never, { $set: set }, { upsert: true });
   }
 
-  async saveIncident(i: StoredIncident): Promise<void> {
-    const { id, ...rest } = i;
-    await this.incidents.replaceOne(
-      { _id: id },
-      { ...rest, openedAt: new Date(i.openedAt), closedAt: i.closedAt === undefined ? undefined : new Date(i.closedAt) },
-      { upsert: true },
-    );
+  /** Records the bureau's decision made at `at`, unless a later one is already recorded. */
+  async saveReview(id: string, review: string, at: number): Promise<void> {
+    await this.setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
   }
 
   /** Incidents that opened within [from, to). */
@@ -121,6 +203,17 @@ export class ReportingRepository {
     const model = { cases: this.cases, presence: this.presence, windowDays: this.windowDays, windowMonths: this.windowMonths }[kind];
     await model.collection.insertMany(docs as never[], { ordered: false });
   }
+
+  /** Sets `fields` on document _id unless its `key` is already at `value` or later (one atomic write). */
+  private async setIfNewer(model: Model<Doc>, _id: string, key: string, value: number | Date, fields: Record<string, unknown>): Promise<void> {
+    try {
+      await model.collection.updateOne({ _id, [key]: { $lt: value } } as never, { $set: fields }, { upsert: true });
+    } catch (err) {
+      // The document exists with a later `key`, or without one (then this is the first).
+      if (!isDuplicateKey(err)) throw err;
+      await model.collection.updateOne({ _id, [key]: { $exists: false } } as never, { $set: fields });
+    }
+  }
 }
 
 function toIncident(d: Doc): StoredIncident {
@@ -132,6 +225,6 @@ function toIncident(d: Doc): StoredIncident {
     staff: (d.staff as string) ?? undefined,
     openedAt: (d.openedAt as Date).getTime(),
     closedAt: d.closedAt ? (d.closedAt as Date).getTime() : undefined,
-    status: d.status as string,
+    review: (d.review as string) ?? undefined,
   };
 }

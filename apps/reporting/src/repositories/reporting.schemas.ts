@@ -43,17 +43,24 @@ export const PresenceDaySchema = new Schema(
  * long string far faster than thousands of nested values): date -> { figures, cases }.
  */
 export const WindowDaysSchema = new Schema(
-  { _id: String, windowId: String, month: String, days: String },
+  /** version: bumped by every write, which is conditional on the version read (several writers). */
+  { _id: String, windowId: String, month: String, days: String, version: Number },
   { collection: 'window_days', versionKey: false },
 );
 
 /** The sum of a window-month's day figures (JSON text), what a long report reads. */
 export const WindowMonthSchema = new Schema(
-  { _id: String, windowId: String, month: String, figures: String },
+  /** version: of the window_days document it was summed from; an older sum never replaces a newer. */
+  { _id: String, windowId: String, month: String, figures: String, version: Number },
   { collection: 'window_months', versionKey: false },
 );
 
-export const IncidentSchema = new Schema(
+/**
+ * Reporting's own copy of what it needs of each incident, from hallwatch.incident.*; _id = the
+ * incident id. Inference owns the incidents themselves (collection `incidents`, with evidence,
+ * review and audit trail); reporting never writes there.
+ */
+export const ReportedIncidentSchema = new Schema(
   {
     _id: String,
     kind: String,
@@ -62,8 +69,9 @@ export const IncidentSchema = new Schema(
     staff: String,
     openedAt: Date,
     closedAt: Date,
-    /** open | closed | confirmed | dismissed */
-    status: String,
+    /** The bureau's latest decision (confirmed | dismissed) and when it was made. */
+    review: String,
+    reviewedAt: Date,
   },
-  { collection: 'incidents', versionKey: false },
+  { collection: 'reporting_incidents', versionKey: false },
 );

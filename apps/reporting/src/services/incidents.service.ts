@@ -1,23 +1,31 @@
 import { Injectable } from '@nestjs/common';
-import { INCIDENT_STATUSES, IncidentMessage, IncidentStatus } from '@hallwatch/contracts';
+import { IncidentMessage, IncidentReviewedMessage } from '@hallwatch/contracts';
 import { ReportingRepository } from '../repositories/reporting.repository';
+import { WriteLockRepository } from '../repositories/write-lock.repository';
 
-const REVIEWED: readonly IncidentStatus[] = ['confirmed', 'dismissed'];
-
-/** Keeps incidents by id for the attendance tables, with their review status. */
+/**
+ * Keeps reporting's copy of incidents for the attendance tables: opens, closes and reviews in any
+ * order, each applied once whatever is redelivered (status = review, else closed or open).
+ */
 @Injectable()
 export class IncidentsService {
-  constructor(private readonly repo: ReportingRepository) {}
+  constructor(
+    private readonly repo: ReportingRepository,
+    private readonly lock: WriteLockRepository,
+  ) {}
 
-  /**
-   * Upserts an incident. `status` comes with the message when the supervision bureau reviewed
-   * it; otherwise it is open or closed. A redelivered open/close never undoes a review.
-   */
-  async record(m: IncidentMessage, status?: string): Promise<void> {
-    const stored = await this.repo.incident(m.id);
-    const given = INCIDENT_STATUSES.find((s) => s === status);
-    const lifecycle: IncidentStatus = m.closedAt ? 'closed' : 'open';
-    const keep = stored && REVIEWED.includes(stored.status as IncidentStatus) ? (stored.status as IncidentStatus) : undefined;
+  record(m: IncidentMessage): Promise<void> {
+    return this.lock.run(() => this.save(m));
+  }
+
+  reviewed(m: IncidentReviewedMessage): Promise<void> {
+    return this.lock.run(async () => {
+      await this.save(m);
+      await this.repo.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
+    });
+  }
+
+  private async save(m: IncidentMessage): Promise<void> {
     await this.repo.saveIncident({
       id: m.id,
       kind: m.kind,
@@ -25,8 +33,8 @@ export class IncidentsService {
       windowId: m.windowId,
       staff: m.staff,
       openedAt: Date.parse(m.openedAt),
-      closedAt: m.closedAt ? Date.parse(m.closedAt) : stored?.closedAt,
-      status: given && REVIEWED.includes(given) ? given : (keep ?? lifecycle),
+      closedAt: m.closedAt ? Date.parse(m.closedAt) : undefined,
     });
   }
+
 }

@@ -1,116 +1,161 @@
 import { Injectable } from '@nestjs/common';
 import type { CaseMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { StateChange } from '@hallwatch/domain';
-import { addDays, addStaffFigures, caseFacts, CaseFacts, dayRange, localDate, StaffFigures, windowPeriodFigures } from '@hallwatch/stats';
+import { addDays, addStaffFigures, caseFacts, CaseFacts, dayRange, localDate, StaffFigures, staffFigures, windowPeriodFigures } from '@hallwatch/stats';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import { MonthDays, ReportingRepository } from '../repositories/reporting.repository';
+import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
+import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 
 /** How far back a day looks for the state it starts in (a state rarely spans a long holiday). */
 const LOOKBACK_DAYS = 7;
+/** Versioned writes of one window-month that lose to another writer are retried this often. */
+const MAX_ATTEMPTS = 50;
+/** Cases written under one hold of the write lock, so others wait briefly. */
+const CHUNK = 100;
+
+/** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
+type DayEdits = Map<string, CaseFacts | null>;
 
 /**
- * Keeps per-window-day figures current as presence changes and cases arrive: every write
- * recomputes the affected window-days from their raw facts, so redelivery and re-import are
- * idempotent and arrival order does not matter.
+ * Keeps per-window-day figures current as presence changes and cases arrive. Raw facts are
+ * stored first; then every affected window-month is read, recomputed from the raw facts and
+ * written back only if nobody wrote it in between (its version), else read and recomputed again.
+ * All of it under the write lock shared by every reporting instance and CLI import (FerretDB
+ * cannot make a conditional write atomic; MongoDB can, so there the versions are a second guard).
+ * Redelivery, re-import and arrival order change nothing.
  */
 @Injectable()
 export class RollupService {
   readonly site: SiteWindows;
-  /** Writes of one window are serialized: a rollup is read, changed and written back. */
-  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(
     @InjectContext() ctx: ServiceContext,
     private readonly repo: ReportingRepository,
+    private readonly lock: WriteLockRepository,
   ) {
     this.site = new SiteWindows(ctx.site);
   }
 
   async recordPresence(m: PresenceMessage): Promise<void> {
     const change: StateChange = { windowId: m.windowId, hallId: m.hallId, state: m.state, since: Date.parse(m.since), at: Date.parse(m.at) };
-    await this.serially(m.windowId, async () => {
-      const date = localDate(this.site.timeZone, change.since);
-      const changes = (await this.repo.presenceDay(m.windowId, date)).filter((c) => c.since !== change.since);
-      changes.push(change);
-      changes.sort((a, b) => a.since - b.since);
-      await this.repo.savePresenceDay(m.windowId, m.hallId, date, changes);
+    const date = localDate(this.site.timeZone, change.since);
+    await this.lock.run(async () => {
+      await this.repo.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes.
       const dates = [date];
       for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
         dates.push(d);
         if ((await this.repo.presenceDay(m.windowId, d)).length > 0) break;
       }
-      await this.updateDays(m.windowId, dates, () => undefined);
+      await this.updateDays(m.windowId, dates, async () => undefined);
     });
   }
 
-  /** Stores validated cases and updates the window-days they leave and enter. */
-  async recordCases(cases: readonly CaseMessage[]): Promise<void> {
-    const byWindow = new Map<string, CaseMessage[]>();
-    for (const c of cases) byWindow.set(c.windowId, [...(byWindow.get(c.windowId) ?? []), c]);
-    const moves: { windowId: string; date: string; caseId: string }[] = [];
+  /**
+   * Stores validated cases (distinct caseIds) and updates the window-days they leave and enter.
+   * With `halls`, a case stored on a window of another hall is left alone. Answers, per case, why
+   * it was not stored (undefined: stored).
+   */
+  async recordCases(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
+    const refused: (string | undefined)[] = [];
+    for (let start = 0; start < cases.length; start += CHUNK) refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls))));
+    return refused;
+  }
+
+  private async recordChunk(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
+    const windows = halls ? this.site.windowsOf(halls) : undefined;
+    const edits = new Map<string, Map<string, DayEdits>>();
+    const edit = (day: string, caseId: string, facts: CaseFacts | null) => {
+      const [windowId, date] = day.split('|');
+      const byDate = edits.get(windowId) ?? new Map<string, DayEdits>();
+      edits.set(windowId, byDate);
+      const byCase = byDate.get(date) ?? new Map<string, CaseFacts | null>();
+      byDate.set(date, byCase);
+      byCase.set(caseId, facts);
+    };
+    const refused = await inParallel(cases, 8, async (c) => {
+      const facts = caseFacts(c);
+      const day = `${c.windowId}|${localDate(this.site.timeZone, facts.takenAt)}`;
+      const write = await this.repo.replaceCase({ ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day }, windows);
+      if (!write.stored) return `case "${c.caseId}" is stored on window "${write.windowId}", outside your halls`;
+      // A corrected case that changed window or day leaves its old window-day.
+      if (write.before && write.before !== day) edit(write.before, c.caseId, null);
+      edit(day, c.caseId, facts);
+      return undefined;
+    });
     await Promise.all(
-      [...byWindow].map(([windowId, list]) =>
-        this.serially(windowId, async () => {
-          const entering = new Map<string, CaseFacts[]>();
-          for (const c of list) {
-            const facts = caseFacts(c);
-            const date = localDate(this.site.timeZone, facts.takenAt);
-            const day = `${windowId}|${date}`;
-            const before = await this.repo.replaceCase({ ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day });
-            if (before && before !== day) {
-              const [oldWindow, oldDate] = before.split('|');
-              moves.push({ windowId: oldWindow, date: oldDate, caseId: c.caseId });
-            }
-            entering.set(date, [...(entering.get(date) ?? []), facts]);
+      [...edits].map(([windowId, byDate]) =>
+        this.updateDays(windowId, [...byDate.keys()], async (date, day, attempt) => {
+          for (const [caseId, own] of byDate.get(date)!) {
+            // What this write stored is current unless another writer intervened; then the
+            // stored case decides (that writer also updates every day the case left).
+            const facts = attempt === 0 ? own : await this.currentFacts(caseId, `${windowId}|${date}`);
+            if (facts) day.cases[caseId] = facts;
+            else delete day.cases[caseId];
           }
-          await this.updateDays(windowId, [...entering.keys()], (date, day) => {
-            for (const f of entering.get(date) ?? []) day.cases[f.caseId] = f;
-          });
         }),
       ),
     );
-    // A corrected case that changed window or day leaves its old window-day.
-    for (const move of moves) {
-      await this.serially(move.windowId, () => this.updateDays(move.windowId, [move.date], (_, day) => void delete day.cases[move.caseId]));
-    }
+    return refused;
   }
 
-  /** Applies `edit` to each date's cases, recomputes those days and the months they are in. */
-  private async updateDays(windowId: string, dates: readonly string[], edit: (date: string, day: MonthDays[string]) => void): Promise<void> {
-    const byMonth = new Map<string, string[]>();
-    for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
-    for (const [month, monthDates] of byMonth) {
-      const days = await this.repo.monthDays(windowId, month);
-      for (const date of monthDates) {
-        const day = (days[date] ??= { figures: {}, cases: {} });
-        edit(date, day);
-        day.figures = await this.dayFigures(windowId, date, Object.values(day.cases));
-      }
-      const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
-      await this.repo.saveMonth(windowId, month, days, total);
-    }
-  }
-
-  private async dayFigures(windowId: string, date: string, cases: CaseFacts[]): Promise<StaffFigures> {
+  /**
+   * Figures of one window-day from its raw facts; with `now`, only up to the present (the
+   * stored rollups count whole days, so today is recomputed for every report).
+   */
+  async dayFigures(windowId: string, date: string, cases: CaseFacts[], now?: number): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
     const changes = await this.repo.presenceDay(windowId, date);
+    let from = range.start;
     for (let d = addDays(date, -1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, -1)) {
       const earlier = await this.repo.presenceDay(windowId, d);
       if (earlier.length > 0) {
         changes.unshift(earlier[earlier.length - 1]);
+        from = earlier[earlier.length - 1].since;
         break;
       }
     }
-    return windowPeriodFigures({ range, scheduled: this.site.scheduled(windowId, range), changes, cases, absenceAfterMs: this.site.absenceAfterMs });
+    const scheduled = this.site.scheduled(windowId, { start: from, end: range.end });
+    return windowPeriodFigures({ range, scheduled, changes, cases, absenceAfterMs: this.site.absenceAfterMs, now });
   }
 
-  private serially<T>(windowId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.queues.get(windowId) ?? Promise.resolve();
-    const next = previous.catch(() => undefined).then(work);
-    this.queues.set(windowId, next);
-    void next.finally(() => this.queues.get(windowId) === next && this.queues.delete(windowId)).catch(() => undefined);
-    return next;
+  private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
+    const stored = await this.repo.storedCase(caseId);
+    return stored?.day === day ? stored.facts : null;
   }
+
+  /** Applies `edit` to each date's cases, recomputes those days and their month, and writes them if unchanged since read. */
+  private async updateDays(windowId: string, dates: readonly string[], edit: (date: string, day: DayRollup, attempt: number) => Promise<void>): Promise<void> {
+    const byMonth = new Map<string, string[]>();
+    for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
+    for (const [month, monthDates] of byMonth) {
+      for (let attempt = 0; ; attempt++) {
+        const { version, days } = await this.repo.monthRollup(windowId, month);
+        for (const date of monthDates) {
+          const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
+          await edit(date, day, attempt);
+          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases));
+        }
+        const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
+        if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
+        if (attempt + 1 >= MAX_ATTEMPTS) throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);
+        await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 10)));
+      }
+    }
+  }
+}
+
+/** Maps items with at most `limit` at a time, answers in input order. */
+async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await work(items[i]);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
 }

@@ -37,6 +37,11 @@ export class SiteWindows {
     return open;
   }
 
+  /** The windows of these halls. */
+  windowsOf(halls: readonly string[]): string[] {
+    return [...this.info.values()].filter((w) => halls.includes(w.hallId)).map((w) => w.windowId);
+  }
+
   /** Whether a window's figures belong to the halls asked for (undefined = every hall). */
   inHalls(windowId: string, halls?: readonly string[]): boolean {
     if (!halls) return true;

@@ -3,8 +3,8 @@ import type { StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { totalDuration } from '@hallwatch/domain';
 import {
   addDays,
-  addFigures,
   addStaffFigures,
+  CaseFacts,
   ATTENDANCE_COLUMNS,
   attendanceRows,
   datesBetween,
@@ -14,7 +14,9 @@ import {
   groupFigures,
   IncidentCounts,
   isDate,
+  localDate,
   StaffFigures,
+  staffFigures,
   THROUGHPUT_COLUMNS,
   throughputRows,
   UNASSIGNED,
@@ -46,35 +48,49 @@ export class StatsService {
   }
 
   /**
-   * Figures per window for the period: whole months from the month totals, the rest from day
-   * rollups. Scheduled time no rollup covers (no report from the window at all) is unknown.
+   * Figures per window for the period, counting only what happened: days after today count
+   * nothing, today is recomputed up to the present, whole past months come from the month totals
+   * and the other past days from day rollups. Scheduled time no rollup covers (no report from the
+   * window at all) is unknown.
    */
   private async windowFigures(q: StatsQuery): Promise<Map<string, StaffFigures>> {
-    const dates = this.period(q);
-    const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
-    const whole = months.filter((m) => dates.includes(`${m}-01`) && dates.includes(lastDayOf(m)));
-    const partial = months.filter((m) => !whole.includes(m));
-    const inPeriod = new Set(dates);
-    const [totals, dayDocs] = await Promise.all([this.repo.monthTotals(whole), this.repo.monthDaysOf(partial)]);
-
+    const site = this.rollups.site;
+    const now = Date.now();
+    const today = localDate(site.timeZone, now);
+    const dates = this.period(q).filter((d) => d <= today);
     const perWindow = new Map<string, StaffFigures>();
+    if (dates.length === 0) return perWindow;
     const add = (windowId: string, f: StaffFigures) => {
-      if (this.rollups.site.inHalls(windowId, q.halls)) perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? {}, f));
+      if (site.inHalls(windowId, q.halls)) perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? staffFigures(), f));
     };
-    for (const t of totals) add(t.windowId, t.figures);
-    for (const doc of dayDocs)
-      for (const [date, day] of Object.entries(doc.days)) if (inPeriod.has(date)) add(doc.windowId, day.figures);
 
-    const tz = this.rollups.site.timeZone;
-    const range = { start: dayRange(tz, dates[0]).start, end: dayRange(tz, dates[dates.length - 1]).end };
-    for (const windowId of this.rollups.site.info.keys()) {
-      if (!this.rollups.site.inHalls(windowId, q.halls)) continue;
-      const staff = perWindow.get(windowId) ?? {};
+    const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
+    const whole = months.filter((m) => dates.includes(`${m}-01`) && lastDayOf(m) < today && dates.includes(lastDayOf(m)));
+    const partial = months.filter((m) => !whole.includes(m));
+    const past = new Set(dates.filter((d) => d < today));
+    const [totals, dayDocs] = await Promise.all([this.repo.monthTotals(whole), this.repo.monthDaysOf(partial)]);
+    for (const t of totals) add(t.windowId, t.figures);
+    const casesToday = new Map<string, CaseFacts[]>();
+    for (const doc of dayDocs)
+      for (const [date, day] of Object.entries(doc.days)) {
+        if (past.has(date)) add(doc.windowId, day.figures);
+        else if (date === today) casesToday.set(doc.windowId, Object.values(day.cases));
+      }
+    if (dates.includes(today)) {
+      const windows = [...site.info.keys()].filter((w) => site.inHalls(w, q.halls));
+      const figures = await Promise.all(windows.map((w) => this.rollups.dayFigures(w, today, casesToday.get(w) ?? [], now)));
+      windows.forEach((w, i) => add(w, figures[i]));
+    }
+
+    const range = { start: dayRange(site.timeZone, dates[0]).start, end: Math.min(dayRange(site.timeZone, dates[dates.length - 1]).end, now) };
+    for (const windowId of site.info.keys()) {
+      if (!site.inHalls(windowId, q.halls)) continue;
+      const staff = perWindow.get(windowId) ?? staffFigures();
       const covered = Object.values(staff).reduce((sum, f) => sum + f.scheduledMs, 0);
-      const missing = totalDuration(this.rollups.site.scheduled(windowId, range)) - covered;
+      const missing = totalDuration(site.scheduled(windowId, range)) - covered;
       if (missing > 0) {
         const gap = { ...emptyFigures(), scheduledMs: missing, unknownMs: missing };
-        staff[UNASSIGNED] = addFigures(staff[UNASSIGNED] ?? emptyFigures(), gap);
+        addStaffFigures(staff, { [UNASSIGNED]: gap });
       }
       perWindow.set(windowId, staff);
     }
@@ -98,7 +114,8 @@ export class StatsService {
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
       const c = counts.get(key) ?? { byKind: {}, byStatus: {} };
       c.byKind[i.kind] = (c.byKind[i.kind] ?? 0) + 1;
-      c.byStatus[i.status] = (c.byStatus[i.status] ?? 0) + 1;
+      const status = i.review ?? (i.closedAt === undefined ? 'open' : 'closed');
+      c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
       counts.set(key, c);
     }
     return counts;

@@ -1,0 +1,147 @@
+import 'reflect-metadata';
+import mongoose, { Connection } from 'mongoose';
+import { parseSite, readEnv } from '@hallwatch/config';
+import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
+import { totalFigures } from '@hallwatch/stats';
+import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
+import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
+import { CasesService } from '../../apps/reporting/src/services/cases.service';
+import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
+import { RollupService } from '../../apps/reporting/src/services/rollup.service';
+import { testDatabaseUri } from '../support/e2e';
+
+const SITE = parseSite(`
+timezone: Asia/Shanghai
+halls:
+  - { id: H1, name: City hall, kind: hall }
+  - { id: H2, name: Township, kind: township }
+cameras:
+  - { id: cam1, hall: H1, rtsp: "rtsp://127.0.0.1:9/none" }
+  - { id: cam2, hall: H2, rtsp: "rtsp://127.0.0.1:9/none" }
+windows:
+  - { id: W1, hall: H1, name: One, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
+  - { id: W2, hall: H1, name: Two, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
+  - { id: W3, hall: H2, name: Three, department: police, camera: cam2, zone: [[0,0],[1,0],[1,1]] }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }
+`);
+const on = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
+
+function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = 'S1'): CaseMessage {
+  return { caseId, windowId, staffId, serviceItem: 'licence', takenAt: on(date, '09:05'), calledAt: on(date, '09:10'), startedAt: on(date, '09:10'), finishedAt: on(date, '09:20'), deadline: on(date, '10:00'), status: 'completed' };
+}
+
+/**
+ * Reporting's rollups and incident copy on the real FerretDB, with two service instances on
+ * separate connections writing at once (what two reporting processes and the CLI import do).
+ */
+describe('reporting rollups and incidents (FerretDB, several writers)', () => {
+  const connections: Connection[] = [];
+  let repos: ReportingRepository[];
+  let rollups: RollupService[];
+  let locks: WriteLockRepository[];
+  const uri = testDatabaseUri('reporting_rollups');
+
+  beforeAll(async () => {
+    for (let i = 0; i < 2; i++) connections.push(await mongoose.createConnection(uri).asPromise());
+    repos = connections.map((c) => new ReportingRepository(c));
+    const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
+    locks = repos.map(() => new WriteLockRepository(ctx));
+    rollups = repos.map((r, i) => new RollupService(ctx, r, locks[i]));
+  });
+
+  afterAll(async () => {
+    await Promise.all(locks.map((l) => l.onApplicationShutdown()));
+    await Promise.all(connections.map((c) => c.close()));
+  });
+
+  /** In which window-days of the month each case is counted, from the stored rollups. */
+  async function countedIn(month: string): Promise<Map<string, string[]>> {
+    const where = new Map<string, string[]>();
+    for (const doc of await repos[0].monthDaysOf([month]))
+      for (const [date, day] of Object.entries(doc.days))
+        for (const caseId of Object.keys(day.cases)) where.set(caseId, [...(where.get(caseId) ?? []), `${doc.windowId}|${date}`]);
+    return where;
+  }
+
+  it('counts every case once when two writers post the same caseIds to different windows at once', async () => {
+    const ids = Array.from({ length: 24 }, (_, i) => `race-${i}`);
+    const windows = ['W1', 'W2', 'W3'];
+    // Each writer posts every caseId, to a window and day of its own; then both again, swapped.
+    const batch = (shift: number) => ids.map((id, i) => kase(id, windows[(i + shift) % 3], `2024-03-0${4 + ((i + shift) % 2)}`));
+    await Promise.all([rollups[0].recordCases(batch(0)), rollups[1].recordCases(batch(1)), rollups[1].recordCases(batch(2))]);
+    await Promise.all([rollups[0].recordCases(batch(1)), rollups[1].recordCases(batch(0))]);
+    const where = await countedIn('2024-03');
+    for (const id of ids) {
+      const stored = await repos[0].storedCase(id);
+      expect({ id, days: where.get(id) }).toEqual({ id, days: [stored!.day] });
+    }
+    const totals = await repos[0].monthTotals(['2024-03']);
+    expect(totals.reduce((sum, t) => sum + totalFigures(t.figures).cases, 0)).toBe(ids.length);
+  });
+
+  it('loses no presence change when two writers record one window at once', async () => {
+    const states = ['staffed', 'absent', 'staffed', 'closed', 'staffed', 'unknown'] as const;
+    const changes: PresenceMessage[] = ['2024-04-01', '2024-04-02', '2024-04-03'].flatMap((date) =>
+      states.map((state, i) => ({ windowId: 'W2', hallId: 'H1', state, since: on(date, `${9 + i}:00`.padStart(5, '0')), at: on(date, `${9 + i}:00`.padStart(5, '0')) })),
+    );
+    // Split between the writers, interleaved and out of order, the first one also redelivered.
+    await Promise.all(changes.map((m, i) => rollups[i % 2].recordPresence(m)).concat(rollups[1].recordPresence(changes[0])));
+    const doc = (await repos[0].monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
+    for (const date of ['2024-04-01', '2024-04-02', '2024-04-03']) {
+      expect((await repos[0].presenceDay('W2', date)).length).toBe(6);
+      // The stored rollup equals a fresh computation from every change.
+      expect(doc.days[date].figures).toEqual(await rollups[0].dayFigures('W2', date, []));
+      // 09-10 staffed, 10-11 absent, 11-12 staffed, lunch, 13-14 staffed, 14-17 unknown.
+      expect(totalFigures(doc.days[date].figures)).toMatchObject({ scheduledMs: 420 * 60_000, staffedMs: 180 * 60_000, absenceMs: 60 * 60_000, unknownMs: 180 * 60_000 });
+    }
+  });
+
+  it('never moves a case out of a hall the writer is not allowed in', async () => {
+    const cases = new CasesService(rollups[0]);
+    expect((await cases.importBatch([kase('scoped-1', 'W1')])).accepted).toBe(1);
+    // A manager of H2 posts the same caseId on W3: refused, W1 keeps it.
+    const answer = await cases.importBatch([kase('scoped-1', 'W3'), kase('scoped-2', 'W3'), kase('scoped-3', 'W1')], 0, ['H2']);
+    expect(answer.results).toEqual([
+      { row: 0, caseId: 'scoped-1', accepted: false, reason: 'case "scoped-1" is stored on window "W1", outside your halls' },
+      { row: 1, caseId: 'scoped-2', accepted: true },
+      { row: 2, caseId: 'scoped-3', accepted: false, reason: 'window "W1" is outside your halls' },
+    ]);
+    expect((await repos[0].storedCase('scoped-1'))!.day).toBe('W1|2024-03-04');
+    expect((await countedIn('2024-03')).get('scoped-1')).toEqual(['W1|2024-03-04']);
+  });
+
+  it('answers a caseId repeated in one batch per row, and counts ids such as __proto__ without polluting anything', async () => {
+    const cases = new CasesService(rollups[1]);
+    const answer = await cases.importBatch([kase('twice', 'W2'), kase('twice', 'W1'), kase('__proto__', 'W2', '2024-05-06', '__proto__'), kase('constructor', 'W2', '2024-05-06')]);
+    expect(answer).toMatchObject({ accepted: 3, rejected: 1 });
+    expect(answer.results[1]).toEqual({ row: 1, caseId: 'twice', accepted: false, reason: 'caseId "twice" appears more than once in this batch (first in row 0)' });
+    expect((await countedIn('2024-03')).get('twice')).toEqual(['W2|2024-03-04']);
+    const may = (await repos[0].monthDaysOf(['2024-05'])).find((d) => d.windowId === 'W2')!;
+    expect(Object.keys(may.days['2024-05-06'].cases).sort()).toEqual(['__proto__', 'constructor']);
+    expect(may.days['2024-05-06'].figures['__proto__'].cases).toBe(1);
+    expect(({} as Record<string, unknown>).cases).toBeUndefined();
+  });
+
+  it('derives incident status from events in any order: a late open never reopens, the latest review wins', async () => {
+    const incidents = repos.map((r, i) => new IncidentsService(r, locks[i]));
+    const opened: IncidentMessage = { id: 'absence:W1:1', kind: 'absence', hallId: 'H1', windowId: 'W1', openedAt: on('2024-06-03', '10:00') };
+    const closed: IncidentMessage = { ...opened, closedAt: on('2024-06-03', '10:30'), durationMs: 1_800_000 };
+    const review = (decision: 'confirmed' | 'dismissed', hhmm: string) => ({ ...closed, review: decision, reviewedAt: on('2024-06-04', hhmm) });
+    // Closed first, then the review, a redelivered open, an older review and the close again.
+    await incidents[0].record(closed);
+    await Promise.all([incidents[1].reviewed(review('confirmed', '11:00')), incidents[0].record(opened)]);
+    await incidents[1].reviewed(review('dismissed', '10:00'));
+    await incidents[0].record(closed);
+    await incidents[1].record(opened);
+    // A review that arrives before its incident's events.
+    await incidents[0].reviewed({ ...review('dismissed', '12:00'), id: 'absence:W2:1', windowId: 'W2' });
+    await incidents[1].record({ ...opened, id: 'absence:W2:1', windowId: 'W2' });
+    const list = await repos[0].incidentsOpenedBetween(Date.parse(on('2024-06-03', '00:00')), Date.parse(on('2024-06-04', '00:00')));
+    expect(list.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
+      { id: 'absence:W1:1', kind: 'absence', hallId: 'H1', windowId: 'W1', staff: undefined, openedAt: Date.parse(opened.openedAt), closedAt: Date.parse(closed.closedAt!), review: 'confirmed' },
+      { id: 'absence:W2:1', kind: 'absence', hallId: 'H1', windowId: 'W2', staff: undefined, openedAt: Date.parse(opened.openedAt), closedAt: Date.parse(closed.closedAt!), review: 'dismissed' },
+    ]);
+    expect(await connections[0].db!.collection('incidents').countDocuments()).toBe(0);
+  });
+});
