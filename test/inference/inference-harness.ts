@@ -1,6 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, NatsConnection } from 'nats';
+import mongoose from 'mongoose';
+import { connect, NatsConnection, StoredMsg } from 'nats';
+import { LEASE_HEADER } from '../../apps/inference/src/repositories/nats.repository';
 import { Streams } from '@hallwatch/contracts';
 import type { ChildProcess } from 'node:child_process';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
@@ -21,17 +23,20 @@ export function startCameras(port: number): Promise<ChildProcess> {
  * A site file with window W-A (staffed, camera cam-seated, hall h1) and W-E (always empty,
  * camera cam-empty, in hall `emptyHall`), open around the clock; absences after 5 s.
  */
-export function twoWindowSite(port: number, emptyHall: 'h1' | 'h2'): string {
+export function twoWindowSite(port: number, emptyHall: 'h1' | 'h2', extra: { halls?: string; cameras?: string; windows?: string } = {}): string {
   return writeSiteFile(`
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
 ${emptyHall === 'h2' ? '  - { id: h2, name: 城关镇便民服务中心, kind: township, minStaffedWindows: 0, schedule: always }' : ''}
+${extra.halls ?? ''}
 cameras:
   - { id: cam-seated, hall: h1, rtsp: "rtsp://127.0.0.1:${port}/seated", sampleEverySeconds: 1 }
   - { id: cam-empty, hall: ${emptyHall}, rtsp: "rtsp://127.0.0.1:${port}/empty", sampleEverySeconds: 1 }
+${extra.cameras ?? ''}
 windows:
   - { id: W-A, hall: h1, name: 1号窗口, department: 市场监管局, camera: cam-seated, zone: ${zone('A')} }
   - { id: W-E, hall: ${emptyHall}, name: 2号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
+${extra.windows ?? ''}
 schedules:
   always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }
@@ -93,17 +98,29 @@ export class EventLog {
     return this.read<IncidentEvent>(Streams.incidents.name);
   }
 
+  /** A window's presence events as stored: with the lease they were published under and when. */
+  async presenceStored(windowId: string): Promise<{ event: PresenceEvent; lease: string | undefined; storedAt: number }[]> {
+    const stored = await this.readStored(Streams.presence.name);
+    return stored
+      .map((m) => ({ event: m.json<PresenceEvent>(), lease: m.header?.get(LEASE_HEADER) || undefined, storedAt: m.time.getTime() }))
+      .filter((m) => m.event.windowId === windowId);
+  }
+
   async close(): Promise<void> {
     await this.nc.drain();
   }
 
   private async read<T>(stream: string): Promise<T[]> {
+    return (await this.readStored(stream)).map((m) => m.json<T>());
+  }
+
+  private async readStored(stream: string): Promise<StoredMsg[]> {
     const jsm = await this.nc.jetstreamManager();
     const { first_seq, last_seq } = (await jsm.streams.info(stream)).state;
-    const out: T[] = [];
+    const out: StoredMsg[] = [];
     for (let seq = Math.max(first_seq, (this.before.get(stream) ?? 0) + 1); seq <= last_seq && last_seq > 0; seq++) {
       const m = await jsm.streams.getMessage(stream, { seq }).catch(() => null);
-      if (m) out.push(m.json<T>());
+      if (m) out.push(m);
     }
     return out;
   }
@@ -132,4 +149,36 @@ export function disjoint(incidents: IncidentEvent[]): boolean {
     .map((i) => [Date.parse(i.openedAt), i.closedAt ? Date.parse(i.closedAt) : Infinity])
     .sort((a, b) => a[0] - b[0]);
   return spans.every((s, i) => i === 0 || spans[i - 1][1] <= s[0]);
+}
+
+/**
+ * Events in vs. records out for some windows: each distinct presence event on the stream should
+ * be one presence interval in the database. `lost`: events without their interval; `duplicated`:
+ * events stored twice on the stream, or intervals stored twice.
+ */
+export async function presenceLedger(events: PresenceEvent[], mongodbUri: string): Promise<{ events: number; records: number; lost: number; duplicated: number }> {
+  const key = (windowId: string, since: number) => `${windowId}@${since}`;
+  const connection = await mongoose.createConnection(mongodbUri).asPromise();
+  try {
+    const windowIds = [...new Set(events.map((e) => e.windowId))];
+    const records = await connection.collection('presence_intervals').find({ windowId: { $in: windowIds } }).toArray();
+    const stored = records.map((r) => key(r.windowId as string, (r.since as Date).getTime()));
+    const sent = events.map((e) => key(e.windowId, Date.parse(e.since)));
+    const lost = new Set(sent.filter((k) => !stored.includes(k))).size;
+    const duplicated = sent.length - new Set(events.map((e) => `${e.windowId}@${e.since}@${e.state}`)).size + stored.length - new Set(stored).size;
+    return { events: new Set(sent).size, records: stored.length, lost, duplicated };
+  } finally {
+    await connection.close();
+  }
+}
+
+/** The saved monitor state of each hall: owner, fencing token, snapshot. */
+export async function monitorStates(mongodbUri: string): Promise<Map<string, { owner?: string; fence?: number; snapshot: string; savedAt: Date }>> {
+  const connection = await mongoose.createConnection(mongodbUri).asPromise();
+  try {
+    const docs = await connection.collection('monitor_states').find({}).toArray();
+    return new Map(docs.map((d) => [d._id as unknown as string, { owner: d.owner, fence: d.fence, snapshot: d.snapshot, savedAt: d.savedAt }]));
+  } finally {
+    await connection.close();
+  }
 }

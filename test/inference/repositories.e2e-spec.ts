@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
-import { MonitorState, MonitorStateRepository, MonitorStateSchema } from '../../apps/inference/src/repositories/monitor-state.repository';
+import { FencedOut, MonitorState, MonitorStateRepository, MonitorStateSchema, outboxOf } from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
 import { testDatabaseUri } from '../support/e2e';
 
@@ -87,16 +87,37 @@ describe('inference repositories (FerretDB)', () => {
     expect(await evidence.get(confirmed, 1)).not.toBeNull();
   });
 
-  it("saves a hall's state with the output it caused, keeps that outbox through plain saves until it is cleared", async () => {
-    await states.save('h1', { clock: 1 }, { presence: [{ windowId: 'W1' }], incidents: [] });
-    await states.save('h1', { clock: 2 });
+  it("appends each output to a hall's outbox with its state, keeps them through plain saves until each is delivered", async () => {
+    const a = { owner: 'inf-a', token: 7 };
+    const entry = (seq: number) => ({ key: `e${seq}`, seq, output: JSON.stringify({ presence: [{ windowId: 'W1', seq }], incidents: [] }) });
+    await states.save('h1', a, { clock: 1 }, entry(0));
+    await states.save('h1', a, { clock: 2 }, entry(1)); // the first is not delivered yet: both stay
+    await states.save('h1', a, { clock: 3 });
     const saved = await states.load('h1');
-    expect(JSON.parse(saved!.snapshot)).toEqual({ clock: 2 });
-    expect(JSON.parse(saved!.outbox!)).toEqual({ presence: [{ windowId: 'W1' }], incidents: [] });
-    await states.clearOutbox('h1');
-    const cleared = await states.load('h1');
-    expect(cleared!.outbox).toBeUndefined();
-    expect(JSON.parse(cleared!.snapshot)).toEqual({ clock: 2 });
+    expect(JSON.parse(saved!.snapshot)).toEqual({ clock: 3 });
+    expect(outboxOf(saved!).map((e) => JSON.parse(e.output).presence[0].seq)).toEqual([0, 1]);
+    expect(saved).toMatchObject({ owner: 'inf-a', fence: 7 });
+    await states.delivered('h1', a, 'e0');
+    const left = await states.load('h1');
+    expect(outboxOf(left!).map((e) => e.key)).toEqual(['e1']);
+    expect(JSON.parse(left!.snapshot)).toEqual({ clock: 3 });
     expect(await states.load('h2')).toBeNull();
+  });
+
+  it('refuses every write of an older lease holder once a later one claimed or wrote the hall', async () => {
+    const old = { owner: 'inf-a', token: 10 };
+    const successor = { owner: 'inf-b', token: 25 };
+    await states.save('h3', old, { clock: 1 }, { key: 'e0', seq: 0, output: '{}' });
+    await states.claim('h3', successor);
+    await expect(states.save('h3', old, { clock: 2 })).rejects.toBeInstanceOf(FencedOut);
+    await expect(states.delivered('h3', old, 'e0')).rejects.toBeInstanceOf(FencedOut);
+    await states.save('h3', successor, { clock: 3 });
+    const saved = await states.load('h3');
+    expect(saved).toMatchObject({ owner: 'inf-b', fence: 25 });
+    expect(JSON.parse(saved!.snapshot)).toEqual({ clock: 3 });
+    expect(outboxOf(saved!).map((e) => e.key)).toEqual(['e0']); // the successor delivers it
+    // A claim on a hall never saved stores nothing, and the first save is the claimant's.
+    await states.claim('h4', old);
+    expect(await states.load('h4')).toBeNull();
   });
 });

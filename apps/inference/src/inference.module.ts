@@ -13,6 +13,8 @@ import { EvidencePurgeService } from './services/evidence-purge.service';
 import { HallOwnershipService } from './services/hall-ownership.service';
 import { IncidentsService } from './services/incidents.service';
 import { MonitorService } from './services/monitor.service';
+import { OutputDelivery } from './services/output-delivery';
+import { SiteHalls } from './services/site-halls';
 import { WindowsService } from './services/windows.service';
 
 @Module({})
@@ -40,6 +42,8 @@ export class InferenceModule {
         WindowsService,
         IncidentsService,
         EvidencePurgeService,
+        SiteHalls,
+        OutputDelivery,
         MonitorService,
         HallOwnershipService,
       ],

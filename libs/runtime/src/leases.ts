@@ -12,6 +12,35 @@ export function leaseInstanceName(instance: string): string {
 }
 
 /**
+ * Work on a lease stops this long before the lease could expire (measured from when the last
+ * successful renewal was sent), so a holder whose renewals fail (NATS unreachable, process paused)
+ * has stopped before anyone else can take the lease.
+ */
+export const LEASE_MARGIN_MS = 5000;
+
+/** A lease this instance holds, as writes fenced by it need it. */
+export interface Lease {
+  owner: string;
+  /**
+   * The bucket revision at which this instance took the lease: a later holder always has a
+   * greater one, so a store that keeps the token of its last writer refuses older holders.
+   */
+  token: number;
+  /** Wall time after which the holder must not act on the lease (unless renewed). */
+  validUntil: number;
+}
+
+/** A renewal could not tell whether the lease is still ours (e.g. NATS unreachable). */
+export class LeaseUnreachable extends Error {}
+
+interface HeldLease {
+  revision: number;
+  token: number;
+  /** Wall time when the last successful create or update was sent. */
+  renewedAt: number;
+}
+
+/**
  * Leases in a JetStream key-value bucket whose entries expire after LEASE_TTL_MS: `create`
  * succeeds for exactly one instance while the key is absent, and `update` with the last revision
  * succeeds only for the holder. Live instances announce themselves in the same bucket. One bucket
@@ -20,8 +49,8 @@ export function leaseInstanceName(instance: string): string {
 export class KvLeases {
   private nc?: NatsConnection;
   private kv?: KV;
-  /** Revision of each lease this instance holds. */
-  private readonly held = new Map<string, number>();
+  /** Each lease this instance holds. */
+  private readonly held = new Map<string, HeldLease>();
 
   constructor(
     readonly bucketName: string,
@@ -46,35 +75,57 @@ export class KvLeases {
 
   /** Takes the lease of `id` if nobody holds it; true when this instance now holds it. */
   async acquire(id: string, instance: string): Promise<boolean> {
+    const sentAt = Date.now();
     try {
-      this.held.set(id, await this.bucket().create(this.key(id), codec.encode(instance)));
+      const revision = await this.bucket().create(this.key(id), codec.encode(instance));
+      this.held.set(id, { revision, token: revision, renewedAt: sentAt });
       return true;
     } catch {
       // Held already: by another instance, or by this one before a restart under the same name.
-      return this.adoptIfOurs(id, instance);
+      return (await this.adoptIfOurs(id, instance, sentAt).catch(() => undefined)) ?? false;
     }
   }
 
-  /** Extends a held lease; false when it was lost (expired and taken by another instance). */
+  /**
+   * Extends a held lease; false when it was lost (taken by another instance). Throws
+   * LeaseUnreachable when the bucket cannot say: the lease stays held until its margin runs out.
+   */
   async renew(id: string, instance: string): Promise<boolean> {
-    const revision = this.held.get(id);
-    if (revision === undefined) return false;
+    const lease = this.held.get(id);
+    if (!lease) return false;
+    const sentAt = Date.now();
     try {
-      this.held.set(id, await this.bucket().update(this.key(id), codec.encode(instance), revision));
+      const revision = await this.bucket().update(this.key(id), codec.encode(instance), lease.revision);
+      this.held.set(id, { ...lease, revision, renewedAt: sentAt });
       return true;
-    } catch {
-      this.held.delete(id);
+    } catch (err) {
       // A lost reply (not a lost lease) leaves the lease ours at a revision we did not see.
-      return this.adoptIfOurs(id, instance);
+      const ours = await this.adoptIfOurs(id, instance, sentAt, lease.token).catch(() => undefined);
+      if (ours === undefined) throw new LeaseUnreachable(`lease ${this.key(id)} not renewed: ${(err as Error).message}`);
+      if (!ours) this.held.delete(id);
+      return ours;
     }
+  }
+
+  /** The lease of `id` while this instance may still act on it. */
+  lease(id: string, instance: string, now = Date.now()): Lease | undefined {
+    const held = this.held.get(id);
+    if (!held) return undefined;
+    const validUntil = held.renewedAt + LEASE_TTL_MS - LEASE_MARGIN_MS;
+    return now < validUntil ? { owner: instance, token: held.token, validUntil } : undefined;
+  }
+
+  /** Forgets a lease without touching the bucket (it ran out, or is someone else's now). */
+  forget(id: string): void {
+    this.held.delete(id);
   }
 
   /** Gives a held lease back at once, so another instance need not wait for it to expire. */
   async release(id: string): Promise<void> {
-    const revision = this.held.get(id);
+    const lease = this.held.get(id);
     this.held.delete(id);
-    if (revision !== undefined) {
-      await this.bucket().delete(this.key(id), { previousSeq: revision }).catch(() => undefined);
+    if (lease) {
+      await this.bucket().delete(this.key(id), { previousSeq: lease.revision }).catch(() => undefined);
     }
   }
 
@@ -87,10 +138,11 @@ export class KvLeases {
     await this.nc?.drain().catch(() => undefined);
   }
 
-  private async adoptIfOurs(id: string, instance: string): Promise<boolean> {
-    const entry = await this.bucket().get(this.key(id)).catch(() => null);
+  /** Rejects when the bucket cannot be read. */
+  private async adoptIfOurs(id: string, instance: string, sentAt: number, token?: number): Promise<boolean> {
+    const entry = await this.bucket().get(this.key(id));
     if (!entry || entry.operation !== 'PUT' || codec.decode(entry.value) !== instance) return false;
-    this.held.set(id, entry.revision);
+    this.held.set(id, { revision: entry.revision, token: token ?? entry.revision, renewedAt: sentAt });
     return true;
   }
 
@@ -118,34 +170,49 @@ export interface LeaseHolder {
   drop(id: string, reason: LeaseDropReason): Promise<void> | void;
 }
 
+/** What a LeaseKeeper needs of the lease store (KvLeases; a fake in unit tests). */
+export type LeaseStore = Pick<KvLeases, 'announce' | 'liveInstances' | 'acquire' | 'renew' | 'lease' | 'forget' | 'release' | 'retire'>;
+
+/** How often the expiry of held leases is checked, so work stops within this of its margin. */
+const WATCH_MS = 250;
+
 /**
- * Holds this instance's fair share of leases (ids / live instances, rounded up): every third of
- * the TTL it announces itself, renews what it holds, gives back one excess id when another
- * instance joined, and takes free ids (e.g. those of an instance whose leases expired).
+ * Holds this instance's fair share of leases (ids / live instances, rounded up). Three loops that
+ * never wait for each other: every third of the TTL it renews what it holds; a watchdog stops the
+ * work on a lease as soon as its last successful renewal is older than TTL minus LEASE_MARGIN_MS
+ * (NATS unreachable, process paused), before anyone else can take it; and a claim loop announces
+ * this instance, gives back one excess id when another instance joined and takes free ids (e.g.
+ * those of an instance whose leases expired), however long taking one up lasts.
  */
 export class LeaseKeeper {
   private readonly held = new Set<string>();
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private timers: NodeJS.Timeout[] = [];
+  private renewing?: Promise<void>;
+  private claiming?: Promise<void>;
   private stopped = false;
 
   constructor(
-    private readonly leases: KvLeases,
+    private readonly leases: LeaseStore,
     private readonly instance: string,
     private readonly ids: readonly string[],
     private readonly holder: LeaseHolder,
     private readonly log: { warn(message: string): void },
-    /** Runs after each round, e.g. to retry what could not be sent. */
+    /** Runs after each claim round, e.g. to retry what could not be sent. */
     private readonly afterRound?: () => Promise<void>,
   ) {}
 
   start(): void {
-    void this.round();
-    this.timer = setInterval(() => void this.round(), LEASE_TTL_MS / 3);
+    void this.claim();
+    this.timers = [
+      setInterval(() => void this.renew(), LEASE_TTL_MS / 3),
+      setInterval(() => void this.claim(), LEASE_TTL_MS / 3),
+      setInterval(() => void this.expire(), WATCH_MS),
+    ];
   }
 
-  holds(id: string): boolean {
-    return this.held.has(id);
+  /** The lease of `id` while this instance may act on it; undefined once its margin ran out. */
+  lease(id: string): Lease | undefined {
+    return this.held.has(id) ? this.leases.lease(id, this.instance) : undefined;
   }
 
   /** Gives up `id` after its work failed; a later round may take it again and start afresh. */
@@ -158,35 +225,70 @@ export class LeaseKeeper {
   /** Hands every held id back and says goodbye. */
   async stop(): Promise<void> {
     this.stopped = true;
-    clearInterval(this.timer);
-    await this.running;
+    this.timers.forEach(clearInterval);
+    await Promise.all([this.renewing, this.claiming]);
     for (const id of [...this.held]) {
       this.held.delete(id);
       await this.holder.drop(id, 'shutdown');
       await this.leases.release(id);
     }
-    await this.leases.retire(this.instance);
+    await this.leases.retire(this.instance).catch(() => undefined);
   }
 
-  /** One round now (start() runs them on a timer); joins a round already under way. */
-  round(): Promise<void> {
-    this.running ??= this.runRound().finally(() => (this.running = undefined));
-    return this.running;
+  /** A renewal round then a claim round (start() runs them on timers); for tests and start-up. */
+  async round(): Promise<void> {
+    await this.renew();
+    await this.claim();
   }
 
-  private async runRound(): Promise<void> {
+  /** Renews every held lease at once; one that another instance took is dropped. */
+  renew(): Promise<void> {
+    this.renewing ??= this.renewAll().finally(() => (this.renewing = undefined));
+    return this.renewing;
+  }
+
+  /** Announces this instance, rebalances and takes free ids; joins a claim round under way. */
+  claim(): Promise<void> {
+    this.claiming ??= this.claimRound().finally(() => (this.claiming = undefined));
+    return this.claiming;
+  }
+
+  /** Stops the work on every held lease whose margin ran out (see LEASE_MARGIN_MS). */
+  async expire(): Promise<void> {
+    for (const id of [...this.held]) {
+      if (this.leases.lease(id, this.instance)) continue;
+      this.held.delete(id);
+      this.leases.forget(id);
+      this.log.warn(`${id}: lease not renewed in time; work on it stopped before it could expire`);
+      await this.drop(id, 'lost');
+    }
+  }
+
+  private async renewAll(): Promise<void> {
+    await Promise.all(
+      [...this.held].map(async (id) => {
+        try {
+          if (await this.leases.renew(id, this.instance)) return;
+        } catch (err) {
+          // Unknown whether it is still ours: the watchdog stops the work when the margin runs out.
+          this.log.warn(`${id}: ${(err as Error).message}`);
+          return;
+        }
+        if (!this.held.delete(id)) return;
+        await this.drop(id, 'lost');
+      }),
+    );
+    await this.expire();
+  }
+
+  private async claimRound(): Promise<void> {
     try {
       await this.leases.announce(this.instance);
-      for (const id of [...this.held]) {
-        if (await this.leases.renew(id, this.instance)) continue;
-        this.held.delete(id);
-        await this.holder.drop(id, 'lost');
-      }
       const share = Math.ceil(this.ids.length / Math.max(1, await this.leases.liveInstances()));
       if (this.held.size > share) {
         const id = [...this.held].pop()!;
         this.held.delete(id);
-        await this.holder.drop(id, 'rebalanced');
+        await this.drop(id, 'rebalanced');
         await this.leases.release(id);
       }
       for (const id of this.ids) {
@@ -197,13 +299,21 @@ export class LeaseKeeper {
           await this.holder.take(id);
         } catch (err) {
           this.log.warn(`${id}: not taken up (${(err as Error).message}); lease given back`);
-          this.held.delete(id);
-          await this.leases.release(id);
+          // Unless it was dropped meanwhile (lost, expired): then it is not ours to give back.
+          if (this.held.delete(id)) await this.leases.release(id);
         }
       }
       await this.afterRound?.();
     } catch (err) {
       this.log.warn(`lease round failed: ${(err as Error).message}`);
+    }
+  }
+
+  private async drop(id: string, reason: LeaseDropReason): Promise<void> {
+    try {
+      await this.holder.drop(id, reason);
+    } catch (err) {
+      this.log.warn(`${id}: dropping it failed: ${(err as Error).message}`);
     }
   }
 }

@@ -2,31 +2,60 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Schema } from 'mongoose';
 
+/** The lease a write is made under: its holder and fencing token (see Lease in libs/runtime). */
+export interface Fence {
+  owner: string;
+  token: number;
+}
+
+/** One undelivered output: what one input caused (presence changes, incident events), as JSON. */
+export interface OutboxEntry {
+  /** Unique within the hall; entries are delivered in order of `seq`. */
+  key: string;
+  seq: number;
+  output: string;
+}
+
 /** The last saved state of one hall's monitor, so the next owner (or a restart) resumes where it stopped. */
 export interface MonitorState {
   _id: string;
   /** JSON of the domain snapshot (kept as text: its keys are ids the database need not understand). */
   snapshot: string;
   /**
-   * JSON of what the input that led to `snapshot` caused (presence changes, incident events),
-   * saved with it in one write and removed once stored and published: if the owner dies in
-   * between, the next one delivers it again (every delivery is idempotent).
+   * Outputs saved with the snapshot they led to, in the same write, and removed one by one once
+   * stored and published: if the owner dies in between, the next one delivers them again (every
+   * delivery is idempotent). Append-only: a later output never replaces an undelivered one.
    */
-  outbox?: string;
+  outbox?: Record<string, OutboxEntry>;
+  /** The instance that wrote last, and the fencing token of its lease. */
+  owner?: string;
+  fence?: number;
   savedAt: Date;
 }
+
+/** A write refused because a later lease holder has written the hall's state. */
+export class FencedOut extends Error {}
 
 export const MONITOR_STATE = 'MonitorState';
 export const MonitorStateSchema = new Schema<MonitorState>(
   {
     _id: { type: String, required: true },
     snapshot: { type: String, required: true },
-    outbox: String,
+    outbox: { type: Schema.Types.Mixed },
+    owner: String,
+    fence: Number,
     savedAt: { type: Date, required: true },
   },
-  { collection: 'monitor_states', versionKey: false },
+  { collection: 'monitor_states', versionKey: false, minimize: true },
 );
 
+const DUPLICATE_KEY = 11000;
+
+/**
+ * The hall states. Every write is conditional on the writer's lease: it succeeds only while no
+ * holder with a greater fencing token has written (a paused instance that wakes up cannot write
+ * over its successor), and stamps the state with its owner and token.
+ */
 @Injectable()
 export class MonitorStateRepository {
   constructor(@InjectModel(MONITOR_STATE) private readonly states: Model<MonitorState>) {}
@@ -35,14 +64,42 @@ export class MonitorStateRepository {
     return this.states.findById(hallId).lean();
   }
 
-  /** Replaces the hall's saved snapshot, with the outbox it caused if given (else any outbox is kept). */
-  async save(hallId: string, snapshot: unknown, outbox?: unknown): Promise<void> {
-    const set = { snapshot: JSON.stringify(snapshot), savedAt: new Date(), ...(outbox === undefined ? {} : { outbox: JSON.stringify(outbox) }) };
-    await this.states.updateOne({ _id: hallId }, { $set: set }, { upsert: true });
+  /** Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once. */
+  async claim(hallId: string, fence: Fence): Promise<void> {
+    await this.write(hallId, fence, {});
   }
 
-  /** The outbox was delivered. */
-  async clearOutbox(hallId: string): Promise<void> {
-    await this.states.updateOne({ _id: hallId }, { $unset: { outbox: 1 } });
+  /** Replaces the hall's saved snapshot; `entry`, if given, is appended to its outbox in the same write. */
+  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry): Promise<void> {
+    await this.write(hallId, fence, {
+      snapshot: JSON.stringify(snapshot),
+      ...(entry && { [`outbox.${entry.key}`]: entry }),
+    });
   }
+
+  /** The outbox entry `key` was delivered. */
+  async delivered(hallId: string, fence: Fence, key: string): Promise<void> {
+    await this.write(hallId, fence, {}, { [`outbox.${key}`]: 1 });
+  }
+
+  private async write(hallId: string, fence: Fence, set: Record<string, unknown>, unset?: Record<string, 1>): Promise<void> {
+    const filter = { _id: hallId, $or: [{ fence: { $lte: fence.token } }, { fence: { $exists: false } }] };
+    const update = { $set: { ...set, owner: fence.owner, fence: fence.token, savedAt: new Date() }, ...(unset && { $unset: unset }) };
+    try {
+      // An insert needs a snapshot: a claim or delivery on a hall never saved has nothing to stamp.
+      const upsert = 'snapshot' in set;
+      const result = await this.states.updateOne(filter, update, { upsert });
+      if (result.matchedCount === 0 && result.upsertedCount === 0 && (await this.states.exists({ _id: hallId })))
+        throw new FencedOut(`hall ${hallId}: state not written, a later lease holder wrote it (token ${fence.token} is older)`);
+    } catch (err) {
+      if ((err as { code?: number }).code === DUPLICATE_KEY)
+        throw new FencedOut(`hall ${hallId}: state not written, a later lease holder wrote it (token ${fence.token} is older)`);
+      throw err;
+    }
+  }
+}
+
+/** The outbox entries of a saved state, in delivery order. */
+export function outboxOf(state: MonitorState): OutboxEntry[] {
+  return Object.values(state.outbox ?? {}).sort((a, b) => a.seq - b.seq);
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { connect, DeliverPolicy, JetStreamClient, NatsConnection } from 'nats';
+import { connect, DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import {
   CameraStatusMessage,
   decodeMessage,
@@ -20,6 +20,22 @@ export interface FrameSample {
   capturedAt: number;
   seq: number;
   jpeg: Buffer;
+}
+
+/** The lease an event is published under. */
+export interface PublishedUnder {
+  owner: string;
+  token: number;
+}
+
+/** Header naming the lease (holder and fencing token) an event was published under. */
+export const LEASE_HEADER = 'Hallwatch-Lease';
+
+function leaseHeader(lease: PublishedUnder | undefined): MsgHdrs | undefined {
+  if (!lease) return undefined;
+  const h = headers();
+  h.set(LEASE_HEADER, `${lease.owner}:${lease.token}`);
+  return h;
 }
 
 /** Something this instance listens to until it stops. */
@@ -122,15 +138,18 @@ export class NatsRepository implements OnApplicationShutdown {
     return { stop: () => messages.stop() };
   }
 
-  async publishPresence(message: PresenceMessage): Promise<void> {
+  /** `lease`: the hall lease it is published under (header Hallwatch-Lease, "<instance>:<token>"), for audit. */
+  async publishPresence(message: PresenceMessage, lease?: PublishedUnder): Promise<void> {
     await (await this.js()).publish(Subjects.presence(message.windowId), encodeMessage(message), {
       msgID: `presence:${message.windowId}:${message.since}:${message.state}`,
+      headers: leaseHeader(lease),
     });
   }
 
-  async publishIncident(message: IncidentMessage): Promise<void> {
+  async publishIncident(message: IncidentMessage, lease?: PublishedUnder): Promise<void> {
     await (await this.js()).publish(Subjects.incident(message.kind), encodeMessage(message), {
       msgID: `incident:${message.id}:${message.closedAt ? 'closed' : 'opened'}`,
+      headers: leaseHeader(lease),
     });
   }
 

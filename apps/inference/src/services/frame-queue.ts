@@ -29,17 +29,9 @@ export class FrameQueue<T extends Captured> {
     if (!this.busy.has(key)) void this.drain(key);
   }
 
-  /** Capture time of the oldest frame received but not yet handled (including the one in hand). */
-  oldestWaiting(): number | undefined {
-    let oldest: number | undefined;
-    for (const item of this.inHand.values()) oldest = Math.min(oldest ?? Infinity, item.capturedAt);
-    for (const queue of this.waiting.values()) if (queue[0]) oldest = Math.min(oldest ?? Infinity, queue[0].capturedAt);
-    return oldest;
-  }
-
-  /** Resolves once every queue is empty and idle. */
-  async idle(): Promise<void> {
-    while (this.busy.size > 0) await new Promise((r) => setTimeout(r, 10));
+  /** Capture time of the oldest item of `key` received but not yet handled (including the one in hand). */
+  oldestWaiting(key: string): number | undefined {
+    return this.inHand.get(key)?.capturedAt ?? this.waiting.get(key)?.[0]?.capturedAt;
   }
 
   private async drain(key: string): Promise<void> {

@@ -6,14 +6,15 @@ import { MonitorService } from './monitor.service';
 const REASONS: Record<LeaseDropReason, string> = {
   lost: 'lease lost to another instance',
   rebalanced: 'handed over to balance the load',
-  failed: 'its output could not be stored; it will be restored from its saved state',
+  failed: 'stopped: its output could not be stored or its lease ran out; it will be restored from its saved state',
   shutdown: 'shutting down',
 };
 
 /**
  * Each hall is monitored by exactly one inference instance: the holder of its lease. Instances
  * share the halls fairly; a hall handed back is saved first, and one whose holder died is taken
- * over from its last saved state once the lease expires.
+ * over from its last saved state once the lease expires. A holder stops judging a hall once its
+ * last renewal is older than the TTL minus a margin, and every state write is fenced by the lease.
  */
 @Injectable()
 export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -28,7 +29,10 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
 
   async onApplicationBootstrap(): Promise<void> {
     const instance = leaseInstanceName(this.ctx.env.instance);
-    await this.monitor.start((hallId) => void this.keeper?.giveUp(hallId));
+    await this.monitor.start({
+      lease: (hallId) => this.keeper?.lease(hallId),
+      failed: (hallId) => void this.keeper?.giveUp(hallId),
+    });
     await this.leases.open(this.ctx.natsUrl, `inference-${instance}-leases`);
     this.keeper = new LeaseKeeper(
       this.leases,

@@ -1,33 +1,44 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { CameraConfig, SiteConfig, windowSchedule } from '@hallwatch/config';
-import type { CameraStatusMessage, IncidentMessage } from '@hallwatch/contracts';
-import { HallMonitor, HallMonitorSnapshot, Incident, IncidentEvent, MonitorOutput, staffOnRoster, WindowConfig } from '@hallwatch/domain';
-import { InjectContext, leaseInstanceName, ServiceContext } from '@hallwatch/runtime';
-import { EvidenceRepository, EvidenceRole } from '../repositories/evidence.repository';
-import { IncidentRepository } from '../repositories/incident.repository';
-import { MonitorStateRepository } from '../repositories/monitor-state.repository';
+import type { CameraStatusMessage } from '@hallwatch/contracts';
+import type { HallMonitor, HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
+import { InjectContext, Lease, leaseInstanceName, ServiceContext } from '@hallwatch/runtime';
+import { Fence, FencedOut, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import { Feed, FrameSample, NatsRepository } from '../repositories/nats.repository';
-import { PresenceRepository } from '../repositories/presence.repository';
 import { VisionRepository } from '../repositories/vision.repository';
-import { CaptureClock } from './capture-clock';
+import { CaptureClocks, checkStamp } from './capture-clock';
 import { EvidenceBuffer, StoredFrame } from './evidence-buffer';
 import { FrameQueue } from './frame-queue';
+import { HallQueues } from './hall-queues';
+import { OutputDelivery } from './output-delivery';
+import { SiteHalls } from './site-halls';
 
 const TICK_MS = 1000;
 /**
  * Ticks trail the capture clock by this much: the domain ignores inputs older than its last
- * tick, and frames of different cameras reach us with different delays.
+ * tick, and frames reach us with some delay.
  */
 const TICK_LAG_MS = 2000;
 const SAVE_EVERY_MS = 2000;
 /** Frames a camera may have waiting for the detector before the oldest is dropped. */
 const QUEUE_LIMIT = 8;
-const ROLES: EvidenceRole[] = ['last-staffed', 'threshold', 'end'];
 /**
  * A new owner replays camera statuses published since the saved state, starting this much
  * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
  */
 const STATUS_REPLAY_MARGIN_MS = 5 * 60_000;
+/** A camera's skewed capture stamps are logged at most this often. */
+const SKEW_LOG_EVERY_MS = 60_000;
+
+/** How MonitorService learns of its leases and reports a hall it had to stop. */
+export interface HallLeases {
+  /** The hall's lease while this instance may act on it (see LeaseKeeper.lease). */
+  lease(hallId: string): Lease | undefined;
+  /** The hall was stopped (its output could not be stored, or its lease ran out): give it up. */
+  failed(hallId: string): void;
+}
+
+/** This instance may no longer act for a hall: its lease ran out. */
+class LeaseExpired extends Error {}
 
 interface Hall {
   id: string;
@@ -36,46 +47,46 @@ interface Hall {
   ready: boolean;
   /** Changed since the last save. */
   dirty: boolean;
+  /** Set when the hall is given up: its queued steps are skipped, nothing more is written. */
+  stopped: boolean;
+  /** A tick is queued or running. */
+  ticking: boolean;
+  /** Sequence number of the next outbox entry. */
+  seq: number;
   feeds: Feed[];
 }
 
 /**
  * Frames and camera health in, presence changes and incidents out, for the halls this instance
  * holds (see HallOwnershipService). Each hall has a domain HallMonitor (the state machine and
- * incident rules live there); this service restores it from the saved state, feeds it with zone
- * readings stamped with capture times, ticks it so time-based transitions happen without frames,
- * stores and publishes what it decides, and saves its state so the next owner resumes.
+ * incident rules live there) and its own work queue; this service restores the monitor from the
+ * saved state, feeds it zone readings stamped with checked capture times, ticks it on its cameras'
+ * clocks so time-based transitions happen without frames, saves what it decides to the hall's
+ * outbox with the new state (under the hall's lease), then delivers it (OutputDelivery).
  */
 @Injectable()
 export class MonitorService implements OnModuleDestroy {
   private readonly log = new Logger(MonitorService.name);
-  private readonly site: SiteConfig;
   private readonly halls = new Map<string, Hall>();
-  private readonly cameras: Map<string, CameraConfig>;
-  private readonly windows: Map<string, WindowConfig>;
-  private readonly clock = new CaptureClock();
+  private readonly clocks = new CaptureClocks();
   private readonly buffer = new EvidenceBuffer();
-  private readonly queue: FrameQueue<FrameSample>;
+  private readonly queues = new HallQueues();
+  private readonly frames: FrameQueue<FrameSample>;
   private readonly instance: string;
+  private readonly skewLogged = new Map<string, number>();
   private timers: NodeJS.Timeout[] = [];
-  private hallFailed: (hallId: string) => void = () => undefined;
-  /** Hall work (ticks, statuses, frames' outputs) runs one step at a time, in order. */
-  private serial: Promise<unknown> = Promise.resolve();
+  private leases: HallLeases = { lease: () => undefined, failed: () => undefined };
 
   constructor(
     @InjectContext() ctx: ServiceContext,
+    private readonly site: SiteHalls,
     private readonly vision: VisionRepository,
     private readonly nats: NatsRepository,
-    private readonly presence: PresenceRepository,
-    private readonly incidents: IncidentRepository,
-    private readonly evidence: EvidenceRepository,
+    private readonly delivery: OutputDelivery,
     private readonly states: MonitorStateRepository,
   ) {
-    this.site = ctx.site;
     this.instance = leaseInstanceName(ctx.env.instance);
-    this.cameras = new Map(ctx.site.cameras.map((c) => [c.id, c]));
-    this.windows = new Map(ctx.site.windows.map((w) => [w.id, this.windowConfig(w.id)]));
-    this.queue = new FrameQueue<FrameSample>(
+    this.frames = new FrameQueue<FrameSample>(
       (cameraId, frame) => this.analyze(cameraId, frame),
       QUEUE_LIMIT,
       (cameraId, frame) => this.log.warn(`camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`),
@@ -83,19 +94,12 @@ export class MonitorService implements OnModuleDestroy {
     );
   }
 
-  /**
-   * Loads the detector and starts ticking; call before taking halls. `hallFailed` is told of a
-   * hall whose output could not be stored: its in-memory state is then ahead of the saved one,
-   * so it must be dropped unsaved and taken again from the store.
-   */
-  async start(hallFailed: (hallId: string) => void): Promise<void> {
-    this.hallFailed = hallFailed;
+  /** Loads the detector and starts ticking; call before taking halls. */
+  async start(leases: HallLeases): Promise<void> {
+    this.leases = leases;
     await this.vision.warmUp();
     await this.nats.ensureStreams();
-    this.timers = [
-      setInterval(() => void this.tick(), TICK_MS),
-      setInterval(() => void this.save(), SAVE_EVERY_MS),
-    ];
+    this.timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => this.save(), SAVE_EVERY_MS)];
   }
 
   onModuleDestroy(): void {
@@ -104,83 +108,113 @@ export class MonitorService implements OnModuleDestroy {
 
   /**
    * Starts monitoring a hall this instance now holds: restores its saved state (time since then
-   * turns unknown once the monitor sees how old its last frames are), delivers an output the last
-   * owner may not have finished, applies the camera statuses published meanwhile, then listens.
+   * turns unknown once the monitor sees how old its last frames are), stamps the state as this
+   * lease's, delivers outputs the last owner may not have finished, applies the camera statuses
+   * published meanwhile, then listens.
    */
   async takeHall(hallId: string): Promise<void> {
     const saved = await this.states.load(hallId);
     const snapshot = saved ? (JSON.parse(saved.snapshot) as HallMonitorSnapshot) : undefined;
-    const hall: Hall = { id: hallId, monitor: this.createMonitor(hallId, snapshot), ready: false, dirty: false, feeds: [] };
+    const outbox = saved ? outboxOf(saved) : [];
+    const hall: Hall = {
+      id: hallId,
+      monitor: this.site.createMonitor(hallId, snapshot),
+      ready: false,
+      dirty: false,
+      stopped: false,
+      ticking: false,
+      seq: (outbox[outbox.length - 1]?.seq ?? -1) + 1,
+      feeds: [],
+    };
     this.halls.set(hallId, hall);
-    const cameras = this.camerasOf(hallId);
     try {
-      if (saved?.outbox) {
-        await this.deliver(JSON.parse(saved.outbox) as MonitorOutput);
-        await this.states.clearOutbox(hallId);
-      }
+      await this.queues.run(hallId, async () => {
+        await this.states.claim(hallId, this.fence(hall));
+        for (const entry of outbox) await this.deliver(hall, entry);
+      });
       const since = saved ? new Date(saved.savedAt.getTime() - STATUS_REPLAY_MARGIN_MS) : undefined;
-      for (const cameraId of cameras) hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
+      for (const cameraId of this.site.camerasOf(hallId))
+        hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
       hall.ready = true;
-      hall.feeds.push(await this.nats.subscribeFrames(cameras, (frame) => this.receiveFrame(frame)));
-      if (this.halls.get(hallId) !== hall) throw new Error('its state could not be stored while restoring it');
+      hall.feeds.push(await this.nats.subscribeFrames(this.site.camerasOf(hallId), (frame) => this.receiveFrame(frame)));
+      if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
     } catch (err) {
-      hall.feeds.forEach((f) => f.stop());
-      if (this.halls.get(hallId) === hall) this.halls.delete(hallId);
+      this.stop(hall);
       throw err;
     }
     const from = saved ? `resumed from the state saved at ${saved.savedAt.toISOString()}` : 'no saved state';
     this.log.log(`hall ${hallId}: monitored by instance ${this.instance} (${from})`);
   }
 
-  /** Stops monitoring a hall; `handOver` saves its state first for the next owner (not when the lease is lost). */
+  /**
+   * Stops monitoring a hall at once. `handOver` saves its state first, behind its queued steps,
+   * for the next owner; without it (lease lost or run out, hall failed) nothing more is written.
+   */
   async releaseHall(hallId: string, handOver: boolean, why: string): Promise<void> {
     const hall = this.halls.get(hallId);
     if (!hall) return;
+    if (!handOver) this.stop(hall);
     hall.feeds.forEach((f) => f.stop());
-    // Behind the hall's queued work, so nothing it caused is left half done.
-    await this.enqueue(async () => {
-      this.halls.delete(hallId);
-      if (handOver) await this.states.save(hallId, hall.monitor.snapshot());
-    });
+    await this.queues
+      .run(hallId, async () => {
+        if (hall.stopped) return;
+        const fence = this.fence(hall);
+        this.stop(hall);
+        await this.states.save(hallId, fence, hall.monitor.snapshot());
+      })
+      .catch((err) => this.log.error(`hall ${hallId}: state not saved on hand-over: ${(err as Error).message}`));
     this.log.log(`hall ${hallId}: no longer monitored by instance ${this.instance} (${why})`);
   }
 
-  /** A frame arrived: analysed in the background, in capture order per camera. */
+  /** A frame arrived: its capture stamp is checked, then it is analysed in the background, in capture order per camera. */
   receiveFrame(frame: FrameSample): void {
-    if (!this.cameras.has(frame.cameraId)) {
+    if (this.site.hallOf(frame.cameraId) === undefined) {
       this.log.warn(`frame from camera ${frame.cameraId} dropped: not in the site file`);
       return;
     }
-    this.clock.received(frame.capturedAt, Date.now());
-    this.queue.push(frame.cameraId, frame);
+    const receivedAt = Date.now();
+    const stamp = checkStamp(frame.capturedAt, receivedAt);
+    if (!stamp.ok) return this.skewed(frame, `refused: ${stamp.reason}`);
+    if (stamp.clamped) this.skewed(frame, `${frame.capturedAt - receivedAt} ms ahead of its receipt: stamped with the receipt time`);
+    this.clocks.received(frame.cameraId, stamp.at, receivedAt);
+    this.frames.push(frame.cameraId, { ...frame, capturedAt: stamp.at });
   }
 
   async cameraStatus(message: CameraStatusMessage): Promise<void> {
-    const camera = this.cameras.get(message.cameraId);
-    if (!camera) {
+    const hallId = this.site.hallOf(message.cameraId);
+    if (hallId === undefined) {
       this.log.warn(`status of camera ${message.cameraId} ignored: not in the site file`);
       return;
     }
     const status = { at: Date.parse(message.at), online: message.status === 'online', reason: message.reason };
-    await this.step(camera.hall, (m) => m.cameraStatus(camera.id, status));
+    await this.step(hallId, (m) => m.cameraStatus(message.cameraId, status));
   }
 
-  /** Time-based transitions (stale frames, opening hours, thresholds) up to the capture clock. */
-  async tick(): Promise<void> {
-    const at = this.clock.now(Date.now(), this.queue.oldestWaiting());
-    if (at === undefined) return;
-    for (const hall of this.halls.values()) if (hall.ready) await this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS));
+  /**
+   * Time-based transitions (stale frames, opening hours, thresholds) of every hall, up to the
+   * slowest of its cameras' clocks: a silent hall's time passes too, and one camera's clock moves
+   * no other hall.
+   */
+  tick(): void {
+    const wallNow = Date.now();
+    for (const hall of this.halls.values()) {
+      if (!hall.ready || hall.stopped || hall.ticking) continue;
+      const at = Math.min(...this.site.camerasOf(hall.id).map((c) => this.clocks.now(c, wallNow, this.frames.oldestWaiting(c))));
+      if (!Number.isFinite(at)) continue;
+      hall.ticking = true;
+      void this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS)).finally(() => (hall.ticking = false));
+    }
   }
 
   private async analyze(cameraId: string, frame: FrameSample): Promise<void> {
-    const zones = this.site.windows.filter((w) => w.camera === cameraId).map((w) => ({ id: w.id, polygon: w.zone }));
+    const zones = this.site.zonesOf(cameraId);
     if (zones.length === 0) return;
     const results = await this.vision.analyze(cameraId, zones, frame.jpeg, frame.capturedAt);
     const stored: StoredFrame = { at: frame.capturedAt, jpeg: frame.jpeg };
     this.buffer.addFrame(cameraId, stored);
-    const hallId = (this.cameras.get(cameraId) as CameraConfig).hall;
+    const hallId = this.site.hallOf(cameraId)!;
     for (const r of results) {
-      const window = this.windows.get(r.zone) as WindowConfig;
+      const window = this.site.window(r.zone)!;
       if (r.judgeable && r.persons >= (window.minStaff ?? 1)) this.buffer.markStaffed(window.id, stored);
       await this.step(hallId, (m) =>
         m.observe(window.id, { at: frame.capturedAt, persons: r.persons, confidence: r.confidence, judgeable: r.judgeable }),
@@ -189,161 +223,85 @@ export class MonitorService implements OnModuleDestroy {
   }
 
   /**
-   * Runs one input through a hall's monitor. What it caused is saved with the new state in one
-   * write, then stored and published; if that fails the hall is given up (see start).
+   * Runs one input through a hall's monitor, in the hall's queue. What it caused is appended to
+   * the hall's outbox with the new state in one write (its evidence frames stored just before),
+   * then delivered. If any of that fails, or the lease ran out, the hall stops at once: the steps
+   * queued behind it are skipped, and the hall is taken again from its saved state and outbox.
    */
   private step(hallId: string, input: (monitor: HallMonitor) => MonitorOutput): Promise<void> {
-    return this.enqueue(async () => {
-      const hall = this.halls.get(hallId);
-      if (!hall) return;
-      const output = input(hall.monitor);
-      hall.dirty = true;
-      if (output.presence.length === 0 && output.incidents.length === 0) return;
-      await this.states.save(hallId, hall.monitor.snapshot(), output);
-      hall.dirty = false;
-      await this.deliver(output);
-      await this.states.clearOutbox(hallId);
-    }).catch((err) => {
-      this.log.error(`hall ${hallId}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
-      this.hallFailed(hallId);
-    });
+    const hall = this.halls.get(hallId);
+    if (!hall) return Promise.resolve();
+    return this.queues
+      .run(hallId, async () => {
+        if (hall.stopped) return;
+        this.fence(hall);
+        const output = input(hall.monitor);
+        hall.dirty = true;
+        if (output.presence.length === 0 && output.incidents.length === 0) return;
+        for (const event of output.incidents) {
+          const frames = this.buffer.choose(event, this.site.camerasOfIncident(event.incident));
+          this.fence(hall);
+          await this.delivery.keepEvidence(event.incident, frames);
+        }
+        const entry: OutboxEntry = { key: `e${hall.seq}`, seq: hall.seq++, output: JSON.stringify(output) };
+        await this.states.save(hallId, this.fence(hall), hall.monitor.snapshot(), entry);
+        hall.dirty = false;
+        await this.deliver(hall, entry);
+      })
+      .catch((err) => this.fail(hall, err));
   }
 
-  /** Hall work (ticks, statuses, frames' outputs, saves) runs one step at a time, in order. */
-  private enqueue(work: () => Promise<void>): Promise<void> {
-    const run = this.serial.then(work);
-    this.serial = run.catch(() => undefined);
-    return run;
-  }
-
-  private async deliver(output: MonitorOutput): Promise<void> {
-    for (const change of output.presence) {
-      await this.presence.recordChange(change);
-      await this.nats.publishPresence({
-        windowId: change.windowId,
-        hallId: change.hallId,
-        state: change.state,
-        since: new Date(change.since).toISOString(),
-        at: new Date(change.at).toISOString(),
-      });
-    }
-    for (const event of output.incidents) await this.recordIncident(event);
-  }
-
-  private async recordIncident(event: IncidentEvent): Promise<void> {
-    const message = incidentMessage(event.incident, this.windowsOf(event.incident), this.staffOf(event.incident));
-    await this.incidents.upsert(message);
-    await this.keepEvidence(event);
-    await this.nats.publishIncident(message);
-    this.log.log(`incident ${event.type}: ${message.id}`);
-  }
-
-  /** Frames n = 3 * camera + role: the last staffed one, the one at the threshold, one from the end. */
-  private async keepEvidence({ type, incident }: IncidentEvent): Promise<void> {
-    const cameras = [...new Set(this.windowsOf(incident).map((w) => (this.windows.get(w) as WindowConfig).cameraId))];
-    const e = incident.evidence;
-    const wanted: [EvidenceRole, number | undefined][] =
-      type === 'opened'
-        ? [['last-staffed', e.lastStaffedAt ?? e.lastFrameAt], ['threshold', e.thresholdAt]]
-        : [['end', e.endAt ?? incident.closedAt]];
-    for (const [c, cameraId] of cameras.entries()) {
-      for (const [role, at] of wanted) {
-        if (at === undefined) continue;
-        const frame = this.frameAt(cameraId, role, incident, at);
-        if (!frame) continue;
-        const n = 3 * c + ROLES.indexOf(role);
-        await this.evidence.put({ incidentId: incident.id, n, role, capturedAt: new Date(frame.at) }, frame.jpeg);
-      }
-    }
-  }
-
-  private frameAt(cameraId: string, role: EvidenceRole, incident: Incident, at: number): StoredFrame | undefined {
-    if (role === 'last-staffed' && incident.windowId) {
-      // The staffed frame from before the condition began, not a stray one seen since.
-      const staffed = this.buffer.lastStaffedFrame(incident.windowId);
-      return staffed && staffed.at <= incident.openedAt ? staffed : undefined;
-    }
-    return this.buffer.nearest(cameraId, at);
-  }
-
-  /** Staff on the roster of the incident's window when it began, if the site file has rosters. */
-  private staffOf(incident: Incident): string | undefined {
-    if (!incident.windowId) return undefined;
-    const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
-    // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.
-    return staff.slice(0, 200) || undefined;
-  }
-
-  /** The windows an incident concerns: its window, its camera's windows, or its hall's. */
-  private windowsOf(incident: Incident): string[] {
-    if (incident.windowId) return [incident.windowId];
-    const all = [...this.windows.values()];
-    if (incident.cameraId) return all.filter((w) => w.cameraId === incident.cameraId).map((w) => w.id);
-    return all.filter((w) => w.hallId === incident.hallId).map((w) => w.id);
+  /** Stores and publishes an outbox entry, then removes it from the outbox; each write only under the lease. */
+  private async deliver(hall: Hall, entry: OutboxEntry): Promise<void> {
+    await this.delivery.deliver(JSON.parse(entry.output) as MonitorOutput, () => this.fence(hall));
+    await this.states.delivered(hall.id, this.fence(hall), entry.key);
   }
 
   /** Saves the state of halls whose clocks or pending frames moved, so a successor loses little. */
-  private async save(): Promise<void> {
+  private save(): void {
     for (const hall of this.halls.values()) {
-      if (!hall.dirty) continue;
-      await this.enqueue(async () => {
-        if (this.halls.get(hall.id) !== hall) return;
-        hall.dirty = false;
-        await this.states.save(hall.id, hall.monitor.snapshot());
-      }).catch((err) => {
-        hall.dirty = true;
-        this.log.error(`hall ${hall.id}: state not saved, retrying: ${(err as Error).message}`);
-      });
+      if (!hall.dirty || hall.stopped) continue;
+      void this.queues
+        .run(hall.id, async () => {
+          if (hall.stopped) return;
+          hall.dirty = false;
+          await this.states.save(hall.id, this.fence(hall), hall.monitor.snapshot());
+        })
+        .catch((err) => {
+          if (err instanceof LeaseExpired || err instanceof FencedOut) return this.fail(hall, err);
+          hall.dirty = true;
+          this.log.error(`hall ${hall.id}: state not saved, retrying: ${(err as Error).message}`);
+        });
     }
   }
 
-  /** Cameras of the hall that watch windows. */
-  private camerasOf(hallId: string): string[] {
-    return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
+  /** The hall's lease as writes are fenced by it; throws once this instance may no longer act for the hall. */
+  private fence(hall: Hall): Fence {
+    const lease = this.leases.lease(hall.id);
+    if (!lease || hall.stopped) throw new LeaseExpired(`hall ${hall.id}: no valid lease`);
+    return { owner: lease.owner, token: lease.token };
   }
 
-  private createMonitor(hallId: string, snapshot?: HallMonitorSnapshot): HallMonitor {
-    const hall = this.site.halls.find((h) => h.id === hallId)!;
-    const { confirmSamples, confirmAfter, ...rules } = this.site.rules;
-    return new HallMonitor(
-      {
-        hall: { id: hall.id, minStaffedWindows: hall.minStaffedWindows, schedule: this.site.schedules[hall.schedule] },
-        windows: [...this.windows.values()].filter((w) => w.hallId === hallId),
-        timeZone: this.site.timezone,
-        rules,
-        // Unset keys keep the domain's defaults.
-        hysteresis: { ...(confirmSamples !== undefined && { confirmSamples }), ...(confirmAfter !== undefined && { confirmMs: confirmAfter }) },
-      },
-      snapshot,
-    );
+  private fail(hall: Hall, err: unknown): void {
+    if (hall.stopped) return;
+    this.stop(hall);
+    if (err instanceof LeaseExpired || err instanceof FencedOut)
+      this.log.warn(`hall ${hall.id}: judging stopped, its lease ran out or passed to another instance: ${(err as Error).message}`);
+    else this.log.error(`hall ${hall.id}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+    this.leases.failed(hall.id);
   }
 
-  private windowConfig(windowId: string): WindowConfig {
-    const w = this.site.windows.find((x) => x.id === windowId)!;
-    const camera = this.site.cameras.find((c) => c.id === w.camera)!;
-    return {
-      id: w.id,
-      hallId: w.hall,
-      cameraId: w.camera,
-      minStaff: w.minStaff,
-      schedule: windowSchedule(this.site, w),
-      sampleEveryMs: camera.sampleEverySeconds * 1000,
-    };
+  /** Nothing more happens for the hall in this instance (steps already queued are skipped). */
+  private stop(hall: Hall): void {
+    hall.stopped = true;
+    hall.feeds.forEach((f) => f.stop());
+    if (this.halls.get(hall.id) === hall) this.halls.delete(hall.id);
   }
-}
 
-function incidentMessage(incident: Incident, windowIds: string[], staff: string | undefined): IncidentMessage {
-  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
-  return {
-    id: incident.id,
-    kind: incident.kind,
-    hallId: incident.hallId,
-    windowId: incident.windowId,
-    windowIds,
-    cameraId: incident.cameraId,
-    staff,
-    openedAt: iso(incident.openedAt) as string,
-    closedAt: iso(incident.closedAt),
-    durationMs: incident.closedAt === undefined ? undefined : incident.closedAt - incident.openedAt,
-  };
+  private skewed(frame: FrameSample, what: string): void {
+    const now = Date.now();
+    if (now - (this.skewLogged.get(frame.cameraId) ?? -Infinity) < SKEW_LOG_EVERY_MS) return;
+    this.skewLogged.set(frame.cameraId, now);
+    this.log.warn(`camera ${frame.cameraId}: frame ${frame.seq} ${new Date(frame.capturedAt).toISOString()} ${what} (logged once a minute)`);
+  }
 }

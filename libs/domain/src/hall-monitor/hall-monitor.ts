@@ -1,4 +1,4 @@
-import { Incident, IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
+import { IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
 import { CameraStatusChange, HallConfig, Observation, StateChange, WindowConfig } from '../model';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
 
@@ -52,11 +52,6 @@ export class HallMonitor {
   tick(at: number): MonitorOutput {
     const presence = this.tracker.tick(at);
     return { presence, incidents: [...this.engine.tick(at), ...this.fromChanges(presence)] };
-  }
-
-  /** Incidents opened and not yet closed (e.g. to reconcile the store after a restart). */
-  openIncidents(): Incident[] {
-    return this.engine.openIncidents();
   }
 
   snapshot(): HallMonitorSnapshot {

@@ -243,18 +243,6 @@ export class IncidentEngine {
     return out;
   }
 
-  /** Incidents opened and not yet closed. */
-  openIncidents(): Incident[] {
-    const { windows, hall, cameras } = this.data;
-    return [
-      ...Object.values(windows).flatMap((w) => [w.absence, w.late]),
-      hall.gap,
-      ...Object.values(cameras).map((c) => c.incident),
-    ]
-      .filter((i): i is Incident => i !== null)
-      .map((i) => structuredClone(i));
-  }
-
   snapshot(): IncidentSnapshot {
     return structuredClone(this.data);
   }

@@ -1,0 +1,230 @@
+import { parseSite } from '@hallwatch/config';
+import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
+import type { HallMonitorSnapshot } from '@hallwatch/domain';
+import type { Lease, ServiceContext } from '@hallwatch/runtime';
+import type { EvidenceRepository } from '../repositories/evidence.repository';
+import type { IncidentRepository } from '../repositories/incident.repository';
+import { Fence, FencedOut, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
+import type { FrameSample, NatsRepository } from '../repositories/nats.repository';
+import type { PresenceRepository } from '../repositories/presence.repository';
+import type { VisionRepository } from '../repositories/vision.repository';
+import { HallLeases, MonitorService } from './monitor.service';
+import { OutputDelivery } from './output-delivery';
+import { SiteHalls } from './site-halls';
+
+const T0 = Date.parse('2026-11-25T02:00:00Z'); // 10:00 in Asia/Shanghai
+const site = parseSite(`
+halls:
+  - { id: h1, name: 一厅, kind: hall, minStaffedWindows: 0 }
+  - { id: h2, name: 二厅, kind: hall, minStaffedWindows: 0 }
+cameras:
+  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/a", sampleEverySeconds: 1 }
+  - { id: cam-2, hall: h2, rtsp: "rtsp://127.0.0.1:1/b", sampleEverySeconds: 1 }
+windows:
+  - { id: W01, hall: h1, name: 1号窗口, department: 甲, camera: cam-1, zone: [[0, 0], [1, 0], [1, 1], [0, 1]] }
+  - { id: W02, hall: h2, name: 2号窗口, department: 乙, camera: cam-2, zone: [[0, 0], [1, 0], [1, 1], [0, 1]] }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h, confirmSamples: 2, confirmAfter: 1s }
+`);
+
+/** monitor_states in memory, with the real repository's fencing: a greater token wins. */
+class MemoryStates {
+  readonly docs = new Map<string, MonitorState>();
+  writes: { hallId: string; owner: string; token: number }[] = [];
+  async load(hallId: string) {
+    const doc = this.docs.get(hallId);
+    return doc ? structuredClone(doc) : null;
+  }
+  async claim(hallId: string, fence: Fence) {
+    const doc = this.docs.get(hallId);
+    if (doc) this.write(doc, fence);
+  }
+  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry) {
+    const doc = this.docs.get(hallId) ?? { _id: hallId, snapshot: '', savedAt: new Date() };
+    this.write(doc, fence);
+    doc.snapshot = JSON.stringify(snapshot);
+    if (entry) doc.outbox = { ...doc.outbox, [entry.key]: entry };
+    this.docs.set(hallId, doc);
+  }
+  async delivered(hallId: string, fence: Fence, key: string) {
+    const doc = this.docs.get(hallId)!;
+    this.write(doc, fence);
+    delete doc.outbox![key];
+  }
+  private write(doc: MonitorState, fence: Fence) {
+    if ((doc.fence ?? -1) > fence.token) throw new FencedOut(`hall ${doc._id}: token ${fence.token} is older`);
+    Object.assign(doc, { owner: fence.owner, fence: fence.token, savedAt: new Date() });
+    this.writes.push({ hallId: doc._id, ...fence });
+  }
+}
+
+/** Everything around one MonitorService instance, mocked; `persons` is what the detector sees per camera. */
+function instance(states: MemoryStates, name: string, token: number) {
+  const published: PresenceMessage[] = [];
+  const failed: string[] = [];
+  const persons: Record<string, number> = { 'cam-1': 1, 'cam-2': 1 };
+  const frames = new Map<string, (frame: FrameSample) => void>();
+  const leases = new Map<string, Lease | undefined>();
+  const vision = {
+    warmUp: jest.fn(async () => undefined),
+    analyze: jest.fn(async (cameraId: string, zones: { id: string }[]) =>
+      zones.map((z) => ({ zone: z.id, occupied: persons[cameraId] > 0, persons: persons[cameraId], confidence: 0.9, inferred: true, judgeable: true })),
+    ),
+  };
+  const nats = {
+    ensureStreams: jest.fn(async () => undefined),
+    followCameraStatus: jest.fn(async () => ({ stop: () => undefined })),
+    subscribeFrames: jest.fn(async (cameras: string[], onFrame: (f: FrameSample) => void) => {
+      cameras.forEach((c) => frames.set(c, onFrame));
+      return { stop: () => cameras.forEach((c) => frames.delete(c)) };
+    }),
+    publishPresence: jest.fn(async (m: PresenceMessage) => void published.push(m)),
+    publishIncident: jest.fn(async (_m: IncidentMessage) => undefined),
+  };
+  const presence = { recordChange: jest.fn(async () => undefined) };
+  const incidents = { upsert: jest.fn(async () => undefined) };
+  const evidence = { put: jest.fn(async () => undefined) };
+  const ctx = { site, env: { instance: name } } as unknown as ServiceContext;
+  const halls = new SiteHalls(ctx);
+  const delivery = new OutputDelivery(
+    halls,
+    presence as unknown as PresenceRepository,
+    incidents as unknown as IncidentRepository,
+    evidence as unknown as EvidenceRepository,
+    nats as unknown as NatsRepository,
+  );
+  const service = new MonitorService(
+    ctx,
+    halls,
+    vision as unknown as VisionRepository,
+    nats as unknown as NatsRepository,
+    delivery,
+    states as unknown as MonitorStateRepository,
+  );
+  const hallLeases: HallLeases = { lease: (hallId) => leases.get(hallId), failed: (hallId) => void failed.push(hallId) };
+  const take = async (hallId: string) => {
+    leases.set(hallId, { owner: name, token, validUntil: Infinity });
+    await service.takeHall(hallId);
+  };
+  /** A frame of `cameraId` captured at `capturedAt`, delivered now. */
+  const frame = (cameraId: string, capturedAt: number) =>
+    frames.get(cameraId)?.({ cameraId, capturedAt, seq: capturedAt, jpeg: Buffer.from(`jpeg@${capturedAt}`) });
+  return { service, published, failed, persons, leases, nats, evidence, take, frame, start: () => service.start(hallLeases) };
+}
+
+const settle = async () => {
+  for (let i = 0; i < 50; i++) await new Promise((r) => setImmediate(r));
+};
+const states = (published: PresenceMessage[], windowId: string) => published.filter((p) => p.windowId === windowId).map((p) => p.state);
+
+describe('MonitorService (repositories mocked)', () => {
+  beforeEach(() => jest.useFakeTimers({ now: T0, doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'] }));
+  afterEach(() => jest.useRealTimers());
+
+  /** Frames every second from `from` (seconds after T0) to `to`, from each camera stamped `skew` ms off, with ticks. */
+  async function run(i: ReturnType<typeof instance>, from: number, to: number, skew: Record<string, number>) {
+    for (let s = from; s <= to; s++) {
+      jest.setSystemTime(T0 + s * 1000);
+      for (const [cameraId, off] of Object.entries(skew)) i.frame(cameraId, T0 + s * 1000 + off);
+      await settle();
+      i.service.tick();
+      await settle();
+    }
+  }
+
+  it('judges a camera 5 s behind and refuses a frame stamped 1 h ahead: no hall goes blind, the snapshot keeps no future time', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await a.take('h2');
+    await run(a, 0, 5, { 'cam-1': -5000, 'cam-2': 0 });
+    a.frame('cam-2', T0 + 5000 + 3_600_000);
+    await run(a, 6, 20, { 'cam-1': -5000, 'cam-2': 0 });
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'staffed']);
+    expect(states(a.published, 'W02')).toEqual(['unknown', 'staffed']);
+    for (const h of ['h1', 'h2']) {
+      const snapshot = JSON.parse(store.docs.get(h)!.snapshot) as HallMonitorSnapshot;
+      const times = JSON.stringify(snapshot).match(/\d{13}/g)!.map(Number);
+      expect(Math.max(...times)).toBeLessThanOrEqual(T0 + 20_000);
+    }
+    expect(a.failed).toEqual([]);
+  });
+
+  it('turns a silent hall unknown after a restart with no frames, and never calls that time absent', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    a.persons['cam-1'] = 0;
+    await run(a, 0, 10, { 'cam-1': 0 }); // absent from the first frames
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'absent']);
+    await a.service.releaseHall('h1', true, 'restart');
+
+    jest.setSystemTime(T0 + 60_000); // a restart, and no frame ever after
+    const b = instance(store, 'b', 2);
+    await b.start();
+    await b.take('h1');
+    for (let s = 60; s < 75; s++) {
+      jest.setSystemTime(T0 + s * 1000);
+      b.service.tick();
+      await settle();
+    }
+    expect(b.published).toEqual([expect.objectContaining({ windowId: 'W01', state: 'unknown', since: new Date(T0 + 11_000).toISOString() })]);
+    // The absence a saw ends where its frames stopped vouching for it, not at the restart or later.
+    expect(b.nats.publishIncident.mock.calls.map(([m]) => [m.kind, m.closedAt])).toEqual([['absence', new Date(T0 + 11_000).toISOString()]]);
+  });
+
+  it("keeps a failed hall's undelivered outputs, skips the steps queued behind, and leaves other halls running", async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await a.take('h2');
+    // W01's first change cannot be published (NATS away); its publish never comes back.
+    a.nats.publishPresence.mockImplementation(async (m: PresenceMessage) => {
+      if (m.windowId === 'W01') throw new Error('NATS unreachable');
+      a.published.push(m);
+    });
+    await run(a, 0, 6, { 'cam-1': 0, 'cam-2': 0 });
+    expect(a.failed).toEqual(['h1']);
+    expect(states(a.published, 'W02')).toEqual(['unknown', 'staffed']);
+    const saved = store.docs.get('h1')!;
+    const undelivered = outboxOf(saved).map((e) => JSON.parse(e.output).presence.map((p: { state: string }) => p.state));
+    expect(undelivered).toEqual([['unknown']]); // not overwritten: nothing ran after the failure
+
+    // The next holder delivers it before anything new.
+    const b = instance(store, 'b', 2);
+    await b.start();
+    await b.take('h1');
+    expect(states(b.published, 'W01')[0]).toBe('unknown');
+    expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
+  });
+
+  it('stops judging a hall whose lease ran out, and a paused holder cannot write over its successor', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 4, { 'cam-1': 0 });
+    const before = a.published.length;
+    a.leases.set('h1', undefined); // its margin ran out (paused, or NATS unreachable)
+    await run(a, 5, 8, { 'cam-1': 0 });
+    expect(a.failed).toEqual(['h1']);
+    expect(a.published).toHaveLength(before);
+    expect(store.writes.filter((w) => w.owner === 'a').every((w) => w.token === 1)).toBe(true);
+
+    const b = instance(store, 'b', 7);
+    await b.start();
+    await b.take('h1');
+    await run(b, 9, 12, { 'cam-1': 0 });
+    // a wakes up believing its lease valid: the store refuses its writes.
+    const c = instance(store, 'a', 1);
+    await c.start();
+    await expect(c.take('h1')).rejects.toBeInstanceOf(FencedOut);
+    expect(store.docs.get('h1')).toMatchObject({ owner: 'b', fence: 7 });
+    const lastA = store.writes.map((w) => w.owner).lastIndexOf('a');
+    expect(store.writes.slice(lastA + 1).every((w) => w.owner === 'b')).toBe(true);
+  });
+});

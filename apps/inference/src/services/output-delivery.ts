@@ -1,0 +1,84 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
+import type { Incident, IncidentEvent, MonitorOutput, StateChange } from '@hallwatch/domain';
+import { EvidenceRepository } from '../repositories/evidence.repository';
+import { IncidentRepository } from '../repositories/incident.repository';
+import { NatsRepository, PublishedUnder } from '../repositories/nats.repository';
+import { PresenceRepository } from '../repositories/presence.repository';
+import type { EvidenceFrame } from './evidence-buffer';
+import { SiteHalls } from './site-halls';
+
+/**
+ * Stores and publishes what a hall's monitor decided: presence intervals and events, incidents
+ * and their evidence frames. Every write is idempotent (keyed by window and since, by the
+ * incident's deterministic id, by Nats-Msg-Id, by evidence file name), so an outbox entry
+ * delivered twice (a crash, a take-over) changes nothing the second time.
+ */
+@Injectable()
+export class OutputDelivery {
+  private readonly log = new Logger(OutputDelivery.name);
+
+  constructor(
+    private readonly site: SiteHalls,
+    private readonly presence: PresenceRepository,
+    private readonly incidents: IncidentRepository,
+    private readonly evidence: EvidenceRepository,
+    private readonly nats: NatsRepository,
+  ) {}
+
+  /**
+   * Stores an incident event's evidence frames. Called before the output is saved to the outbox:
+   * the frames are only in memory, so a successor delivering the outbox after a crash finds them.
+   */
+  async keepEvidence(incident: Incident, frames: EvidenceFrame[]): Promise<void> {
+    for (const { n, role, frame } of frames)
+      await this.evidence.put({ incidentId: incident.id, n, role, capturedAt: new Date(frame.at) }, frame.jpeg);
+  }
+
+  /**
+   * `lease` runs before each write: it throws when the caller may no longer write (its lease ran
+   * out), else names the lease events are published under.
+   */
+  async deliver(output: MonitorOutput, lease: () => PublishedUnder): Promise<void> {
+    for (const change of output.presence) {
+      lease();
+      await this.presence.recordChange(change);
+      await this.nats.publishPresence(presenceMessage(change), lease());
+    }
+    for (const event of output.incidents) await this.recordIncident(event, lease);
+  }
+
+  private async recordIncident({ type, incident }: IncidentEvent, lease: () => PublishedUnder): Promise<void> {
+    const message = incidentMessage(incident, this.site.windowsOf(incident), this.site.staffOf(incident));
+    lease();
+    await this.incidents.upsert(message);
+    await this.nats.publishIncident(message, lease());
+    this.log.log(`incident ${type}: ${message.id}`);
+  }
+}
+
+export function presenceMessage(change: StateChange): PresenceMessage {
+  return {
+    windowId: change.windowId,
+    hallId: change.hallId,
+    state: change.state,
+    since: new Date(change.since).toISOString(),
+    at: new Date(change.at).toISOString(),
+  };
+}
+
+export function incidentMessage(incident: Incident, windowIds: string[], staff: string | undefined): IncidentMessage {
+  const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+  return {
+    id: incident.id,
+    kind: incident.kind,
+    hallId: incident.hallId,
+    windowId: incident.windowId,
+    windowIds,
+    cameraId: incident.cameraId,
+    staff,
+    openedAt: iso(incident.openedAt) as string,
+    closedAt: iso(incident.closedAt),
+    durationMs: incident.closedAt === undefined ? undefined : incident.closedAt - incident.openedAt,
+  };
+}

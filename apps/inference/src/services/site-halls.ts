@@ -1,0 +1,89 @@
+import { Injectable } from '@nestjs/common';
+import { SiteConfig, windowSchedule } from '@hallwatch/config';
+import { HallMonitor, HallMonitorSnapshot, Incident, staffOnRoster, WindowConfig } from '@hallwatch/domain';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import type { ZoneDefinition } from '@hallwatch/vision';
+
+/** The site file as the domain sees it: halls, their cameras and windows, monitors and rosters. */
+@Injectable()
+export class SiteHalls {
+  private readonly site: SiteConfig;
+  private readonly windows: Map<string, WindowConfig>;
+  private readonly cameraHall: Map<string, string>;
+
+  constructor(@InjectContext() ctx: ServiceContext) {
+    this.site = ctx.site;
+    this.cameraHall = new Map(ctx.site.cameras.map((c) => [c.id, c.hall]));
+    this.windows = new Map(
+      ctx.site.windows.map((w) => {
+        const camera = ctx.site.cameras.find((c) => c.id === w.camera)!;
+        const config: WindowConfig = {
+          id: w.id,
+          hallId: w.hall,
+          cameraId: w.camera,
+          minStaff: w.minStaff,
+          schedule: windowSchedule(ctx.site, w),
+          sampleEveryMs: camera.sampleEverySeconds * 1000,
+        };
+        return [w.id, config];
+      }),
+    );
+  }
+
+  /** The hall of a camera in the site file, or undefined for a camera it does not name. */
+  hallOf(cameraId: string): string | undefined {
+    return this.cameraHall.get(cameraId);
+  }
+
+  window(windowId: string): WindowConfig | undefined {
+    return this.windows.get(windowId);
+  }
+
+  /** The zones a camera watches (one per window). */
+  zonesOf(cameraId: string): ZoneDefinition[] {
+    return this.site.windows.filter((w) => w.camera === cameraId).map((w) => ({ id: w.id, polygon: w.zone }));
+  }
+
+  /** Cameras of the hall that watch windows. */
+  camerasOf(hallId: string): string[] {
+    return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
+  }
+
+  /** The windows an incident concerns: its window, its camera's windows, or its hall's. */
+  windowsOf(incident: Incident): string[] {
+    if (incident.windowId) return [incident.windowId];
+    const all = [...this.windows.values()];
+    if (incident.cameraId) return all.filter((w) => w.cameraId === incident.cameraId).map((w) => w.id);
+    return all.filter((w) => w.hallId === incident.hallId).map((w) => w.id);
+  }
+
+  /** The cameras that saw an incident's windows. */
+  camerasOfIncident(incident: Incident): string[] {
+    return [...new Set(this.windowsOf(incident).map((w) => this.windows.get(w)!.cameraId))];
+  }
+
+  /** Staff on the roster of the incident's window when it began, if the site file has rosters. */
+  staffOf(incident: Incident): string | undefined {
+    if (!incident.windowId) return undefined;
+    const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
+    // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.
+    return staff.slice(0, 200) || undefined;
+  }
+
+  /** A hall's domain monitor, resumed from `snapshot` if given. */
+  createMonitor(hallId: string, snapshot?: HallMonitorSnapshot): HallMonitor {
+    const hall = this.site.halls.find((h) => h.id === hallId)!;
+    const { confirmSamples, confirmAfter, ...rules } = this.site.rules;
+    return new HallMonitor(
+      {
+        hall: { id: hall.id, minStaffedWindows: hall.minStaffedWindows, schedule: this.site.schedules[hall.schedule] },
+        windows: [...this.windows.values()].filter((w) => w.hallId === hallId),
+        timeZone: this.site.timezone,
+        rules,
+        // Unset keys keep the domain's defaults.
+        hysteresis: { ...(confirmSamples !== undefined && { confirmSamples }), ...(confirmAfter !== undefined && { confirmMs: confirmAfter }) },
+      },
+      snapshot,
+    );
+  }
+}
