@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
+import { readEnv } from '@hallwatch/config';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
 import { FencedOut, MonitorState, MonitorStateRepository, MonitorStateSchema, outboxOf } from '../../apps/inference/src/repositories/monitor-state.repository';
@@ -21,12 +22,13 @@ describe('inference repositories (FerretDB)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema));
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, env: readEnv({}) });
     evidence = new EvidenceRepository(connection);
     states = new MonitorStateRepository(connection.model<MonitorState>('MonitorState', MonitorStateSchema));
   });
 
   afterAll(async () => {
+    await incidents.onApplicationShutdown();
     await connection.close();
   });
 
@@ -67,6 +69,18 @@ describe('inference repositories (FerretDB)', () => {
     expect(reviewed?.review).toBe('confirmed');
     expect(reviewed?.audit).toEqual([{ by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames' }]);
     expect(await incidents.review('absence:h1:W9:1', 'dismissed', { by: 'x', at: iso(900), action: 'dismissed' })).toBeNull();
+  });
+
+  it('never loses a review that lands beside the close of its incident', async () => {
+    const ids = Array.from({ length: 20 }, (_, k) => `absence:h1:W3:${t(1000 + k)}`);
+    for (const id of ids) await incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W3', openedAt: iso(1000) });
+    await Promise.all(
+      ids.flatMap((id) => [
+        incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W3', openedAt: iso(1000), closedAt: iso(1100), durationMs: 100_000 }),
+        incidents.review(id, 'confirmed', { by: 'jianchaju', at: iso(1050), action: 'confirmed' }),
+      ]),
+    );
+    for (const id of ids) expect(await incidents.get(id)).toMatchObject({ review: 'confirmed', audit: [expect.objectContaining({ by: 'jianchaju' })], closedAt: new Date(t(1100)) });
   });
 
   it('keeps evidence once per frame and purges old frames except those of confirmed incidents', async () => {

@@ -2,12 +2,14 @@ import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
-import { totalFigures } from '@hallwatch/stats';
+import { openIntervals, totalDuration } from '@hallwatch/domain';
+import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
 import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
+import { StatsService } from '../../apps/reporting/src/services/stats.service';
 import { testDatabaseUri } from '../support/e2e';
 
 const SITE = parseSite(`
@@ -143,5 +145,24 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       { id: 'absence:W2:1', kind: 'absence', hallId: 'H1', windowId: 'W2', staff: undefined, openedAt: Date.parse(opened.openedAt), closedAt: Date.parse(closed.closedAt!), review: 'dismissed' },
     ]);
     expect(await connections[0].db!.collection('incidents').countDocuments()).toBe(0);
+  });
+
+  it('counts a period that reaches into the future only up to the present', async () => {
+    const stats = new StatsService(repos[0], rollups[0]);
+    const tz = 'Asia/Shanghai';
+    const today = localDate(tz, Date.now());
+    // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).
+    await rollups[0].recordPresence({ windowId: 'W3', hallId: 'H2', state: 'staffed', since: new Date(dayRange(tz, addDays(today, -1)).start + 9 * 3_600_000).toISOString(), at: new Date().toISOString() });
+    const before = Date.now();
+    const table = await stats.attendance({ from: addDays(today, -1), to: addDays(today, 7), groupBy: 'window' });
+    const after = Date.now();
+    const schedule = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], open: ['09:00-12:00', '13:00-17:00'] };
+    const scheduledUntil = (end: number) => totalDuration(openIntervals(schedule as never, tz, dayRange(tz, addDays(today, -1)).start, end)) / 3_600_000;
+    const w3 = table.rows.find((r) => r.window === 'W3')!;
+    // Scheduled time ends at the present: never the week ahead.
+    expect(w3.scheduledHours as number).toBeGreaterThanOrEqual(Math.round(scheduledUntil(before) * 1000) / 1000 - 0.001);
+    expect(w3.scheduledHours as number).toBeLessThanOrEqual(Math.round(scheduledUntil(after) * 1000) / 1000 + 0.001);
+    expect(w3.absenceCount).toBe(0);
+    expect((w3.staffedHours as number) + (w3.unknownHours as number)).toBeCloseTo(w3.scheduledHours as number, 2);
   });
 });

@@ -1,4 +1,5 @@
 export * from './embedded';
+export * from './kv-mutex';
 export * from './leases';
 export * from './logger';
 export * from './password';

@@ -1,7 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
 import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewDecision } from '@hallwatch/contracts';
+import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
   /** The domain's deterministic incident id: the same incident is always the same document. */
@@ -42,16 +43,30 @@ export const IncidentSchema = new Schema<IncidentRecord>(
 );
 IncidentSchema.index({ hallId: 1, openedAt: -1 });
 
+/**
+ * The incidents, owned by inference. Writes to one incident (its open and close from the hall's
+ * monitor, reviews from any instance) run under a lock per incident: FerretDB 1.24 applies an
+ * update as a read then a whole-document write, so a close landing beside a review could
+ * otherwise write back the document without the supervisor's decision.
+ */
 @Injectable()
-export class IncidentRepository {
-  constructor(@InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>) {}
+export class IncidentRepository implements OnApplicationShutdown {
+  private readonly log = new Logger(IncidentRepository.name);
+  private readonly lock: KvMutex;
+
+  constructor(
+    @InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>,
+    @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'env'>,
+  ) {
+    this.lock = new KvMutex('hallwatch_incident_locks', ctx.natsUrl, ctx.env.instance, (key) => this.log.error(`incident lock ${key} lost while writing`));
+  }
 
   /** Stores an open or close event; a redelivered or repeated event changes nothing. */
   async upsert(message: IncidentMessage): Promise<void> {
     const { id, closedAt, durationMs, ...opened } = message;
     const insert = { ...opened, openedAt: new Date(opened.openedAt) };
     const update = closedAt ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } } : { $setOnInsert: insert };
-    await this.incidents.updateOne({ _id: id }, update, { upsert: true });
+    await this.lock.run(id, () => this.incidents.updateOne({ _id: id }, update, { upsert: true }));
   }
 
   async find(query: IncidentQuery): Promise<IncidentRecord[]> {
@@ -76,18 +91,24 @@ export class IncidentRepository {
 
   /** Sets the review decision and appends who made it, when and why. */
   async review(id: string, decision: ReviewDecision, entry: AuditEntry): Promise<IncidentRecord | null> {
-    return this.incidents
-      .findOneAndUpdate(
-        { _id: id },
-        { $set: { review: decision }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
-        { new: true },
-      )
-      .lean();
+    return this.lock.run(id, () =>
+      this.incidents
+        .findOneAndUpdate(
+          { _id: id },
+          { $set: { review: decision }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
+          { new: true },
+        )
+        .lean(),
+    );
   }
 
   /** Ids of confirmed incidents among `ids`: their evidence outlives the retention period. */
   async confirmed(ids: string[]): Promise<Set<string>> {
     const found = await this.incidents.find({ _id: { $in: ids }, review: 'confirmed' }, { _id: 1 }).lean();
     return new Set(found.map((i) => i._id));
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.lock.close();
   }
 }

@@ -46,12 +46,13 @@ export class JetStreamRepository implements OnModuleDestroy {
     stream: StreamName,
     type: new () => T,
     handle: (value: T, raw: Record<string, unknown>, subject: string) => Promise<void>,
+    durable = DURABLE,
   ): Promise<void> {
     await this.ensureStream(stream);
     const jsm = await (await this.nc()).jetstreamManager();
     const name = Streams[stream].name;
-    await jsm.consumers.add(name, { durable_name: DURABLE, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
-    const messages = await (await (await this.nc()).jetstream().consumers.get(name, DURABLE)).consume();
+    await jsm.consumers.add(name, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
+    const messages = await (await (await this.nc()).jetstream().consumers.get(name, durable)).consume();
     this.consumers.push(messages);
     void (async () => {
       for await (const m of messages) {
