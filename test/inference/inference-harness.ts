@@ -1,12 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
-import { connect, NatsConnection, StoredMsg } from 'nats';
+import { connect, NatsConnection, StoredMsg, StringCodec } from 'nats';
 import { LEASE_HEADER } from '../../apps/inference/src/repositories/nats.repository';
 import { Streams } from '@hallwatch/contracts';
 import type { ChildProcess } from 'node:child_process';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
-import { MEDIA, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { stopProcess } from '../ingestion/ingestion-harness';
+import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
 
 /** Zones of the seated clip (A and D are staffed seats). */
 const zones = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')).zones as { id: string; polygon: number[][] }[];
@@ -181,4 +183,46 @@ export async function monitorStates(mongodbUri: string): Promise<Map<string, { o
   } finally {
     await connection.close();
   }
+}
+
+/**
+ * Real cameras, ingestion and two inference instances (inf-a, inf-b) on the two-hall site (W-A in
+ * h1, W-E in h2) with a private database; `owners()` reads who holds h1 and h2.
+ */
+export interface TwoInstances {
+  inference: Map<string, RunningService>;
+  events: EventLog;
+  mongodbUri: string;
+  owners(): Promise<(string | undefined)[]>;
+  stop(): Promise<void>;
+}
+
+export async function startTwoInstances(dbPrefix: string): Promise<TwoInstances> {
+  const port = await freePort();
+  const rtsp = await startCameras(port);
+  const mongodbUri = testDatabaseUri(dbPrefix);
+  const env = { HALLWATCH_SITE: twoWindowSite(port, 'h2'), MONGODB_URI: mongodbUri };
+  const events = await EventLog.connect();
+  const ingestion = await startService('ingestion', env);
+  const [a, b] = await Promise.all(['inf-a', 'inf-b'].map((i) => startService('inference', { ...env, HALLWATCH_INSTANCE: i }, 120000)));
+  const inference = new Map([['inf-a', a], ['inf-b', b]]);
+  const leases = await eventually(() => events.connection.jetstream().views.kv(HALL_LEASE_BUCKET, { bindOnly: true }), 30000);
+  const codec = StringCodec();
+  return {
+    inference,
+    events,
+    mongodbUri,
+    owners: () =>
+      Promise.all(['h1', 'h2'].map(async (h) => {
+        const e = await leases.get(`hall.${h}`);
+        return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
+      })),
+    stop: async () => {
+      for (const s of inference.values()) s.process.kill('SIGCONT'); // a paused one must hear SIGTERM
+      await Promise.all([...inference.values()].map((s) => s.stop()));
+      await ingestion.stop();
+      await stopProcess(rtsp);
+      await events.close();
+    },
+  };
 }

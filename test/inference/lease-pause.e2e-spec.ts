@@ -1,12 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { KV, StringCodec } from 'nats';
-import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
-import { stopProcess } from '../ingestion/ingestion-harness';
-import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
-import { EventLog, intervals, monitorStates, presenceLedger, startCameras, twoWindowSite } from './inference-harness';
-
-const codec = StringCodec();
-const HALLS = ['h1', 'h2'];
+import type { RunningService } from '../support/e2e';
+import { eventually } from '../support/e2e';
+import { EventLog, intervals, monitorStates, presenceLedger, startTwoInstances, TwoInstances } from './inference-harness';
 
 /**
  * Split brain on real parts: the inference instance judging hall h1 (W-A, staffed) is paused with
@@ -16,37 +10,19 @@ const HALLS = ['h1', 'h2'];
  * shows as unknown, never as an absence.
  */
 describe('inference: an instance paused past its lease', () => {
-  let rtsp: ChildProcess;
-  let ingestion: RunningService;
-  const inference = new Map<string, RunningService>();
+  let stack: TwoInstances;
+  let inference: Map<string, RunningService>;
   let events: EventLog;
-  let leases: KV;
   let mongodbUri: string;
-
-  const owners = async () =>
-    Promise.all(HALLS.map(async (h) => {
-      const e = await leases.get(`hall.${h}`);
-      return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
-    }));
+  const owners = () => stack.owners();
 
   beforeAll(async () => {
-    const port = await freePort();
-    rtsp = await startCameras(port);
-    mongodbUri = testDatabaseUri('inference_pause');
-    const env = { HALLWATCH_SITE: twoWindowSite(port, 'h2'), MONGODB_URI: mongodbUri };
-    events = await EventLog.connect();
-    ingestion = await startService('ingestion', env);
-    const [a, b] = await Promise.all(['inf-a', 'inf-b'].map((i) => startService('inference', { ...env, HALLWATCH_INSTANCE: i }, 120000)));
-    inference.set('inf-a', a).set('inf-b', b);
-    leases = await eventually(() => events.connection.jetstream().views.kv(HALL_LEASE_BUCKET, { bindOnly: true }), 30000);
+    stack = await startTwoInstances('inference_pause');
+    ({ inference, events, mongodbUri } = stack);
   });
 
   afterAll(async () => {
-    for (const s of inference.values()) s.process.kill('SIGCONT');
-    await Promise.all([...inference.values()].map((s) => s.stop()));
-    await ingestion?.stop();
-    await stopProcess(rtsp);
-    await events?.close();
+    await stack?.stop();
   });
 
   it('stops judging before the other takes over, no two owners write, and no absence is invented', async () => {

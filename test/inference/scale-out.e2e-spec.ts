@@ -1,12 +1,6 @@
-import type { ChildProcess } from 'node:child_process';
-import { KV, StringCodec } from 'nats';
-import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
-import { stopProcess } from '../ingestion/ingestion-harness';
-import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
-import { disjoint, EventLog, incidentsById, intervals, startCameras, twoWindowSite } from './inference-harness';
-
-const codec = StringCodec();
-const HALLS = ['h1', 'h2'];
+import type { RunningService } from '../support/e2e';
+import { eventually } from '../support/e2e';
+import { disjoint, EventLog, incidentsById, intervals, startTwoInstances, TwoInstances } from './inference-harness';
 
 /**
  * Two inference instances on real parts (RTSP clips, ingestion, NATS, FerretDB): each hall is
@@ -14,35 +8,18 @@ const HALLS = ['h1', 'h2'];
  * saved state, without flicker, invented time or duplicate incidents.
  */
 describe('inference: several instances share the halls through NATS leases', () => {
-  let rtsp: ChildProcess;
-  let ingestion: RunningService;
-  const inference = new Map<string, RunningService>();
+  let stack: TwoInstances;
+  let inference: Map<string, RunningService>;
   let events: EventLog;
-  let leases: KV;
-
-  const owners = async () =>
-    Promise.all(HALLS.map(async (h) => {
-      const e = await leases.get(`hall.${h}`);
-      return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
-    }));
+  const owners = () => stack.owners();
 
   beforeAll(async () => {
-    const port = await freePort();
-    rtsp = await startCameras(port);
-    const site = twoWindowSite(port, 'h2');
-    const env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference_scale') };
-    events = await EventLog.connect();
-    ingestion = await startService('ingestion', env);
-    const [a, b] = await Promise.all(['inf-a', 'inf-b'].map((i) => startService('inference', { ...env, HALLWATCH_INSTANCE: i }, 120000)));
-    inference.set('inf-a', a).set('inf-b', b);
-    leases = await eventually(() => events.connection.jetstream().views.kv(HALL_LEASE_BUCKET, { bindOnly: true }), 30000);
+    stack = await startTwoInstances('inference_scale');
+    ({ inference, events } = stack);
   });
 
   afterAll(async () => {
-    await Promise.all([...inference.values()].map((s) => s.stop()));
-    await ingestion?.stop();
-    await stopProcess(rtsp);
-    await events?.close();
+    await stack?.stop();
   });
 
   it('monitors each hall from exactly one instance, with steady states and one absence', async () => {

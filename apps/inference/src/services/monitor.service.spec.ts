@@ -1,6 +1,6 @@
 import { parseSite } from '@hallwatch/config';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
-import type { HallMonitorSnapshot } from '@hallwatch/domain';
+import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
 import type { Lease, ServiceContext } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
 import type { IncidentRepository } from '../repositories/incident.repository';
@@ -84,7 +84,7 @@ function instance(states: MemoryStates, name: string, token: number) {
   };
   const presence = { recordChange: jest.fn(async () => undefined) };
   const incidents = { upsert: jest.fn(async () => undefined) };
-  const evidence = { put: jest.fn(async () => undefined) };
+  const evidence = { put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined) };
   const ctx = { site, env: { instance: name } } as unknown as ServiceContext;
   const halls = new SiteHalls(ctx);
   const delivery = new OutputDelivery(
@@ -226,5 +226,34 @@ describe('MonitorService (repositories mocked)', () => {
     expect(store.docs.get('h1')).toMatchObject({ owner: 'b', fence: 7 });
     const lastA = store.writes.map((w) => w.owner).lastIndexOf('a');
     expect(store.writes.slice(lastA + 1).every((w) => w.owner === 'b')).toBe(true);
+  });
+
+  it("stores an incident's evidence frames before the outbox entry naming it, so a crash before delivery loses neither", async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    const order: string[] = [];
+    a.evidence.put.mockImplementation(async (file: { incidentId: string; role: string }) => void order.push(`evidence ${file.role}`));
+    const save = store.save.bind(store);
+    jest.spyOn(store, 'save').mockImplementation(async (hallId, fence, snapshot, entry) => {
+      if (entry && (JSON.parse(entry.output) as MonitorOutput).incidents.length > 0) order.push('outbox incident');
+      return save(hallId, fence, snapshot, entry);
+    });
+    // The incident's publication fails: a "crashes" with it saved but not delivered.
+    a.nats.publishIncident.mockImplementation(async () => {
+      throw new Error('NATS unreachable');
+    });
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 2, { 'cam-1': 0 }); // staffed frames: the last one is the evidence of the seat staffed
+    a.persons['cam-1'] = 0;
+    await run(a, 3, 12, { 'cam-1': 0 });
+    expect(order).toEqual(['evidence last-staffed', 'evidence threshold', 'outbox incident']);
+    expect(a.failed).toEqual(['h1']);
+
+    const b = instance(store, 'b', 2);
+    await b.start();
+    await b.take('h1');
+    expect(b.nats.publishIncident).toHaveBeenCalledWith(expect.objectContaining({ kind: 'absence', windowId: 'W01' }), { owner: 'b', token: 2 });
+    expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
   });
 });
