@@ -1,6 +1,7 @@
 export * from './embedded';
 export * from './leases';
 export * from './logger';
+export * from './nats';
 export * from './password';
 export * from './port';
 export * from './redact';
