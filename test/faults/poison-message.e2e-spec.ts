@@ -24,7 +24,6 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
   });
 
   afterAll(async () => {
-    if (process.env.DEBUG_FAULTS) console.log(services.map((s) => s.output()).join('\n'));
     await nc?.close();
     await Promise.all(services.map((s) => s.stop()));
     await Promise.all([nats?.stop(), db?.stop()]);
