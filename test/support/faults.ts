@@ -136,11 +136,12 @@ export class Api {
   async absences(): Promise<Map<string, { absenceCount: number; absenceMinutes: number; absenceIncidents: number }>> {
     const { status, body } = await this.get<Record<string, number & string>[]>(`/api/stats/attendance?from=${DAY}&to=${DAY}&groupBy=window`);
     if (status !== 200) throw new Error(`attendance answered ${status}: ${JSON.stringify(body)}`);
+    // In the order of expectedAbsences, so that the two compare as JSON.
     return new Map(body.map((r) => [r.window, { absenceCount: r.absenceCount, absenceMinutes: r.absenceMinutes, absenceIncidents: r.absenceIncidents ?? 0 }]));
   }
 
   /**
-   * Polls until every window shows `cycles` absences and as many absence incidents; returns the
+   * Polls until every window shows expectedAbsences(`cycles`); returns the
    * last table either way, for the caller to compare whole (so a surplus shows as one).
    */
   async untilAbsences(windows: readonly string[], cycles: number, timeoutMs = 60_000) {
@@ -148,7 +149,8 @@ export class Api {
     let table = new Map<string, { absenceCount: number; absenceMinutes: number; absenceIncidents: number }>();
     for (;;) {
       table = await this.absences().catch(() => table);
-      if (windows.every((w) => table.get(w)?.absenceCount === cycles && table.get(w)?.absenceIncidents === cycles)) break;
+      const want = expectedAbsences(windows, cycles);
+      if (windows.every((w) => JSON.stringify(table.get(w)) === JSON.stringify(want[w]))) break;
       if (Date.now() > deadline) break;
       await new Promise((r) => setTimeout(r, 1000));
     }
