@@ -18,6 +18,8 @@ export interface HallwatchEnv {
   adminPassword?: string;
   /** Instance name, unique among instances of one service (HALLWATCH_INSTANCE). */
   instance: string;
+  /** Replicas of every JetStream stream and lease bucket (HALLWATCH_STREAM_REPLICAS, 1-5; 3 on a 3-node cluster). */
+  streamReplicas: number;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -27,6 +29,15 @@ function port(value: string | undefined, name: string, fallback: number): number
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 65535) {
     throw new Error(`${name}: "${value}" is not a TCP port (1-65535)`);
+  }
+  return n;
+}
+
+function replicas(value: string | undefined): number {
+  if (value === undefined || value === '') return 1;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > 5) {
+    throw new Error(`HALLWATCH_STREAM_REPLICAS: "${value}" is not a replica count (1-5, at most the NATS cluster's size)`);
   }
   return n;
 }
@@ -41,5 +52,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     jwtSecret: env.HALLWATCH_JWT_SECRET || undefined,
     adminPassword: env.HALLWATCH_ADMIN_PASSWORD || undefined,
     instance: env.HALLWATCH_INSTANCE || `${require('node:os').hostname()}-${process.pid}`,
+    streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
   };
 }

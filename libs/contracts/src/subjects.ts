@@ -19,6 +19,9 @@ export const Subjects = {
   incidentReviewed: 'hallwatch.incident.reviewed',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
   cases: 'hallwatch.cases',
+  /** Messages a consumer could not handle, moved aside (JetStream stream DEADLETTER). */
+  deadLetter: (streamName: string) => `hallwatch.deadletter.${streamName}`,
+  allDeadLetters: 'hallwatch.deadletter.*',
   /** Request/reply: a service's health (NATS transport of @nestjs/microservices). */
   health: (service: ServiceName) => `hallwatch.health.${service}`,
 } as const;
@@ -34,10 +37,34 @@ export const FrameHeaders = {
   seq: 'Hallwatch-Seq',
 } as const;
 
-/** JetStream streams for events that must not be lost. */
-export const Streams = {
-  cameras: { name: 'HALLWATCH_CAMERAS', subjects: ['hallwatch.camera.*.status'] },
-  presence: { name: 'HALLWATCH_PRESENCE', subjects: ['hallwatch.presence.*'] },
-  incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*'] },
-  cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'] },
+/** Headers of a message in the dead-letter stream: where it came from and why it was moved. */
+export const DeadLetterHeaders = {
+  stream: 'Hallwatch-Dead-Stream',
+  consumer: 'Hallwatch-Dead-Consumer',
+  subject: 'Hallwatch-Dead-Subject',
+  sequence: 'Hallwatch-Dead-Sequence',
+  reason: 'Hallwatch-Dead-Reason',
 } as const;
+
+/** A JetStream stream and its limits: whichever of age and size is reached first drops the oldest messages. */
+export interface StreamDefinition {
+  name: string;
+  subjects: readonly string[];
+  maxAgeMs: number;
+  maxBytes: number;
+}
+
+const DAY_MS = 24 * 3600_000;
+const GIB = 1024 ** 3;
+
+/**
+ * JetStream streams for events that must not be lost. The limits leave consumers weeks to catch up
+ * (a stopped reporting service resumes where it was), and bound the disk NATS uses.
+ */
+export const Streams = {
+  cameras: { name: 'HALLWATCH_CAMERAS', subjects: ['hallwatch.camera.*.status'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
+  presence: { name: 'HALLWATCH_PRESENCE', subjects: ['hallwatch.presence.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
+  incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
+  cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
+  deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
+} as const satisfies Record<string, StreamDefinition>;

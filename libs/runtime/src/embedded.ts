@@ -39,8 +39,9 @@ function onEarlyExit(child: ChildProcess, what: string, log: () => string): Prom
 /**
  * The NATS server to use: NATS_URL when set; else one already listening on 127.0.0.1:4222;
  * else a nats-server with JetStream started here (installed by scripts/install-system-deps.sh).
+ * `extraArgs` go to nats-server as they are (tests: --cluster and --routes of a cluster node).
  */
-export async function ensureNats(natsUrl: string | undefined, dataDir: string, port = NATS_PORT): Promise<Embedded> {
+export async function ensureNats(natsUrl: string | undefined, dataDir: string, port = NATS_PORT, extraArgs: string[] = []): Promise<Embedded> {
   if (natsUrl) return { url: natsUrl };
   const url = `nats://127.0.0.1:${port}`;
   if (await isListening('127.0.0.1', port)) return { url };
@@ -48,7 +49,7 @@ export async function ensureNats(natsUrl: string | undefined, dataDir: string, p
   fs.mkdirSync(storeDir, { recursive: true });
   if (!commandExists('nats-server')) installSystemDeps('nats-server');
   let log = '';
-  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir], {
+  const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stderr?.on('data', (d) => (log = (log + d).slice(-4000)));

@@ -2,6 +2,7 @@ export * from './embedded';
 export * from './kv-mutex';
 export * from './leases';
 export * from './logger';
+export * from './nats';
 export * from './password';
 export * from './port';
 export * from './redact';

@@ -1,4 +1,5 @@
 import { connect, KV, NatsConnection, StringCodec } from 'nats';
+import { natsConnectionOptions } from './nats';
 
 /** A lease not renewed for this long expires, so a dead instance's work frees up. */
 export const LEASE_TTL_MS = 15000;
@@ -55,11 +56,12 @@ export class KvLeases {
   constructor(
     readonly bucketName: string,
     private readonly kind: string,
+    private readonly replicas = 1,
   ) {}
 
   async open(natsUrl: string, name: string): Promise<void> {
-    this.nc = await connect({ servers: natsUrl, name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
-    this.kv = await this.nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1 });
+    this.nc = await connect(natsConnectionOptions(natsUrl, name));
+    this.kv = await this.nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
   }
 
   /** Says "this instance is alive" (expires with the TTL like a lease). */

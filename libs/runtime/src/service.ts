@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
+import { natsConnectionOptions } from './nats';
 
 /** What every service is started with: validated settings and the servers to talk to. */
 export interface ServiceContext {
@@ -67,7 +68,7 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     transport: Transport.NATS,
-    options: { servers: [ctx.natsUrl], queue: service, name: `${service}-${ctx.env.instance}` },
+    options: { ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`), queue: service },
     logger: new HallwatchLogger(service),
   });
   app.enableShutdownHooks();

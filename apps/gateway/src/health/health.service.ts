@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { HealthReport } from '@hallwatch/runtime';
+import type { NatsConnection } from 'nats';
+import { deadLetterCount, HealthReport } from '@hallwatch/runtime';
 import { SERVICES, Subjects } from '@hallwatch/contracts';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
@@ -12,30 +13,43 @@ export interface ServiceHealth {
   error?: string;
 }
 
+export interface Health {
+  status: 'ok' | 'degraded';
+  nats: 'ok' | 'down';
+  /** Messages moved to the dead-letter stream (null while NATS does not tell). */
+  deadLetters: number | null;
+  services: Record<string, ServiceHealth>;
+}
+
 @Injectable()
 export class HealthService {
   constructor(@Inject(NATS_CLIENT) private readonly nats: ClientProxy) {}
 
-  async check(): Promise<{ status: 'ok' | 'degraded'; nats: 'ok' | 'down'; services: Record<string, ServiceHealth> }> {
-    let nats: 'ok' | 'down' = 'ok';
+  /** Answers within a few seconds whatever is down: the client says at once while it is reconnecting. */
+  async check(): Promise<Health> {
+    let connection: NatsConnection | undefined;
     try {
-      await this.nats.connect();
+      connection = (await this.nats.connect()) as NatsConnection;
     } catch {
-      nats = 'down';
+      // Not connected (the client keeps reconnecting): every service is unreachable.
     }
-    const entries = await Promise.all(
-      SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
-        if (nats === 'down') return [service, { status: 'down', error: 'NATS is unreachable' }];
-        try {
-          const report = await requestService<HealthReport>(this.nats, Subjects.health(service), {}, 3000);
-          return [service, { status: report.database === 'ok' ? 'ok' : 'down', database: report.database, instance: report.instance }];
-        } catch (err) {
-          return [service, { status: 'down', error: (err as Error).message }];
-        }
-      }),
-    );
+    const [deadLetters, entries] = await Promise.all([
+      connection ? deadLetterCount(connection) : undefined,
+      Promise.all(
+        SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
+          if (!connection) return [service, { status: 'down', error: 'NATS is unreachable' }];
+          try {
+            const report = await requestService<HealthReport>(this.nats, Subjects.health(service), {}, 3000);
+            return [service, { status: report.database === 'ok' ? 'ok' : 'down', database: report.database, instance: report.instance }];
+          } catch (err) {
+            return [service, { status: 'down', error: (err as Error).message }];
+          }
+        }),
+      ),
+    ]);
+    const nats = connection ? 'ok' : 'down';
     const services = Object.fromEntries(entries);
     const allOk = nats === 'ok' && entries.every(([, h]) => h.status === 'ok');
-    return { status: allOk ? 'ok' : 'degraded', nats, services };
+    return { status: allOk ? 'ok' : 'degraded', nats, deadLetters: deadLetters ?? null, services };
   }
 }

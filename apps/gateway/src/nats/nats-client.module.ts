@@ -1,10 +1,10 @@
 import { Global, Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
+import { natsConnectionOptions, SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 
 export const NATS_CLIENT = 'NATS_CLIENT';
 
-/** The gateway's request/reply link to the services (@nestjs/microservices over NATS). */
+/** The gateway's request/reply link to the services (@nestjs/microservices over NATS), reconnecting forever. */
 @Global()
 @Module({
   imports: [
@@ -14,7 +14,7 @@ export const NATS_CLIENT = 'NATS_CLIENT';
         inject: [SERVICE_CONTEXT],
         useFactory: (ctx: ServiceContext) => ({
           transport: Transport.NATS,
-          options: { servers: [ctx.natsUrl], name: `gateway-${ctx.env.instance}` },
+          options: natsConnectionOptions(ctx.natsUrl, `gateway-${ctx.env.instance}`),
         }),
       },
     ]),

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { connect, DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
+import { DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import {
   CameraStatusMessage,
   decodeMessage,
@@ -11,7 +11,7 @@ import {
   Streams,
   Subjects,
 } from '@hallwatch/contracts';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, NatsLink, ServiceContext } from '@hallwatch/runtime';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -58,34 +58,27 @@ const GROUP = 'inference';
 @Injectable()
 export class NatsRepository implements OnApplicationShutdown {
   private readonly log = new Logger(NatsRepository.name);
-  private connection?: Promise<NatsConnection>;
+  private link?: Promise<NatsLink>;
 
   constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
-  private nc(): Promise<NatsConnection> {
-    this.connection ??= connect({ servers: [this.ctx.natsUrl], name: `inference-${this.ctx.env.instance}`, maxReconnectAttempts: -1 });
-    return this.connection;
+  private nats(): Promise<NatsLink> {
+    this.link ??= NatsLink.open(this.ctx.natsUrl, `inference-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log);
+    return this.link;
+  }
+
+  private async nc(): Promise<NatsConnection> {
+    return (await this.nats()).nc;
   }
 
   private async js(): Promise<JetStreamClient> {
     return (await this.nc()).jetstream();
   }
 
-  /** Creates the streams inference reads or writes unless another service already did. */
+  /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
-    const jsm = await (await this.nc()).jetstreamManager();
-    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents]) {
-      try {
-        await jsm.streams.info(stream.name);
-      } catch {
-        try {
-          await jsm.streams.add({ name: stream.name, subjects: [...stream.subjects], duplicate_window: 2 * 60 * 1_000_000_000 });
-        } catch (err) {
-          // Another service may have created it in the meantime.
-          await jsm.streams.info(stream.name).catch(() => Promise.reject(err));
-        }
-      }
-    }
+    const nats = await this.nats();
+    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents]) await nats.ensureStream(stream);
   }
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
@@ -160,6 +153,6 @@ export class NatsRepository implements OnApplicationShutdown {
 
   // After the halls were handed back (their hooks run in onModuleDestroy, before this).
   async onApplicationShutdown(): Promise<void> {
-    if (this.connection) await (await this.connection).drain().catch(() => undefined);
+    if (this.link) await (await this.link).close();
   }
 }

@@ -1,6 +1,7 @@
-import { Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { connect, headers, JetStreamClient, NatsConnection } from 'nats';
+import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { headers } from 'nats';
 import { CameraStatusMessage, encodeMessage, FrameHeaders, Streams, Subjects } from '@hallwatch/contracts';
+import { NatsLink } from '@hallwatch/runtime';
 
 /**
  * Frames (core NATS, at most once: a late frame is worth nothing) and camera status (JetStream:
@@ -8,28 +9,17 @@ import { CameraStatusMessage, encodeMessage, FrameHeaders, Streams, Subjects } f
  */
 @Injectable()
 export class FrameBusRepository implements OnApplicationShutdown {
-  private nc?: NatsConnection;
-  private js?: JetStreamClient;
-  private online = false;
+  private readonly log = new Logger(FrameBusRepository.name);
+  private link?: NatsLink;
 
-  async connect(natsUrl: string, name: string): Promise<void> {
-    this.nc = await connect({ servers: natsUrl, name, maxReconnectAttempts: -1, reconnectTimeWait: 1000 });
-    this.online = true;
-    void (async () => {
-      for await (const s of this.nc!.status()) {
-        if (s.type === 'disconnect') this.online = false;
-        if (s.type === 'reconnect') this.online = true;
-      }
-    })();
-    const jsm = await this.nc.jetstreamManager();
-    const { name: stream, subjects } = Streams.cameras;
-    await jsm.streams.info(stream).catch(() => jsm.streams.add({ name: stream, subjects: [...subjects] }));
-    this.js = this.nc.jetstream();
+  async connect(natsUrl: string, name: string, replicas: number): Promise<void> {
+    this.link = await NatsLink.open(natsUrl, name, replicas, this.log);
+    await this.link.ensureStream(Streams.cameras);
   }
 
   /** While NATS is unreachable, frames are not buffered by the client: the caller's queue decides. */
   get connected(): boolean {
-    return this.online && !!this.nc && !this.nc.isClosed();
+    return !!this.link?.connected;
   }
 
   publishFrame(cameraId: string, jpeg: Buffer, capturedAt: Date, seq: number): void {
@@ -37,16 +27,16 @@ export class FrameBusRepository implements OnApplicationShutdown {
     h.set(FrameHeaders.cameraId, cameraId);
     h.set(FrameHeaders.capturedAt, capturedAt.toISOString());
     h.set(FrameHeaders.seq, String(seq));
-    this.nc!.publish(Subjects.frames(cameraId), jpeg, { headers: h });
+    this.link!.nc.publish(Subjects.frames(cameraId), jpeg, { headers: h });
   }
 
   async publishStatus(status: CameraStatusMessage): Promise<void> {
-    if (!this.js) throw new Error('not connected to NATS');
-    await this.js.publish(Subjects.cameraStatus(status.cameraId), encodeMessage(status));
+    if (!this.link) throw new Error('not connected to NATS');
+    await this.link.jetstream().publish(Subjects.cameraStatus(status.cameraId), encodeMessage(status));
   }
 
   // After the services stopped (their hooks run in onModuleDestroy, before this).
   async onApplicationShutdown(): Promise<void> {
-    await this.nc?.drain().catch(() => undefined);
+    await this.link?.close();
   }
 }

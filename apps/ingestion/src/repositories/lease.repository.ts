@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { KvLeases } from '@hallwatch/runtime';
+import { InjectContext, KvLeases, ServiceContext } from '@hallwatch/runtime';
 
 export const LEASE_BUCKET = 'hallwatch_ingestion_leases';
 
 /** Camera leases (keys `camera.<id>`) in ingestion's bucket; see KvLeases. */
 @Injectable()
 export class LeaseRepository extends KvLeases {
-  constructor() {
-    super(LEASE_BUCKET, 'camera');
+  constructor(@InjectContext() ctx: ServiceContext) {
+    super(LEASE_BUCKET, 'camera', ctx.env.streamReplicas);
   }
 }

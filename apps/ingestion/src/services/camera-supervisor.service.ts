@@ -41,7 +41,7 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
 
   async onApplicationBootstrap(): Promise<void> {
     const name = `ingestion-${this.instance}`;
-    await this.bus.connect(this.ctx.natsUrl, name);
+    await this.bus.connect(this.ctx.natsUrl, name, this.ctx.env.streamReplicas);
     await this.leases.open(this.ctx.natsUrl, `${name}-leases`);
     this.log.log(`instance ${this.instance}: ${this.ctx.site.cameras.length} camera(s) in the site file`);
     const cameras = this.ctx.site.cameras.map((c) => c.id);

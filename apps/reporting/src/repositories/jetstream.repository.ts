@@ -1,46 +1,38 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import { AckPolicy, connect, ConsumerMessages, DeliverPolicy, NatsConnection } from 'nats';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import { decodeMessage, Streams } from '@hallwatch/contracts';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
 
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
 
-type StreamName = keyof typeof Streams;
+type StreamName = 'presence' | 'incidents' | 'cases';
 
-/** Reporting's JetStream side: durable consumers of presence, incidents and cases, acked after storing. */
+/**
+ * Reporting's JetStream side: durable consumers of presence, incidents and cases, acked after
+ * storing. Messages that fail every delivery or cannot be decoded go to the dead-letter stream.
+ */
 @Injectable()
 export class JetStreamRepository implements OnModuleDestroy {
   private readonly log = new Logger(JetStreamRepository.name);
-  private connection?: Promise<NatsConnection>;
-  private readonly consumers: ConsumerMessages[] = [];
+  private link?: Promise<NatsLink>;
+  private readonly consumers: { stop(): void }[] = [];
 
-  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
+  constructor(
+    @InjectContext() private readonly ctx: ServiceContext,
+    @InjectConnection() private readonly db: Connection,
+  ) {}
 
-  private nc(): Promise<NatsConnection> {
-    this.connection ??= connect({ servers: [this.ctx.natsUrl], name: `reporting-${this.ctx.env.instance}`, maxReconnectAttempts: -1 });
-    return this.connection;
-  }
-
-  /** Creates a stream unless another service already did (idempotent, race-safe). */
-  private async ensureStream(stream: StreamName): Promise<void> {
-    const jsm = await (await this.nc()).jetstreamManager();
-    const { name, subjects } = Streams[stream];
-    try {
-      await jsm.streams.info(name);
-    } catch {
-      try {
-        await jsm.streams.add({ name, subjects: [...subjects], duplicate_window: 2 * 60 * 1_000_000_000 });
-      } catch (err) {
-        await jsm.streams.info(name).catch(() => Promise.reject(err));
-      }
-    }
+  private nats(): Promise<NatsLink> {
+    this.link ??= NatsLink.open(this.ctx.natsUrl, `reporting-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log);
+    return this.link;
   }
 
   /**
    * Delivers every message of a stream at least once, validated as `type`, with the raw JSON for
-   * fields outside the contract and the subject. Malformed messages are logged and terminated; a failed handler
-   * is retried after a pause.
+   * fields outside the contract and the subject. A message is retried while the database is down,
+   * and moved aside when malformed or when storing it fails on every delivery.
    */
   async consume<T extends object>(
     stream: StreamName,
@@ -48,33 +40,32 @@ export class JetStreamRepository implements OnModuleDestroy {
     handle: (value: T, raw: Record<string, unknown>, subject: string) => Promise<void>,
     durable = DURABLE,
   ): Promise<void> {
-    await this.ensureStream(stream);
-    const jsm = await (await this.nc()).jetstreamManager();
-    const name = Streams[stream].name;
-    await jsm.consumers.add(name, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
-    const messages = await (await (await this.nc()).jetstream().consumers.get(name, durable)).consume();
-    this.consumers.push(messages);
-    void (async () => {
-      for await (const m of messages) {
-        const decoded = decodeMessage(type, m.data);
-        if (!decoded.ok) {
-          this.log.warn(`${m.subject}: message dropped: ${decoded.reason}`);
-          m.term();
-          continue;
-        }
-        try {
-          await handle(decoded.value, JSON.parse(Buffer.from(m.data).toString('utf8')), m.subject);
-          m.ack();
-        } catch (err) {
-          this.log.error(`${m.subject}: not stored, will be redelivered: ${(err as Error).message}`);
-          m.nak(5000);
-        }
-      }
-    })();
+    const nats = await this.nats();
+    const { name } = Streams[stream];
+    await nats.ensureStream(Streams[stream]);
+    await nats.ensureConsumer(name, durable);
+    const consumer = await nats.consume(
+      name,
+      durable,
+      async (data, subject) => {
+        const decoded = decodeMessage(type, data);
+        if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
+        await handle(decoded.value, JSON.parse(Buffer.from(data).toString('utf8')), subject);
+      },
+      () => this.databaseUp(),
+    );
+    this.consumers.push(consumer);
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    const ping = this.db.db?.admin().ping();
+    if (!ping) return false;
+    const timeout = new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 3000).unref());
+    return Promise.race([ping.then(() => true), timeout]);
   }
 
   async onModuleDestroy(): Promise<void> {
     this.consumers.forEach((c) => c.stop());
-    if (this.connection) await (await this.connection).drain().catch(() => undefined);
+    if (this.link) await (await this.link).close();
   }
 }

@@ -1,0 +1,246 @@
+import {
+  AckPolicy,
+  connect,
+  ConnectionOptions,
+  DeliverPolicy,
+  headers,
+  JetStreamManager,
+  JsMsg,
+  NatsConnection,
+  nanos,
+  StreamConfig,
+} from 'nats';
+import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
+
+/**
+ * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
+ * transport and the leases use these options, so a NATS restart of any length is survived. The
+ * client reconnects forever (nats.js would give up after 10 attempts and leave the process up but
+ * deaf); a server that stops answering pings is dropped after 3 × 10 s.
+ */
+export function natsConnectionOptions(natsUrl: string, name: string): ConnectionOptions {
+  return {
+    servers: natsServers(natsUrl),
+    name,
+    maxReconnectAttempts: -1,
+    reconnectTimeWait: 1000,
+    pingInterval: 10_000,
+    maxPingOut: 3,
+  };
+}
+
+/** NATS_URL may list several servers of a cluster, comma-separated. */
+export function natsServers(natsUrl: string): string[] {
+  return natsUrl
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+/**
+ * Pause before each redelivery of a message whose handler failed or whose handler died (the
+ * consumer's backoff: also its ack wait, kept alive by the handler while it works).
+ */
+export const BACKOFF_MS = [1000, 2000, 5000, 10_000] as const;
+/** Deliveries of one message before it is moved to the dead-letter stream. */
+export const MAX_DELIVER = BACKOFF_MS.length + 1;
+/** How often a message being handled is reported in progress: well within BACKOFF_MS[0]. */
+const WORKING_EVERY_MS = 300;
+
+/** A connection with its state, and JetStream's stream and consumer plumbing. */
+export class NatsLink {
+  private up = true;
+
+  private constructor(
+    readonly nc: NatsConnection,
+    private readonly replicas: number,
+    private readonly log: { log(m: string): void; warn(m: string): void },
+  ) {
+    void (async () => {
+      for await (const s of nc.status()) {
+        if (s.type === 'disconnect' && this.up) {
+          this.up = false;
+          log.warn(`NATS connection lost (${s.data}); reconnecting`);
+        }
+        if (s.type === 'reconnect') {
+          this.up = true;
+          log.log(`NATS reconnected to ${s.data}`);
+        }
+      }
+    })();
+  }
+
+  static async open(natsUrl: string, name: string, replicas: number, log: NatsLink['log']): Promise<NatsLink> {
+    return new NatsLink(await connect(natsConnectionOptions(natsUrl, name)), replicas, log);
+  }
+
+  /** False while the client is reconnecting. */
+  get connected(): boolean {
+    return this.up && !this.nc.isClosed();
+  }
+
+  jetstream() {
+    return this.nc.jetstream();
+  }
+
+  /**
+   * Creates the stream, or brings an existing one to this configuration (limits, replicas,
+   * subjects): a stream created by an older version gets its limits at the next start.
+   */
+  async ensureStream(stream: StreamDefinition): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    const want: Partial<StreamConfig> = {
+      subjects: [...stream.subjects],
+      max_age: nanos(stream.maxAgeMs),
+      max_bytes: stream.maxBytes,
+      num_replicas: this.replicas,
+      duplicate_window: nanos(2 * 60_000),
+    };
+    const current = await jsm.streams.info(stream.name).catch(() => undefined);
+    if (!current) {
+      try {
+        await jsm.streams.add({ name: stream.name, ...want });
+        return;
+      } catch (err) {
+        // Another service may have created it in the meantime: reconcile that one.
+        if (!(await jsm.streams.info(stream.name).catch(() => undefined))) throw err;
+      }
+    }
+    const c = (await jsm.streams.info(stream.name)).config;
+    const differs =
+      c.max_age !== want.max_age ||
+      c.max_bytes !== want.max_bytes ||
+      c.num_replicas !== want.num_replicas ||
+      c.duplicate_window !== want.duplicate_window ||
+      [...c.subjects].sort().join() !== [...want.subjects!].sort().join();
+    if (differs) {
+      await jsm.streams.update(stream.name, { ...c, ...want });
+      this.log.log(`stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${this.replicas}`);
+    }
+  }
+
+  /** A durable pull consumer with redelivery limits, created or brought to this configuration. */
+  async ensureConsumer(stream: string, durable: string): Promise<void> {
+    const jsm = await this.nc.jetstreamManager();
+    const want = { max_deliver: MAX_DELIVER, backoff: BACKOFF_MS.map(nanos), max_ack_pending: 64 };
+    const current = await jsm.consumers.info(stream, durable).catch(() => undefined);
+    if (!current) {
+      try {
+        await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...want });
+        return;
+      } catch (err) {
+        if (!(await jsm.consumers.info(stream, durable).catch(() => undefined))) throw err;
+      }
+    }
+    const c = (await jsm.consumers.info(stream, durable)).config;
+    if (c.max_deliver !== want.max_deliver || (c.backoff ?? []).join() !== want.backoff.join() || c.max_ack_pending !== want.max_ack_pending) {
+      await jsm.consumers.update(stream, durable, want);
+      this.log.log(`consumer ${stream}/${durable} reconciled: max_deliver ${MAX_DELIVER}`);
+    }
+  }
+
+  /**
+   * Consumes a durable consumer (see ensureConsumer) one message at a time. `handle` decodes and
+   * stores; when it throws, the message is retried after BACKOFF_MS, and on its last delivery it
+   * is moved to the dead-letter stream so the consumer goes on. A message is not held against
+   * itself while `available()` says a dependency (the database) is down: it waits, kept in
+   * progress, until the dependency is back. Undecodable messages are moved aside at once.
+   * One message per pull: none waits in this process while its short ack wait runs out; a failed
+   * pull (NATS away) is retried every second.
+   */
+  async consume(stream: string, durable: string, handle: Handler, available: () => Promise<boolean>): Promise<{ stop(): void }> {
+    await this.ensureStream(Streams.deadLetters);
+    let stopped = false;
+    void (async () => {
+      let failing = false;
+      while (!stopped) {
+        try {
+          const m = await (await this.jetstream().consumers.get(stream, durable)).next({ expires: 5000 });
+          failing = false;
+          if (m) await this.attempt(m, handle, available, () => stopped);
+        } catch (err) {
+          if (!failing) this.log.warn(`${stream}/${durable}: pull failed, retrying every second: ${(err as Error).message}`);
+          failing = true;
+          await sleep(1000);
+        }
+      }
+    })();
+    return { stop: () => void (stopped = true) };
+  }
+
+  private async attempt(m: JsMsg, handle: Handler, available: () => Promise<boolean>, stopped: () => boolean): Promise<void> {
+    const keepAlive = setInterval(() => m.working(), WORKING_EVERY_MS);
+    try {
+      for (;;) {
+        try {
+          await handle(m.data, m.subject);
+          m.ack();
+          return;
+        } catch (err) {
+          if (err instanceof UndecodableMessage) {
+            await this.deadLetter(m, err.message);
+            return;
+          }
+          if (stopped()) return;
+          if (!(await available().catch(() => false))) {
+            this.log.warn(`${m.subject}: not stored while the database is unreachable; waiting for it (${(err as Error).message})`);
+            while (!stopped() && !(await available().catch(() => false))) await sleep(1000);
+            continue;
+          }
+          const delivery = m.info.redeliveryCount;
+          if (delivery >= MAX_DELIVER) {
+            await this.deadLetter(m, `failed ${delivery} deliveries, last: ${(err as Error).message}`);
+            return;
+          }
+          this.log.warn(`${m.subject}: not stored (delivery ${delivery} of ${MAX_DELIVER}), retried: ${(err as Error).message}`);
+          m.nak(BACKOFF_MS[delivery - 1]);
+          return;
+        }
+      }
+    } finally {
+      clearInterval(keepAlive);
+    }
+  }
+
+  /** Copies a message to the dead-letter stream with why, then terminates it on its consumer. */
+  private async deadLetter(m: JsMsg, reason: string): Promise<void> {
+    const h = headers();
+    h.set(DeadLetterHeaders.stream, m.info.stream);
+    h.set(DeadLetterHeaders.consumer, m.info.consumer);
+    h.set(DeadLetterHeaders.subject, m.subject);
+    h.set(DeadLetterHeaders.sequence, String(m.seq));
+    h.set(DeadLetterHeaders.reason, reason.slice(0, 1000));
+    try {
+      // Deduplicated by stream and sequence: an instance that dies here and a redelivery store it once.
+      await this.jetstream().publish(Subjects.deadLetter(m.info.stream), m.data, { headers: h, msgID: `dead:${m.info.stream}:${m.seq}` });
+      m.term();
+      this.log.warn(`${m.subject} #${m.seq} moved to ${Streams.deadLetters.name}: ${reason}`);
+    } catch (err) {
+      // Not moved: it stays on its consumer and comes back.
+      this.log.warn(`${m.subject} #${m.seq} could not be moved to ${Streams.deadLetters.name} (${(err as Error).message}); retried`);
+      m.nak(BACKOFF_MS[BACKOFF_MS.length - 1]);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.nc.drain().catch(() => undefined);
+  }
+}
+
+/** Handles one message's payload; throw UndecodableMessage when it can never be handled. */
+export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
+
+export class UndecodableMessage extends Error {}
+
+/** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
+export async function deadLetterCount(nc: NatsConnection, timeoutMs = 2000): Promise<number | undefined> {
+  try {
+    const jsm: JetStreamManager = await nc.jetstreamManager({ timeout: timeoutMs });
+    return (await jsm.streams.info(Streams.deadLetters.name)).state.messages;
+  } catch (err) {
+    // Nothing was ever moved aside when the stream does not exist yet.
+    return /stream not found/i.test((err as Error).message) ? 0 : undefined;
+  }
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,70 @@
+import { connect, NatsConnection } from 'nats';
+import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
+import { MAX_DELIVER } from '@hallwatch/runtime';
+import { eventually, freePort, RunningService, startService } from '../support/e2e';
+import { Api, cycleEvents, expectedAbsences, faultSite, OwnedServer, publishAll, tempDir } from '../support/faults';
+
+const WINDOWS = ['W1'];
+
+describe('a poison message: moved to the dead-letter stream after max_deliver, and the consumer goes on', () => {
+  let nats: OwnedServer;
+  let db: OwnedServer;
+  let services: RunningService[] = [];
+  let nc: NatsConnection;
+  let api: Api;
+
+  beforeAll(async () => {
+    const dir = tempDir('poison');
+    [nats, db] = await Promise.all([OwnedServer.nats(dir), OwnedServer.ferretDb(dir)]);
+    const port = await freePort();
+    const env = { HALLWATCH_SITE: await faultSite(WINDOWS), NATS_URL: nats.url, MONGODB_URI: `${db.url}/poison`, PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-poison' };
+    services = [await startService('reporting', env), await startService('gateway', env)];
+    api = await Api.login(`http://127.0.0.1:${port}`);
+    nc = await connect({ servers: nats.url });
+  });
+
+  afterAll(async () => {
+    await nc?.close();
+    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all([nats?.stop(), db?.stop()]);
+  });
+
+  it('moves an undecodable message at once and a message failing every delivery after the last one; later messages are stored', async () => {
+    const js = nc.jetstream();
+    await publishAll(js, cycleEvents('W1', 0));
+    await publishAll(js, [
+      // Not a presence message at all: no delivery can help it.
+      { subject: Subjects.presence('W1'), body: Buffer.from('{"windowId": "W1", "state": "sleeping"}'), id: 'undecodable' },
+      // Passes the contract (an ISO 8601 week date) but is no instant: storing it fails every time.
+      { subject: Subjects.presence('W1'), body: { windowId: 'W1', hallId: 'H1', state: 'absent', since: '2024-W10-1', at: '2024-W10-1' }, id: 'poison' },
+    ]);
+    await publishAll(js, [1, 2].flatMap((c) => cycleEvents('W1', c)));
+
+    expect(await api.untilAbsences(WINDOWS, 3)).toEqual(expectedAbsences(WINDOWS, 3));
+    const health = await eventually(async () => {
+      const h = await api.health();
+      return h.body.deadLetters === 2 ? h.body : undefined;
+    }, 120_000, 1000);
+    expect(health).toMatchObject({ nats: 'ok', deadLetters: 2, services: { reporting: { status: 'ok' } } });
+
+    const jsm = await nc.jetstreamManager();
+    const letters = await Promise.all([1, 2].map((seq) => jsm.streams.getMessage(Streams.deadLetters.name, { seq })));
+    const byReason = letters.map((m) => ({
+      stream: m.header.get(DeadLetterHeaders.stream),
+      subject: m.header.get(DeadLetterHeaders.subject),
+      reason: m.header.get(DeadLetterHeaders.reason),
+      body: Buffer.from(m.data).toString(),
+    }));
+    expect(byReason).toEqual(
+      expect.arrayContaining([
+        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(/state must be one of/), body: '{"windowId": "W1", "state": "sleeping"}' },
+        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(new RegExp(`^failed ${MAX_DELIVER} deliveries`)), body: expect.stringContaining('2024-W10-1') },
+      ]),
+    );
+    // Nothing left waiting or in flight on the consumer: it went on past both.
+    const consumer = await jsm.consumers.info(Streams.presence.name, 'reporting');
+    expect([consumer.num_pending, consumer.num_ack_pending, consumer.config.max_deliver]).toEqual([0, 0, MAX_DELIVER]);
+    // The redeliveries stored nothing twice.
+    expect(await api.untilAbsences(WINDOWS, 3, 0)).toEqual(expectedAbsences(WINDOWS, 3));
+  });
+});
