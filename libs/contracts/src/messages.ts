@@ -1,16 +1,15 @@
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsId, IsInstant, IsPlainText } from './ids';
 
 export const CAMERA_STATUSES = ['online', 'offline'] as const;
 export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 /** hallwatch.camera.<cameraId>.status */
 export class CameraStatusMessage {
-  @Matches(ID) cameraId: string;
+  @IsId() cameraId: string;
   @IsIn(CAMERA_STATUSES) status: CameraStatus;
-  @IsISO8601() at: string;
-  @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @IsInstant() at: string;
+  @IsOptional() @IsString() @MaxLength(500) @IsPlainText() reason?: string;
 }
 
 export const PRESENCE_STATES = ['staffed', 'absent', 'unknown', 'closed'] as const;
@@ -18,13 +17,13 @@ export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 /** hallwatch.presence.<windowId> */
 export class PresenceMessage {
-  @Matches(ID) windowId: string;
-  @Matches(ID) hallId: string;
+  @IsId() windowId: string;
+  @IsId() hallId: string;
   @IsIn(PRESENCE_STATES) state: PresenceState;
   /** Capture time at which this state began. */
-  @IsISO8601() since: string;
+  @IsInstant() since: string;
   /** Capture time at which the change was decided. */
-  @IsISO8601() at: string;
+  @IsInstant() at: string;
 }
 
 export const INCIDENT_KINDS = ['absence', 'late-opening', 'early-leave', 'staffing-gap', 'camera-offline'] as const;

@@ -6,6 +6,7 @@ import type { Connection } from 'mongoose';
 import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
+import { RpcRefusalFilter } from './rpc-errors';
 
 /** What every service is started with: validated settings and the servers to talk to. */
 export interface ServiceContext {
@@ -71,6 +72,7 @@ export async function startMicroservice(service: ServiceName, module: DynamicMod
     logger: new HallwatchLogger(service),
   });
   app.enableShutdownHooks();
+  app.useGlobalFilters(new RpcRefusalFilter());
   await app.listen();
   return app;
 }

@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import { parse } from 'csv-parse/sync';
 import type { CaseImportResult } from '@hallwatch/contracts';
+import { SERVICE_CONTEXT, type ServiceContext } from '@hallwatch/runtime';
+import type { CaseCsvRecord } from '@hallwatch/stats';
 
 const BATCH = 500;
 
@@ -13,8 +14,9 @@ function progress(done: number, total: number): void {
 
 /**
  * `hallwatch import cases FILE.csv`: every row is stored or reported with its reason; nothing is
- * dropped silently. Exit 1 only when the file cannot be read as a case export (missing file,
- * broken CSV, required columns missing); rejected rows are reported but exit 0.
+ * dropped silently. The file may be UTF-8 (with or without BOM) or GB18030/GBK. Exit 1 only when
+ * the file cannot be read as a case export (missing file, other encodings, broken CSV, required
+ * columns missing); rejected rows are reported but exit 0. A file with only its header: "0 rows".
  */
 export function registerImportCommand(program: Command): void {
   program
@@ -24,15 +26,18 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
-      const { caseFromCsvRecord, missingCaseColumns } = await import('@hallwatch/stats');
-      let records: Record<string, string>[];
+      const { caseFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
+      let records: CaseCsvRecord[];
       try {
-        records = parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+        records = parseCaseCsv(fs.readFileSync(file)).records;
       } catch (err) {
-        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`);
+        const why = err instanceof CsvFileError ? err.message : `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+        throw new Error(`import cases: ${file}: ${why}`);
       }
-      const missing = missingCaseColumns(records.length ? Object.keys(records[0]) : []);
-      if (missing.length > 0) throw new Error(`import cases: ${file} lacks the column(s) ${missing.join(', ')}`);
+      if (records.length === 0) {
+        console.log(`imported ${file}: 0 rows`);
+        return;
+      }
 
       const { withReporting } = await import('../../../reporting/src/in-process');
       const { CasesService } = await import('../../../reporting/src/services/cases.service');
@@ -40,16 +45,18 @@ export function registerImportCommand(program: Command): void {
       const rejected: string[] = [];
       await withReporting(async (app) => {
         const cases = app.get(CasesService);
+        const windows = new Set(app.get<ServiceContext>(SERVICE_CONTEXT).site.windows.map((w) => w.id));
         progress(0, records.length);
         for (let start = 0; start < records.length; start += BATCH) {
           const batch = records.slice(start, start + BATCH);
           const rows: unknown[] = [];
-          batch.forEach((record, i) => {
-            const decoded = caseFromCsvRecord(record);
-            // Line numbers as a spreadsheet shows them: the header is line 1.
-            if (!decoded.ok) rejected.push(`line ${start + i + 2}${record.caseId ? ` (${record.caseId})` : ''}: ${decoded.reason}`);
+          for (const { line, cells } of batch) {
+            const decoded = caseFromCsvRecord(cells);
+            const label = `line ${line}${cells.caseId ? ` (${cells.caseId.slice(0, 200)})` : ''}`;
+            if (!decoded.ok) rejected.push(`${label}: ${decoded.reason}`);
+            else if (!windows.has(decoded.value.windowId)) rejected.push(`${label}: windowId: no window "${decoded.value.windowId}" in the site file`);
             else rows.push(decoded.value);
-          });
+          }
           const result: CaseImportResult = await cases.importBatch(rows);
           accepted += result.accepted;
           progress(Math.min(start + BATCH, records.length), records.length);
