@@ -211,7 +211,14 @@ export function parseSite(text: string, file = 'site file'): SiteConfig {
   if (doc.errors.length > 0) {
     throw new SiteConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  const parsed = site.safeParse(doc.toJS());
+  let plain: unknown;
+  try {
+    // Aliases resolve here: an unknown anchor or an alias bomb is the file's fault, named as such.
+    plain = doc.toJS();
+  } catch (err) {
+    throw new SiteConfigError(file, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = site.safeParse(plain);
   if (!parsed.success) {
     throw new SiteConfigError(
       file,

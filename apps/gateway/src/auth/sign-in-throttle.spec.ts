@@ -67,6 +67,18 @@ describe('SignInThrottle (issue 11, item 5)', () => {
     expect(retryAfter('other')).toBe(0);
   });
 
+  it('does not count successes against an address, nor let them wipe its failures', () => {
+    const { throttle, fail, retryAfter } = setup();
+    fail('address');
+    fail('address');
+    for (let i = 0; i < 10; i++) {
+      throttle.begin([[`user${i}`, RULE], ['address', RULE]]);
+      throttle.succeeded(`user${i}`, ['address']);
+    }
+    fail('address');
+    expect(retryAfter('address')).toBe(10);
+  });
+
   it('forgets a key after a quiet spell', () => {
     const { tick, fail, retryAfter } = setup();
     fail();

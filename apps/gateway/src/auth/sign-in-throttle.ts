@@ -91,12 +91,17 @@ export class SignInThrottle {
     }
   }
 
-  /** The right password: the account starts afresh; its address only finishes the attempt. */
+  /**
+   * The right password: the account starts afresh; for its address the attempt is as if never
+   * made (a success neither counts against it nor clears the failures before it).
+   */
   succeeded(account: string, others: string[]): void {
     this.entries.delete(account);
     for (const key of others) {
       const entry = this.entries.get(key);
-      if (entry) entry.pending = Math.max(0, entry.pending - 1);
+      if (!entry) continue;
+      entry.pending = Math.max(0, entry.pending - 1);
+      entry.attempts = Math.max(0, entry.attempts - 1);
     }
   }
 
