@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
-import { BaseRpcExceptionFilter, RpcException } from '@nestjs/microservices';
+import { BaseRpcExceptionFilter, NatsOptions, RpcException, ServerNats } from '@nestjs/microservices';
 import { Observable } from 'rxjs';
 
 /** What a service answers a request it refuses: an HTTP status and its own message. */
@@ -22,5 +22,25 @@ export class RpcRefusalFilter extends BaseRpcExceptionFilter {
       return super.catch(new RpcException({ status: exception.getStatus(), message } satisfies RpcRefusal), host);
     }
     return super.catch(exception, host);
+  }
+}
+
+/**
+ * The NATS transport of @nestjs/microservices, except that a message it cannot decode (not JSON,
+ * say) is dropped with a warning: Nest's own lets the decode error escape, and the unhandled
+ * rejection ends the process, so one stray publish on a request subject took a service down.
+ */
+export class SafeServerNats extends ServerNats {
+  constructor(options: NonNullable<NatsOptions['options']>) {
+    super(options);
+  }
+
+  async handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]): Promise<unknown> {
+    try {
+      return await super.handleMessage(channel, natsMsg);
+    } catch (err) {
+      this.logger.warn(`dropped a message on ${channel} that could not be handled: ${(err as Error).message}`);
+      return undefined;
+    }
   }
 }

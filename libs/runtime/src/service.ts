@@ -1,12 +1,12 @@
 import { Controller, DynamicModule, INestMicroservice, Inject, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
-import { RpcRefusalFilter } from './rpc-errors';
+import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
 /** What every service is started with: validated settings and the servers to talk to. */
 export interface ServiceContext {
@@ -67,8 +67,7 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 /** Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it. */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    transport: Transport.NATS,
-    options: { servers: [ctx.natsUrl], queue: service, name: `${service}-${ctx.env.instance}` },
+    strategy: new SafeServerNats({ servers: [ctx.natsUrl], queue: service, name: `${service}-${ctx.env.instance}` }),
     logger: new HallwatchLogger(service),
   });
   app.enableShutdownHooks();
