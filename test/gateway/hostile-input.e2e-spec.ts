@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { parseSite, readEnv } from '@hallwatch/config';
 import { hashPassword, ServiceContext } from '@hallwatch/runtime';
 import { startGateway } from '../../apps/gateway/src/main';
-import { fuzzRuns, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
+import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
 import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 /**
@@ -351,7 +351,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       );
       process.stderr.write(`fuzz HTTP API: ${tried} inputs tried, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
       expect(logs.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
-    });
+    }, fuzzTimeout(20_000));
 
     it('keeps reporting and inference up under malformed NATS messages', async () => {
       const nc: NatsConnection = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
@@ -388,6 +388,6 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       for (const s of services) expect(s.process.exitCode).toBeNull();
       const stats = await call('GET', `/api/stats/throughput?from=${DAY}&to=${DAY}&groupBy=window`, tokens.admin);
       expect(stats.status).toBe(200);
-    });
+    }, fuzzTimeout(5_000));
   });
 });

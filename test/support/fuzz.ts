@@ -7,6 +7,11 @@ export function fuzzRuns(base: number): number {
   return Math.max(1, Math.round(base * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
 }
 
+/** A jest timeout for a fuzz test that takes about `baseMs` at scale 1. */
+export function fuzzTimeout(baseMs: number): number {
+  return fuzzRuns(baseMs) * 3 + 60_000;
+}
+
 /** Keys any of the fuzzers might have slipped onto Object.prototype (empty when clean). */
 export function prototypePollution(): string[] {
   const probe: Record<string, unknown> = {};

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { fuzzRuns, NASTY_STRINGS, prototypePollution } from '../../../test/support/fuzz';
+import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../../../test/support/fuzz';
 import {
   CameraStatusMessage,
   CaseMessage,
@@ -55,5 +55,5 @@ describe('fuzz: NATS messages (contracts decode), issue 11', () => {
     );
     expect(tried).toBeGreaterThanOrEqual(fuzzRuns(3000));
     process.stderr.write(`fuzz NATS messages: ${tried} inputs tried\n`);
-  });
+  }, fuzzTimeout(2000));
 });

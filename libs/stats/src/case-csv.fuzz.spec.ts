@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import * as iconv from 'iconv-lite';
-import { fuzzRuns, NASTY_STRINGS, prototypePollution } from '../../../test/support/fuzz';
+import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../../../test/support/fuzz';
 import { CsvFileError, parseCaseCsv } from './case-csv';
 import { CASE_COLUMNS, caseFromCsvRecord } from './case-row';
 
@@ -49,8 +49,8 @@ describe('fuzz: CSV case import, issue 11', () => {
         }
         expect(prototypePollution()).toEqual([]);
       }),
-      { numRuns: fuzzRuns(2000) },
+      { numRuns: fuzzRuns(1500) },
     );
     process.stderr.write(`fuzz CSV import: ${tried} inputs tried\n`);
-  });
+  }, fuzzTimeout(7000));
 });
