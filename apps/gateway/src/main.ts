@@ -3,18 +3,23 @@ import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
 import { GatewayModule } from './gateway.module';
+import { setUpHttp } from './http/http-setup';
 
-export async function startGateway(ctx: ServiceContext) {
-  const app = await NestFactory.create(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
-  app.setGlobalPrefix('api');
-  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
-  app.enableShutdownHooks();
-  const openApi = new DocumentBuilder()
+export function openApiConfig() {
+  return new DocumentBuilder()
     .setTitle('Hallwatch')
     .setDescription('Service-window presence, incidents and efficiency statistics')
     .addBearerAuth()
     .build();
-  SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+}
+
+export async function startGateway(ctx: ServiceContext) {
+  const app = await NestFactory.create(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
+  setUpHttp(app);
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
+  app.enableShutdownHooks();
+  if (ctx.env.apiDocs) SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiConfig()));
   await app.listen(ctx.env.port);
   return app;
 }

@@ -20,6 +20,8 @@ export interface HallwatchEnv {
   instance: string;
   /** Replicas of every JetStream stream and lease bucket (HALLWATCH_STREAM_REPLICAS, 1-5; 3 on a 3-node cluster). */
   streamReplicas: number;
+  /** Whether the gateway serves its OpenAPI document at /api/docs (HALLWATCH_API_DOCS, default true). */
+  apiDocs: boolean;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -42,6 +44,13 @@ function replicas(value: string | undefined): number {
   return n;
 }
 
+function flag(value: string | undefined, name: string, fallback: boolean): boolean {
+  if (value === undefined || value === '') return fallback;
+  if (value === 'true' || value === '1') return true;
+  if (value === 'false' || value === '0') return false;
+  throw new Error(`${name}: "${value}" is not true or false`);
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
   return {
     sitePath: path.resolve(env.HALLWATCH_SITE || path.join(PROJECT_ROOT, 'config', 'site.yaml')),
@@ -51,6 +60,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     dataDir: path.resolve(env.HALLWATCH_DATA_DIR || path.join(PROJECT_ROOT, 'data')),
     jwtSecret: env.HALLWATCH_JWT_SECRET || undefined,
     adminPassword: env.HALLWATCH_ADMIN_PASSWORD || undefined,
+    apiDocs: flag(env.HALLWATCH_API_DOCS, 'HALLWATCH_API_DOCS', true),
     instance: env.HALLWATCH_INSTANCE || `${require('node:os').hostname()}-${process.pid}`,
     streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
   };

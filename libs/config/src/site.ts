@@ -1,10 +1,12 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
+import { ID_PATTERN, ID_RULE, isPlainText } from '@hallwatch/contracts';
 import { assertTimeZone, DEFAULT_RULES, parseDuration, RosterEntry, ScheduleSpec, validateRosterEntry, validateSchedule } from '@hallwatch/domain';
 
-/** Ids appear in NATS subjects, so they may not hold dots, spaces or wildcards. */
-const id = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'must be 1-64 letters, digits, "-" or "_"');
+/** The one id pattern of every message and request (ids appear in NATS subjects and in maps). */
+const id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
+const text = z.string().min(1).refine(isPlainText, 'must be text without control or bidi characters');
 const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
 const duration = z.string().transform((text, ctx) => {
   try {
@@ -20,7 +22,7 @@ const hall = z.object({
   name: z.string().min(1),
   kind: z.enum(['hall', 'township']),
   minStaffedWindows: z.number().int().min(0).default(1),
-  schedule: z.string().default('default'),
+  schedule: id.default('default'),
 });
 
 const onvif = z.object({
@@ -54,7 +56,7 @@ const window = z.object({
   camera: id,
   zone: z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points'),
   minStaff: z.number().int().min(1).default(1),
-  schedule: z.string().optional(),
+  schedule: id.optional(),
 });
 
 /** Schedules are checked by the domain's own rules, so config and runtime never disagree. */
@@ -86,7 +88,7 @@ const rules = z.object({
 const rosterEntry = z
   .object({
     window: id,
-    staff: z.string().min(1).max(200),
+    staff: text.pipe(z.string().max(200)),
     weekdays: z.array(z.string()).optional(),
     dates: z.array(z.string()).optional(),
     from: z.string(),
@@ -98,7 +100,7 @@ const rosterEntry = z
   .transform((entry) => entry as RosterEntry);
 
 const user = z.object({
-  username: z.string().min(1),
+  username: text,
   /** scrypt hash made by `npx hallwatch users hash-password`; never a plain password. */
   passwordHash: z.string().regex(/^scrypt\$/, 'must be a hash made by `npx hallwatch users hash-password`'),
   role: z.enum(['admin', 'hall_manager', 'supervisor', 'evaluator']),
@@ -111,7 +113,7 @@ const site = z
     halls: z.array(hall).min(1),
     cameras: z.array(camera).default([]),
     windows: z.array(window).default([]),
-    schedules: z.record(z.string(), schedule).default({}),
+    schedules: z.record(id, schedule).default({}),
     rules: rules.default({}),
     evidence: z.object({ retention: duration.default('180d') }).default({}),
     users: z.array(user).default([]),
@@ -211,7 +213,14 @@ export function parseSite(text: string, file = 'site file'): SiteConfig {
   if (doc.errors.length > 0) {
     throw new SiteConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
   }
-  const parsed = site.safeParse(doc.toJS());
+  let plain: unknown;
+  try {
+    // Aliases resolve here: an unknown anchor or an alias bomb is the file's fault, named as such.
+    plain = doc.toJS();
+  } catch (err) {
+    throw new SiteConfigError(file, [`YAML: ${(err as Error).message.split('\n')[0]}`]);
+  }
+  const parsed = site.safeParse(plain);
   if (!parsed.success) {
     throw new SiteConfigError(
       file,

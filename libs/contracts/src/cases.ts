@@ -1,7 +1,6 @@
 import {
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   Matches,
   Max,
@@ -13,15 +12,14 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+import { IsId, IsInstant, IsPlainText } from './ids';
 
 /** 办结 completed, 不予受理 rejected, 退回补正 returned, 撤回 withdrawn: every one was served at the window. */
 export const CASE_STATUSES = ['completed', 'rejected', 'returned', 'withdrawn'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Field `property` must be a time no earlier than field `earlier` (both ISO 8601). */
-function NotBefore(earlier: keyof CaseMessage & string) {
+export function NotBefore(earlier: string) {
   return (object: object, property: string) =>
     registerDecorator({
       name: 'notBefore',
@@ -33,7 +31,7 @@ function NotBefore(earlier: keyof CaseMessage & string) {
           const other = (args.object as Record<string, unknown>)[earlier];
           const a = Date.parse(String(value));
           const b = Date.parse(String(other));
-          // Unparseable times are reported by @IsISO8601 on their own field.
+          // Unparseable times are reported by @IsInstant on their own field.
           return Number.isNaN(a) || Number.isNaN(b) || a >= b;
         },
         defaultMessage: () => `${property} must not be before ${earlier}`,
@@ -43,21 +41,22 @@ function NotBefore(earlier: keyof CaseMessage & string) {
 
 /**
  * One case handled at a window, from the hall's queue (取号) and approval systems: on
- * hallwatch.cases, in POST /api/cases and in imported CSV rows. Times are ISO 8601 with offset.
+ * hallwatch.cases, in POST /api/cases and in imported CSV rows. Times are ISO 8601 with an offset (a time without one is refused,
+ * not read as UTC).
  */
 export class CaseMessage {
   /** Natural key: importing the same case again replaces it. */
-  @IsString() @MinLength(1) @MaxLength(128) caseId: string;
-  @Matches(ID, { message: 'windowId must be 1-64 letters, digits, "-" or "_"' }) windowId: string;
-  @IsOptional() @Matches(ID, { message: 'staffId must be 1-64 letters, digits, "-" or "_"' }) staffId?: string;
-  @IsString() @MinLength(1) @MaxLength(200) serviceItem: string;
+  @IsId() caseId: string;
+  @IsId() windowId: string;
+  @IsOptional() @IsId() staffId?: string;
+  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() serviceItem: string;
   /** Ticket taken. */
-  @IsISO8601({ strict: true }) takenAt: string;
-  @IsISO8601({ strict: true }) @NotBefore('takenAt') calledAt: string;
-  @IsISO8601({ strict: true }) @NotBefore('calledAt') startedAt: string;
-  @IsISO8601({ strict: true }) @NotBefore('startedAt') finishedAt: string;
+  @IsInstant() takenAt: string;
+  @IsInstant() @NotBefore('takenAt') calledAt: string;
+  @IsInstant() @NotBefore('calledAt') startedAt: string;
+  @IsInstant() @NotBefore('startedAt') finishedAt: string;
   /** From the time-limit commitment (承诺时限) of the service item. */
-  @IsISO8601({ strict: true }) @NotBefore('takenAt') deadline: string;
+  @IsInstant() @NotBefore('takenAt') deadline: string;
   @IsIn(CASE_STATUSES) status: CaseStatus;
   /** 1 (very dissatisfied) to 5 (very satisfied). */
   @IsOptional() @IsInt() @Min(1) @Max(5) satisfaction?: number;
@@ -82,7 +81,7 @@ export class StatsQuery {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date written YYYY-MM-DD' }) to: string;
   @IsIn(STATS_GROUP_BYS) groupBy: StatsGroupBy;
   /** Only these halls; undefined = every hall. */
-  @IsOptional() @IsArray() @Matches(ID, { each: true }) halls?: string[];
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
 }
 
 /** One row per group, keyed by the grouping (e.g. { window: 'W1', attendanceRate: 0.9, … }). */

@@ -19,7 +19,7 @@ describe('decodeMessage', () => {
     const reason = (decoded as { reason: string }).reason;
     expect(reason).toMatch(/cameraId/);
     expect(reason).toMatch(/status must be one of/);
-    expect(reason).toMatch(/at must be a valid ISO 8601/);
+    expect(reason).toMatch(/at must be an ISO 8601 date and time with an offset/);
   });
 
   it('drops fields the contract does not know', () => {

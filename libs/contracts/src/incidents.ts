@@ -3,22 +3,14 @@ import {
   IsArray,
   IsIn,
   IsInt,
-  IsISO8601,
   IsOptional,
   IsString,
-  Matches,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
+import { IsId, IsInstant, IsPlainText } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
-
-/** Hall, window and camera ids (as the site file allows them). */
-export const ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
-/** Incident ids are made by the domain from kind, subject and start time. */
-export const INCIDENT_ID_PATTERN = /^[A-Za-z0-9_:.-]{1,200}$/;
-const ID = ID_PATTERN;
-const INCIDENT_ID = INCIDENT_ID_PATTERN;
 
 /**
  * Where an incident stands: open/closed while nobody has reviewed it, then what the supervision
@@ -31,20 +23,20 @@ export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
 
 /** hallwatch.incident.<kind>: published when an incident opens and again when it closes. */
 export class IncidentMessage {
-  @Matches(INCIDENT_ID) id: string;
+  @IsId() id: string;
   @IsIn(INCIDENT_KINDS) kind: IncidentKind;
-  @Matches(ID) hallId: string;
+  @IsId() hallId: string;
   /** The window concerned; absent for hall-wide (staffing-gap) and camera-wide (camera-offline) incidents. */
-  @IsOptional() @Matches(ID) windowId?: string;
+  @IsOptional() @IsId() windowId?: string;
   /** Every window the incident covers (a camera's windows, a hall's short-staffed windows). */
-  @IsOptional() @IsArray() @ArrayMaxSize(500) @Matches(ID, { each: true }) windowIds?: string[];
-  @IsOptional() @Matches(ID) cameraId?: string;
+  @IsOptional() @IsArray() @ArrayMaxSize(500) @IsId({ each: true }) windowIds?: string[];
+  @IsOptional() @IsId() cameraId?: string;
   /** Staff on the roster for the window at openedAt, when known. */
-  @IsOptional() @IsString() @MaxLength(200) staff?: string;
+  @IsOptional() @IsString() @MaxLength(200) @IsPlainText() staff?: string;
   /** Capture time at which the condition began. */
-  @IsISO8601() openedAt: string;
+  @IsInstant() openedAt: string;
   /** Capture time at which the condition ended; set on the close message. */
-  @IsOptional() @IsISO8601() closedAt?: string;
+  @IsOptional() @IsInstant() closedAt?: string;
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
 }
 
@@ -55,7 +47,7 @@ export class IncidentMessage {
 export class IncidentReviewedMessage extends IncidentMessage {
   @IsIn(REVIEW_DECISIONS) review: ReviewDecision;
   /** When the decision was made; a later decision replaces an earlier one, whatever the arrival order. */
-  @IsISO8601() reviewedAt: string;
+  @IsInstant() reviewedAt: string;
 }
 
 /** Request/reply subjects the inference service answers for the gateway. */
@@ -69,7 +61,7 @@ export const InferenceRequests = {
 
 /** Payload of InferenceRequests.liveWindows; halls undefined = every hall. */
 export class LiveWindowsRequest {
-  @IsOptional() @IsArray() @Matches(ID, { each: true }) halls?: string[];
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
 }
 
 export interface LiveWindowState {
@@ -83,28 +75,28 @@ export interface LiveWindowState {
 
 /** Payload of InferenceRequests.listIncidents. */
 export class IncidentQuery {
-  @IsOptional() @IsArray() @Matches(ID, { each: true }) halls?: string[];
-  @IsOptional() @Matches(ID) windowId?: string;
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
+  @IsOptional() @IsId() windowId?: string;
   @IsOptional() @IsIn(INCIDENT_KINDS) kind?: IncidentKind;
   @IsOptional() @IsIn(INCIDENT_STATUSES) status?: IncidentStatus;
   /** Incidents still going at or after this time. */
-  @IsOptional() @IsISO8601() from?: string;
+  @IsOptional() @IsInstant() from?: string;
   /** Incidents that opened before this time. */
-  @IsOptional() @IsISO8601() to?: string;
+  @IsOptional() @IsInstant() to?: string;
 }
 
 /** Payload of InferenceRequests.getIncident (and, with n, incidentEvidence). */
 export class IncidentRef {
-  @Matches(INCIDENT_ID) id: string;
+  @IsId() id: string;
   @IsOptional() @IsInt() @Min(0) n?: number;
 }
 
 /** Payload of InferenceRequests.reviewIncident. */
 export class IncidentReviewRequest {
-  @Matches(INCIDENT_ID) id: string;
+  @IsId() id: string;
   @IsIn(REVIEW_DECISIONS) status: ReviewDecision;
-  @IsString() @MinLength(1) @MaxLength(2000) reason: string;
-  @IsString() @MinLength(1) @MaxLength(200) by: string;
+  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
+  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
 }
 
 /** One change to an incident: who, when (ISO 8601), what (confirmed | dismissed) and why. */

@@ -1,3 +1,4 @@
+export * from './ids';
 export * from './decode';
 export * from './messages';
 export * from './subjects';

@@ -1,27 +1,26 @@
 import { CAMERA_STATUSES, type CameraStatus, PRESENCE_STATES, type PresenceState } from '@hallwatch/domain';
-import { IsIn, IsISO8601, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-
-const ID = /^[A-Za-z0-9_-]{1,64}$/;
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsId, IsInstant, IsPlainText } from './ids';
 
 
 /** hallwatch.camera.<cameraId>.status */
 export class CameraStatusMessage {
-  @Matches(ID) cameraId: string;
+  @IsId() cameraId: string;
   @IsIn(CAMERA_STATUSES) status: CameraStatus;
-  @IsISO8601() at: string;
-  @IsOptional() @IsString() @MaxLength(500) reason?: string;
+  @IsInstant() at: string;
+  @IsOptional() @IsString() @MaxLength(500) @IsPlainText() reason?: string;
 }
 
 
 /** hallwatch.presence.<windowId> */
 export class PresenceMessage {
-  @Matches(ID) windowId: string;
-  @Matches(ID) hallId: string;
+  @IsId() windowId: string;
+  @IsId() hallId: string;
   @IsIn(PRESENCE_STATES) state: PresenceState;
   /** Capture time at which this state began. */
-  @IsISO8601() since: string;
+  @IsInstant() since: string;
   /** Capture time at which the change was decided. */
-  @IsISO8601() at: string;
+  @IsInstant() at: string;
 }
 
 // The vocabulary is the domain's; messages re-export it so transport code needs one import.

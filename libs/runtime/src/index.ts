@@ -6,4 +6,5 @@ export * from './nats';
 export * from './password';
 export * from './port';
 export * from './redact';
+export * from './rpc-errors';
 export * from './service';

@@ -1,12 +1,13 @@
 import { Controller, DynamicModule, INestMicroservice, Inject, Module, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, MicroserviceOptions, Transport } from '@nestjs/microservices';
+import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { natsConnectionOptions } from './nats';
+import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
 /** What every service is started with: validated settings and the servers to talk to. */
 export interface ServiceContext {
@@ -67,11 +68,11 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 /** Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it. */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    transport: Transport.NATS,
-    options: { ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`), queue: service },
+    strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`), queue: service }),
     logger: new HallwatchLogger(service),
   });
   app.enableShutdownHooks();
+  app.useGlobalFilters(new RpcRefusalFilter());
   await app.listen();
   return app;
 }

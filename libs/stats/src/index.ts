@@ -5,9 +5,11 @@
  * - histogram / quantile: medians and p90 summed from per-day histograms (1-minute resolution);
  * - report: grouping by window, staff, department, hall or township centre, and report rows;
  * - table: CSV and XLSX with Chinese and English headers; case-row: CSV case validation;
+ * - case-csv: reading a case export (UTF-8 or GB18030/GBK, refused with the line otherwise);
  * - calendar: local dates and days in a time zone.
  */
 export * from './calendar';
+export * from './case-csv';
 export * from './case-row';
 export * from './figures';
 export * from './histogram';

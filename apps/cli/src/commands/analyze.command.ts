@@ -6,9 +6,15 @@ interface AnalyzeOptions {
   jsonl?: boolean;
 }
 
-function positiveSeconds(value: string): number {
+/** Shortest period between samples: finer than a frame of a 100 fps clip means nothing. */
+export const MIN_EVERY_SECONDS = 0.01;
+
+/** --every: a number of seconds, at least MIN_EVERY_SECONDS (0, 1e-9, "abc" are refused). */
+export function sampleSeconds(value: string): number {
   const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0) throw new InvalidArgumentError('must be a number of seconds above 0');
+  if (value.trim() === '' || !Number.isFinite(seconds) || seconds < MIN_EVERY_SECONDS) {
+    throw new InvalidArgumentError(`must be a number of seconds, at least ${MIN_EVERY_SECONDS}`);
+  }
   return seconds;
 }
 
@@ -22,7 +28,7 @@ export function registerAnalyzeCommand(program: Command): void {
     .description('report, every few seconds of a recorded video, whether each zone is occupied')
     .argument('<video>', 'video file (anything ffmpeg reads)')
     .requiredOption('--zones <file>', 'zones JSON: {"zones":[{"id":"A","polygon":[[x,y],...]}]} in frame fractions')
-    .option('--every <seconds>', 'seconds between samples, the first at t=0', positiveSeconds, 1)
+    .option('--every <seconds>', 'seconds between samples, the first at t=0', sampleSeconds, 1)
     .option('--jsonl', 'compact JSON lines (default: one spaced JSON object per line)')
     .action(async (video: string, options: AnalyzeOptions) => {
       try {
@@ -45,6 +51,7 @@ async function analyze(video: string, options: AnalyzeOptions): Promise<void> {
     detectorConfig: { log: (message) => process.stderr.write(`${message}\n`) },
   });
   for await (const frame of sampleVideo(video, options.every)) {
+    // The frame's own time (ms) in seconds, to the millisecond.
     const t = Math.round(frame.at) / 1000;
     for (const result of await analyzer.analyze(frame)) {
       const line = { t, zone: result.zone, occupied: result.occupied, confidence: result.confidence };

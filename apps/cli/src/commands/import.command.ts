@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import { parse } from 'csv-parse/sync';
 import type { CaseImportResult } from '@hallwatch/contracts';
+import type { CaseCsvRecord } from '@hallwatch/stats';
 
 const BATCH = 500;
 
@@ -13,8 +13,9 @@ function progress(done: number, total: number): void {
 
 /**
  * `hallwatch import cases FILE.csv`: every row is stored or reported with its reason; nothing is
- * dropped silently. Exit 1 only when the file cannot be read as a case export (missing file,
- * broken CSV, required columns missing); rejected rows are reported but exit 0.
+ * dropped silently. The file may be UTF-8 (with or without BOM) or GB18030/GBK. Exit 1 only when
+ * the file cannot be read as a case export (missing file, other encodings, broken CSV, required
+ * columns missing); rejected rows are reported but exit 0. A file with only its header: "0 rows".
  */
 export function registerImportCommand(program: Command): void {
   program
@@ -24,20 +25,24 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
-      const { caseFromCsvRecord, missingCaseColumns } = await import('@hallwatch/stats');
-      let records: Record<string, string>[];
+      const { caseFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
+      let records: CaseCsvRecord[];
       try {
-        records = parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
+        records = parseCaseCsv(fs.readFileSync(file)).records;
       } catch (err) {
-        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`);
+        const why = err instanceof CsvFileError ? err.message : `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
+        throw new Error(`import cases: ${file}: ${why}`);
       }
-      const missing = missingCaseColumns(records.length ? Object.keys(records[0]) : []);
-      if (missing.length > 0) throw new Error(`import cases: ${file} lacks the column(s) ${missing.join(', ')}`);
+      if (records.length === 0) {
+        console.log(`imported ${file}: 0 rows`);
+        return;
+      }
 
       const { withReporting } = await import('../../../reporting/src/in-process');
       let accepted = 0;
       const rejected: { line: number; text: string }[] = [];
-      const reject = (line: number, caseId: string | undefined, reason: string) => rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId})` : ''}: ${reason}` });
+      const reject = (line: number, caseId: string | undefined, reason: string) =>
+        rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId.slice(0, 200)})` : ''}: ${reason}` });
       /** Line of each caseId's first row: a later row with the same caseId is refused, not a silent replacement. */
       const firstLine = new Map<string, number>();
       await withReporting(async (reporting) => {
@@ -46,19 +51,17 @@ export function registerImportCommand(program: Command): void {
           const batch = records.slice(start, start + BATCH);
           const rows: unknown[] = [];
           const lines: number[] = [];
-          batch.forEach((record, i) => {
-            // Line numbers as a spreadsheet shows them: the header is line 1.
-            const line = start + i + 2;
-            const decoded = caseFromCsvRecord(record);
+          for (const { line, cells } of batch) {
+            const decoded = caseFromCsvRecord(cells);
             const first = decoded.ok ? firstLine.get(decoded.value.caseId) : undefined;
-            if (!decoded.ok) reject(line, record.caseId, decoded.reason);
-            else if (first !== undefined) reject(line, record.caseId, `caseId "${decoded.value.caseId}" is also on line ${first}`);
+            if (!decoded.ok) reject(line, cells.caseId, decoded.reason);
+            else if (first !== undefined) reject(line, cells.caseId, `caseId "${decoded.value.caseId}" is also on line ${first}`);
             else {
               firstLine.set(decoded.value.caseId, line);
               rows.push(decoded.value);
               lines.push(line);
             }
-          });
+          }
           const result: CaseImportResult = await reporting.importCases(rows);
           accepted += result.accepted;
           for (const r of result.results) if (!r.accepted) reject(lines[r.row], r.caseId, r.reason ?? 'refused');

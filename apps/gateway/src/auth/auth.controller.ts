@@ -1,8 +1,12 @@
-import { Body, Controller, HttpCode, Post } from '@nestjs/common';
-import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, HttpCode, Ip, Post, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
 import { Public } from './auth.decorators';
 import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
+import { SignInLockedException } from './sign-in-throttle';
+
+/** The part of the HTTP response the controller touches. */
+type Response = { setHeader(name: string, value: string): unknown };
 
 @ApiTags('auth')
 @Controller('auth')
@@ -13,7 +17,13 @@ export class AuthController {
   @Post('login')
   @HttpCode(200)
   @ApiOkResponse({ type: TokenDto })
-  login(@Body() dto: LoginDto): Promise<TokenDto> {
-    return this.auth.login(dto.username, dto.password);
+  @ApiTooManyRequestsResponse({ description: 'too many attempts for this account or address: wait Retry-After seconds' })
+  async login(@Body() dto: LoginDto, @Ip() address: string, @Res({ passthrough: true }) res: Response): Promise<TokenDto> {
+    try {
+      return await this.auth.login(dto.username, dto.password, address);
+    } catch (err) {
+      if (err instanceof SignInLockedException) res.setHeader('Retry-After', String(err.retryAfterSeconds));
+      throw err;
+    }
   }
 }

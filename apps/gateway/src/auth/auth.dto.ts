@@ -1,11 +1,13 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
+import { IsPlainText } from '@hallwatch/contracts';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
   @IsString()
   @MinLength(1)
   @MaxLength(100)
+  @IsPlainText()
   username: string;
 
   @ApiProperty({ example: 'hallwatch-demo' })

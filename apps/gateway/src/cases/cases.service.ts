@@ -19,17 +19,23 @@ export class CasesService {
   }
 
   /**
-   * Forwards the rows the caller may write; rows for windows outside a hall manager's halls are
-   * rejected. Reporting checks the halls again against the cases it has stored.
+   * Forwards the rows the caller may write; rows for windows the site file does not know, or
+   * outside a hall manager's halls, are rejected here. Reporting checks the halls again against
+   * the cases it has stored.
    */
   async import(user: AuthUser, rows: Record<string, unknown>[]): Promise<CaseImportResult> {
     const halls = hallScope(user);
     const outside: CaseRowResult[] = [];
     const allowed: { row: number; data: Record<string, unknown> }[] = [];
     rows.forEach((data, row) => {
-      const hall = this.hallOf.get(String(data.windowId));
-      if (halls && !(hall && halls.includes(hall))) {
-        outside.push({ row, caseId: typeof data.caseId === 'string' ? data.caseId : undefined, accepted: false, reason: `window "${String(data.windowId)}" is outside your halls` });
+      const windowId = typeof data.windowId === 'string' ? data.windowId : undefined;
+      const hall = windowId === undefined ? undefined : this.hallOf.get(windowId);
+      const caseId = typeof data.caseId === 'string' ? data.caseId : undefined;
+      // A row without a windowId string goes on, so reporting names every problem it has.
+      if (windowId !== undefined && hall === undefined) {
+        outside.push({ row, caseId, accepted: false, reason: `windowId: no window ${JSON.stringify(windowId.slice(0, 200))} in the site file` });
+      } else if (halls && !(hall && halls.includes(hall))) {
+        outside.push({ row, caseId, accepted: false, reason: `window ${JSON.stringify(String(windowId ?? '').slice(0, 200))} is outside your halls` });
       } else allowed.push({ row, data });
     });
     const answer = allowed.length

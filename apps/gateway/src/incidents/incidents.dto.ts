@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, MaxLength, Min, MinLength } from 'class-validator';
+import { Transform } from 'class-transformer';
+import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
-  ID_PATTERN as ID,
-  INCIDENT_ID_PATTERN as INCIDENT_ID,
+  IsId,
+  IsInstant,
+  IsPlainText,
+  NotBefore,
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
   REVIEW_DECISIONS,
@@ -15,26 +17,26 @@ import {
   type ReviewDecision,
 } from '@hallwatch/contracts';
 
-
 export class IncidentListQueryDto {
-  @ApiPropertyOptional({ description: 'incidents still going at or after this time (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'incidents still going at or after this time (ISO 8601 with offset)', example: '2026-11-24T08:00:00+08:00' })
   @IsOptional()
-  @IsISO8601({}, { message: 'from must be an ISO 8601 time' })
+  @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'incidents that opened before this time (ISO 8601)' })
+  @ApiPropertyOptional({ description: 'incidents that opened before this time (ISO 8601 with offset), not before from', example: '2026-11-25T08:00:00+08:00' })
   @IsOptional()
-  @IsISO8601({}, { message: 'to must be an ISO 8601 time' })
+  @IsInstant()
+  @NotBefore('from')
   to?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'hall must be a hall id' })
+  @IsId()
   hall?: string;
 
   @ApiPropertyOptional()
   @IsOptional()
-  @Matches(ID, { message: 'window must be a window id' })
+  @IsId()
   window?: string;
 
   @ApiPropertyOptional({ enum: INCIDENT_KINDS })
@@ -50,15 +52,20 @@ export class IncidentListQueryDto {
 
 export class IncidentParamsDto {
   @ApiProperty()
-  @Matches(INCIDENT_ID, { message: 'id must be an incident id' })
+  @IsId()
   id: string;
 }
 
+/** n as the incident's evidence list gives it: 3 × camera + role (0 last-staffed, 1 threshold, 2 end). */
+const EVIDENCE_N = { description: 'n of an entry in the incident\'s evidence list: 3 × camera index + role (0 last-staffed, 1 threshold, 2 end), from 0', minimum: 0, maximum: 99999 };
+
 export class EvidenceParamsDto extends IncidentParamsDto {
-  @ApiProperty({ description: 'index of the evidence frame, from 0' })
-  @Type(() => Number)
-  @IsInt({ message: 'n must be a whole number' })
+  @ApiProperty({ ...EVIDENCE_N, type: 'integer' })
+  // Decimal digits only: "0x1", "01", "1e0" or " 1" are not evidence numbers.
+  @Transform(({ value }) => (typeof value === 'string' && /^(0|[1-9][0-9]{0,4})$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'n must be a whole number written in decimal digits, without leading zeros' })
   @Min(0)
+  @Max(99999)
   n: number;
 }
 
@@ -71,7 +78,14 @@ export class ReviewIncidentDto {
   @IsString()
   @MinLength(1)
   @MaxLength(2000)
+  @IsPlainText()
   reason: string;
+}
+
+export class EvidenceInfoDto implements EvidenceInfo {
+  @ApiProperty({ ...EVIDENCE_N, type: 'integer' }) n: number;
+  @ApiProperty({ enum: ['last-staffed', 'threshold', 'end'] }) role: string;
+  @ApiProperty() capturedAt: string;
 }
 
 export class IncidentDto implements IncidentView {
@@ -87,5 +101,5 @@ export class IncidentDto implements IncidentView {
   @ApiPropertyOptional() durationMs?: number;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
   @ApiProperty({ description: 'who changed the incident, when, and why' }) audit: AuditEntry[];
-  @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n' }) evidence: EvidenceInfo[];
+  @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];
 }

@@ -1,17 +1,18 @@
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
-import { IsIn, IsOptional, Matches } from 'class-validator';
-import { STATS_GROUP_BYS, StatsGroupBy } from '@hallwatch/contracts';
+import { IsIn, IsOptional } from 'class-validator';
+import { IsCalendarDate, IsId, NotBefore, STATS_GROUP_BYS, StatsGroupBy } from '@hallwatch/contracts';
 
 export const STATS_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
 
 export class StatsQueryDto {
   @ApiProperty({ example: '2024-01-01', description: 'first local date of the period' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date written YYYY-MM-DD' })
+  @IsCalendarDate()
   from: string;
 
-  @ApiProperty({ example: '2024-12-31', description: 'last local date of the period (included)' })
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date written YYYY-MM-DD' })
+  @ApiProperty({ example: '2024-12-31', description: 'last local date of the period (included), not before from; reporting limits the length of a period' })
+  @IsCalendarDate()
+  @NotBefore('from')
   to: string;
 
   @ApiProperty({ enum: STATS_GROUP_BYS })
@@ -25,6 +26,6 @@ export class StatsQueryDto {
 
   @ApiPropertyOptional({ description: 'only this hall (hall managers: one of theirs)' })
   @IsOptional()
-  @Matches(/^[A-Za-z0-9_-]{1,64}$/)
+  @IsId()
   hall?: string;
 }

@@ -1,11 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, Matches } from 'class-validator';
-import { ID_PATTERN, PRESENCE_STATES, type LiveWindowState, type PresenceState } from '@hallwatch/contracts';
+import { IsOptional } from 'class-validator';
+import { IsId, PRESENCE_STATES, type LiveWindowState, type PresenceState } from '@hallwatch/contracts';
 
 export class LiveWindowsQueryDto {
   @ApiPropertyOptional({ description: 'only this hall' })
   @IsOptional()
-  @Matches(ID_PATTERN, { message: 'hall must be a hall id' })
+  @IsId()
   hall?: string;
 }
 

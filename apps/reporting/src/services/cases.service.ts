@@ -9,7 +9,7 @@ export class CasesService {
 
   /**
    * Validates each row on its own: good rows are stored, every other one is answered with the
-   * reason (invalid, a caseId repeated in the batch, or, for a caller limited to `halls`, a window
+   * reason (invalid, a caseId repeated in the batch, a window the site file lacks, or, for a caller limited to `halls`, a window
    * or a stored case of another hall). Rows are numbered from `firstRow`.
    */
   async importBatch(rows: readonly unknown[], firstRow = 0, halls?: readonly string[]): Promise<CaseImportResult> {
@@ -24,6 +24,7 @@ export class CasesService {
       const first = firstOf.get(c.caseId);
       if (first !== undefined) return { row, caseId, accepted: false, reason: `caseId "${c.caseId}" appears more than once in this batch (first in row ${first})` };
       firstOf.set(c.caseId, row);
+      if (!this.rollups.site.has(c.windowId)) return { row, caseId, accepted: false, reason: `windowId: no window "${c.windowId}" in the site file` };
       if (halls && !this.rollups.site.inHalls(c.windowId, halls)) return { row, caseId, accepted: false, reason: `window "${c.windowId}" is outside your halls` };
       accepted.push({ index: i, value: c });
       return { row, caseId, accepted: true };

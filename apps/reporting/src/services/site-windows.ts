@@ -42,6 +42,11 @@ export class SiteWindows {
     return [...this.info.values()].filter((w) => halls.includes(w.hallId)).map((w) => w.windowId);
   }
 
+  /** Whether the site file has this window. */
+  has(windowId: string): boolean {
+    return this.info.has(windowId);
+  }
+
   /** Whether a window's figures belong to the halls asked for (undefined = every hall). */
   inHalls(windowId: string, halls?: readonly string[]): boolean {
     if (!halls) return true;

@@ -34,21 +34,47 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   return { width: stream.width, height: stream.height, durationSeconds: Number(info.format?.duration ?? 0) };
 }
 
+/** The sample slot a time falls in; the epsilon absorbs timestamps like 0.99999 for a frame at 1 s. */
+const SLOT = (t: string, everySeconds: number) => `floor(${t}/${everySeconds}+1e-6)`;
+
 /**
  * Keeps the first frame at or after each multiple of `everySeconds` (the fps filter drops the
- * last sample of a clip). The epsilon absorbs timestamps like 0.99999 for a frame at 1 s.
+ * last sample of a clip). selectedTimes makes the same choice from the frames' times.
  */
 function sampleFilter(everySeconds: number): string {
-  const slot = (t: string) => `floor(${t}/${everySeconds}+1e-6)`;
-  return `select='isnan(prev_selected_t)+gte(${slot('t')}-${slot('prev_selected_t')}\\,1)'`;
+  return `select='isnan(prev_selected_t)+gte(${SLOT('t', everySeconds)}-${SLOT('prev_selected_t', everySeconds)}\\,1)'`;
+}
+
+/** The times (s) of the frames sampleFilter keeps, from the times of all frames. */
+export function selectedTimes(frameTimes: number[], everySeconds: number): number[] {
+  const slot = (t: number) => Math.floor(t / everySeconds + 1e-6);
+  const kept: number[] = [];
+  for (const t of [...frameTimes].sort((a, b) => a - b)) {
+    if (kept.length === 0 || slot(t) - slot(kept[kept.length - 1]) >= 1) kept.push(t);
+  }
+  return kept;
+}
+
+/** Presentation times (s) of every frame of the first video stream, read from its packets (no decoding). */
+async function frameTimes(file: string): Promise<number[]> {
+  const { stdout } = await execFileAsync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'packet=pts_time', '-of', 'csv=p=0', file],
+    { maxBuffer: 64 * 1024 * 1024 },
+  );
+  return stdout
+    .split('\n')
+    .map((line) => Number.parseFloat(line))
+    .filter((t) => Number.isFinite(t));
 }
 
 /**
  * Decodes one frame every `everySeconds` from a video file, starting at t=0, as RGB frames whose
- * `at` is the sample time in ms. Only one frame is held at a time; each is dropped after use.
+ * `at` is the frame's own presentation time in ms. Only one frame is held at a time.
  */
 export async function* sampleVideo(file: string, everySeconds: number): AsyncGenerator<RgbFrame> {
   const { width, height } = await probeVideo(file);
+  const times = selectedTimes(await frameTimes(file), everySeconds);
   const frameBytes = width * height * 3;
   const ffmpeg = spawn(
     'ffmpeg',
@@ -66,8 +92,11 @@ export async function* sampleVideo(file: string, everySeconds: number): AsyncGen
       while (pending.length >= frameBytes) {
         const data = new Uint8Array(pending.subarray(0, frameBytes));
         pending = pending.subarray(frameBytes);
-        // Sample k is the frame at k * everySeconds: the clip is assumed to have no gaps longer than a sample.
-        yield { data, width, height, at: Math.round(index++ * everySeconds * 1000) };
+        // ffmpeg keeps the frames selectedTimes picks, in the same order; past them (a clip whose
+        // packets lack times), fall back to the slot's own time.
+        const t = times[index] ?? index * everySeconds;
+        index++;
+        yield { data, width, height, at: Math.round(t * 1000) };
       }
     }
     const code = await exited;

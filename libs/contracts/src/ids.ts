@@ -1,0 +1,95 @@
+import { isISO8601, Matches, registerDecorator, ValidationOptions } from 'class-validator';
+
+/**
+ * Names a plain object already answers (Object.prototype's own keys, and `prototype`): an id
+ * spelled like one could reach a prototype when used as a key, so no id may take them.
+ */
+export const RESERVED_IDS: readonly string[] = [...Object.getOwnPropertyNames(Object.prototype), 'prototype'].sort();
+
+/**
+ * The one pattern every id follows (hall, window, camera, staff, case, incident): 1-200 letters,
+ * digits, "-", "_" or ":" and none of RESERVED_IDS. No dots, spaces or wildcards, since ids go into
+ * NATS subjects; no control or bidi characters, since ids go into logs and reports.
+ */
+export const ID_PATTERN = new RegExp(`^(?!(?:${RESERVED_IDS.join('|')})$)[A-Za-z0-9_:-]{1,200}$`);
+export const ID_RULE = '1-200 letters, digits, "-", "_" or ":", and not a reserved name such as __proto__';
+
+export function isId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}
+
+/** `@IsId()`: the field is an id (ID_PATTERN); the message names the field and the rule. */
+export function IsId(options: ValidationOptions = {}): PropertyDecorator {
+  return Matches(ID_PATTERN, { message: ({ property }) => `${property} must be ${ID_RULE}`, ...options });
+}
+
+/**
+ * Control characters (except tab and line breaks) and the invisible bidi controls (U+202E and
+ * kin) that can make a log line or a reason read differently from what it holds.
+ */
+const UNSAFE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+export function isPlainText(value: unknown): value is string {
+  return typeof value === 'string' && !UNSAFE_TEXT.test(value);
+}
+
+/** `@IsPlainText()`: a string without control or bidi characters (free text: reasons, names). */
+export function IsPlainText(options: ValidationOptions = {}): PropertyDecorator {
+  return (object: object, property: string | symbol) =>
+    registerDecorator({
+      name: 'isPlainText',
+      target: object.constructor,
+      propertyName: property as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isPlainText(value),
+        defaultMessage: () => `${String(property)} must be text without control or bidi characters`,
+      },
+    });
+}
+
+/** Date, time and an explicit offset: an instant, never a wall-clock time read as UTC. */
+const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** True for an ISO 8601 date-time with offset that names a real moment (no 2026-02-30). */
+export function isInstant(value: unknown): value is string {
+  return typeof value === 'string' && INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }) && !Number.isNaN(Date.parse(value));
+}
+
+/** `@IsInstant()`: see isInstant. */
+export function IsInstant(options: ValidationOptions = {}): PropertyDecorator {
+  return (object: object, property: string | symbol) =>
+    registerDecorator({
+      name: 'isInstant',
+      target: object.constructor,
+      propertyName: property as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isInstant(value),
+        defaultMessage: () => `${String(property)} must be an ISO 8601 date and time with an offset (e.g. 2026-11-24T09:00:00+08:00)`,
+      },
+    });
+}
+
+/** A calendar date written YYYY-MM-DD that exists (no 2026-02-30, 2026-13-01 or 0000-00-00). */
+export function isCalendarDate(value: unknown): value is string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return false;
+  const [y, m, d] = value.split('-').map(Number);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return y >= 1 && date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+}
+
+/** `@IsCalendarDate()`: see isCalendarDate. */
+export function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
+  return (object: object, property: string | symbol) =>
+    registerDecorator({
+      name: 'isCalendarDate',
+      target: object.constructor,
+      propertyName: property as string,
+      options,
+      validator: {
+        validate: (value: unknown) => isCalendarDate(value),
+        defaultMessage: () => `${String(property)} must be a calendar date written YYYY-MM-DD`,
+      },
+    });
+}

@@ -1,0 +1,46 @@
+import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
+import { BaseRpcExceptionFilter, NatsOptions, RpcException, ServerNats } from '@nestjs/microservices';
+import { Observable } from 'rxjs';
+
+/** What a service answers a request it refuses: an HTTP status and its own message. */
+export interface RpcRefusal {
+  status: number;
+  message: string;
+}
+
+/**
+ * A service's 4xx (BadRequestException…) goes back to the caller with its status and message,
+ * so the gateway can answer 400 with the service's own words instead of a bare 500. Anything
+ * else keeps Nest's handling: logged with its stack here, "Internal server error" to the caller.
+ */
+@Catch()
+export class RpcRefusalFilter extends BaseRpcExceptionFilter {
+  catch(exception: unknown, host: ArgumentsHost): Observable<unknown> {
+    if (exception instanceof HttpException && exception.getStatus() < 500) {
+      const response = exception.getResponse();
+      const message = typeof response === 'string' ? response : [(response as { message?: unknown }).message].flat().join('; ');
+      return super.catch(new RpcException({ status: exception.getStatus(), message } satisfies RpcRefusal), host);
+    }
+    return super.catch(exception, host);
+  }
+}
+
+/**
+ * The NATS transport of @nestjs/microservices, except that a message it cannot decode (not JSON,
+ * say) is dropped with a warning: Nest's own lets the decode error escape, and the unhandled
+ * rejection ends the process, so one stray publish on a request subject took a service down.
+ */
+export class SafeServerNats extends ServerNats {
+  constructor(options: NonNullable<NatsOptions['options']>) {
+    super(options);
+  }
+
+  async handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]): Promise<unknown> {
+    try {
+      return await super.handleMessage(channel, natsMsg);
+    } catch (err) {
+      this.logger.warn(`dropped a message on ${channel} that could not be handled: ${(err as Error).message}`);
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,393 @@
+import fc from 'fast-check';
+import mongoose, { mongo } from 'mongoose';
+import { connect, NatsConnection } from 'nats';
+import type { INestApplication } from '@nestjs/common';
+import { parseSite, readEnv } from '@hallwatch/config';
+import { hashPassword, ServiceContext } from '@hallwatch/runtime';
+import { startGateway } from '../../apps/gateway/src/main';
+import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
+import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+
+/**
+ * Issue 11 from outside: the authz matrix over every endpoint of the OpenAPI document, the
+ * regressions of the hostile-input findings, and a bounded fuzz of the HTTP API and the NATS
+ * subjects. The gateway runs in this process (so its prototype can be checked and its log read);
+ * reporting and inference run as real processes on real NATS and FerretDB.
+ */
+
+const PASSWORD = 'correct horse battery';
+const VICTIM_PASSWORD = 'victim-right-password';
+const DAY = '2026-11-24';
+const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
+const INCIDENT = { h1: `absence:h1:W01:${Date.parse(`${DAY}T01:00:00Z`)}`, t1: `absence:t1:T01:${Date.parse(`${DAY}T01:00:00Z`)}` };
+const WINDOW = { h1: 'W01', t1: 'T01' };
+type Hall = keyof typeof WINDOW;
+
+async function siteYaml(): Promise<string> {
+  const hash = await hashPassword(PASSWORD);
+  const victim = await hashPassword(VICTIM_PASSWORD);
+  return `
+timezone: Asia/Shanghai
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0 }
+  - { id: t1, name: 城关镇便民服务中心, kind: township, minStaffedWindows: 0 }
+cameras:
+  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/none", sampleEverySeconds: 1 }
+  - { id: cam-2, hall: t1, rtsp: "rtsp://127.0.0.1:1/none", sampleEverySeconds: 1 }
+windows:
+  - { id: W01, hall: h1, name: 1号窗口, department: 区市场监管局, camera: cam-1, zone: [[0.4, 0.0], [0.8, 0.0], [0.8, 1.0], [0.4, 1.0]] }
+  - { id: T01, hall: t1, name: 综合窗口, department: 镇便民服务中心, camera: cam-2, zone: [[0.4, 0.0], [0.8, 0.0], [0.8, 1.0], [0.4, 1.0]] }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+users:
+  - { username: admin, role: admin, passwordHash: "${hash}" }
+  - { username: supervisor, role: supervisor, passwordHash: "${hash}" }
+  - { username: evaluator, role: evaluator, passwordHash: "${hash}" }
+  - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
+  - { username: victim, role: evaluator, passwordHash: "${victim}" }
+`;
+}
+
+function kase(caseId: string, windowId: string, extra: Record<string, unknown> = {}) {
+  const t = (hm: string) => `${DAY}T${hm}:00+08:00`;
+  return { caseId, windowId, staffId: 'S1', serviceItem: '营业执照', takenAt: t('09:00'), calledAt: t('09:05'), startedAt: t('09:05'), finishedAt: t('09:15'), deadline: t('10:00'), status: 'completed', ...extra };
+}
+
+/** Everything the in-process gateway logs (one JSON object a line), kept out of the test output. */
+function captureLogs(): { lines: string[]; restore: () => void } {
+  const lines: string[] = [];
+  const out = process.stdout.write.bind(process.stdout);
+  const err = process.stderr.write.bind(process.stderr);
+  const wrap = (original: typeof process.stdout.write) =>
+    ((chunk: unknown, ...rest: unknown[]) => {
+      const text = String(chunk);
+      if (text.startsWith('{') && text.includes('"context"')) {
+        lines.push(...text.trim().split('\n'));
+        return true;
+      }
+      return (original as (...a: unknown[]) => boolean)(chunk, ...rest);
+    }) as typeof process.stdout.write;
+  process.stdout.write = wrap(out);
+  process.stderr.write = wrap(err);
+  return { lines, restore: () => ((process.stdout.write = out), (process.stderr.write = err)) };
+}
+
+describe('hostile input: gateway, reporting and inference on real NATS and FerretDB (issue 11)', () => {
+  let services: RunningService[] = [];
+  let gateway: INestApplication;
+  let base: string;
+  let ctx: ServiceContext;
+  let logs: ReturnType<typeof captureLogs>;
+  const tokens: Record<string, string> = {};
+
+  beforeAll(async () => {
+    const port = await freePort();
+    const env = {
+      HALLWATCH_SITE: writeSiteFile(await siteYaml()),
+      MONGODB_URI: testDatabaseUri('hostile'),
+      PORT: String(port),
+      HALLWATCH_JWT_SECRET: 'e2e-secret-not-for-production',
+    };
+    // Incidents of both halls with one evidence frame each, as inference stores them.
+    const db = await mongoose.createConnection(env.MONGODB_URI).asPromise();
+    const bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'evidence' });
+    for (const hall of ['h1', 't1'] as Hall[]) {
+      const openedAt = new Date(`${DAY}T01:00:00Z`);
+      await db.collection('incidents').insertOne({ _id: INCIDENT[hall] as unknown as mongo.ObjectId, kind: 'absence', hallId: hall, windowId: WINDOW[hall], openedAt, closedAt: new Date(`${DAY}T01:30:00Z`), durationMs: 1_800_000 });
+      await new Promise<void>((resolve, reject) => {
+        const upload = bucket.openUploadStream(`${INCIDENT[hall]}/0`, { metadata: { incidentId: INCIDENT[hall], n: 0, role: 'last-staffed', capturedAt: openedAt, contentType: 'image/jpeg' } });
+        upload.once('finish', () => resolve());
+        upload.once('error', reject);
+        upload.end(JPEG);
+      });
+    }
+    await db.close();
+
+    services = await Promise.all([startService('reporting', env), startService('inference', env)]);
+    const hallwatchEnv = readEnv({ ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL });
+    ctx = { env: hallwatchEnv, site: parseSite(await siteYaml()), natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: env.MONGODB_URI };
+    logs = captureLogs();
+    gateway = await startGateway(ctx);
+    base = `http://127.0.0.1:${port}`;
+    for (const user of ['admin', 'supervisor', 'evaluator', 'manager-h1']) tokens[user] = await login(base, user, PASSWORD);
+  });
+
+  afterAll(async () => {
+    await gateway?.close();
+    logs?.restore();
+    await Promise.all(services.map((s) => s.stop()));
+  });
+
+  const call = (method: string, path: string, token?: string, body?: unknown, raw?: { body: string; type: string }) =>
+    fetch(`${base}${path}`, {
+      method,
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : raw ? { 'content-type': raw.type } : {}),
+      },
+      body: body !== undefined ? JSON.stringify(body) : raw?.body,
+      signal: AbortSignal.timeout(30_000),
+    });
+
+  describe('authz matrix: every OpenAPI endpoint × every role × own/other hall', () => {
+    type Cell = 'allow' | 'deny' | 'unauth';
+    type Caller = 'admin' | 'supervisor' | 'evaluator' | 'manager-h1' | 'anonymous' | 'forged';
+    interface Row {
+      request: (hall: Hall, caller: Caller) => { path: string; body?: unknown };
+      expect: (caller: Caller, hall: Hall) => Cell;
+      /** How a denial shows, when not as a 403. */
+      denied?: (status: number, body: unknown) => boolean;
+    }
+    const CALLERS: Caller[] = ['admin', 'supervisor', 'evaluator', 'manager-h1', 'anonymous', 'forged'];
+    const signedIn = (caller: Caller) => caller !== 'anonymous' && caller !== 'forged';
+    /** Any role; a hall manager only its own hall. */
+    const hallScoped = (caller: Caller, hall: Hall): Cell => (!signedIn(caller) ? 'unauth' : caller === 'manager-h1' && hall !== 'h1' ? 'deny' : 'allow');
+    const roles = (...allowed: Caller[]) => (caller: Caller, hall: Hall): Cell =>
+      !signedIn(caller) ? 'unauth' : !allowed.includes(caller) ? 'deny' : hallScoped(caller, hall);
+    const stats = (report: string) => (hall: Hall) => ({ path: `/api/stats/${report}?from=${DAY}&to=${DAY}&groupBy=hall&hall=${hall}` });
+
+    /** One row per endpoint: a new endpoint fails this test until it has its row. */
+    const MATRIX: Record<string, Row> = {
+      'POST /api/auth/login': {
+        request: (_hall, caller) => ({ path: '/api/auth/login', body: { username: signedIn(caller) ? caller : 'admin', password: PASSWORD } }),
+        expect: () => 'allow',
+      },
+      'GET /api/health': { request: () => ({ path: '/api/health' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
+      'GET /api/windows/live': { request: (hall) => ({ path: `/api/windows/live?hall=${hall}` }), expect: hallScoped },
+      'GET /api/incidents': { request: (hall) => ({ path: `/api/incidents?hall=${hall}` }), expect: hallScoped },
+      'GET /api/incidents/{id}': { request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}` }), expect: hallScoped },
+      'GET /api/incidents/{id}/evidence/{n}': { request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}/evidence/0` }), expect: hallScoped },
+      'PATCH /api/incidents/{id}': {
+        request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}`, body: { status: 'confirmed', reason: 'authz matrix' } }),
+        expect: roles('admin', 'supervisor'),
+      },
+      'POST /api/cases': {
+        request: (hall, caller) => ({ path: '/api/cases', body: { cases: [kase(`authz-${caller}-${hall}`, WINDOW[hall])] } }),
+        expect: roles('admin', 'manager-h1'),
+        denied: (status, body) => status === 403 || (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
+      },
+      'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
+      'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
+    };
+
+    it('has a row for every endpoint the OpenAPI document lists, and none for endpoints it does not', async () => {
+      const doc = (await (await call('GET', '/api/docs-json')).json()) as { paths: Record<string, Record<string, unknown>> };
+      const endpoints = Object.entries(doc.paths).flatMap(([path, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${path}`));
+      expect(endpoints.length).toBeGreaterThan(0);
+      expect(endpoints.filter((e) => !(e in MATRIX))).toEqual([]);
+      expect(Object.keys(MATRIX).filter((e) => !endpoints.includes(e))).toEqual([]);
+    });
+
+    it('answers every cell as expected', async () => {
+      const wrong: string[] = [];
+      let cells = 0;
+      for (const [endpoint, row] of Object.entries(MATRIX)) {
+        const method = endpoint.split(' ')[0];
+        for (const caller of CALLERS) {
+          for (const hall of ['h1', 't1'] as Hall[]) {
+            const { path, body } = row.request(hall, caller);
+            const token = caller === 'anonymous' ? undefined : caller === 'forged' ? forgedToken() : tokens[caller];
+            const res = await call(method, path, token, body);
+            const text = await res.text();
+            const json = text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : text;
+            const expected = row.expect(caller, hall);
+            const denied = row.denied ? row.denied(res.status, json) : res.status === 403;
+            const ok =
+              expected === 'unauth' ? res.status === 401 : expected === 'deny' ? denied : res.status >= 200 && res.status < 300 && !denied;
+            cells++;
+            if (!ok) wrong.push(`${endpoint} as ${caller} on ${hall}: expected ${expected}, got ${res.status} ${text.slice(0, 200)}`);
+          }
+        }
+      }
+      process.stderr.write(`authz matrix: ${cells} cells tried, ${wrong.length} wrong\n`);
+      expect(wrong).toEqual([]);
+      expect(cells).toBe(Object.keys(MATRIX).length * CALLERS.length * 2);
+    });
+
+    /** A token of the right shape signed with another key, and one with alg "none". */
+    function forgedToken(): string {
+      const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+      const claims = part({ username: 'admin', role: 'admin', halls: [], sub: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 });
+      return Math.random() < 0.5 ? `${part({ alg: 'none', typ: 'JWT' })}.${claims}.` : `${part({ alg: 'HS256', typ: 'JWT' })}.${claims}.${part({ sig: 'forged' })}`;
+    }
+  });
+
+  describe('regressions', () => {
+    const get = (path: string, user = 'admin') => call('GET', path, tokens[user]);
+
+    it('answers 400, never 500, for impossible dates and reversed or too long periods, with the service\'s own words (item 4)', async () => {
+      for (const [from, to] of [['2026-02-30', DAY], ['2026-13-01', DAY], ['0000-00-00', DAY], [DAY, '2026-11-23']]) {
+        const res = await get(`/api/stats/attendance?from=${from}&to=${to}&groupBy=hall`);
+        expect(res.status).toBe(400);
+      }
+      const long = await get('/api/stats/throughput?from=2020-01-01&to=2026-01-01&groupBy=hall');
+      expect(long.status).toBe(400);
+      expect(((await long.json()) as { message: string }).message).toMatch(/at most \d+ days/);
+      for (const q of ['to=2026-W48', 'from=2026-11-24T09:00:00', 'from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', 'from=2026-02-30T00:00:00Z']) {
+        expect((await get(`/api/incidents?${q}`)).status).toBe(400);
+      }
+    });
+
+    it('refuses unknown windows, times without an offset and reserved ids row by row (items 2, 8)', async () => {
+      const res = await call('POST', '/api/cases', tokens.admin, {
+        cases: [kase('ok-1', 'W01'), kase('zzz-1', 'ZZZ'), kase('naive-1', 'W01', { takenAt: `${DAY}T09:00:00` }), kase('proto-1', 'W01', { staffId: '__proto__' }), kase('__proto__', 'W01')],
+      });
+      expect(res.status).toBe(200);
+      const body = (await res.json()) as { accepted: number; results: { row: number; accepted: boolean; reason?: string }[] };
+      expect(body.accepted).toBe(1);
+      expect(body.results.map((r) => r.accepted)).toEqual([true, false, false, false, false]);
+      expect(body.results[1].reason).toMatch(/no window "ZZZ" in the site file/);
+      expect(body.results[2].reason).toMatch(/takenAt must be an ISO 8601 date and time with an offset/);
+      expect(body.results[3].reason).toMatch(/staffId must be 1-200 letters/);
+      expect(body.results[4].reason).toMatch(/caseId must be 1-200 letters/);
+    });
+
+    it('numbers evidence from 0 in the list, the endpoint and the OpenAPI document, strictly (item 9)', async () => {
+      const incident = (await (await get(`/api/incidents/${INCIDENT.h1}`)).json()) as { evidence: { n: number }[] };
+      expect(incident.evidence.map((e) => e.n)).toEqual([0]);
+      const image = await get(`/api/incidents/${INCIDENT.h1}/evidence/0`);
+      expect(image.status).toBe(200);
+      expect(image.headers.get('content-type')).toBe('image/jpeg');
+      expect(image.headers.get('cache-control')).toBe('no-store');
+      expect(Buffer.from(await image.arrayBuffer())).toEqual(JPEG);
+      for (const n of ['0x1', '01', '1e0', '-1', '1.5', '%201', '00']) {
+        expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/${n}`)).status).toBe(400);
+      }
+      expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/1`)).status).toBe(404);
+      const doc = (await (await call('GET', '/api/docs-json')).json()) as any;
+      const n = doc.paths['/api/incidents/{id}/evidence/{n}'].get.parameters.find((p: { name: string }) => p.name === 'n');
+      expect(n.schema).toMatchObject({ type: 'integer', minimum: 0 });
+      expect(n.description).toMatch(/from 0/);
+    });
+
+    it('refuses control and bidi characters in ids and reasons (item 12)', async () => {
+      expect((await call('PATCH', `/api/incidents/${INCIDENT.h1}`, tokens.supervisor, { status: 'dismissed', reason: 'ok\u202Etxt.exe' })).status).toBe(400);
+      expect((await get(`/api/incidents/${encodeURIComponent(`${INCIDENT.h1}\u202E`)}`)).status).toBe(400);
+      expect((await get(`/api/windows/live?hall=${encodeURIComponent('h1\u0000')}`)).status).toBe(400);
+    });
+
+    it('sends no-store and security headers with the token, and no X-Powered-By (item 6)', async () => {
+      const res = await call('POST', '/api/auth/login', undefined, { username: 'evaluator', password: PASSWORD });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('cache-control')).toBe('no-store');
+      expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+      expect(res.headers.get('x-powered-by')).toBeNull();
+    });
+
+    it('locks an account after repeated wrong passwords with 429 and Retry-After, even for the right one, logging it once (item 5)', async () => {
+      const attempt = (password: string) => call('POST', '/api/auth/login', undefined, { username: 'victim', password });
+      const statuses: number[] = [];
+      for (let i = 0; i < 5; i++) statuses.push((await attempt(`wrong-guess-${i}`)).status);
+      expect(statuses).toEqual([401, 401, 401, 401, 401]);
+      const locked = await attempt(VICTIM_PASSWORD);
+      expect(locked.status).toBe(429);
+      expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+      // 40 at once: none gets through, none is a 500.
+      const burst = await Promise.all(Array.from({ length: 40 }, (_, i) => attempt(`burst-${i}`)));
+      expect(new Set(burst.map((r) => r.status))).toEqual(new Set([429]));
+      const lockLines = logs.lines.filter((l) => l.includes('sign-in locked for account \\"victim\\"'));
+      expect(lockLines).toHaveLength(1);
+      expect(logs.lines.join('\n')).not.toContain('wrong-guess-');
+      expect(logs.lines.join('\n')).not.toContain(VICTIM_PASSWORD);
+    });
+
+    it('can turn the OpenAPI document off (HALLWATCH_API_DOCS=false)', async () => {
+      const port = await freePort();
+      const env = readEnv({ ...process.env, HALLWATCH_API_DOCS: 'false', PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-secret-not-for-production' });
+      const quiet = await startGateway({ ...ctx, env });
+      try {
+        expect((await fetch(`http://127.0.0.1:${port}/api/docs-json`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${port}/api/docs`)).status).toBe(404);
+        expect((await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${tokens.admin}` } })).status).toBe(200);
+      } finally {
+        await quiet.close();
+      }
+    });
+  });
+
+  describe('fuzz', () => {
+    const nasty = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string(), fc.string({ unit: 'binary' }));
+    /** Percent-encodes every byte of the UTF-8 text (a lone surrogate becomes U+FFFD), so any string fits a URL. */
+    const pct = (s: string) => [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
+    const queryKey = fc.oneof(
+      fc.constantFrom('from', 'to', 'hall', 'window', 'kind', 'status', 'groupBy', 'format', '__proto__', 'constructor[prototype][polluted]', 'hall[$ne]', 'hall[__proto__][polluted]', 'from[]'),
+      fc.string(),
+    );
+    const queryValue = fc.oneof(nasty, fc.constantFrom('2026-11-24', '2026-11-24T00:00:00+08:00', 'h1', 't1', 'W01', 'absence', 'open', 'hall', 'window', 'csv', 'xlsx'));
+    const query = fc.array(fc.tuple(queryKey, queryValue), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${pct(k).replace(/%5b/g, '[').replace(/%5d/g, ']')}=${pct(v)}`).join('&'));
+    const segment = fc.oneof(nasty.map(pct), fc.constantFrom(INCIDENT.h1, INCIDENT.t1, '0', '1', '..', '%2e%2e', '%', '%FF', '%E0%A4%A', '%00', '%2F..%2F'));
+    const caseLike = fc.dictionary(fc.oneof(fc.constantFrom('caseId', 'windowId', 'staffId', 'serviceItem', 'takenAt', 'calledAt', 'startedAt', 'finishedAt', 'deadline', 'status', 'satisfaction', '__proto__', 'constructor'), fc.string()), fc.oneof(queryValue, fc.jsonValue({ maxDepth: 2 })));
+    const body = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }),
+      fc.record({ cases: fc.array(fc.oneof(caseLike, fc.jsonValue({ maxDepth: 2 })), { maxLength: 5 }) }),
+      fc.record({ status: fc.oneof(fc.constantFrom('confirmed', 'dismissed'), nasty), reason: nasty }),
+      fc.record({ username: nasty, password: nasty }),
+    );
+    const raw = fc.record({ body: fc.oneof(fc.string(), fc.constantFrom('{"cases":[', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'null', '[]')), type: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data') });
+    const user = fc.constantFrom('admin', 'supervisor', 'evaluator', 'manager-h1');
+
+    const request = fc.oneof(
+      fc.tuple(fc.constantFrom('/api/windows/live', '/api/incidents', '/api/stats/attendance', '/api/stats/throughput', '/api/health'), query, user).map(([path, q, u]) => ({ method: 'GET', path: `${path}?${q}`, user: u })),
+      fc.tuple(segment, user).map(([id, u]) => ({ method: 'GET', path: `/api/incidents/${id}`, user: u })),
+      fc.tuple(segment, segment, user).map(([id, n, u]) => ({ method: 'GET', path: `/api/incidents/${id}/evidence/${n}`, user: u })),
+      fc.tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.h1}`, 'POST /api/auth/login'), body, user).map(([endpoint, b, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], body: b, user: u })),
+      fc.tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.t1}`, 'POST /api/auth/login'), raw, user).map(([endpoint, r, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], raw: r, user: u })),
+      fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'), fc.array(segment, { maxLength: 3 }), user).map(([method, parts, u]) => ({ method, path: `/api/${parts.join('/')}`, user: u })),
+    );
+
+    it('never answers 5xx, never hangs, never pollutes the gateway\'s prototype (HTTP API)', async () => {
+      let tried = 0;
+      const statuses = new Map<number, number>();
+      await fc.assert(
+        fc.asyncProperty(request, async (r: { method: string; path: string; user: string; body?: unknown; raw?: { body: string; type: string } }) => {
+          tried++;
+          const res = await call(r.method, r.path, tokens[r.user], r.body, r.raw);
+          await res.arrayBuffer();
+          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+          if (res.status >= 500) throw new Error(`${r.method} ${r.path} answered ${res.status}`);
+          expect(prototypePollution()).toEqual([]);
+        }),
+        { numRuns: fuzzRuns(700) },
+      );
+      process.stderr.write(`fuzz HTTP API: ${tried} inputs tried, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+      expect(logs.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+    }, fuzzTimeout(20_000));
+
+    it('keeps reporting and inference up under malformed NATS messages', async () => {
+      const nc: NatsConnection = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+      let tried = 0;
+      try {
+        const subjects = ['hallwatch.cases', 'hallwatch.presence.W01', 'hallwatch.camera.cam-1.status', 'hallwatch.incident.absence', 'hallwatch.frames.cam-1', 'hallwatch.reporting.cases.import', 'hallwatch.inference.incidents.list', 'hallwatch.reporting.stats.attendance'];
+        const payload = fc.oneof(
+          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+          fc.record({ pattern: fc.string(), data: fc.jsonValue({ maxDepth: 2 }), id: fc.string() }).map((v) => JSON.stringify(v)),
+          fc.string(),
+          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+        );
+        await fc.assert(
+          fc.asyncProperty(fc.constantFrom(...subjects), payload, async (subject, data) => {
+            tried++;
+            nc.publish(subject, Buffer.from(data, 'latin1'));
+          }),
+          { numRuns: fuzzRuns(400) },
+        );
+        await nc.flush();
+      } finally {
+        await nc.close();
+      }
+      process.stderr.write(`fuzz NATS subjects: ${tried} messages published\n`);
+      // Both services still answer, with their database, and nothing of theirs exited.
+      let last: unknown;
+      await eventually(async () => {
+        const health = (await (await call('GET', '/api/health', tokens.admin)).json()) as { services: Record<string, { status: string }> };
+        last = health;
+        return health.services.reporting.status === 'ok' && health.services.inference.status === 'ok' ? true : undefined;
+      }, 60_000).catch((err) => {
+        throw new Error(`${(err as Error).message}; last health ${JSON.stringify(last)}; reporting: ${services[0].output().slice(-1500)}; inference: ${services[1].output().slice(-1500)}`);
+      });
+      for (const s of services) expect(s.process.exitCode).toBeNull();
+      const stats = await call('GET', `/api/stats/throughput?from=${DAY}&to=${DAY}&groupBy=window`, tokens.admin);
+      expect(stats.status).toBe(200);
+    }, fuzzTimeout(5_000));
+  });
+});
