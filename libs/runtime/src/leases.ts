@@ -210,7 +210,7 @@ export class LeaseKeeper {
   ) {}
 
   start(): void {
-    void this.claim();
+    void this.round();
     this.timers = [
       setInterval(() => void this.renew(), LEASE_TTL_MS / 3),
       setInterval(() => void this.claim(), LEASE_TTL_MS / 3),
@@ -243,7 +243,7 @@ export class LeaseKeeper {
     await this.leases.retire(this.instance).catch(() => undefined);
   }
 
-  /** A renewal round then a claim round (start() runs them on timers); for tests and start-up. */
+  /** A renewal round then a claim round, now (start() runs one, then both on timers). */
   async round(): Promise<void> {
     await this.renew();
     await this.claim();
