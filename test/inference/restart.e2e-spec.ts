@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { stopProcess } from '../ingestion/ingestion-harness';
 import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
-import { disjoint, EventLog, incidentsById, intervals, startCameras, twoWindowSite } from './inference-harness';
+import { disjoint, EventLog, incidentsById, intervals, presenceLedger, startCameras, twoWindowSite } from './inference-harness';
 
 /** Frames vouch for one sample interval (1 s here); allow a second more for delivery. */
 const SLACK_MS = 2000;
@@ -17,7 +17,7 @@ describe('inference: a restart during an absence', () => {
   let inference: RunningService;
   let events: EventLog;
   let env: Record<string, string>;
-  const downtimes: { how: string; down: number; up: number }[] = [];
+  const downtimes: { how: string; down: number; up: number; resumed: number }[] = [];
 
   const absences = async () => (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
   const startInference = () => startService('inference', { ...env, HALLWATCH_INSTANCE: 'solo' }, 120000);
@@ -56,10 +56,12 @@ describe('inference: a restart during an absence', () => {
       await new Promise((r) => setTimeout(r, 3000));
       inference = await startInference();
       const up = Date.now();
-      downtimes.push({ how, down, up });
+      const downtime = { how, down, up, resumed: 0 };
+      downtimes.push(downtime);
       const resumed = 'hall h1: monitored by instance solo (resumed from the state saved at';
       await eventually(async () => (inference.output().includes(resumed) ? true : undefined), 30000);
       await resumedAfter(up, downtimes.length + 1);
+      downtime.resumed = Date.now();
     }
   });
 
@@ -90,5 +92,12 @@ describe('inference: a restart during an absence', () => {
     });
     expect(spans[2].closedAt).toBeUndefined();
     expect((await events.incidents()).filter((i) => i.windowId === 'W-A')).toEqual([]);
+
+    const ledger = await presenceLedger([...(await events.presence('W-A')), ...(await events.presence('W-E'))], env.MONGODB_URI);
+    expect(ledger).toMatchObject({ lost: 0, duplicated: 0, records: ledger.events });
+    console.log(
+      `restart figures: presence events ${ledger.events} -> intervals ${ledger.records} (lost ${ledger.lost}, duplicated ${ledger.duplicated}); ` +
+        downtimes.map((d) => `${d.how}: both windows judged again ${Math.round((d.resumed - d.up) / 1000)} s after the restart`).join(', '),
+    );
   });
 });

@@ -1,6 +1,6 @@
 import type { RunningService } from '../support/e2e';
 import { eventually } from '../support/e2e';
-import { disjoint, EventLog, incidentsById, intervals, startTwoInstances, TwoInstances } from './inference-harness';
+import { disjoint, EventLog, incidentsById, intervals, presenceLedger, startTwoInstances, TwoInstances } from './inference-harness';
 
 /**
  * Two inference instances on real parts (RTSP clips, ingestion, NATS, FerretDB): each hall is
@@ -50,7 +50,8 @@ describe('inference: several instances share the halls through NATS leases', () 
       const held = await owners();
       return held.every((o) => o === survivor) && inference.get(survivor)!.output().includes(monitoring) ? true : undefined;
     }, 30000);
-    expect(Date.now() - killedAt).toBeLessThan(30000);
+    const takenAt = Date.now();
+    expect(takenAt - killedAt).toBeLessThan(30000);
 
     // The survivor resumes W-E from the saved state: unknown across the gap, then absent again.
     const resumed = await eventually(async () => {
@@ -58,6 +59,7 @@ describe('inference: several instances share the halls through NATS leases', () 
       const last = timeline[timeline.length - 1];
       return last.state === 'absent' && last.from > killedAt ? timeline : undefined;
     }, 40000, 1000);
+    const resumedAt = Date.now();
     // The last frame before the kill vouches for one sample interval (1 s); after that, unknown.
     const after = resumed.find((i) => i.from <= killedAt + 2000 && killedAt + 2000 < i.to);
     expect(after?.state).toBe('unknown');
@@ -82,5 +84,12 @@ describe('inference: several instances share the halls through NATS leases', () 
     // The survivor's own hall was not disturbed: W-A stayed staffed throughout.
     const now = intervals(await events.presence('W-A')).pop()!;
     expect(now).toEqual(staffedBefore);
+
+    const ledger = await presenceLedger([...(await events.presence('W-A')), ...(await events.presence('W-E'))], stack.mongodbUri);
+    expect(ledger).toMatchObject({ lost: 0, duplicated: 0, records: ledger.events });
+    console.log(
+      `scale-out figures: presence events ${ledger.events} -> intervals ${ledger.records} (lost ${ledger.lost}, duplicated ${ledger.duplicated}); ` +
+        `h2 taken over ${Math.round((takenAt - killedAt) / 1000)} s after SIGKILL, W-E absent again ${Math.round((resumedAt - killedAt) / 1000)} s after`,
+    );
   });
 });

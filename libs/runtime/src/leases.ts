@@ -83,8 +83,12 @@ export class KvLeases {
       this.held.set(id, { revision, token: revision, renewedAt: sentAt });
       return true;
     } catch {
-      // Held already: by another instance, or by this one before a restart under the same name.
-      return (await this.adoptIfOurs(id, instance, sentAt).catch(() => undefined)) ?? false;
+      // Held already: by another instance, or by this one before a restart under the same name
+      // (then renewed at once: the entry may be old).
+      if (!(await this.adoptIfOurs(id, instance).catch(() => false))) return false;
+      const renewed = await this.renew(id, instance).catch(() => false);
+      if (!renewed) this.held.delete(id);
+      return renewed;
     }
   }
 
@@ -102,7 +106,7 @@ export class KvLeases {
       return true;
     } catch (err) {
       // A lost reply (not a lost lease) leaves the lease ours at a revision we did not see.
-      const ours = await this.adoptIfOurs(id, instance, sentAt, lease.token).catch(() => undefined);
+      const ours = await this.adoptIfOurs(id, instance, lease.token).catch(() => undefined);
       if (ours === undefined) throw new LeaseUnreachable(`lease ${this.key(id)} not renewed: ${(err as Error).message}`);
       if (!ours) this.held.delete(id);
       return ours;
@@ -140,11 +144,15 @@ export class KvLeases {
     await this.nc?.drain().catch(() => undefined);
   }
 
-  /** Rejects when the bucket cannot be read. */
-  private async adoptIfOurs(id: string, instance: string, sentAt: number, token?: number): Promise<boolean> {
+  /**
+   * Holds the lease if the bucket says it is this instance's, valid from when that entry was
+   * stored (never from when we looked). Rejects when the bucket cannot be read.
+   */
+  private async adoptIfOurs(id: string, instance: string, token?: number): Promise<boolean> {
     const entry = await this.bucket().get(this.key(id));
     if (!entry || entry.operation !== 'PUT' || codec.decode(entry.value) !== instance) return false;
-    this.held.set(id, { revision: entry.revision, token: token ?? entry.revision, renewedAt: sentAt });
+    const renewedAt = Math.min(Date.now(), entry.created.getTime());
+    this.held.set(id, { revision: entry.revision, token: token ?? entry.revision, renewedAt });
     return true;
   }
 
@@ -204,7 +212,7 @@ export class LeaseKeeper {
   ) {}
 
   start(): void {
-    void this.claim();
+    void this.round();
     this.timers = [
       setInterval(() => void this.renew(), LEASE_TTL_MS / 3),
       setInterval(() => void this.claim(), LEASE_TTL_MS / 3),
@@ -237,7 +245,7 @@ export class LeaseKeeper {
     await this.leases.retire(this.instance).catch(() => undefined);
   }
 
-  /** A renewal round then a claim round (start() runs them on timers); for tests and start-up. */
+  /** A renewal round then a claim round, now (start() runs one, then both on timers). */
   async round(): Promise<void> {
     await this.renew();
     await this.claim();

@@ -46,11 +46,9 @@ export interface Feed {
 /** Longest wait for a camera's status backlog: taking a hall must not stall the lease rounds. */
 const BACKLOG_WAIT_MS = 10_000;
 
-/** Queue group of every inference instance on frames (only a hall's owner subscribes to its cameras). */
-const GROUP = 'inference';
-
 /**
- * Everything inference does on NATS beyond request/reply: live frames (core NATS, queue group),
+ * Everything inference does on NATS beyond request/reply: live frames (core NATS, no queue group:
+ * a stale owner that has not noticed yet must not take frames from its successor),
  * camera health (JetStream, an ordered consumer per camera of the halls this instance holds),
  * presence and incident events (JetStream, deduplicated by Nats-Msg-Id so a republished event is
  * stored once).
@@ -84,7 +82,7 @@ export class NatsRepository implements OnApplicationShutdown {
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
   async subscribeFrames(cameraIds: string[], onFrame: (frame: FrameSample) => void): Promise<Feed> {
     const nc = await this.nc();
-    const subscriptions = cameraIds.map((id) => nc.subscribe(Subjects.frames(id), { queue: GROUP }));
+    const subscriptions = cameraIds.map((id) => nc.subscribe(Subjects.frames(id)));
     for (const sub of subscriptions)
       void (async () => {
         for await (const m of sub) {

@@ -174,7 +174,10 @@ export class MonitorService implements OnModuleDestroy {
     }
     const receivedAt = Date.now();
     const stamp = checkStamp(frame.capturedAt, receivedAt);
-    if (!stamp.ok) return this.skewed(frame, `refused: ${stamp.reason}`);
+    if (!stamp.ok) {
+      this.skewed(frame, `refused: ${stamp.reason}`);
+      return;
+    }
     if (stamp.clamped) this.skewed(frame, `${frame.capturedAt - receivedAt} ms ahead of its receipt: stamped with the receipt time`);
     this.clocks.received(frame.cameraId, stamp.at, receivedAt);
     this.frames.push(frame.cameraId, { ...frame, capturedAt: stamp.at });
