@@ -1,5 +1,5 @@
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant } from './ids';
 
 export const CAMERA_STATUSES = ['online', 'offline'] as const;
 export type CameraStatus = (typeof CAMERA_STATUSES)[number];
@@ -9,7 +9,8 @@ export class CameraStatusMessage {
   @IsId() cameraId: string;
   @IsIn(CAMERA_STATUSES) status: CameraStatus;
   @IsInstant() at: string;
-  @IsOptional() @IsString() @MaxLength(500) @IsPlainText() reason?: string;
+  /** ffmpeg's or the camera's words: not refused for odd characters, since losing a status is worse. */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 export const PRESENCE_STATES = ['staffed', 'absent', 'unknown', 'closed'] as const;
