@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import fc from 'fast-check';
+import * as iconv from 'iconv-lite';
 import mongoose, { mongo } from 'mongoose';
 import { connect, NatsConnection } from 'nats';
 import type { INestApplication } from '@nestjs/common';
@@ -6,7 +10,7 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import { hashPassword, ServiceContext } from '@hallwatch/runtime';
 import { startGateway } from '../../apps/gateway/src/main';
 import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 /**
  * Issue 11 from outside: the authz matrix over every endpoint of the OpenAPI document, the
@@ -78,11 +82,12 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
   let base: string;
   let ctx: ServiceContext;
   let logs: ReturnType<typeof captureLogs>;
+  let env: Record<string, string>;
   const tokens: Record<string, string> = {};
 
   beforeAll(async () => {
     const port = await freePort();
-    const env = {
+    env = {
       HALLWATCH_SITE: writeSiteFile(await siteYaml()),
       MONGODB_URI: testDatabaseUri('hostile'),
       PORT: String(port),
@@ -289,6 +294,32 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       expect(lockLines).toHaveLength(1);
       expect(logs.lines.join('\n')).not.toContain('wrong-guess-');
       expect(logs.lines.join('\n')).not.toContain(VICTIM_PASSWORD);
+    });
+
+    it('imports a GBK CSV as GBK, refuses unknown windows in it, and says "0 rows" for a header-only file (items 8, 10)', async () => {
+      const dir = path.dirname(env.HALLWATCH_SITE);
+      const columns = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status';
+      const row = (id: string, windowId: string) => `${id},${windowId},S1,企业开办一件事,${DAY}T09:00:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:15:00+08:00,${DAY}T10:00:00+08:00,completed`;
+      const gbk = path.join(dir, 'gbk.csv');
+      fs.writeFileSync(gbk, iconv.encode([columns, row('gbk-1', 'W01'), row('gbk-2', 'ZZZ')].join('\r\n'), 'gbk'));
+      const headerOnly = path.join(dir, 'header.csv');
+      fs.writeFileSync(headerOnly, `${columns}\r\n`);
+      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120_000 });
+
+      const run = cli('import', 'cases', gbk);
+      expect(run.status).toBe(0);
+      expect(run.stdout).toContain('rejected line 3 (gbk-2): windowId: no window "ZZZ" in the site file');
+      expect(run.stdout).toContain('1 accepted, 1 rejected');
+      const db = await mongoose.createConnection(env.MONGODB_URI).asPromise();
+      try {
+        expect(await db.collection('cases').findOne({ _id: 'gbk-1' as unknown as mongo.ObjectId })).toMatchObject({ serviceItem: '企业开办一件事' });
+      } finally {
+        await db.close();
+      }
+
+      const empty = cli('import', 'cases', headerOnly);
+      expect(empty.status).toBe(0);
+      expect(empty.stdout.trim()).toBe(`imported ${headerOnly}: 0 rows`);
     });
 
     it('can turn the OpenAPI document off (HALLWATCH_API_DOCS=false)', async () => {

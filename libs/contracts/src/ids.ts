@@ -34,19 +34,7 @@ export function isPlainText(value: unknown): value is string {
 }
 
 /** `@IsPlainText()`: a string without control or bidi characters (free text: reasons, names). */
-export function IsPlainText(options: ValidationOptions = {}): PropertyDecorator {
-  return (object: object, property: string | symbol) =>
-    registerDecorator({
-      name: 'isPlainText',
-      target: object.constructor,
-      propertyName: property as string,
-      options,
-      validator: {
-        validate: (value: unknown) => isPlainText(value),
-        defaultMessage: () => `${String(property)} must be text without control or bidi characters`,
-      },
-    });
-}
+export const IsPlainText = checkedBy('isPlainText', isPlainText, 'must be text without control or bidi characters');
 
 /** Date, time and an explicit offset: an instant, never a wall-clock time read as UTC. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -57,19 +45,7 @@ export function isInstant(value: unknown): value is string {
 }
 
 /** `@IsInstant()`: see isInstant. */
-export function IsInstant(options: ValidationOptions = {}): PropertyDecorator {
-  return (object: object, property: string | symbol) =>
-    registerDecorator({
-      name: 'isInstant',
-      target: object.constructor,
-      propertyName: property as string,
-      options,
-      validator: {
-        validate: (value: unknown) => isInstant(value),
-        defaultMessage: () => `${String(property)} must be an ISO 8601 date and time with an offset (e.g. 2026-11-24T09:00:00+08:00)`,
-      },
-    });
-}
+export const IsInstant = checkedBy('isInstant', isInstant, 'must be an ISO 8601 date and time with an offset (e.g. 2026-11-24T09:00:00+08:00)');
 
 /** A calendar date written YYYY-MM-DD that exists (no 2026-02-30, 2026-13-01 or 0000-00-00). */
 export function isCalendarDate(value: unknown): value is string {
@@ -80,16 +56,17 @@ export function isCalendarDate(value: unknown): value is string {
 }
 
 /** `@IsCalendarDate()`: see isCalendarDate. */
-export function IsCalendarDate(options: ValidationOptions = {}): PropertyDecorator {
-  return (object: object, property: string | symbol) =>
-    registerDecorator({
-      name: 'isCalendarDate',
-      target: object.constructor,
-      propertyName: property as string,
-      options,
-      validator: {
-        validate: (value: unknown) => isCalendarDate(value),
-        defaultMessage: () => `${String(property)} must be a calendar date written YYYY-MM-DD`,
-      },
-    });
+export const IsCalendarDate = checkedBy('isCalendarDate', isCalendarDate, 'must be a calendar date written YYYY-MM-DD');
+
+/** A class-validator decorator from a check; its message is "<field> <rule>". */
+function checkedBy(name: string, check: (value: unknown) => boolean, rule: string) {
+  return (options: ValidationOptions = {}): PropertyDecorator =>
+    (object: object, property: string | symbol) =>
+      registerDecorator({
+        name,
+        target: object.constructor,
+        propertyName: property as string,
+        options,
+        validator: { validate: check, defaultMessage: () => `${String(property)} ${rule}` },
+      });
 }

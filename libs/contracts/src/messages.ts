@@ -1,6 +1,6 @@
 import { CAMERA_STATUSES, type CameraStatus, PRESENCE_STATES, type PresenceState } from '@hallwatch/domain';
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant } from './ids';
 
 
 /** hallwatch.camera.<cameraId>.status */
@@ -8,7 +8,8 @@ export class CameraStatusMessage {
   @IsId() cameraId: string;
   @IsIn(CAMERA_STATUSES) status: CameraStatus;
   @IsInstant() at: string;
-  @IsOptional() @IsString() @MaxLength(500) @IsPlainText() reason?: string;
+  /** ffmpeg's or the camera's words: not refused for odd characters, since losing a status is worse. */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
 
 

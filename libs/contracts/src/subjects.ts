@@ -1,6 +1,6 @@
 /**
  * Every NATS subject Hallwatch uses. Ids in subjects are checked by the site file
- * (letters, digits, "-" and "_"), so they never contain dots or wildcards.
+ * (ID_PATTERN: letters, digits, "-", "_" and ":"), so they never contain dots or wildcards.
  */
 export const Subjects = {
   /** JPEG samples from a camera (core NATS, at most once; headers in FrameHeaders). */

@@ -26,12 +26,18 @@ export function registerImportCommand(program: Command): void {
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
       const { caseFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
+      let bytes: Buffer;
+      try {
+        bytes = fs.readFileSync(file);
+      } catch (err) {
+        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`);
+      }
       let records: CaseCsvRecord[];
       try {
-        records = parseCaseCsv(fs.readFileSync(file)).records;
+        records = parseCaseCsv(bytes).records;
       } catch (err) {
-        const why = err instanceof CsvFileError ? err.message : `cannot read it (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`;
-        throw new Error(`import cases: ${file}: ${why}`);
+        if (err instanceof CsvFileError) throw new Error(`import cases: ${file}: ${err.message}`);
+        throw err;
       }
       if (records.length === 0) {
         console.log(`imported ${file}: 0 rows`);
