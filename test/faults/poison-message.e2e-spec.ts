@@ -1,3 +1,4 @@
+import mongoose from 'mongoose';
 import { connect, NatsConnection } from 'nats';
 import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
 import { MAX_DELIVER } from '@hallwatch/runtime';
@@ -30,13 +31,17 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
   });
 
   it('moves an undecodable message at once and a message failing every delivery after the last one; later messages are stored', async () => {
+    // A damaged record in reporting's database: the day's changes are text, not a list, so storing
+    // a change of that day fails on every delivery however valid the message is.
+    const conn = await mongoose.createConnection(`${db.url}/poison`).asPromise();
+    await conn.collection('presence_days').insertOne({ _id: 'W1|2024-06-03', windowId: 'W1', hallId: 'H1', date: '2024-06-03', changes: 'damaged' } as never);
+    await conn.close();
     const js = nc.jetstream();
     await publishAll(js, cycleEvents('W1', 0));
     await publishAll(js, [
       // Not a presence message at all: no delivery can help it.
       { subject: Subjects.presence('W1'), body: Buffer.from('{"windowId": "W1", "state": "sleeping"}'), id: 'undecodable' },
-      // Passes the contract (an ISO 8601 week date) but is no instant: storing it fails every time.
-      { subject: Subjects.presence('W1'), body: { windowId: 'W1', hallId: 'H1', state: 'absent', since: '2024-W10-1', at: '2024-W10-1' }, id: 'poison' },
+      { subject: Subjects.presence('W1'), body: { windowId: 'W1', hallId: 'H1', state: 'absent', since: '2024-06-03T10:00:00+08:00', at: '2024-06-03T10:00:00+08:00' }, id: 'poison' },
     ]);
     await publishAll(js, [1, 2].flatMap((c) => cycleEvents('W1', c)));
 
@@ -58,7 +63,7 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     expect(byReason).toEqual(
       expect.arrayContaining([
         { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(/state must be one of/), body: '{"windowId": "W1", "state": "sleeping"}' },
-        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(new RegExp(`^failed ${MAX_DELIVER} deliveries`)), body: expect.stringContaining('2024-W10-1') },
+        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(new RegExp(`^failed ${MAX_DELIVER} deliveries`)), body: expect.stringContaining('2024-06-03T10:00:00+08:00') },
       ]),
     );
     // Nothing left waiting or in flight on the consumer: it went on past both.

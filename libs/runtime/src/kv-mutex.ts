@@ -20,8 +20,10 @@ export class KvMutex {
     private readonly natsUrl: string,
     instance: string,
     private readonly onLost: (key: string) => void = () => undefined,
+    /** Replicas of the bucket: HALLWATCH_STREAM_REPLICAS, so a lock survives a NATS node like the streams do. */
+    replicas = 1,
   ) {
-    this.leases = new KvLeases(bucket, 'lock');
+    this.leases = new KvLeases(bucket, 'lock', replicas);
     this.owner = leaseInstanceName(`${instance}-${randomBytes(4).toString('hex')}`);
   }
 

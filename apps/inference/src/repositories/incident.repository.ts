@@ -58,7 +58,13 @@ export class IncidentRepository implements OnApplicationShutdown {
     @InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>,
     @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'env'>,
   ) {
-    this.lock = new KvMutex('hallwatch_incident_locks', ctx.natsUrl, ctx.env.instance, (key) => this.log.error(`incident lock ${key} lost while writing`));
+    this.lock = new KvMutex(
+      'hallwatch_incident_locks',
+      ctx.natsUrl,
+      ctx.env.instance,
+      (key) => this.log.error(`incident lock ${key} lost while writing`),
+      ctx.env.streamReplicas,
+    );
   }
 
   /** Stores an open or close event; a redelivered or repeated event changes nothing. */

@@ -15,7 +15,13 @@ export class WriteLockRepository implements OnApplicationShutdown {
   private readonly mutex: KvMutex;
 
   constructor(@InjectContext() ctx: ServiceContext) {
-    this.mutex = new KvMutex('hallwatch_reporting_lock', ctx.natsUrl, ctx.env.instance, () => this.log.error('reporting write lock lost while writing (held past its TTL)'));
+    this.mutex = new KvMutex(
+      'hallwatch_reporting_lock',
+      ctx.natsUrl,
+      ctx.env.instance,
+      () => this.log.error('reporting write lock lost while writing (held past its TTL)'),
+      ctx.env.streamReplicas,
+    );
   }
 
   /** Runs `work` while holding the lock. */
