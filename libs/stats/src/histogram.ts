@@ -33,10 +33,6 @@ export function mergeHistogram(into: Histogram, from: Readonly<Histogram>): Hist
   return into;
 }
 
-export function histogramCount(h: Readonly<Histogram>): number {
-  return Object.values(h).reduce((sum, n) => sum + n, 0);
-}
-
 /** The same R-7 quantile `quantile()` gives for the bucket values, in seconds; null when empty. */
 export function histogramQuantile(h: Readonly<Histogram>, p: number): number | null {
   const buckets = Object.entries(h)
