@@ -1,6 +1,6 @@
-import { connect, NatsConnection } from 'nats';
+import { AckPolicy, connect, DeliverPolicy, NatsConnection } from 'nats';
 import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
-import { MAX_DELIVER } from '@hallwatch/runtime';
+import { BACKOFF_MS, MAX_DELIVER } from '@hallwatch/runtime';
 import { eventually, freePort, RunningService, startService } from '../support/e2e';
 import { Api, cycleEvents, expectedAbsences, faultSite, OwnedServer, publishAll, tempDir } from '../support/faults';
 
@@ -16,11 +16,15 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
   beforeAll(async () => {
     const dir = tempDir('poison');
     [nats, db] = await Promise.all([OwnedServer.nats(dir), OwnedServer.ferretDb(dir)]);
+    nc = await connect({ servers: nats.url });
+    // As an earlier version left them: no limits, and a consumer retrying every message for ever.
+    const jsm = await nc.jetstreamManager();
+    await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects] });
+    await jsm.consumers.add(Streams.presence.name, { durable_name: 'reporting', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
     const port = await freePort();
     const env = { HALLWATCH_SITE: await faultSite(WINDOWS), NATS_URL: nats.url, MONGODB_URI: `${db.url}/poison`, PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-poison' };
     services = [await startService('reporting', env), await startService('gateway', env)];
     api = await Api.login(`http://127.0.0.1:${port}`);
-    nc = await connect({ servers: nats.url });
   });
 
   afterAll(async () => {
@@ -64,6 +68,8 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     // Nothing left waiting or in flight on the consumer: it went on past both.
     const consumer = await jsm.consumers.info(Streams.presence.name, 'reporting');
     expect([consumer.num_pending, consumer.num_ack_pending, consumer.config.max_deliver]).toEqual([0, 0, MAX_DELIVER]);
+    expect(consumer.config.backoff).toEqual(BACKOFF_MS.map((ms) => ms * 1e6));
+    expect((await jsm.streams.info(Streams.presence.name)).config).toMatchObject({ max_age: Streams.presence.maxAgeMs * 1e6, max_bytes: Streams.presence.maxBytes });
     // The redeliveries stored nothing twice.
     expect(await api.untilAbsences(WINDOWS, 3, 0)).toEqual(expectedAbsences(WINDOWS, 3));
   });
