@@ -1,39 +1,27 @@
-import { AckPolicy, connect, DeliverPolicy, NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy } from 'nats';
 import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
 import { BACKOFF_MS, MAX_DELIVER } from '@hallwatch/runtime';
-import { eventually, freePort, RunningService, startService } from '../support/e2e';
-import { Api, cycleEvents, expectedAbsences, faultSite, OwnedServer, publishAll, tempDir } from '../support/faults';
+import { eventually } from '../support/e2e';
+import { cycleEvents, expectedAbsences, FaultStack, publishAll } from '../support/faults';
 
 const WINDOWS = ['W1'];
 
 describe('a poison message: moved to the dead-letter stream after max_deliver, and the consumer goes on', () => {
-  let nats: OwnedServer;
-  let db: OwnedServer;
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let api: Api;
-
-  beforeAll(async () => {
-    const dir = tempDir('poison');
-    [nats, db] = await Promise.all([OwnedServer.nats(dir), OwnedServer.ferretDb(dir)]);
-    nc = await connect({ servers: nats.url });
-    // As an earlier version left them: no limits, and a consumer retrying every message for ever.
-    const jsm = await nc.jetstreamManager();
-    await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects] });
-    await jsm.consumers.add(Streams.presence.name, { durable_name: 'reporting', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
-    const port = await freePort();
-    const env = { HALLWATCH_SITE: await faultSite(WINDOWS), NATS_URL: nats.url, MONGODB_URI: `${db.url}/poison`, PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-poison' };
-    services = [await startService('reporting', env), await startService('gateway', env)];
-    api = await Api.login(`http://127.0.0.1:${port}`);
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await Promise.all([nats?.stop(), db?.stop()]);
-  });
+  const stack = new FaultStack('poison', WINDOWS);
+  beforeAll(() =>
+    stack.start(['reporting', 'gateway'], {
+      // As an earlier version left them: no limits, and a consumer retrying every message for ever.
+      prepare: async (nc) => {
+        const jsm = await nc.jetstreamManager();
+        await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects] });
+        await jsm.consumers.add(Streams.presence.name, { durable_name: 'reporting', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
+      },
+    }),
+  );
+  afterAll(() => stack.stop());
 
   it('moves an undecodable message at once and a message failing every delivery after the last one; later messages are stored', async () => {
+    const { api, nc } = stack;
     const js = nc.jetstream();
     await publishAll(js, cycleEvents('W1', 0));
     await publishAll(js, [

@@ -232,6 +232,13 @@ export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
 
 export class UndecodableMessage extends Error {}
 
+/** Gives an existing stream (e.g. a KV bucket's, made before the setting changed) this many replicas. */
+export async function reconcileReplicas(nc: NatsConnection, stream: string, replicas: number): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const { config } = await jsm.streams.info(stream);
+  if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+}
+
 /** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
 export async function deadLetterCount(nc: NatsConnection, timeoutMs = 2000): Promise<number | undefined> {
   try {
