@@ -61,4 +61,29 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     // The redeliveries stored nothing twice.
     expect(await api.untilAbsences(WINDOWS, 3, 0)).toEqual(expectedAbsences(WINDOWS, 3));
   });
+
+  it('moves aside a message no instance ever acknowledged (its handler died on every delivery)', async () => {
+    const { api, nc } = stack;
+    const reporting = stack.services[0].process;
+    // Reporting frozen; this test takes its deliveries as an instance that dies before acking would.
+    reporting.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 6000)); // its last pull (5 s) expires unanswered
+      await publishAll(nc.jetstream(), [{ subject: Subjects.presence('W9'), body: { windowId: 'W9', hallId: 'H1', state: 'staffed', since: '2024-03-05T01:00:00Z', at: '2024-03-05T01:00:00Z' }, id: 'never-acked' }]);
+      const consumer = await nc.jetstream().consumers.get(Streams.presence.name, 'reporting');
+      for (let delivery = 1; delivery <= MAX_DELIVER; delivery++) {
+        const m = await consumer.next({ expires: 30_000 });
+        expect([m?.subject, m?.info.redeliveryCount]).toEqual(['hallwatch.presence.W9', delivery]);
+      }
+    } finally {
+      reporting.kill('SIGCONT');
+    }
+    const health = await eventually(async () => {
+      const h = await api.health();
+      return h.body.deadLetters === 3 ? h.body : undefined;
+    }, 60_000, 1000);
+    expect(health.deadLetters).toBe(3);
+    const letter = await (await nc.jetstreamManager()).streams.getMessage(Streams.deadLetters.name, { seq: 3 });
+    expect([letter.header.get(DeadLetterHeaders.subject), letter.header.get(DeadLetterHeaders.reason)]).toEqual(['hallwatch.presence.W9', `not acknowledged after ${MAX_DELIVER} deliveries`]);
+  });
 });
