@@ -8,5 +8,4 @@ describe('NATS connection policy', () => {
       maxReconnectAttempts: -1,
     });
   });
-
 });
