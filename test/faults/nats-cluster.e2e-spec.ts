@@ -1,20 +1,16 @@
 import * as path from 'node:path';
-import { connect, NatsConnection } from 'nats';
 import { Streams } from '@hallwatch/contracts';
-import { natsConnectionOptions } from '@hallwatch/runtime';
-import { eventually, freePort, RunningService, startService } from '../support/e2e';
-import { Api, cycleEvents, expectedAbsences, faultSite, OwnedServer, publishAll, tempDir } from '../support/faults';
+import { LEASE_BUCKET } from '../../apps/ingestion/src/repositories/lease.repository';
+import { eventually, freePort } from '../support/e2e';
+import { cyclesOf, expectedAbsences, FaultStack, OwnedServer, publishAll, tempDir } from '../support/faults';
 
 const WINDOWS = ['W1', 'W2'];
 const CYCLES = 9;
-const events = WINDOWS.flatMap((w) => Array.from({ length: CYCLES }, (_, c) => cycleEvents(w, c)).flat());
+const events = cyclesOf(WINDOWS, 0, CYCLES);
 
 describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node killed mid-stream', () => {
+  const stack = new FaultStack('nats-cluster', WINDOWS);
   const nodes = new Map<string, OwnedServer>();
-  let db: OwnedServer;
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let api: Api;
 
   beforeAll(async () => {
     const dir = tempDir('nats-cluster');
@@ -26,41 +22,35 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
         nodes.set(`n${i}`, await OwnedServer.nats(path.join(dir, `n${i}`), p.client, args));
       }),
     );
-    db = await OwnedServer.ferretDb(dir);
-    const natsUrl = [...nodes.values()].map((n) => n.url).join(',');
-    nc = await connect(natsConnectionOptions(natsUrl, 'e2e-publisher'));
-    // JetStream is usable once the nodes elected a meta leader and can place three replicas.
-    const jsm = await nc.jetstreamManager({ checkAPI: false });
-    await eventually(async () => {
-      await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: 3 });
-      return jsm.streams.delete('E2E_PROBE');
-    }, 60_000, 1000);
-    // As an earlier version left it: one replica, no limits. Reporting must reconcile it at start.
-    await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects], num_replicas: 1 });
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: await faultSite(WINDOWS),
-      NATS_URL: natsUrl,
-      HALLWATCH_STREAM_REPLICAS: '3',
-      MONGODB_URI: `${db.url}/cluster`,
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-cluster',
-    };
-    services = [await startService('reporting', env), await startService('gateway', env)];
-    api = await Api.login(`http://127.0.0.1:${port}`);
+    await stack.start(['ingestion', 'reporting', 'gateway'], {
+      natsUrl: [...nodes.values()].map((n) => n.url).join(','),
+      env: { HALLWATCH_STREAM_REPLICAS: '3' },
+      prepare: async (nc) => {
+        // JetStream is usable once the nodes elected a meta leader and can place three replicas.
+        const jsm = await nc.jetstreamManager({ checkAPI: false });
+        await eventually(async () => {
+          await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: 3 });
+          return jsm.streams.delete('E2E_PROBE');
+        }, 60_000, 1000);
+        // As an earlier version left them: one replica, no limits. The services reconcile them at start.
+        await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects], num_replicas: 1 });
+        await nc.jetstream().views.kv(LEASE_BUCKET, { ttl: 15_000, history: 1 });
+      },
+    });
   });
 
   afterAll(async () => {
-    await nc?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await Promise.all([...nodes.values(), db].map((s) => s?.stop()));
+    await stack.stop();
+    await Promise.all([...nodes.values()].map((n) => n.stop()));
   });
 
-  it('reconciles the streams to three replicas with their limits, and loses nothing when the presence stream leader dies', async () => {
+  it('reconciles the streams and lease bucket to three replicas with their limits, and loses nothing when the presence stream leader dies', async () => {
+    const { api, nc } = stack;
     const jsm = await nc.jetstreamManager();
-    for (const stream of [Streams.presence, Streams.incidents, Streams.cases, Streams.deadLetters]) {
+    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.cases, Streams.deadLetters]) {
       expect((await jsm.streams.info(stream.name)).config).toMatchObject({ num_replicas: 3, max_age: stream.maxAgeMs * 1e6, max_bytes: stream.maxBytes });
     }
+    expect((await jsm.streams.info(`KV_${LEASE_BUCKET}`)).config.num_replicas).toBe(3);
     const js = nc.jetstream();
     const publishing = publishAll(js, events, 120_000);
     // Mid-stream: some events stored and consumed, most still to come.

@@ -1,39 +1,31 @@
 import mongoose from 'mongoose';
-import { connect, NatsConnection } from 'nats';
+import { AckPolicy, DeliverPolicy } from 'nats';
 import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
-import { MAX_DELIVER } from '@hallwatch/runtime';
-import { eventually, freePort, RunningService, startService } from '../support/e2e';
-import { Api, cycleEvents, expectedAbsences, faultSite, OwnedServer, publishAll, tempDir } from '../support/faults';
+import { BACKOFF_MS, MAX_DELIVER } from '@hallwatch/runtime';
+import { eventually } from '../support/e2e';
+import { cycleEvents, expectedAbsences, FaultStack, publishAll } from '../support/faults';
 
 const WINDOWS = ['W1'];
 
 describe('a poison message: moved to the dead-letter stream after max_deliver, and the consumer goes on', () => {
-  let nats: OwnedServer;
-  let db: OwnedServer;
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let api: Api;
-
-  beforeAll(async () => {
-    const dir = tempDir('poison');
-    [nats, db] = await Promise.all([OwnedServer.nats(dir), OwnedServer.ferretDb(dir)]);
-    const port = await freePort();
-    const env = { HALLWATCH_SITE: await faultSite(WINDOWS), NATS_URL: nats.url, MONGODB_URI: `${db.url}/poison`, PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-poison' };
-    services = [await startService('reporting', env), await startService('gateway', env)];
-    api = await Api.login(`http://127.0.0.1:${port}`);
-    nc = await connect({ servers: nats.url });
-  });
-
-  afterAll(async () => {
-    await nc?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    await Promise.all([nats?.stop(), db?.stop()]);
-  });
+  const stack = new FaultStack('poison', WINDOWS);
+  beforeAll(() =>
+    stack.start(['reporting', 'gateway'], {
+      // As an earlier version left them: no limits, and a consumer retrying every message for ever.
+      prepare: async (nc) => {
+        const jsm = await nc.jetstreamManager();
+        await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects] });
+        await jsm.consumers.add(Streams.presence.name, { durable_name: 'reporting', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
+      },
+    }),
+  );
+  afterAll(() => stack.stop());
 
   it('moves an undecodable message at once and a message failing every delivery after the last one; later messages are stored', async () => {
+    const { api, nc } = stack;
     // A damaged record in reporting's database: the day's changes are text, not a list, so storing
     // a change of that day fails on every delivery however valid the message is.
-    const conn = await mongoose.createConnection(`${db.url}/poison`).asPromise();
+    const conn = await mongoose.createConnection(`${stack.db.url}/poison`).asPromise();
     await conn.collection('presence_days').insertOne({ _id: 'W1|2024-06-03', windowId: 'W1', hallId: 'H1', date: '2024-06-03', changes: 'damaged' } as never);
     await conn.close();
     const js = nc.jetstream();
@@ -69,7 +61,34 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     // Nothing left waiting or in flight on the consumer: it went on past both.
     const consumer = await jsm.consumers.info(Streams.presence.name, 'reporting');
     expect([consumer.num_pending, consumer.num_ack_pending, consumer.config.max_deliver]).toEqual([0, 0, MAX_DELIVER]);
+    expect(consumer.config.backoff).toEqual(BACKOFF_MS.map((ms) => ms * 1e6));
+    expect((await jsm.streams.info(Streams.presence.name)).config).toMatchObject({ max_age: Streams.presence.maxAgeMs * 1e6, max_bytes: Streams.presence.maxBytes });
     // The redeliveries stored nothing twice.
     expect(await api.untilAbsences(WINDOWS, 3, 0)).toEqual(expectedAbsences(WINDOWS, 3));
+  });
+
+  it('moves aside a message no instance ever acknowledged (its handler died on every delivery)', async () => {
+    const { api, nc } = stack;
+    const reporting = stack.services[0].process;
+    // Reporting frozen; this test takes its deliveries as an instance that dies before acking would.
+    reporting.kill('SIGSTOP');
+    try {
+      await new Promise((r) => setTimeout(r, 6000)); // its last pull (5 s) expires unanswered
+      await publishAll(nc.jetstream(), [{ subject: Subjects.presence('W9'), body: { windowId: 'W9', hallId: 'H1', state: 'staffed', since: '2024-03-05T01:00:00Z', at: '2024-03-05T01:00:00Z' }, id: 'never-acked' }]);
+      const consumer = await nc.jetstream().consumers.get(Streams.presence.name, 'reporting');
+      for (let delivery = 1; delivery <= MAX_DELIVER; delivery++) {
+        const m = await consumer.next({ expires: 30_000 });
+        expect([m?.subject, m?.info.redeliveryCount]).toEqual(['hallwatch.presence.W9', delivery]);
+      }
+    } finally {
+      reporting.kill('SIGCONT');
+    }
+    const health = await eventually(async () => {
+      const h = await api.health();
+      return h.body.deadLetters === 3 ? h.body : undefined;
+    }, 60_000, 1000);
+    expect(health.deadLetters).toBe(3);
+    const letter = await (await nc.jetstreamManager()).streams.getMessage(Streams.deadLetters.name, { seq: 3 });
+    expect([letter.header.get(DeadLetterHeaders.subject), letter.header.get(DeadLetterHeaders.reason)]).toEqual(['hallwatch.presence.W9', `not acknowledged after ${MAX_DELIVER} deliveries`]);
   });
 });

@@ -2,10 +2,10 @@ import type { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { JetStreamClient } from 'nats';
+import { connect, JetStreamClient, NatsConnection } from 'nats';
 import { encodeMessage, Subjects } from '@hallwatch/contracts';
-import { ensureFerretDb, ensureNats, hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, writeSiteFile } from './e2e';
+import { ensureFerretDb, ensureNats, hashPassword, natsConnectionOptions } from '@hallwatch/runtime';
+import { eventually, freePort, login, RunningService, startService, writeSiteFile } from './e2e';
 
 /**
  * Servers a fault test owns, so it can kill them and start them again on the same port and data
@@ -102,6 +102,60 @@ export function cycleEvents(windowId: string, c: number): Event[] {
     presence('staffed', 30 * c + 30),
     { subject: Subjects.incident('absence'), body: { ...incident, closedAt: at(30 * c + 30) }, id: `${incident.id}:closed` },
   ];
+}
+
+/** Every event of cycles [from, to) of each window. */
+export function cyclesOf(windows: readonly string[], from: number, to: number): Event[] {
+  return windows.flatMap((w) => Array.from({ length: to - from }, (_, i) => cycleEvents(w, from + i)).flat());
+}
+
+/**
+ * A fault test's own stack: a nats-server (unless given the URL of a cluster the test runs), a
+ * FerretDB, the services as real processes, a publisher connection and the gateway as admin.
+ */
+export class FaultStack {
+  nats?: OwnedServer;
+  db!: OwnedServer;
+  services: RunningService[] = [];
+  nc!: NatsConnection;
+  api!: Api;
+
+  constructor(
+    private readonly name: string,
+    readonly windows: readonly string[],
+  ) {}
+
+  /** `prepare` runs on NATS before the services start (e.g. to leave streams as an earlier version did). */
+  async start(services: readonly string[], options: { natsUrl?: string; env?: Record<string, string>; prepare?: (nc: NatsConnection) => Promise<void> } = {}): Promise<void> {
+    const dir = tempDir(this.name);
+    this.db = await OwnedServer.ferretDb(dir);
+    if (!options.natsUrl) this.nats = await OwnedServer.nats(dir);
+    const natsUrl = options.natsUrl ?? this.nats!.url;
+    this.nc = await connect(natsConnectionOptions(natsUrl, `e2e-${this.name}`));
+    await options.prepare?.(this.nc);
+    const port = await freePort();
+    const env = {
+      HALLWATCH_SITE: await faultSite(this.windows),
+      NATS_URL: natsUrl,
+      MONGODB_URI: `${this.db.url}/${this.name.replace(/\W/g, '_')}`,
+      PORT: String(port),
+      HALLWATCH_JWT_SECRET: `e2e-${this.name}`,
+      ...options.env,
+    };
+    for (const service of services) this.services.push(await startService(service, env));
+    this.api = await Api.login(`http://127.0.0.1:${port}`);
+  }
+
+  /** True while every service process is still running (none gave up on a lost server). */
+  allRunning(): boolean {
+    return this.services.every((s) => s.process.exitCode === null && s.process.signalCode === null);
+  }
+
+  async stop(): Promise<void> {
+    await this.nc?.close();
+    await Promise.all(this.services.map((s) => s.stop()));
+    await Promise.all([this.nats?.stop(), this.db?.stop()]);
+  }
 }
 
 /** Publishes each event until JetStream stores it (retrying through a NATS restart or leader change). */

@@ -8,6 +8,7 @@ import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/inc
 import { MONITOR_STATE, MonitorStateRepository, MonitorStateSchema } from './repositories/monitor-state.repository';
 import { NatsRepository } from './repositories/nats.repository';
 import { PRESENCE_INTERVAL, PresenceIntervalSchema, PresenceRepository } from './repositories/presence.repository';
+import { PurgeLeaseRepository } from './repositories/purge-lease.repository';
 import { VisionRepository } from './repositories/vision.repository';
 import { EvidencePurgeService } from './services/evidence-purge.service';
 import { HallOwnershipService } from './services/hall-ownership.service';
@@ -39,6 +40,7 @@ export class InferenceModule {
         EvidenceRepository,
         MonitorStateRepository,
         HallLeaseRepository,
+        PurgeLeaseRepository,
         WindowsService,
         IncidentsService,
         EvidencePurgeService,

@@ -116,6 +116,11 @@ const site = z
     schedules: z.record(id, schedule).default({}),
     rules: rules.default({}),
     evidence: z.object({ retention: duration.default('180d') }).default({}),
+    /**
+     * How long inference keeps ended presence intervals and closed incidents (a confirmed incident
+     * is kept, like its evidence): long enough for last year's evaluation to be run again.
+     */
+    retention: z.object({ presence: duration.default('730d'), incidents: duration.default('1095d') }).strict().default({}),
     users: z.array(user).default([]),
     /** Optional: who staffs which window in which slot; incidents name the staff on roster. */
     rosters: z.array(rosterEntry).default([]),

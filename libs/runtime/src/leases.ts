@@ -1,5 +1,5 @@
 import { connect, KV, NatsConnection, StringCodec } from 'nats';
-import { natsConnectionOptions } from './nats';
+import { natsConnectionOptions, reconcileReplicas } from './nats';
 
 /** A lease not renewed for this long expires, so a dead instance's work frees up. */
 export const LEASE_TTL_MS = 15000;
@@ -62,6 +62,7 @@ export class KvLeases {
   async open(natsUrl: string, name: string): Promise<void> {
     this.nc = await connect(natsConnectionOptions(natsUrl, name));
     this.kv = await this.nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
+    await reconcileReplicas(this.nc, `KV_${this.bucketName}`, this.replicas);
   }
 
   /** Says "this instance is alive" (expires with the TTL like a lease). */

@@ -2,6 +2,7 @@ import {
   AckPolicy,
   connect,
   ConnectionOptions,
+  Consumer,
   DeliverPolicy,
   headers,
   JetStreamManager,
@@ -9,6 +10,7 @@ import {
   NatsConnection,
   nanos,
   StreamConfig,
+  Subscription,
 } from 'nats';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
 
@@ -152,20 +154,53 @@ export class NatsLink {
     await this.ensureStream(Streams.deadLetters);
     let stopped = false;
     void (async () => {
+      let consumer: Consumer | undefined;
       let failing = false;
       while (!stopped) {
         try {
-          const m = await (await this.jetstream().consumers.get(stream, durable)).next({ expires: 5000 });
+          consumer ??= await this.jetstream().consumers.get(stream, durable);
+          const m = await consumer.next({ expires: 5000 });
           failing = false;
           if (m) await this.attempt(m, handle, available, () => stopped);
         } catch (err) {
           if (!failing) this.log.warn(`${stream}/${durable}: pull failed, retrying every second: ${(err as Error).message}`);
           failing = true;
+          consumer = undefined;
           await sleep(1000);
         }
       }
     })();
-    return { stop: () => void (stopped = true) };
+    const advisories = this.moveAsideUnacknowledged(stream, durable);
+    return {
+      stop: () => {
+        stopped = true;
+        advisories.unsubscribe();
+      },
+    };
+  }
+
+  /**
+   * A message whose handler never finished (e.g. it crashed the process each time) reaches
+   * max_deliver without a failure this process saw: the server says so in an advisory, and it is
+   * moved aside from the stream (every instance hears it; the dead-letter id stores it once).
+   */
+  private moveAsideUnacknowledged(stream: string, durable: string): Subscription {
+    const sub = this.nc.subscribe(`$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream}.${durable}`);
+    void (async () => {
+      for await (const a of sub) {
+        try {
+          const { stream_seq: seq, deliveries } = JSON.parse(Buffer.from(a.data).toString('utf8')) as { stream_seq: number; deliveries: number };
+          const stored = await (await this.nc.jetstreamManager()).streams.getMessage(stream, { seq });
+          await this.publishDeadLetter(
+            { stream, consumer: durable, subject: stored.subject, seq, data: stored.data },
+            `not acknowledged after ${deliveries} deliveries`,
+          );
+        } catch (err) {
+          this.log.warn(`${stream}/${durable}: a message past max_deliver could not be moved aside: ${(err as Error).message}`);
+        }
+      }
+    })();
+    return sub;
   }
 
   private async attempt(m: JsMsg, handle: Handler, available: () => Promise<boolean>, stopped: () => boolean): Promise<void> {
@@ -204,22 +239,26 @@ export class NatsLink {
 
   /** Copies a message to the dead-letter stream with why, then terminates it on its consumer. */
   private async deadLetter(m: JsMsg, reason: string): Promise<void> {
-    const h = headers();
-    h.set(DeadLetterHeaders.stream, m.info.stream);
-    h.set(DeadLetterHeaders.consumer, m.info.consumer);
-    h.set(DeadLetterHeaders.subject, m.subject);
-    h.set(DeadLetterHeaders.sequence, String(m.seq));
-    h.set(DeadLetterHeaders.reason, reason.slice(0, 1000));
     try {
-      // Deduplicated by stream and sequence: an instance that dies here and a redelivery store it once.
-      await this.jetstream().publish(Subjects.deadLetter(m.info.stream), m.data, { headers: h, msgID: `dead:${m.info.stream}:${m.seq}` });
+      await this.publishDeadLetter({ stream: m.info.stream, consumer: m.info.consumer, subject: m.subject, seq: m.seq, data: m.data }, reason);
       m.term();
-      this.log.warn(`${m.subject} #${m.seq} moved to ${Streams.deadLetters.name}: ${reason}`);
     } catch (err) {
       // Not moved: it stays on its consumer and comes back.
       this.log.warn(`${m.subject} #${m.seq} could not be moved to ${Streams.deadLetters.name} (${(err as Error).message}); retried`);
       m.nak(BACKOFF_MS[BACKOFF_MS.length - 1]);
     }
+  }
+
+  private async publishDeadLetter(m: { stream: string; consumer: string; subject: string; seq: number; data: Uint8Array }, reason: string): Promise<void> {
+    const h = headers();
+    h.set(DeadLetterHeaders.stream, m.stream);
+    h.set(DeadLetterHeaders.consumer, m.consumer);
+    h.set(DeadLetterHeaders.subject, m.subject);
+    h.set(DeadLetterHeaders.sequence, String(m.seq));
+    h.set(DeadLetterHeaders.reason, reason.slice(0, 1000));
+    // Deduplicated by stream and sequence: an instance that dies here and a redelivery store it once.
+    await this.jetstream().publish(Subjects.deadLetter(m.stream), m.data, { headers: h, msgID: `dead:${m.stream}:${m.seq}` });
+    this.log.warn(`${m.subject} #${m.seq} moved to ${Streams.deadLetters.name}: ${reason}`);
   }
 
   async close(): Promise<void> {
@@ -231,6 +270,13 @@ export class NatsLink {
 export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
 
 export class UndecodableMessage extends Error {}
+
+/** Gives an existing stream (e.g. a KV bucket's, made before the setting changed) this many replicas. */
+export async function reconcileReplicas(nc: NatsConnection, stream: string, replicas: number): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const { config } = await jsm.streams.info(stream);
+  if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+}
 
 /** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
 export async function deadLetterCount(nc: NatsConnection, timeoutMs = 2000): Promise<number | undefined> {

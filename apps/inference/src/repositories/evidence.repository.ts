@@ -59,7 +59,16 @@ export class EvidenceRepository {
     const old = await bucket.find({ 'metadata.capturedAt': { $lt: before } }).toArray();
     const kept = await keep([...new Set(old.map((f) => (f.metadata as EvidenceFile).incidentId))]);
     const doomed = old.filter((f) => !kept.has((f.metadata as EvidenceFile).incidentId));
-    for (const f of doomed) await bucket.delete(f._id);
-    return doomed.length;
+    let removed = 0;
+    for (const f of doomed) {
+      try {
+        await bucket.delete(f._id);
+        removed++;
+      } catch (err) {
+        // Gone already (another purge, or a half-deleted file): nothing left to do for it.
+        if (!/file not found/i.test((err as Error).message)) throw err;
+      }
+    }
+    return removed;
   }
 }

@@ -108,6 +108,11 @@ export class IncidentRepository implements OnApplicationShutdown {
     );
   }
 
+  /** Deletes incidents closed before `before`, except confirmed ones. Returns how many went. */
+  async purgeClosedBefore(before: Date): Promise<number> {
+    return (await this.incidents.deleteMany({ closedAt: { $ne: null, $lt: before }, review: { $ne: 'confirmed' } })).deletedCount;
+  }
+
   /** Ids of confirmed incidents among `ids`: their evidence outlives the retention period. */
   async confirmed(ids: string[]): Promise<Set<string>> {
     const found = await this.incidents.find({ _id: { $in: ids }, review: 'confirmed' }, { _id: 1 }).lean();

@@ -41,6 +41,11 @@ export class PresenceRepository {
     await this.intervals.updateMany({ windowId: change.windowId, until: null, since: { $lt: since } }, { $set: { until: since } });
   }
 
+  /** Deletes intervals that ended before `before` (the one a window is in stays). Returns how many went. */
+  async purgeEndedBefore(before: Date): Promise<number> {
+    return (await this.intervals.deleteMany({ until: { $ne: null, $lt: before } })).deletedCount;
+  }
+
   /** The interval each window is in now (the latest one that has not ended). */
   async current(hallIds?: string[]): Promise<PresenceInterval[]> {
     const filter = hallIds ? { until: null, hallId: { $in: hallIds } } : { until: null };

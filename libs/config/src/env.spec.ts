@@ -1,0 +1,14 @@
+import { readEnv } from './env';
+
+describe('readEnv', () => {
+  it('reads HALLWATCH_STREAM_REPLICAS, 1 when unset', () => {
+    expect(readEnv({}).streamReplicas).toBe(1);
+    expect(readEnv({ HALLWATCH_STREAM_REPLICAS: '3' }).streamReplicas).toBe(3);
+  });
+
+  it('names HALLWATCH_STREAM_REPLICAS when it is no replica count', () => {
+    for (const bad of ['0', '6', '2.5', 'three']) {
+      expect(() => readEnv({ HALLWATCH_STREAM_REPLICAS: bad })).toThrow(`HALLWATCH_STREAM_REPLICAS: "${bad}" is not a replica count`);
+    }
+  });
+});
