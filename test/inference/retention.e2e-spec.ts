@@ -39,12 +39,12 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema));
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, env: readEnv({}) });
     evidence = new EvidenceRepository(connection);
   });
 
   afterAll(async () => {
-    await Promise.all(leases.map((l) => l.onApplicationShutdown()));
+    await Promise.all([...leases, incidents].map((l) => l.onApplicationShutdown()));
     await connection.close();
   });
 
