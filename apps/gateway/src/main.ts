@@ -1,11 +1,13 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
+import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
 
 export async function startGateway(ctx: ServiceContext) {
-  const app = await NestFactory.create(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
@@ -15,6 +17,7 @@ export async function startGateway(ctx: ServiceContext) {
     .addBearerAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApi));
+  serveConsole(app);
   await app.listen(ctx.env.port);
   return app;
 }

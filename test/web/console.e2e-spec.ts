@@ -1,0 +1,198 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Callbacks given to page.evaluate/waitForFunction run in the browser, hence the DOM types.
+import * as fs from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parseSite } from '@hallwatch/config';
+import { launchChromium } from '../../bench/chromium';
+import { eventually, login } from '../support/e2e';
+import { ConsoleStack, PASSWORD, screenshot, signIn } from './console-harness';
+
+/**
+ * The web console in real Chromium against the real stack: RTSP cameras looping the test clips,
+ * ingestion, inference, reporting and the gateway serving the console at `/`.
+ */
+describe('web console (Chromium)', () => {
+  const stack = new ConsoleStack();
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  async function newPage(width = 1366, height = 768): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
+    contexts.push(context);
+    return context.newPage();
+  }
+  const tileState = (page: Page, windowId: string) => page.getAttribute(`[data-window="${windowId}"]`, 'data-state');
+
+  beforeAll(async () => {
+    fs.mkdirSync('docs/screenshots', { recursive: true });
+    [browser] = await Promise.all([launchChromium(), stack.start()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await stack.stop();
+  });
+
+  it('a missing token and a bad password keep the login page, with a message in Chinese', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.baseUrl}/incidents`);
+    await page.waitForURL(/\/login\?next=(%2F|\/)incidents/);
+    expect(await page.textContent('[data-test=login-notice]')).toContain('请先登录');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong password');
+    await page.click('button[type=submit]');
+    expect(await (await page.waitForSelector('[data-test=login-error]')).textContent()).toContain('用户名或密码错误');
+    await screenshot(page, 'login');
+  });
+
+  it('the hall manager watches its own hall: tiles change from 未知 to 在岗 and 离岗 without a reload', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'manager-h1');
+    // Before any camera speaks, every window is unknown; the push channel is open.
+    expect(await tileState(page, 'W01')).toBe('unknown');
+    expect(await page.textContent('[data-window="W01"]')).toContain('未知');
+    await page.waitForSelector('[data-test=push-status].el-tag--success');
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+
+    await stack.startIngestion();
+    await page.waitForSelector('[data-window="W01"][data-state="staffed"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-window="W05"][data-state="absent"]', { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    const w01 = await page.textContent('[data-window="W01"]');
+    expect(w01).toContain('在岗');
+    expect(w01).toContain('区市场监管局');
+    expect(w01).toContain('张敏');
+    expect(await page.textContent('[data-window="W05"]')).toContain('离岗');
+    expect(await page.textContent('[data-hall="h1"] [data-test=staffed-count]')).toContain('在岗窗口 1 / 最少 2');
+
+    // The camera panel shows the latest frame with each zone coloured by its window's state.
+    await page.click('[data-camera="cam-1"] button');
+    const frame = await page.waitForSelector('[data-camera="cam-1"] img.snapshot');
+    await page.waitForFunction((img) => (img as HTMLImageElement).naturalWidth > 0, frame);
+    await page.waitForSelector('[data-camera="cam-1"] polygon[data-zone="W01"][data-state="staffed"]');
+
+    // Never another hall's name, tiles or camera.
+    await page.waitForSelector('[data-hall="h1"] [data-test=staffed-count]');
+    expect(await page.content()).not.toContain('城关镇便民服务中心');
+    expect(await page.$('[data-window="T01"]')).toBeNull();
+    expect(await page.$('a[href="/zones"]')).toBeNull();
+    await screenshot(page, 'board-manager');
+  });
+
+  it('the supervisor reviews an absence: evidence frames load, C confirms with a reason, the audit trail shows it', async () => {
+    const token = await login(stack.baseUrl, 'supervisor', PASSWORD);
+    const absence = await eventually(async () => {
+      const res = await fetch(`${stack.baseUrl}/api/incidents?kind=absence&window=T01`, { headers: { authorization: `Bearer ${token}` } });
+      const list = (await res.json()) as { id: string; evidence: unknown[] }[];
+      return list.find((i) => i.evidence.length > 0);
+    }, 90_000, 1000);
+
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'supervisor');
+    expect(await page.textContent('body')).toContain('城关镇便民服务中心');
+    await page.click('a[href="/incidents"]');
+    const row = await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("综合窗口")`);
+    await row.click();
+    await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(absence.id)}$`));
+    await page.waitForSelector('[data-test=evidence] img');
+    await page.waitForFunction(() => {
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>("[data-test=evidence] img"));
+      return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    });
+    expect(await page.textContent('[data-test=incident-facts]')).toContain('离岗');
+
+    await page.keyboard.press('c');
+    await page.waitForSelector('textarea[data-test=reason]');
+    await page.click('[data-test=decide]');
+    await page.waitForSelector('text=请填写理由');
+    await page.fill('textarea[data-test=reason]', '调取录像核实：工作人员擅自离岗');
+    await page.click('[data-test=decide]');
+    await page.waitForSelector('[data-test=audit] >> text=调取录像核实：工作人员擅自离岗');
+    await page.waitForSelector('textarea[data-test=reason]', { state: 'hidden' });
+    expect(await page.textContent('[data-test=incident-status]')).toContain('已确认');
+    expect(await page.textContent('[data-test=audit]')).toContain('supervisor');
+    await screenshot(page, 'incident-review');
+
+    // The decision is the API's, not the page's.
+    const saved = (await (await fetch(`${stack.baseUrl}/api/incidents/${encodeURIComponent(absence.id)}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      status: string;
+      audit: { reason?: string }[];
+    };
+    expect(saved.status).toBe('confirmed');
+    expect(saved.audit.map((a) => a.reason)).toContain('调取录像核实：工作人员擅自离岗');
+  });
+
+  it('the hall manager reads incidents but cannot review them', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'manager-h1');
+    await page.goto(`${stack.baseUrl}/incidents`);
+    const row = await page.waitForSelector('[data-test=incident-table] .el-table__row', { timeout: 60_000 });
+    await row.click();
+    await page.waitForSelector('text=只读');
+    expect(await page.$('[data-test=confirm]')).toBeNull();
+    expect(await page.content()).not.toContain('城关镇便民服务中心');
+  });
+
+  it('the evaluator sees the charts and downloads an XLSX that opens', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'evaluator');
+    expect(await page.$('a[href="/zones"]')).toBeNull();
+    await page.click('a[href="/stats"]');
+    await page.waitForSelector('[data-test=table-attendance] .el-table__row');
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4);
+    expect(await page.textContent('[data-test=table-attendance]')).toContain('1号窗口');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-attendance-xlsx]')]);
+    const file = await download.path();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const sheet = book.worksheets[0];
+    const cells = JSON.stringify(sheet.getSheetValues());
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(cells).toContain('W01');
+    expect(cells).toContain('出勤率');
+    await screenshot(page, 'statistics');
+  });
+
+  it('the admin draws a zone and the YAML it copies is accepted by the site loader', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'admin');
+    await page.click('a[href="/zones"]');
+    await page.waitForFunction(() => (document.querySelector('.editor img.snapshot') as HTMLImageElement | null)?.naturalWidth);
+    await page.click('[data-test=zone-clear]');
+    const box = (await (await page.$('[data-test=zone-canvas]'))!.boundingBox())!;
+    for (const [x, y] of [[0.1, 0.5], [0.3, 0.5], [0.3, 0.9], [0.1, 0.9]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    const yaml = await page.inputValue('textarea[data-test=zone-yaml]');
+    expect(yaml).toMatch(/^zone: \[\[0\.\d+, 0\.\d+\], \[/);
+    const site = fs.readFileSync(stack.siteFile, 'utf8').replace(/(- \{ id: W01,[^\n]*?)zone: \[\[.*?\]\] \}/, `$1${yaml} }`);
+    const parsed = parseSite(site);
+    const zone = parsed.windows.find((w) => w.id === 'W01')!.zone;
+    expect(zone).toHaveLength(4);
+    expect(zone[0][0]).toBeCloseTo(0.1, 1);
+    expect(zone[2][1]).toBeCloseTo(0.9, 1);
+    await screenshot(page, 'zones');
+  });
+
+  it('wall mode fills a 1920×1080 screen with large type; English is one click away', async () => {
+    const page = await newPage(1920, 1080);
+    await signIn(page, stack.baseUrl, 'admin');
+    await page.click('a[href="/wall"]');
+    await page.waitForSelector('.wall [data-window="W01"][data-state="staffed"]');
+    const size = await page.$eval('.wall [data-window="W01"] .name', (el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(28);
+    await screenshot(page, 'wall');
+    await page.click('text=退出大屏');
+    await page.click('.lang');
+    await page.waitForSelector('[data-window="W01"] >> text=Staffed');
+    // A forged token sends the user back to the login page with a message.
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('hallwatch.session')!);
+      sessionStorage.setItem('hallwatch.session', JSON.stringify({ ...s, token: 'forged.token.value' }));
+    });
+    await page.reload();
+    await page.waitForURL(/\/login/);
+    expect(await page.textContent('[data-test=login-notice]')).toMatch(/expired|过期/);
+  });
+});
