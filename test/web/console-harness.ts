@@ -93,3 +93,25 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
 export function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
 }
+
+/** Reads GET /api/live/events as `token`'s user, the way the console does (fetch, bearer header). */
+export function followEvents(baseUrl: string, token: string): { events: { type: string; data: { hallId: string; windowId?: string } }[]; close: () => void } {
+  const events: { type: string; data: { hallId: string; windowId?: string } }[] = [];
+  const abort = new AbortController();
+  void (async () => {
+    const res = await fetch(`${baseUrl}/api/live/events`, { headers: { authorization: `Bearer ${token}` }, signal: abort.signal });
+    const decoder = new TextDecoder();
+    let buffer = '';
+    for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+      buffer += decoder.decode(chunk, { stream: true });
+      const blocks = buffer.split('\n\n');
+      buffer = blocks.pop()!;
+      for (const block of blocks) {
+        const type = /^event: (.*)$/m.exec(block)?.[1];
+        const data = /^data: (.*)$/m.exec(block)?.[1];
+        if (type && data && type !== 'ping') events.push({ type, data: JSON.parse(data) });
+      }
+    }
+  })().catch(() => undefined);
+  return { events, close: () => abort.abort() };
+}

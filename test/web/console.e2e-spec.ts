@@ -7,7 +7,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSite } from '@hallwatch/config';
 import { launchChromium } from '../../bench/chromium';
 import { eventually, login } from '../support/e2e';
-import { ConsoleStack, PASSWORD, screenshot, signIn } from './console-harness';
+import { ConsoleStack, followEvents, PASSWORD, screenshot, signIn } from './console-harness';
 
 /**
  * The web console in real Chromium against the real stack: RTSP cameras looping the test clips,
@@ -17,6 +17,9 @@ describe('web console (Chromium)', () => {
   const stack = new ConsoleStack();
   let browser: Browser;
   const contexts: BrowserContext[] = [];
+  /** Push channels opened before the cameras speak, read by the last test. */
+  const streams: Record<string, ReturnType<typeof followEvents>> = {};
+  const api = async (path: string, username: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await login(stack.baseUrl, username, PASSWORD)}` } });
 
   async function newPage(width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
@@ -31,6 +34,7 @@ describe('web console (Chromium)', () => {
   });
 
   afterAll(async () => {
+    for (const s of Object.values(streams)) s.close();
     await Promise.all(contexts.map((c) => c.close()));
     await browser?.close();
     await stack.stop();
@@ -56,6 +60,7 @@ describe('web console (Chromium)', () => {
     expect(await page.textContent('[data-window="W01"]')).toContain('未知');
     await page.waitForSelector('[data-test=push-status].el-tag--success');
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    for (const user of ['admin', 'manager-h1']) streams[user] = followEvents(stack.baseUrl, await login(stack.baseUrl, user, PASSWORD));
 
     await stack.startIngestion();
     await page.waitForSelector('[data-window="W01"][data-state="staffed"]', { timeout: 120_000 });
@@ -194,5 +199,40 @@ describe('web console (Chromium)', () => {
     await page.reload();
     await page.waitForURL(/\/login/);
     expect(await page.textContent('[data-test=login-notice]')).toMatch(/expired|过期/);
+  });
+
+  it("the push channel, snapshots and the site description keep to the caller's halls", async () => {
+    // Real events of both halls went out (the township's window was judged absent)...
+    await eventually(async () => (streams.admin.events.some((e) => e.data.hallId === 't1') ? true : undefined), 30_000);
+    expect(streams.admin.events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
+    // ...and the hall manager of h1 received h1's only.
+    expect(streams['manager-h1'].events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
+    expect(streams['manager-h1'].events.some((e) => e.type === 'incident')).toBe(true);
+    expect(streams['manager-h1'].events.filter((e) => e.data.hallId !== 'h1')).toEqual([]);
+    expect((await fetch(`${stack.baseUrl}/api/live/events`)).status).toBe(401);
+
+    const own = await api('/api/cameras/cam-1/snapshot', 'manager-h1');
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/jpeg');
+    expect(Date.parse(own.headers.get('hallwatch-captured-at')!)).toBeGreaterThan(Date.now() - 60_000);
+    const jpeg = Buffer.from(await own.arrayBuffer());
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect((await api('/api/cameras/cam-2/snapshot', 'manager-h1')).status).toBe(403);
+    expect((await api('/api/cameras/cam-9/snapshot', 'admin')).status).toBe(404);
+    expect((await api('/api/cameras/cam.1/snapshot', 'admin')).status).toBe(400);
+
+    const site = (await (await api('/api/site', 'manager-h1')).json()) as { halls: { id: string }[]; cameras: object[]; windows: { id: string; staffOnRoster: string[] }[] };
+    expect(site.halls.map((h) => h.id)).toEqual(['h1']);
+    expect(site.windows.map((w) => w.id).sort()).toEqual(['W01', 'W05']);
+    expect(site.windows.find((w) => w.id === 'W01')!.staffOnRoster).toEqual(['张敏']);
+    expect(JSON.stringify(site)).not.toContain('rtsp');
+
+    // The console answers its own routes; the API keeps its JSON 404.
+    const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);
+    expect(deepLink.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await deepLink.text()).toContain('<div id="app">');
+    const missing = await fetch(`${stack.baseUrl}/api/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/json/);
   });
 });

@@ -61,6 +61,8 @@ export function startLive(): void {
     let delay = 2000;
     while (!signal.aborted) {
       live.loading = !live.site;
+      // The tiles can show before the push channel is open.
+      void loadSite().catch(() => undefined);
       try {
         const following = followEvents(apply, signal, () => {
           live.connected = true;
