@@ -227,6 +227,9 @@ describe('web console (Chromium)', () => {
     expect(site.windows.find((w) => w.id === 'W01')!.staffOnRoster).toEqual(['张敏']);
     expect(JSON.stringify(site)).not.toContain('rtsp');
 
+    const openApi = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/live/events', '/api/cameras/{id}/snapshot', '/api/site']));
+
     // The console answers its own routes; the API keeps its JSON 404.
     const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);
     expect(deepLink.headers.get('content-type')).toMatch(/text\/html/);

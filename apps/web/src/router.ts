@@ -1,3 +1,4 @@
+import { watch } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
 import { whenExpired } from './api';
 import { hasRole, isSignedIn, session, signOut, type Role } from './session';
@@ -38,3 +39,18 @@ router.beforeEach((to) => {
 });
 
 whenExpired(() => void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } }));
+
+// A token that runs out while the page is open sends the user to the login page, with the reason.
+let expiry: ReturnType<typeof setTimeout> | undefined;
+watch(
+  () => session.current,
+  (current) => {
+    clearTimeout(expiry);
+    if (!current) return;
+    expiry = setTimeout(() => {
+      signOut('login.expired');
+      void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+    }, Math.min(current.expiresAt - Date.now(), 2 ** 31 - 1));
+  },
+  { immediate: true },
+);
