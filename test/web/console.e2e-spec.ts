@@ -161,22 +161,26 @@ describe('web console (Chromium)', () => {
     await screenshot(page, 'statistics');
   });
 
-  it('the admin draws a zone and the YAML it copies is accepted by the site loader', async () => {
+  it('the admin draws a zone, sees whether someone is in it, and the YAML it copies is accepted by the site loader', async () => {
     const page = await newPage();
     await signIn(page, stack.baseUrl, 'admin');
     await page.click('a[href="/zones"]');
     await page.waitForFunction(() => (document.querySelector('.editor img.snapshot') as HTMLImageElement | null)?.naturalWidth);
+    // W01's configured zone holds a seated person (the detector loads in the gateway on first use).
+    await page.waitForSelector('[data-test=zone-occupancy][data-occupied=true]', { timeout: 90_000 });
+
+    // Draw the empty seat (zone E of the clip) point by point.
     await page.click('[data-test=zone-clear]');
     const box = (await (await page.$('[data-test=zone-canvas]'))!.boundingBox())!;
-    for (const [x, y] of [[0.1, 0.5], [0.3, 0.5], [0.3, 0.9], [0.1, 0.9]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    for (const [x, y] of [[0.265, 0.685], [0.365, 0.685], [0.365, 0.875], [0.265, 0.875]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    await page.waitForSelector('[data-test=zone-occupancy][data-occupied=false]', { timeout: 60_000 });
     const yaml = await page.inputValue('textarea[data-test=zone-yaml]');
     expect(yaml).toMatch(/^zone: \[\[0\.\d+, 0\.\d+\], \[/);
     const site = fs.readFileSync(stack.siteFile, 'utf8').replace(/(- \{ id: W01,[^\n]*?)zone: \[\[.*?\]\] \}/, `$1${yaml} }`);
-    const parsed = parseSite(site);
-    const zone = parsed.windows.find((w) => w.id === 'W01')!.zone;
+    const zone = parseSite(site).windows.find((w) => w.id === 'W01')!.zone;
     expect(zone).toHaveLength(4);
-    expect(zone[0][0]).toBeCloseTo(0.1, 1);
-    expect(zone[2][1]).toBeCloseTo(0.9, 1);
+    expect(zone[0][0]).toBeCloseTo(0.265, 2);
+    expect(zone[2][1]).toBeCloseTo(0.875, 2);
     await screenshot(page, 'zones');
   });
 
@@ -220,6 +224,18 @@ describe('web console (Chromium)', () => {
     expect((await api('/api/cameras/cam-2/snapshot', 'manager-h1')).status).toBe(403);
     expect((await api('/api/cameras/cam-9/snapshot', 'admin')).status).toBe(404);
     expect((await api('/api/cameras/cam.1/snapshot', 'admin')).status).toBe(400);
+
+    const occupancy = async (username: string, body: object) =>
+      fetch(`${stack.baseUrl}/api/zones/occupancy`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await login(stack.baseUrl, username, PASSWORD)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const square = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]];
+    expect((await occupancy('manager-h1', { cameraId: 'cam-1', zone: square })).status).toBe(403);
+    const bad = await occupancy('admin', { cameraId: 'cam-1', zone: [[0.1, 0.1], [1.5, 0.1], [0.2, 0.2]] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('zone must be a list of [x, y] points, each between 0 and 1');
 
     const site = (await (await api('/api/site', 'manager-h1')).json()) as { halls: { id: string }[]; cameras: object[]; windows: { id: string; staffOnRoster: string[] }[] };
     expect(site.halls.map((h) => h.id)).toEqual(['h1']);

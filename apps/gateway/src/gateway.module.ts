@@ -11,6 +11,7 @@ import { NatsClientModule } from './nats/nats-client.module';
 import { SiteModule } from './site/site.module';
 import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
+import { ZonesModule } from './zones/zones.module';
 
 @Module({})
 export class GatewayModule {
@@ -21,7 +22,7 @@ export class GatewayModule {
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
       exports: [SERVICE_CONTEXT],
       imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule, CasesModule, StatsModule,
-        NatsConnectionModule, LiveModule, CamerasModule, SiteModule],
+        NatsConnectionModule, LiveModule, CamerasModule, SiteModule, ZonesModule],
     };
   }
 }

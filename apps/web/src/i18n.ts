@@ -48,7 +48,8 @@ const zh = {
   zones: {
     camera: '摄像头', window: '窗口', hint: '点击画面添加顶点，拖动顶点调整，右键删除顶点', clear: '清空',
     yaml: '站点文件中的 zone 配置', copy: '复制 YAML', copied: '已复制', points: '{n} 个顶点', needPoints: '至少需要 3 个顶点',
-    current: '当前配置的区域',
+    current: '当前配置的区域', occupancy: '所画区域当前', occupied: '有人', free: '无人', confidence: '置信度',
+    unjudgeable: '画面过暗或无纹理，无法判断',
   },
 };
 
@@ -102,7 +103,8 @@ const en: Messages = {
   zones: {
     camera: 'Camera', window: 'Window', hint: 'Click the frame to add a point, drag to move, right-click to delete', clear: 'Clear',
     yaml: 'zone for the site file', copy: 'Copy YAML', copied: 'Copied', points: '{n} points', needPoints: 'At least 3 points are needed',
-    current: 'Zone in the site file',
+    current: 'Zone in the site file', occupancy: 'Drawn zone now', occupied: 'occupied', free: 'empty', confidence: 'confidence',
+    unjudgeable: 'the frame is too dark or flat to judge',
   },
 };
 
