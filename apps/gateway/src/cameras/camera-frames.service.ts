@@ -43,14 +43,15 @@ export class CameraFramesService implements OnModuleDestroy {
     assertHall(user, camera.hall);
 
     const fresh = 3 * camera.sampleEverySeconds * 1000 + 2000;
-    const watch = await this.watch(cameraId);
+    const deadline = Date.now() + fresh;
+    const watch = await this.watch(cameraId, fresh);
     watch.lastAskedAt = Date.now();
     if (watch.latest && Date.now() - watch.latest.receivedAt <= fresh) return watch.latest;
     return new Promise<Snapshot>((resolve, reject) => {
       const timer = setTimeout(() => {
         watch.waiters = watch.waiters.filter((w) => w !== done);
         reject(new ServiceUnavailableException(`camera "${cameraId}" has sent no frame in the last ${Math.round(fresh / 1000)} s`));
-      }, fresh);
+      }, Math.max(0, deadline - Date.now()));
       const done = (snapshot: Snapshot) => {
         clearTimeout(timer);
         resolve(snapshot);
@@ -64,10 +65,15 @@ export class CameraFramesService implements OnModuleDestroy {
     for (const watch of this.watches.values()) watch.subscription.unsubscribe();
   }
 
-  private async watch(cameraId: string): Promise<Watch> {
+  private async watch(cameraId: string, timeoutMs: number): Promise<Watch> {
     const known = this.watches.get(cameraId);
     if (known) return known;
-    const nc = await this.nats.get();
+    // The broker may be away: answer 503 rather than hold the request until it is back.
+    let timer: NodeJS.Timeout | undefined;
+    const nc = await Promise.race([
+      this.nats.get(),
+      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs))),
+    ]).finally(() => clearTimeout(timer));
     const again = this.watches.get(cameraId);
     if (again) return again;
     const watch: Watch = { subscription: nc.subscribe(Subjects.frames(cameraId)), lastAskedAt: Date.now(), waiters: [] };
