@@ -249,7 +249,11 @@ describe('web console (Chromium)', () => {
     // The console answers its own routes; the API keeps its JSON 404.
     const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);
     expect(deepLink.headers.get('content-type')).toMatch(/text\/html/);
-    expect(await deepLink.text()).toContain('<div id="app">');
+    const html = await deepLink.text();
+    expect(html).toContain('<div id="app">');
+    const script = await fetch(`${stack.baseUrl}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.headers.get('content-encoding')).toBe('gzip');
+    expect(await script.text()).toContain('import');
     const missing = await fetch(`${stack.baseUrl}/api/nothing-here`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/json/);
