@@ -14,8 +14,8 @@ const zh = {
     all: '全部', search: '查询', cancel: '取消', minutes: '分钟', none: '无',
   },
   board: {
-    staffedCount: '在岗窗口 {n} / 最少 {min}', belowMin: '低于最少在岗窗口数', openIncidents: '进行中的事件',
-    noIncidents: '无进行中的事件', staff: '在册人员', since: '持续 {d}', notSeen: '尚未观测',
+    staffedCount: '在岗窗口 {n} / 最少 {min}', belowMin: '低于最少在岗窗口数', openIncidents: '进行中的事件（{n}）',
+    noIncidents: '无进行中的事件', staff: '在册人员：{names}', since: '持续 {d}', notSeen: '尚未观测',
     camera: '摄像头 {id}', snapshotAt: '画面时间 {t}', refresh: '刷新画面', live: '实时推送已连接', offline: '实时推送中断，正在重连…',
     noHalls: '没有可查看的大厅',
   },
@@ -69,8 +69,8 @@ const en: Messages = {
     all: 'All', search: 'Search', cancel: 'Cancel', minutes: 'min', none: 'none',
   },
   board: {
-    staffedCount: 'Staffed windows {n} / minimum {min}', belowMin: 'Below the minimum of staffed windows', openIncidents: 'Open incidents',
-    noIncidents: 'No open incidents', staff: 'On roster', since: 'for {d}', notSeen: 'not observed yet',
+    staffedCount: 'Staffed windows {n} / minimum {min}', belowMin: 'Below the minimum of staffed windows', openIncidents: 'Open incidents ({n})',
+    noIncidents: 'No open incidents', staff: 'On roster: {names}', since: 'for {d}', notSeen: 'not observed yet',
     camera: 'Camera {id}', snapshotAt: 'Frame of {t}', refresh: 'Refresh frame', live: 'Live updates connected', offline: 'Live updates interrupted, reconnecting…',
     noHalls: 'No halls to show',
   },
