@@ -87,7 +87,7 @@ describe('web console (Chromium)', () => {
     await screenshot(page, 'board-manager');
   });
 
-  it('the supervisor reviews an absence: evidence frames load, C confirms with a reason, the audit trail shows it', async () => {
+  it('the supervisor reviews an absence: J/K/Enter walk the queue, evidence frames load (full size on click), C confirms with a reason, the audit trail shows it', async () => {
     const token = await login(stack.baseUrl, 'supervisor', PASSWORD);
     const absence = await eventually(async () => {
       const res = await fetch(`${stack.baseUrl}/api/incidents?kind=absence&window=T01`, { headers: { authorization: `Bearer ${token}` } });
@@ -99,6 +99,19 @@ describe('web console (Chromium)', () => {
     await signIn(page, stack.baseUrl, 'supervisor');
     expect(await page.textContent('body')).toContain('城关镇便民服务中心');
     await page.click('a[href="/incidents"]');
+    await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("5号窗口")`);
+    await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("综合窗口")`);
+    // Keyboard: J moves down the queue, Enter opens, K steps back to the previous incident.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/incidents\/.+/);
+    const second = page.url();
+    await page.waitForSelector('[data-test=incident-facts]');
+    await page.keyboard.press('k');
+    await page.waitForURL((url) => url.toString() !== second);
+    expect(page.url()).toMatch(/\/incidents\/.+/);
+    await page.click('text=返回队列');
     const row = await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("综合窗口")`);
     await row.click();
     await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(absence.id)}$`));
@@ -108,6 +121,11 @@ describe('web console (Chromium)', () => {
       return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
     expect(await page.textContent('[data-test=incident-facts]')).toContain('离岗');
+    // A click shows the frame full size.
+    await page.click('[data-test=evidence] img');
+    await page.waitForSelector('.el-image-viewer__wrapper img');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.el-image-viewer__wrapper', { state: 'detached' });
 
     await page.keyboard.press('c');
     await page.waitForSelector('textarea[data-test=reason]');
