@@ -19,7 +19,10 @@ describe('web console (Chromium)', () => {
   const contexts: BrowserContext[] = [];
   /** Push channels opened before the cameras speak, read by the last test. */
   const streams: Record<string, ReturnType<typeof followEvents>> = {};
-  const api = async (path: string, username: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await login(stack.baseUrl, username, PASSWORD)}` } });
+  /** One token per user (a login is costly by design, and may be rate-limited). */
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string) => tokens.get(username) ?? tokens.set(username, login(stack.baseUrl, username, PASSWORD)).get(username)!;
+  const api = async (path: string, username: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await token(username)}` } });
 
   async function newPage(width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
@@ -60,7 +63,7 @@ describe('web console (Chromium)', () => {
     expect(await page.textContent('[data-window="W01"]')).toContain('未知');
     await page.waitForSelector('[data-test=push-status].el-tag--success');
     await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
-    for (const user of ['admin', 'manager-h1']) streams[user] = followEvents(stack.baseUrl, await login(stack.baseUrl, user, PASSWORD));
+    for (const user of ['admin', 'manager-h1']) streams[user] = followEvents(stack.baseUrl, await token(user));
 
     await stack.startIngestion();
     await page.waitForSelector('[data-window="W01"][data-state="staffed"]', { timeout: 120_000 });
@@ -88,9 +91,8 @@ describe('web console (Chromium)', () => {
   });
 
   it('the supervisor reviews an absence: J/K/Enter walk the queue, evidence frames load (full size on click), C confirms with a reason, the audit trail shows it', async () => {
-    const token = await login(stack.baseUrl, 'supervisor', PASSWORD);
     const absence = await eventually(async () => {
-      const res = await fetch(`${stack.baseUrl}/api/incidents?kind=absence&window=T01`, { headers: { authorization: `Bearer ${token}` } });
+      const res = await api('/api/incidents?kind=absence&window=T01', 'supervisor');
       const list = (await res.json()) as { id: string; evidence: unknown[] }[];
       return list.find((i) => i.evidence.length > 0);
     }, 90_000, 1000);
@@ -140,7 +142,7 @@ describe('web console (Chromium)', () => {
     await screenshot(page, 'incident-review');
 
     // The decision is the API's, not the page's.
-    const saved = (await (await fetch(`${stack.baseUrl}/api/incidents/${encodeURIComponent(absence.id)}`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+    const saved = (await (await api(`/api/incidents/${encodeURIComponent(absence.id)}`, 'supervisor')).json()) as {
       status: string;
       audit: { reason?: string }[];
     };
@@ -246,7 +248,7 @@ describe('web console (Chromium)', () => {
     const occupancy = async (username: string, body: object) =>
       fetch(`${stack.baseUrl}/api/zones/occupancy`, {
         method: 'POST',
-        headers: { authorization: `Bearer ${await login(stack.baseUrl, username, PASSWORD)}`, 'content-type': 'application/json' },
+        headers: { authorization: `Bearer ${await token(username)}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
     const square = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]];
