@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system pieces Hallwatch runs on, when they are missing: ffmpeg, nats-server,
-# GStreamer's RTSP server (demo camera and tests) and the embedded FerretDB. Quick when all are there.
+# GStreamer's RTSP server (demo camera and tests), Chromium (the console's browser tests) and the
+# embedded FerretDB. Quick when all are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,8 @@ say() { echo "[install-system-deps] $*" >&2; }
 missing_debs=()
 command -v ffmpeg >/dev/null 2>&1 || missing_debs+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || missing_debs+=(nats-server)
+# The console's browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
+[ -x /usr/bin/chromium ] || missing_debs+=(chromium)
 if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" >/dev/null 2>&1; then
   missing_debs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)

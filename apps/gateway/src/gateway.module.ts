@@ -1,12 +1,17 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
+import { CamerasModule } from './cameras/cameras.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { LiveModule } from './live/live.module';
+import { NatsConnectionModule } from './nats/nats-connection.module';
 import { NatsClientModule } from './nats/nats-client.module';
+import { SiteModule } from './site/site.module';
 import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
+import { ZonesModule } from './zones/zones.module';
 
 @Module({})
 export class GatewayModule {
@@ -16,7 +21,8 @@ export class GatewayModule {
       global: true,
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
       exports: [SERVICE_CONTEXT],
-      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule, CasesModule, StatsModule],
+      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule, CasesModule, StatsModule,
+        NatsConnectionModule, LiveModule, CamerasModule, SiteModule, ZonesModule],
     };
   }
 }

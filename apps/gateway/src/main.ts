@@ -1,7 +1,9 @@
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
+import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
 import { setUpHttp } from './http/http-setup';
 
@@ -14,12 +16,13 @@ export function openApiConfig() {
 }
 
 export async function startGateway(ctx: ServiceContext) {
-  const app = await NestFactory.create(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
   setUpHttp(app);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
   if (ctx.env.apiDocs) SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiConfig()));
+  serveConsole(app);
   await app.listen(ctx.env.port);
   return app;
 }

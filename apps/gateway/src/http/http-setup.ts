@@ -19,7 +19,9 @@ export function setUpHttp(app: INestApplication): void {
   const express = app as NestExpressApplication;
   express.disable('x-powered-by');
   express.useBodyParser('json', { limit: JSON_BODY_LIMIT });
-  express.use(helmet());
+  // The console shows camera frames and evidence as blob: URLs; helmet's defaults allow the rest
+  // (scripts only from this origin, inline styles for Element Plus and ECharts).
+  express.use(helmet({ contentSecurityPolicy: { directives: { 'img-src': ["'self'", 'data:', 'blob:'] } } }));
   express.use((_req: unknown, res: { setHeader(name: string, value: string): void }, next: () => void) => {
     res.setHeader('Cache-Control', 'no-store');
     next();

@@ -1,0 +1,40 @@
+import { Controller, Headers, MessageEvent, Sse } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { interval, map, merge, Observable, takeUntil, timer } from 'rxjs';
+import { CurrentUser } from '../auth/auth.decorators';
+import type { AuthUser } from '../auth/auth.types';
+import { hallScope } from '../auth/hall-scope';
+import { LiveEventsService } from './live-events.service';
+
+/** Keeps idle connections open through proxies that close silent ones. */
+const KEEPALIVE_MS = 15_000;
+/** Longest delay a Node timer takes. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+@ApiTags('live')
+@ApiBearerAuth()
+@Controller('live')
+export class LiveController {
+  constructor(private readonly live: LiveEventsService) {}
+
+  /**
+   * Server-Sent Events for the caller's halls: `presence` (as on hallwatch.presence.<windowId>),
+   * `incident` (as on hallwatch.incident.<kind>) and a `ping` every 15 s.
+   */
+  @Sse('events')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'event stream: presence, incident, ping' })
+  events(@CurrentUser() user: AuthUser, @Headers('authorization') authorization: string): Observable<MessageEvent> {
+    const events = this.live.stream(hallScope(user)).pipe(map((e): MessageEvent => ({ type: e.type, data: e.data })));
+    const pings = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
+    // The stream ends when the token does; the console then signs in again.
+    return merge(events, pings).pipe(takeUntil(timer(Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry(authorization) - Date.now())))));
+  }
+}
+
+/** Expiry (epoch ms) of the bearer token the guard has already verified. */
+function tokenExpiry(authorization: string): number {
+  const payload = authorization.split(' ')[1]?.split('.')[1] ?? '';
+  const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: number };
+  return exp ? exp * 1000 : Infinity;
+}

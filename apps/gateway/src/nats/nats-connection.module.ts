@@ -1,0 +1,44 @@
+import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { connect, NatsConnection } from 'nats';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+
+/**
+ * The gateway's plain NATS connection, for what the request/reply client cannot do: following
+ * event subjects (the console's push channel) and camera frames (snapshots). Opened on first use;
+ * it keeps reconnecting while the broker is away.
+ */
+@Injectable()
+export class NatsConnectionService implements OnApplicationShutdown {
+  private readonly logger = new Logger(NatsConnectionService.name);
+  private connection?: Promise<NatsConnection>;
+
+  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
+
+  get(): Promise<NatsConnection> {
+    this.connection ??= connect({
+      servers: [this.ctx.natsUrl],
+      name: `gateway-events-${this.ctx.env.instance}`,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 1000,
+      waitOnFirstConnect: true,
+    }).then((nc) => {
+      void (async () => {
+        for await (const status of nc.status()) {
+          if (status.type === 'disconnect' || status.type === 'reconnect') this.logger.log(`NATS ${status.type}`);
+        }
+      })();
+      return nc;
+    });
+    return this.connection;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.connection) return;
+    const nc = await this.connection;
+    await nc.drain().catch(() => nc.close());
+  }
+}
+
+@Global()
+@Module({ providers: [NatsConnectionService], exports: [NatsConnectionService] })
+export class NatsConnectionModule {}

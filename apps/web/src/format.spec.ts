@@ -1,0 +1,41 @@
+import { formatDuration, formatTime, localWeekdayHour, startOfLocalDay } from './format';
+import { queueOrder } from './queue';
+import type { Incident } from './api';
+
+describe('console time helpers (site time zone, whatever the browser says)', () => {
+  it('finds where a local day begins, across daylight-saving changes', () => {
+    expect(startOfLocalDay('2024-03-10', 'Asia/Shanghai')).toBe('2024-03-09T16:00:00.000Z');
+    expect(startOfLocalDay('2024-03-10', 'America/New_York')).toBe('2024-03-10T05:00:00.000Z');
+    expect(startOfLocalDay('2024-03-11', 'America/New_York')).toBe('2024-03-11T04:00:00.000Z');
+    expect(startOfLocalDay('2024-11-03', 'America/New_York')).toBe('2024-11-03T04:00:00.000Z');
+    expect(startOfLocalDay('2024-06-01', 'UTC')).toBe('2024-06-01T00:00:00.000Z');
+  });
+
+  it('bins an instant by local weekday (Monday = 0) and hour', () => {
+    expect(localWeekdayHour('2024-03-10T16:30:00Z', 'Asia/Shanghai')).toEqual([0, 0]);
+    expect(localWeekdayHour('2024-03-10T15:59:00Z', 'Asia/Shanghai')).toEqual([6, 23]);
+  });
+
+  it('shows times in the site time zone and durations in the chosen language', () => {
+    expect(formatTime('2024-03-10T16:30:05Z', 'Asia/Shanghai')).toBe('2024/03/11 00:30:05');
+    expect(formatTime(null, 'Asia/Shanghai')).toBe('—');
+    expect(formatDuration(3_900_000, 'zh-CN')).toBe('1小时05分');
+    expect(formatDuration(200_000, 'zh-CN')).toBe('3分20秒');
+    expect(formatDuration(12_000, 'en')).toBe('12 s');
+    expect(formatDuration(-5, 'en')).toBe('0 s');
+  });
+});
+
+describe('review queue order', () => {
+  const incident = (id: string, status: Incident['status'], openedAt: string) => ({ id, status, openedAt }) as Incident;
+
+  it('puts unreviewed incidents first, newest first within each group', () => {
+    const ordered = queueOrder([
+      incident('a', 'confirmed', '2024-01-03T00:00:00Z'),
+      incident('b', 'closed', '2024-01-01T00:00:00Z'),
+      incident('c', 'open', '2024-01-02T00:00:00Z'),
+      incident('d', 'dismissed', '2024-01-04T00:00:00Z'),
+    ]);
+    expect(ordered.map((i) => i.id)).toEqual(['c', 'b', 'd', 'a']);
+  });
+});

@@ -1,0 +1,104 @@
+import { reactive } from 'vue';
+import { ApiError, followEvents, getJson, query, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
+
+/** What the board and the wall show, kept current by the push channel. */
+export const live = reactive({
+  site: null as Site | null,
+  windows: {} as Record<string, LiveWindow>,
+  /** Open incidents by id. */
+  incidents: {} as Record<string, Incident>,
+  loading: false,
+  error: '',
+  connected: false,
+  /** Epoch ms of the last presence change applied, by window (the benchmark reads it). */
+  changedAt: {} as Record<string, number>,
+});
+
+let site: Promise<Site> | null = null;
+/** The caller's halls, cameras and windows (fetched once per sign-in). */
+export function loadSite(): Promise<Site> {
+  site ??= getJson<Site>('/api/site').then((s) => (live.site = s));
+  site.catch(() => (site = null));
+  return site;
+}
+
+async function loadState(): Promise<void> {
+  const [windows, open] = await Promise.all([
+    getJson<LiveWindow[]>('/api/windows/live'),
+    getJson<Incident[]>(`/api/incidents${query({ status: 'open' })}`),
+    loadSite(),
+  ]);
+  live.windows = Object.fromEntries(windows.map((w) => [w.windowId, w]));
+  live.incidents = Object.fromEntries(open.map((i) => [i.id, i]));
+}
+
+function apply(event: LiveEvent): void {
+  if (event.type === 'presence') {
+    const e = event.data;
+    const known = live.windows[e.windowId];
+    live.windows[e.windowId] = { windowId: e.windowId, hallId: e.hallId, name: known?.name ?? e.windowId, state: e.state, since: e.since };
+    live.changedAt[e.windowId] = performance.now();
+  } else if (event.data.closedAt) {
+    delete live.incidents[event.data.id];
+  } else {
+    live.incidents[event.data.id] = { ...event.data, status: 'open', audit: [], evidence: [] };
+  }
+}
+
+let users = 0;
+let controller: AbortController | null = null;
+
+/**
+ * Starts following (first user) the push channel. The state is read once on each (re)connection,
+ * after the stream is open, so no change falls between the read and the stream.
+ */
+export function startLive(): void {
+  users += 1;
+  if (users > 1) return;
+  controller = new AbortController();
+  const signal = controller.signal;
+  void (async () => {
+    let delay = 2000;
+    while (!signal.aborted) {
+      live.loading = !live.site;
+      // The tiles can show before the push channel is open.
+      void loadSite().catch(() => undefined);
+      try {
+        const following = followEvents(apply, signal, () => {
+          live.connected = true;
+          delay = 2000;
+          void loadState().then(
+            () => ((live.error = ''), (live.loading = false)),
+            (err: ApiError) => ((live.error = err.message), (live.loading = false)),
+          );
+        });
+        await following;
+      } catch (err) {
+        if (signal.aborted) break;
+        live.error = (err as ApiError).status === 0 ? 'network' : (err as Error).message;
+        if ((err as ApiError).status === 401) break;
+      }
+      live.connected = false;
+      live.loading = false;
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 30_000);
+    }
+  })();
+}
+
+export function stopLive(): void {
+  users = Math.max(0, users - 1);
+  if (users === 0) {
+    controller?.abort();
+    controller = null;
+    live.connected = false;
+  }
+}
+
+/** Forget everything on sign-out. */
+export function resetLive(): void {
+  site = null;
+  live.site = null;
+  live.windows = {};
+  live.incidents = {};
+}

@@ -1,0 +1,281 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+// Callbacks given to page.evaluate/waitForFunction run in the browser, hence the DOM types.
+import * as fs from 'node:fs';
+import ExcelJS from 'exceljs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { parseSite } from '@hallwatch/config';
+import { launchChromium } from '../../bench/chromium';
+import { eventually, login } from '../support/e2e';
+import { ConsoleStack, followEvents, PASSWORD, screenshot, signIn } from './console-harness';
+
+/**
+ * The web console in real Chromium against the real stack: RTSP cameras looping the test clips,
+ * ingestion, inference, reporting and the gateway serving the console at `/`.
+ */
+describe('web console (Chromium)', () => {
+  const stack = new ConsoleStack();
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+  /** Push channels opened before the cameras speak, read by the last test. */
+  const streams: Record<string, ReturnType<typeof followEvents>> = {};
+  /** One token per user (a login is costly by design, and may be rate-limited). */
+  const tokens = new Map<string, Promise<string>>();
+  const token = (username: string) => tokens.get(username) ?? tokens.set(username, login(stack.baseUrl, username, PASSWORD)).get(username)!;
+  const api = async (path: string, username: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await token(username)}` } });
+
+  async function newPage(width = 1366, height = 768): Promise<Page> {
+    const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
+    contexts.push(context);
+    return context.newPage();
+  }
+  const tileState = (page: Page, windowId: string) => page.getAttribute(`[data-window="${windowId}"]`, 'data-state');
+
+  beforeAll(async () => {
+    fs.mkdirSync('docs/screenshots', { recursive: true });
+    [browser] = await Promise.all([launchChromium(), stack.start()]);
+  });
+
+  afterAll(async () => {
+    for (const s of Object.values(streams)) s.close();
+    await Promise.all(contexts.map((c) => c.close()));
+    await browser?.close();
+    await stack.stop();
+  });
+
+  it('a missing token and a bad password keep the login page, with a message in Chinese', async () => {
+    const page = await newPage();
+    await page.goto(`${stack.baseUrl}/incidents`);
+    await page.waitForURL(/\/login\?next=(%2F|\/)incidents/);
+    expect(await page.textContent('[data-test=login-notice]')).toContain('请先登录');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong password');
+    await page.click('button[type=submit]');
+    expect(await (await page.waitForSelector('[data-test=login-error]')).textContent()).toContain('用户名或密码错误');
+    await screenshot(page, 'login');
+  });
+
+  it('the hall manager watches its own hall: tiles change from 未知 to 在岗 and 离岗 without a reload', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'manager-h1');
+    // Before any camera speaks, every window is unknown; the push channel is open.
+    expect(await tileState(page, 'W01')).toBe('unknown');
+    expect(await page.textContent('[data-window="W01"]')).toContain('未知');
+    await page.waitForSelector('[data-test=push-status].el-tag--success');
+    await page.evaluate(() => ((window as unknown as { __sameDocument: boolean }).__sameDocument = true));
+    for (const user of ['admin', 'manager-h1']) streams[user] = followEvents(stack.baseUrl, await token(user));
+
+    await stack.startIngestion();
+    await page.waitForSelector('[data-window="W01"][data-state="staffed"]', { timeout: 120_000 });
+    await page.waitForSelector('[data-window="W05"][data-state="absent"]', { timeout: 60_000 });
+    expect(await page.evaluate(() => (window as unknown as { __sameDocument?: boolean }).__sameDocument)).toBe(true);
+    const w01 = await page.textContent('[data-window="W01"]');
+    expect(w01).toContain('在岗');
+    expect(w01).toContain('区市场监管局');
+    expect(w01).toContain('张敏');
+    expect(await page.textContent('[data-window="W05"]')).toContain('离岗');
+    expect(await page.textContent('[data-hall="h1"] [data-test=staffed-count]')).toContain('在岗窗口 1 / 最少 2');
+
+    // The camera panel shows the latest frame with each zone coloured by its window's state.
+    await page.click('[data-camera="cam-1"] button');
+    const frame = await page.waitForSelector('[data-camera="cam-1"] img.snapshot');
+    await page.waitForFunction((img) => (img as HTMLImageElement).naturalWidth > 0, frame);
+    await page.waitForSelector('[data-camera="cam-1"] polygon[data-zone="W01"][data-state="staffed"]');
+
+    // Never another hall's name, tiles or camera.
+    await page.waitForSelector('[data-hall="h1"] [data-test=staffed-count]');
+    expect(await page.content()).not.toContain('城关镇便民服务中心');
+    expect(await page.$('[data-window="T01"]')).toBeNull();
+    expect(await page.$('a[href="/zones"]')).toBeNull();
+    await screenshot(page, 'board-manager');
+  });
+
+  it('the supervisor reviews an absence: J/K/Enter walk the queue, evidence frames load (full size on click), C confirms with a reason, the audit trail shows it', async () => {
+    const absence = await eventually(async () => {
+      const res = await api('/api/incidents?kind=absence&window=T01', 'supervisor');
+      const list = (await res.json()) as { id: string; evidence: unknown[] }[];
+      return list.find((i) => i.evidence.length > 0);
+    }, 90_000, 1000);
+
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'supervisor');
+    expect(await page.textContent('body')).toContain('城关镇便民服务中心');
+    await page.click('a[href="/incidents"]');
+    await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("5号窗口")`);
+    await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("综合窗口")`);
+    // Keyboard: J moves down the queue, Enter opens, K steps back to the previous incident.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.keyboard.press('j');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(/\/incidents\/.+/);
+    const second = page.url();
+    await page.waitForSelector('[data-test=incident-facts]');
+    await page.keyboard.press('k');
+    await page.waitForURL((url) => url.toString() !== second);
+    expect(page.url()).toMatch(/\/incidents\/.+/);
+    await page.click('text=返回队列');
+    const row = await page.waitForSelector(`[data-test=incident-table] .el-table__row:has-text("综合窗口")`);
+    await row.click();
+    await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(absence.id)}$`));
+    await page.waitForSelector('[data-test=evidence] img');
+    await page.waitForFunction(() => {
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>("[data-test=evidence] img"));
+      return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
+    });
+    expect(await page.textContent('[data-test=incident-facts]')).toContain('离岗');
+    // A click shows the frame full size.
+    await page.click('[data-test=evidence] img');
+    await page.waitForSelector('.el-image-viewer__wrapper img');
+    await page.keyboard.press('Escape');
+    await page.waitForSelector('.el-image-viewer__wrapper', { state: 'detached' });
+
+    await page.keyboard.press('c');
+    await page.waitForSelector('textarea[data-test=reason]');
+    await page.click('[data-test=decide]');
+    await page.waitForSelector('text=请填写理由');
+    await page.fill('textarea[data-test=reason]', '调取录像核实：工作人员擅自离岗');
+    await page.click('[data-test=decide]');
+    await page.waitForSelector('[data-test=audit] >> text=调取录像核实：工作人员擅自离岗');
+    await page.waitForSelector('textarea[data-test=reason]', { state: 'hidden' });
+    expect(await page.textContent('[data-test=incident-status]')).toContain('已确认');
+    expect(await page.textContent('[data-test=audit]')).toContain('supervisor');
+    await screenshot(page, 'incident-review');
+
+    // The decision is the API's, not the page's.
+    const saved = (await (await api(`/api/incidents/${encodeURIComponent(absence.id)}`, 'supervisor')).json()) as {
+      status: string;
+      audit: { reason?: string }[];
+    };
+    expect(saved.status).toBe('confirmed');
+    expect(saved.audit.map((a) => a.reason)).toContain('调取录像核实：工作人员擅自离岗');
+  });
+
+  it('the hall manager reads incidents but cannot review them', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'manager-h1');
+    await page.goto(`${stack.baseUrl}/incidents`);
+    const row = await page.waitForSelector('[data-test=incident-table] .el-table__row', { timeout: 60_000 });
+    await row.click();
+    await page.waitForSelector('text=只读');
+    expect(await page.$('[data-test=confirm]')).toBeNull();
+    expect(await page.content()).not.toContain('城关镇便民服务中心');
+  });
+
+  it('the evaluator sees the charts and downloads an XLSX that opens', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'evaluator');
+    expect(await page.$('a[href="/zones"]')).toBeNull();
+    await page.click('a[href="/stats"]');
+    await page.waitForSelector('[data-test=table-attendance] .el-table__row');
+    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4);
+    expect(await page.textContent('[data-test=table-attendance]')).toContain('1号窗口');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-attendance-xlsx]')]);
+    const file = await download.path();
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.readFile(file);
+    const sheet = book.worksheets[0];
+    const cells = JSON.stringify(sheet.getSheetValues());
+    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
+    expect(cells).toContain('W01');
+    expect(cells).toContain('出勤率');
+    await screenshot(page, 'statistics');
+  });
+
+  it('the admin draws a zone, sees whether someone is in it, and the YAML it copies is accepted by the site loader', async () => {
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'admin');
+    await page.click('a[href="/zones"]');
+    await page.waitForFunction(() => (document.querySelector('.editor img.snapshot') as HTMLImageElement | null)?.naturalWidth);
+    // W01's configured zone holds a seated person (the detector loads in the gateway on first use).
+    await page.waitForSelector('[data-test=zone-occupancy][data-occupied=true]', { timeout: 90_000 });
+
+    // Draw the empty seat (zone E of the clip) point by point.
+    await page.click('[data-test=zone-clear]');
+    const box = (await (await page.$('[data-test=zone-canvas]'))!.boundingBox())!;
+    for (const [x, y] of [[0.265, 0.685], [0.365, 0.685], [0.365, 0.875], [0.265, 0.875]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    await page.waitForSelector('[data-test=zone-occupancy][data-occupied=false]', { timeout: 60_000 });
+    const yaml = await page.inputValue('textarea[data-test=zone-yaml]');
+    expect(yaml).toMatch(/^zone: \[\[0\.\d+, 0\.\d+\], \[/);
+    const site = fs.readFileSync(stack.siteFile, 'utf8').replace(/(- \{ id: W01,[^\n]*?)zone: \[\[.*?\]\] \}/, `$1${yaml} }`);
+    const zone = parseSite(site).windows.find((w) => w.id === 'W01')!.zone;
+    expect(zone).toHaveLength(4);
+    expect(zone[0][0]).toBeCloseTo(0.265, 2);
+    expect(zone[2][1]).toBeCloseTo(0.875, 2);
+    await screenshot(page, 'zones');
+  });
+
+  it('wall mode fills a 1920×1080 screen with large type; English is one click away', async () => {
+    const page = await newPage(1920, 1080);
+    await signIn(page, stack.baseUrl, 'admin');
+    await page.click('a[href="/wall"]');
+    await page.waitForSelector('.wall [data-window="W01"][data-state="staffed"]');
+    const size = await page.$eval('.wall [data-window="W01"] .name', (el) => parseFloat(getComputedStyle(el).fontSize));
+    expect(size).toBeGreaterThanOrEqual(28);
+    await screenshot(page, 'wall');
+    await page.click('text=退出大屏');
+    await page.click('.lang');
+    await page.waitForSelector('[data-window="W01"] >> text=Staffed');
+    // A forged token sends the user back to the login page with a message.
+    await page.evaluate(() => {
+      const s = JSON.parse(sessionStorage.getItem('hallwatch.session')!);
+      sessionStorage.setItem('hallwatch.session', JSON.stringify({ ...s, token: 'forged.token.value' }));
+    });
+    await page.reload();
+    await page.waitForURL(/\/login/);
+    expect(await page.textContent('[data-test=login-notice]')).toMatch(/expired|过期/);
+  });
+
+  it("the push channel, snapshots and the site description keep to the caller's halls", async () => {
+    // Real events of both halls went out (the township's window was judged absent)...
+    await eventually(async () => (streams.admin.events.some((e) => e.data.hallId === 't1') ? true : undefined), 30_000);
+    expect(streams.admin.events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
+    // ...and the hall manager of h1 received h1's only.
+    expect(streams['manager-h1'].events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
+    expect(streams['manager-h1'].events.some((e) => e.type === 'incident')).toBe(true);
+    expect(streams['manager-h1'].events.filter((e) => e.data.hallId !== 'h1')).toEqual([]);
+    expect((await fetch(`${stack.baseUrl}/api/live/events`)).status).toBe(401);
+
+    const own = await api('/api/cameras/cam-1/snapshot', 'manager-h1');
+    expect(own.status).toBe(200);
+    expect(own.headers.get('content-type')).toBe('image/jpeg');
+    expect(Date.parse(own.headers.get('hallwatch-captured-at')!)).toBeGreaterThan(Date.now() - 60_000);
+    const jpeg = Buffer.from(await own.arrayBuffer());
+    expect(jpeg.subarray(0, 2).toString('hex')).toBe('ffd8');
+    expect((await api('/api/cameras/cam-2/snapshot', 'manager-h1')).status).toBe(403);
+    expect((await api('/api/cameras/cam-9/snapshot', 'admin')).status).toBe(404);
+    expect((await api('/api/cameras/cam.1/snapshot', 'admin')).status).toBe(400);
+
+    const occupancy = async (username: string, body: object) =>
+      fetch(`${stack.baseUrl}/api/zones/occupancy`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${await token(username)}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const square = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]];
+    expect((await occupancy('manager-h1', { cameraId: 'cam-1', zone: square })).status).toBe(403);
+    const bad = await occupancy('admin', { cameraId: 'cam-1', zone: [[0.1, 0.1], [1.5, 0.1], [0.2, 0.2]] });
+    expect(bad.status).toBe(400);
+    expect(JSON.stringify(await bad.json())).toContain('zone must be a list of [x, y] points, each between 0 and 1');
+
+    const site = (await (await api('/api/site', 'manager-h1')).json()) as { halls: { id: string }[]; cameras: object[]; windows: { id: string; staffOnRoster: string[] }[] };
+    expect(site.halls.map((h) => h.id)).toEqual(['h1']);
+    expect(site.windows.map((w) => w.id).sort()).toEqual(['W01', 'W05']);
+    expect(site.windows.find((w) => w.id === 'W01')!.staffOnRoster).toEqual(['张敏']);
+    expect(JSON.stringify(site)).not.toContain('rtsp');
+
+    const openApi = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/live/events', '/api/cameras/{id}/snapshot', '/api/site']));
+
+    // The console answers its own routes; the API keeps its JSON 404.
+    const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);
+    expect(deepLink.headers.get('content-type')).toMatch(/text\/html/);
+    const html = await deepLink.text();
+    expect(html).toContain('<div id="app">');
+    const script = await fetch(`${stack.baseUrl}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`, { headers: { 'accept-encoding': 'gzip' } });
+    expect(script.headers.get('content-encoding')).toBe('gzip');
+    expect(await script.text()).toContain('import');
+    const missing = await fetch(`${stack.baseUrl}/api/nothing-here`);
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(/json/);
+  });
+});
