@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import { parse } from 'csv-parse/sync';
 import type { CaseImportResult } from '@hallwatch/contracts';
 
-const BATCH = 500;
+const BATCH = 2000;
 
 function progress(done: number, total: number): void {
   const width = 30;
@@ -24,7 +24,7 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
-      const { caseFromCsvRecord, missingCaseColumns } = await import('@hallwatch/stats');
+      const { caseRowFromCsvRecord, missingCaseColumns } = await import('@hallwatch/stats');
       let records: Record<string, string>[];
       try {
         records = parse(fs.readFileSync(file), { columns: true, bom: true, skip_empty_lines: true, relax_column_count: true, trim: true });
@@ -38,32 +38,40 @@ export function registerImportCommand(program: Command): void {
       let accepted = 0;
       const rejected: { line: number; text: string }[] = [];
       const reject = (line: number, caseId: string | undefined, reason: string) => rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId})` : ''}: ${reason}` });
-      /** Line of each caseId's first row: a later row with the same caseId is refused, not a silent replacement. */
+      // Line numbers as a spreadsheet shows them: the header is line 1. A later row with the
+      // caseId of an earlier one is refused, not a silent replacement. Reporting validates rows.
       const firstLine = new Map<string, number>();
+      const rows: { line: number; row: Record<string, unknown>; key: string }[] = [];
+      records.forEach((record, i) => {
+        const line = i + 2;
+        const row = caseRowFromCsvRecord(record);
+        const caseId = typeof row.caseId === 'string' ? row.caseId : undefined;
+        const first = caseId === undefined ? undefined : firstLine.get(caseId);
+        if (first !== undefined) return reject(line, caseId, `caseId "${caseId}" is also on line ${first}`);
+        if (caseId !== undefined) firstLine.set(caseId, line);
+        rows.push({ line, row, key: `${String(row.windowId)}|${String(row.takenAt)}` });
+      });
+      // By window and time, so each batch updates the rollups of few windows (fewer, larger writes).
+      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
+      const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, k) => rows.slice(k * BATCH, (k + 1) * BATCH));
       await withReporting(async (reporting) => {
-        progress(0, records.length);
-        for (let start = 0; start < records.length; start += BATCH) {
-          const batch = records.slice(start, start + BATCH);
-          const rows: unknown[] = [];
-          const lines: number[] = [];
-          batch.forEach((record, i) => {
-            // Line numbers as a spreadsheet shows them: the header is line 1.
-            const line = start + i + 2;
-            const decoded = caseFromCsvRecord(record);
-            const first = decoded.ok ? firstLine.get(decoded.value.caseId) : undefined;
-            if (!decoded.ok) reject(line, record.caseId, decoded.reason);
-            else if (first !== undefined) reject(line, record.caseId, `caseId "${decoded.value.caseId}" is also on line ${first}`);
-            else {
-              firstLine.set(decoded.value.caseId, line);
-              rows.push(decoded.value);
-              lines.push(line);
-            }
-          });
-          const result: CaseImportResult = await reporting.importCases(rows);
+        let done = records.length - rows.length;
+        progress(done, records.length);
+        // Two batches in flight: one is validated while the other is written (writes keep their order).
+        const importBatch = async (batch: typeof rows) => {
+          const result: CaseImportResult = await reporting.importCases(batch.map((b) => b.row));
           accepted += result.accepted;
-          for (const r of result.results) if (!r.accepted) reject(lines[r.row], r.caseId, r.reason ?? 'refused');
-          progress(Math.min(start + BATCH, records.length), records.length);
+          for (const r of result.results) if (!r.accepted) reject(batch[r.row].line, r.caseId, r.reason ?? 'refused');
+          done += batch.length;
+          progress(done, records.length);
+        };
+        let inFlight: Promise<void> = Promise.resolve();
+        for (const batch of batches) {
+          const next = importBatch(batch);
+          await inFlight;
+          inFlight = next;
         }
+        await inFlight;
         process.stderr.write('\n');
       });
       rejected.sort((a, b) => a.line - b.line);
