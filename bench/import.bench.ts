@@ -2,7 +2,8 @@
  * npm run bench:import — `hallwatch import cases` of a generated CSV (default 100,000 rows: a big
  * district's month over 200 windows in 20 halls) into a fresh embedded FerretDB, with its own
  * nats-server for the write lock, both in a temporary folder. Runs the real CLI as a child process
- * and ends with the line `import: N rows in T s (R rows/s)`. Options: --rows N, --windows N.
+ * and ends with the line `import: N rows in T s (R rows/s)`. Options: --rows N, --windows N;
+ * BENCH_CPU_PROF=DIR writes the CLI's CPU profile there.
  */
 import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
