@@ -12,7 +12,7 @@ const LOOKBACK_DAYS = 7;
 /** Versioned writes of one window-month that lose to another writer are retried this often. */
 const MAX_ATTEMPTS = 50;
 /** Cases written under one hold of the write lock (a second or two), so others wait briefly. */
-const CHUNK = 500;
+const CHUNK = 2000;
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
 type DayEdits = Map<string, CaseFacts | null>;
