@@ -159,14 +159,20 @@ users:
     const header = Object.keys(c5);
     fs.writeFileSync(
       file,
-      [header.join(','), header.map((k) => (c5 as Record<string, string>)[k]).join(','), header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6')].join('\n'),
+      [
+        header.join(','),
+        header.map((k) => (c5 as Record<string, string>)[k]).join(','),
+        header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6'),
+        header.map((k) => (k === 'windowId' ? 'W2' : (c5 as Record<string, string>)[k])).join(','), // c5 again: refused, never a silent move
+      ].join('\n'),
     );
     const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120000 });
     for (let i = 0; i < 2; i++) {
       const run = cli('import', 'cases', file);
-      expect(run.stderr).toContain('2/2 rows');
+      expect(run.stderr).toContain('3/3 rows');
       expect(run.stdout).toContain('rejected line 3 (c6): status must be one of the following values');
-      expect(run.stdout).toContain('1 accepted, 1 rejected');
+      expect(run.stdout).toContain('rejected line 4 (c5): caseId "c5" is also on line 2');
+      expect(run.stdout).toContain('1 accepted, 2 rejected');
       expect(run.status).toBe(0);
     }
     const report = cli('report', 'throughput', '--from', DAY, '--to', DAY, '--by', 'window');

@@ -27,11 +27,19 @@ export function addDays(date: string, days: number): string {
  * exactly that day.
  */
 export function dayRange(timeZone: string, date: string): Interval {
+  const key = `${timeZone} ${date}`;
+  const known = dayRanges.get(key);
+  if (known) return known;
   const around = Date.parse(`${date}T00:00:00Z`);
   const startOf = (d: string) =>
     openIntervals({ weekdays: [], open: ['00:00-23:59'], makeupWorkdays: [d] }, timeZone, around - 2 * DAY, around + 3 * DAY)[0].start;
-  return { start: startOf(date), end: startOf(addDays(date, 1)) };
+  const range = { start: startOf(date), end: startOf(addDays(date, 1)) };
+  // Rollups and reports ask for the same days over and over; a day's bounds never change.
+  if (dayRanges.size >= 100_000) dayRanges.clear();
+  dayRanges.set(key, range);
+  return range;
 }
+const dayRanges = new Map<string, Interval>();
 
 /** Every date from `from` to `to`, both included. */
 export function datesBetween(from: string, to: string): string[] {

@@ -23,17 +23,22 @@ export function missingCaseColumns(header: readonly string[]): string[] {
 }
 
 /**
- * Validates one CSV record (all strings) as a case: cells are trimmed, empty optional cells
- * dropped, satisfaction read as a number; then the same CaseMessage checks as HTTP and NATS.
+ * One CSV record (all strings) as a case to validate: cells are trimmed, empty optional cells
+ * dropped, satisfaction read as a number.
  */
-export function caseFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Decoded<CaseMessage> {
+export function caseRowFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
   for (const column of CASE_COLUMNS) {
     const cell = record[column]?.trim();
     if (cell === undefined || cell === '') continue;
     plain[column] = column === 'satisfaction' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
   }
-  return validateMessage(CaseMessage, plain);
+  return plain;
+}
+
+/** Validates one CSV record as a case, with the same CaseMessage checks as HTTP and NATS. */
+export function caseFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Decoded<CaseMessage> {
+  return validateMessage(CaseMessage, caseRowFromCsvRecord(record));
 }
 
 export function caseFacts(c: CaseMessage): CaseFacts {

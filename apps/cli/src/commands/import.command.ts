@@ -3,7 +3,7 @@ import { Command } from 'commander';
 import type { CaseImportResult } from '@hallwatch/contracts';
 import type { CaseCsvRecord } from '@hallwatch/stats';
 
-const BATCH = 500;
+const BATCH = 2000;
 
 function progress(done: number, total: number): void {
   const width = 30;
@@ -25,18 +25,18 @@ export function registerImportCommand(program: Command): void {
     .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
-      const { caseFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
+      const { caseRowFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
       let bytes: Buffer;
       try {
         bytes = fs.readFileSync(file);
       } catch (err) {
-        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`);
+        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`, { cause: err });
       }
       let records: CaseCsvRecord[];
       try {
         records = parseCaseCsv(bytes).records;
       } catch (err) {
-        if (err instanceof CsvFileError) throw new Error(`import cases: ${file}: ${err.message}`);
+        if (err instanceof CsvFileError) throw new Error(`import cases: ${file}: ${err.message}`, { cause: err });
         throw err;
       }
       if (records.length === 0) {
@@ -49,30 +49,42 @@ export function registerImportCommand(program: Command): void {
       const rejected: { line: number; text: string }[] = [];
       const reject = (line: number, caseId: string | undefined, reason: string) =>
         rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId.slice(0, 200)})` : ''}: ${reason}` });
-      /** Line of each caseId's first row: a later row with the same caseId is refused, not a silent replacement. */
+      // A later row with the caseId of an earlier one is refused, not a silent replacement.
+      // Reporting validates the rows.
       const firstLine = new Map<string, number>();
-      await withReporting(async (reporting) => {
-        progress(0, records.length);
-        for (let start = 0; start < records.length; start += BATCH) {
-          const batch = records.slice(start, start + BATCH);
-          const rows: unknown[] = [];
-          const lines: number[] = [];
-          for (const { line, cells } of batch) {
-            const decoded = caseFromCsvRecord(cells);
-            const first = decoded.ok ? firstLine.get(decoded.value.caseId) : undefined;
-            if (!decoded.ok) reject(line, cells.caseId, decoded.reason);
-            else if (first !== undefined) reject(line, cells.caseId, `caseId "${decoded.value.caseId}" is also on line ${first}`);
-            else {
-              firstLine.set(decoded.value.caseId, line);
-              rows.push(decoded.value);
-              lines.push(line);
-            }
-          }
-          const result: CaseImportResult = await reporting.importCases(rows);
-          accepted += result.accepted;
-          for (const r of result.results) if (!r.accepted) reject(lines[r.row], r.caseId, r.reason ?? 'refused');
-          progress(Math.min(start + BATCH, records.length), records.length);
+      const rows: { line: number; row: Record<string, unknown>; key: string }[] = [];
+      for (const { line, cells } of records) {
+        const row = caseRowFromCsvRecord(cells);
+        const caseId = typeof row.caseId === 'string' ? row.caseId : undefined;
+        const first = caseId === undefined ? undefined : firstLine.get(caseId);
+        if (first !== undefined) {
+          reject(line, caseId, `caseId "${caseId}" is also on line ${first}`);
+          continue;
         }
+        if (caseId !== undefined) firstLine.set(caseId, line);
+        rows.push({ line, row, key: `${String(row.windowId)}|${String(row.takenAt)}` });
+      }
+      // By window and time, so each batch updates the rollups of few windows (fewer, larger writes).
+      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
+      const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, k) => rows.slice(k * BATCH, (k + 1) * BATCH));
+      await withReporting(async (reporting) => {
+        let done = records.length - rows.length;
+        progress(done, records.length);
+        // Two batches in flight: one is validated while the other is written (writes keep their order).
+        const importBatch = async (batch: typeof rows) => {
+          const result: CaseImportResult = await reporting.importCases(batch.map((b) => b.row));
+          accepted += result.accepted;
+          for (const r of result.results) if (!r.accepted) reject(batch[r.row].line, r.caseId, r.reason ?? 'refused');
+          done += batch.length;
+          progress(done, records.length);
+        };
+        let inFlight: Promise<void> = Promise.resolve();
+        for (const batch of batches) {
+          const next = importBatch(batch);
+          await inFlight;
+          inFlight = next;
+        }
+        await inFlight;
         process.stderr.write('\n');
       });
       rejected.sort((a, b) => a.line - b.line);

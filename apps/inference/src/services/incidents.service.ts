@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import type {
   EvidenceImage,
   IncidentQuery,
+  IncidentMessage,
   IncidentRef,
   IncidentReviewedMessage,
   IncidentReviewRequest,
@@ -54,7 +55,8 @@ export class IncidentsService {
   }
 }
 
-function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt: string): IncidentReviewedMessage {
+/** The incident as its events carry it. */
+function toMessage(r: IncidentRecord): IncidentMessage {
   return {
     id: r._id,
     kind: r.kind,
@@ -66,23 +68,16 @@ function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
-    review,
-    reviewedAt,
   };
+}
+
+function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt: string): IncidentReviewedMessage {
+  return { ...toMessage(r), review, reviewedAt };
 }
 
 function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
   return {
-    id: r._id,
-    kind: r.kind,
-    hallId: r.hallId,
-    windowId: r.windowId,
-    windowIds: r.windowIds,
-    cameraId: r.cameraId,
-    staff: r.staff,
-    openedAt: r.openedAt.toISOString(),
-    closedAt: r.closedAt?.toISOString(),
-    durationMs: r.durationMs,
+    ...toMessage(r),
     status: r.review ?? (r.closedAt ? 'closed' : 'open'),
     audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
     evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),

@@ -99,6 +99,24 @@ export class ReportingRepository {
     }
   }
 
+  /**
+   * Inserts cases that are not stored yet in one round trip (the common case of an import) and
+   * answers the caseIds that were already stored, for replaceCase.
+   */
+  async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
+    if (cases.length === 0) return new Set();
+    const docs = cases.map(({ caseId, ...rest }) => ({ _id: caseId, ...rest, takenAt: new Date(rest.takenAt), calledAt: new Date(rest.calledAt), startedAt: new Date(rest.startedAt), finishedAt: new Date(rest.finishedAt), deadline: new Date(rest.deadline) }));
+    try {
+      await this.cases.collection.insertMany(docs as never[], { ordered: false });
+      return new Set();
+    } catch (err) {
+      const errors = (err as { writeErrors?: { index: number; code: number }[] | { index: number; code: number } }).writeErrors;
+      const list = Array.isArray(errors) ? errors : errors ? [errors] : [];
+      if (list.length === 0 || list.some((e) => e.code !== 11000)) throw err;
+      return new Set(list.map((e) => cases[e.index].caseId));
+    }
+  }
+
   /** The window-day a case counts in now, with its facts; undefined when it is not stored. */
   async storedCase(caseId: string): Promise<{ day: string; facts: CaseFacts } | undefined> {
     const d = await this.cases.collection.findOne({ _id: caseId } as never);

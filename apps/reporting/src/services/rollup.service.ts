@@ -11,8 +11,8 @@ import { SiteWindows } from './site-windows';
 const LOOKBACK_DAYS = 7;
 /** Versioned writes of one window-month that lose to another writer are retried this often. */
 const MAX_ATTEMPTS = 50;
-/** Cases written under one hold of the write lock, so others wait briefly. */
-const CHUNK = 100;
+/** Cases written under one hold of the write lock (a second or two), so others wait briefly. */
+const CHUNK = 2000;
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
 type DayEdits = Map<string, CaseFacts | null>;
@@ -74,14 +74,19 @@ export class RollupService {
       byDate.set(date, byCase);
       byCase.set(caseId, facts);
     };
-    const refused = await inParallel(cases, 8, async (c) => {
+    const rows = cases.map((c) => {
       const facts = caseFacts(c);
       const day = `${c.windowId}|${localDate(this.site.timeZone, facts.takenAt)}`;
-      const write = await this.repo.replaceCase({ ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day }, windows);
-      if (!write.stored) return `case "${c.caseId}" is stored on window "${write.windowId}", outside your halls`;
+      return { facts, doc: { ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day } };
+    });
+    // New cases in one round trip; stored ones (and all, with halls to check) one by one.
+    const existing = windows ? new Set(cases.map((c) => c.caseId)) : await this.repo.insertNewCases(rows.map((r) => r.doc));
+    const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
+      const write = existing.has(doc.caseId) ? await this.repo.replaceCase(doc, windows) : { stored: true as const, before: undefined };
+      if (!write.stored) return `case "${doc.caseId}" is stored on window "${write.windowId}", outside your halls`;
       // A corrected case that changed window or day leaves its old window-day.
-      if (write.before && write.before !== day) edit(write.before, c.caseId, null);
-      edit(day, c.caseId, facts);
+      if (write.before && write.before !== doc.day) edit(write.before, doc.caseId, null);
+      edit(doc.day, doc.caseId, facts);
       return undefined;
     });
     await Promise.all(
@@ -104,12 +109,12 @@ export class RollupService {
    * Figures of one window-day from its raw facts; with `now`, only up to the present (the
    * stored rollups count whole days, so today is recomputed for every report).
    */
-  async dayFigures(windowId: string, date: string, cases: CaseFacts[], now?: number): Promise<StaffFigures> {
+  async dayFigures(windowId: string, date: string, cases: CaseFacts[], now?: number, presenceDay = (d: string) => this.repo.presenceDay(windowId, d)): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
-    const changes = await this.repo.presenceDay(windowId, date);
+    const changes = [...(await presenceDay(date))];
     let from = range.start;
     for (let d = addDays(date, -1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, -1)) {
-      const earlier = await this.repo.presenceDay(windowId, d);
+      const earlier = await presenceDay(d);
       if (earlier.length > 0) {
         changes.unshift(earlier[earlier.length - 1]);
         from = earlier[earlier.length - 1].since;
@@ -132,10 +137,14 @@ export class RollupService {
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.repo.monthRollup(windowId, month);
+        // Each date's presence is read once per attempt, though days look back at each other.
+        const presence = new Map<string, Promise<StateChange[]>>();
+        const presenceDay = (d: string) => presence.get(d) ?? presence.set(d, this.repo.presenceDay(windowId, d)).get(d)!;
+        await Promise.all(monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => presenceDay(addDays(date, -i)))));
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
-          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases));
+          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay);
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;

@@ -10,8 +10,8 @@ export class SiteWindows {
   /** Halls that are township service centres. */
   readonly townships: Set<string>;
   private readonly schedules = new Map<string, ScheduleSpec>();
-  /** Last answer per schedule: windows share schedules, and a year of one costs ~30 ms. */
-  private readonly lastOpen = new Map<ScheduleSpec, { start: number; end: number; open: Interval[] }>();
+  /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
+  private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
 
   constructor(site: SiteConfig) {
     this.timeZone = site.timezone;
@@ -30,10 +30,13 @@ export class SiteWindows {
   scheduled(windowId: string, range: Interval): Interval[] {
     const spec = this.schedules.get(windowId);
     if (!spec) return [];
-    const last = this.lastOpen.get(spec);
-    if (last && last.start === range.start && last.end === range.end) return last.open;
+    const known = this.known.get(spec) ?? this.known.set(spec, new Map()).get(spec)!;
+    const key = `${range.start}|${range.end}`;
+    const found = known.get(key);
+    if (found) return found;
     const open = openIntervals(spec, this.timeZone, range.start, range.end);
-    this.lastOpen.set(spec, { ...range, open });
+    if (known.size >= 10_000) known.clear();
+    known.set(key, open);
     return open;
   }
 

@@ -1,0 +1,122 @@
+import { parseSite, readEnv } from '@hallwatch/config';
+import type { CaseMessage, PresenceMessage } from '@hallwatch/contracts';
+import type { StateChange } from '@hallwatch/domain';
+import { StaffFigures, totalFigures } from '@hallwatch/stats';
+import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
+import type { WriteLockRepository } from '../repositories/write-lock.repository';
+import { RollupService } from './rollup.service';
+
+const SITE = parseSite(`
+timezone: Asia/Shanghai
+halls:
+  - { id: H1, name: City hall, kind: hall }
+cameras:
+  - { id: cam1, hall: H1, rtsp: "rtsp://127.0.0.1:9/none" }
+windows:
+  - { id: W1, hall: H1, name: One, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
+  - { id: W2, hall: H1, name: Two, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }
+`);
+const at = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
+const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessage => ({
+  caseId, windowId, serviceItem: 'x', status: 'completed',
+  takenAt: at(date, '09:05'), calledAt: at(date, '09:10'), startedAt: at(date, '09:10'), finishedAt: at(date, '09:20'), deadline: at(date, '10:00'),
+});
+
+/** The repository in memory, with the same contract; `conflicts` makes that many month writes lose to "another writer". */
+class MemoryRepository {
+  cases = new Map<string, StoredCase>();
+  presence = new Map<string, StateChange[]>();
+  months = new Map<string, { version: number; days: string; total: StaffFigures }>();
+  conflicts = 0;
+
+  async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
+    const existing = new Set<string>();
+    for (const c of cases) if (this.cases.has(c.caseId)) existing.add(c.caseId);
+    else this.cases.set(c.caseId, c);
+    return existing;
+  }
+  async replaceCase(c: StoredCase): Promise<CaseWrite> {
+    const before = this.cases.get(c.caseId)?.day;
+    this.cases.set(c.caseId, c);
+    return { stored: true, before };
+  }
+  async storedCase(caseId: string) {
+    const c = this.cases.get(caseId);
+    if (!c) return undefined;
+    const { serviceItem: _s, status: _t, satisfaction: _f, day, ...facts } = c;
+    return { day, facts };
+  }
+  async presenceDay(windowId: string, date: string): Promise<StateChange[]> {
+    return [...(this.presence.get(`${windowId}|${date}`) ?? [])].sort((a, b) => a.since - b.since);
+  }
+  async addPresenceChange(change: StateChange, date: string): Promise<void> {
+    const key = `${change.windowId}|${date}`;
+    const list = (this.presence.get(key) ?? []).filter((c) => c.since !== change.since);
+    this.presence.set(key, [...list, change]);
+  }
+  async monthRollup(windowId: string, month: string): Promise<MonthRollup> {
+    const m = this.months.get(`${windowId}|${month}`);
+    return { version: m?.version ?? 0, days: m ? (JSON.parse(m.days) as MonthDays) : {} };
+  }
+  async saveMonth(windowId: string, month: string, version: number, days: MonthDays, total: StaffFigures): Promise<boolean> {
+    const key = `${windowId}|${month}`;
+    if (this.conflicts > 0) {
+      // Another writer got there first and moved case "moved" to W2 meanwhile.
+      this.conflicts--;
+      this.months.set(key, { version: version + 1, days: this.months.get(key)?.days ?? '{}', total: {} });
+      const moved = this.cases.get('moved');
+      if (moved) this.cases.set('moved', { ...moved, windowId: 'W2', day: 'W2|2024-03-04' });
+      return false;
+    }
+    if ((this.months.get(key)?.version ?? 0) !== version) return false;
+    this.months.set(key, { version: version + 1, days: JSON.stringify(days), total });
+    return true;
+  }
+}
+
+describe('RollupService (repository in memory)', () => {
+  let repo: MemoryRepository;
+  let rollups: RollupService;
+  const lock = { run: <T>(work: () => Promise<T>) => work() } as unknown as WriteLockRepository;
+  const counted = async (windowId: string) => Object.keys((await repo.monthRollup(windowId, '2024-03')).days['2024-03-04']?.cases ?? {});
+
+  beforeEach(() => {
+    repo = new MemoryRepository();
+    rollups = new RollupService({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' }, repo as unknown as ReportingRepository, lock);
+  });
+
+  it('moves a corrected case out of the window-day it left', async () => {
+    await rollups.recordCases([kase('c1', 'W1'), kase('c2', 'W1')]);
+    await rollups.recordCases([kase('c1', 'W2')]);
+    expect(await counted('W1')).toEqual(['c2']);
+    expect(await counted('W2')).toEqual(['c1']);
+    expect(totalFigures(repo.months.get('W1|2024-03')!.total).cases).toBe(1);
+  });
+
+  it('recomputes from the stored case when another writer wrote the month in between', async () => {
+    repo.conflicts = 1;
+    await rollups.recordCases([kase('moved', 'W1')]);
+    // The retry reads the case as stored now (on W2): W1 must not count it.
+    expect(await counted('W1')).toEqual([]);
+  });
+
+  it('gives the same figures whatever order presence changes arrive in', async () => {
+    const changes: PresenceMessage[] = [
+      ['staffed', '09:00'], ['absent', '10:00'], ['staffed', '10:30'], ['closed', '12:00'], ['staffed', '13:00'], ['closed', '17:00'],
+    ].map(([state, hhmm]) => ({ windowId: 'W1', hallId: 'H1', state: state as PresenceMessage['state'], since: at('2024-03-04', hhmm), at: at('2024-03-04', hhmm) }));
+    for (const m of [...changes].reverse()) await rollups.recordPresence(m);
+    await rollups.recordPresence(changes[1]); // redelivered
+    const reversed = repo.months.get('W1|2024-03')!.total;
+    repo = new MemoryRepository();
+    rollups = new RollupService({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' }, repo as unknown as ReportingRepository, lock);
+    for (const m of changes) await rollups.recordPresence(m);
+    expect(reversed).toEqual(repo.months.get('W1|2024-03')!.total);
+    // Monday: staffed 60 + 90 + 240 = 390 min, one absence of 30 min. (The following days, with
+    // no reports after the 17:00 closing, are unknown.)
+    const monday = (await repo.monthRollup('W1', '2024-03')).days['2024-03-04'].figures;
+    expect(totalFigures(reversed).unknownMs).toBe(5 * 420 * 60_000);
+    expect(totalFigures(monday)).toMatchObject({ scheduledMs: 420 * 60_000, staffedMs: 390 * 60_000, absences: 1, absenceMs: 30 * 60_000, unknownMs: 0 });
+  });
+});

@@ -1,0 +1,73 @@
+/**
+ * npm run bench:import — `hallwatch import cases` of a generated CSV (default 100,000 rows: a big
+ * district's month over 200 windows in 20 halls) into a fresh embedded FerretDB, with its own
+ * nats-server for the write lock, both in a temporary folder. Runs the real CLI as a child process
+ * and ends with the line `import: N rows in T s (R rows/s)`. Options: --rows N, --windows N;
+ * BENCH_CPU_PROF=DIR writes the CLI's CPU profile there.
+ */
+import { spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const ROWS = arg('rows', 100_000);
+const WINDOWS = arg('windows', 200);
+const HALLS = 20;
+const CLI = path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js');
+
+function siteYaml(): string {
+  const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
+  const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
+  const windows = Array.from({ length: WINDOWS }, (_, w) => `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`);
+  return `timezone: Asia/Shanghai\nhalls:\n${halls.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windows.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
+}
+
+/** Row i: the workdays of March 2023, spread over the windows and the opening hours. */
+function csv(): string {
+  const header = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
+  const workdays = Array.from({ length: 31 }, (_, d) => `2023-03-${String(d + 1).padStart(2, '0')}`).filter((d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
+  const lines = [header];
+  for (let i = 0; i < ROWS; i++) {
+    const date = workdays[i % workdays.length];
+    const minute = 9 * 60 + ((i * 7) % 420);
+    const t = (m: number) => `${date}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
+    lines.push([`C${i}`, `W${i % WINDOWS}`, `S${i % (WINDOWS * 2)}`, '营业执照', t(0), t(3), t(3), t(12), t(30), 'completed', String(1 + (i % 5))].join(','));
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+async function main(): Promise<void> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-import-'));
+  const nats = await ensureNats(undefined, dir, await freePort());
+  const db = await ensureFerretDb(undefined, dir, 0, 'bench');
+  try {
+    fs.writeFileSync(path.join(dir, 'site.yaml'), siteYaml());
+    const file = path.join(dir, 'cases.csv');
+    fs.writeFileSync(file, csv());
+    const env = { ...process.env, HALLWATCH_SITE: path.join(dir, 'site.yaml'), MONGODB_URI: db.url, NATS_URL: nats.url, HALLWATCH_DATA_DIR: dir };
+    const started = Date.now();
+    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), CLI, 'import', 'cases', file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    const seconds = (Date.now() - started) / 1000;
+    const summary = out.trim().split('\n').pop() ?? '';
+    if (code !== 0 || !summary.includes(`${ROWS} accepted, 0 rejected`)) throw new Error(`import failed (exit ${code}): ${out.slice(-2000)}`);
+    process.stderr.write(`${summary}\n`);
+    console.log(`import: ${ROWS} rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
+  } finally {
+    db.process?.kill('SIGTERM');
+    nats.process?.kill('SIGTERM');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err) => {
+  console.error(`bench:import: ${(err as Error).message}`);
+  process.exit(1);
+});
