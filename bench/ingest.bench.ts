@@ -102,7 +102,7 @@ async function main(): Promise<void> {
     const site = path.join(dir, 'site.yaml');
     const cameraLines = Array.from(
       { length: cameras },
-      (_, i) => `  - { id: cam-${i + 1}, hall: h1, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S}, keyframeEverySeconds: ${KEYFRAME_S} }`,
+      (_, i) => `  - { id: cam-${i + 1}, hall: h1, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S} }`,
     );
     fs.writeFileSync(
       site,

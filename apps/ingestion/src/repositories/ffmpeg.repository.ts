@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import ffmpeg from 'fluent-ffmpeg';
+import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { maskCredentials } from '@hallwatch/runtime';
 import { captureInputOptions, captureOutputOptions, CaptureSpec } from '../utils/capture-args';
 import { JpegSplitter } from '../utils/jpeg-splitter';
+import { parseProbeOutput, probeArgs, StreamProbe } from '../utils/stream-probe';
 
 export interface CaptureListener {
   /** One sampled, scaled JPEG, in memory only (frames are never written to disk). */
@@ -19,9 +21,37 @@ export interface Capture {
   readonly pid: number | undefined;
 }
 
-/** Runs one ffmpeg per camera pulling RTSP and writing sampled JPEGs to a pipe. */
+/** Runs one ffmpeg per camera pulling RTSP and writing sampled JPEGs to a pipe; ffprobe looks at streams. */
 @Injectable()
 export class FfmpegRepository {
+  /**
+   * Watches `seconds` of a stream's packets with ffprobe (nothing decoded): codec, size and the
+   * keyframe interval. Rejects with ffprobe's own last error line (credentials masked) when the
+   * stream cannot be read, and kills ffprobe when it overruns the look by the I/O timeout.
+   */
+  probe(url: string, seconds: number, ioTimeoutSeconds = 10): Promise<StreamProbe> {
+    return new Promise((resolve, reject) => {
+      const child = spawn('ffprobe', probeArgs(url, seconds, ioTimeoutSeconds), { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d));
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
+      const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + ioTimeoutSeconds + 5) * 1000);
+      const fail = (why: string) => reject(new Error(maskCredentials(`ffprobe: ${why}`).replace(/\s+/g, ' ').trim().slice(0, 300)));
+      child.on('error', (err) => {
+        clearTimeout(timer);
+        fail(err.message);
+      });
+      child.on('close', (code, signal) => {
+        clearTimeout(timer);
+        const probe = parseProbeOutput(stdout);
+        if (code === 0 || probe.keyframes > 0) return resolve(probe);
+        const last = stderr.trim().split('\n').filter(Boolean).pop();
+        fail(last ?? (signal ? `no answer within ${seconds + ioTimeoutSeconds} s` : `exit code ${code}`));
+      });
+    });
+  }
+
   capture(url: string, spec: CaptureSpec, listener: CaptureListener): Capture {
     const splitter = new JpegSplitter();
     let ended = false;
