@@ -5,7 +5,7 @@ import type { Readable } from 'node:stream';
 import { maskCredentials } from '@hallwatch/runtime';
 import { captureInputOptions, captureOutputOptions, CaptureSpec } from '../utils/capture-args';
 import { JpegSplitter } from '../utils/jpeg-splitter';
-import { parseProbeOutput, probeArgs, StreamProbe } from '../utils/stream-probe';
+import { keyframeSpacing, KEYFRAMES_WANTED, parsePacketLine, parseStreamDescription, probeArgs, StreamProbe } from '../utils/stream-probe';
 
 export interface CaptureListener {
   /** One sampled, scaled JPEG, in memory only (frames are never written to disk). */
@@ -25,29 +25,49 @@ export interface Capture {
 @Injectable()
 export class FfmpegRepository {
   /**
-   * Watches `seconds` of a stream's packets with ffprobe (nothing decoded): codec, size and the
-   * keyframe interval. Rejects with ffprobe's own last error line (credentials masked) when the
-   * stream cannot be read, and kills ffprobe when it overruns the look by the I/O timeout.
+   * Watches a stream's packets with ffprobe (nothing decoded) for `seconds` from its first packet,
+   * or until KEYFRAMES_WANTED keyframes: codec, size and the keyframe interval. Rejects with
+   * ffprobe's own last error line (credentials masked) when no packet came, e.g. the server refused
+   * or stayed silent for the I/O timeout.
    */
   probe(url: string, seconds: number, ioTimeoutSeconds = 10): Promise<StreamProbe> {
     return new Promise((resolve, reject) => {
-      const child = spawn('ffprobe', probeArgs(url, seconds, ioTimeoutSeconds), { stdio: ['ignore', 'pipe', 'pipe'] });
-      let stdout = '';
+      const child = spawn('ffprobe', probeArgs(url, ioTimeoutSeconds), { stdio: ['ignore', 'pipe', 'pipe'] });
+      const keyframeTimes: number[] = [];
+      let keyframes = 0;
+      let packets = 0;
+      let partial = '';
       let stderr = '';
-      child.stdout.on('data', (d: Buffer) => (stdout += d));
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-4000)));
-      const timer = setTimeout(() => child.kill('SIGKILL'), (seconds + ioTimeoutSeconds + 5) * 1000);
+      let looking: NodeJS.Timeout | undefined;
+      const stop = () => child.kill('SIGKILL');
+      const overall = setTimeout(stop, (seconds + ioTimeoutSeconds + 5) * 1000);
+      child.stdout.on('data', (d: Buffer) => {
+        const lines = (partial + d).split('\n');
+        partial = lines.pop() ?? '';
+        for (const line of lines) {
+          const packet = parsePacketLine(line);
+          if (!packet) continue;
+          if (packets++ === 0) looking = setTimeout(stop, seconds * 1000);
+          if (!packet.keyframe) continue;
+          keyframes++;
+          if (packet.pts !== undefined) keyframeTimes.push(packet.pts);
+          if (keyframeTimes.length >= KEYFRAMES_WANTED) stop();
+        }
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
       const fail = (why: string) => reject(new Error(maskCredentials(`ffprobe: ${why}`).replace(/\s+/g, ' ').trim().slice(0, 300)));
       child.on('error', (err) => {
-        clearTimeout(timer);
+        clearTimeout(overall);
         fail(err.message);
       });
-      child.on('close', (code, signal) => {
-        clearTimeout(timer);
-        const probe = parseProbeOutput(stdout);
-        if (code === 0 || probe.keyframes > 0) return resolve(probe);
+      child.on('close', (code) => {
+        clearTimeout(overall);
+        clearTimeout(looking);
+        if (packets > 0) {
+          return resolve({ ...parseStreamDescription(stderr), keyframes, keyframeEverySeconds: keyframeSpacing(keyframeTimes) });
+        }
         const last = stderr.trim().split('\n').filter(Boolean).pop();
-        fail(last ?? (signal ? `no answer within ${seconds + ioTimeoutSeconds} s` : `exit code ${code}`));
+        fail(code === 0 ? 'the stream has no video packets' : (last ?? `no answer within ${seconds + ioTimeoutSeconds} s`));
       });
     });
   }

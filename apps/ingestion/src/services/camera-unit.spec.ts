@@ -145,7 +145,7 @@ describe('CameraUnit', () => {
     const { unit, ffmpeg } = setup();
     unit.start();
     await flush();
-    expect(ffmpeg.probes).toEqual([{ url: 'rtsp://u:topsecret@127.0.0.1:1/x', seconds: 5 }]);
+    expect(ffmpeg.probes).toEqual([{ url: 'rtsp://u:topsecret@127.0.0.1:1/x', seconds: 7 }]);
     expect(ffmpeg.current.spec.keyframeEverySeconds).toBe(2);
     expect(decodeKeyframesOnly(ffmpeg.current.spec)).toBe(true);
   });
