@@ -168,7 +168,8 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     /** [sampled so far, judged so far] when inference logged its count during the measurement. */
     const judgedMarks: [number, number][] = [];
     let dropped = 0;
-    let keyframesOnly = 0;
+    /** Cameras whose last look at the stream chose keyframes only (true) or every frame (false). */
+    const decoding = new Map<string, boolean>();
     let backend = 'not logged';
 
     const nc = await connect({ servers: nats.url });
@@ -188,7 +189,8 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     await nc.flush();
 
     const ingestion = startService('ingestion', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
-      if (line.includes('decoding keyframes only')) keyframesOnly++;
+      const choice = /camera (\S+): [^"]*: decoding (keyframes only|every frame)/.exec(line);
+      if (choice) decoding.set(choice[1], choice[2] === 'keyframes only');
     });
     const inference = startService('inference', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
       const count = /frame\(s\) judged in the last \d+ s, (\d+) since start/.exec(line);
@@ -261,7 +263,7 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
       `${tag} ${site.windows} windows in ${site.halls} halls; 1280x720 ${FPS} fps H.264, keyframe every ${GOP_S} s; one sample every ${SAMPLE_S} s; ` +
         `warm-up ${warmupS} s, measured ${elapsed.toFixed(0)} s`,
     );
-    console.log(`${tag} TF backend ${backend}; ingestion decodes keyframes only for ${keyframesOnly} of ${cameras} cameras (learned from the streams)`);
+    console.log(`${tag} TF backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`);
     console.log(
       `${tag} CPU, % of one core: ingestion ${cpu('ingestion').toFixed(1)} (node ${cpu('ingestion', 'rootSeconds').toFixed(1)}, ${ffmpegs} ffmpeg ` +
         `${cpu('ingestion', 'childSeconds').toFixed(1)}), inference ${cpu('inference').toFixed(1)}, reporting ${cpu('reporting').toFixed(1)}; ` +
