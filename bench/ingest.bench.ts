@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { option, treeUsage, waitForLine } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLE_S = 2;
@@ -22,59 +23,10 @@ const KEYFRAME_S = 2;
 const GOAL_CPU_S_PER_CAMERA_HOUR = 36;
 /** The test RTSP server is slow to start many streams on a busy 2-core machine. */
 const WARMUP_MS = 180000;
-const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-function option(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-}
-
-/** [pid, ppid, own CPU ticks, reaped children's CPU ticks] of every process. */
-function processTable(): { pid: number; ppid: number; own: number; reaped: number }[] {
-  const rows = [];
-  for (const entry of fs.readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
-      rows.push({ pid: Number(entry), ppid: Number(fields[1]), own: Number(fields[11]) + Number(fields[12]), reaped: Number(fields[13]) + Number(fields[14]) });
-    } catch {
-      // the process ended while we read
-    }
-  }
-  return rows;
-}
-
-/** CPU seconds used so far by a process and all its descendants, living or reaped. */
-function treeCpuSeconds(root: number): { seconds: number; processes: number } {
-  const table = processTable();
-  const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const p of table) if (!inTree.has(p.pid) && inTree.has(p.ppid)) grew = !!inTree.add(p.pid);
-  }
-  const rootRow = table.find((p) => p.pid === root);
-  const ticks = table.filter((p) => inTree.has(p.pid)).reduce((sum, p) => sum + p.own, 0) + (rootRow?.reaped ?? 0);
-  return { seconds: ticks / CLK_TCK, processes: inTree.size };
-}
-
-function waitForLine(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
-    const check = (d: Buffer) => {
-      output += d;
-      if (output.includes(text)) {
-        clearTimeout(timer);
-        resolve();
-      }
-    };
-    child.stdout?.on('data', check);
-    child.stderr?.on('data', (d) => (output += d));
-    child.once('exit', (code) => reject(new Error(`exited (${code}) before "${text}":\n${output.slice(-2000)}`)));
-  });
+function treeCpu(pid: number): { seconds: number; processes: number } {
+  const usage = treeUsage(pid);
+  return { seconds: usage.rootSeconds + usage.childSeconds, processes: usage.processes };
 }
 
 async function main(): Promise<void> {
@@ -102,7 +54,7 @@ async function main(): Promise<void> {
     const site = path.join(dir, 'site.yaml');
     const cameraLines = Array.from(
       { length: cameras },
-      (_, i) => `  - { id: cam-${i + 1}, hall: h1, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S}, keyframeEverySeconds: ${KEYFRAME_S} }`,
+      (_, i) => `  - { id: cam-${i + 1}, hall: h1, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S} }`,
     );
     fs.writeFileSync(
       site,
@@ -131,10 +83,10 @@ ${cameraLines.join('\n')}
     if (delivered.size < cameras) throw new Error(`only ${delivered.size} of ${cameras} cameras delivered a frame within ${WARMUP_MS / 1000} s; ingestion said:\n${log}`);
 
     const framesBefore = [...delivered.values()].reduce((a, b) => a + b, 0);
-    const cpuBefore = treeCpuSeconds(ingestion.pid!);
+    const cpuBefore = treeCpu(ingestion.pid!);
     const started = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
-    const cpuAfter = treeCpuSeconds(ingestion.pid!);
+    const cpuAfter = treeCpu(ingestion.pid!);
     const elapsed = (Date.now() - started) / 1000;
     const frames = [...delivered.values()].reduce((a, b) => a + b, 0) - framesBefore;
     await nc.drain();

@@ -4,6 +4,7 @@ import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerCamerasCommand } from './commands/cameras.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerReportCommand } from './commands/report.command';
+import { registerSiteCommand } from './commands/site.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerUsersCommand } from './commands/users.command';
 
@@ -15,6 +16,7 @@ registerAnalyzeCommand(program);
 registerCamerasCommand(program);
 registerImportCommand(program);
 registerReportCommand(program);
+registerSiteCommand(program);
 registerStartCommand(program);
 registerUsersCommand(program);
 

@@ -41,7 +41,7 @@ const camera = z
     sampleEverySeconds: z.number().positive().default(1),
     /** Frames are scaled down to this width for analysis (never up). */
     analysisWidth: z.number().int().min(64).max(3840).default(640),
-    /** Keyframe (GOP) interval of the stream; when known, sparse sampling decodes keyframes only. */
+    /** Keyframe (GOP) interval of the stream; optional: ingestion learns it from the stream itself. */
     keyframeEverySeconds: z.number().positive().optional(),
   })
   .refine((c) => (c.rtsp === undefined) !== (c.onvif === undefined), {

@@ -2,13 +2,23 @@ import type { CameraConfig } from '@hallwatch/config';
 import type { CameraStatusMessage } from '@hallwatch/contracts';
 import type { CaptureListener, FfmpegRepository } from '../repositories/ffmpeg.repository';
 import type { OnvifRepository } from '../repositories/onvif.repository';
+import { CaptureSpec, decodeKeyframesOnly } from '../utils/capture-args';
+import type { StreamProbe } from '../utils/stream-probe';
 import { CameraUnit } from './camera-unit';
 
-/** Stands in for ffmpeg: records each capture and lets the test deliver frames or end it. */
+/** Stands in for ffmpeg and ffprobe: records each probe and capture and lets the test deliver frames or end it. */
 class FakeFfmpeg {
-  captures: { url: string; listener: CaptureListener; stopped: boolean }[] = [];
-  capture(url: string, _spec: unknown, listener: CaptureListener) {
-    const c = { url, listener, stopped: false };
+  captures: { url: string; spec: CaptureSpec; listener: CaptureListener; stopped: boolean }[] = [];
+  probes: { url: string; seconds: number }[] = [];
+  /** What the next probes answer (a stream with a keyframe every 2 s unless a test says otherwise). */
+  probeAnswer: StreamProbe | Error = { keyframes: 3, keyframeEverySeconds: 2 };
+  async probe(url: string, seconds: number): Promise<StreamProbe> {
+    this.probes.push({ url, seconds });
+    if (this.probeAnswer instanceof Error) throw this.probeAnswer;
+    return this.probeAnswer;
+  }
+  capture(url: string, spec: CaptureSpec, listener: CaptureListener) {
+    const c = { url, spec, listener, stopped: false };
     this.captures.push(c);
     return {
       pid: 1,
@@ -129,5 +139,56 @@ describe('CameraUnit', () => {
     await flush();
     expect(lookups).toBe(2);
     expect(ffmpeg.captures).toHaveLength(0);
+  });
+
+  it('learns the keyframe interval from the stream and decodes keyframes only when samples are sparser', async () => {
+    const { unit, ffmpeg } = setup();
+    unit.start();
+    await flush();
+    expect(ffmpeg.probes).toEqual([{ url: 'rtsp://u:topsecret@127.0.0.1:1/x', seconds: 7 }]);
+    expect(ffmpeg.current.spec.keyframeEverySeconds).toBe(2);
+    expect(decodeKeyframesOnly(ffmpeg.current.spec)).toBe(true);
+  });
+
+  it('decodes every frame when keyframes are sparser than samples or too rare to be seen', async () => {
+    for (const answer of [{ keyframes: 2, keyframeEverySeconds: 4 }, { keyframes: 1 }]) {
+      const { unit, ffmpeg } = setup();
+      ffmpeg.probeAnswer = answer;
+      unit.start();
+      await flush();
+      expect(ffmpeg.captures).toHaveLength(1);
+      expect(decodeKeyframesOnly(ffmpeg.current.spec)).toBe(false);
+      unit.stop();
+    }
+  });
+
+  it('learns again at every connection, and takes a keyframe interval the site file gives without probing', async () => {
+    const learned = setup();
+    learned.unit.start();
+    await flush();
+    learned.ffmpeg.probeAnswer = { keyframes: 2, keyframeEverySeconds: 10 };
+    learned.ffmpeg.current.listener.ended('ffmpeg: Connection reset');
+    jest.advanceTimersByTime(1000);
+    await flush();
+    expect(learned.ffmpeg.probes).toHaveLength(2);
+    expect(decodeKeyframesOnly(learned.ffmpeg.current.spec)).toBe(false);
+
+    const given = setup(camera({ keyframeEverySeconds: 1 }));
+    given.unit.start();
+    await flush();
+    expect(given.ffmpeg.probes).toEqual([]);
+    expect(decodeKeyframesOnly(given.ffmpeg.current.spec)).toBe(true);
+  });
+
+  it('is offline with ffprobe\'s reason when the stream cannot be read, and retries', async () => {
+    const { unit, ffmpeg, statuses } = setup();
+    ffmpeg.probeAnswer = new Error('ffprobe: rtsp://***@127.0.0.1:1/x: Connection refused');
+    unit.start();
+    await flush();
+    expect(statuses.map((s) => [s.status, s.reason])).toEqual([['offline', 'ffprobe: rtsp://***@127.0.0.1:1/x: Connection refused']]);
+    expect(ffmpeg.captures).toHaveLength(0);
+    jest.advanceTimersByTime(1000);
+    await flush();
+    expect(ffmpeg.probes).toHaveLength(2);
   });
 });

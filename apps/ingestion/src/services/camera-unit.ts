@@ -5,9 +5,10 @@ import { maskCredentials } from '@hallwatch/runtime';
 import type { Capture, FfmpegRepository } from '../repositories/ffmpeg.repository';
 import type { OnvifRepository } from '../repositories/onvif.repository';
 import { backoffDelay } from '../utils/backoff';
-import type { CaptureSpec } from '../utils/capture-args';
+import { CaptureSpec, decodeKeyframesOnly } from '../utils/capture-args';
 import { DropQueue } from '../utils/drop-queue';
 import { keyframeInterval } from '../utils/profile-choice';
+import { probeSeconds } from '../utils/stream-probe';
 
 /** A camera that delivers no frame for this many sample intervals is offline. */
 export const STALE_AFTER_INTERVALS = 3;
@@ -83,7 +84,7 @@ export class CameraUnit {
     try {
       source = await this.resolveSource();
     } catch (err) {
-      return this.failed(`ONVIF: ${(err as Error).message}`);
+      return this.failed((err as Error).message);
     }
     if (this.stopped) return;
     this.staleReason = undefined;
@@ -97,18 +98,35 @@ export class CameraUnit {
   }
 
   private async resolveSource(): Promise<{ url: string; spec: CaptureSpec }> {
-    const { sampleEverySeconds, analysisWidth, keyframeEverySeconds } = this.camera;
-    if (this.camera.rtsp) return { url: this.camera.rtsp, spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds } };
-    const stream = await this.deps.onvif.resolveStream(this.camera.onvif!, analysisWidth);
-    const { profile, device } = stream;
-    this.deps.log.log(
-      `camera ${this.id}: ONVIF ${[device.manufacturer, device.model].filter(Boolean).join(' ') || 'device'}, profile ` +
-        `${profile.name} ${profile.width ?? '?'}x${profile.height ?? '?'}, snapshot URI ${stream.snapshotUri ? 'available' : 'none'}`,
-    );
-    return {
-      url: stream.streamUri,
-      spec: { sampleEverySeconds, analysisWidth, keyframeEverySeconds: keyframeEverySeconds ?? keyframeInterval(stream.profile) },
-    };
+    const { sampleEverySeconds, analysisWidth } = this.camera;
+    let url = this.camera.rtsp;
+    let keyframeEverySeconds = this.camera.keyframeEverySeconds;
+    if (!url) {
+      const stream = await this.deps.onvif.resolveStream(this.camera.onvif!, analysisWidth).catch((err: Error) => {
+        throw new Error(`ONVIF: ${err.message}`);
+      });
+      const { profile, device } = stream;
+      this.deps.log.log(
+        `camera ${this.id}: ONVIF ${[device.manufacturer, device.model].filter(Boolean).join(' ') || 'device'}, profile ` +
+          `${profile.name} ${profile.width ?? '?'}x${profile.height ?? '?'}, snapshot URI ${stream.snapshotUri ? 'available' : 'none'}`,
+      );
+      url = stream.streamUri;
+      keyframeEverySeconds ??= keyframeInterval(profile);
+    }
+    const spec: CaptureSpec = { sampleEverySeconds, analysisWidth, keyframeEverySeconds };
+    if (keyframeEverySeconds === undefined) {
+      // Learned anew at every connection: a camera's GOP may have been changed in the meantime.
+      const seconds = probeSeconds(sampleEverySeconds);
+      spec.keyframeEverySeconds = (await this.deps.ffmpeg.probe(url, seconds)).keyframeEverySeconds;
+      this.deps.log.log(
+        `camera ${this.id}: ` +
+          (spec.keyframeEverySeconds === undefined
+            ? `fewer than two keyframes in ${seconds} s of stream`
+            : `a keyframe every ${spec.keyframeEverySeconds} s (learned from the stream)`) +
+          `: ${decodeKeyframesOnly(spec) ? 'decoding keyframes only' : `decoding every frame for one sample per ${sampleEverySeconds} s`}`,
+      );
+    }
+    return { url, spec };
   }
 
   private get staleAfterMs(): number {

@@ -9,6 +9,12 @@ describe('decodeKeyframesOnly', () => {
     expect(decodeKeyframesOnly({ ...base, keyframeEverySeconds: 4 })).toBe(false);
   });
 
+  it('allows a learned interval 10% of jitter over the sample interval', () => {
+    expect(decodeKeyframesOnly({ ...base, keyframeEverySeconds: 2.013 })).toBe(true);
+    expect(decodeKeyframesOnly({ ...base, keyframeEverySeconds: 2.2 })).toBe(true);
+    expect(decodeKeyframesOnly({ ...base, keyframeEverySeconds: 2.3 })).toBe(false);
+  });
+
   it('decodes everything when the keyframe interval is unknown', () => {
     expect(decodeKeyframesOnly(base)).toBe(false);
   });

@@ -1,0 +1,327 @@
+/**
+ * `npm run bench:e2e [-- --cameras N --warmup S --seconds S]`: the whole stack with many cameras.
+ *
+ * N simulated cameras (deploy/rtsp/rtsp-server.py, one mount each, looping 1280x720 25 fps H.264
+ * clips with a keyframe every 2 s, made at start from test/media/classroom-seated.mp4: 30 s of
+ * four staffed seats, then 30 s with those seats covered, in four phases so cameras do not flip
+ * together), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
+ * real processes on a private nats-server and FerretDB. After every camera delivers and a warm-up,
+ * it measures for S seconds: CPU time of Hallwatch's own processes from /proc (ingestion with its
+ * ffmpeg children, inference, reporting; the camera simulator, NATS and FerretDB on their own
+ * line), memory (PSS), frames sampled vs. judged, and the time from a frame's capture
+ * (ingestion stamps the arrival of the decoded sample) to the presence change it decided arriving
+ * on NATS. Without --cameras it runs 10, 20 and 40 cameras, and ends with the largest N that kept
+ * up. Footage: Intel IoT devkit sample-videos, CC BY 4.0.
+ */
+import 'reflect-metadata';
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { connect } from 'nats';
+import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { option, quantile, treeUsage, TreeUsage, waitForLine } from './support';
+
+const ROOT = path.resolve(__dirname, '..', '..');
+const MEDIA = path.join(ROOT, 'test', 'media');
+const SAMPLE_S = 2;
+const GOP_S = 2;
+const FPS = 25;
+/** The clip: HALF_S seconds staffed, HALF_S seconds with the four seated zones covered. */
+const HALF_S = 30;
+/** Phases of the clip per camera (whole keyframe intervals, so cutting needs no re-encoding). */
+const OFFSETS_S = [0, 16, 30, 46];
+/** The RTSP server is slow to start many streams on a busy 2-core machine. */
+const FIRST_FRAMES_MS = 240000;
+const MB = 1024 * 1024;
+
+interface Zone {
+  id: string;
+  polygon: [number, number][];
+}
+
+interface RunResult {
+  cameras: number;
+  keptUp: boolean;
+  camerasPerCore: number;
+  p50: number;
+  p90: number;
+}
+
+/** The four phase-shifted clips, made with ffmpeg in `dir`. */
+function makeClips(dir: string, zones: Zone[]): string[] {
+  const base = path.join(dir, 'hall-720p25.mp4');
+  const covers = zones
+    .filter((z) => ['A', 'B', 'C', 'D'].includes(z.id))
+    .map((z) => {
+      const xs = z.polygon.map((p) => p[0]);
+      const ys = z.polygon.map((p) => p[1]);
+      const [x, y] = [Math.min(...xs), Math.min(...ys)];
+      const [w, h] = [Math.max(...xs) - x, Math.max(...ys) - y];
+      return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${w.toFixed(3)}:h=ih*${h.toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${HALF_S})'`;
+    });
+  execFileSync('ffmpeg', [
+    '-loglevel', 'error', '-stream_loop', '-1', '-i', path.join(MEDIA, 'classroom-seated.mp4'), '-t', String(2 * HALF_S),
+    '-vf', [`scale=1280:720`, `fps=${FPS}`, ...covers].join(','),
+    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an',
+    '-g', String(FPS * GOP_S), '-keyint_min', String(FPS * GOP_S), '-sc_threshold', '0', base,
+  ]);
+  return OFFSETS_S.map((offset) => {
+    if (offset === 0) return base;
+    const list = path.join(dir, `phase-${offset}.txt`);
+    fs.writeFileSync(list, `file '${base}'\ninpoint ${offset}\nfile '${base}'\noutpoint ${offset}\n`);
+    const out = path.join(dir, `hall-720p25-phase-${offset}.mp4`);
+    execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', out]);
+    return out;
+  });
+}
+
+/** A district-like site: 3 cameras per hall, camera i with 4 + (i mod 4) windows. */
+function siteYaml(cameras: number, rtspPort: number, zones: Zone[]): { yaml: string; windows: number; halls: number } {
+  const halls = Math.ceil(cameras / 3);
+  const lines: string[] = [];
+  const windows: string[] = [];
+  for (let i = 0; i < cameras; i++) {
+    const hall = `h${Math.floor(i / 3) + 1}`;
+    lines.push(`  - { id: cam-${i + 1}, hall: ${hall}, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S} }`);
+    for (const zone of zones.slice(0, 4 + (i % 4))) {
+      windows.push(
+        `  - { id: W${i + 1}-${zone.id}, hall: ${hall}, name: window ${i + 1}${zone.id}, department: bench, camera: cam-${i + 1}, zone: ${JSON.stringify(zone.polygon)} }`,
+      );
+    }
+  }
+  const hallLines = Array.from({ length: halls }, (_, h) => `  - { id: h${h + 1}, name: bench hall ${h + 1}, kind: hall }`);
+  const yaml = `halls:
+${hallLines.join('\n')}
+schedules: { default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] } }
+# The clips flip every 30 s: confirm a change on 2 agreeing samples 4 s apart (the default 20 s would
+# never confirm one); everything else as a hall runs it.
+rules: { confirmSamples: 2, confirmAfter: 4s }
+cameras:
+${lines.join('\n')}
+windows:
+${windows.join('\n')}
+`;
+  return { yaml, windows: windows.length, halls };
+}
+
+/** A service as a real process, its output kept (the tail) and scanned line by line. */
+function startService(
+  service: string,
+  env: Record<string, string>,
+  onLine: (line: string) => void,
+): { child: ChildProcess; output: () => string; started: Promise<void> } {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  let partial = '';
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    child.once('exit', (code) => reject(new Error(`${service} exited (${code}):\n${tail.slice(-3000)}`)));
+  });
+  startedPromise.catch(() => undefined); // awaited by the caller; an exit later only ends the run
+  const take = (d: Buffer) => {
+    tail = (tail + d).slice(-20000);
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes(`"${service} started"`)) started();
+      onLine(line);
+    }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  return { child, output: () => tail, started: startedPromise };
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const pct = (seconds: number, elapsed: number) => (100 * seconds) / elapsed;
+
+async function run(cameras: number, warmupS: number, seconds: number, clips: string[], zones: Zone[]): Promise<RunResult> {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hallwatch-bench-e2e-${cameras}-`));
+  const processes: ChildProcess[] = [];
+  const tag = `e2e ${cameras} cameras:`;
+  try {
+    const rtspPort = await freePort();
+    const mounts = Array.from({ length: cameras }, (_, i) => ['--mount', `/cam${i + 1}=${clips[i % clips.length]}`]).flat();
+    const rtsp = spawn('/usr/bin/python3', [path.join(ROOT, 'deploy', 'rtsp', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    processes.push(rtsp);
+    await waitForLine(rtsp, 'ready', 120000);
+
+    const nats = await ensureNats(undefined, dir, await freePort());
+    const db = await ensureFerretDb(undefined, dir, 0, '');
+    processes.push(...[nats.process, db.process].filter((p): p is ChildProcess => p !== undefined));
+    const site = siteYaml(cameras, rtspPort, zones);
+    const siteFile = path.join(dir, 'site.yaml');
+    fs.writeFileSync(siteFile, site.yaml);
+    const env = { HALLWATCH_SITE: siteFile, NATS_URL: nats.url, MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_e2e`, HALLWATCH_DATA_DIR: dir };
+
+    let measuring = false;
+    let sampled = 0;
+    const delivered = new Set<string>();
+    const latencies: number[] = [];
+    /** [sampled so far, judged so far] when inference logged its count during the measurement. */
+    const judgedMarks: [number, number][] = [];
+    let dropped = 0;
+    /** Cameras whose last look at the stream chose keyframes only (true) or every frame (false). */
+    const decoding = new Map<string, boolean>();
+    let backend = 'not logged';
+
+    const nc = await connect({ servers: nats.url });
+    nc.subscribe('hallwatch.frames.*', {
+      callback: (_err, msg) => {
+        delivered.add(msg.subject);
+        sampled++;
+      },
+    });
+    nc.subscribe('hallwatch.presence.*', {
+      callback: (_err, msg) => {
+        const event = JSON.parse(msg.string()) as { state: string; at: string };
+        // Staffed and absent are decided by a frame, whose capture time the event carries.
+        if (measuring && (event.state === 'staffed' || event.state === 'absent')) latencies.push(Date.now() - Date.parse(event.at));
+      },
+    });
+    await nc.flush();
+
+    const ingestion = startService('ingestion', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
+      const choice = /camera (\S+): [^"]*: decoding (keyframes only|every frame)/.exec(line);
+      if (choice) decoding.set(choice[1], choice[2] === 'keyframes only');
+    });
+    const inference = startService('inference', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
+      const count = /frame\(s\) judged in the last \d+ s, (\d+) since start/.exec(line);
+      if (count && measuring) judgedMarks.push([sampled, Number(count[1])]);
+      if (measuring && line.includes('dropped, the detector is behind')) dropped++;
+      backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
+    });
+    const reporting = startService('reporting', { ...env, HALLWATCH_INSTANCE: 'bench' }, () => undefined);
+    const services = [ingestion, inference, reporting];
+    processes.push(ingestion.child, inference.child, reporting.child);
+    await Promise.all(Object.values(services).map((s) => s.started));
+
+    const deadline = Date.now() + FIRST_FRAMES_MS;
+    while (delivered.size < cameras && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
+    if (delivered.size < cameras) {
+      throw new Error(`only ${delivered.size} of ${cameras} cameras delivered a frame within ${FIRST_FRAMES_MS / 1000} s; ingestion said:\n${ingestion.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, warmupS * 1000));
+
+    const trees = {
+      ingestion: ingestion.child.pid!,
+      inference: inference.child.pid!,
+      reporting: reporting.child.pid!,
+      simulator: rtsp.pid!,
+      nats: nats.process?.pid,
+      ferretdb: db.process?.pid,
+    };
+    type Name = keyof typeof trees;
+    const usage = () => Object.fromEntries(Object.entries(trees).map(([k, pid]) => [k, pid ? treeUsage(pid) : undefined])) as Record<Name, TreeUsage | undefined>;
+    const peakMemory: Record<string, number> = {};
+    const watchMemory = () => {
+      for (const [k, u] of Object.entries(usage())) {
+        if (!u) continue;
+        peakMemory[k] = Math.max(peakMemory[k] ?? 0, u.rootMemory);
+        peakMemory[`${k} children`] = Math.max(peakMemory[`${k} children`] ?? 0, u.childMemory);
+      }
+    };
+    measuring = true;
+    const sampledBefore = sampled;
+    const before = usage();
+    const started = Date.now();
+    const memoryTimer = setInterval(watchMemory, 5000);
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    clearInterval(memoryTimer);
+    const after = usage();
+    const elapsed = (Date.now() - started) / 1000;
+    measuring = false;
+    const frames = sampled - sampledBefore;
+    await nc.drain();
+
+    const cpu = (k: Name, part: 'rootSeconds' | 'childSeconds' | 'both' = 'both') => {
+      const [a, b] = [after[k], before[k]];
+      if (!a || !b) return 0;
+      const of = (u: TreeUsage) => (part === 'both' ? u.rootSeconds + u.childSeconds : u[part]);
+      return pct(of(a) - of(b), elapsed);
+    };
+    const hallwatch = cpu('ingestion') + cpu('inference') + cpu('reporting');
+    const camerasPerCore = cameras / (hallwatch / 100);
+    const expected = Math.round((cameras * elapsed) / SAMPLE_S);
+    const ffmpegs = (after.ingestion?.processes ?? 1) - 1;
+    const [first, last] = [judgedMarks[0], judgedMarks[judgedMarks.length - 1]];
+    const judgedSpan = first && last && last !== first ? { sampled: last[0] - first[0], judged: last[1] - first[1] } : undefined;
+    const keptUp =
+      frames >= 0.9 * expected && dropped === 0 && judgedSpan !== undefined && judgedSpan.judged >= 0.95 * judgedSpan.sampled && latencies.length > 0;
+    const p50 = latencies.length ? quantile(latencies, 0.5) : NaN;
+    const p90 = latencies.length ? quantile(latencies, 0.9) : NaN;
+    const mb = (k: string) => ((peakMemory[k] ?? 0) / MB).toFixed(0);
+
+    console.log(
+      `${tag} ${site.windows} windows in ${site.halls} halls; 1280x720 ${FPS} fps H.264, keyframe every ${GOP_S} s; one sample every ${SAMPLE_S} s; ` +
+        `warm-up ${warmupS} s, measured ${elapsed.toFixed(0)} s`,
+    );
+    console.log(`${tag} TF backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`);
+    console.log(
+      `${tag} CPU, % of one core: ingestion ${cpu('ingestion').toFixed(1)} (node ${cpu('ingestion', 'rootSeconds').toFixed(1)}, ${ffmpegs} ffmpeg ` +
+        `${cpu('ingestion', 'childSeconds').toFixed(1)}), inference ${cpu('inference').toFixed(1)}, reporting ${cpu('reporting').toFixed(1)}; ` +
+        `Hallwatch ${hallwatch.toFixed(1)} = ${(hallwatch / cameras).toFixed(2)} per camera`,
+    );
+    console.log(
+      `${tag} not Hallwatch, % of one core: camera simulator ${cpu('simulator').toFixed(1)}, NATS ${cpu('nats').toFixed(1)}, FerretDB ${cpu('ferretdb').toFixed(1)}`,
+    );
+    console.log(
+      `${tag} peak memory (PSS) MB: ingestion ${mb('ingestion')} + ffmpeg ${mb('ingestion children')} (${((peakMemory['ingestion children'] ?? 0) / MB / Math.max(1, ffmpegs)).toFixed(1)} each), ` +
+        `inference ${mb('inference')}, reporting ${mb('reporting')}; NATS ${mb('nats')}, FerretDB ${mb('ferretdb')}`,
+    );
+    console.log(
+      `${tag} frames sampled ${frames} (one per camera per ${SAMPLE_S} s: ${expected}); judged ` +
+        (judgedSpan ? `${judgedSpan.judged} of the ${judgedSpan.sampled} sampled between inference's counts` : 'unknown (inference logged no two counts)') +
+        `; dropped by inference ${dropped}`,
+    );
+    console.log(`${tag} presence changes ${latencies.length}, capture to event p50 ${p50.toFixed(0)} ms p90 ${p90.toFixed(0)} ms`);
+    console.log(`${tag} kept up: ${keptUp ? 'yes' : 'no'}; ${camerasPerCore.toFixed(1)} cameras per core of Hallwatch's own processes`);
+    return { cameras, keptUp, camerasPerCore, p50, p90 };
+  } finally {
+    for (const p of processes.reverse()) p.kill('SIGTERM');
+    await new Promise((r) => setTimeout(r, 2000));
+    for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const counts = process.argv.includes('--cameras') ? [option('cameras', 10)] : [10, 20, 40];
+  const warmupS = option('warmup', 60);
+  const seconds = option('seconds', 120);
+  if (seconds < 65) throw new Error('--seconds must be at least 65: inference logs its count of judged frames every 30 s');
+  const zones = (JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')) as { zones: Zone[] }).zones;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-e2e-clips-'));
+  try {
+    const clips = makeClips(dir, zones);
+    console.log(`e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at 1280x720; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+    const results: RunResult[] = [];
+    for (const n of counts) results.push(await run(n, warmupS, seconds, clips, zones));
+    const best = results.filter((r) => r.keptUp).pop();
+    if (!best) {
+      console.log(`end to end: no run kept up (${counts.join(', ')} cameras)`);
+      process.exitCode = 1;
+      return;
+    }
+    console.log(
+      `end to end: ${best.cameras} cameras, ${best.camerasPerCore.toFixed(1)} cameras per core, presence p50 ${best.p50.toFixed(0)} ms p90 ${best.p90.toFixed(0)} ms`,
+    );
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(`bench:e2e: ${(err as Error).message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,110 @@
+/** What several benchmarks share: options, process CPU and memory from /proc, waiting for a log line, quantiles. */
+import { ChildProcess, execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+
+const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+
+/** A positive whole-number option `--name N`. */
+export function option(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
+  if (!Number.isInteger(value) || value < 1) throw new Error(`--${name} must be a positive whole number`);
+  return value;
+}
+
+interface ProcessRow {
+  pid: number;
+  ppid: number;
+  /** CPU ticks of the process itself (user + system). */
+  own: number;
+  /** CPU ticks of its children that ended and were reaped. */
+  reaped: number;
+}
+
+/**
+ * Proportional set size in bytes: resident memory with each shared page split among the processes
+ * sharing it, so 40 ffmpegs do not count their common libraries 40 times.
+ */
+function pss(pid: number): number {
+  try {
+    const kb = /^Pss:\s+(\d+) kB/m.exec(fs.readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8'));
+    return kb ? Number(kb[1]) * 1024 : 0;
+  } catch {
+    return 0; // ended while we read
+  }
+}
+
+/** Every process's parent and CPU ticks. */
+function processTable(): ProcessRow[] {
+  const rows: ProcessRow[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from #3 (state) on
+      rows.push({
+        pid: Number(entry),
+        ppid: Number(fields[1]),
+        own: Number(fields[11]) + Number(fields[12]),
+        reaped: Number(fields[13]) + Number(fields[14]),
+      });
+    } catch {
+      // the process ended while we read
+    }
+  }
+  return rows;
+}
+
+export interface TreeUsage {
+  /** CPU seconds of the root process itself. */
+  rootSeconds: number;
+  /** CPU seconds of its descendants, living or reaped. */
+  childSeconds: number;
+  /** Memory (PSS) of the root and of its living descendants. */
+  rootMemory: number;
+  childMemory: number;
+  /** Processes in the tree now, the root included. */
+  processes: number;
+}
+
+/** CPU time so far and memory now of a process and all its descendants. */
+export function treeUsage(root: number): TreeUsage {
+  const table = processTable();
+  const inTree = new Set([root]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const p of table) if (!inTree.has(p.pid) && inTree.has(p.ppid)) grew = !!inTree.add(p.pid);
+  }
+  const rootRow = table.find((p) => p.pid === root);
+  const children = table.filter((p) => inTree.has(p.pid) && p.pid !== root);
+  return {
+    rootSeconds: (rootRow?.own ?? 0) / CLK_TCK,
+    childSeconds: (children.reduce((sum, p) => sum + p.own, 0) + (rootRow?.reaped ?? 0)) / CLK_TCK,
+    rootMemory: pss(root),
+    childMemory: children.reduce((sum, p) => sum + pss(p.pid), 0),
+    processes: inTree.size,
+  };
+}
+
+/** Resolves when the child prints `text` on stdout; rejects on timeout or exit. */
+export function waitForLine(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no "${text}" within ${timeoutMs} ms:\n${output.slice(-2000)}`)), timeoutMs);
+    const check = (d: Buffer) => {
+      output += d;
+      if (output.includes(text)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    };
+    child.stdout?.on('data', check);
+    child.stderr?.on('data', (d) => (output += d));
+    child.once('exit', (code) => reject(new Error(`exited (${code}) before "${text}":\n${output.slice(-2000)}`)));
+  });
+}
+
+export const quantile = (values: number[], q: number): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+};
