@@ -37,7 +37,7 @@ describe('FerretDB stopped for 30 s and started again on the same data', () => {
     const events = cyclesOf(WINDOWS, 0, 9).length;
     console.log(
       `FerretDB outage ${OUTAGE_MS / 1000} s: ${events} events in (${cyclesOf(WINDOWS, 3, 6).length} during the outage); ` +
-        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absenceCount} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected 9 each: lost 0, duplicated 0, dead letters 0); ` +
+        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absentPeriods} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected 9 each: lost 0, duplicated 0, dead letters 0); ` +
         `all records counted ${recoveredMs} ms after FerretDB came back`,
     );
   });

@@ -66,7 +66,7 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
     expect(health.body).toMatchObject({ nats: 'ok', deadLetters: 0, services: { reporting: { status: 'ok' } } });
     console.log(
       `3-node cluster, presence stream leader ${leader} killed mid-stream: ${events.length} events in; ` +
-        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absenceCount} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected ${CYCLES} each: lost 0, duplicated 0); ` +
+        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absentPeriods} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected ${CYCLES} each: lost 0, duplicated 0); ` +
         `all records counted ${recoveredMs} ms after the kill`,
     );
   });

@@ -47,7 +47,7 @@ describe('NATS stopped for 60 s and started again on the same store', () => {
     const events = cyclesOf(WINDOWS, 0, 9).length;
     console.log(
       `NATS outage ${OUTAGE_MS / 1000} s: ${events} events in (${(events * 3) / 5} presence changes, ${(events * 2) / 5} incident messages); ` +
-        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absenceCount} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected 9 each: lost 0, duplicated 0); ` +
+        `out: ${WINDOWS.map((w) => `${w} ${table[w]!.absentPeriods} absences, ${table[w]!.absenceIncidents} incidents`).join('; ')} (expected 9 each: lost 0, duplicated 0); ` +
         `health during the outage answered in ${answeredInMs} ms; every service healthy ${healthBackMs} ms after NATS came back; all records counted after ${recordsBackMs} ms`,
     );
   });

@@ -105,7 +105,7 @@ users:
     const attendance = await eventually(async () => {
       const r = await rows(admin, `/api/stats/attendance?${period}&groupBy=window`);
       const w1 = r.find((x) => x.window === 'W1');
-      return w1 && w1.staffedHours === Math.round((340 / 60) * 1000) / 1000 && w1.absenceCount === 2 ? r : undefined;
+      return w1 && w1.staffedHours === Math.round((340 / 60) * 1000) / 1000 && w1.absentPeriods === 2 ? r : undefined;
     });
     expect(attendance.find((x) => x.window === 'W1')).toMatchObject({
       scheduledHours: 7,
@@ -114,7 +114,7 @@ users:
       absenceMinutes: 50,
     });
     // W2 never reported: all of its scheduled time is unknown, and no rate is claimed.
-    expect(attendance.find((x) => x.window === 'W2')).toMatchObject({ scheduledHours: 7, staffedHours: 0, unknownHours: 7, attendanceRate: null, absenceCount: 0 });
+    expect(attendance.find((x) => x.window === 'W2')).toMatchObject({ scheduledHours: 7, staffedHours: 0, unknownHours: 7, attendanceRate: null, absentPeriods: 0 });
 
     const throughput = await rows(admin, `/api/stats/throughput?${period}&groupBy=window`);
     expect(throughput.find((x) => x.window === 'W1')).toEqual({

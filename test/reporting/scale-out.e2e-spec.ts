@@ -114,6 +114,6 @@ schedules:
       const reply = await nc.request(ReportingRequests.attendance, JSON.stringify({ pattern: ReportingRequests.attendance, data: q, id: 'a' }), { timeout: 20000 });
       return (JSON.parse(Buffer.from(reply.data).toString('utf8')) as { response?: StatsTable }).response;
     });
-    expect(attendance.rows.map((r) => [r.window, r.scheduledHours, r.staffedHours, r.unknownHours, r.absenceCount, r.absenceMinutes])).toEqual(WINDOWS.map((w) => [w, 35, 32.5, 0, 5, 150]));
+    expect(attendance.rows.map((r) => [r.window, r.scheduledHours, r.staffedHours, r.unknownHours, r.absentPeriods, r.absenceMinutes])).toEqual(WINDOWS.map((w) => [w, 35, 32.5, 0, 5, 150]));
   });
 });

@@ -187,11 +187,11 @@ export class Api {
   }
 
   /** Attendance of DAY per window: absences from the presence intervals and absence incidents. */
-  async absences(): Promise<Map<string, { absenceCount: number; absenceMinutes: number; absenceIncidents: number }>> {
+  async absences(): Promise<Map<string, { absentPeriods: number; absenceMinutes: number; absenceIncidents: number }>> {
     const { status, body } = await this.get<Record<string, number & string>[]>(`/api/stats/attendance?from=${DAY}&to=${DAY}&groupBy=window`);
     if (status !== 200) throw new Error(`attendance answered ${status}: ${JSON.stringify(body)}`);
     // In the order of expectedAbsences, so that the two compare as JSON.
-    return new Map(body.map((r) => [r.window, { absenceCount: r.absenceCount, absenceMinutes: r.absenceMinutes, absenceIncidents: r.absenceIncidents ?? 0 }]));
+    return new Map(body.map((r) => [r.window, { absentPeriods: r.absentPeriods, absenceMinutes: r.absenceMinutes, absenceIncidents: r.absenceIncidents ?? 0 }]));
   }
 
   /**
@@ -200,7 +200,7 @@ export class Api {
    */
   async untilAbsences(windows: readonly string[], cycles: number, timeoutMs = 60_000) {
     const deadline = Date.now() + timeoutMs;
-    let table = new Map<string, { absenceCount: number; absenceMinutes: number; absenceIncidents: number }>();
+    let table = new Map<string, { absentPeriods: number; absenceMinutes: number; absenceIncidents: number }>();
     for (;;) {
       table = await this.absences().catch(() => table);
       const want = expectedAbsences(windows, cycles);
@@ -214,5 +214,5 @@ export class Api {
 
 /** What untilAbsences must show when every event of `cycles` cycles was stored once. */
 export function expectedAbsences(windows: readonly string[], cycles: number) {
-  return Object.fromEntries(windows.map((w) => [w, { absenceCount: cycles, absenceMinutes: 15 * cycles, absenceIncidents: cycles }]));
+  return Object.fromEntries(windows.map((w) => [w, { absentPeriods: cycles, absenceMinutes: 15 * cycles, absenceIncidents: cycles }]));
 }

@@ -38,7 +38,7 @@ const zh = {
   group: { window: '窗口', staff: '人员', department: '部门', hall: '大厅', township: '乡镇中心' } as Record<string, string>,
   col: {
     scheduledHours: '应在岗时长(小时)', staffedHours: '在岗时长(小时)', unknownHours: '无法判断时长(小时)', attendanceRate: '出勤率',
-    absenceCount: '离岗次数', absenceMinutes: '离岗时长(分钟)', absenceIncidents: '离岗事件', lateOpeningIncidents: '迟到事件',
+    absentPeriods: '离岗时段数', absenceMinutes: '离岗时长(分钟)', absenceIncidents: '离岗事件', lateOpeningIncidents: '迟到事件',
     earlyLeaveIncidents: '早退事件', staffingGapIncidents: '缺员事件', cameraOfflineIncidents: '摄像头离线事件', incidentsOpen: '未结束事件',
     incidentsClosed: '待复核事件', incidentsConfirmed: '已确认事件', incidentsDismissed: '已驳回事件', casesHandled: '办件量',
     casesPerStaffedHour: '每在岗小时办件量', medianHandlingMinutes: '办理时长中位数(分钟)', p90HandlingMinutes: '办理时长90分位(分钟)',
@@ -93,7 +93,7 @@ const en: Messages = {
   group: { window: 'Window', staff: 'Staff', department: 'Department', hall: 'Hall', township: 'Township centre' },
   col: {
     scheduledHours: 'Scheduled hours', staffedHours: 'Staffed hours', unknownHours: 'Unknown hours', attendanceRate: 'Attendance rate',
-    absenceCount: 'Absence count', absenceMinutes: 'Absence minutes', absenceIncidents: 'Absence incidents', lateOpeningIncidents: 'Late-opening incidents',
+    absentPeriods: 'Absent periods', absenceMinutes: 'Absence minutes', absenceIncidents: 'Absence incidents', lateOpeningIncidents: 'Late-opening incidents',
     earlyLeaveIncidents: 'Early-leave incidents', staffingGapIncidents: 'Staffing-gap incidents', cameraOfflineIncidents: 'Camera-offline incidents', incidentsOpen: 'Incidents open',
     incidentsClosed: 'Incidents to review', incidentsConfirmed: 'Incidents confirmed', incidentsDismissed: 'Incidents dismissed', casesHandled: 'Cases handled',
     casesPerStaffedHour: 'Cases per staffed hour', medianHandlingMinutes: 'Median handling minutes', p90HandlingMinutes: 'P90 handling minutes',

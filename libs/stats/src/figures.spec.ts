@@ -49,7 +49,7 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       staffedHours: Math.round((335 / 60) * 1000) / 1000,
       unknownHours: 0.5,
       attendanceRate: Math.round((335 / 390) * 10000) / 10000,
-      absenceCount: 2,
+      absentPeriods: 2,
       absenceMinutes: 50,
     });
   });

@@ -60,7 +60,7 @@ export interface AttendanceFigures {
   unknownHours: number;
   /** staffed / (scheduled − unknown); null when nothing was judged. */
   attendanceRate: number | null;
-  absenceCount: number;
+  absentPeriods: number;
   absenceMinutes: number;
 }
 
@@ -70,7 +70,7 @@ export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
     staffedHours: round(f.staffedMs / HOUR, 3),
     unknownHours: round(f.unknownMs / HOUR, 3),
     attendanceRate: ratio(f.staffedMs, f.scheduledMs - f.unknownMs),
-    absenceCount: f.absences,
+    absentPeriods: f.absences,
     absenceMinutes: round(f.absenceMs / 60_000, 2),
   };
 }
@@ -141,7 +141,7 @@ export const GROUP_COLUMNS: Record<StatsGroupBy, Column> = {
 };
 
 const INCIDENT_KIND_COLUMNS = [
-  { kind: 'absence', key: 'absenceIncidents', header: '离岗事件 Absence incidents' },
+  { kind: 'absence', key: 'absenceIncidents', header: '离岗事件 Absence incidents (past absenceAfter)' },
   { kind: 'late-opening', key: 'lateOpeningIncidents', header: '迟到事件 Late-opening incidents' },
   { kind: 'early-leave', key: 'earlyLeaveIncidents', header: '早退事件 Early-leave incidents' },
   { kind: 'staffing-gap', key: 'staffingGapIncidents', header: '缺员事件 Staffing-gap incidents' },
@@ -159,7 +159,7 @@ export const ATTENDANCE_COLUMNS: Column[] = [
   { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
   { key: 'unknownHours', header: '无法判断时长(小时) Unknown hours' },
   { key: 'attendanceRate', header: '出勤率 Attendance rate' },
-  { key: 'absenceCount', header: '离岗次数 Absence count' },
+  { key: 'absentPeriods', header: '离岗时段数 Absent periods (any length)' },
   { key: 'absenceMinutes', header: '离岗时长(分钟) Absence minutes' },
   ...INCIDENT_KIND_COLUMNS,
   ...INCIDENT_STATUS_COLUMNS,
