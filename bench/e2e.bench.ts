@@ -137,7 +137,6 @@ function startService(
   return { child, output: () => tail, started: startedPromise };
 }
 
-const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const pct = (seconds: number, elapsed: number) => (100 * seconds) / elapsed;
 
 async function run(cameras: number, warmupS: number, seconds: number, clips: string[], zones: Zone[]): Promise<RunResult> {

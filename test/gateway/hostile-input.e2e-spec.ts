@@ -259,8 +259,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/${n}`)).status).toBe(400);
       }
       expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/1`)).status).toBe(404);
-      const doc = (await (await call('GET', '/api/docs-json')).json()) as any;
-      const n = doc.paths['/api/incidents/{id}/evidence/{n}'].get.parameters.find((p: { name: string }) => p.name === 'n');
+      const doc = (await (await call('GET', '/api/docs-json')).json()) as { paths: Record<string, { get: { parameters: { name: string; schema: unknown; description?: string }[] } }> };
+      const n = doc.paths['/api/incidents/{id}/evidence/{n}'].get.parameters.find((p: { name: string }) => p.name === 'n')!;
       expect(n.schema).toMatchObject({ type: 'integer', minimum: 0 });
       expect(n.description).toMatch(/from 0/);
     });

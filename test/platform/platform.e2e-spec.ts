@@ -55,7 +55,7 @@ describe('platform: gateway -> NATS -> service -> database and back', () => {
     const token = await login(baseUrl, 'admin', PASSWORD);
     const res = await fetch(`${baseUrl}/api/health`, { headers: { authorization: `Bearer ${token}` } });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as any;
+    const body = (await res.json()) as { nats: string; status: string; services: Record<string, { status: string; database?: string }> };
     expect(body.nats).toBe('ok');
     expect(body.services.reporting).toMatchObject({ status: 'ok', database: 'ok' });
     // inference is not running in this test: health says so instead of hanging or failing whole.

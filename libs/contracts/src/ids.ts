@@ -27,6 +27,7 @@ export function IsId(options: ValidationOptions = {}): PropertyDecorator {
  * Control characters (except tab and line breaks) and the invisible bidi controls (U+202E and
  * kin) that can make a log line or a reason read differently from what it holds.
  */
+// eslint-disable-next-line no-control-regex -- control characters are exactly what it finds
 const UNSAFE_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
 
 export function isPlainText(value: unknown): value is string {
