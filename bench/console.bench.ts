@@ -27,7 +27,10 @@ const LOADS = 5;
 const EVENTS = 40;
 
 function start(service: string, env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
@@ -94,12 +97,28 @@ async function main(): Promise<void> {
     const db = await ensureFerretDb(undefined, dir, 0, '');
     processes.push(...[nats.process, db.process].filter((p): p is ChildProcess => !!p));
     const port = await freePort();
-    const env = { HALLWATCH_SITE: await siteFile(dir), NATS_URL: nats.url, MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_console`, PORT: String(port), HALLWATCH_DATA_DIR: dir };
+    const env = {
+      HALLWATCH_SITE: await siteFile(dir),
+      NATS_URL: nats.url,
+      MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_console`,
+      PORT: String(port),
+      HALLWATCH_DATA_DIR: dir,
+    };
     processes.push(...(await Promise.all([start('inference', env), start('gateway', env)])));
     const baseUrl = `http://127.0.0.1:${port}`;
-    const login = await fetch(`${baseUrl}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'manager', password: 'bench-password' }) });
+    const login = await fetch(`${baseUrl}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'manager', password: 'bench-password' }),
+    });
     const answer = (await login.json()) as { accessToken: string; expiresIn: number; role: string; halls: string[] };
-    const session = { token: answer.accessToken, username: 'manager', role: answer.role, halls: answer.halls, expiresAt: Date.now() + answer.expiresIn * 1000 };
+    const session = {
+      token: answer.accessToken,
+      username: 'manager',
+      role: answer.role,
+      halls: answer.halls,
+      expiresAt: Date.now() + answer.expiresIn * 1000,
+    };
     browser = await launchChromium();
 
     // Initial load and first render, cold each time.
@@ -110,7 +129,9 @@ async function main(): Promise<void> {
       const assets: Promise<{ raw: number; sent: number }>[] = [];
       page.on('response', (res) => {
         if (/\.(js|css)$/.test(new URL(res.url()).pathname)) {
-          assets.push(Promise.all([res.body(), res.request().sizes()]).then(([body, sizes]) => ({ raw: body.length, sent: sizes.responseBodySize })));
+          assets.push(
+            Promise.all([res.body(), res.request().sizes()]).then(([body, sizes]) => ({ raw: body.length, sent: sizes.responseBodySize })),
+          );
         }
       });
       await page.goto(`${baseUrl}/`);
@@ -133,18 +154,28 @@ async function main(): Promise<void> {
       const at = new Date().toISOString();
       const sent = Date.now();
       nc.publish(Subjects.presence(windowId), JSON.stringify({ windowId, hallId: 'h1', state, since: at, at }));
-      const shown = await page.waitForFunction(`window.__changes[${JSON.stringify(windowId)}]?.find((c) => c.state === '${state}' && c.at >= ${sent})?.at`, undefined, {
-        timeout: 30_000,
-      });
-      latencies.push((await shown.jsonValue()) as number - sent);
+      const shown = await page.waitForFunction(
+        `window.__changes[${JSON.stringify(windowId)}]?.find((c) => c.state === '${state}' && c.at >= ${sent})?.at`,
+        undefined,
+        {
+          timeout: 30_000,
+        },
+      );
+      latencies.push(((await shown.jsonValue()) as number) - sent);
       await new Promise((r) => setTimeout(r, 100));
     }
     await nc.drain();
 
     const ms = (v: number | null) => `${(v ?? NaN).toFixed(0)} ms`;
-    console.log(`board initial load: ${(bytes.sent / 1024).toFixed(1)} KB JS+CSS transferred, gzip (${(bytes.raw / 1024).toFixed(1)} KB uncompressed, ${bytes.files} files; charts load with the statistics page)`);
-    console.log(`time to first board render: median ${ms(quantile(renders, 0.5))}, p90 ${ms(quantile(renders, 0.9))} over ${LOADS} cold loads (localhost, ${WINDOWS} windows)`);
-    console.log(`presence event -> tile change: median ${ms(quantile(latencies, 0.5))}, p90 ${ms(quantile(latencies, 0.9))} over ${EVENTS} events`);
+    console.log(
+      `board initial load: ${(bytes.sent / 1024).toFixed(1)} KB JS+CSS transferred, gzip (${(bytes.raw / 1024).toFixed(1)} KB uncompressed, ${bytes.files} files; charts load with the statistics page)`,
+    );
+    console.log(
+      `time to first board render: median ${ms(quantile(renders, 0.5))}, p90 ${ms(quantile(renders, 0.9))} over ${LOADS} cold loads (localhost, ${WINDOWS} windows)`,
+    );
+    console.log(
+      `presence event -> tile change: median ${ms(quantile(latencies, 0.5))}, p90 ${ms(quantile(latencies, 0.9))} over ${EVENTS} events`,
+    );
   } finally {
     await browser?.close();
     for (const p of processes.reverse()) p.kill('SIGTERM');

@@ -61,10 +61,30 @@ function makeClips(dir: string, zones: Zone[]): string[] {
       return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${w.toFixed(3)}:h=ih*${h.toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${HALF_S})'`;
     });
   execFileSync('ffmpeg', [
-    '-loglevel', 'error', '-stream_loop', '-1', '-i', path.join(MEDIA, 'classroom-seated.mp4'), '-t', String(2 * HALF_S),
-    '-vf', [`scale=1280:720`, `fps=${FPS}`, ...covers].join(','),
-    '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an',
-    '-g', String(FPS * GOP_S), '-keyint_min', String(FPS * GOP_S), '-sc_threshold', '0', base,
+    '-loglevel',
+    'error',
+    '-stream_loop',
+    '-1',
+    '-i',
+    path.join(MEDIA, 'classroom-seated.mp4'),
+    '-t',
+    String(2 * HALF_S),
+    '-vf',
+    [`scale=1280:720`, `fps=${FPS}`, ...covers].join(','),
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-an',
+    '-g',
+    String(FPS * GOP_S),
+    '-keyint_min',
+    String(FPS * GOP_S),
+    '-sc_threshold',
+    '0',
+    base,
   ]);
   return OFFSETS_S.map((offset) => {
     if (offset === 0) return base;
@@ -83,7 +103,9 @@ function siteYaml(cameras: number, rtspPort: number, zones: Zone[]): { yaml: str
   const windows: string[] = [];
   for (let i = 0; i < cameras; i++) {
     const hall = `h${Math.floor(i / 3) + 1}`;
-    lines.push(`  - { id: cam-${i + 1}, hall: ${hall}, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S} }`);
+    lines.push(
+      `  - { id: cam-${i + 1}, hall: ${hall}, rtsp: "rtsp://127.0.0.1:${rtspPort}/cam${i + 1}", sampleEverySeconds: ${SAMPLE_S} }`,
+    );
     for (const zone of zones.slice(0, 4 + (i % 4))) {
       windows.push(
         `  - { id: W${i + 1}-${zone.id}, hall: ${hall}, name: window ${i + 1}${zone.id}, department: bench, camera: cam-${i + 1}, zone: ${JSON.stringify(zone.polygon)} }`,
@@ -158,7 +180,12 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     const site = siteYaml(cameras, rtspPort, zones);
     const siteFile = path.join(dir, 'site.yaml');
     fs.writeFileSync(siteFile, site.yaml);
-    const env = { HALLWATCH_SITE: siteFile, NATS_URL: nats.url, MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_e2e`, HALLWATCH_DATA_DIR: dir };
+    const env = {
+      HALLWATCH_SITE: siteFile,
+      NATS_URL: nats.url,
+      MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_e2e`,
+      HALLWATCH_DATA_DIR: dir,
+    };
 
     let measuring = false;
     let sampled = 0;
@@ -205,7 +232,9 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     const deadline = Date.now() + FIRST_FRAMES_MS;
     while (delivered.size < cameras && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     if (delivered.size < cameras) {
-      throw new Error(`only ${delivered.size} of ${cameras} cameras delivered a frame within ${FIRST_FRAMES_MS / 1000} s; ingestion said:\n${ingestion.output()}`);
+      throw new Error(
+        `only ${delivered.size} of ${cameras} cameras delivered a frame within ${FIRST_FRAMES_MS / 1000} s; ingestion said:\n${ingestion.output()}`,
+      );
     }
     await new Promise((r) => setTimeout(r, warmupS * 1000));
 
@@ -218,7 +247,11 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
       ferretdb: db.process?.pid,
     };
     type Name = keyof typeof trees;
-    const usage = () => Object.fromEntries(Object.entries(trees).map(([k, pid]) => [k, pid ? treeUsage(pid) : undefined])) as Record<Name, TreeUsage | undefined>;
+    const usage = () =>
+      Object.fromEntries(Object.entries(trees).map(([k, pid]) => [k, pid ? treeUsage(pid) : undefined])) as Record<
+        Name,
+        TreeUsage | undefined
+      >;
     const peakMemory: Record<string, number> = {};
     const watchMemory = () => {
       for (const [k, u] of Object.entries(usage())) {
@@ -253,7 +286,11 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     const [first, last] = [judgedMarks[0], judgedMarks[judgedMarks.length - 1]];
     const judgedSpan = first && last && last !== first ? { sampled: last[0] - first[0], judged: last[1] - first[1] } : undefined;
     const keptUp =
-      frames >= 0.9 * expected && dropped === 0 && judgedSpan !== undefined && judgedSpan.judged >= 0.95 * judgedSpan.sampled && latencies.length > 0;
+      frames >= 0.9 * expected &&
+      dropped === 0 &&
+      judgedSpan !== undefined &&
+      judgedSpan.judged >= 0.95 * judgedSpan.sampled &&
+      latencies.length > 0;
     const p50 = latencies.length ? quantile(latencies, 0.5) : NaN;
     const p90 = latencies.length ? quantile(latencies, 0.9) : NaN;
     const mb = (k: string) => ((peakMemory[k] ?? 0) / MB).toFixed(0);
@@ -262,7 +299,9 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
       `${tag} ${site.windows} windows in ${site.halls} halls; 1280x720 ${FPS} fps H.264, keyframe every ${GOP_S} s; one sample every ${SAMPLE_S} s; ` +
         `warm-up ${warmupS} s, measured ${elapsed.toFixed(0)} s`,
     );
-    console.log(`${tag} TF backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`);
+    console.log(
+      `${tag} TF backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`,
+    );
     console.log(
       `${tag} CPU, % of one core: ingestion ${cpu('ingestion').toFixed(1)} (node ${cpu('ingestion', 'rootSeconds').toFixed(1)}, ${ffmpegs} ffmpeg ` +
         `${cpu('ingestion', 'childSeconds').toFixed(1)}), inference ${cpu('inference').toFixed(1)}, reporting ${cpu('reporting').toFixed(1)}; ` +
@@ -277,7 +316,9 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     );
     console.log(
       `${tag} frames sampled ${frames} (one per camera per ${SAMPLE_S} s: ${expected}); judged ` +
-        (judgedSpan ? `${judgedSpan.judged} of the ${judgedSpan.sampled} sampled between inference's counts` : 'unknown (inference logged no two counts)') +
+        (judgedSpan
+          ? `${judgedSpan.judged} of the ${judgedSpan.sampled} sampled between inference's counts`
+          : 'unknown (inference logged no two counts)') +
         `; dropped by inference ${dropped}`,
     );
     console.log(`${tag} presence changes ${latencies.length}, capture to event p50 ${p50.toFixed(0)} ms p90 ${p90.toFixed(0)} ms`);
@@ -300,7 +341,9 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-e2e-clips-'));
   try {
     const clips = makeClips(dir, zones);
-    console.log(`e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at 1280x720; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`);
+    console.log(
+      `e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at 1280x720; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+    );
     const results: RunResult[] = [];
     for (const n of counts) results.push(await run(n, warmupS, seconds, clips, zones));
     const best = results.filter((r) => r.keptUp).pop();

@@ -23,20 +23,41 @@ const CLI = path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js');
 function siteYaml(): string {
   const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
   const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
-  const windows = Array.from({ length: WINDOWS }, (_, w) => `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`);
+  const windows = Array.from(
+    { length: WINDOWS },
+    (_, w) =>
+      `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`,
+  );
   return `timezone: Asia/Shanghai\nhalls:\n${halls.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windows.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
 }
 
 /** Row i: the workdays of March 2023, spread over the windows and the opening hours. */
 function csv(): string {
   const header = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
-  const workdays = Array.from({ length: 31 }, (_, d) => `2023-03-${String(d + 1).padStart(2, '0')}`).filter((d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()));
+  const workdays = Array.from({ length: 31 }, (_, d) => `2023-03-${String(d + 1).padStart(2, '0')}`).filter(
+    (d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
+  );
   const lines = [header];
   for (let i = 0; i < ROWS; i++) {
     const date = workdays[i % workdays.length];
     const minute = 9 * 60 + ((i * 7) % 420);
-    const t = (m: number) => `${date}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
-    lines.push([`C${i}`, `W${i % WINDOWS}`, `S${i % (WINDOWS * 2)}`, '营业执照', t(0), t(3), t(3), t(12), t(30), 'completed', String(1 + (i % 5))].join(','));
+    const t = (m: number) =>
+      `${date}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
+    lines.push(
+      [
+        `C${i}`,
+        `W${i % WINDOWS}`,
+        `S${i % (WINDOWS * 2)}`,
+        '营业执照',
+        t(0),
+        t(3),
+        t(3),
+        t(12),
+        t(30),
+        'completed',
+        String(1 + (i % 5)),
+      ].join(','),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -49,15 +70,26 @@ async function main(): Promise<void> {
     fs.writeFileSync(path.join(dir, 'site.yaml'), siteYaml());
     const file = path.join(dir, 'cases.csv');
     fs.writeFileSync(file, csv());
-    const env = { ...process.env, HALLWATCH_SITE: path.join(dir, 'site.yaml'), MONGODB_URI: db.url, NATS_URL: nats.url, HALLWATCH_DATA_DIR: dir };
+    const env = {
+      ...process.env,
+      HALLWATCH_SITE: path.join(dir, 'site.yaml'),
+      MONGODB_URI: db.url,
+      NATS_URL: nats.url,
+      HALLWATCH_DATA_DIR: dir,
+    };
     const started = Date.now();
-    const child = spawn(process.execPath, [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), CLI, 'import', 'cases', file], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(
+      process.execPath,
+      [...(process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : []), CLI, 'import', 'cases', file],
+      { env, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     let out = '';
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const seconds = (Date.now() - started) / 1000;
     const summary = out.trim().split('\n').pop() ?? '';
-    if (code !== 0 || !summary.includes(`${ROWS} accepted, 0 rejected`)) throw new Error(`import failed (exit ${code}): ${out.slice(-2000)}`);
+    if (code !== 0 || !summary.includes(`${ROWS} accepted, 0 rejected`))
+      throw new Error(`import failed (exit ${code}): ${out.slice(-2000)}`);
     process.stderr.write(`${summary}\n`);
     console.log(`import: ${ROWS} rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
   } finally {

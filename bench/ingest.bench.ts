@@ -37,14 +37,34 @@ async function main(): Promise<void> {
   try {
     const clip = path.join(dir, 'test-720p25.mp4');
     execFileSync('ffmpeg', [
-      '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc=size=1280x720:rate=25', '-t', '20',
-      '-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p',
-      '-g', String(25 * KEYFRAME_S), '-keyint_min', String(25 * KEYFRAME_S), '-sc_threshold', '0', clip,
+      '-loglevel',
+      'error',
+      '-f',
+      'lavfi',
+      '-i',
+      'testsrc=size=1280x720:rate=25',
+      '-t',
+      '20',
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-g',
+      String(25 * KEYFRAME_S),
+      '-keyint_min',
+      String(25 * KEYFRAME_S),
+      '-sc_threshold',
+      '0',
+      clip,
     ]);
 
     const rtspPort = await freePort();
     const mounts = Array.from({ length: cameras }, (_, i) => ['--mount', `/cam${i + 1}=${clip}`]).flat();
-    const rtsp = spawn('/usr/bin/python3', [path.join(ROOT, 'deploy', 'rtsp', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const rtsp = spawn('/usr/bin/python3', [path.join(ROOT, 'deploy', 'rtsp', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     processes.push(rtsp);
     await waitForLine(rtsp, 'ready', 60000);
 
@@ -70,7 +90,14 @@ ${cameraLines.join('\n')}
     nc.subscribe('hallwatch.frames.*', { callback: (_err, msg) => delivered.set(msg.subject, (delivered.get(msg.subject) ?? 0) + 1) });
 
     const ingestion = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', 'ingestion'], {
-      env: { ...process.env, HALLWATCH_SITE: site, NATS_URL: nats.url, MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_ingest`, HALLWATCH_DATA_DIR: dir, HALLWATCH_INSTANCE: 'bench' },
+      env: {
+        ...process.env,
+        HALLWATCH_SITE: site,
+        NATS_URL: nats.url,
+        MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_ingest`,
+        HALLWATCH_DATA_DIR: dir,
+        HALLWATCH_INSTANCE: 'bench',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     processes.push(ingestion);
@@ -80,7 +107,10 @@ ${cameraLines.join('\n')}
 
     const warmupDeadline = Date.now() + WARMUP_MS;
     while (delivered.size < cameras && Date.now() < warmupDeadline) await new Promise((r) => setTimeout(r, 500));
-    if (delivered.size < cameras) throw new Error(`only ${delivered.size} of ${cameras} cameras delivered a frame within ${WARMUP_MS / 1000} s; ingestion said:\n${log}`);
+    if (delivered.size < cameras)
+      throw new Error(
+        `only ${delivered.size} of ${cameras} cameras delivered a frame within ${WARMUP_MS / 1000} s; ingestion said:\n${log}`,
+      );
 
     const framesBefore = [...delivered.values()].reduce((a, b) => a + b, 0);
     const cpuBefore = treeCpu(ingestion.pid!);
@@ -94,10 +124,14 @@ ${cameraLines.join('\n')}
     const cpu = cpuAfter.seconds - cpuBefore.seconds;
     const perCameraHour = (cpu / cameras) * (3600 / elapsed);
     const expected = Math.round((cameras * elapsed) / SAMPLE_S);
-    console.log(`ingest: ${cameras} cameras, 1280x720 25 fps H.264, keyframe every ${KEYFRAME_S} s, one sample every ${SAMPLE_S} s, ${elapsed.toFixed(0)} s measured`);
+    console.log(
+      `ingest: ${cameras} cameras, 1280x720 25 fps H.264, keyframe every ${KEYFRAME_S} s, one sample every ${SAMPLE_S} s, ${elapsed.toFixed(0)} s measured`,
+    );
     console.log(`ingest: processes measured (ingestion + ffmpeg): ${cpuAfter.processes}`);
     console.log(`frames delivered: ${frames} (one per camera per ${SAMPLE_S} s would be ${expected})`);
-    console.log(`CPU seconds per camera-hour: ${perCameraHour.toFixed(1)} (${((perCameraHour / 3600) * 100).toFixed(2)}% of one core per camera; goal <= ${GOAL_CPU_S_PER_CAMERA_HOUR})`);
+    console.log(
+      `CPU seconds per camera-hour: ${perCameraHour.toFixed(1)} (${((perCameraHour / 3600) * 100).toFixed(2)}% of one core per camera; goal <= ${GOAL_CPU_S_PER_CAMERA_HOUR})`,
+    );
     console.log(perCameraHour <= GOAL_CPU_S_PER_CAMERA_HOUR ? 'ingest: goal met' : 'ingest: goal NOT met');
   } finally {
     for (const p of processes.reverse()) p.kill('SIGTERM');

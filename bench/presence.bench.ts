@@ -34,7 +34,21 @@ const TURNS = 8;
 function jpegs(clip: string, skipSeconds: number, fps: number, count: number, dir: string): Buffer[] {
   const out = path.join(dir, path.basename(clip, '.mp4'));
   fs.mkdirSync(out);
-  execFileSync('ffmpeg', ['-loglevel', 'error', '-ss', String(skipSeconds), '-i', clip, '-vf', `fps=${fps}`, '-frames:v', String(count), '-q:v', '3', path.join(out, '%03d.jpg')]);
+  execFileSync('ffmpeg', [
+    '-loglevel',
+    'error',
+    '-ss',
+    String(skipSeconds),
+    '-i',
+    clip,
+    '-vf',
+    `fps=${fps}`,
+    '-frames:v',
+    String(count),
+    '-q:v',
+    '3',
+    path.join(out, '%03d.jpg'),
+  ]);
   const files = fs.readdirSync(out).sort();
   if (files.length === 0) throw new Error(`ffmpeg cut no frame from ${clip}`);
   return files.map((f) => fs.readFileSync(path.join(out, f)));
@@ -55,7 +69,10 @@ const quantile = (values: number[], q: number) => {
 };
 
 function startInference(env: Record<string, string>): Promise<ChildProcess> {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', 'inference'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', 'inference'], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   return new Promise((resolve, reject) => {
     child.stdout!.on('data', (d) => {
@@ -99,7 +116,14 @@ schedules: { always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00
 rules: { absenceAfter: 1h, lateAfter: 1h, earlyLeaveBefore: 1m, gapAfter: 1h }
 `,
     );
-    processes.push(await startInference({ HALLWATCH_SITE: site, NATS_URL: nats.url, MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_presence`, HALLWATCH_DATA_DIR: dir }));
+    processes.push(
+      await startInference({
+        HALLWATCH_SITE: site,
+        NATS_URL: nats.url,
+        MONGODB_URI: `${db.url.replace(/\/$/, '')}/bench_presence`,
+        HALLWATCH_DATA_DIR: dir,
+      }),
+    );
 
     const nc = await connect({ servers: nats.url });
     const publishedAt = new Map<string, number>();
@@ -136,10 +160,16 @@ rules: { absenceAfter: 1h, lateAfter: 1h, earlyLeaveBefore: 1m, gapAfter: 1h }
 
     if (latencies.length === 0) throw new Error('no presence event arrived');
     const median = quantile(latencies, 0.5);
-    console.log(`footage: classroom-seated.mp4 / empty-room.mp4, 1 window, ${seq} frames (${SAMPLE_MS} ms sample interval, sent every ${paceMs} ms) — Intel IoT devkit sample-videos, CC BY 4.0`);
-    console.log(`presence latency: median ${median.toFixed(0)} ms, p90 ${quantile(latencies, 0.9).toFixed(0)} ms over ${latencies.length} presence events`);
+    console.log(
+      `footage: classroom-seated.mp4 / empty-room.mp4, 1 window, ${seq} frames (${SAMPLE_MS} ms sample interval, sent every ${paceMs} ms) — Intel IoT devkit sample-videos, CC BY 4.0`,
+    );
+    console.log(
+      `presence latency: median ${median.toFixed(0)} ms, p90 ${quantile(latencies, 0.9).toFixed(0)} ms over ${latencies.length} presence events`,
+    );
     console.log(`detector time: median ${detector.toFixed(0)} ms per frame (JPEG decode + zone analysis)`);
-    console.log(`goal: median under 1000 ms + detector time = ${(1000 + detector).toFixed(0)} ms: ${median < 1000 + detector ? 'met' : 'NOT met'}`);
+    console.log(
+      `goal: median under 1000 ms + detector time = ${(1000 + detector).toFixed(0)} ms: ${median < 1000 + detector ? 'met' : 'NOT met'}`,
+    );
   } finally {
     processes.reverse().forEach((p) => p.kill('SIGTERM'));
     await new Promise((r) => setTimeout(r, 500));

@@ -44,7 +44,11 @@ function random(seed: number) {
 function siteYaml(): string {
   const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: ${h % 5 === 4 ? 'township' : 'hall'} }`);
   const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
-  const windows = Array.from({ length: WINDOWS }, (_, w) => `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`);
+  const windows = Array.from(
+    { length: WINDOWS },
+    (_, w) =>
+      `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`,
+  );
   return `timezone: Asia/Shanghai
 halls:
 ${halls.join('\n')}
@@ -91,7 +95,16 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
     const calledAt = takenAt + Math.floor(rnd() * 40 * MIN);
     const startedAt = calledAt + Math.floor(rnd() * 2 * MIN);
     const finishedAt = startedAt + Math.floor((3 + rnd() * 25) * MIN);
-    cases.push({ caseId: `B${seq.n++}`, windowId, staffId: `S${windowId.slice(1)}-${i % 2}`, takenAt, calledAt, startedAt, finishedAt, deadline: takenAt + 60 * MIN });
+    cases.push({
+      caseId: `B${seq.n++}`,
+      windowId,
+      staffId: `S${windowId.slice(1)}-${i % 2}`,
+      takenAt,
+      calledAt,
+      startedAt,
+      finishedAt,
+      deadline: takenAt + 60 * MIN,
+    });
   }
   return { changes, cases, range };
 }
@@ -101,10 +114,9 @@ async function main(): Promise<void> {
   const site = parseSite(siteYaml(), 'benchmark site');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-'));
   const db = await ensureFerretDb(env.mongodbUri, dataDir, 0, 'hallwatch_bench');
-  const app = await NestFactory.createApplicationContext(
-    ReportingModule.inProcess({ env, site, natsUrl: '', mongodbUri: db.url }),
-    { logger: new HallwatchLogger('bench', ['error', 'fatal']) },
-  );
+  const app = await NestFactory.createApplicationContext(ReportingModule.inProcess({ env, site, natsUrl: '', mongodbUri: db.url }), {
+    logger: new HallwatchLogger('bench', ['error', 'fatal']),
+  });
   try {
     const repo = app.get(ReportingRepository);
     const stats = app.get(StatsService);
@@ -138,11 +150,26 @@ async function main(): Promise<void> {
         const days = months.get(month) ?? {};
         days[date] = { figures, cases: Object.fromEntries(cases.map((c) => [c.caseId, c])) };
         months.set(month, days);
-        pending.presence.push({ _id: `${windowId}|${date}`, windowId, hallId, date, changes: changes.map(({ state, since, at }) => ({ state, since, at })) });
+        pending.presence.push({
+          _id: `${windowId}|${date}`,
+          windowId,
+          hallId,
+          date,
+          changes: changes.map(({ state, since, at }) => ({ state, since, at })),
+        });
         for (const c of cases) {
           pending.cases.push({
-            _id: c.caseId, windowId, staffId: c.staffId, serviceItem: 'bench', status: 'completed', day: `${windowId}|${localDate(site.timezone, c.takenAt)}`,
-            takenAt: new Date(c.takenAt), calledAt: new Date(c.calledAt), startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), deadline: new Date(c.deadline),
+            _id: c.caseId,
+            windowId,
+            staffId: c.staffId,
+            serviceItem: 'bench',
+            status: 'completed',
+            day: `${windowId}|${localDate(site.timezone, c.takenAt)}`,
+            takenAt: new Date(c.takenAt),
+            calledAt: new Date(c.calledAt),
+            startedAt: new Date(c.startedAt),
+            finishedAt: new Date(c.finishedAt),
+            deadline: new Date(c.deadline),
           });
         }
       }
@@ -154,7 +181,9 @@ async function main(): Promise<void> {
       progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);
     }
     await flush(true);
-    process.stderr.write(`stored ${seq.n} cases and ${WINDOWS * dates.length} window-days of presence in ${((Date.now() - started) / 1000).toFixed(0)} s\n`);
+    process.stderr.write(
+      `stored ${seq.n} cases and ${WINDOWS * dates.length} window-days of presence in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+    );
 
     const query = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, groupBy: 'window' as const };
     let t = Date.now();
@@ -164,7 +193,9 @@ async function main(): Promise<void> {
     const throughput = await stats.throughput(query);
     const throughputMs = Date.now() - t;
     const handled = throughput.rows.reduce((sum, r) => sum + Number(r.casesHandled), 0);
-    process.stderr.write(`${attendance.rows.length} attendance rows, ${throughput.rows.length} throughput rows, ${handled} cases handled\n`);
+    process.stderr.write(
+      `${attendance.rows.length} attendance rows, ${throughput.rows.length} throughput rows, ${handled} cases handled\n`,
+    );
     console.log(`annual attendance report: ${attendanceMs} ms; annual throughput report: ${throughputMs} ms`);
   } finally {
     await app.close();

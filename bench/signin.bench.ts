@@ -23,7 +23,14 @@ const BURST = 40;
 function request(port: number, method: string, urlPath: string, body?: object, token?: string, localAddress?: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: '127.0.0.1', port, method, path: urlPath, localAddress, headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) } },
+      {
+        host: '127.0.0.1',
+        port,
+        method,
+        path: urlPath,
+        localAddress,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -51,12 +58,18 @@ async function main(): Promise<void> {
   const nats = await ensureNats(undefined, dir, await freePort());
   const hash = await hashPassword('bench-password');
   const users = Array.from({ length: BURST }, (_, i) => `  - { username: user${i}, role: evaluator, passwordHash: "${hash}" }`).join('\n');
-  const site = parseSite(`halls:\n  - { id: h1, name: H, kind: hall }\nschedules:\n  default: { weekdays: [mon], open: ["09:00-17:00"] }\nusers:\n  - { username: admin, role: admin, passwordHash: "${hash}" }\n${users}\n`);
+  const site = parseSite(
+    `halls:\n  - { id: h1, name: H, kind: hall }\nschedules:\n  default: { weekdays: [mon], open: ["09:00-17:00"] }\nusers:\n  - { username: admin, role: admin, passwordHash: "${hash}" }\n${users}\n`,
+  );
   const port = await freePort();
   const env = readEnv({ ...process.env, PORT: String(port), HALLWATCH_JWT_SECRET: 'bench', HALLWATCH_API_DOCS: 'false' });
   const app = await startGateway({ env, site, natsUrl: nats.url, mongodbUri: '' });
   try {
-    const tokenRes = await fetch(`http://127.0.0.1:${port}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'bench-password' }) });
+    const tokenRes = await fetch(`http://127.0.0.1:${port}/api/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bench-password' }),
+    });
     const { accessToken } = (await tokenRes.json()) as { accessToken: string };
     await healthMs(port, accessToken, 5);
     const idle = await healthMs(port, accessToken, 20);
@@ -78,8 +91,12 @@ async function main(): Promise<void> {
     const many = await burst((i) => ({ user: `user${i}`, address: `127.0.0.${i + 2}` }));
 
     console.log(`health alone: median ${median(idle).toFixed(1)} ms`);
-    console.log(`health during ${BURST} wrong sign-ins from one address for one account: median ${median(one.during).toFixed(1)} ms, max ${Math.max(...one.during).toFixed(1)} ms; answers ${JSON.stringify(one.statuses)}`);
-    console.log(`health during ${BURST} wrong sign-ins from ${BURST} addresses for ${BURST} accounts: median ${median(many.during).toFixed(1)} ms, max ${Math.max(...many.during).toFixed(1)} ms; answers ${JSON.stringify(many.statuses)}`);
+    console.log(
+      `health during ${BURST} wrong sign-ins from one address for one account: median ${median(one.during).toFixed(1)} ms, max ${Math.max(...one.during).toFixed(1)} ms; answers ${JSON.stringify(one.statuses)}`,
+    );
+    console.log(
+      `health during ${BURST} wrong sign-ins from ${BURST} addresses for ${BURST} accounts: median ${median(many.during).toFixed(1)} ms, max ${Math.max(...many.during).toFixed(1)} ms; answers ${JSON.stringify(many.statuses)}`,
+    );
   } finally {
     await app.close();
     nats.process?.kill('SIGTERM');

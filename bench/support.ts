@@ -71,7 +71,7 @@ export interface TreeUsage {
 export function treeUsage(root: number): TreeUsage {
   const table = processTable();
   const inTree = new Set([root]);
-  for (let grew = true; grew; ) {
+  for (let grew = true; grew;) {
     grew = false;
     for (const p of table) if (!inTree.has(p.pid) && inTree.has(p.ppid)) grew = !!inTree.add(p.pid);
   }

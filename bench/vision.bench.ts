@@ -43,12 +43,16 @@ async function main(): Promise<void> {
   // The first gated sample is a cold start; the steady state is everything after it.
   const steadyMs = mean(gated.ms.slice(1));
 
-  console.log(`footage: ${path.basename(VIDEO)}, ${zones.length} zones, ${frames.length} samples (1 s apart) — Intel IoT devkit sample-videos, CC BY 4.0`);
+  console.log(
+    `footage: ${path.basename(VIDEO)}, ${zones.length} zones, ${frames.length} samples (1 s apart) — Intel IoT devkit sample-videos, CC BY 4.0`,
+  );
   console.log(`backend: ${detector.backend}`);
   console.log(`detector: ${detector.name} ${detector.inputSize}x${detector.inputSize}`);
   console.log(`model load: ${fixed(loadMs)} ms (backend start, weights from disk, warm-up pass)`);
   console.log(`cold sample: ${fixed(mean(cold.ms))} ms (every zone inferred; ${fixed(1000 / mean(cold.ms))} samples/s)`);
-  console.log(`steady sample: ${fixed(steadyMs)} ms (change gating; ${gated.inferredZones} of ${frames.length * zones.length} zone answers inferred)`);
+  console.log(
+    `steady sample: ${fixed(steadyMs)} ms (change gating; ${gated.inferredZones} of ${frames.length * zones.length} zone answers inferred)`,
+  );
   console.log(`samples/s: ${fixed(1000 / steadyMs)}`);
 }
 

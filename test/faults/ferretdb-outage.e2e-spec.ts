@@ -18,10 +18,14 @@ describe('FerretDB stopped for 30 s and started again on the same data', () => {
     const down = Date.now();
     // Published while the database is away: reporting holds them until it can store them.
     await publishAll(js, cyclesOf(WINDOWS, 3, 6));
-    const during = await eventually(async () => {
-      const h = await api.health();
-      return h.body.services.reporting.status === 'down' ? h.body : undefined;
-    }, 20_000, 500);
+    const during = await eventually(
+      async () => {
+        const h = await api.health();
+        return h.body.services.reporting.status === 'down' ? h.body : undefined;
+      },
+      20_000,
+      500,
+    );
     expect(during).toMatchObject({ nats: 'ok', deadLetters: 0 });
 
     await new Promise((r) => setTimeout(r, OUTAGE_MS - (Date.now() - down)));

@@ -18,7 +18,16 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
     const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
     await Promise.all(
       ports.map(async (p, i) => {
-        const args = ['--name', `n${i}`, '--cluster_name', 'hallwatch-e2e', '--cluster', routes[i], '--routes', routes.filter((_, j) => j !== i).join(',')];
+        const args = [
+          '--name',
+          `n${i}`,
+          '--cluster_name',
+          'hallwatch-e2e',
+          '--cluster',
+          routes[i],
+          '--routes',
+          routes.filter((_, j) => j !== i).join(','),
+        ];
         nodes.set(`n${i}`, await OwnedServer.nats(path.join(dir, `n${i}`), p.client, args));
       }),
     );
@@ -28,10 +37,14 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
       prepare: async (nc) => {
         // JetStream is usable once the nodes elected a meta leader and can place three replicas.
         const jsm = await nc.jetstreamManager({ checkAPI: false });
-        await eventually(async () => {
-          await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: 3 });
-          return jsm.streams.delete('E2E_PROBE');
-        }, 60_000, 1000);
+        await eventually(
+          async () => {
+            await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: 3 });
+            return jsm.streams.delete('E2E_PROBE');
+          },
+          60_000,
+          1000,
+        );
         // As an earlier version left them: one replica, no limits. The services reconcile them at start.
         await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects], num_replicas: 1 });
         await nc.jetstream().views.kv(LEASE_BUCKET, { ttl: 15_000, history: 1 });
@@ -48,7 +61,11 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
     const { api, nc } = stack;
     const jsm = await nc.jetstreamManager();
     for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.cases, Streams.deadLetters]) {
-      expect((await jsm.streams.info(stream.name)).config).toMatchObject({ num_replicas: 3, max_age: stream.maxAgeMs * 1e6, max_bytes: stream.maxBytes });
+      expect((await jsm.streams.info(stream.name)).config).toMatchObject({
+        num_replicas: 3,
+        max_age: stream.maxAgeMs * 1e6,
+        max_bytes: stream.maxBytes,
+      });
     }
     expect((await jsm.streams.info(`KV_${LEASE_BUCKET}`)).config.num_replicas).toBe(3);
     const js = nc.jetstream();

@@ -29,7 +29,11 @@ describe('NATS stopped for 60 s and started again on the same store', () => {
     const asked = Date.now();
     const during = await api.health();
     const answeredInMs = Date.now() - asked;
-    expect(during.body).toMatchObject({ status: 'degraded', nats: 'down', services: { inference: { status: 'down' }, reporting: { status: 'down' }, ingestion: { status: 'down' } } });
+    expect(during.body).toMatchObject({
+      status: 'degraded',
+      nats: 'down',
+      services: { inference: { status: 'down' }, reporting: { status: 'down' }, ingestion: { status: 'down' } },
+    });
     expect(answeredInMs).toBeLessThan(10_000);
 
     await new Promise((r) => setTimeout(r, OUTAGE_MS - (Date.now() - down)));

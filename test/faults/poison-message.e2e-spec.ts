@@ -15,7 +15,12 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
       prepare: async (nc) => {
         const jsm = await nc.jetstreamManager();
         await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects] });
-        await jsm.consumers.add(Streams.presence.name, { durable_name: 'reporting', ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, max_ack_pending: 64 });
+        await jsm.consumers.add(Streams.presence.name, {
+          durable_name: 'reporting',
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          max_ack_pending: 64,
+        });
       },
     }),
   );
@@ -26,22 +31,35 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     // A damaged record in reporting's database: the day's changes are text, not a list, so storing
     // a change of that day fails on every delivery however valid the message is.
     const conn = await mongoose.createConnection(`${stack.db.url}/poison`).asPromise();
-    await conn.collection('presence_days').insertOne({ _id: 'W1|2024-06-03', windowId: 'W1', hallId: 'H1', date: '2024-06-03', changes: 'damaged' } as never);
+    await conn
+      .collection('presence_days')
+      .insertOne({ _id: 'W1|2024-06-03', windowId: 'W1', hallId: 'H1', date: '2024-06-03', changes: 'damaged' } as never);
     await conn.close();
     const js = nc.jetstream();
     await publishAll(js, cycleEvents('W1', 0));
     await publishAll(js, [
       // Not a presence message at all: no delivery can help it.
       { subject: Subjects.presence('W1'), body: Buffer.from('{"windowId": "W1", "state": "sleeping"}'), id: 'undecodable' },
-      { subject: Subjects.presence('W1'), body: { windowId: 'W1', hallId: 'H1', state: 'absent', since: '2024-06-03T10:00:00+08:00', at: '2024-06-03T10:00:00+08:00' }, id: 'poison' },
+      {
+        subject: Subjects.presence('W1'),
+        body: { windowId: 'W1', hallId: 'H1', state: 'absent', since: '2024-06-03T10:00:00+08:00', at: '2024-06-03T10:00:00+08:00' },
+        id: 'poison',
+      },
     ]);
-    await publishAll(js, [1, 2].flatMap((c) => cycleEvents('W1', c)));
+    await publishAll(
+      js,
+      [1, 2].flatMap((c) => cycleEvents('W1', c)),
+    );
 
     expect(await api.untilAbsences(WINDOWS, 3)).toEqual(expectedAbsences(WINDOWS, 3));
-    const health = await eventually(async () => {
-      const h = await api.health();
-      return h.body.deadLetters === 2 ? h.body : undefined;
-    }, 120_000, 1000);
+    const health = await eventually(
+      async () => {
+        const h = await api.health();
+        return h.body.deadLetters === 2 ? h.body : undefined;
+      },
+      120_000,
+      1000,
+    );
     expect(health).toMatchObject({ nats: 'ok', deadLetters: 2, services: { reporting: { status: 'ok' } } });
 
     const jsm = await nc.jetstreamManager();
@@ -54,15 +72,28 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     }));
     expect(byReason).toEqual(
       expect.arrayContaining([
-        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(/state must be one of/), body: '{"windowId": "W1", "state": "sleeping"}' },
-        { stream: Streams.presence.name, subject: 'hallwatch.presence.W1', reason: expect.stringMatching(new RegExp(`^failed ${MAX_DELIVER} deliveries`)), body: expect.stringContaining('2024-06-03T10:00:00+08:00') },
+        {
+          stream: Streams.presence.name,
+          subject: 'hallwatch.presence.W1',
+          reason: expect.stringMatching(/state must be one of/),
+          body: '{"windowId": "W1", "state": "sleeping"}',
+        },
+        {
+          stream: Streams.presence.name,
+          subject: 'hallwatch.presence.W1',
+          reason: expect.stringMatching(new RegExp(`^failed ${MAX_DELIVER} deliveries`)),
+          body: expect.stringContaining('2024-06-03T10:00:00+08:00'),
+        },
       ]),
     );
     // Nothing left waiting or in flight on the consumer: it went on past both.
     const consumer = await jsm.consumers.info(Streams.presence.name, 'reporting');
     expect([consumer.num_pending, consumer.num_ack_pending, consumer.config.max_deliver]).toEqual([0, 0, MAX_DELIVER]);
     expect(consumer.config.backoff).toEqual(BACKOFF_MS.map((ms) => ms * 1e6));
-    expect((await jsm.streams.info(Streams.presence.name)).config).toMatchObject({ max_age: Streams.presence.maxAgeMs * 1e6, max_bytes: Streams.presence.maxBytes });
+    expect((await jsm.streams.info(Streams.presence.name)).config).toMatchObject({
+      max_age: Streams.presence.maxAgeMs * 1e6,
+      max_bytes: Streams.presence.maxBytes,
+    });
     // The redeliveries stored nothing twice.
     expect(await api.untilAbsences(WINDOWS, 3, 0)).toEqual(expectedAbsences(WINDOWS, 3));
   });
@@ -74,7 +105,13 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     reporting.kill('SIGSTOP');
     try {
       await new Promise((r) => setTimeout(r, 6000)); // its last pull (5 s) expires unanswered
-      await publishAll(nc.jetstream(), [{ subject: Subjects.presence('W9'), body: { windowId: 'W9', hallId: 'H1', state: 'staffed', since: '2024-03-05T01:00:00Z', at: '2024-03-05T01:00:00Z' }, id: 'never-acked' }]);
+      await publishAll(nc.jetstream(), [
+        {
+          subject: Subjects.presence('W9'),
+          body: { windowId: 'W9', hallId: 'H1', state: 'staffed', since: '2024-03-05T01:00:00Z', at: '2024-03-05T01:00:00Z' },
+          id: 'never-acked',
+        },
+      ]);
       const consumer = await nc.jetstream().consumers.get(Streams.presence.name, 'reporting');
       for (let delivery = 1; delivery <= MAX_DELIVER; delivery++) {
         const m = await consumer.next({ expires: 30_000 });
@@ -83,12 +120,19 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
     } finally {
       reporting.kill('SIGCONT');
     }
-    const health = await eventually(async () => {
-      const h = await api.health();
-      return h.body.deadLetters === 3 ? h.body : undefined;
-    }, 60_000, 1000);
+    const health = await eventually(
+      async () => {
+        const h = await api.health();
+        return h.body.deadLetters === 3 ? h.body : undefined;
+      },
+      60_000,
+      1000,
+    );
     expect(health.deadLetters).toBe(3);
     const letter = await (await nc.jetstreamManager()).streams.getMessage(Streams.deadLetters.name, { seq: 3 });
-    expect([letter.header.get(DeadLetterHeaders.subject), letter.header.get(DeadLetterHeaders.reason)]).toEqual(['hallwatch.presence.W9', `not acknowledged after ${MAX_DELIVER} deliveries`]);
+    expect([letter.header.get(DeadLetterHeaders.subject), letter.header.get(DeadLetterHeaders.reason)]).toEqual([
+      'hallwatch.presence.W9',
+      `not acknowledged after ${MAX_DELIVER} deliveries`,
+    ]);
   });
 });

@@ -54,7 +54,19 @@ users:
 
 function kase(caseId: string, windowId: string, extra: Record<string, unknown> = {}) {
   const t = (hm: string) => `${DAY}T${hm}:00+08:00`;
-  return { caseId, windowId, staffId: 'S1', serviceItem: '营业执照', takenAt: t('09:00'), calledAt: t('09:05'), startedAt: t('09:05'), finishedAt: t('09:15'), deadline: t('10:00'), status: 'completed', ...extra };
+  return {
+    caseId,
+    windowId,
+    staffId: 'S1',
+    serviceItem: '营业执照',
+    takenAt: t('09:00'),
+    calledAt: t('09:05'),
+    startedAt: t('09:05'),
+    finishedAt: t('09:15'),
+    deadline: t('10:00'),
+    status: 'completed',
+    ...extra,
+  };
 }
 
 /** Everything the in-process gateway logs (one JSON object a line), kept out of the test output. */
@@ -98,9 +110,19 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     const bucket = new mongo.GridFSBucket(db.db!, { bucketName: 'evidence' });
     for (const hall of ['h1', 't1'] as Hall[]) {
       const openedAt = new Date(`${DAY}T01:00:00Z`);
-      await db.collection('incidents').insertOne({ _id: INCIDENT[hall] as unknown as mongo.ObjectId, kind: 'absence', hallId: hall, windowId: WINDOW[hall], openedAt, closedAt: new Date(`${DAY}T01:30:00Z`), durationMs: 1_800_000 });
+      await db.collection('incidents').insertOne({
+        _id: INCIDENT[hall] as unknown as mongo.ObjectId,
+        kind: 'absence',
+        hallId: hall,
+        windowId: WINDOW[hall],
+        openedAt,
+        closedAt: new Date(`${DAY}T01:30:00Z`),
+        durationMs: 1_800_000,
+      });
       await new Promise<void>((resolve, reject) => {
-        const upload = bucket.openUploadStream(`${INCIDENT[hall]}/0`, { metadata: { incidentId: INCIDENT[hall], n: 0, role: 'last-staffed', capturedAt: openedAt, contentType: 'image/jpeg' } });
+        const upload = bucket.openUploadStream(`${INCIDENT[hall]}/0`, {
+          metadata: { incidentId: INCIDENT[hall], n: 0, role: 'last-staffed', capturedAt: openedAt, contentType: 'image/jpeg' },
+        });
         upload.once('finish', () => resolve());
         upload.once('error', reject);
         upload.end(JPEG);
@@ -110,7 +132,12 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
 
     services = await Promise.all([startService('reporting', env), startService('inference', env)]);
     const hallwatchEnv = readEnv({ ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL });
-    ctx = { env: hallwatchEnv, site: parseSite(await siteYaml()), natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: env.MONGODB_URI };
+    ctx = {
+      env: hallwatchEnv,
+      site: parseSite(await siteYaml()),
+      natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
+      mongodbUri: env.MONGODB_URI,
+    };
     logs = captureLogs();
     gateway = await startGateway(ctx);
     base = `http://127.0.0.1:${port}`;
@@ -146,22 +173,31 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     const CALLERS: Caller[] = ['admin', 'supervisor', 'evaluator', 'manager-h1', 'anonymous', 'forged'];
     const signedIn = (caller: Caller) => caller !== 'anonymous' && caller !== 'forged';
     /** Any role; a hall manager only its own hall. */
-    const hallScoped = (caller: Caller, hall: Hall): Cell => (!signedIn(caller) ? 'unauth' : caller === 'manager-h1' && hall !== 'h1' ? 'deny' : 'allow');
-    const roles = (...allowed: Caller[]) => (caller: Caller, hall: Hall): Cell =>
-      !signedIn(caller) ? 'unauth' : !allowed.includes(caller) ? 'deny' : hallScoped(caller, hall);
+    const hallScoped = (caller: Caller, hall: Hall): Cell =>
+      !signedIn(caller) ? 'unauth' : caller === 'manager-h1' && hall !== 'h1' ? 'deny' : 'allow';
+    const roles =
+      (...allowed: Caller[]) =>
+      (caller: Caller, hall: Hall): Cell =>
+        !signedIn(caller) ? 'unauth' : !allowed.includes(caller) ? 'deny' : hallScoped(caller, hall);
     const stats = (report: string) => (hall: Hall) => ({ path: `/api/stats/${report}?from=${DAY}&to=${DAY}&groupBy=hall&hall=${hall}` });
 
     /** One row per endpoint: a new endpoint fails this test until it has its row. */
     const MATRIX: Record<string, Row> = {
       'POST /api/auth/login': {
-        request: (_hall, caller) => ({ path: '/api/auth/login', body: { username: signedIn(caller) ? caller : 'admin', password: PASSWORD } }),
+        request: (_hall, caller) => ({
+          path: '/api/auth/login',
+          body: { username: signedIn(caller) ? caller : 'admin', password: PASSWORD },
+        }),
         expect: () => 'allow',
       },
       'GET /api/health': { request: () => ({ path: '/api/health' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
       'GET /api/windows/live': { request: (hall) => ({ path: `/api/windows/live?hall=${hall}` }), expect: hallScoped },
       'GET /api/incidents': { request: (hall) => ({ path: `/api/incidents?hall=${hall}` }), expect: hallScoped },
       'GET /api/incidents/{id}': { request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}` }), expect: hallScoped },
-      'GET /api/incidents/{id}/evidence/{n}': { request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}/evidence/0` }), expect: hallScoped },
+      'GET /api/incidents/{id}/evidence/{n}': {
+        request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}/evidence/0` }),
+        expect: hallScoped,
+      },
       'PATCH /api/incidents/{id}': {
         request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}`, body: { status: 'confirmed', reason: 'authz matrix' } }),
         expect: roles('admin', 'supervisor'),
@@ -169,7 +205,9 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       'POST /api/cases': {
         request: (hall, caller) => ({ path: '/api/cases', body: { cases: [kase(`authz-${caller}-${hall}`, WINDOW[hall])] } }),
         expect: roles('admin', 'manager-h1'),
-        denied: (status, body) => status === 403 || (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
+        denied: (status, body) =>
+          status === 403 ||
+          (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
       },
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
@@ -213,29 +251,47 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     function forgedToken(): string {
       const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
       const claims = part({ username: 'admin', role: 'admin', halls: [], sub: 'admin', exp: Math.floor(Date.now() / 1000) + 3600 });
-      return Math.random() < 0.5 ? `${part({ alg: 'none', typ: 'JWT' })}.${claims}.` : `${part({ alg: 'HS256', typ: 'JWT' })}.${claims}.${part({ sig: 'forged' })}`;
+      return Math.random() < 0.5
+        ? `${part({ alg: 'none', typ: 'JWT' })}.${claims}.`
+        : `${part({ alg: 'HS256', typ: 'JWT' })}.${claims}.${part({ sig: 'forged' })}`;
     }
   });
 
   describe('regressions', () => {
     const get = (path: string, user = 'admin') => call('GET', path, tokens[user]);
 
-    it('answers 400, never 500, for impossible dates and reversed or too long periods, with the service\'s own words (item 4)', async () => {
-      for (const [from, to] of [['2026-02-30', DAY], ['2026-13-01', DAY], ['0000-00-00', DAY], [DAY, '2026-11-23']]) {
+    it("answers 400, never 500, for impossible dates and reversed or too long periods, with the service's own words (item 4)", async () => {
+      for (const [from, to] of [
+        ['2026-02-30', DAY],
+        ['2026-13-01', DAY],
+        ['0000-00-00', DAY],
+        [DAY, '2026-11-23'],
+      ]) {
         const res = await get(`/api/stats/attendance?from=${from}&to=${to}&groupBy=hall`);
         expect(res.status).toBe(400);
       }
       const long = await get('/api/stats/throughput?from=2020-01-01&to=2026-01-01&groupBy=hall');
       expect(long.status).toBe(400);
       expect(((await long.json()) as { message: string }).message).toMatch(/at most \d+ days/);
-      for (const q of ['to=2026-W48', 'from=2026-11-24T09:00:00', 'from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z', 'from=2026-02-30T00:00:00Z']) {
+      for (const q of [
+        'to=2026-W48',
+        'from=2026-11-24T09:00:00',
+        'from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z',
+        'from=2026-02-30T00:00:00Z',
+      ]) {
         expect((await get(`/api/incidents?${q}`)).status).toBe(400);
       }
     });
 
     it('refuses unknown windows, times without an offset and reserved ids row by row (items 2, 8)', async () => {
       const res = await call('POST', '/api/cases', tokens.admin, {
-        cases: [kase('ok-1', 'W01'), kase('zzz-1', 'ZZZ'), kase('naive-1', 'W01', { takenAt: `${DAY}T09:00:00` }), kase('proto-1', 'W01', { staffId: '__proto__' }), kase('__proto__', 'W01')],
+        cases: [
+          kase('ok-1', 'W01'),
+          kase('zzz-1', 'ZZZ'),
+          kase('naive-1', 'W01', { takenAt: `${DAY}T09:00:00` }),
+          kase('proto-1', 'W01', { staffId: '__proto__' }),
+          kase('__proto__', 'W01'),
+        ],
       });
       expect(res.status).toBe(200);
       const body = (await res.json()) as { accepted: number; results: { row: number; accepted: boolean; reason?: string }[] };
@@ -259,14 +315,19 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/${n}`)).status).toBe(400);
       }
       expect((await get(`/api/incidents/${INCIDENT.h1}/evidence/1`)).status).toBe(404);
-      const doc = (await (await call('GET', '/api/docs-json')).json()) as { paths: Record<string, { get: { parameters: { name: string; schema: unknown; description?: string }[] } }> };
+      const doc = (await (await call('GET', '/api/docs-json')).json()) as {
+        paths: Record<string, { get: { parameters: { name: string; schema: unknown; description?: string }[] } }>;
+      };
       const n = doc.paths['/api/incidents/{id}/evidence/{n}'].get.parameters.find((p: { name: string }) => p.name === 'n')!;
       expect(n.schema).toMatchObject({ type: 'integer', minimum: 0 });
       expect(n.description).toMatch(/from 0/);
     });
 
     it('refuses control and bidi characters in ids and reasons (item 12)', async () => {
-      expect((await call('PATCH', `/api/incidents/${INCIDENT.h1}`, tokens.supervisor, { status: 'dismissed', reason: 'ok\u202Etxt.exe' })).status).toBe(400);
+      expect(
+        (await call('PATCH', `/api/incidents/${INCIDENT.h1}`, tokens.supervisor, { status: 'dismissed', reason: 'ok\u202Etxt.exe' }))
+          .status,
+      ).toBe(400);
       expect((await get(`/api/incidents/${encodeURIComponent(`${INCIDENT.h1}\u202E`)}`)).status).toBe(400);
       expect((await get(`/api/windows/live?hall=${encodeURIComponent('h1\u0000')}`)).status).toBe(400);
     });
@@ -299,12 +360,18 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     it('imports a GBK CSV as GBK, refuses unknown windows in it, and says "0 rows" for a header-only file (items 8, 10)', async () => {
       const dir = path.dirname(env.HALLWATCH_SITE);
       const columns = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status';
-      const row = (id: string, windowId: string) => `${id},${windowId},S1,企业开办一件事,${DAY}T09:00:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:15:00+08:00,${DAY}T10:00:00+08:00,completed`;
+      const row = (id: string, windowId: string) =>
+        `${id},${windowId},S1,企业开办一件事,${DAY}T09:00:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:05:00+08:00,${DAY}T09:15:00+08:00,${DAY}T10:00:00+08:00,completed`;
       const gbk = path.join(dir, 'gbk.csv');
       fs.writeFileSync(gbk, iconv.encode([columns, row('gbk-1', 'W01'), row('gbk-2', 'ZZZ')].join('\r\n'), 'gbk'));
       const headerOnly = path.join(dir, 'header.csv');
       fs.writeFileSync(headerOnly, `${columns}\r\n`);
-      const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120_000 });
+      const cli = (...args: string[]) =>
+        spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
+          env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
+          encoding: 'utf8',
+          timeout: 120_000,
+        });
 
       const run = cli('import', 'cases', gbk);
       expect(run.status).toBe(0);
@@ -312,7 +379,9 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       expect(run.stdout).toContain('1 accepted, 1 rejected');
       const db = await mongoose.createConnection(env.MONGODB_URI).asPromise();
       try {
-        expect(await db.collection('cases').findOne({ _id: 'gbk-1' as unknown as mongo.ObjectId })).toMatchObject({ serviceItem: '企业开办一件事' });
+        expect(await db.collection('cases').findOne({ _id: 'gbk-1' as unknown as mongo.ObjectId })).toMatchObject({
+          serviceItem: '企业开办一件事',
+        });
       } finally {
         await db.close();
       }
@@ -324,12 +393,19 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
 
     it('can turn the OpenAPI document off (HALLWATCH_API_DOCS=false)', async () => {
       const port = await freePort();
-      const env = readEnv({ ...process.env, HALLWATCH_API_DOCS: 'false', PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-secret-not-for-production' });
+      const env = readEnv({
+        ...process.env,
+        HALLWATCH_API_DOCS: 'false',
+        PORT: String(port),
+        HALLWATCH_JWT_SECRET: 'e2e-secret-not-for-production',
+      });
       const quiet = await startGateway({ ...ctx, env });
       try {
         expect((await fetch(`http://127.0.0.1:${port}/api/docs-json`)).status).toBe(404);
         expect((await fetch(`http://127.0.0.1:${port}/api/docs`)).status).toBe(404);
-        expect((await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${tokens.admin}` } })).status).toBe(200);
+        expect((await fetch(`http://127.0.0.1:${port}/api/health`, { headers: { authorization: `Bearer ${tokens.admin}` } })).status).toBe(
+          200,
+        );
       } finally {
         await quiet.close();
       }
@@ -341,84 +417,174 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     /** Percent-encodes every byte of the UTF-8 text (a lone surrogate becomes U+FFFD), so any string fits a URL. */
     const pct = (s: string) => [...Buffer.from(s)].map((b) => `%${b.toString(16).padStart(2, '0')}`).join('');
     const queryKey = fc.oneof(
-      fc.constantFrom('from', 'to', 'hall', 'window', 'kind', 'status', 'groupBy', 'format', '__proto__', 'constructor[prototype][polluted]', 'hall[$ne]', 'hall[__proto__][polluted]', 'from[]'),
+      fc.constantFrom(
+        'from',
+        'to',
+        'hall',
+        'window',
+        'kind',
+        'status',
+        'groupBy',
+        'format',
+        '__proto__',
+        'constructor[prototype][polluted]',
+        'hall[$ne]',
+        'hall[__proto__][polluted]',
+        'from[]',
+      ),
       fc.string(),
     );
-    const queryValue = fc.oneof(nasty, fc.constantFrom('2026-11-24', '2026-11-24T00:00:00+08:00', 'h1', 't1', 'W01', 'absence', 'open', 'hall', 'window', 'csv', 'xlsx'));
-    const query = fc.array(fc.tuple(queryKey, queryValue), { maxLength: 6 }).map((pairs) => pairs.map(([k, v]) => `${pct(k).replace(/%5b/g, '[').replace(/%5d/g, ']')}=${pct(v)}`).join('&'));
-    const segment = fc.oneof(nasty.map(pct), fc.constantFrom(INCIDENT.h1, INCIDENT.t1, '0', '1', '..', '%2e%2e', '%', '%FF', '%E0%A4%A', '%00', '%2F..%2F'));
-    const caseLike = fc.dictionary(fc.oneof(fc.constantFrom('caseId', 'windowId', 'staffId', 'serviceItem', 'takenAt', 'calledAt', 'startedAt', 'finishedAt', 'deadline', 'status', 'satisfaction', '__proto__', 'constructor'), fc.string()), fc.oneof(queryValue, fc.jsonValue({ maxDepth: 2 })));
+    const queryValue = fc.oneof(
+      nasty,
+      fc.constantFrom('2026-11-24', '2026-11-24T00:00:00+08:00', 'h1', 't1', 'W01', 'absence', 'open', 'hall', 'window', 'csv', 'xlsx'),
+    );
+    const query = fc
+      .array(fc.tuple(queryKey, queryValue), { maxLength: 6 })
+      .map((pairs) => pairs.map(([k, v]) => `${pct(k).replace(/%5b/g, '[').replace(/%5d/g, ']')}=${pct(v)}`).join('&'));
+    const segment = fc.oneof(
+      nasty.map(pct),
+      fc.constantFrom(INCIDENT.h1, INCIDENT.t1, '0', '1', '..', '%2e%2e', '%', '%FF', '%E0%A4%A', '%00', '%2F..%2F'),
+    );
+    const caseLike = fc.dictionary(
+      fc.oneof(
+        fc.constantFrom(
+          'caseId',
+          'windowId',
+          'staffId',
+          'serviceItem',
+          'takenAt',
+          'calledAt',
+          'startedAt',
+          'finishedAt',
+          'deadline',
+          'status',
+          'satisfaction',
+          '__proto__',
+          'constructor',
+        ),
+        fc.string(),
+      ),
+      fc.oneof(queryValue, fc.jsonValue({ maxDepth: 2 })),
+    );
     const body = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }),
       fc.record({ cases: fc.array(fc.oneof(caseLike, fc.jsonValue({ maxDepth: 2 })), { maxLength: 5 }) }),
       fc.record({ status: fc.oneof(fc.constantFrom('confirmed', 'dismissed'), nasty), reason: nasty }),
       fc.record({ username: nasty, password: nasty }),
     );
-    const raw = fc.record({ body: fc.oneof(fc.string(), fc.constantFrom('{"cases":[', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'null', '[]')), type: fc.constantFrom('application/json', 'text/plain', 'application/x-www-form-urlencoded', 'application/json; charset=latin1', 'multipart/form-data') });
+    const raw = fc.record({
+      body: fc.oneof(
+        fc.string(),
+        fc.constantFrom('{"cases":[', '{"__proto__":{"polluted":1}}', '{"constructor":{"prototype":{"polluted":1}}}', 'null', '[]'),
+      ),
+      type: fc.constantFrom(
+        'application/json',
+        'text/plain',
+        'application/x-www-form-urlencoded',
+        'application/json; charset=latin1',
+        'multipart/form-data',
+      ),
+    });
     const user = fc.constantFrom('admin', 'supervisor', 'evaluator', 'manager-h1');
 
     const request = fc.oneof(
-      fc.tuple(fc.constantFrom('/api/windows/live', '/api/incidents', '/api/stats/attendance', '/api/stats/throughput', '/api/health'), query, user).map(([path, q, u]) => ({ method: 'GET', path: `${path}?${q}`, user: u })),
+      fc
+        .tuple(
+          fc.constantFrom('/api/windows/live', '/api/incidents', '/api/stats/attendance', '/api/stats/throughput', '/api/health'),
+          query,
+          user,
+        )
+        .map(([path, q, u]) => ({ method: 'GET', path: `${path}?${q}`, user: u })),
       fc.tuple(segment, user).map(([id, u]) => ({ method: 'GET', path: `/api/incidents/${id}`, user: u })),
       fc.tuple(segment, segment, user).map(([id, n, u]) => ({ method: 'GET', path: `/api/incidents/${id}/evidence/${n}`, user: u })),
-      fc.tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.h1}`, 'POST /api/auth/login'), body, user).map(([endpoint, b, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], body: b, user: u })),
-      fc.tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.t1}`, 'POST /api/auth/login'), raw, user).map(([endpoint, r, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], raw: r, user: u })),
-      fc.tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'), fc.array(segment, { maxLength: 3 }), user).map(([method, parts, u]) => ({ method, path: `/api/${parts.join('/')}`, user: u })),
+      fc
+        .tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.h1}`, 'POST /api/auth/login'), body, user)
+        .map(([endpoint, b, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], body: b, user: u })),
+      fc
+        .tuple(fc.constantFrom('POST /api/cases', `PATCH /api/incidents/${INCIDENT.t1}`, 'POST /api/auth/login'), raw, user)
+        .map(([endpoint, r, u]) => ({ method: endpoint.split(' ')[0], path: endpoint.split(' ')[1], raw: r, user: u })),
+      fc
+        .tuple(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'OPTIONS'), fc.array(segment, { maxLength: 3 }), user)
+        .map(([method, parts, u]) => ({ method, path: `/api/${parts.join('/')}`, user: u })),
     );
 
-    it('never answers 5xx, never hangs, never pollutes the gateway\'s prototype (HTTP API)', async () => {
-      let tried = 0;
-      const statuses = new Map<number, number>();
-      await fc.assert(
-        fc.asyncProperty(request, async (r: { method: string; path: string; user: string; body?: unknown; raw?: { body: string; type: string } }) => {
-          tried++;
-          const res = await call(r.method, r.path, tokens[r.user], r.body, r.raw);
-          await res.arrayBuffer();
-          statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
-          if (res.status >= 500) throw new Error(`${r.method} ${r.path} answered ${res.status}`);
-          expect(prototypePollution()).toEqual([]);
-        }),
-        { numRuns: fuzzRuns(700) },
-      );
-      process.stderr.write(`fuzz HTTP API: ${tried} inputs tried, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
-      expect(logs.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
-    }, fuzzTimeout(20_000));
-
-    it('keeps reporting and inference up under malformed NATS messages', async () => {
-      const nc: NatsConnection = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
-      let tried = 0;
-      try {
-        const subjects = ['hallwatch.cases', 'hallwatch.presence.W01', 'hallwatch.camera.cam-1.status', 'hallwatch.incident.absence', 'hallwatch.frames.cam-1', 'hallwatch.reporting.cases.import', 'hallwatch.inference.incidents.list', 'hallwatch.reporting.stats.attendance'];
-        const payload = fc.oneof(
-          fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
-          fc.record({ pattern: fc.string(), data: fc.jsonValue({ maxDepth: 2 }), id: fc.string() }).map((v) => JSON.stringify(v)),
-          fc.string(),
-          fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
-        );
+    it(
+      "never answers 5xx, never hangs, never pollutes the gateway's prototype (HTTP API)",
+      async () => {
+        let tried = 0;
+        const statuses = new Map<number, number>();
         await fc.assert(
-          fc.asyncProperty(fc.constantFrom(...subjects), payload, async (subject, data) => {
-            tried++;
-            nc.publish(subject, Buffer.from(data, 'latin1'));
-          }),
-          { numRuns: fuzzRuns(400) },
+          fc.asyncProperty(
+            request,
+            async (r: { method: string; path: string; user: string; body?: unknown; raw?: { body: string; type: string } }) => {
+              tried++;
+              const res = await call(r.method, r.path, tokens[r.user], r.body, r.raw);
+              await res.arrayBuffer();
+              statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
+              if (res.status >= 500) throw new Error(`${r.method} ${r.path} answered ${res.status}`);
+              expect(prototypePollution()).toEqual([]);
+            },
+          ),
+          { numRuns: fuzzRuns(700) },
         );
-        await nc.flush();
-      } finally {
-        await nc.close();
-      }
-      process.stderr.write(`fuzz NATS subjects: ${tried} messages published\n`);
-      // Both services still answer, with their database, and nothing of theirs exited.
-      let last: unknown;
-      await eventually(async () => {
-        const health = (await (await call('GET', '/api/health', tokens.admin)).json()) as { services: Record<string, { status: string }> };
-        last = health;
-        return health.services.reporting.status === 'ok' && health.services.inference.status === 'ok' ? true : undefined;
-      }, 60_000).catch((err) => {
-        throw new Error(`${(err as Error).message}; last health ${JSON.stringify(last)}; reporting: ${services[0].output().slice(-1500)}; inference: ${services[1].output().slice(-1500)}`);
-      });
-      for (const s of services) expect(s.process.exitCode).toBeNull();
-      const stats = await call('GET', `/api/stats/throughput?from=${DAY}&to=${DAY}&groupBy=window`, tokens.admin);
-      expect(stats.status).toBe(200);
-    }, fuzzTimeout(5_000));
+        process.stderr.write(`fuzz HTTP API: ${tried} inputs tried, statuses ${JSON.stringify(Object.fromEntries(statuses))}\n`);
+        expect(logs.lines.filter((l) => l.includes('"level":"error"'))).toEqual([]);
+      },
+      fuzzTimeout(20_000),
+    );
+
+    it(
+      'keeps reporting and inference up under malformed NATS messages',
+      async () => {
+        const nc: NatsConnection = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+        let tried = 0;
+        try {
+          const subjects = [
+            'hallwatch.cases',
+            'hallwatch.presence.W01',
+            'hallwatch.camera.cam-1.status',
+            'hallwatch.incident.absence',
+            'hallwatch.frames.cam-1',
+            'hallwatch.reporting.cases.import',
+            'hallwatch.inference.incidents.list',
+            'hallwatch.reporting.stats.attendance',
+          ];
+          const payload = fc.oneof(
+            fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+            fc.record({ pattern: fc.string(), data: fc.jsonValue({ maxDepth: 2 }), id: fc.string() }).map((v) => JSON.stringify(v)),
+            fc.string(),
+            fc.uint8Array({ maxLength: 200 }).map((b) => Buffer.from(b).toString('latin1')),
+          );
+          await fc.assert(
+            fc.asyncProperty(fc.constantFrom(...subjects), payload, async (subject, data) => {
+              tried++;
+              nc.publish(subject, Buffer.from(data, 'latin1'));
+            }),
+            { numRuns: fuzzRuns(400) },
+          );
+          await nc.flush();
+        } finally {
+          await nc.close();
+        }
+        process.stderr.write(`fuzz NATS subjects: ${tried} messages published\n`);
+        // Both services still answer, with their database, and nothing of theirs exited.
+        let last: unknown;
+        await eventually(async () => {
+          const health = (await (await call('GET', '/api/health', tokens.admin)).json()) as {
+            services: Record<string, { status: string }>;
+          };
+          last = health;
+          return health.services.reporting.status === 'ok' && health.services.inference.status === 'ok' ? true : undefined;
+        }, 60_000).catch((err) => {
+          throw new Error(
+            `${(err as Error).message}; last health ${JSON.stringify(last)}; reporting: ${services[0].output().slice(-1500)}; inference: ${services[1].output().slice(-1500)}`,
+          );
+        });
+        for (const s of services) expect(s.process.exitCode).toBeNull();
+        const stats = await call('GET', `/api/stats/throughput?from=${DAY}&to=${DAY}&groupBy=window`, tokens.admin);
+        expect(stats.status).toBe(200);
+      },
+      fuzzTimeout(5_000),
+    );
   });
 });

@@ -66,23 +66,39 @@ describe('inference: camera clocks that lie', () => {
   });
 
   it('judges the late camera, refuses frames stamped 1 h ahead, and no hall goes blind', async () => {
-    await eventually(async () => {
-      const [a, e, b] = await Promise.all(['W-A', 'W-E', 'W-B'].map(last));
-      return a?.state === 'staffed' && e?.state === 'absent' && b?.state === 'staffed' ? true : undefined;
-    }, 90000, 1000);
+    await eventually(
+      async () => {
+        const [a, e, b] = await Promise.all(['W-A', 'W-E', 'W-B'].map(last));
+        return a?.state === 'staffed' && e?.state === 'absent' && b?.state === 'staffed' ? true : undefined;
+      },
+      90000,
+      1000,
+    );
     const behindStaffedAfter = Date.now() - firstBehindAt;
 
     const injectedAt = Date.now();
     for (const cameraId of ['cam-seated', 'cam-empty', 'cam-behind']) publishFrame(cameraId, injectedAt + HOUR, lastJpeg!, 999_999);
     for (const cameraId of ['cam-seated', 'cam-empty', 'cam-behind'])
-      await eventually(async () => (inference.output().match(new RegExp(`camera ${cameraId}: frame 999999 .* refused: captured 36\\d\\d s after`)) ? true : undefined), 20000);
+      await eventually(
+        async () =>
+          inference.output().match(new RegExp(`camera ${cameraId}: frame 999999 .* refused: captured 36\\d\\d s after`)) ? true : undefined,
+        20000,
+      );
     // Every hall keeps saving (its time goes on) well past the injection.
-    const states = await eventually(async () => {
-      const saved = await monitorStates(mongodbUri);
-      return ['h1', 'h2', 'h3'].every((h) => (saved.get(h)?.savedAt.getTime() ?? 0) > injectedAt + 15000) ? saved : undefined;
-    }, 60000, 1000);
+    const states = await eventually(
+      async () => {
+        const saved = await monitorStates(mongodbUri);
+        return ['h1', 'h2', 'h3'].every((h) => (saved.get(h)?.savedAt.getTime() ?? 0) > injectedAt + 15000) ? saved : undefined;
+      },
+      60000,
+      1000,
+    );
 
-    for (const [windowId, state] of [['W-A', 'staffed'], ['W-E', 'absent'], ['W-B', 'staffed']]) {
+    for (const [windowId, state] of [
+      ['W-A', 'staffed'],
+      ['W-E', 'absent'],
+      ['W-B', 'staffed'],
+    ]) {
       const changed = (await events.presence(windowId)).filter((p) => Date.parse(p.since) >= injectedAt - 1000);
       expect({ windowId, changed }).toEqual({ windowId, changed: [] });
       expect((await last(windowId))?.state).toBe(state);

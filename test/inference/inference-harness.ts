@@ -11,7 +11,10 @@ import { stopProcess } from '../ingestion/ingestion-harness';
 import { HALL_LEASE_BUCKET } from '../../apps/inference/src/repositories/hall-lease.repository';
 
 /** Zones of the seated clip (A and D are staffed seats). */
-const zones = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')).zones as { id: string; polygon: number[][] }[];
+const zones = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')).zones as {
+  id: string;
+  polygon: number[][];
+}[];
 export const zone = (id: string) => JSON.stringify(zones.find((z) => z.id === id)!.polygon);
 /** A seat-sized zone of the empty-room clip: nobody is ever in it. */
 export const EMPTY_ZONE = '[[0.4, 0.3], [0.8, 0.3], [0.8, 0.9], [0.4, 0.9]]';
@@ -25,7 +28,11 @@ export function startCameras(port: number): Promise<ChildProcess> {
  * A site file with window W-A (staffed, camera cam-seated, hall h1) and W-E (always empty,
  * camera cam-empty, in hall `emptyHall`), open around the clock; absences after 5 s.
  */
-export function twoWindowSite(port: number, emptyHall: 'h1' | 'h2', extra: { halls?: string; cameras?: string; windows?: string } = {}): string {
+export function twoWindowSite(
+  port: number,
+  emptyHall: 'h1' | 'h2',
+  extra: { halls?: string; cameras?: string; windows?: string } = {},
+): string {
   return writeSiteFile(`
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
@@ -131,7 +138,11 @@ export class EventLog {
 /** A window's presence as intervals [since, next since), in time order. */
 export function intervals(events: PresenceEvent[]): { state: string; from: number; to: number }[] {
   const sorted = [...events].sort((a, b) => Date.parse(a.since) - Date.parse(b.since));
-  return sorted.map((e, i) => ({ state: e.state, from: Date.parse(e.since), to: i + 1 < sorted.length ? Date.parse(sorted[i + 1].since) : Infinity }));
+  return sorted.map((e, i) => ({
+    state: e.state,
+    from: Date.parse(e.since),
+    to: i + 1 < sorted.length ? Date.parse(sorted[i + 1].since) : Infinity,
+  }));
 }
 
 /** One entry per incident: its open event, and its close event if any. */
@@ -147,9 +158,7 @@ export function incidentsById(events: IncidentEvent[]): Map<string, { opened: In
 
 /** True when no two of the [openedAt, closedAt) spans overlap. */
 export function disjoint(incidents: IncidentEvent[]): boolean {
-  const spans = incidents
-    .map((i) => [Date.parse(i.openedAt), i.closedAt ? Date.parse(i.closedAt) : Infinity])
-    .sort((a, b) => a[0] - b[0]);
+  const spans = incidents.map((i) => [Date.parse(i.openedAt), i.closedAt ? Date.parse(i.closedAt) : Infinity]).sort((a, b) => a[0] - b[0]);
   return spans.every((s, i) => i === 0 || spans[i - 1][1] <= s[0]);
 }
 
@@ -158,16 +167,23 @@ export function disjoint(incidents: IncidentEvent[]): boolean {
  * be one presence interval in the database. `lost`: events without their interval; `duplicated`:
  * events stored twice on the stream, or intervals stored twice.
  */
-export async function presenceLedger(events: PresenceEvent[], mongodbUri: string): Promise<{ events: number; records: number; lost: number; duplicated: number }> {
+export async function presenceLedger(
+  events: PresenceEvent[],
+  mongodbUri: string,
+): Promise<{ events: number; records: number; lost: number; duplicated: number }> {
   const key = (windowId: string, since: number) => `${windowId}@${since}`;
   const connection = await mongoose.createConnection(mongodbUri).asPromise();
   try {
     const windowIds = [...new Set(events.map((e) => e.windowId))];
-    const records = await connection.collection('presence_intervals').find({ windowId: { $in: windowIds } }).toArray();
+    const records = await connection
+      .collection('presence_intervals')
+      .find({ windowId: { $in: windowIds } })
+      .toArray();
     const stored = records.map((r) => key(r.windowId as string, (r.since as Date).getTime()));
     const sent = events.map((e) => key(e.windowId, Date.parse(e.since)));
     const lost = new Set(sent.filter((k) => !stored.includes(k))).size;
-    const duplicated = sent.length - new Set(events.map((e) => `${e.windowId}@${e.since}@${e.state}`)).size + stored.length - new Set(stored).size;
+    const duplicated =
+      sent.length - new Set(events.map((e) => `${e.windowId}@${e.since}@${e.state}`)).size + stored.length - new Set(stored).size;
     return { events: new Set(sent).size, records: stored.length, lost, duplicated };
   } finally {
     await connection.close();
@@ -175,11 +191,15 @@ export async function presenceLedger(events: PresenceEvent[], mongodbUri: string
 }
 
 /** The saved monitor state of each hall: owner, fencing token, snapshot. */
-export async function monitorStates(mongodbUri: string): Promise<Map<string, { owner?: string; fence?: number; snapshot: string; savedAt: Date }>> {
+export async function monitorStates(
+  mongodbUri: string,
+): Promise<Map<string, { owner?: string; fence?: number; snapshot: string; savedAt: Date }>> {
   const connection = await mongoose.createConnection(mongodbUri).asPromise();
   try {
     const docs = await connection.collection('monitor_states').find({}).toArray();
-    return new Map(docs.map((d) => [d._id as unknown as string, { owner: d.owner, fence: d.fence, snapshot: d.snapshot, savedAt: d.savedAt }]));
+    return new Map(
+      docs.map((d) => [d._id as unknown as string, { owner: d.owner, fence: d.fence, snapshot: d.snapshot, savedAt: d.savedAt }]),
+    );
   } finally {
     await connection.close();
   }
@@ -205,7 +225,10 @@ export async function startTwoInstances(dbPrefix: string): Promise<TwoInstances>
   const events = await EventLog.connect();
   const ingestion = await startService('ingestion', env);
   const [a, b] = await Promise.all(['inf-a', 'inf-b'].map((i) => startService('inference', { ...env, HALLWATCH_INSTANCE: i }, 120000)));
-  const inference = new Map([['inf-a', a], ['inf-b', b]]);
+  const inference = new Map([
+    ['inf-a', a],
+    ['inf-b', b],
+  ]);
   const leases = await eventually(() => events.connection.jetstream().views.kv(HALL_LEASE_BUCKET, { bindOnly: true }), 30000);
   const codec = StringCodec();
   return {
@@ -213,10 +236,12 @@ export async function startTwoInstances(dbPrefix: string): Promise<TwoInstances>
     events,
     mongodbUri,
     owners: () =>
-      Promise.all(['h1', 'h2'].map(async (h) => {
-        const e = await leases.get(`hall.${h}`);
-        return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
-      })),
+      Promise.all(
+        ['h1', 'h2'].map(async (h) => {
+          const e = await leases.get(`hall.${h}`);
+          return e && e.operation === 'PUT' ? codec.decode(e.value) : undefined;
+        }),
+      ),
     stop: async () => {
       for (const s of inference.values()) s.process.kill('SIGCONT'); // a paused one must hear SIGTERM
       await Promise.all([...inference.values()].map((s) => s.stop()));

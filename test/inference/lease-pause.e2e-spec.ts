@@ -26,11 +26,15 @@ describe('inference: an instance paused past its lease', () => {
   });
 
   it('stops judging before the other takes over, no two owners write, and no absence is invented', async () => {
-    const [paused, survivor] = await eventually(async () => {
-      const held = await owners();
-      const staffed = intervals(await events.presence('W-A')).pop()?.state === 'staffed';
-      return held.every(Boolean) && new Set(held).size === 2 && staffed ? [held[0]!, held[1]!] : undefined;
-    }, 90000, 1000);
+    const [paused, survivor] = await eventually(
+      async () => {
+        const held = await owners();
+        const staffed = intervals(await events.presence('W-A')).pop()?.state === 'staffed';
+        return held.every(Boolean) && new Set(held).size === 2 && staffed ? [held[0]!, held[1]!] : undefined;
+      },
+      90000,
+      1000,
+    );
     const before = (await monitorStates(mongodbUri)).get('h1')!;
     expect(before.owner).toBe(paused);
 
@@ -60,10 +64,14 @@ describe('inference: an instance paused past its lease', () => {
     const stoppedAt = Date.now();
 
     // W-A is judged again by the survivor: staffed after the pause.
-    await eventually(async () => {
-      const now = intervals(await events.presence('W-A')).pop();
-      return now?.state === 'staffed' && now.from > pausedAt ? true : undefined;
-    }, 60000, 1000);
+    await eventually(
+      async () => {
+        const now = intervals(await events.presence('W-A')).pop();
+        return now?.state === 'staffed' && now.from > pausedAt ? true : undefined;
+      },
+      60000,
+      1000,
+    );
     const recoveredAt = Date.now();
     await new Promise((r) => setTimeout(r, 5000)); // whatever the woken instance still had in hand
     polling = false;

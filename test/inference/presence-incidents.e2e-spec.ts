@@ -52,7 +52,12 @@ users:
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
   - { username: chief-h2, role: hall_manager, halls: [h2], passwordHash: "${hash}" }
 `);
-    const env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('inference'), PORT: String(httpPort), HALLWATCH_JWT_SECRET: 'e2e-secret' };
+    const env = {
+      HALLWATCH_SITE: site,
+      MONGODB_URI: testDatabaseUri('inference'),
+      PORT: String(httpPort),
+      HALLWATCH_JWT_SECRET: 'e2e-secret',
+    };
     for (const name of ['gateway', 'inference', 'ingestion']) services.push(await startService(name, env, 120000));
     api = `http://127.0.0.1:${httpPort}`;
     supervisor = await login(api, 'jianchaju', PASSWORD);
@@ -77,15 +82,23 @@ users:
     (await (await get(token, '/api/windows/live')).json()) as { windowId: string; state: string; since: string | null }[];
 
   it('reads the seated windows as staffed and the empty one as absent, and opens an absence with JPEG evidence', async () => {
-    await eventually(async () => {
-      const states = Object.fromEntries((await live()).map((w) => [w.windowId, w.state]));
-      return states['W-A'] === 'staffed' && states['W-D'] === 'staffed' && states['W-E'] === 'absent' ? states : undefined;
-    }, 90000, 1000);
+    await eventually(
+      async () => {
+        const states = Object.fromEntries((await live()).map((w) => [w.windowId, w.state]));
+        return states['W-A'] === 'staffed' && states['W-D'] === 'staffed' && states['W-E'] === 'absent' ? states : undefined;
+      },
+      90000,
+      1000,
+    );
 
-    const [absence] = await eventually(async () => {
-      const found = await incidents('kind=absence&window=W-E');
-      return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
-    }, 60000, 1000);
+    const [absence] = await eventually(
+      async () => {
+        const found = await incidents('kind=absence&window=W-E');
+        return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
+      },
+      60000,
+      1000,
+    );
     expect(absence).toMatchObject({ kind: 'absence', hallId: 'h1', windowId: 'W-E', status: 'open', staff: '王五 (S003)' });
     expect(await incidents('kind=absence&window=W-A')).toEqual([]);
     expect(await incidents('kind=absence&window=W-D')).toEqual([]);
@@ -127,16 +140,24 @@ users:
 
   it('turns a stream outage into a camera-offline incident and unknown windows, never an absence', async () => {
     seatedCamera.kill('SIGKILL');
-    const [offline] = await eventually(async () => {
-      const found = await incidents('kind=camera-offline');
-      return found.some((i) => i.cameraId === 'cam-seated') ? found.filter((i) => i.cameraId === 'cam-seated') : undefined;
-    }, 60000, 1000);
+    const [offline] = await eventually(
+      async () => {
+        const found = await incidents('kind=camera-offline');
+        return found.some((i) => i.cameraId === 'cam-seated') ? found.filter((i) => i.cameraId === 'cam-seated') : undefined;
+      },
+      60000,
+      1000,
+    );
     expect(offline).toMatchObject({ kind: 'camera-offline', hallId: 'h1' });
     expect(offline.staff).toBeUndefined(); // a camera's incident is nobody's
-    const states = await eventually(async () => {
-      const s = Object.fromEntries((await live()).map((w) => [w.windowId, w.state]));
-      return s['W-A'] === 'unknown' && s['W-D'] === 'unknown' ? s : undefined;
-    }, 30000, 1000);
+    const states = await eventually(
+      async () => {
+        const s = Object.fromEntries((await live()).map((w) => [w.windowId, w.state]));
+        return s['W-A'] === 'unknown' && s['W-D'] === 'unknown' ? s : undefined;
+      },
+      30000,
+      1000,
+    );
     expect(states['W-E']).toBe('absent');
     // Well past absenceAfter into the outage: still no absence on the seated windows.
     await new Promise((r) => setTimeout(r, 8000));

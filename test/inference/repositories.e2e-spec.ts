@@ -3,7 +3,13 @@ import mongoose, { Connection } from 'mongoose';
 import { readEnv } from '@hallwatch/config';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
-import { FencedOut, MonitorState, MonitorStateRepository, MonitorStateSchema, outboxOf } from '../../apps/inference/src/repositories/monitor-state.repository';
+import {
+  FencedOut,
+  MonitorState,
+  MonitorStateRepository,
+  MonitorStateSchema,
+  outboxOf,
+} from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
 import { testDatabaseUri } from '../support/e2e';
 
@@ -22,7 +28,10 @@ describe('inference repositories (FerretDB)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, env: readEnv({}) });
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), {
+      natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
+      env: readEnv({}),
+    });
     evidence = new EvidenceRepository(connection);
     states = new MonitorStateRepository(connection.model<MonitorState>('MonitorState', MonitorStateSchema));
   });
@@ -57,7 +66,14 @@ describe('inference repositories (FerretDB)', () => {
     expect(others).toEqual([]);
     expect(only).toMatchObject({ _id: opened.id, closedAt: new Date(t(700)), durationMs: 630_000 });
     expect(only.review ?? null).toBeNull();
-    const going = { id: `camera-offline:h1:cam-1:${t(60)}`, kind: 'camera-offline' as const, hallId: 'h1', cameraId: 'cam-1', windowIds: ['W1', 'W2'], openedAt: iso(60) };
+    const going = {
+      id: `camera-offline:h1:cam-1:${t(60)}`,
+      kind: 'camera-offline' as const,
+      hallId: 'h1',
+      cameraId: 'cam-1',
+      windowIds: ['W1', 'W2'],
+      openedAt: iso(60),
+    };
     await incidents.upsert(going);
     expect((await incidents.find({ status: 'open' })).map((i) => i._id)).toEqual([going.id]);
     expect((await incidents.find({ windowId: 'W2' })).map((i) => i._id)).toEqual([going.id]);
@@ -65,7 +81,12 @@ describe('inference repositories (FerretDB)', () => {
     expect((await incidents.find({ from: iso(701) })).map((i) => i._id)).toEqual([going.id]);
     expect(await incidents.find({ kind: 'absence', from: iso(701) })).toEqual([]);
 
-    const reviewed = await incidents.review(opened.id, 'confirmed', { by: 'jianchaju', at: iso(900), action: 'confirmed', reason: 'seen on the frames' });
+    const reviewed = await incidents.review(opened.id, 'confirmed', {
+      by: 'jianchaju',
+      at: iso(900),
+      action: 'confirmed',
+      reason: 'seen on the frames',
+    });
     expect(reviewed?.review).toBe('confirmed');
     expect(reviewed?.audit).toEqual([{ by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames' }]);
     expect(await incidents.review('absence:h1:W9:1', 'dismissed', { by: 'x', at: iso(900), action: 'dismissed' })).toBeNull();
@@ -76,11 +97,24 @@ describe('inference repositories (FerretDB)', () => {
     for (const id of ids) await incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W3', openedAt: iso(1000) });
     await Promise.all(
       ids.flatMap((id) => [
-        incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W3', openedAt: iso(1000), closedAt: iso(1100), durationMs: 100_000 }),
+        incidents.upsert({
+          id,
+          kind: 'absence',
+          hallId: 'h1',
+          windowId: 'W3',
+          openedAt: iso(1000),
+          closedAt: iso(1100),
+          durationMs: 100_000,
+        }),
         incidents.review(id, 'confirmed', { by: 'jianchaju', at: iso(1050), action: 'confirmed' }),
       ]),
     );
-    for (const id of ids) expect(await incidents.get(id)).toMatchObject({ review: 'confirmed', audit: [expect.objectContaining({ by: 'jianchaju' })], closedAt: new Date(t(1100)) });
+    for (const id of ids)
+      expect(await incidents.get(id)).toMatchObject({
+        review: 'confirmed',
+        audit: [expect.objectContaining({ by: 'jianchaju' })],
+        closedAt: new Date(t(1100)),
+      });
   });
 
   it('keeps evidence once per frame and purges old frames except those of confirmed incidents', async () => {
@@ -103,7 +137,11 @@ describe('inference repositories (FerretDB)', () => {
 
   it("appends each output to a hall's outbox with its state, keeps them through plain saves until each is delivered", async () => {
     const a = { owner: 'inf-a', token: 7 };
-    const entry = (seq: number) => ({ key: `e${seq}`, seq, output: JSON.stringify({ presence: [{ windowId: 'W1', seq }], incidents: [] }) });
+    const entry = (seq: number) => ({
+      key: `e${seq}`,
+      seq,
+      output: JSON.stringify({ presence: [{ windowId: 'W1', seq }], incidents: [] }),
+    });
     await states.save('h1', a, { clock: 1 }, entry(0));
     await states.save('h1', a, { clock: 2 }, entry(1)); // the first is not delivered yet: both stay
     await states.save('h1', a, { clock: 3 });

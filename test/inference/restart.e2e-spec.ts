@@ -23,11 +23,15 @@ describe('inference: a restart during an absence', () => {
   const startInference = () => startService('inference', { ...env, HALLWATCH_INSTANCE: 'solo' }, 120000);
   /** Waits until after `after` W-E is absent and W-A staffed again, and the count of absences reached `count`. */
   const resumedAfter = async (after: number, count: number) => {
-    await eventually(async () => {
-      const [a, e] = [intervals(await events.presence('W-A')).pop(), intervals(await events.presence('W-E')).pop()];
-      const again = a?.state === 'staffed' && a.from > after && e?.state === 'absent' && e.from > after;
-      return again && incidentsById(await absences()).size >= count ? true : undefined;
-    }, 60000, 1000);
+    await eventually(
+      async () => {
+        const [a, e] = [intervals(await events.presence('W-A')).pop(), intervals(await events.presence('W-E')).pop()];
+        const again = a?.state === 'staffed' && a.from > after && e?.state === 'absent' && e.from > after;
+        return again && incidentsById(await absences()).size >= count ? true : undefined;
+      },
+      60000,
+      1000,
+    );
   };
 
   beforeAll(async () => {

@@ -25,7 +25,9 @@ describe('retention purge (FerretDB, NATS lease)', () => {
   const purger = async (instance: string) => {
     const ctx = {
       env: { ...readEnv({}), instance },
-      site: parseSite('halls: [{ id: h1, name: Hall, kind: hall, schedule: s }]\nschedules: { s: { weekdays: [mon], open: ["09:00-17:00"] } }\nevidence: { retention: 30d }\nretention: { presence: 100d, incidents: 200d }\n'),
+      site: parseSite(
+        'halls: [{ id: h1, name: Hall, kind: hall, schedule: s }]\nschedules: { s: { weekdays: [mon], open: ["09:00-17:00"] } }\nevidence: { retention: 30d }\nretention: { presence: 100d, incidents: 200d }\n',
+      ),
       natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
     } as ServiceContext;
     const lease = new PurgeLeaseRepository(ctx);
@@ -39,7 +41,10 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, env: readEnv({}) });
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), {
+      natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
+      env: readEnv({}),
+    });
     evidence = new EvidenceRepository(connection);
   });
 
@@ -58,7 +63,14 @@ describe('retention purge (FerretDB, NATS lease)', () => {
       await presence.recordChange({ windowId, hallId: 'h1', state, since: daysAgo(since).getTime() });
     }
     const incident = (id: string, opened: number, closed?: number) =>
-      incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W1', openedAt: daysAgo(opened).toISOString(), ...(closed ? { closedAt: daysAgo(closed).toISOString(), durationMs: 1 } : {}) });
+      incidents.upsert({
+        id,
+        kind: 'absence',
+        hallId: 'h1',
+        windowId: 'W1',
+        openedAt: daysAgo(opened).toISOString(),
+        ...(closed ? { closedAt: daysAgo(closed).toISOString(), durationMs: 1 } : {}),
+      });
     await incident('old', 300, 299);
     await incident('old-confirmed', 300, 299);
     await incidents.review('old-confirmed', 'confirmed', { by: 'jianchaju', at: daysAgo(250).toISOString(), action: 'confirmed' });

@@ -27,10 +27,14 @@ describe('inference: several instances share the halls through NATS leases', () 
       const held = await owners();
       return held.every(Boolean) && new Set(held).size === 2 ? held : undefined;
     }, 40000);
-    await eventually(async () => {
-      const absence = (await events.incidents()).some((i) => i.kind === 'absence' && i.windowId === 'W-E');
-      return absence && intervals(await events.presence('W-A')).pop()?.state === 'staffed' ? true : undefined;
-    }, 60000, 1000);
+    await eventually(
+      async () => {
+        const absence = (await events.incidents()).some((i) => i.kind === 'absence' && i.windowId === 'W-E');
+        return absence && intervals(await events.presence('W-A')).pop()?.state === 'staffed' ? true : undefined;
+      },
+      60000,
+      1000,
+    );
     // Frames of one camera split over two monitors would make the seat flicker.
     expect((await events.presence('W-A')).map((p) => p.state)).not.toContain('absent');
     expect((await events.presence('W-E')).map((p) => p.state)).not.toContain('staffed');
@@ -54,11 +58,15 @@ describe('inference: several instances share the halls through NATS leases', () 
     expect(takenAt - killedAt).toBeLessThan(30000);
 
     // The survivor resumes W-E from the saved state: unknown across the gap, then absent again.
-    const resumed = await eventually(async () => {
-      const timeline = intervals(await events.presence('W-E'));
-      const last = timeline[timeline.length - 1];
-      return last.state === 'absent' && last.from > killedAt ? timeline : undefined;
-    }, 40000, 1000);
+    const resumed = await eventually(
+      async () => {
+        const timeline = intervals(await events.presence('W-E'));
+        const last = timeline[timeline.length - 1];
+        return last.state === 'absent' && last.from > killedAt ? timeline : undefined;
+      },
+      40000,
+      1000,
+    );
     const resumedAt = Date.now();
     // The last frame before the kill vouches for one sample interval (1 s); after that, unknown.
     const after = resumed.find((i) => i.from <= killedAt + 2000 && killedAt + 2000 < i.to);
@@ -66,10 +74,14 @@ describe('inference: several instances share the halls through NATS leases', () 
 
     // A new absence after the gap; those from before closed where the frames ended, never across it.
     // (Before the kill there may be two: the start-up hand-over between the instances is a gap too.)
-    const absences = await eventually(async () => {
-      const found = (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
-      return found.some((i) => Date.parse(i.openedAt) > killedAt) ? found : undefined;
-    }, 40000, 1000);
+    const absences = await eventually(
+      async () => {
+        const found = (await events.incidents()).filter((i) => i.kind === 'absence' && i.windowId === 'W-E');
+        return found.some((i) => Date.parse(i.openedAt) > killedAt) ? found : undefined;
+      },
+      40000,
+      1000,
+    );
     const byId = incidentsById(absences);
     for (const [, { opened, closed }] of byId) {
       expect(opened.length).toBeLessThanOrEqual(1);

@@ -85,7 +85,16 @@ describe('ingestion: ONVIF cameras (our device fixture, real RTSP behind it)', (
       new Promise<{ status: number; stdout: string; stderr: string }>((resolve) =>
         execFile(
           process.execPath,
-          [path.join(ROOT, 'bin', 'hallwatch.js'), 'cameras', 'discover', '--address', `127.0.0.1:${camera.discoveryPort}`, '--timeout', '1500', ...extra],
+          [
+            path.join(ROOT, 'bin', 'hallwatch.js'),
+            'cameras',
+            'discover',
+            '--address',
+            `127.0.0.1:${camera.discoveryPort}`,
+            '--timeout',
+            '1500',
+            ...extra,
+          ],
           { encoding: 'utf8', timeout: 30000 },
           (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
         ),

@@ -17,9 +17,7 @@ describe('ingestion: an RTSP camera into frames on NATS, with truthful health', 
     rtsp = await startRtspServer(rtspPort, { '/cam1': clip('classroom-seated.mp4') });
     bus = await BusWatcher.start();
     const site = writeSiteFile(
-      siteYaml([
-        `{ id: rtsp-a, hall: h1, rtsp: "rtsp://viewer:${SECRET}@127.0.0.1:${rtspPort}/cam1", sampleEverySeconds: ${INTERVAL_S} }`,
-      ]),
+      siteYaml([`{ id: rtsp-a, hall: h1, rtsp: "rtsp://viewer:${SECRET}@127.0.0.1:${rtspPort}/cam1", sampleEverySeconds: ${INTERVAL_S} }`]),
     );
     ingestion = await startService('ingestion', { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri(), HALLWATCH_INSTANCE: 'rtsp-test' });
   });
@@ -48,7 +46,9 @@ describe('ingestion: an RTSP camera into frames on NATS, with truthful health', 
 
   it('samples about once per interval, decoding keyframes only as learned from the stream (2 s GOP)', async () => {
     // The site file gives no keyframe interval: ingestion looked at the stream itself.
-    expect(ingestion.output()).toMatch(/camera rtsp-a: a keyframe every (1\.9\d*|2(\.\d+)?) s \(learned from the stream\): decoding keyframes only/);
+    expect(ingestion.output()).toMatch(
+      /camera rtsp-a: a keyframe every (1\.9\d*|2(\.\d+)?) s \(learned from the stream\): decoding keyframes only/,
+    );
     const since = Date.now();
     await new Promise((r) => setTimeout(r, 5 * INTERVAL_S * 1000));
     const count = bus.framesOf('rtsp-a', since).length;
@@ -60,17 +60,23 @@ describe('ingestion: an RTSP camera into frames on NATS, with truthful health', 
   it('says offline within 3 intervals when the RTSP server dies, then online again when it returns', async () => {
     const killedAt = Date.now();
     await stopProcess(rtsp);
-    const offline = await eventually(async () => {
-      const s = bus.lastStatus('rtsp-a');
-      return s?.status === 'offline' ? s : undefined;
-    }, 3 * INTERVAL_S * 1000 + 2000);
+    const offline = await eventually(
+      async () => {
+        const s = bus.lastStatus('rtsp-a');
+        return s?.status === 'offline' ? s : undefined;
+      },
+      3 * INTERVAL_S * 1000 + 2000,
+    );
     expect(Date.parse(offline.at) - killedAt).toBeLessThanOrEqual(3 * INTERVAL_S * 1000);
     expect(offline.reason).toBeTruthy();
 
     rtsp = await startRtspServer(rtspPort, { '/cam1': clip('classroom-seated.mp4') });
     const backAt = Date.now();
     await eventually(async () => (bus.lastStatus('rtsp-a')?.status === 'online' ? true : undefined), 90000);
-    const fresh = await eventually(async () => (bus.framesOf('rtsp-a', backAt).length >= 2 ? bus.framesOf('rtsp-a', backAt) : undefined), 30000);
+    const fresh = await eventually(
+      async () => (bus.framesOf('rtsp-a', backAt).length >= 2 ? bus.framesOf('rtsp-a', backAt) : undefined),
+      30000,
+    );
     expect(await jpegInfo(fresh[0].jpeg)).toMatchObject({ format: 'jpeg' });
     // Same process throughout: ingestion reconnected by itself.
     expect(ingestion.process.exitCode).toBeNull();

@@ -11,8 +11,11 @@ const RTSP_SECRET = 'rtsp-pass-9052';
 /** Runs the CLI asynchronously: the ONVIF fixture answering it lives in this process's event loop. */
 function siteCheck(file: string): Promise<{ status: number; stdout: string; stderr: string }> {
   return new Promise((resolve) =>
-    execFile(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'site', 'check', file, '--timeout', '5'], { encoding: 'utf8', timeout: 90000 }, (err, stdout, stderr) =>
-      resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [path.join(ROOT, 'bin', 'hallwatch.js'), 'site', 'check', file, '--timeout', '5'],
+      { encoding: 'utf8', timeout: 90000 },
+      (err, stdout, stderr) => resolve({ status: err ? Number(err.code ?? 1) : 0, stdout, stderr }),
     ),
   );
 }
@@ -31,8 +34,17 @@ describe('hallwatch site check: a site file and its cameras on the day of instal
 
   beforeAll(async () => {
     rtspPort = await freePort();
-    rtsp = await startRtspServer(rtspPort, { '/cam1': clip('classroom-seated.mp4'), '/main': clip('empty-room.mp4'), '/sub': clip('classroom-seated.mp4') });
-    camera = await startOnvifCamera({ user: USER, password: PASSWORD, mainStream: `rtsp://127.0.0.1:${rtspPort}/main`, subStream: `rtsp://127.0.0.1:${rtspPort}/sub` });
+    rtsp = await startRtspServer(rtspPort, {
+      '/cam1': clip('classroom-seated.mp4'),
+      '/main': clip('empty-room.mp4'),
+      '/sub': clip('classroom-seated.mp4'),
+    });
+    camera = await startOnvifCamera({
+      user: USER,
+      password: PASSWORD,
+      mainStream: `rtsp://127.0.0.1:${rtspPort}/main`,
+      subStream: `rtsp://127.0.0.1:${rtspPort}/sub`,
+    });
   });
 
   afterAll(async () => {
@@ -76,7 +88,10 @@ describe('hallwatch site check: a site file and its cameras on the day of instal
   it('names every bad key of an invalid site file and looks at no camera', async () => {
     const calls = camera.calls.length;
     const file = writeSiteFile(
-      siteYaml([`{ id: c1, hall: nowhere, sampleEverySeconds: 2, onvif: { host: 127.0.0.1, port: ${camera.port} } }`, `{ id: c2, hall: h1, rtsp: "http://x/y" }`]),
+      siteYaml([
+        `{ id: c1, hall: nowhere, sampleEverySeconds: 2, onvif: { host: 127.0.0.1, port: ${camera.port} } }`,
+        `{ id: c2, hall: h1, rtsp: "http://x/y" }`,
+      ]),
     );
     const { status, stdout, stderr } = await siteCheck(file);
     expect(status).toBe(1);

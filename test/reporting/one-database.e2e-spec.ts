@@ -76,10 +76,14 @@ users:
   };
 
   it('keeps the review, audit trail and evidence of a confirmed absence after it closes, and counts it as confirmed', async () => {
-    const [absence] = await eventually(async () => {
-      const found = await json<Incident[]>('/api/incidents?kind=absence&window=W-E');
-      return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
-    }, 90000, 1000);
+    const [absence] = await eventually(
+      async () => {
+        const found = await json<Incident[]>('/api/incidents?kind=absence&window=W-E');
+        return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
+      },
+      90000,
+      1000,
+    );
     const url = `/api/incidents/${encodeURIComponent(absence.id)}`;
     const patch = await fetch(`${api}${url}`, {
       method: 'PATCH',
@@ -90,22 +94,34 @@ users:
 
     // The camera drops: the window is unknown from then on and the absence closes.
     camera.kill('SIGKILL');
-    const closed = await eventually(async () => {
-      const i = await json<Incident>(url);
-      return i.closedAt ? i : undefined;
-    }, 60000, 1000);
-    expect(closed).toMatchObject({ status: 'confirmed', windowId: 'W-E', audit: [{ by: 'jianchaju', action: 'confirmed', reason: '窗口无人, 已核实' }] });
+    const closed = await eventually(
+      async () => {
+        const i = await json<Incident>(url);
+        return i.closedAt ? i : undefined;
+      },
+      60000,
+      1000,
+    );
+    expect(closed).toMatchObject({
+      status: 'confirmed',
+      windowId: 'W-E',
+      audit: [{ by: 'jianchaju', action: 'confirmed', reason: '窗口无人, 已核实' }],
+    });
     expect(closed.durationMs).toBeGreaterThanOrEqual(5000);
     expect(closed.evidence.map((e) => e.role)).toContain('threshold');
     const image = await get(`${url}/evidence/${closed.evidence[0].n}`);
     expect(image.status).toBe(200);
 
     const today = localDate('Asia/Shanghai', Date.now());
-    const row = await eventually(async () => {
-      const rows = await json<Record<string, unknown>[]>(`/api/stats/attendance?from=${today}&to=${today}&groupBy=window`);
-      const w = rows.find((r) => r.window === 'W-E');
-      return w && w.incidentsConfirmed === 1 ? w : undefined;
-    }, 30000, 1000);
+    const row = await eventually(
+      async () => {
+        const rows = await json<Record<string, unknown>[]>(`/api/stats/attendance?from=${today}&to=${today}&groupBy=window`);
+        const w = rows.find((r) => r.window === 'W-E');
+        return w && w.incidentsConfirmed === 1 ? w : undefined;
+      },
+      30000,
+      1000,
+    );
     expect(row).toMatchObject({ absenceIncidents: 1, incidentsConfirmed: 1, incidentsOpen: 0, incidentsClosed: 0, incidentsDismissed: 0 });
 
     // Events in vs records out: one incident opened, closed and reviewed; stored once by each owner.

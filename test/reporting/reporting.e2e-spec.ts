@@ -11,7 +11,18 @@ const DAY = '2024-03-04'; // a Monday; Asia/Shanghai
 const t = (hhmm: string) => `${DAY}T${hhmm}:00+08:00`;
 
 function kase(caseId: string, staffId: string, taken: string, called: string, started: string, finished: string, deadline: string) {
-  return { caseId, windowId: 'W1', staffId, serviceItem: '营业执照', takenAt: t(taken), calledAt: t(called), startedAt: t(started), finishedAt: t(finished), deadline: t(deadline), status: 'completed' };
+  return {
+    caseId,
+    windowId: 'W1',
+    staffId,
+    serviceItem: '营业执照',
+    takenAt: t(taken),
+    calledAt: t(called),
+    startedAt: t(started),
+    finishedAt: t(finished),
+    deadline: t(deadline),
+    status: 'completed',
+  };
 }
 
 describe('reporting end to end: presence over NATS, cases over HTTP and CSV, statistics back', () => {
@@ -114,7 +125,13 @@ users:
       absenceMinutes: 50,
     });
     // W2 never reported: all of its scheduled time is unknown, and no rate is claimed.
-    expect(attendance.find((x) => x.window === 'W2')).toMatchObject({ scheduledHours: 7, staffedHours: 0, unknownHours: 7, attendanceRate: null, absentPeriods: 0 });
+    expect(attendance.find((x) => x.window === 'W2')).toMatchObject({
+      scheduledHours: 7,
+      staffedHours: 0,
+      unknownHours: 7,
+      attendanceRate: null,
+      absentPeriods: 0,
+    });
 
     const throughput = await rows(admin, `/api/stats/throughput?${period}&groupBy=window`);
     expect(throughput.find((x) => x.window === 'W1')).toEqual({
@@ -130,18 +147,38 @@ users:
       medianWaitOtherwiseMinutes: 4.5, // 5, 4
     });
     const byStaff = await rows(admin, `/api/stats/throughput?${period}&groupBy=staff`);
-    expect(byStaff.map((r) => [r.staff, r.casesHandled])).toEqual([['S1', 3], ['S2', 1], ['unassigned', 0]]);
+    expect(byStaff.map((r) => [r.staff, r.casesHandled])).toEqual([
+      ['S1', 3],
+      ['S2', 1],
+      ['unassigned', 0],
+    ]);
   });
 
   it('exports CSV and XLSX with bilingual headers', async () => {
     const csv = await get(admin, `/api/stats/attendance?${period}&groupBy=hall&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
-    const lines = (await csv.text()).replace(/^\uFEFF/, '').trim().split('\r\n');
-    expect(lines[0].split(',').slice(0, 5)).toEqual(['大厅 Hall', '应在岗时长(小时) Scheduled hours', '在岗时长(小时) Staffed hours', '无法判断时长(小时) Unknown hours', '出勤率 Attendance rate']);
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([['H1', '7'], ['T1', '7']]);
+    const lines = (await csv.text())
+      .replace(/^\uFEFF/, '')
+      .trim()
+      .split('\r\n');
+    expect(lines[0].split(',').slice(0, 5)).toEqual([
+      '大厅 Hall',
+      '应在岗时长(小时) Scheduled hours',
+      '在岗时长(小时) Staffed hours',
+      '无法判断时长(小时) Unknown hours',
+      '出勤率 Attendance rate',
+    ]);
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
+      ['H1', '7'],
+      ['T1', '7'],
+    ]);
     const xlsx = await get(admin, `/api/stats/throughput?${period}&groupBy=township&format=xlsx`);
     expect(xlsx.status).toBe(200);
-    expect(Buffer.from(await xlsx.arrayBuffer()).subarray(0, 2).toString()).toBe('PK');
+    expect(
+      Buffer.from(await xlsx.arrayBuffer())
+        .subarray(0, 2)
+        .toString(),
+    ).toBe('PK');
   });
 
   it('limits hall managers to their halls', async () => {
@@ -162,11 +199,19 @@ users:
       [
         header.join(','),
         header.map((k) => (c5 as Record<string, string>)[k]).join(','),
-        header.map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k])).join(',').replace('c5', 'c6'),
+        header
+          .map((k) => (k === 'status' ? 'lost' : (c5 as Record<string, string>)[k]))
+          .join(',')
+          .replace('c5', 'c6'),
         header.map((k) => (k === 'windowId' ? 'W2' : (c5 as Record<string, string>)[k])).join(','), // c5 again: refused, never a silent move
       ].join('\n'),
     );
-    const cli = (...args: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], { env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! }, encoding: 'utf8', timeout: 120000 });
+    const cli = (...args: string[]) =>
+      spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
+        env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
+        encoding: 'utf8',
+        timeout: 120000,
+      });
     for (let i = 0; i < 2; i++) {
       const run = cli('import', 'cases', file);
       expect(run.stderr).toContain('3/3 rows');

@@ -30,7 +30,18 @@ schedules:
 const on = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
 
 function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = 'S1'): CaseMessage {
-  return { caseId, windowId, staffId, serviceItem: 'licence', takenAt: on(date, '09:05'), calledAt: on(date, '09:10'), startedAt: on(date, '09:10'), finishedAt: on(date, '09:20'), deadline: on(date, '10:00'), status: 'completed' };
+  return {
+    caseId,
+    windowId,
+    staffId,
+    serviceItem: 'licence',
+    takenAt: on(date, '09:05'),
+    calledAt: on(date, '09:10'),
+    startedAt: on(date, '09:10'),
+    finishedAt: on(date, '09:20'),
+    deadline: on(date, '10:00'),
+    status: 'completed',
+  };
 }
 
 /**
@@ -85,7 +96,13 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   it('loses no presence change when two writers record one window at once', async () => {
     const states = ['staffed', 'absent', 'staffed', 'closed', 'staffed', 'unknown'] as const;
     const changes: PresenceMessage[] = ['2024-04-01', '2024-04-02', '2024-04-03'].flatMap((date) =>
-      states.map((state, i) => ({ windowId: 'W2', hallId: 'H1', state, since: on(date, `${9 + i}:00`.padStart(5, '0')), at: on(date, `${9 + i}:00`.padStart(5, '0')) })),
+      states.map((state, i) => ({
+        windowId: 'W2',
+        hallId: 'H1',
+        state,
+        since: on(date, `${9 + i}:00`.padStart(5, '0')),
+        at: on(date, `${9 + i}:00`.padStart(5, '0')),
+      })),
     );
     // Split between the writers, interleaved and out of order, the first one also redelivered.
     await Promise.all(changes.map((m, i) => rollups[i % 2].recordPresence(m)).concat(rollups[1].recordPresence(changes[0])));
@@ -95,7 +112,12 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       // The stored rollup equals a fresh computation from every change.
       expect(doc.days[date].figures).toEqual(await rollups[0].dayFigures('W2', date, []));
       // 09-10 staffed, 10-11 absent, 11-12 staffed, lunch, 13-14 staffed, 14-17 unknown.
-      expect(totalFigures(doc.days[date].figures)).toMatchObject({ scheduledMs: 420 * 60_000, staffedMs: 180 * 60_000, absenceMs: 60 * 60_000, unknownMs: 180 * 60_000 });
+      expect(totalFigures(doc.days[date].figures)).toMatchObject({
+        scheduledMs: 420 * 60_000,
+        staffedMs: 180 * 60_000,
+        absenceMs: 60 * 60_000,
+        unknownMs: 180 * 60_000,
+      });
     }
   });
 
@@ -123,7 +145,12 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       kase('may-1', 'W2', '2024-05-06'),
     ]);
     expect(answer).toMatchObject({ accepted: 2, rejected: 3 });
-    expect(answer.results[1]).toEqual({ row: 1, caseId: 'twice', accepted: false, reason: 'caseId "twice" appears more than once in this batch (first in row 0)' });
+    expect(answer.results[1]).toEqual({
+      row: 1,
+      caseId: 'twice',
+      accepted: false,
+      reason: 'caseId "twice" appears more than once in this batch (first in row 0)',
+    });
     expect(answer.results[2].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect(answer.results[3].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect((await countedIn('2024-03')).get('twice')).toEqual(['W2|2024-03-04']);
@@ -134,9 +161,19 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
 
   it('derives incident status from events in any order: a late open never reopens, the latest review wins', async () => {
     const incidents = repos.map((r, i) => new IncidentsService(r, locks[i]));
-    const opened: IncidentMessage = { id: 'absence:W1:1', kind: 'absence', hallId: 'H1', windowId: 'W1', openedAt: on('2024-06-03', '10:00') };
+    const opened: IncidentMessage = {
+      id: 'absence:W1:1',
+      kind: 'absence',
+      hallId: 'H1',
+      windowId: 'W1',
+      openedAt: on('2024-06-03', '10:00'),
+    };
     const closed: IncidentMessage = { ...opened, closedAt: on('2024-06-03', '10:30'), durationMs: 1_800_000 };
-    const review = (decision: 'confirmed' | 'dismissed', hhmm: string) => ({ ...closed, review: decision, reviewedAt: on('2024-06-04', hhmm) });
+    const review = (decision: 'confirmed' | 'dismissed', hhmm: string) => ({
+      ...closed,
+      review: decision,
+      reviewedAt: on('2024-06-04', hhmm),
+    });
     // Closed first, then the review, a redelivered open, an older review and the close again.
     await incidents[0].record(closed);
     await Promise.all([incidents[1].reviewed(review('confirmed', '11:00')), incidents[0].record(opened)]);
@@ -148,8 +185,26 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     await incidents[1].record({ ...opened, id: 'absence:W2:1', windowId: 'W2' });
     const list = await repos[0].incidentsOpenedBetween(Date.parse(on('2024-06-03', '00:00')), Date.parse(on('2024-06-04', '00:00')));
     expect(list.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
-      { id: 'absence:W1:1', kind: 'absence', hallId: 'H1', windowId: 'W1', staff: undefined, openedAt: Date.parse(opened.openedAt), closedAt: Date.parse(closed.closedAt!), review: 'confirmed' },
-      { id: 'absence:W2:1', kind: 'absence', hallId: 'H1', windowId: 'W2', staff: undefined, openedAt: Date.parse(opened.openedAt), closedAt: Date.parse(closed.closedAt!), review: 'dismissed' },
+      {
+        id: 'absence:W1:1',
+        kind: 'absence',
+        hallId: 'H1',
+        windowId: 'W1',
+        staff: undefined,
+        openedAt: Date.parse(opened.openedAt),
+        closedAt: Date.parse(closed.closedAt!),
+        review: 'confirmed',
+      },
+      {
+        id: 'absence:W2:1',
+        kind: 'absence',
+        hallId: 'H1',
+        windowId: 'W2',
+        staff: undefined,
+        openedAt: Date.parse(opened.openedAt),
+        closedAt: Date.parse(closed.closedAt!),
+        review: 'dismissed',
+      },
     ]);
     expect(await connections[0].db!.collection('incidents').countDocuments()).toBe(0);
   });
@@ -159,12 +214,19 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).
-    await rollups[0].recordPresence({ windowId: 'W3', hallId: 'H2', state: 'staffed', since: new Date(dayRange(tz, addDays(today, -1)).start + 9 * 3_600_000).toISOString(), at: new Date().toISOString() });
+    await rollups[0].recordPresence({
+      windowId: 'W3',
+      hallId: 'H2',
+      state: 'staffed',
+      since: new Date(dayRange(tz, addDays(today, -1)).start + 9 * 3_600_000).toISOString(),
+      at: new Date().toISOString(),
+    });
     const before = Date.now();
     const table = await stats.attendance({ from: addDays(today, -1), to: addDays(today, 7), groupBy: 'window' });
     const after = Date.now();
     const schedule = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], open: ['09:00-12:00', '13:00-17:00'] };
-    const scheduledUntil = (end: number) => totalDuration(openIntervals(schedule as never, tz, dayRange(tz, addDays(today, -1)).start, end)) / 3_600_000;
+    const scheduledUntil = (end: number) =>
+      totalDuration(openIntervals(schedule as never, tz, dayRange(tz, addDays(today, -1)).start, end)) / 3_600_000;
     const w3 = table.rows.find((r) => r.window === 'W3')!;
     // Scheduled time ends at the present: never the week ahead.
     expect(w3.scheduledHours as number).toBeGreaterThanOrEqual(Math.round(scheduledUntil(before) * 1000) / 1000 - 0.001);

@@ -15,7 +15,18 @@ const at = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
 function kase(i: number): CaseMessage {
   const date = DAYS[i % DAYS.length];
   const m = (k: number) => `${String(13 + Math.floor((i % 40) / 10)).padStart(2, '0')}:${String((i % 10) * 5 + k).padStart(2, '0')}`;
-  return { caseId: `Q${String(i).padStart(4, '0')}`, windowId: WINDOWS[i % 3], staffId: 'S1', serviceItem: '社保', takenAt: at(date, m(0)), calledAt: at(date, m(1)), startedAt: at(date, m(1)), finishedAt: at(date, m(3)), deadline: at(date, m(4)), status: 'completed' };
+  return {
+    caseId: `Q${String(i).padStart(4, '0')}`,
+    windowId: WINDOWS[i % 3],
+    staffId: 'S1',
+    serviceItem: '社保',
+    takenAt: at(date, m(0)),
+    calledAt: at(date, m(1)),
+    startedAt: at(date, m(1)),
+    finishedAt: at(date, m(3)),
+    deadline: at(date, m(4)),
+    status: 'completed',
+  };
 }
 
 /**
@@ -52,7 +63,11 @@ schedules:
 
   /** A request to reporting as the gateway sends it (@nestjs/microservices over NATS). */
   async function ask(q: object): Promise<StatsTable> {
-    const reply = await nc.request(ReportingRequests.throughput, JSON.stringify({ pattern: ReportingRequests.throughput, data: q, id: `${Date.now()}` }), { timeout: 20000 });
+    const reply = await nc.request(
+      ReportingRequests.throughput,
+      JSON.stringify({ pattern: ReportingRequests.throughput, data: q, id: `${Date.now()}` }),
+      { timeout: 20000 },
+    );
     const body = JSON.parse(Buffer.from(reply.data).toString('utf8')) as { response?: StatsTable; err?: unknown };
     if (!body.response) throw new Error(`reporting answered ${JSON.stringify(body.err)}`);
     return body.response;
@@ -62,9 +77,15 @@ schedules:
     const file = path.join(path.dirname(env.HALLWATCH_SITE), 'cases.csv');
     const header = Object.keys(kase(0));
     const all = Array.from({ length: CASES }, (_, i) => kase(i));
-    fs.writeFileSync(file, [header.join(','), ...all.map((c) => header.map((k) => (c as unknown as Record<string, string>)[k]).join(','))].join('\n'));
+    fs.writeFileSync(
+      file,
+      [header.join(','), ...all.map((c) => header.map((k) => (c as unknown as Record<string, string>)[k]).join(','))].join('\n'),
+    );
 
-    const cli = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'import', 'cases', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const cli = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'import', 'cases', file], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let cliOut = '';
     cli.stdout.on('data', (d) => (cliOut += d));
     cli.stderr.on('data', (d) => (cliOut += d));
@@ -72,14 +93,24 @@ schedules:
 
     // Meanwhile: every presence change twice (a redelivery), and every even case over NATS too.
     const js = nc.jetstream();
-    const day: [string, string][] = [['staffed', '09:00'], ['absent', '10:00'], ['staffed', '10:30'], ['closed', '12:00'], ['staffed', '13:00'], ['closed', '17:00']];
+    const day: [string, string][] = [
+      ['staffed', '09:00'],
+      ['absent', '10:00'],
+      ['staffed', '10:30'],
+      ['closed', '12:00'],
+      ['staffed', '13:00'],
+      ['closed', '17:00'],
+    ];
     let presenceIn = 0;
     let casesIn = CASES;
     for (let round = 0; round < 2; round++)
       for (const date of DAYS)
         for (const windowId of WINDOWS)
           for (const [state, hhmm] of day) {
-            await js.publish(Subjects.presence(windowId), encodeMessage({ windowId, hallId: 'H1', state, since: at(date, hhmm), at: at(date, hhmm) }));
+            await js.publish(
+              Subjects.presence(windowId),
+              encodeMessage({ windowId, hallId: 'H1', state, since: at(date, hhmm), at: at(date, hhmm) }),
+            );
             presenceIn++;
           }
     for (const c of all.filter((_, i) => i % 2 === 0)) {
@@ -92,11 +123,15 @@ schedules:
     // Per window and day: staffed 60 + 90 + 240 = 390 min of 420, one absence of 30 min.
     const q = { from: DAYS[0], to: DAYS[DAYS.length - 1], groupBy: 'window' };
     const expected = WINDOWS.map((w, k) => ({ window: w, casesHandled: all.filter((_, i) => i % 3 === k).length, staffedHours: 32.5 }));
-    const rows = await eventually(async () => {
-      const table = await ask(q);
-      const got = table.rows.map((r) => ({ window: r.window, casesHandled: r.casesHandled, staffedHours: r.staffedHours }));
-      return JSON.stringify(got) === JSON.stringify(expected) ? table.rows : undefined;
-    }, 90000, 1000);
+    const rows = await eventually(
+      async () => {
+        const table = await ask(q);
+        const got = table.rows.map((r) => ({ window: r.window, casesHandled: r.casesHandled, staffedHours: r.staffedHours }));
+        return JSON.stringify(got) === JSON.stringify(expected) ? table.rows : undefined;
+      },
+      90000,
+      1000,
+    );
     expect(rows.map((r) => r.medianHandlingMinutes)).toEqual([2, 2, 2]);
 
     // Records out, straight from the database: each change and each case stored once.
@@ -106,14 +141,22 @@ schedules:
       const changes = presenceDays.reduce((n, d) => n + (d.changes as unknown[]).length, 0);
       expect(changes).toBe(DAYS.length * WINDOWS.length * day.length);
       expect(await db.collection('cases').countDocuments()).toBe(CASES);
-      process.stdout.write(`scale-out: presence ${presenceIn} events in, ${changes} changes stored; cases ${casesIn} in (CSV + NATS), ${CASES} stored, counted ${rows.reduce((n, r) => n + Number(r.casesHandled), 0)}\n`);
+      process.stdout.write(
+        `scale-out: presence ${presenceIn} events in, ${changes} changes stored; cases ${casesIn} in (CSV + NATS), ${CASES} stored, counted ${rows.reduce((n, r) => n + Number(r.casesHandled), 0)}\n`,
+      );
     } finally {
       await db.close();
     }
     const attendance = await eventually(async () => {
-      const reply = await nc.request(ReportingRequests.attendance, JSON.stringify({ pattern: ReportingRequests.attendance, data: q, id: 'a' }), { timeout: 20000 });
+      const reply = await nc.request(
+        ReportingRequests.attendance,
+        JSON.stringify({ pattern: ReportingRequests.attendance, data: q, id: 'a' }),
+        { timeout: 20000 },
+      );
       return (JSON.parse(Buffer.from(reply.data).toString('utf8')) as { response?: StatsTable }).response;
     });
-    expect(attendance.rows.map((r) => [r.window, r.scheduledHours, r.staffedHours, r.unknownHours, r.absentPeriods, r.absenceMinutes])).toEqual(WINDOWS.map((w) => [w, 35, 32.5, 0, 5, 150]));
+    expect(
+      attendance.rows.map((r) => [r.window, r.scheduledHours, r.staffedHours, r.unknownHours, r.absentPeriods, r.absenceMinutes]),
+    ).toEqual(WINDOWS.map((w) => [w, 35, 32.5, 0, 5, 150]));
   });
 });

@@ -126,7 +126,10 @@ export class FaultStack {
   ) {}
 
   /** `prepare` runs on NATS before the services start (e.g. to leave streams as an earlier version did). */
-  async start(services: readonly string[], options: { natsUrl?: string; env?: Record<string, string>; prepare?: (nc: NatsConnection) => Promise<void> } = {}): Promise<void> {
+  async start(
+    services: readonly string[],
+    options: { natsUrl?: string; env?: Record<string, string>; prepare?: (nc: NatsConnection) => Promise<void> } = {},
+  ): Promise<void> {
     const dir = tempDir(this.name);
     this.db = await OwnedServer.ferretDb(dir);
     if (!options.natsUrl) this.nats = await OwnedServer.nats(dir);
@@ -178,20 +181,35 @@ export class Api {
   }
 
   async get<T>(p: string, timeoutMs = 15_000): Promise<{ status: number; body: T }> {
-    const res = await fetch(`${this.base}${p}`, { headers: { authorization: `Bearer ${this.token}` }, signal: AbortSignal.timeout(timeoutMs) });
+    const res = await fetch(`${this.base}${p}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+      signal: AbortSignal.timeout(timeoutMs),
+    });
     return { status: res.status, body: (await res.json()) as T };
   }
 
   health() {
-    return this.get<{ status: string; nats: string; deadLetters: number | null; services: Record<string, { status: string; database?: string }> }>('/api/health');
+    return this.get<{
+      status: string;
+      nats: string;
+      deadLetters: number | null;
+      services: Record<string, { status: string; database?: string }>;
+    }>('/api/health');
   }
 
   /** Attendance of DAY per window: absences from the presence intervals and absence incidents. */
   async absences(): Promise<Map<string, { absentPeriods: number; absenceMinutes: number; absenceIncidents: number }>> {
-    const { status, body } = await this.get<Record<string, number & string>[]>(`/api/stats/attendance?from=${DAY}&to=${DAY}&groupBy=window`);
+    const { status, body } = await this.get<Record<string, number & string>[]>(
+      `/api/stats/attendance?from=${DAY}&to=${DAY}&groupBy=window`,
+    );
     if (status !== 200) throw new Error(`attendance answered ${status}: ${JSON.stringify(body)}`);
     // In the order of expectedAbsences, so that the two compare as JSON.
-    return new Map(body.map((r) => [r.window, { absentPeriods: r.absentPeriods, absenceMinutes: r.absenceMinutes, absenceIncidents: r.absenceIncidents ?? 0 }]));
+    return new Map(
+      body.map((r) => [
+        r.window,
+        { absentPeriods: r.absentPeriods, absenceMinutes: r.absenceMinutes, absenceIncidents: r.absenceIncidents ?? 0 },
+      ]),
+    );
   }
 
   /**

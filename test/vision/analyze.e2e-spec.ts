@@ -28,7 +28,10 @@ describe('hallwatch analyze', () => {
     const expected = new Map<string, boolean>(
       (require(ZONES) as { zones: { id: string; expected: string }[] }).zones.map((z) => [z.id, z.expected === 'occupied']),
     );
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { t: number; zone: string; occupied: boolean; confidence: number });
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { t: number; zone: string; occupied: boolean; confidence: number });
     expect(lines).toHaveLength(30 * expected.size);
     expect(lines[0]).toEqual({ t: 0, zone: 'A', occupied: true, confidence: expect.any(Number) });
     expect([...new Set(lines.map((l) => l.t))]).toEqual(Array.from({ length: 30 }, (_, i) => i));
@@ -37,10 +40,25 @@ describe('hallwatch analyze', () => {
   });
 
   it('samples at --every seconds from t=0', () => {
-    const zones = zonesFile({ zones: [{ id: 'ROOM', polygon: [[0.2, 0.2], [0.8, 0.2], [0.8, 0.9], [0.2, 0.9]] }] });
+    const zones = zonesFile({
+      zones: [
+        {
+          id: 'ROOM',
+          polygon: [
+            [0.2, 0.2],
+            [0.8, 0.2],
+            [0.8, 0.9],
+            [0.2, 0.9],
+          ],
+        },
+      ],
+    });
     const run = hallwatch('analyze', path.join(MEDIA, 'empty-room.mp4'), '--zones', zones, '--every', '0.5');
     expect(run.status).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line) as { t: number; occupied: boolean });
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { t: number; occupied: boolean });
     expect(lines.map((l) => l.t)).toEqual([0, 0.5, 1, 1.5]);
     expect(lines.filter((l) => l.t >= 1 && l.occupied)).toEqual([]);
   });
@@ -52,7 +70,22 @@ describe('hallwatch analyze', () => {
     ['a zones file without zones', [path.join(MEDIA, 'empty-room.mp4'), '--zones', zonesFile({ cameras: [] })], /bad zones file/],
     [
       'a polygon outside 0..1',
-      [path.join(MEDIA, 'empty-room.mp4'), '--zones', zonesFile({ zones: [{ id: 'A', polygon: [[0.1, 0.1], [1.4, 0.1], [0.1, 0.5]] }] })],
+      [
+        path.join(MEDIA, 'empty-room.mp4'),
+        '--zones',
+        zonesFile({
+          zones: [
+            {
+              id: 'A',
+              polygon: [
+                [0.1, 0.1],
+                [1.4, 0.1],
+                [0.1, 0.5],
+              ],
+            },
+          ],
+        }),
+      ],
       /zone A/,
     ],
   ])('fails with one line on %s', (_what, args, message) => {

@@ -95,7 +95,10 @@ export function screenshot(page: Page, name: string): Promise<Buffer> {
 }
 
 /** Reads GET /api/live/events as `token`'s user, the way the console does (fetch, bearer header). */
-export function followEvents(baseUrl: string, token: string): { events: { type: string; data: { hallId: string; windowId?: string } }[]; close: () => void } {
+export function followEvents(
+  baseUrl: string,
+  token: string,
+): { events: { type: string; data: { hallId: string; windowId?: string } }[]; close: () => void } {
   const events: { type: string; data: { hallId: string; windowId?: string } }[] = [];
   const abort = new AbortController();
   void (async () => {

@@ -22,7 +22,8 @@ describe('web console (Chromium)', () => {
   /** One token per user (a login is costly by design, and may be rate-limited). */
   const tokens = new Map<string, Promise<string>>();
   const token = (username: string) => tokens.get(username) ?? tokens.set(username, login(stack.baseUrl, username, PASSWORD)).get(username)!;
-  const api = async (path: string, username: string) => fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await token(username)}` } });
+  const api = async (path: string, username: string) =>
+    fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await token(username)}` } });
 
   async function newPage(width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
@@ -91,11 +92,15 @@ describe('web console (Chromium)', () => {
   });
 
   it('the supervisor reviews an absence: J/K/Enter walk the queue, evidence frames load (full size on click), C confirms with a reason, the audit trail shows it', async () => {
-    const absence = await eventually(async () => {
-      const res = await api('/api/incidents?kind=absence&window=T01', 'supervisor');
-      const list = (await res.json()) as { id: string; evidence: unknown[] }[];
-      return list.find((i) => i.evidence.length > 0);
-    }, 90_000, 1000);
+    const absence = await eventually(
+      async () => {
+        const res = await api('/api/incidents?kind=absence&window=T01', 'supervisor');
+        const list = (await res.json()) as { id: string; evidence: unknown[] }[];
+        return list.find((i) => i.evidence.length > 0);
+      },
+      90_000,
+      1000,
+    );
 
     const page = await newPage();
     await signIn(page, stack.baseUrl, 'supervisor');
@@ -119,7 +124,7 @@ describe('web console (Chromium)', () => {
     await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(absence.id)}$`));
     await page.waitForSelector('[data-test=evidence] img');
     await page.waitForFunction(() => {
-      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>("[data-test=evidence] img"));
+      const imgs = Array.from(document.querySelectorAll<HTMLImageElement>('[data-test=evidence] img'));
       return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
     expect(await page.textContent('[data-test=incident-facts]')).toContain('离岗');
@@ -192,7 +197,13 @@ describe('web console (Chromium)', () => {
     // Draw the empty seat (zone E of the clip) point by point.
     await page.click('[data-test=zone-clear]');
     const box = (await (await page.$('[data-test=zone-canvas]'))!.boundingBox())!;
-    for (const [x, y] of [[0.265, 0.685], [0.365, 0.685], [0.365, 0.875], [0.265, 0.875]]) await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
+    for (const [x, y] of [
+      [0.265, 0.685],
+      [0.365, 0.685],
+      [0.365, 0.875],
+      [0.265, 0.875],
+    ])
+      await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
     await page.waitForSelector('[data-test=zone-occupancy][data-occupied=false]', { timeout: 60_000 });
     const yaml = await page.inputValue('textarea[data-test=zone-yaml]');
     expect(yaml).toMatch(/^zone: \[\[0\.\d+, 0\.\d+\], \[/);
@@ -251,13 +262,28 @@ describe('web console (Chromium)', () => {
         headers: { authorization: `Bearer ${await token(username)}`, 'content-type': 'application/json' },
         body: JSON.stringify(body),
       });
-    const square = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2]];
+    const square = [
+      [0.1, 0.1],
+      [0.2, 0.1],
+      [0.2, 0.2],
+    ];
     expect((await occupancy('manager-h1', { cameraId: 'cam-1', zone: square })).status).toBe(403);
-    const bad = await occupancy('admin', { cameraId: 'cam-1', zone: [[0.1, 0.1], [1.5, 0.1], [0.2, 0.2]] });
+    const bad = await occupancy('admin', {
+      cameraId: 'cam-1',
+      zone: [
+        [0.1, 0.1],
+        [1.5, 0.1],
+        [0.2, 0.2],
+      ],
+    });
     expect(bad.status).toBe(400);
     expect(JSON.stringify(await bad.json())).toContain('zone must be a list of [x, y] points, each between 0 and 1');
 
-    const site = (await (await api('/api/site', 'manager-h1')).json()) as { halls: { id: string }[]; cameras: object[]; windows: { id: string; staffOnRoster: string[] }[] };
+    const site = (await (await api('/api/site', 'manager-h1')).json()) as {
+      halls: { id: string }[];
+      cameras: object[];
+      windows: { id: string; staffOnRoster: string[] }[];
+    };
     expect(site.halls.map((h) => h.id)).toEqual(['h1']);
     expect(site.windows.map((w) => w.id).sort()).toEqual(['W01', 'W05']);
     expect(site.windows.find((w) => w.id === 'W01')!.staffOnRoster).toEqual(['张敏']);
@@ -271,7 +297,9 @@ describe('web console (Chromium)', () => {
     expect(deepLink.headers.get('content-type')).toMatch(/text\/html/);
     const html = await deepLink.text();
     expect(html).toContain('<div id="app">');
-    const script = await fetch(`${stack.baseUrl}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`, { headers: { 'accept-encoding': 'gzip' } });
+    const script = await fetch(`${stack.baseUrl}${/src="(\/assets\/[^"]+\.js)"/.exec(html)![1]}`, {
+      headers: { 'accept-encoding': 'gzip' },
+    });
     expect(script.headers.get('content-encoding')).toBe('gzip');
     expect(await script.text()).toContain('import');
     const missing = await fetch(`${stack.baseUrl}/api/nothing-here`);

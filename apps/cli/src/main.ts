@@ -8,9 +8,7 @@ import { registerSiteCommand } from './commands/site.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerUsersCommand } from './commands/users.command';
 
-const program = new Command('hallwatch')
-  .description('Hallwatch: staffing of service windows from their cameras')
-  .showHelpAfterError();
+const program = new Command('hallwatch').description('Hallwatch: staffing of service windows from their cameras').showHelpAfterError();
 
 registerAnalyzeCommand(program);
 registerCamerasCommand(program);

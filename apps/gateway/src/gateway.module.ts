@@ -21,8 +21,20 @@ export class GatewayModule {
       global: true,
       providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
       exports: [SERVICE_CONTEXT],
-      imports: [NatsClientModule, AuthModule, HealthModule, WindowsModule, IncidentsModule, CasesModule, StatsModule,
-        NatsConnectionModule, LiveModule, CamerasModule, SiteModule, ZonesModule],
+      imports: [
+        NatsClientModule,
+        AuthModule,
+        HealthModule,
+        WindowsModule,
+        IncidentsModule,
+        CasesModule,
+        StatsModule,
+        NatsConnectionModule,
+        LiveModule,
+        CamerasModule,
+        SiteModule,
+        ZonesModule,
+      ],
     };
   }
 }

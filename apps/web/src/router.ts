@@ -47,10 +47,13 @@ watch(
   (current) => {
     clearTimeout(expiry);
     if (!current) return;
-    expiry = setTimeout(() => {
-      signOut('login.expired');
-      void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
-    }, Math.min(current.expiresAt - Date.now(), 2 ** 31 - 1));
+    expiry = setTimeout(
+      () => {
+        signOut('login.expired');
+        void router.push({ name: 'login', query: { next: router.currentRoute.value.fullPath } });
+      },
+      Math.min(current.expiresAt - Date.now(), 2 ** 31 - 1),
+    );
   },
   { immediate: true },
 );

@@ -23,7 +23,29 @@ const BASE = parseDocument(VALID).toJS() as Record<string, unknown>;
 
 const nasty = fc.oneof(fc.constantFrom(...NASTY_STRINGS), fc.string(), fc.string({ unit: 'binary' }));
 const value = fc.oneof(nasty, fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.jsonValue({ maxDepth: 2 }));
-const key = fc.oneof(fc.constantFrom('id', 'hall', 'camera', 'schedule', 'zone', 'kind', 'timezone', 'weekdays', 'open', 'from', 'to', 'username', 'role', 'halls', 'default', '__proto__', 'constructor', 'prototype'), nasty);
+const key = fc.oneof(
+  fc.constantFrom(
+    'id',
+    'hall',
+    'camera',
+    'schedule',
+    'zone',
+    'kind',
+    'timezone',
+    'weekdays',
+    'open',
+    'from',
+    'to',
+    'username',
+    'role',
+    'halls',
+    'default',
+    '__proto__',
+    'constructor',
+    'prototype',
+  ),
+  nasty,
+);
 
 /** Sets `val` at a random place of a copy of the valid site: somewhere nested, under a real or hostile key. */
 function mutate(doc: unknown, steps: number[], k: string, val: unknown): unknown {
@@ -42,46 +64,68 @@ function mutate(doc: unknown, steps: number[], k: string, val: unknown): unknown
 const mutatedSite = fc
   .tuple(fc.array(fc.nat(), { maxLength: 4 }), key, value, fc.nat({ max: 2 }))
   .chain(([steps, k, val, more]) =>
-    more === 0 ? fc.constant(mutate(BASE, steps, k, val)) : fc.tuple(fc.array(fc.nat(), { maxLength: 4 }), key, value).map(([s2, k2, v2]) => mutate(mutate(BASE, steps, k, val), s2, k2, v2)),
+    more === 0
+      ? fc.constant(mutate(BASE, steps, k, val))
+      : fc.tuple(fc.array(fc.nat(), { maxLength: 4 }), key, value).map(([s2, k2, v2]) => mutate(mutate(BASE, steps, k, val), s2, k2, v2)),
   )
   .map((doc) => stringify(doc));
-const anyText = fc.oneof(mutatedSite, mutatedSite, fc.string(), fc.string({ unit: 'binary' }), fc.jsonValue().map((v) => stringify(v)));
+const anyText = fc.oneof(
+  mutatedSite,
+  mutatedSite,
+  fc.string(),
+  fc.string({ unit: 'binary' }),
+  fc.jsonValue().map((v) => stringify(v)),
+);
 
 describe('fuzz: site file, issue 11', () => {
   it('the valid base is accepted (so the mutations below start from something real)', () => {
     expect(parseSite(VALID).windows[0].id).toBe('W01');
   });
 
-  it('either accepts a site file or refuses it with SiteConfigError; never another error or a polluted prototype', () => {
-    let tried = 0;
-    let accepted = 0;
-    fc.assert(
-      fc.property(anyText, (text) => {
-        tried++;
-        try {
-          parseSite(text);
-          accepted++;
-        } catch (err) {
-          if (!(err instanceof SiteConfigError)) throw err;
-          expect(err.problems.length).toBeGreaterThan(0);
-        }
-        expect(prototypePollution()).toEqual([]);
-      }),
-      { numRuns: fuzzRuns(1000) },
-    );
-    process.stderr.write(`fuzz site file: ${tried} inputs tried, ${accepted} accepted\n`);
-  }, fuzzTimeout(6000));
+  it(
+    'either accepts a site file or refuses it with SiteConfigError; never another error or a polluted prototype',
+    () => {
+      let tried = 0;
+      let accepted = 0;
+      fc.assert(
+        fc.property(anyText, (text) => {
+          tried++;
+          try {
+            parseSite(text);
+            accepted++;
+          } catch (err) {
+            if (!(err instanceof SiteConfigError)) throw err;
+            expect(err.problems.length).toBeGreaterThan(0);
+          }
+          expect(prototypePollution()).toEqual([]);
+        }),
+        { numRuns: fuzzRuns(1000) },
+      );
+      process.stderr.write(`fuzz site file: ${tried} inputs tried, ${accepted} accepted\n`);
+    },
+    fuzzTimeout(6000),
+  );
 
   it('refuses reserved and hostile ids, and a schedule named __proto__', () => {
     for (const bad of ['__proto__', 'constructor', 'W\u202E01', 'a.b']) {
       expect(() => parseSite(VALID.replace('id: W01', `id: "${bad}"`))).toThrow(/windows\[0\]\.id: must be 1-200 letters/);
     }
     expect(() => parseSite(VALID.replace('  default: {', '  __proto__: {'))).toThrow(SiteConfigError);
-    expect(() => parseSite(VALID.replace('staff: 张三', 'staff: "张\u202E三"'))).toThrow(/rosters\[0\]\.staff: must be text without control or bidi/);
+    expect(() => parseSite(VALID.replace('staff: 张三', 'staff: "张\u202E三"'))).toThrow(
+      /rosters\[0\]\.staff: must be text without control or bidi/,
+    );
   });
 
   it('does not blow up on an alias bomb', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...'bcdefghi'.split('').map((c, i) => `${c}: &${c} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...'bcdefghi'
+        .split('')
+        .map(
+          (c, i) =>
+            `${c}: &${c} [*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)},*${String.fromCharCode(97 + i)}]`,
+        ),
+    ].join('\n');
     expect(() => parseSite(bomb)).toThrow(SiteConfigError);
   });
 });

@@ -41,7 +41,9 @@ describe('site file', () => {
   });
 
   it("fills unset rules with the domain's defaults, not values of its own", () => {
-    const site = parseSite(ISSUE_EXAMPLE.replace('rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }', 'rules: { lateAfter: 1h }'));
+    const site = parseSite(
+      ISSUE_EXAMPLE.replace('rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }', 'rules: { lateAfter: 1h }'),
+    );
     expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000 });
     expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual(DEFAULT_RULES);
   });
@@ -76,9 +78,7 @@ describe('site file', () => {
   it('needs exactly one of rtsp or onvif per camera, and a known time zone', () => {
     const both = ISSUE_EXAMPLE.replace('sampleEverySeconds: 1 }', 'sampleEverySeconds: 1, onvif: { host: cam } }');
     expect(problemsOf(both)).toEqual(['cameras[0]: needs exactly one of rtsp or onvif']);
-    expect(problemsOf(ISSUE_EXAMPLE.replace('Asia/Shanghai', 'Mars/Olympus'))).toEqual([
-      'timezone: unknown time zone "Mars/Olympus"',
-    ]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('Asia/Shanghai', 'Mars/Olympus'))).toEqual(['timezone: unknown time zone "Mars/Olympus"']);
   });
 
   it('refuses plain passwords for users and hall managers without halls', () => {

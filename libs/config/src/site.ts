@@ -2,7 +2,15 @@ import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
 import { ID_PATTERN, ID_RULE, isPlainText } from '@hallwatch/contracts';
-import { assertTimeZone, DEFAULT_RULES, parseDuration, RosterEntry, ScheduleSpec, validateRosterEntry, validateSchedule } from '@hallwatch/domain';
+import {
+  assertTimeZone,
+  DEFAULT_RULES,
+  parseDuration,
+  RosterEntry,
+  ScheduleSpec,
+  validateRosterEntry,
+  validateSchedule,
+} from '@hallwatch/domain';
 
 /** The one id pattern of every message and request (ids appear in NATS subjects and in maps). */
 const id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
@@ -36,7 +44,10 @@ const camera = z
   .object({
     id,
     hall: id,
-    rtsp: z.string().regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL').optional(),
+    rtsp: z
+      .string()
+      .regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL')
+      .optional(),
     onvif: onvif.optional(),
     sampleEverySeconds: z.number().positive().default(1),
     /** Frames are scaled down to this width for analysis (never up). */
@@ -120,7 +131,10 @@ const site = z
      * How long inference keeps ended presence intervals and closed incidents (a confirmed incident
      * is kept, like its evidence): long enough for last year's evaluation to be run again.
      */
-    retention: z.object({ presence: duration.default('730d'), incidents: duration.default('1095d') }).strict().default({}),
+    retention: z
+      .object({ presence: duration.default('730d'), incidents: duration.default('1095d') })
+      .strict()
+      .default({}),
     users: z.array(user).default([]),
     /** Optional: who staffs which window in which slot; incidents name the staff on roster. */
     rosters: z.array(rosterEntry).default([]),
@@ -148,10 +162,7 @@ export class SiteConfigError extends Error {
 }
 
 function keyPath(pathParts: (string | number)[]): string {
-  return pathParts.reduce<string>(
-    (acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part),
-    '',
-  );
+  return pathParts.reduce<string>((acc, part) => (typeof part === 'number' ? `${acc}[${part}]` : acc ? `${acc}.${part}` : part), '');
 }
 
 /** Checks what the schema cannot: unique ids and that every reference points at something. */
@@ -216,7 +227,10 @@ function crossCheck(config: SiteConfig): string[] {
 export function parseSite(text: string, file = 'site file'): SiteConfig {
   const doc = parseDocument(text);
   if (doc.errors.length > 0) {
-    throw new SiteConfigError(file, doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`));
+    throw new SiteConfigError(
+      file,
+      doc.errors.map((e) => `YAML: ${e.message.split('\n')[0]}`),
+    );
   }
   let plain: unknown;
   try {

@@ -23,7 +23,10 @@ describe('decodeMessage', () => {
   });
 
   it('drops fields the contract does not know', () => {
-    const decoded = decodeMessage(CameraStatusMessage, JSON.stringify({ cameraId: 'cam-1', status: 'online', at: '2026-11-24T09:00:00Z', password: 'x' }));
+    const decoded = decodeMessage(
+      CameraStatusMessage,
+      JSON.stringify({ cameraId: 'cam-1', status: 'online', at: '2026-11-24T09:00:00Z', password: 'x' }),
+    );
     expect(decoded.ok && 'password' in decoded.value).toBe(false);
   });
 });

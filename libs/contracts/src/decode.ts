@@ -24,9 +24,7 @@ export function validateMessage<T extends object>(type: new () => T, json: unkno
   const value = plainToInstance(type, json);
   const errors = validateSync(value, { whitelist: true, forbidUnknownValues: true });
   if (errors.length > 0) {
-    const reason = errors
-      .flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` }))
-      .join('; ');
+    const reason = errors.flatMap((e) => Object.values(e.constraints ?? { [e.property]: `${e.property} is invalid` })).join('; ');
     return { ok: false, reason };
   }
   return { ok: true, value };

@@ -1,4 +1,13 @@
-import { CameraStatusMessage, CaseMessage, IncidentReviewRequest, isCalendarDate, isId, isInstant, isPlainText, validateMessage } from './index';
+import {
+  CameraStatusMessage,
+  CaseMessage,
+  IncidentReviewRequest,
+  isCalendarDate,
+  isId,
+  isInstant,
+  isPlainText,
+  validateMessage,
+} from './index';
 
 const CASE = {
   caseId: 'C-2026-0001',
@@ -19,7 +28,22 @@ describe('ids: one pattern for every id (issue 11, items 2 and 12)', () => {
   });
 
   it('refuses reserved names, control and bidi characters, dots, spaces and wildcards', () => {
-    for (const id of ['__proto__', 'constructor', 'prototype', 'hasOwnProperty', 'toString', 'W\u202E01', 'W\u000001', 'W01\n', 'a.b', 'a b', '*', '>', '', 'x'.repeat(201)]) {
+    for (const id of [
+      '__proto__',
+      'constructor',
+      'prototype',
+      'hasOwnProperty',
+      'toString',
+      'W\u202E01',
+      'W\u000001',
+      'W01\n',
+      'a.b',
+      'a b',
+      '*',
+      '>',
+      '',
+      'x'.repeat(201),
+    ]) {
       expect(isId(id)).toBe(false);
     }
   });
@@ -37,10 +61,17 @@ describe('free text (issue 11, item 12)', () => {
   it('keeps Chinese, tabs and line breaks, refuses control and bidi characters', () => {
     expect(isPlainText('核实后确认缺岗\n第二行\tok')).toBe(true);
     for (const bad of ['abc\u202Edef', '\u2066x', 'a\u0000b', 'a\u001bb', '\u200Fx']) expect(isPlainText(bad)).toBe(false);
-    const review = validateMessage(IncidentReviewRequest, { id: 'absence:h1:W01:1', status: 'confirmed', reason: 'ok \u202Etxt.exe', by: 'sup' });
+    const review = validateMessage(IncidentReviewRequest, {
+      id: 'absence:h1:W01:1',
+      status: 'confirmed',
+      reason: 'ok \u202Etxt.exe',
+      by: 'sup',
+    });
     expect(review).toEqual({ ok: false, reason: expect.stringContaining('reason must be text without control or bidi characters') });
     // A camera's status is never lost over its diagnostic text; its id is still checked.
-    expect(validateMessage(CameraStatusMessage, { cameraId: 'cam-1', status: 'offline', at: '2026-11-24T09:00:00Z', reason: 'x\u001b[31m' }).ok).toBe(true);
+    expect(
+      validateMessage(CameraStatusMessage, { cameraId: 'cam-1', status: 'offline', at: '2026-11-24T09:00:00Z', reason: 'x\u001b[31m' }).ok,
+    ).toBe(true);
     expect(validateMessage(CameraStatusMessage, { cameraId: 'cam\u202E1', status: 'offline', at: '2026-11-24T09:00:00Z' }).ok).toBe(false);
   });
 });
@@ -49,7 +80,15 @@ describe('times (issue 11, items 4 and 8)', () => {
   it('takes date-times with an offset only', () => {
     expect(isInstant('2026-11-24T09:00:00+08:00')).toBe(true);
     expect(isInstant('2026-11-24T01:00:00.123Z')).toBe(true);
-    for (const bad of ['2026-11-24T09:00:00', '2026-11-24', '2026-W48', '2026-02-30T09:00:00Z', '2026-13-01T00:00:00Z', '0000-00-00T00:00:00Z', '2026-11-24 09:00:00+08:00']) {
+    for (const bad of [
+      '2026-11-24T09:00:00',
+      '2026-11-24',
+      '2026-W48',
+      '2026-02-30T09:00:00Z',
+      '2026-13-01T00:00:00Z',
+      '0000-00-00T00:00:00Z',
+      '2026-11-24 09:00:00+08:00',
+    ]) {
       expect(isInstant(bad)).toBe(false);
     }
   });

@@ -42,11 +42,20 @@ const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}
 
 /** True for an ISO 8601 date-time with offset that names a real moment (no 2026-02-30). */
 export function isInstant(value: unknown): value is string {
-  return typeof value === 'string' && INSTANT.test(value) && isISO8601(value, { strict: true, strictSeparator: true }) && !Number.isNaN(Date.parse(value));
+  return (
+    typeof value === 'string' &&
+    INSTANT.test(value) &&
+    isISO8601(value, { strict: true, strictSeparator: true }) &&
+    !Number.isNaN(Date.parse(value))
+  );
 }
 
 /** `@IsInstant()`: see isInstant. */
-export const IsInstant = checkedBy('isInstant', isInstant, 'must be an ISO 8601 date and time with an offset (e.g. 2026-11-24T09:00:00+08:00)');
+export const IsInstant = checkedBy(
+  'isInstant',
+  isInstant,
+  'must be an ISO 8601 date and time with an offset (e.g. 2026-11-24T09:00:00+08:00)',
+);
 
 /** A calendar date written YYYY-MM-DD that exists (no 2026-02-30, 2026-13-01 or 0000-00-00). */
 export function isCalendarDate(value: unknown): value is string {

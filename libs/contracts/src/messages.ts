@@ -2,7 +2,6 @@ import { CAMERA_STATUSES, type CameraStatus, PRESENCE_STATES, type PresenceState
 import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
 import { IsId, IsInstant } from './ids';
 
-
 /** hallwatch.camera.<cameraId>.status */
 export class CameraStatusMessage {
   @IsId() cameraId: string;
@@ -11,7 +10,6 @@ export class CameraStatusMessage {
   /** ffmpeg's or the camera's words: not refused for odd characters, since losing a status is worse. */
   @IsOptional() @IsString() @MaxLength(500) reason?: string;
 }
-
 
 /** hallwatch.presence.<windowId> */
 export class PresenceMessage {

@@ -22,7 +22,16 @@ export * from './schedule/schedule';
 export { parseDuration } from './schedule/duration';
 export { assertTimeZone } from './schedule/time-zone';
 export { CAMERA_STATUSES, INCIDENT_KINDS, PRESENCE_STATES } from './model';
-export type { CameraStatus, CameraStatusChange, HallConfig, IncidentKind, Observation, PresenceState, StateChange, WindowConfig } from './model';
+export type {
+  CameraStatus,
+  CameraStatusChange,
+  HallConfig,
+  IncidentKind,
+  Observation,
+  PresenceState,
+  StateChange,
+  WindowConfig,
+} from './model';
 export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';

@@ -22,7 +22,8 @@ function installSystemDeps(what: string): void {
   const script = path.join(PROJECT_ROOT, 'scripts', 'install-system-deps.sh');
   process.stderr.write(`${what} is missing: running ${script} (first time only)\n`);
   const run = spawnSync('bash', [script], { stdio: ['ignore', 'inherit', 'inherit'] });
-  if (run.status !== 0) throw new Error(`${what} is missing and ${script} failed (exit ${run.status}); run it by hand or set the server's URL`);
+  if (run.status !== 0)
+    throw new Error(`${what} is missing and ${script} failed (exit ${run.status}); run it by hand or set the server's URL`);
 }
 
 function commandExists(command: string): boolean {
@@ -41,7 +42,12 @@ function onEarlyExit(child: ChildProcess, what: string, log: () => string): Prom
  * else a nats-server with JetStream started here (installed by scripts/install-system-deps.sh).
  * `extraArgs` go to nats-server as they are (tests: --cluster and --routes of a cluster node).
  */
-export async function ensureNats(natsUrl: string | undefined, dataDir: string, port = NATS_PORT, extraArgs: string[] = []): Promise<Embedded> {
+export async function ensureNats(
+  natsUrl: string | undefined,
+  dataDir: string,
+  port = NATS_PORT,
+  extraArgs: string[] = [],
+): Promise<Embedded> {
   if (natsUrl) return { url: natsUrl };
   const url = `nats://127.0.0.1:${port}`;
   if (await isListening('127.0.0.1', port)) return { url };

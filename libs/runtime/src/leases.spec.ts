@@ -41,7 +41,8 @@ class MemoryLeases implements LeaseStore {
     return r && now < validUntil ? { owner: instance, token: r.token, validUntil } : undefined;
   }
   forget(id: string) {
-    for (const key of this.renewed.keys()) if (key.endsWith(`/${id}`) && this.owners.get(id) !== key.split('/')[0]) this.renewed.delete(key);
+    for (const key of this.renewed.keys())
+      if (key.endsWith(`/${id}`) && this.owners.get(id) !== key.split('/')[0]) this.renewed.delete(key);
   }
   async release(id: string) {
     this.owners.delete(id);
@@ -84,7 +85,11 @@ describe('LeaseKeeper', () => {
     expect(a.log.slice(3)).toEqual(['drop h3 rebalanced']);
     await b.k.round();
     expect(b.log).toEqual(['take h3']);
-    expect([...store.owners]).toEqual([['h1', 'a'], ['h2', 'a'], ['h3', 'b']]);
+    expect([...store.owners]).toEqual([
+      ['h1', 'a'],
+      ['h2', 'a'],
+      ['h3', 'b'],
+    ]);
   });
 
   it("takes over a dead instance's ids, and drops an id whose lease it lost without releasing it", async () => {
@@ -159,10 +164,16 @@ describe('LeaseKeeper', () => {
     let finish!: () => void;
     const slow = new Promise<void>((r) => (finish = r));
     const log: string[] = [];
-    const k = new LeaseKeeper(store, 'a', ['h1', 'h2'], {
-      take: (id) => (id === 'h2' ? slow : void log.push(`take ${id}`)),
-      drop: (id, reason) => void log.push(`drop ${id} ${reason}`),
-    }, { warn: (m) => log.push(`warn ${m}`) });
+    const k = new LeaseKeeper(
+      store,
+      'a',
+      ['h1', 'h2'],
+      {
+        take: (id) => (id === 'h2' ? slow : void log.push(`take ${id}`)),
+        drop: (id, reason) => void log.push(`drop ${id} ${reason}`),
+      },
+      { warn: (m) => log.push(`warn ${m}`) },
+    );
     const claiming = k.claim(); // takes h1, then waits on h2
     await new Promise((r) => setImmediate(r));
     expect(log).toEqual(['take h1']);

@@ -132,12 +132,16 @@ export class KvLeases {
     const lease = this.held.get(id);
     this.held.delete(id);
     if (lease) {
-      await this.bucket().delete(this.key(id), { previousSeq: lease.revision }).catch(() => undefined);
+      await this.bucket()
+        .delete(this.key(id), { previousSeq: lease.revision })
+        .catch(() => undefined);
     }
   }
 
   async retire(instance: string): Promise<void> {
-    await this.bucket().delete(instanceKey(instance)).catch(() => undefined);
+    await this.bucket()
+      .delete(instanceKey(instance))
+      .catch(() => undefined);
   }
 
   // Nest hook, after the services stopped (their hooks run in onModuleDestroy, before this).

@@ -117,7 +117,9 @@ export class NatsLink {
       [...c.subjects].sort().join() !== [...want.subjects!].sort().join();
     if (differs) {
       await jsm.streams.update(stream.name, { ...c, ...want });
-      this.log.log(`stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${this.replicas}`);
+      this.log.log(
+        `stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${this.replicas}`,
+      );
     }
   }
 
@@ -128,14 +130,23 @@ export class NatsLink {
     const current = await jsm.consumers.info(stream, durable).catch(() => undefined);
     if (!current) {
       try {
-        await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit, deliver_policy: DeliverPolicy.All, ...want });
+        await jsm.consumers.add(stream, {
+          durable_name: durable,
+          ack_policy: AckPolicy.Explicit,
+          deliver_policy: DeliverPolicy.All,
+          ...want,
+        });
         return;
       } catch (err) {
         if (!(await jsm.consumers.info(stream, durable).catch(() => undefined))) throw err;
       }
     }
     const c = (await jsm.consumers.info(stream, durable)).config;
-    if (c.max_deliver !== want.max_deliver || (c.backoff ?? []).join() !== want.backoff.join() || c.max_ack_pending !== want.max_ack_pending) {
+    if (
+      c.max_deliver !== want.max_deliver ||
+      (c.backoff ?? []).join() !== want.backoff.join() ||
+      c.max_ack_pending !== want.max_ack_pending
+    ) {
       await jsm.consumers.update(stream, durable, want);
       this.log.log(`consumer ${stream}/${durable} reconciled: max_deliver ${MAX_DELIVER}`);
     }
@@ -189,7 +200,10 @@ export class NatsLink {
     void (async () => {
       for await (const a of sub) {
         try {
-          const { stream_seq: seq, deliveries } = JSON.parse(Buffer.from(a.data).toString('utf8')) as { stream_seq: number; deliveries: number };
+          const { stream_seq: seq, deliveries } = JSON.parse(Buffer.from(a.data).toString('utf8')) as {
+            stream_seq: number;
+            deliveries: number;
+          };
           const stored = await (await this.nc.jetstreamManager()).streams.getMessage(stream, { seq });
           await this.publishDeadLetter(
             { stream, consumer: durable, subject: stored.subject, seq, data: stored.data },
@@ -240,7 +254,10 @@ export class NatsLink {
   /** Copies a message to the dead-letter stream with why, then terminates it on its consumer. */
   private async deadLetter(m: JsMsg, reason: string): Promise<void> {
     try {
-      await this.publishDeadLetter({ stream: m.info.stream, consumer: m.info.consumer, subject: m.subject, seq: m.seq, data: m.data }, reason);
+      await this.publishDeadLetter(
+        { stream: m.info.stream, consumer: m.info.consumer, subject: m.subject, seq: m.seq, data: m.data },
+        reason,
+      );
       m.term();
     } catch (err) {
       // Not moved: it stays on its consumer and comes back.
@@ -249,7 +266,10 @@ export class NatsLink {
     }
   }
 
-  private async publishDeadLetter(m: { stream: string; consumer: string; subject: string; seq: number; data: Uint8Array }, reason: string): Promise<void> {
+  private async publishDeadLetter(
+    m: { stream: string; consumer: string; subject: string; seq: number; data: Uint8Array },
+    reason: string,
+  ): Promise<void> {
     const h = headers();
     h.set(DeadLetterHeaders.stream, m.stream);
     h.set(DeadLetterHeaders.consumer, m.consumer);

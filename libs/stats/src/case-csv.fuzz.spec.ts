@@ -29,28 +29,32 @@ const csvBytes = fc.oneof(
 );
 
 describe('fuzz: CSV case import, issue 11', () => {
-  it('reads a file or refuses it with CsvFileError; every record validates or says why; no prototype is touched', () => {
-    let tried = 0;
-    fc.assert(
-      fc.property(csvBytes, (bytes) => {
-        tried++;
-        let records;
-        try {
-          records = parseCaseCsv(bytes).records;
-        } catch (err) {
-          if (!(err instanceof CsvFileError)) throw err;
-          expect(err.message.length).toBeGreaterThan(0);
-          return;
-        }
-        for (const { line, cells } of records) {
-          expect(line).toBeGreaterThanOrEqual(2);
-          const decoded = caseFromCsvRecord(cells);
-          if (!decoded.ok) expect(typeof decoded.reason).toBe('string');
-        }
-        expect(prototypePollution()).toEqual([]);
-      }),
-      { numRuns: fuzzRuns(1500) },
-    );
-    process.stderr.write(`fuzz CSV import: ${tried} inputs tried\n`);
-  }, fuzzTimeout(7000));
+  it(
+    'reads a file or refuses it with CsvFileError; every record validates or says why; no prototype is touched',
+    () => {
+      let tried = 0;
+      fc.assert(
+        fc.property(csvBytes, (bytes) => {
+          tried++;
+          let records;
+          try {
+            records = parseCaseCsv(bytes).records;
+          } catch (err) {
+            if (!(err instanceof CsvFileError)) throw err;
+            expect(err.message.length).toBeGreaterThan(0);
+            return;
+          }
+          for (const { line, cells } of records) {
+            expect(line).toBeGreaterThanOrEqual(2);
+            const decoded = caseFromCsvRecord(cells);
+            if (!decoded.ok) expect(typeof decoded.reason).toBe('string');
+          }
+          expect(prototypePollution()).toEqual([]);
+        }),
+        { numRuns: fuzzRuns(1500) },
+      );
+      process.stderr.write(`fuzz CSV import: ${tried} inputs tried\n`);
+    },
+    fuzzTimeout(7000),
+  );
 });

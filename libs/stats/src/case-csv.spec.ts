@@ -3,7 +3,8 @@ import { caseFromCsvRecord } from './case-row';
 import { CsvFileError, decodeCsvText, parseCaseCsv } from './case-csv';
 
 const HEADER = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
-const ROW = 'c1,W01,S1,企业开办一件事,2026-11-24T09:00:00+08:00,2026-11-24T09:05:00+08:00,2026-11-24T09:05:00+08:00,2026-11-24T09:15:00+08:00,2026-11-24T10:00:00+08:00,completed,5';
+const ROW =
+  'c1,W01,S1,企业开办一件事,2026-11-24T09:00:00+08:00,2026-11-24T09:05:00+08:00,2026-11-24T09:05:00+08:00,2026-11-24T09:15:00+08:00,2026-11-24T10:00:00+08:00,completed,5';
 const TEXT = `${HEADER}\r\n${ROW}\r\n`;
 
 describe('case CSV encodings (issue 11, item 10)', () => {

@@ -26,7 +26,8 @@ export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: CsvE
     throw new CsvFileError('the file is UTF-16 text: save it as "CSV UTF-8" (or GBK CSV)');
   }
   const nul = buffer.indexOf(0);
-  if (nul >= 0) throw new CsvFileError(`line ${lineOf(buffer.subarray(0, nul).toString('latin1'), nul)}: a NUL byte; this is not a CSV text file`);
+  if (nul >= 0)
+    throw new CsvFileError(`line ${lineOf(buffer.subarray(0, nul).toString('latin1'), nul)}: a NUL byte; this is not a CSV text file`);
   const bom = UTF8_BOM.every((b, i) => buffer[i] === b);
   const body = bom ? buffer.subarray(3) : buffer;
   try {
@@ -34,7 +35,9 @@ export function decodeCsvText(bytes: Uint8Array): { text: string; encoding: CsvE
   } catch {
     if (bom) {
       const loose = new TextDecoder('utf-8').decode(body);
-      throw new CsvFileError(`line ${lineOf(loose, loose.indexOf('\ufffd'))}: the file starts as UTF-8 (BOM) but holds bytes that are not UTF-8`);
+      throw new CsvFileError(
+        `line ${lineOf(loose, loose.indexOf('\ufffd'))}: the file starts as UTF-8 (BOM) but holds bytes that are not UTF-8`,
+      );
     }
   }
   const text = iconv.decode(body, 'gb18030');

@@ -8,13 +8,31 @@ const TZ = 'Asia/Shanghai';
 const DAY = '2024-03-04'; // a Monday
 const at = (hhmm: string) => Date.parse(`${DAY}T${hhmm}:00+08:00`);
 const SCHEDULE = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, open: ['09:00-12:00', '13:00-17:00'] };
-const scheduled = (range = dayRange(TZ, DAY)) => openIntervals({ ...SCHEDULE, weekdays: [...SCHEDULE.weekdays] }, TZ, range.start, range.end);
+const scheduled = (range = dayRange(TZ, DAY)) =>
+  openIntervals({ ...SCHEDULE, weekdays: [...SCHEDULE.weekdays] }, TZ, range.start, range.end);
 
 function change(state: StateChange['state'], hhmm: string, windowId = 'W1'): StateChange {
   return { windowId, hallId: 'H1', state, since: at(hhmm), at: at(hhmm) };
 }
-function kase(caseId: string, staffId: string | undefined, taken: string, called: string, started: string, finished: string, deadline: string): CaseFacts {
-  return { caseId, windowId: 'W1', staffId, takenAt: at(taken), calledAt: at(called), startedAt: at(started), finishedAt: at(finished), deadline: at(deadline) };
+function kase(
+  caseId: string,
+  staffId: string | undefined,
+  taken: string,
+  called: string,
+  started: string,
+  finished: string,
+  deadline: string,
+): CaseFacts {
+  return {
+    caseId,
+    windowId: 'W1',
+    staffId,
+    takenAt: at(taken),
+    calledAt: at(called),
+    startedAt: at(started),
+    finishedAt: at(finished),
+    deadline: at(deadline),
+  };
 }
 
 // One hand-checked day: schedule 09:00-12:00 + 13:00-17:00 = 420 min.
@@ -79,7 +97,13 @@ describe('windowPeriodFigures on a hand-computed day', () => {
   });
 
   it('counts time before the first report as unknown, never absent, and unstaffed days as unassigned', () => {
-    const f = windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: [change('staffed', '16:00')], cases: [], absenceAfterMs: 600_000 });
+    const f = windowPeriodFigures({
+      range: dayRange(TZ, DAY),
+      scheduled: scheduled(),
+      changes: [change('staffed', '16:00')],
+      cases: [],
+      absenceAfterMs: 600_000,
+    });
     expect(Object.keys(f)).toEqual([UNASSIGNED]);
     expect(f[UNASSIGNED]).toMatchObject({ staffedMs: 60 * 60_000, unknownMs: 360 * 60_000, absences: 0 });
   });
@@ -89,7 +113,13 @@ describe('only what happened counts', () => {
   const MIN = 60_000;
   const week = (from: string, to: string) => ({ start: dayRange(TZ, from).start, end: dayRange(TZ, to).end });
   const on = (date: string, hhmm: string) => Date.parse(`${date}T${hhmm}:00+08:00`);
-  const seen = (state: StateChange['state'], date: string, hhmm: string): StateChange => ({ windowId: 'W1', hallId: 'H1', state, since: on(date, hhmm), at: on(date, hhmm) });
+  const seen = (state: StateChange['state'], date: string, hhmm: string): StateChange => ({
+    windowId: 'W1',
+    hallId: 'H1',
+    state,
+    since: on(date, hhmm),
+    at: on(date, hhmm),
+  });
   const figures = (range: { start: number; end: number }, changes: StateChange[], now?: number) =>
     totalFigures(windowPeriodFigures({ range, scheduled: scheduled(range), changes, cases: [], absenceAfterMs: 10 * MIN, now }));
 
@@ -105,13 +135,20 @@ describe('only what happened counts', () => {
       seen('closed', d, '17:00'),
     ]);
     const now = on('2024-03-06', '10:30');
-    const f = figures(week('2024-03-04', '2024-03-10'), changes.filter((c) => c.since <= now), now);
+    const f = figures(
+      week('2024-03-04', '2024-03-10'),
+      changes.filter((c) => c.since <= now),
+      now,
+    );
     // Mon and Tue: 420 min each, 30 min absent each; Wed: 09:00-10:30 staffed. Thu, Fri: nothing.
     expect(f.scheduledMs).toBe((420 + 420 + 90) * MIN);
     expect(f.staffedMs).toBe((390 + 390 + 90) * MIN);
     expect([f.absences, f.absenceMs, f.unknownMs]).toEqual([2, 60 * MIN, 0]);
     // The same week without a present counts the scheduled time of Thu and Fri as unknown, not absent.
-    const later = figures(week('2024-03-04', '2024-03-10'), changes.filter((c) => c.since <= now));
+    const later = figures(
+      week('2024-03-04', '2024-03-10'),
+      changes.filter((c) => c.since <= now),
+    );
     expect(later.scheduledMs).toBe(5 * 420 * MIN);
     expect([later.absences, later.absenceMs]).toEqual([2, 60 * MIN]);
     expect(later.unknownMs).toBe((240 + 2 * 420) * MIN); // Wed staffed to 12:00 as last seen, then unknown
@@ -139,12 +176,26 @@ describe('only what happened counts', () => {
     const always = { weekdays: [] as string[], open: ['00:00-24:00'], makeupWorkdays: ['2024-03-04', '2024-03-05'] };
     const range = dayRange(TZ, '2024-03-05');
     const open = openIntervals(always as never, TZ, on('2024-03-04', '00:00'), range.end);
-    const carried = totalFigures(windowPeriodFigures({ range, scheduled: open, changes: [seen('staffed', '2024-03-04', '20:00')], cases: [], absenceAfterMs: 10 * MIN }));
+    const carried = totalFigures(
+      windowPeriodFigures({
+        range,
+        scheduled: open,
+        changes: [seen('staffed', '2024-03-04', '20:00')],
+        cases: [],
+        absenceAfterMs: 10 * MIN,
+      }),
+    );
     expect(carried).toMatchObject({ scheduledMs: 1440 * MIN, staffedMs: 1440 * MIN, unknownMs: 0 });
   });
 
   it('a staff id such as __proto__ never reaches a prototype', () => {
-    const f = windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes: [], cases: [kase('c1', '__proto__', '09:05', '09:10', '09:10', '09:22', '09:30')], absenceAfterMs: 600_000 });
+    const f = windowPeriodFigures({
+      range: dayRange(TZ, DAY),
+      scheduled: scheduled(),
+      changes: [],
+      cases: [kase('c1', '__proto__', '09:05', '09:10', '09:10', '09:22', '09:30')],
+      absenceAfterMs: 600_000,
+    });
     const sum = addStaffFigures({}, f);
     addStaffFigures(sum, f);
     expect(Object.keys(sum)).toEqual(['__proto__']);
@@ -165,18 +216,40 @@ const arbitraryDay = fc.record({
     fc.record({ state: fc.constantFrom('staffed', 'absent', 'unknown', 'closed' as const), minute: fc.integer({ min: 0, max: 1439 }) }),
     { maxLength: 30 },
   ),
-  waits: fc.array(fc.record({ minute: fc.integer({ min: 0, max: 1380 }), wait: fc.integer({ min: 0, max: 50 }), staff: fc.constantFrom('A', 'B', undefined) }), { maxLength: 10 }),
+  waits: fc.array(
+    fc.record({
+      minute: fc.integer({ min: 0, max: 1380 }),
+      wait: fc.integer({ min: 0, max: 50 }),
+      staff: fc.constantFrom('A', 'B', undefined),
+    }),
+    { maxLength: 10 },
+  ),
 });
 
 describe('properties', () => {
   const range = dayRange(TZ, DAY);
-  type Day = { windowIndex: number; changes: { state: StateChange['state']; minute: number }[]; waits: { minute: number; wait: number; staff?: string }[] };
+  type Day = {
+    windowIndex: number;
+    changes: { state: StateChange['state']; minute: number }[];
+    waits: { minute: number; wait: number; staff?: string }[];
+  };
   const build = (d: Day) => {
     const windowId = WINDOWS[d.windowIndex].windowId;
-    const changes = [...d.changes].sort((a, b) => a.minute - b.minute).map((c) => ({ windowId, hallId: 'H', state: c.state, since: range.start + c.minute * 60_000, at: range.start + c.minute * 60_000 }));
+    const changes = [...d.changes]
+      .sort((a, b) => a.minute - b.minute)
+      .map((c) => ({ windowId, hallId: 'H', state: c.state, since: range.start + c.minute * 60_000, at: range.start + c.minute * 60_000 }));
     const cases = d.waits.map((w, i): CaseFacts => {
       const taken = range.start + w.minute * 60_000;
-      return { caseId: `c${i}`, windowId, staffId: w.staff, takenAt: taken, calledAt: taken + w.wait * 60_000, startedAt: taken + w.wait * 60_000, finishedAt: taken + (w.wait + 5) * 60_000, deadline: taken + 30 * 60_000 };
+      return {
+        caseId: `c${i}`,
+        windowId,
+        staffId: w.staff,
+        takenAt: taken,
+        calledAt: taken + w.wait * 60_000,
+        startedAt: taken + w.wait * 60_000,
+        finishedAt: taken + (w.wait + 5) * 60_000,
+        deadline: taken + 30 * 60_000,
+      };
     });
     return { windowId, figures: windowPeriodFigures({ range, scheduled: scheduled(range), changes, cases, absenceAfterMs: 600_000 }) };
   };
@@ -203,7 +276,10 @@ describe('properties', () => {
         }
         const info = new Map(WINDOWS.map((w) => [w.windowId, w]));
         const total = (by: 'window' | 'hall' | 'staff' | 'department') =>
-          [...groupFigures(perWindow, info, by).values()].reduce((s, f) => [s[0] + f.scheduledMs, s[1] + f.staffedMs, s[2] + f.unknownMs, s[3] + f.cases, s[4] + f.absences], [0, 0, 0, 0, 0]);
+          [...groupFigures(perWindow, info, by).values()].reduce(
+            (s, f) => [s[0] + f.scheduledMs, s[1] + f.staffedMs, s[2] + f.unknownMs, s[3] + f.cases, s[4] + f.absences],
+            [0, 0, 0, 0, 0],
+          );
         expect(total('hall')).toEqual(total('window'));
         expect(total('staff')).toEqual(total('window'));
         expect(total('department')).toEqual(total('window'));

@@ -80,7 +80,8 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
 /** Adds `from` into `into` (which must have no prototype: see staffFigures) and returns `into`. */
 export function addStaffFigures(into: StaffFigures, from: Readonly<StaffFigures>): StaffFigures {
   for (const [staff, figures] of Object.entries(from)) {
-    if (!Object.prototype.hasOwnProperty.call(into, staff)) Object.defineProperty(into, staff, { value: emptyFigures(), enumerable: true, writable: true, configurable: true });
+    if (!Object.prototype.hasOwnProperty.call(into, staff))
+      Object.defineProperty(into, staff, { value: emptyFigures(), enumerable: true, writable: true, configurable: true });
     addFigures(into[staff], figures);
   }
   return into;
@@ -137,7 +138,11 @@ function periodEnd(open: readonly Interval[], t: number): number {
  * opening and closing it lives through, so a boundary without one means nobody was watching and
  * the time after it is unknown. `closed` is never absent.
  */
-export function observedPresence(changes: readonly StateChange[], open: readonly Interval[], range: Interval): { staffed: Interval[]; absent: Interval[] } {
+export function observedPresence(
+  changes: readonly StateChange[],
+  open: readonly Interval[],
+  range: Interval,
+): { staffed: Interval[]; absent: Interval[] } {
   const staffed: Interval[] = [];
   const absent: Interval[] = [];
   changes.forEach((c, i) => {

@@ -2,7 +2,6 @@ import { Figures, StaffFigures, UNASSIGNED, addFigures, emptyFigures, totalFigur
 import { histogramQuantile } from './histogram';
 import type { StatsGroupBy } from '@hallwatch/contracts';
 
-
 /** Where a window belongs, from the site file. */
 export interface WindowInfo {
   windowId: string;

@@ -24,11 +24,21 @@ describe('quantiles', () => {
 
   it('a histogram quantile equals the exact quantile of whole-minute durations', () => {
     fc.assert(
-      fc.property(fc.array(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 60 }), fc.double({ min: 0, max: 1, noNaN: true }), (mins, p) => {
-        const h = {};
-        for (const m of mins) addDuration(h, m * 60);
-        expect(histogramQuantile(h, p)).toBeCloseTo(quantile(mins.map((m) => m * 60), p)!, 6);
-      }),
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 600 }), { minLength: 1, maxLength: 60 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (mins, p) => {
+          const h = {};
+          for (const m of mins) addDuration(h, m * 60);
+          expect(histogramQuantile(h, p)).toBeCloseTo(
+            quantile(
+              mins.map((m) => m * 60),
+              p,
+            )!,
+            6,
+          );
+        },
+      ),
     );
   });
 });
@@ -67,13 +77,18 @@ describe('case rows', () => {
   });
 
   it('lists required columns missing from a header', () => {
-    expect(missingCaseColumns(['caseId', 'windowId', 'serviceItem', 'takenAt', 'calledAt', 'startedAt', 'finishedAt', 'status'])).toEqual(['deadline']);
+    expect(missingCaseColumns(['caseId', 'windowId', 'serviceItem', 'takenAt', 'calledAt', 'startedAt', 'finishedAt', 'status'])).toEqual([
+      'deadline',
+    ]);
   });
 });
 
 describe('tables', () => {
   const columns = [GROUP_COLUMNS.hall, ATTENDANCE_COLUMNS[3]];
-  const rows = [{ hall: 'H "1", east', attendanceRate: 0.5 }, { hall: 'H2', attendanceRate: null }];
+  const rows = [
+    { hall: 'H "1", east', attendanceRate: 0.5 },
+    { hall: 'H2', attendanceRate: null },
+  ];
 
   it('writes CSV with bilingual headers, quoting and empty cells for missing figures', () => {
     expect(toCsv(columns, rows)).toBe('\uFEFF大厅 Hall,出勤率 Attendance rate\r\n"H ""1"", east",0.5\r\nH2,\r\n');
@@ -90,7 +105,10 @@ describe('tables', () => {
 
 describe('calendar', () => {
   it('knows local days in a time zone', () => {
-    expect(dayRange('Asia/Shanghai', '2024-03-04')).toEqual({ start: Date.parse('2024-03-03T16:00:00Z'), end: Date.parse('2024-03-04T16:00:00Z') });
+    expect(dayRange('Asia/Shanghai', '2024-03-04')).toEqual({
+      start: Date.parse('2024-03-03T16:00:00Z'),
+      end: Date.parse('2024-03-04T16:00:00Z'),
+    });
     expect(localDate('Asia/Shanghai', Date.parse('2024-03-03T16:00:00Z'))).toBe('2024-03-04');
     expect(datesBetween('2024-02-28', '2024-03-01')).toEqual(['2024-02-28', '2024-02-29', '2024-03-01']);
   });

@@ -9,7 +9,12 @@ import { readZonesFile } from './zones/zones-file';
 
 const MEDIA = path.resolve(__dirname, '..', '..', '..', 'test', 'media');
 type Expected = { id: string; occupied: boolean; polygon: [number, number][] };
-const rect = (x1: number, y1: number, x2: number, y2: number): [number, number][] => [[x1, y1], [x2, y1], [x2, y2], [x1, y2]];
+const rect = (x1: number, y1: number, x2: number, y2: number): [number, number][] => [
+  [x1, y1],
+  [x2, y1],
+  [x2, y2],
+  [x1, y2],
+];
 
 /** Wrong answers as "t zone", for samples at or after `from` seconds. */
 async function mistakes(clip: string, zones: Expected[], every: number, from = 0): Promise<{ wrong: string[]; samples: number }> {
@@ -41,7 +46,8 @@ describe('zone occupancy on real footage', () => {
   it('empty-room: no zone of a grid over the whole frame is occupied after 1 s', async () => {
     const zones: Expected[] = [];
     for (let row = 0; row < 2; row++) {
-      for (let col = 0; col < 3; col++) zones.push({ id: `G${row}${col}`, occupied: false, polygon: rect(col / 3, row / 2, (col + 1) / 3, (row + 1) / 2) });
+      for (let col = 0; col < 3; col++)
+        zones.push({ id: `G${row}${col}`, occupied: false, polygon: rect(col / 3, row / 2, (col + 1) / 3, (row + 1) / 2) });
     }
     zones.push({ id: 'DOOR', occupied: false, polygon: rect(0, 0.05, 0.12, 0.6) });
     const { wrong } = await mistakes('empty-room.mp4', zones, 0.5, 1);

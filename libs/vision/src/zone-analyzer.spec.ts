@@ -27,11 +27,17 @@ class FakeDetector implements Detector {
 
   async detect(rgb: Uint8Array): Promise<Detection[]> {
     this.calls++;
-    let x1 = Infinity, y1 = Infinity, x2 = -1, y2 = -1;
+    let x1 = Infinity,
+      y1 = Infinity,
+      x2 = -1,
+      y2 = -1;
     for (let y = 0; y < this.inputSize; y++) {
       for (let x = 0; x < this.inputSize; x++) {
         if (rgb[(y * this.inputSize + x) * 3] > 200) {
-          x1 = Math.min(x1, x); y1 = Math.min(y1, y); x2 = Math.max(x2, x + 1); y2 = Math.max(y2, y + 1);
+          x1 = Math.min(x1, x);
+          y1 = Math.min(y1, y);
+          x2 = Math.max(x2, x + 1);
+          y2 = Math.max(y2, y + 1);
         }
       }
     }
@@ -41,8 +47,24 @@ class FakeDetector implements Detector {
 }
 
 const zones: ZoneDefinition[] = [
-  { id: 'A', polygon: [[0.125, 0.22], [0.375, 0.22], [0.375, 0.89], [0.125, 0.89]] },
-  { id: 'B', polygon: [[0.6, 0.22], [0.9, 0.22], [0.9, 0.89], [0.6, 0.89]] },
+  {
+    id: 'A',
+    polygon: [
+      [0.125, 0.22],
+      [0.375, 0.22],
+      [0.375, 0.89],
+      [0.125, 0.89],
+    ],
+  },
+  {
+    id: 'B',
+    polygon: [
+      [0.6, 0.22],
+      [0.9, 0.22],
+      [0.9, 0.89],
+      [0.6, 0.89],
+    ],
+  },
 ];
 
 describe('zone analyzer', () => {
@@ -101,7 +123,21 @@ describe('zone analyzer', () => {
   });
 
   it('rejects bad zones and bad frames', async () => {
-    await expect(createZoneAnalyzer({ zones: [{ id: 'X', polygon: [[0, 0], [2, 0], [0, 1]] }], detector: new FakeDetector() })).rejects.toThrow(/zone X/);
+    await expect(
+      createZoneAnalyzer({
+        zones: [
+          {
+            id: 'X',
+            polygon: [
+              [0, 0],
+              [2, 0],
+              [0, 1],
+            ],
+          },
+        ],
+        detector: new FakeDetector(),
+      }),
+    ).rejects.toThrow(/zone X/);
     const analyzer = await createZoneAnalyzer({ zones, detector: new FakeDetector() });
     await expect(analyzer.analyze({ data: new Uint8Array(10), width: 160, height: 90, at: 0 })).rejects.toThrow(/RGB24/);
   });

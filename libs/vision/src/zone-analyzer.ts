@@ -125,7 +125,14 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     }
     return this.states.map((s) => {
       const d = s.decision as ZoneDecision;
-      return { zone: s.zone.id, occupied: d.occupied, confidence: d.confidence, persons: d.persons, inferred: inferred.has(s), judgeable: true };
+      return {
+        zone: s.zone.id,
+        occupied: d.occupied,
+        confidence: d.confidence,
+        persons: d.persons,
+        inferred: inferred.has(s),
+        judgeable: true,
+      };
     });
   }
 

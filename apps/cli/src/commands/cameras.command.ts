@@ -39,7 +39,10 @@ export function registerCamerasCommand(program: Command): void {
       for (const device of devices) {
         const xaddr = device.xaddrs.map((x) => new URL(x)).find((u) => u.protocol === 'http:');
         const scope = (kind: string) =>
-          device.scopes.find((s) => s.startsWith(`onvif://www.onvif.org/${kind}/`))?.split('/').pop();
+          device.scopes
+            .find((s) => s.startsWith(`onvif://www.onvif.org/${kind}/`))
+            ?.split('/')
+            .pop();
         console.log(`${xaddr ? `${xaddr.hostname}:${xaddr.port || 80}` : device.from}  ${device.endpoint}`);
         let model = scope('hardware');
         let profiles = 'unknown (no device service address)';

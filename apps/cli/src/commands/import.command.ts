@@ -20,9 +20,12 @@ function progress(done: number, total: number): void {
 export function registerImportCommand(program: Command): void {
   program
     .command('import')
-    .description('import data exported from the hall\'s systems')
+    .description("import data exported from the hall's systems")
     .command('cases')
-    .argument('<file>', 'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?')
+    .argument(
+      '<file>',
+      'CSV with a header row: caseId, windowId, staffId?, serviceItem, takenAt, calledAt, startedAt, finishedAt, deadline, status, satisfaction?',
+    )
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
       const { caseRowFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');

@@ -13,17 +13,22 @@ export function registerReportCommand(program: Command): void {
     .addOption(new Option('--by <grouping>', 'rows per').choices(STATS_GROUP_BYS).makeOptionMandatory())
     .addOption(new Option('--format <format>', 'output format').choices(['json', 'csv', 'xlsx']).default('json'))
     .option('--out <file>', 'write to this file instead of standard output')
-    .action(async (table: 'attendance' | 'throughput', opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string }) => {
-      const { toCsv, toXlsx } = await import('@hallwatch/stats');
-      const { withReporting } = await import('../../../reporting/src/in-process');
-      const result = await withReporting((reporting) => reporting[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
-      const body =
-        opts.format === 'json'
-          ? `${JSON.stringify(result.rows, null, 2)}\n`
-          : opts.format === 'csv'
-            ? toCsv(result.columns, result.rows)
-            : await toXlsx(result.columns, result.rows, table);
-      if (opts.out) fs.writeFileSync(opts.out, body);
-      else process.stdout.write(body);
-    });
+    .action(
+      async (
+        table: 'attendance' | 'throughput',
+        opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string },
+      ) => {
+        const { toCsv, toXlsx } = await import('@hallwatch/stats');
+        const { withReporting } = await import('../../../reporting/src/in-process');
+        const result = await withReporting((reporting) => reporting[table]({ from: opts.from, to: opts.to, groupBy: opts.by }));
+        const body =
+          opts.format === 'json'
+            ? `${JSON.stringify(result.rows, null, 2)}\n`
+            : opts.format === 'csv'
+              ? toCsv(result.columns, result.rows)
+              : await toXlsx(result.columns, result.rows, table);
+        if (opts.out) fs.writeFileSync(opts.out, body);
+        else process.stdout.write(body);
+      },
+    );
 }

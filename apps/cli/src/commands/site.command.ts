@@ -25,7 +25,10 @@ const describeStream = (p: StreamProbe) => `${p.codec ?? 'codec ?'} ${p.width &&
  */
 async function checkCamera(camera: CameraConfig, windows: number, timeoutS: number): Promise<{ ok: boolean; row: string[] }> {
   const source = camera.rtsp ? maskUrl(camera.rtsp) : `onvif ${camera.onvif!.host}:${camera.onvif!.port}`;
-  const row = (ok: boolean, ...rest: string[]) => ({ ok, row: [camera.id, camera.hall, String(windows), source, ok ? 'ok' : 'FAIL', ...rest] });
+  const row = (ok: boolean, ...rest: string[]) => ({
+    ok,
+    row: [camera.id, camera.hall, String(windows), source, ok ? 'ok' : 'FAIL', ...rest],
+  });
   let url = camera.rtsp;
   let onvifNote = '';
   let keyframeEverySeconds = camera.keyframeEverySeconds;
@@ -50,7 +53,11 @@ async function checkCamera(camera: CameraConfig, windows: number, timeoutS: numb
   }
   const interval = keyframeEverySeconds ?? probe.keyframeEverySeconds;
   const seen = interval === undefined ? `fewer than 2 keyframes in ${seconds} s` : `keyframe every ${interval} s`;
-  const decoding = decodeKeyframesOnly({ sampleEverySeconds: camera.sampleEverySeconds, analysisWidth: camera.analysisWidth, keyframeEverySeconds: interval })
+  const decoding = decodeKeyframesOnly({
+    sampleEverySeconds: camera.sampleEverySeconds,
+    analysisWidth: camera.analysisWidth,
+    keyframeEverySeconds: interval,
+  })
     ? 'keyframes only'
     : 'every frame';
   return row(true, `${onvifNote}${describeStream(probe)}, ${seen}; decodes ${decoding} for a sample every ${camera.sampleEverySeconds} s`);
@@ -61,7 +68,9 @@ export function registerSiteCommand(program: Command): void {
   const site = program.command('site').description('the site file');
   site
     .command('check')
-    .description('validate a site file, then reach each camera (ONVIF profile, RTSP stream via ffprobe) and print a table; exit 1 on any failure')
+    .description(
+      'validate a site file, then reach each camera (ONVIF profile, RTSP stream via ffprobe) and print a table; exit 1 on any failure',
+    )
     .argument('<file>', 'site file (YAML)')
     .option('--timeout <seconds>', 'give up on a silent RTSP server after this long', positiveSeconds, 10)
     .action(async (file: string, opts: { timeout: number }) => {
@@ -78,7 +87,12 @@ export function registerSiteCommand(program: Command): void {
         }
       };
       await Promise.all(Array.from({ length: PARALLEL }, worker));
-      console.log(formatTable(['camera', 'hall', 'windows', 'source', 'check', 'stream'], checks.map((c) => c.row)));
+      console.log(
+        formatTable(
+          ['camera', 'hall', 'windows', 'source', 'check', 'stream'],
+          checks.map((c) => c.row),
+        ),
+      );
       const failing = checks.filter((c) => !c.ok).length;
       console.log(`${config.cameras.length - failing} of ${config.cameras.length} camera(s) reachable`);
       if (failing > 0) process.exitCode = 1;

@@ -30,7 +30,9 @@ export function registerStartCommand(program: Command): void {
       const log = new HallwatchLogger('start');
       const nats = await ensureNats(env.natsUrl, env.dataDir);
       const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
-      log.log(`NATS at ${maskUrl(nats.url)}${nats.process ? ' (embedded)' : ''}; database at ${maskUrl(db.url)}${db.process ? ' (embedded FerretDB)' : ''}`);
+      log.log(
+        `NATS at ${maskUrl(nats.url)}${nats.process ? ' (embedded)' : ''}; database at ${maskUrl(db.url)}${db.process ? ' (embedded FerretDB)' : ''}`,
+      );
       const ctx: ServiceContext = { env, site, natsUrl: nats.url, mongodbUri: db.url };
       const owned = [nats.process, db.process].filter((p): p is ChildProcess => p !== undefined);
       const stopOwned = () => owned.forEach((p) => p.kill('SIGTERM'));

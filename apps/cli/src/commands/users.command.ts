@@ -10,7 +10,9 @@ export function registerUsersCommand(program: Command): void {
     .action(async () => {
       const chunks: Buffer[] = [];
       for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-      const password = Buffer.concat(chunks).toString('utf8').replace(/\r?\n$/, '');
+      const password = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
       if (!password) throw new Error('users hash-password: no password on standard input');
       console.log(await hashPassword(password));
     });

@@ -11,6 +11,4 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 /** Restricts a route to these roles; routes without it accept any signed-in role. */
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
-export const CurrentUser = createParamDecorator(
-  (_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user,
-);
+export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user);

@@ -5,7 +5,10 @@ const RULE: ThrottleRule = { free: 3, baseLockMs: 10_000, maxLockMs: 40_000, for
 function setup() {
   let now = 1_000_000;
   const lockouts: Lockout[] = [];
-  const throttle = new SignInThrottle((l) => lockouts.push(l), () => now);
+  const throttle = new SignInThrottle(
+    (l) => lockouts.push(l),
+    () => now,
+  );
   const tick = (ms: number) => (now += ms);
   const fail = (key = 'a') => {
     throttle.begin([[key, RULE]]);
@@ -59,7 +62,10 @@ describe('SignInThrottle (issue 11, item 5)', () => {
     const { throttle, fail, retryAfter } = setup();
     fail('account');
     fail('account');
-    throttle.begin([['account', RULE], ['address', RULE]]);
+    throttle.begin([
+      ['account', RULE],
+      ['address', RULE],
+    ]);
     throttle.succeeded('account', ['address']);
     fail('account');
     fail('account');
@@ -72,7 +78,10 @@ describe('SignInThrottle (issue 11, item 5)', () => {
     fail('address');
     fail('address');
     for (let i = 0; i < 10; i++) {
-      throttle.begin([[`user${i}`, RULE], ['address', RULE]]);
+      throttle.begin([
+        [`user${i}`, RULE],
+        ['address', RULE],
+      ]);
       throttle.succeeded(`user${i}`, ['address']);
     }
     fail('address');

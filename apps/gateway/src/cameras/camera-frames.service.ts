@@ -48,10 +48,13 @@ export class CameraFramesService implements OnModuleDestroy {
     watch.lastAskedAt = Date.now();
     if (watch.latest && Date.now() - watch.latest.receivedAt <= fresh) return watch.latest;
     return new Promise<Snapshot>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        watch.waiters = watch.waiters.filter((w) => w !== done);
-        reject(new ServiceUnavailableException(`camera "${cameraId}" has sent no frame in the last ${Math.round(fresh / 1000)} s`));
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          watch.waiters = watch.waiters.filter((w) => w !== done);
+          reject(new ServiceUnavailableException(`camera "${cameraId}" has sent no frame in the last ${Math.round(fresh / 1000)} s`));
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       const done = (snapshot: Snapshot) => {
         clearTimeout(timer);
         resolve(snapshot);
@@ -72,7 +75,10 @@ export class CameraFramesService implements OnModuleDestroy {
     let timer: NodeJS.Timeout | undefined;
     const nc = await Promise.race([
       this.nats.get(),
-      new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs))),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs)),
+      ),
     ]).finally(() => clearTimeout(timer));
     const again = this.watches.get(cameraId);
     if (again) return again;

@@ -18,7 +18,11 @@ export class CamerasController {
   @Header('Cache-Control', 'no-store')
   @ApiProduces('image/jpeg')
   @ApiOkResponse({ description: 'JPEG of the latest sampled frame (any role, own halls)' })
-  async snapshot(@CurrentUser() user: AuthUser, @Param() params: CameraParamsDto, @Res({ passthrough: true }) res: Response): Promise<StreamableFile> {
+  async snapshot(
+    @CurrentUser() user: AuthUser,
+    @Param() params: CameraParamsDto,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<StreamableFile> {
     const snapshot = await this.frames.snapshot(user, params.id);
     res.setHeader('Hallwatch-Captured-At', snapshot.capturedAt);
     return new StreamableFile(Buffer.from(snapshot.jpeg), { type: 'image/jpeg' });

@@ -3,7 +3,11 @@ import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
 
 /** Each row is checked on its own by reporting (CaseMessage), so a bad row never sinks the batch. */
 export class CaseBatchDto {
-  @ApiProperty({ description: 'cases (CaseMessage fields); each row is accepted or rejected with a reason', type: 'array', items: { type: 'object' } })
+  @ApiProperty({
+    description: 'cases (CaseMessage fields); each row is accepted or rejected with a reason',
+    type: 'array',
+    items: { type: 'object' },
+  })
   @IsArray()
   @ArrayMaxSize(5000)
   @IsObject({ each: true })

@@ -33,13 +33,28 @@ export class CasesService {
       const caseId = typeof data.caseId === 'string' ? data.caseId : undefined;
       // A row without a windowId string goes on, so reporting names every problem it has.
       if (windowId !== undefined && hall === undefined) {
-        outside.push({ row, caseId, accepted: false, reason: `windowId: no window ${JSON.stringify(windowId.slice(0, 200))} in the site file` });
+        outside.push({
+          row,
+          caseId,
+          accepted: false,
+          reason: `windowId: no window ${JSON.stringify(windowId.slice(0, 200))} in the site file`,
+        });
       } else if (halls && !(hall && halls.includes(hall))) {
-        outside.push({ row, caseId, accepted: false, reason: `window ${JSON.stringify(String(windowId ?? '').slice(0, 200))} is outside your halls` });
+        outside.push({
+          row,
+          caseId,
+          accepted: false,
+          reason: `window ${JSON.stringify(String(windowId ?? '').slice(0, 200))} is outside your halls`,
+        });
       } else allowed.push({ row, data });
     });
     const answer = allowed.length
-      ? await requestService<CaseImportResult>(this.nats, ReportingRequests.importCases, { cases: allowed.map((a) => a.data), halls }, 60000)
+      ? await requestService<CaseImportResult>(
+          this.nats,
+          ReportingRequests.importCases,
+          { cases: allowed.map((a) => a.data), halls },
+          60000,
+        )
       : { accepted: 0, rejected: 0, results: [] };
     const results = [...answer.results.map((r) => ({ ...r, row: allowed[r.row].row })), ...outside].sort((a, b) => a.row - b.row);
     return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };

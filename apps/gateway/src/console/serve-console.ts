@@ -34,7 +34,12 @@ export function serveConsole(app: NestExpressApplication, dir = CONSOLE_DIR): vo
       if (!fs.existsSync(file)) return next();
       gzipped.set(file, gzipSync(fs.readFileSync(file)));
     }
-    res.writeHead(200, { 'Content-Type': type, 'Content-Encoding': 'gzip', 'Cache-Control': 'public, max-age=31536000, immutable', Vary: 'Accept-Encoding' });
+    res.writeHead(200, {
+      'Content-Type': type,
+      'Content-Encoding': 'gzip',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+      Vary: 'Accept-Encoding',
+    });
     res.end(gzipped.get(file));
   });
   app.useStaticAssets(dir, { index: false, immutable: true, maxAge: '365d' });

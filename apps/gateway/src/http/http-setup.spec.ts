@@ -34,10 +34,7 @@ describe('gateway HTTP set-up (issue 11, items 6, 7 and 12)', () => {
   const logs = new Captured();
 
   beforeAll(async () => {
-    app = await NestFactory.create(
-      { module: class ProbeModule {}, controllers: [ProbeController] },
-      { logger: logs },
-    );
+    app = await NestFactory.create({ module: class ProbeModule {}, controllers: [ProbeController] }, { logger: logs });
     setUpHttp(app);
     await app.init();
   });
@@ -55,14 +52,29 @@ describe('gateway HTTP set-up (issue 11, items 6, 7 and 12)', () => {
   });
 
   it('takes a 5000-row case batch, and answers a larger body 413 with a warning, not an error with a stack (items 7, 12)', async () => {
-    const row = { caseId: 'C-2026-000001', windowId: 'W01', staffId: 'S01', serviceItem: '企业开办'.repeat(50), takenAt: '2026-11-24T09:00:00+08:00', calledAt: '2026-11-24T09:05:00+08:00', startedAt: '2026-11-24T09:05:00+08:00', finishedAt: '2026-11-24T09:15:00+08:00', deadline: '2026-11-25T09:00:00+08:00', status: 'completed', satisfaction: 5 };
+    const row = {
+      caseId: 'C-2026-000001',
+      windowId: 'W01',
+      staffId: 'S01',
+      serviceItem: '企业开办'.repeat(50),
+      takenAt: '2026-11-24T09:00:00+08:00',
+      calledAt: '2026-11-24T09:05:00+08:00',
+      startedAt: '2026-11-24T09:05:00+08:00',
+      finishedAt: '2026-11-24T09:15:00+08:00',
+      deadline: '2026-11-25T09:00:00+08:00',
+      status: 'completed',
+      satisfaction: 5,
+    };
     const big = { cases: Array.from({ length: 5000 }, () => row) };
     expect(Buffer.byteLength(JSON.stringify(big))).toBeGreaterThan(4_000_000); // 200 Chinese characters a row
     const ok = await request(app.getHttpServer()).post('/echo').send(big);
     expect(ok.status).toBe(201);
     expect(ok.body).toEqual({ rows: 5000 });
 
-    const tooBig = await request(app.getHttpServer()).post('/echo').set('content-type', 'application/json').send(`{"cases":["${'x'.repeat(9 * 1024 * 1024)}"]}`);
+    const tooBig = await request(app.getHttpServer())
+      .post('/echo')
+      .set('content-type', 'application/json')
+      .send(`{"cases":["${'x'.repeat(9 * 1024 * 1024)}"]}`);
     expect(tooBig.status).toBe(413);
     const about413 = logs.lines.filter((l) => l.text.includes('413'));
     expect(about413).toEqual([{ level: 'warn', text: expect.stringMatching(/^POST \/echo: 413 request entity too large$/) }]);

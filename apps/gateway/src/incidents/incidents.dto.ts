@@ -18,12 +18,18 @@ import {
 } from '@hallwatch/contracts';
 
 export class IncidentListQueryDto {
-  @ApiPropertyOptional({ description: 'incidents still going at or after this time (ISO 8601 with offset)', example: '2026-11-24T08:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: 'incidents still going at or after this time (ISO 8601 with offset)',
+    example: '2026-11-24T08:00:00+08:00',
+  })
   @IsOptional()
   @IsInstant()
   from?: string;
 
-  @ApiPropertyOptional({ description: 'incidents that opened before this time (ISO 8601 with offset), not before from', example: '2026-11-25T08:00:00+08:00' })
+  @ApiPropertyOptional({
+    description: 'incidents that opened before this time (ISO 8601 with offset), not before from',
+    example: '2026-11-25T08:00:00+08:00',
+  })
   @IsOptional()
   @IsInstant()
   @NotBefore('from')
@@ -57,7 +63,11 @@ export class IncidentParamsDto {
 }
 
 /** n as the incident's evidence list gives it: 3 × camera + role (0 last-staffed, 1 threshold, 2 end). */
-const EVIDENCE_N = { description: 'n of an entry in the incident\'s evidence list: 3 × camera index + role (0 last-staffed, 1 threshold, 2 end), from 0', minimum: 0, maximum: 99999 };
+const EVIDENCE_N = {
+  description: "n of an entry in the incident's evidence list: 3 × camera index + role (0 last-staffed, 1 threshold, 2 end), from 0",
+  minimum: 0,
+  maximum: 99999,
+};
 
 export class EvidenceParamsDto extends IncidentParamsDto {
   @ApiProperty({ ...EVIDENCE_N, type: 'integer' })

@@ -19,7 +19,11 @@ export class SiteWindowDto {
   @ApiProperty() name: string;
   @ApiProperty() department: string;
   @ApiProperty() cameraId: string;
-  @ApiProperty({ description: 'polygon in fractions of the frame, [[x, y], …]', type: 'array', items: { type: 'array', items: { type: 'number' } } })
+  @ApiProperty({
+    description: 'polygon in fractions of the frame, [[x, y], …]',
+    type: 'array',
+    items: { type: 'array', items: { type: 'number' } },
+  })
   zone: [number, number][];
   @ApiProperty({ description: 'staff on the roster now (empty when no roster names one)', type: [String] })
   staffOnRoster: string[];

@@ -16,8 +16,12 @@ export class SiteService {
     const site = this.ctx.site;
     return {
       timezone: site.timezone,
-      halls: site.halls.filter((h) => mine(h.id)).map((h) => ({ id: h.id, name: h.name, kind: h.kind, minStaffedWindows: h.minStaffedWindows })),
-      cameras: site.cameras.filter((c) => mine(c.hall)).map((c) => ({ id: c.id, hallId: c.hall, sampleEverySeconds: c.sampleEverySeconds })),
+      halls: site.halls
+        .filter((h) => mine(h.id))
+        .map((h) => ({ id: h.id, name: h.name, kind: h.kind, minStaffedWindows: h.minStaffedWindows })),
+      cameras: site.cameras
+        .filter((c) => mine(c.hall))
+        .map((c) => ({ id: c.id, hallId: c.hall, sampleEverySeconds: c.sampleEverySeconds })),
       windows: site.windows
         .filter((w) => mine(w.hall))
         .map((w) => ({

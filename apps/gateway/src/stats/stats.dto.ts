@@ -10,7 +10,10 @@ export class StatsQueryDto {
   @IsCalendarDate()
   from: string;
 
-  @ApiProperty({ example: '2024-12-31', description: 'last local date of the period (included), not before from; reporting limits the length of a period' })
+  @ApiProperty({
+    example: '2024-12-31',
+    description: 'last local date of the period (included), not before from; reporting limits the length of a period',
+  })
   @IsCalendarDate()
   @NotBefore('from')
   to: string;

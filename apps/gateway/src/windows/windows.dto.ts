@@ -14,6 +14,10 @@ export class LiveWindowDto implements LiveWindowState {
   @ApiProperty() hallId: string;
   @ApiProperty() name: string;
   @ApiProperty({ enum: PRESENCE_STATES }) state: PresenceState;
-  @ApiProperty({ description: 'capture time at which the state began (ISO 8601); null before the first frame', nullable: true, type: String })
+  @ApiProperty({
+    description: 'capture time at which the state began (ISO 8601); null before the first frame',
+    nullable: true,
+    type: String,
+  })
   since: string | null;
 }

@@ -5,7 +5,10 @@ import { ID_PATTERN } from '@hallwatch/contracts';
 @ValidatorConstraint({ name: 'zonePoints' })
 class ZonePoints implements ValidatorConstraintInterface {
   validate(points: unknown): boolean {
-    return Array.isArray(points) && points.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && v >= 0 && v <= 1));
+    return (
+      Array.isArray(points) &&
+      points.every((p) => Array.isArray(p) && p.length === 2 && p.every((v) => typeof v === 'number' && v >= 0 && v <= 1))
+    );
   }
 
   defaultMessage(): string {
@@ -18,7 +21,15 @@ export class ZoneOccupancyRequestDto {
   @Matches(ID_PATTERN, { message: 'cameraId must be a camera id' })
   cameraId: string;
 
-  @ApiProperty({ description: 'polygon in fractions of the frame, as in the site file', example: [[0.1, 0.4], [0.3, 0.4], [0.3, 0.9], [0.1, 0.9]] })
+  @ApiProperty({
+    description: 'polygon in fractions of the frame, as in the site file',
+    example: [
+      [0.1, 0.4],
+      [0.3, 0.4],
+      [0.3, 0.9],
+      [0.1, 0.9],
+    ],
+  })
   @IsArray()
   @ArrayMinSize(3, { message: 'zone needs at least 3 points' })
   @ArrayMaxSize(100, { message: 'zone may have at most 100 points' })

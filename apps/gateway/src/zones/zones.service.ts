@@ -21,7 +21,13 @@ export class ZonesService {
       // A fresh analyzer: no hysteresis or reuse from earlier drafts, one honest look at this frame.
       const analyzer = await createZoneAnalyzer({ zones: [{ id: 'draft', polygon: zone }], reconfirmMs: 0 });
       const [result] = await analyzer.analyze(await decodeJpeg(Buffer.from(snapshot.jpeg), Date.parse(snapshot.capturedAt)));
-      return { occupied: result.occupied, confidence: result.confidence, persons: result.persons, judgeable: result.judgeable, capturedAt: snapshot.capturedAt };
+      return {
+        occupied: result.occupied,
+        confidence: result.confidence,
+        persons: result.persons,
+        judgeable: result.judgeable,
+        capturedAt: snapshot.capturedAt,
+      };
     });
     this.queue = turn.catch(() => undefined);
     return turn;

@@ -37,7 +37,9 @@ export class EvidenceRepository {
 
   /** The evidence frames of each of `incidentIds`, in order of n. */
   async list(incidentIds: string[]): Promise<Map<string, EvidenceFile[]>> {
-    const files = await this.bucket().find({ 'metadata.incidentId': { $in: incidentIds } }).toArray();
+    const files = await this.bucket()
+      .find({ 'metadata.incidentId': { $in: incidentIds } })
+      .toArray();
     const byIncident = new Map<string, EvidenceFile[]>(incidentIds.map((id) => [id, []]));
     for (const f of files) byIncident.get((f.metadata as EvidenceFile).incidentId)?.push(f.metadata as EvidenceFile);
     byIncident.forEach((list) => list.sort((a, b) => a.n - b.n));

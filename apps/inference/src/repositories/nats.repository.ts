@@ -104,8 +104,14 @@ export class NatsRepository implements OnApplicationShutdown {
    * caller knows the camera's status before it judges frames. A status `onStatus` fails on is
    * logged and not retried here (the caller recovers by restoring its saved state).
    */
-  async followCameraStatus(cameraId: string, since: Date | undefined, onStatus: (status: CameraStatusMessage) => Promise<void>): Promise<Feed> {
-    const consumer = await (await this.js()).consumers.get(Streams.cameras.name, {
+  async followCameraStatus(
+    cameraId: string,
+    since: Date | undefined,
+    onStatus: (status: CameraStatusMessage) => Promise<void>,
+  ): Promise<Feed> {
+    const consumer = await (
+      await this.js()
+    ).consumers.get(Streams.cameras.name, {
       filterSubjects: Subjects.cameraStatus(cameraId),
       ...(since ? { opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.LastPerSubject }),
     });
@@ -117,7 +123,10 @@ export class NatsRepository implements OnApplicationShutdown {
       for await (const m of messages) {
         const decoded = decodeMessage(CameraStatusMessage, m.data);
         if (!decoded.ok) this.log.warn(`camera status on ${m.subject} dropped: ${decoded.reason}`);
-        else await onStatus(decoded.value).catch((err) => this.log.error(`camera status on ${m.subject} not applied: ${(err as Error).message}`));
+        else
+          await onStatus(decoded.value).catch((err) =>
+            this.log.error(`camera status on ${m.subject} not applied: ${(err as Error).message}`),
+          );
         if (m.info.pending === 0) caughtUp();
       }
     })();
@@ -131,14 +140,18 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** `lease`: the hall lease it is published under (header Hallwatch-Lease, "<instance>:<token>"), for audit. */
   async publishPresence(message: PresenceMessage, lease?: PublishedUnder): Promise<void> {
-    await (await this.js()).publish(Subjects.presence(message.windowId), encodeMessage(message), {
+    await (
+      await this.js()
+    ).publish(Subjects.presence(message.windowId), encodeMessage(message), {
       msgID: `presence:${message.windowId}:${message.since}:${message.state}`,
       headers: leaseHeader(lease),
     });
   }
 
   async publishIncident(message: IncidentMessage, lease?: PublishedUnder): Promise<void> {
-    await (await this.js()).publish(Subjects.incident(message.kind), encodeMessage(message), {
+    await (
+      await this.js()
+    ).publish(Subjects.incident(message.kind), encodeMessage(message), {
       msgID: `incident:${message.id}:${message.closedAt ? 'closed' : 'opened'}`,
       headers: leaseHeader(lease),
     });
@@ -146,7 +159,9 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** A review decision, once per decision (the audit trail's length tells them apart). */
   async publishIncidentReviewed(message: IncidentReviewedMessage, decision: number): Promise<void> {
-    await (await this.js()).publish(Subjects.incidentReviewed, encodeMessage(message), { msgID: `incident:${message.id}:reviewed:${decision}` });
+    await (
+      await this.js()
+    ).publish(Subjects.incidentReviewed, encodeMessage(message), { msgID: `incident:${message.id}:reviewed:${decision}` });
   }
 
   // After the halls were handed back (their hooks run in onModuleDestroy, before this).

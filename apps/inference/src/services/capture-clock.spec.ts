@@ -15,8 +15,14 @@ describe('checkStamp', () => {
   });
 
   it('refuses a stamp far ahead or far behind, saying why', () => {
-    expect(checkStamp(received + 3_600_000, received)).toEqual({ ok: false, reason: 'captured 3600 s after it was received (more than 5 s ahead)' });
-    expect(checkStamp(received - 3_600_000, received)).toEqual({ ok: false, reason: 'captured 3600 s before it was received (more than 60 s behind)' });
+    expect(checkStamp(received + 3_600_000, received)).toEqual({
+      ok: false,
+      reason: 'captured 3600 s after it was received (more than 5 s ahead)',
+    });
+    expect(checkStamp(received - 3_600_000, received)).toEqual({
+      ok: false,
+      reason: 'captured 3600 s before it was received (more than 60 s behind)',
+    });
   });
 });
 

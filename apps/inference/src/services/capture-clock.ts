@@ -19,8 +19,13 @@ export type StampCheck = { ok: true; at: number; clamped: boolean } | { ok: fals
  */
 export function checkStamp(capturedAt: number, receivedAt: number): StampCheck {
   const ahead = capturedAt - receivedAt;
-  if (ahead > MAX_AHEAD_MS) return { ok: false, reason: `captured ${Math.round(ahead / 1000)} s after it was received (more than ${MAX_AHEAD_MS / 1000} s ahead)` };
-  if (-ahead > MAX_BEHIND_MS) return { ok: false, reason: `captured ${Math.round(-ahead / 1000)} s before it was received (more than ${MAX_BEHIND_MS / 1000} s behind)` };
+  if (ahead > MAX_AHEAD_MS)
+    return { ok: false, reason: `captured ${Math.round(ahead / 1000)} s after it was received (more than ${MAX_AHEAD_MS / 1000} s ahead)` };
+  if (-ahead > MAX_BEHIND_MS)
+    return {
+      ok: false,
+      reason: `captured ${Math.round(-ahead / 1000)} s before it was received (more than ${MAX_BEHIND_MS / 1000} s behind)`,
+    };
   return ahead > 0 ? { ok: true, at: receivedAt, clamped: true } : { ok: true, at: capturedAt, clamped: false };
 }
 

@@ -59,7 +59,10 @@ export class EvidenceBuffer {
     const e = incident.evidence;
     const wanted: [EvidenceRole, number | undefined][] =
       type === 'opened'
-        ? [['last-staffed', e.lastStaffedAt ?? e.lastFrameAt], ['threshold', e.thresholdAt]]
+        ? [
+            ['last-staffed', e.lastStaffedAt ?? e.lastFrameAt],
+            ['threshold', e.thresholdAt],
+          ]
         : [['end', e.endAt ?? incident.closedAt]];
     const chosen: EvidenceFrame[] = [];
     for (const [c, cameraId] of cameras.entries()) {

@@ -59,7 +59,9 @@ export class EvidencePurgeService implements OnApplicationBootstrap, OnModuleDes
         incidents: await this.incidents.purgeClosedBefore(new Date(now - retention.incidents)),
       };
       if (purged.evidence + purged.presence + purged.incidents > 0) {
-        this.log.log(`purged past retention: ${purged.evidence} evidence frame(s), ${purged.presence} presence interval(s), ${purged.incidents} incident(s)`);
+        this.log.log(
+          `purged past retention: ${purged.evidence} evidence frame(s), ${purged.presence} presence interval(s), ${purged.incidents} incident(s)`,
+        );
       }
       return purged;
     } catch (err) {

@@ -15,10 +15,15 @@ describe('FrameQueue', () => {
   it('handles a camera one frame at a time, in order, and cameras side by side', async () => {
     const started: string[] = [];
     const release: (() => void)[] = [];
-    const queue = new FrameQueue<{ capturedAt: number }>(async (key, item) => {
-      started.push(`${key}@${item.capturedAt}`);
-      await new Promise<void>((r) => release.push(r));
-    }, 10, fail, fail);
+    const queue = new FrameQueue<{ capturedAt: number }>(
+      async (key, item) => {
+        started.push(`${key}@${item.capturedAt}`);
+        await new Promise<void>((r) => release.push(r));
+      },
+      10,
+      fail,
+      fail,
+    );
     queue.push('a', frame(1));
     queue.push('a', frame(2));
     queue.push('b', frame(5));

@@ -69,7 +69,14 @@ function instance(states: MemoryStates, name: string, token: number) {
   const vision = {
     warmUp: jest.fn(async () => undefined),
     analyze: jest.fn(async (cameraId: string, zones: { id: string }[]) =>
-      zones.map((z) => ({ zone: z.id, occupied: persons[cameraId] > 0, persons: persons[cameraId], confidence: 0.9, inferred: true, judgeable: true })),
+      zones.map((z) => ({
+        zone: z.id,
+        occupied: persons[cameraId] > 0,
+        persons: persons[cameraId],
+        confidence: 0.9,
+        inferred: true,
+        judgeable: true,
+      })),
     ),
   };
   const nats = {
@@ -146,7 +153,9 @@ describe('MonitorService (repositories mocked)', () => {
     expect(states(a.published, 'W02')).toEqual(['unknown', 'staffed']);
     for (const h of ['h1', 'h2']) {
       const snapshot = JSON.parse(store.docs.get(h)!.snapshot) as HallMonitorSnapshot;
-      const times = JSON.stringify(snapshot).match(/\d{13}/g)!.map(Number);
+      const times = JSON.stringify(snapshot)
+        .match(/\d{13}/g)!
+        .map(Number);
       expect(Math.max(...times)).toBeLessThanOrEqual(T0 + 20_000);
     }
     expect(a.failed).toEqual([]);
@@ -171,9 +180,13 @@ describe('MonitorService (repositories mocked)', () => {
       b.service.tick();
       await settle();
     }
-    expect(b.published).toEqual([expect.objectContaining({ windowId: 'W01', state: 'unknown', since: new Date(T0 + 11_000).toISOString() })]);
+    expect(b.published).toEqual([
+      expect.objectContaining({ windowId: 'W01', state: 'unknown', since: new Date(T0 + 11_000).toISOString() }),
+    ]);
     // The absence a saw ends where its frames stopped vouching for it, not at the restart or later.
-    expect(b.nats.publishIncident.mock.calls.map(([m]) => [m.kind, m.closedAt])).toEqual([['absence', new Date(T0 + 11_000).toISOString()]]);
+    expect(b.nats.publishIncident.mock.calls.map(([m]) => [m.kind, m.closedAt])).toEqual([
+      ['absence', new Date(T0 + 11_000).toISOString()],
+    ]);
   });
 
   it("keeps a failed hall's undelivered outputs, skips the steps queued behind, and leaves other halls running", async () => {
@@ -253,7 +266,10 @@ describe('MonitorService (repositories mocked)', () => {
     const b = instance(store, 'b', 2);
     await b.start();
     await b.take('h1');
-    expect(b.nats.publishIncident).toHaveBeenCalledWith(expect.objectContaining({ kind: 'absence', windowId: 'W01' }), { owner: 'b', token: 2 });
+    expect(b.nats.publishIncident).toHaveBeenCalledWith(expect.objectContaining({ kind: 'absence', windowId: 'W01' }), {
+      owner: 'b',
+      token: 2,
+    });
     expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
   });
 });

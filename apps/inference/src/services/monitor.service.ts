@@ -305,6 +305,8 @@ export class MonitorService implements OnModuleDestroy {
     const now = Date.now();
     if (now - (this.skewLogged.get(frame.cameraId) ?? -Infinity) < SKEW_LOG_EVERY_MS) return;
     this.skewLogged.set(frame.cameraId, now);
-    this.log.warn(`camera ${frame.cameraId}: frame ${frame.seq} ${new Date(frame.capturedAt).toISOString()} ${what} (logged once a minute)`);
+    this.log.warn(
+      `camera ${frame.cameraId}: frame ${frame.seq} ${new Date(frame.capturedAt).toISOString()} ${what} (logged once a minute)`,
+    );
   }
 }

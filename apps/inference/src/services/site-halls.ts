@@ -81,7 +81,10 @@ export class SiteHalls {
         timeZone: this.site.timezone,
         rules,
         // Unset keys keep the domain's defaults.
-        hysteresis: { ...(confirmSamples !== undefined && { confirmSamples }), ...(confirmAfter !== undefined && { confirmMs: confirmAfter }) },
+        hysteresis: {
+          ...(confirmSamples !== undefined && { confirmSamples }),
+          ...(confirmAfter !== undefined && { confirmMs: confirmAfter }),
+        },
       },
       snapshot,
     );

@@ -18,7 +18,13 @@ export class WindowsService {
       .map((w) => {
         const interval = current.get(w.id);
         // A window never observed yet is unknown since no particular time.
-        return { windowId: w.id, hallId: w.hall, name: w.name, state: interval?.state ?? 'unknown', since: interval?.since.toISOString() ?? null };
+        return {
+          windowId: w.id,
+          hallId: w.hall,
+          name: w.name,
+          state: interval?.state ?? 'unknown',
+          since: interval?.since.toISOString() ?? null,
+        };
       });
   }
 }

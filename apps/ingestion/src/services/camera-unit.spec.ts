@@ -34,7 +34,14 @@ class FakeFfmpeg {
 }
 
 const camera = (over: Partial<CameraConfig> = {}): CameraConfig =>
-  ({ id: 'cam-1', hall: 'h1', rtsp: 'rtsp://u:topsecret@127.0.0.1:1/x', sampleEverySeconds: 2, analysisWidth: 640, ...over }) as CameraConfig;
+  ({
+    id: 'cam-1',
+    hall: 'h1',
+    rtsp: 'rtsp://u:topsecret@127.0.0.1:1/x',
+    sampleEverySeconds: 2,
+    analysisWidth: 640,
+    ...over,
+  }) as CameraConfig;
 
 function setup(config = camera(), onvif: Partial<OnvifRepository> = {}) {
   const ffmpeg = new FakeFfmpeg();
@@ -180,7 +187,7 @@ describe('CameraUnit', () => {
     expect(decodeKeyframesOnly(given.ffmpeg.current.spec)).toBe(true);
   });
 
-  it('is offline with ffprobe\'s reason when the stream cannot be read, and retries', async () => {
+  it("is offline with ffprobe's reason when the stream cannot be read, and retries", async () => {
     const { unit, ffmpeg, statuses } = setup();
     ffmpeg.probeAnswer = new Error('ffprobe: rtsp://***@127.0.0.1:1/x: Connection refused');
     unit.start();

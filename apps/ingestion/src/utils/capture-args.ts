@@ -28,10 +28,7 @@ export function decodeKeyframesOnly(spec: CaptureSpec): boolean {
  */
 export function sampleFilter(spec: CaptureSpec): string {
   const gap = +(spec.sampleEverySeconds * 0.9).toFixed(3);
-  return [
-    `select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap})'`,
-    `scale='min(${spec.analysisWidth}\\,iw)':-2`,
-  ].join(',');
+  return [`select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap})'`, `scale='min(${spec.analysisWidth}\\,iw)':-2`].join(',');
 }
 
 /** ffmpeg options before `-i URL`: RTSP over TCP, a socket timeout, cheap single-thread decoding. */
@@ -39,24 +36,22 @@ export function captureInputOptions(spec: CaptureSpec): string[] {
   const timeoutUs = Math.round((spec.ioTimeoutSeconds ?? 10) * 1e6);
   return [
     '-nostdin',
-    '-loglevel', 'error',
-    '-rtsp_transport', 'tcp',
+    '-loglevel',
+    'error',
+    '-rtsp_transport',
+    'tcp',
     // Arrival time, not the camera's RTP clock: camera clocks jump, and sampling must follow real time.
-    '-use_wallclock_as_timestamps', '1',
-    '-timeout', String(timeoutUs),
-    '-threads', '1',
+    '-use_wallclock_as_timestamps',
+    '1',
+    '-timeout',
+    String(timeoutUs),
+    '-threads',
+    '1',
     ...(decodeKeyframesOnly(spec) ? ['-skip_frame', 'nokey'] : []),
   ];
 }
 
 /** ffmpeg options after the input: sampled, scaled frames as concatenated JPEGs on stdout. */
 export function captureOutputOptions(spec: CaptureSpec): string[] {
-  return [
-    '-an', '-sn', '-dn',
-    '-vf', sampleFilter(spec),
-    '-fps_mode', 'passthrough',
-    '-c:v', 'mjpeg',
-    '-q:v', '5',
-    '-f', 'image2pipe',
-  ];
+  return ['-an', '-sn', '-dn', '-vf', sampleFilter(spec), '-fps_mode', 'passthrough', '-c:v', 'mjpeg', '-q:v', '5', '-f', 'image2pipe'];
 }

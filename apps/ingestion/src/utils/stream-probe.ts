@@ -33,12 +33,17 @@ export function probeSeconds(sampleEverySeconds: number): number {
 export function probeArgs(url: string, ioTimeoutSeconds = 10): string[] {
   return [
     '-hide_banner',
-    '-v', 'info',
+    '-v',
+    'info',
     ...(/^rtsps?:/.test(url) ? ['-rtsp_transport', 'tcp'] : []),
-    '-timeout', String(Math.round(ioTimeoutSeconds * 1e6)),
-    '-select_streams', 'v:0',
-    '-show_entries', 'packet=pts_time,flags',
-    '-of', 'compact',
+    '-timeout',
+    String(Math.round(ioTimeoutSeconds * 1e6)),
+    '-select_streams',
+    'v:0',
+    '-show_entries',
+    'packet=pts_time,flags',
+    '-of',
+    'compact',
     url,
   ];
 }

@@ -21,7 +21,12 @@ export class EventsHandler implements OnApplicationBootstrap {
     await this.jetstream.consume('presence', PresenceMessage, (m) => this.rollups.recordPresence(m));
     // Its own durable: a new one replays the whole stream into reporting_incidents (reporting
     // used to keep incidents in inference's collection).
-    await this.jetstream.consume('incidents', IncidentMessage, (m, raw, subject) => (subject === Subjects.incidentReviewed ? this.reviewed(raw) : this.incidents.record(m)), 'reporting-incidents');
+    await this.jetstream.consume(
+      'incidents',
+      IncidentMessage,
+      (m, raw, subject) => (subject === Subjects.incidentReviewed ? this.reviewed(raw) : this.incidents.record(m)),
+      'reporting-incidents',
+    );
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
   }
 

@@ -7,7 +7,13 @@ import { CaseBatchDto } from '../dtos/case-batch.dto';
 
 /** Request/reply from the gateway and the CLI. */
 @Controller()
-@UsePipes(new ValidationPipe({ whitelist: true, transform: true, exceptionFactory: (errors) => new RpcException(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('; ')) }))
+@UsePipes(
+  new ValidationPipe({
+    whitelist: true,
+    transform: true,
+    exceptionFactory: (errors) => new RpcException(errors.map((e) => Object.values(e.constraints ?? {}).join('; ')).join('; ')),
+  }),
+)
 export class RequestsHandler {
   constructor(
     private readonly cases: CasesService,

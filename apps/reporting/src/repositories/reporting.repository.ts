@@ -83,7 +83,14 @@ export class ReportingRepository {
    */
   async replaceCase(c: StoredCase, windows?: readonly string[]): Promise<CaseWrite> {
     const { caseId, ...rest } = c;
-    const doc = { ...rest, takenAt: new Date(c.takenAt), calledAt: new Date(c.calledAt), startedAt: new Date(c.startedAt), finishedAt: new Date(c.finishedAt), deadline: new Date(c.deadline) };
+    const doc = {
+      ...rest,
+      takenAt: new Date(c.takenAt),
+      calledAt: new Date(c.calledAt),
+      startedAt: new Date(c.startedAt),
+      finishedAt: new Date(c.finishedAt),
+      deadline: new Date(c.deadline),
+    };
     const filter = windows ? { _id: caseId, windowId: { $in: [...windows] } } : { _id: caseId };
     for (let attempt = 0; ; attempt++) {
       try {
@@ -94,7 +101,8 @@ export class ReportingRepository {
         // with `windows`, the case exists on another window.
         if (!isDuplicateKey(err) || attempt >= 3) throw err;
         const stored = await this.cases.collection.findOne({ _id: caseId } as never, { projection: { windowId: 1 } });
-        if (windows && stored && !windows.includes(stored.windowId as string)) return { stored: false, windowId: stored.windowId as string };
+        if (windows && stored && !windows.includes(stored.windowId as string))
+          return { stored: false, windowId: stored.windowId as string };
       }
     }
   }
@@ -105,7 +113,15 @@ export class ReportingRepository {
    */
   async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
     if (cases.length === 0) return new Set();
-    const docs = cases.map(({ caseId, ...rest }) => ({ _id: caseId, ...rest, takenAt: new Date(rest.takenAt), calledAt: new Date(rest.calledAt), startedAt: new Date(rest.startedAt), finishedAt: new Date(rest.finishedAt), deadline: new Date(rest.deadline) }));
+    const docs = cases.map(({ caseId, ...rest }) => ({
+      _id: caseId,
+      ...rest,
+      takenAt: new Date(rest.takenAt),
+      calledAt: new Date(rest.calledAt),
+      startedAt: new Date(rest.startedAt),
+      finishedAt: new Date(rest.finishedAt),
+      deadline: new Date(rest.deadline),
+    }));
     try {
       await this.cases.collection.insertMany(docs as never[], { ordered: false });
       return new Set();
@@ -122,7 +138,15 @@ export class ReportingRepository {
     const d = await this.cases.collection.findOne({ _id: caseId } as never);
     if (!d) return undefined;
     const ms = (k: string) => (d[k] as Date).getTime();
-    const facts: CaseFacts = { caseId, windowId: d.windowId as string, takenAt: ms('takenAt'), calledAt: ms('calledAt'), startedAt: ms('startedAt'), finishedAt: ms('finishedAt'), deadline: ms('deadline') };
+    const facts: CaseFacts = {
+      caseId,
+      windowId: d.windowId as string,
+      takenAt: ms('takenAt'),
+      calledAt: ms('calledAt'),
+      startedAt: ms('startedAt'),
+      finishedAt: ms('finishedAt'),
+      deadline: ms('deadline'),
+    };
     if (d.staffId) facts.staffId = d.staffId as string;
     return { day: d.day as string, facts };
   }
@@ -136,7 +160,9 @@ export class ReportingRepository {
     const hallId = (doc?.hallId as string) ?? '';
     const all = ((doc?.changes as { state: StateChange['state']; since: number; at: number }[]) ?? []).slice();
     all.sort((a, b) => a.since - b.since || b.at - a.at || (a.state < b.state ? -1 : a.state > b.state ? 1 : 0));
-    return all.filter((c, i) => i === 0 || all[i - 1].since !== c.since).map((c) => ({ windowId, hallId, state: c.state, since: c.since, at: c.at }));
+    return all
+      .filter((c, i) => i === 0 || all[i - 1].since !== c.since)
+      .map((c) => ({ windowId, hallId, state: c.state, since: c.since, at: c.at }));
   }
 
   /** Adds a change to its window-day; atomic and idempotent, so writers never lose each other's. */
@@ -151,7 +177,10 @@ export class ReportingRepository {
 
   async monthRollup(windowId: string, month: string): Promise<MonthRollup> {
     const doc = await this.windowDays.collection.findOne({ _id: `${windowId}|${month}` } as never);
-    return { version: (doc?.version as number | undefined) ?? 0, days: doc ? parseRollup<MonthDays>(doc.days as string) : (Object.create(null) as MonthDays) };
+    return {
+      version: (doc?.version as number | undefined) ?? 0,
+      days: doc ? parseRollup<MonthDays>(doc.days as string) : (Object.create(null) as MonthDays),
+    };
   }
 
   /**
@@ -223,7 +252,13 @@ export class ReportingRepository {
   }
 
   /** Sets `fields` on document _id unless its `key` is already at `value` or later (one atomic write). */
-  private async setIfNewer(model: Model<Doc>, _id: string, key: string, value: number | Date, fields: Record<string, unknown>): Promise<void> {
+  private async setIfNewer(
+    model: Model<Doc>,
+    _id: string,
+    key: string,
+    value: number | Date,
+    fields: Record<string, unknown>,
+  ): Promise<void> {
     try {
       await model.collection.updateOne({ _id, [key]: { $lt: value } } as never, { $set: fields }, { upsert: true });
     } catch (err) {

@@ -22,14 +22,25 @@ export class CasesService {
       if (!decoded.ok) return { row, caseId, accepted: false, reason: decoded.reason };
       const c = decoded.value;
       const first = firstOf.get(c.caseId);
-      if (first !== undefined) return { row, caseId, accepted: false, reason: `caseId "${c.caseId}" appears more than once in this batch (first in row ${first})` };
+      if (first !== undefined)
+        return {
+          row,
+          caseId,
+          accepted: false,
+          reason: `caseId "${c.caseId}" appears more than once in this batch (first in row ${first})`,
+        };
       firstOf.set(c.caseId, row);
-      if (!this.rollups.site.has(c.windowId)) return { row, caseId, accepted: false, reason: `windowId: no window "${c.windowId}" in the site file` };
-      if (halls && !this.rollups.site.inHalls(c.windowId, halls)) return { row, caseId, accepted: false, reason: `window "${c.windowId}" is outside your halls` };
+      if (!this.rollups.site.has(c.windowId))
+        return { row, caseId, accepted: false, reason: `windowId: no window "${c.windowId}" in the site file` };
+      if (halls && !this.rollups.site.inHalls(c.windowId, halls))
+        return { row, caseId, accepted: false, reason: `window "${c.windowId}" is outside your halls` };
       accepted.push({ index: i, value: c });
       return { row, caseId, accepted: true };
     });
-    const refused = await this.rollups.recordCases(accepted.map((a) => a.value), halls);
+    const refused = await this.rollups.recordCases(
+      accepted.map((a) => a.value),
+      halls,
+    );
     refused.forEach((reason, k) => {
       if (reason) results[accepted[k].index] = { ...results[accepted[k].index], accepted: false, reason };
     });

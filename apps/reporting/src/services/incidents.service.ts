@@ -36,5 +36,4 @@ export class IncidentsService {
       closedAt: m.closedAt ? Date.parse(m.closedAt) : undefined,
     });
   }
-
 }

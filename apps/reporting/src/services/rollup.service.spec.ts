@@ -20,8 +20,15 @@ schedules:
 `);
 const at = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
 const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessage => ({
-  caseId, windowId, serviceItem: 'x', status: 'completed',
-  takenAt: at(date, '09:05'), calledAt: at(date, '09:10'), startedAt: at(date, '09:10'), finishedAt: at(date, '09:20'), deadline: at(date, '10:00'),
+  caseId,
+  windowId,
+  serviceItem: 'x',
+  status: 'completed',
+  takenAt: at(date, '09:05'),
+  calledAt: at(date, '09:10'),
+  startedAt: at(date, '09:10'),
+  finishedAt: at(date, '09:20'),
+  deadline: at(date, '10:00'),
 });
 
 /** The repository in memory, with the same contract; `conflicts` makes that many month writes lose to "another writer". */
@@ -33,8 +40,9 @@ class MemoryRepository {
 
   async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
     const existing = new Set<string>();
-    for (const c of cases) if (this.cases.has(c.caseId)) existing.add(c.caseId);
-    else this.cases.set(c.caseId, c);
+    for (const c of cases)
+      if (this.cases.has(c.caseId)) existing.add(c.caseId);
+      else this.cases.set(c.caseId, c);
     return existing;
   }
   async replaceCase(c: StoredCase): Promise<CaseWrite> {
@@ -84,7 +92,11 @@ describe('RollupService (repository in memory)', () => {
 
   beforeEach(() => {
     repo = new MemoryRepository();
-    rollups = new RollupService({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' }, repo as unknown as ReportingRepository, lock);
+    rollups = new RollupService(
+      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
+      repo as unknown as ReportingRepository,
+      lock,
+    );
   });
 
   it('moves a corrected case out of the window-day it left', async () => {
@@ -104,19 +116,40 @@ describe('RollupService (repository in memory)', () => {
 
   it('gives the same figures whatever order presence changes arrive in', async () => {
     const changes: PresenceMessage[] = [
-      ['staffed', '09:00'], ['absent', '10:00'], ['staffed', '10:30'], ['closed', '12:00'], ['staffed', '13:00'], ['closed', '17:00'],
-    ].map(([state, hhmm]) => ({ windowId: 'W1', hallId: 'H1', state: state as PresenceMessage['state'], since: at('2024-03-04', hhmm), at: at('2024-03-04', hhmm) }));
+      ['staffed', '09:00'],
+      ['absent', '10:00'],
+      ['staffed', '10:30'],
+      ['closed', '12:00'],
+      ['staffed', '13:00'],
+      ['closed', '17:00'],
+    ].map(([state, hhmm]) => ({
+      windowId: 'W1',
+      hallId: 'H1',
+      state: state as PresenceMessage['state'],
+      since: at('2024-03-04', hhmm),
+      at: at('2024-03-04', hhmm),
+    }));
     for (const m of [...changes].reverse()) await rollups.recordPresence(m);
     await rollups.recordPresence(changes[1]); // redelivered
     const reversed = repo.months.get('W1|2024-03')!.total;
     repo = new MemoryRepository();
-    rollups = new RollupService({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' }, repo as unknown as ReportingRepository, lock);
+    rollups = new RollupService(
+      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
+      repo as unknown as ReportingRepository,
+      lock,
+    );
     for (const m of changes) await rollups.recordPresence(m);
     expect(reversed).toEqual(repo.months.get('W1|2024-03')!.total);
     // Monday: staffed 60 + 90 + 240 = 390 min, one absence of 30 min. (The following days, with
     // no reports after the 17:00 closing, are unknown.)
     const monday = (await repo.monthRollup('W1', '2024-03')).days['2024-03-04'].figures;
     expect(totalFigures(reversed).unknownMs).toBe(5 * 420 * 60_000);
-    expect(totalFigures(monday)).toMatchObject({ scheduledMs: 420 * 60_000, staffedMs: 390 * 60_000, absences: 1, absenceMs: 30 * 60_000, unknownMs: 0 });
+    expect(totalFigures(monday)).toMatchObject({
+      scheduledMs: 420 * 60_000,
+      staffedMs: 390 * 60_000,
+      absences: 1,
+      absenceMs: 30 * 60_000,
+      unknownMs: 0,
+    });
   });
 });

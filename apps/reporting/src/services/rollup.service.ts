@@ -1,7 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import type { CaseMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { StateChange } from '@hallwatch/domain';
-import { addDays, addStaffFigures, caseFacts, CaseFacts, dayRange, localDate, StaffFigures, staffFigures, windowPeriodFigures } from '@hallwatch/stats';
+import {
+  addDays,
+  addStaffFigures,
+  caseFacts,
+  CaseFacts,
+  dayRange,
+  localDate,
+  StaffFigures,
+  staffFigures,
+  windowPeriodFigures,
+} from '@hallwatch/stats';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
@@ -38,7 +48,13 @@ export class RollupService {
   }
 
   async recordPresence(m: PresenceMessage): Promise<void> {
-    const change: StateChange = { windowId: m.windowId, hallId: m.hallId, state: m.state, since: Date.parse(m.since), at: Date.parse(m.at) };
+    const change: StateChange = {
+      windowId: m.windowId,
+      hallId: m.hallId,
+      state: m.state,
+      since: Date.parse(m.since),
+      at: Date.parse(m.at),
+    };
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
       await this.repo.addPresenceChange(change, date);
@@ -59,7 +75,8 @@ export class RollupService {
    */
   async recordCases(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
     const refused: (string | undefined)[] = [];
-    for (let start = 0; start < cases.length; start += CHUNK) refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls))));
+    for (let start = 0; start < cases.length; start += CHUNK)
+      refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls))));
     return refused;
   }
 
@@ -109,7 +126,13 @@ export class RollupService {
    * Figures of one window-day from its raw facts; with `now`, only up to the present (the
    * stored rollups count whole days, so today is recomputed for every report).
    */
-  async dayFigures(windowId: string, date: string, cases: CaseFacts[], now?: number, presenceDay = (d: string) => this.repo.presenceDay(windowId, d)): Promise<StaffFigures> {
+  async dayFigures(
+    windowId: string,
+    date: string,
+    cases: CaseFacts[],
+    now?: number,
+    presenceDay = (d: string) => this.repo.presenceDay(windowId, d),
+  ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
     const changes = [...(await presenceDay(date))];
     let from = range.start;
@@ -131,7 +154,11 @@ export class RollupService {
   }
 
   /** Applies `edit` to each date's cases, recomputes those days and their month, and writes them if unchanged since read. */
-  private async updateDays(windowId: string, dates: readonly string[], edit: (date: string, day: DayRollup, attempt: number) => Promise<void>): Promise<void> {
+  private async updateDays(
+    windowId: string,
+    dates: readonly string[],
+    edit: (date: string, day: DayRollup, attempt: number) => Promise<void>,
+  ): Promise<void> {
     const byMonth = new Map<string, string[]>();
     for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
     for (const [month, monthDates] of byMonth) {
@@ -140,7 +167,9 @@ export class RollupService {
         // Each date's presence is read once per attempt, though days look back at each other.
         const presence = new Map<string, Promise<StateChange[]>>();
         const presenceDay = (d: string) => presence.get(d) ?? presence.set(d, this.repo.presenceDay(windowId, d)).get(d)!;
-        await Promise.all(monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => presenceDay(addDays(date, -i)))));
+        await Promise.all(
+          monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => presenceDay(addDays(date, -i)))),
+        );
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
@@ -148,7 +177,8 @@ export class RollupService {
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
-        if (attempt + 1 >= MAX_ATTEMPTS) throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);
+        if (attempt + 1 >= MAX_ATTEMPTS)
+          throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 10)));
       }
     }

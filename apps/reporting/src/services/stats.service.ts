@@ -82,7 +82,10 @@ export class StatsService {
       windows.forEach((w, i) => add(w, figures[i]));
     }
 
-    const range = { start: dayRange(site.timeZone, dates[0]).start, end: Math.min(dayRange(site.timeZone, dates[dates.length - 1]).end, now) };
+    const range = {
+      start: dayRange(site.timeZone, dates[0]).start,
+      end: Math.min(dayRange(site.timeZone, dates[dates.length - 1]).end, now),
+    };
     for (const windowId of site.info.keys()) {
       if (!site.inHalls(windowId, q.halls)) continue;
       const staff = perWindow.get(windowId) ?? staffFigures();

@@ -28,8 +28,7 @@ const hall = (minStaffedWindows: number): HallConfig => ({
 });
 
 /** One window, no hall minimum: window rules only. Defaults: absence 10 min, late 5 min, early 15 min. */
-const single = (extra: Partial<WindowConfig> = {}) =>
-  ({ hall: hall(0), windows: [win('w1', extra)] }) satisfies HallMonitorOptions;
+const single = (extra: Partial<WindowConfig> = {}) => ({ hall: hall(0), windows: [win('w1', extra)] }) satisfies HallMonitorOptions;
 
 /** Persons seen by each window at a capture time; null = no frame. */
 type Script = (windowId: string, at: number) => number | null;
@@ -96,10 +95,7 @@ describe('HallMonitor: window incidents', () => {
     const m = new HallMonitor(single());
     const everyFiveMinutesOneMiss: Script = (_, at) => ((at - t('09:00:00')) % 300_000 === 0 ? 0 : 1);
     const out = run(m, ['w1'], t('08:59:00'), t('11:59:50'), everyFiveMinutesOneMiss);
-    expect(out.presence).toEqual([
-      ch('closed', t('08:59:00'), t('08:59:00')),
-      ch('staffed', t('09:00:00'), t('09:00:00')),
-    ]);
+    expect(out.presence).toEqual([ch('closed', t('08:59:00'), t('08:59:00')), ch('staffed', t('09:00:00'), t('09:00:00'))]);
     expect(out.incidents).toEqual([]);
   });
 
@@ -215,10 +211,16 @@ describe('HallMonitor: window incidents', () => {
     const m = new HallMonitor(single());
     const out = run(m, ['w1'], t('09:30:00'), t('10:12:00'), (_, at) => (at < t('10:00:00') ? 1 : 0));
     collect(out, m.cameraStatus('c1', { at: t('10:12:05'), online: false, reason: 'rtsp timeout' }));
-    collect(out, run(m, ['w1'], t('10:13:00'), t('10:39:50'), () => 0)); // ignored: camera offline
+    collect(
+      out,
+      run(m, ['w1'], t('10:13:00'), t('10:39:50'), () => 0),
+    ); // ignored: camera offline
     collect(out, m.tick(t('10:39:55')));
     collect(out, m.cameraStatus('c1', { at: t('10:40:00'), online: true }));
-    collect(out, run(m, ['w1'], t('10:40:10'), t('10:41:00'), () => 1));
+    collect(
+      out,
+      run(m, ['w1'], t('10:40:10'), t('10:41:00'), () => 1),
+    );
     expect(out.presence).toEqual([
       ch('unknown', t('09:30:00'), t('09:30:00')),
       ch('staffed', t('09:30:00'), t('09:30:20')),
@@ -248,7 +250,10 @@ describe('HallMonitor: window incidents', () => {
     const m = new HallMonitor(single());
     const out = run(m, ['w1'], t('09:30:00'), t('10:05:00'), (_, at) => (at < t('10:00:00') ? 1 : 0));
     collect(out, m.tick(t('10:05:31'))); // 3 intervals + 1 ms after the 10:05:00 frame
-    collect(out, run(m, ['w1'], t('10:20:00'), t('10:30:00'), () => 0));
+    collect(
+      out,
+      run(m, ['w1'], t('10:20:00'), t('10:30:00'), () => 0),
+    );
     expect(out.presence.slice(2)).toEqual([
       ch('absent', t('10:00:00'), t('10:00:20')),
       ch('unknown', t('10:05:10'), t('10:05:31')),
@@ -310,10 +315,13 @@ describe('HallMonitor: staffing gap (3 windows, minStaffedWindows 2)', () => {
   it('an unknown window is not counted as missing; the gap starts once it is known absent', () => {
     const m = new HallMonitor(options);
     const w2Offline = (at: number) => at >= t('10:02:00') && at < t('10:20:00');
-    const script: Script = (id, at) => (id === 'w1' && at >= t('10:00:00')) || (id === 'w2' && at >= t('10:20:00')) ? 0 : 1;
+    const script: Script = (id, at) => ((id === 'w1' && at >= t('10:00:00')) || (id === 'w2' && at >= t('10:20:00')) ? 0 : 1);
     const out = run(m, ids, t('09:30:00'), t('10:01:50'), script);
     collect(out, m.cameraStatus('c2', { at: t('10:02:00'), online: false }));
-    collect(out, run(m, ids, t('10:02:00'), t('10:19:50'), (id, at) => (id === 'w2' && w2Offline(at) ? null : script(id, at))));
+    collect(
+      out,
+      run(m, ids, t('10:02:00'), t('10:19:50'), (id, at) => (id === 'w2' && w2Offline(at) ? null : script(id, at))),
+    );
     collect(out, m.cameraStatus('c2', { at: t('10:20:00'), online: true }));
     collect(out, run(m, ids, t('10:20:00'), t('10:26:00'), script));
     // w2 is unknown 10:02-10:20: staffed (w3) + unknown (w2) = 2, no certain shortfall.

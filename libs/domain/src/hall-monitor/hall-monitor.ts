@@ -38,9 +38,7 @@ export class HallMonitor {
     const view = this.tracker.view(windowId);
     // Only frames the tracker accepted (not redelivered, camera online) reach the rules.
     if (view?.lastFrame?.at === obs.at)
-      incidents.push(
-        ...this.engine.frame(windowId, { at: obs.at, reading: view.lastFrame.reading, pendingSince: view.pendingSince }),
-      );
+      incidents.push(...this.engine.frame(windowId, { at: obs.at, reading: view.lastFrame.reading, pendingSince: view.pendingSince }));
     return { presence, incidents };
   }
 

@@ -1,17 +1,8 @@
-import {
-  CameraStatusChange,
-  HallConfig,
-  IncidentKind,
-  PresenceState,
-  StateChange,
-  WindowConfig,
-  assertTime,
-} from '../model';
+import { CameraStatusChange, HallConfig, IncidentKind, PresenceState, StateChange, WindowConfig, assertTime } from '../model';
 import { FrameReading } from '../presence/presence-tracker';
 import { BoundaryCache } from '../schedule/boundary-cache';
 import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
-
 
 /** Thresholds in ms. */
 export interface IncidentRules {
@@ -172,8 +163,7 @@ export class IncidentEngine {
     if (change.state === 'absent') {
       w.staffedBeforeAbsence = w.lastStaffedAt;
       // Late only if the first frames of the interval already showed the seat empty.
-      w.lateEligible =
-        w.intervalStart !== null && !w.staffedSinceOpen && change.since - w.intervalStart <= cfg.sampleEveryMs;
+      w.lateEligible = w.intervalStart !== null && !w.staffedSinceOpen && change.since - w.intervalStart <= cfg.sampleEveryMs;
     }
     w.state = change.state;
     w.since = change.since;
@@ -195,16 +185,26 @@ export class IncidentEngine {
 
     if (fact.reading === 'absent' && w.state === 'absent' && w.since !== null) {
       if (!w.absence && fact.at - w.since >= this.rules.absenceAfter)
-        w.absence = this.open('absence', { windowId, openedAt: w.since, detectedAt: fact.at }, {
-          thresholdAt: fact.at,
-          ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
-        }, out);
+        w.absence = this.open(
+          'absence',
+          { windowId, openedAt: w.since, detectedAt: fact.at },
+          {
+            thresholdAt: fact.at,
+            ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
+          },
+          out,
+        );
       if (w.lateEligible && !w.late && w.intervalStart !== null && fact.at - w.intervalStart >= this.rules.lateAfter)
-        w.late = this.open('late-opening', { windowId, openedAt: w.since, detectedAt: fact.at }, {
-          thresholdAt: fact.at,
-          intervalStart: w.intervalStart,
-          ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
-        }, out);
+        w.late = this.open(
+          'late-opening',
+          { windowId, openedAt: w.since, detectedAt: fact.at },
+          {
+            thresholdAt: fact.at,
+            intervalStart: w.intervalStart,
+            ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
+          },
+          out,
+        );
     }
     this.detectGap(fact.at, out);
     return out;
@@ -222,11 +222,16 @@ export class IncidentEngine {
     if (!status.online && !incident) {
       const frames = onCamera.map((w) => this.data.windows[w.id].lastFrameAt ?? -Infinity);
       const lastFrameAt = Math.max(...frames);
-      incident = this.open('camera-offline', { cameraId, openedAt: status.at, detectedAt: status.at }, {
-        thresholdAt: status.at,
-        ...(lastFrameAt > -Infinity && { lastFrameAt }),
-        ...(status.reason !== undefined && { reason: status.reason }),
-      }, out);
+      incident = this.open(
+        'camera-offline',
+        { cameraId, openedAt: status.at, detectedAt: status.at },
+        {
+          thresholdAt: status.at,
+          ...(lastFrameAt > -Infinity && { lastFrameAt }),
+          ...(status.reason !== undefined && { reason: status.reason }),
+        },
+        out,
+      );
     } else if (status.online && incident) {
       this.close(incident, status.at, null, out);
       incident = null;
@@ -257,11 +262,16 @@ export class IncidentEngine {
     // The seat must be known empty right up to the end: no pending return, frames fresh.
     if (w.since === null || end - w.since < this.rules.earlyLeaveBefore || certainUntil(w, cfg) < end) return;
     if (w.lastAbsentAt === null) return;
-    const incident = this.open('early-leave', { windowId: cfg.id, openedAt: w.since, detectedAt: end }, {
-      thresholdAt: w.lastAbsentAt,
-      intervalEnd: end,
-      ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
-    }, out);
+    const incident = this.open(
+      'early-leave',
+      { windowId: cfg.id, openedAt: w.since, detectedAt: end },
+      {
+        thresholdAt: w.lastAbsentAt,
+        intervalEnd: end,
+        ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
+      },
+      out,
+    );
     this.close(incident, end, w.lastAbsentAt, out);
   }
 
@@ -331,9 +341,7 @@ export class IncidentEngine {
     evidence: IncidentEvidence,
     out: IncidentEvent[],
   ): Incident {
-    const id = [kind, this.hall.id, subject.windowId ?? subject.cameraId, subject.openedAt]
-      .filter((part) => part !== undefined)
-      .join(':');
+    const id = [kind, this.hall.id, subject.windowId ?? subject.cameraId, subject.openedAt].filter((part) => part !== undefined).join(':');
     const incident: Incident = { id, kind, hallId: this.hall.id, ...subject, evidence };
     out.push({ type: 'opened', incident: structuredClone(incident) });
     return incident;

@@ -1,16 +1,5 @@
 import fc from 'fast-check';
-import {
-  Interval,
-  attendance,
-  clip,
-  complement,
-  contains,
-  intersect,
-  normalize,
-  subtract,
-  totalDuration,
-  union,
-} from './intervals';
+import { Interval, attendance, clip, complement, contains, intersect, normalize, subtract, totalDuration, union } from './intervals';
 
 const iv = (start: number, end: number): Interval => ({ start, end });
 
@@ -21,15 +10,11 @@ const arbInterval = fc
 const arbList = fc.array(arbInterval, { maxLength: 12 });
 
 /** Membership of every integer instant in [0, 260): brute-force reference. */
-const covered = (xs: readonly Interval[]) =>
-  Array.from({ length: 260 }, (_, t) => contains(xs, t));
+const covered = (xs: readonly Interval[]) => Array.from({ length: 260 }, (_, t) => contains(xs, t));
 
 describe('intervals: examples', () => {
   it('normalize sorts, drops empty and merges overlapping and touching intervals', () => {
-    expect(normalize([iv(10, 20), iv(0, 5), iv(5, 7), iv(15, 30), iv(40, 40)])).toEqual([
-      iv(0, 7),
-      iv(10, 30),
-    ]);
+    expect(normalize([iv(10, 20), iv(0, 5), iv(5, 7), iv(15, 30), iv(40, 40)])).toEqual([iv(0, 7), iv(10, 30)]);
   });
 
   it('intersect, subtract, union, clip, complement', () => {
@@ -103,9 +88,7 @@ describe('intervals: properties', () => {
   it('total(a ∪ b) = total(a) + total(b) − total(a ∩ b)', () => {
     fc.assert(
       fc.property(arbList, arbList, (a, b) => {
-        expect(totalDuration(union(a, b))).toBe(
-          totalDuration(a) + totalDuration(b) - totalDuration(intersect(a, b)),
-        );
+        expect(totalDuration(union(a, b))).toBe(totalDuration(a) + totalDuration(b) - totalDuration(intersect(a, b)));
       }),
     );
   });
@@ -127,9 +110,7 @@ describe('intervals: properties', () => {
       fc.property(arbList, arbInterval, (a, range) => {
         const inside = clip(a, range);
         expect(subtract(inside, [range])).toEqual([]);
-        expect(totalDuration(inside) + totalDuration(complement(a, range))).toBe(
-          range.end - range.start,
-        );
+        expect(totalDuration(inside) + totalDuration(complement(a, range))).toBe(range.end - range.start);
       }),
     );
   });

@@ -12,9 +12,7 @@ export interface Interval {
 
 /** Sorts, drops empty intervals and merges overlapping or touching ones. */
 export function normalize(intervals: readonly Interval[]): Interval[] {
-  const sorted = intervals
-    .filter((i) => i.end > i.start)
-    .sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = intervals.filter((i) => i.end > i.start).sort((a, b) => a.start - b.start || a.end - b.end);
   const out: { start: number; end: number }[] = [];
   for (const { start, end } of sorted) {
     const last = out[out.length - 1];

@@ -36,8 +36,7 @@ const ch = (state: StateChange['state'], since: number, at: number, windowId = '
 /** Frames every 10 s from `from` to `to` inclusive, showing `persons`. */
 function frames(tr: PresenceTracker, from: number, to: number, persons: number, windowId = 'w1') {
   const out: StateChange[] = [];
-  for (let at = from; at <= to; at += S)
-    out.push(...tr.observe(windowId, { at, persons, confidence: 0.9, judgeable: true }));
+  for (let at = from; at <= to; at += S) out.push(...tr.observe(windowId, { at, persons, confidence: 0.9, judgeable: true }));
   return out;
 }
 
@@ -80,9 +79,7 @@ describe('PresenceTracker', () => {
 
     it('three empty frames flip to absent, dated from the first of them', () => {
       const tr = staffedAt10();
-      expect(frames(tr, t('10:00:00'), t('10:00:20'), 0)).toEqual([
-        ch('absent', t('10:00:00'), t('10:00:20')),
-      ]);
+      expect(frames(tr, t('10:00:00'), t('10:00:20'), 0)).toEqual([ch('absent', t('10:00:00'), t('10:00:20'))]);
     });
 
     it('a longer confirmMs needs the agreeing frames to span it', () => {
@@ -90,9 +87,7 @@ describe('PresenceTracker', () => {
       frames(tr, t('09:50:00'), t('09:59:50'), 1);
       // 10:00:00 .. 10:00:50 span 50 s: not yet; 10:01:00 spans 60 s.
       expect(frames(tr, t('10:00:00'), t('10:00:50'), 0)).toEqual([]);
-      expect(frames(tr, t('10:01:00'), t('10:01:00'), 0)).toEqual([
-        ch('absent', t('10:00:00'), t('10:01:00')),
-      ]);
+      expect(frames(tr, t('10:01:00'), t('10:01:00'), 0)).toEqual([ch('absent', t('10:00:00'), t('10:01:00'))]);
     });
   });
 
@@ -145,10 +140,7 @@ describe('PresenceTracker', () => {
       ...frames(tr, t('12:00:10'), t('13:29:30'), 0), // at lunch
       ...frames(tr, t('13:29:40'), t('13:31:00'), 1), // back 20 s before opening
     ];
-    expect(changes).toEqual([
-      ch('closed', t('12:00:00'), t('12:00:00')),
-      ch('staffed', t('13:30:00'), t('13:30:00')),
-    ]);
+    expect(changes).toEqual([ch('closed', t('12:00:00'), t('12:00:00')), ch('staffed', t('13:30:00'), t('13:30:00'))]);
   });
 
   it('schedule boundaries happen on tick without frames', () => {
@@ -200,10 +192,7 @@ describe('PresenceTracker', () => {
   });
 
   it('resumes from a JSON snapshot exactly like an uninterrupted run', () => {
-    const script = (tr: PresenceTracker, from: number, to: number) => [
-      ...frames(tr, from, to, 0),
-      ...tr.tick(to + 60_000),
-    ];
+    const script = (tr: PresenceTracker, from: number, to: number) => [...frames(tr, from, to, 0), ...tr.tick(to + 60_000)];
     const whole = tracker();
     const first = frames(whole, t('09:50:00'), t('10:00:10'), 1);
     const rest = script(whole, t('10:00:20'), t('10:00:40'));
@@ -212,10 +201,7 @@ describe('PresenceTracker', () => {
     expect(frames(before, t('09:50:00'), t('10:00:10'), 1)).toEqual(first);
     const restored = tracker({}, JSON.parse(JSON.stringify(before.snapshot())));
     expect(script(restored, t('10:00:20'), t('10:00:40'))).toEqual(rest);
-    expect(rest).toEqual([
-      ch('absent', t('10:00:20'), t('10:00:40')),
-      ch('unknown', t('10:00:50'), t('10:01:40')),
-    ]);
+    expect(rest).toEqual([ch('absent', t('10:00:20'), t('10:00:40')), ch('unknown', t('10:00:50'), t('10:01:40'))]);
   });
 
   it('rejects unknown windows and invalid configuration', () => {

@@ -1,11 +1,4 @@
-import {
-  CameraStatusChange,
-  Observation,
-  PresenceState,
-  StateChange,
-  WindowConfig,
-  assertTime,
-} from '../model';
+import { CameraStatusChange, Observation, PresenceState, StateChange, WindowConfig, assertTime } from '../model';
 import { BoundaryCache } from '../schedule/boundary-cache';
 import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
@@ -95,8 +88,7 @@ export class PresenceTracker {
       parseSchedule(w.schedule);
       if (!(w.sampleEveryMs > 0)) throw new RangeError(`window ${w.id}: sampleEveryMs must be > 0`);
       const minStaff = w.minStaff ?? 1;
-      if (!Number.isInteger(minStaff) || minStaff < 1)
-        throw new RangeError(`window ${w.id}: minStaff ${minStaff} must be an integer >= 1`);
+      if (!Number.isInteger(minStaff) || minStaff < 1) throw new RangeError(`window ${w.id}: minStaff ${minStaff} must be an integer >= 1`);
       this.windows.set(w.id, w);
     }
     this.data = snapshot ? structuredClone(snapshot) : { windows: {}, cameras: {} };
@@ -117,10 +109,7 @@ export class PresenceTracker {
       } else if (reading === t.seat) {
         t.pending = null; // a lone disagreeing frame is forgotten
       } else {
-        const p =
-          t.pending?.seat === reading
-            ? { ...t.pending, count: t.pending.count + 1 }
-            : { seat: reading, firstAt: obs.at, count: 1 };
+        const p = t.pending?.seat === reading ? { ...t.pending, count: t.pending.count + 1 } : { seat: reading, firstAt: obs.at, count: 1 };
         const { confirmSamples, confirmMs } = this.hysteresis;
         if (p.count >= confirmSamples && obs.at - p.firstAt >= confirmMs) {
           t.pending = null;
@@ -188,12 +177,7 @@ export class PresenceTracker {
     return obs.persons >= (w.minStaff ?? 1) ? 'staffed' : 'absent';
   }
 
-  private step(
-    w: WindowConfig,
-    at: number,
-    out: StateChange[],
-    apply: (t: WindowTrack) => void,
-  ): void {
+  private step(w: WindowConfig, at: number, out: StateChange[], apply: (t: WindowTrack) => void): void {
     let t = this.data.windows[w.id];
     if (!t) {
       // The first input starts the timeline: nothing is known about the seat yet.
@@ -229,28 +213,14 @@ export class PresenceTracker {
     }
   }
 
-  private setSeat(
-    w: WindowConfig,
-    t: WindowTrack,
-    seat: Seat,
-    since: number,
-    at: number,
-    out: StateChange[],
-  ): void {
+  private setSeat(w: WindowConfig, t: WindowTrack, seat: Seat, since: number, at: number, out: StateChange[]): void {
     if (t.seat === seat) return;
     t.seat = seat;
     // Backdated seat changes never reach before the state they replace (e.g. an opening).
     if (t.state !== 'closed') this.report(w, t, seat, Math.max(since, t.since), at, out);
   }
 
-  private report(
-    w: WindowConfig,
-    t: WindowTrack,
-    state: PresenceState,
-    since: number,
-    at: number,
-    out: StateChange[],
-  ): void {
+  private report(w: WindowConfig, t: WindowTrack, state: PresenceState, since: number, at: number, out: StateChange[]): void {
     if (t.state === state) return;
     // A state that lasted no time (e.g. absent at an opening the same frame ends) is replaced.
     const last = out[out.length - 1];

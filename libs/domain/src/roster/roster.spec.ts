@@ -46,11 +46,22 @@ describe('staffOnRoster', () => {
 describe('validateRosterEntry', () => {
   it('accepts a valid entry and names each bad field and value', () => {
     expect(validateRosterEntry(roster[0])).toEqual([]);
-    expect(validateRosterEntry({ window: 'W01', staff: 'x', from: '12:00', to: '09:00' })).toEqual(['from/to: "12:00-09:00" ends before it starts']);
+    expect(validateRosterEntry({ window: 'W01', staff: 'x', from: '12:00', to: '09:00' })).toEqual([
+      'from/to: "12:00-09:00" ends before it starts',
+    ]);
     expect(validateRosterEntry({ window: 'W01', staff: 'x', from: '9:00', to: '25:00' })).toEqual([
       'from/to: "9:00-25:00" is not "HH:MM-HH:MM" (00:00 to 24:00)',
     ]);
-    expect(validateRosterEntry({ window: 'W01', staff: 'x', dates: ['2026-02-30'], weekdays: ['mon', 'funday' as never], from: '09:00', to: '24:00' })).toEqual([
+    expect(
+      validateRosterEntry({
+        window: 'W01',
+        staff: 'x',
+        dates: ['2026-02-30'],
+        weekdays: ['mon', 'funday' as never],
+        from: '09:00',
+        to: '24:00',
+      }),
+    ).toEqual([
       'weekdays[1]: "funday" is not one of sun, mon, tue, wed, thu, fri, sat',
       'dates[0]: "2026-02-30" is not a calendar date "YYYY-MM-DD"',
     ]);

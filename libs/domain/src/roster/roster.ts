@@ -29,7 +29,10 @@ function slot(entry: RosterEntry): ScheduleSpec {
 /** Every problem with an entry's days and times, naming the field and value; [] when valid. */
 export function validateRosterEntry(entry: RosterEntry): string[] {
   return validateSchedule(slot(entry)).map((issue) =>
-    issue.replace(/^open\[0\]: "([^"]*)"/, 'from/to: "$1"').replace(/^open\[0\]/, 'from/to').replace(/^makeupWorkdays/, 'dates'),
+    issue
+      .replace(/^open\[0\]: "([^"]*)"/, 'from/to: "$1"')
+      .replace(/^open\[0\]/, 'from/to')
+      .replace(/^makeupWorkdays/, 'dates'),
   );
 }
 

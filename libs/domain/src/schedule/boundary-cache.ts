@@ -15,12 +15,7 @@ export class BoundaryCache {
   /** Same as nextBoundary(spec, timeZone, after). */
   next(key: string, spec: ScheduleSpec, after: number): ScheduleBoundary | null {
     const cached = this.entries.get(key);
-    if (
-      cached &&
-      cached.after <= after &&
-      (cached.next ? after < cached.next.at : after < cached.after + YEAR)
-    )
-      return cached.next;
+    if (cached && cached.after <= after && (cached.next ? after < cached.next.at : after < cached.after + YEAR)) return cached.next;
     const next = nextBoundary(spec, this.timeZone, after);
     this.entries.set(key, { after, next });
     return next;

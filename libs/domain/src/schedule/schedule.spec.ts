@@ -1,13 +1,5 @@
 import { parseDuration } from './duration';
-import {
-  ScheduleError,
-  ScheduleSpec,
-  isOpen,
-  nextBoundary,
-  openIntervals,
-  parseSchedule,
-  validateSchedule,
-} from './schedule';
+import { ScheduleError, ScheduleSpec, isOpen, nextBoundary, openIntervals, parseSchedule, validateSchedule } from './schedule';
 
 /** Shanghai wall-clock time, converted by the JS Date parser, not by the code under test. */
 const sh = (date: string, time: string) => Date.parse(`${date}T${time}:00+08:00`);
@@ -49,9 +41,9 @@ describe('validateSchedule / parseSchedule', () => {
   });
 
   it('rejects a date that is both a holiday and a make-up workday', () => {
-    expect(
-      validateSchedule({ weekdays: [], open: ['09:00-10:00'], holidays: ['2024-10-12'], makeupWorkdays: ['2024-10-12'] }),
-    ).toEqual(['holidays[0]: "2024-10-12" is also listed in makeupWorkdays']);
+    expect(validateSchedule({ weekdays: [], open: ['09:00-10:00'], holidays: ['2024-10-12'], makeupWorkdays: ['2024-10-12'] })).toEqual([
+      'holidays[0]: "2024-10-12" is also listed in makeupWorkdays',
+    ]);
   });
 
   it('parseSchedule throws a ScheduleError carrying the issues', () => {
@@ -131,17 +123,13 @@ describe('openIntervals across DST transitions', () => {
 
   it('Europe/Berlin spring forward: 01:00 CET to 04:00 CEST lasts 2 hours', () => {
     const day = openIntervals(nightShift, 'Europe/Berlin', Date.parse('2024-03-30T23:00:00Z'), Date.parse('2024-03-31T22:00:00Z'));
-    expect(day).toEqual([
-      { start: Date.parse('2024-03-31T01:00:00+01:00'), end: Date.parse('2024-03-31T04:00:00+02:00') },
-    ]);
+    expect(day).toEqual([{ start: Date.parse('2024-03-31T01:00:00+01:00'), end: Date.parse('2024-03-31T04:00:00+02:00') }]);
     expect(day[0].end - day[0].start).toBe(2 * HOUR);
   });
 
   it('Europe/Berlin fall back: 01:00 CEST to 04:00 CET lasts 4 hours', () => {
     const day = openIntervals(nightShift, 'Europe/Berlin', Date.parse('2024-10-26T22:00:00Z'), Date.parse('2024-10-27T23:00:00Z'));
-    expect(day).toEqual([
-      { start: Date.parse('2024-10-27T01:00:00+02:00'), end: Date.parse('2024-10-27T04:00:00+01:00') },
-    ]);
+    expect(day).toEqual([{ start: Date.parse('2024-10-27T01:00:00+02:00'), end: Date.parse('2024-10-27T04:00:00+01:00') }]);
   });
 
   it('a wall time skipped by the gap moves forward by the gap (02:30 -> 03:30 CEST)', () => {

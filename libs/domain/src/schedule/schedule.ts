@@ -59,12 +59,10 @@ export function validateSchedule(spec: unknown): string[] {
   if (!Array.isArray(s.weekdays)) issues.push('weekdays: must be an array');
   else
     s.weekdays.forEach((d, i) => {
-      if (!WEEKDAYS.includes(d as Weekday))
-        issues.push(`weekdays[${i}]: ${JSON.stringify(d)} is not one of ${WEEKDAYS.join(', ')}`);
+      if (!WEEKDAYS.includes(d as Weekday)) issues.push(`weekdays[${i}]: ${JSON.stringify(d)} is not one of ${WEEKDAYS.join(', ')}`);
     });
 
-  if (!Array.isArray(s.open) || s.open.length === 0)
-    issues.push('open: must be a non-empty array of "HH:MM-HH:MM"');
+  if (!Array.isArray(s.open) || s.open.length === 0) issues.push('open: must be a non-empty array of "HH:MM-HH:MM"');
   else {
     const ranges: { i: number; start: number; end: number }[] = [];
     s.open.forEach((text, i) => {
@@ -95,8 +93,7 @@ export function validateSchedule(spec: unknown): string[] {
   if (Array.isArray(s.holidays) && Array.isArray(s.makeupWorkdays)) {
     const makeup = s.makeupWorkdays;
     s.holidays.forEach((d, i) => {
-      if (makeup.includes(d))
-        issues.push(`holidays[${i}]: "${d}" is also listed in makeupWorkdays`);
+      if (makeup.includes(d)) issues.push(`holidays[${i}]: "${d}" is also listed in makeupWorkdays`);
     });
   }
   return issues;
@@ -142,12 +139,7 @@ function isOpenDay(c: CompiledSchedule, day: number): boolean {
  * consecutive days gives one interval). Throws ScheduleError / RangeError for an invalid
  * spec or time zone.
  */
-export function openIntervals(
-  spec: ScheduleSpec,
-  timeZone: string,
-  from: number,
-  to: number,
-): Interval[] {
+export function openIntervals(spec: ScheduleSpec, timeZone: string, from: number, to: number): Interval[] {
   const c = compile(spec);
   assertTimeZone(timeZone);
   if (!(to > from)) return [];
@@ -180,11 +172,7 @@ export interface ScheduleBoundary {
  * The first instant strictly after `after` at which the schedule opens or closes, or null
  * if it never changes within about two years (e.g. open 24/7, or no open day left).
  */
-export function nextBoundary(
-  spec: ScheduleSpec,
-  timeZone: string,
-  after: number,
-): ScheduleBoundary | null {
+export function nextBoundary(spec: ScheduleSpec, timeZone: string, after: number): ScheduleBoundary | null {
   for (let span = 8 * DAY; span <= 512 * DAY; span *= 4) {
     const to = after + span;
     for (const i of openIntervals(spec, timeZone, after - DAY, to)) {

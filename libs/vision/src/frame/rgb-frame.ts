@@ -16,7 +16,9 @@ export async function decodeJpeg(jpeg: Buffer, at: number): Promise<RgbFrame> {
 
 export function assertRgbFrame(frame: RgbFrame): void {
   if (!(frame.width > 0 && frame.height > 0) || frame.data.length !== frame.width * frame.height * 3) {
-    throw new Error(`frame must be RGB24: ${frame.width}x${frame.height} needs ${frame.width * frame.height * 3} bytes, got ${frame.data.length}`);
+    throw new Error(
+      `frame must be RGB24: ${frame.width}x${frame.height} needs ${frame.width * frame.height * 3} bytes, got ${frame.data.length}`,
+    );
   }
 }
 

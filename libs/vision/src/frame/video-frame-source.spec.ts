@@ -13,7 +13,7 @@ describe('selectedTimes', () => {
 });
 
 describe('sampleVideo', () => {
-  it('stamps each sample with its frame\'s own time, not index × period (issue 11, item 11)', async () => {
+  it("stamps each sample with its frame's own time, not index × period (issue 11, item 11)", async () => {
     const at: number[] = [];
     for await (const frame of sampleVideo(CLIP, 0.05)) at.push(frame.at);
     expect(at.length).toBeGreaterThan(10);

@@ -21,9 +21,15 @@ export async function probeVideo(file: string): Promise<VideoInfo> {
   let stdout: string;
   try {
     ({ stdout } = await execFileAsync('ffprobe', [
-      '-v', 'error', '-select_streams', 'v:0',
-      '-show_entries', 'stream=width,height:format=duration',
-      '-of', 'json', file,
+      '-v',
+      'error',
+      '-select_streams',
+      'v:0',
+      '-show_entries',
+      'stream=width,height:format=duration',
+      '-of',
+      'json',
+      file,
     ]));
   } catch {
     throw new Error(`not a readable video: ${file}`);
@@ -78,7 +84,22 @@ export async function* sampleVideo(file: string, everySeconds: number): AsyncGen
   const frameBytes = width * height * 3;
   const ffmpeg = spawn(
     'ffmpeg',
-    ['-v', 'error', '-nostdin', '-i', file, '-vf', sampleFilter(everySeconds), '-fps_mode', 'passthrough', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1'],
+    [
+      '-v',
+      'error',
+      '-nostdin',
+      '-i',
+      file,
+      '-vf',
+      sampleFilter(everySeconds),
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'rawvideo',
+      '-pix_fmt',
+      'rgb24',
+      'pipe:1',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stderr = '';

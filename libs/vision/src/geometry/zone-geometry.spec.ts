@@ -1,7 +1,16 @@
 import { boxZoneOverlap, intersectionOverUnion, isValidPolygon, pointInPolygon, polygonArea, Polygon, zoneCropRect } from './zone-geometry';
 
-const square: Polygon = [[0.2, 0.2], [0.6, 0.2], [0.6, 0.6], [0.2, 0.6]];
-const triangle: Polygon = [[0, 0], [1, 0], [0, 1]];
+const square: Polygon = [
+  [0.2, 0.2],
+  [0.6, 0.2],
+  [0.6, 0.6],
+  [0.2, 0.6],
+];
+const triangle: Polygon = [
+  [0, 0],
+  [1, 0],
+  [0, 1],
+];
 
 describe('zone geometry', () => {
   it('computes polygon area whatever the orientation', () => {
@@ -19,10 +28,33 @@ describe('zone geometry', () => {
 
   it('accepts only polygons of 3+ points inside 0..1 with an area', () => {
     expect(isValidPolygon(square)).toBe(true);
-    expect(isValidPolygon([[0, 0], [1, 0]])).toBe(false);
-    expect(isValidPolygon([[0, 0], [1.2, 0], [0, 1]])).toBe(false);
-    expect(isValidPolygon([[0, 0], [-0.1, 0.5], [0, 1]])).toBe(false);
-    expect(isValidPolygon([[0, 0], [0.5, 0.5], [1, 1]])).toBe(false);
+    expect(
+      isValidPolygon([
+        [0, 0],
+        [1, 0],
+      ]),
+    ).toBe(false);
+    expect(
+      isValidPolygon([
+        [0, 0],
+        [1.2, 0],
+        [0, 1],
+      ]),
+    ).toBe(false);
+    expect(
+      isValidPolygon([
+        [0, 0],
+        [-0.1, 0.5],
+        [0, 1],
+      ]),
+    ).toBe(false);
+    expect(
+      isValidPolygon([
+        [0, 0],
+        [0.5, 0.5],
+        [1, 1],
+      ]),
+    ).toBe(false);
   });
 
   it('measures box/zone overlap relative to the smaller of the two', () => {
@@ -42,13 +74,43 @@ describe('zone geometry', () => {
   });
 
   it('crops a square with context around a zone, inside the frame', () => {
-    const crop = zoneCropRect([[0.4, 0.4], [0.5, 0.4], [0.5, 0.6], [0.4, 0.6]], 1000, 500, 0.5);
+    const crop = zoneCropRect(
+      [
+        [0.4, 0.4],
+        [0.5, 0.4],
+        [0.5, 0.6],
+        [0.4, 0.6],
+      ],
+      1000,
+      500,
+      0.5,
+    );
     // Zone is 100x100 px at (400,200); grown by 50 px each side.
     expect(crop).toEqual({ x: 350, y: 150, width: 200, height: 200 });
-    const corner = zoneCropRect([[0, 0], [0.1, 0], [0.1, 0.1], [0, 0.1]], 1000, 500, 1);
+    const corner = zoneCropRect(
+      [
+        [0, 0],
+        [0.1, 0],
+        [0.1, 0.1],
+        [0, 0.1],
+      ],
+      1000,
+      500,
+      1,
+    );
     expect(corner.x).toBe(0);
     expect(corner.y).toBe(0);
-    const wide = zoneCropRect([[0, 0.1], [1, 0.1], [1, 0.9], [0, 0.9]], 1000, 500, 0.3);
+    const wide = zoneCropRect(
+      [
+        [0, 0.1],
+        [1, 0.1],
+        [1, 0.9],
+        [0, 0.9],
+      ],
+      1000,
+      500,
+      0.3,
+    );
     expect(wide).toEqual({ x: 0, y: 0, width: 1000, height: 500 });
   });
 });

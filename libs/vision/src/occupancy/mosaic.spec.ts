@@ -8,7 +8,10 @@ describe('mosaic', () => {
 
   it('lays crops on a grid, each scaled to fit its tile', () => {
     const tiles = layoutMosaic(crops, 512, 2);
-    expect(tiles.map((t) => [t.left, t.top, t.size])).toEqual([[0, 0, 256], [256, 0, 256]]);
+    expect(tiles.map((t) => [t.left, t.top, t.size])).toEqual([
+      [0, 0, 256],
+      [256, 0, 256],
+    ]);
     expect(tiles[0].scale).toBeCloseTo(2.56);
     expect(tiles[1].scale).toBeCloseTo(2.56);
     expect(() => layoutMosaic([...crops, ...crops, crops[0]], 512, 2)).toThrow();

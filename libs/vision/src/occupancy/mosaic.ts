@@ -71,8 +71,7 @@ export function boxToFrame(
   const cx = (box[0] + box[2]) / 2;
   const cy = (box[1] + box[3]) / 2;
   const index = tiles.findIndex(
-    (t) =>
-      cx >= t.left && cx < t.left + t.crop.width * t.scale && cy >= t.top && cy < t.top + t.crop.height * t.scale,
+    (t) => cx >= t.left && cx < t.left + t.crop.width * t.scale && cy >= t.top && cy < t.top + t.crop.height * t.scale,
   );
   if (index < 0) return undefined;
   const t = tiles[index];

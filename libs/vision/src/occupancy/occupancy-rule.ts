@@ -42,9 +42,7 @@ const CERTAIN_SCORE = 0.7;
 const DUPLICATE_IOU = 0.5;
 
 export function zoneEvidence(polygon: Polygon, persons: readonly PersonBox[], thresholds: OccupancyThresholds): ZoneEvidence {
-  const inZone = persons
-    .filter((p) => boxZoneOverlap(p.box, polygon) >= thresholds.minOverlap)
-    .sort((a, b) => b.score - a.score);
+  const inZone = persons.filter((p) => boxZoneOverlap(p.box, polygon) >= thresholds.minOverlap).sort((a, b) => b.score - a.score);
   const distinct: PersonBox[] = [];
   for (const p of inZone) {
     if (p.score >= thresholds.stay && distinct.every((d) => intersectionOverUnion(d.box, p.box) < DUPLICATE_IOU)) distinct.push(p);

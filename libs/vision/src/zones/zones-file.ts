@@ -23,7 +23,8 @@ export function parseZones(json: unknown): ZoneDefinition[] {
   }
   const ids = new Set<string>();
   for (const zone of parsed.data.zones) {
-    if (!isValidPolygon(zone.polygon)) throw new Error(`bad zones file: zone ${zone.id}: polygon must lie inside 0..1 with a non-zero area`);
+    if (!isValidPolygon(zone.polygon))
+      throw new Error(`bad zones file: zone ${zone.id}: polygon must lie inside 0..1 with a non-zero area`);
     if (ids.has(zone.id)) throw new Error(`bad zones file: zone ${zone.id} is defined twice`);
     ids.add(zone.id);
   }
