@@ -1,5 +1,5 @@
 /**
- * `npm run bench:e2e [-- --cameras N --warmup S --seconds S]`: the whole stack with many cameras.
+ * `npm run bench:e2e [-- --cameras N --warmup S --seconds S --profile DIR]`: the whole stack with many cameras.
  *
  * N simulated cameras (deploy/rtsp/rtsp-server.py, one mount each, looping 1280x720 25 fps H.264
  * clips with a keyframe every 2 s, made at start from test/media/classroom-seated.mp4: 30 s of
@@ -34,6 +34,8 @@ const OFFSETS_S = [0, 16, 30, 46];
 /** The RTSP server is slow to start many streams on a busy 2-core machine. */
 const FIRST_FRAMES_MS = 240000;
 const MB = 1024 * 1024;
+/** `--profile DIR`: the services write V8 CPU profiles there when they stop (open them in Chrome DevTools). */
+const PROFILE_DIR = process.argv.includes('--profile') ? path.resolve(process.argv[process.argv.indexOf('--profile') + 1]) : undefined;
 
 interface Zone {
   id: string;
@@ -133,7 +135,8 @@ function startService(
   env: Record<string, string>,
   onLine: (line: string) => void,
 ): { child: ChildProcess; output: () => string; started: Promise<void> } {
-  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], {
+  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -325,9 +328,15 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     console.log(`${tag} kept up: ${keptUp ? 'yes' : 'no'}; ${camerasPerCore.toFixed(1)} cameras per core of Hallwatch's own processes`);
     return { cameras, keptUp, camerasPerCore, p50, p90 };
   } finally {
-    for (const p of processes.reverse()) p.kill('SIGTERM');
-    await new Promise((r) => setTimeout(r, 2000));
-    for (const p of processes) if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    // Services first, one by one, while NATS and the database still answer: a service that ends by
+    // itself writes its CPU profile.
+    for (const p of processes.reverse()) {
+      if (p.exitCode !== null || p.signalCode !== null) continue;
+      const exited = new Promise((r) => p.once('exit', r));
+      p.kill('SIGTERM');
+      await Promise.race([exited, new Promise((r) => setTimeout(r, PROFILE_DIR ? 20000 : 5000))]);
+      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+    }
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
