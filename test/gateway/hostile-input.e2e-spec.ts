@@ -8,6 +8,7 @@ import { connect, NatsConnection } from 'nats';
 import type { INestApplication } from '@nestjs/common';
 import { parseSite, readEnv } from '@hallwatch/config';
 import { hashPassword, ServiceContext } from '@hallwatch/runtime';
+import { CASE_COLUMNS } from '@hallwatch/stats';
 import { startGateway } from '../../apps/gateway/src/main';
 import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
 import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
@@ -446,24 +447,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       fc.constantFrom(INCIDENT.h1, INCIDENT.t1, '0', '1', '..', '%2e%2e', '%', '%FF', '%E0%A4%A', '%00', '%2F..%2F'),
     );
     const caseLike = fc.dictionary(
-      fc.oneof(
-        fc.constantFrom(
-          'caseId',
-          'windowId',
-          'staffId',
-          'serviceItem',
-          'takenAt',
-          'calledAt',
-          'startedAt',
-          'finishedAt',
-          'deadline',
-          'status',
-          'satisfaction',
-          '__proto__',
-          'constructor',
-        ),
-        fc.string(),
-      ),
+      fc.oneof(fc.constantFrom(...CASE_COLUMNS, '__proto__', 'constructor'), fc.string()),
       fc.oneof(queryValue, fc.jsonValue({ maxDepth: 2 })),
     );
     const body = fc.oneof(
