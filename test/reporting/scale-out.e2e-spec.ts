@@ -5,6 +5,7 @@ import mongoose from 'mongoose';
 import { connect, NatsConnection } from 'nats';
 import { CaseMessage, encodeMessage, ReportingRequests, StatsTable, Subjects } from '@hallwatch/contracts';
 import { eventually, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { OwnedServer, tempDir } from '../support/faults';
 
 const DAYS = ['2024-03-04', '2024-03-05', '2024-03-06', '2024-03-07', '2024-03-08']; // Mon-Fri
 const WINDOWS = ['W1', 'W2', 'W3'];
@@ -38,6 +39,7 @@ describe('reporting scale-out: two instances and a CSV import at once', () => {
   const services: RunningService[] = [];
   let nc: NatsConnection;
   let env: Record<string, string>;
+  let nats: OwnedServer;
 
   beforeAll(async () => {
     const site = writeSiteFile(`
@@ -51,14 +53,18 @@ ${WINDOWS.map((w) => `  - { id: ${w}, hall: H1, name: ${w}, department: tax, cam
 schedules:
   default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }
 `);
-    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('reporting_scale'), NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! };
+    // A NATS of its own: the shared test server's streams hold other files' W1-W3 changes, which the
+    // new consumers would replay into this database.
+    nats = await OwnedServer.nats(tempDir('reporting-scale'));
+    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('reporting_scale'), NATS_URL: nats.url };
     services.push(...(await Promise.all(['r1', 'r2'].map((name) => startService('reporting', { ...env, HALLWATCH_INSTANCE: name })))));
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+    nc = await connect({ servers: nats.url });
   });
 
   afterAll(async () => {
     await nc?.drain();
     await Promise.all(services.map((s) => s.stop()));
+    await nats?.stop();
   });
 
   /** A request to reporting as the gateway sends it (@nestjs/microservices over NATS). */
