@@ -144,9 +144,9 @@ const site = z
   .strict();
 
 export type SiteConfig = z.infer<typeof site>;
-export type HallConfig = SiteConfig['halls'][number];
 export type CameraConfig = SiteConfig['cameras'][number];
-export type WindowConfig = SiteConfig['windows'][number];
+/** A window as the site file describes it; the domain's WindowConfig is what the rules see. */
+export type SiteWindow = SiteConfig['windows'][number];
 export type ScheduleConfig = SiteConfig['schedules'][string];
 export type UserConfig = SiteConfig['users'][number];
 export type RosterConfig = SiteConfig['rosters'][number];
@@ -262,7 +262,7 @@ export function loadSite(file: string): SiteConfig {
 }
 
 /** The schedule a window follows: its own, else its hall's. */
-export function windowSchedule(config: SiteConfig, window: WindowConfig): ScheduleConfig {
+export function windowSchedule(config: SiteConfig, window: SiteWindow): ScheduleConfig {
   const hallSchedule = config.halls.find((h) => h.id === window.hall)?.schedule ?? 'default';
   return config.schedules[window.schedule ?? hallSchedule];
 }
