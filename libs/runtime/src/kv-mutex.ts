@@ -42,7 +42,12 @@ export class KvMutex {
   }
 
   private async holding<T>(id: string, work: () => Promise<T>, waitMs: number): Promise<T> {
-    await (this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`));
+    // A failed open (NATS away, a leader election) is not kept: the next run opens again.
+    this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`).catch((err: unknown) => {
+      this.opened = undefined;
+      throw err;
+    });
+    await this.opened;
     const deadline = Date.now() + waitMs;
     while (!(await this.leases.acquire(id, this.owner))) {
       if (Date.now() > deadline) throw new Error(`lock ${id}: not free within ${waitMs} ms`);

@@ -60,9 +60,16 @@ export class KvLeases {
   ) {}
 
   async open(natsUrl: string, name: string): Promise<void> {
-    this.nc = await connect(natsConnectionOptions(natsUrl, name));
-    this.kv = await this.nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
-    await reconcileReplicas(this.nc, `KV_${this.bucketName}`, this.replicas);
+    const nc = await connect(natsConnectionOptions(natsUrl, name));
+    try {
+      const kv = await nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
+      await reconcileReplicas(nc, `KV_${this.bucketName}`, this.replicas);
+      [this.nc, this.kv] = [nc, kv];
+    } catch (err) {
+      // Opened again later (see KvMutex): leave no connection behind.
+      await nc.close().catch(() => undefined);
+      throw err;
+    }
   }
 
   /** Says "this instance is alive" (expires with the TTL like a lease). */

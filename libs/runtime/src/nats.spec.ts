@@ -1,4 +1,4 @@
-import { natsConnectionOptions } from './nats';
+import { natsConnectionOptions, natsUnavailable } from './nats';
 
 describe('NATS connection policy', () => {
   it('reconnects forever, to every server NATS_URL lists', () => {
@@ -7,5 +7,14 @@ describe('NATS connection policy', () => {
       name: 'reporting-1',
       maxReconnectAttempts: -1,
     });
+  });
+});
+
+describe('natsUnavailable', () => {
+  it('holds a message when NATS itself did not answer, and only then', () => {
+    for (const code of ['TIMEOUT', '503', 'CONNECTION_CLOSED', 'DISCONNECT'])
+      expect(natsUnavailable(Object.assign(new Error(code), { code }))).toBe(true);
+    for (const err of [new Error('E11000 duplicate key'), Object.assign(new Error('bad'), { code: 2 }), undefined, 'TIMEOUT'])
+      expect(natsUnavailable(err)).toBe(false);
   });
 });

@@ -219,6 +219,7 @@ export class NatsLink {
 
   private async attempt(m: JsMsg, handle: Handler, available: () => Promise<boolean>, stopped: () => boolean): Promise<void> {
     const keepAlive = setInterval(() => m.working(), WORKING_EVERY_MS);
+    let waitedForNats = false;
     try {
       for (;;) {
         try {
@@ -231,6 +232,13 @@ export class NatsLink {
             return;
           }
           if (stopped()) return;
+          if (natsUnavailable(err)) {
+            // A leader election or a lost node (e.g. the lock bucket's): held, not counted against it.
+            if (!waitedForNats) this.log.warn(`${m.subject}: not stored while NATS does not answer (${(err as Error).message}); retrying`);
+            waitedForNats = true;
+            await sleep(1000);
+            continue;
+          }
           if (!(await available().catch(() => false))) {
             this.log.warn(`${m.subject}: not stored while the database is unreachable; waiting for it (${(err as Error).message})`);
             while (!stopped() && !(await available().catch(() => false))) await sleep(1000);
@@ -296,6 +304,12 @@ export async function reconcileReplicas(nc: NatsConnection, stream: string, repl
   const jsm = await nc.jetstreamManager();
   const { config } = await jsm.streams.info(stream);
   if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+}
+
+/** NATS itself did not answer: no responders, a timeout, or a connection lost meanwhile. */
+export function natsUnavailable(err: unknown): boolean {
+  const code = (err as { code?: unknown } | undefined)?.code;
+  return code === 'TIMEOUT' || code === '503' || code === 'CONNECTION_CLOSED' || code === 'DISCONNECT';
 }
 
 /** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
