@@ -84,8 +84,8 @@ export class EventLog {
   ) {}
 
   /** Connect before starting the services whose events the test reads. */
-  static async connect(): Promise<EventLog> {
-    const nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL! });
+  static async connect(natsUrl = process.env.HALLWATCH_TEST_NATS_URL!): Promise<EventLog> {
+    const nc = await connect({ servers: natsUrl });
     const jsm = await nc.jetstreamManager();
     const before = new Map<string, number>();
     for (const stream of [Streams.presence.name, Streams.incidents.name]) {

@@ -6,6 +6,7 @@ import { localDate } from '@hallwatch/stats';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 import { EMPTY_ZONE, EventLog, incidentsById } from '../inference/inference-harness';
+import { OwnedServer, tempDir } from '../support/faults';
 
 interface Incident {
   id: string;
@@ -33,6 +34,7 @@ describe('inference and reporting on one database', () => {
   let supervisor: string;
   let events: EventLog;
   let mongodbUri: string;
+  let nats: OwnedServer;
 
   beforeAll(async () => {
     const [cameraPort, httpPort] = [await freePort(), await freePort()];
@@ -53,8 +55,17 @@ users:
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
 `);
     mongodbUri = testDatabaseUri('one_db');
-    const env = { HALLWATCH_SITE: site, MONGODB_URI: mongodbUri, PORT: String(httpPort), HALLWATCH_JWT_SECRET: 'e2e-one-db' };
-    events = await EventLog.connect();
+    // A NATS of its own: on the shared test server, a new reporting consumer first replays every
+    // earlier file's incidents and presence, which can outlast this test's waits.
+    nats = await OwnedServer.nats(tempDir('one-db'));
+    const env = {
+      HALLWATCH_SITE: site,
+      MONGODB_URI: mongodbUri,
+      NATS_URL: nats.url,
+      PORT: String(httpPort),
+      HALLWATCH_JWT_SECRET: 'e2e-one-db',
+    };
+    events = await EventLog.connect(nats.url);
     for (const name of ['gateway', 'reporting', 'inference', 'ingestion']) services.push(await startService(name, env, 120000));
     api = `http://127.0.0.1:${httpPort}`;
     supervisor = await login(api, 'jianchaju', PASSWORD);
@@ -66,6 +77,7 @@ users:
     camera?.stdout?.destroy();
     camera?.stderr?.destroy();
     await events?.close();
+    await nats?.stop();
   });
 
   const get = (url: string) => fetch(`${api}${url}`, { headers: { authorization: `Bearer ${supervisor}` } });
