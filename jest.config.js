@@ -24,7 +24,7 @@ module.exports = {
       transform,
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
-      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-each-file.ts'],
     },
   ],
 };
