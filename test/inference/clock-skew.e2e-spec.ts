@@ -108,16 +108,10 @@ describe('inference: camera clocks that lie', () => {
       expect({ hallId, future: newest > Date.now() }).toEqual({ hallId, future: false });
     }
 
-    // The windows live on (the clips loop): compare events and records once both have caught up.
-    const ledger = await eventually(
-      async () => {
-        const all = (await Promise.all(['W-A', 'W-E', 'W-B'].map((w) => events.presence(w)))).flat();
-        const l = await presenceLedger(all, mongodbUri);
-        return l.records === l.events ? l : undefined;
-      },
-      30000,
-      1000,
-    );
+    // Every published change is stored once. (The clips loop on, so a change stored after the events
+    // were read may not be among them yet: records are compared with the events, not counted.)
+    const all = (await Promise.all(['W-A', 'W-E', 'W-B'].map((w) => events.presence(w)))).flat();
+    const ledger = await presenceLedger(all, mongodbUri);
     expect(ledger).toMatchObject({ lost: 0, duplicated: 0 });
     console.log(
       `clock-skew figures: frames relayed 5 s behind ${relayed}, frames 1 h ahead 3 (refused 3); presence events ${ledger.events} -> intervals ${ledger.records} ` +
