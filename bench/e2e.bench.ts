@@ -20,7 +20,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { option, quantile, treeUsage, TreeUsage, waitForLine } from './support';
+import { startRtspServer } from '../apps/cli/src/demo-camera';
+import { option, quantile, treeUsage, TreeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
@@ -170,12 +171,9 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
   const tag = `e2e ${cameras} cameras:`;
   try {
     const rtspPort = await freePort();
-    const mounts = Array.from({ length: cameras }, (_, i) => ['--mount', `/cam${i + 1}=${clips[i % clips.length]}`]).flat();
-    const rtsp = spawn('/usr/bin/python3', [path.join(ROOT, 'deploy', 'rtsp', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const mounts = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`/cam${i + 1}`, clips[i % clips.length]]));
+    const rtsp = await startRtspServer(rtspPort, mounts);
     processes.push(rtsp);
-    await waitForLine(rtsp, 'ready', 120000);
 
     const nats = await ensureNats(undefined, dir, await freePort());
     const db = await ensureFerretDb(undefined, dir, 0, '');

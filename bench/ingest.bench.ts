@@ -15,6 +15,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { startRtspServer } from '../apps/cli/src/demo-camera';
 import { option, treeUsage, waitForLine } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -61,12 +62,8 @@ async function main(): Promise<void> {
     ]);
 
     const rtspPort = await freePort();
-    const mounts = Array.from({ length: cameras }, (_, i) => ['--mount', `/cam${i + 1}=${clip}`]).flat();
-    const rtsp = spawn('/usr/bin/python3', [path.join(ROOT, 'deploy', 'rtsp', 'rtsp-server.py'), '--port', String(rtspPort), ...mounts], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    processes.push(rtsp);
-    await waitForLine(rtsp, 'ready', 60000);
+    const mounts = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`/cam${i + 1}`, clip]));
+    processes.push(await startRtspServer(rtspPort, mounts));
 
     const nats = await ensureNats(undefined, dir, await freePort());
     const db = await ensureFerretDb(undefined, dir, 0, '');
