@@ -209,6 +209,12 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}`, body: { status: 'confirmed', reason: 'authz matrix' } }),
         expect: roles('admin', 'supervisor'),
       },
+      'POST /api/incidents/{id}/appeal': {
+        request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}/appeal`, body: { reason: 'authz matrix' } }),
+        expect: roles('admin', 'manager-h1'),
+        // Let through, then refused for the incident's status once an earlier cell appealed it.
+        allowed: (status) => status === 200 || status === 409,
+      },
       'POST /api/cases': {
         request: (hall, caller) => ({ path: '/api/cases', body: { cases: [kase(`authz-${caller}-${hall}`, WINDOW[hall])] } }),
         expect: roles('admin', 'manager-h1'),

@@ -87,8 +87,8 @@ describe('inference repositories (FerretDB)', () => {
       action: 'confirmed',
       reason: 'seen on the frames',
     });
-    expect(reviewed?.review).toBe('confirmed');
-    expect(reviewed?.audit).toEqual([{ by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames' }]);
+    expect(reviewed?.record.review).toBe('confirmed');
+    expect(reviewed?.record.audit).toEqual([{ by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames' }]);
     expect(await incidents.review('absence:h1:W9:1', 'dismissed', { by: 'x', at: iso(900), action: 'dismissed' })).toBeNull();
   });
 
@@ -128,7 +128,7 @@ describe('inference repositories (FerretDB)', () => {
     expect((await evidence.get(confirmed, 1))?.toString('latin1')).toBe(jpeg('a').toString('latin1'));
     expect((await evidence.list([confirmed])).get(confirmed)).toHaveLength(1);
 
-    const removed = await evidence.purge(new Date(t(1000)), (ids) => incidents.confirmed(ids));
+    const removed = await evidence.purge(new Date(t(1000)), (ids) => incidents.kept(ids));
     expect(removed).toBe(1);
     expect(await evidence.get(other, 1)).toBeNull();
     expect(await evidence.get(other, 2)).not.toBeNull();

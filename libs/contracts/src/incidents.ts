@@ -4,12 +4,16 @@ import { INCIDENT_KINDS, IncidentKind } from './messages';
 
 /**
  * Where an incident stands: open/closed while nobody has reviewed it, then what the supervision
- * bureau decided. A confirmed incident keeps its evidence past the retention period.
+ * bureau decided; `appealed` while an appeal awaits the bureau's next decision (undecided). A
+ * confirmed or appealed incident keeps its evidence past the retention period.
  */
-export const INCIDENT_STATUSES = ['open', 'closed', 'confirmed', 'dismissed'] as const;
+export const INCIDENT_STATUSES = ['open', 'closed', 'confirmed', 'dismissed', 'appealed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const REVIEW_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
+/** What hallwatch.incident.reviewed carries: a decision, or an appeal that makes the incident undecided again. */
+export const REVIEW_CHANGES = [...REVIEW_DECISIONS, 'appealed'] as const;
+export type ReviewChange = (typeof REVIEW_CHANGES)[number];
 
 /** hallwatch.incident.<kind>: published when an incident opens and again when it closes. */
 export class IncidentMessage {
@@ -31,12 +35,15 @@ export class IncidentMessage {
 }
 
 /**
- * hallwatch.incident.reviewed: published by inference after each review decision, with the
- * incident, so reporting counts confirmed and dismissed incidents.
+ * hallwatch.incident.reviewed: published by inference after each review decision and each appeal,
+ * with the incident, so reporting counts confirmed, dismissed and appealed (undecided) incidents.
  */
 export class IncidentReviewedMessage extends IncidentMessage {
-  @IsIn(REVIEW_DECISIONS) review: ReviewDecision;
-  /** When the decision was made; a later decision replaces an earlier one, whatever the arrival order. */
+  @IsIn(REVIEW_CHANGES) review: ReviewChange;
+  /**
+   * When the decision or appeal was made; a later one replaces an earlier one, whatever the
+   * arrival order (inference makes each incident's audit times strictly increasing).
+   */
   @IsInstant() reviewedAt: string;
 }
 
@@ -47,6 +54,7 @@ export const InferenceRequests = {
   getIncident: 'hallwatch.inference.incidents.get',
   incidentEvidence: 'hallwatch.inference.incidents.evidence',
   reviewIncident: 'hallwatch.inference.incidents.review',
+  appealIncident: 'hallwatch.inference.incidents.appeal',
 } as const;
 
 /** Payload of InferenceRequests.liveWindows; halls undefined = every hall. */
@@ -75,10 +83,15 @@ export class IncidentQuery {
   @IsOptional() @IsInstant() to?: string;
 }
 
-/** Payload of InferenceRequests.getIncident (and, with n, incidentEvidence). */
+/** Payload of InferenceRequests.getIncident. */
 export class IncidentRef {
   @IsId() id: string;
-  @IsOptional() @IsInt() @Min(0) n?: number;
+}
+
+/** Payload of InferenceRequests.incidentEvidence: frame n, looked at by `by` (kept in the audit trail). */
+export class EvidenceRef extends IncidentRef {
+  @IsInt() @Min(0) n: number;
+  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
 }
 
 /** Payload of InferenceRequests.reviewIncident. */
@@ -89,12 +102,26 @@ export class IncidentReviewRequest {
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
 }
 
-/** One change to an incident: who, when (ISO 8601), what (confirmed | dismissed) and why. */
+/** Payload of InferenceRequests.appealIncident: the staff member's appeal, filed by `by` (a hall manager or admin). */
+export class IncidentAppealRequest {
+  @IsId() id: string;
+  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
+  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+}
+
+/** Audit actions besides the review decisions. */
+export const AuditActions = { appealed: 'appealed', evidenceViewed: 'evidence-viewed' } as const;
+
+/**
+ * One change to an incident or look at it: who, when (ISO 8601), what (confirmed | dismissed |
+ * appealed | evidence-viewed), why, and for a view which evidence frame (n).
+ */
 export interface AuditEntry {
   by: string;
   at: string;
   action: string;
   reason?: string;
+  n?: number;
 }
 
 export interface EvidenceInfo {

@@ -10,7 +10,8 @@
  * - schedule: `parseSchedule` / `validateSchedule`, `openIntervals`, `isOpen`, `nextBoundary`
  *   in an IANA time zone (default 'Asia/Shanghai'); `parseDuration('1h30m')` -> ms.
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
- * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s.
+ * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s;
+ *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can).
  * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster.
  * - `HallMonitor` ties both together for one hall; the inference app should use it:
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
@@ -35,5 +36,6 @@ export type {
 export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';
+export * from './incidents/appeal';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';

@@ -151,6 +151,7 @@ const INCIDENT_STATUS_COLUMNS = [
   { status: 'closed', key: 'incidentsClosed', header: '待复核事件 Incidents closed, unreviewed' },
   { status: 'confirmed', key: 'incidentsConfirmed', header: '已确认事件 Incidents confirmed' },
   { status: 'dismissed', key: 'incidentsDismissed', header: '已驳回事件 Incidents dismissed' },
+  { status: 'appealed', key: 'incidentsAppealed', header: '申诉待决事件 Incidents appealed, undecided' },
 ];
 
 export const ATTENDANCE_COLUMNS: Column[] = [

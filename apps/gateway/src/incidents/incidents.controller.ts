@@ -1,8 +1,15 @@
-import { Body, Controller, Get, Param, Patch, Query, StreamableFile } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth.types';
-import { EvidenceParamsDto, IncidentDto, IncidentListQueryDto, IncidentParamsDto, ReviewIncidentDto } from './incidents.dto';
+import {
+  AppealIncidentDto,
+  EvidenceParamsDto,
+  IncidentDto,
+  IncidentListQueryDto,
+  IncidentParamsDto,
+  ReviewIncidentDto,
+} from './incidents.dto';
 import { IncidentsService } from './incidents.service';
 
 @ApiTags('incidents')
@@ -23,6 +30,7 @@ export class IncidentsController {
     return this.incidents.get(user, params.id);
   }
 
+  /** Each view is kept in the incident's audit trail (evidence-viewed: who, when, which frame). */
   @Get(':id/evidence/:n')
   @ApiProduces('image/jpeg')
   async evidence(@CurrentUser() user: AuthUser, @Param() params: EvidenceParamsDto): Promise<StreamableFile> {
@@ -35,5 +43,14 @@ export class IncidentsController {
   @ApiOkResponse({ type: IncidentDto })
   review(@CurrentUser() user: AuthUser, @Param() params: IncidentParamsDto, @Body() body: ReviewIncidentDto): Promise<IncidentDto> {
     return this.incidents.review(user, params.id, body.status, body.reason);
+  }
+
+  /** The staff member's appeal, filed by the hall manager: `appealed` until the bureau decides again (409 when not appealable). */
+  @Post(':id/appeal')
+  @HttpCode(200)
+  @Roles('hall_manager', 'admin')
+  @ApiOkResponse({ type: IncidentDto })
+  appeal(@CurrentUser() user: AuthUser, @Param() params: IncidentParamsDto, @Body() body: AppealIncidentDto): Promise<IncidentDto> {
+    return this.incidents.appeal(user, params.id, body.reason);
   }
 }

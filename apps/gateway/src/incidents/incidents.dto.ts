@@ -92,6 +92,15 @@ export class ReviewIncidentDto {
   reason: string;
 }
 
+export class AppealIncidentDto {
+  @ApiProperty({ description: "the staff member's grounds for the appeal, as the hall manager files them" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @IsPlainText()
+  reason: string;
+}
+
 export class EvidenceInfoDto implements EvidenceInfo {
   @ApiProperty({ ...EVIDENCE_N, type: 'integer' }) n: number;
   @ApiProperty({ enum: ['last-staffed', 'threshold', 'end'] }) role: string;
@@ -110,6 +119,6 @@ export class IncidentDto implements IncidentView {
   @ApiPropertyOptional() closedAt?: string;
   @ApiPropertyOptional() durationMs?: number;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
-  @ApiProperty({ description: 'who changed the incident, when, and why' }) audit: AuditEntry[];
+  @ApiProperty({ description: 'who decided, appealed or viewed evidence (n), when, and why' }) audit: AuditEntry[];
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];
 }

@@ -2,6 +2,8 @@ import { Inject, Injectable, NotFoundException } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import {
   EvidenceImage,
+  EvidenceRef,
+  IncidentAppealRequest,
   IncidentQuery,
   IncidentRef,
   IncidentReviewRequest,
@@ -42,7 +44,7 @@ export class IncidentsService {
 
   async evidence(user: AuthUser, id: string, n: number): Promise<Buffer> {
     await this.get(user, id);
-    const ref: IncidentRef = { id, n };
+    const ref: EvidenceRef = { id, n, by: user.username };
     const image = await requestService<EvidenceImage | null>(this.nats, InferenceRequests.incidentEvidence, ref);
     if (!image) throw new NotFoundException(`incident "${id}" has no evidence frame ${n}`);
     return Buffer.from(image.data, 'base64');
@@ -52,6 +54,14 @@ export class IncidentsService {
     await this.get(user, id);
     const request: IncidentReviewRequest = { id, status, reason, by: user.username };
     const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.reviewIncident, request);
+    if (!incident) throw new NotFoundException(`no incident "${id}"`);
+    return incident;
+  }
+
+  async appeal(user: AuthUser, id: string, reason: string): Promise<IncidentView> {
+    await this.get(user, id);
+    const request: IncidentAppealRequest = { id, reason, by: user.username };
+    const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.appealIncident, request);
     if (!incident) throw new NotFoundException(`no incident "${id}"`);
     return incident;
   }

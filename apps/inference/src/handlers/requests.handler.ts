@@ -2,6 +2,8 @@ import { Controller, Logger } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   EvidenceImage,
+  EvidenceRef,
+  IncidentAppealRequest,
   IncidentQuery,
   IncidentRef,
   IncidentReviewRequest,
@@ -41,12 +43,17 @@ export class RequestsHandler {
 
   @MessagePattern(InferenceRequests.incidentEvidence)
   incidentEvidence(@Payload() payload: unknown): Promise<EvidenceImage | null> {
-    return this.valid(IncidentRef, payload, (r) => this.incidents.evidenceImage(r));
+    return this.valid(EvidenceRef, payload, (r) => this.incidents.evidenceImage(r));
   }
 
   @MessagePattern(InferenceRequests.reviewIncident)
   reviewIncident(@Payload() payload: unknown): Promise<IncidentView | null> {
     return this.valid(IncidentReviewRequest, payload, (r) => this.incidents.review(r));
+  }
+
+  @MessagePattern(InferenceRequests.appealIncident)
+  appealIncident(@Payload() payload: unknown): Promise<IncidentView | null> {
+    return this.valid(IncidentAppealRequest, payload, (r) => this.incidents.appeal(r));
   }
 
   private async valid<T extends object, R>(type: new () => T, payload: unknown, answer: (request: T) => Promise<R>): Promise<R> {

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
-import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewDecision } from '@hallwatch/contracts';
+import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewChange } from '@hallwatch/contracts';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
@@ -17,10 +17,19 @@ export interface IncidentRecord {
   /** Missing while the incident is open. */
   closedAt?: Date | null;
   durationMs?: number;
-  /** The bureau's decision; null or missing until reviewed. */
-  review?: ReviewDecision | null;
-  /** Review decisions; missing until the first one (an empty array is not stored by every backend). */
-  audit?: { by: string; at: Date; action: string; reason?: string }[];
+  /** The bureau's decision, or `appealed` while an appeal awaits it; null or missing until reviewed. */
+  review?: ReviewChange | null;
+  /** Decisions, appeals and evidence views; missing until the first one (an empty array is not stored by every backend). */
+  audit?: { by: string; at: Date; action: string; reason?: string; n?: number }[];
+}
+
+/** Reviews whose incident and evidence outlive retention: a confirmation, and an appeal awaiting its decision. */
+const KEPT_REVIEWS: ReviewChange[] = ['confirmed', 'appealed'];
+
+/** `at` (ISO 8601), or 1 ms after the trail's last entry if that is not earlier. */
+function afterTrail(record: IncidentRecord, at: string): Date {
+  const last = Math.max(0, ...(record.audit ?? []).map((a) => new Date(a.at).getTime()));
+  return new Date(Math.max(Date.parse(at), last + 1));
 }
 
 export const INCIDENT = 'Incident';
@@ -37,17 +46,23 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     closedAt: Date,
     durationMs: Number,
     review: String,
-    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String }], default: undefined },
+    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String, n: Number }], default: undefined },
   },
   { collection: 'incidents', versionKey: false },
 );
 IncidentSchema.index({ hallId: 1, openedAt: -1 });
 
+/** A review or appeal as `review` answers it: the incident after, and whether the change was made. */
+export interface ReviewOutcome {
+  record: IncidentRecord;
+  changed: boolean;
+}
+
 /**
  * The incidents, owned by inference. Writes to one incident (its open and close from the hall's
- * monitor, reviews from any instance) run under a lock per incident: FerretDB 1.24 applies an
- * update as a read then a whole-document write, so a close landing beside a review could
- * otherwise write back the document without the supervisor's decision.
+ * monitor; reviews, appeals and evidence views from any instance) run under a lock per incident:
+ * FerretDB 1.24 applies an update as a read then a whole-document write, so a close landing beside
+ * a review could otherwise write back the document without the supervisor's decision.
  */
 @Injectable()
 export class IncidentRepository implements OnApplicationShutdown {
@@ -95,27 +110,46 @@ export class IncidentRepository implements OnApplicationShutdown {
     return this.incidents.findById(id).lean();
   }
 
-  /** Sets the review decision and appends who made it, when and why. */
-  async review(id: string, decision: ReviewDecision, entry: AuditEntry): Promise<IncidentRecord | null> {
-    return this.lock.run(id, () =>
-      this.incidents
-        .findOneAndUpdate(
-          { _id: id },
-          { $set: { review: decision }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
-          { new: true },
-        )
-        .lean(),
-    );
+  /**
+   * Sets the review (a decision or `appealed`) and appends who, when and why, if `accept` says so
+   * of the incident as it stands under the lock (nothing changes in between). The entry's time is
+   * made later than the trail's last one, so "latest wins" elsewhere follows this order even when
+   * instances' clocks differ. Null when there is no such incident.
+   */
+  async review(
+    id: string,
+    change: ReviewChange,
+    entry: AuditEntry,
+    accept: (record: IncidentRecord) => boolean = () => true,
+  ): Promise<ReviewOutcome | null> {
+    return this.lock.run(id, async () => {
+      const record = await this.get(id);
+      if (!record) return null;
+      if (!accept(record)) return { record, changed: false };
+      const at = afterTrail(record, entry.at);
+      const updated = await this.incidents
+        .findOneAndUpdate({ _id: id }, { $set: { review: change }, $push: { audit: { ...entry, at } } }, { new: true })
+        .lean();
+      return updated && { record: updated, changed: true };
+    });
   }
 
-  /** Deletes incidents closed before `before`, except confirmed ones. Returns how many went. */
+  /** Appends an entry that changes no status (an evidence view), under the lock so no review is lost beside it. */
+  async note(id: string, entry: AuditEntry): Promise<void> {
+    await this.lock.run(id, async () => {
+      const record = await this.get(id);
+      if (record) await this.incidents.updateOne({ _id: id }, { $push: { audit: { ...entry, at: afterTrail(record, entry.at) } } });
+    });
+  }
+
+  /** Deletes incidents closed before `before`, except kept ones (confirmed, appealed). Returns how many went. */
   async purgeClosedBefore(before: Date): Promise<number> {
-    return (await this.incidents.deleteMany({ closedAt: { $ne: null, $lt: before }, review: { $ne: 'confirmed' } })).deletedCount;
+    return (await this.incidents.deleteMany({ closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } })).deletedCount;
   }
 
-  /** Ids of confirmed incidents among `ids`: their evidence outlives the retention period. */
-  async confirmed(ids: string[]): Promise<Set<string>> {
-    const found = await this.incidents.find({ _id: { $in: ids }, review: 'confirmed' }, { _id: 1 }).lean();
+  /** Ids of confirmed or appealed incidents among `ids`: their evidence outlives the retention period. */
+  async kept(ids: string[]): Promise<Set<string>> {
+    const found = await this.incidents.find({ _id: { $in: ids }, review: { $in: KEPT_REVIEWS } }, { _id: 1 }).lean();
     return new Set(found.map((i) => i._id));
   }
 

@@ -19,7 +19,7 @@ function service(siteYaml: string, leaseFree: boolean) {
     },
   };
   const incidents = {
-    confirmed: async (ids: string[]) => new Set(ids.filter((id) => id === 'i2')),
+    kept: async (ids: string[]) => new Set(ids.filter((id) => id === 'i2')),
     purgeClosedBefore: async (before: Date) => (calls.push(`incidents before ${before.toISOString()}`), 3),
   };
   const presence = { purgeEndedBefore: async (before: Date) => (calls.push(`presence before ${before.toISOString()}`), 4) };

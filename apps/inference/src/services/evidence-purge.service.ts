@@ -17,7 +17,7 @@ export interface Purged {
 /**
  * Hourly retention: evidence older than evidence.retention, presence intervals that ended more
  * than retention.presence ago, incidents closed more than retention.incidents ago. A confirmed
- * incident keeps its record and evidence. Only the instance holding the purge lease runs it.
+ * incident, or an appealed one awaiting its decision, keeps its record and evidence. Only the instance holding the purge lease runs it.
  */
 @Injectable()
 export class EvidencePurgeService implements OnApplicationBootstrap, OnModuleDestroy {
@@ -54,7 +54,7 @@ export class EvidencePurgeService implements OnApplicationBootstrap, OnModuleDes
     try {
       const { evidence, retention } = this.ctx.site;
       const purged: Purged = {
-        evidence: await this.evidence.purge(new Date(now - evidence.retention), (ids) => this.incidents.confirmed(ids)),
+        evidence: await this.evidence.purge(new Date(now - evidence.retention), (ids) => this.incidents.kept(ids)),
         presence: await this.presence.purgeEndedBefore(new Date(now - retention.presence)),
         incidents: await this.incidents.purgeClosedBefore(new Date(now - retention.incidents)),
       };

@@ -1,19 +1,25 @@
-import { Injectable } from '@nestjs/common';
-import type {
-  EvidenceImage,
-  IncidentQuery,
-  IncidentMessage,
-  IncidentRef,
-  IncidentReviewedMessage,
-  IncidentReviewRequest,
-  IncidentView,
-  ReviewDecision,
+import { ConflictException, Injectable } from '@nestjs/common';
+import {
+  AuditActions,
+  type AuditEntry,
+  type EvidenceImage,
+  type EvidenceRef,
+  type IncidentAppealRequest,
+  type IncidentQuery,
+  type IncidentMessage,
+  type IncidentRef,
+  type IncidentReviewedMessage,
+  type IncidentReviewRequest,
+  type IncidentStatus,
+  type IncidentView,
+  type ReviewChange,
 } from '@hallwatch/contracts';
+import { appealRefusal } from '@hallwatch/domain';
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
-import { IncidentRecord, IncidentRepository } from '../repositories/incident.repository';
+import { IncidentRecord, IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
 import { NatsRepository } from '../repositories/nats.repository';
 
-/** What the gateway asks about incidents: lists, one incident, its evidence, and the bureau's review. */
+/** What the gateway asks about incidents: lists, one incident, its evidence, the bureau's review and appeals. */
 @Injectable()
 export class IncidentsService {
   constructor(
@@ -32,9 +38,12 @@ export class IncidentsService {
     return this.view(await this.incidents.get(ref.id));
   }
 
-  async evidenceImage(ref: IncidentRef): Promise<EvidenceImage | null> {
-    const jpeg = await this.evidence.get(ref.id, ref.n ?? 0);
-    return jpeg && { contentType: 'image/jpeg', data: jpeg.toString('base64') };
+  /** The frame, once its view is in the audit trail (who looked, when, which frame). */
+  async evidenceImage(ref: EvidenceRef): Promise<EvidenceImage | null> {
+    const jpeg = await this.evidence.get(ref.id, ref.n);
+    if (!jpeg) return null;
+    await this.incidents.note(ref.id, { by: ref.by, at: new Date().toISOString(), action: AuditActions.evidenceViewed, n: ref.n });
+    return { contentType: 'image/jpeg', data: jpeg.toString('base64') };
   }
 
   /**
@@ -43,8 +52,28 @@ export class IncidentsService {
    */
   async review(request: IncidentReviewRequest): Promise<IncidentView | null> {
     const entry = { by: request.by, at: new Date().toISOString(), action: request.status, reason: request.reason };
-    const record = await this.incidents.review(request.id, request.status, entry);
-    if (record) await this.nats.publishIncidentReviewed(toReviewedMessage(record, request.status, entry.at), record.audit?.length ?? 0);
+    return this.publishChange(await this.incidents.review(request.id, request.status, entry), request.status);
+  }
+
+  /**
+   * Files an appeal: the incident becomes `appealed` (undecided) until the bureau decides again.
+   * Refused with 409 and the reason when its status cannot be appealed (see appealRefusal), judged
+   * under the incident's lock so a review landing at the same moment is seen.
+   */
+  async appeal(request: IncidentAppealRequest): Promise<IncidentView | null> {
+    const entry: AuditEntry = { by: request.by, at: new Date().toISOString(), action: AuditActions.appealed, reason: request.reason };
+    const outcome = await this.incidents.review(request.id, 'appealed', entry, (r) => appealRefusal(statusOf(r)) === undefined);
+    if (outcome && !outcome.changed) throw new ConflictException(appealRefusal(statusOf(outcome.record)));
+    return this.publishChange(outcome, 'appealed');
+  }
+
+  /** Publishes a stored review change (once per change: the audit trail's length tells them apart). */
+  private async publishChange(outcome: ReviewOutcome | null, change: ReviewChange): Promise<IncidentView | null> {
+    if (!outcome) return null;
+    const { record } = outcome;
+    const trail = record.audit ?? [];
+    const at = trail[trail.length - 1].at.toISOString();
+    await this.nats.publishIncidentReviewed(toReviewedMessage(record, change, at), trail.length);
     return this.view(record);
   }
 
@@ -71,15 +100,19 @@ function toMessage(r: IncidentRecord): IncidentMessage {
   };
 }
 
-function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt: string): IncidentReviewedMessage {
+function toReviewedMessage(r: IncidentRecord, review: ReviewChange, reviewedAt: string): IncidentReviewedMessage {
   return { ...toMessage(r), review, reviewedAt };
+}
+
+function statusOf(r: IncidentRecord): IncidentStatus {
+  return r.review ?? (r.closedAt ? 'closed' : 'open');
 }
 
 function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
   return {
     ...toMessage(r),
-    status: r.review ?? (r.closedAt ? 'closed' : 'open'),
-    audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
+    status: statusOf(r),
+    audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason, n: a.n })),
     evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),
   };
 }

@@ -234,7 +234,7 @@ export class ReportingRepository {
     await this.incidents.collection.updateOne({ _id: i.id } as never, { $set: set }, { upsert: true });
   }
 
-  /** Records the bureau's decision made at `at`, unless a later one is already recorded. */
+  /** Records the bureau's decision (or an appeal) made at `at`, unless a later one is already recorded. */
   async saveReview(id: string, review: string, at: number): Promise<void> {
     await this.setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
   }

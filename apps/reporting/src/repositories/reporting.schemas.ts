@@ -69,7 +69,7 @@ export const ReportedIncidentSchema = new Schema(
     staff: String,
     openedAt: Date,
     closedAt: Date,
-    /** The bureau's latest decision (confirmed | dismissed) and when it was made. */
+    /** The latest review change (confirmed | dismissed, or appealed: undecided again) and when it was made. */
     review: String,
     reviewedAt: Date,
   },

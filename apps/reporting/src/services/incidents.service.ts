@@ -5,7 +5,9 @@ import { WriteLockRepository } from '../repositories/write-lock.repository';
 
 /**
  * Keeps reporting's copy of incidents for the attendance tables: opens, closes and reviews in any
- * order, each applied once whatever is redelivered (status = review, else closed or open).
+ * order, each applied once whatever is redelivered (status = review, else closed or open). An
+ * appeal arrives as a review `appealed`: the latest of decisions and appeals wins, so an appeal
+ * after a confirmation leaves the incident undecided until the next decision.
  */
 @Injectable()
 export class IncidentsService {
