@@ -32,6 +32,13 @@ function problemsOf(text: string): string[] {
 }
 
 describe('site file', () => {
+  it('masks evidence outside the window zones unless evidence.mask is none, and names a wrong value', () => {
+    expect(parseSite(ISSUE_EXAMPLE).evidence).toEqual({ retention: 180 * 86_400_000, mask: 'outside-zones' });
+    expect(parseSite(`${ISSUE_EXAMPLE}evidence: { mask: none }\n`).evidence.mask).toBe('none');
+    expect(problemsOf(`${ISSUE_EXAMPLE}evidence: { mask: blur }\n`).join('\n')).toMatch(/evidence\.mask/);
+    expect(problemsOf(`${ISSUE_EXAMPLE}evidence: { masks: none }\n`).join('\n')).toMatch(/masks/);
+  });
+
   it('accepts the example of the platform issue, with durations in ms and defaults filled in', () => {
     const site = parseSite(ISSUE_EXAMPLE);
     expect(site.rules).toEqual({ absenceAfter: 10_000, lateAfter: 3_600_000, earlyLeaveBefore: 3_600_000, gapAfter: 3_600_000 });

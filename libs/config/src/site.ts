@@ -126,7 +126,14 @@ const site = z
     windows: z.array(window).default([]),
     schedules: z.record(id, schedule).default({}),
     rules: rules.default({}),
-    evidence: z.object({ retention: duration.default('180d') }).default({}),
+    evidence: z
+      .object({
+        retention: duration.default('180d'),
+        /** outside-zones: blur all but the window zones before a frame is stored (citizens at the counter are not kept). */
+        mask: z.enum(['outside-zones', 'none']).default('outside-zones'),
+      })
+      .strict()
+      .default({}),
     /**
      * How long inference keeps ended presence intervals and closed incidents (a confirmed incident
      * is kept, like its evidence): long enough for last year's evaluation to be run again.

@@ -16,11 +16,13 @@
  * - `inferred: false` when the zone's pixels had not changed since its last confident answer and
  *   that answer was reused (re-confirmed at least every `reconfirmMs`, default 10 s).
  * - Backend: tfjs-node if installed, else WebAssembly (SIMD), else CPU; see selectBackend.
+ * - Evidence frames: `maskOutsideZones(jpeg, polygons)` blurs all but the zones (privacy).
  * - The occupancy rule and the model licences are in libs/vision/README.md.
  */
 export { createZoneAnalyzer, DEFAULT_CHANGE, DEFAULT_THRESHOLDS } from './zone-analyzer';
 export type { ZoneAnalyzer, ZoneAnalyzerOptions, ZoneDefinition, ZoneResult } from './zone-analyzer';
 export { decodeJpeg } from './frame/rgb-frame';
+export { maskBlurSigma, maskOutsideZones, zoneMaskSvg } from './frame/evidence-mask';
 export type { RgbFrame } from './frame/rgb-frame';
 export { probeVideo, sampleVideo } from './frame/video-frame-source';
 export type { VideoInfo } from './frame/video-frame-source';

@@ -11,6 +11,7 @@ export interface StoredFrame {
 export interface EvidenceFrame {
   n: number;
   role: EvidenceRole;
+  cameraId: string;
   frame: StoredFrame;
 }
 
@@ -68,7 +69,7 @@ export class EvidenceBuffer {
     for (const [c, cameraId] of cameras.entries()) {
       for (const [role, at] of wanted) {
         const frame = at === undefined ? undefined : this.frameAt(cameraId, role, incident, at);
-        if (frame) chosen.push({ n: 3 * c + ROLES.indexOf(role), role, frame });
+        if (frame) chosen.push({ n: 3 * c + ROLES.indexOf(role), role, cameraId, frame });
       }
     }
     return chosen;

@@ -26,6 +26,8 @@ windows:
 schedules:
   default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h, confirmSamples: 2, confirmAfter: 1s }
+# The frames here are labels, not images (masking: output-delivery.spec.ts).
+evidence: { mask: none }
 `);
 
 /** monitor_states in memory, with the real repository's fencing: a greater token wins. */

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { Incident, IncidentEvent, MonitorOutput, StateChange } from '@hallwatch/domain';
+import { maskOutsideZones } from '@hallwatch/vision';
 import { EvidenceRepository } from '../repositories/evidence.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { NatsRepository, PublishedUnder } from '../repositories/nats.repository';
@@ -31,8 +32,23 @@ export class OutputDelivery {
    * the frames are only in memory, so a successor delivering the outbox after a crash finds them.
    */
   async keepEvidence(incident: Incident, frames: EvidenceFrame[]): Promise<void> {
-    for (const { n, role, frame } of frames)
-      await this.evidence.put({ incidentId: incident.id, n, role, capturedAt: new Date(frame.at) }, frame.jpeg);
+    for (const { n, role, cameraId, frame } of frames)
+      await this.evidence.put(
+        { incidentId: incident.id, n, role, capturedAt: new Date(frame.at) },
+        await this.masked(cameraId, frame.jpeg),
+      );
+  }
+
+  /**
+   * The frame as it may be kept (evidence.mask): by default blurred outside the camera's window
+   * zones, so the public at the counter is not stored; the unmasked frame stays in memory only.
+   */
+  private masked(cameraId: string, jpeg: Buffer): Promise<Buffer> | Buffer {
+    if (this.site.evidenceMask === 'none') return jpeg;
+    return maskOutsideZones(
+      jpeg,
+      this.site.zonesOf(cameraId).map((z) => z.polygon),
+    );
   }
 
   /**

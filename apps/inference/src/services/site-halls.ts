@@ -39,6 +39,11 @@ export class SiteHalls {
     return this.windows.get(windowId);
   }
 
+  /** How evidence frames are stored: `outside-zones` blurs all but the camera's window zones. */
+  get evidenceMask(): SiteConfig['evidence']['mask'] {
+    return this.site.evidence.mask;
+  }
+
   /** The zones a camera watches (one per window). */
   zonesOf(cameraId: string): ZoneDefinition[] {
     return this.site.windows.filter((w) => w.camera === cameraId).map((w) => ({ id: w.id, polygon: w.zone }));
