@@ -105,7 +105,7 @@ export interface Site {
   windows: SiteWindow[];
 }
 
-export type IncidentStatus = 'open' | 'closed' | 'confirmed' | 'dismissed';
+export type IncidentStatus = 'open' | 'closed' | 'confirmed' | 'dismissed' | 'appealed';
 export interface Incident {
   id: string;
   kind: string;
@@ -118,7 +118,7 @@ export interface Incident {
   closedAt?: string;
   durationMs?: number;
   status: IncidentStatus;
-  audit: { by: string; at: string; action: string; reason?: string }[];
+  audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string; capturedAt: string }[];
 }
 
