@@ -3,10 +3,12 @@ import * as path from 'node:path';
 import mongoose from 'mongoose';
 import { hashPassword } from '@hallwatch/runtime';
 import { localDate } from '@hallwatch/stats';
+import { decodeJpeg, sampleVideo, type RgbFrame } from '@hallwatch/vision';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 import { EMPTY_ZONE, EventLog, incidentsById } from '../inference/inference-harness';
 import { OwnedServer, tempDir } from '../support/faults';
+import { meanAbsDiff, roughness } from '../support/image-measure';
 
 interface Incident {
   id: string;
@@ -16,7 +18,7 @@ interface Incident {
   closedAt?: string;
   durationMs?: number;
   status: string;
-  audit: { by: string; action: string; reason?: string }[];
+  audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string }[];
 }
 
@@ -25,13 +27,18 @@ const PASSWORD = 'one-db-pw';
 /**
  * Inference and reporting on ONE database, as deployed: the supervisor's review, the audit trail
  * and the evidence of a confirmed absence survive its closing, and the statistics count it as
- * confirmed (reporting keeps its own collections and learns of the review from NATS).
+ * confirmed (reporting keeps its own collections and learns of the review from NATS). Then the
+ * hall manager appeals it: undecided (appealed) in both services until the supervisor decides
+ * again; every step and every look at the evidence is in the audit trail; the evidence was stored
+ * blurred outside the window's zone (evidence.mask defaults to outside-zones).
  */
 describe('inference and reporting on one database', () => {
   let camera: ChildProcess;
   const services: RunningService[] = [];
   let api: string;
   let supervisor: string;
+  let manager: string;
+  let absenceId: string;
   let events: EventLog;
   let mongodbUri: string;
   let nats: OwnedServer;
@@ -53,6 +60,7 @@ schedules:
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }
 users:
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
+  - { username: chief-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
 `);
     mongodbUri = testDatabaseUri('one_db');
     // A NATS of its own: on the shared test server, a new reporting consumer first replays every
@@ -69,6 +77,7 @@ users:
     for (const name of ['gateway', 'reporting', 'inference', 'ingestion']) services.push(await startService(name, env, 120000));
     api = `http://127.0.0.1:${httpPort}`;
     supervisor = await login(api, 'jianchaju', PASSWORD);
+    manager = await login(api, 'chief-h1', PASSWORD);
   });
 
   afterAll(async () => {
@@ -123,6 +132,7 @@ users:
     expect(closed.evidence.map((e) => e.role)).toContain('threshold');
     const image = await get(`${url}/evidence/${closed.evidence[0].n}`);
     expect(image.status).toBe(200);
+    absenceId = absence.id;
 
     const today = localDate('Asia/Shanghai', Date.now());
     const row = await eventually(
@@ -144,7 +154,14 @@ users:
     const db = await mongoose.createConnection(mongodbUri).asPromise();
     try {
       const stored = await db.collection('incidents').findOne({ _id: absence.id } as never);
-      expect(stored).toMatchObject({ review: 'confirmed', audit: [expect.objectContaining({ action: 'confirmed' })] });
+      // The supervisor's look at the evidence frame is in the trail after the decision.
+      expect(stored).toMatchObject({
+        review: 'confirmed',
+        audit: [
+          expect.objectContaining({ action: 'confirmed' }),
+          expect.objectContaining({ by: 'jianchaju', action: 'evidence-viewed', n: closed.evidence[0].n }),
+        ],
+      });
       expect(await db.collection('reporting_incidents').countDocuments({ kind: 'absence' })).toBe(published.size);
       process.stdout.write(
         `one database: ${published.size} absence(s) published (${[...published.values()].reduce((n, e) => n + e.opened.length + e.closed.length, 0)} open/close events, ${reviews.length} review), ` +
@@ -153,5 +170,107 @@ users:
     } finally {
       await db.close();
     }
+  });
+
+  const send = (method: string, url: string, token: string, body: unknown) =>
+    fetch(`${api}${url}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const windowRow = async (done: (row: Record<string, unknown>) => boolean) => {
+    const today = localDate('Asia/Shanghai', Date.now());
+    return eventually(
+      async () => {
+        const rows = await json<Record<string, unknown>[]>(`/api/stats/attendance?from=${today}&to=${today}&groupBy=window`);
+        const w = rows.find((r) => r.window === 'W-E');
+        return w && done(w) ? w : undefined;
+      },
+      30000,
+      1000,
+    );
+  };
+
+  it('an appeal through the hall manager makes the confirmed absence undecided until the supervisor decides again', async () => {
+    const url = `/api/incidents/${encodeURIComponent(absenceId)}`;
+    expect((await send('POST', `${url}/appeal`, supervisor, { reason: '本人不服' })).status).toBe(403);
+    const blank = await send('POST', `${url}/appeal`, manager, { reason: '' });
+    expect(blank.status).toBe(400);
+    expect(await blank.text()).toMatch(/reason/);
+
+    const appeal = await send('POST', `${url}/appeal`, manager, { reason: '当时在后台取材料 (S001 申诉)' });
+    expect(appeal.status).toBe(200);
+    expect(((await appeal.json()) as Incident).status).toBe('appealed');
+    const again = await send('POST', `${url}/appeal`, manager, { reason: '再次申诉' });
+    expect(again.status).toBe(409);
+    expect(await again.text()).toMatch(/already appealed/);
+    expect((await json<Incident[]>('/api/incidents?status=appealed')).map((i) => i.id)).toEqual([absenceId]);
+
+    // Reporting's copy follows: no longer confirmed, counted as appealed (undecided).
+    const appealed = await windowRow((w) => w.incidentsAppealed === 1);
+    expect(appealed).toMatchObject({ absenceIncidents: 1, incidentsConfirmed: 0, incidentsAppealed: 1, incidentsDismissed: 0 });
+
+    const decision = await send('PATCH', url, supervisor, { status: 'dismissed', reason: '申诉属实：后台取件' });
+    expect(decision.status).toBe(200);
+    expect(((await decision.json()) as Incident).status).toBe('dismissed');
+    const late = await send('POST', `${url}/appeal`, manager, { reason: '再次申诉' });
+    expect(late.status).toBe(409);
+    expect(await late.text()).toMatch(/dismissed/);
+
+    const decided = await windowRow((w) => w.incidentsDismissed === 1);
+    expect(decided).toMatchObject({ absenceIncidents: 1, incidentsConfirmed: 0, incidentsAppealed: 0, incidentsDismissed: 1 });
+
+    // The whole trail, in order, with strictly increasing times; each change published with its time.
+    const { audit } = await json<Incident>(url);
+    expect(audit.map((a) => [a.action, a.by, a.reason ?? a.n])).toEqual([
+      ['confirmed', 'jianchaju', '窗口无人, 已核实'],
+      ['evidence-viewed', 'jianchaju', expect.any(Number)],
+      ['appealed', 'chief-h1', '当时在后台取材料 (S001 申诉)'],
+      ['dismissed', 'jianchaju', '申诉属实：后台取件'],
+    ]);
+    const times = audit.map((a) => Date.parse(a.at));
+    expect(times.slice(1).every((t, i) => t > times[i])).toBe(true);
+    const reviews = (await events.incidents()).filter((e) => e.id === absenceId && 'review' in e) as unknown as {
+      review: string;
+      reviewedAt: string;
+    }[];
+    expect(reviews.map((e) => [e.review, e.reviewedAt])).toEqual(
+      audit.filter((a) => a.action !== 'evidence-viewed').map((a) => [a.action, a.at]),
+    );
+  });
+
+  it('stored the evidence blurred outside the window zone, and records each view', async () => {
+    const url = `/api/incidents/${encodeURIComponent(absenceId)}`;
+    const { evidence, audit: before } = await json<Incident>(url);
+    const threshold = evidence.find((e) => e.role === 'threshold')!;
+    const res = await get(`${url}/evidence/${threshold.n}`);
+    expect(res.status).toBe(200);
+    const masked = await decodeJpeg(Buffer.from(await res.arrayBuffer()), 0);
+    // The same empty room, straight from the clip (1.9 s; its last frame, the person at the left edge gone).
+    let original: RgbFrame | undefined;
+    for await (const frame of sampleVideo(path.join(MEDIA, 'empty-room.mp4'), 0.5)) original = frame;
+    expect([masked.width, masked.height]).toEqual([original!.width, original!.height]);
+
+    // EMPTY_ZONE is x 0.4-0.8, y 0.3-0.9; keep 0.03 of the frame clear of its edge on both sides.
+    const fx = (x: number) => (x + 0.5) / masked.width;
+    const fy = (y: number) => (y + 0.5) / masked.height;
+    const inside = (x: number, y: number) => fx(x) > 0.43 && fx(x) < 0.77 && fy(y) > 0.33 && fy(y) < 0.87;
+    const outside = (x: number, y: number) => fx(x) < 0.37 || fx(x) > 0.83 || fy(y) < 0.27 || fy(y) > 0.93;
+    const figures = {
+      insideDiff: meanAbsDiff(original!, masked, inside),
+      outsideDiff: meanAbsDiff(original!, masked, outside),
+      insideRoughness: [roughness(original!, inside), roughness(masked, inside)],
+      outsideRoughness: [roughness(original!, outside), roughness(masked, outside)],
+    };
+    process.stdout.write(`masked evidence vs the clip: ${JSON.stringify(figures)}\n`);
+    // Inside: the camera's pixels through two JPEG encodings (ingestion's, the mask's).
+    expect(figures.insideDiff).toBeLessThan(8);
+    expect(figures.insideRoughness[1]).toBeGreaterThan(0.7 * figures.insideRoughness[0]);
+    // Outside: smooth, and far from the original.
+    expect(figures.outsideRoughness[1]).toBeLessThan(figures.outsideRoughness[0] / 3);
+    expect(figures.outsideDiff).toBeGreaterThan(2 * figures.insideDiff);
+
+    const { audit } = await json<Incident>(url);
+    expect(audit.slice(before.length)).toEqual([expect.objectContaining({ by: 'jianchaju', action: 'evidence-viewed', n: threshold.n })]);
   });
 });
