@@ -12,7 +12,7 @@ import { EMPTY_ZONE, IncidentEvent, zone } from './inference-harness';
  */
 interface Incident extends IncidentEvent {
   status: string;
-  audit: { by: string; at: string; action: string; reason?: string }[];
+  audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string; capturedAt: string }[];
 }
 
@@ -129,7 +129,11 @@ users:
     expect(res.status).toBe(200);
     const reviewed = (await res.json()) as Incident;
     expect(reviewed.status).toBe('confirmed');
-    expect(reviewed.audit).toEqual([expect.objectContaining({ by: 'jianchaju', action: 'confirmed', reason: '窗口无人, 已核实' })]);
+    // After the supervisor's look at the threshold frame (previous test), kept in the trail too.
+    expect(reviewed.audit).toEqual([
+      expect.objectContaining({ by: 'jianchaju', action: 'evidence-viewed', n: expect.any(Number) }),
+      expect.objectContaining({ by: 'jianchaju', action: 'confirmed', reason: '窗口无人, 已核实' }),
+    ]);
     expect((await incidents('status=confirmed')).map((i) => i.id)).toContain(absence.id);
 
     // A hall manager sees only its halls: nothing of h1.

@@ -117,10 +117,43 @@ describe('inference repositories (FerretDB)', () => {
       });
   });
 
-  it('keeps evidence once per frame and purges old frames except those of confirmed incidents', async () => {
+  it('never loses a review, an appeal or evidence views landing together, and keeps the trail in order', async () => {
+    const ids = Array.from({ length: 10 }, (_, k) => `absence:h1:W5:${t(2000 + k)}`);
+    for (const id of ids)
+      await incidents.upsert({ id, kind: 'absence', hallId: 'h1', windowId: 'W5', openedAt: iso(2000), closedAt: iso(2100) });
+    // All stamped with the same instant, as two instances with a lagging clock could.
+    const entry = (action: string, extra: object = {}) => ({
+      by: action === 'appealed' ? 'chief-h1' : 'jianchaju',
+      at: iso(2200),
+      action,
+      ...extra,
+    });
+    await Promise.all(
+      ids.flatMap((id) => [
+        incidents.review(id, 'confirmed', entry('confirmed', { reason: 'seen' })),
+        incidents.review(id, 'appealed', entry('appealed', { reason: 'not me' }), (r) => r.review !== 'appealed'),
+        incidents.note(id, entry('evidence-viewed', { n: 0 })),
+        incidents.note(id, entry('evidence-viewed', { n: 1 })),
+      ]),
+    );
+    for (const id of ids) {
+      const { review, audit } = (await incidents.get(id))!;
+      expect(audit!.map((a) => a.action).sort()).toEqual(['appealed', 'confirmed', 'evidence-viewed', 'evidence-viewed']);
+      const times = audit!.map((a) => a.at.getTime());
+      expect(times.slice(1).every((at, k) => at > times[k])).toBe(true);
+      // The status is whichever of the decision and the appeal came last.
+      expect(review).toBe(audit!.filter((a) => a.action !== 'evidence-viewed').pop()!.action);
+    }
+  });
+
+  it('keeps evidence once per frame and purges old frames except those of confirmed or appealed incidents', async () => {
     const confirmed = `absence:h1:W1:${t(70)}`; // confirmed above
     const other = `absence:h1:W2:${t(80)}`;
+    const appealed = `absence:h1:W4:${t(90)}`;
+    await incidents.upsert({ id: appealed, kind: 'absence', hallId: 'h1', windowId: 'W4', openedAt: iso(90), closedAt: iso(95) });
+    expect((await incidents.review(appealed, 'appealed', { by: 'chief-h1', at: iso(900), action: 'appealed' }))?.changed).toBe(true);
     const jpeg = (text: string) => Buffer.concat([Buffer.from([0xff, 0xd8]), Buffer.from(text)]);
+    await evidence.put({ incidentId: appealed, n: 1, role: 'threshold', capturedAt: new Date(t(92)) }, jpeg('d'));
     await evidence.put({ incidentId: confirmed, n: 1, role: 'threshold', capturedAt: new Date(t(75)) }, jpeg('a'));
     await evidence.put({ incidentId: confirmed, n: 1, role: 'threshold', capturedAt: new Date(t(75)) }, jpeg('again'));
     await evidence.put({ incidentId: other, n: 1, role: 'threshold', capturedAt: new Date(t(85)) }, jpeg('b'));
@@ -133,6 +166,7 @@ describe('inference repositories (FerretDB)', () => {
     expect(await evidence.get(other, 1)).toBeNull();
     expect(await evidence.get(other, 2)).not.toBeNull();
     expect(await evidence.get(confirmed, 1)).not.toBeNull();
+    expect(await evidence.get(appealed, 1)).not.toBeNull();
   });
 
   it("appends each output to a hall's outbox with its state, keeps them through plain saves until each is delivered", async () => {
