@@ -66,6 +66,10 @@ describe('OutputDelivery.keepEvidence', () => {
     expect((await columns(written, 40, 60)).spread).toBeLessThan(20);
   });
 
+  it('keeps no frame it cannot mask rather than the unmasked one', async () => {
+    expect(await stored('', Buffer.from('not a jpeg'))).toEqual([]);
+  });
+
   it('stores the frame as captured with evidence.mask: none', async () => {
     const jpeg = await stripes();
     expect(await stored('evidence: { mask: none }', jpeg)).toEqual([jpeg]);

@@ -32,18 +32,21 @@ export class OutputDelivery {
    * the frames are only in memory, so a successor delivering the outbox after a crash finds them.
    */
   async keepEvidence(incident: Incident, frames: EvidenceFrame[]): Promise<void> {
-    for (const { n, role, cameraId, frame } of frames)
-      await this.evidence.put(
-        { incidentId: incident.id, n, role, capturedAt: new Date(frame.at) },
-        await this.masked(cameraId, frame.jpeg),
-      );
+    for (const { n, role, cameraId, frame } of frames) {
+      const jpeg = await this.masked(cameraId, frame.jpeg).catch((err: Error) => {
+        // Never the unmasked frame instead: a frame that cannot be masked is not kept.
+        this.log.error(`incident ${incident.id}: evidence frame ${n} not kept, it could not be masked: ${err.message}`);
+        return undefined;
+      });
+      if (jpeg) await this.evidence.put({ incidentId: incident.id, n, role, capturedAt: new Date(frame.at) }, jpeg);
+    }
   }
 
   /**
    * The frame as it may be kept (evidence.mask): by default blurred outside the camera's window
    * zones, so the public at the counter is not stored; the unmasked frame stays in memory only.
    */
-  private masked(cameraId: string, jpeg: Buffer): Promise<Buffer> | Buffer {
+  private async masked(cameraId: string, jpeg: Buffer): Promise<Buffer> {
     if (this.site.evidenceMask === 'none') return jpeg;
     return maskOutsideZones(
       jpeg,
