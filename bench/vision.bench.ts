@@ -4,12 +4,29 @@
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { createZoneAnalyzer, loadDetector, readZonesFile, RgbFrame, sampleVideo, ZoneAnalyzer } from '@hallwatch/vision';
+import sharp from 'sharp';
+import { createZoneAnalyzer, loadDetector, maskOutsideZones, readZonesFile, RgbFrame, sampleVideo, ZoneAnalyzer } from '@hallwatch/vision';
 
 const MEDIA = path.resolve(__dirname, '..', '..', 'test', 'media');
 const VIDEO = path.join(MEDIA, 'classroom-seated.mp4');
 /** The 30 s clip is replayed this many times so the steady state covers several re-confirmations. */
 const PASSES = 3;
+/** Frame widths the evidence mask is timed at: the clip's own, the default analysisWidth (frames as ingestion sends them), larger streams. */
+const MASK_WIDTHS = [480, 640, 1280, 1920];
+const MASK_RUNS = 20;
+
+/** Mean time to mask one evidence frame of the clip, scaled to `width`, outside the clip's zones. */
+async function maskMs(frame: RgbFrame, width: number, zones: { polygon: readonly (readonly [number, number])[] }[]): Promise<number> {
+  const jpeg = await sharp(Buffer.from(frame.data), { raw: { width: frame.width, height: frame.height, channels: 3 } })
+    .resize({ width })
+    .jpeg({ quality: 90 })
+    .toBuffer();
+  const polygons = zones.map((z) => z.polygon);
+  await maskOutsideZones(jpeg, polygons);
+  const start = performance.now();
+  for (let i = 0; i < MASK_RUNS; i++) await maskOutsideZones(jpeg, polygons);
+  return (performance.now() - start) / MASK_RUNS;
+}
 
 async function timePerSample(analyzer: ZoneAnalyzer, frames: RgbFrame[]): Promise<{ ms: number[]; inferredZones: number }> {
   const ms: number[] = [];
@@ -54,6 +71,10 @@ async function main(): Promise<void> {
     `steady sample: ${fixed(steadyMs)} ms (change gating; ${gated.inferredZones} of ${frames.length * zones.length} zone answers inferred)`,
   );
   console.log(`samples/s: ${fixed(1000 / steadyMs)}`);
+  for (const width of MASK_WIDTHS)
+    console.log(
+      `evidence mask (outside ${zones.length} zones), ${width} px wide: ${fixed(await maskMs(clip[0], width, zones))} ms per frame`,
+    );
 }
 
 main().catch((error: Error) => {
