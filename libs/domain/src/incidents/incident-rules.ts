@@ -1,6 +1,6 @@
 import { CameraStatusChange, HallConfig, IncidentKind, PresenceState, StateChange, WindowConfig, assertTime } from '../model';
 import { FrameReading } from '../presence/presence-tracker';
-import { QueueEvent, QueueEventKind, QueueSessionState, nextQueueState } from '../queue/queue-session';
+import { QueueEvent, QueueEventKind, QueueSessionState, queueStateAfter } from '../queue/queue-session';
 import { BoundaryCache } from '../schedule/boundary-cache';
 import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
@@ -276,7 +276,7 @@ export class IncidentEngine {
     const q = (w.queue ??= newQueueTrack());
     if (q.at !== null && event.at <= q.at) return out;
     q.at = event.at;
-    const state = nextQueueState(q.state, event.event);
+    const state = queueStateAfter(event.event);
     // A login while open starts a new session (possibly of another staff member).
     if (state === q.state && event.event !== 'login') return out;
     if (q.mismatch) {

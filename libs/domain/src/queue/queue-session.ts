@@ -17,19 +17,11 @@ export interface QueueEvent {
 }
 
 /**
- * The session state after `event`. A login or resume opens the window for calling whatever came
- * before (the queue system says it calls); a pause without a session leaves it closed.
+ * The session state after `event`, whatever came before: the queue system says what the window
+ * does from now on. So the last event alone tells the state, also across days.
  */
-export function nextQueueState(state: QueueSessionState, event: QueueEventKind): QueueSessionState {
-  switch (event) {
-    case 'login':
-    case 'resume':
-      return 'open';
-    case 'pause':
-      return state === 'closed' ? 'closed' : 'paused';
-    case 'logout':
-      return 'closed';
-  }
+export function queueStateAfter(event: QueueEventKind): QueueSessionState {
+  return event === 'logout' ? 'closed' : event === 'pause' ? 'paused' : 'open';
 }
 
 /** A window's open and paused time within a range, per staff id (the staffId of the event that began it). */
@@ -41,9 +33,8 @@ export type QueueSessions = Map<string, { open: Interval[]; paused: Interval[] }
  */
 export function queueSessions(events: readonly QueueEvent[], range: Interval): QueueSessions {
   const out: QueueSessions = new Map();
-  let state: QueueSessionState = 'closed';
   events.forEach((e, i) => {
-    state = nextQueueState(state, e.event);
+    const state = queueStateAfter(e.event);
     if (state === 'closed') return;
     const end = i + 1 < events.length ? events[i + 1].at : range.end;
     const staff = out.get(e.staffId) ?? { open: [], paused: [] };
