@@ -203,7 +203,9 @@ export class MonitorService implements OnModuleDestroy {
       this.log.warn(`queue event of window ${message.windowId} ignored: not in the site file`);
       return;
     }
-    const event = { windowId: window.id, staffId: message.staffId, event: message.event, at: Date.parse(message.at) };
+    // Nothing happens after it is received: a queue system's fast clock must not hold the session in the future.
+    const at = Math.min(Date.parse(message.at), Date.now());
+    const event = { windowId: window.id, staffId: message.staffId, event: message.event, at };
     await this.step(window.hallId, (m) => m.queue(event));
   }
 

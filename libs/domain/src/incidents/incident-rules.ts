@@ -269,8 +269,8 @@ export class IncidentEngine {
    */
   queue(event: QueueEvent): IncidentEvent[] {
     assertTime('queue.at', event.at);
+    // Hall time is left to frames and ticks: a queue system's clock moves no schedule boundary.
     const out: IncidentEvent[] = [];
-    this.advanceHall(event.at, out);
     const cfg = this.window(event.windowId);
     const w = this.data.windows[cfg.id];
     const q = (w.queue ??= newQueueTrack());
