@@ -25,6 +25,7 @@ interface IncidentView {
   openedAt: string;
   closedAt?: string;
   evidence: { n: number; role: string; capturedAt: string }[];
+  queueEvent?: Record<string, string>;
 }
 type Row = Record<string, string | number | null>;
 
@@ -138,6 +139,7 @@ users:
       openedAt: new Date(loginAt).toISOString(),
     });
     expect(incident.id).toBe(`queue-open-seat-empty:h1:W-E:${loginAt}`);
+    expect(incident.queueEvent).toEqual({ ...login, at: new Date(loginAt).toISOString() });
     const threshold = Date.parse(incident.evidence.find((e) => e.role === 'threshold')!.capturedAt);
     expect(threshold - loginAt).toBeGreaterThanOrEqual(5000);
 

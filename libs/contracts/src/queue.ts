@@ -1,6 +1,7 @@
 import { QUEUE_EVENTS, type QueueEventKind } from '@hallwatch/domain';
 import { IsIn } from 'class-validator';
-import { IsId, IsInstant } from './ids';
+import { validateMessage } from './decode';
+import { checkedBy, IsId, IsInstant } from './ids';
 
 /**
  * hallwatch.queue.<windowId>, and each row of POST /api/queue-events: the hall's queue system
@@ -14,6 +15,13 @@ export class QueueEventMessage {
   /** When it happened, ISO 8601 with an offset. */
   @IsInstant() at: string;
 }
+
+/** `@IsQueueEvent()`: the field is a QueueEventMessage (checked whole, without class-transformer's metadata). */
+export const IsQueueEvent = checkedBy(
+  'isQueueEvent',
+  (value) => validateMessage(QueueEventMessage, value).ok,
+  'must be a queue event {windowId, staffId, event: login|pause|resume|logout, at}',
+);
 
 /**
  * The id of a queue event (also its Nats-Msg-Id): one window has one event of a kind at one
