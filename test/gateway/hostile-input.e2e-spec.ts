@@ -186,6 +186,10 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       (...allowed: Caller[]) =>
       (caller: Caller, hall: Hall): Cell =>
         !signedIn(caller) ? 'unauth' : !allowed.includes(caller) ? 'deny' : hallScoped(caller, hall);
+    /** A batch endpoint answers a row of another hall with a per-row refusal (or the whole call with a 403). */
+    const rowOutsideHalls = (status: number, body: unknown) =>
+      status === 403 ||
+      (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason)));
     const stats = (report: string) => (hall: Hall) => ({ path: `/api/stats/${report}?from=${DAY}&to=${DAY}&groupBy=hall&hall=${hall}` });
 
     /** One row per endpoint: a new endpoint fails this test until it has its row. */
@@ -218,9 +222,17 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       'POST /api/cases': {
         request: (hall, caller) => ({ path: '/api/cases', body: { cases: [kase(`authz-${caller}-${hall}`, WINDOW[hall])] } }),
         expect: roles('admin', 'manager-h1'),
-        denied: (status, body) =>
-          status === 403 ||
-          (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
+        denied: rowOutsideHalls,
+      },
+      'POST /api/queue-events': {
+        request: (hall, caller) => ({
+          path: '/api/queue-events',
+          body: {
+            events: [{ windowId: WINDOW[hall], staffId: 'S1', event: 'login', at: `${DAY}T09:0${CALLERS.indexOf(caller)}:00+08:00` }],
+          },
+        }),
+        expect: roles('admin', 'manager-h1'),
+        denied: rowOutsideHalls,
       },
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
@@ -566,6 +578,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
           const subjects = [
             'hallwatch.cases',
             'hallwatch.presence.W01',
+            'hallwatch.queue.W01',
             'hallwatch.camera.cam-1.status',
             'hallwatch.incident.absence',
             'hallwatch.frames.cam-1',

@@ -8,6 +8,7 @@ import { IncidentsModule } from './incidents/incidents.module';
 import { LiveModule } from './live/live.module';
 import { NatsConnectionModule } from './nats/nats-connection.module';
 import { NatsClientModule } from './nats/nats-client.module';
+import { QueueEventsModule } from './queue-events/queue-events.module';
 import { SiteModule } from './site/site.module';
 import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
@@ -28,6 +29,7 @@ export class GatewayModule {
         WindowsModule,
         IncidentsModule,
         CasesModule,
+        QueueEventsModule,
         StatsModule,
         NatsConnectionModule,
         LiveModule,

@@ -41,7 +41,13 @@ describe('site file', () => {
 
   it('accepts the example of the platform issue, with durations in ms and defaults filled in', () => {
     const site = parseSite(ISSUE_EXAMPLE);
-    expect(site.rules).toEqual({ absenceAfter: 10_000, lateAfter: 3_600_000, earlyLeaveBefore: 3_600_000, gapAfter: 3_600_000 });
+    expect(site.rules).toEqual({
+      absenceAfter: 10_000,
+      lateAfter: 3_600_000,
+      earlyLeaveBefore: 3_600_000,
+      gapAfter: 3_600_000,
+      queueMismatchAfter: 300_000,
+    });
     expect(site.windows[0].minStaff).toBe(1);
     expect(site.halls[0].schedule).toBe('default');
     expect(windowSchedule(site, site.windows[0]).open).toEqual(['00:00-24:00']);

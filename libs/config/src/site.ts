@@ -89,6 +89,7 @@ const rules = z.object({
   lateAfter: duration.default(() => msText(DEFAULT_RULES.lateAfter)),
   earlyLeaveBefore: duration.default(() => msText(DEFAULT_RULES.earlyLeaveBefore)),
   gapAfter: duration.default(() => msText(DEFAULT_RULES.gapAfter)),
+  queueMismatchAfter: duration.default(() => msText(DEFAULT_RULES.queueMismatchAfter)),
   /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
   confirmSamples: z.number().int().min(1).max(100).optional(),
   /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */

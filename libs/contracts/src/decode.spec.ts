@@ -1,5 +1,7 @@
 import { decodeMessage, encodeMessage } from './decode';
+import { IncidentMessage } from './incidents';
 import { CameraStatusMessage, PresenceMessage } from './messages';
+import { QueueEventMessage, queueEventId } from './queue';
 
 describe('decodeMessage', () => {
   it('accepts a valid presence change and round-trips it', () => {
@@ -28,5 +30,22 @@ describe('decodeMessage', () => {
       JSON.stringify({ cameraId: 'cam-1', status: 'online', at: '2026-11-24T09:00:00Z', password: 'x' }),
     );
     expect(decoded.ok && 'password' in decoded.value).toBe(false);
+  });
+
+  it('checks queue events, alone and as the evidence of a queue mismatch, and ids them by window, instant and event', () => {
+    const login = { windowId: 'W01', staffId: 'S001', event: 'login', at: '2026-11-24T09:00:00+08:00' };
+    expect(decodeMessage(QueueEventMessage, JSON.stringify(login))).toEqual({ ok: true, value: expect.objectContaining(login) });
+    const bad = decodeMessage(QueueEventMessage, JSON.stringify({ ...login, staffId: '张三 (S001)', event: 'lunch' }));
+    expect((bad as { reason: string }).reason).toMatch(
+      /staffId must be .*; event must be one of the following values: login, pause, resume, logout/,
+    );
+    // The same instant written in UTC is the same event.
+    expect(queueEventId({ ...login, at: '2026-11-24T01:00:00Z' } as QueueEventMessage)).toBe(queueEventId(login as QueueEventMessage));
+    const incident = { id: 'q1', kind: 'queue-open-seat-empty', hallId: 'h1', windowId: 'W01', openedAt: login.at, queueEvent: login };
+    expect(decodeMessage(IncidentMessage, JSON.stringify(incident)).ok).toBe(true);
+    expect(decodeMessage(IncidentMessage, JSON.stringify({ ...incident, queueEvent: { ...login, at: 'soon' } }))).toEqual({
+      ok: false,
+      reason: 'queueEvent must be a queue event {windowId, staffId, event: login|pause|resume|logout, at}',
+    });
   });
 });

@@ -69,7 +69,7 @@ export function isCalendarDate(value: unknown): value is string {
 export const IsCalendarDate = checkedBy('isCalendarDate', isCalendarDate, 'must be a calendar date written YYYY-MM-DD');
 
 /** A class-validator decorator from a check; its message is "<field> <rule>". */
-function checkedBy(name: string, check: (value: unknown) => boolean, rule: string) {
+export function checkedBy(name: string, check: (value: unknown) => boolean, rule: string) {
   return (options: ValidationOptions = {}): PropertyDecorator =>
     (object: object, property: string | symbol) =>
       registerDecorator({

@@ -1,6 +1,7 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
 import { IsId, IsInstant, IsPlainText } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
+import { IsQueueEvent, QueueEventMessage } from './queue';
 
 /**
  * Where an incident stands: open/closed while nobody has reviewed it, then what the supervision
@@ -32,6 +33,8 @@ export class IncidentMessage {
   /** Capture time at which the condition ended; set on the close message. */
   @IsOptional() @IsInstant() closedAt?: string;
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
+  /** queue-open-seat-empty: the queue event (login or resume) that opened the session for calling. */
+  @IsOptional() @IsQueueEvent() queueEvent?: QueueEventMessage;
 }
 
 /**

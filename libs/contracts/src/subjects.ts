@@ -19,6 +19,9 @@ export const Subjects = {
   incidentReviewed: 'hallwatch.incident.reviewed',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
   cases: 'hallwatch.cases',
+  /** A queue system's session events of a window (QueueEventMessage; JetStream stream QUEUE). */
+  queue: (windowId: string) => `hallwatch.queue.${windowId}`,
+  allQueue: 'hallwatch.queue.*',
   /** Messages a consumer could not handle, moved aside (JetStream stream DEADLETTER). */
   deadLetter: (streamName: string) => `hallwatch.deadletter.${streamName}`,
   allDeadLetters: 'hallwatch.deadletter.*',
@@ -66,5 +69,6 @@ export const Streams = {
   presence: { name: 'HALLWATCH_PRESENCE', subjects: ['hallwatch.presence.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
+  queue: { name: 'HALLWATCH_QUEUE', subjects: ['hallwatch.queue.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
 } as const satisfies Record<string, StreamDefinition>;

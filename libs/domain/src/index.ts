@@ -17,6 +17,8 @@
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
+ *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
+ * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -39,3 +41,4 @@ export * from './incidents/incident-rules';
 export * from './incidents/appeal';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
+export * from './queue/queue-session';

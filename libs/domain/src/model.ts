@@ -25,7 +25,14 @@ export const PRESENCE_STATES = ['staffed', 'absent', 'unknown', 'closed'] as con
 export type PresenceState = (typeof PRESENCE_STATES)[number];
 
 /** What an incident flags; see the incident rules. */
-export const INCIDENT_KINDS = ['absence', 'late-opening', 'early-leave', 'staffing-gap', 'camera-offline'] as const;
+export const INCIDENT_KINDS = [
+  'absence',
+  'late-opening',
+  'early-leave',
+  'staffing-gap',
+  'camera-offline',
+  'queue-open-seat-empty',
+] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
 /** Whether a camera delivers frames. */

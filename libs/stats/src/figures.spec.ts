@@ -1,7 +1,17 @@
 import fc from 'fast-check';
-import { openIntervals, StateChange } from '@hallwatch/domain';
+import { openIntervals, QueueEvent, StateChange } from '@hallwatch/domain';
 import { dayRange } from './calendar';
-import { addStaffFigures, CaseFacts, StaffFigures, totalFigures, UNASSIGNED, windowPeriodFigures } from './figures';
+import {
+  addFigures,
+  addStaffFigures,
+  CaseFacts,
+  emptyFigures,
+  Figures,
+  StaffFigures,
+  totalFigures,
+  UNASSIGNED,
+  windowPeriodFigures,
+} from './figures';
 import { attendanceFigures, groupFigures, throughputFigures, WindowInfo } from './report';
 
 const TZ = 'Asia/Shanghai';
@@ -69,6 +79,8 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       attendanceRate: Math.round((335 / 390) * 10000) / 10000,
       absentPeriods: 2,
       absenceMinutes: 50,
+      pausedWhileStaffedMinutes: 0,
+      openWhileAbsentMinutes: 0,
     });
   });
 
@@ -106,6 +118,50 @@ describe('windowPeriodFigures on a hand-computed day', () => {
     });
     expect(Object.keys(f)).toEqual([UNASSIGNED]);
     expect(f[UNASSIGNED]).toMatchObject({ staffedMs: 60 * 60_000, unknownMs: 360 * 60_000, absences: 0 });
+  });
+});
+
+describe('queue sessions against the seat', () => {
+  const q = (event: QueueEvent['event'], hhmm: string, staffId = 'S1'): QueueEvent => ({ windowId: 'W1', staffId, event, at: at(hhmm) });
+  const QUEUE = [
+    q('login', '08:55'),
+    q('pause', '09:40'), // paused 09:40-09:50, staffed: 10 min
+    q('resume', '09:50'), // open while absent 10:00-10:20: 20 min
+    q('pause', '11:02'), // open while absent 11:00-11:02: 2 min; paused 11:02-11:20, staffed from 11:05: 15 min
+    q('resume', '11:20'), // open 11:20-12:00: staffed, then unknown from 11:30 (counts nothing)
+    q('logout', '12:30'),
+    q('login', '13:00', 'S2'),
+    q('pause', '14:00', 'S2'), // paused while staffed 14:00-14:30: 30 min
+    q('resume', '14:30', 'S2'), // open while absent 16:30-17:00: 30 min
+  ];
+  const figures = (queue: QueueEvent[], changes = CHANGES) =>
+    windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes, cases: CASES, absenceAfterMs: 10 * 60_000, queue });
+
+  it('counts paused-while-staffed and open-while-absent time per staffId of the session', () => {
+    const f = figures(QUEUE);
+    expect([f.S1.pausedWhileStaffedMs, f.S1.openWhileAbsentMs]).toEqual([25 * 60_000, 22 * 60_000]);
+    expect([f.S2.pausedWhileStaffedMs, f.S2.openWhileAbsentMs]).toEqual([30 * 60_000, 30 * 60_000]);
+    expect(attendanceFigures(totalFigures(f))).toMatchObject({ pausedWhileStaffedMinutes: 55, openWhileAbsentMinutes: 52 });
+  });
+
+  it('unknown seat time counts in neither: a camera outage all afternoon', () => {
+    const outage = [...CHANGES.slice(0, 8), change('unknown', '13:00'), change('closed', '17:00')];
+    const f = figures(QUEUE, outage);
+    expect([f.S2.pausedWhileStaffedMs, f.S2.openWhileAbsentMs]).toEqual([0, 0]);
+  });
+
+  it('a session carried in from before the day counts from the day start', () => {
+    const f = figures([{ ...q('login', '08:00'), at: at('08:00') - 24 * 3600_000 }]);
+    // Open all day: absent 10:00-10:20, 11:00-11:05, 16:30-17:00.
+    expect(f.S1.openWhileAbsentMs).toBe(55 * 60_000);
+  });
+
+  it('rollups stored before queue sessions were counted add as zero', () => {
+    const legacy = { ...totalFigures(dayFigures()) } as Partial<Figures>;
+    delete legacy.pausedWhileStaffedMs;
+    delete legacy.openWhileAbsentMs;
+    const sum = addFigures(addFigures(emptyFigures(), legacy as Figures), totalFigures(figures(QUEUE)));
+    expect([sum.pausedWhileStaffedMs, sum.openWhileAbsentMs]).toEqual([55 * 60_000, 52 * 60_000]);
   });
 });
 

@@ -1,4 +1,15 @@
-import { attendance, clip, contains, Interval, normalize, StateChange } from '@hallwatch/domain';
+import {
+  attendance,
+  clip,
+  contains,
+  intersect,
+  Interval,
+  normalize,
+  QueueEvent,
+  queueSessions,
+  StateChange,
+  totalDuration,
+} from '@hallwatch/domain';
 import { addDuration, Histogram, mergeHistogram } from './histogram';
 
 /** Staff key of cases without a staffId, and of scheduled time no case can be tied to. */
@@ -35,6 +46,10 @@ export interface Figures {
   /** Waits of citizens whose ticket was taken during an absence at their window, and the others. */
   waitInAbsence: Histogram;
   waitOtherwise: Histogram;
+  /** Queue session paused (not calling) while the seat was seen staffed; to the staffId of the session. */
+  pausedWhileStaffedMs: number;
+  /** Queue session open for calling while the seat was seen empty; unknown seat time counts in neither. */
+  openWhileAbsentMs: number;
 }
 
 /** Figures per staff key (UNASSIGNED included). */
@@ -58,6 +73,8 @@ export function emptyFigures(): Figures {
     wait: {},
     waitInAbsence: {},
     waitOtherwise: {},
+    pausedWhileStaffedMs: 0,
+    openWhileAbsentMs: 0,
   };
 }
 
@@ -74,6 +91,9 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   mergeHistogram(into.wait, from.wait);
   mergeHistogram(into.waitInAbsence, from.waitInAbsence);
   mergeHistogram(into.waitOtherwise, from.waitOtherwise);
+  // Rollups stored before queue sessions were counted lack these.
+  into.pausedWhileStaffedMs += from.pausedWhileStaffedMs ?? 0;
+  into.openWhileAbsentMs += from.openWhileAbsentMs ?? 0;
   return into;
 }
 
@@ -118,6 +138,8 @@ export interface WindowPeriodInput {
   changes: readonly StateChange[];
   /** Cases whose ticket was taken within range. */
   cases: readonly CaseFacts[];
+  /** The window's queue events in time order: the last one before range.start (if any) and those within. */
+  queue?: readonly QueueEvent[];
   absenceAfterMs: number;
   /** The present: time from here on has not happened and counts as nothing (default: never). */
   now?: number;
@@ -157,7 +179,8 @@ export function observedPresence(
  * Figures of one window for a period: attendance from schedule × presence, throughput from the
  * cases. Only what happened counts: scheduled time ends at `now`, and time before the first
  * change or after a state's last schedule boundary (see observedPresence) is unknown, never
- * absent. Attendance goes to the duty staff, cases to their own.
+ * absent. Attendance goes to the duty staff, cases to their own, queue session time to the
+ * staffId of its queue events.
  */
 export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   const open = normalize(input.scheduled);
@@ -182,6 +205,11 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
     addDuration(f.handling, (c.finishedAt - c.startedAt) / 1000);
     addDuration(f.wait, waitSeconds);
     addDuration(contains(absences, c.takenAt) ? f.waitInAbsence : f.waitOtherwise, waitSeconds);
+  }
+  for (const [staffId, session] of queueSessions(input.queue ?? [], past)) {
+    const f = (out[staffId] ??= emptyFigures());
+    f.pausedWhileStaffedMs += totalDuration(intersect(session.paused, split.staffed));
+    f.openWhileAbsentMs += totalDuration(intersect(session.open, split.absent));
   }
   return out;
 }

@@ -61,6 +61,8 @@ export interface AttendanceFigures {
   attendanceRate: number | null;
   absentPeriods: number;
   absenceMinutes: number;
+  pausedWhileStaffedMinutes: number;
+  openWhileAbsentMinutes: number;
 }
 
 export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
@@ -71,6 +73,8 @@ export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
     attendanceRate: ratio(f.staffedMs, f.scheduledMs - f.unknownMs),
     absentPeriods: f.absences,
     absenceMinutes: round(f.absenceMs / 60_000, 2),
+    pausedWhileStaffedMinutes: round(f.pausedWhileStaffedMs / 60_000, 2),
+    openWhileAbsentMinutes: round(f.openWhileAbsentMs / 60_000, 2),
   };
 }
 
@@ -145,6 +149,7 @@ const INCIDENT_KIND_COLUMNS = [
   { kind: 'early-leave', key: 'earlyLeaveIncidents', header: '早退事件 Early-leave incidents' },
   { kind: 'staffing-gap', key: 'staffingGapIncidents', header: '缺员事件 Staffing-gap incidents' },
   { kind: 'camera-offline', key: 'cameraOfflineIncidents', header: '摄像头离线事件 Camera-offline incidents' },
+  { kind: 'queue-open-seat-empty', key: 'queueMismatchIncidents', header: '叫号空岗事件 Queue open, seat empty incidents' },
 ];
 const INCIDENT_STATUS_COLUMNS = [
   { status: 'open', key: 'incidentsOpen', header: '未结束事件 Incidents open' },
@@ -161,6 +166,8 @@ export const ATTENDANCE_COLUMNS: Column[] = [
   { key: 'attendanceRate', header: '出勤率 Attendance rate' },
   { key: 'absentPeriods', header: '离岗时段数 Absent periods (any length)' },
   { key: 'absenceMinutes', header: '离岗时长(分钟) Absence minutes' },
+  { key: 'pausedWhileStaffedMinutes', header: '在岗暂停叫号时长(分钟) Queue paused while staffed, minutes' },
+  { key: 'openWhileAbsentMinutes', header: '空岗开放叫号时长(分钟) Queue open while absent, minutes' },
   ...INCIDENT_KIND_COLUMNS,
   ...INCIDENT_STATUS_COLUMNS,
 ].map(({ key, header }) => ({ key, header }));

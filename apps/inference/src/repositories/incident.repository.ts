@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
-import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewChange } from '@hallwatch/contracts';
+import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, QueueEventKind, ReviewChange } from '@hallwatch/contracts';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
@@ -17,6 +17,8 @@ export interface IncidentRecord {
   /** Missing while the incident is open. */
   closedAt?: Date | null;
   durationMs?: number;
+  /** queue-open-seat-empty: the queue event that opened the session. */
+  queueEvent?: { windowId: string; staffId: string; event: QueueEventKind; at: string };
   /** The bureau's decision, or `appealed` while an appeal awaits it; null or missing until reviewed. */
   review?: ReviewChange | null;
   /** Decisions, appeals and evidence views; missing until the first one (an empty array is not stored by every backend). */
@@ -45,6 +47,7 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     openedAt: { type: Date, required: true },
     closedAt: Date,
     durationMs: Number,
+    queueEvent: { type: new Schema({ windowId: String, staffId: String, event: String, at: String }, { _id: false }), default: undefined },
     review: String,
     audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String, n: Number }], default: undefined },
   },

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
+import type { Decoded } from '@hallwatch/contracts';
 import {
   CameraStatusMessage,
   decodeMessage,
@@ -8,6 +9,7 @@ import {
   IncidentMessage,
   IncidentReviewedMessage,
   PresenceMessage,
+  QueueEventMessage,
   Streams,
   Subjects,
 } from '@hallwatch/contracts';
@@ -76,7 +78,7 @@ export class NatsRepository implements OnApplicationShutdown {
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
     const nats = await this.nats();
-    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents]) await nats.ensureStream(stream);
+    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue]) await nats.ensureStream(stream);
   }
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
@@ -104,15 +106,37 @@ export class NatsRepository implements OnApplicationShutdown {
    * caller knows the camera's status before it judges frames. A status `onStatus` fails on is
    * logged and not retried here (the caller recovers by restoring its saved state).
    */
-  async followCameraStatus(
-    cameraId: string,
+  followCameraStatus(cameraId: string, since: Date | undefined, onStatus: (status: CameraStatusMessage) => Promise<void>): Promise<Feed> {
+    const decode = (data: Uint8Array) => decodeMessage(CameraStatusMessage, data);
+    return this.follow(`camera ${cameraId}: status`, Streams.cameras.name, Subjects.cameraStatus(cameraId), since, decode, onStatus);
+  }
+
+  /**
+   * A window's queue events in order, like followCameraStatus. A message that is not a queue event
+   * of this window is skipped here; reporting's durable consumer moves it to the dead letters.
+   */
+  followQueue(windowId: string, since: Date | undefined, onEvent: (event: QueueEventMessage) => Promise<void>): Promise<Feed> {
+    const decode = (data: Uint8Array): Decoded<QueueEventMessage> => {
+      const decoded = decodeMessage(QueueEventMessage, data);
+      return decoded.ok && decoded.value.windowId !== windowId
+        ? { ok: false, reason: `windowId ${decoded.value.windowId} is not the subject's window` }
+        : decoded;
+    };
+    return this.follow(`window ${windowId}: queue event`, Streams.queue.name, Subjects.queue(windowId), since, decode, onEvent);
+  }
+
+  private async follow<T>(
+    what: string,
+    stream: string,
+    subject: string,
     since: Date | undefined,
-    onStatus: (status: CameraStatusMessage) => Promise<void>,
+    decode: (data: Uint8Array) => Decoded<T>,
+    handle: (message: T) => Promise<void>,
   ): Promise<Feed> {
     const consumer = await (
       await this.js()
-    ).consumers.get(Streams.cameras.name, {
-      filterSubjects: Subjects.cameraStatus(cameraId),
+    ).consumers.get(stream, {
+      filterSubjects: subject,
       ...(since ? { opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.LastPerSubject }),
     });
     const messages = await consumer.consume();
@@ -121,19 +145,16 @@ export class NatsRepository implements OnApplicationShutdown {
     if ((await consumer.info(true)).num_pending === 0) caughtUp();
     void (async () => {
       for await (const m of messages) {
-        const decoded = decodeMessage(CameraStatusMessage, m.data);
-        if (!decoded.ok) this.log.warn(`camera status on ${m.subject} dropped: ${decoded.reason}`);
-        else
-          await onStatus(decoded.value).catch((err) =>
-            this.log.error(`camera status on ${m.subject} not applied: ${(err as Error).message}`),
-          );
+        const decoded = decode(m.data);
+        if (!decoded.ok) this.log.warn(`${what} on ${m.subject} dropped: ${decoded.reason}`);
+        else await handle(decoded.value).catch((err) => this.log.error(`${what} on ${m.subject} not applied: ${(err as Error).message}`));
         if (m.info.pending === 0) caughtUp();
       }
     })();
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), BACKLOG_WAIT_MS)));
     if (await Promise.race([backlog.then(() => false), late]))
-      this.log.warn(`camera ${cameraId}: status backlog not read within ${BACKLOG_WAIT_MS} ms; going on, later statuses follow in order`);
+      this.log.warn(`${what} backlog not read within ${BACKLOG_WAIT_MS} ms; going on, later ones follow in order`);
     clearTimeout(timer);
     return { stop: () => messages.stop() };
   }

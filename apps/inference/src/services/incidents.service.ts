@@ -97,6 +97,7 @@ function toMessage(r: IncidentRecord): IncidentMessage {
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
+    queueEvent: r.queueEvent,
   };
 }
 

@@ -84,6 +84,7 @@ function instance(states: MemoryStates, name: string, token: number) {
   const nats = {
     ensureStreams: jest.fn(async () => undefined),
     followCameraStatus: jest.fn(async () => ({ stop: () => undefined })),
+    followQueue: jest.fn(async () => ({ stop: () => undefined })),
     subscribeFrames: jest.fn(async (cameras: string[], onFrame: (f: FrameSample) => void) => {
       cameras.forEach((c) => frames.set(c, onFrame));
       return { stop: () => cameras.forEach((c) => frames.delete(c)) };
@@ -161,6 +162,28 @@ describe('MonitorService (repositories mocked)', () => {
       expect(Math.max(...times)).toBeLessThanOrEqual(T0 + 20_000);
     }
     expect(a.failed).toEqual([]);
+  });
+
+  it('keeps a queue session in the saved state, a login stamped ahead of its receipt taken at the receipt', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 10, { 'cam-1': 0 });
+    expect(a.nats.followQueue).toHaveBeenCalledWith('W01', undefined, expect.any(Function));
+    await a.service.queueEvent({ windowId: 'W01', staffId: 'S001', event: 'login', at: new Date(T0 + 3_600_000).toISOString() });
+    await a.service.releaseHall('h1', true, 'restart');
+    const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
+    expect(snapshot.incidents.windows.W01.queue).toMatchObject({
+      state: 'open',
+      since: T0 + 10_000,
+      opener: { staffId: 'S001', event: 'login' },
+    });
+    // The next owner follows the queue events from the saved state on.
+    const b = instance(store, 'b', 2);
+    await b.start();
+    await b.take('h1');
+    expect(b.nats.followQueue).toHaveBeenCalledWith('W01', expect.any(Date), expect.any(Function));
   });
 
   it('turns a silent hall unknown after a restart with no frames, and never calls that time absent', async () => {

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { CameraStatusMessage } from '@hallwatch/contracts';
+import type { CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { HallMonitor, HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
 import { InjectContext, Lease, leaseInstanceName, ServiceContext } from '@hallwatch/runtime';
 import { Fence, FencedOut, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
@@ -135,6 +135,9 @@ export class MonitorService implements OnModuleDestroy {
       const since = saved ? new Date(saved.savedAt.getTime() - STATUS_REPLAY_MARGIN_MS) : undefined;
       for (const cameraId of this.site.camerasOf(hallId))
         hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
+      // The queue sessions are part of the saved state: only events since it are replayed.
+      for (const windowId of this.site.windowsOfHall(hallId))
+        hall.feeds.push(await this.nats.followQueue(windowId, since, (e) => this.queueEvent(e)));
       hall.ready = true;
       hall.feeds.push(await this.nats.subscribeFrames(this.site.camerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
@@ -191,6 +194,19 @@ export class MonitorService implements OnModuleDestroy {
     }
     const status = { at: Date.parse(message.at), online: message.status === 'online', reason: message.reason };
     await this.step(hallId, (m) => m.cameraStatus(message.cameraId, status));
+  }
+
+  /** A queue system's event, applied at its own time (see the domain's IncidentEngine.queue). */
+  async queueEvent(message: QueueEventMessage): Promise<void> {
+    const window = this.site.window(message.windowId);
+    if (!window) {
+      this.log.warn(`queue event of window ${message.windowId} ignored: not in the site file`);
+      return;
+    }
+    // Nothing happens after it is received: a queue system's fast clock must not hold the session in the future.
+    const at = Math.min(Date.parse(message.at), Date.now());
+    const event = { windowId: window.id, staffId: message.staffId, event: message.event, at };
+    await this.step(window.hallId, (m) => m.queue(event));
   }
 
   /**

@@ -88,6 +88,7 @@ export function presenceMessage(change: StateChange): PresenceMessage {
 
 export function incidentMessage(incident: Incident, windowIds: string[], staff: string | undefined): IncidentMessage {
   const iso = (t: number | undefined) => (t === undefined ? undefined : new Date(t).toISOString());
+  const queue = incident.evidence.queueEvent;
   return {
     id: incident.id,
     kind: incident.kind,
@@ -99,5 +100,9 @@ export function incidentMessage(incident: Incident, windowIds: string[], staff: 
     openedAt: iso(incident.openedAt) as string,
     closedAt: iso(incident.closedAt),
     durationMs: incident.closedAt === undefined ? undefined : incident.closedAt - incident.openedAt,
+    queueEvent:
+      queue && incident.windowId
+        ? { windowId: incident.windowId, staffId: queue.staffId, event: queue.event, at: iso(queue.at)! }
+        : undefined,
   };
 }

@@ -54,6 +54,11 @@ export class SiteHalls {
     return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
   }
 
+  /** Windows of the hall. */
+  windowsOfHall(hallId: string): string[] {
+    return [...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.id);
+  }
+
   /** The windows an incident concerns: its window, its camera's windows, or its hall's. */
   windowsOf(incident: Incident): string[] {
     if (incident.windowId) return [incident.windowId];
@@ -67,8 +72,12 @@ export class SiteHalls {
     return [...new Set(this.windowsOf(incident).map((w) => this.windows.get(w)!.cameraId))];
   }
 
-  /** Staff on the roster of the incident's window when it began, if the site file has rosters. */
+  /**
+   * Who the incident concerns: for a queue mismatch the staff id logged in at the queue system,
+   * otherwise staff on the roster of the incident's window when it began, if the site file has rosters.
+   */
   staffOf(incident: Incident): string | undefined {
+    if (incident.evidence.queueEvent) return incident.evidence.queueEvent.staffId;
     if (!incident.windowId) return undefined;
     const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
     // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.

@@ -1,11 +1,20 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { CaseMessage, IncidentMessage, IncidentReviewedMessage, PresenceMessage, Subjects, validateMessage } from '@hallwatch/contracts';
+import {
+  CaseMessage,
+  IncidentMessage,
+  IncidentReviewedMessage,
+  PresenceMessage,
+  QueueEventMessage,
+  Subjects,
+  validateMessage,
+} from '@hallwatch/contracts';
+import { UndecodableMessage } from '@hallwatch/runtime';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed), hallwatch.cases. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed), hallwatch.cases, hallwatch.queue.*. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   private readonly log = new Logger(EventsHandler.name);
@@ -28,6 +37,14 @@ export class EventsHandler implements OnApplicationBootstrap {
       'reporting-incidents',
     );
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
+    await this.jetstream.consume('queue', QueueEventMessage, (m, _raw, subject) => this.queueEvent(m, subject));
+  }
+
+  /** Queue systems may publish directly: an event on another window's subject, or of a window the site file lacks, is moved aside. */
+  private async queueEvent(m: QueueEventMessage, subject: string): Promise<void> {
+    if (subject !== Subjects.queue(m.windowId)) throw new UndecodableMessage(`windowId ${m.windowId} is not the window of ${subject}`);
+    if (!this.rollups.site.has(m.windowId)) throw new UndecodableMessage(`windowId: no window ${m.windowId} in the site file`);
+    await this.rollups.recordQueueEvent(m);
   }
 
   private async reviewed(raw: Record<string, unknown>): Promise<void> {

@@ -7,10 +7,10 @@ import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@ha
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
 
-type StreamName = 'presence' | 'incidents' | 'cases';
+type StreamName = 'presence' | 'incidents' | 'cases' | 'queue';
 
 /**
- * Reporting's JetStream side: durable consumers of presence, incidents and cases, acked after
+ * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events, acked after
  * storing. Messages that fail every delivery or cannot be decoded go to the dead-letter stream.
  */
 @Injectable()

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { StateChange } from '@hallwatch/domain';
+import type { QueueEvent, StateChange } from '@hallwatch/domain';
 import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
-import { CaseSchema, PresenceDaySchema, ReportedIncidentSchema, WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
+import {
+  CaseSchema,
+  PresenceDaySchema,
+  QueueDaySchema,
+  ReportedIncidentSchema,
+  WindowDaysSchema,
+  WindowMonthSchema,
+} from './reporting.schemas';
 
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
@@ -67,6 +74,7 @@ export class ReportingRepository {
   private readonly windowDays: Model<Doc>;
   private readonly windowMonths: Model<Doc>;
   private readonly incidents: Model<Doc>;
+  private readonly queue: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
     this.cases = connection.model('Case', CaseSchema) as unknown as Model<Doc>;
@@ -74,6 +82,7 @@ export class ReportingRepository {
     this.windowDays = connection.model('WindowDays', WindowDaysSchema) as unknown as Model<Doc>;
     this.windowMonths = connection.model('WindowMonth', WindowMonthSchema) as unknown as Model<Doc>;
     this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
+    this.queue = connection.model('QueueDay', QueueDaySchema) as unknown as Model<Doc>;
   }
 
   /**
@@ -171,6 +180,23 @@ export class ReportingRepository {
     await this.presence.collection.updateOne(
       { _id: `${windowId}|${date}` } as never,
       { $set: { windowId, hallId, date }, $addToSet: { changes: { state, since, at } } } as never,
+      { upsert: true },
+    );
+  }
+
+  /** A window's queue events of one local date, in time order (then by event name, for a stable order). */
+  async queueDay(windowId: string, date: string): Promise<QueueEvent[]> {
+    const doc = await this.queue.collection.findOne({ _id: `${windowId}|${date}` } as never);
+    const all = ((doc?.events as Omit<QueueEvent, 'windowId'>[]) ?? []).map((e) => ({ windowId, ...e }));
+    const key = (e: QueueEvent) => `${e.event}|${e.staffId}`;
+    return all.sort((a, b) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  }
+
+  /** Adds a queue event to its window-day; atomic and idempotent like addPresenceChange. */
+  async addQueueEvent(e: QueueEvent, date: string): Promise<void> {
+    await this.queue.collection.updateOne(
+      { _id: `${e.windowId}|${date}` } as never,
+      { $set: { windowId: e.windowId, date }, $addToSet: { events: { staffId: e.staffId, event: e.event, at: e.at } } } as never,
       { upsert: true },
     );
   }

@@ -38,6 +38,18 @@ export const PresenceDaySchema = new Schema(
   { collection: 'presence_days', versionKey: false },
 );
 
+/** One window's queue events (hallwatch.queue.*) of one local date; _id = `${windowId}|${date}`. */
+export const QueueDaySchema = new Schema(
+  {
+    _id: String,
+    windowId: String,
+    date: String,
+    /** Redelivery adds nothing (the same event is in the set once). */
+    events: [{ _id: false, staffId: String, event: String, at: Number }],
+  },
+  { collection: 'queue_days', versionKey: false },
+);
+
 /**
  * Per window-month rollups; _id = `${windowId}|${month}`. `days` is JSON text (FerretDB reads one
  * long string far faster than thousands of nested values): date -> { figures, cases }.

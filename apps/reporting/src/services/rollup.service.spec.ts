@@ -1,6 +1,6 @@
 import { parseSite, readEnv } from '@hallwatch/config';
-import type { CaseMessage, PresenceMessage } from '@hallwatch/contracts';
-import type { StateChange } from '@hallwatch/domain';
+import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
+import type { QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
@@ -35,6 +35,7 @@ const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessag
 class MemoryRepository {
   cases = new Map<string, StoredCase>();
   presence = new Map<string, StateChange[]>();
+  queue = new Map<string, QueueEvent[]>();
   months = new Map<string, { version: number; days: string; total: StaffFigures }>();
   conflicts = 0;
 
@@ -63,6 +64,14 @@ class MemoryRepository {
     const key = `${change.windowId}|${date}`;
     const list = (this.presence.get(key) ?? []).filter((c) => c.since !== change.since);
     this.presence.set(key, [...list, change]);
+  }
+  async queueDay(windowId: string, date: string): Promise<QueueEvent[]> {
+    return [...(this.queue.get(`${windowId}|${date}`) ?? [])].sort((a, b) => a.at - b.at);
+  }
+  async addQueueEvent(e: QueueEvent, date: string): Promise<void> {
+    const key = `${e.windowId}|${date}`;
+    const list = (this.queue.get(key) ?? []).filter((x) => x.at !== e.at || x.event !== e.event);
+    this.queue.set(key, [...list, e]);
   }
   async monthRollup(windowId: string, month: string): Promise<MonthRollup> {
     const m = this.months.get(`${windowId}|${month}`);
@@ -151,5 +160,37 @@ describe('RollupService (repository in memory)', () => {
       absenceMs: 30 * 60_000,
       unknownMs: 0,
     });
+  });
+
+  it('counts a queue session against the seat whichever arrives first, and carries it into the next day', async () => {
+    const presence = (state: PresenceMessage['state'], date: string, hhmm: string): PresenceMessage => ({
+      windowId: 'W1',
+      hallId: 'H1',
+      state,
+      since: at(date, hhmm),
+      at: at(date, hhmm),
+    });
+    const queue = (event: QueueEventMessage['event'], date: string, hhmm: string): QueueEventMessage => ({
+      windowId: 'W1',
+      staffId: 'S7',
+      event,
+      at: at(date, hhmm),
+    });
+    await rollups.recordQueueEvent(queue('login', '2024-03-04', '08:50'));
+    await rollups.recordQueueEvent(queue('pause', '2024-03-04', '11:00'));
+    for (const [state, hhmm] of [
+      ['staffed', '09:00'],
+      ['absent', '10:00'],
+      ['staffed', '10:30'],
+      ['closed', '12:00'],
+    ] as const)
+      await rollups.recordPresence(presence(state, '2024-03-04', hhmm));
+    // Tuesday: still paused from Monday (no logout) while staffed 09:00-09:45, then unknown.
+    await rollups.recordPresence(presence('staffed', '2024-03-05', '09:00'));
+    await rollups.recordPresence(presence('unknown', '2024-03-05', '09:45'));
+    const day = async (date: string) => (await repo.monthRollup('W1', '2024-03')).days[date].figures.S7;
+    // Monday: open while absent 10:00-10:30; paused while staffed 11:00-12:00.
+    expect(await day('2024-03-04')).toMatchObject({ openWhileAbsentMs: 30 * 60_000, pausedWhileStaffedMs: 60 * 60_000 });
+    expect(await day('2024-03-05')).toMatchObject({ openWhileAbsentMs: 0, pausedWhileStaffedMs: 45 * 60_000 });
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CaseMessage, PresenceMessage } from '@hallwatch/contracts';
-import type { StateChange } from '@hallwatch/domain';
+import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
+import type { QueueEvent, StateChange } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -59,13 +59,32 @@ export class RollupService {
     await this.lock.run(async () => {
       await this.repo.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes.
-      const dates = [date];
-      for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
-        dates.push(d);
-        if ((await this.repo.presenceDay(m.windowId, d)).length > 0) break;
-      }
-      await this.updateDays(m.windowId, dates, async () => undefined);
+      await this.updateDays(
+        m.windowId,
+        await this.datesUntilNext(date, (d) => this.repo.presenceDay(m.windowId, d)),
+        async () => undefined,
+      );
     });
+  }
+
+  /** Stores a queue event (of a window in the site file) and updates the days its session covers. */
+  async recordQueueEvent(m: QueueEventMessage): Promise<void> {
+    const event: QueueEvent = { windowId: m.windowId, staffId: m.staffId, event: m.event, at: Date.parse(m.at) };
+    const date = localDate(this.site.timeZone, event.at);
+    await this.lock.run(async () => {
+      await this.repo.addQueueEvent(event, date);
+      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
+    });
+  }
+
+  /** `date` and the days after it up to the next one with facts of its own (at most LOOKBACK_DAYS on). */
+  private async datesUntilNext(date: string, factsOf: (d: string) => Promise<unknown[]>): Promise<string[]> {
+    const dates = [date];
+    for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
+      dates.push(d);
+      if ((await factsOf(d)).length > 0) break;
+    }
+    return dates;
   }
 
   /**
@@ -132,20 +151,13 @@ export class RollupService {
     cases: CaseFacts[],
     now?: number,
     presenceDay = (d: string) => this.repo.presenceDay(windowId, d),
+    queueDay = (d: string) => this.repo.queueDay(windowId, d),
   ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
-    const changes = [...(await presenceDay(date))];
-    let from = range.start;
-    for (let d = addDays(date, -1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, -1)) {
-      const earlier = await presenceDay(d);
-      if (earlier.length > 0) {
-        changes.unshift(earlier[earlier.length - 1]);
-        from = earlier[earlier.length - 1].since;
-        break;
-      }
-    }
+    const [changes, queue] = await Promise.all([carriedIn(date, presenceDay), carriedIn(date, queueDay)]);
+    const from = Math.min(range.start, changes[0]?.since ?? range.start);
     const scheduled = this.site.scheduled(windowId, { start: from, end: range.end });
-    return windowPeriodFigures({ range, scheduled, changes, cases, absenceAfterMs: this.site.absenceAfterMs, now });
+    return windowPeriodFigures({ range, scheduled, changes, cases, queue, absenceAfterMs: this.site.absenceAfterMs, now });
   }
 
   private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
@@ -164,16 +176,18 @@ export class RollupService {
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.repo.monthRollup(windowId, month);
-        // Each date's presence is read once per attempt, though days look back at each other.
-        const presence = new Map<string, Promise<StateChange[]>>();
-        const presenceDay = (d: string) => presence.get(d) ?? presence.set(d, this.repo.presenceDay(windowId, d)).get(d)!;
+        // Each date's facts are read once per attempt, though days look back at each other.
+        const presenceDay = readOnce((d) => this.repo.presenceDay(windowId, d));
+        const queueDay = readOnce((d) => this.repo.queueDay(windowId, d));
         await Promise.all(
-          monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => presenceDay(addDays(date, -i)))),
+          monthDates.flatMap((date) =>
+            Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => [presenceDay(addDays(date, -i)), queueDay(addDays(date, -i))]).flat(),
+          ),
         );
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
-          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay);
+          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay, queueDay);
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
@@ -183,6 +197,22 @@ export class RollupService {
       }
     }
   }
+}
+
+/** A date's facts with the last fact of the latest earlier date that has any (at most LOOKBACK_DAYS back) carried in first. */
+async function carriedIn<T>(date: string, factsOf: (d: string) => Promise<T[]>): Promise<T[]> {
+  const facts = [...(await factsOf(date))];
+  for (let d = addDays(date, -1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, -1)) {
+    const earlier = await factsOf(d);
+    if (earlier.length > 0) return [earlier[earlier.length - 1], ...facts];
+  }
+  return facts;
+}
+
+/** Reads each date once, however often asked. */
+function readOnce<T>(read: (d: string) => Promise<T>): (d: string) => Promise<T> {
+  const known = new Map<string, Promise<T>>();
+  return (d) => known.get(d) ?? known.set(d, read(d)).get(d)!;
 }
 
 /** Maps items with at most `limit` at a time, answers in input order. */

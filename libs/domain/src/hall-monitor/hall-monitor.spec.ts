@@ -381,3 +381,154 @@ describe('HallMonitor: snapshot and restore', () => {
     expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
   });
 });
+
+describe('HallMonitor: queue-open-seat-empty (open for calling while the seat is known absent, 5 min)', () => {
+  const login = { windowId: 'w1', staffId: 'S001', event: 'login' as const, at: t('09:30:00') };
+  /** Runs frames from 08:59 to `to` with queue events fed once the frames reach their time. */
+  function session(events: { event: 'login' | 'pause' | 'resume' | 'logout'; at: number }[], script: Script, to = t('10:20:00')) {
+    const m = new HallMonitor(single());
+    const out: MonitorOutput = { presence: [], incidents: [] };
+    const queued = [...events];
+    for (let at = t('08:59:00'); at <= to; at += S) {
+      while (queued.length > 0 && queued[0].at <= at) collect(out, m.queue({ windowId: 'w1', staffId: 'S001', ...queued.shift()! }));
+      const persons = script('w1', at);
+      if (persons !== null) collect(out, m.observe('w1', { at, persons, confidence: 0.9, judgeable: true }));
+    }
+    return { m, out, queue: out.incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty') };
+  }
+  const mismatch = (openedAt: number, detectedAt: number, opener = login): Incident => ({
+    id: `queue-open-seat-empty:h1:w1:${openedAt}`,
+    kind: 'queue-open-seat-empty',
+    windowId: 'w1',
+    hallId: 'h1',
+    openedAt,
+    detectedAt,
+    evidence: {
+      thresholdAt: detectedAt,
+      lastStaffedAt: t('09:59:50'),
+      queueEvent: { event: opener.event, staffId: 'S001', at: opener.at },
+    },
+  });
+
+  it('opens 5 min after the seat emptied during a session and closes when staff return', () => {
+    const { queue } = session([login], awayAtTen);
+    // Seat absent from 10:00:00 (first empty frame), session open since 09:30: starts 10:00:00.
+    const open = mismatch(t('10:00:00'), t('10:05:00'));
+    expect(queue).toEqual([
+      opened(open),
+      closed({ ...open, closedAt: t('10:15:00'), evidence: { ...open.evidence, endAt: t('10:14:50') } }),
+    ]);
+  });
+
+  it('counts from the login when the seat was already empty', () => {
+    const { queue } = session([{ event: 'login', at: t('10:07:00') }], awayAtTen);
+    const open = mismatch(t('10:07:00'), t('10:12:00'), { ...login, at: t('10:07:00') });
+    expect(queue.map((e) => [e.type, e.incident.openedAt, e.incident.detectedAt, e.incident.closedAt])).toEqual([
+      ['opened', open.openedAt, open.detectedAt, undefined],
+      ['closed', open.openedAt, open.detectedAt, t('10:15:00')],
+    ]);
+    expect(queue[0].incident.evidence.queueEvent).toEqual({ event: 'login', staffId: 'S001', at: t('10:07:00') });
+  });
+
+  it('a pause before the threshold prevents it; a resume starts the count again', () => {
+    const { queue } = session([login, { event: 'pause', at: t('10:03:00') }, { event: 'resume', at: t('10:06:00') }], awayAtTen);
+    // Open again from 10:06:00: threshold at 10:11:00, ends with the return at 10:15:00.
+    const open = mismatch(t('10:06:00'), t('10:11:00'), { ...login, event: 'resume', at: t('10:06:00') } as never);
+    expect(queue).toEqual([
+      opened(open),
+      closed({ ...open, closedAt: t('10:15:00'), evidence: { ...open.evidence, endAt: t('10:14:50') } }),
+    ]);
+  });
+
+  it('a logout closes it at the logout time', () => {
+    const { queue } = session([login, { event: 'logout', at: t('10:08:00') }], awayAtTen);
+    const open = mismatch(t('10:00:00'), t('10:05:00'));
+    // endAt: the last empty frame before the logout (10:07:50; the one at 10:08:00 comes after it).
+    expect(queue).toEqual([
+      opened(open),
+      closed({ ...open, closedAt: t('10:08:00'), evidence: { ...open.evidence, endAt: t('10:07:50') } }),
+    ]);
+  });
+
+  it('never opens without a session, nor while paused', () => {
+    expect(session([], awayAtTen).queue).toEqual([]);
+    expect(session([login, { event: 'pause', at: t('09:45:00') }], awayAtTen).queue).toEqual([]);
+  });
+
+  it('unknown seat time never counts: a camera outage during the session opens nothing', () => {
+    const m = new HallMonitor(single());
+    const out: MonitorOutput = { presence: [], incidents: [] };
+    collect(
+      out,
+      run(m, ['w1'], t('08:59:00'), t('09:59:50'), () => 1),
+    );
+    collect(out, m.queue(login));
+    // Seat empty from 10:00, camera offline 10:02-10:30 (no frames), then empty again.
+    collect(
+      out,
+      run(m, ['w1'], t('10:00:00'), t('10:01:50'), () => 0),
+    );
+    collect(out, m.cameraStatus('c1', { at: t('10:02:00'), online: false }));
+    collect(out, m.cameraStatus('c1', { at: t('10:30:00'), online: true }));
+    collect(
+      out,
+      run(m, ['w1'], t('10:30:00'), t('10:34:50'), () => 0),
+    );
+    // Known absent only 10:00:00-10:02:00 and again from 10:30:10 (first frame after the status;
+    // the one at 10:30:00 shares its ms): neither reaches 5 min.
+    expect(out.incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty')).toEqual([]);
+    // After the outage it counts from the first frame again: 10:30:10 + 5 min = 10:35:10.
+    const more = run(m, ['w1'], t('10:35:00'), t('10:35:20'), () => 0).incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty');
+    expect(more.map((e) => [e.type, e.incident.openedAt, e.incident.detectedAt])).toEqual([['opened', t('10:30:10'), t('10:35:10')]]);
+  });
+
+  it('closes when the seat turns unknown, at the last frame + one sample interval', () => {
+    const m = new HallMonitor(single());
+    run(m, ['w1'], t('08:59:00'), t('09:59:50'), () => 1);
+    m.queue(login);
+    const out = run(m, ['w1'], t('10:00:00'), t('10:06:00'), () => 0);
+    collect(out, m.observe('w1', { at: t('10:06:10'), persons: 0, confidence: 0.9, judgeable: false }));
+    const queue = out.incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty');
+    expect(queue.map((e) => [e.type, e.incident.closedAt])).toEqual([
+      ['opened', undefined],
+      ['closed', t('10:06:10')],
+    ]);
+  });
+
+  it('a late pause closes it at the pause time, never before it opened; repeated and older events are ignored', () => {
+    const m = new HallMonitor(single());
+    run(m, ['w1'], t('08:59:00'), t('09:59:50'), () => 1);
+    m.queue(login);
+    expect(m.queue(login).incidents).toEqual([]);
+    const out = run(m, ['w1'], t('10:00:00'), t('10:07:00'), () => 0);
+    expect(out.incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty').map((e) => e.type)).toEqual(['opened']);
+    // Arrives at 10:07 but happened at 10:06:30: the incident ends there.
+    const paused = m.queue({ ...login, event: 'pause', at: t('10:06:30') }).incidents;
+    expect(paused.map((e) => [e.type, e.incident.closedAt])).toEqual([['closed', t('10:06:30')]]);
+    expect(m.queue({ ...login, event: 'resume', at: t('10:06:00') }).incidents).toEqual([]);
+    expect(
+      run(m, ['w1'], t('10:07:10'), t('10:20:00'), () => 0).incidents.filter((e) => e.incident.kind === 'queue-open-seat-empty'),
+    ).toEqual([]);
+  });
+
+  it('the session survives a snapshot and restore', () => {
+    const a = new HallMonitor(single());
+    run(a, ['w1'], t('08:59:00'), t('09:59:50'), () => 1);
+    a.queue(login);
+    const b = new HallMonitor(single(), JSON.parse(JSON.stringify(a.snapshot())));
+    const queue = run(b, ['w1'], t('10:00:00'), t('10:05:00'), () => 0).incidents.filter(
+      (e) => e.incident.kind === 'queue-open-seat-empty',
+    );
+    expect(queue).toEqual([opened(mismatch(t('10:00:00'), t('10:05:00')))]);
+  });
+
+  it('a snapshot saved before queue sessions were followed still restores', () => {
+    const a = new HallMonitor(single());
+    run(a, ['w1'], t('08:59:00'), t('09:59:50'), () => 1);
+    const old = JSON.parse(JSON.stringify(a.snapshot()));
+    delete old.incidents.windows.w1.queue;
+    const b = new HallMonitor(single(), old);
+    b.queue(login);
+    expect(run(b, ['w1'], t('10:00:00'), t('10:05:00'), () => 0).incidents.map((e) => e.incident.kind)).toEqual(['queue-open-seat-empty']);
+  });
+});

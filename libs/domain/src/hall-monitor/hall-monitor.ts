@@ -1,6 +1,7 @@
 import { IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
 import { CameraStatusChange, HallConfig, Observation, StateChange, WindowConfig } from '../model';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
+import { QueueEvent } from '../queue/queue-session';
 
 export interface HallMonitorOptions {
   hall: HallConfig;
@@ -45,6 +46,11 @@ export class HallMonitor {
   cameraStatus(cameraId: string, status: CameraStatusChange): MonitorOutput {
     const presence = this.tracker.cameraStatus(cameraId, status);
     return { presence, incidents: [...this.fromChanges(presence), ...this.engine.cameraStatus(cameraId, status)] };
+  }
+
+  /** A queue system's event (login, pause, resume, logout) of one of the hall's windows. */
+  queue(event: QueueEvent): MonitorOutput {
+    return { presence: [], incidents: this.engine.queue(event) };
   }
 
   tick(at: number): MonitorOutput {

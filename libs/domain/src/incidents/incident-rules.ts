@@ -1,5 +1,6 @@
 import { CameraStatusChange, HallConfig, IncidentKind, PresenceState, StateChange, WindowConfig, assertTime } from '../model';
 import { FrameReading } from '../presence/presence-tracker';
+import { QueueEvent, QueueEventKind, QueueSessionState, queueStateAfter } from '../queue/queue-session';
 import { BoundaryCache } from '../schedule/boundary-cache';
 import { DEFAULT_TIME_ZONE, isOpen, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
@@ -14,6 +15,8 @@ export interface IncidentRules {
   earlyLeaveBefore: number;
   /** staffing-gap: a certain shortfall of staffed windows lasting this long (default 5 min). */
   gapAfter: number;
+  /** queue-open-seat-empty: open for calling while known absent for at least this long (default 5 min). */
+  queueMismatchAfter: number;
 }
 
 export const DEFAULT_RULES: Readonly<IncidentRules> = {
@@ -21,6 +24,7 @@ export const DEFAULT_RULES: Readonly<IncidentRules> = {
   lateAfter: 300_000,
   earlyLeaveBefore: 900_000,
   gapAfter: 300_000,
+  queueMismatchAfter: 300_000,
 };
 
 /** Capture times of the frames (and facts) that justify an incident. */
@@ -40,6 +44,8 @@ export interface IncidentEvidence {
   /** camera-offline: the camera's last frame before the outage, and the reported reason. */
   lastFrameAt?: number;
   reason?: string;
+  /** queue-open-seat-empty: the queue event (login or resume) that opened the session for calling. */
+  queueEvent?: { event: QueueEventKind; staffId: string; at: number };
 }
 
 export interface Incident {
@@ -86,6 +92,20 @@ interface WindowRuleTrack {
   staffedBeforeAbsence: number | null;
   absence: Incident | null;
   late: Incident | null;
+  /** Missing in snapshots saved before queue sessions were followed. */
+  queue?: QueueTrack;
+}
+
+/** A window's queue session as its events told it. */
+interface QueueTrack {
+  state: QueueSessionState;
+  /** When the current state began. */
+  since: number | null;
+  /** Time of the last event applied; older or equal events are ignored. */
+  at: number | null;
+  /** The event that opened the current open state. */
+  opener: IncidentEvidence['queueEvent'] | null;
+  mismatch: Incident | null;
 }
 
 /** Plain-JSON state of an IncidentEngine. */
@@ -151,8 +171,9 @@ export class IncidentEngine {
     if (w.state === 'absent') {
       const end = Math.min(change.since, certainUntil(w, cfg));
       if (change.state === 'closed') this.earlyLeave(cfg, w, change.since, out);
-      for (const incident of [w.absence, w.late]) if (incident) this.close(incident, end, w.lastAbsentAt, out);
+      for (const incident of [w.absence, w.late, w.queue?.mismatch]) if (incident) this.close(incident, end, w.lastAbsentAt, out);
       w.absence = w.late = null;
+      if (w.queue) w.queue.mismatch = null;
     }
     if (change.state !== 'closed' && (w.state === 'closed' || w.state === 'untracked')) {
       // Only an observed opening gives a late-opening reference.
@@ -205,6 +226,7 @@ export class IncidentEngine {
           },
           out,
         );
+      this.detectQueueMismatch(windowId, w, fact.at, out);
     }
     this.detectGap(fact.at, out);
     return out;
@@ -237,6 +259,34 @@ export class IncidentEngine {
       incident = null;
     }
     this.data.cameras[cameraId] = { online: status.online, at: status.at, incident };
+    return out;
+  }
+
+  /**
+   * A queue system's event for a window, applied at its own time. A pause or logout that arrives
+   * after a queue-open-seat-empty opened closes it at the event's time, but never before it opened
+   * nor past what frames show.
+   */
+  queue(event: QueueEvent): IncidentEvent[] {
+    assertTime('queue.at', event.at);
+    // Hall time is left to frames and ticks: a queue system's clock moves no schedule boundary.
+    const out: IncidentEvent[] = [];
+    const cfg = this.window(event.windowId);
+    const w = this.data.windows[cfg.id];
+    const q = (w.queue ??= newQueueTrack());
+    if (q.at !== null && event.at <= q.at) return out;
+    q.at = event.at;
+    const state = queueStateAfter(event.event);
+    // A login while open starts a new session (possibly of another staff member).
+    if (state === q.state && event.event !== 'login') return out;
+    if (q.mismatch) {
+      const end = Math.max(q.mismatch.openedAt, Math.min(event.at, certainUntil(w, cfg)));
+      this.close(q.mismatch, end, w.lastAbsentAt, out);
+      q.mismatch = null;
+    }
+    q.state = state;
+    q.since = event.at;
+    q.opener = state === 'open' ? { event: event.event, staffId: event.staffId, at: event.at } : null;
     return out;
   }
 
@@ -273,6 +323,24 @@ export class IncidentEngine {
       out,
     );
     this.close(incident, end, w.lastAbsentAt, out);
+  }
+
+  /** On an empty frame of an absent window: open for calling and known absent for queueMismatchAfter. */
+  private detectQueueMismatch(windowId: string, w: WindowRuleTrack, at: number, out: IncidentEvent[]): void {
+    const q = w.queue;
+    if (!q || q.state !== 'open' || q.since === null || q.mismatch || w.since === null) return;
+    const start = Math.max(w.since, q.since);
+    if (at - start < this.rules.queueMismatchAfter) return;
+    q.mismatch = this.open(
+      'queue-open-seat-empty',
+      { windowId, openedAt: start, detectedAt: at },
+      {
+        thresholdAt: at,
+        ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
+        ...(q.opener && { queueEvent: { ...q.opener } }),
+      },
+      out,
+    );
   }
 
   private advanceHall(at: number, out: IncidentEvent[]): void {
@@ -369,6 +437,10 @@ function newWindowTrack(): WindowRuleTrack {
     absence: null,
     late: null,
   };
+}
+
+function newQueueTrack(): QueueTrack {
+  return { state: 'closed', since: null, at: null, opener: null, mismatch: null };
 }
 
 /**

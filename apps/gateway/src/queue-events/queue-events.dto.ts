@@ -1,0 +1,15 @@
+import { ApiProperty } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
+
+/** Each row is checked on its own (QueueEventMessage), so a bad row never sinks the batch. */
+export class QueueEventBatchDto {
+  @ApiProperty({
+    description: 'queue events {windowId, staffId, event: login|pause|resume|logout, at}; each row is accepted or rejected with a reason',
+    type: 'array',
+    items: { type: 'object' },
+  })
+  @IsArray()
+  @ArrayMaxSize(5000)
+  @IsObject({ each: true })
+  events: Record<string, unknown>[];
+}

@@ -1,0 +1,49 @@
+import { QUEUE_EVENTS, type QueueEventKind } from '@hallwatch/domain';
+import { IsIn } from 'class-validator';
+import { validateMessage } from './decode';
+import { checkedBy, IsId, IsInstant } from './ids';
+
+/**
+ * hallwatch.queue.<windowId>, and each row of POST /api/queue-events: the hall's queue system
+ * (排队叫号) says a staff member logged in at a window, paused calling, resumed or logged out.
+ */
+export class QueueEventMessage {
+  @IsId() windowId: string;
+  /** The staff id as in rosters (S001, not "张三 (S001)"). */
+  @IsId() staffId: string;
+  @IsIn(QUEUE_EVENTS) event: QueueEventKind;
+  /** When it happened, ISO 8601 with an offset. */
+  @IsInstant() at: string;
+}
+
+/** `@IsQueueEvent()`: the field is a QueueEventMessage (checked whole, without class-transformer's metadata). */
+export const IsQueueEvent = checkedBy(
+  'isQueueEvent',
+  (value) => validateMessage(QueueEventMessage, value).ok,
+  'must be a queue event {windowId, staffId, event: login|pause|resume|logout, at}',
+);
+
+/**
+ * The id of a queue event (also its Nats-Msg-Id): one window has one event of a kind at one
+ * instant, so a retried row is stored once whatever the spelling of its time.
+ */
+export function queueEventId(m: QueueEventMessage): string {
+  return `queue:${m.windowId}:${Date.parse(m.at)}:${m.event}`;
+}
+
+/** One row's answer, like a case row's. */
+export interface QueueEventRowResult {
+  row: number;
+  id?: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+export interface QueueEventImportResult {
+  accepted: number;
+  rejected: number;
+  results: QueueEventRowResult[];
+}
+
+export { QUEUE_EVENTS } from '@hallwatch/domain';
+export type { QueueEventKind } from '@hallwatch/domain';
