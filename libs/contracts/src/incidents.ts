@@ -3,10 +3,11 @@ import { IsId, IsInstant, IsPlainText } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
 
 /**
- * Where an incident stands: open/closed while nobody has reviewed it, then what the supervision
- * bureau decided. A confirmed incident keeps its evidence past the retention period.
+ * Where an incident stands: open/closed while nobody has reviewed it, excused (an absence or
+ * late opening while the rostered staff was on approved leave, until a review), then what the
+ * supervision bureau decided. A confirmed incident keeps its evidence past the retention period.
  */
-export const INCIDENT_STATUSES = ['open', 'closed', 'confirmed', 'dismissed'] as const;
+export const INCIDENT_STATUSES = ['open', 'closed', 'excused', 'confirmed', 'dismissed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const REVIEW_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -28,6 +29,8 @@ export class IncidentMessage {
   /** Capture time at which the condition ended; set on the close message. */
   @IsOptional() @IsInstant() closedAt?: string;
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
+  /** The approved leave that excuses it (absence and late-opening only). */
+  @IsOptional() @IsId() leaveId?: string;
 }
 
 /**
@@ -38,6 +41,15 @@ export class IncidentReviewedMessage extends IncidentMessage {
   @IsIn(REVIEW_DECISIONS) review: ReviewDecision;
   /** When the decision was made; a later decision replaces an earlier one, whatever the arrival order. */
   @IsInstant() reviewedAt: string;
+}
+
+/**
+ * hallwatch.incident.excused: published by inference when a leave registered after an incident
+ * opened excuses it (an incident excused at open carries leaveId on its own messages).
+ */
+export class IncidentExcusedMessage extends IncidentMessage {
+  /** When it was excused; leaveId is set. */
+  @IsInstant() excusedAt: string;
 }
 
 /** Request/reply subjects the inference service answers for the gateway. */

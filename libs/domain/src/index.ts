@@ -11,7 +11,8 @@
  *   in an IANA time zone (default 'Asia/Shanghai'); `parseDuration('1h30m')` -> ms.
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
  * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s.
- * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster.
+ * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster;
+ *   leaves: `staffIdOf`, `staffOnDuty` (replacements applied), `excusingLeave`, `excusedIntervals`.
  * - `HallMonitor` ties both together for one hall; the inference app should use it:
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
@@ -37,3 +38,4 @@ export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
+export * from './roster/leaves';

@@ -1,4 +1,4 @@
-import { attendance, clip, contains, Interval, normalize, StateChange } from '@hallwatch/domain';
+import { attendance, clip, contains, intersect, Interval, normalize, StateChange, totalDuration } from '@hallwatch/domain';
 import { addDuration, Histogram, mergeHistogram } from './histogram';
 
 /** Staff key of cases without a staffId, and of scheduled time no case can be tied to. */
@@ -25,6 +25,10 @@ export interface Figures {
   /** Absences: runs of known-empty scheduled time lasting at least the absence threshold. */
   absences: number;
   absenceMs: number;
+  /** Of those, absences that began while the rostered staff was on approved leave… */
+  excusedAbsences: number;
+  /** …and the absent time within such leave (subsets of absences and absenceMs). */
+  excusedAbsenceMs: number;
   cases: number;
   /** Cases finished no later than their deadline. */
   onTime: number;
@@ -52,6 +56,8 @@ export function emptyFigures(): Figures {
     unknownMs: 0,
     absences: 0,
     absenceMs: 0,
+    excusedAbsences: 0,
+    excusedAbsenceMs: 0,
     cases: 0,
     onTime: 0,
     handling: {},
@@ -68,6 +74,9 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   into.unknownMs += from.unknownMs;
   into.absences += from.absences;
   into.absenceMs += from.absenceMs;
+  // Rollups stored before leaves existed lack the excused figures.
+  into.excusedAbsences += from.excusedAbsences ?? 0;
+  into.excusedAbsenceMs += from.excusedAbsenceMs ?? 0;
   into.cases += from.cases;
   into.onTime += from.onTime;
   mergeHistogram(into.handling, from.handling);
@@ -119,6 +128,8 @@ export interface WindowPeriodInput {
   /** Cases whose ticket was taken within range. */
   cases: readonly CaseFacts[];
   absenceAfterMs: number;
+  /** Where the window's empty seat is excused by approved leave (excusedIntervals); default none. */
+  excused?: readonly Interval[];
   /** The present: time from here on has not happened and counts as nothing (default: never). */
   now?: number;
 }
@@ -173,6 +184,9 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   duty.unknownMs = split.unknownMs;
   duty.absences = absences.length;
   duty.absenceMs = absences.reduce((sum, i) => sum + i.end - i.start, 0);
+  const excused = normalize(input.excused ?? []);
+  duty.excusedAbsences = absences.filter((i) => contains(excused, i.start)).length;
+  duty.excusedAbsenceMs = totalDuration(intersect(absences, excused));
 
   for (const c of input.cases) {
     const f = (out[c.staffId ?? UNASSIGNED] ??= emptyFigures());
