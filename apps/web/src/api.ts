@@ -105,7 +105,7 @@ export interface Site {
   windows: SiteWindow[];
 }
 
-export type IncidentStatus = 'open' | 'closed' | 'confirmed' | 'dismissed';
+export type IncidentStatus = 'open' | 'closed' | 'excused' | 'confirmed' | 'dismissed';
 export interface Incident {
   id: string;
   kind: string;

@@ -1,11 +1,19 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { CaseMessage, IncidentMessage, IncidentReviewedMessage, PresenceMessage, Subjects, validateMessage } from '@hallwatch/contracts';
+import {
+  CaseMessage,
+  IncidentExcusedMessage,
+  IncidentMessage,
+  IncidentReviewedMessage,
+  PresenceMessage,
+  Subjects,
+  validateMessage,
+} from '@hallwatch/contracts';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed), hallwatch.cases. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed and .excused), hallwatch.cases. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   private readonly log = new Logger(EventsHandler.name);
@@ -24,10 +32,21 @@ export class EventsHandler implements OnApplicationBootstrap {
     await this.jetstream.consume(
       'incidents',
       IncidentMessage,
-      (m, raw, subject) => (subject === Subjects.incidentReviewed ? this.reviewed(raw) : this.incidents.record(m)),
+      (m, raw, subject) =>
+        subject === Subjects.incidentReviewed
+          ? this.reviewed(raw)
+          : subject === Subjects.incidentExcused
+            ? this.excused(raw)
+            : this.incidents.record(m),
       'reporting-incidents',
     );
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
+  }
+
+  private async excused(raw: Record<string, unknown>): Promise<void> {
+    const decoded = validateMessage(IncidentExcusedMessage, raw);
+    if (decoded.ok && decoded.value.leaveId) await this.incidents.excused(decoded.value);
+    else this.log.warn(`${Subjects.incidentExcused}: message dropped: ${decoded.ok ? 'no leaveId' : decoded.reason}`);
   }
 
   private async reviewed(raw: Record<string, unknown>): Promise<void> {
