@@ -17,6 +17,8 @@ export interface IncidentRecord {
   /** Missing while the incident is open. */
   closedAt?: Date | null;
   durationMs?: number;
+  /** The approved leave that excuses it; missing unless excused. */
+  leaveId?: string;
   /** The bureau's decision; null or missing until reviewed. */
   review?: ReviewDecision | null;
   /** Review decisions; missing until the first one (an empty array is not stored by every backend). */
@@ -36,6 +38,7 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     openedAt: { type: Date, required: true },
     closedAt: Date,
     durationMs: Number,
+    leaveId: String,
     review: String,
     audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String }], default: undefined },
   },
@@ -67,12 +70,44 @@ export class IncidentRepository implements OnApplicationShutdown {
     );
   }
 
-  /** Stores an open or close event; a redelivered or repeated event changes nothing. */
-  async upsert(message: IncidentMessage): Promise<void> {
-    const { id, closedAt, durationMs, ...opened } = message;
+  /**
+   * Stores an open or close event; a redelivered or repeated event changes nothing. A message
+   * naming a leave (`excused`: its audit entry) excuses the incident unless it already is.
+   */
+  async upsert(message: IncidentMessage, excused?: AuditEntry): Promise<void> {
+    const { id, closedAt, durationMs, leaveId, ...opened } = message;
     const insert = { ...opened, openedAt: new Date(opened.openedAt) };
-    const update = closedAt ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } } : { $setOnInsert: insert };
-    await this.lock.run(id, () => this.incidents.updateOne({ _id: id }, update, { upsert: true }));
+    await this.lock.run(id, async () => {
+      const set: Record<string, unknown> = closedAt ? { closedAt: new Date(closedAt), durationMs } : {};
+      const update: Record<string, unknown> = { $setOnInsert: insert };
+      if (leaveId && excused && !(await this.incidents.exists({ _id: id, leaveId: { $ne: null } }))) {
+        set.leaveId = leaveId;
+        update.$push = { audit: { ...excused, at: new Date(excused.at) } };
+      }
+      if (Object.keys(set).length > 0) update.$set = set;
+      await this.incidents.updateOne({ _id: id }, update, { upsert: true });
+    });
+  }
+
+  /** absence and late-opening incidents of these windows not excused yet that opened within [from, to). */
+  async excusable(windowIds: string[], from: Date, to: Date): Promise<IncidentRecord[]> {
+    if (windowIds.length === 0) return [];
+    return this.incidents
+      .find({ kind: { $in: ['absence', 'late-opening'] }, windowId: { $in: windowIds }, openedAt: { $gte: from, $lt: to }, leaveId: null })
+      .lean();
+  }
+
+  /** Marks an incident excused by a leave with its audit entry; null when it was already excused (or is gone). */
+  async excuse(id: string, leaveId: string, entry: AuditEntry): Promise<IncidentRecord | null> {
+    return this.lock.run(id, () =>
+      this.incidents
+        .findOneAndUpdate(
+          { _id: id, leaveId: null },
+          { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
+          { new: true },
+        )
+        .lean(),
+    );
   }
 
   async find(query: IncidentQuery): Promise<IncidentRecord[]> {
@@ -82,7 +117,11 @@ export class IncidentRepository implements OnApplicationShutdown {
     if (query.kind) filter.kind = query.kind;
     if (query.status === 'open' || query.status === 'closed') {
       filter.review = null;
+      filter.leaveId = null;
       filter.closedAt = query.status === 'open' ? null : { $ne: null };
+    } else if (query.status === 'excused') {
+      filter.review = null;
+      filter.leaveId = { $ne: null };
     } else if (query.status) filter.review = query.status;
     if (query.to) filter.openedAt = { $lt: new Date(query.to) };
     const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();

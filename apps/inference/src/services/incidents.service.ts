@@ -56,7 +56,7 @@ export class IncidentsService {
 }
 
 /** The incident as its events carry it. */
-function toMessage(r: IncidentRecord): IncidentMessage {
+export function toMessage(r: IncidentRecord): IncidentMessage {
   return {
     id: r._id,
     kind: r.kind,
@@ -68,6 +68,7 @@ function toMessage(r: IncidentRecord): IncidentMessage {
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
+    leaveId: r.leaveId,
   };
 }
 
@@ -78,7 +79,8 @@ function toReviewedMessage(r: IncidentRecord, review: ReviewDecision, reviewedAt
 function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
   return {
     ...toMessage(r),
-    status: r.review ?? (r.closedAt ? 'closed' : 'open'),
+    // A review outranks the leave: the bureau may still confirm or dismiss an excused incident.
+    status: r.review ?? (r.leaveId ? 'excused' : r.closedAt ? 'closed' : 'open'),
     audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason })),
     evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),
   };

@@ -1,6 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { SiteConfig, windowSchedule } from '@hallwatch/config';
-import { HallMonitor, HallMonitorSnapshot, Incident, staffOnRoster, WindowConfig } from '@hallwatch/domain';
+import {
+  excusingLeave,
+  HallMonitor,
+  HallMonitorSnapshot,
+  Incident,
+  Leave,
+  RosterEntry,
+  staffIdOf,
+  staffOnDuty,
+  WindowConfig,
+} from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { ZoneDefinition } from '@hallwatch/vision';
 
@@ -62,12 +72,30 @@ export class SiteHalls {
     return [...new Set(this.windowsOf(incident).map((w) => this.windows.get(w)!.cameraId))];
   }
 
-  /** Staff on the roster of the incident's window when it began, if the site file has rosters. */
-  staffOf(incident: Incident): string | undefined {
+  /**
+   * Staff on the roster of the incident's window when it began, replacements named by `leaves`
+   * (those covering that time) taking their slots; undefined without a roster.
+   */
+  staffOf(incident: Incident, leaves: readonly Leave[]): string | undefined {
     if (!incident.windowId) return undefined;
-    const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
+    const staff = staffOnDuty(this.rosters, leaves, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
     // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.
     return staff.slice(0, 200) || undefined;
+  }
+
+  /** The leave among `leaves` that excuses an absence or late opening (see excusingLeave). */
+  excusedBy(incident: Incident, leaves: readonly Leave[]): Leave | undefined {
+    if (!incident.windowId || (incident.kind !== 'absence' && incident.kind !== 'late-opening')) return undefined;
+    return excusingLeave(this.rosters, leaves, incident.windowId, incident.openedAt, this.site.timezone);
+  }
+
+  /** Windows whose roster names any of these staff ids. */
+  windowsRostering(staffIds: readonly string[]): string[] {
+    return [...new Set(this.rosters.filter((r) => staffIds.includes(staffIdOf(r.staff))).map((r) => r.window))];
+  }
+
+  private get rosters(): RosterEntry[] {
+    return this.site.rosters as RosterEntry[];
   }
 
   /** A hall's domain monitor, resumed from `snapshot` if given. */

@@ -1,0 +1,78 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { AuditEntry, IncidentExcusedMessage, LeaveMessage } from '@hallwatch/contracts';
+import type { Incident, Leave } from '@hallwatch/domain';
+import { IncidentRepository } from '../repositories/incident.repository';
+import { LeaveRecord, LeaveRepository } from '../repositories/leave.repository';
+import { NatsRepository } from '../repositories/nats.repository';
+import { toMessage } from './incidents.service';
+import { SiteHalls } from './site-halls';
+
+/**
+ * Approved leaves and the incidents they excuse: an absence or late opening while every staff
+ * member on the window's roster was on leave (without a replacement) is excused, when it opens
+ * and when the leave is registered after it. The incident stays, with the leave's id and an audit
+ * entry; a supervisor may still review it.
+ */
+@Injectable()
+export class LeaveExcuses {
+  private readonly log = new Logger(LeaveExcuses.name);
+
+  constructor(
+    private readonly site: SiteHalls,
+    private readonly leaves: LeaveRepository,
+    private readonly incidents: IncidentRepository,
+    private readonly nats: NatsRepository,
+  ) {}
+
+  /** Who is on duty at the incident's window when it began, and the leave excusing it (with its audit entry). */
+  async dutyAt(incident: Incident): Promise<{ staff?: string; leaveId?: string; excused?: AuditEntry }> {
+    if (!incident.windowId) return {};
+    const covering = await this.leaves.covering(incident.openedAt);
+    const leaves = covering.map(toLeave);
+    const leave = this.site.excusedBy(incident, leaves);
+    const record = leave && covering.find((l) => l._id === leave.id);
+    return { staff: this.site.staffOf(incident, leaves), ...(record && { leaveId: record._id, excused: auditEntry(record) }) };
+  }
+
+  /** A leave from hallwatch.leaves: kept, then every stored incident it excuses is marked and published. */
+  async register(message: LeaveMessage): Promise<void> {
+    await this.leaves.insert(message);
+    const staff = [message.staffId, ...(message.replacementStaffId ? [message.replacementStaffId] : [])];
+    const candidates = await this.incidents.excusable(this.site.windowsRostering(staff), new Date(message.from), new Date(message.to));
+    for (const c of candidates) {
+      const openedAt = c.openedAt.getTime();
+      const covering = await this.leaves.covering(openedAt);
+      const incident = { id: c._id, kind: c.kind, hallId: c.hallId, windowId: c.windowId, openedAt } as Incident;
+      const leave = this.site.excusedBy(incident, covering.map(toLeave));
+      const record = leave && covering.find((l) => l._id === leave.id);
+      if (!record) continue;
+      const entry = auditEntry(record);
+      const excused = await this.incidents.excuse(c._id, record._id, entry);
+      if (!excused) continue;
+      const published: IncidentExcusedMessage = { ...toMessage(excused), excusedAt: entry.at };
+      await this.nats.publishIncidentExcused(published);
+      this.log.log(`incident ${c._id} excused by leave ${record._id}`);
+    }
+  }
+}
+
+function toLeave(r: LeaveRecord): Leave {
+  return {
+    id: r._id,
+    staffId: r.staffId,
+    kind: r.kind,
+    from: r.from.getTime(),
+    to: r.to.getTime(),
+    ...(r.replacementStaffId && { replacementStaffId: r.replacementStaffId }),
+  };
+}
+
+/** The audit trail names the leave, its approver and its reason: why the incident is excused. */
+function auditEntry(r: LeaveRecord): AuditEntry {
+  return {
+    by: `leave ${r._id}`,
+    at: new Date().toISOString(),
+    action: 'excused',
+    reason: `${r.kind} of ${r.staffId} from ${r.from.toISOString()} to ${r.to.toISOString()}, approved by ${r.approvedBy}: ${r.reason}`,
+  };
+}
