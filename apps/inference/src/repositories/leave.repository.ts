@@ -41,6 +41,12 @@ export class LeaveRepository {
     await this.leaves.updateOne({ _id: id }, { $setOnInsert: { ...rest, from: new Date(from), to: new Date(to) } }, { upsert: true });
   }
 
+  /** Staff whose leaves overlapping [from, to) name `staffId` as their replacement. */
+  async replacedBy(staffId: string, from: Date, to: Date): Promise<string[]> {
+    const found = await this.leaves.find({ replacementStaffId: staffId, from: { $lt: to }, to: { $gt: from } }, { staffId: 1 }).lean();
+    return found.map((l) => l.staffId);
+  }
+
   /** Leaves covering instant `at`, oldest id first. */
   async covering(at: number): Promise<LeaveRecord[]> {
     return this.leaves

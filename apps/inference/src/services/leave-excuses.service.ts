@@ -37,8 +37,10 @@ export class LeaveExcuses {
   /** A leave from hallwatch.leaves: kept, then every stored incident it excuses is marked and published. */
   async register(message: LeaveMessage): Promise<void> {
     await this.leaves.insert(message);
-    const staff = [message.staffId, ...(message.replacementStaffId ? [message.replacementStaffId] : [])];
-    const candidates = await this.incidents.excusable(this.site.windowsRostering(staff), new Date(message.from), new Date(message.to));
+    const [from, to] = [new Date(message.from), new Date(message.to)];
+    // The seats it may excuse: its staff's, and those of staff it replaces (their replacement away too).
+    const staff = [message.staffId, ...(await this.leaves.replacedBy(message.staffId, from, to))];
+    const candidates = await this.incidents.excusable(this.site.windowsRostering(staff), from, to);
     for (const c of candidates) {
       const openedAt = c.openedAt.getTime();
       const covering = await this.leaves.covering(openedAt);

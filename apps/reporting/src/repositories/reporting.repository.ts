@@ -112,6 +112,12 @@ export class ReportingRepository {
     }
   }
 
+  /** Staff whose leaves overlapping [from, to) name `staffId` as their replacement. */
+  async replacedBy(staffId: string, from: number, to: number): Promise<string[]> {
+    const docs = await this.leaves.find({ replacementStaffId: staffId, from: { $lt: new Date(to) }, to: { $gt: new Date(from) } }).lean();
+    return docs.map((d) => d.staffId as string);
+  }
+
   /** Leaves of these staff overlapping [from, to). */
   async leavesOf(staffIds: readonly string[], from: number, to: number): Promise<Leave[]> {
     if (staffIds.length === 0) return [];

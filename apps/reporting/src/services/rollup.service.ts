@@ -124,11 +124,11 @@ export class RollupService {
 
   /**
    * Recomputes the past window-days a leave touches (on the windows whose roster names its staff
-   * or replacement), so their absences are split anew. Days still to come are computed when
+   * or staff it replaces), so their absences are split anew. Days still to come are computed when
    * their presence arrives.
    */
   async recordLeave(leave: Leave): Promise<void> {
-    const staff = [leave.staffId, ...(leave.replacementStaffId ? [leave.replacementStaffId] : [])];
+    const staff = [leave.staffId, ...(await this.repo.replacedBy(leave.staffId, leave.from, leave.to))];
     const today = localDate(this.site.timeZone, Date.now());
     const last = localDate(this.site.timeZone, leave.to - 1);
     const dates: string[] = [];
