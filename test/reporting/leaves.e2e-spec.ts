@@ -145,27 +145,15 @@ users:
     expect((await postLeaves(admin, [leave('L-S001', 'S001', leaveFrom, iso(started + 3 * 3600_000))])).accepted).toBe(1);
     for (const name of ['inference', 'ingestion']) services.push(await startService(name, env, 120000));
 
-    const [excused] = await eventually(
-      async () => {
-        const found = await incidents('kind=absence&window=W-L');
-        return found.length > 0 ? found : undefined;
-      },
-      120000,
-      1000,
-    );
+    const firstAbsence = (windowId: string) =>
+      eventually(async () => (await incidents(`kind=absence&window=${windowId}`))[0], 120000, 1000);
+    const excused = await firstAbsence('W-L');
     expect(excused).toMatchObject({ windowId: 'W-L', status: 'excused', leaveId: 'L-S001', staff: '张三 (S001)' });
     expect(excused.audit).toEqual([
       expect.objectContaining({ by: 'leave L-S001', action: 'excused', reason: expect.stringContaining('主任 李明') }),
     ]);
 
-    const [unexcused] = await eventually(
-      async () => {
-        const found = await incidents('kind=absence&window=W-N');
-        return found.length > 0 ? found : undefined;
-      },
-      60000,
-      1000,
-    );
+    const unexcused = await firstAbsence('W-N');
     expect(unexcused.status).not.toBe('excused');
     expect(unexcused.leaveId).toBeUndefined();
     expect((await incidents('status=excused')).map((i) => i.id)).toEqual([excused.id]);
