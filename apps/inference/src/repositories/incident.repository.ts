@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
 import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, ReviewDecision } from '@hallwatch/contracts';
+import { EXCUSABLE_KINDS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
@@ -89,25 +90,26 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
-  /** absence and late-opening incidents of these windows not excused yet that opened within [from, to). */
+  /** Incidents of EXCUSABLE_KINDS of these windows not excused yet that opened within [from, to). */
   async excusable(windowIds: string[], from: Date, to: Date): Promise<IncidentRecord[]> {
     if (windowIds.length === 0) return [];
     return this.incidents
-      .find({ kind: { $in: ['absence', 'late-opening'] }, windowId: { $in: windowIds }, openedAt: { $gte: from, $lt: to }, leaveId: null })
+      .find({ kind: { $in: [...EXCUSABLE_KINDS] }, windowId: { $in: windowIds }, openedAt: { $gte: from, $lt: to }, leaveId: null })
       .lean();
   }
 
-  /** Marks an incident excused by a leave with its audit entry; null when it was already excused (or is gone). */
+  /**
+   * Marks an incident excused by a leave, with its audit entry, unless it is excused already.
+   * Answers the incident when it is (now or before) excused by this leave, else null.
+   */
   async excuse(id: string, leaveId: string, entry: AuditEntry): Promise<IncidentRecord | null> {
-    return this.lock.run(id, () =>
-      this.incidents
-        .findOneAndUpdate(
-          { _id: id, leaveId: null },
-          { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } },
-          { new: true },
-        )
-        .lean(),
-    );
+    return this.lock.run(id, async () => {
+      const stored = await this.incidents.findById(id).lean();
+      if (!stored || stored.leaveId) return stored?.leaveId === leaveId ? stored : null;
+      return this.incidents
+        .findOneAndUpdate({ _id: id }, { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } }, { new: true })
+        .lean();
+    });
   }
 
   async find(query: IncidentQuery): Promise<IncidentRecord[]> {

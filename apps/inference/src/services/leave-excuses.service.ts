@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { AuditEntry, IncidentExcusedMessage, LeaveMessage } from '@hallwatch/contracts';
-import type { Incident, Leave } from '@hallwatch/domain';
+import type { AuditEntry, LeaveMessage } from '@hallwatch/contracts';
+import { EXCUSABLE_KINDS, type Incident, type Leave } from '@hallwatch/domain';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { LeaveRecord, LeaveRepository } from '../repositories/leave.repository';
 import { NatsRepository } from '../repositories/nats.repository';
@@ -27,10 +27,7 @@ export class LeaveExcuses {
   /** Who is on duty at the incident's window when it began, and the leave excusing it (with its audit entry). */
   async dutyAt(incident: Incident): Promise<{ staff?: string; leaveId?: string; excused?: AuditEntry }> {
     if (!incident.windowId) return {};
-    const covering = await this.leaves.covering(incident.openedAt);
-    const leaves = covering.map(toLeave);
-    const leave = this.site.excusedBy(incident, leaves);
-    const record = leave && covering.find((l) => l._id === leave.id);
+    const { leaves, record } = await this.excusing(incident);
     return { staff: this.site.staffOf(incident, leaves), ...(record && { leaveId: record._id, excused: auditEntry(record) }) };
   }
 
@@ -41,20 +38,32 @@ export class LeaveExcuses {
     // The seats it may excuse: its staff's, and those of staff it replaces (their replacement away too).
     const staff = [message.staffId, ...(await this.leaves.replacedBy(message.staffId, from, to))];
     const candidates = await this.incidents.excusable(this.site.windowsRostering(staff), from, to);
-    for (const c of candidates) {
-      const openedAt = c.openedAt.getTime();
-      const covering = await this.leaves.covering(openedAt);
-      const incident = { id: c._id, kind: c.kind, hallId: c.hallId, windowId: c.windowId, openedAt } as Incident;
-      const leave = this.site.excusedBy(incident, covering.map(toLeave));
-      const record = leave && covering.find((l) => l._id === leave.id);
-      if (!record) continue;
-      const entry = auditEntry(record);
-      const excused = await this.incidents.excuse(c._id, record._id, entry);
-      if (!excused) continue;
-      const published: IncidentExcusedMessage = { ...toMessage(excused), excusedAt: entry.at };
-      await this.nats.publishIncidentExcused(published);
-      this.log.log(`incident ${c._id} excused by leave ${record._id}`);
-    }
+    for (const c of candidates) await this.excuse({ id: c._id, kind: c.kind, windowId: c.windowId, openedAt: c.openedAt.getTime() });
+  }
+
+  /**
+   * Excuses a stored incident if a leave now known covers it. Called for each incident a new
+   * leave may cover, and again after an incident is first stored: a leave stored between the
+   * incident's dutyAt and its write found no incident to excuse, and is found here.
+   */
+  async excuse(incident: Pick<Incident, 'id' | 'kind' | 'windowId' | 'openedAt'>): Promise<void> {
+    if (!EXCUSABLE_KINDS.includes(incident.kind)) return;
+    const { record } = await this.excusing(incident);
+    if (!record) return;
+    const entry = auditEntry(record);
+    const excused = await this.incidents.excuse(incident.id, record._id, entry);
+    // Published again when it was excused before: that publication may have failed (deduplicated by id).
+    if (!excused) return;
+    await this.nats.publishIncidentExcused({ ...toMessage(excused), excusedAt: entry.at });
+    this.log.log(`incident ${incident.id} excused by leave ${record._id}`);
+  }
+
+  /** The leaves covering an incident's start, and the stored leave excusing it, if any. */
+  private async excusing(incident: Pick<Incident, 'kind' | 'windowId' | 'openedAt'>): Promise<{ leaves: Leave[]; record?: LeaveRecord }> {
+    const covering = await this.leaves.covering(incident.openedAt);
+    const leaves = covering.map(toLeave);
+    const leave = this.site.excusedBy(incident, leaves);
+    return { leaves, record: leave && covering.find((l) => l._id === leave.id) };
   }
 }
 

@@ -101,7 +101,7 @@ function instance(states: MemoryStates, name: string, token: number) {
     incidents as unknown as IncidentRepository,
     evidence as unknown as EvidenceRepository,
     nats as unknown as NatsRepository,
-    { dutyAt: async () => ({}) } as unknown as LeaveExcuses,
+    { dutyAt: async () => ({}), excuse: async () => undefined } as unknown as LeaveExcuses,
   );
   const service = new MonitorService(
     ctx,

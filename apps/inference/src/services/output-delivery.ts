@@ -56,6 +56,7 @@ export class OutputDelivery {
     lease();
     await this.incidents.upsert(message, duty.excused);
     await this.nats.publishIncident(message, lease());
+    if (type === 'opened' && !duty.leaveId) await this.leaves.excuse(incident);
     this.log.log(`incident ${type}: ${message.id}`);
   }
 }

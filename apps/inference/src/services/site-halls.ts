@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SiteConfig, windowSchedule } from '@hallwatch/config';
 import {
+  EXCUSABLE_KINDS,
   excusingLeave,
   HallMonitor,
   HallMonitorSnapshot,
@@ -84,8 +85,8 @@ export class SiteHalls {
   }
 
   /** The leave among `leaves` that excuses an absence or late opening (see excusingLeave). */
-  excusedBy(incident: Incident, leaves: readonly Leave[]): Leave | undefined {
-    if (!incident.windowId || (incident.kind !== 'absence' && incident.kind !== 'late-opening')) return undefined;
+  excusedBy(incident: Pick<Incident, 'kind' | 'windowId' | 'openedAt'>, leaves: readonly Leave[]): Leave | undefined {
+    if (!incident.windowId || !EXCUSABLE_KINDS.includes(incident.kind)) return undefined;
     return excusingLeave(this.rosters, leaves, incident.windowId, incident.openedAt, this.site.timezone);
   }
 

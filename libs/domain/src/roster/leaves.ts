@@ -1,10 +1,14 @@
 import { Interval, normalize } from '../intervals/intervals';
+import type { IncidentKind } from '../model';
 import { RosterEntry, rosterSlot, staffOnRoster } from './roster';
 import { openIntervals } from '../schedule/schedule';
 
 /** 请假 leave, 公出 official duty, 调班 shift swap: each excuses the staff member's absence from their seat. */
 export const LEAVE_KINDS = ['leave', 'official-duty', 'shift-swap'] as const;
 export type LeaveKind = (typeof LEAVE_KINDS)[number];
+
+/** The incidents a leave can excuse: the seat was empty because its staff was away on leave. */
+export const EXCUSABLE_KINDS: readonly IncidentKind[] = ['absence', 'late-opening'];
 
 /** An approved leave or duty change of one staff member for [from, to). */
 export interface Leave {
