@@ -117,6 +117,8 @@ export interface Incident {
   openedAt: string;
   closedAt?: string;
   durationMs?: number;
+  /** The approved leave that excuses it. */
+  leaveId?: string;
   status: IncidentStatus;
   audit: { by: string; at: string; action: string; reason?: string }[];
   evidence: { n: number; role: string; capturedAt: string }[];
