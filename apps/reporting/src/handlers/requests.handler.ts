@@ -4,7 +4,8 @@ import { BatchResult, CaseImportResult, ReportingRequests, StatsQuery, StatsTabl
 import { CasesService } from '../services/cases.service';
 import { LeavesService } from '../services/leaves.service';
 import { StatsService } from '../services/stats.service';
-import { CaseBatchDto, LeaveBatchDto } from '../dtos/case-batch.dto';
+import { CaseBatchDto } from '../dtos/case-batch.dto';
+import { LeaveBatchDto } from '../dtos/leave-batch.dto';
 
 /** Request/reply from the gateway and the CLI. */
 @Controller()
