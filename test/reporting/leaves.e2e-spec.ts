@@ -4,9 +4,8 @@ import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
-import { startRtspServer } from '../../apps/cli/src/demo-camera';
-import { eventually, freePort, login, MEDIA, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
-import { EMPTY_ZONE } from '../inference/inference-harness';
+import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { EMPTY_ZONE, startCameras } from '../inference/inference-harness';
 
 /**
  * Issue 13, leaves (请假、公出、调班), on real parts: an RTSP stream of an empty room makes real
@@ -45,7 +44,7 @@ describe('leaves: excused absences, through the API and the CLI', () => {
 
   beforeAll(async () => {
     const [cameraPort, httpPort] = [await freePort(), await freePort()];
-    camera = await startRtspServer(cameraPort, { '/empty': path.join(MEDIA, 'empty-room.mp4') });
+    camera = await startCameras(cameraPort);
     const hash = await hashPassword(PASSWORD);
     const site = writeSiteFile(`
 timezone: Asia/Shanghai
