@@ -198,14 +198,14 @@ export class RollupService {
         );
         // The month's leaves, read once (none to read for a window without a roster).
         const sorted = [...monthDates].sort();
-        const monthLeaves = this.leavesOn(windowId, {
+        const monthLeaves = await this.leavesOn(windowId, {
           start: dayRange(this.site.timeZone, sorted[0]).start,
           end: dayRange(this.site.timeZone, sorted[sorted.length - 1]).end,
         });
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
-          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay, () => monthLeaves);
+          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay, async () => monthLeaves);
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
