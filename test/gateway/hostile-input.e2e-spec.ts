@@ -26,6 +26,8 @@ const DAY = '2026-11-24';
 const JPEG = Buffer.from([0xff, 0xd8, 0xff, 0xe0, 0x00, 0x10, 0x4a, 0x46, 0x49, 0x46, 0x00, 0xff, 0xd9]);
 const INCIDENT = { h1: `absence:h1:W01:${Date.parse(`${DAY}T01:00:00Z`)}`, t1: `absence:t1:T01:${Date.parse(`${DAY}T01:00:00Z`)}` };
 const WINDOW = { h1: 'W01', t1: 'T01' };
+/** Staff rostered on each hall's window: a hall manager may register leave only for its own. */
+const STAFF = { h1: 'S-h1', t1: 'S-t1' };
 type Hall = keyof typeof WINDOW;
 
 async function siteYaml(): Promise<string> {
@@ -44,6 +46,9 @@ windows:
   - { id: T01, hall: t1, name: 综合窗口, department: 镇便民服务中心, camera: cam-2, zone: [[0.4, 0.0], [0.8, 0.0], [0.8, 1.0], [0.4, 1.0]] }
 schedules:
   default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rosters:
+  - { window: W01, staff: "甲 (S-h1)", from: "00:00", to: "24:00" }
+  - { window: T01, staff: "乙 (S-t1)", from: "00:00", to: "24:00" }
 users:
   - { username: admin, role: admin, passwordHash: "${hash}" }
   - { username: supervisor, role: supervisor, passwordHash: "${hash}" }
@@ -233,6 +238,30 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         }),
         expect: roles('admin', 'manager-h1'),
         denied: rowOutsideHalls,
+      },
+      'POST /api/leaves': {
+        // Years before the stored incidents, so the matrix's leaves excuse none of them.
+        request: (hall, caller) => ({
+          path: '/api/leaves',
+          body: {
+            leaves: [
+              {
+                id: `authz-${caller}-${hall}`,
+                staffId: STAFF[hall],
+                kind: 'leave',
+                from: '2020-01-06T09:00:00+08:00',
+                to: '2020-01-06T10:00:00+08:00',
+                reason: 'authz matrix',
+                approvedBy: 'authz',
+              },
+            ],
+          },
+        }),
+        expect: roles('admin', 'manager-h1'),
+        denied: (status, body) =>
+          status === 403 ||
+          (status === 200 &&
+            /not on the roster of a window in your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
       },
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
@@ -577,12 +606,15 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         try {
           const subjects = [
             'hallwatch.cases',
+            'hallwatch.leaves',
+            'hallwatch.incident.excused',
             'hallwatch.presence.W01',
             'hallwatch.queue.W01',
             'hallwatch.camera.cam-1.status',
             'hallwatch.incident.absence',
             'hallwatch.frames.cam-1',
             'hallwatch.reporting.cases.import',
+            'hallwatch.reporting.leaves.import',
             'hallwatch.inference.incidents.list',
             'hallwatch.reporting.stats.attendance',
           ];

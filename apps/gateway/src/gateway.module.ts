@@ -5,6 +5,7 @@ import { CamerasModule } from './cameras/cameras.module';
 import { CasesModule } from './cases/cases.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
+import { LeavesModule } from './leaves/leaves.module';
 import { LiveModule } from './live/live.module';
 import { NatsConnectionModule } from './nats/nats-connection.module';
 import { NatsClientModule } from './nats/nats-client.module';
@@ -30,6 +31,7 @@ export class GatewayModule {
         IncidentsModule,
         CasesModule,
         QueueEventsModule,
+        LeavesModule,
         StatsModule,
         NatsConnectionModule,
         LiveModule,

@@ -1,10 +1,12 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
+import { LeavesHandler } from './handlers/leaves.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
 import { HallLeaseRepository } from './repositories/hall-lease.repository';
 import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/incident.repository';
+import { LEAVE, LeaveRepository, LeaveSchema } from './repositories/leave.repository';
 import { MONITOR_STATE, MonitorStateRepository, MonitorStateSchema } from './repositories/monitor-state.repository';
 import { NatsRepository } from './repositories/nats.repository';
 import { PRESENCE_INTERVAL, PresenceIntervalSchema, PresenceRepository } from './repositories/presence.repository';
@@ -13,6 +15,7 @@ import { VisionRepository } from './repositories/vision.repository';
 import { EvidencePurgeService } from './services/evidence-purge.service';
 import { HallOwnershipService } from './services/hall-ownership.service';
 import { IncidentsService } from './services/incidents.service';
+import { LeaveExcuses } from './services/leave-excuses.service';
 import { MonitorService } from './services/monitor.service';
 import { OutputDelivery } from './services/output-delivery';
 import { SiteHalls } from './services/site-halls';
@@ -29,6 +32,7 @@ export class InferenceModule {
           { name: PRESENCE_INTERVAL, schema: PresenceIntervalSchema },
           { name: INCIDENT, schema: IncidentSchema },
           { name: MONITOR_STATE, schema: MonitorStateSchema },
+          { name: LEAVE, schema: LeaveSchema },
         ]),
       ],
       controllers: [RequestsHandler],
@@ -37,6 +41,7 @@ export class InferenceModule {
         VisionRepository,
         PresenceRepository,
         IncidentRepository,
+        LeaveRepository,
         EvidenceRepository,
         MonitorStateRepository,
         HallLeaseRepository,
@@ -45,9 +50,11 @@ export class InferenceModule {
         IncidentsService,
         EvidencePurgeService,
         SiteHalls,
+        LeaveExcuses,
         OutputDelivery,
         MonitorService,
         HallOwnershipService,
+        LeavesHandler,
       ],
     };
   }

@@ -1,15 +1,18 @@
 import { NestFactory } from '@nestjs/core';
-import type { CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
+import { LeavesService } from './services/leaves.service';
 import { StatsService } from './services/stats.service';
 
 /** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
 export interface ReportingApi {
   /** Like ReportingRequests.importCases: every row stored or answered with its reason; rows numbered from firstRow. */
   importCases(rows: readonly unknown[], firstRow?: number): Promise<CaseImportResult>;
+  /** Like ReportingRequests.importLeaves. */
+  importLeaves(rows: readonly unknown[], firstRow?: number): Promise<BatchResult>;
   attendance(q: StatsQuery): Promise<StatsTable>;
   throughput(q: StatsQuery): Promise<StatsTable>;
 }
@@ -32,9 +35,11 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   );
   try {
     const cases = app.get(CasesService);
+    const leaves = app.get(LeavesService);
     const stats = app.get(StatsService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
+      importLeaves: (rows, firstRow) => leaves.importBatch(rows, firstRow),
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),
     });

@@ -6,11 +6,12 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
+import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { StatsService } from './services/stats.service';
 
-const STORE = [ReportingRepository, WriteLockRepository, RollupService, CasesService, StatsService];
+const STORE = [ReportingRepository, WriteLockRepository, JetStreamRepository, RollupService, CasesService, LeavesService, StatsService];
 
 @Module({})
 export class ReportingModule {
@@ -19,11 +20,11 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
-      providers: [...STORE, IncidentsService, JetStreamRepository, EventsHandler],
+      providers: [...STORE, IncidentsService, EventsHandler],
     };
   }
 
-  /** Cases and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
+  /** Cases, leaves and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
   static inProcess(ctx: ServiceContext): DynamicModule {
     return {
       module: ReportingModule,

@@ -105,7 +105,7 @@ export interface Site {
   windows: SiteWindow[];
 }
 
-export type IncidentStatus = 'open' | 'closed' | 'confirmed' | 'dismissed' | 'appealed';
+export type IncidentStatus = 'open' | 'closed' | 'excused' | 'confirmed' | 'dismissed' | 'appealed';
 export interface Incident {
   id: string;
   kind: string;
@@ -117,6 +117,8 @@ export interface Incident {
   openedAt: string;
   closedAt?: string;
   durationMs?: number;
+  /** The approved leave that excuses it. */
+  leaveId?: string;
   status: IncidentStatus;
   audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string; capturedAt: string }[];

@@ -19,10 +19,15 @@ export const CASE_STATUSES = ['completed', 'rejected', 'returned', 'withdrawn'] 
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 
 /** Field `property` must be a time no earlier than field `earlier` (both ISO 8601). */
-export function NotBefore(earlier: string) {
+export const NotBefore = (earlier: string) => timeOrder('notBefore', earlier, (a, b) => a >= b, 'must not be before');
+
+/** Field `property` must be a time later than field `earlier` (both ISO 8601). */
+export const After = (earlier: string) => timeOrder('after', earlier, (a, b) => a > b, 'must be after');
+
+function timeOrder(name: string, earlier: string, ordered: (a: number, b: number) => boolean, rule: string) {
   return (object: object, property: string) =>
     registerDecorator({
-      name: 'notBefore',
+      name,
       target: object.constructor,
       propertyName: property,
       constraints: [earlier],
@@ -32,9 +37,9 @@ export function NotBefore(earlier: string) {
           const a = Date.parse(String(value));
           const b = Date.parse(String(other));
           // Unparseable times are reported by @IsInstant on their own field.
-          return Number.isNaN(a) || Number.isNaN(b) || a >= b;
+          return Number.isNaN(a) || Number.isNaN(b) || ordered(a, b);
         },
-        defaultMessage: () => `${property} must not be before ${earlier}`,
+        defaultMessage: () => `${property} ${rule} ${earlier}`,
       },
     });
 }
@@ -66,6 +71,8 @@ export class CaseMessage {
 export const ReportingRequests = {
   /** Payload: { cases: unknown[] }; reply: CaseImportResult. */
   importCases: 'hallwatch.reporting.cases.import',
+  /** Payload: { leaves: unknown[], halls? }; reply: BatchResult. */
+  importLeaves: 'hallwatch.reporting.leaves.import',
   /** Payload: StatsQuery; reply: StatsTable. */
   attendance: 'hallwatch.reporting.stats.attendance',
   throughput: 'hallwatch.reporting.stats.throughput',

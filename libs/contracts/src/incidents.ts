@@ -4,11 +4,12 @@ import { INCIDENT_KINDS, IncidentKind } from './messages';
 import { IsQueueEvent, QueueEventMessage } from './queue';
 
 /**
- * Where an incident stands: open/closed while nobody has reviewed it, then what the supervision
- * bureau decided; `appealed` while an appeal awaits the bureau's next decision (undecided). A
- * confirmed or appealed incident keeps its evidence past the retention period.
+ * Where an incident stands: open/closed while nobody has reviewed it, excused (an absence or
+ * late opening while the rostered staff was on approved leave, until a review), then what the
+ * supervision bureau decided; `appealed` while an appeal awaits the bureau's next decision
+ * (undecided). A confirmed or appealed incident keeps its evidence past the retention period.
  */
-export const INCIDENT_STATUSES = ['open', 'closed', 'confirmed', 'dismissed', 'appealed'] as const;
+export const INCIDENT_STATUSES = ['open', 'closed', 'excused', 'confirmed', 'dismissed', 'appealed'] as const;
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const REVIEW_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
@@ -35,6 +36,8 @@ export class IncidentMessage {
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
   /** queue-open-seat-empty: the queue event (login or resume) that opened the session for calling. */
   @IsOptional() @IsQueueEvent() queueEvent?: QueueEventMessage;
+  /** The approved leave that excuses it (absence and late-opening only). */
+  @IsOptional() @IsId() leaveId?: string;
 }
 
 /**
@@ -48,6 +51,15 @@ export class IncidentReviewedMessage extends IncidentMessage {
    * arrival order (inference makes each incident's audit times strictly increasing).
    */
   @IsInstant() reviewedAt: string;
+}
+
+/**
+ * hallwatch.incident.excused: published by inference when a leave registered after an incident
+ * opened excuses it (an incident excused at open carries leaveId on its own messages).
+ */
+export class IncidentExcusedMessage extends IncidentMessage {
+  /** When it was excused; leaveId is set. */
+  @IsInstant() excusedAt: string;
 }
 
 /** Request/reply subjects the inference service answers for the gateway. */

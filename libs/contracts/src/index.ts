@@ -5,3 +5,4 @@ export * from './subjects';
 export * from './incidents';
 export * from './cases';
 export * from './queue';
+export * from './leaves';

@@ -17,6 +17,10 @@ export const Subjects = {
   allIncidents: 'hallwatch.incident.*',
   /** Review decisions (IncidentReviewedMessage), in the same stream. */
   incidentReviewed: 'hallwatch.incident.reviewed',
+  /** An incident excused by a leave registered after it opened (IncidentExcusedMessage), in the same stream. */
+  incidentExcused: 'hallwatch.incident.excused',
+  /** Approved leaves and duty changes (LeaveMessage; JetStream stream LEAVES). */
+  leaves: 'hallwatch.leaves',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
   cases: 'hallwatch.cases',
   /** A queue system's session events of a window (QueueEventMessage; JetStream stream QUEUE). */
@@ -70,5 +74,7 @@ export const Streams = {
   incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   queue: { name: 'HALLWATCH_QUEUE', subjects: ['hallwatch.queue.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
+  // Leaves are few and excuse incidents months later: kept a year.
+  leaves: { name: 'HALLWATCH_LEAVES', subjects: ['hallwatch.leaves'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
   deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
 } as const satisfies Record<string, StreamDefinition>;

@@ -12,7 +12,8 @@
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
  * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s;
  *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can).
- * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster.
+ * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster;
+ *   leaves: `staffIdOf`, `staffOnDuty` (replacements applied), `excusingLeave`, `excusedIntervals`.
  * - `HallMonitor` ties both together for one hall; the inference app should use it:
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
@@ -42,3 +43,4 @@ export * from './incidents/appeal';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
 export * from './queue/queue-session';
+export * from './roster/leaves';

@@ -2,7 +2,7 @@ import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
 import { missingCaseColumns } from './case-row';
 
-/** A CSV file that cannot be read as a case export; the message names the line when there is one. */
+/** A CSV file that cannot be read as an export (of cases, of leaves); the message names the line when there is one. */
 export class CsvFileError extends Error {}
 
 export type CsvEncoding = 'utf-8' | 'gb18030';
@@ -53,12 +53,21 @@ export interface CaseCsvRecord {
   cells: Record<string, string>;
 }
 
-/**
- * Reads a case export: decoded (decodeCsvText), parsed, header checked. A file with only its
- * header gives no records; a file without a header, a broken CSV or a missing column throws
- * CsvFileError.
- */
+/** Reads a case export (see parseCsvExport). */
 export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; records: CaseCsvRecord[] } {
+  return parseCsvExport(bytes, 'a case export', missingCaseColumns);
+}
+
+/**
+ * Reads an export (`what`, e.g. "a case export"): decoded (decodeCsvText), parsed, header checked
+ * by `missingColumns`. A file with only its header gives no records; a file without a header, a
+ * broken CSV or a missing column throws CsvFileError.
+ */
+export function parseCsvExport(
+  bytes: Uint8Array,
+  what: string,
+  missingColumns: (header: readonly string[]) => string[],
+): { encoding: CsvEncoding; records: CaseCsvRecord[] } {
   const { text, encoding } = decodeCsvText(bytes);
   let rows: { record: string[]; info: { lines: number } }[];
   try {
@@ -66,11 +75,11 @@ export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; record
   } catch (err) {
     throw new CsvFileError((err as Error).message);
   }
-  if (rows.length === 0) throw new CsvFileError('the file is empty: a case export starts with a header row');
+  if (rows.length === 0) throw new CsvFileError(`the file is empty: ${what} starts with a header row`);
   const header = rows[0].record;
   const twice = header.find((name, i) => header.indexOf(name) !== i);
   if (twice !== undefined) throw new CsvFileError(`line 1: the column ${JSON.stringify(twice)} appears twice`);
-  const missing = missingCaseColumns(header);
+  const missing = missingColumns(header);
   if (missing.length > 0) throw new CsvFileError(`line 1: the column(s) ${missing.join(', ')} are missing`);
   const records = rows.slice(1).map(({ record, info }) => {
     const cells: Record<string, string> = Object.create(null);

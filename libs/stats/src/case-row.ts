@@ -19,7 +19,12 @@ const OPTIONAL = new Set(['staffId', 'satisfaction']);
 
 /** Required columns missing from a CSV header; [] when the header can carry cases. */
 export function missingCaseColumns(header: readonly string[]): string[] {
-  return CASE_COLUMNS.filter((c) => !OPTIONAL.has(c) && !header.includes(c));
+  return missingColumns(header, CASE_COLUMNS, OPTIONAL);
+}
+
+/** The `columns` not `optional` that `header` lacks. */
+export function missingColumns(header: readonly string[], columns: readonly string[], optional: ReadonlySet<string>): string[] {
+  return columns.filter((c) => !optional.has(c) && !header.includes(c));
 }
 
 /**
@@ -27,11 +32,20 @@ export function missingCaseColumns(header: readonly string[]): string[] {
  * dropped, satisfaction read as a number.
  */
 export function caseRowFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
+  return rowFromCsvRecord(record, CASE_COLUMNS, new Set(['satisfaction']));
+}
+
+/** A CSV record's `columns` as a row to validate: cells trimmed, empty ones dropped, `numeric` ones that read as numbers made numbers. */
+export function rowFromCsvRecord(
+  record: Readonly<Record<string, string | undefined>>,
+  columns: readonly string[],
+  numeric: ReadonlySet<string> = new Set(),
+): Record<string, unknown> {
   const plain: Record<string, unknown> = {};
-  for (const column of CASE_COLUMNS) {
+  for (const column of columns) {
     const cell = record[column]?.trim();
     if (cell === undefined || cell === '') continue;
-    plain[column] = column === 'satisfaction' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
+    plain[column] = numeric.has(column) && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
   }
   return plain;
 }

@@ -79,8 +79,38 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       attendanceRate: Math.round((335 / 390) * 10000) / 10000,
       absentPeriods: 2,
       absenceMinutes: 50,
+      unexcusedAbsentPeriods: 2,
+      excusedAbsentPeriods: 0,
+      unexcusedAbsenceMinutes: 50,
+      excusedAbsenceMinutes: 0,
       pausedWhileStaffedMinutes: 0,
       openWhileAbsentMinutes: 0,
+    });
+  });
+
+  it('splits absences by approved leave: a period by where it began, minutes by overlap', () => {
+    // Leave 10:10-11:30 covers 10 of the first absence's 20 min (10:00-10:20), not where it began;
+    // leave 16:00-16:40 covers where the second (16:30-17:00) began and 10 of its 30 min.
+    const excused = [
+      { start: at('10:10'), end: at('11:30') },
+      { start: at('16:00'), end: at('16:40') },
+    ];
+    const f = totalFigures(
+      windowPeriodFigures({
+        range: dayRange(TZ, DAY),
+        scheduled: scheduled(),
+        changes: CHANGES,
+        cases: CASES,
+        absenceAfterMs: 10 * 60_000,
+        excused,
+      }),
+    );
+    expect([f.absences, f.excusedAbsences, f.absenceMs, f.excusedAbsenceMs]).toEqual([2, 1, 50 * 60_000, 20 * 60_000]);
+    expect(attendanceFigures(f)).toMatchObject({
+      unexcusedAbsentPeriods: 1,
+      excusedAbsentPeriods: 1,
+      unexcusedAbsenceMinutes: 30,
+      excusedAbsenceMinutes: 20,
     });
   });
 

@@ -36,6 +36,10 @@ export interface Figures {
   /** Absences: runs of known-empty scheduled time lasting at least the absence threshold. */
   absences: number;
   absenceMs: number;
+  /** Of those, absences that began while the rostered staff was on approved leave… */
+  excusedAbsences: number;
+  /** …and the absent time within such leave (subsets of absences and absenceMs). */
+  excusedAbsenceMs: number;
   cases: number;
   /** Cases finished no later than their deadline. */
   onTime: number;
@@ -67,6 +71,8 @@ export function emptyFigures(): Figures {
     unknownMs: 0,
     absences: 0,
     absenceMs: 0,
+    excusedAbsences: 0,
+    excusedAbsenceMs: 0,
     cases: 0,
     onTime: 0,
     handling: {},
@@ -85,6 +91,9 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   into.unknownMs += from.unknownMs;
   into.absences += from.absences;
   into.absenceMs += from.absenceMs;
+  // Rollups stored before leaves existed lack the excused figures.
+  into.excusedAbsences += from.excusedAbsences ?? 0;
+  into.excusedAbsenceMs += from.excusedAbsenceMs ?? 0;
   into.cases += from.cases;
   into.onTime += from.onTime;
   mergeHistogram(into.handling, from.handling);
@@ -141,6 +150,8 @@ export interface WindowPeriodInput {
   /** The window's queue events in time order: the last one before range.start (if any) and those within. */
   queue?: readonly QueueEvent[];
   absenceAfterMs: number;
+  /** Where the window's empty seat is excused by approved leave (excusedIntervals); default none. */
+  excused?: readonly Interval[];
   /** The present: time from here on has not happened and counts as nothing (default: never). */
   now?: number;
 }
@@ -196,6 +207,9 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   duty.unknownMs = split.unknownMs;
   duty.absences = absences.length;
   duty.absenceMs = absences.reduce((sum, i) => sum + i.end - i.start, 0);
+  const excused = normalize(input.excused ?? []);
+  duty.excusedAbsences = absences.filter((i) => contains(excused, i.start)).length;
+  duty.excusedAbsenceMs = totalDuration(intersect(absences, excused));
 
   for (const c of input.cases) {
     const f = (out[c.staffId ?? UNASSIGNED] ??= emptyFigures());

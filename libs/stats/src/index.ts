@@ -6,6 +6,7 @@
  * - report: grouping by window, staff, department, hall or township centre, and report rows;
  * - table: CSV and XLSX with Chinese and English headers; case-row: CSV case validation;
  * - case-csv: reading a case export (UTF-8 or GB18030/GBK, refused with the line otherwise);
+ * - leave-row: reading a leave export the same way;
  * - calendar: local dates and days in a time zone.
  */
 export * from './calendar';
@@ -13,6 +14,7 @@ export * from './case-csv';
 export * from './case-row';
 export * from './figures';
 export * from './histogram';
+export * from './leave-row';
 export * from './quantile';
 export * from './report';
 export * from './table';

@@ -61,6 +61,11 @@ export interface AttendanceFigures {
   attendanceRate: number | null;
   absentPeriods: number;
   absenceMinutes: number;
+  /** absentPeriods and absenceMinutes split by approved leave: unexcused + excused = the total. */
+  unexcusedAbsentPeriods: number;
+  excusedAbsentPeriods: number;
+  unexcusedAbsenceMinutes: number;
+  excusedAbsenceMinutes: number;
   pausedWhileStaffedMinutes: number;
   openWhileAbsentMinutes: number;
 }
@@ -73,6 +78,10 @@ export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
     attendanceRate: ratio(f.staffedMs, f.scheduledMs - f.unknownMs),
     absentPeriods: f.absences,
     absenceMinutes: round(f.absenceMs / 60_000, 2),
+    unexcusedAbsentPeriods: f.absences - f.excusedAbsences,
+    excusedAbsentPeriods: f.excusedAbsences,
+    unexcusedAbsenceMinutes: round((f.absenceMs - f.excusedAbsenceMs) / 60_000, 2),
+    excusedAbsenceMinutes: round(f.excusedAbsenceMs / 60_000, 2),
     pausedWhileStaffedMinutes: round(f.pausedWhileStaffedMs / 60_000, 2),
     openWhileAbsentMinutes: round(f.openWhileAbsentMs / 60_000, 2),
   };
@@ -154,6 +163,7 @@ const INCIDENT_KIND_COLUMNS = [
 const INCIDENT_STATUS_COLUMNS = [
   { status: 'open', key: 'incidentsOpen', header: '未结束事件 Incidents open' },
   { status: 'closed', key: 'incidentsClosed', header: '待复核事件 Incidents closed, unreviewed' },
+  { status: 'excused', key: 'incidentsExcused', header: '已准假事件 Incidents excused by approved leave, unreviewed' },
   { status: 'confirmed', key: 'incidentsConfirmed', header: '已确认事件 Incidents confirmed' },
   { status: 'dismissed', key: 'incidentsDismissed', header: '已驳回事件 Incidents dismissed' },
   { status: 'appealed', key: 'incidentsAppealed', header: '申诉待决事件 Incidents appealed, undecided' },
@@ -166,6 +176,10 @@ export const ATTENDANCE_COLUMNS: Column[] = [
   { key: 'attendanceRate', header: '出勤率 Attendance rate' },
   { key: 'absentPeriods', header: '离岗时段数 Absent periods (any length)' },
   { key: 'absenceMinutes', header: '离岗时长(分钟) Absence minutes' },
+  { key: 'unexcusedAbsentPeriods', header: '未请假离岗时段数 Unexcused absent periods' },
+  { key: 'excusedAbsentPeriods', header: '请假期间离岗时段数 Excused absent periods (approved leave)' },
+  { key: 'unexcusedAbsenceMinutes', header: '未请假离岗时长(分钟) Unexcused absence minutes' },
+  { key: 'excusedAbsenceMinutes', header: '请假期间离岗时长(分钟) Excused absence minutes (approved leave)' },
   { key: 'pausedWhileStaffedMinutes', header: '在岗暂停叫号时长(分钟) Queue paused while staffed, minutes' },
   { key: 'openWhileAbsentMinutes', header: '空岗开放叫号时长(分钟) Queue open while absent, minutes' },
   ...INCIDENT_KIND_COLUMNS,

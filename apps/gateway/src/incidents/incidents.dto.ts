@@ -118,6 +118,7 @@ export class IncidentDto implements IncidentView {
   @ApiProperty() openedAt: string;
   @ApiPropertyOptional() closedAt?: string;
   @ApiPropertyOptional() durationMs?: number;
+  @ApiPropertyOptional({ description: 'the approved leave that excuses it (status excused until a review)' }) leaveId?: string;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
   @ApiProperty({ description: 'who decided, appealed or viewed evidence (n), when, and why' }) audit: AuditEntry[];
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];

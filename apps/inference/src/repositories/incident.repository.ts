@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
 import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, QueueEventKind, ReviewChange } from '@hallwatch/contracts';
+import { EXCUSABLE_KINDS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
@@ -19,6 +20,8 @@ export interface IncidentRecord {
   durationMs?: number;
   /** queue-open-seat-empty: the queue event that opened the session. */
   queueEvent?: { windowId: string; staffId: string; event: QueueEventKind; at: string };
+  /** The approved leave that excuses it; missing unless excused. */
+  leaveId?: string;
   /** The bureau's decision, or `appealed` while an appeal awaits it; null or missing until reviewed. */
   review?: ReviewChange | null;
   /** Decisions, appeals and evidence views; missing until the first one (an empty array is not stored by every backend). */
@@ -48,6 +51,7 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     closedAt: Date,
     durationMs: Number,
     queueEvent: { type: new Schema({ windowId: String, staffId: String, event: String, at: String }, { _id: false }), default: undefined },
+    leaveId: String,
     review: String,
     audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String, n: Number }], default: undefined },
   },
@@ -85,12 +89,45 @@ export class IncidentRepository implements OnApplicationShutdown {
     );
   }
 
-  /** Stores an open or close event; a redelivered or repeated event changes nothing. */
-  async upsert(message: IncidentMessage): Promise<void> {
-    const { id, closedAt, durationMs, ...opened } = message;
+  /**
+   * Stores an open or close event; a redelivered or repeated event changes nothing. A message
+   * naming a leave (`excused`: its audit entry) excuses the incident unless it already is.
+   */
+  async upsert(message: IncidentMessage, excused?: AuditEntry): Promise<void> {
+    const { id, closedAt, durationMs, leaveId, ...opened } = message;
     const insert = { ...opened, openedAt: new Date(opened.openedAt) };
-    const update = closedAt ? { $setOnInsert: insert, $set: { closedAt: new Date(closedAt), durationMs } } : { $setOnInsert: insert };
-    await this.lock.run(id, () => this.incidents.updateOne({ _id: id }, update, { upsert: true }));
+    await this.lock.run(id, async () => {
+      const set: Record<string, unknown> = closedAt ? { closedAt: new Date(closedAt), durationMs } : {};
+      const update: Record<string, unknown> = { $setOnInsert: insert };
+      if (leaveId && excused && !(await this.incidents.exists({ _id: id, leaveId: { $ne: null } }))) {
+        set.leaveId = leaveId;
+        update.$push = { audit: { ...excused, at: new Date(excused.at) } };
+      }
+      if (Object.keys(set).length > 0) update.$set = set;
+      await this.incidents.updateOne({ _id: id }, update, { upsert: true });
+    });
+  }
+
+  /** Incidents of EXCUSABLE_KINDS of these windows not excused yet that opened within [from, to). */
+  async excusable(windowIds: string[], from: Date, to: Date): Promise<IncidentRecord[]> {
+    if (windowIds.length === 0) return [];
+    return this.incidents
+      .find({ kind: { $in: [...EXCUSABLE_KINDS] }, windowId: { $in: windowIds }, openedAt: { $gte: from, $lt: to }, leaveId: null })
+      .lean();
+  }
+
+  /**
+   * Marks an incident excused by a leave, with its audit entry, unless it is excused already.
+   * Answers the incident when it is (now or before) excused by this leave, else null.
+   */
+  async excuse(id: string, leaveId: string, entry: AuditEntry): Promise<IncidentRecord | null> {
+    return this.lock.run(id, async () => {
+      const stored = await this.incidents.findById(id).lean();
+      if (!stored || stored.leaveId) return stored?.leaveId === leaveId ? stored : null;
+      return this.incidents
+        .findOneAndUpdate({ _id: id }, { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } }, { new: true })
+        .lean();
+    });
   }
 
   async find(query: IncidentQuery): Promise<IncidentRecord[]> {
@@ -100,7 +137,11 @@ export class IncidentRepository implements OnApplicationShutdown {
     if (query.kind) filter.kind = query.kind;
     if (query.status === 'open' || query.status === 'closed') {
       filter.review = null;
+      filter.leaveId = null;
       filter.closedAt = query.status === 'open' ? null : { $ne: null };
+    } else if (query.status === 'excused') {
+      filter.review = null;
+      filter.leaveId = { $ne: null };
     } else if (query.status) filter.review = query.status;
     if (query.to) filter.openedAt = { $lt: new Date(query.to) };
     const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();

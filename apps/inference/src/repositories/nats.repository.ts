@@ -6,14 +6,18 @@ import {
   decodeMessage,
   encodeMessage,
   FrameHeaders,
+  IncidentExcusedMessage,
   IncidentMessage,
   IncidentReviewedMessage,
+  LeaveMessage,
   PresenceMessage,
   QueueEventMessage,
   Streams,
   Subjects,
 } from '@hallwatch/contracts';
-import { InjectContext, NatsLink, ServiceContext } from '@hallwatch/runtime';
+import { InjectConnection } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
+import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -60,7 +64,12 @@ export class NatsRepository implements OnApplicationShutdown {
   private readonly log = new Logger(NatsRepository.name);
   private link?: Promise<NatsLink>;
 
-  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
+  private leaveFeed?: { stop(): void };
+
+  constructor(
+    @InjectContext() private readonly ctx: ServiceContext,
+    @InjectConnection() private readonly db: Connection,
+  ) {}
 
   private nats(): Promise<NatsLink> {
     this.link ??= NatsLink.open(this.ctx.natsUrl, `inference-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log);
@@ -78,7 +87,40 @@ export class NatsRepository implements OnApplicationShutdown {
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
     const nats = await this.nats();
-    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue]) await nats.ensureStream(stream);
+    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue, Streams.leaves])
+      await nats.ensureStream(stream);
+  }
+
+  /**
+   * Every leave on hallwatch.leaves, at least once, through one durable shared by all inference
+   * instances (any of them may excuse any hall's incidents); acked after `onLeave` resolves.
+   */
+  async consumeLeaves(onLeave: (leave: LeaveMessage) => Promise<void>): Promise<void> {
+    const nats = await this.nats();
+    await nats.ensureStream(Streams.leaves);
+    await nats.ensureConsumer(Streams.leaves.name, 'inference-leaves');
+    this.leaveFeed = await nats.consume(
+      Streams.leaves.name,
+      'inference-leaves',
+      async (data) => {
+        const decoded = decodeMessage(LeaveMessage, data);
+        if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
+        await onLeave(decoded.value);
+      },
+      async () =>
+        (await this.db.db
+          ?.admin()
+          .ping()
+          .then(
+            () => true,
+            () => false,
+          )) ?? false,
+    );
+  }
+
+  /** An incident excused by a leave registered after it opened; once per incident. */
+  async publishIncidentExcused(message: IncidentExcusedMessage): Promise<void> {
+    await (await this.js()).publish(Subjects.incidentExcused, encodeMessage(message), { msgID: `incident:${message.id}:excused` });
   }
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
@@ -187,6 +229,7 @@ export class NatsRepository implements OnApplicationShutdown {
 
   // After the halls were handed back (their hooks run in onModuleDestroy, before this).
   async onApplicationShutdown(): Promise<void> {
+    this.leaveFeed?.stop();
     if (this.link) await (await this.link).close();
   }
 }

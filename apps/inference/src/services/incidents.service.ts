@@ -85,7 +85,7 @@ export class IncidentsService {
 }
 
 /** The incident as its events carry it. */
-function toMessage(r: IncidentRecord): IncidentMessage {
+export function toMessage(r: IncidentRecord): IncidentMessage {
   return {
     id: r._id,
     kind: r.kind,
@@ -98,6 +98,7 @@ function toMessage(r: IncidentRecord): IncidentMessage {
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
     queueEvent: r.queueEvent,
+    leaveId: r.leaveId,
   };
 }
 
@@ -105,8 +106,9 @@ function toReviewedMessage(r: IncidentRecord, review: ReviewChange, reviewedAt: 
   return { ...toMessage(r), review, reviewedAt };
 }
 
+/** A review outranks the leave: the bureau may still confirm or dismiss an excused incident. */
 function statusOf(r: IncidentRecord): IncidentStatus {
-  return r.review ?? (r.closedAt ? 'closed' : 'open');
+  return r.review ?? (r.leaveId ? 'excused' : r.closedAt ? 'closed' : 'open');
 }
 
 function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {

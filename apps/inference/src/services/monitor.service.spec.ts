@@ -9,6 +9,7 @@ import type { FrameSample, NatsRepository } from '../repositories/nats.repositor
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { VisionRepository } from '../repositories/vision.repository';
 import { HallLeases, MonitorService } from './monitor.service';
+import { LeaveExcuses } from './leave-excuses.service';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
 
@@ -103,6 +104,7 @@ function instance(states: MemoryStates, name: string, token: number) {
     incidents as unknown as IncidentRepository,
     evidence as unknown as EvidenceRepository,
     nats as unknown as NatsRepository,
+    { dutyAt: async () => ({}), excuse: async () => undefined } as unknown as LeaveExcuses,
   );
   const service = new MonitorService(
     ctx,

@@ -6,6 +6,7 @@ import type { EvidenceRepository } from '../repositories/evidence.repository';
 import type { IncidentRepository } from '../repositories/incident.repository';
 import type { NatsRepository } from '../repositories/nats.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
+import type { LeaveExcuses } from './leave-excuses.service';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
 
@@ -41,6 +42,7 @@ async function stored(evidence: string, jpeg: Buffer): Promise<Buffer[]> {
     {} as IncidentRepository,
     repo as unknown as EvidenceRepository,
     {} as NatsRepository,
+    {} as LeaveExcuses,
   );
   const incident = { id: 'absence:h1:W01:1' } as Incident;
   await delivery.keepEvidence(incident, [{ n: 1, role: 'threshold', cameraId: 'cam-1', frame: { at: 1, jpeg } }]);

@@ -7,6 +7,7 @@ import { IncidentRepository } from '../repositories/incident.repository';
 import { NatsRepository, PublishedUnder } from '../repositories/nats.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import type { EvidenceFrame } from './evidence-buffer';
+import { LeaveExcuses } from './leave-excuses.service';
 import { SiteHalls } from './site-halls';
 
 /**
@@ -25,6 +26,7 @@ export class OutputDelivery {
     private readonly incidents: IncidentRepository,
     private readonly evidence: EvidenceRepository,
     private readonly nats: NatsRepository,
+    private readonly leaves: LeaveExcuses,
   ) {}
 
   /**
@@ -68,10 +70,12 @@ export class OutputDelivery {
   }
 
   private async recordIncident({ type, incident }: IncidentEvent, lease: () => PublishedUnder): Promise<void> {
-    const message = incidentMessage(incident, this.site.windowsOf(incident), this.site.staffOf(incident));
+    const duty = await this.leaves.dutyAt(incident);
+    const message = { ...incidentMessage(incident, this.site.windowsOf(incident), duty.staff), leaveId: duty.leaveId };
     lease();
-    await this.incidents.upsert(message);
+    await this.incidents.upsert(message, duty.excused);
     await this.nats.publishIncident(message, lease());
+    if (type === 'opened' && !duty.leaveId) await this.leaves.excuse(incident);
     this.log.log(`incident ${type}: ${message.id}`);
   }
 }

@@ -1,6 +1,17 @@
 import { Injectable } from '@nestjs/common';
 import { SiteConfig, windowSchedule } from '@hallwatch/config';
-import { HallMonitor, HallMonitorSnapshot, Incident, staffOnRoster, WindowConfig } from '@hallwatch/domain';
+import {
+  EXCUSABLE_KINDS,
+  excusingLeave,
+  HallMonitor,
+  HallMonitorSnapshot,
+  Incident,
+  Leave,
+  RosterEntry,
+  staffIdOf,
+  staffOnDuty,
+  WindowConfig,
+} from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { ZoneDefinition } from '@hallwatch/vision';
 
@@ -74,14 +85,30 @@ export class SiteHalls {
 
   /**
    * Who the incident concerns: for a queue mismatch the staff id logged in at the queue system,
-   * otherwise staff on the roster of the incident's window when it began, if the site file has rosters.
+   * otherwise staff on the roster of the incident's window when it began, replacements named by
+   * `leaves` (those covering that time) taking their slots; undefined without a roster.
    */
-  staffOf(incident: Incident): string | undefined {
+  staffOf(incident: Incident, leaves: readonly Leave[]): string | undefined {
     if (incident.evidence.queueEvent) return incident.evidence.queueEvent.staffId;
     if (!incident.windowId) return undefined;
-    const staff = staffOnRoster(this.site.rosters, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
+    const staff = staffOnDuty(this.rosters, leaves, incident.windowId, incident.openedAt, this.site.timezone).join(', ');
     // Messages carry at most 200 characters of staff: a shortened list beats a refused incident.
     return staff.slice(0, 200) || undefined;
+  }
+
+  /** The leave among `leaves` that excuses an absence or late opening (see excusingLeave). */
+  excusedBy(incident: Pick<Incident, 'kind' | 'windowId' | 'openedAt'>, leaves: readonly Leave[]): Leave | undefined {
+    if (!incident.windowId || !EXCUSABLE_KINDS.includes(incident.kind)) return undefined;
+    return excusingLeave(this.rosters, leaves, incident.windowId, incident.openedAt, this.site.timezone);
+  }
+
+  /** Windows whose roster names any of these staff ids. */
+  windowsRostering(staffIds: readonly string[]): string[] {
+    return [...new Set(this.rosters.filter((r) => staffIds.includes(staffIdOf(r.staff))).map((r) => r.window))];
+  }
+
+  private get rosters(): RosterEntry[] {
+    return this.site.rosters as RosterEntry[];
   }
 
   /** A hall's domain monitor, resumed from `snapshot` if given. */

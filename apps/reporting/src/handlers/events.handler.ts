@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import {
   CaseMessage,
+  IncidentExcusedMessage,
   IncidentMessage,
   IncidentReviewedMessage,
   PresenceMessage,
@@ -14,7 +15,7 @@ import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed), hallwatch.cases, hallwatch.queue.*. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed and .excused), hallwatch.cases, hallwatch.queue.*. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   private readonly log = new Logger(EventsHandler.name);
@@ -33,7 +34,12 @@ export class EventsHandler implements OnApplicationBootstrap {
     await this.jetstream.consume(
       'incidents',
       IncidentMessage,
-      (m, raw, subject) => (subject === Subjects.incidentReviewed ? this.reviewed(raw) : this.incidents.record(m)),
+      (m, raw, subject) =>
+        subject === Subjects.incidentReviewed
+          ? this.reviewed(raw)
+          : subject === Subjects.incidentExcused
+            ? this.excused(raw)
+            : this.incidents.record(m),
       'reporting-incidents',
     );
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
@@ -45,6 +51,12 @@ export class EventsHandler implements OnApplicationBootstrap {
     if (subject !== Subjects.queue(m.windowId)) throw new UndecodableMessage(`windowId ${m.windowId} is not the window of ${subject}`);
     if (!this.rollups.site.has(m.windowId)) throw new UndecodableMessage(`windowId: no window ${m.windowId} in the site file`);
     await this.rollups.recordQueueEvent(m);
+  }
+
+  private async excused(raw: Record<string, unknown>): Promise<void> {
+    const decoded = validateMessage(IncidentExcusedMessage, raw);
+    if (decoded.ok && decoded.value.leaveId) await this.incidents.excused(decoded.value);
+    else this.log.warn(`${Subjects.incidentExcused}: message dropped: ${decoded.ok ? 'no leaveId' : decoded.reason}`);
   }
 
   private async reviewed(raw: Record<string, unknown>): Promise<void> {

@@ -1,9 +1,11 @@
 import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import { BatchResult, CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { CasesService } from '../services/cases.service';
+import { LeavesService } from '../services/leaves.service';
 import { StatsService } from '../services/stats.service';
 import { CaseBatchDto } from '../dtos/case-batch.dto';
+import { LeaveBatchDto } from '../dtos/leave-batch.dto';
 
 /** Request/reply from the gateway and the CLI. */
 @Controller()
@@ -17,12 +19,18 @@ import { CaseBatchDto } from '../dtos/case-batch.dto';
 export class RequestsHandler {
   constructor(
     private readonly cases: CasesService,
+    private readonly leaves: LeavesService,
     private readonly stats: StatsService,
   ) {}
 
   @MessagePattern(ReportingRequests.importCases)
   importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {
     return this.cases.importBatch(batch.cases, 0, batch.halls);
+  }
+
+  @MessagePattern(ReportingRequests.importLeaves)
+  importLeaves(@Payload() batch: LeaveBatchDto): Promise<BatchResult> {
+    return this.leaves.importBatch(batch.leaves, 0, batch.halls);
   }
 
   @MessagePattern(ReportingRequests.attendance)

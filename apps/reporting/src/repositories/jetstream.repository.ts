@@ -1,23 +1,25 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { decodeMessage, Streams } from '@hallwatch/contracts';
+import { decodeMessage, encodeMessage, Streams } from '@hallwatch/contracts';
 import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
 
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
 
-type StreamName = 'presence' | 'incidents' | 'cases' | 'queue';
+type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'leaves';
 
 /**
- * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events, acked after
- * storing. Messages that fail every delivery or cannot be decoded go to the dead-letter stream.
+ * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events,
+ * acked after storing, and the publisher of hallwatch.leaves. Messages that fail every delivery or
+ * cannot be decoded go to the dead-letter stream.
  */
 @Injectable()
 export class JetStreamRepository implements OnModuleDestroy {
   private readonly log = new Logger(JetStreamRepository.name);
   private link?: Promise<NatsLink>;
   private readonly consumers: { stop(): void }[] = [];
+  private readonly ensured: Partial<Record<StreamName, Promise<void>>> = {};
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
@@ -55,6 +57,14 @@ export class JetStreamRepository implements OnModuleDestroy {
       () => this.databaseUp(),
     );
     this.consumers.push(consumer);
+  }
+
+  /** Publishes on a subject of `stream`, deduplicated by `msgID` (the stream is created once if missing). */
+  async publish(stream: StreamName, subject: string, message: object, msgID: string): Promise<void> {
+    const nats = await this.nats();
+    this.ensured[stream] ??= nats.ensureStream(Streams[stream]);
+    await this.ensured[stream];
+    await nats.nc.jetstream().publish(subject, encodeMessage(message), { msgID });
   }
 
   private async databaseUp(): Promise<boolean> {

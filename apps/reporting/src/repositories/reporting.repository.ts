@@ -1,10 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { QueueEvent, StateChange } from '@hallwatch/domain';
+import type { LeaveMessage } from '@hallwatch/contracts';
+import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
 import {
   CaseSchema,
+  LeaveSchema,
   PresenceDaySchema,
   QueueDaySchema,
   ReportedIncidentSchema,
@@ -42,6 +44,7 @@ export interface StoredIncident {
   openedAt: number;
   closedAt?: number;
   review?: string;
+  leaveId?: string;
 }
 
 /** What replacing a case did: where it counted before, or that it is stored outside the allowed windows. */
@@ -75,6 +78,7 @@ export class ReportingRepository {
   private readonly windowMonths: Model<Doc>;
   private readonly incidents: Model<Doc>;
   private readonly queue: Model<Doc>;
+  private readonly leaves: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
     this.cases = connection.model('Case', CaseSchema) as unknown as Model<Doc>;
@@ -83,6 +87,55 @@ export class ReportingRepository {
     this.windowMonths = connection.model('WindowMonth', WindowMonthSchema) as unknown as Model<Doc>;
     this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
     this.queue = connection.model('QueueDay', QueueDaySchema) as unknown as Model<Doc>;
+    this.leaves = connection.model('Leave', LeaveSchema) as unknown as Model<Doc>;
+  }
+
+  /**
+   * Inserts a leave unless its id is stored; answers the stored one when it was (insert-only, so
+   * two writers of one id cannot both win).
+   */
+  async insertLeave(l: LeaveMessage): Promise<LeaveMessage | undefined> {
+    const { id, from, to, ...rest } = l;
+    try {
+      await this.leaves.collection.insertOne({ _id: id, ...rest, from: new Date(from), to: new Date(to) } as never);
+      return undefined;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const d = (await this.leaves.collection.findOne({ _id: id } as never))!;
+      return {
+        id,
+        staffId: d.staffId as string,
+        kind: d.kind as LeaveMessage['kind'],
+        from: (d.from as Date).toISOString(),
+        to: (d.to as Date).toISOString(),
+        reason: d.reason as string,
+        approvedBy: d.approvedBy as string,
+        ...(d.replacementStaffId ? { replacementStaffId: d.replacementStaffId as string } : {}),
+      };
+    }
+  }
+
+  /** Staff whose leaves overlapping [from, to) name `staffId` as their replacement. */
+  async replacedBy(staffId: string, from: number, to: number): Promise<string[]> {
+    const docs = await this.leaves.find({ replacementStaffId: staffId, from: { $lt: new Date(to) }, to: { $gt: new Date(from) } }).lean();
+    return docs.map((d) => d.staffId as string);
+  }
+
+  /** Leaves of these staff overlapping [from, to). */
+  async leavesOf(staffIds: readonly string[], from: number, to: number): Promise<Leave[]> {
+    if (staffIds.length === 0) return [];
+    const docs = await this.leaves
+      .find({ staffId: { $in: [...staffIds] }, from: { $lt: new Date(to) }, to: { $gt: new Date(from) } })
+      .sort({ _id: 1 })
+      .lean();
+    return docs.map((d) => ({
+      id: d._id,
+      staffId: d.staffId as string,
+      kind: d.kind as Leave['kind'],
+      from: (d.from as Date).getTime(),
+      to: (d.to as Date).getTime(),
+      ...(d.replacementStaffId ? { replacementStaffId: d.replacementStaffId as string } : {}),
+    }));
   }
 
   /**
@@ -257,6 +310,7 @@ export class ReportingRepository {
     if (i.windowId !== undefined) set.windowId = i.windowId;
     if (i.staff !== undefined) set.staff = i.staff;
     if (i.closedAt !== undefined) set.closedAt = new Date(i.closedAt);
+    if (i.leaveId !== undefined) set.leaveId = i.leaveId;
     await this.incidents.collection.updateOne({ _id: i.id } as never, { $set: set }, { upsert: true });
   }
 
@@ -305,5 +359,6 @@ function toIncident(d: Doc): StoredIncident {
     openedAt: (d.openedAt as Date).getTime(),
     closedAt: d.closedAt ? (d.closedAt as Date).getTime() : undefined,
     review: (d.review as string) ?? undefined,
+    leaveId: (d.leaveId as string) ?? undefined,
   };
 }

@@ -84,6 +84,27 @@ export const ReportedIncidentSchema = new Schema(
     /** The latest review change (confirmed | dismissed, or appealed: undecided again) and when it was made. */
     review: String,
     reviewedAt: Date,
+    /** The approved leave that excuses it; set once, never unset. */
+    leaveId: String,
   },
   { collection: 'reporting_incidents', versionKey: false },
+);
+
+/**
+ * Approved leaves and duty changes, the record of them (reporting stores them first, then
+ * publishes them on hallwatch.leaves for inference); _id = the leave id. Insert-only: a leave is
+ * never changed.
+ */
+export const LeaveSchema = new Schema(
+  {
+    _id: String,
+    staffId: String,
+    kind: String,
+    from: Date,
+    to: Date,
+    reason: String,
+    approvedBy: String,
+    replacementStaffId: String,
+  },
+  { collection: 'leaves', versionKey: false },
 );

@@ -1,13 +1,13 @@
 import { Injectable } from '@nestjs/common';
-import { IncidentMessage, IncidentReviewedMessage } from '@hallwatch/contracts';
+import { IncidentExcusedMessage, IncidentMessage, IncidentReviewedMessage } from '@hallwatch/contracts';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 
 /**
- * Keeps reporting's copy of incidents for the attendance tables: opens, closes and reviews in any
- * order, each applied once whatever is redelivered (status = review, else closed or open). An
- * appeal arrives as a review `appealed`: the latest of decisions and appeals wins, so an appeal
- * after a confirmation leaves the incident undecided until the next decision.
+ * Keeps reporting's copy of incidents for the attendance tables: opens, closes, excuses and reviews
+ * in any order, each applied once whatever is redelivered (status = review, else excused, else
+ * closed or open). An appeal arrives as a review `appealed`: the latest of decisions and appeals
+ * wins, so an appeal after a confirmation leaves the incident undecided until the next decision.
  */
 @Injectable()
 export class IncidentsService {
@@ -18,6 +18,11 @@ export class IncidentsService {
 
   record(m: IncidentMessage): Promise<void> {
     return this.lock.run(() => this.save(m));
+  }
+
+  /** hallwatch.incident.excused: the message carries leaveId, which save sets and never unsets. */
+  excused(m: IncidentExcusedMessage): Promise<void> {
+    return this.record(m);
   }
 
   reviewed(m: IncidentReviewedMessage): Promise<void> {
@@ -34,6 +39,7 @@ export class IncidentsService {
       hallId: m.hallId,
       windowId: m.windowId,
       staff: m.staff,
+      leaveId: m.leaveId,
       openedAt: Date.parse(m.openedAt),
       closedAt: m.closedAt ? Date.parse(m.closedAt) : undefined,
     });

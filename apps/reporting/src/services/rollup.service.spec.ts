@@ -1,6 +1,6 @@
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
-import type { QueueEvent, StateChange } from '@hallwatch/domain';
+import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
@@ -17,6 +17,8 @@ windows:
   - { id: W2, hall: H1, name: Two, department: tax, camera: cam1, zone: [[0,0],[1,0],[1,1]] }
 schedules:
   default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }
+rosters:
+  - { window: W1, staff: "张三 (S1)", weekdays: [mon, tue, wed, thu, fri], from: "09:00", to: "17:00" }
 `);
 const at = (date: string, hhmm: string) => `${date}T${hhmm}:00+08:00`;
 const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessage => ({
@@ -37,7 +39,15 @@ class MemoryRepository {
   presence = new Map<string, StateChange[]>();
   queue = new Map<string, QueueEvent[]>();
   months = new Map<string, { version: number; days: string; total: StaffFigures }>();
+  leaves: Leave[] = [];
   conflicts = 0;
+
+  async leavesOf(staffIds: readonly string[], from: number, to: number): Promise<Leave[]> {
+    return this.leaves.filter((l) => staffIds.includes(l.staffId) && l.from < to && l.to > from);
+  }
+  async replacedBy(staffId: string, from: number, to: number): Promise<string[]> {
+    return this.leaves.filter((l) => l.replacementStaffId === staffId && l.from < to && l.to > from).map((l) => l.staffId);
+  }
 
   async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
     const existing = new Set<string>();
@@ -192,5 +202,36 @@ describe('RollupService (repository in memory)', () => {
     // Monday: open while absent 10:00-10:30; paused while staffed 11:00-12:00.
     expect(await day('2024-03-04')).toMatchObject({ openWhileAbsentMs: 30 * 60_000, pausedWhileStaffedMs: 60 * 60_000 });
     expect(await day('2024-03-05')).toMatchObject({ openWhileAbsentMs: 0, pausedWhileStaffedMs: 45 * 60_000 });
+  });
+
+  it('splits a stored absence anew when a leave covering it arrives after the fact', async () => {
+    // Monday 2024-03-04: absent 10:00-10:40 (40 min); a leave of S1 10:20-11:00 covers 20 of them.
+    for (const [state, hhmm] of [
+      ['staffed', '09:00'],
+      ['absent', '10:00'],
+      ['staffed', '10:40'],
+      ['closed', '12:00'],
+    ])
+      await rollups.recordPresence({
+        windowId: 'W1',
+        hallId: 'H1',
+        state: state as PresenceMessage['state'],
+        since: at('2024-03-04', hhmm),
+        at: at('2024-03-04', hhmm),
+      });
+    const monday = async () => totalFigures((await repo.monthRollup('W1', '2024-03')).days['2024-03-04'].figures);
+    expect(await monday()).toMatchObject({ absences: 1, absenceMs: 40 * 60_000, excusedAbsences: 0, excusedAbsenceMs: 0 });
+    const leave: Leave = {
+      id: 'L1',
+      staffId: 'S1',
+      kind: 'leave',
+      from: Date.parse(at('2024-03-04', '10:20')),
+      to: Date.parse(at('2024-03-04', '11:00')),
+    };
+    repo.leaves.push(leave);
+    await rollups.recordLeave(leave);
+    // Began before the leave: not an excused absence, but 20 of its minutes are.
+    expect(await monday()).toMatchObject({ absences: 1, absenceMs: 40 * 60_000, excusedAbsences: 0, excusedAbsenceMs: 20 * 60_000 });
+    expect(totalFigures(repo.months.get('W1|2024-03')!.total).excusedAbsenceMs).toBe(20 * 60_000);
   });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
-import type { QueueEvent, StateChange } from '@hallwatch/domain';
+import type { Interval, Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -142,6 +142,30 @@ export class RollupService {
   }
 
   /**
+   * Recomputes the past window-days a leave touches (on the windows whose roster names its staff
+   * or staff it replaces), so their absences are split anew. Days still to come are computed when
+   * their presence arrives.
+   */
+  async recordLeave(leave: Leave): Promise<void> {
+    const staff = [leave.staffId, ...(await this.repo.replacedBy(leave.staffId, leave.from, leave.to))];
+    const today = localDate(this.site.timeZone, Date.now());
+    const last = localDate(this.site.timeZone, leave.to - 1);
+    const dates: string[] = [];
+    for (let d = localDate(this.site.timeZone, leave.from); d <= last && d <= today; d = addDays(d, 1)) dates.push(d);
+    if (dates.length === 0) return;
+    await this.lock.run(async () => {
+      for (const windowId of this.site.windowsRostering(staff)) await this.updateDays(windowId, dates, async () => undefined);
+    });
+  }
+
+  /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements. */
+  private async leavesOn(windowId: string, range: Interval): Promise<Leave[]> {
+    const own = await this.repo.leavesOf(this.site.rosteredOn(windowId), range.start, range.end);
+    const replacements = [...new Set(own.flatMap((l) => (l.replacementStaffId ? [l.replacementStaffId] : [])))];
+    return [...own, ...(await this.repo.leavesOf(replacements, range.start, range.end))];
+  }
+
+  /**
    * Figures of one window-day from its raw facts; with `now`, only up to the present (the
    * stored rollups count whole days, so today is recomputed for every report).
    */
@@ -152,12 +176,14 @@ export class RollupService {
     now?: number,
     presenceDay = (d: string) => this.repo.presenceDay(windowId, d),
     queueDay = (d: string) => this.repo.queueDay(windowId, d),
+    leaves = (range: Interval) => this.leavesOn(windowId, range),
   ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
     const [changes, queue] = await Promise.all([carriedIn(date, presenceDay), carriedIn(date, queueDay)]);
     const from = Math.min(range.start, changes[0]?.since ?? range.start);
     const scheduled = this.site.scheduled(windowId, { start: from, end: range.end });
-    return windowPeriodFigures({ range, scheduled, changes, cases, queue, absenceAfterMs: this.site.absenceAfterMs, now });
+    const excused = this.site.excused(windowId, await leaves(range), range);
+    return windowPeriodFigures({ range, scheduled, changes, cases, queue, absenceAfterMs: this.site.absenceAfterMs, excused, now });
   }
 
   private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
@@ -184,10 +210,24 @@ export class RollupService {
             Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => [presenceDay(addDays(date, -i)), queueDay(addDays(date, -i))]).flat(),
           ),
         );
+        // The month's leaves, read once (none to read for a window without a roster).
+        const sorted = [...monthDates].sort();
+        const monthLeaves = await this.leavesOn(windowId, {
+          start: dayRange(this.site.timeZone, sorted[0]).start,
+          end: dayRange(this.site.timeZone, sorted[sorted.length - 1]).end,
+        });
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
-          day.figures = await this.dayFigures(windowId, date, Object.values(day.cases), undefined, presenceDay, queueDay);
+          day.figures = await this.dayFigures(
+            windowId,
+            date,
+            Object.values(day.cases),
+            undefined,
+            presenceDay,
+            queueDay,
+            async () => monthLeaves,
+          );
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;

@@ -1,5 +1,5 @@
 import { windowSchedule, SiteConfig } from '@hallwatch/config';
-import { Interval, openIntervals, ScheduleSpec } from '@hallwatch/domain';
+import { excusedIntervals, Interval, Leave, openIntervals, RosterEntry, ScheduleSpec, staffIdOf } from '@hallwatch/domain';
 import { WindowInfo } from '@hallwatch/stats';
 
 /** What reporting needs to know of the site's windows. */
@@ -9,6 +9,9 @@ export class SiteWindows {
   readonly info: Map<string, WindowInfo>;
   /** Halls that are township service centres. */
   readonly townships: Set<string>;
+  private readonly rosters: readonly RosterEntry[];
+  /** Staff ids on each window's roster. */
+  private readonly rostered = new Map<string, string[]>();
   private readonly schedules = new Map<string, ScheduleSpec>();
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
@@ -20,6 +23,8 @@ export class SiteWindows {
     this.info = new Map(
       site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),
     );
+    this.rosters = site.rosters as RosterEntry[];
+    for (const r of this.rosters) this.rostered.set(r.window, [...new Set([...(this.rostered.get(r.window) ?? []), staffIdOf(r.staff)])]);
     for (const w of site.windows) {
       const spec = windowSchedule(site, w);
       if (spec) this.schedules.set(w.id, spec);
@@ -38,6 +43,21 @@ export class SiteWindows {
     if (known.size >= 10_000) known.clear();
     known.set(key, open);
     return open;
+  }
+
+  /** Staff ids on a window's roster (any slot); [] without a roster. */
+  rosteredOn(windowId: string): string[] {
+    return this.rostered.get(windowId) ?? [];
+  }
+
+  /** Windows whose roster names any of these staff ids. */
+  windowsRostering(staffIds: readonly string[]): string[] {
+    return [...this.rostered].filter(([, ids]) => ids.some((id) => staffIds.includes(id))).map(([w]) => w);
+  }
+
+  /** Where a window's empty seat is excused by `leaves` within range (see excusedIntervals). */
+  excused(windowId: string, leaves: readonly Leave[], range: Interval): Interval[] {
+    return excusedIntervals(this.rosters, leaves, windowId, range, this.timeZone);
   }
 
   /** The windows of these halls. */

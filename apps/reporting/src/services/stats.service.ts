@@ -117,7 +117,7 @@ export class StatsService {
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
       const c = counts.get(key) ?? { byKind: {}, byStatus: {} };
       c.byKind[i.kind] = (c.byKind[i.kind] ?? 0) + 1;
-      const status = i.review ?? (i.closedAt === undefined ? 'open' : 'closed');
+      const status = i.review ?? (i.leaveId ? 'excused' : i.closedAt === undefined ? 'open' : 'closed');
       c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
       counts.set(key, c);
     }

@@ -18,7 +18,7 @@ export interface RosterEntry {
 const EVERY_DAY: Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /** A slot is a one-interval schedule: its days are weekdays plus make-up dates. */
-function slot(entry: RosterEntry): ScheduleSpec {
+export function rosterSlot(entry: RosterEntry): ScheduleSpec {
   return {
     weekdays: entry.weekdays ?? (entry.dates ? [] : EVERY_DAY),
     open: [`${entry.from}-${entry.to}`],
@@ -28,7 +28,7 @@ function slot(entry: RosterEntry): ScheduleSpec {
 
 /** Every problem with an entry's days and times, naming the field and value; [] when valid. */
 export function validateRosterEntry(entry: RosterEntry): string[] {
-  return validateSchedule(slot(entry)).map((issue) =>
+  return validateSchedule(rosterSlot(entry)).map((issue) =>
     issue
       .replace(/^open\[0\]: "([^"]*)"/, 'from/to: "$1"')
       .replace(/^open\[0\]/, 'from/to')
@@ -41,7 +41,7 @@ export function validateRosterEntry(entry: RosterEntry): string[] {
  * recurring ones), in roster order; [] when nobody is rostered.
  */
 export function staffOnRoster(entries: readonly RosterEntry[], windowId: string, at: number, timeZone: string): string[] {
-  const on = entries.filter((e) => e.window === windowId && isOpen(slot(e), timeZone, at));
+  const on = entries.filter((e) => e.window === windowId && isOpen(rosterSlot(e), timeZone, at));
   const today = dateOfDay(localDay(timeZone, at));
   const dated = on.filter((e) => e.dates?.includes(today));
   return [...new Set((dated.length > 0 ? dated : on).map((e) => e.staff))];

@@ -1,0 +1,82 @@
+import { Injectable } from '@nestjs/common';
+import { BatchResult, LeaveMessage, RowResult, Subjects, validateMessage } from '@hallwatch/contracts';
+import { JetStreamRepository } from '../repositories/jetstream.repository';
+import { ReportingRepository } from '../repositories/reporting.repository';
+import { RollupService } from './rollup.service';
+
+/** Longest leave one row may register: a year, so a typo in a year cannot excuse a decade. */
+const MAX_LEAVE_MS = 366 * 24 * 3600_000;
+
+const SAME_FIELDS: (keyof LeaveMessage)[] = ['staffId', 'kind', 'from', 'to', 'reason', 'approvedBy', 'replacementStaffId'];
+
+/**
+ * Takes leaves in from every route (HTTP batch, CSV import) with one validation: stores each
+ * (insert-only by id), recomputes the attendance it changes, and publishes it on hallwatch.leaves
+ * so inference excuses the incidents it covers.
+ */
+@Injectable()
+export class LeavesService {
+  constructor(
+    private readonly repo: ReportingRepository,
+    private readonly rollups: RollupService,
+    private readonly jetstream: JetStreamRepository,
+  ) {}
+
+  /**
+   * Answers each row: accepted (stored now, or stored before with the same fields) or rejected
+   * with the reason (invalid, an id repeated in the batch, an id stored with other fields, or,
+   * for a caller limited to `halls`, staff not rostered in them). Rows are numbered from `firstRow`.
+   */
+  async importBatch(rows: readonly unknown[], firstRow = 0, halls?: readonly string[]): Promise<BatchResult> {
+    const firstOf = new Map<string, number>();
+    const results: RowResult[] = [];
+    for (const [i, raw] of rows.entries()) {
+      const row = firstRow + i;
+      const given = (raw as { id?: unknown })?.id;
+      const id = typeof given === 'string' ? given : undefined;
+      const leave = this.check(raw, firstOf, row, halls);
+      if (typeof leave === 'string') {
+        results.push({ row, id, accepted: false, reason: leave });
+        continue;
+      }
+      const stored = await this.repo.insertLeave(leave);
+      const differs = stored && SAME_FIELDS.find((k) => !sameField(k, stored, leave));
+      if (differs) {
+        results.push({
+          row,
+          id,
+          accepted: false,
+          reason: `leave "${id}" is already registered with another ${differs}; leaves are never changed: register a new id`,
+        });
+        continue;
+      }
+      await this.rollups.recordLeave({ ...leave, from: Date.parse(leave.from), to: Date.parse(leave.to) });
+      // Also for a leave stored before: its earlier publication may have failed (deduplicated by id).
+      await this.jetstream.publish('leaves', Subjects.leaves, leave, `leave:${leave.id}`);
+      results.push({ row, id, accepted: true });
+    }
+    const accepted = results.filter((r) => r.accepted).length;
+    return { accepted, rejected: results.length - accepted, results };
+  }
+
+  /** The row as a leave, or why it is refused. */
+  private check(raw: unknown, firstOf: Map<string, number>, row: number, halls?: readonly string[]): LeaveMessage | string {
+    const decoded = validateMessage(LeaveMessage, raw);
+    if (!decoded.ok) return decoded.reason;
+    const l = decoded.value;
+    if (l.replacementStaffId === l.staffId) return 'replacementStaffId must differ from staffId';
+    if (Date.parse(l.to) - Date.parse(l.from) > MAX_LEAVE_MS) return 'to: a leave may cover at most 366 days';
+    const first = firstOf.get(l.id);
+    if (first !== undefined) return `id "${l.id}" appears more than once in this batch (first in row ${first})`;
+    firstOf.set(l.id, row);
+    if (halls && !this.rollups.site.windowsRostering([l.staffId]).some((w) => this.rollups.site.inHalls(w, halls)))
+      return `staffId "${l.staffId}" is not on the roster of a window in your halls`;
+    return l;
+  }
+}
+
+function sameField(key: keyof LeaveMessage, a: LeaveMessage, b: LeaveMessage): boolean {
+  // Times compare as instants: the same moment may be written with another offset.
+  if (key === 'from' || key === 'to') return Date.parse(a[key]) === Date.parse(b[key]);
+  return (a[key] ?? undefined) === (b[key] ?? undefined);
+}
