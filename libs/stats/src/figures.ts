@@ -4,6 +4,9 @@ import { addDuration, Histogram, mergeHistogram } from './histogram';
 /** Staff key of cases without a staffId, and of scheduled time no case can be tied to. */
 export const UNASSIGNED = '';
 
+/** A rating at or below this (of 1-5) counts as low (不满意). */
+export const LOW_SATISFACTION = 2;
+
 /** One case as the figures need it: times in epoch ms. */
 export interface CaseFacts {
   caseId: string;
@@ -14,6 +17,8 @@ export interface CaseFacts {
   startedAt: number;
   finishedAt: number;
   deadline: number;
+  /** The citizen's rating, 1 (very dissatisfied) to 5, when given. */
+  satisfaction?: number;
 }
 
 /** Additive figures of a window (or group) over some time; sums of these are exact. */
@@ -35,6 +40,10 @@ export interface Figures {
   /** Waits of citizens whose ticket was taken during an absence at their window, and the others. */
   waitInAbsence: Histogram;
   waitOtherwise: Histogram;
+  /** Ratings of the cases: their sum and count (mean = sum / count), and how many were 2 or less. */
+  satisfactionSum: number;
+  satisfactionCount: number;
+  lowSatisfaction: number;
 }
 
 /** Figures per staff key (UNASSIGNED included). */
@@ -58,6 +67,9 @@ export function emptyFigures(): Figures {
     wait: {},
     waitInAbsence: {},
     waitOtherwise: {},
+    satisfactionSum: 0,
+    satisfactionCount: 0,
+    lowSatisfaction: 0,
   };
 }
 
@@ -74,6 +86,10 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   mergeHistogram(into.wait, from.wait);
   mergeHistogram(into.waitInAbsence, from.waitInAbsence);
   mergeHistogram(into.waitOtherwise, from.waitOtherwise);
+  // Rollups stored before ratings were counted lack the fields: they add nothing.
+  into.satisfactionSum += from.satisfactionSum ?? 0;
+  into.satisfactionCount += from.satisfactionCount ?? 0;
+  into.lowSatisfaction += from.lowSatisfaction ?? 0;
   return into;
 }
 
@@ -182,6 +198,11 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
     addDuration(f.handling, (c.finishedAt - c.startedAt) / 1000);
     addDuration(f.wait, waitSeconds);
     addDuration(contains(absences, c.takenAt) ? f.waitInAbsence : f.waitOtherwise, waitSeconds);
+    if (c.satisfaction !== undefined) {
+      f.satisfactionSum += c.satisfaction;
+      f.satisfactionCount += 1;
+      if (c.satisfaction <= LOW_SATISFACTION) f.lowSatisfaction += 1;
+    }
   }
   return out;
 }

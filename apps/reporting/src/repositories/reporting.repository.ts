@@ -8,7 +8,6 @@ import { CaseSchema, PresenceDaySchema, ReportedIncidentSchema, WindowDaysSchema
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
   status: string;
-  satisfaction?: number;
   /** `${windowId}|${date}` */
   day: string;
 }
@@ -148,6 +147,7 @@ export class ReportingRepository {
       deadline: ms('deadline'),
     };
     if (d.staffId) facts.staffId = d.staffId as string;
+    if (typeof d.satisfaction === 'number') facts.satisfaction = d.satisfaction;
     return { day: d.day as string, facts };
   }
 
