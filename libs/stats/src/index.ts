@@ -7,10 +7,12 @@
  * - table: CSV and XLSX with Chinese and English headers; case-row: CSV case validation;
  * - case-csv: reading a case export (UTF-8 or GB18030/GBK, refused with the line otherwise);
  * - calendar: local dates and days in a time zone.
+ * - evaluation: the annual efficiency table's score (site key evaluation.weights) and ranks.
  */
 export * from './calendar';
 export * from './case-csv';
 export * from './case-row';
+export * from './evaluation';
 export * from './figures';
 export * from './histogram';
 export * from './quantile';

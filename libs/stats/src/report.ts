@@ -43,14 +43,18 @@ export function groupFigures(
 }
 
 const HOUR = 3_600_000;
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-const ratio = (a: number, b: number, digits = 4) => (b > 0 ? round(a / b, digits) : null);
+/** x rounded to `digits` decimals. */
+export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** a / b rounded; null when b is not positive (nothing to divide by). */
+export const ratio = (a: number, b: number, digits = 4) => (b > 0 ? round(a / b, digits) : null);
 const minutes = (seconds: number | null) => (seconds === null ? null : round(seconds / 60, 2));
 
 /** Incident counts by kind and by review status, for one group. */
 export interface IncidentCounts {
   byKind: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Confirmed incidents by kind (what the evaluation deducts for). */
+  confirmedByKind: Record<string, number>;
 }
 
 export interface AttendanceFigures {

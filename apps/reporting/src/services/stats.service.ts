@@ -115,10 +115,11 @@ export class StatsService {
         township: this.rollups.site.townships.has(i.hallId) ? i.hallId : undefined,
       }[q.groupBy];
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
-      const c = counts.get(key) ?? { byKind: {}, byStatus: {} };
+      const c = counts.get(key) ?? { byKind: {}, byStatus: {}, confirmedByKind: {} };
       c.byKind[i.kind] = (c.byKind[i.kind] ?? 0) + 1;
       const status = i.review ?? (i.closedAt === undefined ? 'open' : 'closed');
       c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
+      if (status === 'confirmed') c.confirmedByKind[i.kind] = (c.confirmedByKind[i.kind] ?? 0) + 1;
       counts.set(key, c);
     }
     return counts;

@@ -1,4 +1,4 @@
-import { RosterEntry, staffOnRoster, validateRosterEntry } from './roster';
+import { RosterEntry, staffIdOf, staffOnRoster, validateRosterEntry } from './roster';
 
 const TZ = 'Asia/Shanghai';
 /** Instant of a Shanghai wall-clock time (UTC+8, no DST). */
@@ -65,5 +65,14 @@ describe('validateRosterEntry', () => {
       'weekdays[1]: "funday" is not one of sun, mon, tue, wed, thu, fri, sat',
       'dates[0]: "2026-02-30" is not a calendar date "YYYY-MM-DD"',
     ]);
+  });
+});
+
+describe('staffIdOf', () => {
+  it('is the id itself, or the id in brackets after the name', () => {
+    expect(staffIdOf('S001')).toBe('S001');
+    expect(staffIdOf('张三 (S001)')).toBe('S001');
+    expect(staffIdOf('张三（S002）')).toBe('S002');
+    expect(staffIdOf(' 李四 ')).toBe('李四');
   });
 });

@@ -46,3 +46,12 @@ export function staffOnRoster(entries: readonly RosterEntry[], windowId: string,
   const dated = on.filter((e) => e.dates?.includes(today));
   return [...new Set((dated.length > 0 ? dated : on).map((e) => e.staff))];
 }
+
+/**
+ * The staff id of a roster entry's `staff`: `S001` is the id itself, `张三 (S001)` (also with
+ * full-width brackets) names it in brackets at the end; leaves, queue events and complaints carry the id.
+ */
+export function staffIdOf(rosterStaff: string): string {
+  const named = /[(（]\s*([^()（）\s]+)\s*[)）]\s*$/.exec(rosterStaff);
+  return named ? named[1] : rosterStaff.trim();
+}
