@@ -69,6 +69,9 @@ export const ReportingRequests = {
   /** Payload: StatsQuery; reply: StatsTable. */
   attendance: 'hallwatch.reporting.stats.attendance',
   throughput: 'hallwatch.reporting.stats.throughput',
+  evaluation: 'hallwatch.reporting.stats.evaluation',
+  /** Payload: { complaints: unknown[], halls? }; reply: ComplaintImportResult. */
+  importComplaints: 'hallwatch.reporting.complaints.import',
 } as const;
 
 /** township: township service centres, i.e. halls of kind township. */

@@ -4,3 +4,4 @@ export * from './messages';
 export * from './subjects';
 export * from './incidents';
 export * from './cases';
+export * from './complaints';

@@ -12,6 +12,7 @@
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
  * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s.
  * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster.
+ * - evaluation: `DEFAULT_EVALUATION_WEIGHTS` of the site key evaluation.weights (the score is in @hallwatch/stats).
  * - `HallMonitor` ties both together for one hall; the inference app should use it:
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
@@ -37,3 +38,4 @@ export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
+export * from './evaluation/weights';

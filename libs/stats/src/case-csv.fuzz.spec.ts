@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import * as iconv from 'iconv-lite';
 import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../../../test/support/fuzz';
-import { CsvFileError, parseCaseCsv } from './case-csv';
-import { CASE_COLUMNS, caseFromCsvRecord } from './case-row';
+import { CsvFileError } from './case-csv';
+import { CASE_COLUMNS, caseFromCsvRecord, parseCaseCsv } from './case-row';
 
 const cell = fc.oneof(
   fc.constantFrom(...NASTY_STRINGS, '2026-11-24T09:00:00+08:00', 'W01', 'completed', '5', '营业执照', '"', '""', ',', '\r\n'),

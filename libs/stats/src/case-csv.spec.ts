@@ -1,6 +1,6 @@
 import * as iconv from 'iconv-lite';
-import { caseFromCsvRecord } from './case-row';
-import { CsvFileError, decodeCsvText, parseCaseCsv } from './case-csv';
+import { caseFromCsvRecord, parseCaseCsv } from './case-row';
+import { CsvFileError, decodeCsvText } from './case-csv';
 
 const HEADER = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
 const ROW =

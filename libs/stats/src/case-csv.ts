@@ -1,8 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import * as iconv from 'iconv-lite';
-import { missingCaseColumns } from './case-row';
 
-/** A CSV file that cannot be read as a case export; the message names the line when there is one. */
+/** A CSV file that cannot be read as an export (of cases, complaints); the message names the line when there is one. */
 export class CsvFileError extends Error {}
 
 export type CsvEncoding = 'utf-8' | 'gb18030';
@@ -54,11 +53,14 @@ export interface CaseCsvRecord {
 }
 
 /**
- * Reads a case export: decoded (decodeCsvText), parsed, header checked. A file with only its
- * header gives no records; a file without a header, a broken CSV or a missing column throws
- * CsvFileError.
+ * Reads a CSV export: decoded (decodeCsvText), parsed, header checked by `missingColumns` (the
+ * required columns it lacks). A file with only its header gives no records; a file without a
+ * header, a broken CSV or a missing column throws CsvFileError.
  */
-export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; records: CaseCsvRecord[] } {
+export function parseCsvExport(
+  bytes: Uint8Array,
+  missingColumns: (header: readonly string[]) => string[],
+): { encoding: CsvEncoding; records: CaseCsvRecord[] } {
   const { text, encoding } = decodeCsvText(bytes);
   let rows: { record: string[]; info: { lines: number } }[];
   try {
@@ -66,11 +68,11 @@ export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; record
   } catch (err) {
     throw new CsvFileError((err as Error).message);
   }
-  if (rows.length === 0) throw new CsvFileError('the file is empty: a case export starts with a header row');
+  if (rows.length === 0) throw new CsvFileError('the file is empty: an export starts with a header row');
   const header = rows[0].record;
   const twice = header.find((name, i) => header.indexOf(name) !== i);
   if (twice !== undefined) throw new CsvFileError(`line 1: the column ${JSON.stringify(twice)} appears twice`);
-  const missing = missingCaseColumns(header);
+  const missing = missingColumns(header);
   if (missing.length > 0) throw new CsvFileError(`line 1: the column(s) ${missing.join(', ')} are missing`);
   const records = rows.slice(1).map(({ record, info }) => {
     const cells: Record<string, string> = Object.create(null);
@@ -81,4 +83,22 @@ export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; record
     return { line: info.lines - breaks, cells };
   });
   return { encoding, records };
+}
+
+/**
+ * One CSV record (all strings) as a plain row of `columns` to validate: cells trimmed, empty
+ * ones dropped, each read by `read` (e.g. a number).
+ */
+export function rowFromCsvRecord(
+  record: Readonly<Record<string, string | undefined>>,
+  columns: readonly string[],
+  read: (column: string, cell: string) => unknown = (_column, cell) => cell,
+): Record<string, unknown> {
+  const plain: Record<string, unknown> = {};
+  for (const column of columns) {
+    const cell = record[column]?.trim();
+    if (cell === undefined || cell === '') continue;
+    plain[column] = read(column, cell);
+  }
+  return plain;
 }

@@ -1,4 +1,5 @@
 import { CaseMessage, Decoded, validateMessage } from '@hallwatch/contracts';
+import { CaseCsvRecord, CsvEncoding, parseCsvExport, rowFromCsvRecord } from './case-csv';
 import { CaseFacts } from './figures';
 
 /** CSV columns of a case export; the optional ones may be missing or empty. */
@@ -22,18 +23,19 @@ export function missingCaseColumns(header: readonly string[]): string[] {
   return CASE_COLUMNS.filter((c) => !OPTIONAL.has(c) && !header.includes(c));
 }
 
+/** Reads a case export (parseCsvExport with the case columns). */
+export function parseCaseCsv(bytes: Uint8Array): { encoding: CsvEncoding; records: CaseCsvRecord[] } {
+  return parseCsvExport(bytes, missingCaseColumns);
+}
+
 /**
  * One CSV record (all strings) as a case to validate: cells are trimmed, empty optional cells
  * dropped, satisfaction read as a number.
  */
 export function caseRowFromCsvRecord(record: Readonly<Record<string, string | undefined>>): Record<string, unknown> {
-  const plain: Record<string, unknown> = {};
-  for (const column of CASE_COLUMNS) {
-    const cell = record[column]?.trim();
-    if (cell === undefined || cell === '') continue;
-    plain[column] = column === 'satisfaction' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell;
-  }
-  return plain;
+  return rowFromCsvRecord(record, CASE_COLUMNS, (column, cell) =>
+    column === 'satisfaction' && /^-?\d+(\.\d+)?$/.test(cell) ? Number(cell) : cell,
+  );
 }
 
 /** Validates one CSV record as a case, with the same CaseMessage checks as HTTP and NATS. */

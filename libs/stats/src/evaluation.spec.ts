@@ -1,10 +1,9 @@
+import { DEFAULT_EVALUATION_WEIGHTS, EvaluationWeights } from '@hallwatch/domain';
 import {
-  DEFAULT_EVALUATION_WEIGHTS,
   EvaluationCounts,
   evaluationInputs,
   evaluationRows,
   evaluationScore,
-  EvaluationWeights,
   emptyEvaluationCounts,
   groupPlaces,
   ranksWithin,
