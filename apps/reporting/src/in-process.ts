@@ -1,17 +1,21 @@
 import { NestFactory } from '@nestjs/core';
-import type { CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { CaseImportResult, ComplaintImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
+import { ComplaintsService } from './services/complaints.service';
 import { StatsService } from './services/stats.service';
 
 /** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
 export interface ReportingApi {
   /** Like ReportingRequests.importCases: every row stored or answered with its reason; rows numbered from firstRow. */
   importCases(rows: readonly unknown[], firstRow?: number): Promise<CaseImportResult>;
+  /** Like ReportingRequests.importComplaints, for every hall. */
+  importComplaints(rows: readonly unknown[], firstRow?: number): Promise<ComplaintImportResult>;
   attendance(q: StatsQuery): Promise<StatsTable>;
   throughput(q: StatsQuery): Promise<StatsTable>;
+  evaluation(q: StatsQuery): Promise<StatsTable>;
 }
 
 /**
@@ -32,11 +36,14 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   );
   try {
     const cases = app.get(CasesService);
+    const complaints = app.get(ComplaintsService);
     const stats = app.get(StatsService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
+      importComplaints: (rows, firstRow) => complaints.importBatch(rows, firstRow),
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),
+      evaluation: (q) => stats.evaluation(q),
     });
   } finally {
     await app.close();

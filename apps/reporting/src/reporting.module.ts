@@ -6,11 +6,12 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
+import { ComplaintsService } from './services/complaints.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { StatsService } from './services/stats.service';
 
-const STORE = [ReportingRepository, WriteLockRepository, RollupService, CasesService, StatsService];
+const STORE = [ReportingRepository, WriteLockRepository, RollupService, CasesService, ComplaintsService, StatsService];
 
 @Module({})
 export class ReportingModule {
@@ -23,7 +24,7 @@ export class ReportingModule {
     };
   }
 
-  /** Cases and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
+  /** Cases, complaints and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
   static inProcess(ctx: ServiceContext): DynamicModule {
     return {
       module: ReportingModule,

@@ -1,9 +1,11 @@
 import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import { CaseImportResult, ComplaintImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { CasesService } from '../services/cases.service';
+import { ComplaintsService } from '../services/complaints.service';
 import { StatsService } from '../services/stats.service';
 import { CaseBatchDto } from '../dtos/case-batch.dto';
+import { ComplaintBatchDto } from '../dtos/complaint-batch.dto';
 
 /** Request/reply from the gateway and the CLI. */
 @Controller()
@@ -17,12 +19,18 @@ import { CaseBatchDto } from '../dtos/case-batch.dto';
 export class RequestsHandler {
   constructor(
     private readonly cases: CasesService,
+    private readonly complaints: ComplaintsService,
     private readonly stats: StatsService,
   ) {}
 
   @MessagePattern(ReportingRequests.importCases)
   importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {
     return this.cases.importBatch(batch.cases, 0, batch.halls);
+  }
+
+  @MessagePattern(ReportingRequests.importComplaints)
+  importComplaints(@Payload() batch: ComplaintBatchDto): Promise<ComplaintImportResult> {
+    return this.complaints.importBatch(batch.complaints, 0, batch.halls);
   }
 
   @MessagePattern(ReportingRequests.attendance)
@@ -33,5 +41,10 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.throughput)
   throughput(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.throughput(q);
+  }
+
+  @MessagePattern(ReportingRequests.evaluation)
+  evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
+    return this.stats.evaluation(q);
   }
 }

@@ -3,7 +3,14 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import type { StateChange } from '@hallwatch/domain';
 import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
-import { CaseSchema, PresenceDaySchema, ReportedIncidentSchema, WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
+import {
+  CaseSchema,
+  ComplaintSchema,
+  PresenceDaySchema,
+  ReportedIncidentSchema,
+  WindowDaysSchema,
+  WindowMonthSchema,
+} from './reporting.schemas';
 
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
@@ -36,6 +43,20 @@ export interface StoredIncident {
   review?: string;
 }
 
+export interface StoredComplaint {
+  id: string;
+  receivedAt: number;
+  channel: string;
+  windowId?: string;
+  /** Of its window; undefined without one. */
+  hallId?: string;
+  staffId?: string;
+  caseId?: string;
+  category: string;
+  verified: boolean | 'pending';
+  outcome?: string;
+}
+
 /** What replacing a case did: where it counted before, or that it is stored outside the allowed windows. */
 export type CaseWrite = { stored: true; before?: string } | { stored: false; windowId: string };
 
@@ -66,6 +87,7 @@ export class ReportingRepository {
   private readonly windowDays: Model<Doc>;
   private readonly windowMonths: Model<Doc>;
   private readonly incidents: Model<Doc>;
+  private readonly complaints: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
     this.cases = connection.model('Case', CaseSchema) as unknown as Model<Doc>;
@@ -73,6 +95,7 @@ export class ReportingRepository {
     this.windowDays = connection.model('WindowDays', WindowDaysSchema) as unknown as Model<Doc>;
     this.windowMonths = connection.model('WindowMonth', WindowMonthSchema) as unknown as Model<Doc>;
     this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
+    this.complaints = connection.model('Complaint', ComplaintSchema) as unknown as Model<Doc>;
   }
 
   /**
@@ -243,6 +266,44 @@ export class ReportingRepository {
   async incidentsOpenedBetween(from: number, to: number): Promise<StoredIncident[]> {
     const docs = await this.incidents.find({ openedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
     return docs.map(toIncident);
+  }
+
+  /**
+   * Stores a complaint by id (atomic: one replace). With `halls`, only a complaint that is new or
+   * stored in one of them is replaced; false when it is stored elsewhere.
+   */
+  async replaceComplaint(c: StoredComplaint, halls?: readonly string[]): Promise<boolean> {
+    const { id, receivedAt, ...rest } = c;
+    const doc = { ...rest, receivedAt: new Date(receivedAt) };
+    const filter = halls ? { _id: id, hallId: { $in: [...halls] } } : { _id: id };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.complaints.collection.replaceOne(filter as never, doc, { upsert: true });
+        return true;
+      } catch (err) {
+        // Two writers inserted the same new id at once (the loser retries as a replace), or, with
+        // `halls`, the complaint exists outside them.
+        if (!isDuplicateKey(err) || attempt >= 3) throw err;
+        if (halls && (await this.complaints.collection.countDocuments({ _id: id } as never)) > 0) return false;
+      }
+    }
+  }
+
+  /** Complaints received within [from, to). */
+  async complaintsReceivedBetween(from: number, to: number): Promise<StoredComplaint[]> {
+    const docs = await this.complaints.find({ receivedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
+    return docs.map((d) => ({
+      id: d._id,
+      receivedAt: (d.receivedAt as Date).getTime(),
+      channel: d.channel as string,
+      windowId: (d.windowId as string) ?? undefined,
+      hallId: (d.hallId as string) ?? undefined,
+      staffId: (d.staffId as string) ?? undefined,
+      caseId: (d.caseId as string) ?? undefined,
+      category: d.category as string,
+      verified: d.verified as StoredComplaint['verified'],
+      outcome: (d.outcome as string) ?? undefined,
+    }));
   }
 
   /** Bulk loading for generated data (the benchmark): plain inserts in one round trip. */

@@ -16,6 +16,7 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
+import { inParallel } from './batch-rows';
 
 /** How far back a day looks for the state it starts in (a state rarely spans a long holiday). */
 const LOOKBACK_DAYS = 7;
@@ -183,18 +184,4 @@ export class RollupService {
       }
     }
   }
-}
-
-/** Maps items with at most `limit` at a time, answers in input order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

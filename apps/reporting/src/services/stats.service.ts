@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { StatsQuery, StatsTable } from '@hallwatch/contracts';
-import { totalDuration } from '@hallwatch/domain';
+import { staffIdOf, totalDuration } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -9,12 +9,19 @@ import {
   attendanceRows,
   datesBetween,
   dayRange,
+  emptyEvaluationCounts,
   emptyFigures,
+  EVALUATION_COLUMNS,
+  EvaluationCounts,
+  evaluationRows,
   GROUP_COLUMNS,
+  groupKeyOf,
+  groupPlaces,
   groupFigures,
   IncidentCounts,
   isDate,
   localDate,
+  QUEUE_MISMATCH_KIND,
   StaffFigures,
   staffFigures,
   THROUGHPUT_COLUMNS,
@@ -45,6 +52,60 @@ export class StatsService {
   async throughput(q: StatsQuery): Promise<StatsTable> {
     const groups = groupFigures(await this.windowFigures(q), this.rollups.site.info, q.groupBy);
     return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...THROUGHPUT_COLUMNS], rows: throughputRows(groups, q.groupBy) };
+  }
+
+  /**
+   * The annual efficiency table: per group its figures, confirmed incidents, complaints, the score
+   * from evaluation.weights and ranks within department and hall (see libs/stats evaluation).
+   */
+  async evaluation(q: StatsQuery): Promise<StatsTable> {
+    const site = this.rollups.site;
+    const tz = site.timeZone;
+    const [perWindow, incidents, complaints] = await Promise.all([
+      this.windowFigures(q),
+      this.incidentCounts(q),
+      this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
+    ]);
+    const figures = groupFigures(perWindow, site.info, q.groupBy);
+    const counts = new Map<string, EvaluationCounts>();
+    const members: [string, string][] = [];
+    for (const [windowId, staff] of perWindow)
+      for (const staffId of q.groupBy === 'staff' ? Object.keys(staff) : [undefined]) {
+        const key = groupKeyOf(q.groupBy, windowId, staffId, site.info);
+        if (key !== undefined) members.push([key, windowId]);
+      }
+    for (const [key, c] of incidents)
+      counts.set(key, {
+        ...emptyEvaluationCounts(),
+        absenceIncidentsConfirmed: c.confirmedByKind.absence ?? 0,
+        queueMismatchIncidents: c.byKind[QUEUE_MISMATCH_KIND] ?? 0,
+        queueMismatchesConfirmed: c.confirmedByKind[QUEUE_MISMATCH_KIND] ?? 0,
+      });
+    for (const c of complaints) {
+      // A complaint without a window belongs to no hall: only an unrestricted table shows it.
+      if (q.halls && !(c.hallId && q.halls.includes(c.hallId))) continue;
+      const key = groupKeyOf(q.groupBy, c.windowId, c.staffId, site.info);
+      if (key === undefined) continue;
+      if (c.windowId) members.push([key, c.windowId]);
+      const n = counts.get(key) ?? emptyEvaluationCounts();
+      if (c.verified === true) n.verifiedComplaints += 1;
+      else if (c.verified === false) n.unverifiedComplaints += 1;
+      else n.pendingComplaints += 1;
+      counts.set(key, n);
+    }
+    const places = groupPlaces(members, site.info);
+    const keys = [...new Set([...figures.keys(), ...counts.keys()])];
+    const groups = keys.map((key) => ({
+      key,
+      place: places.get(key) ?? { department: null, hall: null },
+      figures: figures.get(key) ?? emptyFigures(),
+      counts: counts.get(key) ?? emptyEvaluationCounts(),
+    }));
+    return {
+      ...q,
+      columns: [GROUP_COLUMNS[q.groupBy], ...EVALUATION_COLUMNS],
+      rows: evaluationRows(groups, q.groupBy, site.evaluationWeights),
+    };
   }
 
   /**
@@ -109,7 +170,8 @@ export class StatsService {
       const info = i.windowId ? this.rollups.site.info.get(i.windowId) : undefined;
       const key = {
         window: i.windowId,
-        staff: i.staff ?? UNASSIGNED_LABEL,
+        // The roster may name staff as "张三 (S001)": the id is what matches the cases' staffId.
+        staff: i.staff === undefined ? UNASSIGNED_LABEL : staffIdOf(i.staff),
         department: info?.department,
         hall: i.hallId,
         township: this.rollups.site.townships.has(i.hallId) ? i.hallId : undefined,
