@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { Command } from 'commander';
-import type { CaseImportResult } from '@hallwatch/contracts';
 import type { CaseCsvRecord } from '@hallwatch/stats';
+import type { ReportingApi } from '../../../reporting/src/in-process';
 
 const BATCH = 2000;
 
@@ -11,16 +11,100 @@ function progress(done: number, total: number): void {
   process.stderr.write(`\r[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${done}/${total} rows`);
 }
 
+/** What one kind of export needs: how to read the file and its rows, and how reporting stores a batch. */
+interface ImportKind {
+  /** The row field that identifies a row (a later row with the same one is refused). */
+  idField: string;
+  parse(bytes: Uint8Array): { records: CaseCsvRecord[] };
+  toRow(cells: Record<string, string>): Record<string, unknown>;
+  /** Rows are sent in this order (e.g. by window and time); default: file order. */
+  sortKey?(row: Record<string, unknown>): string;
+  store(
+    reporting: ReportingApi,
+    rows: Record<string, unknown>[],
+  ): Promise<{ accepted: number; results: { row: number; accepted: boolean; reason?: string; id?: string; caseId?: string }[] }>;
+}
+
 /**
- * `hallwatch import cases FILE.csv`: every row is stored or reported with its reason; nothing is
+ * `hallwatch import <kind> FILE.csv`: every row is stored or reported with its reason; nothing is
  * dropped silently. The file may be UTF-8 (with or without BOM) or GB18030/GBK. Exit 1 only when
- * the file cannot be read as a case export (missing file, other encodings, broken CSV, required
+ * the file cannot be read as an export (missing file, other encodings, broken CSV, required
  * columns missing); rejected rows are reported but exit 0. A file with only its header: "0 rows".
  */
+async function importFile(command: string, file: string, kind: ImportKind): Promise<void> {
+  const { CsvFileError } = await import('@hallwatch/stats');
+  let bytes: Buffer;
+  try {
+    bytes = fs.readFileSync(file);
+  } catch (err) {
+    throw new Error(`${command}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  let records: CaseCsvRecord[];
+  try {
+    records = kind.parse(bytes).records;
+  } catch (err) {
+    if (err instanceof CsvFileError) throw new Error(`${command}: ${file}: ${err.message}`, { cause: err });
+    throw err;
+  }
+  if (records.length === 0) {
+    console.log(`imported ${file}: 0 rows`);
+    return;
+  }
+
+  const { withReporting } = await import('../../../reporting/src/in-process');
+  let accepted = 0;
+  const rejected: { line: number; text: string }[] = [];
+  const reject = (line: number, id: string | undefined, reason: string) =>
+    rejected.push({ line, text: `line ${line}${id ? ` (${id.slice(0, 200)})` : ''}: ${reason}` });
+  // A later row with the id of an earlier one is refused, not a silent replacement.
+  // Reporting validates the rows.
+  const firstLine = new Map<string, number>();
+  const rows: { line: number; row: Record<string, unknown>; key: string }[] = [];
+  for (const { line, cells } of records) {
+    const row = kind.toRow(cells);
+    const id = typeof row[kind.idField] === 'string' ? (row[kind.idField] as string) : undefined;
+    const first = id === undefined ? undefined : firstLine.get(id);
+    if (first !== undefined) {
+      reject(line, id, `${kind.idField} "${id}" is also on line ${first}`);
+      continue;
+    }
+    if (id !== undefined) firstLine.set(id, line);
+    rows.push({ line, row, key: kind.sortKey?.(row) ?? '' });
+  }
+  rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
+  const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, k) => rows.slice(k * BATCH, (k + 1) * BATCH));
+  await withReporting(async (reporting) => {
+    let done = records.length - rows.length;
+    progress(done, records.length);
+    // Two batches in flight: one is validated while the other is written (writes keep their order).
+    const importBatch = async (batch: typeof rows) => {
+      const result = await kind.store(
+        reporting,
+        batch.map((b) => b.row),
+      );
+      accepted += result.accepted;
+      for (const r of result.results) if (!r.accepted) reject(batch[r.row].line, r.caseId ?? r.id, r.reason ?? 'refused');
+      done += batch.length;
+      progress(done, records.length);
+    };
+    let inFlight: Promise<void> = Promise.resolve();
+    for (const batch of batches) {
+      const next = importBatch(batch);
+      await inFlight;
+      inFlight = next;
+    }
+    await inFlight;
+    process.stderr.write('\n');
+  });
+  rejected.sort((a, b) => a.line - b.line);
+  for (const r of rejected) console.log(`rejected ${r.text}`);
+  console.log(`imported ${file}: ${accepted} accepted, ${rejected.length} rejected`);
+}
+
+/** `hallwatch import cases|complaints FILE.csv`. */
 export function registerImportCommand(program: Command): void {
-  program
-    .command('import')
-    .description("import data exported from the hall's systems")
+  const command = program.command('import').description("import data exported from the hall's systems");
+  command
     .command('cases')
     .argument(
       '<file>',
@@ -28,70 +112,30 @@ export function registerImportCommand(program: Command): void {
     )
     .description('import cases (re-importing the same cases changes nothing)')
     .action(async (file: string) => {
-      const { caseRowFromCsvRecord, CsvFileError, parseCaseCsv } = await import('@hallwatch/stats');
-      let bytes: Buffer;
-      try {
-        bytes = fs.readFileSync(file);
-      } catch (err) {
-        throw new Error(`import cases: cannot read ${file}: ${(err as Error).message}`, { cause: err });
-      }
-      let records: CaseCsvRecord[];
-      try {
-        records = parseCaseCsv(bytes).records;
-      } catch (err) {
-        if (err instanceof CsvFileError) throw new Error(`import cases: ${file}: ${err.message}`, { cause: err });
-        throw err;
-      }
-      if (records.length === 0) {
-        console.log(`imported ${file}: 0 rows`);
-        return;
-      }
-
-      const { withReporting } = await import('../../../reporting/src/in-process');
-      let accepted = 0;
-      const rejected: { line: number; text: string }[] = [];
-      const reject = (line: number, caseId: string | undefined, reason: string) =>
-        rejected.push({ line, text: `line ${line}${caseId ? ` (${caseId.slice(0, 200)})` : ''}: ${reason}` });
-      // A later row with the caseId of an earlier one is refused, not a silent replacement.
-      // Reporting validates the rows.
-      const firstLine = new Map<string, number>();
-      const rows: { line: number; row: Record<string, unknown>; key: string }[] = [];
-      for (const { line, cells } of records) {
-        const row = caseRowFromCsvRecord(cells);
-        const caseId = typeof row.caseId === 'string' ? row.caseId : undefined;
-        const first = caseId === undefined ? undefined : firstLine.get(caseId);
-        if (first !== undefined) {
-          reject(line, caseId, `caseId "${caseId}" is also on line ${first}`);
-          continue;
-        }
-        if (caseId !== undefined) firstLine.set(caseId, line);
-        rows.push({ line, row, key: `${String(row.windowId)}|${String(row.takenAt)}` });
-      }
-      // By window and time, so each batch updates the rollups of few windows (fewer, larger writes).
-      rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
-      const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, k) => rows.slice(k * BATCH, (k + 1) * BATCH));
-      await withReporting(async (reporting) => {
-        let done = records.length - rows.length;
-        progress(done, records.length);
-        // Two batches in flight: one is validated while the other is written (writes keep their order).
-        const importBatch = async (batch: typeof rows) => {
-          const result: CaseImportResult = await reporting.importCases(batch.map((b) => b.row));
-          accepted += result.accepted;
-          for (const r of result.results) if (!r.accepted) reject(batch[r.row].line, r.caseId, r.reason ?? 'refused');
-          done += batch.length;
-          progress(done, records.length);
-        };
-        let inFlight: Promise<void> = Promise.resolve();
-        for (const batch of batches) {
-          const next = importBatch(batch);
-          await inFlight;
-          inFlight = next;
-        }
-        await inFlight;
-        process.stderr.write('\n');
+      const { caseRowFromCsvRecord, parseCaseCsv } = await import('@hallwatch/stats');
+      await importFile('import cases', file, {
+        idField: 'caseId',
+        parse: parseCaseCsv,
+        toRow: caseRowFromCsvRecord,
+        // By window and time, so each batch updates the rollups of few windows (fewer, larger writes).
+        sortKey: (row) => `${String(row.windowId)}|${String(row.takenAt)}`,
+        store: (reporting, rows) => reporting.importCases(rows),
       });
-      rejected.sort((a, b) => a.line - b.line);
-      for (const r of rejected) console.log(`rejected ${r.text}`);
-      console.log(`imported ${file}: ${accepted} accepted, ${rejected.length} rejected`);
+    });
+  command
+    .command('complaints')
+    .argument(
+      '<file>',
+      'CSV with a header row: id, receivedAt, channel, windowId?, staffId?, caseId?, category, verified (true, false or pending), outcome?',
+    )
+    .description('import complaints (re-importing the same complaints changes nothing)')
+    .action(async (file: string) => {
+      const { complaintRowFromCsvRecord, parseComplaintCsv } = await import('@hallwatch/stats');
+      await importFile('import complaints', file, {
+        idField: 'id',
+        parse: parseComplaintCsv,
+        toRow: complaintRowFromCsvRecord,
+        store: (reporting, rows) => reporting.importComplaints(rows),
+      });
     });
 }
