@@ -1,18 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import { ComplaintImportResult, ComplaintMessage } from '@hallwatch/contracts';
 import { ReportingRepository } from '../repositories/reporting.repository';
+import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { batchAnswer, checkRows, inParallel } from './batch-rows';
 import { RollupService } from './rollup.service';
 
 /**
  * Takes complaints in (HTTP batch, CSV import) with one validation. They are stored as they are
- * and read by the evaluation table; no rollup depends on them, so no write lock is needed.
+ * and read by the evaluation table. Writes take reporting's write lock: on FerretDB a conditional
+ * replace (the hall check) is a read then a write, atomic only under the lock.
  */
 @Injectable()
 export class ComplaintsService {
   constructor(
     private readonly repo: ReportingRepository,
     private readonly rollups: RollupService,
+    private readonly lock: WriteLockRepository,
   ) {}
 
   /**
@@ -29,24 +32,26 @@ export class ComplaintsService {
       if (halls && !site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
     });
-    const refused = await inParallel(accepted, 8, async ({ value: c }) => {
-      const stored = await this.repo.replaceComplaint(
-        {
-          id: c.id,
-          receivedAt: Date.parse(c.receivedAt),
-          channel: c.channel,
-          windowId: c.windowId,
-          hallId: c.windowId === undefined ? undefined : site.info.get(c.windowId)?.hallId,
-          staffId: c.staffId,
-          caseId: c.caseId,
-          category: c.category,
-          verified: c.verified,
-          outcome: c.outcome,
-        },
-        halls,
-      );
-      return stored ? undefined : `complaint "${c.id}" is stored for another hall, outside your halls`;
-    });
+    const store = () =>
+      inParallel(accepted, 8, async ({ value: c }) => {
+        const stored = await this.repo.replaceComplaint(
+          {
+            id: c.id,
+            receivedAt: Date.parse(c.receivedAt),
+            channel: c.channel,
+            windowId: c.windowId,
+            hallId: c.windowId === undefined ? undefined : site.info.get(c.windowId)?.hallId,
+            staffId: c.staffId,
+            caseId: c.caseId,
+            category: c.category,
+            verified: c.verified,
+            outcome: c.outcome,
+          },
+          halls,
+        );
+        return stored ? undefined : `complaint "${c.id}" is stored for another hall, outside your halls`;
+      });
+    const refused = accepted.length > 0 ? await this.lock.run(store) : [];
     return batchAnswer(results, accepted, refused);
   }
 }
