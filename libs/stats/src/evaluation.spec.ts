@@ -5,10 +5,11 @@ import {
   evaluationRows,
   evaluationScore,
   emptyEvaluationCounts,
+  evaluationGroups,
   groupPlaces,
   ranksWithin,
 } from './evaluation';
-import { emptyFigures, Figures } from './figures';
+import { emptyFigures, Figures, StaffFigures, staffFigures, UNASSIGNED } from './figures';
 import { WindowInfo } from './report';
 
 const H = 3_600_000;
@@ -176,5 +177,51 @@ describe('ranks and places', () => {
       rankDepartment: 'tax',
       rankHall: 'H1',
     });
+  });
+
+  it('evaluationGroups joins figures, incidents by kind and status, and complaints by verification', () => {
+    const windows = new Map<string, WindowInfo>([
+      ['W1', { windowId: 'W1', hallId: 'H1', department: 'tax', township: false }],
+      ['W2', { windowId: 'W2', hallId: 'H2', department: 'tax', township: false }],
+    ]);
+    const day = (staff: string): StaffFigures => Object.assign(staffFigures(), { [staff]: figures() });
+    const perWindow = new Map([
+      ['W1', day('S1')],
+      ['W2', Object.assign(day('S2'), { [UNASSIGNED]: emptyFigures() })],
+    ]);
+    const incidents = new Map([
+      [
+        'S1',
+        {
+          byKind: { absence: 3, 'queue-open-seat-empty': 2 },
+          byStatus: { confirmed: 2, appealed: 1, closed: 2 },
+          confirmedByKind: { absence: 1, 'queue-open-seat-empty': 1 },
+        },
+      ],
+    ]);
+    const complaints = [
+      { windowId: 'W1', staffId: 'S1', verified: true as const },
+      { windowId: 'W1', staffId: 'S1', verified: false as const },
+      { windowId: 'W2', staffId: 'S2', verified: 'pending' as const },
+      { staffId: 'S9', verified: true as const }, // no window: no place
+    ];
+    const groups = evaluationGroups(perWindow, incidents, complaints, 'staff', windows);
+    const byKey = Object.fromEntries(groups.map((g) => [g.key, g]));
+    expect(Object.keys(byKey).sort()).toEqual(['S1', 'S2', 'S9', 'unassigned']);
+    expect(byKey.S1.counts).toEqual({
+      ...emptyEvaluationCounts(),
+      absenceIncidentsConfirmed: 1,
+      queueMismatchIncidents: 2,
+      queueMismatchesConfirmed: 1,
+      verifiedComplaints: 1,
+      unverifiedComplaints: 1,
+    });
+    expect(byKey.S1.place).toEqual({ department: 'tax', hall: 'H1' });
+    expect(byKey.S2.counts.pendingComplaints).toBe(1);
+    expect(byKey.S9).toMatchObject({ place: { department: null, hall: null }, figures: emptyFigures() });
+    expect(byKey.S9.counts.verifiedComplaints).toBe(1);
+    // By department, both windows are tax: one group across two halls.
+    const tax = evaluationGroups(perWindow, new Map(), complaints, 'department', windows).find((g) => g.key === 'tax')!;
+    expect([tax.place, tax.figures.cases, tax.counts.verifiedComplaints]).toEqual([{ department: 'tax', hall: null }, 24, 1]);
   });
 });

@@ -1,7 +1,18 @@
 import type { StatsGroupBy } from '@hallwatch/contracts';
 import type { EvaluationWeights } from '@hallwatch/domain';
-import { Figures } from './figures';
-import { attendanceFigures, Column, ratio, ReportRow, round, throughputFigures, WindowInfo } from './report';
+import { emptyFigures, Figures, StaffFigures } from './figures';
+import {
+  attendanceFigures,
+  Column,
+  groupFigures,
+  groupKeyOf,
+  IncidentCounts,
+  ratio,
+  ReportRow,
+  round,
+  throughputFigures,
+  WindowInfo,
+} from './report';
 
 /** Incident kind the queue helper raises when the queue system calls at an empty seat. */
 export const QUEUE_MISMATCH_KIND = 'queue-open-seat-empty';
@@ -157,6 +168,59 @@ export interface EvaluationGroup {
   place: GroupPlace;
   figures: Figures;
   counts: EvaluationCounts;
+}
+
+/** A complaint as the evaluation counts it. */
+export interface ComplaintFacts {
+  windowId?: string;
+  staffId?: string;
+  verified: boolean | 'pending';
+}
+
+/**
+ * The groups of `by` with what each is judged on: the figures (groupFigures), incident counts by
+ * group key (confirmed absences; queue mismatches, all and confirmed) and complaints (verified,
+ * unfounded and pending apart), placed by the windows they drew on.
+ */
+export function evaluationGroups(
+  perWindow: ReadonlyMap<string, StaffFigures>,
+  incidents: ReadonlyMap<string, IncidentCounts>,
+  complaints: readonly ComplaintFacts[],
+  by: StatsGroupBy,
+  windows: ReadonlyMap<string, WindowInfo>,
+): EvaluationGroup[] {
+  const figures = groupFigures(perWindow, windows, by);
+  const members: [string, string][] = [];
+  for (const [windowId, staff] of perWindow)
+    for (const staffId of by === 'staff' ? Object.keys(staff) : [undefined]) {
+      const key = groupKeyOf(by, windowId, staffId, windows);
+      if (key !== undefined) members.push([key, windowId]);
+    }
+  const counts = new Map<string, EvaluationCounts>();
+  for (const [key, c] of incidents)
+    counts.set(key, {
+      ...emptyEvaluationCounts(),
+      absenceIncidentsConfirmed: c.confirmedByKind.absence ?? 0,
+      queueMismatchIncidents: c.byKind[QUEUE_MISMATCH_KIND] ?? 0,
+      queueMismatchesConfirmed: c.confirmedByKind[QUEUE_MISMATCH_KIND] ?? 0,
+    });
+  for (const c of complaints) {
+    const key = groupKeyOf(by, c.windowId, c.staffId, windows);
+    if (key === undefined) continue;
+    if (c.windowId !== undefined) members.push([key, c.windowId]);
+    const n = counts.get(key) ?? emptyEvaluationCounts();
+    if (c.verified === true) n.verifiedComplaints += 1;
+    else if (c.verified === false) n.unverifiedComplaints += 1;
+    else n.pendingComplaints += 1;
+    counts.set(key, n);
+  }
+  const places = groupPlaces(members, windows);
+  return [...new Set([...figures.keys(), ...counts.keys()])].map((key) => ({
+    key,
+    place: places.get(key) ?? { department: null, hall: null },
+    figures: figures.get(key) ?? emptyFigures(),
+    counts: counts.get(key) ?? emptyEvaluationCounts(),
+  }));
 }
 
 /** The evaluation table's rows, sorted by group key: inputs, weights, score and ranks side by side. */

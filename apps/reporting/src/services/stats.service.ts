@@ -9,19 +9,15 @@ import {
   attendanceRows,
   datesBetween,
   dayRange,
-  emptyEvaluationCounts,
   emptyFigures,
   EVALUATION_COLUMNS,
-  EvaluationCounts,
+  evaluationGroups,
   evaluationRows,
   GROUP_COLUMNS,
-  groupKeyOf,
-  groupPlaces,
   groupFigures,
   IncidentCounts,
   isDate,
   localDate,
-  QUEUE_MISMATCH_KIND,
   StaffFigures,
   staffFigures,
   THROUGHPUT_COLUMNS,
@@ -66,41 +62,9 @@ export class StatsService {
       this.incidentCounts(q),
       this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
     ]);
-    const figures = groupFigures(perWindow, site.info, q.groupBy);
-    const counts = new Map<string, EvaluationCounts>();
-    const members: [string, string][] = [];
-    for (const [windowId, staff] of perWindow)
-      for (const staffId of q.groupBy === 'staff' ? Object.keys(staff) : [undefined]) {
-        const key = groupKeyOf(q.groupBy, windowId, staffId, site.info);
-        if (key !== undefined) members.push([key, windowId]);
-      }
-    for (const [key, c] of incidents)
-      counts.set(key, {
-        ...emptyEvaluationCounts(),
-        absenceIncidentsConfirmed: c.confirmedByKind.absence ?? 0,
-        queueMismatchIncidents: c.byKind[QUEUE_MISMATCH_KIND] ?? 0,
-        queueMismatchesConfirmed: c.confirmedByKind[QUEUE_MISMATCH_KIND] ?? 0,
-      });
-    for (const c of complaints) {
-      // A complaint without a window belongs to no hall: only an unrestricted table shows it.
-      if (q.halls && !(c.hallId && q.halls.includes(c.hallId))) continue;
-      const key = groupKeyOf(q.groupBy, c.windowId, c.staffId, site.info);
-      if (key === undefined) continue;
-      if (c.windowId) members.push([key, c.windowId]);
-      const n = counts.get(key) ?? emptyEvaluationCounts();
-      if (c.verified === true) n.verifiedComplaints += 1;
-      else if (c.verified === false) n.unverifiedComplaints += 1;
-      else n.pendingComplaints += 1;
-      counts.set(key, n);
-    }
-    const places = groupPlaces(members, site.info);
-    const keys = [...new Set([...figures.keys(), ...counts.keys()])];
-    const groups = keys.map((key) => ({
-      key,
-      place: places.get(key) ?? { department: null, hall: null },
-      figures: figures.get(key) ?? emptyFigures(),
-      counts: counts.get(key) ?? emptyEvaluationCounts(),
-    }));
+    // A complaint without a window belongs to no hall: only an unrestricted table counts it.
+    const inScope = complaints.filter((c) => !q.halls || (c.hallId !== undefined && q.halls.includes(c.hallId)));
+    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, site.info);
     return {
       ...q,
       columns: [GROUP_COLUMNS[q.groupBy], ...EVALUATION_COLUMNS],
