@@ -156,6 +156,12 @@ users:
   });
 
   it('computes the table of a hand-made month, by window, staff and hall, through the API and the CLI', async () => {
+    // K4 (imported above for W3, hall H2) cannot be moved into H1 by H1's manager: it stays as it is.
+    const moved = await post(manager, '/api/complaints', { complaints: [complaint('K4', 'W2', 'S2', false)] });
+    expect(moved.body.results).toEqual([
+      { row: 0, id: 'K4', accepted: false, reason: 'complaint "K4" is stored for another hall, outside your halls' },
+    ]);
+
     const js = nc.jetstream();
     const presence: [string, string, PresenceMessage['state'], string][] = [
       // W1: staffed 60 + 100 + 240 = 400 of 420 min; absent 10:00-10:20 (an absence: 20 min ≥ 10).
