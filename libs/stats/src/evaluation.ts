@@ -14,7 +14,7 @@ import {
   WindowInfo,
 } from './report';
 
-/** Incident kind the queue helper raises when the queue system calls at an empty seat. */
+/** Incident kind of a window open for calling in the queue system while its seat is empty; counted by name. */
 export const QUEUE_MISMATCH_KIND = 'queue-open-seat-empty';
 
 /** Complaints and incidents of one group, as the evaluation counts them. */

@@ -3,9 +3,9 @@
  * proportion (the defaults add up to 100); the deductions are points off per counted event.
  */
 export interface EvaluationWeights {
-  /** Weight of the attendance rate (0-1). */
+  /** Weight of the attendance rate (a share, 0-1). */
   attendance: number;
-  /** Weight of the on-time (限时办结) rate (0-1). */
+  /** Weight of the on-time (限时办结) rate (a share, 0-1). */
   onTime: number;
   /** Weight of the mean satisfaction, read as (mean − 1) / 4 (1 → 0, 5 → 1). */
   satisfaction: number;
