@@ -76,7 +76,7 @@ function progress(what: string, done: number, total: number, started: number): v
   if (done === total) process.stderr.write('\n');
 }
 
-/** One window-day: ~40 state changes (staffed, short and long empty spells, camera dropouts) and ~40 cases. */
+/** One window-day: ~40 state changes (staffed, short and long empty spells, camera dropouts) and ~40 cases, most rated. */
 function generateDay(windowId: string, hallId: string, date: string, rnd: () => number, seq: { n: number }) {
   const range = dayRange('Asia/Shanghai', date);
   const open = range.start + 9 * 60 * MIN;
@@ -104,6 +104,7 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
       startedAt,
       finishedAt,
       deadline: takenAt + 60 * MIN,
+      satisfaction: rnd() < 0.8 ? 1 + Math.floor(rnd() * 5) : undefined,
     });
   }
   return { changes, cases, range };
@@ -170,8 +171,23 @@ async function main(): Promise<void> {
             startedAt: new Date(c.startedAt),
             finishedAt: new Date(c.finishedAt),
             deadline: new Date(c.deadline),
+            satisfaction: c.satisfaction,
           });
         }
+      }
+      // A few complaints a year per window, every kind of verification.
+      for (let k = 0; k < 6; k++) {
+        const stored = await repo.replaceComplaint({
+          id: `${windowId}-C${k}`,
+          receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
+          channel: 'hotline',
+          windowId,
+          hallId,
+          staffId: `S${w}-${k % 2}`,
+          category: 'bench',
+          verified: ([true, false, 'pending'] as const)[k % 3],
+        });
+        if (!stored) throw new Error(`complaint ${windowId}-C${k} not stored`);
       }
       for (const [month, days] of months) {
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
@@ -192,11 +208,15 @@ async function main(): Promise<void> {
     t = Date.now();
     const throughput = await stats.throughput(query);
     const throughputMs = Date.now() - t;
+    t = Date.now();
+    const evaluation = await stats.evaluation(query);
+    const evaluationMs = Date.now() - t;
     const handled = throughput.rows.reduce((sum, r) => sum + Number(r.casesHandled), 0);
     process.stderr.write(
-      `${attendance.rows.length} attendance rows, ${throughput.rows.length} throughput rows, ${handled} cases handled\n`,
+      `${attendance.rows.length} attendance rows, ${throughput.rows.length} throughput rows, ${evaluation.rows.length} evaluation rows, ${handled} cases handled\n`,
     );
     console.log(`annual attendance report: ${attendanceMs} ms; annual throughput report: ${throughputMs} ms`);
+    console.log(`annual evaluation report: ${evaluationMs} ms`);
   } finally {
     await app.close();
     db.process?.kill('SIGTERM');

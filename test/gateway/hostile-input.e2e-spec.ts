@@ -263,8 +263,30 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
           (status === 200 &&
             /not on the roster of a window in your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
       },
+      'POST /api/complaints': {
+        request: (hall, caller) => ({
+          path: '/api/complaints',
+          body: {
+            complaints: [
+              {
+                id: `authz-${caller}-${hall}`,
+                receivedAt: `${DAY}T10:00:00+08:00`,
+                channel: 'hotline',
+                windowId: WINDOW[hall],
+                category: 'authz',
+                verified: 'pending',
+              },
+            ],
+          },
+        }),
+        expect: roles('admin', 'manager-h1'),
+        denied: (status, body) =>
+          status === 403 ||
+          (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
+      },
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
+      'GET /api/stats/evaluation': { request: stats('evaluation'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       // Every role, filtered to its halls (the push channel and the site description scope their content).
       'GET /api/live/events': {
         request: () => ({ path: '/api/live/events' }),
@@ -555,7 +577,14 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     const request = fc.oneof(
       fc
         .tuple(
-          fc.constantFrom('/api/windows/live', '/api/incidents', '/api/stats/attendance', '/api/stats/throughput', '/api/health'),
+          fc.constantFrom(
+            '/api/windows/live',
+            '/api/incidents',
+            '/api/stats/attendance',
+            '/api/stats/throughput',
+            '/api/stats/evaluation',
+            '/api/health',
+          ),
           query,
           user,
         )
@@ -617,6 +646,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             'hallwatch.reporting.leaves.import',
             'hallwatch.inference.incidents.list',
             'hallwatch.reporting.stats.attendance',
+            'hallwatch.reporting.stats.evaluation',
+            'hallwatch.reporting.complaints.import',
           ];
           const payload = fc.oneof(
             fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),

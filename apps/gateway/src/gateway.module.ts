@@ -3,6 +3,7 @@ import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CasesModule } from './cases/cases.module';
+import { ComplaintsModule } from './complaints/complaints.module';
 import { HealthModule } from './health/health.module';
 import { IncidentsModule } from './incidents/incidents.module';
 import { LeavesModule } from './leaves/leaves.module';
@@ -32,6 +33,7 @@ export class GatewayModule {
         CasesModule,
         QueueEventsModule,
         LeavesModule,
+        ComplaintsModule,
         StatsModule,
         NatsConnectionModule,
         LiveModule,

@@ -5,6 +5,7 @@ import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime'
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
 import { LeavesService } from './services/leaves.service';
+import { ComplaintsService } from './services/complaints.service';
 import { StatsService } from './services/stats.service';
 
 /** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
@@ -13,8 +14,11 @@ export interface ReportingApi {
   importCases(rows: readonly unknown[], firstRow?: number): Promise<CaseImportResult>;
   /** Like ReportingRequests.importLeaves. */
   importLeaves(rows: readonly unknown[], firstRow?: number): Promise<BatchResult>;
+  /** Like ReportingRequests.importComplaints, for every hall. */
+  importComplaints(rows: readonly unknown[], firstRow?: number): Promise<BatchResult>;
   attendance(q: StatsQuery): Promise<StatsTable>;
   throughput(q: StatsQuery): Promise<StatsTable>;
+  evaluation(q: StatsQuery): Promise<StatsTable>;
 }
 
 /**
@@ -36,12 +40,15 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   try {
     const cases = app.get(CasesService);
     const leaves = app.get(LeavesService);
+    const complaints = app.get(ComplaintsService);
     const stats = app.get(StatsService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
       importLeaves: (rows, firstRow) => leaves.importBatch(rows, firstRow),
+      importComplaints: (rows, firstRow) => complaints.importBatch(rows, firstRow),
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),
+      evaluation: (q) => stats.evaluation(q),
     });
   } finally {
     await app.close();

@@ -6,12 +6,22 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
+import { ComplaintsService } from './services/complaints.service';
 import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { StatsService } from './services/stats.service';
 
-const STORE = [ReportingRepository, WriteLockRepository, JetStreamRepository, RollupService, CasesService, LeavesService, StatsService];
+const STORE = [
+  ReportingRepository,
+  WriteLockRepository,
+  JetStreamRepository,
+  RollupService,
+  CasesService,
+  LeavesService,
+  ComplaintsService,
+  StatsService,
+];
 
 @Module({})
 export class ReportingModule {
@@ -24,7 +34,7 @@ export class ReportingModule {
     };
   }
 
-  /** Cases, leaves and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
+  /** Cases, leaves, complaints and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
   static inProcess(ctx: ServiceContext): DynamicModule {
     return {
       module: ReportingModule,

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_RULES } from '@hallwatch/domain';
+import { DEFAULT_EVALUATION_WEIGHTS, DEFAULT_RULES } from '@hallwatch/domain';
 import { loadSite, parseSite, SiteConfigError, windowSchedule } from './site';
 
 const ISSUE_EXAMPLE = `
@@ -59,6 +59,14 @@ describe('site file', () => {
     );
     expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000 });
     expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual(DEFAULT_RULES);
+  });
+
+  it('fills unset evaluation weights with the documented defaults and names a bad one', () => {
+    expect(parseSite(ISSUE_EXAMPLE).evaluation.weights).toEqual(DEFAULT_EVALUATION_WEIGHTS);
+    const set = parseSite(`${ISSUE_EXAMPLE}evaluation: { weights: { attendance: 60, verifiedComplaint: 10 } }\n`);
+    expect(set.evaluation.weights).toEqual({ ...DEFAULT_EVALUATION_WEIGHTS, attendance: 60, verifiedComplaint: 10 });
+    expect(problemsOf(`${ISSUE_EXAMPLE}evaluation: { weights: { onTime: -1 } }\n`)).toEqual(['evaluation.weights.onTime: must be 0 or more']);
+    expect(problemsOf(`${ISSUE_EXAMPLE}evaluation: { weights: { speed: 1 } }\n`)[0]).toMatch(/evaluation\.weights.*speed/);
   });
 
   it('accepts the shipped demo and example site files', () => {

@@ -4,7 +4,9 @@ import { z } from 'zod';
 import { ID_PATTERN, ID_RULE, isPlainText } from '@hallwatch/contracts';
 import {
   assertTimeZone,
+  DEFAULT_EVALUATION_WEIGHTS,
   DEFAULT_RULES,
+  EvaluationWeights,
   parseDuration,
   RosterEntry,
   ScheduleSpec,
@@ -111,6 +113,16 @@ const rosterEntry = z
   })
   .transform((entry) => entry as RosterEntry);
 
+const weight = z.number().min(0, 'must be 0 or more');
+/** Unset weights are the statistics' DEFAULT_EVALUATION_WEIGHTS, documented in one place. */
+const evaluationWeights = z
+  .object(
+    Object.fromEntries(Object.entries(DEFAULT_EVALUATION_WEIGHTS).map(([key, value]) => [key, weight.default(value)])) as {
+      [K in keyof EvaluationWeights]: z.ZodDefault<typeof weight>;
+    },
+  )
+  .strict();
+
 const user = z.object({
   username: text,
   /** scrypt hash made by `npx hallwatch users hash-password`; never a plain password. */
@@ -135,6 +147,8 @@ const site = z
       })
       .strict()
       .default({}),
+    /** The annual evaluation table's score: see README "The evaluation score". */
+    evaluation: z.object({ weights: evaluationWeights.default({}) }).strict().default({}),
     /**
      * How long inference keeps ended presence intervals and closed incidents (a confirmed incident
      * is kept, like its evidence): long enough for last year's evaluation to be run again.

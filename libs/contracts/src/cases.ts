@@ -76,6 +76,9 @@ export const ReportingRequests = {
   /** Payload: StatsQuery; reply: StatsTable. */
   attendance: 'hallwatch.reporting.stats.attendance',
   throughput: 'hallwatch.reporting.stats.throughput',
+  evaluation: 'hallwatch.reporting.stats.evaluation',
+  /** Payload: { complaints: unknown[], halls? }; reply: BatchResult. */
+  importComplaints: 'hallwatch.reporting.complaints.import',
 } as const;
 
 /** township: township service centres, i.e. halls of kind township. */

@@ -6,3 +6,4 @@ export * from './incidents';
 export * from './cases';
 export * from './queue';
 export * from './leaves';
+export * from './complaints';

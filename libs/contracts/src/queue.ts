@@ -31,19 +31,5 @@ export function queueEventId(m: QueueEventMessage): string {
   return `queue:${m.windowId}:${Date.parse(m.at)}:${m.event}`;
 }
 
-/** One row's answer, like a case row's. */
-export interface QueueEventRowResult {
-  row: number;
-  id?: string;
-  accepted: boolean;
-  reason?: string;
-}
-
-export interface QueueEventImportResult {
-  accepted: number;
-  rejected: number;
-  results: QueueEventRowResult[];
-}
-
 export { QUEUE_EVENTS } from '@hallwatch/domain';
 export type { QueueEventKind } from '@hallwatch/domain';

@@ -14,6 +14,7 @@
  *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can).
  * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster;
  *   leaves: `staffIdOf`, `staffOnDuty` (replacements applied), `excusingLeave`, `excusedIntervals`.
+ * - evaluation: `DEFAULT_EVALUATION_WEIGHTS` of the site key evaluation.weights (the score is in @hallwatch/stats).
  * - `HallMonitor` ties both together for one hall; the inference app should use it:
  *     const m = new HallMonitor({ hall, windows, timeZone, rules }, savedSnapshot);
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
@@ -44,3 +45,4 @@ export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
 export * from './queue/queue-session';
 export * from './roster/leaves';
+export * from './evaluation/weights';

@@ -138,6 +138,26 @@ describe('windowPeriodFigures on a hand-computed day', () => {
     expect(throughputFigures(f.S1).p90HandlingMinutes).toBe(13.6); // 8 12 14: rank 1.8
   });
 
+  it('sums the ratings given, each to the staff of its case, and counts those of 2 or less', () => {
+    const rated = [
+      { ...CASES[0], satisfaction: 5 },
+      { ...CASES[1], satisfaction: 2 },
+      CASES[2], // not rated: counts nowhere
+      { ...CASES[3], satisfaction: 1 },
+    ];
+    const f = windowPeriodFigures({
+      range: dayRange(TZ, DAY),
+      scheduled: scheduled(),
+      changes: CHANGES,
+      cases: rated,
+      absenceAfterMs: 600_000,
+    });
+    // S1 rated 5, 2, 1: sum 8 of 3, two low; S2's case has no rating.
+    expect([f.S1.satisfactionSum, f.S1.satisfactionCount, f.S1.lowSatisfaction]).toEqual([8, 3, 2]);
+    expect([f.S2.satisfactionSum, f.S2.satisfactionCount, f.S2.lowSatisfaction]).toEqual([0, 0, 0]);
+    expect(totalFigures(f)).toMatchObject({ satisfactionSum: 8, satisfactionCount: 3, lowSatisfaction: 2 });
+  });
+
   it('counts time before the first report as unknown, never absent, and unstaffed days as unassigned', () => {
     const f = windowPeriodFigures({
       range: dayRange(TZ, DAY),

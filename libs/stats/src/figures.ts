@@ -15,6 +15,9 @@ import { addDuration, Histogram, mergeHistogram } from './histogram';
 /** Staff key of cases without a staffId, and of scheduled time no case can be tied to. */
 export const UNASSIGNED = '';
 
+/** A rating at or below this (of 1-5) counts as low (不满意). */
+export const LOW_SATISFACTION = 2;
+
 /** One case as the figures need it: times in epoch ms. */
 export interface CaseFacts {
   caseId: string;
@@ -25,6 +28,8 @@ export interface CaseFacts {
   startedAt: number;
   finishedAt: number;
   deadline: number;
+  /** The citizen's rating, 1 (very dissatisfied) to 5, when given. */
+  satisfaction?: number;
 }
 
 /** Additive figures of a window (or group) over some time; sums of these are exact. */
@@ -54,6 +59,10 @@ export interface Figures {
   pausedWhileStaffedMs: number;
   /** Queue session open for calling while the seat was seen empty; unknown seat time counts in neither. */
   openWhileAbsentMs: number;
+  /** Ratings of the cases: their sum and count (mean = sum / count), and how many were 2 or less. */
+  satisfactionSum: number;
+  satisfactionCount: number;
+  lowSatisfaction: number;
 }
 
 /** Figures per staff key (UNASSIGNED included). */
@@ -81,6 +90,9 @@ export function emptyFigures(): Figures {
     waitOtherwise: {},
     pausedWhileStaffedMs: 0,
     openWhileAbsentMs: 0,
+    satisfactionSum: 0,
+    satisfactionCount: 0,
+    lowSatisfaction: 0,
   };
 }
 
@@ -103,6 +115,10 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   // Rollups stored before queue sessions were counted lack these.
   into.pausedWhileStaffedMs += from.pausedWhileStaffedMs ?? 0;
   into.openWhileAbsentMs += from.openWhileAbsentMs ?? 0;
+  // Rollups stored before ratings were counted lack the fields: they add nothing.
+  into.satisfactionSum += from.satisfactionSum ?? 0;
+  into.satisfactionCount += from.satisfactionCount ?? 0;
+  into.lowSatisfaction += from.lowSatisfaction ?? 0;
   return into;
 }
 
@@ -219,6 +235,11 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
     addDuration(f.handling, (c.finishedAt - c.startedAt) / 1000);
     addDuration(f.wait, waitSeconds);
     addDuration(contains(absences, c.takenAt) ? f.waitInAbsence : f.waitOtherwise, waitSeconds);
+    if (c.satisfaction !== undefined) {
+      f.satisfactionSum += c.satisfaction;
+      f.satisfactionCount += 1;
+      if (c.satisfaction <= LOW_SATISFACTION) f.lowSatisfaction += 1;
+    }
   }
   for (const [staffId, session] of queueSessions(input.queue ?? [], past)) {
     const f = (out[staffId] ??= emptyFigures());

@@ -15,6 +15,22 @@ export interface WindowInfo {
 export const UNASSIGNED_LABEL = 'unassigned';
 
 /**
+ * The group of `by` that a window's figures, incidents or complaints fall in (staffId for `staff`,
+ * UNASSIGNED_LABEL when unknown); undefined outside township centres when grouping by township.
+ */
+export function groupKeyOf(
+  by: StatsGroupBy,
+  windowId: string | undefined,
+  staffId: string | undefined,
+  windows: ReadonlyMap<string, WindowInfo>,
+): string | undefined {
+  const info = windowId === undefined ? undefined : windows.get(windowId);
+  if (by === 'township') return info?.township ? info.hallId : undefined;
+  const key = { staff: staffId, window: windowId, department: info?.department, hall: info?.hallId }[by];
+  return key === undefined || key === UNASSIGNED ? UNASSIGNED_LABEL : key;
+}
+
+/**
  * Sums per-window figures into the groups of `by`. Windows of other halls than township centres
  * fall out of a township grouping; everything else lands in exactly one group, so group totals
  * always add up to the grand total.
@@ -25,32 +41,31 @@ export function groupFigures(
   by: StatsGroupBy,
 ): Map<string, Figures> {
   const groups = new Map<string, Figures>();
-  const add = (key: string, f: Figures) => {
+  const add = (key: string | undefined, f: Figures) => {
+    if (key === undefined) return;
     const g = groups.get(key) ?? emptyFigures();
     groups.set(key, addFigures(g, f));
   };
   for (const [windowId, staff] of perWindow) {
-    const info = windows.get(windowId);
-    if (by === 'staff') {
-      for (const [key, f] of Object.entries(staff)) add(key === UNASSIGNED ? UNASSIGNED_LABEL : key, f);
-      continue;
-    }
-    if (by === 'township' && !info?.township) continue;
-    const key = by === 'window' ? windowId : by === 'department' ? info?.department : info?.hallId;
-    add(key ?? UNASSIGNED_LABEL, totalFigures(staff));
+    if (by === 'staff') for (const [key, f] of Object.entries(staff)) add(groupKeyOf(by, windowId, key, windows), f);
+    else add(groupKeyOf(by, windowId, undefined, windows), totalFigures(staff));
   }
   return groups;
 }
 
 const HOUR = 3_600_000;
-const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
-const ratio = (a: number, b: number, digits = 4) => (b > 0 ? round(a / b, digits) : null);
+/** x rounded to `digits` decimals. */
+export const round = (x: number, digits: number) => Math.round(x * 10 ** digits) / 10 ** digits;
+/** a / b rounded; null when b is not positive (nothing to divide by). */
+export const ratio = (a: number, b: number, digits = 4) => (b > 0 ? round(a / b, digits) : null);
 const minutes = (seconds: number | null) => (seconds === null ? null : round(seconds / 60, 2));
 
 /** Incident counts by kind and by review status, for one group. */
 export interface IncidentCounts {
   byKind: Record<string, number>;
   byStatus: Record<string, number>;
+  /** Confirmed incidents by kind (what the evaluation deducts for). */
+  confirmedByKind: Record<string, number>;
 }
 
 export interface AttendanceFigures {

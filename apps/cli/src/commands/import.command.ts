@@ -13,7 +13,7 @@ function progress(done: number, total: number): void {
 
 /** What `hallwatch import <noun>` needs to know of one kind of export. */
 interface ImportKind {
-  noun: 'cases' | 'leaves';
+  noun: 'cases' | 'leaves' | 'complaints';
   /** The field naming a row (caseId, id): a later row with the same one is refused. */
   idKey: string;
   parse(bytes: Buffer): { records: CaseCsvRecord[] };
@@ -27,7 +27,7 @@ interface ImportKind {
 }
 
 /**
- * `hallwatch import cases|leaves FILE.csv`: every row is stored or reported with its reason; nothing is
+ * `hallwatch import cases|leaves|complaints FILE.csv`: every row is stored or reported with its reason; nothing is
  * dropped silently. The file may be UTF-8 (with or without BOM) or GB18030/GBK. Exit 1 only when
  * the file cannot be read as such an export (missing file, other encodings, broken CSV, required
  * columns missing); rejected rows are reported but exit 0. A file with only its header: "0 rows".
@@ -68,6 +68,24 @@ export function registerImportCommand(program: Command): void {
         rowOf: leaveRowFromCsvRecord,
         sortKey: (row) => String(row.from),
         send: (reporting, rows) => reporting.importLeaves(rows),
+      });
+    });
+  command
+    .command('complaints')
+    .argument(
+      '<file>',
+      'CSV with a header row: id, receivedAt, channel, windowId?, staffId?, caseId?, category, verified (true, false or pending), outcome?',
+    )
+    .description('import complaints (re-importing the same complaints changes nothing)')
+    .action(async (file: string) => {
+      const { complaintRowFromCsvRecord, parseComplaintCsv } = await import('@hallwatch/stats');
+      await importFile(file, {
+        noun: 'complaints',
+        idKey: 'id',
+        parse: parseComplaintCsv,
+        rowOf: complaintRowFromCsvRecord,
+        sortKey: (row) => String(row.receivedAt),
+        send: (reporting, rows) => reporting.importComplaints(rows),
       });
     });
 }

@@ -2,11 +2,13 @@ import * as fs from 'node:fs';
 import { Command, Option } from 'commander';
 import { STATS_GROUP_BYS, StatsQuery } from '@hallwatch/contracts';
 
-/** `hallwatch report attendance|throughput`: the gateway's tables for scripted yearly runs. */
+/** `hallwatch report attendance|throughput|evaluation`: the gateway's tables for scripted yearly runs. */
 export function registerReportCommand(program: Command): void {
   program
     .command('report')
-    .addArgument(new Command().createArgument('<table>', 'attendance or throughput').choices(['attendance', 'throughput']))
+    .addArgument(
+      new Command().createArgument('<table>', 'attendance, throughput or evaluation').choices(['attendance', 'throughput', 'evaluation']),
+    )
     .description('statistics for a period (json: an array of rows keyed by the grouping, figures as numbers)')
     .requiredOption('--from <date>', 'first local date, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last local date (included), YYYY-MM-DD')
@@ -15,7 +17,7 @@ export function registerReportCommand(program: Command): void {
     .option('--out <file>', 'write to this file instead of standard output')
     .action(
       async (
-        table: 'attendance' | 'throughput',
+        table: 'attendance' | 'throughput' | 'evaluation',
         opts: { from: string; to: string; by: StatsQuery['groupBy']; format: string; out?: string },
       ) => {
         const { toCsv, toXlsx } = await import('@hallwatch/stats');

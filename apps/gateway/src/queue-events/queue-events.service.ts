@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { QueueEventImportResult, QueueEventMessage, queueEventId, QueueEventRowResult, validateMessage } from '@hallwatch/contracts';
+import { BatchResult, QueueEventMessage, queueEventId, RowResult, validateMessage } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
@@ -21,9 +21,9 @@ export class QueueEventsService {
    * halls; the others are answered with the reason. Rows are published in order, one at a time,
    * so a window's events reach its consumers in the order given.
    */
-  async publish(user: AuthUser, rows: Record<string, unknown>[]): Promise<QueueEventImportResult> {
+  async publish(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
     const halls = hallScope(user);
-    const results: QueueEventRowResult[] = [];
+    const results: RowResult[] = [];
     for (const [row, data] of rows.entries()) {
       const decoded = validateMessage(QueueEventMessage, data);
       if (!decoded.ok) {

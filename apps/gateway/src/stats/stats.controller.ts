@@ -13,7 +13,7 @@ const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
-/** Attendance and throughput tables; hall managers see only their halls. */
+/** Attendance, throughput and evaluation tables; hall managers see only their halls. */
 @ApiTags('stats')
 @ApiBearerAuth()
 @Controller('stats')
@@ -31,6 +31,13 @@ export class StatsController {
   @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
   throughput(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer('throughput', user, q, res);
+  }
+
+  /** The annual efficiency table (效能考核): inputs, weights, score and ranks per group. */
+  @Get('evaluation')
+  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  evaluation(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
+    return this.answer('evaluation', user, q, res);
   }
 
   private async answer(report: StatsReport, user: AuthUser, q: StatsQueryDto, res: Response) {

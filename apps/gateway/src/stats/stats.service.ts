@@ -8,7 +8,7 @@ import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
 import { StatsFormat, StatsQueryDto } from './stats.dto';
 
-export type StatsReport = 'attendance' | 'throughput';
+export type StatsReport = 'attendance' | 'throughput' | 'evaluation';
 
 export type StatsAnswer = { format: 'json'; rows: StatsTable['rows'] } | { format: 'csv' | 'xlsx'; body: Buffer; filename: string };
 

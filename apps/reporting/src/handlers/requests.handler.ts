@@ -2,9 +2,11 @@ import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import { BatchResult, CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { CasesService } from '../services/cases.service';
+import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
 import { StatsService } from '../services/stats.service';
 import { CaseBatchDto } from '../dtos/case-batch.dto';
+import { ComplaintBatchDto } from '../dtos/complaint-batch.dto';
 import { LeaveBatchDto } from '../dtos/leave-batch.dto';
 
 /** Request/reply from the gateway and the CLI. */
@@ -20,6 +22,7 @@ export class RequestsHandler {
   constructor(
     private readonly cases: CasesService,
     private readonly leaves: LeavesService,
+    private readonly complaints: ComplaintsService,
     private readonly stats: StatsService,
   ) {}
 
@@ -33,6 +36,11 @@ export class RequestsHandler {
     return this.leaves.importBatch(batch.leaves, 0, batch.halls);
   }
 
+  @MessagePattern(ReportingRequests.importComplaints)
+  importComplaints(@Payload() batch: ComplaintBatchDto): Promise<BatchResult> {
+    return this.complaints.importBatch(batch.complaints, 0, batch.halls);
+  }
+
   @MessagePattern(ReportingRequests.attendance)
   attendance(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.attendance(q);
@@ -41,5 +49,10 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.throughput)
   throughput(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.throughput(q);
+  }
+
+  @MessagePattern(ReportingRequests.evaluation)
+  evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
+    return this.stats.evaluation(q);
   }
 }

@@ -6,6 +6,7 @@ import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
 import {
   CaseSchema,
+  ComplaintSchema,
   LeaveSchema,
   PresenceDaySchema,
   QueueDaySchema,
@@ -17,7 +18,6 @@ import {
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
   status: string;
-  satisfaction?: number;
   /** `${windowId}|${date}` */
   day: string;
 }
@@ -45,6 +45,20 @@ export interface StoredIncident {
   closedAt?: number;
   review?: string;
   leaveId?: string;
+}
+
+export interface StoredComplaint {
+  id: string;
+  receivedAt: number;
+  channel: string;
+  windowId?: string;
+  /** Of its window; undefined without one. */
+  hallId?: string;
+  staffId?: string;
+  caseId?: string;
+  category: string;
+  verified: boolean | 'pending';
+  outcome?: string;
 }
 
 /** What replacing a case did: where it counted before, or that it is stored outside the allowed windows. */
@@ -79,6 +93,7 @@ export class ReportingRepository {
   private readonly incidents: Model<Doc>;
   private readonly queue: Model<Doc>;
   private readonly leaves: Model<Doc>;
+  private readonly complaints: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
     this.cases = connection.model('Case', CaseSchema) as unknown as Model<Doc>;
@@ -88,6 +103,7 @@ export class ReportingRepository {
     this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
     this.queue = connection.model('QueueDay', QueueDaySchema) as unknown as Model<Doc>;
     this.leaves = connection.model('Leave', LeaveSchema) as unknown as Model<Doc>;
+    this.complaints = connection.model('Complaint', ComplaintSchema) as unknown as Model<Doc>;
   }
 
   /**
@@ -210,6 +226,7 @@ export class ReportingRepository {
       deadline: ms('deadline'),
     };
     if (d.staffId) facts.staffId = d.staffId as string;
+    if (typeof d.satisfaction === 'number') facts.satisfaction = d.satisfaction;
     return { day: d.day as string, facts };
   }
 
@@ -323,6 +340,44 @@ export class ReportingRepository {
   async incidentsOpenedBetween(from: number, to: number): Promise<StoredIncident[]> {
     const docs = await this.incidents.find({ openedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
     return docs.map(toIncident);
+  }
+
+  /**
+   * Stores a complaint by id (atomic: one replace). With `halls`, only a complaint that is new or
+   * stored in one of them is replaced; false when it is stored elsewhere.
+   */
+  async replaceComplaint(c: StoredComplaint, halls?: readonly string[]): Promise<boolean> {
+    const { id, receivedAt, ...rest } = c;
+    const doc = { ...rest, receivedAt: new Date(receivedAt) };
+    const filter = halls ? { _id: id, hallId: { $in: [...halls] } } : { _id: id };
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.complaints.collection.replaceOne(filter as never, doc, { upsert: true });
+        return true;
+      } catch (err) {
+        // Two writers inserted the same new id at once (the loser retries as a replace), or, with
+        // `halls`, the complaint exists outside them.
+        if (!isDuplicateKey(err) || attempt >= 3) throw err;
+        if (halls && (await this.complaints.collection.countDocuments({ _id: id } as never)) > 0) return false;
+      }
+    }
+  }
+
+  /** Complaints received within [from, to). */
+  async complaintsReceivedBetween(from: number, to: number): Promise<StoredComplaint[]> {
+    const docs = await this.complaints.find({ receivedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
+    return docs.map((d) => ({
+      id: d._id,
+      receivedAt: (d.receivedAt as Date).getTime(),
+      channel: d.channel as string,
+      windowId: (d.windowId as string) ?? undefined,
+      hallId: (d.hallId as string) ?? undefined,
+      staffId: (d.staffId as string) ?? undefined,
+      caseId: (d.caseId as string) ?? undefined,
+      category: d.category as string,
+      verified: d.verified as StoredComplaint['verified'],
+      outcome: (d.outcome as string) ?? undefined,
+    }));
   }
 
   /** Bulk loading for generated data (the benchmark): plain inserts in one round trip. */

@@ -108,3 +108,24 @@ export const LeaveSchema = new Schema(
   },
   { collection: 'leaves', versionKey: false },
 );
+
+/**
+ * Complaints as received (POST /api/complaints, CLI import); _id = the complaint id, so importing
+ * it again replaces it. hallId: of its window, absent without one (only an admin files those).
+ */
+export const ComplaintSchema = new Schema(
+  {
+    _id: String,
+    receivedAt: Date,
+    channel: String,
+    windowId: String,
+    hallId: String,
+    staffId: String,
+    caseId: String,
+    category: String,
+    /** true, false or "pending". */
+    verified: Schema.Types.Mixed,
+    outcome: String,
+  },
+  { collection: 'complaints', versionKey: false },
+);

@@ -64,7 +64,7 @@ class MemoryRepository {
   async storedCase(caseId: string) {
     const c = this.cases.get(caseId);
     if (!c) return undefined;
-    const { serviceItem: _s, status: _t, satisfaction: _f, day, ...facts } = c;
+    const { serviceItem: _s, status: _t, day, ...facts } = c;
     return { day, facts };
   }
   async presenceDay(windowId: string, date: string): Promise<StateChange[]> {

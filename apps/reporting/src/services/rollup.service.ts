@@ -16,6 +16,7 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
+import { inParallel } from './batch-rows';
 
 /** How far back a day looks for the state it starts in (a state rarely spans a long holiday). */
 const LOOKBACK_DAYS = 7;
@@ -253,18 +254,4 @@ async function carriedIn<T>(date: string, factsOf: (d: string) => Promise<T[]>):
 function readOnce<T>(read: (d: string) => Promise<T>): (d: string) => Promise<T> {
   const known = new Map<string, Promise<T>>();
   return (d) => known.get(d) ?? known.set(d, read(d)).get(d)!;
-}
-
-/** Maps items with at most `limit` at a time, answers in input order. */
-async function inParallel<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const i = next++;
-      out[i] = await work(items[i]);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return out;
 }

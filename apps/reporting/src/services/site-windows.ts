@@ -1,5 +1,14 @@
 import { windowSchedule, SiteConfig } from '@hallwatch/config';
-import { excusedIntervals, Interval, Leave, openIntervals, RosterEntry, ScheduleSpec, staffIdOf } from '@hallwatch/domain';
+import {
+  EvaluationWeights,
+  excusedIntervals,
+  Interval,
+  Leave,
+  openIntervals,
+  RosterEntry,
+  ScheduleSpec,
+  staffIdOf,
+} from '@hallwatch/domain';
 import { WindowInfo } from '@hallwatch/stats';
 
 /** What reporting needs to know of the site's windows. */
@@ -12,6 +21,8 @@ export class SiteWindows {
   private readonly rosters: readonly RosterEntry[];
   /** Staff ids on each window's roster. */
   private readonly rostered = new Map<string, string[]>();
+  /** Site key evaluation.weights, defaults filled in. */
+  readonly evaluationWeights: EvaluationWeights;
   private readonly schedules = new Map<string, ScheduleSpec>();
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
@@ -19,6 +30,7 @@ export class SiteWindows {
   constructor(site: SiteConfig) {
     this.timeZone = site.timezone;
     this.absenceAfterMs = site.rules.absenceAfter;
+    this.evaluationWeights = site.evaluation.weights;
     this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(
       site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),

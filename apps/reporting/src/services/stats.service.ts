@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import type { StatsQuery, StatsTable } from '@hallwatch/contracts';
-import { totalDuration } from '@hallwatch/domain';
+import { staffIdOf, totalDuration } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -10,6 +10,9 @@ import {
   datesBetween,
   dayRange,
   emptyFigures,
+  EVALUATION_COLUMNS,
+  evaluationGroups,
+  evaluationRows,
   GROUP_COLUMNS,
   groupFigures,
   IncidentCounts,
@@ -45,6 +48,28 @@ export class StatsService {
   async throughput(q: StatsQuery): Promise<StatsTable> {
     const groups = groupFigures(await this.windowFigures(q), this.rollups.site.info, q.groupBy);
     return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...THROUGHPUT_COLUMNS], rows: throughputRows(groups, q.groupBy) };
+  }
+
+  /**
+   * The annual efficiency table: per group its figures, confirmed incidents, complaints, the score
+   * from evaluation.weights and ranks within department and hall (see libs/stats evaluation).
+   */
+  async evaluation(q: StatsQuery): Promise<StatsTable> {
+    const site = this.rollups.site;
+    const tz = site.timeZone;
+    const [perWindow, incidents, complaints] = await Promise.all([
+      this.windowFigures(q),
+      this.incidentCounts(q),
+      this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
+    ]);
+    // A complaint without a window belongs to no hall: only an unrestricted table counts it.
+    const inScope = complaints.filter((c) => !q.halls || (c.hallId !== undefined && q.halls.includes(c.hallId)));
+    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, site.info);
+    return {
+      ...q,
+      columns: [GROUP_COLUMNS[q.groupBy], ...EVALUATION_COLUMNS],
+      rows: evaluationRows(groups, q.groupBy, site.evaluationWeights),
+    };
   }
 
   /**
@@ -109,16 +134,18 @@ export class StatsService {
       const info = i.windowId ? this.rollups.site.info.get(i.windowId) : undefined;
       const key = {
         window: i.windowId,
-        staff: i.staff ?? UNASSIGNED_LABEL,
+        // The roster may name staff as "张三 (S001)": the id is what matches the cases' staffId.
+        staff: i.staff === undefined ? UNASSIGNED_LABEL : staffIdOf(i.staff),
         department: info?.department,
         hall: i.hallId,
         township: this.rollups.site.townships.has(i.hallId) ? i.hallId : undefined,
       }[q.groupBy];
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
-      const c = counts.get(key) ?? { byKind: {}, byStatus: {} };
+      const c = counts.get(key) ?? { byKind: {}, byStatus: {}, confirmedByKind: {} };
       c.byKind[i.kind] = (c.byKind[i.kind] ?? 0) + 1;
       const status = i.review ?? (i.leaveId ? 'excused' : i.closedAt === undefined ? 'open' : 'closed');
       c.byStatus[status] = (c.byStatus[status] ?? 0) + 1;
+      if (status === 'confirmed') c.confirmedByKind[i.kind] = (c.confirmedByKind[i.kind] ?? 0) + 1;
       counts.set(key, c);
     }
     return counts;

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { ClientProxy } from '@nestjs/microservices';
+import { BatchResult, ReportingRequests, RowResult } from '@hallwatch/contracts';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { AuthUser } from '../auth/auth.types';
+import { hallScope } from '../auth/hall-scope';
+import { NATS_CLIENT } from '../nats/nats-client.module';
+import { forwardRows, windowRefusal } from '../nats/row-batch';
+
+@Injectable()
+export class ComplaintsService {
+  private readonly hallOf: Map<string, string>;
+
+  constructor(
+    @Inject(NATS_CLIENT) private readonly nats: ClientProxy,
+    @InjectContext() ctx: ServiceContext,
+  ) {
+    this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
+  }
+
+  /**
+   * Forwards the rows the caller may write. A complaint names a window of the caller's halls; one
+   * without a window belongs to no hall, so only a caller who sees every hall (admin) files it.
+   * Reporting checks the halls again against the complaints it has stored.
+   */
+  import(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
+    const halls = hallScope(user);
+    return forwardRows<RowResult>(
+      this.nats,
+      ReportingRequests.importComplaints,
+      'complaints',
+      rows,
+      halls,
+      (data) =>
+        data.windowId === undefined && halls
+          ? 'windowId: a complaint without a window may be filed by an admin only'
+          : windowRefusal(data.windowId, this.hallOf, halls),
+      (data) => ({ id: typeof data.id === 'string' ? data.id : undefined }),
+    );
+  }
+}

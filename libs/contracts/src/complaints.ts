@@ -1,0 +1,28 @@
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsId, IsInstant, IsPlainText } from './ids';
+
+/** 24-hour complaint line (热线), supervision card (意见卡), online, the bureau's own inspection. */
+export const COMPLAINT_CHANNELS = ['hotline', 'card', 'online', 'inspection'] as const;
+export type ComplaintChannel = (typeof COMPLAINT_CHANNELS)[number];
+
+/** true: verified against the person or window; false: found groundless; pending: not yet checked. */
+export const COMPLAINT_VERIFIED = [true, false, 'pending'] as const;
+export type ComplaintVerified = (typeof COMPLAINT_VERIFIED)[number];
+
+/**
+ * One complaint (投诉), in POST /api/complaints and imported CSV rows. Only verified ones weigh on
+ * the evaluation; the others are counted apart. Without a windowId it belongs to no hall.
+ */
+export class ComplaintMessage {
+  /** Natural key: importing the same complaint again replaces it. */
+  @IsId() id: string;
+  @IsInstant() receivedAt: string;
+  @IsIn(COMPLAINT_CHANNELS) channel: ComplaintChannel;
+  @IsOptional() @IsId() windowId?: string;
+  @IsOptional() @IsId() staffId?: string;
+  /** The case complained about, when known. */
+  @IsOptional() @IsId() caseId?: string;
+  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() category: string;
+  @IsIn(COMPLAINT_VERIFIED, { message: 'verified must be true, false or "pending"' }) verified: ComplaintVerified;
+  @IsOptional() @IsString() @MaxLength(2000) @IsPlainText() outcome?: string;
+}
