@@ -56,7 +56,7 @@ export function caseFromCsvRecord(record: Readonly<Record<string, string | undef
 }
 
 export function caseFacts(c: CaseMessage): CaseFacts {
-  return {
+  const facts: CaseFacts = {
     caseId: c.caseId,
     windowId: c.windowId,
     staffId: c.staffId,
@@ -66,4 +66,6 @@ export function caseFacts(c: CaseMessage): CaseFacts {
     finishedAt: Date.parse(c.finishedAt),
     deadline: Date.parse(c.deadline),
   };
+  if (c.satisfaction !== undefined) facts.satisfaction = c.satisfaction;
+  return facts;
 }
