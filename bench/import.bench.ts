@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { treeUsage } from './support';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -77,6 +78,14 @@ async function main(): Promise<void> {
       NATS_URL: nats.url,
       HALLWATCH_DATA_DIR: dir,
     };
+    // CPU seconds, not wall-clock alone: the machine is often shared. The CLI's share is what this
+    // process reaped of its ended children, less the living servers'.
+    const cpu = () => {
+      const ferret = db.process?.pid ? treeUsage(db.process.pid).rootSeconds : 0;
+      const natsServer = nats.process?.pid ? treeUsage(nats.process.pid).rootSeconds : 0;
+      return { ferret, nats: natsServer, cli: treeUsage(process.pid).childSeconds - ferret - natsServer };
+    };
+    const before = cpu();
     const started = Date.now();
     const child = spawn(
       process.execPath,
@@ -87,10 +96,15 @@ async function main(): Promise<void> {
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const seconds = (Date.now() - started) / 1000;
+    const after = cpu();
     const summary = out.trim().split('\n').pop() ?? '';
     if (code !== 0 || !summary.includes(`${ROWS} accepted, 0 rejected`))
       throw new Error(`import failed (exit ${code}): ${out.slice(-2000)}`);
     process.stderr.write(`${summary}\n`);
+    console.log(
+      `import CPU seconds: hallwatch import ${(after.cli - before.cli).toFixed(1)}, FerretDB ${(after.ferret - before.ferret).toFixed(1)}, ` +
+        `NATS ${(after.nats - before.nats).toFixed(1)}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+    );
     console.log(`import: ${ROWS} rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
   } finally {
     db.process?.kill('SIGTERM');

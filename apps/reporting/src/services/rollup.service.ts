@@ -59,11 +59,10 @@ export class RollupService {
     await this.lock.run(async () => {
       await this.repo.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes.
-      const dates = [date];
-      for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
-        dates.push(d);
-        if ((await this.repo.presenceDay(m.windowId, d)).length > 0) break;
-      }
+      const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
+      const laterChanges = await this.repo.presenceDays(m.windowId, later);
+      const next = later.findIndex((d) => laterChanges.get(d)!.length > 0);
+      const dates = [date, ...(next < 0 ? later : later.slice(0, next + 1))];
       await this.updateDays(m.windowId, dates, async () => undefined);
     });
   }
@@ -164,12 +163,12 @@ export class RollupService {
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.repo.monthRollup(windowId, month);
-        // Each date's presence is read once per attempt, though days look back at each other.
-        const presence = new Map<string, Promise<StateChange[]>>();
-        const presenceDay = (d: string) => presence.get(d) ?? presence.set(d, this.repo.presenceDay(windowId, d)).get(d)!;
-        await Promise.all(
-          monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => presenceDay(addDays(date, -i)))),
+        // Every date's presence the days look back at, in one query per attempt.
+        const presence = await this.repo.presenceDays(
+          windowId,
+          monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i))),
         );
+        const presenceDay = async (d: string) => presence.get(d)!;
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
