@@ -58,12 +58,16 @@ export class RollupService {
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
       await this.repo.addPresenceChange(change, date);
-      // The change also sets the state later days start in, up to the next day with changes.
+      // The change also sets the state later days start in, up to the next day with changes. One
+      // read serves that search and the days' look back (the first attempt of updateDays).
       const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
-      const laterChanges = await this.repo.presenceDays(m.windowId, later);
-      const next = later.findIndex((d) => laterChanges.get(d)!.length > 0);
+      const presence = await this.repo.presenceDays(m.windowId, [
+        ...Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)),
+        ...later,
+      ]);
+      const next = later.findIndex((d) => presence.get(d)!.length > 0);
       const dates = [date, ...(next < 0 ? later : later.slice(0, next + 1))];
-      await this.updateDays(m.windowId, dates, async () => undefined);
+      await this.updateDays(m.windowId, dates, async () => undefined, presence);
     });
   }
 
@@ -152,11 +156,16 @@ export class RollupService {
     return stored?.day === day ? stored.facts : null;
   }
 
-  /** Applies `edit` to each date's cases, recomputes those days and their month, and writes them if unchanged since read. */
+  /**
+   * Applies `edit` to each date's cases, recomputes those days and their month, and writes them if
+   * unchanged since read. `presence`: days already read under this hold of the lock, used by the
+   * first attempt when it holds every date needed (a retry reads again).
+   */
   private async updateDays(
     windowId: string,
     dates: readonly string[],
     edit: (date: string, day: DayRollup, attempt: number) => Promise<void>,
+    presence?: ReadonlyMap<string, StateChange[]>,
   ): Promise<void> {
     const byMonth = new Map<string, string[]>();
     for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
@@ -164,11 +173,10 @@ export class RollupService {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.repo.monthRollup(windowId, month);
         // Every date's presence the days look back at, in one query per attempt.
-        const presence = await this.repo.presenceDays(
-          windowId,
-          monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i))),
-        );
-        const presenceDay = async (d: string) => presence.get(d)!;
+        const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
+        const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
+        const read = known ?? (await this.repo.presenceDays(windowId, needed));
+        const presenceDay = async (d: string) => read.get(d)!;
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
