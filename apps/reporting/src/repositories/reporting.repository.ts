@@ -160,8 +160,9 @@ export class ReportingRepository {
   }
 
   /**
-   * presenceDay of several dates in one query: FerretDB 1.24 scans the collection for every
-   * _id lookup, so one $in costs a fraction of a lookup per date (MongoDB uses the _id index).
+   * presenceDay of several dates in one query. On FerretDB 1.24 an _id lookup takes time in
+   * proportion to the collection, and one $in over these small documents costs about a third of
+   * 38 lookups (measured; not so for large ones such as window_days). MongoDB uses the _id index.
    */
   async presenceDays(windowId: string, dates: readonly string[]): Promise<Map<string, StateChange[]>> {
     const unique = [...new Set(dates)];
