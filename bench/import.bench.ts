@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { treeUsage } from './support';
+import { generatedSite, treeUsage } from './support';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -20,17 +20,6 @@ const ROWS = arg('rows', 100_000);
 const WINDOWS = arg('windows', 200);
 const HALLS = 20;
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js');
-
-function siteYaml(): string {
-  const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
-  const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
-  const windows = Array.from(
-    { length: WINDOWS },
-    (_, w) =>
-      `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`,
-  );
-  return `timezone: Asia/Shanghai\nhalls:\n${halls.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windows.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
-}
 
 /** Row i: the workdays of March 2023, spread over the windows and the opening hours. */
 function csv(): string {
@@ -68,7 +57,7 @@ async function main(): Promise<void> {
   const nats = await ensureNats(undefined, dir, await freePort());
   const db = await ensureFerretDb(undefined, dir, 0, 'bench');
   try {
-    fs.writeFileSync(path.join(dir, 'site.yaml'), siteYaml());
+    fs.writeFileSync(path.join(dir, 'site.yaml'), generatedSite(HALLS, WINDOWS));
     const file = path.join(dir, 'cases.csv');
     fs.writeFileSync(file, csv());
     const env = {

@@ -1,6 +1,6 @@
 /**
- * What several benchmarks share: options, services as real processes, process CPU and memory from
- * /proc, waiting for a log line, quantiles.
+ * What several benchmarks share: options, services as real processes, a generated site file, process
+ * CPU and memory from /proc, waiting for a log line, quantiles.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -126,6 +126,21 @@ export function startService(
   child.stdout!.on('data', take);
   child.stderr!.on('data', take);
   return { child, output: () => tail, started: startedPromise };
+}
+
+/**
+ * A site file of `halls` halls with one camera each and `windows` windows dealt over them (Mon-Fri,
+ * 09:00-12:00 and 13:00-17:00), for benchmarks that need many windows but no real camera.
+ */
+export function generatedSite(halls: number, windows: number): string {
+  const hallLines = Array.from({ length: halls }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
+  const cameras = Array.from({ length: halls }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
+  const windowLines = Array.from(
+    { length: windows },
+    (_, w) =>
+      `  - { id: W${w}, hall: H${w % halls}, name: Window ${w}, department: D${w % 7}, camera: cam${w % halls}, zone: [[0,0],[1,0],[1,1]] }`,
+  );
+  return `timezone: Asia/Shanghai\nhalls:\n${hallLines.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windowLines.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
 }
 
 /** Resolves when the child prints `text` on stdout; rejects on timeout or exit. */

@@ -1,5 +1,5 @@
 /**
- * `npm run bench:reporting [-- --windows N --changes N]`: presence events consumed and rolled up by
+ * `npm run bench:rollups [-- --windows N --changes N]`: presence events consumed and rolled up by
  * one reporting process, then by two, each time on a fresh nats-server and FerretDB in a temporary
  * folder. The services start, then N windows × `changes` presence changes of one Monday (in time
  * order across the windows, as a hall reports them) are published on hallwatch.presence.<windowId>,
@@ -15,7 +15,7 @@ import mongoose from 'mongoose';
 import { connect } from 'nats';
 import { encodeMessage, Streams, Subjects } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { option, startService, treeUsage } from './support';
+import { generatedSite, option, startService, treeUsage } from './support';
 
 const WINDOWS = option('windows', 40);
 const CHANGES = option('changes', 20);
@@ -23,17 +23,6 @@ const HALLS = 4;
 const DATE = '2024-03-04';
 /** A run that has not drained its events by then is reported as failed. */
 const DRAIN_MS = 15 * 60_000;
-
-function siteYaml(): string {
-  const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
-  const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
-  const windows = Array.from(
-    { length: WINDOWS },
-    (_, w) =>
-      `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D1, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`,
-  );
-  return `timezone: Asia/Shanghai\nhalls:\n${halls.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windows.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
-}
 
 /** Change k of every window: staffed and absent in turn, every 20 minutes from 09:00. */
 function events(): { windowId: string; body: object }[] {
@@ -56,7 +45,7 @@ async function run(instances: number): Promise<number> {
   const nats = await ensureNats(undefined, dir, await freePort());
   const db = await ensureFerretDb(undefined, dir, 0, '');
   const mongodbUri = `${db.url.replace(/\/$/, '')}/bench_reporting`;
-  fs.writeFileSync(path.join(dir, 'site.yaml'), siteYaml());
+  fs.writeFileSync(path.join(dir, 'site.yaml'), generatedSite(HALLS, WINDOWS));
   const env = { HALLWATCH_SITE: path.join(dir, 'site.yaml'), NATS_URL: nats.url, MONGODB_URI: mongodbUri, HALLWATCH_DATA_DIR: dir };
   const services = Array.from({ length: instances }, (_, i) => startService('reporting', { ...env, HALLWATCH_INSTANCE: `r${i + 1}` }));
   const nc = await connect({ servers: nats.url });
@@ -122,6 +111,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  console.error(`bench:reporting: ${(err as Error).message}`);
+  console.error(`bench:rollups: ${(err as Error).message}`);
   process.exit(1);
 });
