@@ -14,14 +14,14 @@
  * up. Footage: Intel IoT devkit sample-videos, CC BY 4.0.
  */
 import 'reflect-metadata';
-import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { ChildProcess, execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 import { startRtspServer } from '../apps/cli/src/demo-camera';
-import { option, quantile, treeUsage, TreeUsage } from './support';
+import { option, quantile, startService, treeUsage, TreeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
@@ -130,39 +130,6 @@ ${windows.join('\n')}
   return { yaml, windows: windows.length, halls };
 }
 
-/** A service as a real process, its output kept (the tail) and scanned line by line. */
-function startService(
-  service: string,
-  env: Record<string, string>,
-  onLine: (line: string) => void,
-): { child: ChildProcess; output: () => string; started: Promise<void> } {
-  const profile = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, path.join(ROOT, 'bin', 'hallwatch.js'), 'start', service], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let tail = '';
-  let partial = '';
-  let started: () => void = () => undefined;
-  const startedPromise = new Promise<void>((resolve, reject) => {
-    started = resolve;
-    child.once('exit', (code) => reject(new Error(`${service} exited (${code}):\n${tail.slice(-3000)}`)));
-  });
-  startedPromise.catch(() => undefined); // awaited by the caller; an exit later only ends the run
-  const take = (d: Buffer) => {
-    tail = (tail + d).slice(-20000);
-    const lines = (partial + d).split('\n');
-    partial = lines.pop() ?? '';
-    for (const line of lines) {
-      if (line.includes(`"${service} started"`)) started();
-      onLine(line);
-    }
-  };
-  child.stdout!.on('data', take);
-  child.stderr!.on('data', take);
-  return { child, output: () => tail, started: startedPromise };
-}
-
 const pct = (seconds: number, elapsed: number) => (100 * seconds) / elapsed;
 
 async function run(cameras: number, warmupS: number, seconds: number, clips: string[], zones: Zone[]): Promise<RunResult> {
@@ -215,17 +182,17 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     });
     await nc.flush();
 
-    const ingestion = startService('ingestion', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
+    const ingestion = startService('ingestion', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR, (line) => {
       const choice = /camera (\S+): [^"]*: decoding (keyframes only|every frame)/.exec(line);
       if (choice) decoding.set(choice[1], choice[2] === 'keyframes only');
     });
-    const inference = startService('inference', { ...env, HALLWATCH_INSTANCE: 'bench' }, (line) => {
+    const inference = startService('inference', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR, (line) => {
       const count = /frame\(s\) judged in the last \d+ s, (\d+) since start/.exec(line);
       if (count && measuring) judgedMarks.push([sampled, Number(count[1])]);
       if (measuring && line.includes('dropped, the detector is behind')) dropped++;
       backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
     });
-    const reporting = startService('reporting', { ...env, HALLWATCH_INSTANCE: 'bench' }, () => undefined);
+    const reporting = startService('reporting', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR);
     const services = [ingestion, inference, reporting];
     processes.push(ingestion.child, inference.child, reporting.child);
     await Promise.all(Object.values(services).map((s) => s.started));

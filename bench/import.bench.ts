@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { generatedSite, treeUsage } from './support';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -19,17 +20,6 @@ const ROWS = arg('rows', 100_000);
 const WINDOWS = arg('windows', 200);
 const HALLS = 20;
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js');
-
-function siteYaml(): string {
-  const halls = Array.from({ length: HALLS }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
-  const cameras = Array.from({ length: HALLS }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
-  const windows = Array.from(
-    { length: WINDOWS },
-    (_, w) =>
-      `  - { id: W${w}, hall: H${w % HALLS}, name: Window ${w}, department: D${w % 7}, camera: cam${w % HALLS}, zone: [[0,0],[1,0],[1,1]] }`,
-  );
-  return `timezone: Asia/Shanghai\nhalls:\n${halls.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windows.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
-}
 
 /** Row i: the workdays of March 2023, spread over the windows and the opening hours. */
 function csv(): string {
@@ -67,7 +57,7 @@ async function main(): Promise<void> {
   const nats = await ensureNats(undefined, dir, await freePort());
   const db = await ensureFerretDb(undefined, dir, 0, 'bench');
   try {
-    fs.writeFileSync(path.join(dir, 'site.yaml'), siteYaml());
+    fs.writeFileSync(path.join(dir, 'site.yaml'), generatedSite(HALLS, WINDOWS));
     const file = path.join(dir, 'cases.csv');
     fs.writeFileSync(file, csv());
     const env = {
@@ -77,6 +67,14 @@ async function main(): Promise<void> {
       NATS_URL: nats.url,
       HALLWATCH_DATA_DIR: dir,
     };
+    // CPU seconds, not wall-clock alone: the machine is often shared. The CLI's share is what this
+    // process reaped of its ended children, less the living servers'.
+    const cpu = () => {
+      const ferret = db.process?.pid ? treeUsage(db.process.pid).rootSeconds : 0;
+      const natsServer = nats.process?.pid ? treeUsage(nats.process.pid).rootSeconds : 0;
+      return { ferret, nats: natsServer, cli: treeUsage(process.pid).childSeconds - ferret - natsServer };
+    };
+    const before = cpu();
     const started = Date.now();
     const child = spawn(
       process.execPath,
@@ -87,10 +85,15 @@ async function main(): Promise<void> {
     child.stdout.on('data', (d) => (out += d));
     const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
     const seconds = (Date.now() - started) / 1000;
+    const after = cpu();
     const summary = out.trim().split('\n').pop() ?? '';
     if (code !== 0 || !summary.includes(`${ROWS} accepted, 0 rejected`))
       throw new Error(`import failed (exit ${code}): ${out.slice(-2000)}`);
     process.stderr.write(`${summary}\n`);
+    console.log(
+      `import CPU seconds: hallwatch import ${(after.cli - before.cli).toFixed(1)}, FerretDB ${(after.ferret - before.ferret).toFixed(1)}, ` +
+        `NATS ${(after.nats - before.nats).toFixed(1)}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+    );
     console.log(`import: ${ROWS} rows in ${seconds.toFixed(1)} s (${Math.round(ROWS / seconds)} rows/s)`);
   } finally {
     db.process?.kill('SIGTERM');

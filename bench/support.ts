@@ -1,6 +1,10 @@
-/** What several benchmarks share: options, process CPU and memory from /proc, waiting for a log line, quantiles. */
-import { ChildProcess, execFileSync } from 'node:child_process';
+/**
+ * What several benchmarks share: options, services as real processes, a generated site file, process
+ * CPU and memory from /proc, waiting for a log line, quantiles.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as path from 'node:path';
 
 const CLK_TCK = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
@@ -84,6 +88,59 @@ export function treeUsage(root: number): TreeUsage {
     childMemory: children.reduce((sum, p) => sum + pss(p.pid), 0),
     processes: inTree.size,
   };
+}
+
+/**
+ * `hallwatch start <service>` as a real process (from dist/), its output kept (the tail) and
+ * scanned line by line; `started` resolves on its "<service> started" log line. With
+ * `profileDir`, it writes a V8 CPU profile there when it stops.
+ */
+export function startService(
+  service: string,
+  env: Record<string, string>,
+  profileDir?: string,
+  onLine: (line: string) => void = () => undefined,
+): { child: ChildProcess; output: () => string; started: Promise<void> } {
+  const profile = profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [];
+  const child = spawn(process.execPath, [...profile, path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js'), 'start', service], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let tail = '';
+  let partial = '';
+  let started: () => void = () => undefined;
+  const startedPromise = new Promise<void>((resolve, reject) => {
+    started = resolve;
+    child.once('exit', (code) => reject(new Error(`${service} exited (${code}):\n${tail.slice(-3000)}`)));
+  });
+  startedPromise.catch(() => undefined); // awaited by the caller; an exit later only ends the run
+  const take = (d: Buffer) => {
+    tail = (tail + d).slice(-20000);
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      if (line.includes(`"${service} started"`)) started();
+      onLine(line);
+    }
+  };
+  child.stdout!.on('data', take);
+  child.stderr!.on('data', take);
+  return { child, output: () => tail, started: startedPromise };
+}
+
+/**
+ * A site file of `halls` halls with one camera each and `windows` windows dealt over them (Mon-Fri,
+ * 09:00-12:00 and 13:00-17:00), for benchmarks that need many windows but no real camera.
+ */
+export function generatedSite(halls: number, windows: number): string {
+  const hallLines = Array.from({ length: halls }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
+  const cameras = Array.from({ length: halls }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);
+  const windowLines = Array.from(
+    { length: windows },
+    (_, w) =>
+      `  - { id: W${w}, hall: H${w % halls}, name: Window ${w}, department: D${w % 7}, camera: cam${w % halls}, zone: [[0,0],[1,0],[1,1]] }`,
+  );
+  return `timezone: Asia/Shanghai\nhalls:\n${hallLines.join('\n')}\ncameras:\n${cameras.join('\n')}\nwindows:\n${windowLines.join('\n')}\nschedules:\n  default: { weekdays: [mon, tue, wed, thu, fri], open: ["09:00-12:00", "13:00-17:00"] }\n`;
 }
 
 /** Resolves when the child prints `text` on stdout; rejects on timeout or exit. */

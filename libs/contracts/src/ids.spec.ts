@@ -93,6 +93,14 @@ describe('times (issue 11, items 4 and 8)', () => {
     }
   });
 
+  it('answers the same for a time seen before, and takes the longest form (nanoseconds)', () => {
+    for (let round = 0; round < 2; round++) {
+      expect(isInstant('2026-11-24T09:00:00.123456789+08:00')).toBe(true);
+      expect(isInstant('2026-02-30T09:00:00Z')).toBe(false);
+      expect(isInstant('2026-11-24T09:00:00.1234567890+08:00')).toBe(false);
+    }
+  });
+
   it('refuses a case time without an offset instead of reading it as UTC', () => {
     const decoded = validateMessage(CaseMessage, { ...CASE, takenAt: '2026-11-24T09:00:00' });
     expect(decoded).toEqual({ ok: false, reason: expect.stringContaining('takenAt must be an ISO 8601 date and time with an offset') });

@@ -3,7 +3,8 @@ import { Command } from 'commander';
 import type { CaseCsvRecord } from '@hallwatch/stats';
 import type { ReportingApi } from '../../../reporting/src/in-process';
 
-const BATCH = 2000;
+/** Rows handed to reporting at once, one chunk of its writes (bench:import: 21-23 s, against 32 s with 2000). */
+const BATCH = 10000;
 
 function progress(done: number, total: number): void {
   const width = 30;

@@ -70,6 +70,9 @@ class MemoryRepository {
   async presenceDay(windowId: string, date: string): Promise<StateChange[]> {
     return [...(this.presence.get(`${windowId}|${date}`) ?? [])].sort((a, b) => a.since - b.since);
   }
+  async presenceDays(windowId: string, dates: readonly string[]): Promise<Map<string, StateChange[]>> {
+    return new Map(await Promise.all(dates.map(async (d) => [d, await this.presenceDay(windowId, d)] as const)));
+  }
   async addPresenceChange(change: StateChange, date: string): Promise<void> {
     const key = `${change.windowId}|${date}`;
     const list = (this.presence.get(key) ?? []).filter((c) => c.since !== change.since);

@@ -22,8 +22,11 @@ import { inParallel } from './batch-rows';
 const LOOKBACK_DAYS = 7;
 /** Versioned writes of one window-month that lose to another writer are retried this often. */
 const MAX_ATTEMPTS = 50;
-/** Cases written under one hold of the write lock (a second or two), so others wait briefly. */
-const CHUNK = 2000;
+/**
+ * Cases written under one hold of the write lock: about 2 s on an idle 2-core machine, so others
+ * wait briefly, while a bulk import pays each round trip to the lock and the database once per chunk.
+ */
+const CHUNK = 10000;
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
 type DayEdits = Map<string, CaseFacts | null>;
@@ -59,12 +62,16 @@ export class RollupService {
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
       await this.repo.addPresenceChange(change, date);
-      // The change also sets the state later days start in, up to the next day with changes.
-      await this.updateDays(
-        m.windowId,
-        await this.datesUntilNext(date, (d) => this.repo.presenceDay(m.windowId, d)),
-        async () => undefined,
-      );
+      // The change also sets the state later days start in, up to the next day with changes. One
+      // read serves that search and the days' look back (the first attempt of updateDays).
+      const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
+      const presence = await this.repo.presenceDays(m.windowId, [
+        ...Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)),
+        ...later,
+      ]);
+      const next = later.findIndex((d) => presence.get(d)!.length > 0);
+      const dates = [date, ...(next < 0 ? later : later.slice(0, next + 1))];
+      await this.updateDays(m.windowId, dates, async () => undefined, presence);
     });
   }
 
@@ -192,25 +199,29 @@ export class RollupService {
     return stored?.day === day ? stored.facts : null;
   }
 
-  /** Applies `edit` to each date's cases, recomputes those days and their month, and writes them if unchanged since read. */
+  /**
+   * Applies `edit` to each date's cases, recomputes those days and their month, and writes them if
+   * unchanged since read. `presence`: days already read under this hold of the lock, used by the
+   * first attempt when it holds every date needed (a retry reads again).
+   */
   private async updateDays(
     windowId: string,
     dates: readonly string[],
     edit: (date: string, day: DayRollup, attempt: number) => Promise<void>,
+    presence?: ReadonlyMap<string, StateChange[]>,
   ): Promise<void> {
     const byMonth = new Map<string, string[]>();
     for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.repo.monthRollup(windowId, month);
-        // Each date's facts are read once per attempt, though days look back at each other.
-        const presenceDay = readOnce((d) => this.repo.presenceDay(windowId, d));
+        // Every date's presence the days look back at, in one query per attempt; queue days each read once.
+        const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
+        const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
+        const read = known ?? (await this.repo.presenceDays(windowId, needed));
+        const presenceDay = async (d: string) => read.get(d)!;
         const queueDay = readOnce((d) => this.repo.queueDay(windowId, d));
-        await Promise.all(
-          monthDates.flatMap((date) =>
-            Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => [presenceDay(addDays(date, -i)), queueDay(addDays(date, -i))]).flat(),
-          ),
-        );
+        await Promise.all(needed.map((d) => queueDay(d)));
         // The month's leaves, read once (none to read for a window without a roster).
         const sorted = [...monthDates].sort();
         const monthLeaves = await this.leavesOn(windowId, {
