@@ -11,8 +11,8 @@ export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
 
 /**
  * The demo's two halls: h1 watched by cam-1 (people seated at their desks: W01 staffed, W05 an empty
- * seat) and the township centre t1 by cam-2 (an empty room: T01 absent). Absences after 5 s; the
- * hysteresis is short so states settle quickly.
+ * seat) and the township centre t1 by cam-2 (an empty room: T01 absent). Absences after 5 s, a queue
+ * open at an empty seat after 3 s; the hysteresis is short so states settle quickly.
  */
 async function siteYaml(rtspPort: number): Promise<string> {
   const hash = await hashPassword(PASSWORD);
@@ -30,7 +30,7 @@ windows:
   - { id: T01, hall: t1, name: 综合窗口, department: 城关镇政府, camera: cam-2, zone: ${EMPTY_ZONE} }
 schedules:
   default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h, confirmSamples: 2, confirmAfter: 2s }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h, confirmSamples: 2, confirmAfter: 2s, queueMismatchAfter: 3s }
 rosters:
   - { window: W01, staff: 张敏, weekdays: [mon, tue, wed, thu, fri, sat, sun], from: "00:00", to: "24:00" }
 users:

@@ -24,6 +24,13 @@ describe('web console (Chromium)', () => {
   const token = (username: string) => tokens.get(username) ?? tokens.set(username, login(stack.baseUrl, username, PASSWORD)).get(username)!;
   const api = async (path: string, username: string) =>
     fetch(`${stack.baseUrl}${path}`, { headers: { authorization: `Bearer ${await token(username)}` } });
+  const send = async (method: 'POST' | 'PATCH', path: string, username: string, body: unknown) =>
+    fetch(`${stack.baseUrl}${path}`, {
+      method,
+      headers: { authorization: `Bearer ${await token(username)}`, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  type IncidentAnswer = { id: string; status: string; audit: { by: string; action: string; reason?: string }[] };
 
   async function newPage(width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, acceptDownloads: true, locale: 'zh-CN' });
@@ -161,7 +168,7 @@ describe('web console (Chromium)', () => {
     await page.goto(`${stack.baseUrl}/incidents`);
     const row = await page.waitForSelector('[data-test=incident-table] .el-table__row', { timeout: 60_000 });
     await row.click();
-    await page.waitForSelector('text=只读');
+    await page.waitForSelector('text=仅督查人员和管理员可审核');
     expect(await page.$('[data-test=confirm]')).toBeNull();
     expect(await page.content()).not.toContain('城关镇便民服务中心');
   });
@@ -184,6 +191,119 @@ describe('web console (Chromium)', () => {
     expect(cells).toContain('W01');
     expect(cells).toContain('出勤率');
     await screenshot(page, 'statistics');
+  });
+
+  it('the evaluator reads the evaluation table (效能考核) for a seeded case set: inputs, weights, score and ranks as the API gives them', async () => {
+    // Three cases at W01 within the last hour: two finished by their deadline (rated 5 and 4), one late (rated 1).
+    const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+    const kase = (caseId: string, late: boolean, satisfaction: number) => ({
+      caseId,
+      windowId: 'W01',
+      staffId: 'S001',
+      serviceItem: '营业执照',
+      takenAt: ago(40),
+      calledAt: ago(35),
+      startedAt: ago(35),
+      finishedAt: ago(20),
+      deadline: late ? ago(30) : ago(10),
+      status: 'completed',
+      satisfaction,
+    });
+    const posted = await send('POST', '/api/cases', 'admin', {
+      cases: [kase('EVAL-1', false, 5), kase('EVAL-2', false, 4), kase('EVAL-3', true, 1)],
+    });
+    expect(await posted.json()).toMatchObject({ accepted: 3, rejected: 0 });
+    type Row = Record<string, string | number | null>;
+    /** A calendar day in the site's time zone (UTC+8), `offset` days from today. */
+    const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const w01 = await eventually(async () => {
+      const rows = (await (await api(`/api/stats/evaluation?groupBy=window&from=${day(-1)}&to=${day(0)}`, 'evaluator')).json()) as Row[];
+      return rows.find((r) => r.window === 'W01' && r.casesHandled === 3);
+    }, 30_000);
+    // By hand: on time 2 / 3; mean satisfaction 10 / 3, one rating of 3 ≤ 2; cases per staffed hour far
+    // above the target of 4 (minutes staffed), so throughput is whole; default weights 40/20/20/20, no
+    // deductions: score = 40 × attendanceRate + 20 × 2/3 + 20 × (10/3 − 1) / 4 + 20 = 40 × attendanceRate + 45.
+    expect(w01).toMatchObject({ onTimeRate: 0.6667, ratings: 3, meanSatisfaction: 3.33, lowSatisfactionShare: 0.3333 });
+    expect(w01).toMatchObject({ weightAttendance: 40, weightOnTime: 20, weightSatisfaction: 20, weightThroughput: 20, deductions: 0 });
+    expect(w01.score as number).toBeCloseTo(40 * (w01.attendanceRate as number) + 45, 1);
+    // W05's seat has been empty all along: attendance 0 and nothing else measured, so W01 ranks first in the hall.
+    expect(w01).toMatchObject({ rankHall: 'h1', rankInHall: 1, rankDepartment: '区市场监管局', rankInDepartment: 1 });
+
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'evaluator');
+    await page.click('a[href="/stats"]');
+    await page.click('#tab-evaluation');
+    const row = await page.waitForSelector('[data-test=table-evaluation] .el-table__row:has-text("1号窗口")');
+    const cell = async (col: string) => (await row.$eval(`[data-col=${col}]`, (el) => el.textContent))?.trim();
+    expect(await cell('casesHandled')).toBe('3');
+    expect(await cell('onTimeRate')).toBe('0.67');
+    expect(await cell('meanSatisfaction')).toBe('3.33');
+    expect(await cell('lowSatisfactionShare')).toBe('0.33');
+    expect(await cell('weightAttendance')).toBe('40');
+    expect(await cell('throughputTarget')).toBe('4');
+    expect(await cell('rankInHall')).toBe('1');
+    expect(await cell('rankHall')).toBe('区行政审批服务大厅');
+    expect(Number(await cell('score'))).toBeGreaterThanOrEqual(45);
+    const headers = await page.textContent('[data-test=table-evaluation] .el-table__header');
+    for (const h of ['效能得分', '权重:出勤率', '每件属实投诉扣分', '大厅内排名', '部门内排名']) expect(headers).toContain(h);
+    // Every group of the API is a row (the evaluator sees both halls).
+    expect(await page.$$eval('[data-test=table-evaluation] .el-table__body-wrapper .el-table__row', (rows) => rows.length)).toBe(3);
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-evaluation-csv]')]);
+    const csv = fs.readFileSync(await download.path(), 'utf8');
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(csv).toContain('效能得分');
+    expect(csv).toContain('W01');
+  });
+
+  it('the hall manager appeals a confirmed absence from the page (申诉待决), and sees the queue event of a queue-open-seat-empty incident', async () => {
+    // The queue system opens W05 for calling while its seat is empty.
+    const queued = await send('POST', '/api/queue-events', 'manager-h1', {
+      events: [{ windowId: 'W05', staffId: 'S005', event: 'login', at: new Date().toISOString() }],
+    });
+    expect(await queued.json()).toMatchObject({ accepted: 1, rejected: 0 });
+    const absence = await eventually(async () => {
+      const list = (await (await api('/api/incidents?kind=absence&window=W05', 'manager-h1')).json()) as IncidentAnswer[];
+      return list.find((i) => i.status === 'open');
+    }, 60_000);
+    const page = await newPage();
+    await signIn(page, stack.baseUrl, 'manager-h1');
+    await page.goto(`${stack.baseUrl}/incidents/${encodeURIComponent(absence.id)}`);
+    await page.waitForSelector('[data-test=incident-status]:has-text("进行中")');
+    // An open incident cannot be appealed yet; the manager never reviews.
+    expect(await page.isDisabled('[data-test=appeal]')).toBe(true);
+    expect(await page.$('[data-test=confirm]')).toBeNull();
+
+    expect(
+      (await send('PATCH', `/api/incidents/${encodeURIComponent(absence.id)}`, 'supervisor', { status: 'confirmed', reason: '核实离岗' }))
+        .status,
+    ).toBe(200);
+    await page.reload();
+    await page.waitForSelector('[data-test=incident-status]:has-text("已确认")');
+    await page.click('[data-test=appeal]');
+    await page.waitForSelector('textarea[data-test=reason]');
+    await page.click('[data-test=decide]');
+    await page.waitForSelector('text=请填写理由');
+    const reason = '当事人称当时在后台为群众复印材料，有值班记录为证';
+    await page.fill('textarea[data-test=reason]', reason);
+    await page.click('[data-test=decide]');
+    await page.waitForSelector(`[data-test=audit] >> text=${reason}`);
+    await page.waitForSelector('textarea[data-test=reason]', { state: 'hidden' });
+    expect(await page.textContent('[data-test=incident-status]')).toContain('申诉待决');
+    expect(await page.isDisabled('[data-test=appeal]')).toBe(true);
+    const saved = (await (await api(`/api/incidents/${encodeURIComponent(absence.id)}`, 'supervisor')).json()) as IncidentAnswer;
+    expect(saved.status).toBe('appealed');
+    expect(saved.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'appealed', by: 'manager-h1', reason })]));
+
+    const mismatch = await eventually(async () => {
+      const list = (await (await api('/api/incidents?kind=queue-open-seat-empty&window=W05', 'manager-h1')).json()) as IncidentAnswer[];
+      return list[0];
+    }, 60_000);
+    await page.goto(`${stack.baseUrl}/incidents/${encodeURIComponent(mismatch.id)}`);
+    const facts = await (await page.waitForSelector('[data-test=incident-queue-event]')).textContent();
+    expect(facts).toContain('S005');
+    expect(facts).toContain('登录');
+    expect(await page.textContent('[data-test=incident-facts]')).toContain('叫号空岗');
   });
 
   it('the admin draws a zone, sees whether someone is in it, and the YAML it copies is accepted by the site loader', async () => {

@@ -119,6 +119,8 @@ export interface Incident {
   durationMs?: number;
   /** The approved leave that excuses it. */
   leaveId?: string;
+  /** queue-open-seat-empty: the queue system's event that opened the window for calling. */
+  queueEvent?: { windowId: string; staffId: string; event: 'login' | 'pause' | 'resume' | 'logout'; at: string };
   status: IncidentStatus;
   audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string; capturedAt: string }[];
