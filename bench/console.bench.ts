@@ -154,12 +154,14 @@ async function main(): Promise<void> {
       const at = new Date().toISOString();
       const sent = Date.now();
       nc.publish(Subjects.presence(windowId), JSON.stringify({ windowId, hallId: 'h1', state, since: at, at }));
+      // A function, not a string: the console's CSP (script-src 'self') refuses evaluating strings.
       const shown = await page.waitForFunction(
-        `window.__changes[${JSON.stringify(windowId)}]?.find((c) => c.state === '${state}' && c.at >= ${sent})?.at`,
-        undefined,
-        {
-          timeout: 30_000,
-        },
+        (want) =>
+          (globalThis as unknown as { __changes: Record<string, { state: string; at: number }[] | undefined> }).__changes[
+            want.windowId
+          ]?.find((c) => c.state === want.state && c.at >= want.sent)?.at,
+        { windowId, state, sent },
+        { timeout: 30_000 },
       );
       latencies.push(((await shown.jsonValue()) as number) - sent);
       await new Promise((r) => setTimeout(r, 100));
