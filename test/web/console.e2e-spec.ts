@@ -249,6 +249,9 @@ describe('web console (Chromium)', () => {
     // Every group of the API is a row (the evaluator sees both halls).
     expect(await page.$$eval('[data-test=table-evaluation] .el-table__body-wrapper .el-table__row', (rows) => rows.length)).toBe(3);
 
+    await page.$eval('[data-test=table-evaluation]', (el) => el.scrollIntoView({ block: 'end' }));
+    await screenshot(page, 'evaluation');
+
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-evaluation-csv]')]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
     expect(download.suggestedFilename()).toMatch(/\.csv$/);
