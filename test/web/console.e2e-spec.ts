@@ -412,8 +412,13 @@ describe('web console (Chromium)', () => {
     expect(site.windows.find((w) => w.id === 'W01')!.staffOnRoster).toEqual(['张敏']);
     expect(JSON.stringify(site)).not.toContain('rtsp');
 
-    const openApi = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    const openApi = (await (await fetch(`${stack.baseUrl}/api/docs-json`)).json()) as {
+      paths: Record<string, unknown>;
+      components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
+    };
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/live/events', '/api/cameras/{id}/snapshot', '/api/site']));
+    // What the incident page shows is documented: the leave and the queue event.
+    expect(Object.keys(openApi.components.schemas.IncidentDto.properties ?? {})).toEqual(expect.arrayContaining(['leaveId', 'queueEvent']));
 
     // The console answers its own routes; the API keeps its JSON 404.
     const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);

@@ -8,12 +8,14 @@ import {
   NotBefore,
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
+  QUEUE_EVENTS,
   REVIEW_DECISIONS,
   type AuditEntry,
   type EvidenceInfo,
   type IncidentKind,
   type IncidentStatus,
   type IncidentView,
+  type QueueEventMessage,
   type ReviewDecision,
 } from '@hallwatch/contracts';
 
@@ -107,6 +109,13 @@ export class EvidenceInfoDto implements EvidenceInfo {
   @ApiProperty() capturedAt: string;
 }
 
+export class QueueEventDto implements QueueEventMessage {
+  @ApiProperty() windowId: string;
+  @ApiProperty({ description: 'the staff id as in rosters' }) staffId: string;
+  @ApiProperty({ enum: QUEUE_EVENTS }) event: QueueEventMessage['event'];
+  @ApiProperty() at: string;
+}
+
 export class IncidentDto implements IncidentView {
   @ApiProperty() id: string;
   @ApiProperty({ enum: INCIDENT_KINDS }) kind: IncidentKind;
@@ -119,6 +128,11 @@ export class IncidentDto implements IncidentView {
   @ApiPropertyOptional() closedAt?: string;
   @ApiPropertyOptional() durationMs?: number;
   @ApiPropertyOptional({ description: 'the approved leave that excuses it (status excused until a review)' }) leaveId?: string;
+  @ApiPropertyOptional({
+    description: 'queue-open-seat-empty: the queue event (login or resume) that opened the window for calling',
+    type: () => QueueEventDto,
+  })
+  queueEvent?: QueueEventMessage;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
   @ApiProperty({ description: 'who decided, appealed or viewed evidence (n), when, and why' }) audit: AuditEntry[];
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];
