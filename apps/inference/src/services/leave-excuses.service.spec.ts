@@ -149,6 +149,16 @@ describe('LeaveExcuses (repositories in memory)', () => {
     expect(published[0].excusedAt).toBe(incidents.docs.get(published[0].id)!.audit![0].at.toISOString());
   });
 
+  it('excuses a seat when the replacement named by a leave registers a leave of their own after the fact', async () => {
+    const { leaves, incidents, published, excuses } = setup();
+    incidents.add('a1', 'absence', 'W01', '10:30');
+    incidents.add('a2', 'absence', 'W01', '10:05'); // before the replacement's leave
+    await leaves.insert(leave('L1', 'S001', '10:00', '12:00', { replacementStaffId: 'S009' }));
+    await excuses.register(leave('L2', 'S009', '10:15', '12:00'));
+    expect(published.map((m) => [m.id, m.leaveId])).toEqual([['a1', 'L2']]);
+    expect(incidents.docs.get('a2')!.leaveId).toBeUndefined();
+  });
+
   it('publishes an excused incident again when asked again (a failed publication is retried), without a second audit entry', async () => {
     const { incidents, published, excuses } = setup();
     incidents.add('a1', 'absence', 'W01', '10:30');
