@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import fc from 'fast-check';
@@ -11,7 +10,7 @@ import { hashPassword, ServiceContext } from '@hallwatch/runtime';
 import { CASE_COLUMNS } from '@hallwatch/stats';
 import { startGateway } from '../../apps/gateway/src/main';
 import { fuzzRuns, fuzzTimeout, NASTY_STRINGS, prototypePollution } from '../support/fuzz';
-import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 
 /**
  * Issue 11 from outside: the authz matrix over every endpoint of the OpenAPI document, the
@@ -470,14 +469,9 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       fs.writeFileSync(gbk, iconv.encode([columns, row('gbk-1', 'W01'), row('gbk-2', 'ZZZ')].join('\r\n'), 'gbk'));
       const headerOnly = path.join(dir, 'header.csv');
       fs.writeFileSync(headerOnly, `${columns}\r\n`);
-      const cli = (...args: string[]) =>
-        spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-          env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
-          encoding: 'utf8',
-          timeout: 120_000,
-        });
+      const cli = (...args: string[]) => runCli(args, env);
 
-      const run = cli('import', 'cases', gbk);
+      const run = await cli('import', 'cases', gbk);
       expect(run.status).toBe(0);
       expect(run.stdout).toContain('rejected line 3 (gbk-2): windowId: no window "ZZZ" in the site file');
       expect(run.stdout).toContain('1 accepted, 1 rejected');
@@ -490,7 +484,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         await db.close();
       }
 
-      const empty = cli('import', 'cases', headerOnly);
+      const empty = await cli('import', 'cases', headerOnly);
       expect(empty.status).toBe(0);
       expect(empty.stdout.trim()).toBe(`imported ${headerOnly}: 0 rows`);
     });

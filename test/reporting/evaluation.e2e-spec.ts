@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 
 const PASSWORD = 'evaluation-test-pw';
 const DAY = '2024-03-04'; // a Monday; Asia/Shanghai. March 2024 has 21 workdays: 147 scheduled hours per window.
@@ -99,12 +98,7 @@ users:
     });
     return { status: res.status, body: (await res.json()) as { accepted: number; rejected: number; results: Record<string, unknown>[] } };
   };
-  const cli = (...args: string[]) =>
-    spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-      env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
-      encoding: 'utf8',
-      timeout: 120000,
-    });
+  const cli = (...args: string[]) => runCli(args, env);
 
   it('takes complaints per row: hall managers only for windows of their halls, one without a window only from an admin', async () => {
     const mine = await post(manager, '/api/complaints', {
@@ -133,7 +127,7 @@ users:
     ]);
   });
 
-  it('imports complaints from a CSV through the CLI, reporting the bad rows; re-importing changes nothing', () => {
+  it('imports complaints from a CSV through the CLI, reporting the bad rows; re-importing changes nothing', async () => {
     const file = path.join(path.dirname(env.HALLWATCH_SITE), 'complaints.csv');
     fs.writeFileSync(
       file,
@@ -146,7 +140,7 @@ users:
       ].join('\n'),
     );
     for (let i = 0; i < 2; i++) {
-      const run = cli('import', 'complaints', file);
+      const run = await cli('import', 'complaints', file);
       expect(run.stderr).toContain('4/4 rows');
       expect(run.stdout).toContain('rejected line 4 (K10): verified must be true, false or "pending"');
       expect(run.stdout).toContain('rejected line 5 (K4): id "K4" is also on line 3');
@@ -335,10 +329,10 @@ users:
     expect((await get(admin, `/api/stats/evaluation?from=2024-03-01&to=2024-02-30&groupBy=window`)).status).toBe(400);
 
     // The CLI computes the same table in process.
-    const json = cli('report', 'evaluation', '--from', '2024-03-01', '--to', '2024-03-31', '--by', 'window');
+    const json = await cli('report', 'evaluation', '--from', '2024-03-01', '--to', '2024-03-31', '--by', 'window');
     expect(json.status).toBe(0);
     expect((JSON.parse(json.stdout) as Record<string, unknown>[]).find((r) => r.window === 'W1')).toEqual(w1);
-    const csv = cli('report', 'evaluation', '--from', '2024-03-01', '--to', '2024-03-31', '--by', 'department', '--format', 'csv');
+    const csv = await cli('report', 'evaluation', '--from', '2024-03-01', '--to', '2024-03-31', '--by', 'department', '--format', 'csv');
     const [header, ...lines] = csv.stdout
       .replace(/^\uFEFF/, '')
       .trim()

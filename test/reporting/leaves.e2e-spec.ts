@@ -1,10 +1,10 @@
-import { ChildProcess, spawnSync } from 'node:child_process';
+import { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 import { EMPTY_ZONE, startCameras } from '../inference/inference-harness';
 
 /**
@@ -227,14 +227,9 @@ users:
         `L-self,S010,official-duty,${t('13:00')},${t('14:00')},会议,主任 李明,S010`,
       ].join('\n'),
     );
-    const cli = () =>
-      spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), 'import', 'leaves', file], {
-        env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
-        encoding: 'utf8',
-        timeout: 120000,
-      });
+    const cli = () => runCli(['import', 'leaves', file], env);
     for (let i = 0; i < 2; i++) {
-      const run = cli();
+      const run = await cli();
       expect(run.stderr).toContain('4/4 rows');
       expect(run.stdout).toContain('rejected line 3 (L-back): to must be after from');
       expect(run.stdout).toContain('rejected line 4 (L-csv): id "L-csv" is also on line 2');

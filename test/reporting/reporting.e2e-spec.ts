@@ -1,10 +1,9 @@
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 
 const PASSWORD = 'report-test-pw';
 const DAY = '2024-03-04'; // a Monday; Asia/Shanghai
@@ -206,27 +205,22 @@ users:
         header.map((k) => (k === 'windowId' ? 'W2' : (c5 as Record<string, string>)[k])).join(','), // c5 again: refused, never a silent move
       ].join('\n'),
     );
-    const cli = (...args: string[]) =>
-      spawnSync(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-        env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
-        encoding: 'utf8',
-        timeout: 120000,
-      });
+    const cli = (...args: string[]) => runCli(args, env);
     for (let i = 0; i < 2; i++) {
-      const run = cli('import', 'cases', file);
+      const run = await cli('import', 'cases', file);
       expect(run.stderr).toContain('3/3 rows');
       expect(run.stdout).toContain('rejected line 3 (c6): status must be one of the following values');
       expect(run.stdout).toContain('rejected line 4 (c5): caseId "c5" is also on line 2');
       expect(run.stdout).toContain('1 accepted, 2 rejected');
       expect(run.status).toBe(0);
     }
-    const report = cli('report', 'throughput', '--from', DAY, '--to', DAY, '--by', 'window');
+    const report = await cli('report', 'throughput', '--from', DAY, '--to', DAY, '--by', 'window');
     expect(report.status).toBe(0);
     const w1 = (JSON.parse(report.stdout) as Record<string, unknown>[]).find((r) => r.window === 'W1');
     // c1-c5: handling 8 10 12 14 30, on time 3 of 5.
     expect(w1).toMatchObject({ casesHandled: 5, medianHandlingMinutes: 12, onTimeRate: 0.6 });
 
-    const unreadable = cli('import', 'cases', `${file}.missing`);
+    const unreadable = await cli('import', 'cases', `${file}.missing`);
     expect(unreadable.status).toBe(1);
     expect(unreadable.stderr).toMatch(/cannot read .*cases\.csv\.missing: ENOENT/);
   });

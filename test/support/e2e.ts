@@ -21,6 +21,37 @@ export function writeSiteFile(yaml: string): string {
 
 export { freePort } from '@hallwatch/runtime';
 
+/** A finished `hallwatch` command: its exit status and output. */
+export interface CliRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `hallwatch ...args` with the services' environment (and the test NATS for the write lock).
+ * Asynchronous on purpose: a test blocked in spawnSync cannot see the gateway close its idle
+ * keep-alive connections, and its next request then fails with "other side closed".
+ */
+export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
+      env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
+  });
+}
+
 export interface RunningService {
   process: ChildProcess;
   /** Everything the service printed so far. */

@@ -12,6 +12,7 @@ import {
   registerDecorator,
   ValidationArguments,
 } from 'class-validator';
+import type { BatchResult, RowResult } from './batches';
 import { IsId, IsInstant, IsPlainText } from './ids';
 
 /** 办结 completed, 不予受理 rejected, 退回补正 returned, 撤回 withdrawn: every one was served at the window. */
@@ -69,7 +70,7 @@ export class CaseMessage {
 
 /** Request/reply subjects the reporting service answers for the gateway. */
 export const ReportingRequests = {
-  /** Payload: { cases: unknown[] }; reply: CaseImportResult. */
+  /** Payload: { cases: unknown[], halls? }; reply: CaseImportResult. */
   importCases: 'hallwatch.reporting.cases.import',
   /** Payload: { leaves: unknown[], halls? }; reply: BatchResult. */
   importLeaves: 'hallwatch.reporting.leaves.import',
@@ -104,16 +105,7 @@ export interface StatsTable {
   rows: Record<string, string | number | null>[];
 }
 
-export interface CaseRowResult {
-  /** Position in the batch (0-based) or, for CSV, as given by the importer. */
-  row: number;
-  caseId?: string;
-  accepted: boolean;
-  reason?: string;
-}
+/** A case's row answers `caseId`, its natural key, where other batches answer `id`. */
+export type CaseRowResult = Omit<RowResult, 'id'> & { caseId?: string };
 
-export interface CaseImportResult {
-  accepted: number;
-  rejected: number;
-  results: CaseRowResult[];
-}
+export type CaseImportResult = BatchResult<CaseRowResult>;

@@ -3,6 +3,7 @@ export * from './decode';
 export * from './messages';
 export * from './subjects';
 export * from './incidents';
+export * from './batches';
 export * from './cases';
 export * from './queue';
 export * from './leaves';

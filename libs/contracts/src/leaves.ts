@@ -23,18 +23,3 @@ export class LeaveMessage {
   /** Takes the staff member's roster slots for the leave's time (the seat is then not excused). */
   @IsOptional() @IsId() replacementStaffId?: string;
 }
-
-/** One row of a batch (leaves, and any batch keyed by `id`): accepted, or rejected with the reason. */
-export interface RowResult {
-  /** Position in the batch (0-based). */
-  row: number;
-  id?: string;
-  accepted: boolean;
-  reason?: string;
-}
-
-export interface BatchResult {
-  accepted: number;
-  rejected: number;
-  results: RowResult[];
-}

@@ -5,17 +5,17 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { NATS_CLIENT } from '../nats/nats-client.module';
-import { forwardRows, windowRefusal } from '../nats/row-batch';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal } from '../nats/row-batch';
 
 @Injectable()
 export class CasesService {
-  private readonly hallOf: Map<string, string>;
+  private readonly hallOf: ReadonlyMap<string, string>;
 
   constructor(
     @Inject(NATS_CLIENT) private readonly nats: ClientProxy,
     @InjectContext() ctx: ServiceContext,
   ) {
-    this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
+    this.hallOf = hallsOfWindows(ctx.site);
   }
 
   /**
@@ -25,14 +25,11 @@ export class CasesService {
    */
   import(user: AuthUser, rows: Record<string, unknown>[]): Promise<CaseImportResult> {
     const halls = hallScope(user);
-    return forwardRows<CaseRowResult>(
-      this.nats,
-      ReportingRequests.importCases,
-      'cases',
+    return answerRows<Record<string, unknown>, CaseRowResult>(
       rows,
-      halls,
       (data) => windowRefusal(data.windowId, this.hallOf, halls),
       (data) => ({ caseId: typeof data.caseId === 'string' ? data.caseId : undefined }),
+      toReporting(this.nats, ReportingRequests.importCases, 'cases', halls),
     );
   }
 }

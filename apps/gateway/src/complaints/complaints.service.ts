@@ -5,17 +5,17 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { NATS_CLIENT } from '../nats/nats-client.module';
-import { forwardRows, windowRefusal } from '../nats/row-batch';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal } from '../nats/row-batch';
 
 @Injectable()
 export class ComplaintsService {
-  private readonly hallOf: Map<string, string>;
+  private readonly hallOf: ReadonlyMap<string, string>;
 
   constructor(
     @Inject(NATS_CLIENT) private readonly nats: ClientProxy,
     @InjectContext() ctx: ServiceContext,
   ) {
-    this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
+    this.hallOf = hallsOfWindows(ctx.site);
   }
 
   /**
@@ -25,17 +25,14 @@ export class ComplaintsService {
    */
   import(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
     const halls = hallScope(user);
-    return forwardRows<RowResult>(
-      this.nats,
-      ReportingRequests.importComplaints,
-      'complaints',
+    return answerRows<Record<string, unknown>, RowResult>(
       rows,
-      halls,
       (data) =>
         data.windowId === undefined && halls
           ? 'windowId: a complaint without a window may be filed by an admin only'
           : windowRefusal(data.windowId, this.hallOf, halls),
       (data) => ({ id: typeof data.id === 'string' ? data.id : undefined }),
+      toReporting(this.nats, ReportingRequests.importComplaints, 'complaints', halls),
     );
   }
 }

@@ -1,36 +1,47 @@
 import { ClientProxy } from '@nestjs/microservices';
+import type { BatchResult, RowResult } from '@hallwatch/contracts';
+import type { SiteConfig } from '@hallwatch/config';
 import { requestService } from './service-request';
 
-/** One row's answer, as reporting gives it (with caseId for cases, id for complaints). */
-type RowAnswer = { row: number; accepted: boolean; reason?: string };
-type BatchAnswer<R extends RowAnswer> = { accepted: number; rejected: number; results: R[] };
+/** The fields every row answer has (cases add `caseId`, the others `id`). */
+type RowAnswer = Omit<RowResult, 'id'>;
 
 /**
- * Sends reporting the rows of a batch the gateway lets through (`refuse` answers why not) as
- * `{ [field]: rows, halls }`, and answers every row of the batch in its order: refused rows with
- * their reason and `label` (the row's id), the others as reporting answered them.
+ * Answers every row of a batch in its order: rows `refuse` names a reason for are rejected with it
+ * and their `label` (the row's id); the others go to `store` together, whose answer (rows numbered
+ * within what it was given) is renumbered to the batch.
  */
-export async function forwardRows<R extends RowAnswer>(
+export async function answerRows<T, R extends RowAnswer>(
+  rows: readonly T[],
+  refuse: (item: T) => string | undefined,
+  label: (item: T) => Omit<R, keyof RowAnswer>,
+  store: (allowed: T[]) => Promise<BatchResult<R>>,
+): Promise<BatchResult<R>> {
+  const refused: R[] = [];
+  const allowed: { row: number; item: T }[] = [];
+  rows.forEach((item, row) => {
+    const reason = refuse(item);
+    if (reason === undefined) allowed.push({ row, item });
+    else refused.push({ row, ...label(item), accepted: false, reason } as R);
+  });
+  const answer: BatchResult<R> = allowed.length ? await store(allowed.map((a) => a.item)) : { accepted: 0, rejected: 0, results: [] };
+  const results = [...answer.results.map((r) => ({ ...r, row: allowed[r.row].row })), ...refused].sort((a, b) => a.row - b.row);
+  return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };
+}
+
+/** Sends reporting the rows of a batch as `{ [field]: rows, halls }`; reporting answers each row. */
+export function toReporting<R extends RowAnswer>(
   nats: ClientProxy,
   subject: string,
   field: string,
-  rows: readonly Record<string, unknown>[],
   halls: string[] | undefined,
-  refuse: (data: Record<string, unknown>) => string | undefined,
-  label: (data: Record<string, unknown>) => Omit<R, keyof RowAnswer>,
-): Promise<BatchAnswer<R>> {
-  const refused: R[] = [];
-  const allowed: { row: number; data: Record<string, unknown> }[] = [];
-  rows.forEach((data, row) => {
-    const reason = refuse(data);
-    if (reason === undefined) allowed.push({ row, data });
-    else refused.push({ row, ...label(data), accepted: false, reason } as R);
-  });
-  const answer: BatchAnswer<R> = allowed.length
-    ? await requestService<BatchAnswer<R>>(nats, subject, { [field]: allowed.map((a) => a.data), halls }, 60000)
-    : { accepted: 0, rejected: 0, results: [] };
-  const results = [...answer.results.map((r) => ({ ...r, row: allowed[r.row].row })), ...refused].sort((a, b) => a.row - b.row);
-  return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };
+): (rows: Record<string, unknown>[]) => Promise<BatchResult<R>> {
+  return (rows) => requestService<BatchResult<R>>(nats, subject, { [field]: rows, halls }, 60000);
+}
+
+/** Each window's hall, for windowRefusal. */
+export function hallsOfWindows(site: SiteConfig): ReadonlyMap<string, string> {
+  return new Map(site.windows.map((w) => [w.id, w.hall]));
 }
 
 /** Why a row naming `windowId` may not be written by a caller limited to `halls`; undefined: it may. */

@@ -1,53 +1,47 @@
 import { Injectable } from '@nestjs/common';
-import { BatchResult, QueueEventMessage, queueEventId, RowResult, validateMessage } from '@hallwatch/contracts';
+import { BatchResult, Decoded, QueueEventMessage, queueEventId, RowResult, validateMessage } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
+import { answerRows, hallsOfWindows, windowRefusal } from '../nats/row-batch';
 import { QueueEventsRepository } from './queue-events.repository';
 
 @Injectable()
 export class QueueEventsService {
-  private readonly hallOf: Map<string, string>;
+  private readonly hallOf: ReadonlyMap<string, string>;
 
   constructor(
     private readonly repo: QueueEventsRepository,
     @InjectContext() ctx: ServiceContext,
   ) {
-    this.hallOf = new Map(ctx.site.windows.map((w) => [w.id, w.hall]));
+    this.hallOf = hallsOfWindows(ctx.site);
   }
 
   /**
    * Publishes the rows that are valid, of a window in the site file and within the caller's
-   * halls; the others are answered with the reason. Rows are published in order, one at a time,
-   * so a window's events reach its consumers in the order given.
+   * halls; the others are answered with the reason.
    */
-  async publish(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
+  publish(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
     const halls = hallScope(user);
+    return answerRows<Decoded<QueueEventMessage>, RowResult>(
+      rows.map((data) => validateMessage(QueueEventMessage, data)),
+      (decoded) => (decoded.ok ? windowRefusal(decoded.value.windowId, this.hallOf, halls) : decoded.reason),
+      (decoded) => (decoded.ok ? { id: queueEventId(decoded.value) } : {}),
+      (allowed) => this.publishInOrder(allowed.flatMap((decoded) => (decoded.ok ? [decoded.value] : []))),
+    );
+  }
+
+  /** One at a time, so a window's events reach its consumers in the order given. */
+  private async publishInOrder(events: QueueEventMessage[]): Promise<BatchResult> {
     const results: RowResult[] = [];
-    for (const [row, data] of rows.entries()) {
-      const decoded = validateMessage(QueueEventMessage, data);
-      if (!decoded.ok) {
-        results.push({ row, accepted: false, reason: decoded.reason });
-        continue;
-      }
-      const event = decoded.value;
+    for (const [row, event] of events.entries()) {
       const id = queueEventId(event);
-      const hall = this.hallOf.get(event.windowId);
-      const refused =
-        hall === undefined
-          ? `windowId: no window ${JSON.stringify(event.windowId)} in the site file`
-          : halls && !halls.includes(hall)
-            ? `window ${JSON.stringify(event.windowId)} is outside your halls`
-            : undefined;
-      if (refused === undefined) {
-        try {
-          await this.repo.publish(event);
-        } catch (err) {
-          results.push({ row, id, accepted: false, reason: `not stored, try again: ${(err as Error).message}` });
-          continue;
-        }
+      try {
+        await this.repo.publish(event);
+        results.push({ row, id, accepted: true });
+      } catch (err) {
+        results.push({ row, id, accepted: false, reason: `not stored, try again: ${(err as Error).message}` });
       }
-      results.push(refused === undefined ? { row, id, accepted: true } : { row, id, accepted: false, reason: refused });
     }
     const accepted = results.filter((r) => r.accepted).length;
     return { accepted, rejected: results.length - accepted, results };

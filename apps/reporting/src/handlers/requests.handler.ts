@@ -5,9 +5,7 @@ import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
 import { StatsService } from '../services/stats.service';
-import { CaseBatchDto } from '../dtos/case-batch.dto';
-import { ComplaintBatchDto } from '../dtos/complaint-batch.dto';
-import { LeaveBatchDto } from '../dtos/leave-batch.dto';
+import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
 /** Request/reply from the gateway and the CLI. */
 @Controller()

@@ -35,4 +35,21 @@ describe('checkRows and batchAnswer', () => {
       { row: 14, id: 'C', accepted: false, reason: 'stored elsewhere' },
     ]);
   });
+
+  it('refuses a row its rules refuse like an invalid one: its id is not claimed, a later row with it is accepted', () => {
+    const { results, accepted } = checkRows(
+      [row('A', 'W2'), row('A'), row('A')],
+      0,
+      ComplaintMessage,
+      'id',
+      () => undefined,
+      (c) => (c.windowId === 'W2' ? 'W2 is closed' : undefined),
+    );
+    expect(results).toEqual([
+      { row: 0, id: 'A', accepted: false, reason: 'W2 is closed' },
+      { row: 1, id: 'A', accepted: true },
+      { row: 2, id: 'A', accepted: false, reason: 'id "A" appears more than once in this batch (first in row 1)' },
+    ]);
+    expect(accepted.map((a) => a.index)).toEqual([1]);
+  });
 });

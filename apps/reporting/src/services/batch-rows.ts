@@ -1,9 +1,10 @@
-import { RowResult, validateMessage } from '@hallwatch/contracts';
+import { BatchResult, RowResult, validateMessage } from '@hallwatch/contracts';
 
 /**
  * Validates each row of a batch on its own as a `type`, numbered from `firstRow`: a row is
- * refused with its reason when invalid, when its id repeats an earlier row's, or when `check`
- * names a problem (e.g. a window the site file lacks); the others are accepted for storing.
+ * refused with its reason when invalid (by `type`, then by `rules` of the row alone), when its id
+ * repeats an earlier valid row's, or when `check` names a problem (e.g. a window the site file
+ * lacks); the others are accepted for storing.
  */
 export function checkRows<T extends object>(
   rows: readonly unknown[],
@@ -11,6 +12,7 @@ export function checkRows<T extends object>(
   type: new () => T,
   idField: keyof T & string,
   check: (value: T) => string | undefined,
+  rules: (value: T) => string | undefined = () => undefined,
 ): { results: RowResult[]; accepted: { index: number; value: T }[] } {
   const accepted: { index: number; value: T }[] = [];
   const firstOf = new Map<string, number>();
@@ -20,6 +22,8 @@ export function checkRows<T extends object>(
     const id = typeof given === 'string' ? given : undefined;
     const decoded = validateMessage(type, raw);
     if (!decoded.ok) return { row, id, accepted: false, reason: decoded.reason };
+    const invalid = rules(decoded.value);
+    if (invalid) return { row, id, accepted: false, reason: invalid };
     const key = decoded.value[idField] as string;
     const first = firstOf.get(key);
     if (first !== undefined)
@@ -38,7 +42,7 @@ export function batchAnswer(
   results: RowResult[],
   accepted: readonly { index: number }[],
   refused: readonly (string | undefined)[],
-): { accepted: number; rejected: number; results: RowResult[] } {
+): BatchResult {
   refused.forEach((reason, k) => {
     if (reason) results[accepted[k].index] = { ...results[accepted[k].index], accepted: false, reason };
   });

@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { BatchResult, LeaveMessage, RowResult, Subjects, validateMessage } from '@hallwatch/contracts';
+import { BatchResult, LeaveMessage, Subjects } from '@hallwatch/contracts';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { ReportingRepository } from '../repositories/reporting.repository';
+import { batchAnswer, checkRows } from './batch-rows';
 import { RollupService } from './rollup.service';
 
 /** Longest leave one row may register: a year, so a typo in a year cannot excuse a decade. */
@@ -28,50 +29,37 @@ export class LeavesService {
    * for a caller limited to `halls`, staff not rostered in them). Rows are numbered from `firstRow`.
    */
   async importBatch(rows: readonly unknown[], firstRow = 0, halls?: readonly string[]): Promise<BatchResult> {
-    const firstOf = new Map<string, number>();
-    const results: RowResult[] = [];
-    for (const [i, raw] of rows.entries()) {
-      const row = firstRow + i;
-      const given = (raw as { id?: unknown })?.id;
-      const id = typeof given === 'string' ? given : undefined;
-      const leave = this.check(raw, firstOf, row, halls);
-      if (typeof leave === 'string') {
-        results.push({ row, id, accepted: false, reason: leave });
-        continue;
-      }
-      const stored = await this.repo.insertLeave(leave);
-      const differs = stored && SAME_FIELDS.find((k) => !sameField(k, stored, leave));
-      if (differs) {
-        results.push({
-          row,
-          id,
-          accepted: false,
-          reason: `leave "${id}" is already registered with another ${differs}; leaves are never changed: register a new id`,
-        });
-        continue;
-      }
-      await this.rollups.recordLeave({ ...leave, from: Date.parse(leave.from), to: Date.parse(leave.to) });
-      // Also for a leave stored before: its earlier publication may have failed (deduplicated by id).
-      await this.jetstream.publish('leaves', Subjects.leaves, leave, `leave:${leave.id}`);
-      results.push({ row, id, accepted: true });
-    }
-    const accepted = results.filter((r) => r.accepted).length;
-    return { accepted, rejected: results.length - accepted, results };
+    const site = this.rollups.site;
+    const { results, accepted } = checkRows(
+      rows,
+      firstRow,
+      LeaveMessage,
+      'id',
+      (l) =>
+        halls && !site.windowsRostering([l.staffId]).some((w) => site.inHalls(w, halls))
+          ? `staffId "${l.staffId}" is not on the roster of a window in your halls`
+          : undefined,
+      (l) => {
+        if (l.replacementStaffId === l.staffId) return 'replacementStaffId must differ from staffId';
+        if (Date.parse(l.to) - Date.parse(l.from) > MAX_LEAVE_MS) return 'to: a leave may cover at most 366 days';
+        return undefined;
+      },
+    );
+    // One at a time, in the batch's order: a leave is stored, counted and published before the next.
+    const refused: (string | undefined)[] = [];
+    for (const { value } of accepted) refused.push(await this.store(value));
+    return batchAnswer(results, accepted, refused);
   }
 
-  /** The row as a leave, or why it is refused. */
-  private check(raw: unknown, firstOf: Map<string, number>, row: number, halls?: readonly string[]): LeaveMessage | string {
-    const decoded = validateMessage(LeaveMessage, raw);
-    if (!decoded.ok) return decoded.reason;
-    const l = decoded.value;
-    if (l.replacementStaffId === l.staffId) return 'replacementStaffId must differ from staffId';
-    if (Date.parse(l.to) - Date.parse(l.from) > MAX_LEAVE_MS) return 'to: a leave may cover at most 366 days';
-    const first = firstOf.get(l.id);
-    if (first !== undefined) return `id "${l.id}" appears more than once in this batch (first in row ${first})`;
-    firstOf.set(l.id, row);
-    if (halls && !this.rollups.site.windowsRostering([l.staffId]).some((w) => this.rollups.site.inHalls(w, halls)))
-      return `staffId "${l.staffId}" is not on the roster of a window in your halls`;
-    return l;
+  /** Stores, counts and publishes a leave; or why not (its id is stored with other fields). */
+  private async store(leave: LeaveMessage): Promise<string | undefined> {
+    const stored = await this.repo.insertLeave(leave);
+    const differs = stored && SAME_FIELDS.find((k) => !sameField(k, stored, leave));
+    if (differs) return `leave "${leave.id}" is already registered with another ${differs}; leaves are never changed: register a new id`;
+    await this.rollups.recordLeave({ ...leave, from: Date.parse(leave.from), to: Date.parse(leave.to) });
+    // Also for a leave stored before: its earlier publication may have failed (deduplicated by id).
+    await this.jetstream.publish('leaves', Subjects.leaves, leave, `leave:${leave.id}`);
+    return undefined;
   }
 }
 
