@@ -1,10 +1,10 @@
 /**
  * npm run bench:report — one year for 200 windows in 20 halls (250 workdays, about 40 presence
  * changes per window per day, about 2 million cases) written into the database (embedded FerretDB
- * in a fresh temporary folder unless MONGODB_URI is set), then the annual attendance and throughput
- * reports for all windows, timed. Options: --windows N (default 200), --days N (default 250),
- * --data DIR (keep the generated year in DIR and time it again on later runs with the same
- * --windows and --days, without writing it anew).
+ * in a fresh temporary folder unless MONGODB_URI is set), then the annual attendance, throughput
+ * and evaluation reports for all windows, timed. Options: --windows N (default 200), --days N
+ * (default 250), --data DIR (the embedded FerretDB keeps the generated year in DIR, and later runs
+ * with the same --windows and --days time it again without writing it anew).
  *
  * Raw cases and presence are bulk-inserted; the window-day rollups are computed with the same
  * windowPeriodFigures the reporting service maintains them with on every write.
