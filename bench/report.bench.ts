@@ -1,8 +1,10 @@
 /**
  * npm run bench:report — one year for 200 windows in 20 halls (250 workdays, about 40 presence
  * changes per window per day, about 2 million cases) written into the database (embedded FerretDB
- * in a fresh temporary folder unless MONGODB_URI is set), then the annual attendance and throughput
- * reports for all windows, timed. Options: --windows N (default 200), --days N (default 250).
+ * in a fresh temporary folder unless MONGODB_URI is set), then the annual attendance, throughput
+ * and evaluation reports for all windows, timed. Options: --windows N (default 200), --days N
+ * (default 250), --data DIR (the embedded FerretDB keeps the generated year in DIR, and later runs
+ * with the same --windows and --days time it again without writing it anew).
  *
  * Raw cases and presence are bulk-inserted; the window-day rollups are computed with the same
  * windowPeriodFigures the reporting service maintains them with on every write.
@@ -26,10 +28,12 @@ const arg = (name: string, fallback: number) => {
 };
 const WINDOWS = arg('windows', 200);
 const DAYS = arg('days', 250);
+const KEEP = process.argv.includes('--data') ? process.argv[process.argv.indexOf('--data') + 1] : undefined;
 const HALLS = 20;
 const YEAR = 2023;
 const MIN = 60_000;
-const BATCH = 5000;
+/** Rows per insertMany, as the case import writes them (RollupService CHUNK). */
+const BATCH = 10_000;
 
 /** Deterministic pseudo-random numbers (mulberry32), so every run generates the same year. */
 function random(seed: number) {
@@ -110,10 +114,100 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
   return { changes, cases, range };
 }
 
+/** Writes the generated year: raw cases, presence and complaints, and the window rollups. */
+async function storeYear(repo: ReportingRepository, site: ReturnType<typeof parseSite>): Promise<void> {
+  const dates = workdays();
+  const schedule = site.schedules.default;
+  const seq = { n: 0 };
+  const started = Date.now();
+  const pending = { cases: [] as Record<string, unknown>[], presence: [] as Record<string, unknown>[] };
+  const flush = async (force: boolean) => {
+    for (const kind of ['cases', 'presence'] as const) {
+      while (pending[kind].length >= BATCH || (force && pending[kind].length > 0)) {
+        await repo.insertMany(kind, pending[kind].splice(0, BATCH) as never);
+      }
+    }
+  };
+  for (let w = 0; w < WINDOWS; w++) {
+    const windowId = `W${w}`;
+    const hallId = `H${w % HALLS}`;
+    const rnd = random(w + 1);
+    const months = new Map<string, MonthDays>();
+    for (const date of dates) {
+      const { changes, cases, range } = generateDay(windowId, hallId, date, rnd, seq);
+      const figures = windowPeriodFigures({
+        range,
+        scheduled: openIntervals(schedule, site.timezone, range.start, range.end),
+        changes,
+        cases,
+        absenceAfterMs: site.rules.absenceAfter,
+      });
+      const month = date.slice(0, 7);
+      const days = months.get(month) ?? {};
+      days[date] = { figures, cases: Object.fromEntries(cases.map((c) => [c.caseId, c])) };
+      months.set(month, days);
+      pending.presence.push({
+        _id: `${windowId}|${date}`,
+        windowId,
+        hallId,
+        date,
+        changes: changes.map(({ state, since, at }) => ({ state, since, at })),
+      });
+      for (const c of cases) {
+        pending.cases.push({
+          _id: c.caseId,
+          windowId,
+          staffId: c.staffId,
+          serviceItem: 'bench',
+          status: 'completed',
+          day: `${windowId}|${localDate(site.timezone, c.takenAt)}`,
+          takenAt: new Date(c.takenAt),
+          calledAt: new Date(c.calledAt),
+          startedAt: new Date(c.startedAt),
+          finishedAt: new Date(c.finishedAt),
+          deadline: new Date(c.deadline),
+          satisfaction: c.satisfaction,
+        });
+      }
+    }
+    // A few complaints a year per window, every kind of verification.
+    for (let k = 0; k < 6; k++) {
+      const stored = await repo.replaceComplaint({
+        id: `${windowId}-C${k}`,
+        receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
+        channel: 'hotline',
+        windowId,
+        hallId,
+        staffId: `S${w}-${k % 2}`,
+        category: 'bench',
+        verified: ([true, false, 'pending'] as const)[k % 3],
+      });
+      if (!stored) throw new Error(`complaint ${windowId}-C${k} not stored`);
+    }
+    for (const [month, days] of months) {
+      const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
+      await repo.saveMonth(windowId, month, 0, days, total);
+    }
+    await flush(false);
+    progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);
+  }
+  await flush(true);
+  process.stderr.write(
+    `stored ${seq.n} cases and ${WINDOWS * dates.length} window-days of presence in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
+  );
+}
+
 async function main(): Promise<void> {
   const env = readEnv();
   const site = parseSite(siteYaml(), 'benchmark site');
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-'));
+  const dataDir = KEEP ?? fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-'));
+  // Written once the whole year is stored: a run that was cut short writes it anew.
+  const done = path.join(dataDir, `generated-${WINDOWS}x${DAYS}`);
+  const stored = KEEP !== undefined && fs.existsSync(done);
+  if (KEEP !== undefined && !stored) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    fs.rmSync(path.join(dataDir, 'ferretdb'), { recursive: true, force: true });
+  }
   const db = await ensureFerretDb(env.mongodbUri, dataDir, 0, 'hallwatch_bench');
   const app = await NestFactory.createApplicationContext(ReportingModule.inProcess({ env, site, natsUrl: '', mongodbUri: db.url }), {
     logger: new HallwatchLogger('bench', ['error', 'fatal']),
@@ -121,85 +215,10 @@ async function main(): Promise<void> {
   try {
     const repo = app.get(ReportingRepository);
     const stats = app.get(StatsService);
-    const dates = workdays();
-    const schedule = site.schedules.default;
-    const seq = { n: 0 };
-    const started = Date.now();
-    const pending = { cases: [] as Record<string, unknown>[], presence: [] as Record<string, unknown>[] };
-    const flush = async (force: boolean) => {
-      for (const kind of ['cases', 'presence'] as const) {
-        while (pending[kind].length >= BATCH || (force && pending[kind].length > 0)) {
-          await repo.insertMany(kind, pending[kind].splice(0, BATCH) as never);
-        }
-      }
-    };
-    for (let w = 0; w < WINDOWS; w++) {
-      const windowId = `W${w}`;
-      const hallId = `H${w % HALLS}`;
-      const rnd = random(w + 1);
-      const months = new Map<string, MonthDays>();
-      for (const date of dates) {
-        const { changes, cases, range } = generateDay(windowId, hallId, date, rnd, seq);
-        const figures = windowPeriodFigures({
-          range,
-          scheduled: openIntervals(schedule, site.timezone, range.start, range.end),
-          changes,
-          cases,
-          absenceAfterMs: site.rules.absenceAfter,
-        });
-        const month = date.slice(0, 7);
-        const days = months.get(month) ?? {};
-        days[date] = { figures, cases: Object.fromEntries(cases.map((c) => [c.caseId, c])) };
-        months.set(month, days);
-        pending.presence.push({
-          _id: `${windowId}|${date}`,
-          windowId,
-          hallId,
-          date,
-          changes: changes.map(({ state, since, at }) => ({ state, since, at })),
-        });
-        for (const c of cases) {
-          pending.cases.push({
-            _id: c.caseId,
-            windowId,
-            staffId: c.staffId,
-            serviceItem: 'bench',
-            status: 'completed',
-            day: `${windowId}|${localDate(site.timezone, c.takenAt)}`,
-            takenAt: new Date(c.takenAt),
-            calledAt: new Date(c.calledAt),
-            startedAt: new Date(c.startedAt),
-            finishedAt: new Date(c.finishedAt),
-            deadline: new Date(c.deadline),
-            satisfaction: c.satisfaction,
-          });
-        }
-      }
-      // A few complaints a year per window, every kind of verification.
-      for (let k = 0; k < 6; k++) {
-        const stored = await repo.replaceComplaint({
-          id: `${windowId}-C${k}`,
-          receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
-          channel: 'hotline',
-          windowId,
-          hallId,
-          staffId: `S${w}-${k % 2}`,
-          category: 'bench',
-          verified: ([true, false, 'pending'] as const)[k % 3],
-        });
-        if (!stored) throw new Error(`complaint ${windowId}-C${k} not stored`);
-      }
-      for (const [month, days] of months) {
-        const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
-        await repo.saveMonth(windowId, month, 0, days, total);
-      }
-      await flush(false);
-      progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);
+    if (!stored) {
+      await storeYear(repo, site);
+      if (KEEP !== undefined) fs.writeFileSync(done, '');
     }
-    await flush(true);
-    process.stderr.write(
-      `stored ${seq.n} cases and ${WINDOWS * dates.length} window-days of presence in ${((Date.now() - started) / 1000).toFixed(0)} s\n`,
-    );
 
     const query = { from: `${YEAR}-01-01`, to: `${YEAR}-12-31`, groupBy: 'window' as const };
     let t = Date.now();
@@ -209,18 +228,22 @@ async function main(): Promise<void> {
     const throughput = await stats.throughput(query);
     const throughputMs = Date.now() - t;
     t = Date.now();
+    // CPU time of this process (not the database's) is less sensitive to other load than wall time.
+    const cpu = process.cpuUsage();
     const evaluation = await stats.evaluation(query);
     const evaluationMs = Date.now() - t;
+    const evaluationCpu = process.cpuUsage(cpu);
     const handled = throughput.rows.reduce((sum, r) => sum + Number(r.casesHandled), 0);
     process.stderr.write(
       `${attendance.rows.length} attendance rows, ${throughput.rows.length} throughput rows, ${evaluation.rows.length} evaluation rows, ${handled} cases handled\n`,
     );
     console.log(`annual attendance report: ${attendanceMs} ms; annual throughput report: ${throughputMs} ms`);
     console.log(`annual evaluation report: ${evaluationMs} ms`);
+    console.log(`annual evaluation report CPU (reporting process): ${Math.round((evaluationCpu.user + evaluationCpu.system) / 1000)} ms`);
   } finally {
     await app.close();
     db.process?.kill('SIGTERM');
-    fs.rmSync(dataDir, { recursive: true, force: true });
+    if (KEEP === undefined) fs.rmSync(dataDir, { recursive: true, force: true });
   }
 }
 

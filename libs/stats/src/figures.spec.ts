@@ -129,6 +129,17 @@ describe('windowPeriodFigures on a hand-computed day', () => {
     });
   });
 
+  it('adds everything but the histograms when durations are left out', () => {
+    const day = totalFigures(dayFigures());
+    const twice = addFigures(addFigures(emptyFigures(), day, false), day, false);
+    const { handling, wait, waitInAbsence, waitOtherwise, ...counts } = twice;
+    expect([handling, wait, waitInAbsence, waitOtherwise]).toEqual([{}, {}, {}, {}]);
+    expect(counts.cases).toBe(8);
+    expect(counts.onTime).toBe(6);
+    expect(counts.staffedMs).toBe(2 * 335 * 60_000);
+    expect(throughputFigures(twice).onTimeRate).toBe(0.75);
+  });
+
   it('gives the time to the duty staff and each case to its own staff', () => {
     const f = dayFigures();
     expect(Object.keys(f).sort()).toEqual(['S1', 'S2']);

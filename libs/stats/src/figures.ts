@@ -96,8 +96,11 @@ export function emptyFigures(): Figures {
   };
 }
 
-/** Adds `from` into `into` and returns `into`. */
-export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
+/**
+ * Adds `from` into `into` and returns `into`. With `durations` false the histograms are left
+ * out, for a table that shows no durations (the evaluation): most of the work on a year's rollups.
+ */
+export function addFigures(into: Figures, from: Readonly<Figures>, durations = true): Figures {
   into.scheduledMs += from.scheduledMs;
   into.staffedMs += from.staffedMs;
   into.unknownMs += from.unknownMs;
@@ -108,10 +111,12 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   into.excusedAbsenceMs += from.excusedAbsenceMs ?? 0;
   into.cases += from.cases;
   into.onTime += from.onTime;
-  mergeHistogram(into.handling, from.handling);
-  mergeHistogram(into.wait, from.wait);
-  mergeHistogram(into.waitInAbsence, from.waitInAbsence);
-  mergeHistogram(into.waitOtherwise, from.waitOtherwise);
+  if (durations) {
+    mergeHistogram(into.handling, from.handling);
+    mergeHistogram(into.wait, from.wait);
+    mergeHistogram(into.waitInAbsence, from.waitInAbsence);
+    mergeHistogram(into.waitOtherwise, from.waitOtherwise);
+  }
   // Rollups stored before queue sessions were counted lack these.
   into.pausedWhileStaffedMs += from.pausedWhileStaffedMs ?? 0;
   into.openWhileAbsentMs += from.openWhileAbsentMs ?? 0;
@@ -122,12 +127,12 @@ export function addFigures(into: Figures, from: Readonly<Figures>): Figures {
   return into;
 }
 
-/** Adds `from` into `into` (which must have no prototype: see staffFigures) and returns `into`. */
-export function addStaffFigures(into: StaffFigures, from: Readonly<StaffFigures>): StaffFigures {
+/** Adds `from` into `into` (which must have no prototype: see staffFigures) and returns `into`; `durations` as in addFigures. */
+export function addStaffFigures(into: StaffFigures, from: Readonly<StaffFigures>, durations = true): StaffFigures {
   for (const [staff, figures] of Object.entries(from)) {
     if (!Object.prototype.hasOwnProperty.call(into, staff))
       Object.defineProperty(into, staff, { value: emptyFigures(), enumerable: true, writable: true, configurable: true });
-    addFigures(into[staff], figures);
+    addFigures(into[staff], figures, durations);
   }
   return into;
 }

@@ -29,7 +29,9 @@ export function addDuration(h: Histogram, seconds: number, count = 1): Histogram
 
 /** Adds every count of `from` into `into` (and returns `into`). */
 export function mergeHistogram(into: Histogram, from: Readonly<Histogram>): Histogram {
-  for (const [key, count] of Object.entries(from)) into[key] = (into[key] ?? 0) + count;
+  // for-in, not Object.entries: an annual report merges millions of buckets, and the pairs'
+  // garbage cost more than the adding. Histograms are plain or prototype-less objects.
+  for (const key in from) into[key] = (into[key] ?? 0) + from[key];
   return into;
 }
 

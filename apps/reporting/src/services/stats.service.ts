@@ -58,7 +58,7 @@ export class StatsService {
     const site = this.rollups.site;
     const tz = site.timeZone;
     const [perWindow, incidents, complaints] = await Promise.all([
-      this.windowFigures(q),
+      this.windowFigures(q, false),
       this.incidentCounts(q),
       this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
     ]);
@@ -76,9 +76,9 @@ export class StatsService {
    * Figures per window for the period, counting only what happened: days after today count
    * nothing, today is recomputed up to the present, whole past months come from the month totals
    * and the other past days from day rollups. Scheduled time no rollup covers (no report from the
-   * window at all) is unknown.
+   * window at all) is unknown. Without `durations` the histograms stay empty (see addFigures).
    */
-  private async windowFigures(q: StatsQuery): Promise<Map<string, StaffFigures>> {
+  private async windowFigures(q: StatsQuery, durations = true): Promise<Map<string, StaffFigures>> {
     const site = this.rollups.site;
     const now = Date.now();
     const today = localDate(site.timeZone, now);
@@ -86,7 +86,8 @@ export class StatsService {
     const perWindow = new Map<string, StaffFigures>();
     if (dates.length === 0) return perWindow;
     const add = (windowId: string, f: StaffFigures) => {
-      if (site.inHalls(windowId, q.halls)) perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? staffFigures(), f));
+      if (site.inHalls(windowId, q.halls))
+        perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? staffFigures(), f, durations));
     };
 
     const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
