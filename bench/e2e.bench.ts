@@ -200,9 +200,12 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     const deadline = Date.now() + FIRST_FRAMES_MS;
     while (delivered.size < cameras && Date.now() < deadline) await new Promise((r) => setTimeout(r, 500));
     if (delivered.size < cameras) {
-      throw new Error(
-        `only ${delivered.size} of ${cameras} cameras delivered a frame within ${FIRST_FRAMES_MS / 1000} s; ingestion said:\n${ingestion.output()}`,
+      // A camera the simulator does not serve is a run that did not keep up, not the end of the benchmark.
+      const silent = Array.from({ length: cameras }, (_, i) => `cam-${i + 1}`).filter((id) => !delivered.has(`hallwatch.frames.${id}`));
+      console.log(
+        `${tag} only ${delivered.size} of ${cameras} cameras delivered a frame within ${FIRST_FRAMES_MS / 1000} s (silent: ${silent.join(', ')}); kept up: no`,
       );
+      return { cameras, keptUp: false, camerasPerCore: NaN, p50: NaN, p90: NaN };
     }
     await new Promise((r) => setTimeout(r, warmupS * 1000));
 
