@@ -9,12 +9,14 @@
  *   // -> [{ zone: 'A', occupied: true, confidence: 0.91, persons: 1, inferred: true, judgeable: true }]
  *
  * - One analyzer per camera (it keeps per-zone state for change gating and hysteresis); frames
- *   must be given in time order. The detector model is loaded once per process and shared by
- *   every analyzer (loadDetector).
+ *   must be given in time order. The detector model is loaded once per process (loadDetector);
+ *   analyzers given the same `packer: new MosaicPacker(detector)` share its passes, so zones of
+ *   several cameras fill one detector input.
  * - `judgeable: false` when the frame is too dark or flat to judge; such zones read empty with
  *   confidence 0 and must not be treated as an absence.
- * - `inferred: false` when the zone's pixels had not changed since its last confident answer and
- *   that answer was reused (re-confirmed at least every `reconfirmMs`, default 10 s).
+ * - `inferred: false` when the zone's pixels had not changed since its last answer and that answer
+ *   was reused (a doubtful one is asked again at every frame, a confident one re-confirmed at least
+ *   every `reconfirmMs`, default 10 s; `reconfirmInBackground` asks without holding up the frame).
  * - Backend: tfjs-node if installed, else WebAssembly (SIMD), else CPU; see selectBackend.
  * - Evidence frames: `maskOutsideZones(jpeg, polygons)` blurs all but the zones (privacy).
  * - The occupancy rule and the model licences are in libs/vision/README.md.
@@ -22,6 +24,7 @@
 export { createZoneAnalyzer, DEFAULT_CHANGE, DEFAULT_THRESHOLDS } from './zone-analyzer';
 export type { ZoneAnalyzer, ZoneAnalyzerOptions, ZoneDefinition, ZoneResult } from './zone-analyzer';
 export { decodeJpeg } from './frame/rgb-frame';
+export { MosaicPacker } from './occupancy/mosaic';
 export { maskBlurSigma, maskOutsideZones, zoneMaskSvg } from './frame/evidence-mask';
 export type { RgbFrame } from './frame/rgb-frame';
 export { probeVideo, sampleVideo } from './frame/video-frame-source';

@@ -1,5 +1,6 @@
 import { Detection, Detector } from './detector/detector.interface';
 import { RgbFrame } from './frame/rgb-frame';
+import { MosaicPacker } from './occupancy/mosaic';
 import { createZoneAnalyzer, ZoneDefinition } from './zone-analyzer';
 
 const WIDTH = 160;
@@ -23,6 +24,8 @@ class FakeDetector implements Detector {
   readonly backend = 'none';
   readonly inputSize = 96;
   calls = 0;
+  /** Sees no person at all while set. */
+  blind = false;
   constructor(private readonly score = 0.6) {}
 
   async detect(rgb: Uint8Array): Promise<Detection[]> {
@@ -42,7 +45,7 @@ class FakeDetector implements Detector {
       }
     }
     const car: Detection = { box: [0, 0, this.inputSize, this.inputSize], score: 0.9, isPerson: false };
-    return x2 < 0 ? [car] : [car, { box: [x1, y1, x2, y2], score: this.score, isPerson: true }];
+    return x2 < 0 || this.blind ? [car] : [car, { box: [x1, y1, x2, y2], score: this.score, isPerson: true }];
   }
 }
 
@@ -112,6 +115,31 @@ describe('zone analyzer', () => {
     const results = await analyzer.analyze(frame(0, true));
     expect(detector.calls).toBe(2);
     expect(results.map((r) => r.occupied)).toEqual([true, false]);
+  });
+
+  it('re-confirms in the background when asked: the frame keeps the reused answer, the next one has the new', async () => {
+    const detector = new FakeDetector();
+    const packer = new MosaicPacker(detector, 2, { gatherMs: 0, backgroundWaitMs: 0 });
+    const analyzer = await createZoneAnalyzer({ zones, packer, reconfirmMs: 5000, reconfirmInBackground: true });
+    await analyzer.analyze(frame(0, true));
+    detector.blind = true;
+    const reused = await analyzer.analyze(frame(5000, true));
+    expect(reused[0]).toMatchObject({ occupied: true, inferred: false });
+    for (let i = 0; i < 400 && packer.passes < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    expect(detector.calls).toBe(2);
+    const next = await analyzer.analyze(frame(7000, true));
+    expect(next[0]).toMatchObject({ occupied: false, inferred: false });
+    expect(detector.calls).toBe(2);
+  });
+
+  it('shares detector passes between the analyzers of one packer', async () => {
+    const detector = new FakeDetector();
+    const packer = new MosaicPacker(detector, 2);
+    const cameras = await Promise.all([createZoneAnalyzer({ zones, packer }), createZoneAnalyzer({ zones, packer })]);
+    const [one, two] = await Promise.all([cameras[0].analyze(frame(0, true)), cameras[1].analyze(frame(0, false))]);
+    expect(detector.calls).toBe(1);
+    expect(one.map((r) => r.occupied)).toEqual([true, false]);
+    expect(two.map((r) => r.occupied)).toEqual([false, false]);
   });
 
   it('does not judge a black frame', async () => {

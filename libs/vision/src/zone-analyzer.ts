@@ -3,7 +3,7 @@ import { DetectorConfig, loadDetector } from './detector/detector.factory';
 import { assertRgbFrame, lumaStats, RgbFrame } from './frame/rgb-frame';
 import { Box, isValidPolygon, Point, polygonBounds, zoneCropRect } from './geometry/zone-geometry';
 import { ChangeThresholds, regionChanged, regionSignature, RegionSignature } from './occupancy/change-gate';
-import { boxToFrame, layoutMosaic, renderMosaic } from './occupancy/mosaic';
+import { MosaicPacker, renderTile, tileBoxToFrame, tileOf } from './occupancy/mosaic';
 import { decideOccupancy, OccupancyThresholds, PersonBox, zoneEvidence, ZoneDecision } from './occupancy/occupancy-rule';
 
 export interface ZoneDefinition {
@@ -26,22 +26,32 @@ export interface ZoneResult {
 }
 
 export interface ZoneAnalyzer {
-  readonly detector: Detector;
+  readonly packer: MosaicPacker;
   analyze(frame: RgbFrame): Promise<ZoneResult[]>;
 }
 
 export interface ZoneAnalyzerOptions {
   readonly zones: readonly ZoneDefinition[];
-  /** Defaults to the process-wide CenterNet detector (see loadDetector). */
+  /** The packer whose detector passes this analyzer shares with others (one per process: see MosaicPacker). */
+  readonly packer?: MosaicPacker;
+  /** Without a packer: the detector of this analyzer's own packer; defaults to the process-wide CenterNet detector (see loadDetector). */
   readonly detector?: Detector;
   readonly detectorConfig?: DetectorConfig;
   readonly thresholds?: Partial<OccupancyThresholds>;
   readonly change?: Partial<ChangeThresholds>;
   /** Longest time an unchanged zone's answer is reused before the detector re-confirms it, ms. */
   readonly reconfirmMs?: number;
+  /**
+   * Ask again about unchanged zones (a doubtful answer, or one due for re-confirmation) without
+   * holding up the frame: the frame reports their last answers, and the detector's new answer
+   * counts from the camera's next frame on. The packer fills its passes with them at leisure
+   * (live cameras). Off: every such zone is answered within the frame, so a file's results do
+   * not depend on timing (the default).
+   */
+  readonly reconfirmInBackground?: boolean;
   /** Context around each zone in its crop, as a fraction of the zone's larger side on every side. */
   readonly cropMargin?: number;
-  /** Zone crops per side of one detector input (3 -> up to 9 zones per pass). */
+  /** Without a packer: zone crops per side of one detector input (default 4: up to 16 zones per pass). */
   readonly tilesPerSide?: number;
 }
 
@@ -56,7 +66,6 @@ export const DEFAULT_THRESHOLDS: OccupancyThresholds = {
 export const DEFAULT_CHANGE: ChangeThresholds = { cellDelta: 16, changedFraction: 0.1 };
 const DEFAULT_RECONFIRM_MS = 10_000;
 const DEFAULT_CROP_MARGIN = 0.3;
-const DEFAULT_TILES_PER_SIDE = 3;
 /** Below this mean luma the frame is night or a dead camera; below this spread it is a flat image. */
 const MIN_JUDGEABLE_MEAN = 16;
 const MIN_JUDGEABLE_STD = 4;
@@ -66,8 +75,10 @@ interface ZoneState {
   readonly bounds: Box;
   decision?: ZoneDecision;
   inferredAt: number;
-  /** Signature when the last confident answer was given; unset while the answer is not confident. */
+  /** Signature at the detector's last answer; unset before the first and after a frame that could not be judged. */
   signature?: RegionSignature;
+  /** A re-confirmation in the background is under way. */
+  reconfirming: boolean;
 }
 
 export async function createZoneAnalyzer(options: ZoneAnalyzerOptions): Promise<ZoneAnalyzer> {
@@ -77,8 +88,8 @@ export async function createZoneAnalyzer(options: ZoneAnalyzerOptions): Promise<
     if (ids.has(zone.id)) throw new Error(`zone ${zone.id} is defined twice`);
     ids.add(zone.id);
   }
-  const detector = options.detector ?? (await loadDetector(options.detectorConfig));
-  return new MosaicZoneAnalyzer(detector, options);
+  const packer = options.packer ?? new MosaicPacker(options.detector ?? (await loadDetector(options.detectorConfig)), options.tilesPerSide);
+  return new MosaicZoneAnalyzer(packer, options);
 }
 
 class MosaicZoneAnalyzer implements ZoneAnalyzer {
@@ -87,18 +98,20 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
   private readonly change: ChangeThresholds;
   private readonly reconfirmMs: number;
   private readonly cropMargin: number;
-  private readonly tilesPerSide: number;
+  private readonly reconfirmInBackground: boolean;
+  /** Bumped by a frame that cannot be judged: background answers from before it are dropped. */
+  private epoch = 0;
 
   constructor(
-    readonly detector: Detector,
+    readonly packer: MosaicPacker,
     options: ZoneAnalyzerOptions,
   ) {
-    this.states = options.zones.map((zone) => ({ zone, bounds: polygonBounds(zone.polygon), inferredAt: -Infinity }));
+    this.states = options.zones.map((zone) => ({ zone, bounds: polygonBounds(zone.polygon), inferredAt: -Infinity, reconfirming: false }));
     this.thresholds = { ...DEFAULT_THRESHOLDS, ...options.thresholds };
     this.change = { ...DEFAULT_CHANGE, ...options.change };
     this.reconfirmMs = options.reconfirmMs ?? DEFAULT_RECONFIRM_MS;
     this.cropMargin = options.cropMargin ?? DEFAULT_CROP_MARGIN;
-    this.tilesPerSide = options.tilesPerSide ?? DEFAULT_TILES_PER_SIDE;
+    this.reconfirmInBackground = options.reconfirmInBackground ?? false;
   }
 
   async analyze(frame: RgbFrame): Promise<ZoneResult[]> {
@@ -107,22 +120,19 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     if (luma.mean < MIN_JUDGEABLE_MEAN || luma.std < MIN_JUDGEABLE_STD) {
       // Nothing learnt from this frame may be reused once the picture comes back.
       for (const state of this.states) state.signature = undefined;
+      this.epoch++;
       return this.states.map((s) => ({ zone: s.zone.id, occupied: false, confidence: 0, persons: 0, inferred: false, judgeable: false }));
     }
     const signatures = this.states.map((s) => regionSignature(frame, s.bounds));
-    const due = this.states.filter((s, i) => this.isDue(s, signatures[i], frame.at));
-    const inferred = new Set<ZoneState>();
-    const capacity = this.tilesPerSide * this.tilesPerSide;
-    for (let start = 0; start < due.length; start += capacity) {
-      const batch = due.slice(start, start + capacity);
-      if (batch.length < capacity) {
-        // Free tiles cost nothing: fill them with the zones answered longest ago, so their re-confirmation comes early and together.
-        const riders = this.states.filter((s) => !due.includes(s)).sort((a, b) => a.inferredAt - b.inferredAt);
-        batch.push(...riders.slice(0, capacity - batch.length));
-      }
-      await this.inferBatch(frame, batch, signatures);
-      batch.forEach((s) => inferred.add(s));
-    }
+    const due = this.states.filter((s, i) => this.changed(s, signatures[i], frame.at));
+    // Unchanged, but not to be trusted for long: a doubtful answer, or one due for re-confirmation.
+    const stale = this.states.filter(
+      (s) => !due.includes(s) && !s.reconfirming && (!s.decision?.confident || frame.at - s.inferredAt >= this.reconfirmMs),
+    );
+    if (this.reconfirmInBackground) this.reconfirm(frame, stale, signatures);
+    else due.push(...stale);
+    if (due.length > 0) await this.infer(frame, due, signatures, false);
+    const inferred = new Set(due);
     return this.states.map((s) => {
       const d = s.decision as ZoneDecision;
       return {
@@ -136,36 +146,44 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     });
   }
 
-  private isDue(state: ZoneState, signature: RegionSignature, at: number): boolean {
-    return (
-      !state.signature ||
-      at - state.inferredAt >= this.reconfirmMs ||
-      at < state.inferredAt ||
-      regionChanged(state.signature, signature, this.change)
-    );
+  /** Zones whose last answer cannot stand: never answered (or lost to an unjudgeable frame), changed since, or time ran backwards. */
+  private changed(state: ZoneState, signature: RegionSignature, at: number): boolean {
+    return !state.signature || at < state.inferredAt || regionChanged(state.signature, signature, this.change);
   }
 
-  private async inferBatch(frame: RgbFrame, batch: ZoneState[], signatures: RegionSignature[]): Promise<void> {
-    const size = this.detector.inputSize;
-    const tiles = layoutMosaic(
-      batch.map((s) => zoneCropRect(s.zone.polygon, frame.width, frame.height, this.cropMargin)),
-      size,
-      this.tilesPerSide,
-    );
-    const detections = await this.detector.detect(await renderMosaic(frame, tiles, size));
-    // A person is judged only by the tile that saw it: the same person seen smaller in a
-    // neighbour's tile would otherwise count twice.
-    const persons: PersonBox[][] = batch.map(() => []);
-    for (const d of detections) {
-      if (!d.isPerson) continue;
-      const mapped = boxToFrame(d.box, tiles, frame.width, frame.height);
-      if (mapped) persons[mapped.tile].push({ box: mapped.box, score: d.score });
-    }
-    batch.forEach((state, i) => {
-      const evidence = zoneEvidence(state.zone.polygon, persons[i], this.thresholds);
+  /** Re-confirms `stale` zones without waiting; an answer counts unless a newer one or an unjudgeable frame came first. */
+  private reconfirm(frame: RgbFrame, stale: ZoneState[], signatures: RegionSignature[]): void {
+    if (stale.length === 0) return;
+    const epoch = this.epoch;
+    stale.forEach((s) => (s.reconfirming = true));
+    this.infer(frame, stale, signatures, true, (s) => this.epoch === epoch && s.inferredAt < frame.at)
+      // A failed re-confirmation leaves the zone stale: its next frame tries again.
+      .catch(() => undefined)
+      .finally(() => stale.forEach((s) => (s.reconfirming = false)));
+  }
+
+  private async infer(
+    frame: RgbFrame,
+    due: ZoneState[],
+    signatures: RegionSignature[],
+    background: boolean,
+    stillWanted: (state: ZoneState) => boolean = () => true,
+  ): Promise<void> {
+    const tiles = due.map((s) => tileOf(zoneCropRect(s.zone.polygon, frame.width, frame.height, this.cropMargin), this.packer.tileSize));
+    const detections = await this.packer.detect(await Promise.all(tiles.map((tile) => renderTile(frame, tile))), background);
+    due.forEach((state, i) => {
+      if (!stillWanted(state)) return;
+      // A person is judged only by the tile that saw it: the same person seen smaller in a
+      // neighbour's tile would otherwise count twice.
+      const persons: PersonBox[] = [];
+      for (const d of detections[i]) {
+        const box = d.isPerson ? tileBoxToFrame(d.box, tiles[i], frame.width, frame.height) : undefined;
+        if (box) persons.push({ box, score: d.score });
+      }
+      const evidence = zoneEvidence(state.zone.polygon, persons, this.thresholds);
       state.decision = decideOccupancy(evidence, state.decision?.occupied ?? false, this.thresholds);
       state.inferredAt = frame.at;
-      state.signature = state.decision.confident ? signatures[this.states.indexOf(state)] : undefined;
+      state.signature = signatures[this.states.indexOf(state)];
     });
   }
 }
