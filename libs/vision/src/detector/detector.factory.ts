@@ -1,22 +1,25 @@
 import { CenterNetDetector } from './centernet.detector';
 import { Detector } from './detector.interface';
 import { BackendOptions, selectBackend } from './tf-backend';
+import { WorkerDetector } from './worker-detector';
 
 export interface DetectorConfig extends BackendOptions {
   /** Detector plugin; only CenterNet ships today. */
   readonly kind?: 'centernet';
   /** Path of a model.json to use instead of the one shipped in @vladmandic/human. */
   readonly modelPath?: string;
+  /** Run the detector in a worker thread, so a pass does not block the event loop (services; needs the built JavaScript). */
+  readonly inWorker?: boolean;
 }
 
 const loaded = new Map<string, Promise<Detector>>();
 
 /** Loads a detector once per process and configuration: every analyzer shares the model. */
 export function loadDetector(config: DetectorConfig = {}): Promise<Detector> {
-  const key = `${config.kind ?? 'centernet'}:${config.modelPath ?? ''}`;
+  const key = `${config.kind ?? 'centernet'}:${config.modelPath ?? ''}:${config.inWorker ? 'worker' : 'here'}`;
   let detector = loaded.get(key);
   if (!detector) {
-    detector = selectBackend(config).then(() => CenterNetDetector.load(config.modelPath));
+    detector = config.inWorker ? WorkerDetector.start(config) : selectBackend(config).then(() => CenterNetDetector.load(config.modelPath));
     detector.catch(() => loaded.delete(key));
     loaded.set(key, detector);
   }

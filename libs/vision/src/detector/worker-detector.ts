@@ -1,0 +1,121 @@
+import * as path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { DetectorConfig } from './detector.factory';
+import { Detection, Detector } from './detector.interface';
+
+/** What the worker says (detector.worker.ts). */
+export type WorkerMessage =
+  | { kind: 'ready'; name: string; backend: string; inputSize: number }
+  | { kind: 'failed'; error: string }
+  | { kind: 'log'; message: string }
+  | { kind: 'answer'; id: number; detections?: Detection[]; error?: string };
+
+/** The part of a DetectorConfig that crosses to the worker (functions cannot). */
+export type WorkerConfig = Omit<DetectorConfig, 'log' | 'inWorker'>;
+
+interface Pending {
+  resolve: (detections: Detection[]) => void;
+  reject: (err: Error) => void;
+}
+
+/**
+ * A detector running in a worker thread. A pass takes a few hundred milliseconds of WebAssembly
+ * that would otherwise block the event loop, and with it every frame, database answer and NATS
+ * message of the process. A worker that dies fails the passes in flight; the next pass starts a
+ * new one.
+ */
+export class WorkerDetector implements Detector {
+  private worker?: Worker;
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 0;
+
+  private constructor(
+    private readonly config: WorkerConfig,
+    private readonly log: (message: string) => void,
+    readonly name: string,
+    readonly backend: string,
+    readonly inputSize: number,
+    worker: Worker,
+  ) {
+    this.adopt(worker);
+  }
+
+  static async start(config: DetectorConfig): Promise<WorkerDetector> {
+    const { log = () => undefined, inWorker: _, ...rest } = config;
+    const { worker, ready } = await spawn(rest, log);
+    return new WorkerDetector(rest, log, ready.name, ready.backend, ready.inputSize, worker);
+  }
+
+  async detect(rgb: Uint8Array): Promise<Detection[]> {
+    if (!this.worker) this.adopt((await spawn(this.config, this.log)).worker);
+    const worker = this.worker as Worker;
+    const id = this.nextId++;
+    const answer = new Promise<Detection[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    // A copy the worker owns: the caller's buffer stays usable.
+    const copy = rgb.slice();
+    worker.ref(); // a pass in flight keeps the process alive; an idle worker does not
+    worker.postMessage({ id, rgb: copy }, [copy.buffer]);
+    return answer;
+  }
+
+  /** Ends the worker (the process can then exit). */
+  async stop(): Promise<void> {
+    const worker = this.worker;
+    this.worker = undefined;
+    await worker?.terminate();
+  }
+
+  private adopt(worker: Worker): void {
+    this.worker = worker;
+    worker.on('message', (message: WorkerMessage) => {
+      if (message.kind === 'log') this.log(message.message);
+      if (message.kind !== 'answer') return;
+      const pending = this.pending.get(message.id);
+      this.pending.delete(message.id);
+      if (this.pending.size === 0) worker.unref();
+      if (message.error !== undefined) pending?.reject(new Error(message.error));
+      else pending?.resolve(message.detections ?? []);
+    });
+    worker.on('exit', (code) => {
+      if (this.worker === worker) this.worker = undefined;
+      const err = new Error(`the detector worker exited (code ${code})`);
+      for (const p of this.pending.values()) p.reject(err);
+      this.pending.clear();
+    });
+    // An uncaught error ends the worker: 'exit' follows and fails what was in flight.
+    worker.on('error', (err) => this.log(`detector worker failed: ${err.message}`));
+    worker.unref();
+  }
+}
+
+/** Starts a worker and waits until its detector is loaded (or failed to load). */
+function spawn(
+  config: WorkerConfig,
+  log: (message: string) => void,
+): Promise<{ worker: Worker; ready: Extract<WorkerMessage, { kind: 'ready' }> }> {
+  const worker = new Worker(path.join(__dirname, 'detector.worker.js'), { workerData: config });
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: WorkerMessage) => {
+      if (message.kind === 'log') log(message.message);
+      if (message.kind === 'failed') {
+        cleanup();
+        void worker.terminate();
+        reject(new Error(message.error));
+      }
+      if (message.kind === 'ready') {
+        cleanup();
+        resolve({ worker, ready: message });
+      }
+    };
+    const onExit = (code: number) => {
+      cleanup();
+      reject(new Error(`the detector worker exited (code ${code}) before its detector loaded`));
+    };
+    const cleanup = () => {
+      worker.off('message', onMessage);
+      worker.off('exit', onExit);
+    };
+    worker.on('message', onMessage);
+    worker.on('exit', onExit);
+  });
+}
