@@ -169,7 +169,7 @@ describe('inference repositories (FerretDB)', () => {
     expect(await evidence.get(appealed, 1)).not.toBeNull();
   });
 
-  it("appends each output to a hall's outbox with its state, keeps them through plain saves until each is delivered", async () => {
+  it("appends each output to a hall's outbox with its state, keeps them through plain saves until a save says delivered", async () => {
     const a = { owner: 'inf-a', token: 7 };
     const entry = (seq: number) => ({
       key: `e${seq}`,
@@ -183,10 +183,12 @@ describe('inference repositories (FerretDB)', () => {
     expect(JSON.parse(saved!.snapshot)).toEqual({ clock: 3 });
     expect(outboxOf(saved!).map((e) => JSON.parse(e.output).presence[0].seq)).toEqual([0, 1]);
     expect(saved).toMatchObject({ owner: 'inf-a', fence: 7 });
-    await states.delivered('h1', a, 'e0');
+    await states.save('h1', a, { clock: 4 }, entry(2), ['e0']); // appended and removed in one write
     const left = await states.load('h1');
-    expect(outboxOf(left!).map((e) => e.key)).toEqual(['e1']);
-    expect(JSON.parse(left!.snapshot)).toEqual({ clock: 3 });
+    expect(outboxOf(left!).map((e) => e.key)).toEqual(['e1', 'e2']);
+    expect(JSON.parse(left!.snapshot)).toEqual({ clock: 4 });
+    await states.save('h1', a, { clock: 5 }, undefined, ['e1', 'e2']);
+    expect((await states.load('h1'))!.outbox).toEqual({});
     expect(await states.load('h2')).toBeNull();
   });
 
@@ -196,7 +198,7 @@ describe('inference repositories (FerretDB)', () => {
     await states.save('h3', old, { clock: 1 }, { key: 'e0', seq: 0, output: '{}' });
     await states.claim('h3', successor);
     await expect(states.save('h3', old, { clock: 2 })).rejects.toBeInstanceOf(FencedOut);
-    await expect(states.delivered('h3', old, 'e0')).rejects.toBeInstanceOf(FencedOut);
+    await expect(states.save('h3', old, { clock: 2 }, undefined, ['e0'])).rejects.toBeInstanceOf(FencedOut);
     await states.save('h3', successor, { clock: 3 });
     const saved = await states.load('h3');
     expect(saved).toMatchObject({ owner: 'inf-b', fence: 25 });

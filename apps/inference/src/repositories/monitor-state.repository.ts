@@ -22,9 +22,9 @@ export interface MonitorState {
   /** JSON of the domain snapshot (kept as text: its keys are ids the database need not understand). */
   snapshot: string;
   /**
-   * Outputs saved with the snapshot they led to, in the same write, and removed one by one once
-   * stored and published: if the owner dies in between, the next one delivers them again (every
-   * delivery is idempotent). Append-only: a later output never replaces an undelivered one.
+   * Outputs saved with the snapshot they led to, in the same write, and removed by a later save
+   * once stored and published: if the owner dies in between, the next one delivers them again
+   * (every delivery is idempotent). Append-only: a later output never replaces an undelivered one.
    */
   outbox?: Record<string, OutboxEntry>;
   /** The instance that wrote last, and the fencing token of its lease. */
@@ -69,17 +69,18 @@ export class MonitorStateRepository {
     await this.write(hallId, fence, {});
   }
 
-  /** Replaces the hall's saved snapshot; `entry`, if given, is appended to its outbox in the same write. */
-  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry): Promise<void> {
-    await this.write(hallId, fence, {
-      snapshot: JSON.stringify(snapshot),
-      ...(entry && { [`outbox.${entry.key}`]: entry }),
-    });
-  }
-
-  /** The outbox entry `key` was delivered. */
-  async delivered(hallId: string, fence: Fence, key: string): Promise<void> {
-    await this.write(hallId, fence, {}, { [`outbox.${key}`]: 1 });
+  /**
+   * Replaces the hall's saved snapshot; in the same write `entry`, if given, is appended to its
+   * outbox and the `delivered` entries are removed from it (no write of its own per delivery).
+   */
+  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry, delivered: readonly string[] = []): Promise<void> {
+    const unset = Object.fromEntries(delivered.map((key) => [`outbox.${key}`, 1 as const]));
+    await this.write(
+      hallId,
+      fence,
+      { snapshot: JSON.stringify(snapshot), ...(entry && { [`outbox.${entry.key}`]: entry }) },
+      delivered.length ? unset : undefined,
+    );
   }
 
   private async write(hallId: string, fence: Fence, set: Record<string, unknown>, unset?: Record<string, 1>): Promise<void> {

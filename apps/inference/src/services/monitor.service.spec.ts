@@ -43,17 +43,13 @@ class MemoryStates {
     const doc = this.docs.get(hallId);
     if (doc) this.write(doc, fence);
   }
-  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry) {
+  async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry, delivered: readonly string[] = []) {
     const doc = this.docs.get(hallId) ?? { _id: hallId, snapshot: '', savedAt: new Date() };
     this.write(doc, fence);
     doc.snapshot = JSON.stringify(snapshot);
     if (entry) doc.outbox = { ...doc.outbox, [entry.key]: entry };
+    for (const key of delivered) delete doc.outbox![key];
     this.docs.set(hallId, doc);
-  }
-  async delivered(hallId: string, fence: Fence, key: string) {
-    const doc = this.docs.get(hallId)!;
-    this.write(doc, fence);
-    delete doc.outbox![key];
   }
   private write(doc: MonitorState, fence: Fence) {
     if ((doc.fence ?? -1) > fence.token) throw new FencedOut(`hall ${doc._id}: token ${fence.token} is older`);
@@ -239,6 +235,10 @@ describe('MonitorService (repositories mocked)', () => {
     await b.start();
     await b.take('h1');
     expect(states(b.published, 'W01')[0]).toBe('unknown');
+    // Delivered entries leave the saved outbox with the next save, not a write each.
+    expect(outboxOf(store.docs.get('h1')!)).toHaveLength(1);
+    jest.advanceTimersByTime(2000);
+    await settle();
     expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
   });
 
@@ -274,9 +274,9 @@ describe('MonitorService (repositories mocked)', () => {
     const order: string[] = [];
     a.evidence.put.mockImplementation(async (file: { incidentId: string; role: string }) => void order.push(`evidence ${file.role}`));
     const save = store.save.bind(store);
-    jest.spyOn(store, 'save').mockImplementation(async (hallId, fence, snapshot, entry) => {
+    jest.spyOn(store, 'save').mockImplementation(async (hallId, fence, snapshot, entry, delivered) => {
       if (entry && (JSON.parse(entry.output) as MonitorOutput).incidents.length > 0) order.push('outbox incident');
-      return save(hallId, fence, snapshot, entry);
+      return save(hallId, fence, snapshot, entry, delivered);
     });
     // The incident's publication fails: a "crashes" with it saved but not delivered.
     a.nats.publishIncident.mockImplementation(async () => {
@@ -297,6 +297,8 @@ describe('MonitorService (repositories mocked)', () => {
       owner: 'b',
       token: 2,
     });
+    jest.advanceTimersByTime(2000);
+    await settle();
     expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
   });
 });

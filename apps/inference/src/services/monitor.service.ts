@@ -53,6 +53,8 @@ interface Hall {
   ticking: boolean;
   /** Sequence number of the next outbox entry. */
   seq: number;
+  /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
+  delivered: string[];
   feeds: Feed[];
 }
 
@@ -124,6 +126,7 @@ export class MonitorService implements OnModuleDestroy {
       stopped: false,
       ticking: false,
       seq: (outbox[outbox.length - 1]?.seq ?? -1) + 1,
+      delivered: [],
       feeds: [],
     };
     this.halls.set(hallId, hall);
@@ -163,7 +166,7 @@ export class MonitorService implements OnModuleDestroy {
         if (hall.stopped) return;
         const fence = this.fence(hall);
         this.stop(hall);
-        await this.states.save(hallId, fence, hall.monitor.snapshot());
+        await this.states.save(hallId, fence, hall.monitor.snapshot(), undefined, hall.delivered);
       })
       .catch((err) => this.log.error(`hall ${hallId}: state not saved on hand-over: ${(err as Error).message}`));
     this.log.log(`hall ${hallId}: no longer monitored by instance ${this.instance} (${why})`);
@@ -263,28 +266,38 @@ export class MonitorService implements OnModuleDestroy {
           await this.delivery.keepEvidence(event.incident, frames);
         }
         const entry: OutboxEntry = { key: `e${hall.seq}`, seq: hall.seq++, output: JSON.stringify(output) };
-        await this.states.save(hallId, this.fence(hall), hall.monitor.snapshot(), entry);
-        hall.dirty = false;
+        await this.saveState(hall, entry);
         await this.deliver(hall, entry);
       })
       .catch((err) => this.fail(hall, err));
   }
 
-  /** Stores and publishes an outbox entry, then removes it from the outbox; each write only under the lease. */
+  /**
+   * Stores and publishes an outbox entry, each write only under the lease. The next save removes
+   * it from the saved outbox: one write less per output, and a successor taking over before that
+   * only delivers it again (deliveries are idempotent).
+   */
   private async deliver(hall: Hall, entry: OutboxEntry): Promise<void> {
     await this.delivery.deliver(JSON.parse(entry.output) as MonitorOutput, () => this.fence(hall));
-    await this.states.delivered(hall.id, this.fence(hall), entry.key);
+    hall.delivered.push(entry.key);
+  }
+
+  /** Saves the hall's state (with `entry` appended to its outbox, and the entries delivered since the last save removed). */
+  private async saveState(hall: Hall, entry?: OutboxEntry): Promise<void> {
+    const delivered = [...hall.delivered];
+    hall.dirty = false;
+    await this.states.save(hall.id, this.fence(hall), hall.monitor.snapshot(), entry, delivered);
+    hall.delivered = hall.delivered.filter((key) => !delivered.includes(key));
   }
 
   /** Saves the state of halls whose clocks or pending frames moved, so a successor loses little. */
   private save(): void {
     for (const hall of this.halls.values()) {
-      if (!hall.dirty || hall.stopped) continue;
+      if ((!hall.dirty && hall.delivered.length === 0) || hall.stopped) continue;
       void this.queues
         .run(hall.id, async () => {
           if (hall.stopped) return;
-          hall.dirty = false;
-          await this.states.save(hall.id, this.fence(hall), hall.monitor.snapshot());
+          await this.saveState(hall);
         })
         .catch((err) => {
           if (err instanceof LeaseExpired || err instanceof FencedOut) return this.fail(hall, err);
