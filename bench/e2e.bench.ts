@@ -1,11 +1,12 @@
 /**
- * `npm run bench:e2e [-- --cameras N --warmup S --seconds S --profile DIR]`: the whole stack with many cameras.
+ * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --profile DIR --logs DIR]`: the whole stack with many cameras.
  *
  * N simulated cameras (deploy/rtsp/rtsp-server.py, one mount each, looping 1280x720 25 fps H.264
- * clips with a keyframe every 2 s, made at start from test/media/classroom-seated.mp4: 30 s of
- * four staffed seats, then 30 s with those seats covered, in four phases so cameras do not flip
+ * clips with a keyframe every 2 s, made at start from test/media/classroom-seated.mp4: 60 s of
+ * four staffed seats, then 60 s with those seats covered, in four phases so cameras do not flip
  * together), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
- * real processes on a private nats-server and FerretDB. After every camera delivers and a warm-up,
+ * real processes on a private nats-server and FerretDB (K inference instances sharing the halls, by
+ * default one per core). After every camera delivers and a warm-up,
  * it measures for S seconds: CPU time of Hallwatch's own processes from /proc (ingestion with its
  * ffmpeg children, inference, reporting; the camera simulator, NATS and FerretDB on their own
  * line), memory (PSS), frames sampled vs. judged, and the time from a frame's capture
@@ -28,15 +29,32 @@ const MEDIA = path.join(ROOT, 'test', 'media');
 const SAMPLE_S = 2;
 const GOP_S = 2;
 const FPS = 25;
-/** The clip: HALF_S seconds staffed, HALF_S seconds with the four seated zones covered. */
-const HALF_S = 30;
+/**
+ * The clip: HALF_S seconds staffed, HALF_S seconds with the four seated zones covered. A window
+ * that changes every minute is far busier than a real one (a few changes an hour), yet gives
+ * every run hundreds of presence changes to time.
+ */
+const HALF_S = 60;
 /** Phases of the clip per camera (whole keyframe intervals, so cutting needs no re-encoding). */
-const OFFSETS_S = [0, 16, 30, 46];
+const OFFSETS_S = [0, 30, 60, 90];
 /** The RTSP server is slow to start many streams on a busy 2-core machine. */
 const FIRST_FRAMES_MS = 240000;
 const MB = 1024 * 1024;
 /** `--profile DIR`: the services write V8 CPU profiles there when they stop (open them in Chrome DevTools). */
 const PROFILE_DIR = process.argv.includes('--profile') ? path.resolve(process.argv[process.argv.indexOf('--profile') + 1]) : undefined;
+/** `--logs DIR`: each service's output goes to DIR/<cameras>-<service>.log. */
+const LOG_DIR = process.argv.includes('--logs') ? path.resolve(process.argv[process.argv.indexOf('--logs') + 1]) : undefined;
+
+/** The line handler of a service: `parse`, and the log file when --logs is given. */
+function lines(cameras: number, service: string, parse: (line: string) => void = () => undefined): (line: string) => void {
+  if (!LOG_DIR) return parse;
+  fs.mkdirSync(LOG_DIR, { recursive: true });
+  const file = fs.openSync(path.join(LOG_DIR, `${cameras}-${service}.log`), 'w');
+  return (line) => {
+    fs.writeSync(file, `${line}\n`);
+    parse(line);
+  };
+}
 
 interface Zone {
   id: string;
@@ -119,7 +137,7 @@ function siteYaml(cameras: number, rtspPort: number, zones: Zone[]): { yaml: str
   const yaml = `halls:
 ${hallLines.join('\n')}
 schedules: { default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] } }
-# The clips flip every 30 s: confirm a change on 2 agreeing samples 4 s apart (the default 20 s would
+# The clips flip every ${HALF_S} s: confirm a change on 2 agreeing samples 4 s apart (the default 20 s would
 # never confirm one); everything else as a hall runs it.
 rules: { confirmSamples: 2, confirmAfter: 4s }
 cameras:
@@ -132,7 +150,14 @@ ${windows.join('\n')}
 
 const pct = (seconds: number, elapsed: number) => (100 * seconds) / elapsed;
 
-async function run(cameras: number, warmupS: number, seconds: number, clips: string[], zones: Zone[]): Promise<RunResult> {
+async function run(
+  cameras: number,
+  instances: number,
+  warmupS: number,
+  seconds: number,
+  clips: string[],
+  zones: Zone[],
+): Promise<RunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hallwatch-bench-e2e-${cameras}-`));
   const processes: ChildProcess[] = [];
   const tag = `e2e ${cameras} cameras:`;
@@ -159,9 +184,12 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     let sampled = 0;
     const delivered = new Set<string>();
     const latencies: number[] = [];
-    /** [sampled so far, judged so far] when inference logged its count during the measurement. */
-    const judgedMarks: [number, number][] = [];
+    /** Per inference instance, [time, judged since start] whenever it logged its count during the measurement. */
+    const judgedMarks: [number, number][][] = Array.from({ length: instances }, () => []);
     let dropped = 0;
+    /** Zones the detector looked at, summed over inference's counts during the measurement. */
+    let zonesInferred = 0;
+    let passes = 0;
     /** Cameras whose last look at the stream chose keyframes only (true) or every frame (false). */
     const decoding = new Map<string, boolean>();
     let backend = 'not logged';
@@ -182,19 +210,37 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     });
     await nc.flush();
 
-    const ingestion = startService('ingestion', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR, (line) => {
-      const choice = /camera (\S+): [^"]*: decoding (keyframes only|every frame)/.exec(line);
-      if (choice) decoding.set(choice[1], choice[2] === 'keyframes only');
-    });
-    const inference = startService('inference', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR, (line) => {
-      const count = /frame\(s\) judged in the last \d+ s, (\d+) since start/.exec(line);
-      if (count && measuring) judgedMarks.push([sampled, Number(count[1])]);
-      if (measuring && line.includes('dropped, the detector is behind')) dropped++;
-      backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
-    });
-    const reporting = startService('reporting', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR);
-    const services = [ingestion, inference, reporting];
-    processes.push(ingestion.child, inference.child, reporting.child);
+    const ingestion = startService(
+      'ingestion',
+      { ...env, HALLWATCH_INSTANCE: 'bench' },
+      PROFILE_DIR,
+      lines(cameras, 'ingestion', (line) => {
+        const choice = /camera (\S+): [^"]*: decoding (keyframes only|every frame)/.exec(line);
+        if (choice) decoding.set(choice[1], choice[2] === 'keyframes only');
+      }),
+    );
+    // Inference instances share the halls by leases, as on a site that runs one per core.
+    const inferences = judgedMarks.map((marks, i) =>
+      startService(
+        'inference',
+        { ...env, HALLWATCH_INSTANCE: `bench-${i + 1}` },
+        PROFILE_DIR,
+        lines(cameras, `inference-${i + 1}`, (line) => {
+          const count = /frame\(s\) judged in the last \d+ s, (\d+) since start/.exec(line);
+          if (count && measuring) marks.push([Date.now(), Number(count[1])]);
+          const zones = /(\d+) zone\(s\) given to the detector in (\d+) pass/.exec(line);
+          if (zones && measuring) {
+            zonesInferred += Number(zones[1]);
+            passes += Number(zones[2]);
+          }
+          if (measuring && line.includes('dropped, the detector is behind')) dropped++;
+          backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
+        }),
+      ),
+    );
+    const reporting = startService('reporting', { ...env, HALLWATCH_INSTANCE: 'bench' }, PROFILE_DIR, lines(cameras, 'reporting'));
+    const services = [ingestion, ...inferences, reporting];
+    processes.push(...services.map((s) => s.child));
     await Promise.all(Object.values(services).map((s) => s.started));
 
     const deadline = Date.now() + FIRST_FRAMES_MS;
@@ -209,18 +255,17 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     }
     await new Promise((r) => setTimeout(r, warmupS * 1000));
 
-    const trees = {
-      ingestion: ingestion.child.pid!,
-      inference: inference.child.pid!,
-      reporting: reporting.child.pid!,
-      simulator: rtsp.pid!,
+    const trees: Record<string, number | undefined> = {
+      ingestion: ingestion.child.pid,
+      ...Object.fromEntries(inferences.map((s, i) => [`inference-${i + 1}`, s.child.pid])),
+      reporting: reporting.child.pid,
+      simulator: rtsp.pid,
       nats: nats.process?.pid,
       ferretdb: db.process?.pid,
     };
-    type Name = keyof typeof trees;
     const usage = () =>
       Object.fromEntries(Object.entries(trees).map(([k, pid]) => [k, pid ? treeUsage(pid) : undefined])) as Record<
-        Name,
+        string,
         TreeUsage | undefined
       >;
     const peakMemory: Record<string, number> = {};
@@ -244,24 +289,29 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     const frames = sampled - sampledBefore;
     await nc.drain();
 
-    const cpu = (k: Name, part: 'rootSeconds' | 'childSeconds' | 'both' = 'both') => {
-      const [a, b] = [after[k], before[k]];
-      if (!a || !b) return 0;
+    /** CPU of `name` (all its instances), % of one core. */
+    const cpu = (name: string, part: 'rootSeconds' | 'childSeconds' | 'both' = 'both') => {
       const of = (u: TreeUsage) => (part === 'both' ? u.rootSeconds + u.childSeconds : u[part]);
-      return pct(of(a) - of(b), elapsed);
+      let sum = 0;
+      for (const k of Object.keys(trees).filter((k) => k === name || k.startsWith(`${name}-`))) {
+        const [a, b] = [after[k], before[k]];
+        if (a && b) sum += of(a) - of(b);
+      }
+      return pct(sum, elapsed);
     };
     const hallwatch = cpu('ingestion') + cpu('inference') + cpu('reporting');
     const camerasPerCore = cameras / (hallwatch / 100);
     const expected = Math.round((cameras * elapsed) / SAMPLE_S);
     const ffmpegs = (after.ingestion?.processes ?? 1) - 1;
-    const [first, last] = [judgedMarks[0], judgedMarks[judgedMarks.length - 1]];
-    const judgedSpan = first && last && last !== first ? { sampled: last[0] - first[0], judged: last[1] - first[1] } : undefined;
+    // Each instance logs its count on its own clock: sum the rates between each one's first and last count.
+    const rates = judgedMarks.map((marks) => {
+      const [first, last] = [marks[0], marks[marks.length - 1]];
+      return first && last !== first ? (last[1] - first[1]) / ((last[0] - first[0]) / 1000) : undefined;
+    });
+    const judgedRate = rates.every((r) => r !== undefined) ? rates.reduce((a, r) => (a as number) + (r as number), 0) : undefined;
+    const sampledRate = frames / elapsed;
     const keptUp =
-      frames >= 0.9 * expected &&
-      dropped === 0 &&
-      judgedSpan !== undefined &&
-      judgedSpan.judged >= 0.95 * judgedSpan.sampled &&
-      latencies.length > 0;
+      frames >= 0.9 * expected && dropped === 0 && judgedRate !== undefined && judgedRate >= 0.95 * sampledRate && latencies.length > 0;
     const p50 = latencies.length ? quantile(latencies, 0.5) : NaN;
     const p90 = latencies.length ? quantile(latencies, 0.9) : NaN;
     const mb = (k: string) => ((peakMemory[k] ?? 0) / MB).toFixed(0);
@@ -275,7 +325,7 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     );
     console.log(
       `${tag} CPU, % of one core: ingestion ${cpu('ingestion').toFixed(1)} (node ${cpu('ingestion', 'rootSeconds').toFixed(1)}, ${ffmpegs} ffmpeg ` +
-        `${cpu('ingestion', 'childSeconds').toFixed(1)}), inference ${cpu('inference').toFixed(1)}, reporting ${cpu('reporting').toFixed(1)}; ` +
+        `${cpu('ingestion', 'childSeconds').toFixed(1)}), inference ${cpu('inference').toFixed(1)} (${instances} instance(s)), reporting ${cpu('reporting').toFixed(1)}; ` +
         `Hallwatch ${hallwatch.toFixed(1)} = ${(hallwatch / cameras).toFixed(2)} per camera`,
     );
     console.log(
@@ -283,14 +333,12 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
     );
     console.log(
       `${tag} peak memory (PSS) MB: ingestion ${mb('ingestion')} + ffmpeg ${mb('ingestion children')} (${((peakMemory['ingestion children'] ?? 0) / MB / Math.max(1, ffmpegs)).toFixed(1)} each), ` +
-        `inference ${mb('inference')}, reporting ${mb('reporting')}; NATS ${mb('nats')}, FerretDB ${mb('ferretdb')}`,
+        `inference ${inferences.map((_, i) => mb(`inference-${i + 1}`)).join(' + ')}, reporting ${mb('reporting')}; NATS ${mb('nats')}, FerretDB ${mb('ferretdb')}`,
     );
     console.log(
-      `${tag} frames sampled ${frames} (one per camera per ${SAMPLE_S} s: ${expected}); judged ` +
-        (judgedSpan
-          ? `${judgedSpan.judged} of the ${judgedSpan.sampled} sampled between inference's counts`
-          : 'unknown (inference logged no two counts)') +
-        `; dropped by inference ${dropped}`,
+      `${tag} frames sampled ${frames} (one per camera per ${SAMPLE_S} s: ${expected}), ${sampledRate.toFixed(2)}/s; judged ` +
+        (judgedRate !== undefined ? `${judgedRate.toFixed(2)}/s` : 'unknown (an inference instance logged no two counts)') +
+        `; dropped by inference ${dropped}; ${zonesInferred} zone(s) given to the detector in ${passes} pass(es) in inference's counts`,
     );
     console.log(`${tag} presence changes ${latencies.length}, capture to event p50 ${p50.toFixed(0)} ms p90 ${p90.toFixed(0)} ms`);
     console.log(`${tag} kept up: ${keptUp ? 'yes' : 'no'}; ${camerasPerCore.toFixed(1)} cameras per core of Hallwatch's own processes`);
@@ -311,6 +359,8 @@ async function run(cameras: number, warmupS: number, seconds: number, clips: str
 
 async function main(): Promise<void> {
   const counts = process.argv.includes('--cameras') ? [option('cameras', 10)] : [10, 20, 40];
+  // The WASM detector runs on one thread: one inference instance per core uses the machine.
+  const instances = option('inference', os.cpus().length);
   const warmupS = option('warmup', 60);
   const seconds = option('seconds', 120);
   if (seconds < 65) throw new Error('--seconds must be at least 65: inference logs its count of judged frames every 30 s');
@@ -322,7 +372,7 @@ async function main(): Promise<void> {
       `e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at 1280x720; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
     );
     const results: RunResult[] = [];
-    for (const n of counts) results.push(await run(n, warmupS, seconds, clips, zones));
+    for (const n of counts) results.push(await run(n, instances, warmupS, seconds, clips, zones));
     const best = results.filter((r) => r.keptUp).pop();
     if (!best) {
       console.log(`end to end: no run kept up (${counts.join(', ')} cameras)`);
