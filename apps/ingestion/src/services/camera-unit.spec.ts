@@ -47,14 +47,15 @@ function setup(config = camera(), onvif: Partial<OnvifRepository> = {}) {
   const ffmpeg = new FakeFfmpeg();
   const statuses: CameraStatusMessage[] = [];
   const warnings: string[] = [];
+  const infos: string[] = [];
   const unit = new CameraUnit(config, {
     ffmpeg: ffmpeg as unknown as FfmpegRepository,
     onvif: onvif as OnvifRepository,
-    log: { log: () => undefined, warn: (m: string) => warnings.push(m), error: () => undefined },
+    log: { log: (m: string) => infos.push(m), warn: (m: string) => warnings.push(m), error: () => undefined },
     framesQueued: () => undefined,
     statusChanged: (s) => statuses.push(s),
   });
-  return { unit, ffmpeg, statuses, warnings };
+  return { unit, ffmpeg, statuses, warnings, infos };
 }
 
 const flush = () => new Promise((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r));
@@ -185,6 +186,158 @@ describe('CameraUnit', () => {
     await flush();
     expect(given.ffmpeg.probes).toEqual([]);
     expect(decodeKeyframesOnly(given.ffmpeg.current.spec)).toBe(true);
+  });
+
+  describe('looking again at a stream left decoding every frame', () => {
+    /** Lets `ms` pass on a live stream: a frame every second on the running capture, promises settled. */
+    async function streamFor(ffmpeg: FakeFfmpeg, ms: number) {
+      for (let t = 0; t < ms; t += 1000) {
+        jest.advanceTimersByTime(Math.min(1000, ms - t));
+        await flush();
+        if (!ffmpeg.current.stopped) ffmpeg.current.listener.frame(Buffer.from('f'));
+      }
+    }
+
+    it('restarts the capture decoding keyframes only, without going offline, when a look 60 s later finds them dense enough', async () => {
+      const { unit, ffmpeg, statuses, warnings, infos } = setup();
+      ffmpeg.probeAnswer = { keyframes: 1 }; // the first look was inconclusive (a loaded machine)
+      unit.start();
+      await flush();
+      expect(decodeKeyframesOnly(ffmpeg.current.spec)).toBe(false);
+      ffmpeg.probeAnswer = { keyframes: 4, keyframeEverySeconds: 2.01 };
+      await streamFor(ffmpeg, 59_000);
+      expect(ffmpeg.probes).toHaveLength(1);
+      jest.advanceTimersByTime(1000);
+      // The second look runs while capture 1 goes on.
+      expect(ffmpeg.probes).toEqual([ffmpeg.probes[0], ffmpeg.probes[0]]);
+      expect(ffmpeg.captures).toHaveLength(1);
+      expect(ffmpeg.captures[0].stopped).toBe(false);
+      await flush();
+      expect(ffmpeg.captures).toHaveLength(2);
+      expect(ffmpeg.captures[0].stopped).toBe(true);
+      expect(ffmpeg.captures[1].spec).toEqual({ sampleEverySeconds: 2, analysisWidth: 640, keyframeEverySeconds: 2.01 });
+      expect(decodeKeyframesOnly(ffmpeg.captures[1].spec)).toBe(true);
+      expect(infos).toContain('camera cam-1: a keyframe every 2.01 s (learned again from the stream): decoding keyframes only');
+      // The new capture has the first-frame grace again, not 3 sample intervals.
+      jest.advanceTimersByTime(19_999);
+      expect(ffmpeg.captures[1].stopped).toBe(false);
+      ffmpeg.current.listener.frame(Buffer.from('f'));
+      await streamFor(ffmpeg, 3600_000); // keyframes only now: no more looks
+      expect(ffmpeg.probes).toHaveLength(2);
+      expect(ffmpeg.captures).toHaveLength(2);
+      expect(statuses.map((s) => s.status)).toEqual(['online']);
+      expect(warnings).toEqual([]);
+      unit.stop();
+    });
+
+    it('leaves the capture alone while the stream still looks sparse or ffprobe fails, looking again 5 min and then every 30 min later', async () => {
+      const { unit, ffmpeg, statuses, warnings, infos } = setup();
+      ffmpeg.probeAnswer = { keyframes: 2, keyframeEverySeconds: 10.238 };
+      unit.start();
+      await flush();
+      await streamFor(ffmpeg, 60_000);
+      expect(ffmpeg.probes).toHaveLength(2);
+      expect(ffmpeg.captures).toHaveLength(1);
+      expect(infos).toContain(
+        'camera cam-1: looked at the stream again: a keyframe every 10.238 s; still every frame decoded, next look in 300 s',
+      );
+      ffmpeg.probeAnswer = new Error('ffprobe: rtsp://***@127.0.0.1:1/x: Connection refused');
+      await streamFor(ffmpeg, 5 * 60_000 - 1);
+      expect(ffmpeg.probes).toHaveLength(2);
+      await streamFor(ffmpeg, 1);
+      expect(ffmpeg.probes).toHaveLength(3);
+      await streamFor(ffmpeg, 30 * 60_000 - 1);
+      expect(ffmpeg.probes).toHaveLength(3);
+      await streamFor(ffmpeg, 1);
+      expect(ffmpeg.probes).toHaveLength(4);
+      await streamFor(ffmpeg, 30 * 60_000);
+      expect(ffmpeg.probes).toHaveLength(5);
+      expect(ffmpeg.captures).toHaveLength(1);
+      expect(ffmpeg.captures[0].stopped).toBe(false);
+      expect(statuses.map((s) => s.status)).toEqual(['online']);
+      expect(warnings).toEqual([]);
+      expect(infos.filter((m) => m.includes('looked at the stream again'))).toHaveLength(4); // one line per look
+      unit.stop();
+    });
+
+    it('looks no more after stop() or once the connection ended; a reconnect starts over with a fresh look', async () => {
+      const stopped = setup();
+      stopped.ffmpeg.probeAnswer = { keyframes: 1 };
+      stopped.unit.start();
+      await flush();
+      stopped.unit.stop();
+      jest.advanceTimersByTime(3600_000);
+      await flush();
+      expect(stopped.ffmpeg.probes).toHaveLength(1);
+
+      const ended = setup();
+      ended.ffmpeg.probeAnswer = { keyframes: 1 };
+      ended.unit.start();
+      await flush();
+      await streamFor(ended.ffmpeg, 59_000);
+      jest.advanceTimersByTime(900);
+      ended.ffmpeg.current.listener.ended('ffmpeg: Connection reset');
+      jest.advanceTimersByTime(300); // past the look's time, before the reconnect (0.5-1 s)
+      expect(ended.ffmpeg.probes).toHaveLength(1);
+      ended.unit.stop();
+
+      const { unit, ffmpeg } = setup();
+      ffmpeg.probeAnswer = { keyframes: 1 };
+      unit.start();
+      await flush();
+      await streamFor(ffmpeg, 30_000);
+      ffmpeg.current.listener.ended('ffmpeg: Connection reset');
+      jest.advanceTimersByTime(1000); // the reconnect (after 0.5-1 s) looks at the stream first
+      await flush();
+      expect([ffmpeg.probes.length, ffmpeg.captures.length]).toEqual([2, 2]);
+      await streamFor(ffmpeg, 29_000); // 60 s after the first connection: its look is cancelled
+      await streamFor(ffmpeg, 30_000);
+      expect(ffmpeg.probes).toHaveLength(2);
+      await streamFor(ffmpeg, 1000); // 60 s after the reconnect
+      expect(ffmpeg.probes).toHaveLength(3);
+      unit.stop();
+    });
+
+    it('drops the answer of a look that comes after the connection ended', async () => {
+      const { unit, ffmpeg } = setup();
+      ffmpeg.probeAnswer = { keyframes: 1 };
+      unit.start();
+      await flush();
+      let answer!: (p: StreamProbe) => void;
+      ffmpeg.probe = (url: string, seconds: number) => {
+        ffmpeg.probes.push({ url, seconds });
+        return new Promise<StreamProbe>((resolve) => (answer = resolve));
+      };
+      await streamFor(ffmpeg, 60_000);
+      expect(ffmpeg.probes).toHaveLength(2);
+      ffmpeg.current.listener.ended('ffmpeg: Connection reset');
+      answer({ keyframes: 4, keyframeEverySeconds: 2 });
+      await flush();
+      expect(ffmpeg.captures).toHaveLength(1);
+      unit.stop();
+    });
+
+    it('never looks again when the site file or the ONVIF profile says keyframes are sparse', async () => {
+      const onvif = {
+        resolveStream: async () => ({
+          streamUri: 'rtsp://127.0.0.1:1/onvif',
+          device: {},
+          profile: { token: 't', name: 'sub', width: 640, height: 360, govLength: 100, frameRate: 25 }, // 4 s
+        }),
+      } as unknown as Partial<OnvifRepository>;
+      for (const { unit, ffmpeg } of [
+        setup(camera({ keyframeEverySeconds: 4 })),
+        setup(camera({ rtsp: undefined, onvif: { host: 'h', port: 80, user: 'u', password: 'p' } }), onvif),
+      ]) {
+        unit.start();
+        await flush();
+        expect(decodeKeyframesOnly(ffmpeg.current.spec)).toBe(false);
+        await streamFor(ffmpeg, 3600_000);
+        expect(ffmpeg.probes).toEqual([]);
+        expect(ffmpeg.captures).toHaveLength(1);
+        unit.stop();
+      }
+    });
   });
 
   it("is offline with ffprobe's reason when the stream cannot be read, and retries", async () => {

@@ -19,6 +19,14 @@ export const STALE_AFTER_INTERVALS = 3;
 const FIRST_FRAME_GRACE_MS = 20000;
 /** Frames waiting for NATS; older ones are dropped (and counted) when it is unreachable. */
 const QUEUE_CAPACITY = 2;
+/**
+ * When the look at connecting left a camera decoding every frame (keyframes too sparse, or too few
+ * to tell), it looks again after these delays, the last one repeating. That look is often wrong on
+ * a loaded machine or while the RTSP server starts, and decoding every frame costs about 6 times as
+ * much for as long as the connection lasts (hours): soon first, then rarely, so that a camera whose
+ * keyframes really are sparse costs one ffprobe per half hour.
+ */
+export const LOOK_AGAIN_AFTER_MS = [60_000, 5 * 60_000, 30 * 60_000];
 
 export interface Frame {
   jpeg: Buffer;
@@ -53,6 +61,11 @@ export class CameraUnit {
   private staleReason?: string;
   private watchdog?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
+  /** The next look at the stream, while a connection decodes every frame for what the look at connecting found. */
+  private lookAgain?: NodeJS.Timeout;
+  private looksAgain = 0;
+  /** Set while the capture is stopped to be replaced by a keyframes-only one: onEnded starts that instead of failing. */
+  private restartWith?: { url: string; spec: CaptureSpec };
   private stopped = false;
 
   constructor(
@@ -76,28 +89,78 @@ export class CameraUnit {
     this.stopped = true;
     clearTimeout(this.retry);
     clearTimeout(this.watchdog);
+    clearTimeout(this.lookAgain);
     this.capture?.stop();
   }
 
   private async connect(): Promise<void> {
-    let source: { url: string; spec: CaptureSpec };
+    clearTimeout(this.lookAgain);
+    let source: { url: string; spec: CaptureSpec; learned: boolean };
     try {
       source = await this.resolveSource();
     } catch (err) {
       return this.failed((err as Error).message);
     }
     if (this.stopped) return;
+    this.startCapture(source.url, source.spec);
+    if (source.learned && !decodeKeyframesOnly(source.spec)) {
+      this.looksAgain = 0;
+      this.scheduleLookAgain(source.url, source.spec);
+    }
+  }
+
+  /** Starts ffmpeg with the first-frame grace; on a reconnect and on a keyframes-only restart alike. */
+  private startCapture(url: string, spec: CaptureSpec): void {
     this.staleReason = undefined;
     this.connectedAt = Date.now();
     this.lastFrameAt = undefined;
-    this.capture = this.deps.ffmpeg.capture(source.url, source.spec, {
+    this.capture = this.deps.ffmpeg.capture(url, spec, {
       frame: (jpeg) => this.onFrame(jpeg),
       ended: (reason) => this.onEnded(reason),
     });
     this.armWatchdog(Math.max(FIRST_FRAME_GRACE_MS, this.staleAfterMs));
   }
 
-  private async resolveSource(): Promise<{ url: string; spec: CaptureSpec }> {
+  /** Returns the delay, in ms. */
+  private scheduleLookAgain(url: string, spec: CaptureSpec): number {
+    const capture = this.capture;
+    const delay = LOOK_AGAIN_AFTER_MS[Math.min(this.looksAgain++, LOOK_AGAIN_AFTER_MS.length - 1)];
+    this.lookAgain = setTimeout(() => void this.lookAgainAt(url, spec, capture), delay);
+    return delay;
+  }
+
+  /**
+   * A second ffprobe on the stream while the capture keeps running. Keyframes dense enough: the
+   * capture is restarted decoding keyframes only, without going offline. Otherwise (or when
+   * ffprobe fails) the next look is scheduled.
+   */
+  private async lookAgainAt(url: string, spec: CaptureSpec, capture: Capture | undefined): Promise<void> {
+    const seconds = probeSeconds(spec.sampleEverySeconds);
+    let found: string;
+    let next: CaptureSpec | undefined;
+    try {
+      const { keyframeEverySeconds } = await this.deps.ffmpeg.probe(url, seconds);
+      next = { ...spec, keyframeEverySeconds };
+      found =
+        keyframeEverySeconds === undefined
+          ? `fewer than two keyframes in ${seconds} s of stream`
+          : `a keyframe every ${keyframeEverySeconds} s`;
+    } catch (err) {
+      found = maskCredentials((err as Error).message);
+    }
+    // The connection may have ended, or the unit stopped, during the look: its answer is of no use then.
+    if (this.stopped || this.capture !== capture) return;
+    if (next && decodeKeyframesOnly(next)) {
+      this.deps.log.log(`camera ${this.id}: ${found} (learned again from the stream): decoding keyframes only`);
+      this.restartWith = { url, spec: next };
+      capture?.stop(); // onEnded follows and starts the new capture
+      return;
+    }
+    const delay = this.scheduleLookAgain(url, spec);
+    this.deps.log.log(`camera ${this.id}: looked at the stream again: ${found}; still every frame decoded, next look in ${delay / 1000} s`);
+  }
+
+  private async resolveSource(): Promise<{ url: string; spec: CaptureSpec; learned: boolean }> {
     const { sampleEverySeconds, analysisWidth } = this.camera;
     let url = this.camera.rtsp;
     let keyframeEverySeconds = this.camera.keyframeEverySeconds;
@@ -116,6 +179,7 @@ export class CameraUnit {
     const spec: CaptureSpec = { sampleEverySeconds, analysisWidth, keyframeEverySeconds };
     if (keyframeEverySeconds === undefined) {
       // Learned anew at every connection: a camera's GOP may have been changed in the meantime.
+      // A look that leaves every frame decoded is taken again later (LOOK_AGAIN_AFTER_MS).
       const seconds = probeSeconds(sampleEverySeconds);
       spec.keyframeEverySeconds = (await this.deps.ffmpeg.probe(url, seconds)).keyframeEverySeconds;
       this.deps.log.log(
@@ -125,8 +189,9 @@ export class CameraUnit {
             : `a keyframe every ${spec.keyframeEverySeconds} s (learned from the stream)`) +
           `: ${decodeKeyframesOnly(spec) ? 'decoding keyframes only' : `decoding every frame for one sample per ${sampleEverySeconds} s`}`,
       );
+      return { url, spec, learned: true };
     }
-    return { url, spec };
+    return { url, spec, learned: false };
   }
 
   private get staleAfterMs(): number {
@@ -159,7 +224,13 @@ export class CameraUnit {
   private onEnded(reason: string): void {
     clearTimeout(this.watchdog);
     this.capture = undefined;
-    if (!this.stopped) this.failed(this.staleReason ?? reason);
+    const restart = this.restartWith;
+    this.restartWith = undefined;
+    if (this.stopped) return;
+    // Stopped on purpose to decode keyframes only: straight on, no failure, no backoff.
+    if (restart) return this.startCapture(restart.url, restart.spec);
+    clearTimeout(this.lookAgain);
+    this.failed(this.staleReason ?? reason);
   }
 
   private failed(reason: string): void {
