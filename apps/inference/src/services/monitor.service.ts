@@ -234,14 +234,17 @@ export class MonitorService implements OnModuleDestroy {
     const results = await this.vision.analyze(cameraId, zones, frame.jpeg, frame.capturedAt);
     const stored: StoredFrame = { at: frame.capturedAt, jpeg: frame.jpeg };
     this.buffer.addFrame(cameraId, stored);
-    const hallId = this.site.hallOf(cameraId)!;
     for (const r of results) {
       const window = this.site.window(r.zone)!;
       if (r.judgeable && r.persons >= (window.minStaff ?? 1)) this.buffer.markStaffed(window.id, stored);
-      await this.step(hallId, (m) =>
-        m.observe(window.id, { at: frame.capturedAt, persons: r.persons, confidence: r.confidence, judgeable: r.judgeable }),
-      );
     }
+    // One step for the whole frame: the windows it changes share one state write.
+    await this.step(this.site.hallOf(cameraId)!, (m) => {
+      const outputs = results.map((r) =>
+        m.observe(r.zone, { at: frame.capturedAt, persons: r.persons, confidence: r.confidence, judgeable: r.judgeable }),
+      );
+      return { presence: outputs.flatMap((o) => o.presence), incidents: outputs.flatMap((o) => o.incidents) };
+    });
   }
 
   /**

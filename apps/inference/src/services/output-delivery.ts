@@ -61,10 +61,12 @@ export class OutputDelivery {
    * out), else names the lease events are published under.
    */
   async deliver(output: MonitorOutput, lease: () => PublishedUnder): Promise<void> {
+    // Published first: the live board and the rollups wait on the event; the interval record
+    // follows. Both are done again from the outbox if anything stops in between.
+    for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), lease());
     for (const change of output.presence) {
       lease();
       await this.presence.recordChange(change);
-      await this.nats.publishPresence(presenceMessage(change), lease());
     }
     for (const event of output.incidents) await this.recordIncident(event, lease);
   }
