@@ -35,8 +35,28 @@ export function assertTimeZone(timeZone: string): void {
   }
 }
 
+/** Offsets change only at transitions on a quarter hour of UTC (every zone in use): one lookup per quarter. */
+const QUARTER = 15 * MINUTE;
+/** Offset per `zone|quarter`; null for a quarter with a transition inside (looked up each time). */
+const quarterOffsets = new Map<string, number | null>();
+const MAX_CACHED_QUARTERS = 100_000;
+
 /** Local wall-clock time minus UTC at instant `at`, in ms (+8 h for Asia/Shanghai). */
 export function offsetAt(timeZone: string, at: number): number {
+  const quarter = Math.floor(at / QUARTER);
+  const key = `${timeZone}|${quarter}`;
+  let offset = quarterOffsets.get(key);
+  if (offset === undefined) {
+    // Intl is slow (schedules ask for thousands of offsets): keep the answer of a quarter whose two ends agree.
+    const first = formattedOffset(timeZone, quarter * QUARTER);
+    offset = first === formattedOffset(timeZone, (quarter + 1) * QUARTER - 1) ? first : null;
+    if (quarterOffsets.size >= MAX_CACHED_QUARTERS) quarterOffsets.clear();
+    quarterOffsets.set(key, offset);
+  }
+  return offset ?? formattedOffset(timeZone, at);
+}
+
+function formattedOffset(timeZone: string, at: number): number {
   const p: Record<string, number> = {};
   for (const part of formatter(timeZone).formatToParts(at)) {
     if (part.type !== 'literal') p[part.type] = Number(part.value);
