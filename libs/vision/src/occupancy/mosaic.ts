@@ -53,8 +53,12 @@ export function tileBoxToFrame(box: Box, tile: MosaicTile, frameWidth: number, f
 
 /** How long a pass with free tiles waits for more to join it, from its oldest urgent tile. */
 const DEFAULT_GATHER_MS = 100;
-/** How long tiles that are not urgent (re-confirmations) may wait for a pass to fill, from the oldest. */
-const DEFAULT_BACKGROUND_WAIT_MS = 1500;
+/**
+ * How long tiles that are not urgent (re-confirmations, doubtful zones) may wait for a pass to
+ * fill, from the oldest: long enough that a few cameras fill all 16 tiles (1.5 s gave passes of
+ * 9 at 20 cameras), short next to the 10 s re-confirmation interval.
+ */
+const DEFAULT_BACKGROUND_WAIT_MS = 4000;
 
 interface WaitingTile {
   readonly pixels: Uint8Array;
