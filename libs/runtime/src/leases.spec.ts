@@ -66,9 +66,10 @@ function keeper(store: MemoryLeases, instance: string, failOn?: string) {
       if (id === failOn) throw new Error('no database');
       log.push(`take ${id}`);
     },
-    drop: (id: string, reason: LeaseDropReason) => void log.push(`drop ${id} ${reason}`),
+    // Whether the work could still be saved under the lease while it is dropped.
+    drop: (id: string, reason: LeaseDropReason) => void log.push(`drop ${id} ${reason}${k.lease(id) ? ' (leased)' : ''}`),
   };
-  const k = new LeaseKeeper(store, instance, HALLS, holder, { warn: (m) => log.push(`warn ${m}`) });
+  const k: LeaseKeeper = new LeaseKeeper(store, instance, HALLS, holder, { warn: (m) => log.push(`warn ${m}`) });
   return { k, log };
 }
 
@@ -82,7 +83,7 @@ describe('LeaseKeeper', () => {
     await b.k.round(); // its share is 2, but nothing is free yet
     expect(b.log).toEqual([]);
     await a.k.round(); // share 2: gives the last one back
-    expect(a.log.slice(3)).toEqual(['drop h3 rebalanced']);
+    expect(a.log.slice(3)).toEqual(['drop h3 rebalanced (leased)']);
     await b.k.round();
     expect(b.log).toEqual(['take h3']);
     expect([...store.owners]).toEqual([
@@ -117,7 +118,7 @@ describe('LeaseKeeper', () => {
     await a.k.giveUp('h3');
     expect(store.owners.has('h3')).toBe(false);
     await a.k.stop();
-    expect(a.log.slice(3)).toEqual(['drop h3 failed', 'drop h1 shutdown']);
+    expect(a.log.slice(3)).toEqual(['drop h3 failed', 'drop h1 shutdown (leased)']);
     expect(store.owners.size).toBe(0);
     expect(store.instances.size).toBe(0);
   });

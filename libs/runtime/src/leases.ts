@@ -250,8 +250,8 @@ export class LeaseKeeper {
     this.timers.forEach(clearInterval);
     await Promise.all([this.renewing, this.claiming]);
     for (const id of [...this.held]) {
+      await this.holder.drop(id, 'shutdown'); // under the lease, as when rebalancing
       this.held.delete(id);
-      await this.holder.drop(id, 'shutdown');
       await this.leases.release(id);
     }
     await this.leases.retire(this.instance).catch(() => undefined);
@@ -309,8 +309,9 @@ export class LeaseKeeper {
       const share = Math.ceil(this.ids.length / Math.max(1, await this.leases.liveInstances()));
       if (this.held.size > share) {
         const id = [...this.held].pop()!;
-        this.held.delete(id);
+        // Still held while it is dropped: the holder saves its work under the lease first.
         await this.drop(id, 'rebalanced');
+        this.held.delete(id);
         await this.leases.release(id);
       }
       for (const id of this.ids) {
