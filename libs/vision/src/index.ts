@@ -16,7 +16,7 @@
  *   confidence 0 and must not be treated as an absence.
  * - `inferred: false` when the zone's pixels had not changed since its last answer and that answer
  *   was reused (a doubtful one is asked again at every frame, a confident one re-confirmed at least
- *   every `reconfirmMs`, default 10 s; `reconfirmInBackground` asks without holding up the frame).
+ *   every `reconfirmMs`, default 20 s; `reconfirmInBackground` asks without holding up the frame).
  * - Backend: tfjs-node if installed, else WebAssembly (SIMD), else CPU; see selectBackend.
  * - Evidence frames: `maskOutsideZones(jpeg, polygons)` blurs all but the zones (privacy).
  * - The occupancy rule and the model licences are in libs/vision/README.md.

@@ -56,7 +56,7 @@ const DEFAULT_GATHER_MS = 100;
 /**
  * How long tiles that are not urgent (re-confirmations, doubtful zones) may wait for a pass to
  * fill, from the oldest: long enough that a few cameras fill all 16 tiles (1.5 s gave passes of
- * 9 at 20 cameras), short next to the 10 s re-confirmation interval.
+ * 9 at 20 cameras), short next to the 20 s re-confirmation interval.
  */
 const DEFAULT_BACKGROUND_WAIT_MS = 4000;
 
