@@ -179,8 +179,6 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     const detections = await this.packer.detect(await Promise.all(tiles.map((tile) => renderTile(frame, tile))), background);
     due.forEach((state, i) => {
       if (!stillWanted(state)) return;
-      // A person is judged only by the tile that saw it: the same person seen smaller in a
-      // neighbour's tile would otherwise count twice.
       const persons: PersonBox[] = [];
       for (const d of detections[i]) {
         const box = d.isPerson ? tileBoxToFrame(d.box, tiles[i], frame.width, frame.height) : undefined;

@@ -177,7 +177,10 @@ export class MosaicPacker {
     return out;
   }
 
-  /** Gives each detection to the tile holding its centre, in that tile's pixels (the black gaps hold none). */
+  /**
+   * Gives each detection to the tile holding its centre, in that tile's pixels (the black gaps hold
+   * none): the same person seen smaller in a neighbour's tile would otherwise count twice.
+   */
   private distribute(detections: readonly Detection[], tiles: number): Detection[][] {
     const perTile: Detection[][] = Array.from({ length: tiles }, () => []);
     for (const d of detections) {
