@@ -12,6 +12,11 @@ command -v ffmpeg >/dev/null 2>&1 || missing_debs+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || missing_debs+=(nats-server)
 # The console's browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
+# The console's test from another host: a network namespace (ip), a test CA (openssl) that
+# Chromium trusts through its NSS store (certutil).
+command -v ip >/dev/null 2>&1 || missing_debs+=(iproute2)
+command -v openssl >/dev/null 2>&1 || missing_debs+=(openssl)
+command -v certutil >/dev/null 2>&1 || missing_debs+=(libnss3-tools)
 if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer" >/dev/null 2>&1; then
   missing_debs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)

@@ -1,3 +1,4 @@
+import * as fs from 'node:fs';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -15,9 +16,26 @@ export function openApiConfig() {
     .build();
 }
 
+/** The gateway's own HTTPS, when HALLWATCH_TLS_CERT and HALLWATCH_TLS_KEY name its PEM files. */
+function httpsOptions(tls: ServiceContext['env']['tls']): { cert: Buffer; key: Buffer } | undefined {
+  if (!tls) return undefined;
+  const read = (file: string, name: string) => {
+    try {
+      return fs.readFileSync(file);
+    } catch (err) {
+      throw new Error(`${name}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)})`, { cause: err });
+    }
+  };
+  return { cert: read(tls.certFile, 'HALLWATCH_TLS_CERT'), key: read(tls.keyFile, 'HALLWATCH_TLS_KEY') };
+}
+
 export async function startGateway(ctx: ServiceContext) {
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), { logger: new HallwatchLogger('gateway') });
-  setUpHttp(app);
+  const https = httpsOptions(ctx.env.tls);
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), {
+    logger: new HallwatchLogger('gateway'),
+    httpsOptions: https,
+  });
+  setUpHttp(app, { https: https !== undefined });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

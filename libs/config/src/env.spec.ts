@@ -11,4 +11,17 @@ describe('readEnv', () => {
       expect(() => readEnv({ HALLWATCH_STREAM_REPLICAS: bad })).toThrow(`HALLWATCH_STREAM_REPLICAS: "${bad}" is not a replica count`);
     }
   });
+
+  it('reads the gateway TLS pair (HALLWATCH_TLS_CERT, HALLWATCH_TLS_KEY) as absolute paths, and neither means HTTP', () => {
+    expect(readEnv({}).tls).toBeUndefined();
+    expect(readEnv({ HALLWATCH_TLS_CERT: '/etc/hallwatch/tls.crt', HALLWATCH_TLS_KEY: '/etc/hallwatch/tls.key' }).tls).toEqual({
+      certFile: '/etc/hallwatch/tls.crt',
+      keyFile: '/etc/hallwatch/tls.key',
+    });
+  });
+
+  it('names the missing half of the TLS pair', () => {
+    expect(() => readEnv({ HALLWATCH_TLS_CERT: 'tls.crt' })).toThrow('HALLWATCH_TLS_CERT is set but HALLWATCH_TLS_KEY is not');
+    expect(() => readEnv({ HALLWATCH_TLS_KEY: 'tls.key' })).toThrow('HALLWATCH_TLS_KEY is set but HALLWATCH_TLS_CERT is not');
+  });
 });

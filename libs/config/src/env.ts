@@ -22,6 +22,11 @@ export interface HallwatchEnv {
   streamReplicas: number;
   /** Whether the gateway serves its OpenAPI document at /api/docs (HALLWATCH_API_DOCS, default true). */
   apiDocs: boolean;
+  /**
+   * PEM files of the gateway's own HTTPS (HALLWATCH_TLS_CERT, HALLWATCH_TLS_KEY): both or neither.
+   * Unset means plain HTTP, e.g. behind a reverse proxy that terminates TLS.
+   */
+  tls?: { certFile: string; keyFile: string };
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -51,6 +56,17 @@ function flag(value: string | undefined, name: string, fallback: boolean): boole
   throw new Error(`${name}: "${value}" is not true or false`);
 }
 
+function tls(env: NodeJS.ProcessEnv): HallwatchEnv['tls'] {
+  const certFile = env.HALLWATCH_TLS_CERT || undefined;
+  const keyFile = env.HALLWATCH_TLS_KEY || undefined;
+  if (!certFile && !keyFile) return undefined;
+  if (!certFile || !keyFile) {
+    const [set, unset] = certFile ? ['HALLWATCH_TLS_CERT', 'HALLWATCH_TLS_KEY'] : ['HALLWATCH_TLS_KEY', 'HALLWATCH_TLS_CERT'];
+    throw new Error(`${set} is set but ${unset} is not: the gateway's HTTPS needs both the certificate and its key`);
+  }
+  return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
   return {
     sitePath: path.resolve(env.HALLWATCH_SITE || path.join(PROJECT_ROOT, 'config', 'site.yaml')),
@@ -63,5 +79,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     apiDocs: flag(env.HALLWATCH_API_DOCS, 'HALLWATCH_API_DOCS', true),
     instance: env.HALLWATCH_INSTANCE || `${require('node:os').hostname()}-${process.pid}`,
     streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
+    tls: tls(env),
   };
 }

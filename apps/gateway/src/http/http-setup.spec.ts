@@ -35,7 +35,7 @@ describe('gateway HTTP set-up (issue 11, items 6, 7 and 12)', () => {
 
   beforeAll(async () => {
     app = await NestFactory.create({ module: class ProbeModule {}, controllers: [ProbeController] }, { logger: logs });
-    setUpHttp(app);
+    setUpHttp(app, { https: false });
     await app.init();
   });
 
@@ -49,6 +49,25 @@ describe('gateway HTTP set-up (issue 11, items 6, 7 and 12)', () => {
     expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
     expect(res.headers['cache-control']).toBe('no-store');
+  });
+
+  it('served over plain HTTP, tells no browser to upgrade to https: no upgrade-insecure-requests, no HSTS (issue 26, item 1)', async () => {
+    const res = await request(app.getHttpServer()).post('/echo').send({ cases: [] });
+    expect(res.headers['content-security-policy']).not.toContain('upgrade-insecure-requests');
+    expect(res.headers['strict-transport-security']).toBeUndefined();
+  });
+
+  it('served over its own HTTPS, asks browsers to upgrade and to stay on HTTPS (issue 26, item 1)', async () => {
+    const tls = await NestFactory.create({ module: class TlsProbeModule {}, controllers: [ProbeController] }, { logger: logs });
+    setUpHttp(tls, { https: true });
+    await tls.init();
+    try {
+      const res = await request(tls.getHttpServer()).post('/echo').send({ cases: [] });
+      expect(res.headers['content-security-policy']).toContain('upgrade-insecure-requests');
+      expect(res.headers['strict-transport-security']).toMatch(/max-age=\d+/);
+    } finally {
+      await tls.close();
+    }
   });
 
   it('takes a 5000-row case batch, and answers a larger body 413 with a warning, not an error with a stack (items 7, 12)', async () => {
