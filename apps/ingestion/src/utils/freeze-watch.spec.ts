@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import * as path from 'node:path';
+import sharp from 'sharp';
 import { PictureRepository } from '../repositories/picture.repository';
 import { FreezeWatch, Picture, samePicture } from './freeze-watch';
 import { JpegSplitter } from './jpeg-splitter';
@@ -106,6 +107,18 @@ describe('samePicture on real footage, decoded as ingestion decodes it', () => {
     expect(decoded.length).toBeGreaterThanOrEqual(2);
     const same = decoded.slice(1).filter((p, i) => samePicture(decoded[i], p));
     expect(same).toHaveLength(0);
+  });
+
+  it('decodes a grey JPEG as well as a colour one, one byte a pixel', async () => {
+    const flat = (channels: 1 | 3) =>
+      sharp({ create: { width: 8, height: 4, channels: 3, background: { r: 120, g: 120, b: 120 } } })
+        .toColourspace(channels === 1 ? 'b-w' : 'srgb')
+        .jpeg()
+        .toBuffer();
+    const [grey, colour] = [await pictures.decode(await flat(1)), await pictures.decode(await flat(3))];
+    expect(grey).toMatchObject({ width: 8, height: 4 });
+    expect(grey.grey).toHaveLength(32);
+    expect(samePicture(grey, colour)).toBe(true);
   });
 
   it('takes a repeated sample for the same picture', async () => {
