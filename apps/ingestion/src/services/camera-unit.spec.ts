@@ -187,6 +187,18 @@ describe('CameraUnit', () => {
       unit.stop();
     });
 
+    it('publishes a sample it cannot decode, as a new picture each time (inference judges it as any other)', async () => {
+      const broken = { decode: () => Promise.reject(new Error('VipsJpeg: premature end of JPEG image')) };
+      const { unit, ffmpeg, statuses } = setup(camera(), {}, broken);
+      unit.start();
+      await flush();
+      await repeat(ffmpeg, 'truncated', FROZEN_AFTER_MS * 2);
+      expect(unit.queue.length).toBe(2); // the queue keeps the latest 2 of the 10 published
+      expect(unit.queue.shift()?.seq).toBe(9);
+      expect(statuses.map((s) => s.status)).toEqual(['online']);
+      unit.stop();
+    });
+
     it('never follows the offline of a connection that ended with an online for a frame it sent before', async () => {
       let decoded!: () => void;
       const slow = { decode: (jpeg: Buffer) => new Promise<Picture>((r) => (decoded = () => r(fakePictures.decode(jpeg)))) };
