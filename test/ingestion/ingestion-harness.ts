@@ -31,7 +31,7 @@ export interface ReceivedFrame {
 
 export interface StatusEvent {
   cameraId: string;
-  status: 'online' | 'offline';
+  status: 'online' | 'offline' | 'frozen';
   at: string;
   reason?: string;
   raw: string;

@@ -47,6 +47,7 @@ describe('site file', () => {
       earlyLeaveBefore: 3_600_000,
       gapAfter: 3_600_000,
       queueMismatchAfter: 300_000,
+      frozenAfter: 30_000,
     });
     expect(site.windows[0].minStaff).toBe(1);
     expect(site.halls[0].schedule).toBe('default');
@@ -57,8 +58,8 @@ describe('site file', () => {
     const site = parseSite(
       ISSUE_EXAMPLE.replace('rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }', 'rules: { lateAfter: 1h }'),
     );
-    expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000 });
-    expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual(DEFAULT_RULES);
+    expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000, frozenAfter: 30_000 });
+    expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual({ ...DEFAULT_RULES, frozenAfter: 30_000 });
   });
 
   it('fills unset evaluation weights with the documented defaults and names a bad one', () => {
@@ -115,6 +116,16 @@ describe('site file', () => {
     expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, confirmSamples: 0, confirmAfter: later }'))).toEqual([
       'rules.confirmSamples: Number must be greater than or equal to 1',
       expect.stringMatching(/^rules\.confirmAfter: invalid duration "later"/),
+    ]);
+  });
+
+  it('reads rules.frozenAfter (default 30 s) and refuses one that is not a duration longer than 0s', () => {
+    expect(parseSite(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, frozenAfter: 2m }')).rules.frozenAfter).toBe(120_000);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, frozenAfter: 0s }'))).toEqual([
+      'rules.frozenAfter: must be longer than 0s',
+    ]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, frozenAfter: 30 }'))).toEqual([
+      expect.stringMatching(/^rules\.frozenAfter: /),
     ]);
   });
 

@@ -96,6 +96,8 @@ const rules = z.object({
   confirmSamples: z.number().int().min(1).max(100).optional(),
   /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */
   confirmAfter: duration.optional(),
+  /** Ingestion reports a camera `frozen` when its picture has not changed for this long. */
+  frozenAfter: duration.refine((ms) => ms > 0, 'must be longer than 0s').default('30s'),
 });
 
 /** Days and times are checked by the domain's own rules, like schedules. */

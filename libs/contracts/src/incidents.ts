@@ -34,6 +34,8 @@ export class IncidentMessage {
   /** Capture time at which the condition ended; set on the close message. */
   @IsOptional() @IsInstant() closedAt?: string;
   @IsOptional() @IsInt() @Min(0) durationMs?: number;
+  /** camera-offline: why, `frozen` for a picture that stopped changing, else ingestion's words (e.g. ffmpeg's). */
+  @IsOptional() @IsString() @MaxLength(500) reason?: string;
   /** queue-open-seat-empty: the queue event (login or resume) that opened the session for calling. */
   @IsOptional() @IsQueueEvent() queueEvent?: QueueEventMessage;
   /** The approved leave that excuses it (absence and late-opening only). */

@@ -35,8 +35,11 @@ export const INCIDENT_KINDS = [
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
-/** Whether a camera delivers frames. */
-export const CAMERA_STATUSES = ['online', 'offline'] as const;
+/**
+ * Whether a camera delivers live video: `offline` when no frame comes, `frozen` when frames come
+ * but the picture does not change. Only `online` frames are judged.
+ */
+export const CAMERA_STATUSES = ['online', 'offline', 'frozen'] as const;
 export type CameraStatus = (typeof CAMERA_STATUSES)[number];
 
 /** One camera sample of a window's zone. */

@@ -127,6 +127,7 @@ export class IncidentDto implements IncidentView {
   @ApiProperty() openedAt: string;
   @ApiPropertyOptional() closedAt?: string;
   @ApiPropertyOptional() durationMs?: number;
+  @ApiPropertyOptional({ description: 'camera-offline: why; `frozen` when the picture stopped changing' }) reason?: string;
   @ApiPropertyOptional({ description: 'the approved leave that excuses it (status excused until a review)' }) leaveId?: string;
   @ApiPropertyOptional({
     description: 'queue-open-seat-empty: the queue event (login or resume) that opened the window for calling',

@@ -18,6 +18,8 @@ export interface IncidentRecord {
   /** Missing while the incident is open. */
   closedAt?: Date | null;
   durationMs?: number;
+  /** camera-offline: why (see IncidentMessage). */
+  reason?: string;
   /** queue-open-seat-empty: the queue event that opened the session. */
   queueEvent?: { windowId: string; staffId: string; event: QueueEventKind; at: string };
   /** The approved leave that excuses it; missing unless excused. */
@@ -50,6 +52,7 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     openedAt: { type: Date, required: true },
     closedAt: Date,
     durationMs: Number,
+    reason: String,
     queueEvent: { type: new Schema({ windowId: String, staffId: String, event: String, at: String }, { _id: false }), default: undefined },
     leaveId: String,
     review: String,

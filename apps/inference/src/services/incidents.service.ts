@@ -97,6 +97,7 @@ export function toMessage(r: IncidentRecord): IncidentMessage {
     openedAt: r.openedAt.toISOString(),
     closedAt: r.closedAt?.toISOString(),
     durationMs: r.durationMs,
+    reason: r.reason,
     queueEvent: r.queueEvent,
     leaveId: r.leaveId,
   };

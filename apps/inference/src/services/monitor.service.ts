@@ -195,7 +195,9 @@ export class MonitorService implements OnModuleDestroy {
       this.log.warn(`status of camera ${message.cameraId} ignored: not in the site file`);
       return;
     }
-    const status = { at: Date.parse(message.at), online: message.status === 'online', reason: message.reason };
+    // Frozen is judged as offline; the incident's reason says which (an offline camera's is ingestion's words).
+    const reason = message.status === 'frozen' ? 'frozen' : message.reason;
+    const status = { at: Date.parse(message.at), online: message.status === 'online', reason };
     await this.step(hallId, (m) => m.cameraStatus(message.cameraId, status));
   }
 

@@ -106,6 +106,7 @@ export function incidentMessage(incident: Incident, windowIds: string[], staff: 
     openedAt: iso(incident.openedAt) as string,
     closedAt: iso(incident.closedAt),
     durationMs: incident.closedAt === undefined ? undefined : incident.closedAt - incident.openedAt,
+    reason: incident.evidence.reason,
     queueEvent:
       queue && incident.windowId
         ? { windowId: incident.windowId, staffId: queue.staffId, event: queue.event, at: iso(queue.at)! }

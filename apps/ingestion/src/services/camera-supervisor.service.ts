@@ -5,6 +5,7 @@ import { FfmpegRepository } from '../repositories/ffmpeg.repository';
 import { FrameBusRepository } from '../repositories/frame-bus.repository';
 import { LeaseRepository } from '../repositories/lease.repository';
 import { OnvifRepository } from '../repositories/onvif.repository';
+import { PictureRepository } from '../repositories/picture.repository';
 import { CameraUnit } from './camera-unit';
 
 const REASONS: Record<LeaseDropReason, string> = {
@@ -33,6 +34,7 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly ffmpeg: FfmpegRepository,
     private readonly onvif: OnvifRepository,
+    private readonly pictures: PictureRepository,
     private readonly bus: FrameBusRepository,
     private readonly leases: LeaseRepository,
   ) {
@@ -68,13 +70,18 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
   private pull(id: string): void {
     const camera = this.ctx.site.cameras.find((c) => c.id === id)!;
     this.log.log(`camera ${camera.id}: pulled by instance ${this.instance}`);
-    const unit = new CameraUnit(camera, {
-      ffmpeg: this.ffmpeg,
-      onvif: this.onvif,
-      log: this.log,
-      framesQueued: (u) => this.sendFrames(u),
-      statusChanged: (status) => this.sendStatus(status),
-    });
+    const unit = new CameraUnit(
+      camera,
+      {
+        ffmpeg: this.ffmpeg,
+        onvif: this.onvif,
+        pictures: this.pictures,
+        log: this.log,
+        framesQueued: (u) => this.sendFrames(u),
+        statusChanged: (status) => this.sendStatus(status),
+      },
+      this.ctx.site.rules.frozenAfter,
+    );
     this.units.set(camera.id, unit);
     unit.start();
   }

@@ -2,7 +2,9 @@ import type { CameraConfig } from '@hallwatch/config';
 import type { CameraStatusMessage } from '@hallwatch/contracts';
 import type { CaptureListener, FfmpegRepository } from '../repositories/ffmpeg.repository';
 import type { OnvifRepository } from '../repositories/onvif.repository';
+import type { PictureRepository } from '../repositories/picture.repository';
 import { CaptureSpec, decodeKeyframesOnly } from '../utils/capture-args';
+import type { Picture } from '../utils/freeze-watch';
 import type { StreamProbe } from '../utils/stream-probe';
 import { CameraUnit } from './camera-unit';
 
@@ -43,20 +45,35 @@ const camera = (over: Partial<CameraConfig> = {}): CameraConfig =>
     ...over,
   }) as CameraConfig;
 
-function setup(config = camera(), onvif: Partial<OnvifRepository> = {}) {
+/** Stands in for the JPEG decoder: a picture whose pixels are the bits of the bytes, so different bytes are different pictures. */
+const fakePictures = {
+  decode: async (jpeg: Buffer): Promise<Picture> => {
+    const grey = Uint8Array.from([...jpeg].flatMap((byte) => [...Array(8)].map((_, bit) => ((byte >> bit) & 1) * 255)));
+    return { width: grey.length, height: 1, grey };
+  },
+};
+
+function setup(config = camera(), onvif: Partial<OnvifRepository> = {}, pictures: Pick<PictureRepository, 'decode'> = fakePictures) {
   const ffmpeg = new FakeFfmpeg();
   const statuses: CameraStatusMessage[] = [];
   const warnings: string[] = [];
   const infos: string[] = [];
-  const unit = new CameraUnit(config, {
-    ffmpeg: ffmpeg as unknown as FfmpegRepository,
-    onvif: onvif as OnvifRepository,
-    log: { log: (m: string) => infos.push(m), warn: (m: string) => warnings.push(m), error: () => undefined },
-    framesQueued: () => undefined,
-    statusChanged: (s) => statuses.push(s),
-  });
+  const unit = new CameraUnit(
+    config,
+    {
+      ffmpeg: ffmpeg as unknown as FfmpegRepository,
+      onvif: onvif as OnvifRepository,
+      pictures,
+      log: { log: (m: string) => infos.push(m), warn: (m: string) => warnings.push(m), error: () => undefined },
+      framesQueued: () => undefined,
+      statusChanged: (s) => statuses.push(s),
+    },
+    FROZEN_AFTER_MS,
+  );
   return { unit, ffmpeg, statuses, warnings, infos };
 }
+
+const FROZEN_AFTER_MS = 10_000;
 
 const flush = () => new Promise((r) => jest.requireActual<typeof import('timers')>('timers').setImmediate(r));
 
@@ -70,6 +87,7 @@ describe('CameraUnit', () => {
     await flush();
     ffmpeg.current.listener.frame(Buffer.from('a'));
     ffmpeg.current.listener.frame(Buffer.from('b'));
+    await flush();
     expect(statuses.map((s) => s.status)).toEqual(['online']);
     expect([unit.queue.shift()?.seq, unit.queue.shift()?.seq]).toEqual([1, 2]);
   });
@@ -79,6 +97,7 @@ describe('CameraUnit', () => {
     unit.start();
     await flush();
     ffmpeg.current.listener.frame(Buffer.from('a'));
+    await flush();
     jest.advanceTimersByTime(5999); // just under 3 intervals: not yet
     expect(statuses.map((s) => s.status)).toEqual(['online']);
     jest.advanceTimersByTime(1);
@@ -115,7 +134,86 @@ describe('CameraUnit', () => {
     expect(delays[0]).toBeLessThanOrEqual(1000);
     expect(delays[3]).toBeGreaterThanOrEqual(4000);
     ffmpeg.current.listener.frame(Buffer.from('a'));
+    await flush();
     expect(statuses.map((s) => s.status)).toEqual(['offline', 'online']);
+  });
+
+  describe('a frozen picture', () => {
+    /** One frame of `picture` every sample interval (2 s) for `ms`, promises settled. */
+    async function repeat(ffmpeg: FakeFfmpeg, picture: string, ms: number) {
+      for (let t = 0; t < ms; t += 2000) {
+        jest.advanceTimersByTime(2000);
+        ffmpeg.current.listener.frame(Buffer.from(picture));
+        await flush();
+      }
+    }
+
+    it('holds back a repeated picture, is frozen once it has not changed for frozenAfter, and online at a new one', async () => {
+      const { unit, ffmpeg, statuses } = setup();
+      unit.start();
+      await flush();
+      ffmpeg.current.listener.frame(Buffer.from('still'));
+      await flush();
+      expect(unit.queue.shift()?.seq).toBe(1);
+      await repeat(ffmpeg, 'still', FROZEN_AFTER_MS - 2000);
+      expect(unit.queue.length).toBe(0); // the same picture is no news of the seat
+      expect(statuses.map((s) => s.status)).toEqual(['online']);
+      await repeat(ffmpeg, 'still', 2000);
+      expect(statuses.map((s) => [s.status, s.reason])).toEqual([
+        ['online', undefined],
+        ['frozen', 'the picture has not changed for 10 s'],
+      ]);
+      await repeat(ffmpeg, 'still', 60_000);
+      expect(unit.queue.length).toBe(0);
+      expect(statuses).toHaveLength(2); // frames keep coming: never offline
+      await repeat(ffmpeg, 'moving', 2000);
+      expect(statuses.map((s) => s.status)).toEqual(['online', 'frozen', 'online']);
+      expect(unit.queue.shift()?.seq).toBe(2);
+      unit.stop();
+    });
+
+    it('is still frozen after a reconnect that shows the same picture', async () => {
+      const { unit, ffmpeg, statuses } = setup();
+      unit.start();
+      await flush();
+      await repeat(ffmpeg, 'still', FROZEN_AFTER_MS + 2000);
+      ffmpeg.current.listener.ended('ffmpeg: Connection reset by peer');
+      jest.advanceTimersByTime(1000);
+      await flush();
+      expect(ffmpeg.captures).toHaveLength(2);
+      await repeat(ffmpeg, 'still', 2000);
+      expect(statuses.map((s) => s.status)).toEqual(['online', 'frozen', 'offline', 'frozen']);
+      expect(unit.queue.length).toBe(1); // only the first frame ever
+      unit.stop();
+    });
+
+    it('publishes a sample it cannot decode, as a new picture each time (inference judges it as any other)', async () => {
+      const broken = { decode: () => Promise.reject(new Error('VipsJpeg: premature end of JPEG image')) };
+      const { unit, ffmpeg, statuses } = setup(camera(), {}, broken);
+      unit.start();
+      await flush();
+      await repeat(ffmpeg, 'truncated', FROZEN_AFTER_MS * 2);
+      expect(unit.queue.length).toBe(2); // the queue keeps the latest 2 of the 10 published
+      expect(unit.queue.shift()?.seq).toBe(9);
+      expect(statuses.map((s) => s.status)).toEqual(['online']);
+      unit.stop();
+    });
+
+    it('never follows the offline of a connection that ended with an online for a frame it sent before', async () => {
+      let decoded!: () => void;
+      const slow = { decode: (jpeg: Buffer) => new Promise<Picture>((r) => (decoded = () => r(fakePictures.decode(jpeg)))) };
+      const { unit, ffmpeg, statuses } = setup(camera(), {}, slow);
+      unit.start();
+      await flush();
+      ffmpeg.current.listener.frame(Buffer.from('a'));
+      await flush(); // being decoded
+      ffmpeg.current.listener.ended('ffmpeg: Connection reset by peer');
+      decoded();
+      await flush();
+      expect(statuses.map((s) => s.status)).toEqual(['offline']);
+      expect(unit.queue.length).toBe(0);
+      unit.stop();
+    });
   });
 
   it('masks credentials in reasons and stops for good on stop()', async () => {
@@ -194,7 +292,7 @@ describe('CameraUnit', () => {
       for (let t = 0; t < ms; t += 1000) {
         jest.advanceTimersByTime(Math.min(1000, ms - t));
         await flush();
-        if (!ffmpeg.current.stopped) ffmpeg.current.listener.frame(Buffer.from('f'));
+        if (!ffmpeg.current.stopped) ffmpeg.current.listener.frame(Buffer.from(`f${t}`)); // a live picture: never the same
       }
     }
 

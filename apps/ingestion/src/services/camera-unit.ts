@@ -4,9 +4,11 @@ import type { CameraStatus, CameraStatusMessage } from '@hallwatch/contracts';
 import { maskCredentials } from '@hallwatch/runtime';
 import type { Capture, FfmpegRepository } from '../repositories/ffmpeg.repository';
 import type { OnvifRepository } from '../repositories/onvif.repository';
+import type { PictureRepository } from '../repositories/picture.repository';
 import { backoffDelay } from '../utils/backoff';
 import { CaptureSpec, decodeKeyframesOnly } from '../utils/capture-args';
 import { DropQueue } from '../utils/drop-queue';
+import { FreezeWatch } from '../utils/freeze-watch';
 import { keyframeInterval } from '../utils/profile-choice';
 import { probeSeconds } from '../utils/stream-probe';
 
@@ -37,6 +39,7 @@ export interface Frame {
 export interface CameraUnitDeps {
   ffmpeg: FfmpegRepository;
   onvif: OnvifRepository;
+  pictures: Pick<PictureRepository, 'decode'>;
   log: LoggerService;
   /** Called after each frame is queued; takes frames from `unit.queue`. */
   framesQueued: (unit: CameraUnit) => void;
@@ -46,8 +49,9 @@ export interface CameraUnitDeps {
 /**
  * One camera, supervised: resolves its stream (ONVIF or plain RTSP), runs ffmpeg, declares it
  * offline when ffmpeg fails or frames stop for STALE_AFTER_INTERVALS intervals, and reconnects
- * with exponential backoff and jitter. Nothing here throws into the process: a dead camera only
- * ever changes its own status.
+ * with exponential backoff and jitter; declares it frozen when its picture has not changed for
+ * `frozenAfterMs`. Nothing here throws into the process: a dead camera only ever changes its own
+ * status.
  */
 export class CameraUnit {
   readonly queue = new DropQueue<Frame>(QUEUE_CAPACITY);
@@ -67,11 +71,18 @@ export class CameraUnit {
   /** Set while the capture is stopped to be replaced by a keyframes-only one: onEnded starts that instead of failing. */
   private restartWith?: { url: string; spec: CaptureSpec };
   private stopped = false;
+  /** Kept across connections: a frozen encoder is still frozen after a reconnect. */
+  private readonly freeze: FreezeWatch;
+  /** Samples are compared in arrival order, each after the one before. */
+  private judging: Promise<void> = Promise.resolve();
 
   constructor(
     readonly camera: CameraConfig,
     private readonly deps: CameraUnitDeps,
-  ) {}
+    frozenAfterMs: number,
+  ) {
+    this.freeze = new FreezeWatch(frozenAfterMs);
+  }
 
   get id(): string {
     return this.camera.id;
@@ -200,11 +211,31 @@ export class CameraUnit {
 
   private onFrame(jpeg: Buffer): void {
     if (this.stopped) return;
-    this.lastFrameAt = Date.now();
+    const at = Date.now();
+    this.lastFrameAt = at;
     this.failures = 0;
     this.armWatchdog(this.staleAfterMs);
+    const capture = this.capture;
+    this.judging = this.judging.then(() => this.judge(jpeg, at, capture));
+  }
+
+  /**
+   * A new picture is published; the same picture again is held back (a live camera never sends
+   * one: sensor noise, the on-screen clock), so a frozen stream confirms no state and its windows
+   * go stale, and after `frozenAfterMs` the camera is reported frozen.
+   */
+  private async judge(jpeg: Buffer, at: number, capture: Capture | undefined): Promise<void> {
+    // A sample that cannot be decoded counts as a new picture: inference judges it as any other.
+    const picture = await this.deps.pictures.decode(jpeg).catch(() => undefined);
+    // The connection ended while it was decoded: its status (offline) must not be followed by an older online.
+    if (this.stopped || this.capture !== capture) return;
+    const verdict = this.freeze.observe(at, picture);
+    if (verdict.repeated) {
+      if (verdict.frozen) this.setStatus('frozen', `the picture has not changed for ${Math.round((at - verdict.since) / 1000)} s`);
+      return;
+    }
     this.setStatus('online');
-    this.queue.push({ jpeg, capturedAt: new Date(this.lastFrameAt), seq: ++this.seq });
+    this.queue.push({ jpeg, capturedAt: new Date(at), seq: ++this.seq });
     this.deps.framesQueued(this);
   }
 
