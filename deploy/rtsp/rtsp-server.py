@@ -1,10 +1,12 @@
 #!/usr/bin/python3
 """RTSP test camera: serves video files as endless live RTSP streams (demo camera and tests).
 
-    rtsp-server.py --port 8554 --mount /cam1=test/media/classroom-seated.mp4 [--mount ...]
+    rtsp-server.py --port 8554 --mount /cam1=test/media/classroom-seated.mp4 [--mount /cam2=udp:PORT ...]
 
 Each file is looped by ffmpeg (`-stream_loop -1 -re`, so timestamps keep rising across loops) into
 MPEG-TS over loopback UDP, and GStreamer's RTSP server re-packs that for any number of clients.
+A mount given as udp:PORT has no feeder of its own: whoever sends MPEG-TS to that loopback UDP port
+is the camera (the trust harness starts, stops and freezes its cameras that way).
 Prints "ready rtsp://127.0.0.1:PORT" once it serves. Needs python3-gi, gir1.2-gst-rtsp-server-1.0
 and ffmpeg (scripts/install-system-deps.sh installs them).
 """
@@ -51,14 +53,17 @@ def main():
         path, _, file = spec.partition("=")
         if not path.startswith("/") or not file:
             sys.exit(f"rtsp-server: --mount {spec!r} must look like /cam1=FILE")
-        udp = free_udp_port()
-        feeders.append(subprocess.Popen(
-            ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", file,
-             # No explicit -bsf:v h264_mp4toannexb: the mpegts muxer adds it itself, and an explicit
-             # one fails at the first loop ("non-NULL packet sent after an EOF") and stops the stream.
-             "-an", "-c:v", "copy", "-f", "mpegts",
-             f"udp://127.0.0.1:{udp}?pkt_size=1316"],
-            preexec_fn=die_with_parent))
+        if file.startswith("udp:"):
+            udp = int(file[4:])
+        else:
+            udp = free_udp_port()
+            feeders.append(subprocess.Popen(
+                ["ffmpeg", "-nostdin", "-loglevel", "error", "-re", "-stream_loop", "-1", "-i", file,
+                 # No explicit -bsf:v h264_mp4toannexb: the mpegts muxer adds it itself, and an explicit
+                 # one fails at the first loop ("non-NULL packet sent after an EOF") and stops the stream.
+                 "-an", "-c:v", "copy", "-f", "mpegts",
+                 f"udp://127.0.0.1:{udp}?pkt_size=1316"],
+                preexec_fn=die_with_parent))
         factory = GstRtspServer.RTSPMediaFactory()
         # The queue decouples tsdemux's streaming thread from the payloader; without it no RTP
         # packet ever reaches a client (it gets the SDP, then nothing).

@@ -1,0 +1,156 @@
+/**
+ * The trust harness's ground truth and invariants, known by construction and never by the detector:
+ * each camera is a feeder the harness starts, stops and freezes, looping a clip whose seat zones are
+ * staffed for its first half and covered (empty) for its second; a still clip stands for a frozen
+ * camera. Pure functions of the operations log, so they are unit-tested apart from any process.
+ */
+
+/** What is really at a seat: someone, no one, or nothing to see (no live video reaches Hallwatch). */
+export type Truth = 'staffed' | 'empty' | 'no-video';
+
+/** How a zone of the looping clip behaves: staffed then covered, or empty all along. */
+export type ZoneKind = 'toggling' | 'empty';
+
+/** One stretch of a camera's feed, from `from` (ms, wall clock) until the next stretch. */
+export type Feed = { from: number; kind: 'live'; origin: number } | { from: number; kind: 'none' | 'frozen' };
+
+/** The clip: `halfMs` staffed, then `halfMs` covered, looping; `origin` is the wall time of the clip's start. */
+export function clipTruth(zone: ZoneKind, halfMs: number, origin: number, t: number): 'staffed' | 'empty' {
+  if (zone === 'empty') return 'empty';
+  const phase = (((t - origin) % (2 * halfMs)) + 2 * halfMs) % (2 * halfMs);
+  return phase < halfMs ? 'staffed' : 'empty';
+}
+
+/**
+ * The truth of a zone at `t` given its camera's feeds (sorted by `from`) and the stretches when no
+ * frame could reach inference at all (ingestion or NATS down or paused), as [from, to) pairs.
+ */
+export function truthAt(zone: ZoneKind, halfMs: number, feeds: readonly Feed[], blackouts: readonly [number, number][], t: number): Truth {
+  if (blackouts.some(([from, to]) => t >= from && t < to)) return 'no-video';
+  let feed: Feed | undefined;
+  for (const f of feeds) if (f.from <= t) feed = f;
+  if (!feed || feed.kind !== 'live') return 'no-video';
+  return clipTruth(zone, halfMs, feed.origin, t);
+}
+
+/** A window's state from `from` until `to` (ms), as Hallwatch published or counted it. */
+export interface Stretch {
+  state: string;
+  from: number;
+  to: number;
+}
+
+/** Published or stored changes (state since a time) as stretches up to `end`; changes before `start` are clipped. */
+export function stretches(changes: readonly { state: string; since: number }[], start: number, end: number): Stretch[] {
+  const sorted = [...changes].sort((a, b) => a.since - b.since);
+  const out: Stretch[] = [];
+  sorted.forEach((c, i) => {
+    const from = Math.max(c.since, start);
+    const to = Math.min(i + 1 < sorted.length ? sorted[i + 1].since : end, end);
+    if (to > from) out.push({ state: c.state, from, to });
+  });
+  return out;
+}
+
+/**
+ * Seconds Hallwatch held the window in `state` while the truth gave no reason for it: no moment
+ * within `toleranceMs` before (the documented detection latency: confirmation, staleness, freeze
+ * detection) or `earlyMs` after had the truth `allowedBy`. Sampled every `stepMs`.
+ */
+export function unexplainedSeconds(
+  held: readonly Stretch[],
+  state: string,
+  allowedBy: Truth,
+  truth: (t: number) => Truth,
+  toleranceMs: number,
+  earlyMs: number,
+  stepMs = 1000,
+): number {
+  let bad = 0;
+  for (const s of held) {
+    if (s.state !== state) continue;
+    for (let t = s.from; t < s.to; t += stepMs) {
+      let explained = false;
+      for (let u = t - toleranceMs; u <= t + earlyMs && !explained; u += stepMs) explained = truth(u) === allowedBy;
+      if (!explained) bad += Math.min(stepMs, s.to - t);
+    }
+  }
+  return bad / 1000;
+}
+
+/** Messages published (by id) against the ones the statistics hold (ids, repeats kept). */
+export function deliveries(published: ReadonlySet<string>, counted: readonly string[]): { lost: string[]; duplicated: string[] } {
+  const seen = new Map<string, number>();
+  for (const id of counted) seen.set(id, (seen.get(id) ?? 0) + 1);
+  return {
+    lost: [...published].filter((id) => !seen.has(id)).sort(),
+    duplicated: [...seen].filter(([, n]) => n > 1).map(([id]) => id),
+  };
+}
+
+/** A small seeded generator (mulberry32): the same seed gives the same operations. */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** The kinds of operation the harness applies. */
+export const OPERATION_KINDS = [
+  'camera-stop',
+  'camera-freeze',
+  'service-kill',
+  'service-pause',
+  'service-restart',
+  'nats-restart',
+  'database-restart',
+  'site-change',
+] as const;
+export type OperationKind = (typeof OPERATION_KINDS)[number];
+
+export interface Operation {
+  /** ms after the start of the run. */
+  at: number;
+  kind: OperationKind;
+  /** A camera or a service, where the kind needs one. */
+  target?: string;
+  /** How long the fault lasts (ms) before the harness undoes it. */
+  lasts: number;
+}
+
+/**
+ * A seeded plan: one operation every 20-40 s from `warmupMs` on, each undone before the next one
+ * starts, none within `settleMs` of the end (so the last fault's effects are over when counting).
+ */
+export function planOperations(
+  seed: number,
+  durationMs: number,
+  kinds: readonly OperationKind[],
+  cameras: readonly string[],
+  services: readonly string[],
+  warmupMs = 30_000,
+  settleMs = 30_000,
+): Operation[] {
+  const random = seeded(seed);
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
+  const plan: Operation[] = [];
+  for (let at = warmupMs; ;) {
+    const kind = pick(kinds);
+    const lasts = Math.round(5_000 + random() * (kind === 'camera-stop' || kind === 'camera-freeze' ? 40_000 : 10_000));
+    if (at + lasts > durationMs - settleMs) break;
+    const target = kind.startsWith('camera') ? pick(cameras) : kind.startsWith('service') ? pick(services) : undefined;
+    plan.push({ at, kind, target, lasts });
+    at += lasts + Math.round(20_000 + random() * 20_000);
+  }
+  return plan;
+}
+
+/** One operation as the failing-seed listing shows it. */
+export function describe(op: Operation): string {
+  return `+${(op.at / 1000).toFixed(0)} s ${op.kind}${op.target ? ` ${op.target}` : ''} for ${(op.lasts / 1000).toFixed(0)} s`;
+}

@@ -1,0 +1,545 @@
+/**
+ * `npm run trust -- --seed N --minutes M [--ops KIND,KIND] [--logs DIR]`: the trust harness.
+ *
+ * Runs the whole stack as real processes (ingestion, inference, reporting) on its own nats-server
+ * and FerretDB, with two RTSP cameras fed by ffmpeg feeders the harness owns: each loops a clip made
+ * from test/media/classroom-seated.mp4 whose seated zones are covered for its second half, so what
+ * is at each seat at every moment is known by construction (ground-truth.ts). It applies a seeded
+ * sequence of operations (a camera stops or freezes and comes back; a service is killed, paused or
+ * restarted; NATS or the database restarts; the site file gains or loses a window and the services
+ * restart), then checks what Hallwatch published (the presence stream the console shows) and what
+ * the statistics hold (reporting's presence_days and reporting_incidents) against the truth, and
+ * ends with exactly one line:
+ *
+ *   trust: seed N, K operations, invented absence 0 s, missed staffed 0 s, lost 0, duplicated 0
+ *
+ * invented absence: seconds a window was absent while its seat was staffed or its camera delivered
+ * no live video; missed staffed: seconds a window was staffed while its seat was empty or its camera
+ * delivered no live video (a stale "staffed"); both beyond the documented detection latency
+ * (TOLERANCE_MS), the larger of the live and the statistics' count. lost / duplicated: presence
+ * changes and incidents published against what the statistics counted. Exit 0 when all four are 0;
+ * otherwise the operations and what went wrong are printed first, and the exit code is 1.
+ */
+import { ChildProcess, execFileSync, spawn } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import mongoose from 'mongoose';
+import { connect, JsMsg, NatsConnection } from 'nats';
+import { Streams } from '@hallwatch/contracts';
+import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
+import { startRtspServer } from '../../apps/cli/src/demo-camera';
+import { option, startService } from '../support';
+import {
+  describe,
+  deliveries,
+  Feed,
+  Operation,
+  OPERATION_KINDS,
+  OperationKind,
+  planOperations,
+  stretches,
+  Truth,
+  truthAt,
+  unexplainedSeconds,
+  ZoneKind,
+} from './ground-truth';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..');
+const MEDIA = path.join(ROOT, 'test', 'media');
+/** Half of the clip: this long staffed, then this long covered. */
+const HALF_MS = 40_000;
+const FPS = 10;
+/**
+ * The documented detection latency: a change needs confirmSamples agreeing samples over
+ * confirmAfter (below: 2 samples, 3 s, one sample a second); a camera that sends nothing is
+ * offline after ingestion's stall timeout and its windows unknown; a frozen one after
+ * rules.frozenAfter. Time inside this margin after the truth changed is not counted.
+ */
+const TOLERANCE_MS = 20_000;
+/** Capture times are stamped on arrival and the feeder's start is taken from its spawn: allow a little on the other side too. */
+const EARLY_MS = 3_000;
+const SERVICES = ['ingestion', 'inference', 'reporting'] as const;
+type Service = (typeof SERVICES)[number];
+
+interface Camera {
+  id: string;
+  mount: string;
+  udpPort: number;
+  feeds: Feed[];
+  feeder?: ChildProcess;
+}
+
+interface Window {
+  id: string;
+  camera: string;
+  zone: 'A' | 'B' | 'E';
+  kind: ZoneKind;
+  /** When the site file had it: [added, removed). */
+  from: number;
+  to?: number;
+}
+
+const ZONES = JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')) as {
+  zones: { id: string; polygon: [number, number][] }[];
+};
+const polygon = (id: string) => JSON.stringify(ZONES.zones.find((z) => z.id === id)!.polygon);
+
+function flag(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** The looping clip (seats A-D covered for its second half) and two stills of it for a frozen camera. */
+function makeClips(dir: string): { clip: string; stills: string[] } {
+  const covers = ZONES.zones
+    .filter((z) => ['A', 'B', 'C', 'D'].includes(z.id))
+    .map((z) => {
+      const xs = z.polygon.map((p) => p[0]);
+      const ys = z.polygon.map((p) => p[1]);
+      const [x, y] = [Math.min(...xs), Math.min(...ys)];
+      return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${(Math.max(...xs) - x).toFixed(3)}:h=ih*${(Math.max(...ys) - y).toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${HALF_MS / 1000})'`;
+    });
+  const encode = [
+    '-c:v',
+    'libx264',
+    '-preset',
+    'veryfast',
+    '-pix_fmt',
+    'yuv420p',
+    '-an',
+    '-g',
+    String(FPS),
+    '-keyint_min',
+    String(FPS),
+    '-sc_threshold',
+    '0',
+  ];
+  const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
+  const clip = path.join(dir, 'seats.mp4');
+  ffmpeg(
+    '-stream_loop',
+    '-1',
+    '-i',
+    path.join(MEDIA, 'classroom-seated.mp4'),
+    '-t',
+    String((2 * HALF_MS) / 1000),
+    '-vf',
+    [`scale=640:360`, `fps=${FPS}`, ...covers].join(','),
+    ...encode,
+    clip,
+  );
+  // A frozen encoder repeats one picture: a still of the staffed half and one of the covered half.
+  const stills = [5, HALF_MS / 1000 + 5].map((t, i) => {
+    const png = path.join(dir, `still-${i}.png`);
+    ffmpeg('-ss', String(t), '-i', clip, '-frames:v', '1', png);
+    const still = path.join(dir, `still-${i}.mp4`);
+    // All-intra at a fixed quality: every frame decodes to the same picture, as when an RTSP server repeats its last frame.
+    ffmpeg(
+      '-loop',
+      '1',
+      '-i',
+      png,
+      '-t',
+      '10',
+      '-r',
+      String(FPS),
+      '-c:v',
+      'libx264',
+      '-preset',
+      'veryfast',
+      '-pix_fmt',
+      'yuv420p',
+      '-an',
+      '-g',
+      '1',
+      '-qp',
+      '20',
+      still,
+    );
+    return still;
+  });
+  return { clip, stills };
+}
+
+class Harness {
+  readonly started = Date.now();
+  readonly log: string[] = [];
+  readonly blackouts: [number, number][] = [];
+  private readonly processes = new Map<Service, ChildProcess>();
+  private readonly feeders = new Set<ChildProcess>();
+  private natsProcess?: ChildProcess;
+  private dbProcess?: ChildProcess;
+  natsUrl = '';
+  mongoUri = '';
+  private siteFile = '';
+  private rtsp?: ChildProcess;
+  private env: Record<string, string> = {};
+
+  constructor(
+    private readonly dir: string,
+    private readonly clips: { clip: string; stills: string[] },
+    readonly cameras: Camera[],
+    readonly windows: Window[],
+    private readonly logDir?: string,
+  ) {}
+
+  note(text: string): void {
+    this.log.push(`+${((Date.now() - this.started) / 1000).toFixed(1)} s ${text}`);
+  }
+
+  async start(): Promise<void> {
+    const [natsPort, dbPort, rtspPort] = [await freePort(), await freePort(), await freePort()];
+    await this.startNats(natsPort);
+    await this.startDatabase(dbPort);
+    this.rtsp = await startRtspServer(rtspPort, Object.fromEntries(this.cameras.map((c) => [c.mount, `udp:${c.udpPort}`])));
+    for (const c of this.cameras) this.feed(c, 'live');
+    this.siteFile = path.join(this.dir, 'site.yaml');
+    this.writeSite(rtspPort);
+    this.env = { HALLWATCH_SITE: this.siteFile, NATS_URL: this.natsUrl, MONGODB_URI: this.mongoUri, HALLWATCH_DATA_DIR: this.dir };
+    await Promise.all(SERVICES.map((s) => this.startService(s)));
+  }
+
+  private rtspPort = 0;
+
+  writeSite(rtspPort = this.rtspPort): void {
+    this.rtspPort = rtspPort;
+    const now = Date.now();
+    const live = this.windows.filter((w) => w.from <= now && (w.to === undefined || w.to > now));
+    fs.writeFileSync(
+      this.siteFile,
+      `timezone: Asia/Shanghai
+halls:
+${this.cameras.map((c, i) => `  - { id: h${i + 1}, name: hall ${i + 1}, kind: hall }`).join('\n')}
+cameras:
+${this.cameras.map((c, i) => `  - { id: ${c.id}, hall: h${i + 1}, rtsp: "rtsp://127.0.0.1:${rtspPort}${c.mount}", sampleEverySeconds: 1 }`).join('\n')}
+windows:
+${live.map((w) => `  - { id: ${w.id}, hall: h${this.cameras.findIndex((c) => c.id === w.camera) + 1}, name: ${w.id}, department: trust, camera: ${w.camera}, zone: ${polygon(w.zone)} }`).join('\n')}
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10s }
+`,
+    );
+  }
+
+  private async startNats(port: number): Promise<void> {
+    const nats = await ensureNats(undefined, this.dir, port);
+    this.natsUrl = nats.url;
+    this.natsProcess = nats.process;
+  }
+
+  private async startDatabase(port: number): Promise<void> {
+    const db = await ensureFerretDb(undefined, this.dir, port, '');
+    this.mongoUri = `${db.url.replace(/\/$/, '')}/trust`;
+    this.dbProcess = db.process;
+  }
+
+  async startService(service: Service): Promise<void> {
+    const out = this.logDir ? fs.openSync(path.join(this.logDir, `${service}.log`), 'a') : undefined;
+    const s = startService(service, { ...this.env, HALLWATCH_INSTANCE: `trust-${service}` }, undefined, (line) => {
+      if (out !== undefined) fs.writeSync(out, `${line}\n`);
+    });
+    this.processes.set(service, s.child);
+    await s.started;
+  }
+
+  /** Starts a camera's feeder: the live clip from its start, or a still (a frozen encoder); 'none' stops it. */
+  feed(camera: Camera, kind: Feed['kind'], still = 0): void {
+    camera.feeder?.kill('SIGKILL');
+    camera.feeder = undefined;
+    const from = Date.now();
+    if (kind !== 'none') {
+      const file = kind === 'live' ? this.clips.clip : this.clips.stills[still];
+      const feeder = spawn(
+        'ffmpeg',
+        [
+          '-nostdin',
+          '-loglevel',
+          'error',
+          '-re',
+          '-stream_loop',
+          '-1',
+          '-i',
+          file,
+          '-an',
+          '-c:v',
+          'copy',
+          '-f',
+          'mpegts',
+          `udp://127.0.0.1:${camera.udpPort}?pkt_size=1316`,
+        ],
+        { stdio: 'ignore' },
+      );
+      this.feeders.add(feeder);
+      feeder.once('exit', () => this.feeders.delete(feeder));
+      camera.feeder = feeder;
+    }
+    camera.feeds.push(kind === 'live' ? { from, kind, origin: from } : { from, kind });
+  }
+
+  async apply(op: Operation, still: number): Promise<void> {
+    const wait = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const camera = this.cameras.find((c) => c.id === op.target);
+    const service = op.target as Service;
+    this.note(describe(op).replace(/^\+\d+ s /, ''));
+    switch (op.kind) {
+      case 'camera-stop':
+      case 'camera-freeze':
+        this.feed(camera!, op.kind === 'camera-stop' ? 'none' : 'frozen', still);
+        await wait(op.lasts);
+        this.feed(camera!, 'live');
+        break;
+      case 'service-kill':
+      case 'service-restart': {
+        const from = Date.now();
+        await this.stopService(service, op.kind === 'service-kill' ? 'SIGKILL' : 'SIGTERM');
+        await wait(op.lasts);
+        await this.startService(service);
+        if (service === 'ingestion') this.blackouts.push([from, Date.now()]);
+        break;
+      }
+      case 'service-pause': {
+        const from = Date.now();
+        this.processes.get(service)?.kill('SIGSTOP');
+        await wait(op.lasts);
+        this.processes.get(service)?.kill('SIGCONT');
+        if (service === 'ingestion') this.blackouts.push([from, Date.now()]);
+        break;
+      }
+      case 'nats-restart': {
+        const from = Date.now();
+        const port = Number(new URL(this.natsUrl).port);
+        await stop(this.natsProcess, 'SIGKILL');
+        await wait(op.lasts);
+        await this.startNats(port);
+        this.blackouts.push([from, Date.now()]);
+        break;
+      }
+      case 'database-restart': {
+        const port = Number(new URL(this.mongoUri).port);
+        await stop(this.dbProcess, 'SIGKILL');
+        await wait(op.lasts);
+        await this.startDatabase(port);
+        break;
+      }
+      case 'site-change': {
+        // The third window of camera 1 comes and goes: added if missing, else removed; then every service restarts.
+        const extra = this.windows.find((w) => w.id === 'W1-B')!;
+        const now = Date.now();
+        if (extra.from > now || (extra.to !== undefined && extra.to <= now)) {
+          extra.from = now;
+          extra.to = undefined;
+        } else extra.to = now;
+        this.writeSite();
+        const from = Date.now();
+        for (const s of SERVICES) await this.stopService(s, 'SIGTERM');
+        await wait(op.lasts);
+        await Promise.all(SERVICES.map((s) => this.startService(s)));
+        this.blackouts.push([from, Date.now()]);
+        break;
+      }
+    }
+    this.note(`${op.kind} undone`);
+  }
+
+  private async stopService(service: Service, signal: NodeJS.Signals): Promise<void> {
+    await stop(this.processes.get(service), signal);
+    this.processes.delete(service);
+  }
+
+  async stopAll(): Promise<void> {
+    for (const s of SERVICES) await this.stopService(s, 'SIGTERM');
+    for (const f of this.feeders) f.kill('SIGKILL');
+    await stop(this.rtsp, 'SIGTERM');
+    await stop(this.natsProcess, 'SIGTERM');
+    await stop(this.dbProcess, 'SIGTERM');
+  }
+}
+
+async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill(signal);
+  await Promise.race([exited, new Promise((r) => setTimeout(r, 8000))]);
+  if (child.exitCode === null && child.signalCode === null) {
+    child.kill('SIGKILL');
+    await exited;
+  }
+}
+
+/** Every message of a stream, from its first, as [subject, data] (an ordered consumer). */
+async function readStream(nc: NatsConnection, stream: string): Promise<{ subject: string; data: Record<string, unknown> }[]> {
+  const js = nc.jetstream();
+  const info = await (await nc.jetstreamManager()).streams.info(stream);
+  const out: { subject: string; data: Record<string, unknown> }[] = [];
+  if (info.state.messages === 0) return out;
+  const consumer = await js.consumers.get(stream);
+  const messages = await consumer.consume();
+  for await (const m of messages as AsyncIterable<JsMsg>) {
+    out.push({ subject: m.subject, data: m.json<Record<string, unknown>>() });
+    if (m.seq >= info.state.last_seq) break;
+  }
+  await messages.close();
+  return out;
+}
+
+/** Waits until every consumer of the presence and incident streams has nothing pending (reporting caught up). */
+async function settle(nc: NatsConnection, timeoutMs: number): Promise<boolean> {
+  const jsm = await nc.jetstreamManager();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    let pending = 0;
+    for (const stream of [Streams.presence.name, Streams.incidents.name]) {
+      for await (const c of jsm.consumers.list(stream)) pending += c.num_pending + c.num_ack_pending;
+    }
+    if (pending === 0) return true;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return false;
+}
+
+async function main(): Promise<void> {
+  const seed = option('seed', 1);
+  const minutes = option('minutes', 20);
+  const kinds = (flag('ops')?.split(',') ?? [...OPERATION_KINDS]) as OperationKind[];
+  const unknownKind = kinds.find((k) => !OPERATION_KINDS.includes(k));
+  if (unknownKind) throw new Error(`--ops: "${unknownKind}" is not one of ${OPERATION_KINDS.join(', ')}`);
+  const logDir = flag('logs') ? path.resolve(flag('logs')!) : undefined;
+  if (logDir) fs.mkdirSync(logDir, { recursive: true });
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hallwatch-trust-${seed}-`));
+  const durationMs = minutes * 60_000;
+  const cameras: Camera[] = [];
+  for (const i of [1, 2]) cameras.push({ id: `cam-${i}`, mount: `/cam${i}`, udpPort: await freePort(), feeds: [] });
+  const never = Number.MAX_SAFE_INTEGER;
+  const windows: Window[] = [
+    { id: 'W1-A', camera: 'cam-1', zone: 'A', kind: 'toggling', from: 0 },
+    { id: 'W1-E', camera: 'cam-1', zone: 'E', kind: 'empty', from: 0 },
+    { id: 'W1-B', camera: 'cam-1', zone: 'B', kind: 'toggling', from: never },
+    { id: 'W2-A', camera: 'cam-2', zone: 'A', kind: 'toggling', from: 0 },
+    { id: 'W2-E', camera: 'cam-2', zone: 'E', kind: 'empty', from: 0 },
+  ];
+  const plan = planOperations(
+    seed,
+    durationMs,
+    kinds,
+    cameras.map((c) => c.id),
+    SERVICES,
+  );
+  console.log(`trust: seed ${seed}, ${minutes} min, ${plan.length} operations planned (${kinds.join(', ')}); work in ${dir}`);
+  const clips = makeClips(dir);
+  const harness = new Harness(dir, clips, cameras, windows, logDir);
+  let nc: NatsConnection | undefined;
+  try {
+    await harness.start();
+    harness.note('stack started');
+    const t0 = harness.started;
+    let still = 0;
+    for (const op of plan) {
+      const wait = t0 + op.at - Date.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      await harness.apply(op, still++ % 2);
+    }
+    const left = t0 + durationMs - Date.now();
+    if (left > 0) await new Promise((r) => setTimeout(r, left));
+    const end = Date.now();
+    harness.note('end of the run; counting');
+
+    nc = await connect({ servers: harness.natsUrl, maxReconnectAttempts: -1 });
+    const settled = await settle(nc, 120_000);
+    const presence = await readStream(nc, Streams.presence.name);
+    const incidents = (await readStream(nc, Streams.incidents.name)).filter((m) => !/\.(reviewed|excused)$/.test(m.subject));
+    const conn = await mongoose.createConnection(harness.mongoUri).asPromise();
+    const days = await conn.db!.collection('presence_days').find({}).toArray();
+    const stored = await conn
+      .db!.collection('reporting_incidents')
+      .find({}, { projection: { _id: 1 } })
+      .toArray();
+    await conn.close();
+
+    const key = (windowId: string, since: number, state: string) => `${windowId}|${since}|${state}`;
+    const published = presence.map((m) => ({
+      windowId: String(m.data.windowId),
+      state: String(m.data.state),
+      since: Date.parse(String(m.data.since)),
+    }));
+    const counted = days.flatMap((d) =>
+      ((d.changes as { state: string; since: number }[]) ?? []).map((c) => ({
+        windowId: String(d.windowId),
+        state: c.state,
+        since: c.since,
+      })),
+    );
+    const presenceDelivery = deliveries(
+      new Set(published.map((p) => key(p.windowId, p.since, p.state))),
+      counted.map((c) => key(c.windowId, c.since, c.state)),
+    );
+    const incidentDelivery = deliveries(
+      new Set(incidents.map((m) => String(m.data.id))),
+      stored.map((d) => String(d._id)),
+    );
+
+    let invented = 0;
+    let missed = 0;
+    const findings: string[] = [];
+    for (const w of windows) {
+      if (w.from === never) continue;
+      const camera = cameras.find((c) => c.id === w.camera)!;
+      const truth = (t: number): Truth => (t < t0 ? 'no-video' : truthAt(w.kind, HALF_MS, camera.feeds, harness.blackouts, t));
+      const until = Math.min(end, w.to ?? end);
+      const measure = (changes: { windowId: string; state: string; since: number }[]) => {
+        const held = stretches(
+          changes.filter((c) => c.windowId === w.id),
+          Math.max(t0, w.from),
+          until,
+        );
+        return {
+          absent: unexplainedSeconds(held, 'absent', 'empty', truth, TOLERANCE_MS, EARLY_MS),
+          staffed: unexplainedSeconds(held, 'staffed', 'staffed', truth, TOLERANCE_MS, EARLY_MS),
+        };
+      };
+      const live = measure(published);
+      const stats = measure(counted);
+      const [a, s] = [Math.max(live.absent, stats.absent), Math.max(live.staffed, stats.staffed)];
+      invented += a;
+      missed += s;
+      if (a || s) {
+        const rel = (t: number) => ((t - t0) / 1000).toFixed(1);
+        findings.push(
+          `${w.id}: invented absence ${a} s (live ${live.absent}, statistics ${stats.absent}), missed staffed ${s} s (live ${live.staffed}, statistics ${stats.staffed})`,
+          `  ${w.camera} feeds: ${camera.feeds.map((f) => `${f.kind} from ${rel(f.from)}`).join(', ')}`,
+          `  ${w.id} published: ${published
+            .filter((c) => c.windowId === w.id)
+            .map((c) => `${c.state} since ${rel(c.since)}`)
+            .join(', ')}`,
+        );
+      }
+    }
+    const lost = presenceDelivery.lost.length + incidentDelivery.lost.length;
+    const duplicated = presenceDelivery.duplicated.length + incidentDelivery.duplicated.length;
+    if (!settled) findings.push('reporting had not caught up with the presence and incident streams 120 s after the end');
+    for (const id of [...presenceDelivery.lost, ...incidentDelivery.lost].slice(0, 20)) findings.push(`lost: ${id}`);
+    for (const id of [...presenceDelivery.duplicated, ...incidentDelivery.duplicated].slice(0, 20)) findings.push(`duplicated: ${id}`);
+    const ok = invented === 0 && missed === 0 && lost === 0 && duplicated === 0 && settled;
+    if (!ok) {
+      console.log(`trust: seed ${seed} failed; the operations that led to it:`);
+      for (const line of harness.log) console.log(`  ${line}`);
+      for (const f of findings) console.log(`  ${f}`);
+      process.exitCode = 1;
+    }
+    console.log(
+      `trust: seed ${seed}, ${plan.length} operations, invented absence ${invented} s, missed staffed ${missed} s, lost ${lost}, duplicated ${duplicated}`,
+    );
+  } finally {
+    await nc?.close();
+    await harness.stopAll();
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(process.exitCode ?? 0),
+  (err) => {
+    console.error(`trust: ${(err as Error).stack ?? err}`);
+    process.exit(2);
+  },
+);
