@@ -11,7 +11,7 @@ export class QueueEventsRepository implements OnApplicationShutdown {
   constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
   private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(this.ctx.natsUrl, `gateway-queue-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log).then(
+    this.link ??= NatsLink.open(this.ctx.natsUrl, `gateway-queue-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log, this.ctx.natsAuth).then(
       async (link) => {
         await link.ensureStream(Streams.queue);
         return link;
