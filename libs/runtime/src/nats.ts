@@ -61,7 +61,9 @@ function readNatsFile(file: string, what: string): Uint8Array {
   try {
     return fs.readFileSync(file);
   } catch (err) {
-    throw new Error(`NATS ${what} file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    throw new Error(`NATS ${what} file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
   }
 }
 
