@@ -58,6 +58,8 @@ export interface NatsEnv {
 /** How one identity signs in to NATS: its own credentials when it has any, else the shared ones; and TLS. */
 export interface NatsAuth extends NatsCredentials {
   tls?: NatsTls;
+  /** Where replies to this identity go (`_INBOX_<identity>`), so the server lets only it read them. */
+  inboxPrefix?: string;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -124,7 +126,7 @@ function natsEnv(env: NodeJS.ProcessEnv): NatsEnv {
 
 /** What `identity` signs in to NATS with: its HALLWATCH_NATS_<SERVICE>_* when set, else NATS_USER/…; with the TLS settings. */
 export function natsAuth(nats: NatsEnv, identity: NatsIdentity): NatsAuth {
-  return { ...(nats.perIdentity[identity] ?? nats.shared), ...(nats.tls ? { tls: nats.tls } : {}) };
+  return { ...(nats.perIdentity[identity] ?? nats.shared), ...(nats.tls ? { tls: nats.tls } : {}), inboxPrefix: `_INBOX_${identity}` };
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {

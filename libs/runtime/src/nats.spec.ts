@@ -27,12 +27,14 @@ describe('NATS sign-in and TLS from the environment', () => {
   it('signs in nowhere without settings', () => {
     const options = optionsOf({}, 'gateway');
     for (const key of ['user', 'pass', 'token', 'authenticator', 'tls']) expect(options).not.toHaveProperty(key);
+    // Replies still come to the identity's own inbox, which permissions.conf lets only it read.
+    expect(options.inboxPrefix).toBe('_INBOX_gateway');
   });
 
   it('signs every identity in with NATS_USER / NATS_PASSWORD, or NATS_TOKEN', () => {
     const env = { NATS_USER: 'hallwatch', NATS_PASSWORD: 'pw-1' };
     for (const identity of ['ingestion', 'gateway', 'cli'] as const)
-      expect(optionsOf(env, identity)).toMatchObject({ user: 'hallwatch', pass: 'pw-1' });
+      expect(optionsOf(env, identity)).toMatchObject({ user: 'hallwatch', pass: 'pw-1', inboxPrefix: `_INBOX_${identity}` });
     expect(optionsOf({ NATS_TOKEN: 'tok-1' }, 'reporting')).toMatchObject({ token: 'tok-1' });
   });
 

@@ -43,6 +43,7 @@ function natsSignIn(auth: NatsAuth): Partial<ConnectionOptions> {
   if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.password });
   if (auth.token !== undefined) options.token = auth.token;
   if (auth.creds !== undefined) options.authenticator = credsAuthenticator(readNatsFile(auth.creds, 'credentials'));
+  if (auth.inboxPrefix !== undefined) options.inboxPrefix = auth.inboxPrefix;
   if (auth.tls) {
     const { ca, cert, key } = auth.tls;
     for (const [file, what] of [
