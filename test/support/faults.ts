@@ -18,9 +18,9 @@ export class OwnedServer {
     private readonly start: () => Promise<{ url: string; process?: ChildProcess }>,
   ) {}
 
-  static async nats(dir: string, port?: number, extraArgs: string[] = []): Promise<OwnedServer> {
+  static async nats(dir: string, port?: number, extraArgs: string[] = [], env?: NodeJS.ProcessEnv): Promise<OwnedServer> {
     const p = port ?? (await freePort());
-    const start = () => ensureNats(undefined, dir, p, extraArgs);
+    const start = () => ensureNats(undefined, dir, p, extraArgs, env);
     const s = await start();
     return new OwnedServer(s.url, s.process, start);
   }

@@ -45,11 +45,15 @@ users:
 export class ConsoleStack {
   baseUrl = '';
   siteFile = '';
-  private env: Record<string, string> = {};
+  /** What every service is started with (and a CLI run needs). */
+  env: Record<string, string> = {};
   private rtsp?: ChildProcess;
   private readonly services: RunningService[] = [];
+  private envOf: (service: string) => Record<string, string> = () => ({});
 
-  async start(): Promise<void> {
+  /** `envOf` adds to one service's environment (e.g. its NATS server and identity). */
+  async start(envOf?: (service: string) => Record<string, string>): Promise<void> {
+    if (envOf) this.envOf = envOf;
     const [rtspPort, port] = [await freePort(), await freePort()];
     this.rtsp = await startRtspServer(rtspPort, {
       '/cam1': path.join(MEDIA, 'classroom-seated.mp4'),
@@ -62,12 +66,14 @@ export class ConsoleStack {
       PORT: String(port),
       HALLWATCH_JWT_SECRET: 'e2e-console-secret',
     };
-    this.services.push(...(await Promise.all(['inference', 'reporting', 'gateway'].map((s) => startService(s, this.env, 120_000)))));
+    this.services.push(
+      ...(await Promise.all(['inference', 'reporting', 'gateway'].map((s) => startService(s, { ...this.env, ...this.envOf(s) }, 120_000)))),
+    );
     this.baseUrl = `http://127.0.0.1:${port}`;
   }
 
   async startIngestion(): Promise<void> {
-    this.services.push(await startService('ingestion', this.env, 120_000));
+    this.services.push(await startService('ingestion', { ...this.env, ...this.envOf('ingestion') }, 120_000));
   }
 
   output(): string {

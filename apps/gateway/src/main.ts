@@ -17,7 +17,7 @@ export function openApiConfig() {
 }
 
 /** The gateway's own HTTPS, when HALLWATCH_TLS_CERT and HALLWATCH_TLS_KEY name its PEM files. */
-function httpsOptions(tls: ServiceContext['env']['tls']): { cert: Buffer; key: Buffer } | undefined {
+function httpsOptions(tls: ServiceContext['env']['https']): { cert: Buffer; key: Buffer } | undefined {
   if (!tls) return undefined;
   const read = (file: string, name: string) => {
     try {
@@ -30,7 +30,7 @@ function httpsOptions(tls: ServiceContext['env']['tls']): { cert: Buffer; key: B
 }
 
 export async function startGateway(ctx: ServiceContext) {
-  const https = httpsOptions(ctx.env.tls);
+  const https = httpsOptions(ctx.env.https);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), {
     logger: new HallwatchLogger('gateway'),
     httpsOptions: https,

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
-import { loadSite, readEnv } from '@hallwatch/config';
+import { loadSite, natsAuth, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
@@ -33,7 +33,8 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   // NATS holds the write lock shared with running reporting instances.
   const nats = await ensureNats(env.natsUrl, env.dataDir);
   const app = await NestFactory.createApplicationContext(
-    ReportingModule.inProcess({ env, site, natsUrl: nats.url, mongodbUri: db.url }),
+    // The CLI's own NATS identity (HALLWATCH_NATS_CLI_*), for the write lock and the leaves it publishes.
+    ReportingModule.inProcess({ env, site, natsUrl: nats.url, mongodbUri: db.url, natsAuth: natsAuth(env.nats, 'cli') }),
     // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
     { logger: new HallwatchLogger('reporting', ['error', 'fatal']), abortOnError: false },
   );

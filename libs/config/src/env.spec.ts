@@ -13,8 +13,8 @@ describe('readEnv', () => {
   });
 
   it('reads the gateway TLS pair (HALLWATCH_TLS_CERT, HALLWATCH_TLS_KEY) as absolute paths, and neither means HTTP', () => {
-    expect(readEnv({}).tls).toBeUndefined();
-    expect(readEnv({ HALLWATCH_TLS_CERT: '/etc/hallwatch/tls.crt', HALLWATCH_TLS_KEY: '/etc/hallwatch/tls.key' }).tls).toEqual({
+    expect(readEnv({}).https).toBeUndefined();
+    expect(readEnv({ HALLWATCH_TLS_CERT: '/etc/hallwatch/tls.crt', HALLWATCH_TLS_KEY: '/etc/hallwatch/tls.key' }).https).toEqual({
       certFile: '/etc/hallwatch/tls.crt',
       keyFile: '/etc/hallwatch/tls.key',
     });
@@ -23,5 +23,25 @@ describe('readEnv', () => {
   it('names the missing half of the TLS pair', () => {
     expect(() => readEnv({ HALLWATCH_TLS_CERT: 'tls.crt' })).toThrow('HALLWATCH_TLS_CERT is set but HALLWATCH_TLS_KEY is not');
     expect(() => readEnv({ HALLWATCH_TLS_KEY: 'tls.key' })).toThrow('HALLWATCH_TLS_KEY is set but HALLWATCH_TLS_CERT is not');
+  });
+
+  it('names the NATS setting that is missing or contradicts another', () => {
+    expect(() => readEnv({ NATS_USER: 'u' })).toThrow('NATS_PASSWORD: not set, but NATS_USER is');
+    expect(() => readEnv({ NATS_PASSWORD: 'p' })).toThrow('NATS_USER: not set, but NATS_PASSWORD is');
+    expect(() => readEnv({ HALLWATCH_NATS_REPORTING_USER: 'r' })).toThrow('HALLWATCH_NATS_REPORTING_PASSWORD: not set, but HALLWATCH_NATS_REPORTING_USER is');
+    expect(() => readEnv({ HALLWATCH_NATS_GATEWAY_PASSWORD: 'p', HALLWATCH_NATS_GATEWAY_CREDS: '/g.creds' })).toThrow(
+      'HALLWATCH_NATS_GATEWAY_PASSWORD and HALLWATCH_NATS_GATEWAY_CREDS: set only one way',
+    );
+    expect(() => readEnv({ NATS_TOKEN: 't', NATS_CREDS: '/x.creds' })).toThrow('NATS_TOKEN and NATS_CREDS: set only one way to sign in to NATS');
+    expect(() => readEnv({ NATS_TLS_CERT: '/c.pem' })).toThrow('NATS_TLS_KEY: not set, but NATS_TLS_CERT is');
+    expect(() => readEnv({ NATS_TLS_KEY: '/k.pem' })).toThrow('NATS_TLS_CERT: not set, but NATS_TLS_KEY is');
+  });
+
+  it("signs a service in as the user named after it when only its password is set (as deploy/nats/permissions.conf)", () => {
+    expect(readEnv({ HALLWATCH_NATS_INFERENCE_PASSWORD: 'p' }).nats.perIdentity.inference).toEqual({ user: 'inference', password: 'p' });
+  });
+
+  it('never puts a NATS password in an error', () => {
+    expect(() => readEnv({ NATS_PASSWORD: 'very-secret-pw' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('very-secret-pw') }));
   });
 });

@@ -26,7 +26,45 @@ export interface HallwatchEnv {
    * PEM files of the gateway's own HTTPS (HALLWATCH_TLS_CERT, HALLWATCH_TLS_KEY): both or neither.
    * Unset means plain HTTP, e.g. behind a reverse proxy that terminates TLS.
    */
-  tls?: { certFile: string; keyFile: string };
+  https?: { certFile: string; keyFile: string };
+  /** How to sign in to NATS and over what (see natsAuth). */
+  nats: NatsEnv;
+}
+
+/** The identities Hallwatch connects to NATS as: one user per service in deploy/nats/permissions.conf. */
+export const NATS_IDENTITIES = ['ingestion', 'inference', 'reporting', 'gateway', 'cli'] as const;
+export type NatsIdentity = (typeof NATS_IDENTITIES)[number];
+
+/** One way to sign in to NATS: a user and password, a token, or a .creds file (JWT + nkey seed). */
+export interface NatsCredentials {
+  user?: string;
+  password?: string;
+  token?: string;
+  /** Path of a .creds file. */
+  creds?: string;
+}
+
+/** Files of the TLS settings: the CA that signed the server's certificate, and a client certificate and key. */
+export interface NatsTls {
+  ca?: string;
+  cert?: string;
+  key?: string;
+}
+
+export interface NatsEnv {
+  /** NATS_USER / NATS_PASSWORD, NATS_TOKEN, NATS_CREDS: for every identity without its own. */
+  shared: NatsCredentials;
+  /** HALLWATCH_NATS_<SERVICE>_USER / _PASSWORD / _CREDS, per identity: these win over the shared ones. */
+  perIdentity: Partial<Record<NatsIdentity, NatsCredentials>>;
+  /** NATS_TLS_CA, NATS_TLS_CERT, NATS_TLS_KEY; undefined: no TLS (unless the URL says tls://). */
+  tls?: NatsTls;
+}
+
+/** How one identity signs in to NATS: its own credentials when it has any, else the shared ones; and TLS. */
+export interface NatsAuth extends NatsCredentials {
+  tls?: NatsTls;
+  /** Where replies to this identity go (`_INBOX_<identity>`), so the server lets only it read them. */
+  inboxPrefix?: string;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -56,7 +94,7 @@ function flag(value: string | undefined, name: string, fallback: boolean): boole
   throw new Error(`${name}: "${value}" is not true or false`);
 }
 
-function tls(env: NodeJS.ProcessEnv): HallwatchEnv['tls'] {
+function https(env: NodeJS.ProcessEnv): HallwatchEnv['https'] {
   const certFile = env.HALLWATCH_TLS_CERT || undefined;
   const keyFile = env.HALLWATCH_TLS_KEY || undefined;
   if (!certFile && !keyFile) return undefined;
@@ -65,6 +103,46 @@ function tls(env: NodeJS.ProcessEnv): HallwatchEnv['tls'] {
     throw new Error(`${set} is set but ${unset} is not: the gateway's HTTPS needs both the certificate and its key`);
   }
   return { certFile: path.resolve(certFile), keyFile: path.resolve(keyFile) };
+}
+
+/**
+ * One set of credentials; `prefix` names the variables in errors (e.g. "NATS" or
+ * "HALLWATCH_NATS_GATEWAY"). A service's password alone signs in as the user named after it, as
+ * in deploy/nats/permissions.conf (which reads the same variables).
+ */
+function credentials(env: NodeJS.ProcessEnv, prefix: string, defaultUser?: NatsIdentity): NatsCredentials {
+  const read = (name: string) => env[`${prefix}_${name}`] || undefined;
+  const password = read('PASSWORD');
+  const c: NatsCredentials = {
+    user: read('USER') ?? (password !== undefined ? defaultUser : undefined),
+    password,
+    token: defaultUser ? undefined : read('TOKEN'),
+    creds: read('CREDS'),
+  };
+  if (c.user !== undefined && c.password === undefined) throw new Error(`${prefix}_PASSWORD: not set, but ${prefix}_USER is`);
+  if (c.password !== undefined && c.user === undefined) throw new Error(`${prefix}_USER: not set, but ${prefix}_PASSWORD is`);
+  const ways = [c.user !== undefined && `${prefix}_${read('USER') ? 'USER' : 'PASSWORD'}`, c.token !== undefined && `${prefix}_TOKEN`, c.creds !== undefined && `${prefix}_CREDS`];
+  const set = ways.filter((w): w is string => typeof w === 'string');
+  if (set.length > 1) throw new Error(`${set.join(' and ')}: set only one way to sign in to NATS`);
+  return Object.fromEntries(Object.entries(c).filter(([, v]) => v !== undefined));
+}
+
+function natsEnv(env: NodeJS.ProcessEnv): NatsEnv {
+  const perIdentity: NatsEnv['perIdentity'] = {};
+  for (const id of NATS_IDENTITIES) {
+    const c = credentials(env, `HALLWATCH_NATS_${id.toUpperCase()}`, id);
+    if (Object.keys(c).length) perIdentity[id] = c;
+  }
+  const tls: NatsTls = { ca: env.NATS_TLS_CA || undefined, cert: env.NATS_TLS_CERT || undefined, key: env.NATS_TLS_KEY || undefined };
+  if ((tls.cert === undefined) !== (tls.key === undefined))
+    throw new Error(tls.cert ? 'NATS_TLS_KEY: not set, but NATS_TLS_CERT is' : 'NATS_TLS_CERT: not set, but NATS_TLS_KEY is');
+  const anyTls = tls.ca !== undefined || tls.cert !== undefined;
+  return { shared: credentials(env, 'NATS'), perIdentity, ...(anyTls ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v)) } : {}) };
+}
+
+/** What `identity` signs in to NATS with: its HALLWATCH_NATS_<SERVICE>_* when set, else NATS_USER/…; with the TLS settings. */
+export function natsAuth(nats: NatsEnv, identity: NatsIdentity): NatsAuth {
+  return { ...(nats.perIdentity[identity] ?? nats.shared), ...(nats.tls ? { tls: nats.tls } : {}), inboxPrefix: `_INBOX_${identity}` };
 }
 
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
@@ -79,6 +157,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     apiDocs: flag(env.HALLWATCH_API_DOCS, 'HALLWATCH_API_DOCS', true),
     instance: env.HALLWATCH_INSTANCE || `${require('node:os').hostname()}-${process.pid}`,
     streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
-    tls: tls(env),
+    https: https(env),
+    nats: natsEnv(env),
   };
 }

@@ -40,13 +40,15 @@ function onEarlyExit(child: ChildProcess, what: string, log: () => string): Prom
 /**
  * The NATS server to use: NATS_URL when set; else one already listening on 127.0.0.1:4222;
  * else a nats-server with JetStream started here (installed by scripts/install-system-deps.sh).
- * `extraArgs` go to nats-server as they are (tests: --cluster and --routes of a cluster node).
+ * `extraArgs` go to nats-server as they are (tests: --cluster and --routes of a cluster node, or
+ * -c with a configuration); `env` is its environment (a configuration's $VARIABLES), else this one's.
  */
 export async function ensureNats(
   natsUrl: string | undefined,
   dataDir: string,
   port = NATS_PORT,
   extraArgs: string[] = [],
+  env?: NodeJS.ProcessEnv,
 ): Promise<Embedded> {
   if (natsUrl) return { url: natsUrl };
   const url = `nats://127.0.0.1:${port}`;
@@ -57,6 +59,7 @@ export async function ensureNats(
   let log = '';
   const child = spawn('nats-server', ['-js', '-a', '127.0.0.1', '-p', String(port), '-sd', storeDir, ...extraArgs], {
     stdio: ['ignore', 'pipe', 'pipe'],
+    env,
   });
   child.stderr?.on('data', (d) => (log = (log + d).slice(-4000)));
   await Promise.race([

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { NatsAuth } from '@hallwatch/config';
 import { KvLeases, LEASE_TTL_MS, leaseInstanceName } from './leases';
 
 /**
@@ -22,6 +23,7 @@ export class KvMutex {
     private readonly onLost: (key: string) => void = () => undefined,
     /** Replicas of the bucket: HALLWATCH_STREAM_REPLICAS, so a lock survives a NATS node like the streams do. */
     replicas = 1,
+    private readonly auth?: NatsAuth,
   ) {
     this.leases = new KvLeases(bucket, 'lock', replicas);
     this.owner = leaseInstanceName(`${instance}-${randomBytes(4).toString('hex')}`);
@@ -43,7 +45,7 @@ export class KvMutex {
 
   private async holding<T>(id: string, work: () => Promise<T>, waitMs: number): Promise<T> {
     // A failed open (NATS away, a leader election) is not kept: the next run opens again.
-    this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`).catch((err: unknown) => {
+    this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`, this.auth).catch((err: unknown) => {
       this.opened = undefined;
       throw err;
     });

@@ -1,4 +1,5 @@
 import { connect, KV, NatsConnection, StringCodec } from 'nats';
+import type { NatsAuth } from '@hallwatch/config';
 import { natsConnectionOptions, reconcileReplicas } from './nats';
 
 /** A lease not renewed for this long expires, so a dead instance's work frees up. */
@@ -59,8 +60,8 @@ export class KvLeases {
     private readonly replicas = 1,
   ) {}
 
-  async open(natsUrl: string, name: string): Promise<void> {
-    const nc = await connect(natsConnectionOptions(natsUrl, name));
+  async open(natsUrl: string, name: string, auth?: NatsAuth): Promise<void> {
+    const nc = await connect(natsConnectionOptions(natsUrl, name, auth));
     try {
       const kv = await nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
       await reconcileReplicas(nc, `KV_${this.bucketName}`, this.replicas);

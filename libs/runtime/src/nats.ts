@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import {
   AckPolicy,
   connect,
   ConnectionOptions,
   Consumer,
+  credsAuthenticator,
   DeliverPolicy,
   headers,
   JetStreamManager,
@@ -12,15 +14,18 @@ import {
   StreamConfig,
   Subscription,
 } from 'nats';
+import type { NatsAuth } from '@hallwatch/config';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
 
 /**
  * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
  * transport and the leases use these options, so a NATS restart of any length is survived. The
  * client reconnects forever (nats.js would give up after 10 attempts and leave the process up but
- * deaf); a server that stops answering pings is dropped after 3 × 10 s.
+ * deaf); a server that stops answering pings is dropped after 3 × 10 s. `auth` (natsAuth of the
+ * process's identity) signs in with a user and password, a token or a .creds file, over TLS when
+ * it has TLS files.
  */
-export function natsConnectionOptions(natsUrl: string, name: string): ConnectionOptions {
+export function natsConnectionOptions(natsUrl: string, name: string, auth: NatsAuth = {}): ConnectionOptions {
   return {
     servers: natsServers(natsUrl),
     name,
@@ -28,7 +33,39 @@ export function natsConnectionOptions(natsUrl: string, name: string): Connection
     reconnectTimeWait: 1000,
     pingInterval: 10_000,
     maxPingOut: 3,
+    ...natsSignIn(auth),
   };
+}
+
+/** The nats.js options of `auth`; the .creds file is read now, so a wrong path stops the start. */
+function natsSignIn(auth: NatsAuth): Partial<ConnectionOptions> {
+  const options: Partial<ConnectionOptions> = {};
+  if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.password });
+  if (auth.token !== undefined) options.token = auth.token;
+  if (auth.creds !== undefined) options.authenticator = credsAuthenticator(readNatsFile(auth.creds, 'credentials'));
+  if (auth.inboxPrefix !== undefined) options.inboxPrefix = auth.inboxPrefix;
+  if (auth.tls) {
+    const { ca, cert, key } = auth.tls;
+    for (const [file, what] of [
+      [ca, 'TLS CA'],
+      [cert, 'TLS certificate'],
+      [key, 'TLS key'],
+    ] as const)
+      if (file !== undefined) readNatsFile(file, what);
+    // nats.js reads the files itself (again at each reconnect, so renewed certificates are picked up).
+    options.tls = { ...(ca && { caFile: ca }), ...(cert && { certFile: cert, keyFile: key }) };
+  }
+  return options;
+}
+
+function readNatsFile(file: string, what: string): Uint8Array {
+  try {
+    return fs.readFileSync(file);
+  } catch (err) {
+    throw new Error(`NATS ${what} file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
+      cause: err,
+    });
+  }
 }
 
 /** NATS_URL may list several servers of a cluster, comma-separated. */
@@ -72,8 +109,8 @@ export class NatsLink {
     })();
   }
 
-  static async open(natsUrl: string, name: string, replicas: number, log: NatsLink['log']): Promise<NatsLink> {
-    return new NatsLink(await connect(natsConnectionOptions(natsUrl, name)), replicas, log);
+  static async open(natsUrl: string, name: string, replicas: number, log: NatsLink['log'], auth?: NatsAuth): Promise<NatsLink> {
+    return new NatsLink(await connect(natsConnectionOptions(natsUrl, name, auth)), replicas, log);
   }
 
   /** False while the client is reconnecting. */

@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import type { HallwatchEnv, SiteConfig } from '@hallwatch/config';
+import type { HallwatchEnv, NatsAuth, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { natsConnectionOptions } from './nats';
@@ -15,6 +15,8 @@ export interface ServiceContext {
   site: SiteConfig;
   natsUrl: string;
   mongodbUri: string;
+  /** How this process signs in to NATS (natsAuth of its identity); none when unset. */
+  natsAuth?: NatsAuth;
 }
 
 export const SERVICE_CONTEXT = Symbol('SERVICE_CONTEXT');
@@ -68,7 +70,7 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 /** Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it. */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`), queue: service }),
+    strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth), queue: service }),
     logger: new HallwatchLogger(service),
   });
   app.enableShutdownHooks();

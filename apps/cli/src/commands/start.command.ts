@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { HallwatchEnv, loadSite, readEnv, SiteConfig } from '@hallwatch/config';
+import { HallwatchEnv, loadSite, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
 import { SERVICES } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, HallwatchLogger, maskUrl, ServiceContext } from '@hallwatch/runtime';
 import { startDemoCamera } from '../demo-camera';
@@ -33,7 +33,14 @@ export function registerStartCommand(program: Command): void {
       log.log(
         `NATS at ${maskUrl(nats.url)}${nats.process ? ' (embedded)' : ''}; database at ${maskUrl(db.url)}${db.process ? ' (embedded FerretDB)' : ''}`,
       );
-      const ctx: ServiceContext = { env, site, natsUrl: nats.url, mongodbUri: db.url };
+      // Each service signs in to NATS as itself (HALLWATCH_NATS_<SERVICE>_*); the supervisor never connects.
+      const ctx: ServiceContext = {
+        env,
+        site,
+        natsUrl: nats.url,
+        mongodbUri: db.url,
+        natsAuth: service ? natsAuth(env.nats, service as Startable) : undefined,
+      };
       const owned = [nats.process, db.process].filter((p): p is ChildProcess => p !== undefined);
       const stopOwned = () => owned.forEach((p) => p.kill('SIGTERM'));
       process.once('exit', stopOwned);

@@ -1,11 +1,38 @@
 import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { Observable, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
+import type { SiteConfig } from '@hallwatch/config';
 import { decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
 /** One event of the console's push channel. */
 export type LiveEvent = { type: 'presence'; data: PresenceMessage } | { type: 'incident'; data: IncidentMessage };
+
+/**
+ * The hall an event is shown in, by the site file: the hall of its window (and of every window and
+ * camera it names), never the hall the message claims. A message whose claim disagrees with the
+ * site file, or that names a window or camera the site does not have, is shown to nobody (a string:
+ * why). A hall-wide incident names no window: its hall must be one of the site's.
+ */
+export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } | string {
+  const windows = new Map(site.windows.map((w) => [w.id, w.hall]));
+  const named: [string, string | undefined][] = [];
+  const d = event.data;
+  if (event.type === 'presence') named.push([`window ${event.data.windowId}`, windows.get(event.data.windowId)]);
+  else {
+    const inc = event.data;
+    const ids = [inc.windowId, ...(inc.windowIds ?? [])].filter((w): w is string => w !== undefined);
+    for (const w of new Set(ids)) named.push([`window ${w}`, windows.get(w)]);
+    if (inc.cameraId !== undefined) named.push([`camera ${inc.cameraId}`, site.cameras.find((c) => c.id === inc.cameraId)?.hall]);
+  }
+  for (const [what, hall] of named) {
+    if (hall === undefined) return `${what} is not in the site file`;
+    if (hall !== d.hallId) return `hallId ${d.hallId} is not the hall of ${what} (${hall})`;
+  }
+  if (!site.halls.some((h) => h.id === d.hallId)) return `hall ${d.hallId} is not in the site file`;
+  return { hall: d.hallId };
+}
 
 /**
  * Follows presence changes and incident opens/closes on NATS (core subscriptions see what is
@@ -15,9 +42,12 @@ export type LiveEvent = { type: 'presence'; data: PresenceMessage } | { type: 'i
 @Injectable()
 export class LiveEventsService implements OnModuleInit {
   private readonly logger = new Logger(LiveEventsService.name);
-  private readonly events = new Subject<LiveEvent>();
+  private readonly events = new Subject<{ hall: string; event: LiveEvent }>();
 
-  constructor(private readonly nats: NatsConnectionService) {}
+  constructor(
+    private readonly nats: NatsConnectionService,
+    @InjectContext() private readonly ctx: ServiceContext,
+  ) {}
 
   onModuleInit(): void {
     // Not awaited: the gateway answers HTTP while the broker is still away.
@@ -38,8 +68,8 @@ export class LiveEventsService implements OnModuleInit {
   /** Every event in the given halls (undefined = every hall). */
   stream(halls: string[] | undefined): Observable<LiveEvent> {
     return new Observable<LiveEvent>((subscriber) => {
-      const sub = this.events.subscribe((event) => {
-        if (!halls || halls.includes(event.data.hallId)) subscriber.next(event);
+      const sub = this.events.subscribe(({ hall, event }) => {
+        if (!halls || halls.includes(hall)) subscriber.next(event);
       });
       return () => sub.unsubscribe();
     });
@@ -49,9 +79,10 @@ export class LiveEventsService implements OnModuleInit {
     void (async () => {
       for await (const msg of subscription) {
         const event = decode(msg.data);
+        const hall = typeof event === 'string' ? event : eventHall(event, this.ctx.site);
         // A malformed message is skipped, never passed on, never fatal.
-        if (typeof event === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${event}`);
-        else this.events.next(event);
+        if (typeof hall === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${hall}`);
+        else this.events.next({ hall: hall.hall, event: event as LiveEvent });
       }
     })();
   }

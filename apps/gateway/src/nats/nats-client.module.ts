@@ -14,7 +14,7 @@ export const NATS_CLIENT = 'NATS_CLIENT';
         inject: [SERVICE_CONTEXT],
         useFactory: (ctx: ServiceContext) => ({
           transport: Transport.NATS,
-          options: natsConnectionOptions(ctx.natsUrl, `gateway-${ctx.env.instance}`),
+          options: natsConnectionOptions(ctx.natsUrl, `gateway-${ctx.env.instance}`, ctx.natsAuth),
         }),
       },
     ]),

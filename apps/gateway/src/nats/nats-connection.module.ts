@@ -1,6 +1,6 @@
 import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, natsConnectionOptions, ServiceContext } from '@hallwatch/runtime';
 
 /**
  * The gateway's plain NATS connection, for what the request/reply client cannot do: following
@@ -16,10 +16,7 @@ export class NatsConnectionService implements OnApplicationShutdown {
 
   get(): Promise<NatsConnection> {
     this.connection ??= connect({
-      servers: [this.ctx.natsUrl],
-      name: `gateway-events-${this.ctx.env.instance}`,
-      maxReconnectAttempts: -1,
-      reconnectTimeWait: 1000,
+      ...natsConnectionOptions(this.ctx.natsUrl, `gateway-events-${this.ctx.env.instance}`, this.ctx.natsAuth),
       waitOnFirstConnect: true,
     }).then((nc) => {
       void (async () => {

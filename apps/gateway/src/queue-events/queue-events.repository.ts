@@ -11,12 +11,16 @@ export class QueueEventsRepository implements OnApplicationShutdown {
   constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
   private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(this.ctx.natsUrl, `gateway-queue-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log).then(
-      async (link) => {
-        await link.ensureStream(Streams.queue);
-        return link;
-      },
-    );
+    this.link ??= NatsLink.open(
+      this.ctx.natsUrl,
+      `gateway-queue-${this.ctx.env.instance}`,
+      this.ctx.env.streamReplicas,
+      this.log,
+      this.ctx.natsAuth,
+    ).then(async (link) => {
+      await link.ensureStream(Streams.queue);
+      return link;
+    });
     // A failed start is tried again by the next request.
     this.link.catch(() => (this.link = undefined));
     return this.link;

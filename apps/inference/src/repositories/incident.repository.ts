@@ -81,7 +81,7 @@ export class IncidentRepository implements OnApplicationShutdown {
 
   constructor(
     @InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>,
-    @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'env'>,
+    @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'natsAuth' | 'env'>,
   ) {
     this.lock = new KvMutex(
       'hallwatch_incident_locks',
@@ -89,6 +89,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       ctx.env.instance,
       (key) => this.log.error(`incident lock ${key} lost while writing`),
       ctx.env.streamReplicas,
+      ctx.natsAuth,
     );
   }
 

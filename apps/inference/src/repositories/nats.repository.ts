@@ -72,7 +72,13 @@ export class NatsRepository implements OnApplicationShutdown {
   ) {}
 
   private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(this.ctx.natsUrl, `inference-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log);
+    this.link ??= NatsLink.open(
+      this.ctx.natsUrl,
+      `inference-${this.ctx.env.instance}`,
+      this.ctx.env.streamReplicas,
+      this.log,
+      this.ctx.natsAuth,
+    );
     return this.link;
   }
 

@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { headers } from 'nats';
 import { CameraStatusMessage, encodeMessage, FrameHeaders, Streams, Subjects } from '@hallwatch/contracts';
+import type { NatsAuth } from '@hallwatch/config';
 import { NatsLink } from '@hallwatch/runtime';
 
 /**
@@ -12,8 +13,8 @@ export class FrameBusRepository implements OnApplicationShutdown {
   private readonly log = new Logger(FrameBusRepository.name);
   private link?: NatsLink;
 
-  async connect(natsUrl: string, name: string, replicas: number): Promise<void> {
-    this.link = await NatsLink.open(natsUrl, name, replicas, this.log);
+  async connect(natsUrl: string, name: string, replicas: number, auth?: NatsAuth): Promise<void> {
+    this.link = await NatsLink.open(natsUrl, name, replicas, this.log, auth);
     await this.link.ensureStream(Streams.cameras);
   }
 

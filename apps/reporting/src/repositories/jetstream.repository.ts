@@ -27,7 +27,13 @@ export class JetStreamRepository implements OnModuleDestroy {
   ) {}
 
   private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(this.ctx.natsUrl, `reporting-${this.ctx.env.instance}`, this.ctx.env.streamReplicas, this.log);
+    this.link ??= NatsLink.open(
+      this.ctx.natsUrl,
+      `reporting-${this.ctx.env.instance}`,
+      this.ctx.env.streamReplicas,
+      this.log,
+      this.ctx.natsAuth,
+    );
     return this.link;
   }
 

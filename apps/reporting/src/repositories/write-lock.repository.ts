@@ -21,6 +21,7 @@ export class WriteLockRepository implements OnApplicationShutdown {
       ctx.env.instance,
       () => this.log.error('reporting write lock lost while writing (held past its TTL)'),
       ctx.env.streamReplicas,
+      ctx.natsAuth,
     );
   }
 

@@ -1,0 +1,316 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { connect, NatsConnection, Status } from 'nats';
+import { NATS_IDENTITIES, natsAuth, NatsIdentity, readEnv } from '@hallwatch/config';
+import { encodeMessage, InferenceRequests, Subjects } from '@hallwatch/contracts';
+import { natsConnectionOptions } from '@hallwatch/runtime';
+import { eventually, login, ROOT, runCli } from '../support/e2e';
+import { OwnedServer, tempDir } from '../support/faults';
+import { ConsoleStack, followEvents, PASSWORD } from '../web/console-harness';
+
+/**
+ * NATS as a secured boundary: a real nats-server whose configuration includes
+ * deploy/nats/permissions.conf (and, in the second part, TLS with a test CA made here by openssl),
+ * the whole stack as real processes, each signed in as its own user with only its own password.
+ */
+const PERMISSIONS = path.join(ROOT, 'deploy', 'nats', 'permissions.conf');
+const passwords = Object.fromEntries(NATS_IDENTITIES.map((id) => [id, randomBytes(12).toString('hex')])) as Record<NatsIdentity, string>;
+const passwordVariable = (id: NatsIdentity) => `HALLWATCH_NATS_${id.toUpperCase()}_PASSWORD`;
+
+/** A nats-server; it reads the passwords from its environment, as permissions.conf says. */
+async function securedNats(dir: string, tls?: { cert: string; key: string }): Promise<{ server: OwnedServer; log: () => string }> {
+  fs.copyFileSync(PERMISSIONS, path.join(dir, 'permissions.conf'));
+  const conf = path.join(dir, 'nats-server.conf');
+  fs.writeFileSync(conf, `${tls ? `tls { cert_file: "${tls.cert}", key_file: "${tls.key}" }\n` : ''}include ./permissions.conf\n`);
+  const env = { PATH: process.env.PATH, ...Object.fromEntries(NATS_IDENTITIES.map((id) => [passwordVariable(id), passwords[id]])) };
+  const log = path.join(dir, 'nats-server.log');
+  const server = await OwnedServer.nats(dir, undefined, ['-c', conf, '-l', log], env);
+  return { server, log: () => fs.readFileSync(log, 'utf8') };
+}
+
+/** What the server refused Hallwatch's own connections (not this test's, named e2e-…). */
+const refusedServices = (log: string) => log.split('\n').filter((l) => /Violation/.test(l) && !l.includes('nats.js:e2e-'));
+
+/** A CA and a server certificate for 127.0.0.1 signed by it. */
+function testCa(dir: string): { ca: string; cert: string; key: string } {
+  const openssl = (...args: string[]) => {
+    const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
+  };
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=Hallwatch test CA');
+  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
+  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
+  openssl(
+    'x509',
+    '-req',
+    '-in',
+    'server.csr',
+    '-CA',
+    'ca.pem',
+    '-CAkey',
+    'ca.key',
+    '-CAcreateserial',
+    '-out',
+    'server.pem',
+    '-days',
+    '1',
+    '-extfile',
+    'san.ext',
+  );
+  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
+}
+
+/** A connection signed in as `identity`, as Hallwatch's own code makes it from the environment. */
+function connectAs(url: string, identity: NatsIdentity, env: NodeJS.ProcessEnv = {}): Promise<NatsConnection> {
+  const settings = readEnv({ [passwordVariable(identity)]: passwords[identity], ...env }).nats;
+  return connect(natsConnectionOptions(url, `e2e-${identity}`, natsAuth(settings, identity)));
+}
+
+/** The stack with each service given only its own NATS password (and `extra`, e.g. the TLS CA). */
+async function startStack(url: string, extra: Record<string, string> = {}): Promise<ConsoleStack> {
+  const stack = new ConsoleStack();
+  await stack.start((service) => ({
+    NATS_URL: url,
+    [passwordVariable(service as NatsIdentity)]: passwords[service as NatsIdentity],
+    ...extra,
+  }));
+  return stack;
+}
+
+type IncidentAnswer = { id: string; status: string };
+
+/**
+ * Drives the stack end to end: services answer the gateway, frames reach inference and the
+ * gateway, an absence opens, a supervisor's review reaches reporting's statistics, the CLI imports
+ * under its own user. Returns the reviewed incident's id.
+ */
+async function stackWorks(
+  stack: ConsoleStack,
+  nats: { url: string; log: () => string },
+  extra: Record<string, string> = {},
+): Promise<string> {
+  const tokens: Record<string, string> = {};
+  for (const user of ['admin', 'supervisor', 'evaluator']) tokens[user] = await login(stack.baseUrl, user, PASSWORD);
+  const api = (p: string, user: string, init: RequestInit = {}) =>
+    fetch(`${stack.baseUrl}${p}`, { ...init, headers: { authorization: `Bearer ${tokens[user]}`, 'content-type': 'application/json' } });
+
+  await stack.startIngestion();
+  type Health = { status: string; nats: string; deadLetters: number | null; services: Record<string, { status: string }> };
+  let health: Health | undefined;
+  await eventually(async () => {
+    health = (await (await api('/api/health', 'admin')).json()) as Health;
+    return health.status === 'ok' ? health : undefined;
+  }, 30_000).catch((err: Error) => {
+    throw new Error(`${err.message}; last health: ${JSON.stringify(health)}`);
+  });
+  expect(health).toMatchObject({ nats: 'ok', deadLetters: 0 });
+  await eventually(
+    async () => {
+      const live = (await (await api('/api/windows/live', 'admin')).json()) as { windowId: string; state: string }[];
+      return live.find((w) => w.windowId === 'W01' && w.state === 'staffed');
+    },
+    120_000,
+    1000,
+  );
+  const snapshot = await api('/api/cameras/cam-1/snapshot', 'admin');
+  expect(snapshot.status).toBe(200);
+  expect(snapshot.headers.get('content-type')).toContain('image/jpeg');
+
+  const absence = await eventually(
+    async () => ((await (await api('/api/incidents?kind=absence&window=T01', 'supervisor')).json()) as IncidentAnswer[])[0],
+    90_000,
+    1000,
+  );
+  const review = await api(`/api/incidents/${encodeURIComponent(absence.id)}`, 'supervisor', {
+    method: 'PATCH',
+    body: JSON.stringify({ status: 'confirmed', reason: 'seat empty on camera' }),
+  });
+  expect(review.status).toBe(200);
+  const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+  const evaluation = () =>
+    api(`/api/stats/evaluation?groupBy=window&from=${day(-1)}&to=${day(0)}`, 'evaluator').then(
+      async (r) => (await r.json()) as Record<string, string | number | null>[],
+    );
+  await eventually(
+    async () => (await evaluation()).find((r) => r.window === 'T01' && (r.absenceIncidentsConfirmed as number) >= 1),
+    30_000,
+  );
+
+  // The CLI under its own user: reporting's code in process, holding the write lock.
+  const file = path.join(path.dirname(stack.siteFile), 'complaints.csv');
+  const id = `K-${randomBytes(3).toString('hex')}`;
+  fs.writeFileSync(
+    file,
+    [
+      'id,receivedAt,channel,windowId,staffId,caseId,category,verified,outcome',
+      `${id},${new Date().toISOString()},inspection,W01,,,离岗,true,`,
+    ].join('\n'),
+  );
+  const run = await runCli(['import', 'complaints', file], {
+    ...stack.env,
+    NATS_URL: nats.url,
+    [passwordVariable('cli')]: passwords.cli,
+    ...extra,
+  });
+  expect(run.stdout).toContain('1 accepted, 0 rejected');
+  expect(run.status).toBe(0);
+  await eventually(async () => (await evaluation()).find((r) => r.window === 'W01' && r.verifiedComplaints === 1), 30_000);
+  // Nothing any service or the CLI did was refused by the server, and no password was logged.
+  expect(refusedServices(nats.log())).toEqual([]);
+  for (const password of Object.values(passwords)) expect(stack.output() + run.stdout + run.stderr).not.toContain(password);
+  return absence.id;
+}
+
+/** The status events of a connection, as they come. */
+function statuses(nc: NatsConnection): Status[] {
+  const seen: Status[] = [];
+  void (async () => {
+    for await (const s of nc.status()) seen.push(s);
+  })();
+  return seen;
+}
+
+describe('NATS with deploy/nats/permissions.conf: one user per service', () => {
+  let nats: OwnedServer;
+  let natsLog: () => string;
+  let stack: ConsoleStack;
+  let reviewed: string;
+  const connections: NatsConnection[] = [];
+
+  beforeAll(async () => {
+    ({ server: nats, log: natsLog } = await securedNats(tempDir('nats-auth')));
+    stack = await startStack(nats.url);
+  });
+
+  afterAll(async () => {
+    await Promise.all(connections.map((c) => c.close()));
+    await stack?.stop();
+    await nats?.stop();
+  });
+
+  it('runs the whole stack, each service as its own user', async () => {
+    reviewed = await stackWorks(stack, { url: nats.url, log: natsLog });
+  });
+
+  it('refuses a client without credentials, and one with a wrong password', async () => {
+    await expect(connect({ servers: nats.url })).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
+    await expect(
+      connect(
+        natsConnectionOptions(nats.url, 'e2e-guess', natsAuth(readEnv({ HALLWATCH_NATS_GATEWAY_PASSWORD: 'guess' }).nats, 'gateway')),
+      ),
+    ).rejects.toMatchObject({ code: 'AUTHORIZATION_VIOLATION' });
+  });
+
+  it("refuses the ingestion user's incident and its review request, in the server", async () => {
+    const watcher = await connectAs(nats.url, 'gateway');
+    const forger = await connectAs(nats.url, 'ingestion');
+    connections.push(watcher, forger);
+    const seenByGateway: string[] = [];
+    const sub = watcher.subscribe(Subjects.allIncidents);
+    void (async () => {
+      for await (const m of sub) seenByGateway.push(m.string());
+    })();
+    await watcher.flush();
+    const forgerStatus = statuses(forger);
+
+    const forged = { id: 'forged-1', kind: 'absence', hallId: 'h1', windowId: 'W01', openedAt: new Date().toISOString() };
+    forger.publish(Subjects.incident('absence'), encodeMessage(forged));
+    const review = { id: reviewed, status: 'dismissed', reason: 'forged', by: 'supervisor' };
+    await expect(forger.request(InferenceRequests.reviewIncident, encodeMessage(review), { timeout: 2000 })).rejects.toMatchObject({
+      code: 'PERMISSIONS_VIOLATION',
+    });
+
+    await eventually(async () => {
+      const refused = forgerStatus.filter((s) => s.data === 'PERMISSIONS_VIOLATION').map((s) => s.permissionContext);
+      return refused.length >= 2 ? refused : undefined;
+    }, 10_000).then((refused) =>
+      expect(refused).toEqual(
+        expect.arrayContaining([
+          { operation: 'publish', subject: Subjects.incident('absence'), queue: undefined },
+          { operation: 'publish', subject: InferenceRequests.reviewIncident, queue: undefined },
+        ]),
+      ),
+    );
+    expect(natsLog()).toContain('Publish Violation - User "ingestion", Subject "hallwatch.incident.absence"');
+    // A message of inference's own on the same subjects still gets through, so the forged one would have been seen.
+    const inference = await connectAs(nats.url, 'inference');
+    connections.push(inference);
+    inference.publish(Subjects.incident('absence'), encodeMessage({ ...forged, id: 'sentinel-1', hallId: 't1', windowId: 'T01' }));
+    await eventually(async () => (seenByGateway.some((m) => m.includes('sentinel-1')) ? true : undefined), 10_000);
+    expect(seenByGateway.filter((m) => m.includes('forged-1'))).toEqual([]);
+
+    // The incident keeps the supervisor's decision.
+    const token = await login(stack.baseUrl, 'supervisor', PASSWORD);
+    const incident = (await (
+      await fetch(`${stack.baseUrl}/api/incidents/${encodeURIComponent(reviewed)}`, { headers: { authorization: `Bearer ${token}` } })
+    ).json()) as IncidentAnswer;
+    expect(incident.status).toBe('confirmed');
+  });
+
+  it("shows a presence message in its window's hall by the site file, never by the hall it claims", async () => {
+    const [admin, manager] = await Promise.all([login(stack.baseUrl, 'admin', PASSWORD), login(stack.baseUrl, 'manager-h1', PASSWORD)]);
+    const streams = { admin: followEvents(stack.baseUrl, admin), manager: followEvents(stack.baseUrl, manager) };
+    try {
+      // The stream is open once the first pings or events could come; a truthful message proves it.
+      const inference = await connectAs(nats.url, 'inference');
+      connections.push(inference);
+      const at = (s: number) => new Date(Date.parse('2026-01-05T09:00:00+08:00') + s * 1000).toISOString();
+      const presence = (windowId: string, hallId: string, s: number) =>
+        encodeMessage({ windowId, hallId, state: 'staffed', since: at(s), at: at(s) });
+      await eventually(async () => {
+        inference.publish(Subjects.presence('W01'), presence('W01', 'h1', 1));
+        return streams.manager.events.some((e) => e.data.windowId === 'W01' && (e.data as { since?: string }).since === at(1))
+          ? true
+          : undefined;
+      }, 20_000);
+      // T01 is t1's window: claiming h1 must not put it in front of h1's manager (nor anyone).
+      inference.publish(Subjects.presence('T01'), presence('T01', 'h1', 2));
+      inference.publish(Subjects.presence('W01'), presence('W01', 'h1', 3));
+      await eventually(
+        async () => (streams.manager.events.some((e) => (e.data as { since?: string }).since === at(3)) ? true : undefined),
+        10_000,
+      );
+      for (const s of [streams.admin, streams.manager])
+        expect(s.events.filter((e) => (e.data as { since?: string }).since === at(2))).toEqual([]);
+      expect(stack.output()).toContain('hallId h1 is not the hall of window T01 (t1)');
+    } finally {
+      streams.admin.close();
+      streams.manager.close();
+    }
+  });
+});
+
+describe('NATS over TLS with a test CA, and permissions.conf', () => {
+  let nats: OwnedServer;
+  let natsLog: () => string;
+  let stack: ConsoleStack;
+  let ca: string;
+
+  beforeAll(async () => {
+    const dir = tempDir('nats-tls');
+    const files = testCa(dir);
+    ca = files.ca;
+    ({ server: nats, log: natsLog } = await securedNats(dir, files));
+    stack = await startStack(nats.url, { NATS_TLS_CA: ca });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await nats?.stop();
+  });
+
+  it('runs the whole stack over TLS', async () => {
+    await stackWorks(stack, { url: nats.url, log: natsLog }, { NATS_TLS_CA: ca });
+  });
+
+  it("refuses to connect to a server whose certificate the client's CA did not sign", async () => {
+    await expect(connectAs(nats.url, 'gateway')).rejects.toThrow('unable to verify the first certificate');
+    const other = testCa(tempDir('other-ca'));
+    await expect(connectAs(nats.url, 'gateway', { NATS_TLS_CA: other.ca })).rejects.toThrow(/certificate/);
+    const nc = await connectAs(nats.url, 'gateway', { NATS_TLS_CA: ca });
+    await nc.close();
+  });
+});
