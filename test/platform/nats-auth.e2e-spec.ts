@@ -1,4 +1,3 @@
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -9,6 +8,7 @@ import { natsConnectionOptions } from '@hallwatch/runtime';
 import { eventually, login, ROOT, runCli } from '../support/e2e';
 import { OwnedServer, tempDir } from '../support/faults';
 import { ConsoleStack, followEvents, PASSWORD } from '../web/console-harness';
+import { makeTestCa } from '../support/test-ca';
 
 /**
  * NATS as a secured boundary: a real nats-server whose configuration includes
@@ -32,36 +32,6 @@ async function securedNats(dir: string, tls?: { cert: string; key: string }): Pr
 
 /** What the server refused Hallwatch's own connections (not this test's, named e2e-…). */
 const refusedServices = (log: string) => log.split('\n').filter((l) => /Violation/.test(l) && !l.includes('nats.js:e2e-'));
-
-/** A CA and a server certificate for 127.0.0.1 signed by it. */
-function testCa(dir: string): { ca: string; cert: string; key: string } {
-  const openssl = (...args: string[]) => {
-    const run = spawnSync('openssl', args, { cwd: dir, encoding: 'utf8' });
-    if (run.status !== 0) throw new Error(`openssl ${args.join(' ')}: ${run.stderr}`);
-  };
-  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ec, '-keyout', 'ca.key', '-out', 'ca.pem', '-days', '1', '-subj', '/CN=Hallwatch test CA');
-  openssl('req', ...ec, '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=127.0.0.1');
-  fs.writeFileSync(path.join(dir, 'san.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
-  openssl(
-    'x509',
-    '-req',
-    '-in',
-    'server.csr',
-    '-CA',
-    'ca.pem',
-    '-CAkey',
-    'ca.key',
-    '-CAcreateserial',
-    '-out',
-    'server.pem',
-    '-days',
-    '1',
-    '-extfile',
-    'san.ext',
-  );
-  return { ca: path.join(dir, 'ca.pem'), cert: path.join(dir, 'server.pem'), key: path.join(dir, 'server.key') };
-}
 
 /** A connection signed in as `identity`, as Hallwatch's own code makes it from the environment. */
 function connectAs(url: string, identity: NatsIdentity, env: NodeJS.ProcessEnv = {}): Promise<NatsConnection> {
@@ -291,9 +261,9 @@ describe('NATS over TLS with a test CA, and permissions.conf', () => {
 
   beforeAll(async () => {
     const dir = tempDir('nats-tls');
-    const files = testCa(dir);
-    ca = files.ca;
-    ({ server: nats, log: natsLog } = await securedNats(dir, files));
+    const files = makeTestCa(dir, ['127.0.0.1']);
+    ca = files.caFile;
+    ({ server: nats, log: natsLog } = await securedNats(dir, { cert: files.certFile, key: files.keyFile }));
     stack = await startStack(nats.url, { NATS_TLS_CA: ca });
   });
 
@@ -308,8 +278,8 @@ describe('NATS over TLS with a test CA, and permissions.conf', () => {
 
   it("refuses to connect to a server whose certificate the client's CA did not sign", async () => {
     await expect(connectAs(nats.url, 'gateway')).rejects.toThrow('unable to verify the first certificate');
-    const other = testCa(tempDir('other-ca'));
-    await expect(connectAs(nats.url, 'gateway', { NATS_TLS_CA: other.ca })).rejects.toThrow(/certificate/);
+    const other = makeTestCa(tempDir('other-ca'), ['127.0.0.1']);
+    await expect(connectAs(nats.url, 'gateway', { NATS_TLS_CA: other.caFile })).rejects.toThrow(/certificate/);
     const nc = await connectAs(nats.url, 'gateway', { NATS_TLS_CA: ca });
     await nc.close();
   });
