@@ -520,9 +520,9 @@ async function main(): Promise<void> {
     for (const id of [...presenceDelivery.lost, ...incidentDelivery.lost].slice(0, 20)) findings.push(`lost: ${id}`);
     for (const id of [...presenceDelivery.duplicated, ...incidentDelivery.duplicated].slice(0, 20)) findings.push(`duplicated: ${id}`);
     const ok = invented === 0 && missed === 0 && lost === 0 && duplicated === 0 && settled;
+    console.log(ok ? 'trust: the operations:' : `trust: seed ${seed} failed; the operations that led to it:`);
+    for (const line of harness.log) console.log(`  ${line}`);
     if (!ok) {
-      console.log(`trust: seed ${seed} failed; the operations that led to it:`);
-      for (const line of harness.log) console.log(`  ${line}`);
       for (const f of findings) console.log(`  ${f}`);
       process.exitCode = 1;
     }
