@@ -98,11 +98,13 @@ describe('tokens and secrets: two gateways on real NATS (issue 19, item 7)', () 
     for (const run of runs) expect(run.stdout).not.toContain('gateway started');
   });
 
-  it('takes a token on every gateway, and after logout on one refuses it on both at the next request', async () => {
+  it('takes a token on every gateway, and after logout on one refuses it on both at the next request and ends its live stream', async () => {
     const token = await login(a, 'manager', PASSWORD);
     expect((await site(a, token)).status).toBe(200);
     expect((await site(b, token)).status).toBe(200);
     const other = await login(b, 'manager', PASSWORD);
+    const live = await call(a, 'GET', '/api/live/events', token);
+    expect(live.status).toBe(200);
 
     expect((await logout(b, token)).status).toBe(204);
     expect((await site(a, token)).status).toBe(401);
@@ -111,6 +113,15 @@ describe('tokens and secrets: two gateways on real NATS (issue 19, item 7)', () 
     // Only that token: the user's other one and a new sign-in work on.
     expect((await site(a, other)).status).toBe(200);
     expect((await site(b, await login(a, 'manager', PASSWORD))).status).toBe(200);
+
+    // The stream opened before the logout ends at its next ping (every 15 s), not when the token expires in 8 hours.
+    const reader = live.body!.getReader();
+    const ended = (async () => {
+      while (!(await reader.read()).done);
+      return 'ended';
+    })();
+    const late = new Promise((resolve) => setTimeout(() => resolve('still open'), 40_000).unref());
+    expect(await Promise.race([ended, late])).toBe('ended');
   });
 
   it("ends a token once its user's halls or password change in the site file and the gateway restarts; others' tokens and logouts hold", async () => {
