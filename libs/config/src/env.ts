@@ -13,7 +13,7 @@ export interface HallwatchEnv {
   port: number;
   /** Where embedded servers keep their data (HALLWATCH_DATA_DIR). */
   dataDir: string;
-  /** Secret for signing access tokens (HALLWATCH_JWT_SECRET); unset means a random one per start (refused in production). */
+  /** Secret for signing access tokens (HALLWATCH_JWT_SECRET); unset means a random one per start. */
   jwtSecret?: string;
   /** Demo admin password (HALLWATCH_ADMIN_PASSWORD): seeds user `admin` when set. */
   adminPassword?: string;

@@ -20,6 +20,7 @@ interface KnownUser {
   /** Changes whenever the user's password, role or halls do (see tokenVersion). */
   version: string;
 }
+
 /**
  * scrypt runs on libuv's thread pool, not on the event loop, but on a 2-core host four at once
  * still starve it: checks beyond this many wait, and beyond MAX_WAITING they get a 429.
