@@ -107,7 +107,7 @@ export class AuthService implements OnModuleInit {
 
   /** Ends the token on every gateway, for the rest of its life. */
   async logout(user: AuthUser, token: AuthToken): Promise<void> {
-    await this.revocations.revoke(token.id, user.username);
+    await this.revocations.revoke(token.id, user.username, token.expiresAt);
     this.logger.log(`"${user.username}" signed out`);
   }
 
@@ -127,8 +127,7 @@ export class AuthService implements OnModuleInit {
 
   /**
    * The token's user and the token, or undefined when it is invalid, expired, signed out, or its
-   * user was removed or changed (password, role, halls) since it was issued. A 503 when NATS cannot
-   * say whether it was signed out.
+   * user was removed or changed (password, role, halls) since it was issued.
    */
   async verifyToken(token: string): Promise<{ user: AuthUser; token: AuthToken } | undefined> {
     let claims: TokenClaims;

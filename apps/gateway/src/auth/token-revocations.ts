@@ -1,4 +1,4 @@
-import { Injectable, ServiceUnavailableException } from '@nestjs/common';
+import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { KV, StringCodec } from 'nats';
 import { InjectContext, reconcileReplicas, ServiceContext } from '@hallwatch/runtime';
 import { NatsConnectionService } from '../nats/nats-connection.module';
@@ -6,8 +6,8 @@ import { TOKEN_TTL_SECONDS } from './auth.types';
 
 /** The JetStream key-value bucket of revoked token ids, shared by every gateway instance. */
 export const REVOKED_TOKENS_BUCKET = 'hallwatch_revoked_tokens';
-/** A revocation check that NATS does not answer within this is a 503, never a pass. */
-const CHECK_TIMEOUT_MS = 5000;
+/** How long a request waits for NATS to say whether its token was signed out. */
+const CHECK_TIMEOUT_MS = 2000;
 const codec = StringCodec();
 
 /**
@@ -15,23 +15,45 @@ const codec = StringCodec();
  * gateway already depends on (the gateway has no database of its own), so a logout holds on
  * every instance and across restarts. An entry lives as long as a token can (the bucket's TTL),
  * so the bucket holds at most one entry per logout of the last token lifetime.
+ *
+ * While NATS does not answer, a token signed out on another gateway passes (as does nearly
+ * nothing else: every service, the live events and the snapshots are behind NATS), so that
+ * GET /api/health can still say what is down; one signed out on this gateway stays refused.
  */
 @Injectable()
 export class TokenRevocations {
+  private readonly logger = new Logger(TokenRevocations.name);
   private kv?: Promise<KV>;
+  /** Tokens signed out on this gateway, with their expiry (epoch ms): refused even while NATS is away. */
+  private readonly local = new Map<string, number>();
+  private unreachable = false;
 
   constructor(
     private readonly nats: NatsConnectionService,
     @InjectContext() private readonly ctx: ServiceContext,
   ) {}
 
-  async revoke(tokenId: string, username: string): Promise<void> {
-    await this.within(async (kv) => kv.put(tokenId, codec.encode(JSON.stringify({ username, at: new Date().toISOString() }))));
+  /** Revokes the token here at once, and on every gateway once NATS stores it (else a 503). */
+  async revoke(tokenId: string, username: string, expiresAt: number): Promise<void> {
+    const now = Date.now();
+    for (const [id, until] of this.local) if (until < now) this.local.delete(id);
+    this.local.set(tokenId, expiresAt);
+    await this.within(async (kv) => kv.put(tokenId, codec.encode(JSON.stringify({ username, at: new Date(now).toISOString() }))));
   }
 
-  /** True when the token was revoked; throws a 503 when NATS cannot say. */
-  isRevoked(tokenId: string): Promise<boolean> {
-    return this.within(async (kv) => (await kv.get(tokenId))?.operation === 'PUT');
+  /** True when the token was signed out (see the class comment for while NATS is away). */
+  async isRevoked(tokenId: string): Promise<boolean> {
+    if (this.local.has(tokenId)) return true;
+    try {
+      const revoked = await this.within(async (kv) => (await kv.get(tokenId))?.operation === 'PUT');
+      if (this.unreachable) this.logger.log('token revocations are read from NATS again');
+      this.unreachable = false;
+      return revoked;
+    } catch (err) {
+      if (!this.unreachable) this.logger.warn(`${(err as Error).message}: tokens signed out on other gateways pass until NATS answers`);
+      this.unreachable = true;
+      return false;
+    }
   }
 
   private async within<T>(work: (kv: KV) => Promise<T>): Promise<T> {
