@@ -6,8 +6,9 @@ import { TOKEN_TTL_SECONDS } from './auth.types';
 
 /** The JetStream key-value bucket of revoked token ids, shared by every gateway instance. */
 export const REVOKED_TOKENS_BUCKET = 'hallwatch_revoked_tokens';
-/** How long a request waits for NATS to say whether its token was signed out. */
+/** How long a request waits for NATS to say whether its token was signed out; once NATS did not answer, far less. */
 const CHECK_TIMEOUT_MS = 2000;
+const CHECK_TIMEOUT_UNREACHABLE_MS = 200;
 const codec = StringCodec();
 
 /**
@@ -50,21 +51,22 @@ export class TokenRevocations {
       this.unreachable = false;
       return revoked;
     } catch (err) {
-      if (!this.unreachable) this.logger.warn(`${(err as Error).message}: tokens signed out on other gateways pass until NATS answers`);
+      if (!this.unreachable) this.logger.warn(`${(err as Error).message}; tokens signed out on other gateways pass until it does`);
       this.unreachable = true;
       return false;
     }
   }
 
   private async within<T>(work: (kv: KV) => Promise<T>): Promise<T> {
+    const timeoutMs = this.unreachable ? CHECK_TIMEOUT_UNREACHABLE_MS : CHECK_TIMEOUT_MS;
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${CHECK_TIMEOUT_MS} ms`)), CHECK_TIMEOUT_MS);
+      timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
     });
     try {
       return await Promise.race([this.bucket().then(work), late]);
     } catch (err) {
-      throw new ServiceUnavailableException(`token revocations cannot be read from NATS: ${(err as Error).message}`);
+      throw new ServiceUnavailableException(`token revocations: NATS does not answer (${(err as Error).message})`);
     } finally {
       clearTimeout(timer);
     }
