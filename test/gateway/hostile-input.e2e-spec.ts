@@ -178,6 +178,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       allowed?: (status: number) => boolean;
       /** An endless answer (Server-Sent Events): only its status is read. */
       stream?: boolean;
+      /** The call ends its token (logout): each cell signs in afresh, so the shared tokens live on. */
+      endsToken?: boolean;
     }
     /** Let through, but this test's cameras never deliver a frame: 503 "has sent no frame". */
     const noFrameYet = (status: number) => status === 200 || status === 503;
@@ -204,6 +206,11 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
           body: { username: signedIn(caller) ? caller : 'admin', password: PASSWORD },
         }),
         expect: () => 'allow',
+      },
+      'POST /api/auth/logout': {
+        request: () => ({ path: '/api/auth/logout' }),
+        expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth'),
+        endsToken: true,
       },
       'GET /api/health': { request: () => ({ path: '/api/health' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
       'GET /api/windows/live': { request: (hall) => ({ path: `/api/windows/live?hall=${hall}` }), expect: hallScoped },
@@ -331,7 +338,14 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         for (const caller of CALLERS) {
           for (const hall of ['h1', 't1'] as Hall[]) {
             const { path, body } = row.request(hall, caller);
-            const token = caller === 'anonymous' ? undefined : caller === 'forged' ? forgedToken() : tokens[caller];
+            const token =
+              caller === 'anonymous'
+                ? undefined
+                : caller === 'forged'
+                  ? forgedToken()
+                  : row.endsToken
+                    ? await login(base, caller, PASSWORD)
+                    : tokens[caller];
             const res = await call(method, path, token, body);
             if (row.stream) await res.body?.cancel();
             const text = row.stream ? '' : await res.text();

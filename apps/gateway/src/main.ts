@@ -3,6 +3,7 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { checkJwtSecret } from '@hallwatch/config';
 import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
 import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
@@ -30,12 +31,16 @@ function httpsOptions(tls: ServiceContext['env']['https']): { cert: Buffer; key:
 }
 
 export async function startGateway(ctx: ServiceContext) {
+  // Before anything starts: in production a missing, short or example secret is refused.
+  checkJwtSecret(ctx.env);
   const https = httpsOptions(ctx.env.https);
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), {
     logger: new HallwatchLogger('gateway'),
     httpsOptions: https,
   });
   setUpHttp(app, { https: https !== undefined });
+  // req.ip (the sign-in throttle's address) is then the client's as these proxies saw it, not theirs.
+  if (ctx.env.trustProxy.length > 0) app.set('trust proxy', ctx.env.trustProxy);
   app.setGlobalPrefix('api');
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();

@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
-import { loadSite, natsAuth, readEnv } from '@hallwatch/config';
+import { loadSite, mongodbUriFor, natsAuth, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
@@ -22,14 +22,14 @@ export interface ReportingApi {
 }
 
 /**
- * Runs reporting's use cases inside this process against the real database (MONGODB_URI, else the
- * embedded FerretDB), so the CLI validates and computes with exactly the service's code. Safe beside
- * running reporting instances: every write is atomic or versioned.
+ * Runs reporting's use cases inside this process against the real database (HALLWATCH_CLI_MONGODB_URI,
+ * else MONGODB_URI, else the embedded FerretDB), so the CLI validates and computes with exactly the
+ * service's code. Safe beside running reporting instances: every write is atomic or versioned.
  */
 export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>): Promise<T> {
   const env = readEnv();
   const site = loadSite(env.sitePath);
-  const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
+  const db = await ensureFerretDb(mongodbUriFor(env, 'cli'), env.dataDir);
   // NATS holds the write lock shared with running reporting instances.
   const nats = await ensureNats(env.natsUrl, env.dataDir);
   const app = await NestFactory.createApplicationContext(

@@ -44,6 +44,11 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
   return res;
 }
 
+/** Revokes the session's token on every gateway (POST /api/auth/logout); the session ends here either way. */
+export async function revokeToken(): Promise<void> {
+  if (session.current) await send('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
+}
+
 export async function getJson<T>(path: string): Promise<T> {
   return (await (await send(path)).json()) as T;
 }

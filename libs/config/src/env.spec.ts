@@ -1,4 +1,4 @@
-import { readEnv } from './env';
+import { EXAMPLE_JWT_SECRET, jwtSecretProblem, MONGODB_CLIENTS, mongodbUriFor, readEnv } from './env';
 
 describe('readEnv', () => {
   it('reads HALLWATCH_STREAM_REPLICAS, 1 when unset', () => {
@@ -43,5 +43,62 @@ describe('readEnv', () => {
 
   it('never puts a NATS password in an error', () => {
     expect(() => readEnv({ NATS_PASSWORD: 'very-secret-pw' })).toThrow(expect.objectContaining({ message: expect.not.stringContaining('very-secret-pw') }));
+  });
+});
+
+describe('per-client MongoDB connection strings (issue 19, item 8)', () => {
+  const both = { MONGODB_URI: 'mongodb://shared/hallwatch', HALLWATCH_INFERENCE_MONGODB_URI: 'mongodb://inference:pw@db/hallwatch' };
+
+  it('gives each client its own HALLWATCH_<CLIENT>_MONGODB_URI when set, else MONGODB_URI', () => {
+    const env = readEnv({ ...both, HALLWATCH_CLI_MONGODB_URI: 'mongodb://cli:pw@db/hallwatch' });
+    expect(mongodbUriFor(env, 'inference')).toBe('mongodb://inference:pw@db/hallwatch');
+    expect(mongodbUriFor(env, 'cli')).toBe('mongodb://cli:pw@db/hallwatch');
+    for (const client of ['ingestion', 'reporting', 'gateway'] as const) expect(mongodbUriFor(env, client)).toBe('mongodb://shared/hallwatch');
+  });
+
+  it('reads every client by its own name, and an empty one as unset', () => {
+    for (const client of MONGODB_CLIENTS) {
+      const env = readEnv({ [`HALLWATCH_${client.toUpperCase()}_MONGODB_URI`]: `mongodb://${client}/x` });
+      expect(MONGODB_CLIENTS.map((c) => mongodbUriFor(env, c))).toEqual(MONGODB_CLIENTS.map((c) => (c === client ? `mongodb://${client}/x` : undefined)));
+    }
+    expect(mongodbUriFor(readEnv({ ...both, HALLWATCH_INFERENCE_MONGODB_URI: '' }), 'inference')).toBe('mongodb://shared/hallwatch');
+  });
+});
+
+describe('HALLWATCH_JWT_SECRET for production (issue 19, item 7)', () => {
+  const problem = (secret?: string) => jwtSecretProblem(readEnv(secret === undefined ? {} : { HALLWATCH_JWT_SECRET: secret }));
+
+  it('names an unset, example or short secret', () => {
+    expect(problem()).toMatch(/^HALLWATCH_JWT_SECRET is unset/);
+    expect(problem(EXAMPLE_JWT_SECRET)).toMatch(/^HALLWATCH_JWT_SECRET is the documented example value/);
+    expect(problem('x'.repeat(31))).toMatch(/^HALLWATCH_JWT_SECRET is 31 bytes long/);
+    // Bytes, not characters: 11 three-byte characters are 33 bytes.
+    expect(problem('密'.repeat(11))).toBeUndefined();
+    expect(problem('x'.repeat(32))).toBeUndefined();
+  });
+
+  it('knows production by NODE_ENV', () => {
+    expect(readEnv({ NODE_ENV: 'production' }).production).toBe(true);
+    expect(readEnv({ NODE_ENV: 'development' }).production).toBe(false);
+    expect(readEnv({}).production).toBe(false);
+  });
+});
+
+describe('HALLWATCH_TRUST_PROXY (issue 19, item 7)', () => {
+  it('reads addresses, CIDR ranges and named ranges, none when unset', () => {
+    expect(readEnv({}).trustProxy).toEqual([]);
+    expect(readEnv({ HALLWATCH_TRUST_PROXY: '10.0.0.5, 192.168.0.0/16,::1,fd00::/8,loopback' }).trustProxy).toEqual([
+      '10.0.0.5',
+      '192.168.0.0/16',
+      '::1',
+      'fd00::/8',
+      'loopback',
+    ]);
+  });
+
+  it('names what is not a proxy address', () => {
+    for (const bad of ['true', '1', 'proxy.example', '10.0.0.0/33', '10.0.0.1/8/8', '']) {
+      expect(() => readEnv({ HALLWATCH_TRUST_PROXY: `10.0.0.1,${bad}` })).toThrow(`HALLWATCH_TRUST_PROXY: "${bad}" is not an address`);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import * as path from 'node:path';
 
 /** Everything Hallwatch reads from the environment, read in this one place and nowhere else. */
@@ -29,6 +30,42 @@ export interface HallwatchEnv {
   https?: { certFile: string; keyFile: string };
   /** How to sign in to NATS and over what (see natsAuth). */
   nats: NatsEnv;
+  /** NODE_ENV is "production" (the deploy's units and image set it): the gateway then refuses a weak HALLWATCH_JWT_SECRET. */
+  production: boolean;
+  /** Proxies whose X-Forwarded-For the gateway believes (HALLWATCH_TRUST_PROXY); none when unset. */
+  trustProxy: string[];
+  /** Each client's own MongoDB connection string (HALLWATCH_<CLIENT>_MONGODB_URI); see mongodbUriFor. */
+  clientMongodbUris: Partial<Record<MongodbClient, string>>;
+}
+
+/** What connects to the database, each with its own HALLWATCH_<CLIENT>_MONGODB_URI (deploy/README.md, "Database users"). */
+export const MONGODB_CLIENTS = ['ingestion', 'inference', 'reporting', 'gateway', 'cli'] as const;
+export type MongodbClient = (typeof MONGODB_CLIENTS)[number];
+
+/** The connection string `client` uses: its own when set, else MONGODB_URI (else undefined: the embedded FerretDB). */
+export function mongodbUriFor(env: HallwatchEnv, client: MongodbClient): string | undefined {
+  return env.clientMongodbUris[client] ?? env.mongodbUri;
+}
+
+/** The placeholder of deploy/docker/hallwatch.env.example: known to everyone, so never a key. */
+export const EXAMPLE_JWT_SECRET = 'change-me-to-32-random-bytes';
+const MIN_JWT_SECRET_BYTES = 32;
+
+/** What is wrong with HALLWATCH_JWT_SECRET for production, or undefined when it will do. */
+export function jwtSecretProblem(env: HallwatchEnv): string | undefined {
+  const fix = `set it to at least ${MIN_JWT_SECRET_BYTES} random bytes, the same on every gateway (e.g. \`openssl rand -base64 32\`)`;
+  if (!env.jwtSecret) return `HALLWATCH_JWT_SECRET is unset: ${fix}`;
+  if (env.jwtSecret === EXAMPLE_JWT_SECRET) return `HALLWATCH_JWT_SECRET is the documented example value: ${fix}`;
+  const bytes = Buffer.byteLength(env.jwtSecret, 'utf8');
+  if (bytes < MIN_JWT_SECRET_BYTES) return `HALLWATCH_JWT_SECRET is ${bytes} bytes long: ${fix}`;
+  return undefined;
+}
+
+/** In production, throws when HALLWATCH_JWT_SECRET will not do; elsewhere returns the problem, for a warning. */
+export function checkJwtSecret(env: HallwatchEnv): string | undefined {
+  const problem = jwtSecretProblem(env);
+  if (problem && env.production) throw new Error(`NODE_ENV=production: ${problem}`);
+  return problem;
 }
 
 /** The identities Hallwatch connects to NATS as: one user per service in deploy/nats/permissions.conf. */
@@ -145,6 +182,23 @@ export function natsAuth(nats: NatsEnv, identity: NatsIdentity): NatsAuth {
   return { ...(nats.perIdentity[identity] ?? nats.shared), ...(nats.tls ? { tls: nats.tls } : {}), inboxPrefix: `_INBOX_${identity}` };
 }
 
+/** Named ranges that Express's "trust proxy" knows. */
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustedProxies(value: string | undefined): string[] {
+  if (value === undefined || value.trim() === '') return [];
+  return value.split(',').map((entry) => {
+    const item = entry.trim();
+    const [address, prefix, ...rest] = item.split('/');
+    const bits = isIP(address) === 4 ? 32 : 128;
+    const cidr = isIP(address) !== 0 && rest.length === 0 && (prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= bits));
+    if (!cidr && !PROXY_RANGES.includes(item)) {
+      throw new Error(`HALLWATCH_TRUST_PROXY: "${item}" is not an address, a CIDR range or one of ${PROXY_RANGES.join(', ')}`);
+    }
+    return item;
+  });
+}
+
 export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
   return {
     sitePath: path.resolve(env.HALLWATCH_SITE || path.join(PROJECT_ROOT, 'config', 'site.yaml')),
@@ -159,5 +213,10 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
     https: https(env),
     nats: natsEnv(env),
+    production: env.NODE_ENV === 'production',
+    trustProxy: trustedProxies(env.HALLWATCH_TRUST_PROXY),
+    clientMongodbUris: Object.fromEntries(
+      MONGODB_CLIENTS.map((c) => [c, env[`HALLWATCH_${c.toUpperCase()}_MONGODB_URI`] || undefined]).filter(([, uri]) => uri !== undefined),
+    ),
   };
 }

@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { HallwatchEnv, loadSite, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
+import { checkJwtSecret, HallwatchEnv, loadSite, mongodbUriFor, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
 import { SERVICES } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, HallwatchLogger, maskUrl, ServiceContext } from '@hallwatch/runtime';
 import { startDemoCamera } from '../demo-camera';
@@ -27,9 +27,11 @@ export function registerStartCommand(program: Command): void {
       }
       const env = readEnv();
       const site = loadSite(env.sitePath); // a bad site file stops everything before anything starts
+      if (service === undefined) checkJwtSecret(env); // in production the gateway would refuse it: before anything starts
       const log = new HallwatchLogger('start');
       const nats = await ensureNats(env.natsUrl, env.dataDir);
-      const db = await ensureFerretDb(env.mongodbUri, env.dataDir);
+      // One service connects as its own database user; the supervisor hands its children MONGODB_URI.
+      const db = await ensureFerretDb(service ? mongodbUriFor(env, service as Startable) : env.mongodbUri, env.dataDir);
       log.log(
         `NATS at ${maskUrl(nats.url)}${nats.process ? ' (embedded)' : ''}; database at ${maskUrl(db.url)}${db.process ? ' (embedded FerretDB)' : ''}`,
       );

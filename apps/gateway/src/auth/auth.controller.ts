@@ -1,8 +1,9 @@
 import { Body, Controller, HttpCode, Ip, Post, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
-import { Public } from './auth.decorators';
+import { ApiBearerAuth, ApiNoContentResponse, ApiOkResponse, ApiTags, ApiTooManyRequestsResponse } from '@nestjs/swagger';
+import { CurrentToken, CurrentUser, Public } from './auth.decorators';
 import { LoginDto, TokenDto } from './auth.dto';
 import { AuthService } from './auth.service';
+import type { AuthToken, AuthUser } from './auth.types';
 import { SignInLockedException } from './sign-in-throttle';
 
 /** The part of the HTTP response the controller touches. */
@@ -25,5 +26,14 @@ export class AuthController {
       if (err instanceof SignInLockedException) res.setHeader('Retry-After', String(err.retryAfterSeconds));
       throw err;
     }
+  }
+
+  /** Revokes the caller's token on every gateway; signing in again gives a new one. */
+  @Post('logout')
+  @HttpCode(204)
+  @ApiBearerAuth()
+  @ApiNoContentResponse({ description: 'the token is revoked' })
+  logout(@CurrentUser() user: AuthUser, @CurrentToken() token: AuthToken): Promise<void> {
+    return this.auth.logout(user, token);
   }
 }

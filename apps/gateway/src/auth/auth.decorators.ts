@@ -1,6 +1,6 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import type { Role } from '@hallwatch/config';
-import type { AuthUser } from './auth.types';
+import type { AuthToken, AuthUser } from './auth.types';
 
 export const IS_PUBLIC = 'hallwatch:public';
 export const ROLES = 'hallwatch:roles';
@@ -12,3 +12,5 @@ export const Public = () => SetMetadata(IS_PUBLIC, true);
 export const Roles = (...roles: Role[]) => SetMetadata(ROLES, roles);
 
 export const CurrentUser = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthUser => ctx.switchToHttp().getRequest().user);
+
+export const CurrentToken = createParamDecorator((_: unknown, ctx: ExecutionContext): AuthToken => ctx.switchToHttp().getRequest().token);

@@ -19,9 +19,11 @@ export class AuthGuard implements CanActivate {
     const request = context.switchToHttp().getRequest();
     const [scheme, token] = String(request.headers.authorization ?? '').split(' ');
     if (scheme !== 'Bearer' || !token) throw new UnauthorizedException('a bearer token is required');
-    const user = await this.auth.verifyToken(token);
-    if (!user) throw new UnauthorizedException('the token is invalid or expired');
+    const verified = await this.auth.verifyToken(token);
+    if (!verified) throw new UnauthorizedException('the token is invalid, expired or signed out, or its user has changed');
+    const { user } = verified;
     request.user = user;
+    request.token = verified.token;
 
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) {

@@ -1,12 +1,26 @@
+import { createHmac, randomBytes } from 'node:crypto';
 import { Injectable, Logger, OnModuleInit, UnauthorizedException } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import type { UserConfig } from '@hallwatch/config';
+import { checkJwtSecret, UserConfig } from '@hallwatch/config';
 import { hashPassword, InjectContext, ServiceContext, verifyPassword } from '@hallwatch/runtime';
 import type { TokenDto } from './auth.dto';
-import type { AuthUser } from './auth.types';
-import { ACCOUNT_RULE, ADDRESS_RULE, SignInLockedException, SignInThrottle } from './sign-in-throttle';
+import { AuthToken, AuthUser, TOKEN_TTL_SECONDS } from './auth.types';
+import { SignInLockedException, signInKeys, SignInThrottle } from './sign-in-throttle';
+import { TokenRevocations } from './token-revocations';
 
-export const TOKEN_TTL_SECONDS = 8 * 3600;
+/** What an access token carries: `ver` ends it when its user's entry changes, `jti` names it for logout. */
+interface TokenClaims extends AuthUser {
+  ver: string;
+  jti: string;
+  exp: number;
+}
+
+interface KnownUser {
+  user: UserConfig;
+  /** Changes whenever the user's password, role or halls do (see tokenVersion). */
+  version: string;
+}
+
 /**
  * scrypt runs on libuv's thread pool, not on the event loop, but on a 2-core host four at once
  * still starve it: checks beyond this many wait, and beyond MAX_WAITING they get a 429.
@@ -18,7 +32,9 @@ const MAX_WAITING = 32;
 @Injectable()
 export class AuthService implements OnModuleInit {
   private readonly logger = new Logger(AuthService.name);
-  private users = new Map<string, UserConfig>();
+  private users = new Map<string, KnownUser>();
+  /** HALLWATCH_JWT_SECRET; unset (refused in production, see startGateway) a random key that ends with this process. */
+  private readonly secret: string;
   private readonly throttle = new SignInThrottle(({ key, attempts, lockMs }) =>
     this.logger.warn(`sign-in locked for ${key} for ${Math.round(lockMs / 1000)} s after ${attempts} attempts`),
   );
@@ -28,43 +44,71 @@ export class AuthService implements OnModuleInit {
   constructor(
     private readonly jwt: JwtService,
     @InjectContext() private readonly ctx: ServiceContext,
-  ) {}
+    private readonly revocations: TokenRevocations,
+  ) {
+    const problem = checkJwtSecret(ctx.env);
+    if (problem && !ctx.env.jwtSecret)
+      this.logger.warn(`${problem}; meanwhile tokens are signed with a random key and end with this process`);
+    else if (problem) this.logger.warn(`${problem} (refused when NODE_ENV=production)`);
+    this.secret = ctx.env.jwtSecret ?? randomBytes(32).toString('hex');
+  }
 
   async onModuleInit(): Promise<void> {
-    this.users = new Map(this.ctx.site.users.map((u) => [u.username, u]));
-    if (this.ctx.env.adminPassword) {
-      const passwordHash = await hashPassword(this.ctx.env.adminPassword);
-      this.users.set('admin', { username: 'admin', passwordHash, role: 'admin', halls: [] });
+    this.users = new Map(this.ctx.site.users.map((u) => [u.username, { user: u, version: this.tokenVersion(u, u.passwordHash) }]));
+    const adminPassword = this.ctx.env.adminPassword;
+    if (adminPassword) {
+      const user: UserConfig = { username: 'admin', passwordHash: await hashPassword(adminPassword), role: 'admin', halls: [] };
+      // Its hash is salted afresh at each start: the version follows the password itself, so every gateway agrees.
+      this.users.set('admin', { user, version: this.tokenVersion(user, `HALLWATCH_ADMIN_PASSWORD ${adminPassword}`) });
     }
     if (this.users.size === 0) this.logger.warn('no users configured: nobody can sign in (see README, "Users")');
   }
 
+  /**
+   * The user's entry as a short keyed hash: the same on every gateway with the same site file and
+   * secret, different once the password, role or halls change. Keyed, so a token (readable by
+   * anyone who holds it) tells nothing about the password hash.
+   */
+  private tokenVersion(user: UserConfig, credential: string): string {
+    const entry = JSON.stringify([credential, user.role, [...user.halls].sort()]);
+    return createHmac('sha256', this.secret).update(entry).digest('base64url').slice(0, 22);
+  }
+
   /** Signs in `username` from `address`; 401 for a wrong pair, 429 while the account or address is locked. */
   async login(username: string, password: string, address: string): Promise<TokenDto> {
-    const account = `account "${username}"`;
-    const from = `address ${address}`;
+    const keys = signInKeys(username, address);
     // Too busy checking passwords: refused before it counts against the account.
     if (this.verifying >= MAX_VERIFYING && this.waiting.length >= MAX_WAITING) throw new SignInLockedException(1);
-    this.throttle.begin([
-      [account, ACCOUNT_RULE],
-      [from, ADDRESS_RULE],
-    ]);
-    const user = this.users.get(username);
+    this.throttle.begin(keys.rules);
+    const known = this.users.get(username);
     let ok = false;
     try {
       // Verify even for an unknown name, so the answer time does not tell which names exist.
-      ok = await this.verify(password, user?.passwordHash ?? DUMMY_HASH);
+      ok = await this.verify(password, known?.user.passwordHash ?? DUMMY_HASH);
     } finally {
-      if (user && ok) this.throttle.succeeded(account, [from]);
-      else this.throttle.failed([account, from]);
+      if (known && ok) this.throttle.succeeded(keys.pair, keys.others);
+      else this.throttle.failed(keys.all);
     }
-    if (!user || !ok) {
+    if (!known || !ok) {
       this.logger.warn(`failed sign-in for "${username}" from ${address}`);
       throw new UnauthorizedException('wrong username or password');
     }
-    const claims: AuthUser = { username: user.username, role: user.role, halls: user.halls };
-    const accessToken = await this.jwt.signAsync(claims, { subject: user.username, expiresIn: TOKEN_TTL_SECONDS });
+    const { user, version } = known;
+    const claims = { username: user.username, role: user.role, halls: user.halls, ver: version };
+    const accessToken = await this.jwt.signAsync(claims, {
+      secret: this.secret,
+      algorithm: 'HS256',
+      subject: user.username,
+      jwtid: randomBytes(16).toString('base64url'),
+      expiresIn: TOKEN_TTL_SECONDS,
+    });
     return { accessToken, expiresIn: TOKEN_TTL_SECONDS, role: user.role, halls: user.halls };
+  }
+
+  /** Ends the token on every gateway, for the rest of its life. */
+  async logout(user: AuthUser, token: AuthToken): Promise<void> {
+    await this.revocations.revoke(token.id, user.username, token.expiresAt);
+    this.logger.log(`"${user.username}" signed out`);
   }
 
   /** verifyPassword, at most MAX_VERIFYING at a time. */
@@ -81,15 +125,22 @@ export class AuthService implements OnModuleInit {
     }
   }
 
-  async verifyToken(token: string): Promise<AuthUser | undefined> {
+  /**
+   * The token's user and the token, or undefined when it is invalid, expired, signed out, or its
+   * user was removed or changed (password, role, halls) since it was issued.
+   */
+  async verifyToken(token: string): Promise<{ user: AuthUser; token: AuthToken } | undefined> {
+    let claims: TokenClaims;
     try {
-      const claims = await this.jwt.verifyAsync<AuthUser>(token);
-      const user = this.users.get(claims.username);
-      // Role and halls come from the current configuration, not from an older token.
-      return user ? { username: user.username, role: user.role, halls: user.halls } : undefined;
+      claims = await this.jwt.verifyAsync<TokenClaims>(token, { secret: this.secret, algorithms: ['HS256'] });
     } catch {
       return undefined;
     }
+    const known = this.users.get(claims.username);
+    if (!known || claims.ver !== known.version || typeof claims.jti !== 'string') return undefined;
+    if (await this.revocations.isRevoked(claims.jti)) return undefined;
+    const { username, role, halls } = known.user;
+    return { user: { username, role, halls }, token: { id: claims.jti, expiresAt: claims.exp * 1000 } };
   }
 }
 

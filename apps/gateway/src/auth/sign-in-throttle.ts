@@ -11,9 +11,29 @@ export interface ThrottleRule {
   forgetAfterMs: number;
 }
 
-export const ACCOUNT_RULE: ThrottleRule = { free: 5, baseLockMs: 30_000, maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000 };
+/** One account from one address: the brake on guessing one account's password. */
+export const PAIR_RULE: ThrottleRule = { free: 5, baseLockMs: 30_000, maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000 };
 /** Looser per address: several people may sign in from behind one NAT. */
 export const ADDRESS_RULE: ThrottleRule = { free: 20, baseLockMs: 30_000, maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000 };
+/**
+ * An account from every address together: a ceiling on guesses spread over many addresses, high
+ * enough that a few from anywhere cannot lock its owner out.
+ */
+export const ACCOUNT_RULE: ThrottleRule = { free: 100, baseLockMs: 30_000, maxLockMs: 15 * 60_000, forgetAfterMs: 15 * 60_000 };
+
+/** The throttle's keys for one sign-in: `address` is the client's (behind HALLWATCH_TRUST_PROXY, the one the proxy saw). */
+export function signInKeys(username: string, address: string) {
+  const account = `account "${username}"`;
+  const from = `address ${address}`;
+  const pair = `${account} from ${from}`;
+  const rules: [string, ThrottleRule][] = [
+    [pair, PAIR_RULE],
+    [from, ADDRESS_RULE],
+    [account, ACCOUNT_RULE],
+  ];
+  /** A success clears `pair`; for `others` it is as if never made. */
+  return { pair, others: [from, account], all: [pair, from, account], rules };
+}
 /** Keys remembered at most (oldest forgotten first), so a flood of names cannot fill the memory. */
 const MAX_KEYS = 50_000;
 
@@ -41,10 +61,10 @@ export interface Lockout {
 }
 
 /**
- * Brute-force brake for sign-in, per account and per address. An attempt counts the moment it
+ * Brute-force brake for sign-in, per key (see signInKeys). An attempt counts the moment it
  * starts, and once a key has used its free attempts only one more may be in flight at a time, so
  * 40 concurrent guesses cannot slip through before the first fails. Each failure beyond the free
- * ones locks the key for twice as long as the last; a success clears its account; a lockout is
+ * ones locks the key for twice as long as the last; a success clears its first key; a lockout is
  * reported once, when it begins.
  */
 export class SignInThrottle {
@@ -92,11 +112,12 @@ export class SignInThrottle {
   }
 
   /**
-   * The right password: the account starts afresh; for its address the attempt is as if never
-   * made (a success neither counts against it nor clears the failures before it).
+   * The right password: `cleared` (the account from this address) starts afresh; for the others
+   * the attempt is as if never made (a success neither counts against them nor clears the
+   * failures before it: an owner signing in does not reset guesses spread over other addresses).
    */
-  succeeded(account: string, others: string[]): void {
-    this.entries.delete(account);
+  succeeded(cleared: string, others: string[]): void {
+    this.entries.delete(cleared);
     for (const key of others) {
       const entry = this.entries.get(key);
       if (!entry) continue;

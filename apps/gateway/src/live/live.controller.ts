@@ -1,7 +1,8 @@
 import { Controller, Headers, MessageEvent, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { interval, map, merge, Observable, takeUntil, timer } from 'rxjs';
+import { concatMap, filter, interval, map, merge, Observable, takeUntil, timer } from 'rxjs';
 import { CurrentUser } from '../auth/auth.decorators';
+import { AuthService } from '../auth/auth.service';
 import type { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { LiveEventsService } from './live-events.service';
@@ -15,7 +16,10 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 @ApiBearerAuth()
 @Controller('live')
 export class LiveController {
-  constructor(private readonly live: LiveEventsService) {}
+  constructor(
+    private readonly live: LiveEventsService,
+    private readonly auth: AuthService,
+  ) {}
 
   /**
    * Server-Sent Events for the caller's halls: `presence` (as on hallwatch.presence.<windowId>),
@@ -26,9 +30,17 @@ export class LiveController {
   @ApiOkResponse({ description: 'event stream: presence, incident, ping' })
   events(@CurrentUser() user: AuthUser, @Headers('authorization') authorization: string): Observable<MessageEvent> {
     const events = this.live.stream(hallScope(user)).pipe(map((e): MessageEvent => ({ type: e.type, data: e.data })));
-    const pings = interval(KEEPALIVE_MS).pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
+    const ticks = interval(KEEPALIVE_MS);
+    const pings = ticks.pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
+    const expired = timer(Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry(authorization) - Date.now())));
+    // Signed out (on any gateway) meanwhile: looked at with each ping.
+    const token = authorization.split(' ')[1];
+    const signedOut = ticks.pipe(
+      concatMap(() => this.auth.verifyToken(token)),
+      filter((verified) => verified === undefined),
+    );
     // The stream ends when the token does; the console then signs in again.
-    return merge(events, pings).pipe(takeUntil(timer(Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry(authorization) - Date.now())))));
+    return merge(events, pings).pipe(takeUntil(merge(expired, signedOut)));
   }
 }
 
