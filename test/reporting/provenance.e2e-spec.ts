@@ -391,4 +391,23 @@ users:
       [2, 4, 'admin'],
     ]);
   });
+
+  it('records who submitted each queue event: the signed-in user, whatever the row says, or the queue system', async () => {
+    const event = { windowId: 'W01', staffId: 'S001', event: 'login', at: t('09:01') };
+    expect(await batch('manager-h1', '/api/queue-events', 'events', [{ ...event, submittedBy: 'admin' }])).toMatchObject([
+      { row: 0, accepted: true },
+    ]);
+    await nc.jetstream().publish(Subjects.queue('W01'), encodeMessage({ ...event, event: 'logout', at: t('16:59') }));
+    const day = await eventually(async () => {
+      const d = await db.collection('queue_days').findOne({ _id: `W01|${DAY}` as unknown as mongo.ObjectId });
+      return d && (d.submitted as unknown[] | undefined)?.length === 2 ? d : undefined;
+    });
+    expect(
+      (day.submitted as { event: string; by: string; submittedAt?: string }[]).map((e) => [e.event, e.by, typeof e.submittedAt]),
+    ).toEqual([
+      ['login', 'manager-h1', 'string'],
+      ['logout', 'queue-system', 'undefined'],
+    ]);
+    expect(day.events).toHaveLength(2);
+  });
 });

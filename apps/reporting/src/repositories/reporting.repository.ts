@@ -341,11 +341,16 @@ export class ReportingRepository {
     return all.sort((a, b) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
-  /** Adds a queue event to its window-day; atomic and idempotent like addPresenceChange. */
-  async addQueueEvent(e: QueueEvent, date: string): Promise<void> {
+  /**
+   * Adds a queue event to its window-day, and who submitted it to `submitted` (beside the events,
+   * so the same event from two routes still counts once); atomic and idempotent like addPresenceChange.
+   */
+  async addQueueEvent(e: QueueEvent, date: string, writer: { by: string; submittedAt?: string }): Promise<void> {
+    const event = { staffId: e.staffId, event: e.event, at: e.at };
+    const submitted = { ...event, by: writer.by, ...(writer.submittedAt && { submittedAt: writer.submittedAt }) };
     await this.queue.collection.updateOne(
       { _id: `${e.windowId}|${date}` } as never,
-      { $set: { windowId: e.windowId, date }, $addToSet: { events: { staffId: e.staffId, event: e.event, at: e.at } } } as never,
+      { $set: { windowId: e.windowId, date }, $addToSet: { events: event, submitted } } as never,
       { upsert: true },
     );
   }

@@ -53,6 +53,8 @@ export const QueueDaySchema = new Schema(
     date: String,
     /** Redelivery adds nothing (the same event is in the set once). */
     events: [{ _id: false, staffId: String, event: String, at: Number }],
+    /** Each event with who submitted it: the signed-in user (POST /api/queue-events) or `queue-system`. */
+    submitted: [{ _id: false, staffId: String, event: String, at: Number, by: String, submittedAt: String }],
   },
   { collection: 'queue_days', versionKey: false },
 );

@@ -80,7 +80,7 @@ export class RollupService {
     const event: QueueEvent = { windowId: m.windowId, staffId: m.staffId, event: m.event, at: Date.parse(m.at) };
     const date = localDate(this.site.timeZone, event.at);
     await this.lock.run(async () => {
-      await this.repo.addQueueEvent(event, date);
+      await this.repo.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
       await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
     });
   }
