@@ -3,7 +3,7 @@ import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import type { ComplaintRecord, ComplaintVersion, LeaveRecordMessage } from '@hallwatch/contracts';
 import type { Leave, LeaveStatus, QueueEvent, StateChange } from '@hallwatch/domain';
-import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
+import { CASE_COLUMNS, COMPLAINT_COLUMNS, type CaseFacts, type StaffFigures } from '@hallwatch/stats';
 import {
   CaseSchema,
   ComplaintSchema,
@@ -70,21 +70,10 @@ export interface StoredComplaint {
 /** What writing a stored case did: where it counted before, or why it was refused. */
 export type CaseWrite = { stored: true; before?: string } | { stored: false; reason: string };
 
-/** The fields of a case that make a version: a case posted again with the same ones changes nothing. */
-const CASE_FIELDS = [
-  'windowId',
-  'staffId',
-  'serviceItem',
-  'takenAt',
-  'calledAt',
-  'startedAt',
-  'finishedAt',
-  'deadline',
-  'status',
-  'satisfaction',
-];
-/** A complaint's optional fields too: a new version without one unsets it. */
-const COMPLAINT_FIELDS = ['receivedAt', 'channel', 'windowId', 'staffId', 'caseId', 'category', 'verified', 'outcome'];
+/** The fields of a case (its CSV columns but the key) that make a version: posted again with the same ones, nothing changes. */
+const CASE_FIELDS: readonly string[] = CASE_COLUMNS.filter((c) => c !== 'caseId');
+/** The same of a complaint, optional ones too: a new version without one unsets it. */
+const COMPLAINT_FIELDS: readonly string[] = COMPLAINT_COLUMNS.filter((c) => c !== 'id');
 
 /** The statuses that excuse nothing (a leave stored without a status predates them and was approved). */
 const NOT_APPROVED: LeaveStatus[] = ['pending', 'rejected', 'revoked'];
