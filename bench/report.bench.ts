@@ -172,16 +172,20 @@ async function storeYear(repo: ReportingRepository, site: ReturnType<typeof pars
     }
     // A few complaints a year per window, every kind of verification.
     for (let k = 0; k < 6; k++) {
-      const stored = await repo.replaceComplaint({
-        id: `${windowId}-C${k}`,
-        receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
-        channel: 'hotline',
-        windowId,
-        hallId,
-        staffId: `S${w}-${k % 2}`,
-        category: 'bench',
-        verified: ([true, false, 'pending'] as const)[k % 3],
-      });
+      const stored = await repo.saveComplaint(
+        {
+          id: `${windowId}-C${k}`,
+          receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
+          channel: 'hotline',
+          windowId,
+          hallId,
+          staffId: `S${w}-${k % 2}`,
+          category: 'bench',
+          verified: ([true, false, 'pending'] as const)[k % 3],
+        },
+        { submittedBy: 'bench', submittedAt: new Date() },
+        0,
+      );
       if (!stored) throw new Error(`complaint ${windowId}-C${k} not stored`);
     }
     for (const [month, days] of months) {

@@ -53,6 +53,7 @@ users:
   - { username: supervisor, role: supervisor, passwordHash: "${hash}" }
   - { username: evaluator, role: evaluator, passwordHash: "${hash}" }
   - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
+  - { username: manager-t1, role: hall_manager, halls: [t1], passwordHash: "${hash}" }
   - { username: victim, role: evaluator, passwordHash: "${victim}" }
 `;
 }
@@ -197,6 +198,43 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       status === 403 ||
       (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason)));
     const stats = (report: string) => (hall: Hall) => ({ path: `/api/stats/${report}?from=${DAY}&to=${DAY}&groupBy=hall&hall=${hall}` });
+    /** Each hall's leave, submitted by its hall manager (pending until a cell approves it), years before the stored incidents. */
+    const LEAVE = { h1: 'authz-leave-h1', t1: 'authz-leave-t1' };
+    /** Each hall's complaint, filed by admin. */
+    const COMPLAINT = { h1: 'authz-complaint-h1', t1: 'authz-complaint-t1' };
+    /** Let through, then refused for the leave's status once an earlier cell decided it. */
+    const decidedOnce = (status: number) => status === 200 || status === 409;
+    const decision = (action: string) => (hall: Hall) => ({
+      path: `/api/leaves/${LEAVE[hall]}/${action}`,
+      body: { reason: 'authz matrix' },
+    });
+
+    beforeAll(async () => {
+      const managers = { h1: tokens['manager-h1'], t1: await login(base, 'manager-t1', PASSWORD) };
+      for (const hall of ['h1', 't1'] as Hall[]) {
+        const leave = {
+          id: LEAVE[hall],
+          staffId: STAFF[hall],
+          kind: 'leave',
+          from: '2020-01-07T09:00:00+08:00',
+          to: '2020-01-07T10:00:00+08:00',
+          reason: 'authz',
+        };
+        const complaint = {
+          id: COMPLAINT[hall],
+          receivedAt: `${DAY}T10:00:00+08:00`,
+          channel: 'card',
+          windowId: WINDOW[hall],
+          category: 'authz',
+          verified: true,
+        };
+        const stored = [
+          await call('POST', '/api/leaves', managers[hall], { leaves: [leave] }),
+          await call('POST', '/api/complaints', tokens.admin, { complaints: [complaint] }),
+        ];
+        for (const res of stored) expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
+      }
+    });
 
     /** One row per endpoint: a new endpoint fails this test until it has its row. */
     const MATRIX: Record<string, Row> = {
@@ -263,12 +301,16 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             ],
           },
         }),
-        expect: roles('admin', 'manager-h1'),
+        expect: roles('admin', 'supervisor', 'manager-h1'),
         denied: (status, body) =>
           status === 403 ||
           (status === 200 &&
             /not on the roster of a window in your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
       },
+      'GET /api/leaves/{id}': { request: (hall) => ({ path: `/api/leaves/${LEAVE[hall]}` }), expect: hallScoped },
+      'POST /api/leaves/{id}/approve': { request: decision('approve'), expect: roles('admin', 'supervisor'), allowed: decidedOnce },
+      'POST /api/leaves/{id}/reject': { request: decision('reject'), expect: roles('admin', 'supervisor'), allowed: decidedOnce },
+      'POST /api/leaves/{id}/revoke': { request: decision('revoke'), expect: roles('admin', 'supervisor'), allowed: decidedOnce },
       'POST /api/complaints': {
         request: (hall, caller) => ({
           path: '/api/complaints',
@@ -285,11 +327,12 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             ],
           },
         }),
-        expect: roles('admin', 'manager-h1'),
+        expect: roles('admin', 'supervisor', 'manager-h1'),
         denied: (status, body) =>
           status === 403 ||
           (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason))),
       },
+      'GET /api/complaints/{id}': { request: (hall) => ({ path: `/api/complaints/${COMPLAINT[hall]}` }), expect: hallScoped },
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/evaluation': { request: stats('evaluation'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
@@ -645,6 +688,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             'hallwatch.cases',
             'hallwatch.leaves',
             'hallwatch.incident.excused',
+            'hallwatch.incident.unexcused',
             'hallwatch.presence.W01',
             'hallwatch.queue.W01',
             'hallwatch.camera.cam-1.status',
@@ -652,6 +696,9 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             'hallwatch.frames.cam-1',
             'hallwatch.reporting.cases.import',
             'hallwatch.reporting.leaves.import',
+            'hallwatch.reporting.leaves.get',
+            'hallwatch.reporting.leaves.decide',
+            'hallwatch.reporting.complaints.get',
             'hallwatch.inference.incidents.list',
             'hallwatch.reporting.stats.attendance',
             'hallwatch.reporting.stats.evaluation',

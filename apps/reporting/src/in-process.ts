@@ -12,8 +12,8 @@ import { StatsService } from './services/stats.service';
 export interface ReportingApi {
   /** Like ReportingRequests.importCases: every row stored or answered with its reason; rows numbered from firstRow. */
   importCases(rows: readonly unknown[], firstRow?: number): Promise<CaseImportResult>;
-  /** Like ReportingRequests.importLeaves. */
-  importLeaves(rows: readonly unknown[], firstRow?: number): Promise<BatchResult>;
+  /** Like ReportingRequests.importLeaves, submitted and approved by the admin `approvedBy`. */
+  importLeaves(rows: readonly unknown[], approvedBy: string, firstRow?: number): Promise<BatchResult>;
   /** Like ReportingRequests.importComplaints, for every hall. */
   importComplaints(rows: readonly unknown[], firstRow?: number): Promise<BatchResult>;
   attendance(q: StatsQuery): Promise<StatsTable>;
@@ -45,7 +45,8 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
     const stats = app.get(StatsService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
-      importLeaves: (rows, firstRow) => leaves.importBatch(rows, firstRow),
+      importLeaves: (rows, approvedBy, firstRow = 0) =>
+        leaves.importBatch(rows, firstRow, undefined, { username: approvedBy, role: 'admin' }),
       importComplaints: (rows, firstRow) => complaints.importBatch(rows, firstRow),
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),

@@ -91,7 +91,14 @@ const zh = {
     string,
     string
   >,
-  action: { confirmed: '确认', dismissed: '驳回', appealed: '申诉', 'evidence-viewed': '查看证据' } as Record<string, string>,
+  action: {
+    confirmed: '确认',
+    dismissed: '驳回',
+    appealed: '申诉',
+    'evidence-viewed': '查看证据',
+    excused: '准假',
+    unexcused: '撤销准假',
+  } as Record<string, string>,
   stats: {
     period: '统计周期',
     groupBy: '分组',
@@ -281,7 +288,14 @@ const en: Messages = {
     dismissed: 'Dismissed',
     appealed: 'Appealed, to decide',
   },
-  action: { confirmed: 'Confirmed', dismissed: 'Dismissed', appealed: 'Appealed', 'evidence-viewed': 'Viewed evidence' },
+  action: {
+    confirmed: 'Confirmed',
+    dismissed: 'Dismissed',
+    appealed: 'Appealed',
+    'evidence-viewed': 'Viewed evidence',
+    excused: 'Excused by leave',
+    unexcused: 'Leave revoked',
+  },
   stats: {
     period: 'Period',
     groupBy: 'Group by',

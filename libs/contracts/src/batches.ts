@@ -8,6 +8,8 @@ export interface RowResult {
   id?: string;
   accepted: boolean;
   reason?: string;
+  /** Accepted, but something in the row was ignored (e.g. a leave's `approvedBy`). */
+  warning?: string;
 }
 
 /** A batch's answer: every row in its order, with the counts. */

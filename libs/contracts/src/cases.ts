@@ -51,7 +51,10 @@ function timeOrder(name: string, earlier: string, ordered: (a: number, b: number
  * not read as UTC).
  */
 export class CaseMessage {
-  /** Natural key: importing the same case again replaces it. */
+  /**
+   * Natural key: importing the same case again changes nothing; with other fields it is a new
+   * version, from an admin or the queue system only (caseChangeRefusal).
+   */
   @IsId() caseId: string;
   @IsId() windowId: string;
   @IsOptional() @IsId() staffId?: string;
@@ -70,7 +73,7 @@ export class CaseMessage {
 
 /** Request/reply subjects the reporting service answers for the gateway. */
 export const ReportingRequests = {
-  /** Payload: { cases: unknown[], halls? }; reply: CaseImportResult. */
+  /** Payload: { cases: unknown[], halls?, by: Writer } (every batch names its writer); reply: CaseImportResult. */
   importCases: 'hallwatch.reporting.cases.import',
   /** Payload: { leaves: unknown[], halls? }; reply: BatchResult. */
   importLeaves: 'hallwatch.reporting.leaves.import',
@@ -80,6 +83,12 @@ export const ReportingRequests = {
   evaluation: 'hallwatch.reporting.stats.evaluation',
   /** Payload: { complaints: unknown[], halls? }; reply: BatchResult. */
   importComplaints: 'hallwatch.reporting.complaints.import',
+  /** Payload: RecordRef; reply: LeaveRecordMessage (404 unknown, 403 outside the halls). */
+  getLeave: 'hallwatch.reporting.leaves.get',
+  /** Payload: LeaveDecisionRequest; reply: LeaveRecordMessage (403/409 with the reason when refused). */
+  decideLeave: 'hallwatch.reporting.leaves.decide',
+  /** Payload: RecordRef; reply: ComplaintRecord (404 unknown, 403 outside the halls). */
+  getComplaint: 'hallwatch.reporting.complaints.get',
 } as const;
 
 /** township: township service centres, i.e. halls of kind township. */

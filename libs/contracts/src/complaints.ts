@@ -14,7 +14,10 @@ export type ComplaintVerified = (typeof COMPLAINT_VERIFIED)[number];
  * the evaluation; the others are counted apart. Without a windowId it belongs to no hall.
  */
 export class ComplaintMessage {
-  /** Natural key: importing the same complaint again replaces it. */
+  /**
+   * Natural key: importing the same complaint again changes nothing; with other fields it is a
+   * new version, where the writer may make it (complaintChangeRefusal: only the bureau verifies).
+   */
   @IsId() id: string;
   @IsInstant() receivedAt: string;
   @IsIn(COMPLAINT_CHANNELS) channel: ComplaintChannel;
@@ -25,4 +28,21 @@ export class ComplaintMessage {
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() category: string;
   @IsIn(COMPLAINT_VERIFIED, { message: 'verified must be true, false or "pending"' }) verified: ComplaintVerified;
   @IsOptional() @IsString() @MaxLength(2000) @IsPlainText() outcome?: string;
+}
+
+/** One stored version of a complaint: its fields as they were, who submitted them and when. */
+export interface ComplaintVersion extends Omit<ComplaintMessage, 'id'> {
+  version: number;
+  submittedBy: string;
+  submittedAt: string;
+}
+
+/** GET /api/complaints/:id: the current fields (the last version's) and every version, oldest first. */
+export interface ComplaintRecord extends ComplaintMessage {
+  /** Of its window; absent without one. */
+  hallId?: string;
+  version: number;
+  submittedBy: string;
+  submittedAt: string;
+  versions: ComplaintVersion[];
 }

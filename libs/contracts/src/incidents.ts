@@ -64,6 +64,16 @@ export class IncidentExcusedMessage extends IncidentMessage {
   @IsInstant() excusedAt: string;
 }
 
+/**
+ * hallwatch.incident.unexcused: published by inference when the leave that excused an incident is
+ * revoked; the incident is as it is now (no leaveId, unless another approved leave excuses it).
+ */
+export class IncidentUnexcusedMessage extends IncidentMessage {
+  /** The revoked leave. */
+  @IsId() revokedLeaveId: string;
+  @IsInstant() unexcusedAt: string;
+}
+
 /** Request/reply subjects the inference service answers for the gateway. */
 export const InferenceRequests = {
   liveWindows: 'hallwatch.inference.windows.live',

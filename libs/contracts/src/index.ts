@@ -8,3 +8,4 @@ export * from './cases';
 export * from './queue';
 export * from './leaves';
 export * from './complaints';
+export * from './provenance';

@@ -1,7 +1,7 @@
 import { QUEUE_EVENTS, type QueueEventKind } from '@hallwatch/domain';
-import { IsIn } from 'class-validator';
+import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { validateMessage } from './decode';
-import { checkedBy, IsId, IsInstant } from './ids';
+import { checkedBy, IsId, IsInstant, IsPlainText } from './ids';
 
 /**
  * hallwatch.queue.<windowId>, and each row of POST /api/queue-events: the hall's queue system
@@ -14,6 +14,9 @@ export class QueueEventMessage {
   @IsIn(QUEUE_EVENTS) event: QueueEventKind;
   /** When it happened, ISO 8601 with an offset. */
   @IsInstant() at: string;
+  /** The signed-in user who posted it (POST /api/queue-events, set by the gateway); absent when a queue system published it. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() submittedBy?: string;
+  @IsOptional() @IsInstant() submittedAt?: string;
 }
 
 /** `@IsQueueEvent()`: the field is a QueueEventMessage (checked whole, without class-transformer's metadata). */

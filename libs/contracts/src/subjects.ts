@@ -19,7 +19,9 @@ export const Subjects = {
   incidentReviewed: 'hallwatch.incident.reviewed',
   /** An incident excused by a leave registered after it opened (IncidentExcusedMessage), in the same stream. */
   incidentExcused: 'hallwatch.incident.excused',
-  /** Approved leaves and duty changes (LeaveMessage; JetStream stream LEAVES). */
+  /** An excused incident whose leave was revoked (IncidentUnexcusedMessage), in the same stream. */
+  incidentUnexcused: 'hallwatch.incident.unexcused',
+  /** Each version of a leave or duty change (LeaveRecordMessage; JetStream stream LEAVES): only approved ones excuse. */
   leaves: 'hallwatch.leaves',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
   cases: 'hallwatch.cases',

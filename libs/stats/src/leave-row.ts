@@ -1,9 +1,13 @@
 import { CsvEncoding, CaseCsvRecord, parseCsvExport } from './case-csv';
 import { missingColumns, rowFromCsvRecord } from './case-row';
 
-/** CSV columns of a leave export (LeaveMessage fields); replacementStaffId may be missing or empty. */
+/**
+ * CSV columns of a leave export (LeaveMessage fields); replacementStaffId may be missing or empty.
+ * approvedBy, in older exports, is read only to be answered with a warning: the approver is the
+ * admin who runs the import.
+ */
 export const LEAVE_COLUMNS = ['id', 'staffId', 'kind', 'from', 'to', 'reason', 'approvedBy', 'replacementStaffId'] as const;
-const OPTIONAL = new Set(['replacementStaffId']);
+const OPTIONAL = new Set(['replacementStaffId', 'approvedBy']);
 
 /** Reads a leave export like a case export (UTF-8 or GB18030/GBK, header checked). */
 export function parseLeaveCsv(bytes: Uint8Array): { encoding: CsvEncoding; records: CaseCsvRecord[] } {

@@ -24,7 +24,7 @@ interface ImportKind {
   send(
     reporting: ReportingApi,
     rows: Record<string, unknown>[],
-  ): Promise<{ accepted: number; results: { row: number; accepted: boolean; reason?: string }[] }>;
+  ): Promise<{ accepted: number; results: { row: number; accepted: boolean; reason?: string; warning?: string }[] }>;
 }
 
 /**
@@ -55,20 +55,22 @@ export function registerImportCommand(program: Command): void {
     });
   command
     .command('leaves')
-    .argument(
-      '<file>',
-      'CSV with a header row: id, staffId, kind (leave|official-duty|shift-swap), from, to, reason, approvedBy, replacementStaffId?',
-    )
-    .description('import approved leaves and duty changes (re-importing the same leaves changes nothing)')
-    .action(async (file: string) => {
+    .argument('<file>', 'CSV with a header row: id, staffId, kind (leave|official-duty|shift-swap), from, to, reason, replacementStaffId?')
+    .requiredOption('--approved-by <user>', 'the admin (a user of the site file) who approves every leave of the file')
+    .description('import leaves and duty changes, approved by an admin (re-importing the same leaves changes nothing)')
+    .action(async (file: string, options: { approvedBy: string }) => {
       const { leaveRowFromCsvRecord, parseLeaveCsv } = await import('@hallwatch/stats');
+      const { loadSite, readEnv } = await import('@hallwatch/config');
+      const user = loadSite(readEnv().sitePath).users.find((u) => u.username === options.approvedBy);
+      if (user?.role !== 'admin')
+        throw new Error(`import leaves: --approved-by ${options.approvedBy}: no admin of that name in the site file's users`);
       await importFile(file, {
         noun: 'leaves',
         idKey: 'id',
         parse: parseLeaveCsv,
         rowOf: leaveRowFromCsvRecord,
         sortKey: (row) => String(row.from),
-        send: (reporting, rows) => reporting.importLeaves(rows),
+        send: (reporting, rows) => reporting.importLeaves(rows, user.username),
       });
     });
   command
@@ -115,6 +117,7 @@ async function importFile(file: string, kind: ImportKind): Promise<void> {
   const { withReporting } = await import('../../../reporting/src/in-process');
   let accepted = 0;
   const rejected: { line: number; text: string }[] = [];
+  const warnings = new Set<string>();
   const reject = (line: number, id: unknown, reason: string) =>
     rejected.push({ line, text: `line ${line}${typeof id === 'string' && id ? ` (${id.slice(0, 200)})` : ''}: ${reason}` });
   // A later row with the id of an earlier one is refused, not a silent replacement.
@@ -144,7 +147,10 @@ async function importFile(file: string, kind: ImportKind): Promise<void> {
         batch.map((b) => b.row),
       );
       accepted += result.accepted;
-      for (const r of result.results) if (!r.accepted) reject(batch[r.row].line, batch[r.row].row[kind.idKey], r.reason ?? 'refused');
+      for (const r of result.results) {
+        if (!r.accepted) reject(batch[r.row].line, batch[r.row].row[kind.idKey], r.reason ?? 'refused');
+        if (r.warning) warnings.add(r.warning);
+      }
       done += batch.length;
       progress(done, records.length);
     };
@@ -159,5 +165,6 @@ async function importFile(file: string, kind: ImportKind): Promise<void> {
   });
   rejected.sort((a, b) => a.line - b.line);
   for (const r of rejected) console.log(`rejected ${r.text}`);
+  for (const w of warnings) console.log(`warning: ${w}`);
   console.log(`imported ${file}: ${accepted} accepted, ${rejected.length} rejected`);
 }

@@ -5,7 +5,7 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { NATS_CLIENT } from '../nats/nats-client.module';
-import { answerRows, hallsOfWindows, toReporting, windowRefusal } from '../nats/row-batch';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../nats/row-batch';
 
 @Injectable()
 export class CasesService {
@@ -29,7 +29,7 @@ export class CasesService {
       rows,
       (data) => windowRefusal(data.windowId, this.hallOf, halls),
       (data) => ({ caseId: typeof data.caseId === 'string' ? data.caseId : undefined }),
-      toReporting(this.nats, ReportingRequests.importCases, 'cases', halls),
+      toReporting(this.nats, ReportingRequests.importCases, 'cases', halls, writerOf(user)),
     );
   }
 }

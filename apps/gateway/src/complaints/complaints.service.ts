@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { BatchResult, ReportingRequests, RowResult } from '@hallwatch/contracts';
+import { BatchResult, ComplaintRecord, RecordRef, ReportingRequests, RowResult } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { NATS_CLIENT } from '../nats/nats-client.module';
-import { answerRows, hallsOfWindows, toReporting, windowRefusal } from '../nats/row-batch';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../nats/row-batch';
+import { requestService } from '../nats/service-request';
 
 @Injectable()
 export class ComplaintsService {
@@ -32,7 +33,13 @@ export class ComplaintsService {
           ? 'windowId: a complaint without a window may be filed by an admin only'
           : windowRefusal(data.windowId, this.hallOf, halls),
       (data) => ({ id: typeof data.id === 'string' ? data.id : undefined }),
-      toReporting(this.nats, ReportingRequests.importComplaints, 'complaints', halls),
+      toReporting(this.nats, ReportingRequests.importComplaints, 'complaints', halls, writerOf(user)),
     );
+  }
+
+  /** A complaint with its versions (404 unknown; 403 outside a hall manager's halls). */
+  get(user: AuthUser, id: string): Promise<ComplaintRecord> {
+    const ref: RecordRef = { id, halls: hallScope(user) };
+    return requestService<ComplaintRecord>(this.nats, ReportingRequests.getComplaint, ref);
   }
 }

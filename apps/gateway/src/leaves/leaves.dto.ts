@@ -1,11 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsId, IsPlainText } from '@hallwatch/contracts';
 
 /** Each row is checked on its own by reporting (LeaveMessage), so a bad row never sinks the batch. */
 export class LeaveBatchDto {
   @ApiProperty({
     description:
-      'leaves (LeaveMessage fields: id, staffId, kind leave|official-duty|shift-swap, from, to, reason, approvedBy, replacementStaffId?); each row is accepted or rejected with a reason',
+      'leaves (LeaveMessage fields: id, staffId, kind leave|official-duty|shift-swap, from, to, reason, replacementStaffId?); each row is accepted or rejected with a reason. A supervisor’s or admin’s leaves are approved by them at once, a hall manager’s are pending until one approves them; an approvedBy field is ignored, with a warning',
     type: 'array',
     items: { type: 'object' },
   })
@@ -13,4 +14,20 @@ export class LeaveBatchDto {
   @ArrayMaxSize(5000)
   @IsObject({ each: true })
   leaves: Record<string, unknown>[];
+}
+
+/** The id of a stored record (a leave, a complaint) in a path. */
+export class RecordParamsDto {
+  @ApiProperty()
+  @IsId()
+  id: string;
+}
+
+export class LeaveDecisionDto {
+  @ApiProperty({ description: 'why the leave is approved, rejected or revoked (kept in its versions)' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(2000)
+  @IsPlainText()
+  reason: string;
 }

@@ -30,15 +30,33 @@ describe('LeavesService (NATS mocked)', () => {
     service = new LeavesService(nats);
   });
 
-  it("sends a hall manager's rows with their halls, for reporting to check against the rosters of those halls", async () => {
+  it("sends a hall manager's rows with their halls and name, for reporting to check against the rosters of those halls", async () => {
     const manager: AuthUser = { username: 'm', role: 'hall_manager', halls: ['H1', 'H2'] };
     expect(await service.register(manager, rows)).toEqual(reply);
-    expect(sent).toEqual([{ subject: ReportingRequests.importLeaves, payload: { leaves: rows, halls: ['H1', 'H2'] } }]);
+    expect(sent).toEqual([
+      {
+        subject: ReportingRequests.importLeaves,
+        payload: { leaves: rows, halls: ['H1', 'H2'], by: { username: 'm', role: 'hall_manager' } },
+      },
+    ]);
   });
 
   it("sends an admin's rows for every hall (no halls)", async () => {
     const admin: AuthUser = { username: 'a', role: 'admin', halls: [] };
     expect(await service.register(admin, rows)).toEqual(reply);
-    expect(sent).toEqual([{ subject: ReportingRequests.importLeaves, payload: { leaves: rows, halls: undefined } }]);
+    expect(sent).toEqual([
+      { subject: ReportingRequests.importLeaves, payload: { leaves: rows, halls: undefined, by: { username: 'a', role: 'admin' } } },
+    ]);
+  });
+
+  it('decides as the signed-in user, whatever else the request says', async () => {
+    const supervisor: AuthUser = { username: 'jianchaju', role: 'supervisor', halls: [] };
+    await service.decide(supervisor, 'L1', 'approve', '属实');
+    expect(sent).toEqual([
+      {
+        subject: ReportingRequests.decideLeave,
+        payload: { id: 'L1', action: 'approve', reason: '属实', by: { username: 'jianchaju', role: 'supervisor' } },
+      },
+    ]);
   });
 });

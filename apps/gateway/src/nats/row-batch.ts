@@ -1,5 +1,5 @@
 import { ClientProxy } from '@nestjs/microservices';
-import type { BatchResult, RowResult } from '@hallwatch/contracts';
+import type { BatchResult, RowResult, Writer } from '@hallwatch/contracts';
 import type { SiteConfig } from '@hallwatch/config';
 import { requestService } from './service-request';
 
@@ -29,14 +29,20 @@ export async function answerRows<T, R extends RowAnswer>(
   return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };
 }
 
-/** Sends reporting the rows of a batch as `{ [field]: rows, halls }`; reporting answers each row. */
+/** Sends reporting the rows of a batch as `{ [field]: rows, halls, by }` (`by`: who submits them); reporting answers each row. */
 export function toReporting<R extends RowAnswer>(
   nats: ClientProxy,
   subject: string,
   field: string,
   halls: string[] | undefined,
+  by: Writer,
 ): (rows: Record<string, unknown>[]) => Promise<BatchResult<R>> {
-  return (rows) => requestService<BatchResult<R>>(nats, subject, { [field]: rows, halls }, 60000);
+  return (rows) => requestService<BatchResult<R>>(nats, subject, { [field]: rows, halls, by }, 60000);
+}
+
+/** The signed-in user as the writer of what they submit. */
+export function writerOf(user: { username: string; role: Writer['role'] }): Writer {
+  return { username: user.username, role: user.role };
 }
 
 /** Each window's hall, for windowRefusal. */

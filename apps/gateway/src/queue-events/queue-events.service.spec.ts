@@ -48,9 +48,9 @@ describe('QueueEventsService (repository mocked)', () => {
       row({ windowId: 'W2', event: 'pause' }),
       row({ at: '2026-11-24T09:00:00' }),
     ]);
-    expect(published.map((m) => [m.windowId, m.event])).toEqual([
-      ['W1', 'login'],
-      ['W2', 'pause'],
+    expect(published.map((m) => [m.windowId, m.event, m.submittedBy])).toEqual([
+      ['W1', 'login', 'a'],
+      ['W2', 'pause', 'a'],
     ]);
     expect(answer.accepted).toBe(2);
     expect(answer.rejected).toBe(3);
@@ -65,6 +65,11 @@ describe('QueueEventsService (repository mocked)', () => {
     expect(answer.results[1].reason).toMatch(/^event must be one of/);
     expect(answer.results[2].reason).toBe('windowId: no window "W9" in the site file');
     expect(answer.results[4].reason).toMatch(/^at must be an ISO 8601 date and time with an offset/);
+  });
+
+  it('names the signed-in user as the submitter, never who a row says', async () => {
+    await service.publish({ username: 'm', role: 'hall_manager', halls: ['H1'] }, [row({ submittedBy: 'admin' })]);
+    expect(published).toEqual([{ ...row(), submittedBy: 'm', submittedAt: expect.any(String) }]);
   });
 
   it("refuses a hall manager's rows of other halls, and answers a row NATS did not store as not accepted", async () => {

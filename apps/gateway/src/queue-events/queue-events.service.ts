@@ -19,15 +19,20 @@ export class QueueEventsService {
 
   /**
    * Publishes the rows that are valid, of a window in the site file and within the caller's
-   * halls; the others are answered with the reason.
+   * halls, as submitted by the signed-in user (whatever a row says); the others are answered with
+   * the reason.
    */
   publish(user: AuthUser, rows: Record<string, unknown>[]): Promise<BatchResult> {
     const halls = hallScope(user);
+    const submittedAt = new Date().toISOString();
     return answerRows<Decoded<QueueEventMessage>, RowResult>(
       rows.map((data) => validateMessage(QueueEventMessage, data)),
       (decoded) => (decoded.ok ? windowRefusal(decoded.value.windowId, this.hallOf, halls) : decoded.reason),
       (decoded) => (decoded.ok ? { id: queueEventId(decoded.value) } : {}),
-      (allowed) => this.publishInOrder(allowed.flatMap((decoded) => (decoded.ok ? [decoded.value] : []))),
+      (allowed) =>
+        this.publishInOrder(
+          allowed.flatMap((decoded) => (decoded.ok ? [{ ...decoded.value, submittedBy: user.username, submittedAt }] : [])),
+        ),
     );
   }
 

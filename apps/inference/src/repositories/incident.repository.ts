@@ -134,6 +134,29 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
+  /** Incidents excused by this leave. */
+  async excusedBy(leaveId: string): Promise<IncidentRecord[]> {
+    return this.incidents.find({ leaveId }).lean();
+  }
+
+  /**
+   * Takes back the excuse of a revoked leave, with its audit entry (timed after the trail's last),
+   * if the incident is still excused by it. Answers the incident after, else null.
+   */
+  async unexcuse(id: string, leaveId: string, entry: AuditEntry): Promise<IncidentRecord | null> {
+    return this.lock.run(id, async () => {
+      const stored = await this.get(id);
+      if (!stored || stored.leaveId !== leaveId) return null;
+      return this.incidents
+        .findOneAndUpdate(
+          { _id: id },
+          { $unset: { leaveId: 1 }, $push: { audit: { ...entry, at: afterTrail(stored, entry.at) } } },
+          { new: true },
+        )
+        .lean();
+    });
+  }
+
   async find(query: IncidentQuery): Promise<IncidentRecord[]> {
     const filter: FilterQuery<IncidentRecord> = {};
     if (query.halls) filter.hallId = { $in: query.halls };

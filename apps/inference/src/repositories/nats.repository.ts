@@ -9,7 +9,8 @@ import {
   IncidentExcusedMessage,
   IncidentMessage,
   IncidentReviewedMessage,
-  LeaveMessage,
+  IncidentUnexcusedMessage,
+  LeaveRecordMessage,
   PresenceMessage,
   QueueEventMessage,
   Streams,
@@ -101,7 +102,7 @@ export class NatsRepository implements OnApplicationShutdown {
    * Every leave on hallwatch.leaves, at least once, through one durable shared by all inference
    * instances (any of them may excuse any hall's incidents); acked after `onLeave` resolves.
    */
-  async consumeLeaves(onLeave: (leave: LeaveMessage) => Promise<void>): Promise<void> {
+  async consumeLeaves(onLeave: (leave: LeaveRecordMessage) => Promise<void>): Promise<void> {
     const nats = await this.nats();
     await nats.ensureStream(Streams.leaves);
     await nats.ensureConsumer(Streams.leaves.name, 'inference-leaves');
@@ -109,7 +110,7 @@ export class NatsRepository implements OnApplicationShutdown {
       Streams.leaves.name,
       'inference-leaves',
       async (data) => {
-        const decoded = decodeMessage(LeaveMessage, data);
+        const decoded = decodeMessage(LeaveRecordMessage, data);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
         await onLeave(decoded.value);
       },
@@ -124,9 +125,22 @@ export class NatsRepository implements OnApplicationShutdown {
     );
   }
 
-  /** An incident excused by a leave registered after it opened; once per incident. */
+  /** An incident excused by a leave registered after it opened; once per incident and leave. */
   async publishIncidentExcused(message: IncidentExcusedMessage): Promise<void> {
-    await (await this.js()).publish(Subjects.incidentExcused, encodeMessage(message), { msgID: `incident:${message.id}:excused` });
+    await (
+      await this.js()
+    ).publish(Subjects.incidentExcused, encodeMessage(message), {
+      msgID: `incident:${message.id}:excused:${message.leaveId}`,
+    });
+  }
+
+  /** An incident whose leave was revoked; once per incident and leave. */
+  async publishIncidentUnexcused(message: IncidentUnexcusedMessage): Promise<void> {
+    await (
+      await this.js()
+    ).publish(Subjects.incidentUnexcused, encodeMessage(message), {
+      msgID: `incident:${message.id}:unexcused:${message.revokedLeaveId}`,
+    });
   }
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */

@@ -4,6 +4,7 @@ import {
   IncidentExcusedMessage,
   IncidentMessage,
   IncidentReviewedMessage,
+  IncidentUnexcusedMessage,
   PresenceMessage,
   QueueEventMessage,
   Subjects,
@@ -15,7 +16,7 @@ import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed and .excused), hallwatch.cases, hallwatch.queue.*. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed, .excused and .unexcused), hallwatch.cases, hallwatch.queue.*. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   private readonly log = new Logger(EventsHandler.name);
@@ -39,7 +40,9 @@ export class EventsHandler implements OnApplicationBootstrap {
           ? this.reviewed(raw)
           : subject === Subjects.incidentExcused
             ? this.excused(raw)
-            : this.incidents.record(m),
+            : subject === Subjects.incidentUnexcused
+              ? this.unexcused(raw)
+              : this.incidents.record(m),
       'reporting-incidents',
     );
     await this.jetstream.consume('cases', CaseMessage, (m) => this.cases.record(m));
@@ -57,6 +60,12 @@ export class EventsHandler implements OnApplicationBootstrap {
     const decoded = validateMessage(IncidentExcusedMessage, raw);
     if (decoded.ok && decoded.value.leaveId) await this.incidents.excused(decoded.value);
     else this.log.warn(`${Subjects.incidentExcused}: message dropped: ${decoded.ok ? 'no leaveId' : decoded.reason}`);
+  }
+
+  private async unexcused(raw: Record<string, unknown>): Promise<void> {
+    const decoded = validateMessage(IncidentUnexcusedMessage, raw);
+    if (decoded.ok) await this.incidents.unexcused(decoded.value);
+    else this.log.warn(`${Subjects.incidentUnexcused}: message dropped: ${decoded.reason}`);
   }
 
   private async reviewed(raw: Record<string, unknown>): Promise<void> {

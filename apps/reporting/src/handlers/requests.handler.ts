@@ -1,6 +1,16 @@
 import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
-import { BatchResult, CaseImportResult, ReportingRequests, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import {
+  BatchResult,
+  CaseImportResult,
+  ComplaintRecord,
+  LeaveDecisionRequest,
+  LeaveRecordMessage,
+  RecordRef,
+  ReportingRequests,
+  StatsQuery,
+  StatsTable,
+} from '@hallwatch/contracts';
 import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
@@ -26,17 +36,32 @@ export class RequestsHandler {
 
   @MessagePattern(ReportingRequests.importCases)
   importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {
-    return this.cases.importBatch(batch.cases, 0, batch.halls);
+    return this.cases.importBatch(batch.cases, 0, batch.halls, batch.by);
   }
 
   @MessagePattern(ReportingRequests.importLeaves)
   importLeaves(@Payload() batch: LeaveBatchDto): Promise<BatchResult> {
-    return this.leaves.importBatch(batch.leaves, 0, batch.halls);
+    return this.leaves.importBatch(batch.leaves, 0, batch.halls, batch.by);
+  }
+
+  @MessagePattern(ReportingRequests.getLeave)
+  getLeave(@Payload() ref: RecordRef): Promise<LeaveRecordMessage> {
+    return this.leaves.get(ref);
+  }
+
+  @MessagePattern(ReportingRequests.decideLeave)
+  decideLeave(@Payload() request: LeaveDecisionRequest): Promise<LeaveRecordMessage> {
+    return this.leaves.decide(request);
   }
 
   @MessagePattern(ReportingRequests.importComplaints)
   importComplaints(@Payload() batch: ComplaintBatchDto): Promise<BatchResult> {
-    return this.complaints.importBatch(batch.complaints, 0, batch.halls);
+    return this.complaints.importBatch(batch.complaints, 0, batch.halls, batch.by);
+  }
+
+  @MessagePattern(ReportingRequests.getComplaint)
+  getComplaint(@Payload() ref: RecordRef): Promise<ComplaintRecord> {
+    return this.complaints.get(ref);
   }
 
   @MessagePattern(ReportingRequests.attendance)

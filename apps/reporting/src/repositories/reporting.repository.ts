@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { LeaveMessage } from '@hallwatch/contracts';
-import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
-import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
+import type { ComplaintRecord, ComplaintVersion, LeaveRecordMessage } from '@hallwatch/contracts';
+import type { Leave, LeaveStatus, QueueEvent, StateChange } from '@hallwatch/domain';
+import { CASE_COLUMNS, COMPLAINT_COLUMNS, type CaseFacts, type StaffFigures } from '@hallwatch/stats';
 import {
   CaseSchema,
   ComplaintSchema,
@@ -20,6 +20,12 @@ export interface StoredCase extends CaseFacts {
   status: string;
   /** `${windowId}|${date}` */
   day: string;
+}
+
+/** Who wrote a stored version and when; on every case, complaint and leave. */
+export interface WrittenBy {
+  submittedBy: string;
+  submittedAt: Date;
 }
 
 export interface DayRollup {
@@ -61,8 +67,28 @@ export interface StoredComplaint {
   outcome?: string;
 }
 
-/** What replacing a case did: where it counted before, or that it is stored outside the allowed windows. */
-export type CaseWrite = { stored: true; before?: string } | { stored: false; windowId: string };
+/** What writing a stored case did: where it counted before, or why it was refused. */
+export type CaseWrite = { stored: true; before?: string } | { stored: false; reason: string };
+
+/** The fields of a case (its CSV columns but the key) that make a version: posted again with the same ones, nothing changes. */
+const CASE_FIELDS: readonly string[] = CASE_COLUMNS.filter((c) => c !== 'caseId');
+/** The same of a complaint, optional ones too: a new version without one unsets it. */
+const COMPLAINT_FIELDS: readonly string[] = COMPLAINT_COLUMNS.filter((c) => c !== 'id');
+
+/** The statuses that excuse nothing (a leave stored without a status predates them and was approved). */
+const NOT_APPROVED: LeaveStatus[] = ['pending', 'rejected', 'revoked'];
+
+/** Whether two stored documents agree on `fields` (dates as instants, a missing field as absent). */
+function sameFields(a: Record<string, unknown>, b: Record<string, unknown>, fields: readonly string[]): boolean {
+  const norm = (v: unknown) => (v instanceof Date ? v.getTime() : (v ?? undefined));
+  return fields.every((k) => norm(a[k]) === norm(b[k]));
+}
+
+/** A stored document's fields without its _id and history, as a version to keep. */
+function versionOf(d: Record<string, unknown>): Record<string, unknown> {
+  const { _id, versions: _v, ...rest } = d;
+  return rest;
+}
 
 type Doc = Record<string, unknown> & { _id: string };
 
@@ -123,41 +149,45 @@ export class ReportingRepository {
   }
 
   /**
-   * Inserts a leave unless its id is stored; answers the stored one when it was (insert-only, so
-   * two writers of one id cannot both win).
+   * Inserts a leave's first version unless its id is stored; answers the stored leave when it was
+   * (insert-only, so two writers of one id cannot both win).
    */
-  async insertLeave(l: LeaveMessage): Promise<LeaveMessage | undefined> {
-    const { id, from, to, ...rest } = l;
+  async insertLeave(l: LeaveRecordMessage): Promise<LeaveRecordMessage | undefined> {
     try {
-      await this.leaves.collection.insertOne({ _id: id, ...rest, from: new Date(from), to: new Date(to) } as never);
+      await this.leaves.collection.insertOne(leaveDoc(l) as never);
       return undefined;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err;
-      const d = (await this.leaves.collection.findOne({ _id: id } as never))!;
-      return {
-        id,
-        staffId: d.staffId as string,
-        kind: d.kind as LeaveMessage['kind'],
-        from: (d.from as Date).toISOString(),
-        to: (d.to as Date).toISOString(),
-        reason: d.reason as string,
-        approvedBy: d.approvedBy as string,
-        ...(d.replacementStaffId ? { replacementStaffId: d.replacementStaffId as string } : {}),
-      };
+      return (await this.leave(l.id))!;
     }
   }
 
-  /** Staff whose leaves overlapping [from, to) name `staffId` as their replacement. */
+  /** A stored leave with its versions; undefined when there is none. */
+  async leave(id: string): Promise<LeaveRecordMessage | undefined> {
+    const d = await this.leaves.collection.findOne({ _id: id } as never);
+    return d ? toLeaveRecord(d as unknown as Doc) : undefined;
+  }
+
+  /** Writes a leave's next version if the stored one is still `previous` (false: someone wrote it meanwhile). */
+  async saveLeaveVersion(l: LeaveRecordMessage, previous: number): Promise<boolean> {
+    const { _id, ...fields } = leaveDoc(l);
+    const filter = previous === 1 ? { _id, $or: [{ version: 1 }, { version: { $exists: false } }] } : { _id, version: previous };
+    return (await this.leaves.collection.updateOne(filter as never, { $set: fields })).matchedCount === 1;
+  }
+
+  /** Staff whose approved leaves overlapping [from, to) name `staffId` as their replacement. */
   async replacedBy(staffId: string, from: number, to: number): Promise<string[]> {
-    const docs = await this.leaves.find({ replacementStaffId: staffId, from: { $lt: new Date(to) }, to: { $gt: new Date(from) } }).lean();
+    const docs = await this.leaves
+      .find({ replacementStaffId: staffId, from: { $lt: new Date(to) }, to: { $gt: new Date(from) }, status: { $nin: NOT_APPROVED } })
+      .lean();
     return docs.map((d) => d.staffId as string);
   }
 
-  /** Leaves of these staff overlapping [from, to). */
+  /** Approved leaves of these staff overlapping [from, to), with the halls they excuse in. */
   async leavesOf(staffIds: readonly string[], from: number, to: number): Promise<Leave[]> {
     if (staffIds.length === 0) return [];
     const docs = await this.leaves
-      .find({ staffId: { $in: [...staffIds] }, from: { $lt: new Date(to) }, to: { $gt: new Date(from) } })
+      .find({ staffId: { $in: [...staffIds] }, from: { $lt: new Date(to) }, to: { $gt: new Date(from) }, status: { $nin: NOT_APPROVED } })
       .sort({ _id: 1 })
       .lean();
     return docs.map((d) => ({
@@ -167,17 +197,20 @@ export class ReportingRepository {
       from: (d.from as Date).getTime(),
       to: (d.to as Date).getTime(),
       ...(d.replacementStaffId ? { replacementStaffId: d.replacementStaffId as string } : {}),
+      ...(Array.isArray(d.halls) ? { halls: d.halls as string[] } : {}),
     }));
   }
 
   /**
-   * Stores a case by caseId and says which window-day it counted in before. With `windows`, only
-   * a case that is new or stored on one of them is replaced (atomically: the filter and the write
-   * are one operation), so a caller limited to some halls never moves a case out of another hall.
+   * Stores a case by caseId and says which window-day it counted in before. A case posted again
+   * with the same fields changes nothing; with other fields it becomes a new version (the old one
+   * kept in `versions`) if `refusal` names no reason against it. With `windows`, a case stored on
+   * another window is left alone. Versions are written conditionally on the one read, so two
+   * writers never lose each other's.
    */
-  async replaceCase(c: StoredCase, windows?: readonly string[]): Promise<CaseWrite> {
+  async replaceCase(c: StoredCase, by: WrittenBy, refusal: () => string | undefined, windows?: readonly string[]): Promise<CaseWrite> {
     const { caseId, ...rest } = c;
-    const doc = {
+    const doc: Record<string, unknown> = {
       ...rest,
       takenAt: new Date(c.takenAt),
       calledAt: new Date(c.calledAt),
@@ -185,19 +218,30 @@ export class ReportingRepository {
       finishedAt: new Date(c.finishedAt),
       deadline: new Date(c.deadline),
     };
-    const filter = windows ? { _id: caseId, windowId: { $in: [...windows] } } : { _id: caseId };
     for (let attempt = 0; ; attempt++) {
+      const stored = await this.cases.collection.findOne({ _id: caseId } as never);
+      if (windows && stored && !windows.includes(stored.windowId as string))
+        return { stored: false, reason: `case "${caseId}" is stored on window "${stored.windowId as string}", outside your halls` };
       try {
-        const before = await this.cases.collection.findOneAndReplace(filter as never, doc, { upsert: true, returnDocument: 'before' });
-        return { stored: true, before: (before?.day as string | undefined) ?? undefined };
+        if (!stored) {
+          await this.cases.collection.insertOne({ _id: caseId, ...doc, version: 1, ...by } as never);
+          return { stored: true };
+        }
+        if (sameFields(stored, doc, CASE_FIELDS)) return { stored: true, before: stored.day as string };
+        const refused = refusal();
+        if (refused) return { stored: false, reason: `case "${caseId}": ${refused}` };
+        const version = (stored.version as number | undefined) ?? 1;
+        const filter = stored.version === undefined ? { _id: caseId, version: { $exists: false } } : { _id: caseId, version };
+        const written = await this.cases.collection.updateOne(
+          filter as never,
+          { $set: { ...doc, version: version + 1, ...by }, $push: { versions: versionOf(stored) } } as never,
+        );
+        if (written.matchedCount === 1) return { stored: true, before: stored.day as string };
       } catch (err) {
-        // Two writers inserted the same new caseId at once (the loser retries as a replace), or,
-        // with `windows`, the case exists on another window.
-        if (!isDuplicateKey(err) || attempt >= 3) throw err;
-        const stored = await this.cases.collection.findOne({ _id: caseId } as never, { projection: { windowId: 1 } });
-        if (windows && stored && !windows.includes(stored.windowId as string))
-          return { stored: false, windowId: stored.windowId as string };
+        // Two writers inserted the same new caseId at once: the loser reads it again.
+        if (!isDuplicateKey(err)) throw err;
       }
+      if (attempt >= 3) throw new Error(`case "${caseId}": written by others ${attempt + 1} times while storing it`);
     }
   }
 
@@ -205,11 +249,13 @@ export class ReportingRepository {
    * Inserts cases that are not stored yet in one round trip (the common case of an import) and
    * answers the caseIds that were already stored, for replaceCase.
    */
-  async insertNewCases(cases: readonly StoredCase[]): Promise<Set<string>> {
+  async insertNewCases(cases: readonly StoredCase[], by: WrittenBy): Promise<Set<string>> {
     if (cases.length === 0) return new Set();
     const docs = cases.map(({ caseId, ...rest }) => ({
       _id: caseId,
       ...rest,
+      version: 1,
+      ...by,
       takenAt: new Date(rest.takenAt),
       calledAt: new Date(rest.calledAt),
       startedAt: new Date(rest.startedAt),
@@ -284,11 +330,16 @@ export class ReportingRepository {
     return all.sort((a, b) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
   }
 
-  /** Adds a queue event to its window-day; atomic and idempotent like addPresenceChange. */
-  async addQueueEvent(e: QueueEvent, date: string): Promise<void> {
+  /**
+   * Adds a queue event to its window-day, and who submitted it to `submitted` (beside the events,
+   * so the same event from two routes still counts once); atomic and idempotent like addPresenceChange.
+   */
+  async addQueueEvent(e: QueueEvent, date: string, writer: { by: string; submittedAt?: string }): Promise<void> {
+    const event = { staffId: e.staffId, event: e.event, at: e.at };
+    const submitted = { ...event, by: writer.by, ...(writer.submittedAt && { submittedAt: writer.submittedAt }) };
     await this.queue.collection.updateOne(
       { _id: `${e.windowId}|${date}` } as never,
-      { $set: { windowId: e.windowId, date }, $addToSet: { events: { staffId: e.staffId, event: e.event, at: e.at } } } as never,
+      { $set: { windowId: e.windowId, date }, $addToSet: { events: event, submitted } } as never,
       { upsert: true },
     );
   }
@@ -344,15 +395,26 @@ export class ReportingRepository {
 
   /**
    * Records an incident's open or close event. Every field is set, never unset, so events in any
-   * order and redelivered ones give the same document: a late `opened` never reopens it.
+   * order and redelivered ones give the same document: a late `opened` never reopens it, and a
+   * leave once revoked never excuses it again.
    */
   async saveIncident(i: Omit<StoredIncident, 'review'>): Promise<void> {
     const set: Record<string, unknown> = { kind: i.kind, hallId: i.hallId, openedAt: new Date(i.openedAt) };
     if (i.windowId !== undefined) set.windowId = i.windowId;
     if (i.staff !== undefined) set.staff = i.staff;
     if (i.closedAt !== undefined) set.closedAt = new Date(i.closedAt);
-    if (i.leaveId !== undefined) set.leaveId = i.leaveId;
     await this.incidents.collection.updateOne({ _id: i.id } as never, { $set: set }, { upsert: true });
+    // A revoked leave never excuses it again, whatever arrives late.
+    if (i.leaveId !== undefined)
+      await this.incidents.collection.updateOne({ _id: i.id, revokedLeaveIds: { $ne: i.leaveId } } as never, {
+        $set: { leaveId: i.leaveId },
+      });
+  }
+
+  /** The leave excusing an incident was revoked: it is excused no more (unless by another leave, set by a later message). */
+  async unexcuseIncident(id: string, revokedLeaveId: string): Promise<void> {
+    await this.incidents.collection.updateOne({ _id: id } as never, { $addToSet: { revokedLeaveIds: revokedLeaveId } } as never);
+    await this.incidents.collection.updateOne({ _id: id, leaveId: revokedLeaveId } as never, { $unset: { leaveId: 1 } });
   }
 
   /** Records the bureau's decision (or an appeal) made at `at`, unless a later one is already recorded. */
@@ -366,24 +428,47 @@ export class ReportingRepository {
     return docs.map(toIncident);
   }
 
+  /** A stored complaint with every version; undefined when there is none. */
+  async complaint(id: string): Promise<ComplaintRecord | undefined> {
+    const d = await this.complaints.collection.findOne({ _id: id } as never);
+    if (!d) return undefined;
+    const current = toComplaintVersion(d as unknown as Doc);
+    const versions = ((d.versions as Doc[] | undefined) ?? []).map(toComplaintVersion);
+    return { id, ...current, ...(d.hallId ? { hallId: d.hallId as string } : {}), versions: [...versions, current] };
+  }
+
   /**
-   * Stores a complaint by id (atomic: one replace). With `halls`, only a complaint that is new or
-   * stored in one of them is replaced; false when it is stored elsewhere.
+   * Stores a complaint's next version (the stored one, if any, kept in `versions`) if the stored
+   * version is still `previous` (0: none); false when someone wrote it meanwhile.
    */
-  async replaceComplaint(c: StoredComplaint, halls?: readonly string[]): Promise<boolean> {
+  async saveComplaint(c: StoredComplaint, by: WrittenBy, previous: number): Promise<boolean> {
     const { id, receivedAt, ...rest } = c;
-    const doc = { ...rest, receivedAt: new Date(receivedAt) };
-    const filter = halls ? { _id: id, hallId: { $in: [...halls] } } : { _id: id };
-    for (let attempt = 0; ; attempt++) {
-      try {
-        await this.complaints.collection.replaceOne(filter as never, doc, { upsert: true });
+    const doc: Record<string, unknown> = { ...rest, receivedAt: new Date(receivedAt) };
+    for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
+    const stored = previous > 0 ? await this.complaints.collection.findOne({ _id: id } as never) : null;
+    try {
+      if (!stored) {
+        if (previous > 0) return false;
+        await this.complaints.collection.insertOne({ _id: id, ...doc, version: 1, ...by } as never);
         return true;
-      } catch (err) {
-        // Two writers inserted the same new id at once (the loser retries as a replace), or, with
-        // `halls`, the complaint exists outside them.
-        if (!isDuplicateKey(err) || attempt >= 3) throw err;
-        if (halls && (await this.complaints.collection.countDocuments({ _id: id } as never)) > 0) return false;
       }
+      // A complaint stored before versions: its fields become version 1.
+      const version = (stored.version as number | undefined) ?? 1;
+      if (version !== previous) return false;
+      const filter = stored.version === undefined ? { _id: id, version: { $exists: false } } : { _id: id, version };
+      const unset = Object.fromEntries(COMPLAINT_FIELDS.filter((k) => !(k in doc)).map((k) => [k, 1]));
+      const written = await this.complaints.collection.updateOne(
+        filter as never,
+        {
+          $set: { ...doc, version: version + 1, ...by },
+          $push: { versions: { version, ...versionOf(stored) } },
+          ...(Object.keys(unset).length ? { $unset: unset } : {}),
+        } as never,
+      );
+      return written.matchedCount === 1;
+    } catch (err) {
+      if (isDuplicateKey(err)) return false;
+      throw err;
     }
   }
 
@@ -449,5 +534,60 @@ function toIncident(d: Doc): StoredIncident {
     closedAt: d.closedAt ? (d.closedAt as Date).getTime() : undefined,
     review: (d.review as string) ?? undefined,
     leaveId: (d.leaveId as string) ?? undefined,
+  };
+}
+
+/** A leave as stored in `leaves`: its latest version's fields, with every version. */
+function leaveDoc(l: LeaveRecordMessage): Doc {
+  const { id, from, to, submittedAt, approvedAt, ...rest } = l;
+  const doc: Doc = {
+    _id: id,
+    ...rest,
+    from: new Date(from),
+    to: new Date(to),
+    submittedAt: new Date(submittedAt),
+    approvedAt: approvedAt === undefined ? undefined : new Date(approvedAt),
+  };
+  for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
+  return doc;
+}
+
+function toLeaveRecord(d: Doc): LeaveRecordMessage {
+  const iso = (v: unknown) => (v instanceof Date ? v.toISOString() : (v as string | undefined));
+  // A leave stored before statuses and versions was approved, by whoever its free-text field named.
+  const submittedAt = iso(d.submittedAt) ?? new Date(0).toISOString();
+  return {
+    id: d._id,
+    staffId: d.staffId as string,
+    kind: d.kind as LeaveRecordMessage['kind'],
+    from: iso(d.from)!,
+    to: iso(d.to)!,
+    reason: d.reason as string,
+    ...(d.replacementStaffId ? { replacementStaffId: d.replacementStaffId as string } : {}),
+    status: (d.status as LeaveStatus | undefined) ?? 'approved',
+    version: (d.version as number | undefined) ?? 1,
+    ...(Array.isArray(d.halls) ? { halls: d.halls as string[] } : {}),
+    submittedBy: (d.submittedBy as string | undefined) ?? 'unrecorded',
+    submittedAt,
+    ...(d.approvedBy ? { approvedBy: d.approvedBy as string } : {}),
+    ...(d.approvedAt ? { approvedAt: iso(d.approvedAt) } : {}),
+    versions: (d.versions as LeaveRecordMessage['versions'] | undefined) ?? [],
+  };
+}
+
+function toComplaintVersion(d: Doc): ComplaintVersion {
+  const optional = (k: string) => (d[k] === undefined || d[k] === null ? {} : { [k]: d[k] as string });
+  return {
+    version: (d.version as number | undefined) ?? 1,
+    receivedAt: (d.receivedAt as Date).toISOString(),
+    channel: d.channel as ComplaintVersion['channel'],
+    ...optional('windowId'),
+    ...optional('staffId'),
+    ...optional('caseId'),
+    category: d.category as string,
+    verified: d.verified as ComplaintVersion['verified'],
+    ...optional('outcome'),
+    submittedBy: (d.submittedBy as string | undefined) ?? 'unrecorded',
+    submittedAt: d.submittedAt instanceof Date ? d.submittedAt.toISOString() : new Date(0).toISOString(),
   };
 }

@@ -5,9 +5,16 @@ import { Schema } from 'mongoose';
  * nothing but _id equality, so a field filter scans the whole collection.
  */
 
-/** A case as received; _id = caseId, so importing it again replaces it. */
+/** Who wrote a document's current version and when; the earlier versions are kept in `versions`. */
+const VERSIONED = { version: Number, submittedBy: String, submittedAt: Date, versions: { type: [Schema.Types.Mixed], default: undefined } };
+
+/**
+ * A case as received; _id = caseId. Posted again with other fields it is a new version (from an
+ * admin or the queue system only), the earlier ones kept in `versions`.
+ */
 export const CaseSchema = new Schema(
   {
+    ...VERSIONED,
     _id: String,
     windowId: String,
     staffId: String,
@@ -46,6 +53,8 @@ export const QueueDaySchema = new Schema(
     date: String,
     /** Redelivery adds nothing (the same event is in the set once). */
     events: [{ _id: false, staffId: String, event: String, at: Number }],
+    /** Each event with who submitted it: the signed-in user (POST /api/queue-events) or `queue-system`. */
+    submitted: [{ _id: false, staffId: String, event: String, at: Number, by: String, submittedAt: String }],
   },
   { collection: 'queue_days', versionKey: false },
 );
@@ -84,16 +93,18 @@ export const ReportedIncidentSchema = new Schema(
     /** The latest review change (confirmed | dismissed, or appealed: undecided again) and when it was made. */
     review: String,
     reviewedAt: Date,
-    /** The approved leave that excuses it; set once, never unset. */
+    /** The approved leave that excuses it; unset when that leave is revoked. */
     leaveId: String,
+    /** Leaves revoked after excusing it: never set as leaveId again. */
+    revokedLeaveIds: { type: [String], default: undefined },
   },
   { collection: 'reporting_incidents', versionKey: false },
 );
 
 /**
- * Approved leaves and duty changes, the record of them (reporting stores them first, then
- * publishes them on hallwatch.leaves for inference); _id = the leave id. Insert-only: a leave is
- * never changed.
+ * Leaves and duty changes, the record of them (reporting stores them first, then publishes each
+ * version on hallwatch.leaves for inference); _id = the leave id. Their fields never change; each
+ * decision (approve, reject, revoke) is a new version, listed in `versions` with who and when.
  */
 export const LeaveSchema = new Schema(
   {
@@ -103,18 +114,30 @@ export const LeaveSchema = new Schema(
     from: Date,
     to: Date,
     reason: String,
-    approvedBy: String,
     replacementStaffId: String,
+    /** pending | approved | rejected | revoked; missing on leaves stored before statuses (approved). */
+    status: String,
+    version: Number,
+    /** The halls it excuses in: its submitter's (a hall manager's); missing: every hall. */
+    halls: { type: [String], default: undefined },
+    submittedBy: String,
+    submittedAt: Date,
+    /** The signed-in supervisor or admin who approved it. */
+    approvedBy: String,
+    approvedAt: Date,
+    versions: { type: [Schema.Types.Mixed], default: undefined },
   },
   { collection: 'leaves', versionKey: false },
 );
 
 /**
- * Complaints as received (POST /api/complaints, CLI import); _id = the complaint id, so importing
- * it again replaces it. hallId: of its window, absent without one (only an admin files those).
+ * Complaints as received (POST /api/complaints, CLI import); _id = the complaint id. Posted again
+ * with other fields it is a new version where the writer may make it (only the bureau verifies),
+ * the earlier ones kept in `versions`. hallId: of its window, absent without one (only an admin files those).
  */
 export const ComplaintSchema = new Schema(
   {
+    ...VERSIONED,
     _id: String,
     receivedAt: Date,
     channel: String,

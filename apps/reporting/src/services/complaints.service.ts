@@ -1,14 +1,16 @@
-import { Injectable } from '@nestjs/common';
-import { BatchResult, ComplaintMessage } from '@hallwatch/contracts';
+import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
+import { BatchResult, ComplaintMessage, ComplaintRecord, RecordRef, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
+import { complaintChangeRefusal } from '@hallwatch/domain';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { batchAnswer, checkRows, inParallel } from './batch-rows';
 import { RollupService } from './rollup.service';
 
 /**
- * Takes complaints in (HTTP batch, CSV import) with one validation. They are stored as they are
- * and read by the evaluation table. Writes take reporting's write lock: on FerretDB a conditional
- * replace (the hall check) is a read then a write, atomic only under the lock.
+ * Takes complaints in (HTTP batch, CSV import) with one validation. Each is stored as a version
+ * with who submitted it, and read by the evaluation table. Writes take reporting's write lock:
+ * on FerretDB a conditional write (the hall and verification checks) is a read then a write,
+ * atomic only under the lock.
  */
 @Injectable()
 export class ComplaintsService {
@@ -19,12 +21,18 @@ export class ComplaintsService {
   ) {}
 
   /**
-   * Validates each row on its own: good rows are stored, every other one is answered with the
-   * reason (invalid, an id repeated in the batch, a window the site file lacks, or, for a caller
-   * limited to `halls`, a window of another hall, no window at all, or a stored complaint of
-   * another hall). Rows are numbered from `firstRow`.
+   * Validates each row on its own: good rows are stored (a new version when the fields differ
+   * from the stored ones), every other one is answered with the reason (invalid, an id repeated in
+   * the batch, a window the site file lacks, for a caller limited to `halls` a window of another
+   * hall, no window at all, or a stored complaint of another hall, or a verification `by` may not
+   * set or change: complaintChangeRefusal). Rows are numbered from `firstRow`.
    */
-  async importBatch(rows: readonly unknown[], firstRow = 0, halls?: readonly string[]): Promise<BatchResult> {
+  async importBatch(
+    rows: readonly unknown[],
+    firstRow = 0,
+    halls?: readonly string[],
+    by: Writer = SYSTEM_WRITERS.cli,
+  ): Promise<BatchResult> {
     const site = this.rollups.site;
     const { results, accepted } = checkRows(rows, firstRow, ComplaintMessage, 'id', (c) => {
       if (c.windowId === undefined) return halls ? 'windowId: a complaint without a window may be filed by an admin only' : undefined;
@@ -32,9 +40,17 @@ export class ComplaintsService {
       if (halls && !site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
     });
+    const written = { submittedBy: by.username, submittedAt: new Date() };
     const store = () =>
       inParallel(accepted, 8, async ({ value: c }) => {
-        const stored = await this.repo.replaceComplaint(
+        const stored = await this.repo.complaint(c.id);
+        if (stored && halls && !(stored.hallId && halls.includes(stored.hallId)))
+          return `complaint "${c.id}" is stored for another hall, outside your halls`;
+        // Posting what is stored again changes nothing, whoever posts it.
+        if (stored && sameComplaint(stored, c)) return undefined;
+        const refused = complaintChangeRefusal(by.role, stored, c);
+        if (refused) return `complaint "${c.id}": ${refused}`;
+        const saved = await this.repo.saveComplaint(
           {
             id: c.id,
             receivedAt: Date.parse(c.receivedAt),
@@ -47,11 +63,29 @@ export class ComplaintsService {
             verified: c.verified,
             outcome: c.outcome,
           },
-          halls,
+          written,
+          stored?.version ?? 0,
         );
-        return stored ? undefined : `complaint "${c.id}" is stored for another hall, outside your halls`;
+        return saved ? undefined : `complaint "${c.id}" changed while it was being stored: post it again`;
       });
     const refused = accepted.length > 0 ? await this.lock.run(store) : [];
     return batchAnswer(results, accepted, refused);
   }
+
+  /** A complaint with every version and who made it; 404 when unknown, 403 outside `halls` (one without a window is in none). */
+  async get(ref: RecordRef): Promise<ComplaintRecord> {
+    const complaint = await this.repo.complaint(ref.id);
+    if (!complaint) throw new NotFoundException(`no complaint "${ref.id}"`);
+    if (ref.halls && !(complaint.hallId && ref.halls.includes(complaint.hallId)))
+      throw new ForbiddenException(`complaint "${ref.id}" is outside your halls`);
+    return complaint;
+  }
+}
+
+const FIELDS = ['channel', 'windowId', 'staffId', 'caseId', 'category', 'verified', 'outcome'] as const;
+
+function sameComplaint(stored: ComplaintRecord, c: ComplaintMessage): boolean {
+  return (
+    Date.parse(stored.receivedAt) === Date.parse(c.receivedAt) && FIELDS.every((k) => (stored[k] ?? undefined) === (c[k] ?? undefined))
+  );
 }

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { IncidentExcusedMessage, IncidentMessage, IncidentReviewedMessage } from '@hallwatch/contracts';
+import { IncidentExcusedMessage, IncidentMessage, IncidentReviewedMessage, IncidentUnexcusedMessage } from '@hallwatch/contracts';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 
@@ -20,9 +20,17 @@ export class IncidentsService {
     return this.lock.run(() => this.save(m));
   }
 
-  /** hallwatch.incident.excused: the message carries leaveId, which save sets and never unsets. */
+  /** hallwatch.incident.excused: the message carries leaveId, which save sets (unless that leave was revoked). */
   excused(m: IncidentExcusedMessage): Promise<void> {
     return this.record(m);
+  }
+
+  /** hallwatch.incident.unexcused: the revoked leave excuses it no more. */
+  unexcused(m: IncidentUnexcusedMessage): Promise<void> {
+    return this.lock.run(async () => {
+      await this.save(m);
+      await this.repo.unexcuseIncident(m.id, m.revokedLeaveId);
+    });
   }
 
   reviewed(m: IncidentReviewedMessage): Promise<void> {

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
-import type { Interval, Leave, QueueEvent, StateChange } from '@hallwatch/domain';
+import { SYSTEM_WRITERS, type CaseMessage, type PresenceMessage, type QueueEventMessage, type Writer } from '@hallwatch/contracts';
+import { caseChangeRefusal, leavesInHall, type Interval, type Leave, type QueueEvent, type StateChange } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -80,7 +80,7 @@ export class RollupService {
     const event: QueueEvent = { windowId: m.windowId, staffId: m.staffId, event: m.event, at: Date.parse(m.at) };
     const date = localDate(this.site.timeZone, event.at);
     await this.lock.run(async () => {
-      await this.repo.addQueueEvent(event, date);
+      await this.repo.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
       await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
     });
   }
@@ -96,19 +96,29 @@ export class RollupService {
   }
 
   /**
-   * Stores validated cases (distinct caseIds) and updates the window-days they leave and enter.
-   * With `halls`, a case stored on a window of another hall is left alone. Answers, per case, why
-   * it was not stored (undefined: stored).
+   * Stores validated cases (distinct caseIds), written by `by`, and updates the window-days they
+   * leave and enter. A stored case posted with other fields becomes a new version only from an
+   * admin or the queue system (caseChangeRefusal); with `halls`, a case stored on a window of
+   * another hall is left alone. Answers, per case, why it was not stored (undefined: stored).
    */
-  async recordCases(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
+  async recordCases(
+    cases: readonly CaseMessage[],
+    halls?: readonly string[],
+    by: Writer = SYSTEM_WRITERS.queue,
+  ): Promise<(string | undefined)[]> {
     const refused: (string | undefined)[] = [];
     for (let start = 0; start < cases.length; start += CHUNK)
-      refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls))));
+      refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls, by))));
     return refused;
   }
 
-  private async recordChunk(cases: readonly CaseMessage[], halls?: readonly string[]): Promise<(string | undefined)[]> {
+  private async recordChunk(
+    cases: readonly CaseMessage[],
+    halls: readonly string[] | undefined,
+    by: Writer,
+  ): Promise<(string | undefined)[]> {
     const windows = halls ? this.site.windowsOf(halls) : undefined;
+    const written = { submittedBy: by.username, submittedAt: new Date() };
     const edits = new Map<string, Map<string, DayEdits>>();
     const edit = (day: string, caseId: string, facts: CaseFacts | null) => {
       const [windowId, date] = day.split('|');
@@ -124,10 +134,17 @@ export class RollupService {
       return { facts, doc: { ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day } };
     });
     // New cases in one round trip; stored ones (and all, with halls to check) one by one.
-    const existing = windows ? new Set(cases.map((c) => c.caseId)) : await this.repo.insertNewCases(rows.map((r) => r.doc));
+    const existing = windows
+      ? new Set(cases.map((c) => c.caseId))
+      : await this.repo.insertNewCases(
+          rows.map((r) => r.doc),
+          written,
+        );
     const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
-      const write = existing.has(doc.caseId) ? await this.repo.replaceCase(doc, windows) : { stored: true as const, before: undefined };
-      if (!write.stored) return `case "${doc.caseId}" is stored on window "${write.windowId}", outside your halls`;
+      const write = existing.has(doc.caseId)
+        ? await this.repo.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
+        : { stored: true as const, before: undefined };
+      if (!write.stored) return write.reason;
       // A corrected case that changed window or day leaves its old window-day.
       if (write.before && write.before !== doc.day) edit(write.before, doc.caseId, null);
       edit(doc.day, doc.caseId, facts);
@@ -166,11 +183,12 @@ export class RollupService {
     });
   }
 
-  /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements. */
+  /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements, approved for its hall. */
   private async leavesOn(windowId: string, range: Interval): Promise<Leave[]> {
-    const own = await this.repo.leavesOf(this.site.rosteredOn(windowId), range.start, range.end);
+    const hallId = this.site.info.get(windowId)?.hallId ?? '';
+    const own = leavesInHall(await this.repo.leavesOf(this.site.rosteredOn(windowId), range.start, range.end), hallId);
     const replacements = [...new Set(own.flatMap((l) => (l.replacementStaffId ? [l.replacementStaffId] : [])))];
-    return [...own, ...(await this.repo.leavesOf(replacements, range.start, range.end))];
+    return [...own, ...leavesInHall(await this.repo.leavesOf(replacements, range.start, range.end), hallId)];
   }
 
   /**

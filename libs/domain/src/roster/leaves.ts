@@ -19,6 +19,13 @@ export interface Leave {
   to: number;
   /** Who takes the staff member's roster slots meanwhile; their seat is then not excused. */
   replacementStaffId?: string;
+  /** The halls it excuses in (its submitter's); undefined: every hall. */
+  halls?: readonly string[];
+}
+
+/** The leaves that may excuse a seat of hall `hallId`: a leave counts only in the halls of whoever submitted it. */
+export function leavesInHall<L extends Pick<Leave, 'halls'>>(leaves: readonly L[], hallId: string): L[] {
+  return leaves.filter((l) => !l.halls || l.halls.includes(hallId));
 }
 
 /**
