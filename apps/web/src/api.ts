@@ -144,8 +144,14 @@ export type LiveEvent = { type: 'presence'; data: PresenceEvent } | { type: 'inc
 /**
  * Follows GET /api/live/events (Server-Sent Events). Read with fetch rather than EventSource so the
  * token travels in the Authorization header, never in a URL. Resolves when the stream ends.
+ * `onBlock` hears every event, pings included: a stream that stays silent is a dead one.
  */
-export async function followEvents(onEvent: (e: LiveEvent) => void, signal: AbortSignal, onOpen: () => void): Promise<void> {
+export async function followEvents(
+  onEvent: (e: LiveEvent) => void,
+  signal: AbortSignal,
+  onOpen: () => void,
+  onBlock: () => void = () => undefined,
+): Promise<void> {
   const res = await send('/api/live/events', { headers: { Accept: 'text/event-stream' }, signal });
   onOpen();
   const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
@@ -158,6 +164,7 @@ export async function followEvents(onEvent: (e: LiveEvent) => void, signal: Abor
     while ((end = buffer.indexOf('\n\n')) >= 0) {
       const block = buffer.slice(0, end);
       buffer = buffer.slice(end + 2);
+      onBlock();
       let type = 'message';
       const data: string[] = [];
       for (const line of block.split('\n')) {

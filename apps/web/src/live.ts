@@ -1,4 +1,4 @@
-import { reactive } from 'vue';
+import { computed, reactive } from 'vue';
 import { ApiError, followEvents, getJson, query, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
@@ -10,6 +10,8 @@ export const live = reactive({
   loading: false,
   error: '',
   connected: false,
+  /** Epoch ms of the last word from the push channel (an event or a ping); 0 before the first. */
+  heardAt: 0,
   /** Epoch ms of the last presence change applied, by window (the benchmark reads it). */
   changedAt: {} as Record<string, number>,
 });
@@ -45,8 +47,14 @@ function apply(event: LiveEvent): void {
   }
 }
 
+/** The push channel spoke once and is down now: what the board shows is no longer live. */
+export const interrupted = computed(() => !live.connected && live.heardAt > 0);
+
 let users = 0;
 let controller: AbortController | null = null;
+
+/** The gateway pings every 15 s (live.controller.ts): a stream silent for two pings is taken as down. */
+export const SILENT_STREAM_MS = 30_000;
 
 /**
  * Starts following (first user) the push channel. The state is read once on each (re)connection,
@@ -63,20 +71,40 @@ export function startLive(): void {
       live.loading = !live.site;
       // The tiles can show before the push channel is open.
       void loadSite().catch(() => undefined);
+      // One connection: ended by the page (signal), or by the watchdog when the stream falls silent
+      // (a stopped or unreachable gateway leaves the socket open and says nothing).
+      const connection = new AbortController();
+      const onAbort = () => connection.abort();
+      signal.addEventListener('abort', onAbort);
+      const heard = () => (live.heardAt = Date.now());
+      const watchdog = setInterval(() => {
+        if (live.connected && Date.now() - live.heardAt > SILENT_STREAM_MS) connection.abort();
+      }, 1000);
       try {
-        const following = followEvents(apply, signal, () => {
-          live.connected = true;
-          delay = 2000;
-          void loadState().then(
-            () => ((live.error = ''), (live.loading = false)),
-            (err: ApiError) => ((live.error = err.message), (live.loading = false)),
-          );
-        });
+        const following = followEvents(
+          (e) => (heard(), apply(e)),
+          connection.signal,
+          () => {
+            heard();
+            live.connected = true;
+            delay = 2000;
+            void loadState().then(
+              () => ((live.error = ''), (live.loading = false)),
+              (err: ApiError) => ((live.error = err.message), (live.loading = false)),
+            );
+          },
+          heard,
+        );
         await following;
       } catch (err) {
         if (signal.aborted) break;
-        live.error = (err as ApiError).status === 0 ? 'network' : (err as Error).message;
-        if ((err as ApiError).status === 401) break;
+        if (!connection.signal.aborted) {
+          live.error = (err as ApiError).status === 0 ? 'network' : (err as Error).message;
+          if ((err as ApiError).status === 401) break;
+        }
+      } finally {
+        clearInterval(watchdog);
+        signal.removeEventListener('abort', onAbort);
       }
       live.connected = false;
       live.loading = false;

@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { Observable, Subject } from 'rxjs';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { Observable, ReplaySubject, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
 import { decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
@@ -40,14 +40,21 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
 @Injectable()
-export class LiveEventsService implements OnModuleInit {
+export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveEventsService.name);
   private readonly events = new Subject<{ hall: string; event: LiveEvent }>();
+  private readonly shutdown = new ReplaySubject<void>(1);
+  /** Emits once the gateway begins to shut down: every push channel ends then, not when the process dies. */
+  readonly closing: Observable<void> = this.shutdown;
 
   constructor(
     private readonly nats: NatsConnectionService,
     @InjectContext() private readonly ctx: ServiceContext,
   ) {}
+
+  beforeApplicationShutdown(): void {
+    this.shutdown.next();
+  }
 
   onModuleInit(): void {
     // Not awaited: the gateway answers HTTP while the broker is still away.

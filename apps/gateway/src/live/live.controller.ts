@@ -39,8 +39,9 @@ export class LiveController {
       concatMap(() => this.auth.verifyToken(token)),
       filter((verified) => verified === undefined),
     );
-    // The stream ends when the token does; the console then signs in again.
-    return merge(events, pings).pipe(takeUntil(merge(expired, signedOut)));
+    // The stream ends when the token does (the console then signs in again) and when the gateway
+    // shuts down (the console then shows the connection lost and reconnects, to another gateway).
+    return merge(events, pings).pipe(takeUntil(merge(expired, signedOut, this.live.closing)));
   }
 }
 
