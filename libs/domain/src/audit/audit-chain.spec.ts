@@ -2,8 +2,11 @@ import { canonicalJson, chainEntry, chainGenesis, chainHead, entryHash, sha256He
 
 const incident = { id: 'absence:h1:W01:1', kind: 'absence', hallId: 'h1', windowId: 'W01', openedAt: new Date('2026-11-24T01:00:00Z') };
 
-function trailOf(...entries: ChainEntry[]): ChainEntry[] {
-  const trail: ChainEntry[] = [];
+/** An audit entry as the apps store it. */
+type Entry = ChainEntry & { reason?: string; n?: number; correction?: boolean };
+
+function trailOf(...entries: Entry[]): Entry[] {
+  const trail: Entry[] = [];
   for (const e of entries) trail.push(chainEntry(incident, trail, e));
   return trail;
 }
@@ -37,7 +40,7 @@ describe('audit hash chain', () => {
 
   it('gives the same hash for a stored copy with ISO string times and other key order', () => {
     const [entry] = trailOf(confirmed);
-    const stored = {
+    const stored: Entry = {
       reason: entry.reason,
       hash: entry.hash,
       action: entry.action,
@@ -65,7 +68,7 @@ describe('audit hash chain', () => {
   });
 
   it('counts entries from before chaining as unchained, and the first chained entry after them seals them', () => {
-    const legacy = [{ by: 'jianchaju', at: new Date('2026-11-20T02:00:00Z'), action: 'confirmed' }];
+    const legacy: Entry[] = [{ by: 'jianchaju', at: new Date('2026-11-20T02:00:00Z'), action: 'confirmed' }];
     const trail = [...legacy, chainEntry(incident, legacy, appealed)];
     expect(trail[1].prev).toBe(chainHead(incident, legacy));
     expect(verifyChain(incident, trail)).toMatchObject({ entries: 2, unchained: 1, broken: undefined });
@@ -74,9 +77,10 @@ describe('audit hash chain', () => {
   });
 
   it('hashes every field of an entry, including ones added later', () => {
-    const a = entryHash(incident.id, { ...confirmed, n: 1 }, 'p');
-    expect(entryHash(incident.id, { ...confirmed, n: 2 }, 'p')).not.toBe(a);
-    expect(entryHash(incident.id, { ...confirmed, n: 1, correction: true }, 'p')).not.toBe(a);
-    expect(entryHash(incident.id, { ...confirmed, n: 1 }, 'q')).not.toBe(a);
+    const hash = (e: Entry, prev: string) => entryHash(incident.id, e, prev);
+    const a = hash({ ...confirmed, n: 1 }, 'p');
+    expect(hash({ ...confirmed, n: 2 }, 'p')).not.toBe(a);
+    expect(hash({ ...confirmed, n: 1, correction: true }, 'p')).not.toBe(a);
+    expect(hash({ ...confirmed, n: 1 }, 'q')).not.toBe(a);
   });
 });

@@ -41,9 +41,10 @@ export interface ChainedIncident {
 /** An audit entry as stored: its own fields, and prev/hash once chained (missing on entries written before chaining). */
 export interface ChainEntry {
   at: Date | string;
+  by?: unknown;
+  action?: unknown;
   prev?: string | null;
   hash?: string | null;
-  [field: string]: unknown;
 }
 
 /** The hash the first entry follows. */
@@ -77,7 +78,7 @@ export function chainEntry<E extends ChainEntry>(
 ): E & { prev: string; hash: string } {
   const prev = chainHead(incident, trail);
   const { hash: _hash, prev: _prev, ...fields } = entry;
-  return { ...(fields as E), prev, hash: entryHash(incident.id, fields as ChainEntry, prev) };
+  return { ...(fields as E), prev, hash: entryHash(incident.id, { ...fields, at: entry.at }, prev) };
 }
 
 export interface ChainCheck {
