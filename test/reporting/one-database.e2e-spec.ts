@@ -5,8 +5,8 @@ import { hashPassword } from '@hallwatch/runtime';
 import { localDate } from '@hallwatch/stats';
 import { decodeJpeg, sampleVideo, type RgbFrame } from '@hallwatch/vision';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
-import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
-import { EMPTY_ZONE, EventLog, incidentsById } from '../inference/inference-harness';
+import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { emptyWindowSite, EventLog, incidentsById } from '../inference/inference-harness';
 import { OwnedServer, tempDir } from '../support/faults';
 import { meanAbsDiff, roughness } from '../support/image-measure';
 
@@ -50,22 +50,11 @@ describe('inference and reporting on one database', () => {
     const [cameraPort, httpPort] = [await freePort(), await freePort()];
     camera = await startRtspServer(cameraPort, { '/empty': path.join(MEDIA, 'empty-room.mp4') });
     const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
-timezone: Asia/Shanghai
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
-cameras:
-  - { id: cam-empty, hall: h1, rtsp: "rtsp://127.0.0.1:${cameraPort}/empty", sampleEverySeconds: 1 }
-windows:
-  - { id: W-E, hall: h1, name: 3号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
-schedules:
-  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }
-users:
-  - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
-  - { username: zhang, role: supervisor, passwordHash: "${hash}" }
-  - { username: chief-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
-`);
+    const site = emptyWindowSite(cameraPort, [
+      `{ username: jianchaju, role: supervisor, passwordHash: "${hash}" }`,
+      `{ username: zhang, role: supervisor, passwordHash: "${hash}" }`,
+      `{ username: chief-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }`,
+    ]);
     mongodbUri = testDatabaseUri('one_db');
     // A NATS of its own: on the shared test server, a new reporting consumer first replays every
     // earlier file's incidents and presence, which can outlast this test's waits.

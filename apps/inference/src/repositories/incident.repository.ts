@@ -43,16 +43,8 @@ export interface IncidentRecord {
   evidence?: { n: number; sha256: string; capturedAt: Date }[];
 }
 
-export interface StoredAuditEntry {
-  by: string;
-  at: Date;
-  action: string;
-  reason?: string;
-  n?: number;
-  correction?: boolean;
-  prev?: string;
-  hash?: string;
-}
+/** An audit entry as stored: its time a Date. */
+export type StoredAuditEntry = Omit<AuditEntry, 'at'> & { at: Date };
 
 /** What the retention purge leaves of an incident: enough to show it existed, how it ended, and its chain's last hash. */
 export interface IncidentTombstone {
