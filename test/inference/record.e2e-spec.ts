@@ -152,6 +152,20 @@ describe('a record that stands up', () => {
   });
 
   it('audit verify passes on the run, then names the incident after an audit entry and an evidence file are edited in the database', async () => {
+    // An incident stored before hashing: counted and named as unchained, not passed silently, not broken.
+    const legacy = 'absence:h1:W-E:1700000000000';
+    const setup = await mongoose.createConnection(mongodbUri).asPromise();
+    await setup.collection<Record<string, unknown> & { _id: string }>('incidents').insertOne({
+      _id: legacy,
+      kind: 'absence',
+      hallId: 'h1',
+      windowId: 'W-E',
+      openedAt: new Date(1_700_000_000_000),
+      closedAt: new Date(1_700_000_600_000),
+      review: 'confirmed',
+      audit: [{ by: 'jianchaju', at: new Date(1_700_001_000_000), action: 'confirmed', reason: '旧记录' }],
+    });
+    await setup.close();
     const clean = await verify();
     process.stdout.write(`audit verify on the run:\n${clean.stdout}`);
     expect(clean.status).toBe(0);
@@ -162,6 +176,9 @@ describe('a record that stands up', () => {
     expect(frames).toBeGreaterThanOrEqual(incident.evidence.length);
     expect(clean.stdout).toMatch(/chain heads: \d+ incidents compared with the stream HALLWATCH_AUDIT/);
     expect(clean.stdout).not.toMatch(/^broken:/m);
+    expect(clean.stdout).toMatch(
+      new RegExp(`^unchained: 1 entries and 0 evidence frames from before hashing, not verifiable, in 1 incidents: ${legacy}$`, 'm'),
+    );
 
     const db = await mongoose.createConnection(mongodbUri).asPromise();
     try {
