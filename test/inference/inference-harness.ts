@@ -19,6 +19,28 @@ export const zone = (id: string) => JSON.stringify(zones.find((z) => z.id === id
 /** A seat-sized zone of the empty-room clip: nobody is ever in it. */
 export const EMPTY_ZONE = '[[0.4, 0.3], [0.8, 0.3], [0.8, 0.9], [0.4, 0.9]]';
 
+/**
+ * A site file with one window, W-E of hall h1, on camera cam-empty (the empty-room clip at
+ * `cameraPort`, path /empty), open around the clock, absences after 5 s; `users`: site-file user
+ * lines, each `{ username, role, ... }`.
+ */
+export function emptyWindowSite(cameraPort: number, users: string[]): string {
+  return writeSiteFile(`
+timezone: Asia/Shanghai
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
+cameras:
+  - { id: cam-empty, hall: h1, rtsp: "rtsp://127.0.0.1:${cameraPort}/empty", sampleEverySeconds: 1 }
+windows:
+  - { id: W-E, hall: h1, name: 3号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
+schedules:
+  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }
+users:
+${users.map((u) => `  - ${u}`).join('\n')}
+`);
+}
+
 /** One RTSP server with two mounts: /seated (people at their desks) and /empty (an empty room). */
 export function startCameras(port: number): Promise<ChildProcess> {
   return startRtspServer(port, { '/seated': path.join(MEDIA, 'classroom-seated.mp4'), '/empty': path.join(MEDIA, 'empty-room.mp4') });

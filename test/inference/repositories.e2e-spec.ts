@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
+import { createHash } from 'node:crypto';
 import { readEnv } from '@hallwatch/config';
+import { chainGenesis, verifyChain } from '@hallwatch/domain';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
 import {
@@ -88,7 +90,10 @@ describe('inference repositories (FerretDB)', () => {
       reason: 'seen on the frames',
     });
     expect(reviewed?.record.review).toBe('confirmed');
-    expect(reviewed?.record.audit).toEqual([{ by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames' }]);
+    const genesis = chainGenesis({ id: opened.id, kind: 'absence', hallId: 'h1', windowId: 'W1', openedAt: iso(70) });
+    expect(reviewed?.record.audit).toEqual([
+      { by: 'jianchaju', at: new Date(t(900)), action: 'confirmed', reason: 'seen on the frames', prev: genesis, hash: expect.any(String) },
+    ]);
     expect(await incidents.review('absence:h1:W9:1', 'dismissed', { by: 'x', at: iso(900), action: 'dismissed' })).toBeNull();
   });
 
@@ -143,6 +148,12 @@ describe('inference repositories (FerretDB)', () => {
       expect(times.slice(1).every((at, k) => at > times[k])).toBe(true);
       // The status is whichever of the decision and the appeal came last.
       expect(review).toBe(audit!.filter((a) => a.action !== 'evidence-viewed').pop()!.action);
+      // Appended one at a time under the lock: one unbroken chain.
+      expect(verifyChain({ id, kind: 'absence', hallId: 'h1', windowId: 'W5', openedAt: iso(2000) }, audit!)).toMatchObject({
+        entries: 4,
+        unchained: 0,
+        broken: undefined,
+      });
     }
   });
 
@@ -158,7 +169,9 @@ describe('inference repositories (FerretDB)', () => {
     await evidence.put({ incidentId: confirmed, n: 1, role: 'threshold', capturedAt: new Date(t(75)) }, jpeg('again'));
     await evidence.put({ incidentId: other, n: 1, role: 'threshold', capturedAt: new Date(t(85)) }, jpeg('b'));
     await evidence.put({ incidentId: other, n: 2, role: 'end', capturedAt: new Date(t(5000)) }, jpeg('c'));
-    expect((await evidence.get(confirmed, 1))?.toString('latin1')).toBe(jpeg('a').toString('latin1'));
+    expect((await evidence.get(confirmed, 1))?.jpeg.toString('latin1')).toBe(jpeg('a').toString('latin1'));
+    // The SHA-256 of the bytes stored, computed as they were stored.
+    expect((await evidence.get(confirmed, 1))?.file.sha256).toBe(createHash('sha256').update(jpeg('a')).digest('hex'));
     expect((await evidence.list([confirmed])).get(confirmed)).toHaveLength(1);
 
     const removed = await evidence.purge(new Date(t(1000)), (ids) => incidents.kept(ids));

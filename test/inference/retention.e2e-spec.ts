@@ -74,6 +74,7 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     await incident('old', 300, 299);
     await incident('old-confirmed', 300, 299);
     await incidents.review('old-confirmed', 'confirmed', { by: 'jianchaju', at: daysAgo(250).toISOString(), action: 'confirmed' });
+    const dismissed = await incidents.review('old', 'dismissed', { by: 'jianchaju', at: daysAgo(250).toISOString(), action: 'dismissed' });
     await incident('old-open', 300);
     await incident('recent', 100, 99);
     const jpeg = Buffer.from([0xff, 0xd8, 1, 2]);
@@ -100,6 +101,21 @@ describe('retention purge (FerretDB, NATS lease)', () => {
       ['W2', 'staffed', 500],
     ]);
     expect((await incidents.find({})).map((i) => i._id).sort()).toEqual(['old-confirmed', 'old-open', 'recent']);
+    // The purged one left its tombstone: what it was, how it ended, its chain's last hash.
+    expect(await connection.collection('incident_tombstones').find().toArray()).toEqual([
+      {
+        _id: 'old',
+        kind: 'absence',
+        hallId: 'h1',
+        windowId: 'W1',
+        openedAt: daysAgo(300),
+        closedAt: daysAgo(299),
+        status: 'dismissed',
+        entries: 1,
+        lastHash: dismissed!.record.audit![0].hash,
+        purgedAt: expect.any(Date),
+      },
+    ]);
     // The lease was given back: the next round purges (nothing left).
     expect(await b.purge(NOW)).toEqual({ evidence: 0, presence: 0, incidents: 0 });
   });

@@ -5,8 +5,8 @@ import { hashPassword } from '@hallwatch/runtime';
 import { localDate } from '@hallwatch/stats';
 import { decodeJpeg, sampleVideo, type RgbFrame } from '@hallwatch/vision';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
-import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
-import { EMPTY_ZONE, EventLog, incidentsById } from '../inference/inference-harness';
+import { eventually, freePort, login, MEDIA, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { emptyWindowSite, EventLog, incidentsById } from '../inference/inference-harness';
 import { OwnedServer, tempDir } from '../support/faults';
 import { meanAbsDiff, roughness } from '../support/image-measure';
 
@@ -20,6 +20,7 @@ interface Incident {
   status: string;
   audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
   evidence: { n: number; role: string }[];
+  views: { by: string; at: string; n: number }[];
 }
 
 const PASSWORD = 'one-db-pw';
@@ -29,7 +30,8 @@ const PASSWORD = 'one-db-pw';
  * and the evidence of a confirmed absence survive its closing, and the statistics count it as
  * confirmed (reporting keeps its own collections and learns of the review from NATS). Then the
  * hall manager appeals it: undecided (appealed) in both services until the supervisor decides
- * again; every step and every look at the evidence is in the audit trail; the evidence was stored
+ * again (another supervisor: the reviewer appealed against may not decide the appeal); every step
+ * is in the audit trail and every look at the evidence in its views; the evidence was stored
  * blurred outside the window's zone (evidence.mask defaults to outside-zones).
  */
 describe('inference and reporting on one database', () => {
@@ -37,6 +39,7 @@ describe('inference and reporting on one database', () => {
   const services: RunningService[] = [];
   let api: string;
   let supervisor: string;
+  let second: string;
   let manager: string;
   let absenceId: string;
   let events: EventLog;
@@ -47,21 +50,11 @@ describe('inference and reporting on one database', () => {
     const [cameraPort, httpPort] = [await freePort(), await freePort()];
     camera = await startRtspServer(cameraPort, { '/empty': path.join(MEDIA, 'empty-room.mp4') });
     const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
-timezone: Asia/Shanghai
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
-cameras:
-  - { id: cam-empty, hall: h1, rtsp: "rtsp://127.0.0.1:${cameraPort}/empty", sampleEverySeconds: 1 }
-windows:
-  - { id: W-E, hall: h1, name: 3号窗口, department: 社保中心, camera: cam-empty, zone: ${EMPTY_ZONE} }
-schedules:
-  always: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1s, gapAfter: 1h }
-users:
-  - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
-  - { username: chief-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
-`);
+    const site = emptyWindowSite(cameraPort, [
+      `{ username: jianchaju, role: supervisor, passwordHash: "${hash}" }`,
+      `{ username: zhang, role: supervisor, passwordHash: "${hash}" }`,
+      `{ username: chief-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }`,
+    ]);
     mongodbUri = testDatabaseUri('one_db');
     // A NATS of its own: on the shared test server, a new reporting consumer first replays every
     // earlier file's incidents and presence, which can outlast this test's waits.
@@ -77,6 +70,7 @@ users:
     for (const name of ['gateway', 'reporting', 'inference', 'ingestion']) services.push(await startService(name, env, 120000));
     api = `http://127.0.0.1:${httpPort}`;
     supervisor = await login(api, 'jianchaju', PASSWORD);
+    second = await login(api, 'zhang', PASSWORD);
     manager = await login(api, 'chief-h1', PASSWORD);
   });
 
@@ -154,14 +148,11 @@ users:
     const db = await mongoose.createConnection(mongodbUri).asPromise();
     try {
       const stored = await db.collection('incidents').findOne({ _id: absence.id } as never);
-      // The supervisor's look at the evidence frame is in the trail after the decision.
-      expect(stored).toMatchObject({
-        review: 'confirmed',
-        audit: [
-          expect.objectContaining({ action: 'confirmed' }),
-          expect.objectContaining({ by: 'jianchaju', action: 'evidence-viewed', n: closed.evidence[0].n }),
-        ],
-      });
+      // The decision is in the trail; the supervisor's look at the evidence frame in evidence_views.
+      expect(stored).toMatchObject({ review: 'confirmed', audit: [expect.objectContaining({ action: 'confirmed' })] });
+      expect(await db.collection('evidence_views').find({ incidentId: absence.id }).toArray()).toEqual([
+        expect.objectContaining({ by: 'jianchaju', n: closed.evidence[0].n }),
+      ]);
       expect(await db.collection('reporting_incidents').countDocuments({ kind: 'absence' })).toBe(published.size);
       process.stdout.write(
         `one database: ${published.size} absence(s) published (${[...published.values()].reduce((n, e) => n + e.opened.length + e.closed.length, 0)} open/close events, ${reviews.length} review), ` +
@@ -210,23 +201,25 @@ users:
     const appealed = await windowRow((w) => w.incidentsAppealed === 1);
     expect(appealed).toMatchObject({ absenceIncidents: 1, incidentsConfirmed: 0, incidentsAppealed: 1, incidentsDismissed: 0 });
 
-    const decision = await send('PATCH', url, supervisor, { status: 'dismissed', reason: '申诉属实：后台取件' });
+    const own = await send('PATCH', url, supervisor, { status: 'dismissed', reason: '申诉属实：后台取件' });
+    expect(own.status).toBe(403);
+    expect(await own.text()).toMatch(/made the decision appealed against/);
+    const decision = await send('PATCH', url, second, { status: 'dismissed', reason: '申诉属实：后台取件' });
     expect(decision.status).toBe(200);
     expect(((await decision.json()) as Incident).status).toBe('dismissed');
     const late = await send('POST', `${url}/appeal`, manager, { reason: '再次申诉' });
     expect(late.status).toBe(409);
-    expect(await late.text()).toMatch(/dismissed/);
+    expect(await late.text()).toMatch(/final/);
 
     const decided = await windowRow((w) => w.incidentsDismissed === 1);
     expect(decided).toMatchObject({ absenceIncidents: 1, incidentsConfirmed: 0, incidentsAppealed: 0, incidentsDismissed: 1 });
 
     // The whole trail, in order, with strictly increasing times; each change published with its time.
     const { audit } = await json<Incident>(url);
-    expect(audit.map((a) => [a.action, a.by, a.reason ?? a.n])).toEqual([
+    expect(audit.map((a) => [a.action, a.by, a.reason])).toEqual([
       ['confirmed', 'jianchaju', '窗口无人, 已核实'],
-      ['evidence-viewed', 'jianchaju', expect.any(Number)],
       ['appealed', 'chief-h1', '当时在后台取材料 (S001 申诉)'],
-      ['dismissed', 'jianchaju', '申诉属实：后台取件'],
+      ['dismissed', 'zhang', '申诉属实：后台取件'],
     ]);
     const times = audit.map((a) => Date.parse(a.at));
     expect(times.slice(1).every((t, i) => t > times[i])).toBe(true);
@@ -234,14 +227,12 @@ users:
       review: string;
       reviewedAt: string;
     }[];
-    expect(reviews.map((e) => [e.review, e.reviewedAt])).toEqual(
-      audit.filter((a) => a.action !== 'evidence-viewed').map((a) => [a.action, a.at]),
-    );
+    expect(reviews.map((e) => [e.review, e.reviewedAt])).toEqual(audit.map((a) => [a.action, a.at]));
   });
 
   it('stored the evidence blurred outside the window zone, and records each view', async () => {
     const url = `/api/incidents/${encodeURIComponent(absenceId)}`;
-    const { evidence, audit: before } = await json<Incident>(url);
+    const { evidence, views: before } = await json<Incident>(url);
     const threshold = evidence.find((e) => e.role === 'threshold')!;
     const res = await get(`${url}/evidence/${threshold.n}`);
     expect(res.status).toBe(200);
@@ -270,7 +261,7 @@ users:
     expect(figures.outsideRoughness[1]).toBeLessThan(figures.outsideRoughness[0] / 3);
     expect(figures.outsideDiff).toBeGreaterThan(2 * figures.insideDiff);
 
-    const { audit } = await json<Incident>(url);
-    expect(audit.slice(before.length)).toEqual([expect.objectContaining({ by: 'jianchaju', action: 'evidence-viewed', n: threshold.n })]);
+    const { views } = await json<Incident>(url);
+    expect(views.slice(before.length)).toEqual([expect.objectContaining({ by: 'jianchaju', n: threshold.n })]);
   });
 });

@@ -34,10 +34,15 @@ export interface CliRun {
  * Asynchronous on purpose: a test blocked in spawnSync cannot see the gateway close its idle
  * keep-alive connections, and its next request then fails with "other side closed".
  */
-export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  natsUrl = process.env.HALLWATCH_TEST_NATS_URL!,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-      env: { ...process.env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL!, ...env },
+      env: { ...process.env, ...env, NATS_URL: natsUrl },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
+import { registerAuditCommand } from './commands/audit.command';
 import { registerCamerasCommand } from './commands/cameras.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerReportCommand } from './commands/report.command';
@@ -11,6 +12,7 @@ import { registerUsersCommand } from './commands/users.command';
 const program = new Command('hallwatch').description('Hallwatch: staffing of service windows from their cameras').showHelpAfterError();
 
 registerAnalyzeCommand(program);
+registerAuditCommand(program);
 registerCamerasCommand(program);
 registerImportCommand(program);
 registerReportCommand(program);

@@ -4,6 +4,7 @@ import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { LeavesHandler } from './handlers/leaves.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
+import { EVIDENCE_VIEW, EvidenceViewRepository, EvidenceViewSchema } from './repositories/evidence-view.repository';
 import { HallLeaseRepository } from './repositories/hall-lease.repository';
 import { INCIDENT, IncidentRepository, IncidentSchema } from './repositories/incident.repository';
 import { LEAVE, LeaveRepository, LeaveSchema } from './repositories/leave.repository';
@@ -33,6 +34,7 @@ export class InferenceModule {
           { name: INCIDENT, schema: IncidentSchema },
           { name: MONITOR_STATE, schema: MonitorStateSchema },
           { name: LEAVE, schema: LeaveSchema },
+          { name: EVIDENCE_VIEW, schema: EvidenceViewSchema },
         ]),
       ],
       controllers: [RequestsHandler],
@@ -43,6 +45,7 @@ export class InferenceModule {
         IncidentRepository,
         LeaveRepository,
         EvidenceRepository,
+        EvidenceViewRepository,
         MonitorStateRepository,
         HallLeaseRepository,
         PurgeLeaseRepository,

@@ -127,8 +127,13 @@ export interface Incident {
   /** queue-open-seat-empty: the queue system's event that opened the window for calling. */
   queueEvent?: { windowId: string; staffId: string; event: 'login' | 'pause' | 'resume' | 'logout'; at: string };
   status: IncidentStatus;
-  audit: { by: string; at: string; action: string; reason?: string; n?: number }[];
-  evidence: { n: number; role: string; capturedAt: string }[];
+  /** Decisions, appeals and excuses; correction: an admin changed the incident after its appeal was decided. */
+  audit: { by: string; at: string; action: string; reason?: string; n?: number; correction?: boolean }[];
+  evidence: { n: number; role: string; capturedAt: string; sha256?: string }[];
+  /** Who looked at which evidence frame, when. */
+  views: { by: string; at: string; n: number }[];
+  /** An appeal was decided: no further appeal, only an admin's correction. */
+  final: boolean;
 }
 
 export interface PresenceEvent {

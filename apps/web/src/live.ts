@@ -43,7 +43,7 @@ function apply(event: LiveEvent): void {
   } else if (event.data.closedAt) {
     delete live.incidents[event.data.id];
   } else {
-    live.incidents[event.data.id] = { ...event.data, status: 'open', audit: [], evidence: [] };
+    live.incidents[event.data.id] = { ...event.data, status: 'open', audit: [], evidence: [], views: [], final: false };
   }
 }
 

@@ -121,12 +121,16 @@ export class EvidenceRef extends IncidentRef {
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
 }
 
-/** Payload of InferenceRequests.reviewIncident. */
+/** The roles of the site file's users, as the gateway passes the signed-in user's. */
+export const USER_ROLES = ['admin', 'supervisor', 'evaluator', 'hall_manager'] as const;
+
+/** Payload of InferenceRequests.reviewIncident: a decision by `by`, signed in as `role` (the separation of duties reads both). */
 export class IncidentReviewRequest {
   @IsId() id: string;
   @IsIn(REVIEW_DECISIONS) status: ReviewDecision;
   @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsIn(USER_ROLES) role: (typeof USER_ROLES)[number];
 }
 
 /** Payload of InferenceRequests.appealIncident: the staff member's appeal, filed by `by` (a hall manager or admin). */
@@ -134,14 +138,17 @@ export class IncidentAppealRequest {
   @IsId() id: string;
   @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsIn(USER_ROLES) role: (typeof USER_ROLES)[number];
 }
 
 /** Audit actions besides the review decisions. */
 export const AuditActions = { appealed: 'appealed', evidenceViewed: 'evidence-viewed' } as const;
 
 /**
- * One change to an incident or look at it: who, when (ISO 8601), what (confirmed | dismissed |
- * appealed | evidence-viewed), why, and for a view which evidence frame (n).
+ * One change to an incident: who, when (ISO 8601), what (confirmed | dismissed | appealed |
+ * excused; evidence-viewed in trails from before views had their own collection), why, and
+ * `correction` on an admin's change to a final incident. `prev` and `hash` chain the trail
+ * (libs/domain audit-chain); missing on entries written before chaining.
  */
 export interface AuditEntry {
   by: string;
@@ -149,6 +156,16 @@ export interface AuditEntry {
   action: string;
   reason?: string;
   n?: number;
+  correction?: boolean;
+  prev?: string;
+  hash?: string;
+}
+
+/** One look at an evidence frame (collection evidence_views): who, when, which frame. */
+export interface EvidenceViewEntry {
+  by: string;
+  at: string;
+  n: number;
 }
 
 export interface EvidenceInfo {
@@ -157,6 +174,8 @@ export interface EvidenceInfo {
   /** last-staffed | threshold | end */
   role: string;
   capturedAt: string;
+  /** SHA-256 (hex) of the JPEG as stored when captured; checked each time it is served. Missing on frames from before hashing. */
+  sha256?: string;
 }
 
 /** An incident as the gateway shows it. */
@@ -164,6 +183,23 @@ export interface IncidentView extends IncidentMessage {
   status: IncidentStatus;
   audit: AuditEntry[];
   evidence: EvidenceInfo[];
+  /** Who looked at which evidence frame, when (not part of the chained trail). */
+  views: EvidenceViewEntry[];
+  /** An appeal was decided: only an admin's correction changes it now. */
+  final: boolean;
+}
+
+/**
+ * hallwatch.audit.heads: an incident's chain head after an entry is appended (entries = the
+ * trail's length, hash = its last entry's), so a database rewritten afterwards shows against the
+ * stream (`hallwatch audit verify`).
+ */
+export class AuditHeadMessage {
+  @IsId() incidentId: string;
+  @IsId() hallId: string;
+  @IsInt() @Min(1) entries: number;
+  @IsString() @MinLength(64) @MaxLength(64) hash: string;
+  @IsInstant() at: string;
 }
 
 /** Reply to InferenceRequests.incidentEvidence. */

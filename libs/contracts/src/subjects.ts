@@ -31,6 +31,8 @@ export const Subjects = {
   /** Messages a consumer could not handle, moved aside (JetStream stream DEADLETTER). */
   deadLetter: (streamName: string) => `hallwatch.deadletter.${streamName}`,
   allDeadLetters: 'hallwatch.deadletter.*',
+  /** An incident's audit chain head after each appended entry (AuditHeadMessage; JetStream stream AUDIT_HEADS). */
+  auditHeads: 'hallwatch.audit.heads',
   /** Request/reply: a service's health (NATS transport of @nestjs/microservices). */
   health: (service: ServiceName) => `hallwatch.health.${service}`,
 } as const;
@@ -78,5 +80,7 @@ export const Streams = {
   queue: { name: 'HALLWATCH_QUEUE', subjects: ['hallwatch.queue.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   // Leaves are few and excuse incidents months later: kept a year.
   leaves: { name: 'HALLWATCH_LEAVES', subjects: ['hallwatch.leaves'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
+  // Chain heads outlive the incidents they seal (retention.incidents: 1095 days by default), so a purge shows against its tombstone.
+  auditHeads: { name: 'HALLWATCH_AUDIT', subjects: ['hallwatch.audit.heads'], maxAgeMs: 4 * 365 * DAY_MS, maxBytes: GIB },
   deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
 } as const satisfies Record<string, StreamDefinition>;

@@ -11,7 +11,9 @@
  *   in an IANA time zone (default 'Asia/Shanghai'); `parseDuration('1h30m')` -> ms.
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
  * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s;
- *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can).
+ *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can);
+ *   `judgeDecision` / `judgeAppeal`: separation of duties on reviews (403/409 with the reason).
+ * - audit: the audit trail's hash chain: `canonicalJson`, `chainEntry` (prev, hash), `verifyChain`.
  * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster;
  *   leaves: `staffIdOf`, `staffOnDuty` (replacements applied), `excusingLeave`, `excusedIntervals`.
  * - evaluation: `DEFAULT_EVALUATION_WEIGHTS` of the site key evaluation.weights (the score is in @hallwatch/stats).
@@ -42,6 +44,8 @@ export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
 export * from './incidents/incident-rules';
 export * from './incidents/appeal';
+export * from './incidents/review-rules';
+export * from './audit/audit-chain';
 export * from './hall-monitor/hall-monitor';
 export * from './roster/roster';
 export * from './queue/queue-session';

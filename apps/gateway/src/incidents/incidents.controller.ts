@@ -30,14 +30,18 @@ export class IncidentsController {
     return this.incidents.get(user, params.id);
   }
 
-  /** Each view is kept in the incident's audit trail (evidence-viewed: who, when, which frame). */
+  /** Each view is recorded (the incident's `views`: who, when, which frame); a frame not matching its SHA-256 from capture is refused (409). */
   @Get(':id/evidence/:n')
   @ApiProduces('image/jpeg')
   async evidence(@CurrentUser() user: AuthUser, @Param() params: EvidenceParamsDto): Promise<StreamableFile> {
     return new StreamableFile(await this.incidents.evidence(user, params.id, params.n), { type: 'image/jpeg' });
   }
 
-  /** The supervision bureau's decision; kept in the incident's audit trail with who and when. */
+  /**
+   * The supervision bureau's decision; kept in the incident's audit trail with who and when. An
+   * appeal is decided by neither its appellant nor the reviewer appealed against (403); a decided
+   * appeal is final: only an admin changes it, as a correction (409 for anyone else).
+   */
   @Patch(':id')
   @Roles('supervisor', 'admin')
   @ApiOkResponse({ type: IncidentDto })
@@ -45,7 +49,7 @@ export class IncidentsController {
     return this.incidents.review(user, params.id, body.status, body.reason);
   }
 
-  /** The staff member's appeal, filed by the hall manager: `appealed` until the bureau decides again (409 when not appealable). */
+  /** The staff member's appeal, filed by the hall manager: `appealed` until the bureau decides again (409 when not appealable or final). */
   @Post(':id/appeal')
   @HttpCode(200)
   @Roles('hall_manager', 'admin')

@@ -12,6 +12,7 @@ import {
   REVIEW_DECISIONS,
   type AuditEntry,
   type EvidenceInfo,
+  type EvidenceViewEntry,
   type IncidentKind,
   type IncidentStatus,
   type IncidentView,
@@ -107,6 +108,14 @@ export class EvidenceInfoDto implements EvidenceInfo {
   @ApiProperty({ ...EVIDENCE_N, type: 'integer' }) n: number;
   @ApiProperty({ enum: ['last-staffed', 'threshold', 'end'] }) role: string;
   @ApiProperty() capturedAt: string;
+  @ApiPropertyOptional({ description: 'SHA-256 (hex) of the JPEG recorded when it was captured; checked each time it is served' })
+  sha256?: string;
+}
+
+export class EvidenceViewDto implements EvidenceViewEntry {
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ ...EVIDENCE_N, type: 'integer' }) n: number;
 }
 
 export class QueueEventDto implements QueueEventMessage {
@@ -135,6 +144,12 @@ export class IncidentDto implements IncidentView {
   })
   queueEvent?: QueueEventMessage;
   @ApiProperty({ enum: INCIDENT_STATUSES }) status: IncidentStatus;
-  @ApiProperty({ description: 'who decided, appealed or viewed evidence (n), when, and why' }) audit: AuditEntry[];
+  @ApiProperty({
+    description:
+      'who decided, appealed or excused, when and why, hash-chained (prev, hash; `hallwatch audit verify` checks it); correction: an admin changed a final incident',
+  })
+  audit: AuditEntry[];
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];
+  @ApiProperty({ description: 'who looked at which evidence frame, when', type: () => [EvidenceViewDto] }) views: EvidenceViewEntry[];
+  @ApiProperty({ description: 'an appeal was decided: the incident changes only by an admin correction' }) final: boolean;
 }

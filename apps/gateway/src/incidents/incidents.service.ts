@@ -52,7 +52,7 @@ export class IncidentsService {
 
   async review(user: AuthUser, id: string, status: ReviewDecision, reason: string): Promise<IncidentView> {
     await this.get(user, id);
-    const request: IncidentReviewRequest = { id, status, reason, by: user.username };
+    const request: IncidentReviewRequest = { id, status, reason, by: user.username, role: user.role };
     const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.reviewIncident, request);
     if (!incident) throw new NotFoundException(`no incident "${id}"`);
     return incident;
@@ -60,7 +60,7 @@ export class IncidentsService {
 
   async appeal(user: AuthUser, id: string, reason: string): Promise<IncidentView> {
     await this.get(user, id);
-    const request: IncidentAppealRequest = { id, reason, by: user.username };
+    const request: IncidentAppealRequest = { id, reason, by: user.username, role: user.role };
     const incident = await requestService<IncidentView | null>(this.nats, InferenceRequests.appealIncident, request);
     if (!incident) throw new NotFoundException(`no incident "${id}"`);
     return incident;

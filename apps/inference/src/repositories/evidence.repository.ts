@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import { mongo, type Connection } from 'mongoose';
+import { sha256Hex } from '@hallwatch/domain';
 
 /** Which moment of an incident a frame shows. */
 export type EvidenceRole = 'last-staffed' | 'threshold' | 'end';
@@ -10,6 +11,8 @@ export interface EvidenceFile {
   n: number;
   role: EvidenceRole;
   capturedAt: Date;
+  /** SHA-256 (hex) of the JPEG as stored, computed as it is stored; missing on frames from before hashing. */
+  sha256?: string;
 }
 
 /** Evidence JPEGs in GridFS (bucket "evidence"), one file per incident and index n. */
@@ -22,13 +25,13 @@ export class EvidenceRepository {
     return new mongo.GridFSBucket(this.connection.db, { bucketName: 'evidence' });
   }
 
-  /** Stores frame n of an incident unless it is already there (redelivery stores nothing twice). */
+  /** Stores frame n of an incident, with its SHA-256, unless it is already there (redelivery stores nothing twice). */
   async put(file: EvidenceFile, jpeg: Buffer): Promise<void> {
     const bucket = this.bucket();
     const filename = `${file.incidentId}/${file.n}`;
     if (await bucket.find({ filename }, { limit: 1 }).hasNext()) return;
     await new Promise<void>((resolve, reject) => {
-      const upload = bucket.openUploadStream(filename, { metadata: { ...file, contentType: 'image/jpeg' } });
+      const upload = bucket.openUploadStream(filename, { metadata: { ...file, sha256: sha256Hex(jpeg), contentType: 'image/jpeg' } });
       upload.once('finish', () => resolve());
       upload.once('error', reject);
       upload.end(jpeg);
@@ -46,13 +49,14 @@ export class EvidenceRepository {
     return byIncident;
   }
 
-  async get(incidentId: string, n: number): Promise<Buffer | null> {
+  /** Frame n of an incident: its bytes and what was stored with it. */
+  async get(incidentId: string, n: number): Promise<{ jpeg: Buffer; file: EvidenceFile } | null> {
     const bucket = this.bucket();
     const [file] = await bucket.find({ filename: `${incidentId}/${n}` }, { limit: 1 }).toArray();
     if (!file) return null;
     const chunks: Buffer[] = [];
     for await (const chunk of bucket.openDownloadStream(file._id)) chunks.push(chunk as Buffer);
-    return Buffer.concat(chunks);
+    return { jpeg: Buffer.concat(chunks), file: file.metadata as EvidenceFile };
   }
 
   /** Deletes frames captured before `before`, except those of incidents in `keep(ids)`. Returns how many went. */

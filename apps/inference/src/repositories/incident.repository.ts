@@ -1,9 +1,18 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
-import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, QueueEventKind, ReviewChange } from '@hallwatch/contracts';
-import { EXCUSABLE_KINDS } from '@hallwatch/domain';
+import type {
+  AuditEntry,
+  IncidentKind,
+  IncidentMessage,
+  IncidentQuery,
+  IncidentStatus,
+  QueueEventKind,
+  ReviewChange,
+} from '@hallwatch/contracts';
+import { chainEntry, chainHead, EXCUSABLE_KINDS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
+import { NatsRepository } from './nats.repository';
 
 export interface IncidentRecord {
   /** The domain's deterministic incident id: the same incident is always the same document. */
@@ -26,18 +35,69 @@ export interface IncidentRecord {
   leaveId?: string;
   /** The bureau's decision, or `appealed` while an appeal awaits it; null or missing until reviewed. */
   review?: ReviewChange | null;
-  /** Decisions, appeals and evidence views; missing until the first one (an empty array is not stored by every backend). */
-  audit?: { by: string; at: Date; action: string; reason?: string; n?: number }[];
+  /**
+   * Decisions, appeals and excuses, hash-chained (prev, hash); missing until the first one (an
+   * empty array is not stored by every backend). Trails from before views had their own
+   * collection also hold evidence-viewed entries, and from before chaining entries without hashes.
+   */
+  audit?: StoredAuditEntry[];
+  /** Each evidence frame's SHA-256 as captured, copied from its file when the incident is stored. */
+  evidence?: { n: number; sha256: string; capturedAt: Date }[];
 }
+
+/** An audit entry as stored: its time a Date. */
+export type StoredAuditEntry = Omit<AuditEntry, 'at'> & { at: Date };
+
+/** What the retention purge leaves of an incident: enough to show it existed, how it ended, and its chain's last hash. */
+export interface IncidentTombstone {
+  _id: string;
+  kind: IncidentKind;
+  hallId: string;
+  windowId?: string;
+  windowIds?: string[];
+  openedAt: Date;
+  closedAt?: Date | null;
+  status: IncidentStatus;
+  /** The audit trail's length and its last hash (the genesis hash of an incident without entries). */
+  entries: number;
+  lastHash: string;
+  purgedAt: Date;
+}
+
+export const INCIDENT_TOMBSTONE = 'IncidentTombstone';
+export const IncidentTombstoneSchema = new Schema<IncidentTombstone>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    hallId: { type: String, required: true },
+    windowId: String,
+    windowIds: { type: [String], default: undefined },
+    openedAt: { type: Date, required: true },
+    closedAt: Date,
+    status: { type: String, required: true },
+    entries: { type: Number, required: true },
+    lastHash: { type: String, required: true },
+    purgedAt: { type: Date, required: true },
+  },
+  { collection: 'incident_tombstones', versionKey: false },
+);
+
+/** Where an incident stands; a review outranks the leave: the bureau may still confirm or dismiss an excused incident. */
+export function incidentStatus(r: Pick<IncidentRecord, 'review' | 'leaveId' | 'closedAt'>): IncidentStatus {
+  return r.review ?? (r.leaveId ? 'excused' : r.closedAt ? 'closed' : 'open');
+}
+
+/** The chain's view of an incident: what its genesis hash seals. */
+const chained = (r: Pick<IncidentRecord, '_id' | 'kind' | 'hallId' | 'windowId' | 'openedAt'>) => ({
+  id: r._id,
+  kind: r.kind,
+  hallId: r.hallId,
+  windowId: r.windowId,
+  openedAt: r.openedAt,
+});
 
 /** Reviews whose incident and evidence outlive retention: a confirmation, and an appeal awaiting its decision. */
-const KEPT_REVIEWS: ReviewChange[] = ['confirmed', 'appealed'];
-
-/** `at` (ISO 8601), or 1 ms after the trail's last entry if that is not earlier. */
-function afterTrail(record: IncidentRecord, at: string): Date {
-  const last = Math.max(0, ...(record.audit ?? []).map((a) => new Date(a.at).getTime()));
-  return new Date(Math.max(Date.parse(at), last + 1));
-}
+export const KEPT_REVIEWS: readonly ReviewChange[] = ['confirmed', 'appealed'];
 
 export const INCIDENT = 'Incident';
 export const IncidentSchema = new Schema<IncidentRecord>(
@@ -56,7 +116,13 @@ export const IncidentSchema = new Schema<IncidentRecord>(
     queueEvent: { type: new Schema({ windowId: String, staffId: String, event: String, at: String }, { _id: false }), default: undefined },
     leaveId: String,
     review: String,
-    audit: { type: [{ _id: false, by: String, at: Date, action: String, reason: String, n: Number }], default: undefined },
+    audit: {
+      type: [
+        { _id: false, by: String, at: Date, action: String, reason: String, n: Number, correction: Boolean, prev: String, hash: String },
+      ],
+      default: undefined,
+    },
+    evidence: { type: [{ _id: false, n: Number, sha256: String, capturedAt: Date }], default: undefined },
   },
   { collection: 'incidents', versionKey: false },
 );
@@ -68,21 +134,33 @@ export interface ReviewOutcome {
   changed: boolean;
 }
 
+/** What an appended entry changes besides the trail, in the same write. */
+export interface AppendChange {
+  set?: Record<string, unknown>;
+  /** Whether to append, judged of the incident as it stands under the lock. */
+  accept?: (record: IncidentRecord) => boolean;
+}
+
 /**
  * The incidents, owned by inference. Writes to one incident (its open and close from the hall's
- * monitor; reviews, appeals and evidence views from any instance) run under a lock per incident:
+ * monitor; reviews, appeals and excuses from any instance) run under a lock per incident:
  * FerretDB 1.24 applies an update as a read then a whole-document write, so a close landing beside
- * a review could otherwise write back the document without the supervisor's decision.
+ * a review could otherwise write back the document without the supervisor's decision. Every
+ * audit entry goes through `append`, which chains it and publishes the new chain head.
  */
 @Injectable()
 export class IncidentRepository implements OnApplicationShutdown {
   private readonly log = new Logger(IncidentRepository.name);
   private readonly lock: KvMutex;
+  private readonly tombstones: Model<IncidentTombstone>;
 
   constructor(
     @InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>,
     @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'natsAuth' | 'env'>,
+    /** Where chain heads are published; without it (repository tests) they are not. */
+    @Optional() private readonly heads?: NatsRepository,
   ) {
+    this.tombstones = incidents.db.model<IncidentTombstone>(INCIDENT_TOMBSTONE, IncidentTombstoneSchema);
     this.lock = new KvMutex(
       'hallwatch_incident_locks',
       ctx.natsUrl,
@@ -94,21 +172,27 @@ export class IncidentRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Stores an open or close event; a redelivered or repeated event changes nothing. A message
-   * naming a leave (`excused`: its audit entry) excuses the incident unless it already is.
+   * Stores an open or close event, with the SHA-256 of evidence frames not recorded yet; a
+   * redelivered or repeated event changes nothing. A message naming a leave (`excused`: its audit
+   * entry) excuses the incident unless it already is.
    */
-  async upsert(message: IncidentMessage, excused?: AuditEntry): Promise<void> {
+  async upsert(
+    message: IncidentMessage,
+    excused?: AuditEntry,
+    evidence: { n: number; sha256: string; capturedAt: Date }[] = [],
+  ): Promise<void> {
     const { id, closedAt, durationMs, leaveId, ...opened } = message;
     const insert = { ...opened, openedAt: new Date(opened.openedAt) };
     await this.lock.run(id, async () => {
+      const stored = await this.get(id);
+      const recorded = new Set((stored?.evidence ?? []).map((e) => e.n));
+      const added = evidence.filter((e) => !recorded.has(e.n));
       const set: Record<string, unknown> = closedAt ? { closedAt: new Date(closedAt), durationMs } : {};
+      if (added.length > 0) set.evidence = [...(stored?.evidence ?? []), ...added].sort((a, b) => a.n - b.n);
       const update: Record<string, unknown> = { $setOnInsert: insert };
-      if (leaveId && excused && !(await this.incidents.exists({ _id: id, leaveId: { $ne: null } }))) {
-        set.leaveId = leaveId;
-        update.$push = { audit: { ...excused, at: new Date(excused.at) } };
-      }
       if (Object.keys(set).length > 0) update.$set = set;
       await this.incidents.updateOne({ _id: id }, update, { upsert: true });
+      if (leaveId && excused && !stored?.leaveId) await this.appendLocked(id, excused, { set: { leaveId } });
     });
   }
 
@@ -126,11 +210,9 @@ export class IncidentRepository implements OnApplicationShutdown {
    */
   async excuse(id: string, leaveId: string, entry: AuditEntry): Promise<IncidentRecord | null> {
     return this.lock.run(id, async () => {
-      const stored = await this.incidents.findById(id).lean();
+      const stored = await this.get(id);
       if (!stored || stored.leaveId) return stored?.leaveId === leaveId ? stored : null;
-      return this.incidents
-        .findOneAndUpdate({ _id: id }, { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } }, { new: true })
-        .lean();
+      return (await this.appendLocked(id, entry, { set: { leaveId } }))?.record ?? null;
     });
   }
 
@@ -147,13 +229,7 @@ export class IncidentRepository implements OnApplicationShutdown {
     return this.lock.run(id, async () => {
       const stored = await this.get(id);
       if (!stored || stored.leaveId !== leaveId) return null;
-      return this.incidents
-        .findOneAndUpdate(
-          { _id: id },
-          { $unset: { leaveId: 1 }, $push: { audit: { ...entry, at: afterTrail(stored, entry.at) } } },
-          { new: true },
-        )
-        .lean();
+      return (await this.appendLocked(id, entry, { set: { leaveId: null } }))?.record ?? null;
     });
   }
 
@@ -183,9 +259,8 @@ export class IncidentRepository implements OnApplicationShutdown {
 
   /**
    * Sets the review (a decision or `appealed`) and appends who, when and why, if `accept` says so
-   * of the incident as it stands under the lock (nothing changes in between). The entry's time is
-   * made later than the trail's last one, so "latest wins" elsewhere follows this order even when
-   * instances' clocks differ. Null when there is no such incident.
+   * of the incident as it stands under the lock (nothing changes in between). Null when there is
+   * no such incident.
    */
   async review(
     id: string,
@@ -193,29 +268,64 @@ export class IncidentRepository implements OnApplicationShutdown {
     entry: AuditEntry,
     accept: (record: IncidentRecord) => boolean = () => true,
   ): Promise<ReviewOutcome | null> {
-    return this.lock.run(id, async () => {
-      const record = await this.get(id);
-      if (!record) return null;
-      if (!accept(record)) return { record, changed: false };
-      const at = afterTrail(record, entry.at);
-      const updated = await this.incidents
-        .findOneAndUpdate({ _id: id }, { $set: { review: change }, $push: { audit: { ...entry, at } } }, { new: true })
-        .lean();
-      return updated && { record: updated, changed: true };
-    });
+    return this.append(id, entry, { set: { review: change }, accept });
   }
 
-  /** Appends an entry that changes no status (an evidence view), under the lock so no review is lost beside it. */
+  /** Appends an entry that changes no status. */
   async note(id: string, entry: AuditEntry): Promise<void> {
-    await this.lock.run(id, async () => {
-      const record = await this.get(id);
-      if (record) await this.incidents.updateOne({ _id: id }, { $push: { audit: { ...entry, at: afterTrail(record, entry.at) } } });
-    });
+    await this.append(id, entry);
   }
 
-  /** Deletes incidents closed before `before`, except kept ones (confirmed, appealed). Returns how many went. */
+  /**
+   * The one way into an audit trail: appends `entry` (with `change.set` in the same write) under
+   * the incident's lock if `change.accept` says so. Null when there is no such incident.
+   */
+  async append(id: string, entry: AuditEntry, change: AppendChange = {}): Promise<ReviewOutcome | null> {
+    return this.lock.run(id, () => this.appendLocked(id, entry, change));
+  }
+
+  /**
+   * Appends under the lock already held: the entry chained to the trail's head (prev, hash), its
+   * time made later than the trail's last one (so "latest wins" elsewhere follows this order even
+   * when instances' clocks differ); then the new head is published (a failed publication is
+   * logged: the stream then lags the database, which verify accepts, never the other way round).
+   */
+  private async appendLocked(id: string, entry: AuditEntry, change: AppendChange): Promise<ReviewOutcome | null> {
+    const record = await this.get(id);
+    if (!record) return null;
+    if (change.accept && !change.accept(record)) return { record, changed: false };
+    const trail = record.audit ?? [];
+    const last = Math.max(0, ...trail.map((a) => new Date(a.at).getTime()));
+    const { prev: _prev, hash: _hash, ...fields } = entry;
+    const stored = chainEntry(chained(record), trail, { ...fields, at: new Date(Math.max(Date.parse(entry.at), last + 1)) });
+    const updated = await this.incidents
+      .findOneAndUpdate({ _id: id }, { ...(change.set ? { $set: change.set } : {}), $push: { audit: stored } }, { new: true })
+      .lean();
+    if (!updated) return null;
+    const entries = updated.audit?.length ?? 0;
+    await this.heads
+      ?.publishAuditHead({ incidentId: id, hallId: updated.hallId, entries, hash: stored.hash, at: stored.at.toISOString() })
+      .catch((err: Error) => this.log.warn(`incident ${id}: chain head ${entries} not published: ${err.message}`));
+    return { record: updated, changed: true };
+  }
+
+  /**
+   * Deletes incidents closed before `before`, except kept ones (confirmed, appealed), each leaving
+   * a tombstone in incident_tombstones (written first: a purge stopped in between only leaves a
+   * tombstone beside its incident, which the next purge completes). Returns how many went.
+   */
   async purgeClosedBefore(before: Date): Promise<number> {
-    return (await this.incidents.deleteMany({ closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } })).deletedCount;
+    const filter: FilterQuery<IncidentRecord> = { closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } };
+    const purgedAt = new Date();
+    let removed = 0;
+    for (;;) {
+      const doomed = await this.incidents.find(filter).limit(500).lean();
+      if (doomed.length === 0) return removed;
+      await this.tombstones.bulkWrite(
+        doomed.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: tombstoneOf(r, purgedAt) }, upsert: true } })),
+      );
+      removed += (await this.incidents.deleteMany({ ...filter, _id: { $in: doomed.map((r) => r._id) } })).deletedCount;
+    }
   }
 
   /** Ids of confirmed or appealed incidents among `ids`: their evidence outlives the retention period. */
@@ -227,4 +337,21 @@ export class IncidentRepository implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     await this.lock.close();
   }
+}
+
+function tombstoneOf(r: IncidentRecord, purgedAt: Date): IncidentTombstone {
+  const trail = r.audit ?? [];
+  return {
+    _id: r._id,
+    kind: r.kind,
+    hallId: r.hallId,
+    windowId: r.windowId,
+    windowIds: r.windowIds,
+    openedAt: r.openedAt,
+    closedAt: r.closedAt,
+    status: incidentStatus(r),
+    entries: trail.length,
+    lastHash: chainHead(chained(r), trail),
+    purgedAt,
+  };
 }

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
 import type { Decoded } from '@hallwatch/contracts';
 import {
+  AuditHeadMessage,
   CameraStatusMessage,
   decodeMessage,
   encodeMessage,
@@ -94,7 +95,7 @@ export class NatsRepository implements OnApplicationShutdown {
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
     const nats = await this.nats();
-    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue, Streams.leaves])
+    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue, Streams.leaves, Streams.auditHeads])
       await nats.ensureStream(stream);
   }
 
@@ -245,6 +246,13 @@ export class NatsRepository implements OnApplicationShutdown {
     await (
       await this.js()
     ).publish(Subjects.incidentReviewed, encodeMessage(message), { msgID: `incident:${message.id}:reviewed:${decision}` });
+  }
+
+  /** An incident's chain head after its `entries`-th entry, once per entry. */
+  async publishAuditHead(message: AuditHeadMessage): Promise<void> {
+    await (
+      await this.js()
+    ).publish(Subjects.auditHeads, encodeMessage(message), { msgID: `audit:${message.incidentId}:${message.entries}` });
   }
 
   // After the halls were handed back (their hooks run in onModuleDestroy, before this).

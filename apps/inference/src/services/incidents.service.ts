@@ -1,4 +1,4 @@
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, HttpException, Injectable, Logger } from '@nestjs/common';
 import {
   AuditActions,
   type AuditEntry,
@@ -10,61 +10,97 @@ import {
   type IncidentRef,
   type IncidentReviewedMessage,
   type IncidentReviewRequest,
-  type IncidentStatus,
   type IncidentView,
   type ReviewChange,
 } from '@hallwatch/contracts';
-import { appealRefusal } from '@hallwatch/domain';
+import { appealState, judgeAppeal, judgeDecision, sha256Hex, type ReviewJudgement } from '@hallwatch/domain';
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
-import { IncidentRecord, IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
+import { EvidenceView, EvidenceViewRepository } from '../repositories/evidence-view.repository';
+import { incidentStatus, IncidentRecord, IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
 import { NatsRepository } from '../repositories/nats.repository';
 
 /** What the gateway asks about incidents: lists, one incident, its evidence, the bureau's review and appeals. */
 @Injectable()
 export class IncidentsService {
+  private readonly log = new Logger(IncidentsService.name);
+
   constructor(
     private readonly incidents: IncidentRepository,
     private readonly evidence: EvidenceRepository,
+    private readonly views: EvidenceViewRepository,
     private readonly nats: NatsRepository,
   ) {}
 
   async list(query: IncidentQuery): Promise<IncidentView[]> {
     const records = await this.incidents.find(query);
-    const evidence = await this.evidence.list(records.map((r) => r._id));
-    return records.map((r) => toView(r, evidence.get(r._id) ?? []));
+    const ids = records.map((r) => r._id);
+    const [evidence, views] = await Promise.all([this.evidence.list(ids), this.views.of(ids)]);
+    return records.map((r) => toView(r, evidence.get(r._id) ?? [], views.get(r._id) ?? []));
   }
 
   async get(ref: IncidentRef): Promise<IncidentView | null> {
     return this.view(await this.incidents.get(ref.id));
   }
 
-  /** The frame, once its view is in the audit trail (who looked, when, which frame). */
+  /**
+   * The frame, once it matches the SHA-256 recorded when it was captured (an altered frame is
+   * refused with 409, never shown as evidence) and its view is recorded (who looked, when, which frame).
+   */
   async evidenceImage(ref: EvidenceRef): Promise<EvidenceImage | null> {
-    const jpeg = await this.evidence.get(ref.id, ref.n);
-    if (!jpeg) return null;
-    await this.incidents.note(ref.id, { by: ref.by, at: new Date().toISOString(), action: AuditActions.evidenceViewed, n: ref.n });
-    return { contentType: 'image/jpeg', data: jpeg.toString('base64') };
+    const [frame, record] = await Promise.all([this.evidence.get(ref.id, ref.n), this.incidents.get(ref.id)]);
+    if (!frame || !record) return null;
+    const expected = record.evidence?.find((e) => e.n === ref.n)?.sha256 ?? frame.file.sha256;
+    if (expected && sha256Hex(frame.jpeg) !== expected) {
+      this.log.error(`incident ${ref.id}: evidence frame ${ref.n} does not match its SHA-256 recorded at capture; not served`);
+      throw new ConflictException(
+        `evidence frame ${ref.n} of incident ${ref.id} does not match the SHA-256 recorded when it was captured: it was altered and is not served`,
+      );
+    }
+    await this.views.record({ incidentId: ref.id, n: ref.n, by: ref.by, at: new Date() });
+    return { contentType: 'image/jpeg', data: frame.jpeg.toString('base64') };
   }
 
   /**
-   * Stores the decision with its audit entry, then publishes it for the statistics. Should the
+   * Stores the decision with its audit entry, then publishes it for the statistics. Refused with
+   * 403/409 and the reason by the separation of duties (judgeDecision), judged under the incident's
+   * lock; an admin's change to a final incident is recorded as a correction. Should the
    * publication fail, the request fails: the decision is kept, and deciding again publishes it.
    */
   async review(request: IncidentReviewRequest): Promise<IncidentView | null> {
-    const entry = { by: request.by, at: new Date().toISOString(), action: request.status, reason: request.reason };
-    return this.publishChange(await this.incidents.review(request.id, request.status, entry), request.status);
+    const entry: AuditEntry = { by: request.by, at: new Date().toISOString(), action: request.status, reason: request.reason };
+    const actor = { username: request.by, role: request.role };
+    const outcome = await this.judged(request.id, request.status, entry, (r) => judgeDecision(incidentStatus(r), r.audit ?? [], actor));
+    return this.publishChange(outcome, request.status);
   }
 
   /**
    * Files an appeal: the incident becomes `appealed` (undecided) until the bureau decides again.
-   * Refused with 409 and the reason when its status cannot be appealed (see appealRefusal), judged
-   * under the incident's lock so a review landing at the same moment is seen.
+   * Refused with 403/409 and the reason when it may not be appealed (judgeAppeal), judged under
+   * the incident's lock so a review landing at the same moment is seen.
    */
   async appeal(request: IncidentAppealRequest): Promise<IncidentView | null> {
     const entry: AuditEntry = { by: request.by, at: new Date().toISOString(), action: AuditActions.appealed, reason: request.reason };
-    const outcome = await this.incidents.review(request.id, 'appealed', entry, (r) => appealRefusal(statusOf(r)) === undefined);
-    if (outcome && !outcome.changed) throw new ConflictException(appealRefusal(statusOf(outcome.record)));
+    const actor = { username: request.by, role: request.role };
+    const outcome = await this.judged(request.id, 'appealed', entry, (r) => judgeAppeal(incidentStatus(r), r.audit ?? [], actor));
     return this.publishChange(outcome, 'appealed');
+  }
+
+  /** Sets `change` with `entry` if `judge` allows it of the incident under its lock; throws its refusal. */
+  private async judged(
+    id: string,
+    change: ReviewChange,
+    entry: AuditEntry,
+    judge: (record: IncidentRecord) => ReviewJudgement,
+  ): Promise<ReviewOutcome | null> {
+    let judgement: ReviewJudgement | undefined;
+    const outcome = await this.incidents.review(id, change, entry, (record) => {
+      judgement = judge(record);
+      // Judged before the entry is chained, so the correction mark is inside its hash.
+      if (judgement.ok && judgement.correction) entry.correction = true;
+      return judgement.ok;
+    });
+    if (judgement && !judgement.ok) throw new HttpException(judgement.reason, judgement.status);
+    return outcome;
   }
 
   /** Publishes a stored review change (once per change: the audit trail's length tells them apart). */
@@ -79,8 +115,8 @@ export class IncidentsService {
 
   private async view(record: IncidentRecord | null): Promise<IncidentView | null> {
     if (!record) return null;
-    const evidence = await this.evidence.list([record._id]);
-    return toView(record, evidence.get(record._id) ?? []);
+    const [evidence, views] = await Promise.all([this.evidence.list([record._id]), this.views.of([record._id])]);
+    return toView(record, evidence.get(record._id) ?? [], views.get(record._id) ?? []);
   }
 }
 
@@ -107,16 +143,28 @@ function toReviewedMessage(r: IncidentRecord, review: ReviewChange, reviewedAt: 
   return { ...toMessage(r), review, reviewedAt };
 }
 
-/** A review outranks the leave: the bureau may still confirm or dismiss an excused incident. */
-function statusOf(r: IncidentRecord): IncidentStatus {
-  return r.review ?? (r.leaveId ? 'excused' : r.closedAt ? 'closed' : 'open');
-}
-
-function toView(r: IncidentRecord, evidence: EvidenceFile[]): IncidentView {
+function toView(r: IncidentRecord, evidence: EvidenceFile[], views: EvidenceView[]): IncidentView {
+  const audit = r.audit ?? [];
   return {
     ...toMessage(r),
-    status: statusOf(r),
-    audit: (r.audit ?? []).map((a) => ({ by: a.by, at: a.at.toISOString(), action: a.action, reason: a.reason, n: a.n })),
-    evidence: evidence.map((e) => ({ n: e.n, role: e.role, capturedAt: new Date(e.capturedAt).toISOString() })),
+    status: incidentStatus(r),
+    audit: audit.map((a) => ({
+      by: a.by,
+      at: a.at.toISOString(),
+      action: a.action,
+      reason: a.reason,
+      n: a.n,
+      correction: a.correction,
+      prev: a.prev,
+      hash: a.hash,
+    })),
+    evidence: evidence.map((e) => ({
+      n: e.n,
+      role: e.role,
+      capturedAt: new Date(e.capturedAt).toISOString(),
+      sha256: r.evidence?.find((h) => h.n === e.n)?.sha256 ?? e.sha256,
+    })),
+    views: views.map((v) => ({ by: v.by, at: v.at.toISOString(), n: v.n })),
+    final: appealState(audit).decided !== undefined,
   };
 }

@@ -91,7 +91,10 @@ function instance(states: MemoryStates, name: string, token: number) {
   };
   const presence = { recordChange: jest.fn(async () => undefined) };
   const incidents = { upsert: jest.fn(async () => undefined) };
-  const evidence = { put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined) };
+  const evidence = {
+    put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined),
+    list: jest.fn(async () => new Map()),
+  };
   const ctx = { site, env: { instance: name } } as unknown as ServiceContext;
   const halls = new SiteHalls(ctx);
   const delivery = new OutputDelivery(

@@ -74,8 +74,11 @@ export class OutputDelivery {
   private async recordIncident({ type, incident }: IncidentEvent, lease: () => PublishedUnder): Promise<void> {
     const duty = await this.leaves.dutyAt(incident);
     const message = { ...incidentMessage(incident, this.site.windowsOf(incident), duty.staff), leaveId: duty.leaveId };
+    // The frames' hashes as stored just before this event went to the outbox (keepEvidence).
+    const frames = (await this.evidence.list([incident.id])).get(incident.id) ?? [];
+    const hashes = frames.flatMap((f) => (f.sha256 ? [{ n: f.n, sha256: f.sha256, capturedAt: new Date(f.capturedAt) }] : []));
     lease();
-    await this.incidents.upsert(message, duty.excused);
+    await this.incidents.upsert(message, duty.excused, hashes);
     await this.nats.publishIncident(message, lease());
     if (type === 'opened' && !duty.leaveId) await this.leaves.excuse(incident);
     this.log.log(`incident ${type}: ${message.id}`);

@@ -2,7 +2,7 @@
  * Which incidents the staff member may appeal (through the hall manager): one whose condition has
  * ended (closed, unreviewed yet) or one the bureau confirmed. An open incident has not ended, a
  * dismissed one holds nothing against anyone, and an appealed one already awaits the bureau's
- * next decision; after that decision a confirmation may be appealed again.
+ * next decision. Once an appeal is decided the incident is final (judgeAppeal in review-rules).
  */
 export const APPEALABLE_STATUSES: readonly string[] = ['closed', 'confirmed'];
 

@@ -1,0 +1,30 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+import { ROOT } from '../support/e2e';
+
+/**
+ * A short seeded run of the trust harness (bench/trust/trust.ts, `npm run trust`): the whole stack on
+ * cameras whose seats are known by construction, with the operations that `npm test` can afford in a
+ * few minutes. Longer runs with every kind of operation: `npm run trust -- --seed N --minutes 20`.
+ */
+describe('trust harness, short seeded run', () => {
+  it('invents no absence, misses no staffed time, loses and duplicates nothing', async () => {
+    const args = ['--seed', '1', '--minutes', '3', '--ops', OPS.join(',')];
+    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'bench', 'trust', 'trust.js'), ...args], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (d) => (output += d));
+    child.stderr.on('data', (d) => (output += d));
+    const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    const last = output.trim().split('\n').pop();
+    // On failure the whole output names the operations and what went wrong.
+    expect({ status, last }).toEqual({
+      status: 0,
+      last: expect.stringMatching(/^trust: seed 1, [1-9]\d* operations, invented absence 0 s, missed staffed 0 s, lost 0, duplicated 0$/),
+    });
+  }, 360_000);
+});
+
+/** The kinds the short run draws from. */
+const OPS = ['camera-stop', 'camera-freeze'];
