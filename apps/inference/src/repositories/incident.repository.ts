@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
+import { decodeCursor } from '@hallwatch/contracts';
 import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, QueueEventKind, ReviewChange } from '@hallwatch/contracts';
 import { EXCUSABLE_KINDS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
@@ -130,10 +131,15 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
-  async find(query: IncidentQuery): Promise<IncidentRecord[]> {
+  /**
+   * Incidents matching `query`, newest first (by opening, then by id), from just after
+   * `query.cursor`'s position; at most `limit` of them (all when undefined).
+   */
+  async find(query: IncidentQuery, limit?: number): Promise<IncidentRecord[]> {
     const filter: FilterQuery<IncidentRecord> = {};
+    const all: FilterQuery<IncidentRecord>[] = [];
     if (query.halls) filter.hallId = { $in: query.halls };
-    if (query.windowId) filter.$or = [{ windowId: query.windowId }, { windowIds: query.windowId }];
+    if (query.windowId) all.push({ $or: [{ windowId: query.windowId }, { windowIds: query.windowId }] });
     if (query.kind) filter.kind = query.kind;
     if (query.status === 'open' || query.status === 'closed') {
       filter.review = null;
@@ -144,10 +150,13 @@ export class IncidentRepository implements OnApplicationShutdown {
       filter.leaveId = { $ne: null };
     } else if (query.status) filter.review = query.status;
     if (query.to) filter.openedAt = { $lt: new Date(query.to) };
-    const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();
-    // "Still going at or after `from`" needs an $or next to the window's; simpler and portable here.
-    const from = query.from ? Date.parse(query.from) : undefined;
-    return from === undefined ? found : found.filter((i) => !i.closedAt || i.closedAt.getTime() >= from);
+    // Still going at or after `from`: open, or closed since.
+    if (query.from) all.push({ $or: [{ closedAt: null }, { closedAt: { $gte: new Date(query.from) } }] });
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after) all.push({ $or: [{ openedAt: { $lt: new Date(after.at) } }, { openedAt: new Date(after.at), _id: { $lt: after.id } }] });
+    if (all.length > 0) filter.$and = all;
+    const found = this.incidents.find(filter).sort({ openedAt: -1, _id: -1 });
+    return (limit === undefined ? found : found.limit(limit)).lean();
   }
 
   async get(id: string): Promise<IncidentRecord | null> {

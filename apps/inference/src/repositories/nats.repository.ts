@@ -49,6 +49,9 @@ export interface Feed {
   stop(): void;
 }
 
+/** nats-server's default max_payload, should the server not have said. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
 /** Longest wait for a camera's status backlog: taking a hall must not stall the lease rounds. */
 const BACKLOG_WAIT_MS = 10_000;
 
@@ -82,6 +85,11 @@ export class NatsRepository implements OnApplicationShutdown {
 
   private async js(): Promise<JetStreamClient> {
     return (await this.nc()).jetstream();
+  }
+
+  /** The largest message the NATS server takes (its max_payload), replies included. */
+  async maxPayload(): Promise<number> {
+    return (await this.nc()).info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
