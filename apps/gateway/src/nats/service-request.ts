@@ -1,4 +1,10 @@
-import { BadRequestException, GatewayTimeoutException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  GatewayTimeoutException,
+  HttpException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
 
@@ -15,8 +21,20 @@ export async function requestService<T>(client: ClientProxy, subject: string, pa
     if ((err as { code?: string }).code === '503' || /no responders/i.test(String((err as Error).message))) {
       throw new ServiceUnavailableException(`no service answers ${subject}`);
     }
+    if ((err as { code?: string }).code === 'MAX_PAYLOAD_EXCEEDED') {
+      throw new PayloadTooLargeException(`the request on ${subject} is more than NATS carries in one message; send less at a time`);
+    }
     throw refusal(err) ?? new ServiceError(subject, err);
   }
+}
+
+/** nats-server's default max_payload, should the server not have said. */
+const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
+/** The largest message the NATS server takes (its max_payload): requests and replies must fit. */
+export async function maxPayload(client: ClientProxy): Promise<number> {
+  const nc = (await client.connect()) as { info?: { max_payload?: number } } | undefined;
+  return nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
 }
 
 /**
