@@ -21,6 +21,7 @@
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
+ * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -46,3 +47,4 @@ export * from './roster/roster';
 export * from './queue/queue-session';
 export * from './roster/leaves';
 export * from './evaluation/weights';
+export * from './retention/retention';

@@ -3,7 +3,7 @@ import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
 import { decodeCursor } from '@hallwatch/contracts';
 import type { AuditEntry, IncidentKind, IncidentMessage, IncidentQuery, QueueEventKind, ReviewChange } from '@hallwatch/contracts';
-import { EXCUSABLE_KINDS } from '@hallwatch/domain';
+import { EXCUSABLE_KINDS, KEPT_REVIEWS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 
 export interface IncidentRecord {
@@ -28,9 +28,6 @@ export interface IncidentRecord {
   /** Decisions, appeals and evidence views; missing until the first one (an empty array is not stored by every backend). */
   audit?: { by: string; at: Date; action: string; reason?: string; n?: number }[];
 }
-
-/** Reviews whose incident and evidence outlive retention: a confirmation, and an appeal awaiting its decision. */
-const KEPT_REVIEWS: ReviewChange[] = ['confirmed', 'appealed'];
 
 /** `at` (ISO 8601), or 1 ms after the trail's last entry if that is not earlier. */
 function afterTrail(record: IncidentRecord, at: string): Date {
@@ -195,15 +192,23 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
-  /** Deletes incidents closed before `before`, except kept ones (confirmed, appealed). Returns how many went. */
+  /**
+   * Deletes incidents closed before `before`, except kept ones (confirmed, appealed), one at a
+   * time under its lock and judged again there, so an appeal landing meanwhile keeps its incident.
+   * Returns how many went.
+   */
   async purgeClosedBefore(before: Date): Promise<number> {
-    return (await this.incidents.deleteMany({ closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } })).deletedCount;
+    const expired = { closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } };
+    let removed = 0;
+    for (const { _id } of await this.incidents.find(expired, { _id: 1 }).lean()) {
+      removed += await this.lock.run(_id, async () => (await this.incidents.deleteOne({ ...expired, _id })).deletedCount);
+    }
+    return removed;
   }
 
-  /** Ids of confirmed or appealed incidents among `ids`: their evidence outlives the retention period. */
-  async kept(ids: string[]): Promise<Set<string>> {
-    const found = await this.incidents.find({ _id: { $in: ids }, review: { $in: KEPT_REVIEWS } }, { _id: 1 }).lean();
-    return new Set(found.map((i) => i._id));
+  /** Runs `work` on the incident as it stands under its lock (null: no such incident), so no write to it lands in between. */
+  async locked<T>(id: string, work: (record: IncidentRecord | null) => Promise<T>): Promise<T> {
+    return this.lock.run(id, async () => work(await this.get(id)));
   }
 
   async onApplicationShutdown(): Promise<void> {
