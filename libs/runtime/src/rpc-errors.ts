@@ -3,6 +3,9 @@ import { BaseRpcExceptionFilter, NatsOptions, RpcException, ServerNats } from '@
 import type { Msg, MsgHdrs, NatsConnection } from 'nats';
 import { Observable } from 'rxjs';
 
+/** nats-server's default max_payload, for when the server has not said its own. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
+
 /** What a service answers a request it refuses: an HTTP status and its own message. */
 export interface RpcRefusal {
   status: number;
@@ -56,7 +59,7 @@ export class SafeServerNats extends ServerNats {
       reply: natsMsg.reply,
       respond: (data: Uint8Array, opts?: { headers?: MsgHdrs }): boolean => {
         try {
-          const max = this.unwrap<NatsConnection>().info?.max_payload ?? Infinity;
+          const max = this.unwrap<NatsConnection>().info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
           const size = data.length + (opts?.headers ? opts.headers.toString().length : 0);
           if (size <= max) return natsMsg.respond(data, opts);
           const refusal: RpcRefusal = { status: 413, message: replyTooLarge(subject, size, max) };

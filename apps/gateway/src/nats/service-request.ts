@@ -7,6 +7,7 @@ import {
 } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
+import { DEFAULT_MAX_PAYLOAD } from '@hallwatch/runtime';
 
 /** Nest's message for an error a service did not mean to send (logged there with its stack). */
 const UNKNOWN_SERVICE_ERROR = 'Internal server error';
@@ -27,9 +28,6 @@ export async function requestService<T>(client: ClientProxy, subject: string, pa
     throw refusal(err) ?? new ServiceError(subject, err);
   }
 }
-
-/** nats-server's default max_payload, should the server not have said. */
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** The largest message the NATS server takes (its max_payload): requests and replies must fit. */
 export async function maxPayload(client: ClientProxy): Promise<number> {

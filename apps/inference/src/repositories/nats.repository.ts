@@ -17,7 +17,7 @@ import {
 } from '@hallwatch/contracts';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
+import { DEFAULT_MAX_PAYLOAD, InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -48,9 +48,6 @@ function leaseHeader(lease: PublishedUnder | undefined): MsgHdrs | undefined {
 export interface Feed {
   stop(): void;
 }
-
-/** nats-server's default max_payload, should the server not have said. */
-const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** Longest wait for a camera's status backlog: taking a hall must not stall the lease rounds. */
 const BACKLOG_WAIT_MS = 10_000;
