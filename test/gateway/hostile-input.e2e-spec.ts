@@ -438,6 +438,10 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         'from=2026-11-24T09:00:00',
         'from=2026-11-25T00:00:00Z&to=2026-11-24T00:00:00Z',
         'from=2026-02-30T00:00:00Z',
+        'limit=0',
+        'limit=1001',
+        'limit=1.5',
+        'cursor=WzEsIl9fcHJvdG9fXyJd',
       ]) {
         expect((await get(`/api/incidents?${q}`)).status).toBe(400);
       }
@@ -581,6 +585,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         'status',
         'groupBy',
         'format',
+        'limit',
+        'cursor',
         '__proto__',
         'constructor[prototype][polluted]',
         'hall[$ne]',
@@ -591,7 +597,23 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     );
     const queryValue = fc.oneof(
       nasty,
-      fc.constantFrom('2026-11-24', '2026-11-24T00:00:00+08:00', 'h1', 't1', 'W01', 'absence', 'open', 'hall', 'window', 'csv', 'xlsx'),
+      fc.constantFrom(
+        '2026-11-24',
+        '2026-11-24T00:00:00+08:00',
+        'h1',
+        't1',
+        'W01',
+        'absence',
+        'open',
+        'hall',
+        'window',
+        'csv',
+        'xlsx',
+        '1',
+        '1000',
+        '1001',
+        'WzE3NjM5NDMyMDAwMDAsImFic2VuY2U6aDE6VzAxIl0',
+      ),
     );
     const query = fc
       .array(fc.tuple(queryKey, queryValue), { maxLength: 6 })

@@ -76,7 +76,7 @@ users:
   const incidents = async (query: string): Promise<Incident[]> => {
     const res = await get(supervisor, `/api/incidents?${query}`);
     if (res.status !== 200) throw new Error(`GET /api/incidents?${query}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Incident[];
+    return ((await res.json()) as { items: Incident[] }).items;
   };
   const live = async (token = supervisor) =>
     (await (await get(token, '/api/windows/live')).json()) as { windowId: string; state: string; since: string | null }[];

@@ -91,7 +91,8 @@ users:
   };
   const states = async () =>
     Object.fromEntries((await get<{ windowId: string; state: string }[]>('/api/windows/live')).map((w) => [w.windowId, w.state]));
-  const mismatches = (windowId: string) => get<IncidentView[]>(`/api/incidents?kind=queue-open-seat-empty&window=${windowId}`);
+  const mismatches = async (windowId: string) =>
+    (await get<{ items: IncidentView[] }>(`/api/incidents?kind=queue-open-seat-empty&window=${windowId}`)).items;
   /** The attendance row of a staff id over the local dates of `from`..`to`, once it exists. */
   const staffRow = (staffId: string, from: number, to: number) =>
     get<Row[]>(`/api/stats/attendance?from=${localDate(TZ, from)}&to=${localDate(TZ, to)}&groupBy=staff`).then((rows) =>

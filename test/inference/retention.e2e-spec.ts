@@ -6,20 +6,25 @@ import type { ServiceContext } from '@hallwatch/runtime';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
+import { MonitorStateRepository, MonitorStateSchema } from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PurgeLeaseRepository } from '../../apps/inference/src/repositories/purge-lease.repository';
-import { EvidencePurgeService } from '../../apps/inference/src/services/evidence-purge.service';
-import { testDatabaseUri } from '../support/e2e';
+import { EvidencePurgeService, Purged } from '../../apps/inference/src/services/evidence-purge.service';
+import { eventually, testDatabaseUri } from '../support/e2e';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.parse('2026-11-25T00:00:00Z');
 const daysAgo = (d: number) => new Date(NOW - d * DAY);
 
-/** Retention on the real FerretDB and NATS: what is purged, what is kept, one purging instance, missing files. */
+/**
+ * Retention on the real FerretDB and NATS: what is purged, what is kept, one purging instance,
+ * missing files, an appeal filed mid-purge, a host clock ahead.
+ */
 describe('retention purge (FerretDB, NATS lease)', () => {
   let connection: Connection;
   let presence: PresenceRepository;
   let incidents: IncidentRepository;
   let evidence: EvidenceRepository;
+  let states: MonitorStateRepository;
   const leases: PurgeLeaseRepository[] = [];
 
   const purger = async (instance: string) => {
@@ -33,7 +38,7 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     const lease = new PurgeLeaseRepository(ctx);
     leases.push(lease);
     await lease.open(ctx.natsUrl, `e2e-${instance}`);
-    return new EvidencePurgeService(ctx, evidence, incidents, presence, lease);
+    return new EvidencePurgeService(ctx, evidence, incidents, presence, lease, states);
   };
 
   beforeAll(async () => {
@@ -46,6 +51,7 @@ describe('retention purge (FerretDB, NATS lease)', () => {
       env: readEnv({}),
     });
     evidence = new EvidenceRepository(connection);
+    states = new MonitorStateRepository(connection.model('MonitorState', MonitorStateSchema));
   });
 
   afterAll(async () => {
@@ -82,12 +88,11 @@ describe('retention purge (FerretDB, NATS lease)', () => {
 
     // Another instance deletes file 2 between this purge's listing and its deletes.
     const bucket = new mongo.GridFSBucket(connection.db!, { bucketName: 'evidence' });
+    const old = await evidence.capturedBefore(daysAgo(30));
+    expect([...old.keys()]).toEqual(['recent']);
     const [file2] = await bucket.find({ filename: 'recent/2' }).toArray();
-    const racing = await evidence.purge(daysAgo(30), async () => {
-      await bucket.delete(file2._id);
-      return new Set();
-    });
-    expect(racing).toBe(2);
+    await bucket.delete(file2._id);
+    expect(await evidence.remove(old.get('recent')!)).toBe(2);
     expect(await bucket.find({}).toArray()).toEqual([]);
 
     const [a, b] = [await purger('purger-a'), await purger('purger-b')];
@@ -118,5 +123,60 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     ]);
     // The lease was given back: the next round purges (nothing left).
     expect(await b.purge(NOW)).toEqual({ evidence: 0, presence: 0, incidents: 0 });
+  });
+
+  const jpeg = Buffer.from([0xff, 0xd8, 1, 2]);
+  const closedIncident = (id: string, closedDaysAgo: number) =>
+    incidents.upsert({
+      id,
+      kind: 'absence',
+      hallId: 'h1',
+      windowId: 'W1',
+      openedAt: daysAgo(closedDaysAgo + 1).toISOString(),
+      closedAt: daysAgo(closedDaysAgo).toISOString(),
+      durationMs: 1,
+    });
+  const frames = async () =>
+    (await new mongo.GridFSBucket(connection.db!, { bucketName: 'evidence' }).find({}).toArray()).map((f) => f.filename).sort();
+
+  it('judges each incident under its lock: an appeal filed mid-purge keeps its frames, as do open incidents and those in their review window', async () => {
+    // 30 expired incidents ahead of the one appealed, so the appeal lands while the purge is deleting.
+    const expired = Array.from({ length: 30 }, (_, k) => `expired-${String(k).padStart(2, '0')}`);
+    for (const [k, id] of expired.entries()) {
+      await closedIncident(id, 99);
+      for (const n of [0, 1])
+        await evidence.put({ incidentId: id, n, role: 'threshold', capturedAt: new Date(daysAgo(61).getTime() + k) }, jpeg);
+    }
+    await closedIncident('appealed-mid-purge', 99);
+    await evidence.put({ incidentId: 'appealed-mid-purge', n: 0, role: 'threshold', capturedAt: daysAgo(60) }, jpeg);
+    await incidents.upsert({ id: 'open-long', kind: 'absence', hallId: 'h1', windowId: 'W2', openedAt: daysAgo(90).toISOString() });
+    await evidence.put({ incidentId: 'open-long', n: 0, role: 'last-staffed', capturedAt: daysAgo(90) }, jpeg);
+    // Frames past retention (30 d) of an incident closed 10 days ago: within its review window.
+    await closedIncident('in-window', 10);
+    await evidence.put({ incidentId: 'in-window', n: 0, role: 'last-staffed', capturedAt: daysAgo(40) }, jpeg);
+
+    const purge = await purger('purger-c');
+    const purging: Promise<Purged | undefined> = purge.purge(NOW);
+    await eventually(async () => ((await frames()).length < 2 * expired.length + 3 ? true : undefined), 30_000, 5);
+    const appeal = await incidents.review('appealed-mid-purge', 'appealed', {
+      by: 'manager-h1',
+      at: new Date().toISOString(),
+      action: 'appealed',
+    });
+    expect(appeal?.changed).toBe(true);
+    expect(await purging).toEqual({ evidence: 2 * expired.length, presence: 0, incidents: 0 });
+    expect(await frames()).toEqual(['appealed-mid-purge/0', 'in-window/0', 'open-long/0']);
+  });
+
+  it('refuses to purge with the host clock ahead of the NATS server, and purges nothing', async () => {
+    await closedIncident('before-the-jump', 5);
+    await evidence.put({ incidentId: 'before-the-jump', n: 0, role: 'threshold', capturedAt: daysAgo(5) }, jpeg);
+    const before = await frames();
+    const purge = await purger('purger-d');
+    // A host booted three years ahead: everything would look expired.
+    expect(await purge.purge(Date.now() + 3 * 365 * DAY)).toBeUndefined();
+    purge.onModuleDestroy();
+    expect(await frames()).toEqual(before);
+    expect((await incidents.find({})).map((i) => i._id)).toContain('before-the-jump');
   });
 });

@@ -105,7 +105,7 @@ users:
   const incidents = async (query: string): Promise<Incident[]> => {
     const res = await call('GET', supervisor, `/api/incidents?${query}`);
     if (res.status !== 200) throw new Error(`GET /api/incidents?${query}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Incident[];
+    return ((await res.json()) as { items: Incident[] }).items;
   };
   const w1 = async () => {
     const res = await call('GET', admin, `/api/stats/attendance?from=${DAY}&to=${DAY}&groupBy=window&hall=h2`);

@@ -93,7 +93,7 @@ describe('inference and reporting on one database', () => {
   it('keeps the review, audit trail and evidence of a confirmed absence after it closes, and counts it as confirmed', async () => {
     const [absence] = await eventually(
       async () => {
-        const found = await json<Incident[]>('/api/incidents?kind=absence&window=W-E');
+        const found = (await json<{ items: Incident[] }>('/api/incidents?kind=absence&window=W-E')).items;
         return found.length > 0 && found[0].evidence.some((e) => e.role === 'threshold') ? found : undefined;
       },
       90000,
@@ -195,7 +195,7 @@ describe('inference and reporting on one database', () => {
     const again = await send('POST', `${url}/appeal`, manager, { reason: '再次申诉' });
     expect(again.status).toBe(409);
     expect(await again.text()).toMatch(/already appealed/);
-    expect((await json<Incident[]>('/api/incidents?status=appealed')).map((i) => i.id)).toEqual([absenceId]);
+    expect((await json<{ items: Incident[] }>('/api/incidents?status=appealed')).items.map((i) => i.id)).toEqual([absenceId]);
 
     // Reporting's copy follows: no longer confirmed, counted as appealed (undecided).
     const appealed = await windowRow((w) => w.incidentsAppealed === 1);

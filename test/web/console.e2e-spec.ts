@@ -102,7 +102,7 @@ describe('web console (Chromium)', () => {
     const absence = await eventually(
       async () => {
         const res = await api('/api/incidents?kind=absence&window=T01', 'supervisor');
-        const list = (await res.json()) as { id: string; evidence: unknown[] }[];
+        const list = ((await res.json()) as { items: { id: string; evidence: unknown[] }[] }).items;
         return list.find((i) => i.evidence.length > 0);
       },
       90_000,
@@ -266,7 +266,8 @@ describe('web console (Chromium)', () => {
     });
     expect(await queued.json()).toMatchObject({ accepted: 1, rejected: 0 });
     const absence = await eventually(async () => {
-      const list = (await (await api('/api/incidents?kind=absence&window=W05', 'manager-h1')).json()) as IncidentAnswer[];
+      const list = ((await (await api('/api/incidents?kind=absence&window=W05', 'manager-h1')).json()) as { items: IncidentAnswer[] })
+        .items;
       return list.find((i) => i.status === 'open');
     }, 60_000);
     const page = await newPage();
@@ -299,7 +300,9 @@ describe('web console (Chromium)', () => {
     expect(saved.audit).toEqual(expect.arrayContaining([expect.objectContaining({ action: 'appealed', by: 'manager-h1', reason })]));
 
     const mismatch = await eventually(async () => {
-      const list = (await (await api('/api/incidents?kind=queue-open-seat-empty&window=W05', 'manager-h1')).json()) as IncidentAnswer[];
+      const list = (
+        (await (await api('/api/incidents?kind=queue-open-seat-empty&window=W05', 'manager-h1')).json()) as { items: IncidentAnswer[] }
+      ).items;
       return list[0];
     }, 60_000);
     await page.goto(`${stack.baseUrl}/incidents/${encodeURIComponent(mismatch.id)}`);

@@ -1,7 +1,7 @@
 import { connect, type NatsConnection } from 'nats';
 import type { Connection } from 'mongoose';
 import { AuditHeadMessage, decodeMessage, Streams } from '@hallwatch/contracts';
-import { sha256Hex, verifyChain } from '@hallwatch/domain';
+import { KEPT_REVIEWS, sha256Hex, verifyChain } from '@hallwatch/domain';
 import { natsConnectionOptions } from '@hallwatch/runtime';
 import { EvidenceRepository } from './repositories/evidence.repository';
 import {
@@ -11,7 +11,6 @@ import {
   IncidentSchema,
   IncidentTombstone,
   IncidentTombstoneSchema,
-  KEPT_REVIEWS,
 } from './repositories/incident.repository';
 
 /** What `hallwatch audit verify` found. */

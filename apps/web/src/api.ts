@@ -53,6 +53,27 @@ export async function getJson<T>(path: string): Promise<T> {
   return (await (await send(path)).json()) as T;
 }
 
+/** A page of a list endpoint (GET /api/incidents): `nextCursor` is set while more follow. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+/** The API's largest page. */
+const PAGE_MAX = 1000;
+
+/** Every item of a paged list, a page (of the most the API gives at once) after the other. */
+export async function getAllPages<T>(path: string, params: Record<string, string | undefined | null>): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await getJson<Page<T>>(`${path}${query({ ...params, limit: String(PAGE_MAX), cursor })}`);
+    items.push(...page.items);
+    cursor = page.nextCursor;
+  } while (cursor);
+  return items;
+}
+
 export async function sendJson<T>(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<T> {
   const res = await send(path, { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
   return (await res.json()) as T;

@@ -1,5 +1,5 @@
 import { computed, reactive } from 'vue';
-import { ApiError, followEvents, getJson, query, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
+import { ApiError, followEvents, getAllPages, getJson, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
 export const live = reactive({
@@ -27,7 +27,7 @@ export function loadSite(): Promise<Site> {
 async function loadState(): Promise<void> {
   const [windows, open] = await Promise.all([
     getJson<LiveWindow[]>('/api/windows/live'),
-    getJson<Incident[]>(`/api/incidents${query({ status: 'open' })}`),
+    getAllPages<Incident>('/api/incidents', { status: 'open' }),
     loadSite(),
   ]);
   live.windows = Object.fromEntries(windows.map((w) => [w.windowId, w]));

@@ -1,6 +1,7 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsId, IsInstant, IsPlainText } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
+import { IsCursor, Page, PAGE_LIMIT } from './paging';
 import { IsQueueEvent, QueueEventMessage } from './queue';
 
 /**
@@ -98,7 +99,13 @@ export interface LiveWindowState {
   since: string | null;
 }
 
-/** Payload of InferenceRequests.listIncidents. */
+/** What GET /api/incidents covers when neither `from` nor `to` is given: the incidents still going in the last 30 days. */
+export const INCIDENT_DEFAULT_PERIOD_DAYS = 30;
+
+/**
+ * Payload of InferenceRequests.listIncidents, answered with an IncidentPage, newest first. Without
+ * `from`, it starts INCIDENT_DEFAULT_PERIOD_DAYS before `to` (or now).
+ */
 export class IncidentQuery {
   @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
   @IsOptional() @IsId() windowId?: string;
@@ -108,7 +115,14 @@ export class IncidentQuery {
   @IsOptional() @IsInstant() from?: string;
   /** Incidents that opened before this time. */
   @IsOptional() @IsInstant() to?: string;
+  /** Incidents per page (PAGE_LIMIT.default when missing); fewer when more would not fit in one NATS message. */
+  @IsOptional() @IsInt() @Min(1) @Max(PAGE_LIMIT.max) limit?: number;
+  /** The previous page's nextCursor. */
+  @IsOptional() @IsCursor() cursor?: string;
 }
+
+/** Reply to InferenceRequests.listIncidents. */
+export type IncidentPage = Page<IncidentView>;
 
 /** Payload of InferenceRequests.getIncident. */
 export class IncidentRef {

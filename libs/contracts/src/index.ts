@@ -4,6 +4,7 @@ export * from './messages';
 export * from './subjects';
 export * from './incidents';
 export * from './batches';
+export * from './paging';
 export * from './cases';
 export * from './queue';
 export * from './leaves';

@@ -24,6 +24,7 @@
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
+ * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -52,3 +53,4 @@ export * from './queue/queue-session';
 export * from './roster/leaves';
 export * from './evaluation/weights';
 export * from './provenance/write-rules';
+export * from './retention/retention';

@@ -130,6 +130,11 @@ export class KvLeases {
     return now < validUntil ? { owner: instance, token: held.token, validUntil } : undefined;
   }
 
+  /** When the NATS server stored the latest write of `id`'s lease, by its own clock (undefined: no lease). */
+  async writtenAt(id: string): Promise<Date | undefined> {
+    return (await this.bucket().get(this.key(id)))?.created;
+  }
+
   /** Forgets a lease without touching the bucket (it ran out, or is someone else's now). */
   forget(id: string): void {
     this.held.delete(id);

@@ -1,6 +1,10 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseRpcExceptionFilter, NatsOptions, RpcException, ServerNats } from '@nestjs/microservices';
+import type { Msg, MsgHdrs, NatsConnection } from 'nats';
 import { Observable } from 'rxjs';
+
+/** nats-server's default max_payload, for when the server has not said its own. */
+export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
 
 /** What a service answers a request it refuses: an HTTP status and its own message. */
 export interface RpcRefusal {
@@ -43,4 +47,35 @@ export class SafeServerNats extends ServerNats {
       return undefined;
     }
   }
+
+  /**
+   * Sends each reply only if NATS can carry it: a reply over the server's max_payload is answered
+   * with a 413 naming its size instead (Nest's own lets the publish error escape, and the
+   * unhandled rejection ended the process), and a reply that still cannot be sent is logged.
+   */
+  getPublisher(natsMsg: Msg, id: string, ctx: Parameters<ServerNats['getPublisher']>[2]): (response: unknown) => unknown {
+    const subject = natsMsg.subject;
+    const guarded = {
+      reply: natsMsg.reply,
+      respond: (data: Uint8Array, opts?: { headers?: MsgHdrs }): boolean => {
+        try {
+          const max = this.unwrap<NatsConnection>().info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+          const size = data.length + (opts?.headers ? opts.headers.toString().length : 0);
+          if (size <= max) return natsMsg.respond(data, opts);
+          const refusal: RpcRefusal = { status: 413, message: replyTooLarge(subject, size, max) };
+          this.logger.warn(`${subject}: ${refusal.message}; answered 413`);
+          return natsMsg.respond(this.serializer.serialize({ id, err: refusal, isDisposed: true }).data);
+        } catch (err) {
+          this.logger.error(`${subject}: reply not sent: ${(err as Error).message}`);
+          return false;
+        }
+      },
+    } as Msg;
+    return super.getPublisher(guarded, id, ctx);
+  }
+}
+
+/** Why a reply is not sent: its size against the server's limit, and what to ask instead. */
+function replyTooLarge(subject: string, size: number, max: number): string {
+  return `the answer to ${subject} is ${size} bytes, more than NATS carries in one message (${max}); ask for less (a smaller limit, a shorter period)`;
 }

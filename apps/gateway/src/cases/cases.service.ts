@@ -29,7 +29,7 @@ export class CasesService {
       rows,
       (data) => windowRefusal(data.windowId, this.hallOf, halls),
       (data) => ({ caseId: typeof data.caseId === 'string' ? data.caseId : undefined }),
-      toReporting(this.nats, ReportingRequests.importCases, 'cases', halls, writerOf(user)),
+      toReporting(this.nats, ReportingRequests.importCases, 'cases', halls, writerOf(user), 'caseId'),
     );
   }
 }

@@ -7,6 +7,7 @@ import {
   EvidenceParamsDto,
   IncidentDto,
   IncidentListQueryDto,
+  IncidentPageDto,
   IncidentParamsDto,
   ReviewIncidentDto,
 } from './incidents.dto';
@@ -19,8 +20,8 @@ export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
   @Get()
-  @ApiOkResponse({ type: [IncidentDto] })
-  list(@CurrentUser() user: AuthUser, @Query() query: IncidentListQueryDto): Promise<IncidentDto[]> {
+  @ApiOkResponse({ type: IncidentPageDto })
+  list(@CurrentUser() user: AuthUser, @Query() query: IncidentListQueryDto): Promise<IncidentPageDto> {
     return this.incidents.list(user, query);
   }
 

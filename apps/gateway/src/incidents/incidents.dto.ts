@@ -2,8 +2,11 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import {
+  IsCursor,
   IsId,
   IsInstant,
+  INCIDENT_DEFAULT_PERIOD_DAYS,
+  PAGE_LIMIT,
   IsPlainText,
   NotBefore,
   INCIDENT_KINDS,
@@ -14,6 +17,7 @@ import {
   type EvidenceInfo,
   type EvidenceViewEntry,
   type IncidentKind,
+  type IncidentPage,
   type IncidentStatus,
   type IncidentView,
   type QueueEventMessage,
@@ -22,7 +26,7 @@ import {
 
 export class IncidentListQueryDto {
   @ApiPropertyOptional({
-    description: 'incidents still going at or after this time (ISO 8601 with offset)',
+    description: `incidents still going at or after this time (ISO 8601 with offset); without it, ${INCIDENT_DEFAULT_PERIOD_DAYS} days before to (or now)`,
     example: '2026-11-24T08:00:00+08:00',
   })
   @IsOptional()
@@ -57,6 +61,26 @@ export class IncidentListQueryDto {
   @IsOptional()
   @IsIn(INCIDENT_STATUSES)
   status?: IncidentStatus;
+
+  @ApiPropertyOptional({
+    description: `incidents per page, newest first (fewer when more would not fit in one message)`,
+    type: 'integer',
+    minimum: 1,
+    maximum: PAGE_LIMIT.max,
+    default: PAGE_LIMIT.default,
+  })
+  @IsOptional()
+  // Decimal digits only, like evidence numbers.
+  @Transform(({ value }) => (typeof value === 'string' && /^[1-9][0-9]{0,3}$/.test(value) ? Number(value) : value))
+  @IsInt({ message: `limit must be a whole number from 1 to ${PAGE_LIMIT.max} written in decimal digits` })
+  @Min(1)
+  @Max(PAGE_LIMIT.max)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "the previous page's nextCursor (same filters)" })
+  @IsOptional()
+  @IsCursor()
+  cursor?: string;
 }
 
 export class IncidentParamsDto {
@@ -152,4 +176,9 @@ export class IncidentDto implements IncidentView {
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];
   @ApiProperty({ description: 'who looked at which evidence frame, when', type: () => [EvidenceViewDto] }) views: EvidenceViewEntry[];
   @ApiProperty({ description: 'an appeal was decided: the incident changes only by an admin correction' }) final: boolean;
+}
+
+export class IncidentPageDto implements IncidentPage {
+  @ApiProperty({ type: () => [IncidentDto] }) items: IncidentDto[];
+  @ApiPropertyOptional({ description: 'set when there are more: send it as cursor for the next page' }) nextCursor?: string;
 }

@@ -4,6 +4,7 @@ import {
   EvidenceImage,
   EvidenceRef,
   IncidentAppealRequest,
+  IncidentPage,
   IncidentQuery,
   IncidentRef,
   IncidentReviewRequest,
@@ -21,7 +22,7 @@ import { IncidentListQueryDto } from './incidents.dto';
 export class IncidentsService {
   constructor(@Inject(NATS_CLIENT) private readonly nats: ClientProxy) {}
 
-  list(user: AuthUser, query: IncidentListQueryDto): Promise<IncidentView[]> {
+  list(user: AuthUser, query: IncidentListQueryDto): Promise<IncidentPage> {
     const request: IncidentQuery = {
       halls: hallScope(user, query.hall),
       windowId: query.window,
@@ -29,8 +30,10 @@ export class IncidentsService {
       status: query.status,
       from: query.from,
       to: query.to,
+      limit: query.limit,
+      cursor: query.cursor,
     };
-    return requestService<IncidentView[]>(this.nats, InferenceRequests.listIncidents, request);
+    return requestService<IncidentPage>(this.nats, InferenceRequests.listIncidents, request);
   }
 
   /** The incident if it exists and lies in the caller's halls (404 / 403 otherwise). */

@@ -22,6 +22,7 @@ describe('LeavesService (NATS mocked)', () => {
   beforeEach(() => {
     sent = [];
     const nats = {
+      connect: async () => ({ info: { max_payload: 1024 * 1024 } }),
       send: (subject: string, payload: unknown) => {
         sent.push({ subject, payload });
         return of(reply);

@@ -1,7 +1,7 @@
 import { ClientProxy } from '@nestjs/microservices';
 import type { BatchResult, RowResult, Writer } from '@hallwatch/contracts';
 import type { SiteConfig } from '@hallwatch/config';
-import { requestService } from './service-request';
+import { maxPayload, requestService } from './service-request';
 
 /** The fields every row answer has (cases add `caseId`, the others `id`). */
 type RowAnswer = Omit<RowResult, 'id'>;
@@ -29,15 +29,61 @@ export async function answerRows<T, R extends RowAnswer>(
   return { accepted: answer.accepted, rejected: results.length - answer.accepted, results };
 }
 
-/** Sends reporting the rows of a batch as `{ [field]: rows, halls, by }` (`by`: who submits them); reporting answers each row. */
+/** Room in a request for what wraps the rows (the transport's pattern and id). */
+const REQUEST_ENVELOPE_BYTES = 1024;
+
+/**
+ * Sends reporting the rows of a batch as `{ [field]: rows, halls, by }` (`by`: who submits them), in as many requests as it
+ * takes to keep each under the NATS max payload (5000 rows are several MB); reporting answers each
+ * row, and the answers are put together as one.
+ */
 export function toReporting<R extends RowAnswer>(
   nats: ClientProxy,
   subject: string,
   field: string,
   halls: string[] | undefined,
   by: Writer,
+  idField = 'id',
 ): (rows: Record<string, unknown>[]) => Promise<BatchResult<R>> {
-  return (rows) => requestService<BatchResult<R>>(nats, subject, { [field]: rows, halls, by }, 60000);
+  return async (rows) => {
+    const budget = (await maxPayload(nats)) - REQUEST_ENVELOPE_BYTES - Buffer.byteLength(JSON.stringify({ [field]: [], halls, by }));
+    const results: R[] = [];
+    let accepted = 0;
+    for (const group of sizedGroups(rows, budget, idField)) {
+      const answer = await requestService<BatchResult<R>>(nats, subject, { [field]: group.map((i) => rows[i]), halls, by }, 60000);
+      accepted += answer.accepted;
+      results.push(...answer.results.map((r) => ({ ...r, row: group[r.row] })));
+    }
+    results.sort((a, b) => a.row - b.row);
+    return { accepted, rejected: results.length - accepted, results };
+  };
+}
+
+/**
+ * The rows' indices in groups of at most `budget` bytes of JSON each, in order. A row whose
+ * `idField` repeats an earlier row's joins that row's group, so the service still sees the repeat
+ * (and refuses it) as it would in one request.
+ */
+export function sizedGroups(rows: readonly Record<string, unknown>[], budget: number, idField: string): number[][] {
+  const groups: number[][] = [];
+  const groupOf = new Map<string, number[]>();
+  let current: number[] = [];
+  let bytes = 2;
+  rows.forEach((row, i) => {
+    const size = Buffer.byteLength(JSON.stringify(row) ?? 'null') + 1;
+    const id = row?.[idField];
+    const earlier = typeof id === 'string' ? groupOf.get(id) : undefined;
+    if (earlier) return void earlier.push(i);
+    if (current.length > 0 && bytes + size > budget) {
+      current = [];
+      bytes = 2;
+    }
+    if (current.length === 0) groups.push(current);
+    current.push(i);
+    bytes += size;
+    if (typeof id === 'string') groupOf.set(id, current);
+  });
+  return groups;
 }
 
 /** The signed-in user as the writer of what they submit. */

@@ -1,6 +1,13 @@
-import { BadRequestException, GatewayTimeoutException, HttpException, ServiceUnavailableException } from '@nestjs/common';
+import {
+  BadRequestException,
+  GatewayTimeoutException,
+  HttpException,
+  PayloadTooLargeException,
+  ServiceUnavailableException,
+} from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { firstValueFrom, timeout } from 'rxjs';
+import { DEFAULT_MAX_PAYLOAD } from '@hallwatch/runtime';
 
 /** Nest's message for an error a service did not mean to send (logged there with its stack). */
 const UNKNOWN_SERVICE_ERROR = 'Internal server error';
@@ -15,8 +22,17 @@ export async function requestService<T>(client: ClientProxy, subject: string, pa
     if ((err as { code?: string }).code === '503' || /no responders/i.test(String((err as Error).message))) {
       throw new ServiceUnavailableException(`no service answers ${subject}`);
     }
+    if ((err as { code?: string }).code === 'MAX_PAYLOAD_EXCEEDED') {
+      throw new PayloadTooLargeException(`the request on ${subject} is more than NATS carries in one message; send less at a time`);
+    }
     throw refusal(err) ?? new ServiceError(subject, err);
   }
+}
+
+/** The largest message the NATS server takes (its max_payload): requests and replies must fit. */
+export async function maxPayload(client: ClientProxy): Promise<number> {
+  const nc = (await client.connect()) as { info?: { max_payload?: number } } | undefined;
+  return nc?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
 }
 
 /**

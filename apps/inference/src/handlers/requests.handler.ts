@@ -4,6 +4,7 @@ import {
   EvidenceImage,
   EvidenceRef,
   IncidentAppealRequest,
+  IncidentPage,
   IncidentQuery,
   IncidentRef,
   IncidentReviewRequest,
@@ -32,7 +33,7 @@ export class RequestsHandler {
   }
 
   @MessagePattern(InferenceRequests.listIncidents)
-  listIncidents(@Payload() payload: unknown): Promise<IncidentView[]> {
+  listIncidents(@Payload() payload: unknown): Promise<IncidentPage> {
     return this.valid(IncidentQuery, payload, (q) => this.incidents.list(q));
   }
 

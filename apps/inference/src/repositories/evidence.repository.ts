@@ -59,16 +59,29 @@ export class EvidenceRepository {
     return { jpeg: Buffer.concat(chunks), file: file.metadata as EvidenceFile };
   }
 
-  /** Deletes frames captured before `before`, except those of incidents in `keep(ids)`. Returns how many went. */
-  async purge(before: Date, keep: (incidentIds: string[]) => Promise<Set<string>>): Promise<number> {
+  /** The frames captured before `before`, by incident, the incident of the oldest frame first. */
+  async capturedBefore(before: Date): Promise<Map<string, mongo.ObjectId[]>> {
+    const old = await this.bucket()
+      .find(
+        { 'metadata.capturedAt': { $lt: before } },
+        { projection: { _id: 1, 'metadata.incidentId': 1 }, sort: { 'metadata.capturedAt': 1 } },
+      )
+      .toArray();
+    const byIncident = new Map<string, mongo.ObjectId[]>();
+    for (const f of old) {
+      const id = (f.metadata as EvidenceFile).incidentId;
+      byIncident.set(id, [...(byIncident.get(id) ?? []), f._id]);
+    }
+    return byIncident;
+  }
+
+  /** Deletes these frames (see capturedBefore); returns how many went. */
+  async remove(fileIds: readonly mongo.ObjectId[]): Promise<number> {
     const bucket = this.bucket();
-    const old = await bucket.find({ 'metadata.capturedAt': { $lt: before } }).toArray();
-    const kept = await keep([...new Set(old.map((f) => (f.metadata as EvidenceFile).incidentId))]);
-    const doomed = old.filter((f) => !kept.has((f.metadata as EvidenceFile).incidentId));
     let removed = 0;
-    for (const f of doomed) {
+    for (const id of fileIds) {
       try {
-        await bucket.delete(f._id);
+        await bucket.delete(id);
         removed++;
       } catch (err) {
         // Gone already (another purge, or a half-deleted file): nothing left to do for it.

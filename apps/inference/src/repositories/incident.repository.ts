@@ -1,6 +1,7 @@
 import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { FilterQuery, Model, Schema } from 'mongoose';
+import { decodeCursor } from '@hallwatch/contracts';
 import type {
   AuditEntry,
   IncidentKind,
@@ -10,7 +11,7 @@ import type {
   QueueEventKind,
   ReviewChange,
 } from '@hallwatch/contracts';
-import { chainEntry, chainHead, EXCUSABLE_KINDS } from '@hallwatch/domain';
+import { chainEntry, chainHead, EXCUSABLE_KINDS, KEPT_REVIEWS } from '@hallwatch/domain';
 import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
 import { NatsRepository } from './nats.repository';
 
@@ -95,9 +96,6 @@ const chained = (r: Pick<IncidentRecord, '_id' | 'kind' | 'hallId' | 'windowId' 
   windowId: r.windowId,
   openedAt: r.openedAt,
 });
-
-/** Reviews whose incident and evidence outlive retention: a confirmation, and an appeal awaiting its decision. */
-export const KEPT_REVIEWS: readonly ReviewChange[] = ['confirmed', 'appealed'];
 
 export const INCIDENT = 'Incident';
 export const IncidentSchema = new Schema<IncidentRecord>(
@@ -233,10 +231,15 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
-  async find(query: IncidentQuery): Promise<IncidentRecord[]> {
+  /**
+   * Incidents matching `query`, newest first (by opening, then by id), from just after
+   * `query.cursor`'s position; at most `limit` of them (all when undefined).
+   */
+  async find(query: IncidentQuery, limit?: number): Promise<IncidentRecord[]> {
     const filter: FilterQuery<IncidentRecord> = {};
+    const all: FilterQuery<IncidentRecord>[] = [];
     if (query.halls) filter.hallId = { $in: query.halls };
-    if (query.windowId) filter.$or = [{ windowId: query.windowId }, { windowIds: query.windowId }];
+    if (query.windowId) all.push({ $or: [{ windowId: query.windowId }, { windowIds: query.windowId }] });
     if (query.kind) filter.kind = query.kind;
     if (query.status === 'open' || query.status === 'closed') {
       filter.review = null;
@@ -247,10 +250,13 @@ export class IncidentRepository implements OnApplicationShutdown {
       filter.leaveId = { $ne: null };
     } else if (query.status) filter.review = query.status;
     if (query.to) filter.openedAt = { $lt: new Date(query.to) };
-    const found = await this.incidents.find(filter).sort({ openedAt: -1 }).lean();
-    // "Still going at or after `from`" needs an $or next to the window's; simpler and portable here.
-    const from = query.from ? Date.parse(query.from) : undefined;
-    return from === undefined ? found : found.filter((i) => !i.closedAt || i.closedAt.getTime() >= from);
+    // Still going at or after `from`: open, or closed since.
+    if (query.from) all.push({ $or: [{ closedAt: null }, { closedAt: { $gte: new Date(query.from) } }] });
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (after) all.push({ $or: [{ openedAt: { $lt: new Date(after.at) } }, { openedAt: new Date(after.at), _id: { $lt: after.id } }] });
+    if (all.length > 0) filter.$and = all;
+    const found = this.incidents.find(filter).sort({ openedAt: -1, _id: -1 });
+    return (limit === undefined ? found : found.limit(limit)).lean();
   }
 
   async get(id: string): Promise<IncidentRecord | null> {
@@ -310,28 +316,29 @@ export class IncidentRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Deletes incidents closed before `before`, except kept ones (confirmed, appealed), each leaving
-   * a tombstone in incident_tombstones (written first: a purge stopped in between only leaves a
-   * tombstone beside its incident, which the next purge completes). Returns how many went.
+   * Deletes incidents closed before `before`, except kept ones (confirmed, appealed), one at a
+   * time under its lock and judged again there, so an appeal landing meanwhile keeps its incident.
+   * Each leaves a tombstone in incident_tombstones, written first: a purge stopped in between only
+   * leaves a tombstone beside its incident, which the next purge completes. Returns how many went.
    */
   async purgeClosedBefore(before: Date): Promise<number> {
-    const filter: FilterQuery<IncidentRecord> = { closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } };
+    const expired = { closedAt: { $ne: null, $lt: before }, review: { $nin: KEPT_REVIEWS } };
     const purgedAt = new Date();
     let removed = 0;
-    for (;;) {
-      const doomed = await this.incidents.find(filter).limit(500).lean();
-      if (doomed.length === 0) return removed;
-      await this.tombstones.bulkWrite(
-        doomed.map((r) => ({ updateOne: { filter: { _id: r._id }, update: { $setOnInsert: tombstoneOf(r, purgedAt) }, upsert: true } })),
-      );
-      removed += (await this.incidents.deleteMany({ ...filter, _id: { $in: doomed.map((r) => r._id) } })).deletedCount;
+    for (const { _id } of await this.incidents.find(expired, { _id: 1 }).lean()) {
+      removed += await this.lock.run(_id, async () => {
+        const doomed = await this.incidents.findOne({ ...expired, _id }).lean();
+        if (!doomed) return 0;
+        await this.tombstones.updateOne({ _id }, { $setOnInsert: tombstoneOf(doomed, purgedAt) }, { upsert: true });
+        return (await this.incidents.deleteOne({ ...expired, _id })).deletedCount;
+      });
     }
+    return removed;
   }
 
-  /** Ids of confirmed or appealed incidents among `ids`: their evidence outlives the retention period. */
-  async kept(ids: string[]): Promise<Set<string>> {
-    const found = await this.incidents.find({ _id: { $in: ids }, review: { $in: KEPT_REVIEWS } }, { _id: 1 }).lean();
-    return new Set(found.map((i) => i._id));
+  /** Runs `work` on the incident as it stands under its lock (null: no such incident), so no write to it lands in between. */
+  async locked<T>(id: string, work: (record: IncidentRecord | null) => Promise<T>): Promise<T> {
+    return this.lock.run(id, async () => work(await this.get(id)));
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -64,6 +64,11 @@ export class MonitorStateRepository {
     return this.states.findById(hallId).lean();
   }
 
+  /** When the latest of the hall states was saved (by any instance); undefined when none is stored. */
+  async newestSavedAt(): Promise<Date | undefined> {
+    return (await this.states.findOne({}, { savedAt: 1 }).sort({ savedAt: -1 }).lean())?.savedAt;
+  }
+
   /** Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once. */
   async claim(hallId: string, fence: Fence): Promise<void> {
     await this.write(hallId, fence, {});

@@ -19,7 +19,7 @@ import {
 } from '@hallwatch/contracts';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
+import { DEFAULT_MAX_PAYLOAD, InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -90,6 +90,11 @@ export class NatsRepository implements OnApplicationShutdown {
 
   private async js(): Promise<JetStreamClient> {
     return (await this.nc()).jetstream();
+  }
+
+  /** The largest message the NATS server takes (its max_payload), replies included. */
+  async maxPayload(): Promise<number> {
+    return (await this.nc()).info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */

@@ -1,12 +1,17 @@
 import { ConflictException, HttpException, Injectable, Logger } from '@nestjs/common';
 import {
   AuditActions,
+  encodeCursor,
+  fittingCount,
+  INCIDENT_DEFAULT_PERIOD_DAYS,
+  PAGE_LIMIT,
   type AuditEntry,
   type EvidenceImage,
   type EvidenceRef,
   type IncidentAppealRequest,
   type IncidentQuery,
   type IncidentMessage,
+  type IncidentPage,
   type IncidentRef,
   type IncidentReviewedMessage,
   type IncidentReviewRequest,
@@ -18,6 +23,10 @@ import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repos
 import { EvidenceView, EvidenceViewRepository } from '../repositories/evidence-view.repository';
 import { incidentStatus, IncidentRecord, IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
 import { NatsRepository } from '../repositories/nats.repository';
+
+const DAY = 24 * 3600_000;
+/** Room in a reply for what wraps the page (the transport's id and flags, `nextCursor`). */
+const REPLY_ENVELOPE_BYTES = 1024;
 
 /** What the gateway asks about incidents: lists, one incident, its evidence, the bureau's review and appeals. */
 @Injectable()
@@ -31,11 +40,23 @@ export class IncidentsService {
     private readonly nats: NatsRepository,
   ) {}
 
-  async list(query: IncidentQuery): Promise<IncidentView[]> {
-    const records = await this.incidents.find(query);
-    const ids = records.map((r) => r._id);
-    const [evidence, views] = await Promise.all([this.evidence.list(ids), this.views.of(ids)]);
-    return records.map((r) => toView(r, evidence.get(r._id) ?? [], views.get(r._id) ?? []));
+  /**
+   * One page of the incidents matching `query` (without `from`: the default period before `to` or
+   * now), cut short where more would not fit in one NATS reply; nextCursor continues after it.
+   */
+  async list(query: IncidentQuery): Promise<IncidentPage> {
+    const limit = query.limit ?? PAGE_LIMIT.default;
+    const from = query.from ?? new Date((query.to ? Date.parse(query.to) : Date.now()) - INCIDENT_DEFAULT_PERIOD_DAYS * DAY).toISOString();
+    // One more than asked: whether a next page exists.
+    const records = await this.incidents.find({ ...query, from }, limit + 1);
+    const page = records.slice(0, limit);
+    const ids = page.map((r) => r._id);
+    const [evidence, viewsOf] = await Promise.all([this.evidence.list(ids), this.views.of(ids)]);
+    const views = page.map((r) => toView(r, evidence.get(r._id) ?? [], viewsOf.get(r._id) ?? []));
+    const items = views.slice(0, fittingCount(views, (await this.nats.maxPayload()) - REPLY_ENVELOPE_BYTES));
+    const last = items[items.length - 1];
+    if (!last || (items.length === views.length && records.length <= limit)) return { items };
+    return { items, nextCursor: encodeCursor({ at: Date.parse(last.openedAt), id: last.id }) };
   }
 
   async get(ref: IncidentRef): Promise<IncidentView | null> {
