@@ -8,3 +8,4 @@ export * from './port';
 export * from './redact';
 export * from './rpc-errors';
 export * from './service';
+export * from './waiting';

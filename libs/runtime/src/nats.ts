@@ -13,6 +13,7 @@ import {
   Subscription,
 } from 'nats';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
+import { LockUnavailable } from './waiting';
 
 /**
  * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
@@ -232,9 +233,11 @@ export class NatsLink {
             return;
           }
           if (stopped()) return;
-          if (natsUnavailable(err)) {
-            // A leader election or a lost node (e.g. the lock bucket's): held, not counted against it.
-            if (!waitedForNats) this.log.warn(`${m.subject}: not stored while NATS does not answer (${(err as Error).message}); retrying`);
+          if (natsUnavailable(err) || err instanceof LockUnavailable) {
+            // A leader election, a lost node (e.g. the lock bucket's) or a lock held long by others
+            // (a bulk import): held, not counted against it.
+            if (!waitedForNats)
+              this.log.warn(`${m.subject}: not stored yet, waiting for NATS or a lock (${(err as Error).message}); retrying`);
             waitedForNats = true;
             await sleep(1000);
             continue;

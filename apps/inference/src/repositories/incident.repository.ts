@@ -69,7 +69,8 @@ export interface ReviewOutcome {
  * The incidents, owned by inference. Writes to one incident (its open and close from the hall's
  * monitor; reviews, appeals and evidence views from any instance) run under a lock per incident:
  * FerretDB 1.24 applies an update as a read then a whole-document write, so a close landing beside
- * a review could otherwise write back the document without the supervisor's decision.
+ * a review could otherwise write back the document without the supervisor's decision. Each write
+ * checks the lock first: a holder whose lock ran out is refused (LockLost) before another can write.
  */
 @Injectable()
 export class IncidentRepository implements OnApplicationShutdown {
@@ -84,7 +85,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       'hallwatch_incident_locks',
       ctx.natsUrl,
       ctx.env.instance,
-      (key) => this.log.error(`incident lock ${key} lost while writing`),
+      (key, why) => this.log.warn(`incident lock ${key} lost while writing (${why}): the write is refused`),
       ctx.env.streamReplicas,
     );
   }
@@ -104,6 +105,7 @@ export class IncidentRepository implements OnApplicationShutdown {
         update.$push = { audit: { ...excused, at: new Date(excused.at) } };
       }
       if (Object.keys(set).length > 0) update.$set = set;
+      this.lock.check();
       await this.incidents.updateOne({ _id: id }, update, { upsert: true });
     });
   }
@@ -124,6 +126,7 @@ export class IncidentRepository implements OnApplicationShutdown {
     return this.lock.run(id, async () => {
       const stored = await this.incidents.findById(id).lean();
       if (!stored || stored.leaveId) return stored?.leaveId === leaveId ? stored : null;
+      this.lock.check();
       return this.incidents
         .findOneAndUpdate({ _id: id }, { $set: { leaveId }, $push: { audit: { ...entry, at: new Date(entry.at) } } }, { new: true })
         .lean();
@@ -171,6 +174,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       if (!record) return null;
       if (!accept(record)) return { record, changed: false };
       const at = afterTrail(record, entry.at);
+      this.lock.check();
       const updated = await this.incidents
         .findOneAndUpdate({ _id: id }, { $set: { review: change }, $push: { audit: { ...entry, at } } }, { new: true })
         .lean();
@@ -182,7 +186,9 @@ export class IncidentRepository implements OnApplicationShutdown {
   async note(id: string, entry: AuditEntry): Promise<void> {
     await this.lock.run(id, async () => {
       const record = await this.get(id);
-      if (record) await this.incidents.updateOne({ _id: id }, { $push: { audit: { ...entry, at: afterTrail(record, entry.at) } } });
+      if (!record) return;
+      this.lock.check();
+      await this.incidents.updateOne({ _id: id }, { $push: { audit: { ...entry, at: afterTrail(record, entry.at) } } });
     });
   }
 

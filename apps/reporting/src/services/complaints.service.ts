@@ -34,6 +34,7 @@ export class ComplaintsService {
     });
     const store = () =>
       inParallel(accepted, 8, async ({ value: c }) => {
+        this.lock.check();
         const stored = await this.repo.replaceComplaint(
           {
             id: c.id,
