@@ -49,6 +49,42 @@ export class OwnedServer {
   }
 }
 
+/** A cluster of `size` nats-server nodes (n0, n1, ...) routed to each other, each with its own data under `dir`. */
+export async function natsCluster(dir: string, size = 3): Promise<Map<string, OwnedServer>> {
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort() })));
+  const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
+  const nodes = new Map<string, OwnedServer>();
+  await Promise.all(
+    ports.map(async (p, i) => {
+      const args = [
+        '--name',
+        `n${i}`,
+        '--cluster_name',
+        'hallwatch-e2e',
+        '--cluster',
+        routes[i],
+        '--routes',
+        routes.filter((_, j) => j !== i).join(','),
+      ];
+      nodes.set(`n${i}`, await OwnedServer.nats(path.join(dir, `n${i}`), p.client, args));
+    }),
+  );
+  return nodes;
+}
+
+/** Waits until JetStream on a cluster has elected a meta leader and can place streams of `replicas` replicas. */
+export async function clusterReady(nc: NatsConnection, replicas = 3): Promise<void> {
+  const jsm = await nc.jetstreamManager({ checkAPI: false });
+  await eventually(
+    async () => {
+      await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: replicas });
+      return jsm.streams.delete('E2E_PROBE');
+    },
+    60_000,
+    1000,
+  );
+}
+
 export function tempDir(prefix: string): string {
   return fs.mkdtempSync(path.join(process.env.HALLWATCH_TEST_DATA_DIR ?? os.tmpdir(), `${prefix}-`));
 }
