@@ -22,6 +22,8 @@ export interface HallwatchEnv {
   streamReplicas: number;
   /** Whether the gateway serves its OpenAPI document at /api/docs (HALLWATCH_API_DOCS, default true). */
   apiDocs: boolean;
+  /** A detector module to use instead of the built-in one (HALLWATCH_DETECTOR_MODULE, absolute path; see DetectorConfig.module). */
+  detectorModule?: string;
 }
 
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..', '..', ...(__dirname.includes(`${path.sep}dist${path.sep}`) ? ['..'] : []));
@@ -63,5 +65,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     apiDocs: flag(env.HALLWATCH_API_DOCS, 'HALLWATCH_API_DOCS', true),
     instance: env.HALLWATCH_INSTANCE || `${require('node:os').hostname()}-${process.pid}`,
     streamReplicas: replicas(env.HALLWATCH_STREAM_REPLICAS),
+    detectorModule: env.HALLWATCH_DETECTOR_MODULE ? path.resolve(env.HALLWATCH_DETECTOR_MODULE) : undefined,
   };
 }
