@@ -29,14 +29,15 @@ export interface CliRun {
 }
 
 /**
- * Runs `hallwatch ...args` with the services' environment (and the test NATS for the write lock).
+ * Runs `hallwatch ...args` with the services' environment (and the test NATS for the write lock,
+ * unless `env` names another).
  * Asynchronous on purpose: a test blocked in spawnSync cannot see the gateway close its idle
  * keep-alive connections, and its next request then fails with "other side closed".
  */
 export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-      env: { ...process.env, ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! },
+      env: { ...process.env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL!, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

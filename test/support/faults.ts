@@ -155,6 +155,8 @@ export class FaultStack {
   services: RunningService[] = [];
   nc!: NatsConnection;
   api!: Api;
+  /** The services' environment (for a CLI run beside them). */
+  env: Record<string, string> = {};
 
   constructor(
     private readonly name: string,
@@ -181,6 +183,7 @@ export class FaultStack {
       HALLWATCH_JWT_SECRET: `e2e-${this.name}`,
       ...options.env,
     };
+    this.env = env;
     for (const service of services) this.services.push(await startService(service, env));
     this.api = await Api.login(`http://127.0.0.1:${port}`);
   }
@@ -229,6 +232,7 @@ export class Api {
       status: string;
       nats: string;
       deadLetters: number | null;
+      deadLettersByStream: Record<string, number> | null;
       services: Record<string, { status: string; database?: string }>;
     }>('/api/health');
   }

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerCamerasCommand } from './commands/cameras.command';
+import { registerDeadLettersCommand } from './commands/deadletters.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerReportCommand } from './commands/report.command';
 import { registerSiteCommand } from './commands/site.command';
@@ -12,6 +13,7 @@ const program = new Command('hallwatch').description('Hallwatch: staffing of ser
 
 registerAnalyzeCommand(program);
 registerCamerasCommand(program);
+registerDeadLettersCommand(program);
 registerImportCommand(program);
 registerReportCommand(program);
 registerSiteCommand(program);

@@ -1,3 +1,4 @@
+export * from './dead-letters';
 export * from './embedded';
 export * from './kv-mutex';
 export * from './leases';

@@ -5,7 +5,6 @@ import {
   Consumer,
   DeliverPolicy,
   headers,
-  JetStreamManager,
   JsMsg,
   NatsConnection,
   nanos,
@@ -336,17 +335,6 @@ export function keptReplicas(stream: string, current: number, wanted: number, lo
 export function natsUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return code === 'TIMEOUT' || code === '503' || code === 'CONNECTION_CLOSED' || code === 'DISCONNECT';
-}
-
-/** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
-export async function deadLetterCount(nc: NatsConnection, timeoutMs = 2000): Promise<number | undefined> {
-  try {
-    const jsm: JetStreamManager = await nc.jetstreamManager({ timeout: timeoutMs });
-    return (await jsm.streams.info(Streams.deadLetters.name)).state.messages;
-  } catch (err) {
-    // Nothing was ever moved aside when the stream does not exist yet.
-    return /stream not found/i.test((err as Error).message) ? 0 : undefined;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
