@@ -34,7 +34,13 @@ export interface CliRun {
  * Asynchronous on purpose: a test blocked in spawnSync cannot see the gateway close its idle
  * keep-alive connections, and its next request then fails with "other side closed".
  */
-export function runCli(args: readonly string[], env: Record<string, string>, timeoutMs = 120_000): Promise<CliRun> {
+export function runCli(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = 120_000,
+  /** Called with its standard error as it comes (e.g. import progress). */
+  onStderr?: (text: string) => void,
+): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
       env: { ...process.env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL!, ...env },
@@ -43,7 +49,10 @@ export function runCli(args: readonly string[], env: Record<string, string>, tim
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (status) => {

@@ -40,6 +40,15 @@ export class OwnedServer {
     await exited;
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until resume(). */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async restart(): Promise<void> {
     this.process = (await this.start()).process;
   }
