@@ -7,41 +7,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import mongoose from 'mongoose';
+import { casesCsv } from '../../bench/support';
 import { runCli } from '../support/e2e';
 import { cyclesOf, expectedAbsences, FaultStack, publishAll, tempDir } from '../support/faults';
 
 const WINDOWS = ['W1', 'W2', 'W3', 'W4'];
 const ROWS = 40_000;
 const CYCLES = 8;
-
-/** Row i: a case on one of WINDOWS, spread over the workdays of March 2024 and the opening hours. */
-function casesCsv(): string {
-  const workdays = Array.from({ length: 31 }, (_, d) => `2024-03-${String(d + 1).padStart(2, '0')}`).filter(
-    (d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
-  );
-  const lines = ['caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction'];
-  for (let i = 0; i < ROWS; i++) {
-    const minute = 9 * 60 + ((i * 7) % 420);
-    const t = (m: number) =>
-      `${workdays[i % workdays.length]}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
-    lines.push(
-      [
-        `C${i}`,
-        WINDOWS[i % WINDOWS.length],
-        `S${i % 8}`,
-        '营业执照',
-        t(0),
-        t(3),
-        t(3),
-        t(12),
-        t(30),
-        'completed',
-        String(1 + (i % 5)),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
 
 describe('nats-server frozen for 8 s during a large CSV import', () => {
   const stack = new FaultStack('nats-pause-import', WINDOWS);
@@ -54,7 +26,7 @@ describe('nats-server frozen for 8 s during a large CSV import', () => {
   it('neither the CLI nor reporting crashes, nothing goes to the dead letters, and everything is stored once', async () => {
     const { api, nc } = stack;
     const file = path.join(tempDir('nats-pause-import'), 'cases.csv');
-    fs.writeFileSync(file, casesCsv());
+    fs.writeFileSync(file, casesCsv(ROWS, WINDOWS, '2024-03', 8));
     await publishAll(nc.jetstream(), cyclesOf(['W1'], 0, CYCLES / 2));
 
     let paused: Promise<void> | undefined;
