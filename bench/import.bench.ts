@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { generatedSite, treeUsage } from './support';
+import { casesCsv, generatedSite, treeUsage } from './support';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -21,37 +21,6 @@ const WINDOWS = arg('windows', 200);
 const HALLS = 20;
 const CLI = path.resolve(__dirname, '..', '..', 'bin', 'hallwatch.js');
 
-/** Row i: the workdays of March 2023, spread over the windows and the opening hours. */
-function csv(): string {
-  const header = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
-  const workdays = Array.from({ length: 31 }, (_, d) => `2023-03-${String(d + 1).padStart(2, '0')}`).filter(
-    (d) => ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
-  );
-  const lines = [header];
-  for (let i = 0; i < ROWS; i++) {
-    const date = workdays[i % workdays.length];
-    const minute = 9 * 60 + ((i * 7) % 420);
-    const t = (m: number) =>
-      `${date}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
-    lines.push(
-      [
-        `C${i}`,
-        `W${i % WINDOWS}`,
-        `S${i % (WINDOWS * 2)}`,
-        '营业执照',
-        t(0),
-        t(3),
-        t(3),
-        t(12),
-        t(30),
-        'completed',
-        String(1 + (i % 5)),
-      ].join(','),
-    );
-  }
-  return `${lines.join('\n')}\n`;
-}
-
 async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hallwatch-bench-import-'));
   const nats = await ensureNats(undefined, dir, await freePort());
@@ -59,7 +28,15 @@ async function main(): Promise<void> {
   try {
     fs.writeFileSync(path.join(dir, 'site.yaml'), generatedSite(HALLS, WINDOWS));
     const file = path.join(dir, 'cases.csv');
-    fs.writeFileSync(file, csv());
+    fs.writeFileSync(
+      file,
+      casesCsv(
+        ROWS,
+        Array.from({ length: WINDOWS }, (_, w) => `W${w}`),
+        '2023-03',
+        WINDOWS * 2,
+      ),
+    );
     const env = {
       ...process.env,
       HALLWATCH_SITE: path.join(dir, 'site.yaml'),

@@ -1,6 +1,6 @@
 /**
- * What several benchmarks share: options, services as real processes, a generated site file, process
- * CPU and memory from /proc, waiting for a log line, quantiles.
+ * What several benchmarks share: options, services as real processes, a generated site file and
+ * case export, process CPU and memory from /proc, waiting for a log line, quantiles.
  */
 import { ChildProcess, execFileSync, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -132,6 +132,40 @@ export function startService(
  * A site file of `halls` halls with one camera each and `windows` windows dealt over them (Mon-Fri,
  * 09:00-12:00 and 13:00-17:00), for benchmarks that need many windows but no real camera.
  */
+/**
+ * A queue system's case export of `rows` cases: row i on windows[i % windows.length] and staff
+ * S(i % staff), spread over the workdays of `month` (YYYY-MM, 31 days tried) and the opening hours.
+ */
+export function casesCsv(rows: number, windows: readonly string[], month: string, staff: number): string {
+  const header = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
+  const workdays = Array.from({ length: 31 }, (_, d) => `${month}-${String(d + 1).padStart(2, '0')}`).filter(
+    (d) => !Number.isNaN(Date.parse(`${d}T12:00:00Z`)) && ![0, 6].includes(new Date(`${d}T12:00:00Z`).getUTCDay()),
+  );
+  const lines = [header];
+  for (let i = 0; i < rows; i++) {
+    const date = workdays[i % workdays.length];
+    const minute = 9 * 60 + ((i * 7) % 420);
+    const t = (m: number) =>
+      `${date}T${String(Math.floor((minute + m) / 60)).padStart(2, '0')}:${String((minute + m) % 60).padStart(2, '0')}:00+08:00`;
+    lines.push(
+      [
+        `C${i}`,
+        windows[i % windows.length],
+        `S${i % staff}`,
+        '营业执照',
+        t(0),
+        t(3),
+        t(3),
+        t(12),
+        t(30),
+        'completed',
+        String(1 + (i % 5)),
+      ].join(','),
+    );
+  }
+  return `${lines.join('\n')}\n`;
+}
+
 export function generatedSite(halls: number, windows: number): string {
   const hallLines = Array.from({ length: halls }, (_, h) => `  - { id: H${h}, name: Hall ${h}, kind: hall }`);
   const cameras = Array.from({ length: halls }, (_, h) => `  - { id: cam${h}, hall: H${h}, rtsp: "rtsp://127.0.0.1:9/h${h}" }`);

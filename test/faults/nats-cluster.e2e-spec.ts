@@ -1,8 +1,7 @@
-import * as path from 'node:path';
 import { Streams } from '@hallwatch/contracts';
 import { LEASE_BUCKET } from '../../apps/ingestion/src/repositories/lease.repository';
-import { eventually, freePort } from '../support/e2e';
-import { cyclesOf, expectedAbsences, FaultStack, OwnedServer, publishAll, tempDir } from '../support/faults';
+import { eventually } from '../support/e2e';
+import { clusterReady, cyclesOf, expectedAbsences, FaultStack, natsCluster, OwnedServer, publishAll, tempDir } from '../support/faults';
 
 const WINDOWS = ['W1', 'W2'];
 const CYCLES = 9;
@@ -13,38 +12,13 @@ describe('a 3-node NATS cluster with HALLWATCH_STREAM_REPLICAS=3: one node kille
   const nodes = new Map<string, OwnedServer>();
 
   beforeAll(async () => {
-    const dir = tempDir('nats-cluster');
-    const ports = await Promise.all([0, 1, 2].map(async () => ({ client: await freePort(), route: await freePort() })));
-    const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
-    await Promise.all(
-      ports.map(async (p, i) => {
-        const args = [
-          '--name',
-          `n${i}`,
-          '--cluster_name',
-          'hallwatch-e2e',
-          '--cluster',
-          routes[i],
-          '--routes',
-          routes.filter((_, j) => j !== i).join(','),
-        ];
-        nodes.set(`n${i}`, await OwnedServer.nats(path.join(dir, `n${i}`), p.client, args));
-      }),
-    );
+    for (const [name, node] of await natsCluster(tempDir('nats-cluster'))) nodes.set(name, node);
     await stack.start(['ingestion', 'reporting', 'gateway'], {
       natsUrl: [...nodes.values()].map((n) => n.url).join(','),
       env: { HALLWATCH_STREAM_REPLICAS: '3' },
       prepare: async (nc) => {
-        // JetStream is usable once the nodes elected a meta leader and can place three replicas.
-        const jsm = await nc.jetstreamManager({ checkAPI: false });
-        await eventually(
-          async () => {
-            await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: 3 });
-            return jsm.streams.delete('E2E_PROBE');
-          },
-          60_000,
-          1000,
-        );
+        await clusterReady(nc);
+        const jsm = await nc.jetstreamManager();
         // As an earlier version left them: one replica, no limits. The services reconcile them at start.
         await jsm.streams.add({ name: Streams.presence.name, subjects: [...Streams.presence.subjects], num_replicas: 1 });
         await nc.jetstream().views.kv(LEASE_BUCKET, { ttl: 15_000, history: 1 });

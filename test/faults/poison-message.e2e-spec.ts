@@ -2,7 +2,7 @@ import mongoose from 'mongoose';
 import { AckPolicy, DeliverPolicy } from 'nats';
 import { DeadLetterHeaders, Streams, Subjects } from '@hallwatch/contracts';
 import { BACKOFF_MS, MAX_DELIVER } from '@hallwatch/runtime';
-import { eventually } from '../support/e2e';
+import { eventually, runCli } from '../support/e2e';
 import { cycleEvents, expectedAbsences, FaultStack, publishAll } from '../support/faults';
 
 const WINDOWS = ['W1'];
@@ -60,7 +60,12 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
       120_000,
       1000,
     );
-    expect(health).toMatchObject({ nats: 'ok', deadLetters: 2, services: { reporting: { status: 'ok' } } });
+    expect(health).toMatchObject({
+      nats: 'ok',
+      deadLetters: 2,
+      deadLettersByStream: { [Streams.presence.name]: 2 },
+      services: { reporting: { status: 'ok' } },
+    });
 
     const jsm = await nc.jetstreamManager();
     const letters = await Promise.all([1, 2].map((seq) => jsm.streams.getMessage(Streams.deadLetters.name, { seq })));
@@ -134,5 +139,46 @@ describe('a poison message: moved to the dead-letter stream after max_deliver, a
       'hallwatch.presence.W9',
       `not acknowledged after ${MAX_DELIVER} deliveries`,
     ]);
+  });
+
+  it('lists the dead letters and replays one once its cause is fixed: stored, and gone from the dead letters', async () => {
+    const { api } = stack;
+    const cli = (...args: string[]) => runCli(['deadletters', ...args], stack.env, 60_000);
+    const list = await cli('list', '--stream', Streams.presence.name);
+    expect([list.status, list.stderr]).toEqual([0, '']);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines[lines.length - 1]).toBe('3 dead letter(s)');
+    const poison = lines.find((l) => l.includes('failed 5 deliveries'))!;
+    expect(poison).toMatch(
+      /^#\d+ HALLWATCH_PRESENCE #\d+ hallwatch\.presence\.W1 \(consumer reporting\) moved aside \S+Z: failed 5 deliveries/,
+    );
+    const id = /^#(\d+)/.exec(poison)![1];
+    expect((await cli('list', '--stream', Streams.cases.name)).stdout).toBe('0 dead letter(s)\n');
+    const bad = await cli('replay', '--id', 'first');
+    expect([bad.status, bad.stderr]).toEqual([
+      1,
+      expect.stringMatching(/option '--id <n>' argument 'first' is invalid\. must be the number of a dead letter/),
+    ]);
+
+    // The cause fixed: the damaged record repaired.
+    const conn = await mongoose.createConnection(`${stack.db.url}/poison`).asPromise();
+    await conn.collection('presence_days').deleteOne({ _id: 'W1|2024-06-03' } as never);
+    const replay = await cli('replay', '--id', id);
+    expect([replay.status, replay.stdout]).toEqual([0, `replayed #${id} to hallwatch.presence.W1\nreplayed 1 dead letter(s)\n`]);
+    try {
+      const stored = await eventually(
+        async () => (await conn.collection('presence_days').findOne({ _id: 'W1|2024-06-03' } as never)) ?? undefined,
+        60_000,
+      );
+      expect(JSON.stringify(stored)).toContain('absent');
+    } finally {
+      await conn.close();
+    }
+    const health = await eventually(async () => {
+      const h = (await api.health()).body;
+      return h.deadLetters === 2 ? h : undefined;
+    }, 30_000);
+    expect(health.deadLettersByStream).toEqual({ [Streams.presence.name]: 2 });
+    expect((await cli('list', '--id', id)).stdout).toBe('0 dead letter(s)\n');
   });
 });

@@ -81,7 +81,7 @@ describe('a record that stands up', () => {
     send('PATCH', `/api/incidents/${encodeURIComponent(incident.id)}`, user, { status, reason });
   const appeal = (user: string, reason: string) =>
     send('POST', `/api/incidents/${encodeURIComponent(incident.id)}/appeal`, user, { reason });
-  const verify = () => runCli(['audit', 'verify'], env, 60_000, nats.url);
+  const verify = () => runCli(['audit', 'verify'], { ...env, NATS_URL: nats.url }, 60_000);
 
   it('refuses the appellant and the reviewer appealed against, lets someone else decide, then only an admin corrects', async () => {
     // The absence, closed (the camera drops) with its evidence.

@@ -38,17 +38,21 @@ export function runCli(
   args: readonly string[],
   env: Record<string, string>,
   timeoutMs = 120_000,
-  natsUrl = process.env.HALLWATCH_TEST_NATS_URL!,
+  /** Called with its standard error as it comes (e.g. import progress). */
+  onStderr?: (text: string) => void,
 ): Promise<CliRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'hallwatch.js'), ...args], {
-      env: { ...process.env, ...env, NATS_URL: natsUrl },
+      env: { ...process.env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL!, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      onStderr?.(stderr);
+    });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.on('error', reject);
     child.on('close', (status) => {

@@ -40,6 +40,15 @@ export class OwnedServer {
     await exited;
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, nothing is answered until resume(). */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+  }
+
   async restart(): Promise<void> {
     this.process = (await this.start()).process;
   }
@@ -47,6 +56,42 @@ export class OwnedServer {
   async stop(): Promise<void> {
     await this.kill();
   }
+}
+
+/** A cluster of `size` nats-server nodes (n0, n1, ...) routed to each other, each with its own data under `dir`. */
+export async function natsCluster(dir: string, size = 3): Promise<Map<string, OwnedServer>> {
+  const ports = await Promise.all(Array.from({ length: size }, async () => ({ client: await freePort(), route: await freePort() })));
+  const routes = ports.map((p) => `nats://127.0.0.1:${p.route}`);
+  const nodes = new Map<string, OwnedServer>();
+  await Promise.all(
+    ports.map(async (p, i) => {
+      const args = [
+        '--name',
+        `n${i}`,
+        '--cluster_name',
+        'hallwatch-e2e',
+        '--cluster',
+        routes[i],
+        '--routes',
+        routes.filter((_, j) => j !== i).join(','),
+      ];
+      nodes.set(`n${i}`, await OwnedServer.nats(path.join(dir, `n${i}`), p.client, args));
+    }),
+  );
+  return nodes;
+}
+
+/** Waits until JetStream on a cluster has elected a meta leader and can place streams of `replicas` replicas. */
+export async function clusterReady(nc: NatsConnection, replicas = 3): Promise<void> {
+  const jsm = await nc.jetstreamManager({ checkAPI: false });
+  await eventually(
+    async () => {
+      await jsm.streams.add({ name: 'E2E_PROBE', subjects: ['e2e.probe'], num_replicas: replicas });
+      return jsm.streams.delete('E2E_PROBE');
+    },
+    60_000,
+    1000,
+  );
 }
 
 export function tempDir(prefix: string): string {
@@ -119,6 +164,8 @@ export class FaultStack {
   services: RunningService[] = [];
   nc!: NatsConnection;
   api!: Api;
+  /** The services' environment (for a CLI run beside them). */
+  env: Record<string, string> = {};
 
   constructor(
     private readonly name: string,
@@ -145,6 +192,7 @@ export class FaultStack {
       HALLWATCH_JWT_SECRET: `e2e-${this.name}`,
       ...options.env,
     };
+    this.env = env;
     for (const service of services) this.services.push(await startService(service, env));
     this.api = await Api.login(`http://127.0.0.1:${port}`);
   }
@@ -193,6 +241,7 @@ export class Api {
       status: string;
       nats: string;
       deadLetters: number | null;
+      deadLettersByStream: Record<string, number> | null;
       services: Record<string, { status: string; database?: string }>;
     }>('/api/health');
   }

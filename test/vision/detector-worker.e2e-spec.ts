@@ -2,6 +2,7 @@
  * The detector in a worker thread, as the inference service runs it (WorkerDetector). The worker
  * runs the built JavaScript, so this needs dist/ (npm test builds first).
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { loadDetector } from '@hallwatch/vision';
 import type { WorkerDetector } from '../../libs/vision/src/detector/worker-detector';
@@ -33,5 +34,29 @@ describe('WorkerDetector', () => {
     await expect(lost).rejects.toThrow(/detector worker exited/);
     expect(await worker.detect(input)).toEqual(expected);
     await worker.stop();
+  });
+
+  it('ends a worker whose pass does not answer in time, fails that pass, and answers the next with a new worker', async () => {
+    // The real detector behind test/support/hanging-detector.js: a pass blocks its thread while the flag file exists.
+    const module = path.join(ROOT, 'test', 'support', 'hanging-detector.js');
+    const hang = (require(module) as { hangFlag(pid: number): string }).hangFlag(process.pid);
+    const logged: string[] = [];
+    const worker = await built.WorkerDetector.start({
+      module,
+      passTimeoutMs: 1000,
+      log: (m) => logged.push(m),
+    });
+    try {
+      const input = new Uint8Array(worker.inputSize * worker.inputSize * 3).map((_, i) => (i * 7) % 251);
+      const expected = await worker.detect(input);
+      fs.writeFileSync(hang, '');
+      await expect(worker.detect(input)).rejects.toThrow('the detector did not answer within 1000 ms');
+      expect(logged).toContain('detector pass not answered within 1000 ms: its worker is ended, the next pass starts a new one');
+      fs.rmSync(hang);
+      expect(await worker.detect(input)).toEqual(expected);
+    } finally {
+      fs.rmSync(hang, { force: true });
+      await worker.stop();
+    }
   });
 });

@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerAuditCommand } from './commands/audit.command';
 import { registerCamerasCommand } from './commands/cameras.command';
+import { registerDeadLettersCommand } from './commands/deadletters.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerReportCommand } from './commands/report.command';
 import { registerSiteCommand } from './commands/site.command';
@@ -14,6 +15,7 @@ const program = new Command('hallwatch').description('Hallwatch: staffing of ser
 registerAnalyzeCommand(program);
 registerAuditCommand(program);
 registerCamerasCommand(program);
+registerDeadLettersCommand(program);
 registerImportCommand(program);
 registerReportCommand(program);
 registerSiteCommand(program);

@@ -102,3 +102,12 @@ describe('HALLWATCH_TRUST_PROXY (issue 19, item 7)', () => {
     }
   });
 });
+
+describe('HALLWATCH_DETECTOR_MODULE', () => {
+  it('is unset by default, and an absolute path when set', () => {
+    expect(readEnv({}).detectorModule).toBeUndefined();
+    expect(readEnv({ HALLWATCH_DETECTOR_MODULE: 'test/support/hanging-detector.js' }).detectorModule).toBe(
+      require('node:path').resolve('test/support/hanging-detector.js'),
+    );
+  });
+});

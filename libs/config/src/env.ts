@@ -36,6 +36,8 @@ export interface HallwatchEnv {
   trustProxy: string[];
   /** Each client's own MongoDB connection string (HALLWATCH_<CLIENT>_MONGODB_URI); see mongodbUriFor. */
   clientMongodbUris: Partial<Record<MongodbClient, string>>;
+  /** A detector module to use instead of the built-in one (HALLWATCH_DETECTOR_MODULE, absolute path; see DetectorConfig.module). */
+  detectorModule?: string;
 }
 
 /** What connects to the database, each with its own HALLWATCH_<CLIENT>_MONGODB_URI (deploy/README.md, "Database users"). */
@@ -218,5 +220,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     clientMongodbUris: Object.fromEntries(
       MONGODB_CLIENTS.map((c) => [c, env[`HALLWATCH_${c.toUpperCase()}_MONGODB_URI`] || undefined]).filter(([, uri]) => uri !== undefined),
     ),
+    detectorModule: env.HALLWATCH_DETECTOR_MODULE ? path.resolve(env.HALLWATCH_DETECTOR_MODULE) : undefined,
   };
 }

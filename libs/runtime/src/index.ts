@@ -1,3 +1,4 @@
+export * from './dead-letters';
 export * from './embedded';
 export * from './kv-mutex';
 export * from './leases';
@@ -8,3 +9,4 @@ export * from './port';
 export * from './redact';
 export * from './rpc-errors';
 export * from './service';
+export * from './waiting';

@@ -7,15 +7,16 @@ import {
   credsAuthenticator,
   DeliverPolicy,
   headers,
-  JetStreamManager,
   JsMsg,
   NatsConnection,
   nanos,
   StreamConfig,
   Subscription,
 } from 'nats';
+import { Logger } from '@nestjs/common';
 import type { NatsAuth } from '@hallwatch/config';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
+import { LockUnavailable } from './waiting';
 
 /**
  * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
@@ -124,11 +125,12 @@ export class NatsLink {
 
   /**
    * Creates the stream, or brings an existing one to this configuration (limits, replicas,
-   * subjects): a stream created by an older version gets its limits at the next start.
+   * subjects): a stream created by an older version gets its limits at the next start. Replicas
+   * are raised, never lowered (see keptReplicas).
    */
   async ensureStream(stream: StreamDefinition): Promise<void> {
     const jsm = await this.nc.jetstreamManager();
-    const want: Partial<StreamConfig> = {
+    const want: Partial<StreamConfig> & { num_replicas: number } = {
       subjects: [...stream.subjects],
       max_age: nanos(stream.maxAgeMs),
       max_bytes: stream.maxBytes,
@@ -146,6 +148,7 @@ export class NatsLink {
       }
     }
     const c = (await jsm.streams.info(stream.name)).config;
+    want.num_replicas = keptReplicas(stream.name, c.num_replicas, this.replicas, this.log);
     const differs =
       c.max_age !== want.max_age ||
       c.max_bytes !== want.max_bytes ||
@@ -155,7 +158,7 @@ export class NatsLink {
     if (differs) {
       await jsm.streams.update(stream.name, { ...c, ...want });
       this.log.log(
-        `stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${this.replicas}`,
+        `stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${want.num_replicas}`,
       );
     }
   }
@@ -269,9 +272,11 @@ export class NatsLink {
             return;
           }
           if (stopped()) return;
-          if (natsUnavailable(err)) {
-            // A leader election or a lost node (e.g. the lock bucket's): held, not counted against it.
-            if (!waitedForNats) this.log.warn(`${m.subject}: not stored while NATS does not answer (${(err as Error).message}); retrying`);
+          if (natsUnavailable(err) || err instanceof LockUnavailable) {
+            // A leader election, a lost node (e.g. the lock bucket's) or a lock held long by others
+            // (a bulk import): held, not counted against it.
+            if (!waitedForNats)
+              this.log.warn(`${m.subject}: not stored yet, waiting for NATS or a lock (${(err as Error).message}); retrying`);
             waitedForNats = true;
             await sleep(1000);
             continue;
@@ -336,28 +341,37 @@ export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
 
 export class UndecodableMessage extends Error {}
 
-/** Gives an existing stream (e.g. a KV bucket's, made before the setting changed) this many replicas. */
-export async function reconcileReplicas(nc: NatsConnection, stream: string, replicas: number): Promise<void> {
+/**
+ * Gives an existing stream (e.g. a KV bucket's, made before the setting changed) at least this many
+ * replicas (see keptReplicas).
+ */
+export async function reconcileReplicas(
+  nc: NatsConnection,
+  stream: string,
+  replicas: number,
+  log: { warn(m: string): void } = new Logger('nats'),
+): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const { config } = await jsm.streams.info(stream);
-  if (config.num_replicas !== replicas) await jsm.streams.update(stream, { ...config, num_replicas: replicas });
+  const kept = keptReplicas(stream, config.num_replicas, replicas, log);
+  if (config.num_replicas !== kept) await jsm.streams.update(stream, { ...config, num_replicas: kept });
+}
+
+/**
+ * The replicas an existing stream keeps: HALLWATCH_STREAM_REPLICAS when it has fewer, else its
+ * own. A service started without the setting (or with a lower one) never takes replicas away, so
+ * a forgotten variable cannot leave the streams and leases on one NATS node; it says so instead.
+ */
+export function keptReplicas(stream: string, current: number, wanted: number, log: { warn(m: string): void }): number {
+  if (current <= wanted) return wanted;
+  log.warn(`${stream} has ${current} replicas, more than HALLWATCH_STREAM_REPLICAS=${wanted}: kept at ${current}`);
+  return current;
 }
 
 /** NATS itself did not answer: no responders, a timeout, or a connection lost meanwhile. */
 export function natsUnavailable(err: unknown): boolean {
   const code = (err as { code?: unknown } | undefined)?.code;
   return code === 'TIMEOUT' || code === '503' || code === 'CONNECTION_CLOSED' || code === 'DISCONNECT';
-}
-
-/** Messages in the dead-letter stream; undefined when NATS does not answer within `timeoutMs`. */
-export async function deadLetterCount(nc: NatsConnection, timeoutMs = 2000): Promise<number | undefined> {
-  try {
-    const jsm: JetStreamManager = await nc.jetstreamManager({ timeout: timeoutMs });
-    return (await jsm.streams.info(Streams.deadLetters.name)).state.messages;
-  } catch (err) {
-    // Nothing was ever moved aside when the stream does not exist yet.
-    return /stream not found/i.test((err as Error).message) ? 0 : undefined;
-  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -132,6 +132,20 @@ describe('zone analyzer', () => {
     expect(detector.calls).toBe(2);
   });
 
+  it('does not reuse an answer whose background re-confirmation was lost: the next frame waits for the detector', async () => {
+    const detector = new FakeDetector();
+    const packer = new MosaicPacker(detector, 2, { gatherMs: 0, backgroundWaitMs: 0 });
+    const analyzer = await createZoneAnalyzer({ zones, packer, reconfirmMs: 5000, reconfirmInBackground: true });
+    await analyzer.analyze(frame(0, true));
+    const lost = jest.spyOn(detector, 'detect').mockRejectedValue(new Error('the detector did not answer within 10000 ms'));
+    expect((await analyzer.analyze(frame(5000, true)))[0]).toMatchObject({ occupied: true, inferred: false });
+    for (let i = 0; i < 400 && packer.passes < 2; i++) await new Promise((r) => setTimeout(r, 5));
+    // The pass is lost: the next frame is not judged from the old answer, it fails with the detector.
+    await expect(analyzer.analyze(frame(6000, true))).rejects.toThrow(/did not answer/);
+    lost.mockRestore();
+    expect((await analyzer.analyze(frame(7000, true)))[0]).toMatchObject({ occupied: true, inferred: true });
+  });
+
   it('shares detector passes between the analyzers of one packer', async () => {
     const detector = new FakeDetector();
     const packer = new MosaicPacker(detector, 2);

@@ -163,8 +163,9 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     const epoch = this.epoch;
     stale.forEach((s) => (s.reconfirming = true));
     this.infer(frame, stale, signatures, true, (s) => this.epoch === epoch && s.inferredAt < frame.at)
-      // A failed re-confirmation leaves the zone stale: its next frame tries again.
-      .catch(() => undefined)
+      // A failed re-confirmation (a lost pass) leaves the old answer unconfirmed: it may not stand
+      // for another frame, so the next one asks the detector and is judged only if it answers.
+      .catch(() => stale.forEach((s) => s.inferredAt < frame.at && (s.signature = undefined)))
       .finally(() => stale.forEach((s) => (s.reconfirming = false)));
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from 'nats';
-import { deadLetterCount, HealthReport } from '@hallwatch/runtime';
+import { deadLetterCounts, HealthReport } from '@hallwatch/runtime';
 import { SERVICES, Subjects } from '@hallwatch/contracts';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
@@ -18,6 +18,8 @@ export interface Health {
   nats: 'ok' | 'down';
   /** Messages moved to the dead-letter stream (null while NATS does not tell). */
   deadLetters: number | null;
+  /** The same per stream they came from, e.g. { HALLWATCH_PRESENCE: 2 } (null while NATS does not tell). */
+  deadLettersByStream: Record<string, number> | null;
   services: Record<string, ServiceHealth>;
 }
 
@@ -34,7 +36,7 @@ export class HealthService {
       // Not connected (the client keeps reconnecting): every service is unreachable.
     }
     const [deadLetters, entries] = await Promise.all([
-      connection ? deadLetterCount(connection) : undefined,
+      connection ? deadLetterCounts(connection) : undefined,
       Promise.all(
         SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
           if (!connection) return [service, { status: 'down', error: 'NATS is unreachable' }];
@@ -50,6 +52,12 @@ export class HealthService {
     const nats = connection ? 'ok' : 'down';
     const services = Object.fromEntries(entries);
     const allOk = nats === 'ok' && entries.every(([, h]) => h.status === 'ok');
-    return { status: allOk ? 'ok' : 'degraded', nats, deadLetters: deadLetters ?? null, services };
+    return {
+      status: allOk ? 'ok' : 'degraded',
+      nats,
+      deadLetters: deadLetters?.total ?? null,
+      deadLettersByStream: deadLetters?.byStream ?? null,
+      services,
+    };
   }
 }

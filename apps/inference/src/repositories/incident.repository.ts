@@ -145,6 +145,8 @@ export interface AppendChange {
  * FerretDB 1.24 applies an update as a read then a whole-document write, so a close landing beside
  * a review could otherwise write back the document without the supervisor's decision. Every
  * audit entry goes through `append`, which chains it and publishes the new chain head.
+ * Each write checks the lock first: a holder whose lock ran out is refused (LockLost) before
+ * another can write.
  */
 @Injectable()
 export class IncidentRepository implements OnApplicationShutdown {
@@ -163,7 +165,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       'hallwatch_incident_locks',
       ctx.natsUrl,
       ctx.env.instance,
-      (key) => this.log.error(`incident lock ${key} lost while writing`),
+      (key, why) => this.log.warn(`incident lock ${key} lost while writing (${why}): the write is refused`),
       ctx.env.streamReplicas,
       ctx.natsAuth,
     );
@@ -189,6 +191,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       if (added.length > 0) set.evidence = [...(stored?.evidence ?? []), ...added].sort((a, b) => a.n - b.n);
       const update: Record<string, unknown> = { $setOnInsert: insert };
       if (Object.keys(set).length > 0) update.$set = set;
+      this.lock.check();
       await this.incidents.updateOne({ _id: id }, update, { upsert: true });
       if (leaveId && excused && !stored?.leaveId) await this.appendLocked(id, excused, { set: { leaveId } });
     });
@@ -304,6 +307,7 @@ export class IncidentRepository implements OnApplicationShutdown {
     const last = Math.max(0, ...trail.map((a) => new Date(a.at).getTime()));
     const { prev: _prev, hash: _hash, ...fields } = entry;
     const stored = chainEntry(chained(record), trail, { ...fields, at: new Date(Math.max(Date.parse(entry.at), last + 1)) });
+    this.lock.check();
     const updated = await this.incidents
       .findOneAndUpdate({ _id: id }, { ...(change.set ? { $set: change.set } : {}), $push: { audit: stored } }, { new: true })
       .lean();
@@ -329,6 +333,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       removed += await this.lock.run(_id, async () => {
         const doomed = await this.incidents.findOne({ ...expired, _id }).lean();
         if (!doomed) return 0;
+        this.lock.check();
         await this.tombstones.updateOne({ _id }, { $setOnInsert: tombstoneOf(doomed, purgedAt) }, { upsert: true });
         return (await this.incidents.deleteOne({ ...expired, _id })).deletedCount;
       });

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { createZoneAnalyzer, decodeJpeg, loadDetector, MosaicPacker, ZoneAnalyzer, ZoneDefinition, ZoneResult } from '@hallwatch/vision';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 
 /** How often the count of judged frames is logged (throughput, as operators and bench:e2e see it). */
 const COUNT_EVERY_MS = 30000;
@@ -18,6 +19,8 @@ export class VisionRepository implements OnModuleInit, OnModuleDestroy {
   private tilesLogged = 0;
   private passesLogged = 0;
   private counter?: NodeJS.Timeout;
+
+  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
   onModuleInit(): void {
     this.counter = setInterval(() => void this.logCount(), COUNT_EVERY_MS);
@@ -48,7 +51,8 @@ export class VisionRepository implements OnModuleInit, OnModuleDestroy {
 
   private sharedPacker(): Promise<MosaicPacker> {
     if (!this.packer) {
-      this.packer = loadDetector({ inWorker: true, log: (message) => this.log.log(message) }).then(
+      const module = this.ctx.env.detectorModule;
+      this.packer = loadDetector({ inWorker: true, module, log: (message) => this.log.log(message) }).then(
         (detector) => new MosaicPacker(detector),
       );
       this.packer.catch(() => (this.packer = undefined));

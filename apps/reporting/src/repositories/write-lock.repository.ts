@@ -1,5 +1,8 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, KvMutex, LockLost, ServiceContext } from '@hallwatch/runtime';
+
+/** Times work whose lock was lost mid-way (NATS unreachable for seconds) is run again from the start. */
+const RUNS_AFTER_LOSS = 5;
 
 /**
  * The one lock every reporting write runs under, shared by all reporting instances and the CLI
@@ -8,6 +11,8 @@ import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
  * write of the whole document, so two writers can both pass the same condition; only inserts and
  * such a lock are atomic on both FerretDB and MongoDB 7. Writes are short (one event, or a chunk
  * of cases), so one lock for everything keeps the rules simple at a cost the event rate allows.
+ * Every write checks the lock first (`check`): a holder whose lock ran out stops writing before
+ * another can take it, and its work, idempotent like every reporting write, runs again.
  */
 @Injectable()
 export class WriteLockRepository implements OnApplicationShutdown {
@@ -19,15 +24,26 @@ export class WriteLockRepository implements OnApplicationShutdown {
       'hallwatch_reporting_lock',
       ctx.natsUrl,
       ctx.env.instance,
-      () => this.log.error('reporting write lock lost while writing (held past its TTL)'),
+      (_key, why) => this.log.warn(`reporting write lock lost while writing (${why}): its work stops and runs again`),
       ctx.env.streamReplicas,
       ctx.natsAuth,
     );
   }
 
-  /** Runs `work` while holding the lock. */
-  run<T>(work: () => Promise<T>): Promise<T> {
-    return this.mutex.run('writes', work);
+  /** Runs `work` while holding the lock; again from the start when the lock was lost mid-way. */
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    for (let run = 1; ; run++) {
+      try {
+        return await this.mutex.run('writes', work);
+      } catch (err) {
+        if (!(err instanceof LockLost) || run >= RUNS_AFTER_LOSS) throw err;
+      }
+    }
+  }
+
+  /** Throws LockLost unless the calling work (see run) still holds the lock: call it before each write. */
+  check(): void {
+    this.mutex.check();
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -50,6 +50,7 @@ export class ComplaintsService {
         if (stored && sameComplaint(stored, c)) return undefined;
         const refused = complaintChangeRefusal(by.role, stored, c);
         if (refused) return `complaint "${c.id}": ${refused}`;
+        this.lock.check();
         const saved = await this.repo.saveComplaint(
           {
             id: c.id,

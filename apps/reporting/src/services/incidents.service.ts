@@ -36,11 +36,13 @@ export class IncidentsService {
   reviewed(m: IncidentReviewedMessage): Promise<void> {
     return this.lock.run(async () => {
       await this.save(m);
+      this.lock.check();
       await this.repo.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
     });
   }
 
   private async save(m: IncidentMessage): Promise<void> {
+    this.lock.check();
     await this.repo.saveIncident({
       id: m.id,
       kind: m.kind,

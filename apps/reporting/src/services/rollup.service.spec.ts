@@ -106,13 +106,34 @@ class MemoryRepository {
   }
 }
 
+/** The write lock in memory: counts its holds, and refuses a write outside one (as after a lost lock). */
+class MemoryLock {
+  holds = 0;
+  private depth = 0;
+  async run<T>(work: () => Promise<T>): Promise<T> {
+    this.holds++;
+    this.depth++;
+    try {
+      return await work();
+    } finally {
+      this.depth--;
+    }
+  }
+  check(): void {
+    if (this.depth === 0) throw new Error('written outside the write lock');
+  }
+}
+
 describe('RollupService (repository in memory)', () => {
   let repo: MemoryRepository;
   let rollups: RollupService;
-  const lock = { run: <T>(work: () => Promise<T>) => work() } as unknown as WriteLockRepository;
+  let memoryLock: MemoryLock;
+  let lock: WriteLockRepository;
   const counted = async (windowId: string) => Object.keys((await repo.monthRollup(windowId, '2024-03')).days['2024-03-04']?.cases ?? {});
 
   beforeEach(() => {
+    memoryLock = new MemoryLock();
+    lock = memoryLock as unknown as WriteLockRepository;
     repo = new MemoryRepository();
     rollups = new RollupService(
       { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
@@ -236,5 +257,20 @@ describe('RollupService (repository in memory)', () => {
     // Began before the leave: not an excused absence, but 20 of its minutes are.
     expect(await monday()).toMatchObject({ absences: 1, absenceMs: 40 * 60_000, excusedAbsences: 0, excusedAbsenceMs: 20 * 60_000 });
     expect(totalFigures(repo.months.get('W1|2024-03')!.total).excusedAbsenceMs).toBe(20 * 60_000);
+  });
+
+  it('recomputes a long leave one window-month per hold of the write lock', async () => {
+    // From mid-February to mid-April on W1 (the only window rostering S1): three months, three holds.
+    const leave: Leave = {
+      id: 'L2',
+      staffId: 'S1',
+      kind: 'leave',
+      from: Date.parse(at('2024-02-15', '09:00')),
+      to: Date.parse(at('2024-04-15', '17:00')),
+    };
+    repo.leaves.push(leave);
+    await rollups.recordLeave(leave);
+    expect(memoryLock.holds).toBe(3);
+    expect([...repo.months.keys()].sort()).toEqual(['W1|2024-02', 'W1|2024-03', 'W1|2024-04']);
   });
 });

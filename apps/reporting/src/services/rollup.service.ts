@@ -61,6 +61,7 @@ export class RollupService {
     };
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
+      this.lock.check();
       await this.repo.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes. One
       // read serves that search and the days' look back (the first attempt of updateDays).
@@ -80,6 +81,7 @@ export class RollupService {
     const event: QueueEvent = { windowId: m.windowId, staffId: m.staffId, event: m.event, at: Date.parse(m.at) };
     const date = localDate(this.site.timeZone, event.at);
     await this.lock.run(async () => {
+      this.lock.check();
       await this.repo.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
       await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
     });
@@ -134,6 +136,7 @@ export class RollupService {
       return { facts, doc: { ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day } };
     });
     // New cases in one round trip; stored ones (and all, with halls to check) one by one.
+    this.lock.check();
     const existing = windows
       ? new Set(cases.map((c) => c.caseId))
       : await this.repo.insertNewCases(
@@ -141,6 +144,7 @@ export class RollupService {
           written,
         );
     const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
+      if (existing.has(doc.caseId)) this.lock.check();
       const write = existing.has(doc.caseId)
         ? await this.repo.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
         : { stored: true as const, before: undefined };
@@ -169,18 +173,19 @@ export class RollupService {
   /**
    * Recomputes the past window-days a leave touches (on the windows whose roster names its staff
    * or staff it replaces), so their absences are split anew. Days still to come are computed when
-   * their presence arrives.
+   * their presence arrives. One window-month per hold of the write lock: a year-long leave on many
+   * windows lets other writers in between its steps (each step is a recomputation from raw facts,
+   * so an interleaved write is never undone).
    */
   async recordLeave(leave: Leave): Promise<void> {
     const staff = [leave.staffId, ...(await this.repo.replacedBy(leave.staffId, leave.from, leave.to))];
     const today = localDate(this.site.timeZone, Date.now());
     const last = localDate(this.site.timeZone, leave.to - 1);
-    const dates: string[] = [];
-    for (let d = localDate(this.site.timeZone, leave.from); d <= last && d <= today; d = addDays(d, 1)) dates.push(d);
-    if (dates.length === 0) return;
-    await this.lock.run(async () => {
-      for (const windowId of this.site.windowsRostering(staff)) await this.updateDays(windowId, dates, async () => undefined);
-    });
+    const months = new Map<string, string[]>();
+    for (let d = localDate(this.site.timeZone, leave.from); d <= last && d <= today; d = addDays(d, 1))
+      months.set(d.slice(0, 7), [...(months.get(d.slice(0, 7)) ?? []), d]);
+    for (const windowId of this.site.windowsRostering(staff))
+      for (const dates of months.values()) await this.lock.run(() => this.updateDays(windowId, dates, async () => undefined));
   }
 
   /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements, approved for its hall. */
@@ -260,6 +265,7 @@ export class RollupService {
           );
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
+        this.lock.check();
         if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
         if (attempt + 1 >= MAX_ATTEMPTS)
           throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);

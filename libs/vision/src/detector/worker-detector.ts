@@ -13,7 +13,15 @@ export type WorkerMessage =
 /** The part of a DetectorConfig that crosses to the worker (functions cannot). */
 export type WorkerConfig = Omit<DetectorConfig, 'log' | 'inWorker'>;
 
+/**
+ * A pass not answered within this is lost (a few hundred milliseconds is usual, seconds under
+ * load): its worker is ended, whatever it is stuck in, and the next pass starts a new one.
+ */
+export const PASS_TIMEOUT_MS = 10_000;
+
 interface Pending {
+  worker: Worker;
+  timer: NodeJS.Timeout;
   resolve: (detections: Detection[]) => void;
   reject: (err: Error) => void;
 }
@@ -22,7 +30,9 @@ interface Pending {
  * A detector running in a worker thread. A pass takes a few hundred milliseconds of WebAssembly
  * that would otherwise block the event loop, and with it every frame, database answer and NATS
  * message of the process. A worker that dies fails the passes in flight; the next pass starts a
- * new one.
+ * new one. So does a worker that does not answer a pass within `passTimeoutMs`: a hung detector
+ * must not hold its frames, and with them its cameras' clocks, for ever. The zones of a lost pass
+ * are not judged; their windows turn unknown as for any camera that stops being judged.
  */
 export class WorkerDetector implements Detector {
   private worker?: Worker;
@@ -50,7 +60,11 @@ export class WorkerDetector implements Detector {
     if (!this.worker) this.adopt((await spawn(this.config, this.log)).worker);
     const worker = this.worker as Worker;
     const id = this.nextId++;
-    const answer = new Promise<Detection[]>((resolve, reject) => this.pending.set(id, { resolve, reject }));
+    const timeoutMs = this.config.passTimeoutMs ?? PASS_TIMEOUT_MS;
+    const answer = new Promise<Detection[]>((resolve, reject) => {
+      const timer = setTimeout(() => this.hung(worker, timeoutMs), timeoutMs);
+      this.pending.set(id, { worker, timer, resolve, reject });
+    });
     // A copy the worker owns: the caller's buffer stays usable.
     const copy = rgb.slice();
     worker.ref(); // a pass in flight keeps the process alive; an idle worker does not
@@ -65,6 +79,24 @@ export class WorkerDetector implements Detector {
     await worker?.terminate();
   }
 
+  /** A pass of `worker` was not answered in time: every pass in flight on it fails, and it is ended. */
+  private hung(worker: Worker, timeoutMs: number): void {
+    if (this.worker === worker) this.worker = undefined;
+    this.log(`detector pass not answered within ${timeoutMs} ms: its worker is ended, the next pass starts a new one`);
+    this.fail(worker, new Error(`the detector did not answer within ${timeoutMs} ms`));
+    void worker.terminate();
+  }
+
+  /** Fails the passes in flight on `worker` (a new worker's passes are not its). */
+  private fail(worker: Worker, err: Error): void {
+    for (const [id, p] of this.pending) {
+      if (p.worker !== worker) continue;
+      clearTimeout(p.timer);
+      this.pending.delete(id);
+      p.reject(err);
+    }
+  }
+
   private adopt(worker: Worker): void {
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => {
@@ -72,15 +104,14 @@ export class WorkerDetector implements Detector {
       if (message.kind !== 'answer') return;
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
-      if (this.pending.size === 0) worker.unref();
+      if (pending) clearTimeout(pending.timer);
+      if (![...this.pending.values()].some((p) => p.worker === worker)) worker.unref();
       if (message.error !== undefined) pending?.reject(new Error(message.error));
       else pending?.resolve(message.detections ?? []);
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
-      const err = new Error(`the detector worker exited (code ${code})`);
-      for (const p of this.pending.values()) p.reject(err);
-      this.pending.clear();
+      this.fail(worker, new Error(`the detector worker exited (code ${code})`));
     });
     // An uncaught error ends the worker: 'exit' follows and fails what was in flight.
     worker.on('error', (err) => this.log(`detector worker failed: ${err.message}`));
