@@ -64,7 +64,11 @@ export class MonitorStateRepository {
     return this.states.findById(hallId).lean();
   }
 
-  /** Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once. */
+  /**
+   * Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once.
+   * `savedAt` stays the snapshot's: what happened since it (camera statuses, queue events) is
+   * replayed from there, even if this holder fails before saving a snapshot of its own.
+   */
   async claim(hallId: string, fence: Fence): Promise<void> {
     await this.write(hallId, fence, {});
   }
@@ -85,7 +89,8 @@ export class MonitorStateRepository {
 
   private async write(hallId: string, fence: Fence, set: Record<string, unknown>, unset?: Record<string, 1>): Promise<void> {
     const filter = { _id: hallId, $or: [{ fence: { $lte: fence.token } }, { fence: { $exists: false } }] };
-    const update = { $set: { ...set, owner: fence.owner, fence: fence.token, savedAt: new Date() }, ...(unset && { $unset: unset }) };
+    const savedAt = 'snapshot' in set ? { savedAt: new Date() } : {};
+    const update = { $set: { ...set, owner: fence.owner, fence: fence.token, ...savedAt }, ...(unset && { $unset: unset }) };
     try {
       // An insert needs a snapshot: a claim or delivery on a hall never saved has nothing to stamp.
       const upsert = 'snapshot' in set;
