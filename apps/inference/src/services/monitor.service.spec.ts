@@ -12,6 +12,7 @@ import { HallLeases, MonitorService } from './monitor.service';
 import { LeaveExcuses } from './leave-excuses.service';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
+import { WindowsService } from './windows.service';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z'); // 10:00 in Asia/Shanghai
 const SITE = `
@@ -51,6 +52,18 @@ class MemoryStates {
     if (entry) doc.outbox = { ...doc.outbox, [entry.key]: entry };
     for (const key of delivered) delete doc.outbox![key];
     this.docs.set(hallId, doc);
+  }
+  async failed(hallId: string, at: Date) {
+    const doc = this.docs.get(hallId);
+    if (doc) doc.failures = { count: (doc.failures?.count ?? 0) + 1, since: doc.failures?.since ?? at };
+  }
+  async recovered(hallId: string, fence: Fence) {
+    const doc = this.docs.get(hallId)!;
+    this.write(doc, fence, false);
+    delete doc.failures;
+  }
+  async failing(count: number) {
+    return [...this.docs.values()].flatMap((d) => (d.failures && d.failures.count >= count ? [{ hallId: d._id, ...d.failures }] : []));
   }
   private write(doc: MonitorState, fence: Fence, snapshot = true) {
     if ((doc.fence ?? -1) > fence.token) throw new FencedOut(`hall ${doc._id}: token ${fence.token} is older`);
@@ -329,21 +342,27 @@ describe('MonitorService (repositories mocked)', () => {
     expect(states(b.published, 'W01')).toEqual([]); // staffed before and after: nothing new
   });
 
-  it('closes out a window removed since the state was saved with a final unknown where its timeline stopped', async () => {
+  it('closes out a window removed since the state was saved with a final unknown where its timeline stopped, and its absence', async () => {
     const store = new MemoryStates();
     const a = instance(store, 'a', 1, withW03());
     await a.start();
     await a.take('h1');
-    await run(a, 0, 5, { 'cam-1': 0 });
+    a.persons['cam-1'] = 0;
+    await run(a, 0, 9, { 'cam-1': 0 });
     await a.service.releaseHall('h1', true, 'restart');
-    expect(states(a.published, 'W03')).toEqual(['unknown', 'staffed']);
+    expect(states(a.published, 'W03')).toEqual(['unknown', 'absent']);
 
     const b = instance(store, 'b', 2);
+    b.persons['cam-1'] = 0;
     await b.start();
     await b.take('h1');
-    await run(b, 6, 12, { 'cam-1': 0 });
+    await run(b, 10, 14, { 'cam-1': 0 });
     expect(b.failed).toEqual([]);
-    expect(b.published).toEqual([expect.objectContaining({ windowId: 'W03', state: 'unknown', since: new Date(T0 + 5000).toISOString() })]);
+    expect(b.published).toEqual([expect.objectContaining({ windowId: 'W03', state: 'unknown', since: new Date(T0 + 9000).toISOString() })]);
+    // Its absence (open since 0 s) ends at its last frame; W01's goes on.
+    expect(b.nats.publishIncident.mock.calls.map(([m]) => [m.kind, m.windowId, m.closedAt])).toEqual([
+      ['absence', 'W03', new Date(T0 + 9000).toISOString()],
+    ]);
     const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
     expect(Object.keys(snapshot.presence.windows)).toEqual(['W01']);
   });
@@ -388,5 +407,52 @@ describe('MonitorService (repositories mocked)', () => {
     await run(a, 100, 112, { 'cam-1': 0 });
     const roles = a.evidence.put.mock.calls.map(([file]) => `${file.incidentId.split(':')[0]} ${file.role}`);
     expect(roles).toEqual(['absence threshold']);
+  });
+  it('counts a hall that keeps failing; its next holder turns its windows unknown from the first failure, and a clean run forgets it', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 5, { 'cam-1': 0 });
+    await a.service.releaseHall('h1', true, 'restart');
+    const health = new WindowsService(
+      { site } as unknown as ServiceContext,
+      {} as PresenceRepository,
+      store as unknown as MonitorStateRepository,
+    );
+
+    // NATS refuses every presence change of b: the hall stops, and again each time it is taken.
+    const b = instance(store, 'b', 2);
+    b.nats.publishPresence.mockImplementation(async () => {
+      throw new Error('NATS refuses');
+    });
+    await b.start();
+    await b.take('h1');
+    b.persons['cam-1'] = 0;
+    await run(b, 6, 9, { 'cam-1': 0 });
+    expect(b.failed).toEqual(['h1']);
+    const firstFailure = T0 + 7000; // the second empty frame (6 s, 7 s: confirmSamples 2) makes the change that fails
+    for (let s = 10; s < 12; s++) {
+      jest.setSystemTime(T0 + s * 1000);
+      await expect(b.take('h1')).rejects.toThrow('NATS refuses');
+    }
+    await settle();
+    expect(await health.failingHalls()).toEqual([{ hallId: 'h1', failures: 3, since: new Date(firstFailure).toISOString() }]);
+
+    const c = instance(store, 'c', 3);
+    await c.start();
+    await c.take('h1');
+    // b's absent change is delivered, then nothing is carried on from b's first failure.
+    expect(c.published.map((p) => [p.state, p.since])).toEqual([
+      ['absent', new Date(T0 + 6000).toISOString()],
+      ['unknown', new Date(firstFailure).toISOString()],
+    ]);
+    c.persons['cam-1'] = 1;
+    await run(c, 12, 75, { 'cam-1': 0 });
+    expect(states(c.published, 'W01')).toEqual(['absent', 'unknown', 'staffed']);
+    expect(await health.failingHalls()).toHaveLength(1); // periodic saves not run yet
+    jest.advanceTimersByTime(2000); // the next one, over a minute after c took the hall
+    await settle();
+    expect(await health.failingHalls()).toEqual([]);
   });
 });

@@ -26,6 +26,13 @@ const QUEUE_LIMIT = 8;
  * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
  */
 const STATUS_REPLAY_MARGIN_MS = 5 * 60_000;
+/**
+ * A hall that stopped on an error this many times in a row keeps failing: `/api/health` names it,
+ * and its next holder turns its windows unknown from the first failure on (nothing carried on).
+ */
+export const FAILING_AFTER = 3;
+/** A hall that ran this long after being taken runs cleanly again: its failures are forgotten. */
+const CLEAN_AFTER_MS = 60_000;
 
 /** How MonitorService learns of its leases and reports a hall it had to stop. */
 export interface HallLeases {
@@ -55,6 +62,9 @@ interface Hall {
   seq: number;
   /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
   delivered: string[];
+  /** Failures in a row counted in its saved state when taken (0 once it ran cleanly since), and when it was taken. */
+  failures: number;
+  takenAt: number;
   feeds: Feed[];
 }
 
@@ -129,6 +139,8 @@ export class MonitorService implements OnModuleDestroy {
       ticking: false,
       seq: (outbox[outbox.length - 1]?.seq ?? -1) + 1,
       delivered: [],
+      failures: saved?.failures?.count ?? 0,
+      takenAt: Date.now(),
       feeds: [],
     };
     this.halls.set(hallId, hall);
@@ -141,6 +153,14 @@ export class MonitorService implements OnModuleDestroy {
       // added, removed or changed since it was saved): a removed window's final state goes out here.
       await this.step(hallId, (m) => m.reconcile());
       if (hall.stopped) throw new Error('its saved state could not be fitted to the site file');
+      const failures = saved?.failures;
+      if (failures && failures.count >= FAILING_AFTER) {
+        this.log.warn(
+          `hall ${hallId}: stopped ${failures.count} times in a row since ${failures.since.toISOString()}; its windows are unknown from then until judged again`,
+        );
+        await this.step(hallId, (m) => m.suspend(failures.since.getTime()));
+        if (hall.stopped) throw new Error('its windows could not be turned unknown');
+      }
       const since = saved ? new Date(saved.savedAt.getTime() - STATUS_REPLAY_MARGIN_MS) : undefined;
       for (const cameraId of this.site.camerasOf(hallId))
         hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
@@ -151,6 +171,8 @@ export class MonitorService implements OnModuleDestroy {
       hall.feeds.push(await this.nats.subscribeFrames(this.site.camerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
     } catch (err) {
+      // A step that failed was counted already (fail); a claim or delivery that did not is counted here.
+      if (!hall.stopped && !(err instanceof LeaseExpired || err instanceof FencedOut)) this.countFailure(hall);
       this.stop(hall);
       throw err;
     }
@@ -314,6 +336,11 @@ export class MonitorService implements OnModuleDestroy {
           hall.saveQueued = false;
           if (hall.stopped) return;
           await this.saveState(hall);
+          if (hall.failures > 0 && Date.now() - hall.takenAt >= CLEAN_AFTER_MS) {
+            await this.states.recovered(hall.id, this.fence(hall));
+            hall.failures = 0;
+            this.log.log(`hall ${hall.id}: running cleanly again, its failures are forgotten`);
+          }
         })
         .catch((err) => {
           if (err instanceof LeaseExpired || err instanceof FencedOut) return this.fail(hall, err);
@@ -335,8 +362,16 @@ export class MonitorService implements OnModuleDestroy {
     this.stop(hall);
     if (err instanceof LeaseExpired || err instanceof FencedOut)
       this.log.warn(`hall ${hall.id}: judging stopped, its lease ran out or passed to another instance: ${(err as Error).message}`);
-    else this.log.error(`hall ${hall.id}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+    else {
+      this.log.error(`hall ${hall.id}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+      this.countFailure(hall);
+    }
     this.leases.failed(hall.id);
+  }
+
+  /** One more failure in a row of the hall, in its saved state (see FAILING_AFTER). */
+  private countFailure(hall: Hall): void {
+    void this.states.failed(hall.id, new Date()).catch((e: Error) => this.log.error(`hall ${hall.id}: failure not counted: ${e.message}`));
   }
 
   /**

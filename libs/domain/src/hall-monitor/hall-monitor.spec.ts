@@ -57,6 +57,7 @@ const ch = (state: StateChange['state'], since: number, at: number, windowId = '
   at,
 });
 const opened = (incident: Incident): IncidentEvent => ({ type: 'opened', incident });
+const none: MonitorOutput = { presence: [], incidents: [] };
 const closed = (incident: Incident): IncidentEvent => ({ type: 'closed', incident });
 
 /** w1 staffed from 08:59, away 10:00:00-10:14:59, back from 10:15:00. */
@@ -384,7 +385,6 @@ describe('HallMonitor: snapshot and restore', () => {
 
 describe('HallMonitor: restored under a changed site file', () => {
   const restore = (m: HallMonitor, options: HallMonitorOptions) => new HallMonitor(options, JSON.parse(JSON.stringify(m.snapshot())));
-  const none: MonitorOutput = { presence: [], incidents: [] };
 
   it('a window added to the hall starts unknown and is judged with the others; nothing throws', () => {
     const before = new HallMonitor({ hall: hall(1), windows: [win('w1')] });
@@ -474,6 +474,28 @@ describe('HallMonitor: restored under a changed site file', () => {
     expect(Object.keys(after.snapshot().presence.cameras)).toEqual([]);
     const out = run(after, ['w2'], t('10:05:10'), t('10:05:30'), () => 1);
     expect(out.presence).toEqual([ch('staffed', t('10:05:10'), t('10:05:30'), 'w2')]);
+  });
+});
+
+describe('HallMonitor: suspended (its hall kept failing)', () => {
+  it('turns every window unknown from then on and closes an absence where frames last vouched for it', () => {
+    const m = new HallMonitor({ hall: hall(0), windows: [win('w1'), win('w2')] });
+    run(m, ['w1', 'w2'], t('08:59:00'), t('10:12:00'), (id, at) => (id === 'w2' && at >= t('10:00:00') ? 0 : 1));
+    const out = m.suspend(t('10:12:05'));
+    expect(out.presence).toEqual([ch('unknown', t('10:12:05'), t('10:12:05'), 'w1'), ch('unknown', t('10:12:05'), t('10:12:05'), 'w2')]);
+    expect(out.incidents.map((e) => [e.type, e.incident.kind, e.incident.windowId, e.incident.closedAt])).toEqual([
+      ['closed', 'absence', 'w2', t('10:12:05')],
+    ]);
+    // Frames after it must confirm the seat again; frames before it are old news.
+    expect(m.observe('w1', { at: t('10:12:04'), persons: 1, confidence: 0.9, judgeable: true })).toEqual(none);
+    const back = run(m, ['w1'], t('10:12:10'), t('10:12:30'), () => 1);
+    expect(back.presence).toEqual([ch('staffed', t('10:12:10'), t('10:12:30'))]);
+  });
+
+  it('keeps what was judged: suspended at a time before its last input, a window turns unknown at that input', () => {
+    const m = new HallMonitor(single());
+    run(m, ['w1'], t('09:30:00'), t('09:40:00'), () => 1);
+    expect(m.suspend(t('09:35:00')).presence).toEqual([ch('unknown', t('09:40:00'), t('09:40:00'))]);
   });
 });
 

@@ -68,6 +68,16 @@ export class HallMonitor {
     return { presence: [], incidents: this.engine.queue(event) };
   }
 
+  /**
+   * The hall was not judged from `at` on (it kept failing): every window turns unknown there
+   * and an absence-like incident closes where the frames last vouched for it, so nothing is
+   * carried on over the time nobody watched.
+   */
+  suspend(at: number): MonitorOutput {
+    const presence = this.tracker.suspend(at);
+    return { presence, incidents: this.fromChanges(presence) };
+  }
+
   tick(at: number): MonitorOutput {
     const presence = this.tracker.tick(at);
     return { presence, incidents: [...this.engine.tick(at), ...this.fromChanges(presence)] };

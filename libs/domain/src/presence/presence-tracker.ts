@@ -138,6 +138,25 @@ export class PresenceTracker {
     return out;
   }
 
+  /**
+   * Nobody vouched for the windows from `at` on (their hall stopped being judged): each window
+   * with a timeline turns unknown there, or at its last input if that is later (what was judged
+   * stands), as when its camera goes offline; frames must confirm a state again.
+   */
+  suspend(at: number): StateChange[] {
+    assertTime('suspend', at);
+    const out: StateChange[] = [];
+    for (const w of this.windows.values()) {
+      const t = this.data.windows[w.id];
+      if (!t) continue;
+      const from = Math.max(at, t.clock);
+      if (from > t.clock) this.step(w, from, out, () => undefined); // staleness and boundaries up to it
+      t.pending = null;
+      this.setSeat(w, t, 'unknown', from, from, out);
+    }
+    return out;
+  }
+
   /** Applies time-based transitions (stale frames, schedule boundaries) up to `at`. */
   tick(at: number): StateChange[] {
     assertTime('tick', at);
