@@ -16,7 +16,8 @@ export class WindowsService {
 
   /** Halls that keep failing (FAILING_AFTER stops in a row or more), from their saved states so any instance can answer. */
   async failingHalls(): Promise<FailingHall[]> {
-    const failing = await this.states.failing(FAILING_AFTER);
+    const halls = new Set(this.ctx.site.halls.map((h) => h.id)); // a hall removed from the site file fails no more
+    const failing = (await this.states.failing(FAILING_AFTER)).filter((f) => halls.has(f.hallId));
     return failing.map((f) => ({ hallId: f.hallId, failures: f.count, since: f.since.toISOString() }));
   }
 
