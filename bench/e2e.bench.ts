@@ -233,7 +233,9 @@ async function run(
             zonesInferred += Number(zones[1]);
             passes += Number(zones[2]);
           }
-          if (measuring && line.includes('dropped, the detector is behind')) dropped++;
+          // Written once a minute per camera, with the count of those left out since.
+          if (measuring && line.includes('dropped, the detector is behind'))
+            dropped += 1 + Number(/\((\d+) more like it/.exec(line)?.[1] ?? 0);
           backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
         }),
       ),

@@ -97,6 +97,21 @@ describe('site file', () => {
     expect(problemsOf(ISSUE_EXAMPLE.replace('id: W01', 'id: "W.01"'))[0]).toMatch(/^windows\[0\]\.id: must be/);
   });
 
+  it('names every unknown key by its path, however deep: a misspelt rule must not leave the default in force', () => {
+    expect(problemsOf(ISSUE_EXAMPLE.replace('absenceAfter: 10s', 'absenseAfter: 5m'))).toEqual(['rules.absenseAfter: unknown key']);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('    zone: [', '    zonee: [').replace('camera: cam-1\n', 'camera: cam-1\n    zone: [[0, 0], [1, 0], [1, 1]]\n'))).toEqual([
+      'windows[0].zonee: unknown key',
+    ]);
+    const nested = ISSUE_EXAMPLE.replace('kind: hall,', 'kind: hall, colour: red,')
+      .replace('sampleEverySeconds: 1 }', 'sampleEverySeconds: 1, fps: 5, onvif: { host: cam, pass: x } }')
+      .replace('open: ["00:00-24:00"] }', 'open: ["00:00-24:00"], holiday: [] }');
+    expect(problemsOf(nested)).toEqual(
+      expect.arrayContaining(['halls[0].colour: unknown key', 'cameras[0].fps: unknown key', 'cameras[0].onvif.pass: unknown key', 'schedules.default.holiday: unknown key']),
+    );
+    const roster = `${ISSUE_EXAMPLE}rosters:\n  - { window: W01, staff: x, from: "09:00", to: "12:00", day: mon }\nusers:\n  - { username: a, role: admin, passwordHash: "scrypt$1", hall: h1 }\ndemo: { clips: {}, loop: true }\n`;
+    expect(problemsOf(roster)).toEqual(['users[0].hall: unknown key', 'rosters[0].day: unknown key', 'demo.loop: unknown key']);
+  });
+
   it('needs exactly one of rtsp or onvif per camera, and a known time zone', () => {
     const both = ISSUE_EXAMPLE.replace('sampleEverySeconds: 1 }', 'sampleEverySeconds: 1, onvif: { host: cam } }');
     expect(problemsOf(both)).toEqual(['cameras[0]: needs exactly one of rtsp or onvif']);

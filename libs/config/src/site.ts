@@ -33,14 +33,14 @@ const hall = z.object({
   kind: z.enum(['hall', 'township']),
   minStaffedWindows: z.number().int().min(0).default(1),
   schedule: id.default('default'),
-});
+}).strict();
 
 const onvif = z.object({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(80),
   user: z.string().default(''),
   password: z.string().default(''),
-});
+}).strict();
 
 const camera = z
   .object({
@@ -57,6 +57,7 @@ const camera = z
     /** Keyframe (GOP) interval of the stream; optional: ingestion learns it from the stream itself. */
     keyframeEverySeconds: z.number().positive().optional(),
   })
+  .strict()
   .refine((c) => (c.rtsp === undefined) !== (c.onvif === undefined), {
     message: 'needs exactly one of rtsp or onvif',
   });
@@ -70,7 +71,7 @@ const window = z.object({
   zone: z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points'),
   minStaff: z.number().int().min(1).default(1),
   schedule: id.optional(),
-});
+}).strict();
 
 /** Schedules are checked by the domain's own rules, so config and runtime never disagree. */
 const schedule = z
@@ -80,6 +81,7 @@ const schedule = z
     holidays: z.array(z.string()).default([]),
     makeupWorkdays: z.array(z.string()).default([]),
   })
+  .strict()
   .superRefine((spec, ctx) => {
     for (const message of validateSchedule(spec)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
   })
@@ -98,7 +100,7 @@ const rules = z.object({
   confirmAfter: duration.optional(),
   /** Ingestion reports a camera `frozen` when its picture has not changed for this long. */
   frozenAfter: duration.refine((ms) => ms > 0, 'must be longer than 0s').default('30s'),
-});
+}).strict();
 
 /** Days and times are checked by the domain's own rules, like schedules. */
 const rosterEntry = z
@@ -110,6 +112,7 @@ const rosterEntry = z
     from: z.string(),
     to: z.string(),
   })
+  .strict()
   .superRefine((entry, ctx) => {
     for (const message of validateRosterEntry(entry as RosterEntry)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
   })
@@ -131,7 +134,7 @@ const user = z.object({
   passwordHash: z.string().regex(/^scrypt\$/, 'must be a hash made by `npx hallwatch users hash-password`'),
   role: z.enum(['admin', 'hall_manager', 'supervisor', 'evaluator']),
   halls: z.array(id).default([]),
-});
+}).strict();
 
 const site = z
   .object({
@@ -163,7 +166,7 @@ const site = z
     /** Optional: who staffs which window in which slot; incidents name the staff on roster. */
     rosters: z.array(rosterEntry).default([]),
     /** Demo only: camera id -> video file (relative to the site file) that `hallwatch start` serves over RTSP. */
-    demo: z.object({ clips: z.record(id, z.string().min(1)) }).optional(),
+    demo: z.object({ clips: z.record(id, z.string().min(1)) }).strict().optional(),
   })
   .strict();
 
@@ -267,7 +270,12 @@ export function parseSite(text: string, file = 'site file'): SiteConfig {
   if (!parsed.success) {
     throw new SiteConfigError(
       file,
-      parsed.error.issues.map((issue) => `${keyPath(issue.path) || '(top level)'}: ${issue.message}`),
+      parsed.error.issues.flatMap((issue) =>
+        // Each unknown key by its own path: a misspelt key (rules.absenseAfter) would leave a default in force.
+        issue.code === z.ZodIssueCode.unrecognized_keys
+          ? issue.keys.map((key) => `${keyPath([...issue.path, key])}: unknown key`)
+          : [`${keyPath(issue.path) || '(top level)'}: ${issue.message}`],
+      ),
     );
   }
   const problems = crossCheck(parsed.data);

@@ -83,7 +83,16 @@ export const InferenceRequests = {
   incidentEvidence: 'hallwatch.inference.incidents.evidence',
   reviewIncident: 'hallwatch.inference.incidents.review',
   appealIncident: 'hallwatch.inference.incidents.appeal',
+  /** Halls that keep failing (no payload); the gateway's `/api/health` names them. */
+  failingHalls: 'hallwatch.inference.halls.failing',
 } as const;
+
+/** A hall that stopped on an error `failures` times in a row, the first at `since`: nobody judges it meanwhile. */
+export interface FailingHall {
+  hallId: string;
+  failures: number;
+  since: string;
+}
 
 /** Payload of InferenceRequests.liveWindows; halls undefined = every hall. */
 export class LiveWindowsRequest {

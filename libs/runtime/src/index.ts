@@ -6,6 +6,7 @@ export * from './logger';
 export * from './nats';
 export * from './password';
 export * from './port';
+export * from './rate-limited-log';
 export * from './redact';
 export * from './rpc-errors';
 export * from './service';

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from 'nats';
 import { deadLetterCounts, HealthReport } from '@hallwatch/runtime';
-import { SERVICES, Subjects } from '@hallwatch/contracts';
+import { FailingHall, InferenceRequests, SERVICES, Subjects } from '@hallwatch/contracts';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
 
@@ -20,6 +20,8 @@ export interface Health {
   deadLetters: number | null;
   /** The same per stream they came from, e.g. { HALLWATCH_PRESENCE: 2 } (null while NATS does not tell). */
   deadLettersByStream: Record<string, number> | null;
+  /** Halls that keep failing, so nobody judges them (null while inference does not tell). */
+  failingHalls: FailingHall[] | null;
   services: Record<string, ServiceHealth>;
 }
 
@@ -35,8 +37,9 @@ export class HealthService {
     } catch {
       // Not connected (the client keeps reconnecting): every service is unreachable.
     }
-    const [deadLetters, entries] = await Promise.all([
+    const [deadLetters, failingHalls, entries] = await Promise.all([
       connection ? deadLetterCounts(connection) : undefined,
+      connection ? requestService<FailingHall[]>(this.nats, InferenceRequests.failingHalls, {}, 3000).catch(() => null) : null,
       Promise.all(
         SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
           if (!connection) return [service, { status: 'down', error: 'NATS is unreachable' }];
@@ -51,12 +54,13 @@ export class HealthService {
     ]);
     const nats = connection ? 'ok' : 'down';
     const services = Object.fromEntries(entries);
-    const allOk = nats === 'ok' && entries.every(([, h]) => h.status === 'ok');
+    const allOk = nats === 'ok' && entries.every(([, h]) => h.status === 'ok') && failingHalls?.length === 0;
     return {
       status: allOk ? 'ok' : 'degraded',
       nats,
       deadLetters: deadLetters?.total ?? null,
       deadLettersByStream: deadLetters?.byStream ?? null,
+      failingHalls,
       services,
     };
   }

@@ -3,6 +3,7 @@ import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   EvidenceImage,
   EvidenceRef,
+  FailingHall,
   IncidentAppealRequest,
   IncidentPage,
   IncidentQuery,
@@ -55,6 +56,11 @@ export class RequestsHandler {
   @MessagePattern(InferenceRequests.appealIncident)
   appealIncident(@Payload() payload: unknown): Promise<IncidentView | null> {
     return this.valid(IncidentAppealRequest, payload, (r) => this.incidents.appeal(r));
+  }
+
+  @MessagePattern(InferenceRequests.failingHalls)
+  failingHalls(): Promise<FailingHall[]> {
+    return this.windows.failingHalls();
   }
 
   private async valid<T extends object, R>(type: new () => T, payload: unknown, answer: (request: T) => Promise<R>): Promise<R> {

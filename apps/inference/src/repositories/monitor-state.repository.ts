@@ -31,6 +31,8 @@ export interface MonitorState {
   owner?: string;
   fence?: number;
   savedAt: Date;
+  /** Times the hall stopped on an error since it last ran cleanly, and since when (see MonitorService). */
+  failures?: { count: number; since: Date };
 }
 
 /** A write refused because a later lease holder has written the hall's state. */
@@ -45,6 +47,7 @@ export const MonitorStateSchema = new Schema<MonitorState>(
     owner: String,
     fence: Number,
     savedAt: { type: Date, required: true },
+    failures: { count: Number, since: Date },
   },
   { collection: 'monitor_states', versionKey: false, minimize: true },
 );
@@ -69,7 +72,11 @@ export class MonitorStateRepository {
     return (await this.states.findOne({}, { savedAt: 1 }).sort({ savedAt: -1 }).lean())?.savedAt;
   }
 
-  /** Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once. */
+  /**
+   * Stamps the hall as `fence`'s from now on (a take-over), so older holders are refused at once.
+   * `savedAt` stays the snapshot's: what happened since it (camera statuses, queue events) is
+   * replayed from there, even if this holder fails before saving a snapshot of its own.
+   */
   async claim(hallId: string, fence: Fence): Promise<void> {
     await this.write(hallId, fence, {});
   }
@@ -88,9 +95,33 @@ export class MonitorStateRepository {
     );
   }
 
+  /**
+   * Counts one more failure of the hall. Not fenced: the holder that failed may have no valid
+   * lease left, and the count only says the hall keeps stopping (its next holder clears it once
+   * the hall runs cleanly). A hall never saved has no state to count on.
+   */
+  async failed(hallId: string, at: Date): Promise<void> {
+    const doc = await this.states.findById(hallId, { failures: 1 }).lean();
+    if (!doc) return;
+    const failures = { count: (doc.failures?.count ?? 0) + 1, since: doc.failures?.since ?? at };
+    await this.states.updateOne({ _id: hallId }, { $set: { failures } });
+  }
+
+  /** The hall runs cleanly again under `fence`: its failures are forgotten. */
+  async recovered(hallId: string, fence: Fence): Promise<void> {
+    await this.write(hallId, fence, {}, { failures: 1 });
+  }
+
+  /** Halls that stopped at least `count` times in a row, with their count and first failure. */
+  async failing(count: number): Promise<{ hallId: string; count: number; since: Date }[]> {
+    const docs = await this.states.find({ 'failures.count': { $gte: count } }, { failures: 1 }).lean();
+    return docs.map((d) => ({ hallId: d._id, count: d.failures!.count, since: d.failures!.since }));
+  }
+
   private async write(hallId: string, fence: Fence, set: Record<string, unknown>, unset?: Record<string, 1>): Promise<void> {
     const filter = { _id: hallId, $or: [{ fence: { $lte: fence.token } }, { fence: { $exists: false } }] };
-    const update = { $set: { ...set, owner: fence.owner, fence: fence.token, savedAt: new Date() }, ...(unset && { $unset: unset }) };
+    const savedAt = 'snapshot' in set ? { savedAt: new Date() } : {};
+    const update = { $set: { ...set, owner: fence.owner, fence: fence.token, ...savedAt }, ...(unset && { $unset: unset }) };
     try {
       // An insert needs a snapshot: a claim or delivery on a hall never saved has nothing to stamp.
       const upsert = 'snapshot' in set;

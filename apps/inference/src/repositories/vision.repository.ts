@@ -60,6 +60,11 @@ export class VisionRepository implements OnModuleInit, OnModuleDestroy {
     return this.packer;
   }
 
+  /** Drops the camera's analyzer (its hall is no longer held): its remembered zones and answers go with it. */
+  forget(cameraId: string): void {
+    this.analyzers.delete(cameraId);
+  }
+
   /** Person counts per zone of one camera frame; frames of a camera must come in capture order. */
   async analyze(cameraId: string, zones: readonly ZoneDefinition[], jpeg: Buffer, capturedAt: number): Promise<ZoneResult[]> {
     let analyzer = this.analyzers.get(cameraId);

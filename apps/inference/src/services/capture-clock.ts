@@ -45,6 +45,11 @@ export class CaptureClocks {
     if (!latest || capturedAt > latest.capturedAt) this.latest.set(cameraId, { capturedAt, receivedAt });
   }
 
+  /** Forgets a camera no longer followed: followed again, it starts like a camera not heard from. */
+  forget(cameraId: string): void {
+    this.latest.delete(cameraId);
+  }
+
   /**
    * The camera's capture time now; `oldestWaiting` is the capture time of its oldest frame not yet
    * analysed. A camera not heard from yet runs UNSEEN_LAG_MS behind the server's clock.

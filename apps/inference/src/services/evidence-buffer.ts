@@ -39,6 +39,12 @@ export class EvidenceBuffer {
     this.lastStaffed.set(windowId, frame);
   }
 
+  /** Drops what is kept of these cameras and windows (their hall is no longer held). */
+  forget(cameras: readonly string[], windows: readonly string[]): void {
+    for (const cameraId of cameras) this.recent.delete(cameraId);
+    for (const windowId of windows) this.lastStaffed.delete(windowId);
+  }
+
   lastStaffedFrame(windowId: string): StoredFrame | undefined {
     return this.lastStaffed.get(windowId);
   }

@@ -12,9 +12,10 @@ import { HallLeases, MonitorService } from './monitor.service';
 import { LeaveExcuses } from './leave-excuses.service';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
+import { WindowsService } from './windows.service';
 
 const T0 = Date.parse('2026-11-25T02:00:00Z'); // 10:00 in Asia/Shanghai
-const site = parseSite(`
+const SITE = `
 halls:
   - { id: h1, name: 一厅, kind: hall, minStaffedWindows: 0 }
   - { id: h2, name: 二厅, kind: hall, minStaffedWindows: 0 }
@@ -29,7 +30,8 @@ schedules:
 rules: { absenceAfter: 5s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h, confirmSamples: 2, confirmAfter: 1s }
 # The frames here are labels, not images (masking: output-delivery.spec.ts).
 evidence: { mask: none }
-`);
+`;
+const site = parseSite(SITE);
 
 /** monitor_states in memory, with the real repository's fencing: a greater token wins. */
 class MemoryStates {
@@ -41,7 +43,7 @@ class MemoryStates {
   }
   async claim(hallId: string, fence: Fence) {
     const doc = this.docs.get(hallId);
-    if (doc) this.write(doc, fence);
+    if (doc) this.write(doc, fence, false);
   }
   async save(hallId: string, fence: Fence, snapshot: unknown, entry?: OutboxEntry, delivered: readonly string[] = []) {
     const doc = this.docs.get(hallId) ?? { _id: hallId, snapshot: '', savedAt: new Date() };
@@ -51,15 +53,27 @@ class MemoryStates {
     for (const key of delivered) delete doc.outbox![key];
     this.docs.set(hallId, doc);
   }
-  private write(doc: MonitorState, fence: Fence) {
+  async failed(hallId: string, at: Date) {
+    const doc = this.docs.get(hallId);
+    if (doc) doc.failures = { count: (doc.failures?.count ?? 0) + 1, since: doc.failures?.since ?? at };
+  }
+  async recovered(hallId: string, fence: Fence) {
+    const doc = this.docs.get(hallId)!;
+    this.write(doc, fence, false);
+    delete doc.failures;
+  }
+  async failing(count: number) {
+    return [...this.docs.values()].flatMap((d) => (d.failures && d.failures.count >= count ? [{ hallId: d._id, ...d.failures }] : []));
+  }
+  private write(doc: MonitorState, fence: Fence, snapshot = true) {
     if ((doc.fence ?? -1) > fence.token) throw new FencedOut(`hall ${doc._id}: token ${fence.token} is older`);
-    Object.assign(doc, { owner: fence.owner, fence: fence.token, savedAt: new Date() });
+    Object.assign(doc, { owner: fence.owner, fence: fence.token, ...(snapshot && { savedAt: new Date() }) });
     this.writes.push({ hallId: doc._id, ...fence });
   }
 }
 
 /** Everything around one MonitorService instance, mocked; `persons` is what the detector sees per camera. */
-function instance(states: MemoryStates, name: string, token: number) {
+function instance(states: MemoryStates, name: string, token: number, siteFile = site) {
   const published: PresenceMessage[] = [];
   const failed: string[] = [];
   const persons: Record<string, number> = { 'cam-1': 1, 'cam-2': 1 };
@@ -67,6 +81,7 @@ function instance(states: MemoryStates, name: string, token: number) {
   const leases = new Map<string, Lease | undefined>();
   const vision = {
     warmUp: jest.fn(async () => undefined),
+    forget: jest.fn((_cameraId: string) => undefined),
     analyze: jest.fn(async (cameraId: string, zones: { id: string }[]) =>
       zones.map((z) => ({
         zone: z.id,
@@ -95,7 +110,7 @@ function instance(states: MemoryStates, name: string, token: number) {
     put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined),
     list: jest.fn(async () => new Map()),
   };
-  const ctx = { site, env: { instance: name } } as unknown as ServiceContext;
+  const ctx = { site: siteFile, env: { instance: name } } as unknown as ServiceContext;
   const halls = new SiteHalls(ctx);
   const delivery = new OutputDelivery(
     halls,
@@ -121,7 +136,7 @@ function instance(states: MemoryStates, name: string, token: number) {
   /** A frame of `cameraId` captured at `capturedAt`, delivered now. */
   const frame = (cameraId: string, capturedAt: number) =>
     frames.get(cameraId)?.({ cameraId, capturedAt, seq: capturedAt, jpeg: Buffer.from(`jpeg@${capturedAt}`) });
-  return { service, published, failed, persons, leases, nats, evidence, take, frame, start: () => service.start(hallLeases) };
+  return { service, published, failed, persons, leases, nats, evidence, vision, take, frame, start: () => service.start(hallLeases) };
 }
 
 const settle = async () => {
@@ -303,5 +318,144 @@ describe('MonitorService (repositories mocked)', () => {
     jest.advanceTimersByTime(2000);
     await settle();
     expect(outboxOf(store.docs.get('h1')!)).toEqual([]);
+  });
+  /** The test site with a second window on h1's camera. */
+  const withW03 = () =>
+    parseSite(
+      SITE.replace(
+        /^( {2}- \{ id: W01.*)$/m,
+        '$1\n  - { id: W03, hall: h1, name: 3号窗口, department: 甲, camera: cam-1, zone: [[0, 0], [1, 0], [1, 1], [0, 1]] }',
+      ),
+    );
+
+  it('judges a window added to a hall since its state was saved from the restart on, and the hall keeps running', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 5, { 'cam-1': 0 });
+    await a.service.releaseHall('h1', true, 'restart');
+
+    const b = instance(store, 'b', 2, withW03());
+    await b.start();
+    await b.take('h1');
+    await run(b, 6, 12, { 'cam-1': 0 });
+    expect(b.failed).toEqual([]);
+    expect(states(b.published, 'W03')).toEqual(['unknown', 'staffed']);
+    expect(states(b.published, 'W01')).toEqual([]); // staffed before and after: nothing new
+  });
+
+  it('closes out a window removed since the state was saved with a final unknown where its timeline stopped, and its absence', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1, withW03());
+    await a.start();
+    await a.take('h1');
+    a.persons['cam-1'] = 0;
+    await run(a, 0, 9, { 'cam-1': 0 });
+    await a.service.releaseHall('h1', true, 'restart');
+    expect(states(a.published, 'W03')).toEqual(['unknown', 'absent']);
+
+    const b = instance(store, 'b', 2);
+    b.persons['cam-1'] = 0;
+    await b.start();
+    await b.take('h1');
+    await run(b, 10, 14, { 'cam-1': 0 });
+    expect(b.failed).toEqual([]);
+    expect(b.published).toEqual([expect.objectContaining({ windowId: 'W03', state: 'unknown', since: new Date(T0 + 9000).toISOString() })]);
+    // Its absence (open since 0 s) ends at its last frame; W01's goes on.
+    expect(b.nats.publishIncident.mock.calls.map(([m]) => [m.kind, m.windowId, m.closedAt])).toEqual([
+      ['absence', 'W03', new Date(T0 + 9000).toISOString()],
+    ]);
+    const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
+    expect(Object.keys(snapshot.presence.windows)).toEqual(['W01']);
+  });
+
+  it('queues one periodic save per hall however long its queue is held up', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 2, { 'cam-1': 0 });
+    // An absence's evidence frames are slow to store: the step holds the hall's queue meanwhile.
+    const pending: (() => void)[] = [];
+    a.evidence.put.mockImplementation(() => new Promise<undefined>((resolve) => pending.push(() => resolve(undefined))));
+    a.persons['cam-1'] = 0;
+    for (let s = 3; pending.length === 0 && s < 30; s++) await run(a, s, s, { 'cam-1': 0 });
+    expect(pending).toHaveLength(1);
+    jest.advanceTimersByTime(10_000); // five periodic saves come due
+    await settle();
+    const before = store.writes.length;
+    while (pending.length > 0) {
+      pending.shift()!();
+      await settle();
+    }
+    // The step's own write (state and outbox entry), then one periodic save, not five.
+    expect(store.writes.length - before).toBe(2);
+    expect(a.failed).toEqual([]);
+  });
+
+  it('forgets the cameras of a hall it gave up: taken again, no frame of before is evidence', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 4, { 'cam-1': 0 }); // staffed frames
+    a.leases.set('h1', undefined);
+    await run(a, 5, 5, { 'cam-1': 0 });
+    expect(a.failed).toEqual(['h1']);
+    expect(a.vision.forget).toHaveBeenCalledWith('cam-1');
+
+    await a.take('h1');
+    a.persons['cam-1'] = 0;
+    await run(a, 100, 112, { 'cam-1': 0 });
+    const roles = a.evidence.put.mock.calls.map(([file]) => `${file.incidentId.split(':')[0]} ${file.role}`);
+    expect(roles).toEqual(['absence threshold']);
+  });
+  it('counts a hall that keeps failing; its next holder turns its windows unknown from the first failure, and a clean run forgets it', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 5, { 'cam-1': 0 });
+    await a.service.releaseHall('h1', true, 'restart');
+    const health = new WindowsService(
+      { site } as unknown as ServiceContext,
+      {} as PresenceRepository,
+      store as unknown as MonitorStateRepository,
+    );
+
+    // NATS refuses every presence change of b: the hall stops, and again each time it is taken.
+    const b = instance(store, 'b', 2);
+    b.nats.publishPresence.mockImplementation(async () => {
+      throw new Error('NATS refuses');
+    });
+    await b.start();
+    await b.take('h1');
+    b.persons['cam-1'] = 0;
+    await run(b, 6, 9, { 'cam-1': 0 });
+    expect(b.failed).toEqual(['h1']);
+    const firstFailure = T0 + 7000; // the second empty frame (6 s, 7 s: confirmSamples 2) makes the change that fails
+    for (let s = 10; s < 12; s++) {
+      jest.setSystemTime(T0 + s * 1000);
+      await expect(b.take('h1')).rejects.toThrow('NATS refuses');
+    }
+    await settle();
+    expect(await health.failingHalls()).toEqual([{ hallId: 'h1', failures: 3, since: new Date(firstFailure).toISOString() }]);
+
+    const c = instance(store, 'c', 3);
+    await c.start();
+    await c.take('h1');
+    // b's absent change is delivered, then nothing is carried on from b's first failure.
+    expect(c.published.map((p) => [p.state, p.since])).toEqual([
+      ['absent', new Date(T0 + 6000).toISOString()],
+      ['unknown', new Date(firstFailure).toISOString()],
+    ]);
+    c.persons['cam-1'] = 1;
+    await run(c, 12, 75, { 'cam-1': 0 });
+    expect(states(c.published, 'W01')).toEqual(['absent', 'unknown', 'staffed']);
+    expect(await health.failingHalls()).toHaveLength(1); // periodic saves not run yet
+    jest.advanceTimersByTime(2000); // the next one, over a minute after c took the hall
+    await settle();
+    expect(await health.failingHalls()).toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { HallMonitor, HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
-import { InjectContext, Lease, leaseInstanceName, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, Lease, leaseInstanceName, RateLimitedLog, ServiceContext } from '@hallwatch/runtime';
 import { Fence, FencedOut, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import { Feed, FrameSample, NatsRepository } from '../repositories/nats.repository';
 import { VisionRepository } from '../repositories/vision.repository';
@@ -26,8 +26,13 @@ const QUEUE_LIMIT = 8;
  * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
  */
 const STATUS_REPLAY_MARGIN_MS = 5 * 60_000;
-/** A camera's skewed capture stamps are logged at most this often. */
-const SKEW_LOG_EVERY_MS = 60_000;
+/**
+ * A hall that stopped on an error this many times in a row keeps failing: `/api/health` names it,
+ * and its next holder turns its windows unknown from the first failure on (nothing carried on).
+ */
+export const FAILING_AFTER = 3;
+/** A hall that ran this long after being taken runs cleanly again: its failures are forgotten. */
+const CLEAN_AFTER_MS = 60_000;
 
 /** How MonitorService learns of its leases and reports a hall it had to stop. */
 export interface HallLeases {
@@ -47,6 +52,8 @@ interface Hall {
   ready: boolean;
   /** Changed since the last save. */
   dirty: boolean;
+  /** A periodic save waits in the hall's queue: another would only write the same state again. */
+  saveQueued: boolean;
   /** Set when the hall is given up: its queued steps are skipped, nothing more is written. */
   stopped: boolean;
   /** A tick is queued or running. */
@@ -55,6 +62,9 @@ interface Hall {
   seq: number;
   /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
   delivered: string[];
+  /** Failures in a row counted in its saved state when taken (0 once it ran cleanly since), and when it was taken. */
+  failures: number;
+  takenAt: number;
   feeds: Feed[];
 }
 
@@ -75,7 +85,8 @@ export class MonitorService implements OnModuleDestroy {
   private readonly queues = new HallQueues();
   private readonly frames: FrameQueue<FrameSample>;
   private readonly instance: string;
-  private readonly skewLogged = new Map<string, number>();
+  /** Warnings that may come with every frame or message: once a minute per camera (or window) and kind. */
+  private readonly warnings = new RateLimitedLog((message) => this.log.warn(message));
   private timers: NodeJS.Timeout[] = [];
   private leases: HallLeases = { lease: () => undefined, failed: () => undefined };
 
@@ -91,7 +102,7 @@ export class MonitorService implements OnModuleDestroy {
     this.frames = new FrameQueue<FrameSample>(
       (cameraId, frame) => this.analyze(cameraId, frame),
       QUEUE_LIMIT,
-      (cameraId, frame) => this.log.warn(`camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`),
+      (cameraId, frame) => this.warnings.warn(`drop:${cameraId}`, `camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`),
       (cameraId, frame, err) => this.log.error(`camera ${cameraId}: frame ${frame.seq} not analysed: ${(err as Error).message}`),
     );
   }
@@ -123,10 +134,13 @@ export class MonitorService implements OnModuleDestroy {
       monitor: this.site.createMonitor(hallId, snapshot),
       ready: false,
       dirty: false,
+      saveQueued: false,
       stopped: false,
       ticking: false,
       seq: (outbox[outbox.length - 1]?.seq ?? -1) + 1,
       delivered: [],
+      failures: saved?.failures?.count ?? 0,
+      takenAt: Date.now(),
       feeds: [],
     };
     this.halls.set(hallId, hall);
@@ -135,6 +149,18 @@ export class MonitorService implements OnModuleDestroy {
         await this.states.claim(hallId, this.fence(hall));
         for (const entry of outbox) await this.deliver(hall, entry);
       });
+      // Before any input, the state is fitted to the site file as it is now (windows or cameras
+      // added, removed or changed since it was saved): a removed window's final state goes out here.
+      await this.step(hallId, (m) => m.reconcile());
+      if (hall.stopped) throw new Error('its saved state could not be fitted to the site file');
+      const failures = saved?.failures;
+      if (failures && failures.count >= FAILING_AFTER) {
+        this.log.warn(
+          `hall ${hallId}: stopped ${failures.count} times in a row since ${failures.since.toISOString()}; its windows are unknown from then until judged again`,
+        );
+        await this.step(hallId, (m) => m.suspend(failures.since.getTime()));
+        if (hall.stopped) throw new Error('its windows could not be turned unknown');
+      }
       const since = saved ? new Date(saved.savedAt.getTime() - STATUS_REPLAY_MARGIN_MS) : undefined;
       for (const cameraId of this.site.camerasOf(hallId))
         hall.feeds.push(await this.nats.followCameraStatus(cameraId, since, (s) => this.cameraStatus(s)));
@@ -145,6 +171,8 @@ export class MonitorService implements OnModuleDestroy {
       hall.feeds.push(await this.nats.subscribeFrames(this.site.camerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
     } catch (err) {
+      // A step that failed was counted already (fail); a claim or delivery that did not is counted here.
+      if (!hall.stopped && !(err instanceof LeaseExpired || err instanceof FencedOut)) this.countFailure(hall);
       this.stop(hall);
       throw err;
     }
@@ -174,10 +202,13 @@ export class MonitorService implements OnModuleDestroy {
 
   /** A frame arrived: its capture stamp is checked, then it is analysed in the background, in capture order per camera. */
   receiveFrame(frame: FrameSample): void {
-    if (this.site.hallOf(frame.cameraId) === undefined) {
-      this.log.warn(`frame from camera ${frame.cameraId} dropped: not in the site file`);
+    const hallId = this.site.hallOf(frame.cameraId);
+    if (hallId === undefined) {
+      this.warnings.warn('unknown-camera', `frame from camera ${frame.cameraId} dropped: not in the site file`);
       return;
     }
+    // Still arriving just after the hall was given up: nothing of a hall not held is kept.
+    if (!this.halls.has(hallId)) return;
     const receivedAt = Date.now();
     const stamp = checkStamp(frame.capturedAt, receivedAt);
     if (!stamp.ok) {
@@ -192,7 +223,7 @@ export class MonitorService implements OnModuleDestroy {
   async cameraStatus(message: CameraStatusMessage): Promise<void> {
     const hallId = this.site.hallOf(message.cameraId);
     if (hallId === undefined) {
-      this.log.warn(`status of camera ${message.cameraId} ignored: not in the site file`);
+      this.warnings.warn('unknown-camera-status', `status of camera ${message.cameraId} ignored: not in the site file`);
       return;
     }
     // Frozen is judged as offline; the incident's reason says which (an offline camera's is ingestion's words).
@@ -205,7 +236,7 @@ export class MonitorService implements OnModuleDestroy {
   async queueEvent(message: QueueEventMessage): Promise<void> {
     const window = this.site.window(message.windowId);
     if (!window) {
-      this.log.warn(`queue event of window ${message.windowId} ignored: not in the site file`);
+      this.warnings.warn('unknown-window', `queue event of window ${message.windowId} ignored: not in the site file`);
       return;
     }
     // Nothing happens after it is received: a queue system's fast clock must not hold the session in the future.
@@ -232,8 +263,10 @@ export class MonitorService implements OnModuleDestroy {
 
   private async analyze(cameraId: string, frame: FrameSample): Promise<void> {
     const zones = this.site.zonesOf(cameraId);
-    if (zones.length === 0) return;
+    const hallId = this.site.hallOf(cameraId)!;
+    if (zones.length === 0 || !this.halls.has(hallId)) return;
     const results = await this.vision.analyze(cameraId, zones, frame.jpeg, frame.capturedAt);
+    if (!this.halls.has(hallId)) return; // given up meanwhile: keep none of it
     const stored: StoredFrame = { at: frame.capturedAt, jpeg: frame.jpeg };
     this.buffer.addFrame(cameraId, stored);
     for (const r of results) {
@@ -241,7 +274,7 @@ export class MonitorService implements OnModuleDestroy {
       if (r.judgeable && r.persons >= (window.minStaff ?? 1)) this.buffer.markStaffed(window.id, stored);
     }
     // One step for the whole frame: the windows it changes share one state write.
-    await this.step(this.site.hallOf(cameraId)!, (m) => {
+    await this.step(hallId, (m) => {
       const outputs = results.map((r) =>
         m.observe(r.zone, { at: frame.capturedAt, persons: r.persons, confidence: r.confidence, judgeable: r.judgeable }),
       );
@@ -298,11 +331,18 @@ export class MonitorService implements OnModuleDestroy {
   /** Saves the state of halls whose clocks or pending frames moved, so a successor loses little. */
   private save(): void {
     for (const hall of this.halls.values()) {
-      if ((!hall.dirty && hall.delivered.length === 0) || hall.stopped) continue;
+      if ((!hall.dirty && hall.delivered.length === 0) || hall.stopped || hall.saveQueued) continue;
+      hall.saveQueued = true;
       void this.queues
         .run(hall.id, async () => {
+          hall.saveQueued = false;
           if (hall.stopped) return;
           await this.saveState(hall);
+          if (hall.failures > 0 && Date.now() - hall.takenAt >= CLEAN_AFTER_MS) {
+            await this.states.recovered(hall.id, this.fence(hall));
+            hall.failures = 0;
+            this.log.log(`hall ${hall.id}: running cleanly again, its failures are forgotten`);
+          }
         })
         .catch((err) => {
           if (err instanceof LeaseExpired || err instanceof FencedOut) return this.fail(hall, err);
@@ -324,22 +364,40 @@ export class MonitorService implements OnModuleDestroy {
     this.stop(hall);
     if (err instanceof LeaseExpired || err instanceof FencedOut)
       this.log.warn(`hall ${hall.id}: judging stopped, its lease ran out or passed to another instance: ${(err as Error).message}`);
-    else this.log.error(`hall ${hall.id}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+    else {
+      this.log.error(`hall ${hall.id}: output not stored, the hall is restored from its saved state: ${(err as Error).message}`);
+      this.countFailure(hall);
+    }
     this.leases.failed(hall.id);
   }
 
-  /** Nothing more happens for the hall in this instance (steps already queued are skipped). */
+  /** One more failure in a row of the hall, in its saved state (see FAILING_AFTER). */
+  private countFailure(hall: Hall): void {
+    void this.states.failed(hall.id, new Date()).catch((e: Error) => this.log.error(`hall ${hall.id}: failure not counted: ${e.message}`));
+  }
+
+  /**
+   * Nothing more happens for the hall in this instance (steps already queued are skipped), and
+   * nothing of its cameras is kept: taken again later, it starts from its saved state, not from
+   * frames, clocks or analyzers of a time it was not watched.
+   */
   private stop(hall: Hall): void {
     hall.stopped = true;
     hall.feeds.forEach((f) => f.stop());
-    if (this.halls.get(hall.id) === hall) this.halls.delete(hall.id);
+    if (this.halls.get(hall.id) !== hall) return;
+    this.halls.delete(hall.id);
+    const cameras = this.site.camerasOf(hall.id);
+    this.buffer.forget(cameras, this.site.windowsOfHall(hall.id));
+    for (const cameraId of cameras) {
+      this.clocks.forget(cameraId);
+      this.vision.forget(cameraId);
+    }
+    this.warnings.forget((key) => cameras.some((c) => key.endsWith(`:${c}`)));
   }
 
   private skewed(frame: FrameSample, what: string): void {
-    const now = Date.now();
-    if (now - (this.skewLogged.get(frame.cameraId) ?? -Infinity) < SKEW_LOG_EVERY_MS) return;
-    this.skewLogged.set(frame.cameraId, now);
-    this.log.warn(
+    this.warnings.warn(
+      `skew:${frame.cameraId}`,
       `camera ${frame.cameraId}: frame ${frame.seq} ${new Date(frame.capturedAt).toISOString()} ${what} (logged once a minute)`,
     );
   }

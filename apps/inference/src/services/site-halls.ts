@@ -78,9 +78,9 @@ export class SiteHalls {
     return all.filter((w) => w.hallId === incident.hallId).map((w) => w.id);
   }
 
-  /** The cameras that saw an incident's windows. */
+  /** The cameras that saw an incident's windows (none for a window removed from the site file). */
   camerasOfIncident(incident: Incident): string[] {
-    return [...new Set(this.windowsOf(incident).map((w) => this.windows.get(w)!.cameraId))];
+    return [...new Set(this.windowsOf(incident).flatMap((w) => this.windows.get(w)?.cameraId ?? []))];
   }
 
   /**

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import type { LiveWindowState } from '@hallwatch/contracts';
+import type { FailingHall, LiveWindowState } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { MonitorStateRepository } from '../repositories/monitor-state.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
+import { FAILING_AFTER } from './monitor.service';
 
 /** Live window states, read from the stored presence timeline so any instance can answer. */
 @Injectable()
@@ -9,7 +11,15 @@ export class WindowsService {
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly presence: PresenceRepository,
+    private readonly states: MonitorStateRepository,
   ) {}
+
+  /** Halls that keep failing (FAILING_AFTER stops in a row or more), from their saved states so any instance can answer. */
+  async failingHalls(): Promise<FailingHall[]> {
+    const halls = new Set(this.ctx.site.halls.map((h) => h.id)); // a hall removed from the site file fails no more
+    const failing = (await this.states.failing(FAILING_AFTER)).filter((f) => halls.has(f.hallId));
+    return failing.map((f) => ({ hallId: f.hallId, failures: f.count, since: f.since.toISOString() }));
+  }
 
   async live(halls?: string[]): Promise<LiveWindowState[]> {
     const current = new Map((await this.presence.current(halls)).map((i) => [i.windowId, i]));

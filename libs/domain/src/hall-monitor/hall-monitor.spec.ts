@@ -57,6 +57,7 @@ const ch = (state: StateChange['state'], since: number, at: number, windowId = '
   at,
 });
 const opened = (incident: Incident): IncidentEvent => ({ type: 'opened', incident });
+const none: MonitorOutput = { presence: [], incidents: [] };
 const closed = (incident: Incident): IncidentEvent => ({ type: 'closed', incident });
 
 /** w1 staffed from 08:59, away 10:00:00-10:14:59, back from 10:15:00. */
@@ -379,6 +380,122 @@ describe('HallMonitor: snapshot and restore', () => {
 
     expect(out).toEqual(expected);
     expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
+  });
+});
+
+describe('HallMonitor: restored under a changed site file', () => {
+  const restore = (m: HallMonitor, options: HallMonitorOptions) => new HallMonitor(options, JSON.parse(JSON.stringify(m.snapshot())));
+
+  it('a window added to the hall starts unknown and is judged with the others; nothing throws', () => {
+    const before = new HallMonitor({ hall: hall(1), windows: [win('w1')] });
+    run(before, ['w1'], t('08:59:00'), t('10:00:00'), () => 1);
+    const after = restore(before, { hall: hall(1), windows: [win('w1'), win('w2')] });
+    expect(after.reconcile()).toEqual(none);
+    const out = run(after, ['w1', 'w2'], t('10:00:10'), t('11:59:50'), () => 1);
+    collect(out, after.tick(t('12:00:00')));
+    expect(out.presence.filter((c) => c.windowId === 'w2')).toEqual([
+      ch('unknown', t('10:00:10'), t('10:00:10'), 'w2'),
+      ch('staffed', t('10:00:10'), t('10:00:30'), 'w2'),
+      ch('closed', t('12:00:00'), t('12:00:00'), 'w2'),
+    ]);
+    expect(out.incidents).toEqual([]);
+  });
+
+  it('a removed window turns unknown where its timeline stopped, its absence closes at its last frame, and it is forgotten', () => {
+    const before = new HallMonitor({ hall: hall(0), windows: [win('w1'), win('w2')] });
+    run(before, ['w1', 'w2'], t('08:59:00'), t('10:12:00'), (id, at) => (id === 'w2' && at >= t('10:00:00') ? 0 : 1));
+    const after = restore(before, { hall: hall(0), windows: [win('w1')] });
+    const absence: Incident = {
+      id: `absence:h1:w2:${t('10:00:00')}`,
+      kind: 'absence',
+      windowId: 'w2',
+      hallId: 'h1',
+      openedAt: t('10:00:00'),
+      detectedAt: t('10:10:00'),
+      evidence: { thresholdAt: t('10:10:00'), lastStaffedAt: t('09:59:50') },
+    };
+    expect(after.reconcile()).toEqual({
+      presence: [ch('unknown', t('10:12:00'), t('10:12:00'), 'w2')],
+      incidents: [closed({ ...absence, closedAt: t('10:12:00'), evidence: { ...absence.evidence, endAt: t('10:12:00') } })],
+    });
+    expect(after.reconcile()).toEqual(none);
+    const snapshot = after.snapshot();
+    expect([Object.keys(snapshot.presence.windows), Object.keys(snapshot.incidents.windows)]).toEqual([['w1'], ['w1']]);
+    expect(run(after, ['w1'], t('10:12:10'), t('10:30:00'), () => 1)).toEqual(none);
+  });
+
+  it('a schedule that now says closed closes the window at the restart: no early leave is made of it', () => {
+    const before = new HallMonitor(single());
+    run(before, ['w1'], t('08:59:00'), t('10:00:00'), (_, at) => (at >= t('09:40:00') ? 0 : 1));
+    const short = { ...schedule, weekdays: [...schedule.weekdays], open: ['09:00-09:50'] };
+    const after = restore(before, { hall: { ...hall(0), schedule: short }, windows: [win('w1', { schedule: short })] });
+    const absence: Incident = {
+      id: `absence:h1:w1:${t('09:40:00')}`,
+      kind: 'absence',
+      windowId: 'w1',
+      hallId: 'h1',
+      openedAt: t('09:40:00'),
+      detectedAt: t('09:50:00'),
+      evidence: { thresholdAt: t('09:50:00'), lastStaffedAt: t('09:39:50') },
+    };
+    expect(after.reconcile()).toEqual({
+      presence: [ch('closed', t('10:00:00'), t('10:00:00'))],
+      incidents: [closed({ ...absence, closedAt: t('10:00:00'), evidence: { ...absence.evidence, endAt: t('10:00:00') } })],
+    });
+    expect(after.snapshot().incidents.hall.open).toBe(false);
+  });
+
+  it('a schedule that now says open opens the window at the restart with what its seat shows: no late opening is made of it', () => {
+    const before = new HallMonitor(single());
+    run(before, ['w1'], t('11:00:00'), t('12:30:00'), (_, at) => (at >= t('12:05:00') ? 0 : 1)); // empty over lunch
+    const allDay = { ...schedule, weekdays: [...schedule.weekdays], open: ['09:00-17:30'] };
+    const after = restore(before, { hall: { ...hall(0), schedule: allDay }, windows: [win('w1', { schedule: allDay })] });
+    expect(after.reconcile()).toEqual({ presence: [ch('absent', t('12:30:00'), t('12:30:00'))], incidents: [] });
+    const out = run(after, ['w1'], t('12:30:10'), t('12:40:00'), () => 0);
+    expect(out.incidents.map((e) => [e.type, e.incident.kind, e.incident.openedAt])).toEqual([['opened', 'absence', t('12:30:00')]]);
+  });
+
+  it('a camera no window uses any more closes its outage; the window moved to the new camera is judged from its frames', () => {
+    const before = new HallMonitor({ hall: hall(0), windows: [win('w1'), win('w2')] });
+    run(before, ['w1', 'w2'], t('09:30:00'), t('09:59:50'), () => 1);
+    before.cameraStatus('c2', { at: t('10:00:00'), online: false });
+    run(before, ['w1'], t('10:00:00'), t('10:05:00'), () => 1);
+    const after = restore(before, { hall: hall(0), windows: [win('w1'), win('w2', { cameraId: 'c9' })] });
+    const offline: Incident = {
+      id: `camera-offline:h1:c2:${t('10:00:00')}`,
+      kind: 'camera-offline',
+      hallId: 'h1',
+      cameraId: 'c2',
+      openedAt: t('10:00:00'),
+      detectedAt: t('10:00:00'),
+      evidence: { thresholdAt: t('10:00:00'), lastFrameAt: t('09:59:50') },
+    };
+    expect(after.reconcile()).toEqual({ presence: [], incidents: [closed({ ...offline, closedAt: t('10:05:00') })] });
+    expect(Object.keys(after.snapshot().presence.cameras)).toEqual([]);
+    const out = run(after, ['w2'], t('10:05:10'), t('10:05:30'), () => 1);
+    expect(out.presence).toEqual([ch('staffed', t('10:05:10'), t('10:05:30'), 'w2')]);
+  });
+});
+
+describe('HallMonitor: suspended (its hall kept failing)', () => {
+  it('turns every window unknown from then on and closes an absence where frames last vouched for it', () => {
+    const m = new HallMonitor({ hall: hall(0), windows: [win('w1'), win('w2')] });
+    run(m, ['w1', 'w2'], t('08:59:00'), t('10:12:00'), (id, at) => (id === 'w2' && at >= t('10:00:00') ? 0 : 1));
+    const out = m.suspend(t('10:12:05'));
+    expect(out.presence).toEqual([ch('unknown', t('10:12:05'), t('10:12:05'), 'w1'), ch('unknown', t('10:12:05'), t('10:12:05'), 'w2')]);
+    expect(out.incidents.map((e) => [e.type, e.incident.kind, e.incident.windowId, e.incident.closedAt])).toEqual([
+      ['closed', 'absence', 'w2', t('10:12:05')],
+    ]);
+    // Frames after it must confirm the seat again; frames before it are old news.
+    expect(m.observe('w1', { at: t('10:12:04'), persons: 1, confidence: 0.9, judgeable: true })).toEqual(none);
+    const back = run(m, ['w1'], t('10:12:10'), t('10:12:30'), () => 1);
+    expect(back.presence).toEqual([ch('staffed', t('10:12:10'), t('10:12:30'))]);
+  });
+
+  it('keeps what was judged: suspended at a time before its last input, a window turns unknown at that input', () => {
+    const m = new HallMonitor(single());
+    run(m, ['w1'], t('09:30:00'), t('09:40:00'), () => 1);
+    expect(m.suspend(t('09:35:00')).presence).toEqual([ch('unknown', t('09:40:00'), t('09:40:00'))]);
   });
 });
 

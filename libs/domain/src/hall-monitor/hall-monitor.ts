@@ -27,10 +27,25 @@ export interface MonitorOutput {
 export class HallMonitor {
   private readonly tracker: PresenceTracker;
   private readonly engine: IncidentEngine;
+  private readonly hallId: string;
 
   constructor(options: HallMonitorOptions, snapshot?: HallMonitorSnapshot) {
+    this.hallId = options.hall.id;
     this.tracker = new PresenceTracker(options, snapshot?.presence);
     this.engine = new IncidentEngine(options, snapshot?.incidents);
+  }
+
+  /**
+   * Fits a snapshot saved under an earlier site file to this one; call once after restoring,
+   * before any input (a second call changes nothing). Windows added start `unknown` at their
+   * first input like any new window; a removed window gets a final `unknown` where its timeline
+   * stopped and its open incidents close; removed cameras' outages close; windows and the hall
+   * take the state their current schedules give them, without counting that as an opening or
+   * closing anyone saw. Rules, zones and hysteresis apply from the next input on.
+   */
+  reconcile(): MonitorOutput {
+    const presence = this.tracker.reconcile(this.hallId);
+    return { presence, incidents: this.engine.reconcile(presence) };
   }
 
   observe(windowId: string, obs: Observation): MonitorOutput {
@@ -51,6 +66,16 @@ export class HallMonitor {
   /** A queue system's event (login, pause, resume, logout) of one of the hall's windows. */
   queue(event: QueueEvent): MonitorOutput {
     return { presence: [], incidents: this.engine.queue(event) };
+  }
+
+  /**
+   * The hall was not judged from `at` on (it kept failing): every window turns unknown there
+   * and an absence-like incident closes where the frames last vouched for it, so nothing is
+   * carried on over the time nobody watched.
+   */
+  suspend(at: number): MonitorOutput {
+    const presence = this.tracker.suspend(at);
+    return { presence, incidents: this.fromChanges(presence) };
   }
 
   tick(at: number): MonitorOutput {

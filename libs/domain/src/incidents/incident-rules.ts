@@ -155,13 +155,57 @@ export class IncidentEngine {
     this.data = snapshot
       ? structuredClone(snapshot)
       : {
-          windows: Object.fromEntries(options.windows.map((w) => [w.id, newWindowTrack()])),
+          windows: {},
           hall: { cursor: null, open: false, openSince: null, shortSince: null, gap: null },
           cameras: {},
         };
+    // A window added to the site since the snapshot starts untracked like any other.
+    for (const w of options.windows) this.data.windows[w.id] ??= newWindowTrack();
   }
 
   presence(change: StateChange): IncidentEvent[] {
+    return this.change(change, true);
+  }
+
+  /**
+   * Fits a restored snapshot to the site as it is now. `changes` are the presence tracker's
+   * (PresenceTracker.reconcile): a removed window's open incidents close where its frames last
+   * showed the seat empty, and it is forgotten; a schedule change is no observed opening or
+   * closing (no late opening, no early leave from it). A camera no window uses closes its outage
+   * at the hall's time; the hall takes the state its schedule gives it now.
+   */
+  reconcile(changes: readonly StateChange[]): IncidentEvent[] {
+    const out: IncidentEvent[] = [];
+    const h = this.data.hall;
+    if (h.cursor !== null && isOpen(this.hall.schedule, this.timeZone, h.cursor) !== h.open) {
+      h.open = !h.open;
+      h.openSince = h.open ? h.cursor : null;
+      if (!h.open && h.gap) this.close(h.gap, h.cursor, null, out);
+      if (!h.open) h.gap = h.shortSince = null;
+    }
+    for (const [id, w] of Object.entries(this.data.windows)) {
+      if (this.windows.has(id)) continue;
+      const until = changes.find((c) => c.windowId === id)?.since ?? Infinity;
+      // Without its configuration no sample interval is vouched for: only up to the last frame.
+      const end = Math.min(until, w.lastFrameAt ?? Infinity, w.pendingSince ?? Infinity, h.cursor ?? Infinity);
+      for (const incident of [w.absence, w.late, w.queue?.mismatch])
+        if (incident) this.close(incident, Math.max(incident.openedAt, end), w.lastAbsentAt, out);
+      delete this.data.windows[id];
+    }
+    for (const change of changes) if (this.windows.has(change.windowId)) out.push(...this.change(change, false));
+    const used = new Set([...this.windows.values()].map((w) => w.cameraId));
+    for (const [id, camera] of Object.entries(this.data.cameras)) {
+      if (used.has(id)) continue;
+      if (camera.incident) this.close(camera.incident, Math.max(camera.incident.openedAt, h.cursor ?? camera.at), null, out);
+      delete this.data.cameras[id];
+    }
+    // A changed window list or minStaffedWindows may start or end a shortfall.
+    if (h.cursor !== null) this.evaluateGap(h.cursor, out);
+    return out;
+  }
+
+  /** A presence change; `observed` false for one that only fits the state to a changed site. */
+  private change(change: StateChange, observed: boolean): IncidentEvent[] {
     const out: IncidentEvent[] = [];
     this.advanceHall(change.at, out);
     const cfg = this.window(change.windowId);
@@ -170,14 +214,14 @@ export class IncidentEngine {
 
     if (w.state === 'absent') {
       const end = Math.min(change.since, certainUntil(w, cfg));
-      if (change.state === 'closed') this.earlyLeave(cfg, w, change.since, out);
+      if (change.state === 'closed' && observed) this.earlyLeave(cfg, w, change.since, out);
       for (const incident of [w.absence, w.late, w.queue?.mismatch]) if (incident) this.close(incident, end, w.lastAbsentAt, out);
       w.absence = w.late = null;
       if (w.queue) w.queue.mismatch = null;
     }
     if (change.state !== 'closed' && (w.state === 'closed' || w.state === 'untracked')) {
       // Only an observed opening gives a late-opening reference.
-      w.intervalStart = w.state === 'closed' ? change.since : null;
+      w.intervalStart = w.state === 'closed' && observed ? change.since : null;
       w.staffedSinceOpen = false;
     }
     if (change.state === 'staffed') w.staffedSinceOpen = true;

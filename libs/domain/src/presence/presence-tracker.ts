@@ -138,11 +138,53 @@ export class PresenceTracker {
     return out;
   }
 
+  /**
+   * Nobody vouched for the windows from `at` on (their hall stopped being judged): each window
+   * with a timeline turns unknown there, or at its last input if that is later (what was judged
+   * stands), as when its camera goes offline; frames must confirm a state again.
+   */
+  suspend(at: number): StateChange[] {
+    assertTime('suspend', at);
+    const out: StateChange[] = [];
+    for (const w of this.windows.values()) {
+      const t = this.data.windows[w.id];
+      if (!t) continue;
+      const from = Math.max(at, t.clock);
+      if (from > t.clock) this.step(w, from, out, () => undefined); // staleness and boundaries up to it
+      t.pending = null;
+      this.setSeat(w, t, 'unknown', from, from, out);
+    }
+    return out;
+  }
+
   /** Applies time-based transitions (stale frames, schedule boundaries) up to `at`. */
   tick(at: number): StateChange[] {
     assertTime('tick', at);
     const out: StateChange[] = [];
     for (const w of this.windows.values()) this.step(w, at, out, () => undefined);
+    return out;
+  }
+
+  /**
+   * Fits a restored snapshot to the site as it is now (see HallMonitor.reconcile): a window no
+   * longer in it turns `unknown` where its timeline stopped (nobody watches it any more) and is
+   * forgotten, as are cameras no window uses; a window whose schedule changed takes the state
+   * the new one gives it at that time. Windows new to the site start at their first input.
+   */
+  reconcile(hallId: string): StateChange[] {
+    const out: StateChange[] = [];
+    for (const [id, t] of Object.entries(this.data.windows)) {
+      if (this.windows.has(id)) continue;
+      if (t.state !== 'unknown') out.push({ windowId: id, hallId, state: 'unknown', since: t.clock, at: t.clock });
+      delete this.data.windows[id];
+    }
+    const cameras = new Set([...this.windows.values()].map((w) => w.cameraId));
+    for (const id of Object.keys(this.data.cameras)) if (!cameras.has(id)) delete this.data.cameras[id];
+    for (const w of this.windows.values()) {
+      const t = this.data.windows[w.id];
+      if (!t || isOpen(w.schedule, this.timeZone, t.clock) === (t.state !== 'closed')) continue;
+      this.report(w, t, t.state === 'closed' ? t.seat : 'closed', t.clock, t.clock, out);
+    }
     return out;
   }
 
