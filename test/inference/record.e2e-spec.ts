@@ -87,7 +87,8 @@ describe('a record that stands up', () => {
     // The absence, closed (the camera drops) with its evidence.
     const [found] = await eventually(
       async () => {
-        const list = (await (await send('GET', '/api/incidents?kind=absence&window=W-E', 'jianchaju')).json()) as Incident[];
+        const list = ((await (await send('GET', '/api/incidents?kind=absence&window=W-E', 'jianchaju')).json()) as { items: Incident[] })
+          .items;
         return list.length > 0 && list[0].evidence.some((e) => e.role === 'threshold') ? list : undefined;
       },
       90000,

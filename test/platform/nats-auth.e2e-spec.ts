@@ -90,7 +90,8 @@ async function stackWorks(
   expect(snapshot.headers.get('content-type')).toContain('image/jpeg');
 
   const absence = await eventually(
-    async () => ((await (await api('/api/incidents?kind=absence&window=T01', 'supervisor')).json()) as IncidentAnswer[])[0],
+    async () =>
+      ((await (await api('/api/incidents?kind=absence&window=T01', 'supervisor')).json()) as { items: IncidentAnswer[] }).items[0],
     90_000,
     1000,
   );

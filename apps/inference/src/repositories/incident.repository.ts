@@ -135,6 +135,8 @@ export interface ReviewOutcome {
 /** What an appended entry changes besides the trail, in the same write. */
 export interface AppendChange {
   set?: Record<string, unknown>;
+  /** Fields removed in the same write (a revoked leave's `leaveId`). */
+  unset?: string[];
   /** Whether to append, judged of the incident as it stands under the lock. */
   accept?: (record: IncidentRecord) => boolean;
 }
@@ -230,7 +232,7 @@ export class IncidentRepository implements OnApplicationShutdown {
     return this.lock.run(id, async () => {
       const stored = await this.get(id);
       if (!stored || stored.leaveId !== leaveId) return null;
-      return (await this.appendLocked(id, entry, { set: { leaveId: null } }))?.record ?? null;
+      return (await this.appendLocked(id, entry, { unset: ['leaveId'] }))?.record ?? null;
     });
   }
 
@@ -309,7 +311,15 @@ export class IncidentRepository implements OnApplicationShutdown {
     const stored = chainEntry(chained(record), trail, { ...fields, at: new Date(Math.max(Date.parse(entry.at), last + 1)) });
     this.lock.check();
     const updated = await this.incidents
-      .findOneAndUpdate({ _id: id }, { ...(change.set ? { $set: change.set } : {}), $push: { audit: stored } }, { new: true })
+      .findOneAndUpdate(
+        { _id: id },
+        {
+          ...(change.set ? { $set: change.set } : {}),
+          ...(change.unset ? { $unset: Object.fromEntries(change.unset.map((field) => [field, 1])) } : {}),
+          $push: { audit: stored },
+        },
+        { new: true },
+      )
       .lean();
     if (!updated) return null;
     const entries = updated.audit?.length ?? 0;
