@@ -22,7 +22,7 @@ import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 import { startRtspServer } from '../apps/cli/src/demo-camera';
-import { option, quantile, startService, treeUsage, TreeUsage } from './support';
+import { coverSeats, gop, H264, option, quantile, startService, treeUsage, TreeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
@@ -72,15 +72,7 @@ interface RunResult {
 /** The four phase-shifted clips, made with ffmpeg in `dir`. */
 function makeClips(dir: string, zones: Zone[]): string[] {
   const base = path.join(dir, 'hall-720p25.mp4');
-  const covers = zones
-    .filter((z) => ['A', 'B', 'C', 'D'].includes(z.id))
-    .map((z) => {
-      const xs = z.polygon.map((p) => p[0]);
-      const ys = z.polygon.map((p) => p[1]);
-      const [x, y] = [Math.min(...xs), Math.min(...ys)];
-      const [w, h] = [Math.max(...xs) - x, Math.max(...ys) - y];
-      return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${w.toFixed(3)}:h=ih*${h.toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${HALF_S})'`;
-    });
+  const covers = coverSeats(zones, ['A', 'B', 'C', 'D'], HALF_S);
   execFileSync('ffmpeg', [
     '-loglevel',
     'error',
@@ -92,19 +84,8 @@ function makeClips(dir: string, zones: Zone[]): string[] {
     String(2 * HALF_S),
     '-vf',
     [`scale=1280:720`, `fps=${FPS}`, ...covers].join(','),
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-pix_fmt',
-    'yuv420p',
-    '-an',
-    '-g',
-    String(FPS * GOP_S),
-    '-keyint_min',
-    String(FPS * GOP_S),
-    '-sc_threshold',
-    '0',
+    ...H264,
+    ...gop(FPS * GOP_S),
     base,
   ]);
   return OFFSETS_S.map((offset) => {

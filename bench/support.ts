@@ -199,3 +199,25 @@ export const quantile = (values: number[], q: number): number => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 };
+
+/** ffmpeg's arguments for a quick H.264 encode without sound. */
+export const H264 = ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', '-an'];
+
+/** ffmpeg's arguments for keyframes exactly every `frames` frames (a camera's fixed GOP). */
+export const gop = (frames: number) => ['-g', String(frames), '-keyint_min', String(frames), '-sc_threshold', '0'];
+
+/**
+ * drawbox filters that cover the given zones of classroom-seated.mp4 (A-D are its seated people)
+ * with grey from `fromSeconds` on: empty seats by construction, never by the detector.
+ */
+export function coverSeats(zones: { id: string; polygon: [number, number][] }[], ids: readonly string[], fromSeconds: number): string[] {
+  return zones
+    .filter((z) => ids.includes(z.id))
+    .map((z) => {
+      const xs = z.polygon.map((p) => p[0]);
+      const ys = z.polygon.map((p) => p[1]);
+      const [x, y] = [Math.min(...xs), Math.min(...ys)];
+      const [w, h] = [Math.max(...xs) - x, Math.max(...ys) - y];
+      return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${w.toFixed(3)}:h=ih*${h.toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${fromSeconds})'`;
+    });
+}

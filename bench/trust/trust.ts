@@ -29,7 +29,7 @@ import { connect, JsMsg, NatsConnection } from 'nats';
 import { Streams } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
-import { option, startService } from '../support';
+import { coverSeats, gop, H264, option, startService } from '../support';
 import {
   describe,
   deliveries,
@@ -92,29 +92,8 @@ function flag(name: string): string | undefined {
 
 /** The looping clip (seats A-D covered for its second half) and two stills of it for a frozen camera. */
 function makeClips(dir: string): { clip: string; stills: string[] } {
-  const covers = ZONES.zones
-    .filter((z) => ['A', 'B', 'C', 'D'].includes(z.id))
-    .map((z) => {
-      const xs = z.polygon.map((p) => p[0]);
-      const ys = z.polygon.map((p) => p[1]);
-      const [x, y] = [Math.min(...xs), Math.min(...ys)];
-      return `drawbox=x=iw*${x}:y=ih*${y}:w=iw*${(Math.max(...xs) - x).toFixed(3)}:h=ih*${(Math.max(...ys) - y).toFixed(3)}:color=0x808080:t=fill:enable='gte(t,${HALF_MS / 1000})'`;
-    });
-  const encode = [
-    '-c:v',
-    'libx264',
-    '-preset',
-    'veryfast',
-    '-pix_fmt',
-    'yuv420p',
-    '-an',
-    '-g',
-    String(FPS),
-    '-keyint_min',
-    String(FPS),
-    '-sc_threshold',
-    '0',
-  ];
+  const covers = coverSeats(ZONES.zones, ['A', 'B', 'C', 'D'], HALF_MS / 1000);
+  const encode = [...H264, ...gop(FPS)];
   const ffmpeg = (...args: string[]) => execFileSync('ffmpeg', ['-loglevel', 'error', '-y', ...args]);
   const clip = path.join(dir, 'seats.mp4');
   ffmpeg(
@@ -135,28 +114,7 @@ function makeClips(dir: string): { clip: string; stills: string[] } {
     ffmpeg('-ss', String(t), '-i', clip, '-frames:v', '1', png);
     const still = path.join(dir, `still-${i}.mp4`);
     // All-intra at a fixed quality: every frame decodes to the same picture, as when an RTSP server repeats its last frame.
-    ffmpeg(
-      '-loop',
-      '1',
-      '-i',
-      png,
-      '-t',
-      '10',
-      '-r',
-      String(FPS),
-      '-c:v',
-      'libx264',
-      '-preset',
-      'veryfast',
-      '-pix_fmt',
-      'yuv420p',
-      '-an',
-      '-g',
-      '1',
-      '-qp',
-      '20',
-      still,
-    );
+    ffmpeg('-loop', '1', '-i', png, '-t', '10', '-r', String(FPS), ...H264, '-g', '1', '-qp', '20', still);
     return still;
   });
   return { clip, stills };

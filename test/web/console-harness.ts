@@ -41,6 +41,26 @@ users:
 `;
 }
 
+/**
+ * A site for tests of the console alone (a gateway, no camera reached): hall h1 with window W01,
+ * and manager-h1 with `password`.
+ */
+export async function consoleOnlySite(password: string): Promise<string> {
+  return writeSiteFile(`
+timezone: Asia/Shanghai
+halls:
+  - { id: h1, name: 区行政审批服务大厅, kind: hall }
+cameras:
+  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/none" }
+windows:
+  - { id: W01, hall: h1, name: 1号窗口, department: 区市场监管局, camera: cam-1, zone: ${EMPTY_ZONE} }
+schedules:
+  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
+users:
+  - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${await hashPassword(password)}" }
+`);
+}
+
 /** The whole stack but ingestion, which a test starts when it wants the cameras to speak. */
 export class ConsoleStack {
   baseUrl = '';

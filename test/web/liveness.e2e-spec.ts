@@ -1,8 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
-import { hashPassword } from '@hallwatch/runtime';
 import { launchChromium } from '../../bench/chromium';
-import { EMPTY_ZONE } from '../inference/inference-harness';
-import { freePort, RunningService, startService, writeSiteFile } from '../support/e2e';
+import { freePort, RunningService, startService } from '../support/e2e';
+import { consoleOnlySite } from './console-harness';
 
 const PASSWORD = 'liveness-password';
 
@@ -19,19 +18,7 @@ describe('console liveness (Chromium)', () => {
   let env: Record<string, string> = {};
 
   beforeAll(async () => {
-    const site = writeSiteFile(`
-timezone: Asia/Shanghai
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall }
-cameras:
-  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/none" }
-windows:
-  - { id: W01, hall: h1, name: 1号窗口, department: 区市场监管局, camera: cam-1, zone: ${EMPTY_ZONE} }
-schedules:
-  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-users:
-  - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${await hashPassword(PASSWORD)}" }
-`);
+    const site = await consoleOnlySite(PASSWORD);
     const port = await freePort();
     env = { HALLWATCH_SITE: site, HALLWATCH_JWT_SECRET: 'e2e-liveness-secret-of-32-bytes-or-more', PORT: String(port) };
     baseUrl = `http://127.0.0.1:${port}`;

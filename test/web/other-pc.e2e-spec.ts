@@ -3,10 +3,9 @@ import * as fs from 'node:fs';
 import * as https from 'node:https';
 import * as path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
-import { hashPassword } from '@hallwatch/runtime';
 import { CHROMIUM, launchChromium } from '../../bench/chromium';
-import { EMPTY_ZONE } from '../inference/inference-harness';
-import { freePort, RunningService, startService, writeSiteFile } from '../support/e2e';
+import { freePort, RunningService, startService } from '../support/e2e';
+import { consoleOnlySite } from './console-harness';
 import { makeOtherHost, OtherHost } from '../support/netns';
 import { makeTestCa, TestCa } from '../support/test-ca';
 
@@ -40,19 +39,7 @@ describe('the console from another PC (Chromium in a network namespace)', () => 
     const chromiumThere = path.join(dir, 'chromium-on-other-pc.sh');
     fs.writeFileSync(chromiumThere, `#!/bin/sh\nexport HOME='${home}'\nexec ${host.exec.join(' ')} '${CHROMIUM}' "$@"\n`, { mode: 0o755 });
 
-    const site = writeSiteFile(`
-timezone: Asia/Shanghai
-halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall }
-cameras:
-  - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/none" }
-windows:
-  - { id: W01, hall: h1, name: 1号窗口, department: 区市场监管局, camera: cam-1, zone: ${EMPTY_ZONE} }
-schedules:
-  default: { weekdays: [mon, tue, wed, thu, fri, sat, sun], open: ["00:00-24:00"] }
-users:
-  - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${await hashPassword(PASSWORD)}" }
-`);
+    const site = await consoleOnlySite(PASSWORD);
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
     const env = { HALLWATCH_SITE: site, HALLWATCH_JWT_SECRET: 'e2e-other-pc-secret-of-32-bytes-or-more' };
     gateways.push(
