@@ -16,7 +16,11 @@ import { makeTestCa } from '../support/test-ca';
  * the whole stack as real processes, each signed in as its own user with only its own password.
  */
 const PERMISSIONS = path.join(ROOT, 'deploy', 'nats', 'permissions.conf');
-const passwords = Object.fromEntries(NATS_IDENTITIES.map((id) => [id, randomBytes(12).toString('hex')])) as Record<NatsIdentity, string>;
+// A letter first: nats-server reads a variable's value as a config token, so 12e4… would be a number.
+const passwords = Object.fromEntries(NATS_IDENTITIES.map((id) => [id, `p${randomBytes(12).toString('hex')}`])) as Record<
+  NatsIdentity,
+  string
+>;
 const passwordVariable = (id: NatsIdentity) => `HALLWATCH_NATS_${id.toUpperCase()}_PASSWORD`;
 
 /** A nats-server; it reads the passwords from its environment, as permissions.conf says. */
