@@ -18,10 +18,10 @@ module.exports = {
     {
       displayName: 'e2e',
       rootDir: __dirname,
-      testEnvironment: 'node',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
       moduleNameMapper,
       transform,
+      testEnvironment: '<rootDir>/test/setup/e2e-environment.js',
       globalSetup: '<rootDir>/test/setup/global-setup.ts',
       globalTeardown: '<rootDir>/test/setup/global-teardown.ts',
       setupFilesAfterEnv: ['<rootDir>/test/setup/e2e-each-file.ts'],

@@ -1,6 +1,8 @@
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { hashPassword } from '@hallwatch/runtime';
+import { MongoClient } from 'mongodb';
+import { ensureFerretDb, hashPassword } from '@hallwatch/runtime';
 import { freePort, login, RunningService, ROOT, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 const PASSWORD = 'correct horse battery';
@@ -114,5 +116,26 @@ windows:
     expect(result.status).not.toBe(0);
     expect(result.stderr).toContain('halls[0].kind');
     expect(result.stderr).toContain('windows[0].zone[1][0]');
+  });
+});
+
+describe('services started together on one box without a database URL', () => {
+  it('share one embedded FerretDB: the one that loses the race for the port uses the winner', async () => {
+    const port = await freePort();
+    const dir = fs.mkdtempSync(path.join(process.env.HALLWATCH_TEST_DATA_DIR ?? '/tmp', 'embedded-'));
+    const started = await Promise.all([ensureFerretDb(undefined, dir, port), ensureFerretDb(undefined, dir, port)]);
+    try {
+      expect(started.map((s) => s.url)).toEqual([`mongodb://127.0.0.1:${port}/hallwatch`, `mongodb://127.0.0.1:${port}/hallwatch`]);
+      expect(started.filter((s) => s.process).length).toBe(1);
+      const client = await MongoClient.connect(started[1].url);
+      try {
+        await client.db().collection('race').insertOne({ ok: 1 });
+        expect(await client.db().collection('race').countDocuments()).toBe(1);
+      } finally {
+        await client.close();
+      }
+    } finally {
+      for (const s of started) s.process?.kill('SIGTERM');
+    }
   });
 });

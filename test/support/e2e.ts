@@ -69,6 +69,9 @@ export interface RunningService {
   stop: () => Promise<void>;
 }
 
+/** Every service this test file started and has not stopped; test/setup/e2e-environment.js stops them after the file. */
+const runningServices = (globalThis as unknown as { hallwatchServices: Set<RunningService> }).hallwatchServices;
+
 /** Runs `hallwatch start <service>` as a real process and waits until it says it started. */
 export async function startService(service: string, env: Record<string, string>, timeoutMs = 60000): Promise<RunningService> {
   const child = spawn(process.execPath, [CLI, 'start', service], {
@@ -79,6 +82,7 @@ export async function startService(service: string, env: Record<string, string>,
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));
   const stop = async () => {
+    runningServices.delete(running);
     if (child.exitCode !== null || child.signalCode !== null) return;
     const exited = new Promise((r) => child.once('exit', r));
     child.kill('SIGTERM');
@@ -87,8 +91,13 @@ export async function startService(service: string, env: Record<string, string>,
     clearTimeout(timer);
     child.kill('SIGKILL');
   };
+  const running: RunningService = { process: child, output: () => output, stop };
+  runningServices.add(running);
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service} did not start in ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${service} did not start in ${timeoutMs} ms:\n${output}`));
+    }, timeoutMs);
     const check = () => {
       if (output.includes(`"${service} started"`)) {
         clearTimeout(timer);
@@ -101,7 +110,7 @@ export async function startService(service: string, env: Record<string, string>,
       reject(new Error(`${service} exited with ${code} while starting:\n${output}`));
     });
   });
-  return { process: child, output: () => output, stop };
+  return running;
 }
 
 export async function login(baseUrl: string, username: string, password: string): Promise<string> {

@@ -4,7 +4,7 @@ import * as https from 'node:https';
 import * as path from 'node:path';
 import type { Browser, Page, Request } from 'playwright-core';
 import { CHROMIUM, launchChromium } from '../../bench/chromium';
-import { freePort, RunningService, startService } from '../support/e2e';
+import { freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
 import { consoleOnlySite } from './console-harness';
 import { makeOtherHost, OtherHost } from '../support/netns';
 import { makeTestCa, TestCa } from '../support/test-ca';
@@ -41,7 +41,7 @@ describe('the console from another PC (Chromium in a network namespace)', () => 
 
     const site = await consoleOnlySite(PASSWORD);
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
-    const env = { HALLWATCH_SITE: site, HALLWATCH_JWT_SECRET: 'e2e-other-pc-secret-of-32-bytes-or-more' };
+    const env = { HALLWATCH_SITE: site, HALLWATCH_JWT_SECRET: 'e2e-other-pc-secret-of-32-bytes-or-more', MONGODB_URI: testDatabaseUri('other_pc') };
     gateways.push(
       ...(await Promise.all([
         startService('gateway', { ...env, PORT: String(httpPort) }),

@@ -53,6 +53,16 @@ export async function ensureNats(
   if (natsUrl) return { url: natsUrl };
   const url = `nats://127.0.0.1:${port}`;
   if (await isListening('127.0.0.1', port)) return { url };
+  try {
+    return await startNats(url, dataDir, port, extraArgs, env);
+  } catch (err) {
+    // As for FerretDB: a service started at the same moment may have won the port.
+    if (await isListening('127.0.0.1', port)) return { url };
+    throw err;
+  }
+}
+
+async function startNats(url: string, dataDir: string, port: number, extraArgs: string[], env?: NodeJS.ProcessEnv): Promise<Embedded> {
   const storeDir = path.join(dataDir, 'nats');
   fs.mkdirSync(storeDir, { recursive: true });
   if (!commandExists('nats-server')) installSystemDeps('nats-server');
@@ -81,7 +91,18 @@ export async function ensureFerretDb(
   database = 'hallwatch',
 ): Promise<Embedded> {
   if (mongodbUri) return { url: mongodbUri };
-  if (port !== 0 && (await isListening('127.0.0.1', port))) return { url: `mongodb://127.0.0.1:${port}/${database}` };
+  const shared = `mongodb://127.0.0.1:${port}/${database}`;
+  if (port !== 0 && (await isListening('127.0.0.1', port))) return { url: shared };
+  try {
+    return await startFerretDb(dataDir, port, database);
+  } catch (err) {
+    // Two services started together both found the port free; the one that lost the race uses the winner's.
+    if (port !== 0 && (await isListening('127.0.0.1', port))) return { url: shared };
+    throw err;
+  }
+}
+
+async function startFerretDb(dataDir: string, port: number, database: string): Promise<Embedded> {
   if (!fs.existsSync(FERRETDB_BIN)) installSystemDeps(`the embedded FerretDB (${FERRETDB_BIN})`);
   const dir = path.join(dataDir, 'ferretdb');
   let log = '';
