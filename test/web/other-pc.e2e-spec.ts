@@ -41,7 +41,11 @@ describe('the console from another PC (Chromium in a network namespace)', () => 
 
     const site = await consoleOnlySite(PASSWORD);
     const [httpPort, httpsPort] = [await freePort(), await freePort()];
-    const env = { HALLWATCH_SITE: site, HALLWATCH_JWT_SECRET: 'e2e-other-pc-secret-of-32-bytes-or-more', MONGODB_URI: testDatabaseUri('other_pc') };
+    const env = {
+      HALLWATCH_SITE: site,
+      HALLWATCH_JWT_SECRET: 'e2e-other-pc-secret-of-32-bytes-or-more',
+      MONGODB_URI: testDatabaseUri('other_pc'),
+    };
     gateways.push(
       ...(await Promise.all([
         startService('gateway', { ...env, PORT: String(httpPort) }),
