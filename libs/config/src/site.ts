@@ -152,7 +152,7 @@ const site = z
       })
       .strict()
       .default({}),
-    /** The annual evaluation table's score: see README "The evaluation score". */
+    /** The annual evaluation table's score: see docs/scoring.md. */
     evaluation: z.object({ weights: evaluationWeights.default({}) }).strict().default({}),
     /**
      * How long inference keeps ended presence intervals and closed incidents (a confirmed incident

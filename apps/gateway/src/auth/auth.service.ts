@@ -61,7 +61,7 @@ export class AuthService implements OnModuleInit {
       // Its hash is salted afresh at each start: the version follows the password itself, so every gateway agrees.
       this.users.set('admin', { user, version: this.tokenVersion(user, `HALLWATCH_ADMIN_PASSWORD ${adminPassword}`) });
     }
-    if (this.users.size === 0) this.logger.warn('no users configured: nobody can sign in (see README, "Users")');
+    if (this.users.size === 0) this.logger.warn('no users configured: nobody can sign in (see docs/site-file.md, "Users and roles")');
   }
 
   /**

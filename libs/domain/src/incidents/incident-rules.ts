@@ -131,7 +131,7 @@ export interface IncidentEngineOptions {
 
 /**
  * Turns one hall's presence changes, frames, camera statuses and ticks into incident events
- * (see README for the rules). Unknown time never counts as absence.
+ * (see libs/domain/README.md for the rules). Unknown time never counts as absence.
  */
 export class IncidentEngine {
   readonly rules: IncidentRules;

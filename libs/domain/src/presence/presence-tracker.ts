@@ -68,7 +68,7 @@ export interface PresenceTrackerOptions {
 }
 
 /**
- * Per-window presence state machine (see README). Each method takes inputs stamped with
+ * Per-window presence state machine (see libs/domain/README.md). Each method takes inputs stamped with
  * capture times and returns the state changes they caused. An input at or before the last
  * processed time of a window is ignored for that window, so redelivery is harmless.
  */
