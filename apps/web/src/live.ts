@@ -1,15 +1,6 @@
 import { computed, reactive } from 'vue';
-import {
-  ApiError,
-  followEvents,
-  getAllPages,
-  getJson,
-  type CameraState,
-  type Incident,
-  type LiveEvent,
-  type LiveWindow,
-  type Site,
-} from './api';
+import { ApiError, followEvents, getAllPages, getJson, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
+import type { CameraState } from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
 export const live = reactive({
