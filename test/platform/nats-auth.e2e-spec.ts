@@ -92,6 +92,9 @@ async function stackWorks(
   const snapshot = await api('/api/cameras/cam-1/snapshot', 'admin');
   expect(snapshot.status).toBe(200);
   expect(snapshot.headers.get('content-type')).toContain('image/jpeg');
+  // The board's camera health: the last status in the CAMERAS stream, read as the gateway's user.
+  const cameras = (await (await api('/api/cameras/status', 'admin')).json()) as { cameraId: string; status: string }[];
+  expect(cameras).toContainEqual(expect.objectContaining({ cameraId: 'cam-1', status: 'online' }));
 
   const absence = await eventually(
     async () =>

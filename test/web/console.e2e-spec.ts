@@ -381,6 +381,18 @@ describe('web console (Chromium)', () => {
     expect((await api('/api/cameras/cam-2/snapshot', 'manager-h1')).status).toBe(403);
     expect((await api('/api/cameras/cam-9/snapshot', 'admin')).status).toBe(404);
     expect((await api('/api/cameras/cam.1/snapshot', 'admin')).status).toBe(400);
+    // Camera health too, read and pushed: both cameras spoke, the hall manager hears of cam-1 only.
+    const health = async (username: string) =>
+      ((await (await api('/api/cameras/status', username)).json()) as { cameraId: string; hallId: string; status: string }[])
+        .map((c) => `${c.cameraId} ${c.hallId} ${c.status}`)
+        .sort();
+    expect(await health('admin')).toEqual(['cam-1 h1 online', 'cam-2 t1 online']);
+    expect(await health('manager-h1')).toEqual(['cam-1 h1 online']);
+    expect(streams.admin.events).toContainEqual({ type: 'camera', data: expect.objectContaining({ cameraId: 'cam-2', status: 'online' }) });
+    expect(streams['manager-h1'].events).toContainEqual({
+      type: 'camera',
+      data: expect.objectContaining({ cameraId: 'cam-1', status: 'online' }),
+    });
 
     const occupancy = async (username: string, body: object) =>
       fetch(`${stack.baseUrl}/api/zones/occupancy`, {

@@ -165,7 +165,17 @@ export interface PresenceEvent {
   at: string;
 }
 
-export type LiveEvent = { type: 'presence'; data: PresenceEvent } | { type: 'incident'; data: Incident };
+/** A camera's latest reported health (GET /api/cameras/status, the push channel's `camera` event). */
+export interface CameraState {
+  cameraId: string;
+  hallId: string;
+  /** offline: no frame comes; frozen: frames come but the picture does not change. */
+  status: 'online' | 'offline' | 'frozen';
+  at: string;
+}
+
+export type LiveEvent =
+  { type: 'presence'; data: PresenceEvent } | { type: 'incident'; data: Incident } | { type: 'camera'; data: CameraState };
 
 /**
  * Follows GET /api/live/events (Server-Sent Events). Read with fetch rather than EventSource so the
@@ -197,7 +207,7 @@ export async function followEvents(
         if (line.startsWith('event:')) type = line.slice(6).trim();
         else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
       }
-      if ((type === 'presence' || type === 'incident') && data.length > 0) {
+      if ((type === 'presence' || type === 'incident' || type === 'camera') && data.length > 0) {
         onEvent({ type, data: JSON.parse(data.join('\n')) } as LiveEvent);
       }
     }

@@ -14,7 +14,7 @@ const zh = {
     required: '请先登录',
     signedOut: '已退出登录',
   },
-  state: { staffed: '在岗', absent: '离岗', unknown: '未知', closed: '非工作时间' },
+  state: { staffed: '在岗', absent: '离岗', unknown: '未知', closed: '非工作时间', offline: '摄像头离线', frozen: '画面冻结' },
   common: {
     loading: '加载中…',
     empty: '暂无数据',
@@ -30,6 +30,10 @@ const zh = {
   board: {
     staffedCount: '在岗窗口 {n} / 最少 {min}',
     belowMin: '低于最少在岗窗口数',
+    offlineCount: '{n} 个窗口摄像头离线',
+    frozenCount: '{n} 个窗口画面冻结',
+    unknownCount: '{n} 个窗口状态未知',
+    noFrame: '暂无最新画面',
     openIncidents: '进行中的事件（{n}）',
     noIncidents: '无进行中的事件',
     staff: '在册人员：{names}',
@@ -210,7 +214,14 @@ const en: Messages = {
     required: 'Please sign in first',
     signedOut: 'Signed out',
   },
-  state: { staffed: 'Staffed', absent: 'Absent', unknown: 'Unknown', closed: 'Closed' },
+  state: {
+    staffed: 'Staffed',
+    absent: 'Absent',
+    unknown: 'Unknown',
+    closed: 'Closed',
+    offline: 'Camera offline',
+    frozen: 'Picture frozen',
+  },
   common: {
     loading: 'Loading…',
     empty: 'No data',
@@ -226,6 +237,10 @@ const en: Messages = {
   board: {
     staffedCount: 'Staffed windows {n} / minimum {min}',
     belowMin: 'Below the minimum of staffed windows',
+    offlineCount: 'windows with camera offline: {n}',
+    frozenCount: 'windows with picture frozen: {n}',
+    unknownCount: 'windows in unknown state: {n}',
+    noFrame: 'No recent frame',
     openIncidents: 'Open incidents ({n})',
     noIncidents: 'No open incidents',
     staff: 'On roster: {names}',

@@ -1,5 +1,6 @@
 import { computed, reactive } from 'vue';
 import { ApiError, followEvents, getAllPages, getJson, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
+import type { CameraState } from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
 export const live = reactive({
@@ -7,6 +8,8 @@ export const live = reactive({
   windows: {} as Record<string, LiveWindow>,
   /** Open incidents by id. */
   incidents: {} as Record<string, Incident>,
+  /** Each camera's latest reported health, by id (a camera that never reported has none). */
+  cameras: {} as Record<string, CameraState>,
   loading: false,
   error: '',
   connected: false,
@@ -25,13 +28,20 @@ export function loadSite(): Promise<Site> {
 }
 
 async function loadState(): Promise<void> {
-  const [windows, open] = await Promise.all([
+  const [windows, open, cameras] = await Promise.all([
     getJson<LiveWindow[]>('/api/windows/live'),
     getAllPages<Incident>('/api/incidents', { status: 'open' }),
+    getJson<CameraState[]>('/api/cameras/status'),
     loadSite(),
   ]);
   live.windows = Object.fromEntries(windows.map((w) => [w.windowId, w]));
   live.incidents = Object.fromEntries(open.map((i) => [i.id, i]));
+  // A change pushed while the read was under way is newer than what the read found.
+  live.cameras = Object.fromEntries(cameras.map((c) => [c.cameraId, newer(c, live.cameras[c.cameraId])]));
+}
+
+function newer(a: CameraState, b: CameraState | undefined): CameraState {
+  return b && Date.parse(b.at) > Date.parse(a.at) ? b : a;
 }
 
 function apply(event: LiveEvent): void {
@@ -40,6 +50,8 @@ function apply(event: LiveEvent): void {
     const known = live.windows[e.windowId];
     live.windows[e.windowId] = { windowId: e.windowId, hallId: e.hallId, name: known?.name ?? e.windowId, state: e.state, since: e.since };
     live.changedAt[e.windowId] = performance.now();
+  } else if (event.type === 'camera') {
+    live.cameras[event.data.cameraId] = newer(event.data, live.cameras[event.data.cameraId]);
   } else if (event.data.closedAt) {
     delete live.incidents[event.data.id];
   } else {
@@ -129,4 +141,5 @@ export function resetLive(): void {
   live.site = null;
   live.windows = {};
   live.incidents = {};
+  live.cameras = {};
 }

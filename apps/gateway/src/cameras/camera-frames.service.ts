@@ -71,15 +71,7 @@ export class CameraFramesService implements OnModuleDestroy {
   private async watch(cameraId: string, timeoutMs: number): Promise<Watch> {
     const known = this.watches.get(cameraId);
     if (known) return known;
-    // The broker may be away: answer 503 rather than hold the request until it is back.
-    let timer: NodeJS.Timeout | undefined;
-    const nc = await Promise.race([
-      this.nats.get(),
-      new Promise<never>(
-        (_, reject) =>
-          (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs)),
-      ),
-    ]).finally(() => clearTimeout(timer));
+    const nc = await this.nats.within(timeoutMs);
     const again = this.watches.get(cameraId);
     if (again) return again;
     const watch: Watch = { subscription: nc.subscribe(Subjects.frames(cameraId)), lastAskedAt: Date.now(), waiters: [] };

@@ -2,8 +2,10 @@ import { Controller, Get, Header, Param, Res, StreamableFile } from '@nestjs/com
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth.types';
-import { CameraParamsDto } from './cameras.dto';
+import { hallScope } from '../auth/hall-scope';
+import { CameraParamsDto, CameraStateDto } from './cameras.dto';
 import { CameraFramesService } from './camera-frames.service';
+import { CameraStatusService } from './camera-status.service';
 
 type Response = { setHeader(name: string, value: string): unknown };
 
@@ -11,7 +13,18 @@ type Response = { setHeader(name: string, value: string): unknown };
 @ApiBearerAuth()
 @Controller('cameras')
 export class CamerasController {
-  constructor(private readonly frames: CameraFramesService) {}
+  constructor(
+    private readonly frames: CameraFramesService,
+    private readonly statuses: CameraStatusService,
+  ) {}
+
+  /** Each camera's latest reported health, for the caller's halls; a camera that never reported is not listed. */
+  @Get('status')
+  @Header('Cache-Control', 'no-store')
+  @ApiOkResponse({ type: [CameraStateDto] })
+  status(@CurrentUser() user: AuthUser): Promise<CameraStateDto[]> {
+    return this.statuses.latest(hallScope(user));
+  }
 
   /** The camera's latest sampled frame; its capture time in the Hallwatch-Captured-At header. */
   @Get(':id/snapshot')

@@ -19,6 +19,7 @@ schedules:
 const at = '2026-11-24T09:00:00+08:00';
 const presence = (p: Partial<PresenceMessage>) =>
   ({ type: 'presence', data: { windowId: 'W01', hallId: 'h1', state: 'absent', since: at, at, ...p } as PresenceMessage }) as const;
+const camera = (cameraId: string, hallId: string) => ({ type: 'camera', data: { cameraId, hallId, status: 'offline', at } }) as const;
 const incident = (i: Partial<IncidentMessage>) =>
   ({ type: 'incident', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
 
@@ -45,5 +46,10 @@ describe('the push channel shows an event in the hall the site file gives its wi
   it("takes a hall-wide incident's hall only if the site file has it", () => {
     expect(eventHall(incident({ kind: 'staffing-gap', hallId: 't1' }), SITE)).toEqual({ hall: 't1' });
     expect(eventHall(incident({ hallId: 'x9' }), SITE)).toBe('hall x9 is not in the site file');
+  });
+
+  it("shows a camera's health in the camera's hall, and one of a camera the site does not have to nobody", () => {
+    expect(eventHall(camera('cam-2', 't1'), SITE)).toEqual({ hall: 't1' });
+    expect(eventHall(camera('cam-9', ''), SITE)).toBe('camera cam-9 is not in the site file');
   });
 });

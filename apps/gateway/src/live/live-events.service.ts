@@ -2,12 +2,14 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Observable, ReplaySubject, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
-import { decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import { CameraStatusMessage, decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import type { CameraStateDto } from '../cameras/cameras.dto';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
 /** One event of the console's push channel. */
-export type LiveEvent = { type: 'presence'; data: PresenceMessage } | { type: 'incident'; data: IncidentMessage };
+export type LiveEvent =
+  { type: 'presence'; data: PresenceMessage } | { type: 'incident'; data: IncidentMessage } | { type: 'camera'; data: CameraStateDto };
 
 /**
  * The hall an event is shown in, by the site file: the hall of its window (and of every window and
@@ -20,6 +22,8 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
   const named: [string, string | undefined][] = [];
   const d = event.data;
   if (event.type === 'presence') named.push([`window ${event.data.windowId}`, windows.get(event.data.windowId)]);
+  else if (event.type === 'camera')
+    named.push([`camera ${event.data.cameraId}`, site.cameras.find((c) => c.id === event.data.cameraId)?.hall]);
   else {
     const inc = event.data;
     const ids = [inc.windowId, ...(inc.windowIds ?? [])].filter((w): w is string => w !== undefined);
@@ -35,7 +39,7 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
 }
 
 /**
- * Follows presence changes and incident opens/closes on NATS (core subscriptions see what is
+ * Follows presence changes, incident opens/closes and camera health on NATS (core subscriptions see what is
  * published into the JetStream streams) and hands them to every open push channel. Live only:
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
@@ -69,6 +73,14 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     this.follow(nc.subscribe(Subjects.allIncidents), (data) => {
       const decoded = decodeMessage(IncidentMessage, data);
       return decoded.ok ? { type: 'incident', data: decoded.value } : decoded.reason;
+    });
+    // A camera's health, with its hall from the site file, without ingestion's diagnostic words.
+    this.follow(nc.subscribe(Subjects.allCameraStatus), (data) => {
+      const decoded = decodeMessage(CameraStatusMessage, data);
+      if (!decoded.ok) return decoded.reason;
+      const { cameraId, status, at } = decoded.value;
+      const hallId = this.ctx.site.cameras.find((c) => c.id === cameraId)?.hall ?? '';
+      return { type: 'camera', data: { cameraId, hallId, status, at } };
     });
   }
 

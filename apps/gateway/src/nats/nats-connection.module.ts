@@ -1,4 +1,4 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Injectable, Logger, Module, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
 import { connect, NatsConnection } from 'nats';
 import { InjectContext, natsConnectionOptions, ServiceContext } from '@hallwatch/runtime';
 
@@ -27,6 +27,18 @@ export class NatsConnectionService implements OnApplicationShutdown {
       return nc;
     });
     return this.connection;
+  }
+
+  /** The connection, or 503 when the broker is not reachable within `timeoutMs` (rather than hold the request until it is back). */
+  async within(timeoutMs: number): Promise<NatsConnection> {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      this.get(),
+      new Promise<never>(
+        (_, reject) =>
+          (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs)),
+      ),
+    ]).finally(() => clearTimeout(timer));
   }
 
   async onApplicationShutdown(): Promise<void> {
