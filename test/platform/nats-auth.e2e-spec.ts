@@ -95,6 +95,14 @@ async function stackWorks(
   // The board's camera health: the last status in the CAMERAS stream, read as the gateway's user.
   const cameras = (await (await api('/api/cameras/status', 'admin')).json()) as { cameraId: string; status: string }[];
   expect(cameras).toContainEqual(expect.objectContaining({ cameraId: 'cam-1', status: 'online' }));
+  // A wall screen's key: issued, listed, used and revoked in the gateway's key-value bucket, as its user.
+  const issued = await api('/api/wall-keys', 'admin', { method: 'POST', body: JSON.stringify({ label: '大屏', halls: ['h1'] }) });
+  expect(issued.status).toBe(201);
+  const wall = (await issued.json()) as { id: string; key: string };
+  expect((await api('/api/wall-keys', 'admin')).status).toBe(200);
+  const asWall = (await fetch(`${stack.baseUrl}/api/windows/live`, { headers: { authorization: `Bearer ${wall.key}` } })).status;
+  expect(asWall).toBe(200);
+  expect((await api(`/api/wall-keys/${wall.id}`, 'admin', { method: 'DELETE' })).status).toBe(204);
 
   const absence = await eventually(
     async () =>

@@ -28,7 +28,7 @@ async function send(path: string, init: RequestInit = {}): Promise<Response> {
     throw new ApiError(0, 'network');
   }
   if (res.status === 401 && session.current) {
-    signOut('login.expired');
+    signOut(session.current.role === 'wall' ? 'login.wallKeyRefused' : 'login.expired');
     onExpired();
   }
   if (!res.ok) {

@@ -3,7 +3,7 @@ import { createI18n } from 'vue-i18n';
 const zh = {
   app: { title: '窗口在岗监管', logout: '退出', language: 'English' },
   nav: { board: '实时看板', wall: '大屏', incidents: '事件督查', stats: '效能统计', zones: '划区' },
-  role: { admin: '管理员', hall_manager: '大厅负责人', supervisor: '督查人员', evaluator: '考核人员' },
+  role: { admin: '管理员', hall_manager: '大厅负责人', supervisor: '督查人员', evaluator: '考核人员', wall: '大屏' },
   login: {
     title: '登录',
     username: '用户名',
@@ -11,6 +11,7 @@ const zh = {
     submit: '登录',
     failed: '用户名或密码错误',
     expired: '登录已过期，请重新登录',
+    wallKeyRefused: '大屏密钥无效或已被撤销，请向管理员索取新的大屏地址',
     required: '请先登录',
     signedOut: '已退出登录',
   },
@@ -203,7 +204,7 @@ type Messages = typeof zh;
 const en: Messages = {
   app: { title: 'Window presence', logout: 'Sign out', language: '中文' },
   nav: { board: 'Live board', wall: 'Wall', incidents: 'Incidents', stats: 'Statistics', zones: 'Zones' },
-  role: { admin: 'Administrator', hall_manager: 'Hall manager', supervisor: 'Supervisor', evaluator: 'Evaluator' },
+  role: { admin: 'Administrator', hall_manager: 'Hall manager', supervisor: 'Supervisor', evaluator: 'Evaluator', wall: 'Wall screen' },
   login: {
     title: 'Sign in',
     username: 'Username',
@@ -211,6 +212,7 @@ const en: Messages = {
     submit: 'Sign in',
     failed: 'Wrong username or password',
     expired: 'Your session expired; please sign in again',
+    wallKeyRefused: 'The wall key is invalid or was revoked; ask an administrator for a new wall address',
     required: 'Please sign in first',
     signedOut: 'Signed out',
   },

@@ -1,7 +1,7 @@
 import { watch } from 'vue';
 import { createRouter, createWebHistory } from 'vue-router';
 import { whenExpired } from './api';
-import { hasRole, isSignedIn, session, signOut, type Role } from './session';
+import { hasRole, isSignedIn, openWall, session, signOut, type Role } from './session';
 import BoardView from './views/BoardView.vue';
 import LoginView from './views/LoginView.vue';
 
@@ -28,12 +28,19 @@ export const router = createRouter({
 });
 
 router.beforeEach((to) => {
+  // /wall?key=...: the key is taken once and kept, and leaves the address bar (and the history).
+  if (to.name === 'wall' && typeof to.query.key === 'string' && to.query.key) {
+    openWall(to.query.key);
+    return { name: 'wall', replace: true };
+  }
   if (to.meta.public) return true;
   if (!isSignedIn()) {
     if (session.current) signOut('login.expired');
     else if (!session.notice) session.notice = 'login.required';
     return { name: 'login', query: { next: to.fullPath } };
   }
+  // A wall key opens the wall and nothing else.
+  if (hasRole('wall') && to.name !== 'wall') return { name: 'wall' };
   if (to.meta.roles && !to.meta.roles.some((r) => hasRole(r))) return { name: 'board' };
   return true;
 });
@@ -46,7 +53,7 @@ watch(
   () => session.current,
   (current) => {
     clearTimeout(expiry);
-    if (!current) return;
+    if (!current || current.role === 'wall') return;
     expiry = setTimeout(
       () => {
         signOut('login.expired');

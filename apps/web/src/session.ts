@@ -1,6 +1,7 @@
 import { reactive } from 'vue';
 
-export type Role = 'admin' | 'hall_manager' | 'supervisor' | 'evaluator';
+/** `wall`: a wall screen opened with a wall key (/wall?key=...), which shows the wall and nothing else. */
+export type Role = 'admin' | 'hall_manager' | 'supervisor' | 'evaluator' | 'wall';
 
 export interface Session {
   token: string;
@@ -13,14 +14,22 @@ export interface Session {
 
 // sessionStorage: the token lives as long as the browser tab, not longer.
 const KEY = 'hallwatch.session';
+// localStorage: a wall key stays with the screen's browser, across restarts of it and of the gateway.
+const WALL_KEY = 'hallwatch.wallKey';
+
+function wallSession(key: string): Session {
+  return { token: key, username: 'wall', role: 'wall', halls: [], expiresAt: Number.MAX_SAFE_INTEGER };
+}
 
 function restore(): Session | null {
   try {
     const saved = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
-    return saved && saved.expiresAt > Date.now() ? saved : null;
+    if (saved && saved.expiresAt > Date.now()) return saved;
   } catch {
-    return null;
+    // a damaged entry: as if there were none
   }
+  const wallKey = localStorage.getItem(WALL_KEY);
+  return wallKey ? wallSession(wallKey) : null;
 }
 
 export const session = reactive<{ current: Session | null; notice: string }>({ current: restore(), notice: '' });
@@ -31,8 +40,16 @@ export function signIn(s: Session): void {
   sessionStorage.setItem(KEY, JSON.stringify(s));
 }
 
+/** Opens the wall with a wall key, kept by this browser until the key is refused. */
+export function openWall(key: string): void {
+  signIn(wallSession(key));
+  sessionStorage.removeItem(KEY);
+  localStorage.setItem(WALL_KEY, key);
+}
+
 /** Ends the session; `notice` is an i18n key shown on the login page (e.g. why it ended). */
 export function signOut(notice = ''): void {
+  if (session.current?.role === 'wall') localStorage.removeItem(WALL_KEY);
   session.current = null;
   session.notice = notice;
   sessionStorage.removeItem(KEY);

@@ -8,6 +8,8 @@ import {
   DeliverPolicy,
   headers,
   JsMsg,
+  KV,
+  KvOptions,
   NatsConnection,
   nanos,
   StreamConfig,
@@ -340,6 +342,16 @@ export class NatsLink {
 export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
 
 export class UndecodableMessage extends Error {}
+
+/**
+ * A JetStream key-value bucket, made if missing, with at least `replicas` replicas (an existing
+ * bucket made before the setting changed is brought up to it; see keptReplicas).
+ */
+export async function openBucket(nc: NatsConnection, name: string, options: Partial<KvOptions> & { replicas: number }): Promise<KV> {
+  const kv = await nc.jetstream().views.kv(name, options);
+  await reconcileReplicas(nc, `KV_${name}`, options.replicas);
+  return kv;
+}
 
 /**
  * Gives an existing stream (e.g. a KV bucket's, made before the setting changed) at least this many

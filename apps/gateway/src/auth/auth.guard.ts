@@ -1,10 +1,10 @@
 import { CanActivate, ExecutionContext, ForbiddenException, Injectable, UnauthorizedException } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Role } from '@hallwatch/config';
-import { IS_PUBLIC, ROLES } from './auth.decorators';
+import { IS_PUBLIC, ROLES, WALL_SCREEN } from './auth.decorators';
 import { AuthService } from './auth.service';
 
-/** Global guard: every route needs a valid bearer token (401) and one of its roles (403). */
+/** Global guard: every route needs a valid bearer token or wall key (401) and one of its roles (403). */
 @Injectable()
 export class AuthGuard implements CanActivate {
   constructor(
@@ -25,6 +25,10 @@ export class AuthGuard implements CanActivate {
     request.user = user;
     request.token = verified.token;
 
+    if (user.role === 'wall') {
+      if (this.reflector.getAllAndOverride<boolean>(WALL_SCREEN, targets)) return true;
+      throw new ForbiddenException('a wall key opens only the wall screen, not this');
+    }
     const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES, targets);
     if (roles && !roles.includes(user.role)) {
       throw new ForbiddenException(`this needs one of the roles: ${roles.join(', ')}`);

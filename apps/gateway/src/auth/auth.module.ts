@@ -5,10 +5,11 @@ import { AuthController } from './auth.controller';
 import { AuthGuard } from './auth.guard';
 import { AuthService } from './auth.service';
 import { TokenRevocations } from './token-revocations';
+import { WallKeysModule } from '../wall-keys/wall-keys.module';
 
 @Module({
   // The key is AuthService's (it also keys the token versions), given on each sign and verify.
-  imports: [JwtModule.register({})],
+  imports: [JwtModule.register({}), WallKeysModule],
   controllers: [AuthController],
   providers: [AuthService, TokenRevocations, { provide: APP_GUARD, useClass: AuthGuard }],
   exports: [AuthService],

@@ -4,9 +4,10 @@ import { JwtService } from '@nestjs/jwt';
 import { checkJwtSecret, UserConfig } from '@hallwatch/config';
 import { hashPassword, InjectContext, ServiceContext, verifyPassword } from '@hallwatch/runtime';
 import type { TokenDto } from './auth.dto';
-import { AuthToken, AuthUser, TOKEN_TTL_SECONDS } from './auth.types';
+import { AuthToken, AuthUser, Caller, TOKEN_TTL_SECONDS } from './auth.types';
 import { SignInLockedException, signInKeys, SignInThrottle } from './sign-in-throttle';
 import { TokenRevocations } from './token-revocations';
+import { WALL_KEY_PREFIX, WallKeysService } from '../wall-keys/wall-keys.service';
 
 /** What an access token carries: `ver` ends it when its user's entry changes, `jti` names it for logout. */
 interface TokenClaims extends AuthUser {
@@ -45,6 +46,7 @@ export class AuthService implements OnModuleInit {
     private readonly jwt: JwtService,
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly revocations: TokenRevocations,
+    private readonly wallKeys: WallKeysService,
   ) {
     const problem = checkJwtSecret(ctx.env);
     if (problem && !ctx.env.jwtSecret)
@@ -127,9 +129,14 @@ export class AuthService implements OnModuleInit {
 
   /**
    * The token's user and the token, or undefined when it is invalid, expired, signed out, or its
-   * user was removed or changed (password, role, halls) since it was issued.
+   * user was removed or changed (password, role, halls) since it was issued. A wall key names its
+   * screen until it is revoked.
    */
-  async verifyToken(token: string): Promise<{ user: AuthUser; token: AuthToken } | undefined> {
+  async verifyToken(token: string): Promise<{ user: Caller; token: AuthToken } | undefined> {
+    if (token.startsWith(WALL_KEY_PREFIX)) {
+      const wall = await this.wallKeys.verify(token);
+      return wall && { user: wall, token: { id: wall.username, expiresAt: Infinity } };
+    }
     let claims: TokenClaims;
     try {
       claims = await this.jwt.verifyAsync<TokenClaims>(token, { secret: this.secret, algorithms: ['HS256'] });

@@ -1,12 +1,12 @@
 import { ForbiddenException } from '@nestjs/common';
-import { ALL_HALL_ROLES, AuthUser } from './auth.types';
+import { ALL_HALL_ROLES, Caller } from './auth.types';
 
 /**
  * The halls a request may cover: the one asked for, if the caller may see it, else all the
  * caller's halls (undefined = every hall). A hall outside the caller's scope is a 403.
  */
-export function hallScope(user: AuthUser, requested?: string): string[] | undefined {
-  const seesAll = ALL_HALL_ROLES.includes(user.role);
+export function hallScope(user: Caller, requested?: string): string[] | undefined {
+  const seesAll = user.role !== 'wall' && ALL_HALL_ROLES.includes(user.role);
   if (requested !== undefined) {
     if (!seesAll && !user.halls.includes(requested)) {
       throw new ForbiddenException(`hall "${requested}" is outside your halls`);
@@ -16,6 +16,6 @@ export function hallScope(user: AuthUser, requested?: string): string[] | undefi
   return seesAll ? undefined : user.halls;
 }
 
-export function assertHall(user: AuthUser, hallId: string): void {
+export function assertHall(user: Caller, hallId: string): void {
   hallScope(user, hallId);
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { KV, StringCodec } from 'nats';
-import { InjectContext, reconcileReplicas, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, openBucket, ServiceContext } from '@hallwatch/runtime';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 import { TOKEN_TTL_SECONDS } from './auth.types';
 
@@ -76,11 +76,7 @@ export class TokenRevocations {
     this.kv ??= this.nats.get().then(async (nc) => {
       const replicas = this.ctx.env.streamReplicas;
       // Not direct gets: those may be answered by a replica that has not seen the latest logout yet.
-      const kv = await nc
-        .jetstream()
-        .views.kv(REVOKED_TOKENS_BUCKET, { ttl: TOKEN_TTL_SECONDS * 1000, history: 1, replicas, allow_direct: false });
-      await reconcileReplicas(nc, `KV_${REVOKED_TOKENS_BUCKET}`, replicas);
-      return kv;
+      return openBucket(nc, REVOKED_TOKENS_BUCKET, { ttl: TOKEN_TTL_SECONDS * 1000, history: 1, replicas, allow_direct: false });
     });
     // A failed open (NATS away) is tried again by the next request.
     this.kv.catch(() => (this.kv = undefined));

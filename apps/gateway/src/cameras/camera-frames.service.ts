@@ -2,7 +2,7 @@ import { Injectable, NotFoundException, OnModuleDestroy, ServiceUnavailableExcep
 import type { Subscription } from 'nats';
 import { FrameHeaders, Subjects } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import type { AuthUser } from '../auth/auth.types';
+import type { Caller } from '../auth/auth.types';
 import { assertHall } from '../auth/hall-scope';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
@@ -37,7 +37,7 @@ export class CameraFramesService implements OnModuleDestroy {
   ) {}
 
   /** The camera's latest frame, at most a few samples old; 404 unknown camera, 403 other hall, 503 no frame. */
-  async snapshot(user: AuthUser, cameraId: string): Promise<Snapshot> {
+  async snapshot(user: Caller, cameraId: string): Promise<Snapshot> {
     const camera = this.ctx.site.cameras.find((c) => c.id === cameraId);
     if (!camera) throw new NotFoundException(`no camera "${cameraId}"`);
     assertHall(user, camera.hall);

@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Param, Res, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/auth.decorators';
-import type { AuthUser } from '../auth/auth.types';
+import { CurrentUser, WallScreen } from '../auth/auth.decorators';
+import type { Caller } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { CameraParamsDto, CameraStateDto } from './cameras.dto';
 import { CameraFramesService } from './camera-frames.service';
@@ -20,19 +20,21 @@ export class CamerasController {
 
   /** Each camera's latest reported health, for the caller's halls; a camera that never reported is not listed. */
   @Get('status')
+  @WallScreen()
   @Header('Cache-Control', 'no-store')
   @ApiOkResponse({ type: [CameraStateDto] })
-  status(@CurrentUser() user: AuthUser): Promise<CameraStateDto[]> {
+  status(@CurrentUser() user: Caller): Promise<CameraStateDto[]> {
     return this.statuses.latest(hallScope(user));
   }
 
   /** The camera's latest sampled frame; its capture time in the Hallwatch-Captured-At header. */
   @Get(':id/snapshot')
+  @WallScreen()
   @Header('Cache-Control', 'no-store')
   @ApiProduces('image/jpeg')
   @ApiOkResponse({ description: 'JPEG of the latest sampled frame (any role, own halls)' })
   async snapshot(
-    @CurrentUser() user: AuthUser,
+    @CurrentUser() user: Caller,
     @Param() params: CameraParamsDto,
     @Res({ passthrough: true }) res: Response,
   ): Promise<StreamableFile> {

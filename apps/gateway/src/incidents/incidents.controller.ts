@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query, StreamableFile } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { CurrentUser, Roles } from '../auth/auth.decorators';
-import type { AuthUser } from '../auth/auth.types';
+import { CurrentUser, Roles, WallScreen } from '../auth/auth.decorators';
+import type { AuthUser, Caller } from '../auth/auth.types';
 import {
   AppealIncidentDto,
   EvidenceParamsDto,
@@ -20,8 +20,9 @@ export class IncidentsController {
   constructor(private readonly incidents: IncidentsService) {}
 
   @Get()
+  @WallScreen()
   @ApiOkResponse({ type: IncidentPageDto })
-  list(@CurrentUser() user: AuthUser, @Query() query: IncidentListQueryDto): Promise<IncidentPageDto> {
+  list(@CurrentUser() user: Caller, @Query() query: IncidentListQueryDto): Promise<IncidentPageDto> {
     return this.incidents.list(user, query);
   }
 

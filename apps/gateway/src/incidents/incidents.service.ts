@@ -12,7 +12,7 @@ import {
   InferenceRequests,
   ReviewDecision,
 } from '@hallwatch/contracts';
-import type { AuthUser } from '../auth/auth.types';
+import type { AuthUser, Caller } from '../auth/auth.types';
 import { assertHall, hallScope } from '../auth/hall-scope';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
@@ -22,7 +22,7 @@ import { IncidentListQueryDto } from './incidents.dto';
 export class IncidentsService {
   constructor(@Inject(NATS_CLIENT) private readonly nats: ClientProxy) {}
 
-  list(user: AuthUser, query: IncidentListQueryDto): Promise<IncidentPage> {
+  list(user: Caller, query: IncidentListQueryDto): Promise<IncidentPage> {
     const request: IncidentQuery = {
       halls: hallScope(user, query.hall),
       windowId: query.window,

@@ -1,9 +1,9 @@
 import { Controller, Headers, MessageEvent, Sse } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { concatMap, filter, interval, map, merge, Observable, takeUntil, timer } from 'rxjs';
-import { CurrentUser } from '../auth/auth.decorators';
+import { CurrentToken, CurrentUser, WallScreen } from '../auth/auth.decorators';
 import { AuthService } from '../auth/auth.service';
-import type { AuthUser } from '../auth/auth.types';
+import type { AuthToken, Caller } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { LiveEventsService } from './live-events.service';
 
@@ -27,13 +27,18 @@ export class LiveController {
    * hallwatch.camera.<cameraId>.status, as GET /api/cameras/status gives it) and a `ping` every 15 s.
    */
   @Sse('events')
+  @WallScreen()
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'event stream: presence, incident, camera, ping' })
-  events(@CurrentUser() user: AuthUser, @Headers('authorization') authorization: string): Observable<MessageEvent> {
+  events(
+    @CurrentUser() user: Caller,
+    @CurrentToken() verified: AuthToken,
+    @Headers('authorization') authorization: string,
+  ): Observable<MessageEvent> {
     const events = this.live.stream(hallScope(user)).pipe(map((e): MessageEvent => ({ type: e.type, data: e.data })));
     const ticks = interval(KEEPALIVE_MS);
     const pings = ticks.pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
-    const expired = timer(Math.min(MAX_TIMER_MS, Math.max(0, tokenExpiry(authorization) - Date.now())));
+    const expired = timer(Math.min(MAX_TIMER_MS, Math.max(0, verified.expiresAt - Date.now())));
     // Signed out (on any gateway) meanwhile: looked at with each ping.
     const token = authorization.split(' ')[1];
     const signedOut = ticks.pipe(
@@ -44,11 +49,4 @@ export class LiveController {
     // shuts down (the console then shows the connection lost and reconnects, to another gateway).
     return merge(events, pings).pipe(takeUntil(merge(expired, signedOut, this.live.closing)));
   }
-}
-
-/** Expiry (epoch ms) of the bearer token the guard has already verified. */
-function tokenExpiry(authorization: string): number {
-  const payload = authorization.split(' ')[1]?.split('.')[1] ?? '';
-  const { exp } = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { exp?: number };
-  return exp ? exp * 1000 : Infinity;
 }

@@ -19,7 +19,7 @@ export async function requestService<T>(client: ClientProxy, subject: string, pa
   } catch (err) {
     const name = (err as Error).name;
     if (name === 'TimeoutError') throw new GatewayTimeoutException(`no answer on ${subject} within ${timeoutMs} ms`);
-    if ((err as { code?: string }).code === '503' || /no responders/i.test(String((err as Error).message))) {
+    if ((err as { code?: string }).code === '503' || /no responders|no subscribers/i.test(String((err as Error).message))) {
       throw new ServiceUnavailableException(`no service answers ${subject}`);
     }
     if ((err as { code?: string }).code === 'MAX_PAYLOAD_EXCEEDED') {

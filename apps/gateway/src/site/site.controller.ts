@@ -1,7 +1,7 @@
 import { Controller, Get } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/auth.decorators';
-import type { AuthUser } from '../auth/auth.types';
+import { CurrentUser, WallScreen } from '../auth/auth.decorators';
+import type { Caller } from '../auth/auth.types';
 import { SiteDto } from './site.dto';
 import { SiteService } from './site.service';
 
@@ -13,8 +13,9 @@ export class SiteController {
 
   /** What the console draws: halls, cameras, windows with their zones, the site's time zone. */
   @Get()
+  @WallScreen()
   @ApiOkResponse({ type: SiteDto })
-  describe(@CurrentUser() user: AuthUser): SiteDto {
+  describe(@CurrentUser() user: Caller): SiteDto {
     return this.site.describe(user);
   }
 }

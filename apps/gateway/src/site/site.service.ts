@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { staffOnRoster } from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import type { AuthUser } from '../auth/auth.types';
+import type { Caller } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import type { SiteDto } from './site.dto';
 
@@ -10,7 +10,7 @@ export class SiteService {
   constructor(@InjectContext() private readonly ctx: ServiceContext) {}
 
   /** Halls, cameras and windows of the caller's halls, with who is on the roster now. */
-  describe(user: AuthUser, now = Date.now()): SiteDto {
+  describe(user: Caller, now = Date.now()): SiteDto {
     const scope = hallScope(user);
     const mine = (hallId: string) => !scope || scope.includes(hallId);
     const site = this.ctx.site;

@@ -1,7 +1,7 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import { CurrentUser } from '../auth/auth.decorators';
-import type { AuthUser } from '../auth/auth.types';
+import { CurrentUser, WallScreen } from '../auth/auth.decorators';
+import type { Caller } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
 import { LiveWindowDto, LiveWindowsQueryDto } from './windows.dto';
 import { WindowsService } from './windows.service';
@@ -14,8 +14,9 @@ export class WindowsController {
 
   /** Each window's presence state and since when, for the caller's halls. */
   @Get('live')
+  @WallScreen()
   @ApiOkResponse({ type: [LiveWindowDto] })
-  live(@CurrentUser() user: AuthUser, @Query() query: LiveWindowsQueryDto): Promise<LiveWindowDto[]> {
+  live(@CurrentUser() user: Caller, @Query() query: LiveWindowsQueryDto): Promise<LiveWindowDto[]> {
     return this.windows.live(hallScope(user, query.hall));
   }
 }
