@@ -1,4 +1,5 @@
 import { session, signOut, type Role } from './session';
+import { readEventStream } from './sse';
 
 /** An API answer other than 2xx, with the server's message. */
 export class ApiError extends Error {
@@ -180,26 +181,8 @@ export async function followEvents(
 ): Promise<void> {
   const res = await send('/api/live/events', { headers: { Accept: 'text/event-stream' }, signal });
   onOpen();
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      onBlock();
-      let type = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) type = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-      }
-      if ((type === 'presence' || type === 'incident') && data.length > 0) {
-        onEvent({ type, data: JSON.parse(data.join('\n')) } as LiveEvent);
-      }
-    }
-  }
+  await readEventStream(res.body!, ({ type, data }) => {
+    onBlock();
+    if (type === 'presence' || type === 'incident') onEvent({ type, data: JSON.parse(data) } as LiveEvent);
+  });
 }
