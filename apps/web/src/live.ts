@@ -19,17 +19,13 @@ export const live = reactive({
 let site: Promise<Site> | null = null;
 /** The caller's halls, cameras and windows (fetched once per sign-in). */
 export function loadSite(): Promise<Site> {
-  site ??= getJson<Site>('/api/site').then((s) => (live.site = s));
+  site ??= getJson('/api/site').then((s) => (live.site = s));
   site.catch(() => (site = null));
   return site;
 }
 
 async function loadState(): Promise<void> {
-  const [windows, open] = await Promise.all([
-    getJson<LiveWindow[]>('/api/windows/live'),
-    getAllPages<Incident>('/api/incidents', { status: 'open' }),
-    loadSite(),
-  ]);
+  const [windows, open] = await Promise.all([getJson('/api/windows/live'), getAllPages('/api/incidents', { status: 'open' }), loadSite()]);
   live.windows = Object.fromEntries(windows.map((w) => [w.windowId, w]));
   live.incidents = Object.fromEntries(open.map((i) => [i.id, i]));
 }

@@ -1,6 +1,7 @@
 import { reactive } from 'vue';
+import type { components } from './generated/api';
 
-export type Role = 'admin' | 'hall_manager' | 'supervisor' | 'evaluator';
+export type Role = components['schemas']['TokenDto']['role'];
 
 export interface Session {
   token: string;
