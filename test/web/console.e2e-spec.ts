@@ -5,6 +5,7 @@ import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSite } from '@hallwatch/config';
+import { previewOpenApiDocument } from '../../apps/gateway/src/openapi-document';
 import { launchChromium } from '../../bench/chromium';
 import { eventually, login } from '../support/e2e';
 import { ConsoleStack, followEvents, PASSWORD, screenshot, signIn } from './console-harness';
@@ -434,6 +435,8 @@ describe('web console (Chromium)', () => {
     expect(Object.keys(openApi.paths)).toEqual(expect.arrayContaining(['/api/live/events', '/api/cameras/{id}/snapshot', '/api/site']));
     // What the incident page shows is documented: the leave and the queue event.
     expect(Object.keys(openApi.components.schemas.IncidentDto.properties ?? {})).toEqual(expect.arrayContaining(['leaveId', 'queueEvent']));
+    // The console's types come from the document built without a gateway (scripts/api-client.mjs): the one served.
+    expect(openApi).toEqual(JSON.parse(JSON.stringify(await previewOpenApiDocument())));
 
     // The console answers its own routes; the API keeps its JSON 404.
     const deepLink = await fetch(`${stack.baseUrl}/incidents/some-id`);

@@ -2,20 +2,13 @@ import * as fs from 'node:fs';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { checkJwtSecret } from '@hallwatch/config';
 import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
 import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
 import { setUpHttp } from './http/http-setup';
-
-export function openApiConfig() {
-  return new DocumentBuilder()
-    .setTitle('Hallwatch')
-    .setDescription('Service-window presence, incidents and efficiency statistics')
-    .addBearerAuth()
-    .build();
-}
+import { API_PREFIX, openApiDocument } from './openapi';
 
 /** The gateway's own HTTPS, when HALLWATCH_TLS_CERT and HALLWATCH_TLS_KEY name its PEM files. */
 function httpsOptions(tls: ServiceContext['env']['https']): { cert: Buffer; key: Buffer } | undefined {
@@ -41,10 +34,10 @@ export async function startGateway(ctx: ServiceContext) {
   setUpHttp(app, { https: https !== undefined });
   // req.ip (the sign-in throttle's address) is then the client's as these proxies saw it, not theirs.
   if (ctx.env.trustProxy.length > 0) app.set('trust proxy', ctx.env.trustProxy);
-  app.setGlobalPrefix('api');
+  app.setGlobalPrefix(API_PREFIX);
   app.useGlobalPipes(new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }));
   app.enableShutdownHooks();
-  if (ctx.env.apiDocs) SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, openApiConfig()));
+  if (ctx.env.apiDocs) SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => openApiDocument(app));
   serveConsole(app);
   await app.listen(ctx.env.port);
   return app;

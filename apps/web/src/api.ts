@@ -1,4 +1,6 @@
-import { session, signOut, type Role } from './session';
+import type { components, paths } from './generated/api';
+import { session, signOut } from './session';
+import { readEventStream } from './sse';
 
 /** An API answer other than 2xx, with the server's message. */
 export class ApiError extends Error {
@@ -49,112 +51,96 @@ export async function revokeToken(): Promise<void> {
   if (session.current) await send('/api/auth/logout', { method: 'POST' }).catch(() => undefined);
 }
 
-export async function getJson<T>(path: string): Promise<T> {
-  return (await (await send(path)).json()) as T;
+type Schemas = components['schemas'];
+export type LiveWindow = Schemas['LiveWindowDto'];
+export type PresenceState = LiveWindow['state'];
+export type SiteHall = Schemas['SiteHallDto'];
+export type SiteWindow = Schemas['SiteWindowDto'];
+export type Site = Schemas['SiteDto'];
+export type Incident = Schemas['IncidentDto'];
+export type ZoneOccupancy = Schemas['ZoneOccupancyDto'];
+
+type Method = 'get' | 'post' | 'patch';
+/** The API's paths that answer `method`. */
+type PathOf<M extends Method> = { [P in keyof paths]: paths[P][M] extends undefined ? never : P }[keyof paths];
+type Operation<P extends keyof paths, M extends Method> = NonNullable<paths[P][M]>;
+/** An operation's path and query parameters, as `{ path, query }` (those it has). */
+type Params<O> = O extends { parameters: infer A }
+  ? { [K in keyof A as K extends 'path' | 'query' ? (A[K] extends undefined ? never : K) : never]: A[K] }
+  : never;
+/** The parameters argument: optional when the operation needs none. */
+type ParamsArg<O> = object extends Params<O> ? [params?: Params<O>] : [params: Params<O>];
+/** The JSON an operation answers with 200. */
+type Answer<O> = O extends { responses: { 200: { content: { 'application/json': infer T } } } } ? T : never;
+type RequestBody<O> = O extends { requestBody: { content: { 'application/json': infer B } } } ? B : never;
+
+type Scalar = string | number | undefined | null;
+
+/** The URL of `path` (e.g. `/api/incidents/{id}`) with its parameters filled in. */
+function url(path: string, params: { path?: Record<string, Scalar>; query?: Record<string, Scalar> } = {}): string {
+  const filled = path.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(String(params.path?.[name])));
+  return `${filled}${query(params.query ?? {})}`;
 }
 
-/** A page of a list endpoint (GET /api/incidents): `nextCursor` is set while more follow. */
-export interface Page<T> {
-  items: T[];
-  nextCursor?: string;
+export async function getJson<P extends PathOf<'get'>>(
+  path: P,
+  ...[params]: ParamsArg<Operation<P, 'get'>>
+): Promise<Answer<Operation<P, 'get'>>> {
+  return (await (await send(url(path, params))).json()) as Answer<Operation<P, 'get'>>;
 }
 
 /** The API's largest page. */
 const PAGE_MAX = 1000;
 
+/** The paths that answer pages (GET /api/incidents): `items`, and `nextCursor` while more follow. */
+type PagedPath = {
+  [P in PathOf<'get'>]: Answer<Operation<P, 'get'>> extends { items: unknown[]; nextCursor?: string } ? P : never;
+}[PathOf<'get'>];
+type Item<O> = Answer<O> extends { items: (infer I)[] } ? I : never;
+type Filters<O> = Omit<NonNullable<Params<O> extends { query?: infer Q } ? Q : never>, 'limit' | 'cursor'>;
+
 /** Every item of a paged list, a page (of the most the API gives at once) after the other. */
-export async function getAllPages<T>(path: string, params: Record<string, string | undefined | null>): Promise<T[]> {
-  const items: T[] = [];
+export async function getAllPages<P extends PagedPath>(
+  path: P,
+  filters: Filters<Operation<P, 'get'>>,
+): Promise<Item<Operation<P, 'get'>>[]> {
+  const items: Item<Operation<P, 'get'>>[] = [];
   let cursor: string | undefined;
   do {
-    const page = await getJson<Page<T>>(`${path}${query({ ...params, limit: String(PAGE_MAX), cursor })}`);
+    const page = (await (await send(url(path, { query: { ...filters, limit: PAGE_MAX, cursor } }))).json()) as {
+      items: Item<Operation<P, 'get'>>[];
+      nextCursor?: string;
+    };
     items.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
   return items;
 }
 
-export async function sendJson<T>(method: 'POST' | 'PATCH', path: string, body: unknown): Promise<T> {
-  const res = await send(path, { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
-  return (await res.json()) as T;
+export async function sendJson<M extends 'POST' | 'PATCH', P extends PathOf<Lowercase<M>>>(
+  method: M,
+  path: P,
+  body: RequestBody<Operation<P, Lowercase<M>>>,
+  ...[params]: ParamsArg<Operation<P, Lowercase<M>>>
+): Promise<Answer<Operation<P, Lowercase<M>>>> {
+  const res = await send(url(path, params), { method, body: JSON.stringify(body), headers: { 'Content-Type': 'application/json' } });
+  return (await res.json()) as Answer<Operation<P, Lowercase<M>>>;
 }
 
 /** A binary answer (images, downloads) with its headers. */
-export async function getBlob(path: string): Promise<{ blob: Blob; headers: Headers }> {
-  const res = await send(path);
+export async function getBlob<P extends PathOf<'get'>>(
+  path: P,
+  ...[params]: ParamsArg<Operation<P, 'get'>>
+): Promise<{ blob: Blob; headers: Headers }> {
+  const res = await send(url(path, params));
   return { blob: await res.blob(), headers: res.headers };
 }
 
-export function query(params: Record<string, string | undefined | null>): string {
+function query(params: Record<string, Scalar>): string {
   const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v) q.set(k, v);
+  for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v));
   const text = q.toString();
   return text ? `?${text}` : '';
-}
-
-export interface LoginAnswer {
-  accessToken: string;
-  expiresIn: number;
-  role: Role;
-  halls: string[];
-}
-
-export type PresenceState = 'staffed' | 'absent' | 'unknown' | 'closed';
-
-export interface LiveWindow {
-  windowId: string;
-  hallId: string;
-  name: string;
-  state: PresenceState;
-  since: string | null;
-}
-
-export interface SiteHall {
-  id: string;
-  name: string;
-  kind: 'hall' | 'township';
-  minStaffedWindows: number;
-}
-export interface SiteWindow {
-  id: string;
-  hallId: string;
-  name: string;
-  department: string;
-  cameraId: string;
-  zone: [number, number][];
-  staffOnRoster: string[];
-}
-export interface Site {
-  timezone: string;
-  halls: SiteHall[];
-  cameras: { id: string; hallId: string; sampleEverySeconds: number }[];
-  windows: SiteWindow[];
-}
-
-export type IncidentStatus = 'open' | 'closed' | 'excused' | 'confirmed' | 'dismissed' | 'appealed';
-export interface Incident {
-  id: string;
-  kind: string;
-  hallId: string;
-  windowId?: string;
-  windowIds?: string[];
-  cameraId?: string;
-  staff?: string;
-  openedAt: string;
-  closedAt?: string;
-  durationMs?: number;
-  /** The approved leave that excuses it. */
-  leaveId?: string;
-  /** queue-open-seat-empty: the queue system's event that opened the window for calling. */
-  queueEvent?: { windowId: string; staffId: string; event: 'login' | 'pause' | 'resume' | 'logout'; at: string };
-  status: IncidentStatus;
-  /** Decisions, appeals and excuses; correction: an admin changed the incident after its appeal was decided. */
-  audit: { by: string; at: string; action: string; reason?: string; n?: number; correction?: boolean }[];
-  evidence: { n: number; role: string; capturedAt: string; sha256?: string }[];
-  /** Who looked at which evidence frame, when. */
-  views: { by: string; at: string; n: number }[];
-  /** An appeal was decided: no further appeal, only an admin's correction. */
-  final: boolean;
 }
 
 export interface PresenceEvent {
@@ -166,13 +152,7 @@ export interface PresenceEvent {
 }
 
 /** A camera's latest reported health (GET /api/cameras/status, the push channel's `camera` event). */
-export interface CameraState {
-  cameraId: string;
-  hallId: string;
-  /** offline: no frame comes; frozen: frames come but the picture does not change. */
-  status: 'online' | 'offline' | 'frozen';
-  at: string;
-}
+export type CameraState = Schemas['CameraStateDto'];
 
 export type LiveEvent =
   { type: 'presence'; data: PresenceEvent } | { type: 'incident'; data: Incident } | { type: 'camera'; data: CameraState };
@@ -190,26 +170,8 @@ export async function followEvents(
 ): Promise<void> {
   const res = await send('/api/live/events', { headers: { Accept: 'text/event-stream' }, signal });
   onOpen();
-  const reader = res.body!.pipeThrough(new TextDecoderStream()).getReader();
-  let buffer = '';
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) return;
-    buffer += value;
-    let end: number;
-    while ((end = buffer.indexOf('\n\n')) >= 0) {
-      const block = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      onBlock();
-      let type = 'message';
-      const data: string[] = [];
-      for (const line of block.split('\n')) {
-        if (line.startsWith('event:')) type = line.slice(6).trim();
-        else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
-      }
-      if ((type === 'presence' || type === 'incident' || type === 'camera') && data.length > 0) {
-        onEvent({ type, data: JSON.parse(data.join('\n')) } as LiveEvent);
-      }
-    }
-  }
+  await readEventStream(res.body!, ({ type, data }) => {
+    onBlock();
+    if (type === 'presence' || type === 'incident' || type === 'camera') onEvent({ type, data: JSON.parse(data) } as LiveEvent);
+  });
 }

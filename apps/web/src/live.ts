@@ -1,6 +1,15 @@
 import { computed, reactive } from 'vue';
-import { ApiError, followEvents, getAllPages, getJson, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
-import type { CameraState } from './api';
+import {
+  ApiError,
+  followEvents,
+  getAllPages,
+  getJson,
+  type CameraState,
+  type Incident,
+  type LiveEvent,
+  type LiveWindow,
+  type Site,
+} from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
 export const live = reactive({
@@ -22,16 +31,16 @@ export const live = reactive({
 let site: Promise<Site> | null = null;
 /** The caller's halls, cameras and windows (fetched once per sign-in). */
 export function loadSite(): Promise<Site> {
-  site ??= getJson<Site>('/api/site').then((s) => (live.site = s));
+  site ??= getJson('/api/site').then((s) => (live.site = s));
   site.catch(() => (site = null));
   return site;
 }
 
 async function loadState(): Promise<void> {
   const [windows, open, cameras] = await Promise.all([
-    getJson<LiveWindow[]>('/api/windows/live'),
-    getAllPages<Incident>('/api/incidents', { status: 'open' }),
-    getJson<CameraState[]>('/api/cameras/status'),
+    getJson('/api/windows/live'),
+    getAllPages('/api/incidents', { status: 'open' }),
+    getJson('/api/cameras/status'),
     loadSite(),
   ]);
   live.windows = Object.fromEntries(windows.map((w) => [w.windowId, w]));

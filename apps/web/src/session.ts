@@ -1,7 +1,8 @@
 import { reactive } from 'vue';
+import type { components } from './generated/api';
 
 /** `wall`: a wall screen opened with a wall key (/wall?key=...), which shows the wall and nothing else. */
-export type Role = 'admin' | 'hall_manager' | 'supervisor' | 'evaluator' | 'wall';
+export type Role = components['schemas']['TokenDto']['role'] | 'wall';
 
 export interface Session {
   token: string;

@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
-import { IsPlainText } from '@hallwatch/contracts';
+import type { Role } from '@hallwatch/config';
+import { IsPlainText, USER_ROLES } from '@hallwatch/contracts';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
@@ -20,6 +21,6 @@ export class LoginDto {
 export class TokenDto {
   @ApiProperty() accessToken: string;
   @ApiProperty() expiresIn: number;
-  @ApiProperty() role: string;
+  @ApiProperty({ enum: USER_ROLES }) role: Role;
   @ApiProperty({ type: [String] }) halls: string[];
 }

@@ -128,6 +128,21 @@ export class AppealIncidentDto {
   reason: string;
 }
 
+export class AuditEntryDto implements AuditEntry {
+  @ApiProperty() by: string;
+  @ApiProperty() at: string;
+  @ApiProperty({ description: 'confirmed, dismissed, appealed or excused (evidence-viewed in trails from before views were kept apart)' })
+  action: string;
+  @ApiPropertyOptional() reason?: string;
+  @ApiPropertyOptional({ ...EVIDENCE_N, type: 'integer', description: 'evidence-viewed: the frame looked at' }) n?: number;
+  @ApiPropertyOptional({ description: "an admin's change to a final incident" }) correction?: boolean;
+  @ApiPropertyOptional({
+    description: "the hash it follows: the previous entry's, or the incident's genesis (missing on entries from before chaining)",
+  })
+  prev?: string;
+  @ApiPropertyOptional({ description: 'SHA-256 (hex) of this entry and prev (`hallwatch audit verify` checks the chain)' }) hash?: string;
+}
+
 export class EvidenceInfoDto implements EvidenceInfo {
   @ApiProperty({ ...EVIDENCE_N, type: 'integer' }) n: number;
   @ApiProperty({ enum: ['last-staffed', 'threshold', 'end'] }) role: string;
@@ -171,6 +186,7 @@ export class IncidentDto implements IncidentView {
   @ApiProperty({
     description:
       'who decided, appealed or excused, when and why, hash-chained (prev, hash; `hallwatch audit verify` checks it); correction: an admin changed a final incident',
+    type: () => [AuditEntryDto],
   })
   audit: AuditEntry[];
   @ApiProperty({ description: 'JPEG frames: GET /api/incidents/:id/evidence/:n', type: () => [EvidenceInfoDto] }) evidence: EvidenceInfo[];

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { ZONE_SCHEMA } from '../zones/zones.dto';
 
 export class SiteHallDto {
   @ApiProperty() id: string;
@@ -21,8 +22,7 @@ export class SiteWindowDto {
   @ApiProperty() cameraId: string;
   @ApiProperty({
     description: 'polygon in fractions of the frame, [[x, y], …]',
-    type: 'array',
-    items: { type: 'array', items: { type: 'number' } },
+    ...ZONE_SCHEMA,
   })
   zone: [number, number][];
   @ApiProperty({ description: 'staff on the roster now (empty when no roster names one)', type: [String] })

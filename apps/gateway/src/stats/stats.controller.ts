@@ -1,8 +1,8 @@
-import { Controller, Get, Query, Res, StreamableFile } from '@nestjs/common';
-import { ApiBearerAuth, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Controller, Get, Query, Res, StreamableFile, Type } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth.types';
-import { StatsQueryDto } from './stats.dto';
+import { AttendanceRowDto, EvaluationRowDto, StatsQueryDto, ThroughputRowDto } from './stats.dto';
 import { StatsReport, StatsService } from './stats.service';
 
 /** The part of the HTTP response the controller touches. */
@@ -13,6 +13,21 @@ const CONTENT_TYPES = {
   xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
 };
 
+/** The answer of a report: its rows as JSON, or the same table as a download (format=csv or xlsx). */
+function StatsAnswer(row: Type) {
+  return applyDecorators(
+    ApiExtraModels(row),
+    ApiOkResponse({
+      description: 'one row per group, sorted by its key; with format=csv or xlsx the same table as a download',
+      content: {
+        'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(row) } } },
+        [CONTENT_TYPES.csv]: { schema: { type: 'string' } },
+        [CONTENT_TYPES.xlsx]: { schema: { type: 'string', format: 'binary' } },
+      },
+    }),
+  );
+}
+
 /** Attendance, throughput and evaluation tables; hall managers see only their halls. */
 @ApiTags('stats')
 @ApiBearerAuth()
@@ -22,20 +37,20 @@ export class StatsController {
   constructor(private readonly stats: StatsService) {}
 
   @Get('attendance')
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  @StatsAnswer(AttendanceRowDto)
   attendance(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer('attendance', user, q, res);
   }
 
   @Get('throughput')
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  @StatsAnswer(ThroughputRowDto)
   throughput(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer('throughput', user, q, res);
   }
 
   /** The annual efficiency table (效能考核): inputs, weights, score and ranks per group. */
   @Get('evaluation')
-  @ApiProduces('application/json', CONTENT_TYPES.csv, CONTENT_TYPES.xlsx)
+  @StatsAnswer(EvaluationRowDto)
   evaluation(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer('evaluation', user, q, res);
   }

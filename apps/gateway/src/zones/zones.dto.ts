@@ -16,6 +16,12 @@ class ZonePoints implements ValidatorConstraintInterface {
   }
 }
 
+/** A zone in the OpenAPI document: a polygon of [x, y] points. */
+export const ZONE_SCHEMA = {
+  type: 'array',
+  items: { type: 'array', items: { type: 'number', minimum: 0, maximum: 1 }, minItems: 2, maxItems: 2 },
+} as const;
+
 export class ZoneOccupancyRequestDto {
   @ApiProperty({ example: 'cam-1' })
   @Matches(ID_PATTERN, { message: 'cameraId must be a camera id' })
@@ -23,6 +29,7 @@ export class ZoneOccupancyRequestDto {
 
   @ApiProperty({
     description: 'polygon in fractions of the frame, as in the site file',
+    ...ZONE_SCHEMA,
     example: [
       [0.1, 0.4],
       [0.3, 0.4],
