@@ -9,6 +9,7 @@ import { WriteLockRepository } from '../../apps/reporting/src/repositories/write
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
+import { SiteWindows } from '../../apps/reporting/src/services/site-windows';
 import { StatsService } from '../../apps/reporting/src/services/stats.service';
 import { testDatabaseUri } from '../support/e2e';
 
@@ -53,14 +54,16 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   let repos: ReportingRepository[];
   let rollups: RollupService[];
   let locks: WriteLockRepository[];
+  let site: SiteWindows;
   const uri = testDatabaseUri('reporting_rollups');
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) connections.push(await mongoose.createConnection(uri).asPromise());
     repos = connections.map((c) => new ReportingRepository(c));
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
+    site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(ctx, r, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r, locks[i]));
   });
 
   afterAll(async () => {
@@ -122,7 +125,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('never moves a case out of a hall the writer is not allowed in', async () => {
-    const cases = new CasesService(rollups[0]);
+    const cases = new CasesService(site, rollups[0]);
     expect((await cases.importBatch([kase('scoped-1', 'W1')])).accepted).toBe(1);
     // A manager of H2 posts the same caseId on W3: refused, W1 keeps it.
     const answer = await cases.importBatch([kase('scoped-1', 'W3'), kase('scoped-2', 'W3'), kase('scoped-3', 'W1')], 0, ['H2']);
@@ -136,7 +139,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('answers a caseId repeated in one batch per row, and refuses ids such as __proto__ without polluting anything', async () => {
-    const cases = new CasesService(rollups[1]);
+    const cases = new CasesService(site, rollups[1]);
     const answer = await cases.importBatch([
       kase('twice', 'W2'),
       kase('twice', 'W1'),
@@ -210,7 +213,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0], rollups[0]);
+    const stats = new StatsService(repos[0], site, rollups[0]);
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

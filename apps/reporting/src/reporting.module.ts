@@ -10,12 +10,14 @@ import { ComplaintsService } from './services/complaints.service';
 import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
+import { SiteWindows } from './services/site-windows';
 import { StatsService } from './services/stats.service';
 
 const STORE = [
   ReportingRepository,
   WriteLockRepository,
   JetStreamRepository,
+  SiteWindows,
   RollupService,
   CasesService,
   LeavesService,

@@ -4,7 +4,7 @@ import { complaintChangeRefusal } from '@hallwatch/domain';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { batchAnswer, checkRows, inParallel } from './batch-rows';
-import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /**
  * Takes complaints in (HTTP batch, CSV import) with one validation. Each is stored as a version
@@ -16,7 +16,7 @@ import { RollupService } from './rollup.service';
 export class ComplaintsService {
   constructor(
     private readonly repo: ReportingRepository,
-    private readonly rollups: RollupService,
+    private readonly site: SiteWindows,
     private readonly lock: WriteLockRepository,
   ) {}
 
@@ -33,11 +33,10 @@ export class ComplaintsService {
     halls?: readonly string[],
     by: Writer = SYSTEM_WRITERS.cli,
   ): Promise<BatchResult> {
-    const site = this.rollups.site;
     const { results, accepted } = checkRows(rows, firstRow, ComplaintMessage, 'id', (c) => {
       if (c.windowId === undefined) return halls ? 'windowId: a complaint without a window may be filed by an admin only' : undefined;
-      if (!site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
-      if (halls && !site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
+      if (!this.site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
+      if (halls && !this.site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
     });
     const written = { submittedBy: by.username, submittedAt: new Date() };
@@ -57,7 +56,7 @@ export class ComplaintsService {
             receivedAt: Date.parse(c.receivedAt),
             channel: c.channel,
             windowId: c.windowId,
-            hallId: c.windowId === undefined ? undefined : site.info.get(c.windowId)?.hallId,
+            hallId: c.windowId === undefined ? undefined : this.site.info.get(c.windowId)?.hallId,
             staffId: c.staffId,
             caseId: c.caseId,
             category: c.category,

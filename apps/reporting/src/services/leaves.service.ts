@@ -5,6 +5,7 @@ import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { batchAnswer, checkRows } from './batch-rows';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /** Longest leave one row may register: a year, so a typo in a year cannot excuse a decade. */
 const MAX_LEAVE_MS = 366 * 24 * 3600_000;
@@ -25,6 +26,7 @@ export const APPROVED_BY_IGNORED =
 export class LeavesService {
   constructor(
     private readonly repo: ReportingRepository,
+    private readonly site: SiteWindows,
     private readonly rollups: RollupService,
     private readonly jetstream: JetStreamRepository,
   ) {}
@@ -37,7 +39,6 @@ export class LeavesService {
    * manager's is pending, and excuses only in their halls.
    */
   async importBatch(rows: readonly unknown[], firstRow: number, halls: readonly string[] | undefined, by: Writer): Promise<BatchResult> {
-    const site = this.rollups.site;
     const refusal = leaveSubmitRefusal(by.role);
     if (refusal) throw new ForbiddenException(refusal);
     const { results, accepted } = checkRows(
@@ -46,7 +47,7 @@ export class LeavesService {
       LeaveMessage,
       'id',
       (l) =>
-        halls && !site.windowsRostering([l.staffId]).some((w) => site.inHalls(w, halls))
+        halls && !this.site.windowsRostering([l.staffId]).some((w) => this.site.inHalls(w, halls))
           ? `staffId "${l.staffId}" is not on the roster of a window in your halls`
           : undefined,
       (l) => {
@@ -138,8 +139,10 @@ export class LeavesService {
 
   /** Whether a hall manager of `halls` sees a leave: its staff is rostered there, or it was submitted for them. */
   private visibleIn(leave: LeaveRecordMessage, halls: readonly string[]): boolean {
-    const site = this.rollups.site;
-    return site.windowsRostering([leave.staffId]).some((w) => site.inHalls(w, halls)) || (leave.halls ?? []).some((h) => halls.includes(h));
+    return (
+      this.site.windowsRostering([leave.staffId]).some((w) => this.site.inHalls(w, halls)) ||
+      (leave.halls ?? []).some((h) => halls.includes(h))
+    );
   }
 }
 

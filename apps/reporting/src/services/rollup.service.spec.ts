@@ -5,6 +5,7 @@ import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 const SITE = parseSite(`
 timezone: Asia/Shanghai
@@ -131,15 +132,13 @@ describe('RollupService (repository in memory)', () => {
   let lock: WriteLockRepository;
   const counted = async (windowId: string) => Object.keys((await repo.monthRollup(windowId, '2024-03')).days['2024-03-04']?.cases ?? {});
 
+  const site = new SiteWindows({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' });
+
   beforeEach(() => {
     memoryLock = new MemoryLock();
     lock = memoryLock as unknown as WriteLockRepository;
     repo = new MemoryRepository();
-    rollups = new RollupService(
-      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
-      repo as unknown as ReportingRepository,
-      lock,
-    );
+    rollups = new RollupService(site, repo as unknown as ReportingRepository, lock);
   });
 
   it('moves a corrected case out of the window-day it left', async () => {
@@ -176,11 +175,7 @@ describe('RollupService (repository in memory)', () => {
     await rollups.recordPresence(changes[1]); // redelivered
     const reversed = repo.months.get('W1|2024-03')!.total;
     repo = new MemoryRepository();
-    rollups = new RollupService(
-      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
-      repo as unknown as ReportingRepository,
-      lock,
-    );
+    rollups = new RollupService(site, repo as unknown as ReportingRepository, lock);
     for (const m of changes) await rollups.recordPresence(m);
     expect(reversed).toEqual(repo.months.get('W1|2024-03')!.total);
     // Monday: staffed 60 + 90 + 240 = 390 min, one absence of 30 min. (The following days, with

@@ -12,7 +12,6 @@ import {
   staffFigures,
   windowPeriodFigures,
 } from '@hallwatch/stats';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
@@ -41,15 +40,11 @@ type DayEdits = Map<string, CaseFacts | null>;
  */
 @Injectable()
 export class RollupService {
-  readonly site: SiteWindows;
-
   constructor(
-    @InjectContext() ctx: ServiceContext,
+    private readonly site: SiteWindows,
     private readonly repo: ReportingRepository,
     private readonly lock: WriteLockRepository,
-  ) {
-    this.site = new SiteWindows(ctx.site);
-  }
+  ) {}
 
   async recordPresence(m: PresenceMessage): Promise<void> {
     const change: StateChange = {
