@@ -14,18 +14,13 @@ import {
   WindowDaysSchema,
   WindowMonthSchema,
 } from './reporting.schemas';
+import { type Doc, isDuplicateKey, modelOf, readVersion, setIfNewer, versionOf, type WrittenBy } from './documents';
 
 export interface StoredCase extends CaseFacts {
   serviceItem: string;
   status: string;
   /** `${windowId}|${date}` */
   day: string;
-}
-
-/** Who wrote a stored version and when; on every case, complaint and leave. */
-export interface WrittenBy {
-  submittedBy: string;
-  submittedAt: Date;
 }
 
 export interface DayRollup {
@@ -84,21 +79,8 @@ function sameFields(a: Record<string, unknown>, b: Record<string, unknown>, fiel
   return fields.every((k) => norm(a[k]) === norm(b[k]));
 }
 
-/** A stored document's fields without its _id and history, as a version to keep. */
-function versionOf(d: Record<string, unknown>): Record<string, unknown> {
-  const { _id, versions: _v, ...rest } = d;
-  return rest;
-}
-
-type Doc = Record<string, unknown> & { _id: string };
-
 /** Cursor batch size of a read that wants all it matches (a year of month totals: 2,400 documents) in one reply. */
 const MANY = 100_000;
-
-/** E11000: an insert (or upsert) met a document with the same _id. */
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
-}
 
 /**
  * JSON of id-keyed maps, parsed into objects without a prototype so no id (e.g. `__proto__`) reaches
@@ -120,12 +102,7 @@ function withoutPrototypes(value: unknown): unknown {
   return value;
 }
 
-/**
- * Reporting's database: raw cases and presence, the window rollups and its copy of incidents.
- * Every write is safe with several reporting instances and the CLI import at once: raw facts are
- * written with single-document atomic updates, rollups with a version check (no transactions,
- * which FerretDB lacks), and every document is addressed by _id (all FerretDB filters fast).
- */
+/** Reporting's database: raw cases and presence, the window rollups and its copy of incidents (see ./documents). */
 @Injectable()
 export class ReportingRepository {
   private readonly cases: Model<Doc>;
@@ -138,14 +115,14 @@ export class ReportingRepository {
   private readonly complaints: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
-    this.cases = connection.model('Case', CaseSchema) as unknown as Model<Doc>;
-    this.presence = connection.model('PresenceDay', PresenceDaySchema) as unknown as Model<Doc>;
-    this.windowDays = connection.model('WindowDays', WindowDaysSchema) as unknown as Model<Doc>;
-    this.windowMonths = connection.model('WindowMonth', WindowMonthSchema) as unknown as Model<Doc>;
-    this.incidents = connection.model('ReportedIncident', ReportedIncidentSchema) as unknown as Model<Doc>;
-    this.queue = connection.model('QueueDay', QueueDaySchema) as unknown as Model<Doc>;
-    this.leaves = connection.model('Leave', LeaveSchema) as unknown as Model<Doc>;
-    this.complaints = connection.model('Complaint', ComplaintSchema) as unknown as Model<Doc>;
+    this.cases = modelOf(connection, 'Case', CaseSchema);
+    this.presence = modelOf(connection, 'PresenceDay', PresenceDaySchema);
+    this.windowDays = modelOf(connection, 'WindowDays', WindowDaysSchema);
+    this.windowMonths = modelOf(connection, 'WindowMonth', WindowMonthSchema);
+    this.incidents = modelOf(connection, 'ReportedIncident', ReportedIncidentSchema);
+    this.queue = modelOf(connection, 'QueueDay', QueueDaySchema);
+    this.leaves = modelOf(connection, 'Leave', LeaveSchema);
+    this.complaints = modelOf(connection, 'Complaint', ComplaintSchema);
   }
 
   /**
@@ -231,9 +208,8 @@ export class ReportingRepository {
         const refused = refusal();
         if (refused) return { stored: false, reason: `case "${caseId}": ${refused}` };
         const version = (stored.version as number | undefined) ?? 1;
-        const filter = stored.version === undefined ? { _id: caseId, version: { $exists: false } } : { _id: caseId, version };
         const written = await this.cases.collection.updateOne(
-          filter as never,
+          readVersion(caseId, stored) as never,
           { $set: { ...doc, version: version + 1, ...by }, $push: { versions: versionOf(stored) } } as never,
         );
         if (written.matchedCount === 1) return { stored: true, before: stored.day as string };
@@ -373,7 +349,7 @@ export class ReportingRepository {
       const result = await this.windowDays.collection.updateOne({ _id, version } as never, { $set: fields });
       if (result.matchedCount === 0) return false;
     }
-    await this.setIfNewer(this.windowMonths, _id, 'version', next, { windowId, month, figures: JSON.stringify(total), version: next });
+    await setIfNewer(this.windowMonths, _id, 'version', next, { windowId, month, figures: JSON.stringify(total), version: next });
     return true;
   }
 
@@ -419,7 +395,7 @@ export class ReportingRepository {
 
   /** Records the bureau's decision (or an appeal) made at `at`, unless a later one is already recorded. */
   async saveReview(id: string, review: string, at: number): Promise<void> {
-    await this.setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
+    await setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
   }
 
   /** Incidents that opened within [from, to). */
@@ -455,10 +431,9 @@ export class ReportingRepository {
       // A complaint stored before versions: its fields become version 1.
       const version = (stored.version as number | undefined) ?? 1;
       if (version !== previous) return false;
-      const filter = stored.version === undefined ? { _id: id, version: { $exists: false } } : { _id: id, version };
       const unset = Object.fromEntries(COMPLAINT_FIELDS.filter((k) => !(k in doc)).map((k) => [k, 1]));
       const written = await this.complaints.collection.updateOne(
-        filter as never,
+        readVersion(id, stored) as never,
         {
           $set: { ...doc, version: version + 1, ...by },
           $push: { versions: { version, ...versionOf(stored) } },
@@ -493,23 +468,6 @@ export class ReportingRepository {
   async insertMany(kind: 'cases' | 'presence' | 'windowDays' | 'windowMonths', docs: Doc[]): Promise<void> {
     const model = { cases: this.cases, presence: this.presence, windowDays: this.windowDays, windowMonths: this.windowMonths }[kind];
     await model.collection.insertMany(docs as never[], { ordered: false });
-  }
-
-  /** Sets `fields` on document _id unless its `key` is already at `value` or later (one atomic write). */
-  private async setIfNewer(
-    model: Model<Doc>,
-    _id: string,
-    key: string,
-    value: number | Date,
-    fields: Record<string, unknown>,
-  ): Promise<void> {
-    try {
-      await model.collection.updateOne({ _id, [key]: { $lt: value } } as never, { $set: fields }, { upsert: true });
-    } catch (err) {
-      // The document exists with a later `key`, or without one (then this is the first).
-      if (!isDuplicateKey(err)) throw err;
-      await model.collection.updateOne({ _id, [key]: { $exists: false } } as never, { $set: fields });
-    }
   }
 }
 
