@@ -10,7 +10,6 @@ import {
   LeaveSchema,
   PresenceDaySchema,
   QueueDaySchema,
-  ReportedIncidentSchema,
   WindowDaysSchema,
   WindowMonthSchema,
 } from './reporting.schemas';
@@ -34,18 +33,6 @@ export type MonthDays = Record<string, DayRollup>;
 export interface MonthRollup {
   version: number;
   days: MonthDays;
-}
-
-export interface StoredIncident {
-  id: string;
-  kind: string;
-  hallId: string;
-  windowId?: string;
-  staff?: string;
-  openedAt: number;
-  closedAt?: number;
-  review?: string;
-  leaveId?: string;
 }
 
 export interface StoredComplaint {
@@ -102,14 +89,13 @@ function withoutPrototypes(value: unknown): unknown {
   return value;
 }
 
-/** Reporting's database: raw cases and presence, the window rollups and its copy of incidents (see ./documents). */
+/** Reporting's database: raw cases and presence, the window rollups, leaves and complaints (see ./documents). */
 @Injectable()
 export class ReportingRepository {
   private readonly cases: Model<Doc>;
   private readonly presence: Model<Doc>;
   private readonly windowDays: Model<Doc>;
   private readonly windowMonths: Model<Doc>;
-  private readonly incidents: Model<Doc>;
   private readonly queue: Model<Doc>;
   private readonly leaves: Model<Doc>;
   private readonly complaints: Model<Doc>;
@@ -119,7 +105,6 @@ export class ReportingRepository {
     this.presence = modelOf(connection, 'PresenceDay', PresenceDaySchema);
     this.windowDays = modelOf(connection, 'WindowDays', WindowDaysSchema);
     this.windowMonths = modelOf(connection, 'WindowMonth', WindowMonthSchema);
-    this.incidents = modelOf(connection, 'ReportedIncident', ReportedIncidentSchema);
     this.queue = modelOf(connection, 'QueueDay', QueueDaySchema);
     this.leaves = modelOf(connection, 'Leave', LeaveSchema);
     this.complaints = modelOf(connection, 'Complaint', ComplaintSchema);
@@ -369,41 +354,6 @@ export class ReportingRepository {
     return docs.map((d) => ({ windowId: d.windowId as string, days: parseRollup<MonthDays>(d.days as string) }));
   }
 
-  /**
-   * Records an incident's open or close event. Every field is set, never unset, so events in any
-   * order and redelivered ones give the same document: a late `opened` never reopens it, and a
-   * leave once revoked never excuses it again.
-   */
-  async saveIncident(i: Omit<StoredIncident, 'review'>): Promise<void> {
-    const set: Record<string, unknown> = { kind: i.kind, hallId: i.hallId, openedAt: new Date(i.openedAt) };
-    if (i.windowId !== undefined) set.windowId = i.windowId;
-    if (i.staff !== undefined) set.staff = i.staff;
-    if (i.closedAt !== undefined) set.closedAt = new Date(i.closedAt);
-    await this.incidents.collection.updateOne({ _id: i.id } as never, { $set: set }, { upsert: true });
-    // A revoked leave never excuses it again, whatever arrives late.
-    if (i.leaveId !== undefined)
-      await this.incidents.collection.updateOne({ _id: i.id, revokedLeaveIds: { $ne: i.leaveId } } as never, {
-        $set: { leaveId: i.leaveId },
-      });
-  }
-
-  /** The leave excusing an incident was revoked: it is excused no more (unless by another leave, set by a later message). */
-  async unexcuseIncident(id: string, revokedLeaveId: string): Promise<void> {
-    await this.incidents.collection.updateOne({ _id: id } as never, { $addToSet: { revokedLeaveIds: revokedLeaveId } } as never);
-    await this.incidents.collection.updateOne({ _id: id, leaveId: revokedLeaveId } as never, { $unset: { leaveId: 1 } });
-  }
-
-  /** Records the bureau's decision (or an appeal) made at `at`, unless a later one is already recorded. */
-  async saveReview(id: string, review: string, at: number): Promise<void> {
-    await setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
-  }
-
-  /** Incidents that opened within [from, to). */
-  async incidentsOpenedBetween(from: number, to: number): Promise<StoredIncident[]> {
-    const docs = await this.incidents.find({ openedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
-    return docs.map(toIncident);
-  }
-
   /** A stored complaint with every version; undefined when there is none. */
   async complaint(id: string): Promise<ComplaintRecord | undefined> {
     const d = await this.complaints.collection.findOne({ _id: id } as never);
@@ -479,20 +429,6 @@ function presenceChanges(windowId: string, doc: Record<string, unknown> | undefi
   return all
     .filter((c, i) => i === 0 || all[i - 1].since !== c.since)
     .map((c) => ({ windowId, hallId, state: c.state, since: c.since, at: c.at }));
-}
-
-function toIncident(d: Doc): StoredIncident {
-  return {
-    id: d._id,
-    kind: d.kind as string,
-    hallId: d.hallId as string,
-    windowId: (d.windowId as string) ?? undefined,
-    staff: (d.staff as string) ?? undefined,
-    openedAt: (d.openedAt as Date).getTime(),
-    closedAt: d.closedAt ? (d.closedAt as Date).getTime() : undefined,
-    review: (d.review as string) ?? undefined,
-    leaveId: (d.leaveId as string) ?? undefined,
-  };
 }
 
 /** A leave as stored in `leaves`: its latest version's fields, with every version. */

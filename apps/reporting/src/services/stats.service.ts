@@ -25,6 +25,7 @@ import {
   UNASSIGNED,
   UNASSIGNED_LABEL,
 } from '@hallwatch/stats';
+import { IncidentsRepository } from '../repositories/incidents.repository';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
@@ -37,6 +38,7 @@ const MAX_DAYS = 3 * 366;
 export class StatsService {
   constructor(
     private readonly repo: ReportingRepository,
+    private readonly incidents: IncidentsRepository,
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
   ) {}
@@ -128,7 +130,7 @@ export class StatsService {
 
   private async incidentCounts(q: StatsQuery): Promise<Map<string, IncidentCounts>> {
     const tz = this.site.timeZone;
-    const list = await this.repo.incidentsOpenedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end);
+    const list = await this.incidents.incidentsOpenedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end);
     const counts = new Map<string, IncidentCounts>();
     for (const i of list) {
       if (q.halls && !q.halls.includes(i.hallId)) continue;
