@@ -4,6 +4,7 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import { openIntervals, totalDuration } from '@hallwatch/domain';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
+import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
 import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
@@ -48,7 +49,11 @@ function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = '
 
 /** Reporting's repositories on one connection, as its module makes them. */
 function repositoriesOn(connection: Connection) {
-  return { reporting: new ReportingRepository(connection), incidents: new IncidentsRepository(connection) };
+  return {
+    reporting: new ReportingRepository(connection),
+    incidents: new IncidentsRepository(connection),
+    complaints: new ComplaintsRepository(connection),
+  };
 }
 
 /**
@@ -222,7 +227,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0].reporting, repos[0].incidents, site, rollups[0]);
+    const stats = new StatsService(repos[0].reporting, repos[0].incidents, repos[0].complaints, site, rollups[0]);
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
@@ -17,6 +18,7 @@ import { StatsService } from './services/stats.service';
 const STORE = [
   ReportingRepository,
   IncidentsRepository,
+  ComplaintsRepository,
   WriteLockRepository,
   JetStreamRepository,
   SiteWindows,

@@ -1,18 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { ComplaintRecord, ComplaintVersion, LeaveRecordMessage } from '@hallwatch/contracts';
+import type { LeaveRecordMessage } from '@hallwatch/contracts';
 import type { Leave, LeaveStatus, QueueEvent, StateChange } from '@hallwatch/domain';
-import { CASE_COLUMNS, COMPLAINT_COLUMNS, type CaseFacts, type StaffFigures } from '@hallwatch/stats';
-import {
-  CaseSchema,
-  ComplaintSchema,
-  LeaveSchema,
-  PresenceDaySchema,
-  QueueDaySchema,
-  WindowDaysSchema,
-  WindowMonthSchema,
-} from './reporting.schemas';
+import { CASE_COLUMNS, type CaseFacts, type StaffFigures } from '@hallwatch/stats';
+import { CaseSchema, LeaveSchema, PresenceDaySchema, QueueDaySchema, WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
 import { type Doc, isDuplicateKey, modelOf, readVersion, setIfNewer, versionOf, type WrittenBy } from './documents';
 
 export interface StoredCase extends CaseFacts {
@@ -35,27 +27,11 @@ export interface MonthRollup {
   days: MonthDays;
 }
 
-export interface StoredComplaint {
-  id: string;
-  receivedAt: number;
-  channel: string;
-  windowId?: string;
-  /** Of its window; undefined without one. */
-  hallId?: string;
-  staffId?: string;
-  caseId?: string;
-  category: string;
-  verified: boolean | 'pending';
-  outcome?: string;
-}
-
 /** What writing a stored case did: where it counted before, or why it was refused. */
 export type CaseWrite = { stored: true; before?: string } | { stored: false; reason: string };
 
 /** The fields of a case (its CSV columns but the key) that make a version: posted again with the same ones, nothing changes. */
 const CASE_FIELDS: readonly string[] = CASE_COLUMNS.filter((c) => c !== 'caseId');
-/** The same of a complaint, optional ones too: a new version without one unsets it. */
-const COMPLAINT_FIELDS: readonly string[] = COMPLAINT_COLUMNS.filter((c) => c !== 'id');
 
 /** The statuses that excuse nothing (a leave stored without a status predates them and was approved). */
 const NOT_APPROVED: LeaveStatus[] = ['pending', 'rejected', 'revoked'];
@@ -89,7 +65,7 @@ function withoutPrototypes(value: unknown): unknown {
   return value;
 }
 
-/** Reporting's database: raw cases and presence, the window rollups, leaves and complaints (see ./documents). */
+/** Reporting's database: raw cases and presence, the window rollups and leaves (see ./documents). */
 @Injectable()
 export class ReportingRepository {
   private readonly cases: Model<Doc>;
@@ -98,7 +74,6 @@ export class ReportingRepository {
   private readonly windowMonths: Model<Doc>;
   private readonly queue: Model<Doc>;
   private readonly leaves: Model<Doc>;
-  private readonly complaints: Model<Doc>;
 
   constructor(@InjectConnection() connection: Connection) {
     this.cases = modelOf(connection, 'Case', CaseSchema);
@@ -107,7 +82,6 @@ export class ReportingRepository {
     this.windowMonths = modelOf(connection, 'WindowMonth', WindowMonthSchema);
     this.queue = modelOf(connection, 'QueueDay', QueueDaySchema);
     this.leaves = modelOf(connection, 'Leave', LeaveSchema);
-    this.complaints = modelOf(connection, 'Complaint', ComplaintSchema);
   }
 
   /**
@@ -354,66 +328,6 @@ export class ReportingRepository {
     return docs.map((d) => ({ windowId: d.windowId as string, days: parseRollup<MonthDays>(d.days as string) }));
   }
 
-  /** A stored complaint with every version; undefined when there is none. */
-  async complaint(id: string): Promise<ComplaintRecord | undefined> {
-    const d = await this.complaints.collection.findOne({ _id: id } as never);
-    if (!d) return undefined;
-    const current = toComplaintVersion(d as unknown as Doc);
-    const versions = ((d.versions as Doc[] | undefined) ?? []).map(toComplaintVersion);
-    return { id, ...current, ...(d.hallId ? { hallId: d.hallId as string } : {}), versions: [...versions, current] };
-  }
-
-  /**
-   * Stores a complaint's next version (the stored one, if any, kept in `versions`) if the stored
-   * version is still `previous` (0: none); false when someone wrote it meanwhile.
-   */
-  async saveComplaint(c: StoredComplaint, by: WrittenBy, previous: number): Promise<boolean> {
-    const { id, receivedAt, ...rest } = c;
-    const doc: Record<string, unknown> = { ...rest, receivedAt: new Date(receivedAt) };
-    for (const k of Object.keys(doc)) if (doc[k] === undefined) delete doc[k];
-    const stored = previous > 0 ? await this.complaints.collection.findOne({ _id: id } as never) : null;
-    try {
-      if (!stored) {
-        if (previous > 0) return false;
-        await this.complaints.collection.insertOne({ _id: id, ...doc, version: 1, ...by } as never);
-        return true;
-      }
-      // A complaint stored before versions: its fields become version 1.
-      const version = (stored.version as number | undefined) ?? 1;
-      if (version !== previous) return false;
-      const unset = Object.fromEntries(COMPLAINT_FIELDS.filter((k) => !(k in doc)).map((k) => [k, 1]));
-      const written = await this.complaints.collection.updateOne(
-        readVersion(id, stored) as never,
-        {
-          $set: { ...doc, version: version + 1, ...by },
-          $push: { versions: { version, ...versionOf(stored) } },
-          ...(Object.keys(unset).length ? { $unset: unset } : {}),
-        } as never,
-      );
-      return written.matchedCount === 1;
-    } catch (err) {
-      if (isDuplicateKey(err)) return false;
-      throw err;
-    }
-  }
-
-  /** Complaints received within [from, to). */
-  async complaintsReceivedBetween(from: number, to: number): Promise<StoredComplaint[]> {
-    const docs = await this.complaints.find({ receivedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
-    return docs.map((d) => ({
-      id: d._id,
-      receivedAt: (d.receivedAt as Date).getTime(),
-      channel: d.channel as string,
-      windowId: (d.windowId as string) ?? undefined,
-      hallId: (d.hallId as string) ?? undefined,
-      staffId: (d.staffId as string) ?? undefined,
-      caseId: (d.caseId as string) ?? undefined,
-      category: d.category as string,
-      verified: d.verified as StoredComplaint['verified'],
-      outcome: (d.outcome as string) ?? undefined,
-    }));
-  }
-
   /** Bulk loading for generated data (the benchmark): plain inserts in one round trip. */
   async insertMany(kind: 'cases' | 'presence' | 'windowDays' | 'windowMonths', docs: Doc[]): Promise<void> {
     const model = { cases: this.cases, presence: this.presence, windowDays: this.windowDays, windowMonths: this.windowMonths }[kind];
@@ -466,22 +380,5 @@ function toLeaveRecord(d: Doc): LeaveRecordMessage {
     ...(d.approvedBy ? { approvedBy: d.approvedBy as string } : {}),
     ...(d.approvedAt ? { approvedAt: iso(d.approvedAt) } : {}),
     versions: (d.versions as LeaveRecordMessage['versions'] | undefined) ?? [],
-  };
-}
-
-function toComplaintVersion(d: Doc): ComplaintVersion {
-  const optional = (k: string) => (d[k] === undefined || d[k] === null ? {} : { [k]: d[k] as string });
-  return {
-    version: (d.version as number | undefined) ?? 1,
-    receivedAt: (d.receivedAt as Date).toISOString(),
-    channel: d.channel as ComplaintVersion['channel'],
-    ...optional('windowId'),
-    ...optional('staffId'),
-    ...optional('caseId'),
-    category: d.category as string,
-    verified: d.verified as ComplaintVersion['verified'],
-    ...optional('outcome'),
-    submittedBy: (d.submittedBy as string | undefined) ?? 'unrecorded',
-    submittedAt: d.submittedAt instanceof Date ? d.submittedAt.toISOString() : new Date(0).toISOString(),
   };
 }

@@ -1,7 +1,7 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { BatchResult, ComplaintMessage, ComplaintRecord, RecordRef, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
 import { complaintChangeRefusal } from '@hallwatch/domain';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { batchAnswer, checkRows, inParallel } from './batch-rows';
 import { SiteWindows } from './site-windows';
@@ -15,7 +15,7 @@ import { SiteWindows } from './site-windows';
 @Injectable()
 export class ComplaintsService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly complaints: ComplaintsRepository,
     private readonly site: SiteWindows,
     private readonly lock: WriteLockRepository,
   ) {}
@@ -42,7 +42,7 @@ export class ComplaintsService {
     const written = { submittedBy: by.username, submittedAt: new Date() };
     const store = () =>
       inParallel(accepted, 8, async ({ value: c }) => {
-        const stored = await this.repo.complaint(c.id);
+        const stored = await this.complaints.complaint(c.id);
         if (stored && halls && !(stored.hallId && halls.includes(stored.hallId)))
           return `complaint "${c.id}" is stored for another hall, outside your halls`;
         // Posting what is stored again changes nothing, whoever posts it.
@@ -50,7 +50,7 @@ export class ComplaintsService {
         const refused = complaintChangeRefusal(by.role, stored, c);
         if (refused) return `complaint "${c.id}": ${refused}`;
         this.lock.check();
-        const saved = await this.repo.saveComplaint(
+        const saved = await this.complaints.saveComplaint(
           {
             id: c.id,
             receivedAt: Date.parse(c.receivedAt),
@@ -74,7 +74,7 @@ export class ComplaintsService {
 
   /** A complaint with every version and who made it; 404 when unknown, 403 outside `halls` (one without a window is in none). */
   async get(ref: RecordRef): Promise<ComplaintRecord> {
-    const complaint = await this.repo.complaint(ref.id);
+    const complaint = await this.complaints.complaint(ref.id);
     if (!complaint) throw new NotFoundException(`no complaint "${ref.id}"`);
     if (ref.halls && !(complaint.hallId && ref.halls.includes(complaint.hallId)))
       throw new ForbiddenException(`complaint "${ref.id}" is outside your halls`);

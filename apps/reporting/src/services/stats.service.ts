@@ -25,6 +25,7 @@ import {
   UNASSIGNED,
   UNASSIGNED_LABEL,
 } from '@hallwatch/stats';
+import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
 import { ReportingRepository } from '../repositories/reporting.repository';
 import { RollupService } from './rollup.service';
@@ -39,6 +40,7 @@ export class StatsService {
   constructor(
     private readonly repo: ReportingRepository,
     private readonly incidents: IncidentsRepository,
+    private readonly complaints: ComplaintsRepository,
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
   ) {}
@@ -63,7 +65,7 @@ export class StatsService {
     const [perWindow, incidents, complaints] = await Promise.all([
       this.windowFigures(q, false),
       this.incidentCounts(q),
-      this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
+      this.complaints.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
     ]);
     // A complaint without a window belongs to no hall: only an unrestricted table counts it.
     const inScope = complaints.filter((c) => !q.halls || (c.hallId !== undefined && q.halls.includes(c.hallId)));
