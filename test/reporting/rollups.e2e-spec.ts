@@ -6,6 +6,7 @@ import { openIntervals, totalDuration } from '@hallwatch/domain';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
 import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
+import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
 import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
@@ -53,6 +54,7 @@ function repositoriesOn(connection: Connection) {
     reporting: new ReportingRepository(connection),
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
+    leaves: new LeavesRepository(connection),
   };
 }
 
@@ -74,7 +76,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
     site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(site, r.reporting, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.reporting, r.leaves, locks[i]));
   });
 
   afterAll(async () => {

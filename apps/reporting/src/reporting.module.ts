@@ -5,6 +5,7 @@ import { RequestsHandler } from './handlers/requests.handler';
 import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
+import { LeavesRepository } from './repositories/leaves.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
@@ -19,6 +20,7 @@ const STORE = [
   ReportingRepository,
   IncidentsRepository,
   ComplaintsRepository,
+  LeavesRepository,
   WriteLockRepository,
   JetStreamRepository,
   SiteWindows,

@@ -2,7 +2,7 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { BatchResult, LeaveDecisionRequest, LeaveMessage, LeaveRecordMessage, RecordRef, Subjects, Writer } from '@hallwatch/contracts';
 import { leaveSubmitRefusal, leaveTransition, submittedLeaveStatus } from '@hallwatch/domain';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { LeavesRepository } from '../repositories/leaves.repository';
 import { batchAnswer, checkRows } from './batch-rows';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
@@ -25,7 +25,7 @@ export const APPROVED_BY_IGNORED =
 @Injectable()
 export class LeavesService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly leaves: LeavesRepository,
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
     private readonly jetstream: JetStreamRepository,
@@ -69,7 +69,7 @@ export class LeavesService {
 
   /** A stored leave with its versions; 404 when unknown, 403 for a hall manager when its staff is rostered in none of their halls. */
   async get(ref: RecordRef): Promise<LeaveRecordMessage> {
-    const leave = await this.repo.leave(ref.id);
+    const leave = await this.leaves.leave(ref.id);
     if (!leave) throw new NotFoundException(`no leave "${ref.id}"`);
     if (ref.halls && !this.visibleIn(leave, ref.halls)) throw new ForbiddenException(`leave "${ref.id}" is outside your halls`);
     return leave;
@@ -98,7 +98,7 @@ export class LeavesService {
         { version, status: decision.value, action: request.action, by: request.by.username, at, reason: request.reason },
       ],
     };
-    if (!(await this.repo.saveLeaveVersion(next, stored.version)))
+    if (!(await this.leaves.saveLeaveVersion(next, stored.version)))
       throw new ConflictException(`leave "${stored.id}" changed while it was being decided: read it again`);
     if (request.action !== 'reject') await this.countAndPublish(next);
     else await this.publish(next);
@@ -119,7 +119,7 @@ export class LeavesService {
       ...(status === 'approved' && { approvedBy: by.username, approvedAt: at }),
       versions: [{ version: 1, status, action: 'submitted', by: by.username, at }],
     };
-    const stored = await this.repo.insertLeave(record);
+    const stored = await this.leaves.insertLeave(record);
     const differs = stored && SAME_FIELDS.find((k) => !sameField(k, stored, leave));
     if (differs) return `leave "${leave.id}" is already registered with another ${differs}; leaves are never changed: register a new id`;
     // Also for a leave stored before: its earlier publication may have failed (deduplicated by id and version).

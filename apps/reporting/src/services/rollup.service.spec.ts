@@ -3,6 +3,7 @@ import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch
 import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
+import type { LeavesRepository } from '../repositories/leaves.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
@@ -34,7 +35,7 @@ const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessag
   deadline: at(date, '10:00'),
 });
 
-/** The repository in memory, with the same contract; `conflicts` makes that many month writes lose to "another writer". */
+/** Reporting's repositories in memory, with the same contracts; `conflicts` makes that many month writes lose to "another writer". */
 class MemoryRepository {
   cases = new Map<string, StoredCase>();
   presence = new Map<string, StateChange[]>();
@@ -133,12 +134,15 @@ describe('RollupService (repository in memory)', () => {
   const counted = async (windowId: string) => Object.keys((await repo.monthRollup(windowId, '2024-03')).days['2024-03-04']?.cases ?? {});
 
   const site = new SiteWindows({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' });
+  /** The service over `memory`, which stands in for each of its repositories. */
+  const rollupsOn = (memory: MemoryRepository) =>
+    new RollupService(site, memory as unknown as ReportingRepository, memory as unknown as LeavesRepository, lock);
 
   beforeEach(() => {
     memoryLock = new MemoryLock();
     lock = memoryLock as unknown as WriteLockRepository;
     repo = new MemoryRepository();
-    rollups = new RollupService(site, repo as unknown as ReportingRepository, lock);
+    rollups = rollupsOn(repo);
   });
 
   it('moves a corrected case out of the window-day it left', async () => {
@@ -175,7 +179,7 @@ describe('RollupService (repository in memory)', () => {
     await rollups.recordPresence(changes[1]); // redelivered
     const reversed = repo.months.get('W1|2024-03')!.total;
     repo = new MemoryRepository();
-    rollups = new RollupService(site, repo as unknown as ReportingRepository, lock);
+    rollups = rollupsOn(repo);
     for (const m of changes) await rollups.recordPresence(m);
     expect(reversed).toEqual(repo.months.get('W1|2024-03')!.total);
     // Monday: staffed 60 + 90 + 240 = 390 min, one absence of 30 min. (The following days, with

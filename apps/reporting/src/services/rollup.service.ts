@@ -13,6 +13,7 @@ import {
   windowPeriodFigures,
 } from '@hallwatch/stats';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
+import { LeavesRepository } from '../repositories/leaves.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 import { inParallel } from './batch-rows';
@@ -43,6 +44,7 @@ export class RollupService {
   constructor(
     private readonly site: SiteWindows,
     private readonly repo: ReportingRepository,
+    private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
   ) {}
 
@@ -173,7 +175,7 @@ export class RollupService {
    * so an interleaved write is never undone).
    */
   async recordLeave(leave: Leave): Promise<void> {
-    const staff = [leave.staffId, ...(await this.repo.replacedBy(leave.staffId, leave.from, leave.to))];
+    const staff = [leave.staffId, ...(await this.leaves.replacedBy(leave.staffId, leave.from, leave.to))];
     const today = localDate(this.site.timeZone, Date.now());
     const last = localDate(this.site.timeZone, leave.to - 1);
     const months = new Map<string, string[]>();
@@ -186,9 +188,9 @@ export class RollupService {
   /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements, approved for its hall. */
   private async leavesOn(windowId: string, range: Interval): Promise<Leave[]> {
     const hallId = this.site.info.get(windowId)?.hallId ?? '';
-    const own = leavesInHall(await this.repo.leavesOf(this.site.rosteredOn(windowId), range.start, range.end), hallId);
+    const own = leavesInHall(await this.leaves.leavesOf(this.site.rosteredOn(windowId), range.start, range.end), hallId);
     const replacements = [...new Set(own.flatMap((l) => (l.replacementStaffId ? [l.replacementStaffId] : [])))];
-    return [...own, ...leavesInHall(await this.repo.leavesOf(replacements, range.start, range.end), hallId)];
+    return [...own, ...leavesInHall(await this.leaves.leavesOf(replacements, range.start, range.end), hallId)];
   }
 
   /**
