@@ -19,6 +19,7 @@ import { openIntervals, StateChange } from '@hallwatch/domain';
 import { ensureFerretDb, HallwatchLogger } from '@hallwatch/runtime';
 import { addStaffFigures, CaseFacts, dayRange, localDate, StaffFigures, windowPeriodFigures } from '@hallwatch/stats';
 import { ReportingModule } from '../apps/reporting/src/reporting.module';
+import { CasesRepository } from '../apps/reporting/src/repositories/cases.repository';
 import { ComplaintsRepository } from '../apps/reporting/src/repositories/complaints.repository';
 import { MonthDays, ReportingRepository } from '../apps/reporting/src/repositories/reporting.repository';
 import { StatsService } from '../apps/reporting/src/services/stats.service';
@@ -118,6 +119,7 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
 /** The repositories the generated year is written with. */
 interface Repositories {
   reporting: ReportingRepository;
+  cases: CasesRepository;
   complaints: ComplaintsRepository;
 }
 
@@ -131,7 +133,8 @@ async function storeYear(repos: Repositories, site: ReturnType<typeof parseSite>
   const flush = async (force: boolean) => {
     for (const kind of ['cases', 'presence'] as const) {
       while (pending[kind].length >= BATCH || (force && pending[kind].length > 0)) {
-        await repos.reporting.insertMany(kind, pending[kind].splice(0, BATCH) as never);
+        const batch = pending[kind].splice(0, BATCH) as never;
+        await (kind === 'cases' ? repos.cases.insertMany(batch) : repos.reporting.insertMany(kind, batch));
       }
     }
   };
@@ -224,7 +227,11 @@ async function main(): Promise<void> {
     logger: new HallwatchLogger('bench', ['error', 'fatal']),
   });
   try {
-    const repos: Repositories = { reporting: app.get(ReportingRepository), complaints: app.get(ComplaintsRepository) };
+    const repos: Repositories = {
+      reporting: app.get(ReportingRepository),
+      cases: app.get(CasesRepository),
+      complaints: app.get(ComplaintsRepository),
+    };
     const stats = app.get(StatsService);
     if (!stored) {
       await storeYear(repos, site);

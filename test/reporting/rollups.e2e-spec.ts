@@ -4,6 +4,7 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import { openIntervals, totalDuration } from '@hallwatch/domain';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
+import { CasesRepository } from '../../apps/reporting/src/repositories/cases.repository';
 import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
@@ -52,6 +53,7 @@ function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = '
 function repositoriesOn(connection: Connection) {
   return {
     reporting: new ReportingRepository(connection),
+    cases: new CasesRepository(connection),
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
@@ -76,7 +78,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
     site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(site, r.reporting, r.leaves, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.reporting, r.leaves, locks[i]));
   });
 
   afterAll(async () => {
@@ -102,7 +104,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     await Promise.all([rollups[0].recordCases(batch(1)), rollups[1].recordCases(batch(0))]);
     const where = await countedIn('2024-03');
     for (const id of ids) {
-      const stored = await repos[0].reporting.storedCase(id);
+      const stored = await repos[0].cases.storedCase(id);
       expect({ id, days: where.get(id) }).toEqual({ id, days: [stored!.day] });
     }
     const totals = await repos[0].reporting.monthTotals(['2024-03']);
@@ -147,7 +149,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       { row: 1, caseId: 'scoped-2', accepted: true },
       { row: 2, caseId: 'scoped-3', accepted: false, reason: 'window "W1" is outside your halls' },
     ]);
-    expect((await repos[0].reporting.storedCase('scoped-1'))!.day).toBe('W1|2024-03-04');
+    expect((await repos[0].cases.storedCase('scoped-1'))!.day).toBe('W1|2024-03-04');
     expect((await countedIn('2024-03')).get('scoped-1')).toEqual(['W1|2024-03-04']);
   });
 

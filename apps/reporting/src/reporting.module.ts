@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { CasesRepository } from './repositories/cases.repository';
 import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
@@ -18,6 +19,7 @@ import { StatsService } from './services/stats.service';
 
 const STORE = [
   ReportingRepository,
+  CasesRepository,
   IncidentsRepository,
   ComplaintsRepository,
   LeavesRepository,

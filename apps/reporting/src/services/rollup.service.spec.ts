@@ -2,7 +2,8 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
-import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
+import type { CasesRepository, CaseWrite, StoredCase } from '../repositories/cases.repository';
+import type { MonthDays, MonthRollup, ReportingRepository } from '../repositories/reporting.repository';
 import type { LeavesRepository } from '../repositories/leaves.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
@@ -136,7 +137,13 @@ describe('RollupService (repository in memory)', () => {
   const site = new SiteWindows({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' });
   /** The service over `memory`, which stands in for each of its repositories. */
   const rollupsOn = (memory: MemoryRepository) =>
-    new RollupService(site, memory as unknown as ReportingRepository, memory as unknown as LeavesRepository, lock);
+    new RollupService(
+      site,
+      memory as unknown as CasesRepository,
+      memory as unknown as ReportingRepository,
+      memory as unknown as LeavesRepository,
+      lock,
+    );
 
   beforeEach(() => {
     memoryLock = new MemoryLock();

@@ -13,6 +13,7 @@ import {
   windowPeriodFigures,
 } from '@hallwatch/stats';
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
+import { CasesRepository } from '../repositories/cases.repository';
 import { LeavesRepository } from '../repositories/leaves.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
@@ -43,6 +44,7 @@ type DayEdits = Map<string, CaseFacts | null>;
 export class RollupService {
   constructor(
     private readonly site: SiteWindows,
+    private readonly cases: CasesRepository,
     private readonly repo: ReportingRepository,
     private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
@@ -136,14 +138,14 @@ export class RollupService {
     this.lock.check();
     const existing = windows
       ? new Set(cases.map((c) => c.caseId))
-      : await this.repo.insertNewCases(
+      : await this.cases.insertNewCases(
           rows.map((r) => r.doc),
           written,
         );
     const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
       if (existing.has(doc.caseId)) this.lock.check();
       const write = existing.has(doc.caseId)
-        ? await this.repo.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
+        ? await this.cases.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
         : { stored: true as const, before: undefined };
       if (!write.stored) return write.reason;
       // A corrected case that changed window or day leaves its old window-day.
@@ -215,7 +217,7 @@ export class RollupService {
   }
 
   private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
-    const stored = await this.repo.storedCase(caseId);
+    const stored = await this.cases.storedCase(caseId);
     return stored?.day === day ? stored.facts : null;
   }
 
