@@ -21,6 +21,7 @@ import { addStaffFigures, CaseFacts, dayRange, localDate, StaffFigures, windowPe
 import { ReportingModule } from '../apps/reporting/src/reporting.module';
 import { CasesRepository } from '../apps/reporting/src/repositories/cases.repository';
 import { ComplaintsRepository } from '../apps/reporting/src/repositories/complaints.repository';
+import { PresenceRepository } from '../apps/reporting/src/repositories/presence.repository';
 import { MonthDays, ReportingRepository } from '../apps/reporting/src/repositories/reporting.repository';
 import { StatsService } from '../apps/reporting/src/services/stats.service';
 
@@ -120,6 +121,7 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
 interface Repositories {
   reporting: ReportingRepository;
   cases: CasesRepository;
+  presence: PresenceRepository;
   complaints: ComplaintsRepository;
 }
 
@@ -133,8 +135,7 @@ async function storeYear(repos: Repositories, site: ReturnType<typeof parseSite>
   const flush = async (force: boolean) => {
     for (const kind of ['cases', 'presence'] as const) {
       while (pending[kind].length >= BATCH || (force && pending[kind].length > 0)) {
-        const batch = pending[kind].splice(0, BATCH) as never;
-        await (kind === 'cases' ? repos.cases.insertMany(batch) : repos.reporting.insertMany(kind, batch));
+        await repos[kind].insertMany(pending[kind].splice(0, BATCH) as never);
       }
     }
   };
@@ -230,6 +231,7 @@ async function main(): Promise<void> {
     const repos: Repositories = {
       reporting: app.get(ReportingRepository),
       cases: app.get(CasesRepository),
+      presence: app.get(PresenceRepository),
       complaints: app.get(ComplaintsRepository),
     };
     const stats = app.get(StatsService);

@@ -8,6 +8,8 @@ import { CasesRepository } from '../../apps/reporting/src/repositories/cases.rep
 import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
+import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
+import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
 import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
@@ -54,6 +56,8 @@ function repositoriesOn(connection: Connection) {
   return {
     reporting: new ReportingRepository(connection),
     cases: new CasesRepository(connection),
+    presence: new PresenceRepository(connection),
+    queue: new QueueRepository(connection),
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
@@ -78,7 +82,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
     site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.reporting, r.leaves, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.reporting, r.leaves, locks[i]));
   });
 
   afterAll(async () => {
@@ -126,7 +130,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     await Promise.all(changes.map((m, i) => rollups[i % 2].recordPresence(m)).concat(rollups[1].recordPresence(changes[0])));
     const doc = (await repos[0].reporting.monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
     for (const date of ['2024-04-01', '2024-04-02', '2024-04-03']) {
-      expect((await repos[0].reporting.presenceDay('W2', date)).length).toBe(6);
+      expect((await repos[0].presence.presenceDay('W2', date)).length).toBe(6);
       // The stored rollup equals a fresh computation from every change.
       expect(doc.days[date].figures).toEqual(await rollups[0].dayFigures('W2', date, []));
       // 09-10 staffed, 10-11 absent, 11-12 staffed, lunch, 13-14 staffed, 14-17 unknown.

@@ -7,6 +7,8 @@ import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
+import { PresenceRepository } from './repositories/presence.repository';
+import { QueueRepository } from './repositories/queue.repository';
 import { ReportingRepository } from './repositories/reporting.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
@@ -20,6 +22,8 @@ import { StatsService } from './services/stats.service';
 const STORE = [
   ReportingRepository,
   CasesRepository,
+  PresenceRepository,
+  QueueRepository,
   IncidentsRepository,
   ComplaintsRepository,
   LeavesRepository,

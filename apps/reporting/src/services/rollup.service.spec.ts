@@ -5,6 +5,8 @@ import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CasesRepository, CaseWrite, StoredCase } from '../repositories/cases.repository';
 import type { MonthDays, MonthRollup, ReportingRepository } from '../repositories/reporting.repository';
 import type { LeavesRepository } from '../repositories/leaves.repository';
+import type { PresenceRepository } from '../repositories/presence.repository';
+import type { QueueRepository } from '../repositories/queue.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
@@ -140,6 +142,8 @@ describe('RollupService (repository in memory)', () => {
     new RollupService(
       site,
       memory as unknown as CasesRepository,
+      memory as unknown as PresenceRepository,
+      memory as unknown as QueueRepository,
       memory as unknown as ReportingRepository,
       memory as unknown as LeavesRepository,
       lock,

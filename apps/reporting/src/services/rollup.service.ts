@@ -15,6 +15,8 @@ import {
 import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { CasesRepository } from '../repositories/cases.repository';
 import { LeavesRepository } from '../repositories/leaves.repository';
+import { PresenceRepository } from '../repositories/presence.repository';
+import { QueueRepository } from '../repositories/queue.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 import { inParallel } from './batch-rows';
@@ -45,6 +47,8 @@ export class RollupService {
   constructor(
     private readonly site: SiteWindows,
     private readonly cases: CasesRepository,
+    private readonly presence: PresenceRepository,
+    private readonly queue: QueueRepository,
     private readonly repo: ReportingRepository,
     private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
@@ -61,11 +65,11 @@ export class RollupService {
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
       this.lock.check();
-      await this.repo.addPresenceChange(change, date);
+      await this.presence.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes. One
       // read serves that search and the days' look back (the first attempt of updateDays).
       const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
-      const presence = await this.repo.presenceDays(m.windowId, [
+      const presence = await this.presence.presenceDays(m.windowId, [
         ...Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)),
         ...later,
       ]);
@@ -81,8 +85,8 @@ export class RollupService {
     const date = localDate(this.site.timeZone, event.at);
     await this.lock.run(async () => {
       this.lock.check();
-      await this.repo.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
-      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
+      await this.queue.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
+      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.queue.queueDay(m.windowId, d)), async () => undefined);
     });
   }
 
@@ -204,8 +208,8 @@ export class RollupService {
     date: string,
     cases: CaseFacts[],
     now?: number,
-    presenceDay = (d: string) => this.repo.presenceDay(windowId, d),
-    queueDay = (d: string) => this.repo.queueDay(windowId, d),
+    presenceDay = (d: string) => this.presence.presenceDay(windowId, d),
+    queueDay = (d: string) => this.queue.queueDay(windowId, d),
     leaves = (range: Interval) => this.leavesOn(windowId, range),
   ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
@@ -240,9 +244,9 @@ export class RollupService {
         // Every date's presence the days look back at, in one query per attempt; queue days each read once.
         const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
         const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
-        const read = known ?? (await this.repo.presenceDays(windowId, needed));
+        const read = known ?? (await this.presence.presenceDays(windowId, needed));
         const presenceDay = async (d: string) => read.get(d)!;
-        const queueDay = readOnce((d) => this.repo.queueDay(windowId, d));
+        const queueDay = readOnce((d) => this.queue.queueDay(windowId, d));
         await Promise.all(needed.map((d) => queueDay(d)));
         // The month's leaves, read once (none to read for a window without a roster).
         const sorted = [...monthDates].sort();
