@@ -22,7 +22,7 @@ import { ReportingModule } from '../apps/reporting/src/reporting.module';
 import { CasesRepository } from '../apps/reporting/src/repositories/cases.repository';
 import { ComplaintsRepository } from '../apps/reporting/src/repositories/complaints.repository';
 import { PresenceRepository } from '../apps/reporting/src/repositories/presence.repository';
-import { MonthDays, ReportingRepository } from '../apps/reporting/src/repositories/reporting.repository';
+import { MonthDays, WindowRollupsRepository } from '../apps/reporting/src/repositories/window-rollups.repository';
 import { StatsService } from '../apps/reporting/src/services/stats.service';
 
 const arg = (name: string, fallback: number) => {
@@ -119,10 +119,10 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
 
 /** The repositories the generated year is written with. */
 interface Repositories {
-  reporting: ReportingRepository;
   cases: CasesRepository;
   presence: PresenceRepository;
   complaints: ComplaintsRepository;
+  windowRollups: WindowRollupsRepository;
 }
 
 /** Writes the generated year: raw cases, presence and complaints, and the window rollups. */
@@ -201,7 +201,7 @@ async function storeYear(repos: Repositories, site: ReturnType<typeof parseSite>
     }
     for (const [month, days] of months) {
       const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
-      await repos.reporting.saveMonth(windowId, month, 0, days, total);
+      await repos.windowRollups.saveMonth(windowId, month, 0, days, total);
     }
     await flush(false);
     progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);
@@ -229,10 +229,10 @@ async function main(): Promise<void> {
   });
   try {
     const repos: Repositories = {
-      reporting: app.get(ReportingRepository),
       cases: app.get(CasesRepository),
       presence: app.get(PresenceRepository),
       complaints: app.get(ComplaintsRepository),
+      windowRollups: app.get(WindowRollupsRepository),
     };
     const stats = app.get(StatsService);
     if (!stored) {

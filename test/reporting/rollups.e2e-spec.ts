@@ -10,7 +10,7 @@ import { IncidentsRepository } from '../../apps/reporting/src/repositories/incid
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
 import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
 import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
-import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
+import { WindowRollupsRepository } from '../../apps/reporting/src/repositories/window-rollups.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
@@ -54,10 +54,10 @@ function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = '
 /** Reporting's repositories on one connection, as its module makes them. */
 function repositoriesOn(connection: Connection) {
   return {
-    reporting: new ReportingRepository(connection),
     cases: new CasesRepository(connection),
     presence: new PresenceRepository(connection),
     queue: new QueueRepository(connection),
+    windowRollups: new WindowRollupsRepository(connection),
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
@@ -82,7 +82,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
     site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.reporting, r.leaves, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
   });
 
   afterAll(async () => {
@@ -93,7 +93,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   /** In which window-days of the month each case is counted, from the stored rollups. */
   async function countedIn(month: string): Promise<Map<string, string[]>> {
     const where = new Map<string, string[]>();
-    for (const doc of await repos[0].reporting.monthDaysOf([month]))
+    for (const doc of await repos[0].windowRollups.monthDaysOf([month]))
       for (const [date, day] of Object.entries(doc.days))
         for (const caseId of Object.keys(day.cases)) where.set(caseId, [...(where.get(caseId) ?? []), `${doc.windowId}|${date}`]);
     return where;
@@ -111,7 +111,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       const stored = await repos[0].cases.storedCase(id);
       expect({ id, days: where.get(id) }).toEqual({ id, days: [stored!.day] });
     }
-    const totals = await repos[0].reporting.monthTotals(['2024-03']);
+    const totals = await repos[0].windowRollups.monthTotals(['2024-03']);
     expect(totals.reduce((sum, t) => sum + totalFigures(t.figures).cases, 0)).toBe(ids.length);
   });
 
@@ -128,7 +128,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     );
     // Split between the writers, interleaved and out of order, the first one also redelivered.
     await Promise.all(changes.map((m, i) => rollups[i % 2].recordPresence(m)).concat(rollups[1].recordPresence(changes[0])));
-    const doc = (await repos[0].reporting.monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
+    const doc = (await repos[0].windowRollups.monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
     for (const date of ['2024-04-01', '2024-04-02', '2024-04-03']) {
       expect((await repos[0].presence.presenceDay('W2', date)).length).toBe(6);
       // The stored rollup equals a fresh computation from every change.
@@ -176,7 +176,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     expect(answer.results[2].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect(answer.results[3].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect((await countedIn('2024-03')).get('twice')).toEqual(['W2|2024-03-04']);
-    const may = (await repos[0].reporting.monthDaysOf(['2024-05'])).find((d) => d.windowId === 'W2')!;
+    const may = (await repos[0].windowRollups.monthDaysOf(['2024-05'])).find((d) => d.windowId === 'W2')!;
     expect(Object.keys(may.days['2024-05-06'].cases)).toEqual(['may-1']);
     expect(({} as Record<string, unknown>).cases).toBeUndefined();
   });
@@ -235,7 +235,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0].reporting, repos[0].incidents, repos[0].complaints, site, rollups[0]);
+    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, site, rollups[0]);
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

@@ -9,7 +9,7 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
-import { ReportingRepository } from './repositories/reporting.repository';
+import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
@@ -20,13 +20,13 @@ import { SiteWindows } from './services/site-windows';
 import { StatsService } from './services/stats.service';
 
 const STORE = [
-  ReportingRepository,
   CasesRepository,
   PresenceRepository,
   QueueRepository,
+  WindowRollupsRepository,
   IncidentsRepository,
-  ComplaintsRepository,
   LeavesRepository,
+  ComplaintsRepository,
   WriteLockRepository,
   JetStreamRepository,
   SiteWindows,

@@ -3,10 +3,10 @@ import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch
 import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CasesRepository, CaseWrite, StoredCase } from '../repositories/cases.repository';
-import type { MonthDays, MonthRollup, ReportingRepository } from '../repositories/reporting.repository';
 import type { LeavesRepository } from '../repositories/leaves.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { QueueRepository } from '../repositories/queue.repository';
+import type { MonthDays, MonthRollup, WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
@@ -129,7 +129,7 @@ class MemoryLock {
   }
 }
 
-describe('RollupService (repository in memory)', () => {
+describe('RollupService (repositories in memory)', () => {
   let repo: MemoryRepository;
   let rollups: RollupService;
   let memoryLock: MemoryLock;
@@ -144,7 +144,7 @@ describe('RollupService (repository in memory)', () => {
       memory as unknown as CasesRepository,
       memory as unknown as PresenceRepository,
       memory as unknown as QueueRepository,
-      memory as unknown as ReportingRepository,
+      memory as unknown as WindowRollupsRepository,
       memory as unknown as LeavesRepository,
       lock,
     );

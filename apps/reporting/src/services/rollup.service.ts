@@ -12,11 +12,11 @@ import {
   staffFigures,
   windowPeriodFigures,
 } from '@hallwatch/stats';
-import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
 import { CasesRepository } from '../repositories/cases.repository';
 import { LeavesRepository } from '../repositories/leaves.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import { QueueRepository } from '../repositories/queue.repository';
+import { DayRollup, WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 import { inParallel } from './batch-rows';
@@ -49,7 +49,7 @@ export class RollupService {
     private readonly cases: CasesRepository,
     private readonly presence: PresenceRepository,
     private readonly queue: QueueRepository,
-    private readonly repo: ReportingRepository,
+    private readonly windowRollups: WindowRollupsRepository,
     private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
   ) {}
@@ -240,7 +240,7 @@ export class RollupService {
     for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
-        const { version, days } = await this.repo.monthRollup(windowId, month);
+        const { version, days } = await this.windowRollups.monthRollup(windowId, month);
         // Every date's presence the days look back at, in one query per attempt; queue days each read once.
         const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
         const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
@@ -269,7 +269,7 @@ export class RollupService {
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         this.lock.check();
-        if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
+        if (await this.windowRollups.saveMonth(windowId, month, version, days, total)) break;
         if (attempt + 1 >= MAX_ATTEMPTS)
           throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 10)));

@@ -27,7 +27,7 @@ import {
 } from '@hallwatch/stats';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
 
@@ -38,7 +38,7 @@ const MAX_DAYS = 3 * 366;
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly windowRollups: WindowRollupsRepository,
     private readonly incidents: IncidentsRepository,
     private readonly complaints: ComplaintsRepository,
     private readonly site: SiteWindows,
@@ -98,7 +98,7 @@ export class StatsService {
     const whole = months.filter((m) => dates.includes(`${m}-01`) && lastDayOf(m) < today && dates.includes(lastDayOf(m)));
     const partial = months.filter((m) => !whole.includes(m));
     const past = new Set(dates.filter((d) => d < today));
-    const [totals, dayDocs] = await Promise.all([this.repo.monthTotals(whole), this.repo.monthDaysOf(partial)]);
+    const [totals, dayDocs] = await Promise.all([this.windowRollups.monthTotals(whole), this.windowRollups.monthDaysOf(partial)]);
     for (const t of totals) add(t.windowId, t.figures);
     const casesToday = new Map<string, CaseFacts[]>();
     for (const doc of dayDocs)

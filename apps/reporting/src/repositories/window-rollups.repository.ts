@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import { type CaseFacts, type StaffFigures } from '@hallwatch/stats';
-import { WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
+import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
 import { type Doc, isDuplicateKey, modelOf, setIfNewer } from './documents';
+import { WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
 
 export interface DayRollup {
   figures: StaffFigures;
@@ -41,9 +41,12 @@ function withoutPrototypes(value: unknown): unknown {
   return value;
 }
 
-/** Reporting's database: the window rollups (see ./documents). */
+/**
+ * The window rollups the reports read: each window-month's day figures and cases (`window_days`)
+ * and their sum (`window_months`), written together as one versioned step.
+ */
 @Injectable()
-export class ReportingRepository {
+export class WindowRollupsRepository {
   private readonly windowDays: Model<Doc>;
   private readonly windowMonths: Model<Doc>;
 
@@ -99,11 +102,5 @@ export class ReportingRepository {
     if (months.length === 0) return [];
     const docs = await this.windowDays.find({ month: { $in: months } }).lean();
     return docs.map((d) => ({ windowId: d.windowId as string, days: parseRollup<MonthDays>(d.days as string) }));
-  }
-
-  /** Bulk loading for generated data (the benchmark): plain inserts in one round trip. */
-  async insertMany(kind: 'windowDays' | 'windowMonths', docs: Doc[]): Promise<void> {
-    const model = { windowDays: this.windowDays, windowMonths: this.windowMonths }[kind];
-    await model.collection.insertMany(docs as never[], { ordered: false });
   }
 }
