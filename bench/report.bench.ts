@@ -19,7 +19,10 @@ import { openIntervals, StateChange } from '@hallwatch/domain';
 import { ensureFerretDb, HallwatchLogger } from '@hallwatch/runtime';
 import { addStaffFigures, CaseFacts, dayRange, localDate, StaffFigures, windowPeriodFigures } from '@hallwatch/stats';
 import { ReportingModule } from '../apps/reporting/src/reporting.module';
-import { MonthDays, ReportingRepository } from '../apps/reporting/src/repositories/reporting.repository';
+import { CasesRepository } from '../apps/reporting/src/repositories/cases.repository';
+import { ComplaintsRepository } from '../apps/reporting/src/repositories/complaints.repository';
+import { PresenceRepository } from '../apps/reporting/src/repositories/presence.repository';
+import { MonthDays, WindowRollupsRepository } from '../apps/reporting/src/repositories/window-rollups.repository';
 import { StatsService } from '../apps/reporting/src/services/stats.service';
 
 const arg = (name: string, fallback: number) => {
@@ -114,8 +117,16 @@ function generateDay(windowId: string, hallId: string, date: string, rnd: () => 
   return { changes, cases, range };
 }
 
+/** The repositories the generated year is written with. */
+interface Repositories {
+  cases: CasesRepository;
+  presence: PresenceRepository;
+  complaints: ComplaintsRepository;
+  windowRollups: WindowRollupsRepository;
+}
+
 /** Writes the generated year: raw cases, presence and complaints, and the window rollups. */
-async function storeYear(repo: ReportingRepository, site: ReturnType<typeof parseSite>): Promise<void> {
+async function storeYear(repos: Repositories, site: ReturnType<typeof parseSite>): Promise<void> {
   const dates = workdays();
   const schedule = site.schedules.default;
   const seq = { n: 0 };
@@ -124,7 +135,7 @@ async function storeYear(repo: ReportingRepository, site: ReturnType<typeof pars
   const flush = async (force: boolean) => {
     for (const kind of ['cases', 'presence'] as const) {
       while (pending[kind].length >= BATCH || (force && pending[kind].length > 0)) {
-        await repo.insertMany(kind, pending[kind].splice(0, BATCH) as never);
+        await repos[kind].insertMany(pending[kind].splice(0, BATCH) as never);
       }
     }
   };
@@ -172,7 +183,7 @@ async function storeYear(repo: ReportingRepository, site: ReturnType<typeof pars
     }
     // A few complaints a year per window, every kind of verification.
     for (let k = 0; k < 6; k++) {
-      const stored = await repo.saveComplaint(
+      const stored = await repos.complaints.saveComplaint(
         {
           id: `${windowId}-C${k}`,
           receivedAt: dayRange(site.timezone, dates[Math.floor(rnd() * dates.length)]).start + 10 * 60 * MIN,
@@ -190,7 +201,7 @@ async function storeYear(repo: ReportingRepository, site: ReturnType<typeof pars
     }
     for (const [month, days] of months) {
       const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), {});
-      await repo.saveMonth(windowId, month, 0, days, total);
+      await repos.windowRollups.saveMonth(windowId, month, 0, days, total);
     }
     await flush(false);
     progress(`generating ${WINDOWS} windows × ${dates.length} workdays (${seq.n} cases so far)`, w + 1, WINDOWS, started);
@@ -217,10 +228,15 @@ async function main(): Promise<void> {
     logger: new HallwatchLogger('bench', ['error', 'fatal']),
   });
   try {
-    const repo = app.get(ReportingRepository);
+    const repos: Repositories = {
+      cases: app.get(CasesRepository),
+      presence: app.get(PresenceRepository),
+      complaints: app.get(ComplaintsRepository),
+      windowRollups: app.get(WindowRollupsRepository),
+    };
     const stats = app.get(StatsService);
     if (!stored) {
-      await storeYear(repo, site);
+      await storeYear(repos, site);
       if (KEEP !== undefined) fs.writeFileSync(done, '');
     }
 

@@ -4,11 +4,18 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import { openIntervals, totalDuration } from '@hallwatch/domain';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
-import { ReportingRepository } from '../../apps/reporting/src/repositories/reporting.repository';
+import { CasesRepository } from '../../apps/reporting/src/repositories/cases.repository';
+import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
+import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
+import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
+import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
+import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
+import { WindowRollupsRepository } from '../../apps/reporting/src/repositories/window-rollups.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
+import { SiteWindows } from '../../apps/reporting/src/services/site-windows';
 import { StatsService } from '../../apps/reporting/src/services/stats.service';
 import { testDatabaseUri } from '../support/e2e';
 
@@ -44,23 +51,38 @@ function kase(caseId: string, windowId: string, date = '2024-03-04', staffId = '
   };
 }
 
+/** Reporting's repositories on one connection, as its module makes them. */
+function repositoriesOn(connection: Connection) {
+  return {
+    cases: new CasesRepository(connection),
+    presence: new PresenceRepository(connection),
+    queue: new QueueRepository(connection),
+    windowRollups: new WindowRollupsRepository(connection),
+    incidents: new IncidentsRepository(connection),
+    complaints: new ComplaintsRepository(connection),
+    leaves: new LeavesRepository(connection),
+  };
+}
+
 /**
  * Reporting's rollups and incident copy on the real FerretDB, with two service instances on
  * separate connections writing at once (what two reporting processes and the CLI import do).
  */
 describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   const connections: Connection[] = [];
-  let repos: ReportingRepository[];
+  let repos: ReturnType<typeof repositoriesOn>[];
   let rollups: RollupService[];
   let locks: WriteLockRepository[];
+  let site: SiteWindows;
   const uri = testDatabaseUri('reporting_rollups');
 
   beforeAll(async () => {
     for (let i = 0; i < 2; i++) connections.push(await mongoose.createConnection(uri).asPromise());
-    repos = connections.map((c) => new ReportingRepository(c));
+    repos = connections.map(repositoriesOn);
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
+    site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
-    rollups = repos.map((r, i) => new RollupService(ctx, r, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
   });
 
   afterAll(async () => {
@@ -71,7 +93,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   /** In which window-days of the month each case is counted, from the stored rollups. */
   async function countedIn(month: string): Promise<Map<string, string[]>> {
     const where = new Map<string, string[]>();
-    for (const doc of await repos[0].monthDaysOf([month]))
+    for (const doc of await repos[0].windowRollups.monthDaysOf([month]))
       for (const [date, day] of Object.entries(doc.days))
         for (const caseId of Object.keys(day.cases)) where.set(caseId, [...(where.get(caseId) ?? []), `${doc.windowId}|${date}`]);
     return where;
@@ -86,10 +108,10 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     await Promise.all([rollups[0].recordCases(batch(1)), rollups[1].recordCases(batch(0))]);
     const where = await countedIn('2024-03');
     for (const id of ids) {
-      const stored = await repos[0].storedCase(id);
+      const stored = await repos[0].cases.storedCase(id);
       expect({ id, days: where.get(id) }).toEqual({ id, days: [stored!.day] });
     }
-    const totals = await repos[0].monthTotals(['2024-03']);
+    const totals = await repos[0].windowRollups.monthTotals(['2024-03']);
     expect(totals.reduce((sum, t) => sum + totalFigures(t.figures).cases, 0)).toBe(ids.length);
   });
 
@@ -106,9 +128,9 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     );
     // Split between the writers, interleaved and out of order, the first one also redelivered.
     await Promise.all(changes.map((m, i) => rollups[i % 2].recordPresence(m)).concat(rollups[1].recordPresence(changes[0])));
-    const doc = (await repos[0].monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
+    const doc = (await repos[0].windowRollups.monthDaysOf(['2024-04'])).find((d) => d.windowId === 'W2')!;
     for (const date of ['2024-04-01', '2024-04-02', '2024-04-03']) {
-      expect((await repos[0].presenceDay('W2', date)).length).toBe(6);
+      expect((await repos[0].presence.presenceDay('W2', date)).length).toBe(6);
       // The stored rollup equals a fresh computation from every change.
       expect(doc.days[date].figures).toEqual(await rollups[0].dayFigures('W2', date, []));
       // 09-10 staffed, 10-11 absent, 11-12 staffed, lunch, 13-14 staffed, 14-17 unknown.
@@ -122,7 +144,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('never moves a case out of a hall the writer is not allowed in', async () => {
-    const cases = new CasesService(rollups[0]);
+    const cases = new CasesService(site, rollups[0]);
     expect((await cases.importBatch([kase('scoped-1', 'W1')])).accepted).toBe(1);
     // A manager of H2 posts the same caseId on W3: refused, W1 keeps it.
     const answer = await cases.importBatch([kase('scoped-1', 'W3'), kase('scoped-2', 'W3'), kase('scoped-3', 'W1')], 0, ['H2']);
@@ -131,12 +153,12 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
       { row: 1, caseId: 'scoped-2', accepted: true },
       { row: 2, caseId: 'scoped-3', accepted: false, reason: 'window "W1" is outside your halls' },
     ]);
-    expect((await repos[0].storedCase('scoped-1'))!.day).toBe('W1|2024-03-04');
+    expect((await repos[0].cases.storedCase('scoped-1'))!.day).toBe('W1|2024-03-04');
     expect((await countedIn('2024-03')).get('scoped-1')).toEqual(['W1|2024-03-04']);
   });
 
   it('answers a caseId repeated in one batch per row, and refuses ids such as __proto__ without polluting anything', async () => {
-    const cases = new CasesService(rollups[1]);
+    const cases = new CasesService(site, rollups[1]);
     const answer = await cases.importBatch([
       kase('twice', 'W2'),
       kase('twice', 'W1'),
@@ -154,13 +176,13 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     expect(answer.results[2].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect(answer.results[3].reason).toMatch(/caseId.*reserved name such as __proto__/);
     expect((await countedIn('2024-03')).get('twice')).toEqual(['W2|2024-03-04']);
-    const may = (await repos[0].monthDaysOf(['2024-05'])).find((d) => d.windowId === 'W2')!;
+    const may = (await repos[0].windowRollups.monthDaysOf(['2024-05'])).find((d) => d.windowId === 'W2')!;
     expect(Object.keys(may.days['2024-05-06'].cases)).toEqual(['may-1']);
     expect(({} as Record<string, unknown>).cases).toBeUndefined();
   });
 
   it('derives incident status from events in any order: a late open never reopens, the latest review wins', async () => {
-    const incidents = repos.map((r, i) => new IncidentsService(r, locks[i]));
+    const incidents = repos.map((r, i) => new IncidentsService(r.incidents, locks[i]));
     const opened: IncidentMessage = {
       id: 'absence:W1:1',
       kind: 'absence',
@@ -183,7 +205,10 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     // A review that arrives before its incident's events.
     await incidents[0].reviewed({ ...review('dismissed', '12:00'), id: 'absence:W2:1', windowId: 'W2' });
     await incidents[1].record({ ...opened, id: 'absence:W2:1', windowId: 'W2' });
-    const list = await repos[0].incidentsOpenedBetween(Date.parse(on('2024-06-03', '00:00')), Date.parse(on('2024-06-04', '00:00')));
+    const list = await repos[0].incidents.incidentsOpenedBetween(
+      Date.parse(on('2024-06-03', '00:00')),
+      Date.parse(on('2024-06-04', '00:00')),
+    );
     expect(list.sort((a, b) => (a.id < b.id ? -1 : 1))).toEqual([
       {
         id: 'absence:W1:1',
@@ -210,7 +235,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0], rollups[0]);
+    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, site, rollups[0]);
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

@@ -2,20 +2,34 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { CasesRepository } from './repositories/cases.repository';
+import { ComplaintsRepository } from './repositories/complaints.repository';
+import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
-import { ReportingRepository } from './repositories/reporting.repository';
+import { LeavesRepository } from './repositories/leaves.repository';
+import { PresenceRepository } from './repositories/presence.repository';
+import { QueueRepository } from './repositories/queue.repository';
+import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
 import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
+import { SiteWindows } from './services/site-windows';
 import { StatsService } from './services/stats.service';
 
 const STORE = [
-  ReportingRepository,
+  CasesRepository,
+  PresenceRepository,
+  QueueRepository,
+  WindowRollupsRepository,
+  IncidentsRepository,
+  LeavesRepository,
+  ComplaintsRepository,
   WriteLockRepository,
   JetStreamRepository,
+  SiteWindows,
   RollupService,
   CasesService,
   LeavesService,

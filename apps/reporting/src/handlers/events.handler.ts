@@ -15,6 +15,7 @@ import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { RollupService } from '../services/rollup.service';
+import { SiteWindows } from '../services/site-windows';
 
 /** JetStream events in: hallwatch.presence.*, hallwatch.incident.* (with .reviewed, .excused and .unexcused), hallwatch.cases, hallwatch.queue.*. */
 @Injectable()
@@ -23,6 +24,7 @@ export class EventsHandler implements OnApplicationBootstrap {
 
   constructor(
     private readonly jetstream: JetStreamRepository,
+    private readonly site: SiteWindows,
     private readonly rollups: RollupService,
     private readonly incidents: IncidentsService,
     private readonly cases: CasesService,
@@ -52,7 +54,7 @@ export class EventsHandler implements OnApplicationBootstrap {
   /** Queue systems may publish directly: an event on another window's subject, or of a window the site file lacks, is moved aside. */
   private async queueEvent(m: QueueEventMessage, subject: string): Promise<void> {
     if (subject !== Subjects.queue(m.windowId)) throw new UndecodableMessage(`windowId ${m.windowId} is not the window of ${subject}`);
-    if (!this.rollups.site.has(m.windowId)) throw new UndecodableMessage(`windowId: no window ${m.windowId} in the site file`);
+    if (!this.site.has(m.windowId)) throw new UndecodableMessage(`windowId: no window ${m.windowId} in the site file`);
     await this.rollups.recordQueueEvent(m);
   }
 

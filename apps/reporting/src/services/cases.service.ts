@@ -2,11 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { CaseImportResult, CaseMessage, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
 import { batchAnswer, checkRows } from './batch-rows';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /** Takes cases in from every route (HTTP batch, CSV import, hallwatch.cases) with one validation. */
 @Injectable()
 export class CasesService {
-  constructor(private readonly rollups: RollupService) {}
+  constructor(
+    private readonly site: SiteWindows,
+    private readonly rollups: RollupService,
+  ) {}
 
   /**
    * Validates each row on its own: good rows are stored, every other one is answered with the
@@ -21,8 +25,8 @@ export class CasesService {
     by: Writer = SYSTEM_WRITERS.cli,
   ): Promise<CaseImportResult> {
     const { results, accepted } = checkRows(rows, firstRow, CaseMessage, 'caseId', (c) => {
-      if (!this.rollups.site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
-      if (halls && !this.rollups.site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
+      if (!this.site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
+      if (halls && !this.site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
     });
     const refused = await this.rollups.recordCases(

@@ -1,10 +1,10 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
 import { BatchResult, ComplaintMessage, ComplaintRecord, RecordRef, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
 import { complaintChangeRefusal } from '@hallwatch/domain';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { batchAnswer, checkRows, inParallel } from './batch-rows';
-import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /**
  * Takes complaints in (HTTP batch, CSV import) with one validation. Each is stored as a version
@@ -15,8 +15,8 @@ import { RollupService } from './rollup.service';
 @Injectable()
 export class ComplaintsService {
   constructor(
-    private readonly repo: ReportingRepository,
-    private readonly rollups: RollupService,
+    private readonly complaints: ComplaintsRepository,
+    private readonly site: SiteWindows,
     private readonly lock: WriteLockRepository,
   ) {}
 
@@ -33,17 +33,16 @@ export class ComplaintsService {
     halls?: readonly string[],
     by: Writer = SYSTEM_WRITERS.cli,
   ): Promise<BatchResult> {
-    const site = this.rollups.site;
     const { results, accepted } = checkRows(rows, firstRow, ComplaintMessage, 'id', (c) => {
       if (c.windowId === undefined) return halls ? 'windowId: a complaint without a window may be filed by an admin only' : undefined;
-      if (!site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
-      if (halls && !site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
+      if (!this.site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
+      if (halls && !this.site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
     });
     const written = { submittedBy: by.username, submittedAt: new Date() };
     const store = () =>
       inParallel(accepted, 8, async ({ value: c }) => {
-        const stored = await this.repo.complaint(c.id);
+        const stored = await this.complaints.complaint(c.id);
         if (stored && halls && !(stored.hallId && halls.includes(stored.hallId)))
           return `complaint "${c.id}" is stored for another hall, outside your halls`;
         // Posting what is stored again changes nothing, whoever posts it.
@@ -51,13 +50,13 @@ export class ComplaintsService {
         const refused = complaintChangeRefusal(by.role, stored, c);
         if (refused) return `complaint "${c.id}": ${refused}`;
         this.lock.check();
-        const saved = await this.repo.saveComplaint(
+        const saved = await this.complaints.saveComplaint(
           {
             id: c.id,
             receivedAt: Date.parse(c.receivedAt),
             channel: c.channel,
             windowId: c.windowId,
-            hallId: c.windowId === undefined ? undefined : site.info.get(c.windowId)?.hallId,
+            hallId: c.windowId === undefined ? undefined : this.site.info.get(c.windowId)?.hallId,
             staffId: c.staffId,
             caseId: c.caseId,
             category: c.category,
@@ -75,7 +74,7 @@ export class ComplaintsService {
 
   /** A complaint with every version and who made it; 404 when unknown, 403 outside `halls` (one without a window is in none). */
   async get(ref: RecordRef): Promise<ComplaintRecord> {
-    const complaint = await this.repo.complaint(ref.id);
+    const complaint = await this.complaints.complaint(ref.id);
     if (!complaint) throw new NotFoundException(`no complaint "${ref.id}"`);
     if (ref.halls && !(complaint.hallId && ref.halls.includes(complaint.hallId)))
       throw new ForbiddenException(`complaint "${ref.id}" is outside your halls`);

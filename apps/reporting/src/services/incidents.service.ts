@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { IncidentExcusedMessage, IncidentMessage, IncidentReviewedMessage, IncidentUnexcusedMessage } from '@hallwatch/contracts';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { IncidentsRepository } from '../repositories/incidents.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 
 /**
@@ -12,7 +12,7 @@ import { WriteLockRepository } from '../repositories/write-lock.repository';
 @Injectable()
 export class IncidentsService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly incidents: IncidentsRepository,
     private readonly lock: WriteLockRepository,
   ) {}
 
@@ -29,7 +29,7 @@ export class IncidentsService {
   unexcused(m: IncidentUnexcusedMessage): Promise<void> {
     return this.lock.run(async () => {
       await this.save(m);
-      await this.repo.unexcuseIncident(m.id, m.revokedLeaveId);
+      await this.incidents.unexcuseIncident(m.id, m.revokedLeaveId);
     });
   }
 
@@ -37,13 +37,13 @@ export class IncidentsService {
     return this.lock.run(async () => {
       await this.save(m);
       this.lock.check();
-      await this.repo.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
+      await this.incidents.saveReview(m.id, m.review, Date.parse(m.reviewedAt));
     });
   }
 
   private async save(m: IncidentMessage): Promise<void> {
     this.lock.check();
-    await this.repo.saveIncident({
+    await this.incidents.saveIncident({
       id: m.id,
       kind: m.kind,
       hallId: m.hallId,

@@ -2,9 +2,10 @@ import { ConflictException, ForbiddenException, Injectable, NotFoundException } 
 import { BatchResult, LeaveDecisionRequest, LeaveMessage, LeaveRecordMessage, RecordRef, Subjects, Writer } from '@hallwatch/contracts';
 import { leaveSubmitRefusal, leaveTransition, submittedLeaveStatus } from '@hallwatch/domain';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { LeavesRepository } from '../repositories/leaves.repository';
 import { batchAnswer, checkRows } from './batch-rows';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /** Longest leave one row may register: a year, so a typo in a year cannot excuse a decade. */
 const MAX_LEAVE_MS = 366 * 24 * 3600_000;
@@ -24,7 +25,8 @@ export const APPROVED_BY_IGNORED =
 @Injectable()
 export class LeavesService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly leaves: LeavesRepository,
+    private readonly site: SiteWindows,
     private readonly rollups: RollupService,
     private readonly jetstream: JetStreamRepository,
   ) {}
@@ -37,7 +39,6 @@ export class LeavesService {
    * manager's is pending, and excuses only in their halls.
    */
   async importBatch(rows: readonly unknown[], firstRow: number, halls: readonly string[] | undefined, by: Writer): Promise<BatchResult> {
-    const site = this.rollups.site;
     const refusal = leaveSubmitRefusal(by.role);
     if (refusal) throw new ForbiddenException(refusal);
     const { results, accepted } = checkRows(
@@ -46,7 +47,7 @@ export class LeavesService {
       LeaveMessage,
       'id',
       (l) =>
-        halls && !site.windowsRostering([l.staffId]).some((w) => site.inHalls(w, halls))
+        halls && !this.site.windowsRostering([l.staffId]).some((w) => this.site.inHalls(w, halls))
           ? `staffId "${l.staffId}" is not on the roster of a window in your halls`
           : undefined,
       (l) => {
@@ -68,7 +69,7 @@ export class LeavesService {
 
   /** A stored leave with its versions; 404 when unknown, 403 for a hall manager when its staff is rostered in none of their halls. */
   async get(ref: RecordRef): Promise<LeaveRecordMessage> {
-    const leave = await this.repo.leave(ref.id);
+    const leave = await this.leaves.leave(ref.id);
     if (!leave) throw new NotFoundException(`no leave "${ref.id}"`);
     if (ref.halls && !this.visibleIn(leave, ref.halls)) throw new ForbiddenException(`leave "${ref.id}" is outside your halls`);
     return leave;
@@ -97,7 +98,7 @@ export class LeavesService {
         { version, status: decision.value, action: request.action, by: request.by.username, at, reason: request.reason },
       ],
     };
-    if (!(await this.repo.saveLeaveVersion(next, stored.version)))
+    if (!(await this.leaves.saveLeaveVersion(next, stored.version)))
       throw new ConflictException(`leave "${stored.id}" changed while it was being decided: read it again`);
     if (request.action !== 'reject') await this.countAndPublish(next);
     else await this.publish(next);
@@ -118,7 +119,7 @@ export class LeavesService {
       ...(status === 'approved' && { approvedBy: by.username, approvedAt: at }),
       versions: [{ version: 1, status, action: 'submitted', by: by.username, at }],
     };
-    const stored = await this.repo.insertLeave(record);
+    const stored = await this.leaves.insertLeave(record);
     const differs = stored && SAME_FIELDS.find((k) => !sameField(k, stored, leave));
     if (differs) return `leave "${leave.id}" is already registered with another ${differs}; leaves are never changed: register a new id`;
     // Also for a leave stored before: its earlier publication may have failed (deduplicated by id and version).
@@ -138,8 +139,10 @@ export class LeavesService {
 
   /** Whether a hall manager of `halls` sees a leave: its staff is rostered there, or it was submitted for them. */
   private visibleIn(leave: LeaveRecordMessage, halls: readonly string[]): boolean {
-    const site = this.rollups.site;
-    return site.windowsRostering([leave.staffId]).some((w) => site.inHalls(w, halls)) || (leave.halls ?? []).some((h) => halls.includes(h));
+    return (
+      this.site.windowsRostering([leave.staffId]).some((w) => this.site.inHalls(w, halls)) ||
+      (leave.halls ?? []).some((h) => halls.includes(h))
+    );
   }
 }
 

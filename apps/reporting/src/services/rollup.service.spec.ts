@@ -2,9 +2,14 @@ import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
 import { StaffFigures, totalFigures } from '@hallwatch/stats';
-import type { CaseWrite, MonthDays, MonthRollup, ReportingRepository, StoredCase } from '../repositories/reporting.repository';
+import type { CasesRepository, CaseWrite, StoredCase } from '../repositories/cases.repository';
+import type { LeavesRepository } from '../repositories/leaves.repository';
+import type { PresenceRepository } from '../repositories/presence.repository';
+import type { QueueRepository } from '../repositories/queue.repository';
+import type { MonthDays, MonthRollup, WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import type { WriteLockRepository } from '../repositories/write-lock.repository';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 const SITE = parseSite(`
 timezone: Asia/Shanghai
@@ -33,7 +38,7 @@ const kase = (caseId: string, windowId: string, date = '2024-03-04'): CaseMessag
   deadline: at(date, '10:00'),
 });
 
-/** The repository in memory, with the same contract; `conflicts` makes that many month writes lose to "another writer". */
+/** Reporting's repositories in memory, with the same contracts; `conflicts` makes that many month writes lose to "another writer". */
 class MemoryRepository {
   cases = new Map<string, StoredCase>();
   presence = new Map<string, StateChange[]>();
@@ -124,22 +129,31 @@ class MemoryLock {
   }
 }
 
-describe('RollupService (repository in memory)', () => {
+describe('RollupService (repositories in memory)', () => {
   let repo: MemoryRepository;
   let rollups: RollupService;
   let memoryLock: MemoryLock;
   let lock: WriteLockRepository;
   const counted = async (windowId: string) => Object.keys((await repo.monthRollup(windowId, '2024-03')).days['2024-03-04']?.cases ?? {});
 
+  const site = new SiteWindows({ env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' });
+  /** The service over `memory`, which stands in for each of its repositories. */
+  const rollupsOn = (memory: MemoryRepository) =>
+    new RollupService(
+      site,
+      memory as unknown as CasesRepository,
+      memory as unknown as PresenceRepository,
+      memory as unknown as QueueRepository,
+      memory as unknown as WindowRollupsRepository,
+      memory as unknown as LeavesRepository,
+      lock,
+    );
+
   beforeEach(() => {
     memoryLock = new MemoryLock();
     lock = memoryLock as unknown as WriteLockRepository;
     repo = new MemoryRepository();
-    rollups = new RollupService(
-      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
-      repo as unknown as ReportingRepository,
-      lock,
-    );
+    rollups = rollupsOn(repo);
   });
 
   it('moves a corrected case out of the window-day it left', async () => {
@@ -176,11 +190,7 @@ describe('RollupService (repository in memory)', () => {
     await rollups.recordPresence(changes[1]); // redelivered
     const reversed = repo.months.get('W1|2024-03')!.total;
     repo = new MemoryRepository();
-    rollups = new RollupService(
-      { env: readEnv({}), site: SITE, natsUrl: '', mongodbUri: '' },
-      repo as unknown as ReportingRepository,
-      lock,
-    );
+    rollups = rollupsOn(repo);
     for (const m of changes) await rollups.recordPresence(m);
     expect(reversed).toEqual(repo.months.get('W1|2024-03')!.total);
     // Monday: staffed 60 + 90 + 240 = 390 min, one absence of 30 min. (The following days, with

@@ -12,8 +12,11 @@ import {
   staffFigures,
   windowPeriodFigures,
 } from '@hallwatch/stats';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import { DayRollup, ReportingRepository } from '../repositories/reporting.repository';
+import { CasesRepository } from '../repositories/cases.repository';
+import { LeavesRepository } from '../repositories/leaves.repository';
+import { PresenceRepository } from '../repositories/presence.repository';
+import { QueueRepository } from '../repositories/queue.repository';
+import { DayRollup, WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
 import { SiteWindows } from './site-windows';
 import { inParallel } from './batch-rows';
@@ -41,15 +44,15 @@ type DayEdits = Map<string, CaseFacts | null>;
  */
 @Injectable()
 export class RollupService {
-  readonly site: SiteWindows;
-
   constructor(
-    @InjectContext() ctx: ServiceContext,
-    private readonly repo: ReportingRepository,
+    private readonly site: SiteWindows,
+    private readonly cases: CasesRepository,
+    private readonly presence: PresenceRepository,
+    private readonly queue: QueueRepository,
+    private readonly windowRollups: WindowRollupsRepository,
+    private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
-  ) {
-    this.site = new SiteWindows(ctx.site);
-  }
+  ) {}
 
   async recordPresence(m: PresenceMessage): Promise<void> {
     const change: StateChange = {
@@ -62,11 +65,11 @@ export class RollupService {
     const date = localDate(this.site.timeZone, change.since);
     await this.lock.run(async () => {
       this.lock.check();
-      await this.repo.addPresenceChange(change, date);
+      await this.presence.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes. One
       // read serves that search and the days' look back (the first attempt of updateDays).
       const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
-      const presence = await this.repo.presenceDays(m.windowId, [
+      const presence = await this.presence.presenceDays(m.windowId, [
         ...Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)),
         ...later,
       ]);
@@ -82,8 +85,8 @@ export class RollupService {
     const date = localDate(this.site.timeZone, event.at);
     await this.lock.run(async () => {
       this.lock.check();
-      await this.repo.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
-      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.repo.queueDay(m.windowId, d)), async () => undefined);
+      await this.queue.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
+      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.queue.queueDay(m.windowId, d)), async () => undefined);
     });
   }
 
@@ -139,14 +142,14 @@ export class RollupService {
     this.lock.check();
     const existing = windows
       ? new Set(cases.map((c) => c.caseId))
-      : await this.repo.insertNewCases(
+      : await this.cases.insertNewCases(
           rows.map((r) => r.doc),
           written,
         );
     const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
       if (existing.has(doc.caseId)) this.lock.check();
       const write = existing.has(doc.caseId)
-        ? await this.repo.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
+        ? await this.cases.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
         : { stored: true as const, before: undefined };
       if (!write.stored) return write.reason;
       // A corrected case that changed window or day leaves its old window-day.
@@ -178,7 +181,7 @@ export class RollupService {
    * so an interleaved write is never undone).
    */
   async recordLeave(leave: Leave): Promise<void> {
-    const staff = [leave.staffId, ...(await this.repo.replacedBy(leave.staffId, leave.from, leave.to))];
+    const staff = [leave.staffId, ...(await this.leaves.replacedBy(leave.staffId, leave.from, leave.to))];
     const today = localDate(this.site.timeZone, Date.now());
     const last = localDate(this.site.timeZone, leave.to - 1);
     const months = new Map<string, string[]>();
@@ -191,9 +194,9 @@ export class RollupService {
   /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements, approved for its hall. */
   private async leavesOn(windowId: string, range: Interval): Promise<Leave[]> {
     const hallId = this.site.info.get(windowId)?.hallId ?? '';
-    const own = leavesInHall(await this.repo.leavesOf(this.site.rosteredOn(windowId), range.start, range.end), hallId);
+    const own = leavesInHall(await this.leaves.leavesOf(this.site.rosteredOn(windowId), range.start, range.end), hallId);
     const replacements = [...new Set(own.flatMap((l) => (l.replacementStaffId ? [l.replacementStaffId] : [])))];
-    return [...own, ...leavesInHall(await this.repo.leavesOf(replacements, range.start, range.end), hallId)];
+    return [...own, ...leavesInHall(await this.leaves.leavesOf(replacements, range.start, range.end), hallId)];
   }
 
   /**
@@ -205,8 +208,8 @@ export class RollupService {
     date: string,
     cases: CaseFacts[],
     now?: number,
-    presenceDay = (d: string) => this.repo.presenceDay(windowId, d),
-    queueDay = (d: string) => this.repo.queueDay(windowId, d),
+    presenceDay = (d: string) => this.presence.presenceDay(windowId, d),
+    queueDay = (d: string) => this.queue.queueDay(windowId, d),
     leaves = (range: Interval) => this.leavesOn(windowId, range),
   ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
@@ -218,7 +221,7 @@ export class RollupService {
   }
 
   private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
-    const stored = await this.repo.storedCase(caseId);
+    const stored = await this.cases.storedCase(caseId);
     return stored?.day === day ? stored.facts : null;
   }
 
@@ -237,13 +240,13 @@ export class RollupService {
     for (const d of dates) byMonth.set(d.slice(0, 7), [...(byMonth.get(d.slice(0, 7)) ?? []), d]);
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
-        const { version, days } = await this.repo.monthRollup(windowId, month);
+        const { version, days } = await this.windowRollups.monthRollup(windowId, month);
         // Every date's presence the days look back at, in one query per attempt; queue days each read once.
         const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
         const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
-        const read = known ?? (await this.repo.presenceDays(windowId, needed));
+        const read = known ?? (await this.presence.presenceDays(windowId, needed));
         const presenceDay = async (d: string) => read.get(d)!;
-        const queueDay = readOnce((d) => this.repo.queueDay(windowId, d));
+        const queueDay = readOnce((d) => this.queue.queueDay(windowId, d));
         await Promise.all(needed.map((d) => queueDay(d)));
         // The month's leaves, read once (none to read for a window without a roster).
         const sorted = [...monthDates].sort();
@@ -266,7 +269,7 @@ export class RollupService {
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());
         this.lock.check();
-        if (await this.repo.saveMonth(windowId, month, version, days, total)) break;
+        if (await this.windowRollups.saveMonth(windowId, month, version, days, total)) break;
         if (attempt + 1 >= MAX_ATTEMPTS)
           throw new Error(`rollup of ${windowId} ${month}: still written by others after ${MAX_ATTEMPTS} attempts`);
         await new Promise((r) => setTimeout(r, Math.random() * 20 * Math.min(attempt + 1, 10)));

@@ -1,4 +1,5 @@
-import { windowSchedule, SiteConfig } from '@hallwatch/config';
+import { Injectable } from '@nestjs/common';
+import { windowSchedule } from '@hallwatch/config';
 import {
   EvaluationWeights,
   excusedIntervals,
@@ -9,9 +10,11 @@ import {
   ScheduleSpec,
   staffIdOf,
 } from '@hallwatch/domain';
+import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { WindowInfo } from '@hallwatch/stats';
 
 /** What reporting needs to know of the site's windows. */
+@Injectable()
 export class SiteWindows {
   readonly timeZone: string;
   readonly absenceAfterMs: number;
@@ -27,7 +30,8 @@ export class SiteWindows {
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
 
-  constructor(site: SiteConfig) {
+  constructor(@InjectContext() ctx: ServiceContext) {
+    const site = ctx.site;
     this.timeZone = site.timezone;
     this.absenceAfterMs = site.rules.absenceAfter;
     this.evaluationWeights = site.evaluation.weights;

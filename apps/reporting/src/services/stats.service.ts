@@ -25,8 +25,11 @@ import {
   UNASSIGNED,
   UNASSIGNED_LABEL,
 } from '@hallwatch/stats';
-import { ReportingRepository } from '../repositories/reporting.repository';
+import { ComplaintsRepository } from '../repositories/complaints.repository';
+import { IncidentsRepository } from '../repositories/incidents.repository';
+import { WindowRollupsRepository } from '../repositories/window-rollups.repository';
 import { RollupService } from './rollup.service';
+import { SiteWindows } from './site-windows';
 
 /** Longest period one request may cover (a few years of annual comparisons). */
 const MAX_DAYS = 3 * 366;
@@ -35,18 +38,21 @@ const MAX_DAYS = 3 * 366;
 @Injectable()
 export class StatsService {
   constructor(
-    private readonly repo: ReportingRepository,
+    private readonly windowRollups: WindowRollupsRepository,
+    private readonly incidents: IncidentsRepository,
+    private readonly complaints: ComplaintsRepository,
+    private readonly site: SiteWindows,
     private readonly rollups: RollupService,
   ) {}
 
   async attendance(q: StatsQuery): Promise<StatsTable> {
     const [perWindow, incidents] = await Promise.all([this.windowFigures(q), this.incidentCounts(q)]);
-    const groups = groupFigures(perWindow, this.rollups.site.info, q.groupBy);
+    const groups = groupFigures(perWindow, this.site.info, q.groupBy);
     return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...ATTENDANCE_COLUMNS], rows: attendanceRows(groups, incidents, q.groupBy) };
   }
 
   async throughput(q: StatsQuery): Promise<StatsTable> {
-    const groups = groupFigures(await this.windowFigures(q), this.rollups.site.info, q.groupBy);
+    const groups = groupFigures(await this.windowFigures(q), this.site.info, q.groupBy);
     return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...THROUGHPUT_COLUMNS], rows: throughputRows(groups, q.groupBy) };
   }
 
@@ -55,20 +61,19 @@ export class StatsService {
    * from evaluation.weights and ranks within department and hall (see libs/stats evaluation).
    */
   async evaluation(q: StatsQuery): Promise<StatsTable> {
-    const site = this.rollups.site;
-    const tz = site.timeZone;
+    const tz = this.site.timeZone;
     const [perWindow, incidents, complaints] = await Promise.all([
       this.windowFigures(q, false),
       this.incidentCounts(q),
-      this.repo.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
+      this.complaints.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
     ]);
     // A complaint without a window belongs to no hall: only an unrestricted table counts it.
     const inScope = complaints.filter((c) => !q.halls || (c.hallId !== undefined && q.halls.includes(c.hallId)));
-    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, site.info);
+    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, this.site.info);
     return {
       ...q,
       columns: [GROUP_COLUMNS[q.groupBy], ...EVALUATION_COLUMNS],
-      rows: evaluationRows(groups, q.groupBy, site.evaluationWeights),
+      rows: evaluationRows(groups, q.groupBy, this.site.evaluationWeights),
     };
   }
 
@@ -79,14 +84,13 @@ export class StatsService {
    * window at all) is unknown. Without `durations` the histograms stay empty (see addFigures).
    */
   private async windowFigures(q: StatsQuery, durations = true): Promise<Map<string, StaffFigures>> {
-    const site = this.rollups.site;
     const now = Date.now();
-    const today = localDate(site.timeZone, now);
+    const today = localDate(this.site.timeZone, now);
     const dates = this.period(q).filter((d) => d <= today);
     const perWindow = new Map<string, StaffFigures>();
     if (dates.length === 0) return perWindow;
     const add = (windowId: string, f: StaffFigures) => {
-      if (site.inHalls(windowId, q.halls))
+      if (this.site.inHalls(windowId, q.halls))
         perWindow.set(windowId, addStaffFigures(perWindow.get(windowId) ?? staffFigures(), f, durations));
     };
 
@@ -94,7 +98,7 @@ export class StatsService {
     const whole = months.filter((m) => dates.includes(`${m}-01`) && lastDayOf(m) < today && dates.includes(lastDayOf(m)));
     const partial = months.filter((m) => !whole.includes(m));
     const past = new Set(dates.filter((d) => d < today));
-    const [totals, dayDocs] = await Promise.all([this.repo.monthTotals(whole), this.repo.monthDaysOf(partial)]);
+    const [totals, dayDocs] = await Promise.all([this.windowRollups.monthTotals(whole), this.windowRollups.monthDaysOf(partial)]);
     for (const t of totals) add(t.windowId, t.figures);
     const casesToday = new Map<string, CaseFacts[]>();
     for (const doc of dayDocs)
@@ -103,20 +107,20 @@ export class StatsService {
         else if (date === today) casesToday.set(doc.windowId, Object.values(day.cases));
       }
     if (dates.includes(today)) {
-      const windows = [...site.info.keys()].filter((w) => site.inHalls(w, q.halls));
+      const windows = [...this.site.info.keys()].filter((w) => this.site.inHalls(w, q.halls));
       const figures = await Promise.all(windows.map((w) => this.rollups.dayFigures(w, today, casesToday.get(w) ?? [], now)));
       windows.forEach((w, i) => add(w, figures[i]));
     }
 
     const range = {
-      start: dayRange(site.timeZone, dates[0]).start,
-      end: Math.min(dayRange(site.timeZone, dates[dates.length - 1]).end, now),
+      start: dayRange(this.site.timeZone, dates[0]).start,
+      end: Math.min(dayRange(this.site.timeZone, dates[dates.length - 1]).end, now),
     };
-    for (const windowId of site.info.keys()) {
-      if (!site.inHalls(windowId, q.halls)) continue;
+    for (const windowId of this.site.info.keys()) {
+      if (!this.site.inHalls(windowId, q.halls)) continue;
       const staff = perWindow.get(windowId) ?? staffFigures();
       const covered = Object.values(staff).reduce((sum, f) => sum + f.scheduledMs, 0);
-      const missing = totalDuration(site.scheduled(windowId, range)) - covered;
+      const missing = totalDuration(this.site.scheduled(windowId, range)) - covered;
       if (missing > 0) {
         const gap = { ...emptyFigures(), scheduledMs: missing, unknownMs: missing };
         addStaffFigures(staff, { [UNASSIGNED]: gap });
@@ -127,19 +131,19 @@ export class StatsService {
   }
 
   private async incidentCounts(q: StatsQuery): Promise<Map<string, IncidentCounts>> {
-    const tz = this.rollups.site.timeZone;
-    const list = await this.repo.incidentsOpenedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end);
+    const tz = this.site.timeZone;
+    const list = await this.incidents.incidentsOpenedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end);
     const counts = new Map<string, IncidentCounts>();
     for (const i of list) {
       if (q.halls && !q.halls.includes(i.hallId)) continue;
-      const info = i.windowId ? this.rollups.site.info.get(i.windowId) : undefined;
+      const info = i.windowId ? this.site.info.get(i.windowId) : undefined;
       const key = {
         window: i.windowId,
         // The roster may name staff as "张三 (S001)": the id is what matches the cases' staffId.
         staff: i.staff === undefined ? UNASSIGNED_LABEL : staffIdOf(i.staff),
         department: info?.department,
         hall: i.hallId,
-        township: this.rollups.site.townships.has(i.hallId) ? i.hallId : undefined,
+        township: this.site.townships.has(i.hallId) ? i.hallId : undefined,
       }[q.groupBy];
       if (key === undefined) continue; // e.g. a hall-wide incident has no window
       const c = counts.get(key) ?? { byKind: {}, byStatus: {}, confirmedByKind: {} };
