@@ -28,7 +28,7 @@ export function registerStartCommand(program: Command): void {
       const env = readEnv();
       const site = loadSite(env.sitePath); // a bad site file stops everything before anything starts
       // In production the gateway would refuse it, and a metrics port past 65535 stops them all: before anything starts.
-      const metricsPorts = service === undefined ? childMetricsPorts(env) : undefined;
+      const metricsPorts = service === undefined ? childMetricsPorts(env) : {};
       if (service === undefined) checkJwtSecret(env);
       HallwatchLogger.identify({ service, instance: env.instance, level: env.logLevel });
       const log = new HallwatchLogger('start');
@@ -56,7 +56,7 @@ export function registerStartCommand(program: Command): void {
         return;
       }
       owned.push(...(await startDemoCamera(site, log)));
-      superviseAll(env, site, ctx, log, stopOwned, metricsPorts!);
+      superviseAll(env, site, ctx, log, stopOwned, metricsPorts);
     });
 }
 
