@@ -5,7 +5,7 @@ import { connect, NatsConnection, Status } from 'nats';
 import { NATS_IDENTITIES, natsAuth, NatsIdentity, readEnv } from '@hallwatch/config';
 import { encodeMessage, InferenceRequests, Subjects } from '@hallwatch/contracts';
 import { natsConnectionOptions } from '@hallwatch/runtime';
-import { eventually, login, ROOT, runCli } from '../support/e2e';
+import { eventually, freePort, login, ROOT, runCli } from '../support/e2e';
 import { OwnedServer, tempDir } from '../support/faults';
 import { ConsoleStack, followEvents, PASSWORD } from '../web/console-harness';
 import { makeTestCa } from '../support/test-ca';
@@ -43,12 +43,17 @@ function connectAs(url: string, identity: NatsIdentity, env: NodeJS.ProcessEnv =
   return connect(natsConnectionOptions(url, `e2e-${identity}`, natsAuth(settings, identity)));
 }
 
+/** Each service's metrics port in the stack running now. */
+const metricsPorts: Record<string, number> = {};
+
 /** The stack with each service given only its own NATS password (and `extra`, e.g. the TLS CA). */
 async function startStack(url: string, extra: Record<string, string> = {}): Promise<ConsoleStack> {
+  for (const service of ['ingestion', 'inference', 'reporting', 'gateway']) metricsPorts[service] = await freePort();
   const stack = new ConsoleStack();
   await stack.start((service) => ({
     NATS_URL: url,
     [passwordVariable(service as NatsIdentity)]: passwords[service as NatsIdentity],
+    HALLWATCH_METRICS_PORT: String(metricsPorts[service]),
     ...extra,
   }));
   return stack;
@@ -144,6 +149,12 @@ async function stackWorks(
   expect(run.stdout).toContain('1 accepted, 0 rejected');
   expect(run.status).toBe(0);
   await eventually(async () => (await evaluation()).find((r) => r.window === 'W01' && r.verifiedComplaints === 1), 30_000);
+  // Scrapes read consumer and stream state from JetStream under each service's own user.
+  for (const port of Object.values(metricsPorts)) {
+    const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);
+    expect(metrics.status).toBe(200);
+    await metrics.text();
+  }
   // Nothing any service or the CLI did was refused by the server, and no password was logged.
   expect(refusedServices(nats.log())).toEqual([]);
   for (const password of Object.values(passwords)) expect(stack.output() + run.stdout + run.stderr).not.toContain(password);

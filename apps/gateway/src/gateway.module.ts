@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
+import { SERVICE_CONTEXT, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CasesModule } from './cases/cases.module';
@@ -22,8 +22,12 @@ export class GatewayModule {
     return {
       module: GatewayModule,
       global: true,
-      providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
-      exports: [SERVICE_CONTEXT],
+      // Its own registry: the gateway has no database and no leases; HealthService adds the NATS check.
+      providers: [
+        { provide: SERVICE_CONTEXT, useValue: ctx },
+        { provide: ServiceMetrics, useFactory: () => new ServiceMetrics('gateway') },
+      ],
+      exports: [SERVICE_CONTEXT, ServiceMetrics],
       imports: [
         NatsClientModule,
         AuthModule,

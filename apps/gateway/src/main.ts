@@ -3,10 +3,11 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { checkJwtSecret } from '@hallwatch/config';
-import { HallwatchLogger, ServiceContext } from '@hallwatch/runtime';
+import { checkJwtSecret, metricsPortFor } from '@hallwatch/config';
+import { HallwatchLogger, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import { serveConsole } from './console/serve-console';
 import { GatewayModule } from './gateway.module';
+import { serveHttpMetricsAndProbes } from './http/http-metrics';
 import { setUpHttp } from './http/http-setup';
 import { API_PREFIX, openApiDocument } from './openapi';
 
@@ -27,10 +28,10 @@ export async function startGateway(ctx: ServiceContext) {
   // Before anything starts: in production a missing, short or example secret is refused.
   checkJwtSecret(ctx.env);
   const https = httpsOptions(ctx.env.https);
-  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), {
-    logger: new HallwatchLogger('gateway'),
-    httpsOptions: https,
-  });
+  const logger = new HallwatchLogger('gateway');
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule.register(ctx), { logger, httpsOptions: https });
+  const metrics = app.get(ServiceMetrics);
+  serveHttpMetricsAndProbes(app, metrics);
   setUpHttp(app, { https: https !== undefined });
   // req.ip (the sign-in throttle's address) is then the client's as these proxies saw it, not theirs.
   if (ctx.env.trustProxy.length > 0) app.set('trust proxy', ctx.env.trustProxy);
@@ -39,6 +40,8 @@ export async function startGateway(ctx: ServiceContext) {
   app.enableShutdownHooks();
   if (ctx.env.apiDocs) SwaggerModule.setup(`${API_PREFIX}/docs`, app, () => openApiDocument(app));
   serveConsole(app);
+  await metrics.listen(ctx.env.metricsHost, metricsPortFor(ctx.env, 'gateway'), logger);
   await app.listen(ctx.env.port);
+  metrics.markStarted();
   return app;
 }

@@ -1,4 +1,4 @@
-import { EXAMPLE_JWT_SECRET, jwtSecretProblem, MONGODB_CLIENTS, mongodbUriFor, readEnv } from './env';
+import { EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv } from './env';
 
 describe('readEnv', () => {
   it('reads HALLWATCH_STREAM_REPLICAS, 1 when unset', () => {
@@ -109,5 +109,39 @@ describe('HALLWATCH_DETECTOR_MODULE', () => {
     expect(readEnv({ HALLWATCH_DETECTOR_MODULE: 'test/support/hanging-detector.js' }).detectorModule).toBe(
       require('node:path').resolve('test/support/hanging-detector.js'),
     );
+  });
+});
+
+describe('metrics and logs (issue 21)', () => {
+  it('gives each service its own default metrics port, on loopback', () => {
+    const env = readEnv({});
+    expect(env.metricsPort).toBeUndefined();
+    expect(env.metricsHost).toBe('127.0.0.1');
+    expect(METRICS_SERVICES.map((s) => metricsPortFor(env, s))).toEqual([9464, 9465, 9466, 9467]);
+  });
+
+  it('reads HALLWATCH_METRICS_PORT and HALLWATCH_METRICS_HOST; 0 turns every listener off', () => {
+    const env = readEnv({ HALLWATCH_METRICS_PORT: '9500', HALLWATCH_METRICS_HOST: '0.0.0.0' });
+    expect(env.metricsHost).toBe('0.0.0.0');
+    expect(metricsPortFor(env, 'reporting')).toBe(9500);
+    // `hallwatch start` with all four: one port after the other, in the order of the defaults.
+    expect(METRICS_SERVICES.map((s) => metricsPortFor(env, s, true))).toEqual([9500, 9501, 9502, 9503]);
+    const off = readEnv({ HALLWATCH_METRICS_PORT: '0' });
+    expect(METRICS_SERVICES.map((s) => metricsPortFor(off, s, true))).toEqual([0, 0, 0, 0]);
+    expect(() => metricsPortFor(readEnv({ HALLWATCH_METRICS_PORT: '65534' }), 'gateway', true)).toThrow(
+      'HALLWATCH_METRICS_PORT: 65534 leaves no port for the gateway',
+    );
+  });
+
+  it('names HALLWATCH_METRICS_PORT when it is not a port', () => {
+    for (const bad of ['-1', '65536', '9464.5', 'metrics', '0x10']) {
+      expect(() => readEnv({ HALLWATCH_METRICS_PORT: bad })).toThrow(`HALLWATCH_METRICS_PORT: "${bad}" is not a TCP port`);
+    }
+  });
+
+  it('reads HALLWATCH_LOG_LEVEL, info when unset, and names a bad one', () => {
+    expect(readEnv({}).logLevel).toBe('info');
+    expect(readEnv({ HALLWATCH_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
+    expect(() => readEnv({ HALLWATCH_LOG_LEVEL: 'verbose' })).toThrow('HALLWATCH_LOG_LEVEL: "verbose" is not one of error, warn, info, debug');
   });
 });

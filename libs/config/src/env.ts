@@ -38,6 +38,38 @@ export interface HallwatchEnv {
   clientMongodbUris: Partial<Record<MongodbClient, string>>;
   /** A detector module to use instead of the built-in one (HALLWATCH_DETECTOR_MODULE, absolute path; see DetectorConfig.module). */
   detectorModule?: string;
+  /**
+   * Port of the service's metrics and probes listener (HALLWATCH_METRICS_PORT; 0 turns it off).
+   * Unset: each service's default (DEFAULT_METRICS_PORTS). See metricsPortFor.
+   */
+  metricsPort?: number;
+  /** Address the metrics listener binds (HALLWATCH_METRICS_HOST): loopback unless set, the series name windows and cameras. */
+  metricsHost: string;
+  /** Least severe log level written (HALLWATCH_LOG_LEVEL: error, warn, info or debug; default info). */
+  logLevel: LogLevelName;
+}
+
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevelName = (typeof LOG_LEVELS)[number];
+
+/** What listens on a metrics port: the four services. */
+export const METRICS_SERVICES = ['ingestion', 'inference', 'reporting', 'gateway'] as const;
+export type MetricsService = (typeof METRICS_SERVICES)[number];
+
+/** Each service's metrics port when HALLWATCH_METRICS_PORT is unset, so one host can run all four. */
+export const DEFAULT_METRICS_PORTS: Record<MetricsService, number> = { ingestion: 9464, inference: 9465, reporting: 9466, gateway: 9467 };
+
+/**
+ * The metrics port of `service` in this process: HALLWATCH_METRICS_PORT when set (0: none), else
+ * the service's default. `offset` is for `hallwatch start` running all four services: given
+ * HALLWATCH_METRICS_PORT=P, ingestion gets P, inference P+1, reporting P+2, gateway P+3.
+ */
+export function metricsPortFor(env: Pick<HallwatchEnv, 'metricsPort'>, service: MetricsService, offset = false): number {
+  if (env.metricsPort === undefined) return DEFAULT_METRICS_PORTS[service];
+  if (env.metricsPort === 0 || !offset) return env.metricsPort;
+  const port = env.metricsPort + METRICS_SERVICES.indexOf(service);
+  if (port > 65535) throw new Error(`HALLWATCH_METRICS_PORT: ${env.metricsPort} leaves no port for the ${service} (${port} > 65535)`);
+  return port;
 }
 
 /** What connects to the database, each with its own HALLWATCH_<CLIENT>_MONGODB_URI (deploy/README.md, "Database users"). */
@@ -115,6 +147,22 @@ function port(value: string | undefined, name: string, fallback: number): number
     throw new Error(`${name}: "${value}" is not a TCP port (1-65535)`);
   }
   return n;
+}
+
+function metricsPort(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 65535) {
+    throw new Error(`HALLWATCH_METRICS_PORT: "${value}" is not a TCP port (1-65535, or 0 for no metrics listener)`);
+  }
+  return n;
+}
+
+function logLevel(value: string | undefined): LogLevelName {
+  if (value === undefined || value === '') return 'info';
+  const level = value.trim().toLowerCase();
+  if (!(LOG_LEVELS as readonly string[]).includes(level)) throw new Error(`HALLWATCH_LOG_LEVEL: "${value}" is not one of ${LOG_LEVELS.join(', ')}`);
+  return level as LogLevelName;
 }
 
 function replicas(value: string | undefined): number {
@@ -221,5 +269,8 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
       MONGODB_CLIENTS.map((c) => [c, env[`HALLWATCH_${c.toUpperCase()}_MONGODB_URI`] || undefined]).filter(([, uri]) => uri !== undefined),
     ),
     detectorModule: env.HALLWATCH_DETECTOR_MODULE ? path.resolve(env.HALLWATCH_DETECTOR_MODULE) : undefined,
+    metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
+    metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
+    logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
   };
 }

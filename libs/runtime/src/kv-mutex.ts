@@ -1,7 +1,9 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
 import type { NatsAuth } from '@hallwatch/config';
+import type { Histogram } from 'prom-client';
 import { KvLeases, LEASE_TTL_MS, leaseInstanceName } from './leases';
+import type { ServiceMetrics } from './metrics';
 import { LockLost, LockUnavailable } from './waiting';
 
 /** What KvMutex needs of its lease store (KvLeases; a fake in unit tests). */
@@ -41,9 +43,10 @@ export class KvMutex {
   private readonly yieldUntil = new Map<string, number>();
   /** The hold of the work running in this async context. */
   private readonly current = new AsyncLocalStorage<LockHold>();
+  private waits?: Histogram<'lock'>;
 
   constructor(
-    bucket: string,
+    private readonly bucket: string,
     private readonly natsUrl: string,
     instance: string,
     private readonly onLost: (key: string, why: string) => void = () => undefined,
@@ -56,10 +59,17 @@ export class KvMutex {
     this.owner = leaseInstanceName(`${instance}-${randomBytes(4).toString('hex')}`);
   }
 
+  /** From now on, how long each run waited for the lock goes to hallwatch_lock_wait_seconds{lock=<bucket>} of `metrics`. */
+  observeWaits(metrics: ServiceMetrics): this {
+    this.waits = lockWaitHistogram(metrics);
+    return this;
+  }
+
   /** Runs `work` holding `key` (letters, digits, "-" and "_"; others are replaced). */
   run<T>(key: string, work: (hold: LockHold) => Promise<T>, waitMs = 4 * LEASE_TTL_MS): Promise<T> {
     const id = leaseInstanceName(key);
-    const next = (this.queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.holding(id, work, waitMs));
+    const calledAt = Date.now();
+    const next = (this.queues.get(id) ?? Promise.resolve()).catch(() => undefined).then(() => this.holding(id, work, waitMs, calledAt));
     this.queues.set(id, next);
     void next.finally(() => this.queues.get(id) === next && this.queues.delete(id)).catch(() => undefined);
     return next;
@@ -77,7 +87,8 @@ export class KvMutex {
     await this.leases.onApplicationShutdown();
   }
 
-  private async holding<T>(id: string, work: (hold: LockHold) => Promise<T>, waitMs: number): Promise<T> {
+  /** `calledAt`: when run was called, so the wait measured includes this process's own queue. */
+  private async holding<T>(id: string, work: (hold: LockHold) => Promise<T>, waitMs: number, calledAt: number): Promise<T> {
     // A failed open (NATS away, a leader election) is not kept: the next run opens again.
     this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`, this.auth).catch((err: unknown) => {
       this.opened = undefined;
@@ -94,6 +105,7 @@ export class KvMutex {
       await sleep(5 + Math.random() * 25);
     }
     const heldFrom = Date.now();
+    this.waits?.observe({ lock: this.bucket }, (heldFrom - calledAt) / 1000);
     let lost: string | undefined;
     const lose = (why: string) => {
       if (lost !== undefined) return;
@@ -129,6 +141,16 @@ export class KvMutex {
       else this.yieldUntil.delete(id);
     }
   }
+}
+
+/** Time from asking for a KvMutex lock to holding it, per bucket (the services' shared locks). */
+function lockWaitHistogram(metrics: ServiceMetrics): Histogram<'lock'> {
+  return metrics.histogram({
+    name: 'hallwatch_lock_wait_seconds',
+    help: 'Time from asking for a shared lock (a KvMutex bucket) to holding it',
+    labelNames: ['lock'],
+    buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 15, 60],
+  });
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

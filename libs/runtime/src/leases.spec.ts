@@ -1,4 +1,4 @@
-import { LEASE_MARGIN_MS, LEASE_TTL_MS, LeaseDropReason, LeaseKeeper, LeaseStore, LeaseUnreachable } from './leases';
+import { LEASE_MARGIN_MS, LEASE_TTL_MS, LeaseDropReason, LeaseKeeper, leaseReadiness, LeaseStore, LeaseUnreachable } from './leases';
 
 /**
  * The lease bucket's rules in memory: one holder per id, instances announced until they expire.
@@ -74,6 +74,24 @@ function keeper(store: MemoryLeases, instance: string, failOn?: string) {
 }
 
 describe('LeaseKeeper', () => {
+  it('is ready once it announced itself, and not once the bucket went unanswered for a TTL (issue 21)', async () => {
+    const store = new MemoryLeases();
+    const a = keeper(store, 'a');
+    const check = leaseReadiness(() => a.k);
+    expect(a.k.notReady()).toBe('no lease round yet');
+    expect(leaseReadiness(() => undefined)).toThrow('not started');
+    await a.k.round();
+    expect(a.k.notReady()).toBeUndefined();
+    expect(check).not.toThrow();
+    store.unreachable = true;
+    await a.k.round();
+    const later = Date.now() + LEASE_TTL_MS + 1000;
+    expect(a.k.notReady(later)).toBe(`lease bucket not reached for ${Math.round((LEASE_TTL_MS + 1000) / 1000)} s`);
+    store.unreachable = false;
+    await a.k.round();
+    expect(a.k.notReady()).toBeUndefined();
+  });
+
   it('takes everything alone, hands back down to its fair share when another instance joins', async () => {
     const store = new MemoryLeases();
     const a = keeper(store, 'a');

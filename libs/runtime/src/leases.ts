@@ -184,6 +184,15 @@ export class KvLeases {
   }
 }
 
+/** The readiness check (see ServiceMetrics.readiness) of the LeaseKeeper `keeper()` gives once it is made. */
+export function leaseReadiness(keeper: () => LeaseKeeper | undefined): () => void {
+  return () => {
+    const held = keeper();
+    const problem = held ? held.notReady() : 'not started';
+    if (problem) throw new Error(problem);
+  };
+}
+
 /** Why an instance stops working on a leased id. */
 export type LeaseDropReason = 'lost' | 'rebalanced' | 'failed' | 'shutdown';
 
@@ -218,6 +227,8 @@ export class LeaseKeeper {
   private renewing?: Promise<void>;
   private claiming?: Promise<void>;
   private stopped = false;
+  /** When this instance last announced itself in the bucket (the start of a claim round). */
+  private announcedAt?: number;
 
   constructor(
     private readonly leases: LeaseStore,
@@ -241,6 +252,17 @@ export class LeaseKeeper {
   /** The lease of `id` while this instance may act on it; undefined once its margin ran out. */
   lease(id: string): Lease | undefined {
     return this.held.has(id) ? this.leases.lease(id, this.instance) : undefined;
+  }
+
+  /**
+   * Why this instance is not taking part in the leases (undefined when it is): it announced itself
+   * in the bucket within LEASE_TTL_MS, so it holds its share, or none is free, and renews what it
+   * holds (a lease whose renewals fail is dropped by the watchdog).
+   */
+  notReady(now = Date.now()): string | undefined {
+    if (this.announcedAt === undefined) return 'no lease round yet';
+    const since = now - this.announcedAt;
+    return since > LEASE_TTL_MS ? `lease bucket not reached for ${Math.round(since / 1000)} s` : undefined;
   }
 
   /** Gives up `id` after its work failed; a later round may take it again and start afresh. */
@@ -312,6 +334,7 @@ export class LeaseKeeper {
   private async claimRound(): Promise<void> {
     try {
       await this.leases.announce(this.instance);
+      this.announcedAt = Date.now();
       const share = Math.ceil(this.ids.length / Math.max(1, await this.leases.liveInstances()));
       if (this.held.size > share) {
         const id = [...this.held].pop()!;

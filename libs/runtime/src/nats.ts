@@ -18,7 +18,7 @@ import {
 import { Logger } from '@nestjs/common';
 import type { NatsAuth } from '@hallwatch/config';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
-import { LockUnavailable } from './waiting';
+import { LockUnavailable, withTimeout } from './waiting';
 
 /**
  * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
@@ -92,6 +92,8 @@ const WORKING_EVERY_MS = 300;
 /** A connection with its state, and JetStream's stream and consumer plumbing. */
 export class NatsLink {
   private up = true;
+  /** The durable consumers consumed through this link (see consume), for their backlogs. */
+  private readonly consumed: { stream: string; durable: string }[] = [];
 
   private constructor(
     readonly nc: NatsConnection,
@@ -123,6 +125,26 @@ export class NatsLink {
 
   jetstream() {
     return this.nc.jetstream();
+  }
+
+  /** See natsReachable. */
+  reachable(timeoutMs: number): Promise<void> {
+    return natsReachable(this.nc, timeoutMs);
+  }
+
+  /**
+   * Messages each durable consumed through this link has not handled yet (pending plus
+   * unacknowledged), keyed `<stream>/<durable>`; a consumer whose info does not come within
+   * `timeoutMs` is left out.
+   */
+  async consumerBacklogs(timeoutMs: number): Promise<Map<string, number>> {
+    const jsm = await this.nc.jetstreamManager({ timeout: timeoutMs, checkAPI: false });
+    const backlogs = new Map<string, number>();
+    for (const { stream, durable } of this.consumed) {
+      const info = await jsm.consumers.info(stream, durable).catch(() => undefined);
+      if (info) backlogs.set(`${stream}/${durable}`, info.num_pending + info.num_ack_pending);
+    }
+    return backlogs;
   }
 
   /**
@@ -205,6 +227,8 @@ export class NatsLink {
    */
   async consume(stream: string, durable: string, handle: Handler, available: () => Promise<boolean>): Promise<{ stop(): void }> {
     await this.ensureStream(Streams.deadLetters);
+    const entry = { stream, durable };
+    this.consumed.push(entry);
     let stopped = false;
     void (async () => {
       let consumer: Consumer | undefined;
@@ -227,6 +251,7 @@ export class NatsLink {
     return {
       stop: () => {
         stopped = true;
+        if (this.consumed.includes(entry)) this.consumed.splice(this.consumed.indexOf(entry), 1);
         advisories.unsubscribe();
       },
     };
@@ -378,6 +403,14 @@ export function keptReplicas(stream: string, current: number, wanted: number, lo
   if (current <= wanted) return wanted;
   log.warn(`${stream} has ${current} replicas, more than HALLWATCH_STREAM_REPLICAS=${wanted}: kept at ${current}`);
   return current;
+}
+
+/** Resolves once the server answered a ping; rejects at once while the client is reconnecting, or after `timeoutMs`. */
+export async function natsReachable(nc: NatsConnection, timeoutMs: number): Promise<void> {
+  if (nc.isClosed()) throw new Error('NATS connection closed');
+  await withTimeout(nc.rtt(), timeoutMs, `NATS did not answer a ping within ${timeoutMs} ms`).catch((err: Error & { code?: string }) => {
+    throw err.code === 'DISCONNECT' ? new Error('NATS connection lost, reconnecting') : err;
+  });
 }
 
 /** NATS itself did not answer: no responders, a timeout, or a connection lost meanwhile. */

@@ -3,9 +3,10 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import type { HallwatchEnv, NatsAuth, SiteConfig } from '@hallwatch/config';
+import { HallwatchEnv, metricsPortFor, NatsAuth, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
+import { ServiceMetrics } from './metrics';
 import { natsConnectionOptions } from './nats';
 import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
@@ -53,7 +54,17 @@ function healthController(service: ServiceName): Type {
   return HealthController;
 }
 
-/** The modules every microservice shares: its context, the database and the health handler. */
+/** Its own registry, ready only while its database answers a ping (the service adds its other checks). */
+function serviceMetrics(service: ServiceName, connection: Connection): ServiceMetrics {
+  const metrics = new ServiceMetrics(service);
+  metrics.readiness('database', async () => {
+    if (!connection.db) throw new Error('not connected');
+    await connection.db.admin().ping();
+  });
+  return metrics;
+}
+
+/** The modules every microservice shares: its context, the database, its metrics and the health handler. */
 export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): DynamicModule {
   @Module({})
   class ServiceCoreModule {}
@@ -62,19 +73,34 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
     global: true,
     imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000 })],
     controllers: [healthController(service)],
-    providers: [{ provide: SERVICE_CONTEXT, useValue: ctx }],
-    exports: [SERVICE_CONTEXT, MongooseModule],
+    providers: [
+      { provide: SERVICE_CONTEXT, useValue: ctx },
+      {
+        provide: ServiceMetrics,
+        useFactory: (connection: Connection) => serviceMetrics(service, connection),
+        inject: [getConnectionToken()],
+      },
+    ],
+    exports: [SERVICE_CONTEXT, MongooseModule, ServiceMetrics],
   };
 }
 
-/** Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it. */
+/**
+ * Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it, with
+ * its metrics and probes listener (see ServiceMetrics.listen) open while it starts: /healthz
+ * answers at once, /readyz once it has started and its checks pass.
+ */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
+  const logger = new HallwatchLogger(service);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth), queue: service }),
-    logger: new HallwatchLogger(service),
+    logger,
   });
   app.enableShutdownHooks();
   app.useGlobalFilters(new RpcRefusalFilter());
+  const metrics = app.get(ServiceMetrics);
+  await metrics.listen(ctx.env.metricsHost, metricsPortFor(ctx.env, service), logger);
   await app.listen();
+  metrics.markStarted();
   return app;
 }

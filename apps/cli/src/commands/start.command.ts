@@ -1,6 +1,6 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { checkJwtSecret, HallwatchEnv, loadSite, mongodbUriFor, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
+import { checkJwtSecret, HallwatchEnv, loadSite, metricsPortFor, mongodbUriFor, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
 import { SERVICES } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, HallwatchLogger, maskUrl, ServiceContext } from '@hallwatch/runtime';
 import { startDemoCamera } from '../demo-camera';
@@ -27,7 +27,10 @@ export function registerStartCommand(program: Command): void {
       }
       const env = readEnv();
       const site = loadSite(env.sitePath); // a bad site file stops everything before anything starts
-      if (service === undefined) checkJwtSecret(env); // in production the gateway would refuse it: before anything starts
+      // In production the gateway would refuse it, and a metrics port past 65535 stops them all: before anything starts.
+      const metricsPorts = service === undefined ? childMetricsPorts(env) : {};
+      if (service === undefined) checkJwtSecret(env);
+      HallwatchLogger.identify({ service, instance: env.instance, level: env.logLevel });
       const log = new HallwatchLogger('start');
       const nats = await ensureNats(env.natsUrl, env.dataDir);
       // One service connects as its own database user; the supervisor hands its children MONGODB_URI.
@@ -53,18 +56,40 @@ export function registerStartCommand(program: Command): void {
         return;
       }
       owned.push(...(await startDemoCamera(site, log)));
-      superviseAll(env, site, ctx, log, stopOwned);
+      superviseAll(env, site, ctx, log, stopOwned, metricsPorts);
     });
 }
 
-/** Runs every service as its own process, restarting one that dies (with growing pauses). */
-function superviseAll(env: HallwatchEnv, site: SiteConfig, ctx: ServiceContext, log: HallwatchLogger, stopOwned: () => void): void {
+/**
+ * The HALLWATCH_METRICS_PORT each child gets: each service its own port (P, P+1, … given
+ * HALLWATCH_METRICS_PORT=P, 0 for all when it is 0); none when it is unset (each its default).
+ */
+function childMetricsPorts(env: HallwatchEnv): Partial<Record<Startable, string>> {
+  if (env.metricsPort === undefined) return {};
+  return Object.fromEntries(ALL.map((service) => [service, String(metricsPortFor(env, service, true))]));
+}
+
+/** Runs every service as its own process (each its own metrics port), restarting one that dies (with growing pauses). */
+function superviseAll(
+  env: HallwatchEnv,
+  site: SiteConfig,
+  ctx: ServiceContext,
+  log: HallwatchLogger,
+  stopOwned: () => void,
+  metricsPorts: Partial<Record<Startable, string>>,
+): void {
   const children = new Map<Startable, ChildProcess>();
   let stopping = false;
   const run = (service: Startable, restarts: number) => {
     const child = spawn(process.execPath, [process.argv[1], 'start', service], {
       stdio: 'inherit',
-      env: { ...process.env, NATS_URL: ctx.natsUrl, MONGODB_URI: ctx.mongodbUri, HALLWATCH_SITE: env.sitePath },
+      env: {
+        ...process.env,
+        NATS_URL: ctx.natsUrl,
+        MONGODB_URI: ctx.mongodbUri,
+        HALLWATCH_SITE: env.sitePath,
+        ...(metricsPorts[service] !== undefined && { HALLWATCH_METRICS_PORT: metricsPorts[service] }),
+      },
     });
     children.set(service, child);
     child.once('exit', (code, signal) => {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from 'nats';
-import { deadLetterCounts, HealthReport } from '@hallwatch/runtime';
+import { deadLetterCounts, HealthReport, natsReachable, READINESS_TIMEOUT_MS, ServiceMetrics } from '@hallwatch/runtime';
 import { FailingHall, InferenceRequests, SERVICES, Subjects } from '@hallwatch/contracts';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
@@ -27,7 +27,13 @@ export interface Health {
 
 @Injectable()
 export class HealthService {
-  constructor(@Inject(NATS_CLIENT) private readonly nats: ClientProxy) {}
+  constructor(
+    @Inject(NATS_CLIENT) private readonly nats: ClientProxy,
+    metrics: ServiceMetrics,
+  ) {
+    // The gateway is ready while its request/reply link to the services answers (/readyz).
+    metrics.readiness('NATS', async () => natsReachable((await this.nats.connect()) as NatsConnection, READINESS_TIMEOUT_MS));
+  }
 
   /** Answers within a few seconds whatever is down: the client says at once while it is reconnecting. */
   async check(): Promise<Health> {

@@ -12,7 +12,7 @@ import type {
   ReviewChange,
 } from '@hallwatch/contracts';
 import { chainEntry, chainHead, EXCUSABLE_KINDS, KEPT_REVIEWS } from '@hallwatch/domain';
-import { InjectContext, KvMutex, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, KvMutex, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import { NatsRepository } from './nats.repository';
 
 export interface IncidentRecord {
@@ -161,6 +161,8 @@ export class IncidentRepository implements OnApplicationShutdown {
     @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'natsAuth' | 'env'>,
     /** Where chain heads are published; without it (repository tests) they are not. */
     @Optional() private readonly heads?: NatsRepository,
+    /** Where the lock's waits are observed (hallwatch_lock_wait_seconds); without it (repository tests) nowhere. */
+    @Optional() metrics?: ServiceMetrics,
   ) {
     this.tombstones = incidents.db.model<IncidentTombstone>(INCIDENT_TOMBSTONE, IncidentTombstoneSchema);
     this.lock = new KvMutex(
@@ -171,6 +173,7 @@ export class IncidentRepository implements OnApplicationShutdown {
       ctx.env.streamReplicas,
       ctx.natsAuth,
     );
+    if (metrics) this.lock.observeWaits(metrics);
   }
 
   /**

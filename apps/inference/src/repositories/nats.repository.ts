@@ -19,7 +19,18 @@ import {
 } from '@hallwatch/contracts';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { DEFAULT_MAX_PAYLOAD, InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
+import type { Counter } from 'prom-client';
+import {
+  DEFAULT_MAX_PAYLOAD,
+  exportConsumerBacklogs,
+  framesDroppedCounter,
+  InjectContext,
+  NatsLink,
+  READINESS_TIMEOUT_MS,
+  ServiceContext,
+  ServiceMetrics,
+  UndecodableMessage,
+} from '@hallwatch/runtime';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -67,11 +78,17 @@ export class NatsRepository implements OnApplicationShutdown {
   private link?: Promise<NatsLink>;
 
   private leaveFeed?: { stop(): void };
+  private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
     @InjectConnection() private readonly db: Connection,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    this.dropped = framesDroppedCounter(metrics);
+    exportConsumerBacklogs(metrics, () => this.link);
+    metrics.readiness('NATS', async () => (await this.nats()).reachable(READINESS_TIMEOUT_MS));
+  }
 
   private nats(): Promise<NatsLink> {
     this.link ??= NatsLink.open(
@@ -159,6 +176,7 @@ export class NatsRepository implements OnApplicationShutdown {
           const cameraId = m.headers?.get(FrameHeaders.cameraId) || m.subject.split('.')[2];
           const capturedAt = Date.parse(m.headers?.get(FrameHeaders.capturedAt) ?? '');
           if (!Number.isFinite(capturedAt) || m.data.length === 0) {
+            this.dropped.inc({ camera: cameraId, reason: 'malformed' });
             this.log.warn(`frame on ${m.subject} dropped: missing ${FrameHeaders.capturedAt} header or empty body`);
             continue;
           }

@@ -1,5 +1,14 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
-import { HallwatchLogger, InjectContext, LeaseDropReason, leaseInstanceName, LeaseKeeper, ServiceContext } from '@hallwatch/runtime';
+import {
+  HallwatchLogger,
+  InjectContext,
+  LeaseDropReason,
+  leaseInstanceName,
+  LeaseKeeper,
+  leaseReadiness,
+  ServiceContext,
+  ServiceMetrics,
+} from '@hallwatch/runtime';
 import { HallLeaseRepository } from '../repositories/hall-lease.repository';
 import { MonitorService } from './monitor.service';
 
@@ -25,7 +34,13 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly monitor: MonitorService,
     private readonly leases: HallLeaseRepository,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    metrics.readiness(
+      'leases',
+      leaseReadiness(() => this.keeper),
+    );
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const instance = leaseInstanceName(this.ctx.env.instance);

@@ -1,7 +1,7 @@
 import { parseSite } from '@hallwatch/config';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
-import type { Lease, ServiceContext } from '@hallwatch/runtime';
+import { Lease, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
 import type { IncidentRepository } from '../repositories/incident.repository';
 import { Fence, FencedOut, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
@@ -120,6 +120,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     nats as unknown as NatsRepository,
     { dutyAt: async () => ({}), excuse: async () => undefined } as unknown as LeaveExcuses,
   );
+  const metrics = new ServiceMetrics('inference');
   const service = new MonitorService(
     ctx,
     halls,
@@ -127,6 +128,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     nats as unknown as NatsRepository,
     delivery,
     states as unknown as MonitorStateRepository,
+    metrics,
   );
   const hallLeases: HallLeases = { lease: (hallId) => leases.get(hallId), failed: (hallId) => void failed.push(hallId) };
   const take = async (hallId: string) => {
@@ -136,7 +138,20 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
   /** A frame of `cameraId` captured at `capturedAt`, delivered now. */
   const frame = (cameraId: string, capturedAt: number) =>
     frames.get(cameraId)?.({ cameraId, capturedAt, seq: capturedAt, jpeg: Buffer.from(`jpeg@${capturedAt}`) });
-  return { service, published, failed, persons, leases, nats, evidence, vision, take, frame, start: () => service.start(hallLeases) };
+  return {
+    service,
+    metrics,
+    published,
+    failed,
+    persons,
+    leases,
+    nats,
+    evidence,
+    vision,
+    take,
+    frame,
+    start: () => service.start(hallLeases),
+  };
 }
 
 const settle = async () => {
@@ -178,6 +193,35 @@ describe('MonitorService (repositories mocked)', () => {
       expect(Math.max(...times)).toBeLessThanOrEqual(T0 + 20_000);
     }
     expect(a.failed).toEqual([]);
+  });
+
+  it('exports per held hall its judged age and each window in exactly one state, and every hall open or not (issue 21)', async () => {
+    const a = instance(new MemoryStates(), 'a', 1);
+    await a.start();
+    await a.take('h1');
+    const series = async (name: string) =>
+      ((await a.metrics.registry.getSingleMetric(name)!.get()).values as { labels: Record<string, string>; value: number }[]).map((v) => [
+        v.labels,
+        v.value,
+      ]);
+    jest.setSystemTime(T0 + 4000);
+    // Taken 4 s ago, nothing judged yet; W01 before its first input is unknown.
+    expect(await series('hallwatch_hall_judged_age_seconds')).toEqual([[{ hall: 'h1' }, 4]]);
+    expect((await series('hallwatch_window_state')).filter(([, v]) => v === 1)).toEqual([[{ window: 'W01', state: 'unknown' }, 1]]);
+    await run(a, 5, 10, { 'cam-1': 0 });
+    jest.setSystemTime(T0 + 12_000);
+    expect(await series('hallwatch_hall_judged_age_seconds')).toEqual([[{ hall: 'h1' }, 2]]);
+    expect(await series('hallwatch_frames_judged_total')).toEqual([[{ camera: 'cam-1' }, 6]]);
+    const w01 = await series('hallwatch_window_state');
+    expect(w01).toHaveLength(4); // staffed, absent, unknown, closed
+    expect(w01.filter(([, v]) => v === 1)).toEqual([[{ window: 'W01', state: 'staffed' }, 1]]);
+    // Every hall of the site file, held or not; the schedule is open around the clock.
+    expect(await series('hallwatch_hall_open')).toEqual([
+      [{ hall: 'h1' }, 1],
+      [{ hall: 'h2' }, 1],
+    ]);
+    await a.service.releaseHall('h1', true, 'test');
+    expect(await series('hallwatch_hall_judged_age_seconds')).toEqual([]);
   });
 
   it('keeps a queue session in the saved state, a login stamped ahead of its receipt taken at the receipt', async () => {

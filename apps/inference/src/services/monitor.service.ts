@@ -1,7 +1,16 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
-import type { HallMonitor, HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
-import { InjectContext, Lease, leaseInstanceName, RateLimitedLog, ServiceContext } from '@hallwatch/runtime';
+import type { Counter } from 'prom-client';
+import { HallMonitor, HallMonitorSnapshot, MonitorOutput, PRESENCE_STATES } from '@hallwatch/domain';
+import {
+  InjectContext,
+  Lease,
+  leaseInstanceName,
+  RateLimitedLog,
+  framesDroppedCounter,
+  ServiceContext,
+  ServiceMetrics,
+} from '@hallwatch/runtime';
 import { Fence, FencedOut, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import { Feed, FrameSample, NatsRepository } from '../repositories/nats.repository';
 import { VisionRepository } from '../repositories/vision.repository';
@@ -65,6 +74,8 @@ interface Hall {
   /** Failures in a row counted in its saved state when taken (0 once it ran cleanly since), and when it was taken. */
   failures: number;
   takenAt: number;
+  /** When a frame of the hall was last judged (wall time); undefined since it was taken. */
+  judgedAt?: number;
   feeds: Feed[];
 }
 
@@ -89,6 +100,8 @@ export class MonitorService implements OnModuleDestroy {
   private readonly warnings = new RateLimitedLog((message) => this.log.warn(message));
   private timers: NodeJS.Timeout[] = [];
   private leases: HallLeases = { lease: () => undefined, failed: () => undefined };
+  private readonly judged: Counter<'camera'>;
+  private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
     @InjectContext() ctx: ServiceContext,
@@ -97,14 +110,68 @@ export class MonitorService implements OnModuleDestroy {
     private readonly nats: NatsRepository,
     private readonly delivery: OutputDelivery,
     private readonly states: MonitorStateRepository,
+    metrics: ServiceMetrics,
   ) {
     this.instance = leaseInstanceName(ctx.env.instance);
     this.frames = new FrameQueue<FrameSample>(
       (cameraId, frame) => this.analyze(cameraId, frame),
       QUEUE_LIMIT,
-      (cameraId, frame) => this.warnings.warn(`drop:${cameraId}`, `camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`),
+      (cameraId, frame) => {
+        this.dropped.inc({ camera: cameraId, reason: 'detector_behind' });
+        this.warnings.warn(`drop:${cameraId}`, `camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`);
+      },
       (cameraId, frame, err) => this.log.error(`camera ${cameraId}: frame ${frame.seq} not analysed: ${(err as Error).message}`),
     );
+    this.judged = metrics.counter({
+      name: 'hallwatch_frames_judged_total',
+      help: 'Frames whose zones the detector judged, by camera',
+      labelNames: ['camera'],
+    });
+    this.dropped = framesDroppedCounter(metrics);
+    this.exportHallGauges(metrics);
+  }
+
+  /**
+   * Computed at scrape time: per hall this instance holds, the age of its last judged frame and
+   * each window's state; per hall of the site file, whether its schedule has it open (every
+   * instance: a hall nobody holds is still open).
+   */
+  private exportHallGauges(metrics: ServiceMetrics): void {
+    const halls = () => [...this.halls.values()].filter((h) => !h.stopped);
+    const site = this.site;
+    metrics.gauge({
+      name: 'hallwatch_hall_judged_age_seconds',
+      help: 'Seconds since a frame of the hall was last judged, or since this instance took the hall when none was since',
+      labelNames: ['hall'],
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const hall of halls()) this.set({ hall: hall.id }, (now - (hall.judgedAt ?? hall.takenAt)) / 1000);
+      },
+    });
+    metrics.gauge({
+      name: 'hallwatch_window_state',
+      help: "A window's current presence state: 1 for the state it is in, 0 for the others (windows of the halls this instance holds)",
+      labelNames: ['window', 'state'],
+      collect() {
+        this.reset();
+        for (const hall of halls())
+          for (const window of site.windowsOfHall(hall.id)) {
+            const current = hall.monitor.windowState(window) ?? 'unknown'; // before its first input
+            for (const state of PRESENCE_STATES) this.set({ window, state }, state === current ? 1 : 0);
+          }
+      },
+    });
+    metrics.gauge({
+      name: 'hallwatch_hall_open',
+      help: "Whether the hall's schedule has it open now (1) or closed (0)",
+      labelNames: ['hall'],
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const hall of site.hallIds) this.set({ hall }, site.hallOpen(hall, now) ? 1 : 0);
+      },
+    });
   }
 
   /** Loads the detector and starts ticking; call before taking halls. */
@@ -212,6 +279,7 @@ export class MonitorService implements OnModuleDestroy {
     const receivedAt = Date.now();
     const stamp = checkStamp(frame.capturedAt, receivedAt);
     if (!stamp.ok) {
+      this.dropped.inc({ camera: frame.cameraId, reason: 'clock_skew' });
       this.skewed(frame, `refused: ${stamp.reason}`);
       return;
     }
@@ -266,7 +334,10 @@ export class MonitorService implements OnModuleDestroy {
     const hallId = this.site.hallOf(cameraId)!;
     if (zones.length === 0 || !this.halls.has(hallId)) return;
     const results = await this.vision.analyze(cameraId, zones, frame.jpeg, frame.capturedAt);
-    if (!this.halls.has(hallId)) return; // given up meanwhile: keep none of it
+    this.judged.inc({ camera: cameraId });
+    const hall = this.halls.get(hallId);
+    if (!hall) return; // given up meanwhile: keep none of it
+    hall.judgedAt = Date.now();
     const stored: StoredFrame = { at: frame.capturedAt, jpeg: frame.jpeg };
     this.buffer.addFrame(cameraId, stored);
     for (const r of results) {

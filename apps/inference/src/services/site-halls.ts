@@ -6,6 +6,7 @@ import {
   HallMonitor,
   HallMonitorSnapshot,
   Incident,
+  isOpen,
   Leave,
   RosterEntry,
   staffIdOf,
@@ -63,6 +64,17 @@ export class SiteHalls {
   /** Cameras of the hall that watch windows. */
   camerasOf(hallId: string): string[] {
     return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
+  }
+
+  /** Whether the hall's schedule has it open at `at` (epoch ms). */
+  hallOpen(hallId: string, at: number): boolean {
+    const hall = this.site.halls.find((h) => h.id === hallId)!;
+    return isOpen(this.site.schedules[hall.schedule], this.site.timezone, at);
+  }
+
+  /** Ids of the halls in the site file. */
+  get hallIds(): string[] {
+    return this.site.halls.map((h) => h.id);
   }
 
   /** Windows of the hall. */

@@ -23,6 +23,12 @@ export class FrameBusRepository implements OnApplicationShutdown {
     return !!this.link?.connected;
   }
 
+  /** Resolves once NATS answered a ping (see NatsLink.reachable). */
+  async reachable(timeoutMs: number): Promise<void> {
+    if (!this.link) throw new Error('not connected yet');
+    await this.link.reachable(timeoutMs);
+  }
+
   publishFrame(cameraId: string, jpeg: Buffer, capturedAt: Date, seq: number): void {
     const h = headers();
     h.set(FrameHeaders.cameraId, cameraId);

@@ -1,6 +1,18 @@
 import { Injectable, OnApplicationBootstrap, OnModuleDestroy } from '@nestjs/common';
 import type { CameraStatusMessage } from '@hallwatch/contracts';
-import { HallwatchLogger, InjectContext, LeaseDropReason, leaseInstanceName, LeaseKeeper, ServiceContext } from '@hallwatch/runtime';
+import type { Counter } from 'prom-client';
+import {
+  HallwatchLogger,
+  InjectContext,
+  LeaseDropReason,
+  leaseInstanceName,
+  LeaseKeeper,
+  leaseReadiness,
+  READINESS_TIMEOUT_MS,
+  framesDroppedCounter,
+  ServiceContext,
+  ServiceMetrics,
+} from '@hallwatch/runtime';
 import { FfmpegRepository } from '../repositories/ffmpeg.repository';
 import { FrameBusRepository } from '../repositories/frame-bus.repository';
 import { LeaseRepository } from '../repositories/lease.repository';
@@ -27,8 +39,12 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
   /** Latest status per camera that could not be published yet (only the latest matters). */
   private readonly unsentStatus = new Map<string, CameraStatusMessage>();
   private readonly reportedDrops = new Map<string, number>();
+  /** Drops of each unit's queue already counted in hallwatch_frames_dropped_total. */
+  private readonly countedDrops = new WeakMap<CameraUnit, number>();
   private readonly instance: string;
   private keeper?: LeaseKeeper;
+  private readonly received: Counter<'camera'>;
+  private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
@@ -37,8 +53,43 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     private readonly pictures: PictureRepository,
     private readonly bus: FrameBusRepository,
     private readonly leases: LeaseRepository,
+    metrics: ServiceMetrics,
   ) {
     this.instance = leaseInstanceName(ctx.env.instance);
+    this.received = metrics.counter({
+      name: 'hallwatch_frames_received_total',
+      help: 'Frames a camera delivered to ingestion (before unchanged pictures are held back)',
+      labelNames: ['camera'],
+    });
+    this.dropped = framesDroppedCounter(metrics);
+    const units = () => [...this.units.values()];
+    metrics.gauge({
+      name: 'hallwatch_camera_up',
+      help: 'Whether a camera this ingestion instance pulls is live (1) or offline, frozen or not connected yet (0)',
+      labelNames: ['camera'],
+      collect() {
+        this.reset();
+        for (const unit of units()) this.set({ camera: unit.id }, unit.currentStatus === 'online' ? 1 : 0);
+      },
+    });
+    metrics.gauge({
+      name: 'hallwatch_camera_frame_age_seconds',
+      help: "Seconds since the camera's last frame reached ingestion, over reconnects (no series before its first frame)",
+      labelNames: ['camera'],
+      collect() {
+        this.reset();
+        const now = Date.now();
+        for (const unit of units()) {
+          const age = unit.frameAgeSeconds(now);
+          if (age !== undefined) this.set({ camera: unit.id }, age);
+        }
+      },
+    });
+    metrics.readiness('NATS', () => this.bus.reachable(READINESS_TIMEOUT_MS));
+    metrics.readiness(
+      'leases',
+      leaseReadiness(() => this.keeper),
+    );
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -77,6 +128,7 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
         onvif: this.onvif,
         pictures: this.pictures,
         log: this.log,
+        frameReceived: (u) => this.received.inc({ camera: u.id }),
         framesQueued: (u) => this.sendFrames(u),
         statusChanged: (status) => this.sendStatus(status),
       },
@@ -98,6 +150,9 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
   }
 
   private sendFrames(unit: CameraUnit): void {
+    const dropped = unit.queue.dropped - (this.countedDrops.get(unit) ?? 0);
+    if (dropped > 0) this.dropped.inc({ camera: unit.id, reason: 'nats_unreachable' }, dropped);
+    this.countedDrops.set(unit, unit.queue.dropped);
     while (this.bus.connected && unit.queue.length > 0) {
       const frame = unit.queue.shift()!;
       this.bus.publishFrame(unit.id, frame.jpeg, frame.capturedAt, frame.seq);

@@ -58,6 +58,7 @@ function setup(config = camera(), onvif: Partial<OnvifRepository> = {}, pictures
   const statuses: CameraStatusMessage[] = [];
   const warnings: string[] = [];
   const infos: string[] = [];
+  const received: string[] = [];
   const unit = new CameraUnit(
     config,
     {
@@ -65,12 +66,13 @@ function setup(config = camera(), onvif: Partial<OnvifRepository> = {}, pictures
       onvif: onvif as OnvifRepository,
       pictures,
       log: { log: (m: string) => infos.push(m), warn: (m: string) => warnings.push(m), error: () => undefined },
+      frameReceived: (u) => received.push(u.id),
       framesQueued: () => undefined,
       statusChanged: (s) => statuses.push(s),
     },
     FROZEN_AFTER_MS,
   );
-  return { unit, ffmpeg, statuses, warnings, infos };
+  return { unit, ffmpeg, statuses, warnings, infos, received };
 }
 
 const FROZEN_AFTER_MS = 10_000;
@@ -107,6 +109,21 @@ describe('CameraUnit', () => {
     jest.advanceTimersByTime(1000); // first retry: 0.5-1 s
     await flush();
     expect(ffmpeg.captures).toHaveLength(2);
+  });
+
+  it('tells its status and the age of its last frame over reconnects, and reports each frame received (metrics)', async () => {
+    const { unit, ffmpeg, received } = setup();
+    unit.start();
+    await flush();
+    expect([unit.currentStatus, unit.frameAgeSeconds()]).toEqual([undefined, undefined]);
+    ffmpeg.current.listener.frame(Buffer.from('a'));
+    ffmpeg.current.listener.frame(Buffer.from('a')); // the same picture: received all the same
+    await flush();
+    expect(received).toEqual(['cam-1', 'cam-1']);
+    expect([unit.currentStatus, unit.frameAgeSeconds()]).toEqual(['online', 0]);
+    jest.advanceTimersByTime(6000); // 3 intervals without a frame: offline, reconnecting
+    expect(unit.currentStatus).toBe('offline');
+    expect(unit.frameAgeSeconds()).toBe(6);
   });
 
   it('gives a new connection time for its first frame', async () => {

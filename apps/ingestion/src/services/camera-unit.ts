@@ -41,6 +41,8 @@ export interface CameraUnitDeps {
   onvif: OnvifRepository;
   pictures: Pick<PictureRepository, 'decode'>;
   log: LoggerService;
+  /** Called for each frame ffmpeg delivers, before it is compared with the last one (for hallwatch_frames_received_total). */
+  frameReceived: (unit: CameraUnit) => void;
   /** Called after each frame is queued; takes frames from `unit.queue`. */
   framesQueued: (unit: CameraUnit) => void;
   statusChanged: (status: CameraStatusMessage) => void;
@@ -62,6 +64,8 @@ export class CameraUnit {
   private connectedAt = 0;
   /** Arrival of the last frame of the current connection (undefined until its first). */
   private lastFrameAt?: number;
+  /** Arrival of the last frame of any connection (undefined until the first). */
+  private lastSeenAt?: number;
   private staleReason?: string;
   private watchdog?: NodeJS.Timeout;
   private retry?: NodeJS.Timeout;
@@ -90,6 +94,16 @@ export class CameraUnit {
 
   get ffmpegPid(): number | undefined {
     return this.capture?.pid;
+  }
+
+  /** The status last reported (undefined before the first). */
+  get currentStatus(): CameraStatus | undefined {
+    return this.status;
+  }
+
+  /** Seconds since the camera's last frame arrived, over reconnects (undefined before the first). */
+  frameAgeSeconds(now = Date.now()): number | undefined {
+    return this.lastSeenAt === undefined ? undefined : (now - this.lastSeenAt) / 1000;
   }
 
   start(): void {
@@ -213,7 +227,9 @@ export class CameraUnit {
     if (this.stopped) return;
     const at = Date.now();
     this.lastFrameAt = at;
+    this.lastSeenAt = at;
     this.failures = 0;
+    this.deps.frameReceived(this);
     this.armWatchdog(this.staleAfterMs);
     const capture = this.capture;
     this.judging = this.judging.then(() => this.judge(jpeg, at, capture));

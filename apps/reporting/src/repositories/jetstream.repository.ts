@@ -2,7 +2,16 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import { decodeMessage, encodeMessage, Streams } from '@hallwatch/contracts';
-import { InjectContext, NatsLink, ServiceContext, UndecodableMessage } from '@hallwatch/runtime';
+import {
+  exportConsumerBacklogs,
+  exportStreamMetrics,
+  InjectContext,
+  NatsLink,
+  READINESS_TIMEOUT_MS,
+  ServiceContext,
+  ServiceMetrics,
+  UndecodableMessage,
+} from '@hallwatch/runtime';
 
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
@@ -12,7 +21,8 @@ type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'leaves';
 /**
  * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events,
  * acked after storing, and the publisher of hallwatch.leaves. Messages that fail every delivery or
- * cannot be decoded go to the dead-letter stream.
+ * cannot be decoded go to the dead-letter stream. Exports its consumers' backlogs, and (for every
+ * service: reporting is the one that reads them) every stream's fill and the dead letters.
  */
 @Injectable()
 export class JetStreamRepository implements OnModuleDestroy {
@@ -24,7 +34,12 @@ export class JetStreamRepository implements OnModuleDestroy {
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
     @InjectConnection() private readonly db: Connection,
-  ) {}
+    metrics: ServiceMetrics,
+  ) {
+    exportConsumerBacklogs(metrics, () => this.link);
+    exportStreamMetrics(metrics, () => this.link?.then((l) => l.nc));
+    metrics.readiness('NATS', async () => (await this.nats()).reachable(READINESS_TIMEOUT_MS));
+  }
 
   private nats(): Promise<NatsLink> {
     this.link ??= NatsLink.open(

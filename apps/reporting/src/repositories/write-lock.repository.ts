@@ -1,5 +1,5 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { InjectContext, KvMutex, LockLost, ServiceContext } from '@hallwatch/runtime';
+import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
+import { InjectContext, KvMutex, LockLost, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 
 /** Times work whose lock was lost mid-way (NATS unreachable for seconds) is run again from the start. */
 const RUNS_AFTER_LOSS = 5;
@@ -19,7 +19,11 @@ export class WriteLockRepository implements OnApplicationShutdown {
   private readonly log = new Logger(WriteLockRepository.name);
   private readonly mutex: KvMutex;
 
-  constructor(@InjectContext() ctx: ServiceContext) {
+  constructor(
+    @InjectContext() ctx: ServiceContext,
+    /** Where the lock's waits are observed (hallwatch_lock_wait_seconds); without it (tests) nowhere. */
+    @Optional() metrics?: ServiceMetrics,
+  ) {
     this.mutex = new KvMutex(
       'hallwatch_reporting_lock',
       ctx.natsUrl,
@@ -28,6 +32,7 @@ export class WriteLockRepository implements OnApplicationShutdown {
       ctx.env.streamReplicas,
       ctx.natsAuth,
     );
+    if (metrics) this.mutex.observeWaits(metrics);
   }
 
   /** Runs `work` while holding the lock; again from the start when the lock was lost mid-way. */

@@ -1,5 +1,5 @@
 import { IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
-import { CameraStatusChange, HallConfig, Observation, StateChange, WindowConfig } from '../model';
+import { CameraStatusChange, HallConfig, Observation, PresenceState, StateChange, WindowConfig } from '../model';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
 import { QueueEvent } from '../queue/queue-session';
 
@@ -81,6 +81,11 @@ export class HallMonitor {
   tick(at: number): MonitorOutput {
     const presence = this.tracker.tick(at);
     return { presence, incidents: [...this.engine.tick(at), ...this.fromChanges(presence)] };
+  }
+
+  /** A window's current state; undefined before its first input (it is unknown then). */
+  windowState(windowId: string): PresenceState | undefined {
+    return this.tracker.view(windowId)?.state;
   }
 
   snapshot(): HallMonitorSnapshot {
