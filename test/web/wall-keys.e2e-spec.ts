@@ -125,8 +125,8 @@ users:
     expect((await call('GET', '/api/windows/live', key)).status).toBe(401);
     const after = (await (await call('GET', '/api/wall-keys', adminToken)).json()) as Record<string, unknown>[];
     expect(after).toEqual([expect.objectContaining({ id, revokedBy: 'admin', revokedAt: expect.any(String) })]);
-    await page.goto(`${base}/wall`);
-    await page.waitForURL(/\/login/);
+    // The open screen learns it at its push stream's next ping (15 s), and says why it stopped.
+    await page.waitForURL(/\/login/, { timeout: 40_000 });
     await page.getByText('大屏密钥无效或已被撤销').waitFor();
     expect(await page.evaluate(() => localStorage.getItem('hallwatch.wallKey'))).toBeNull();
     expect((await call('DELETE', '/api/wall-keys/000000000000', adminToken)).status).toBe(404);
