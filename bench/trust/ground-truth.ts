@@ -110,6 +110,7 @@ export const OPERATION_KINDS = [
   'nats-restart',
   'database-restart',
   'site-change',
+  'detector-hang',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 

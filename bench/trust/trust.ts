@@ -7,7 +7,7 @@
  * is at each seat at every moment is known by construction (ground-truth.ts). It applies a seeded
  * sequence of operations (a camera stops or freezes and comes back; a service is killed, paused or
  * restarted; NATS or the database restarts; the site file gains or loses a window and the services
- * restart), then checks what Hallwatch published (the presence stream the console shows) and what
+ * restart; every detector pass hangs, as a stuck WebAssembly kernel would), then checks what Hallwatch published (the presence stream the console shows) and what
  * the statistics hold (reporting's presence_days and reporting_incidents) against the truth, and
  * ends with exactly one line:
  *
@@ -47,6 +47,8 @@ import {
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
+/** The fault tests' detector module: the real one, hanging while a flag file exists. */
+const HANGING_DETECTOR = path.join(ROOT, 'test', 'support', 'hanging-detector.js');
 /** Half of the clip: this long staffed, then this long covered. */
 const HALF_MS = 40_000;
 const FPS = 10;
@@ -133,6 +135,10 @@ class Harness {
   private siteFile = '';
   private rtsp?: ChildProcess;
   private env: Record<string, string> = {};
+  private detectorEnv: Record<string, string> = {};
+  private get hangFlag(): string {
+    return path.join(this.dir, 'detector-hang');
+  }
 
   constructor(
     private readonly dir: string,
@@ -155,6 +161,8 @@ class Harness {
     this.siteFile = path.join(this.dir, 'site.yaml');
     this.writeSite(rtspPort);
     this.env = { HALLWATCH_SITE: this.siteFile, NATS_URL: this.natsUrl, MONGODB_URI: this.mongoUri, HALLWATCH_DATA_DIR: this.dir };
+    // The real detector, whose passes block their thread while the flag file exists (a detector-hang operation).
+    this.detectorEnv = { HALLWATCH_DETECTOR_MODULE: HANGING_DETECTOR, HALLWATCH_TEST_DETECTOR_HANG: this.hangFlag };
     await Promise.all(SERVICES.map((s) => this.startService(s)));
   }
 
@@ -194,7 +202,8 @@ rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10
 
   async startService(service: Service): Promise<void> {
     const out = this.logDir ? fs.openSync(path.join(this.logDir, `${service}.log`), 'a') : undefined;
-    const s = startService(service, { ...this.env, HALLWATCH_INSTANCE: `trust-${service}` }, undefined, (line) => {
+    const env = { ...this.env, ...(service === 'inference' ? this.detectorEnv : {}), HALLWATCH_INSTANCE: `trust-${service}` };
+    const s = startService(service, env, undefined, (line) => {
       if (out !== undefined) fs.writeSync(out, `${line}\n`);
     });
     this.processes.set(service, s.child);
@@ -278,6 +287,15 @@ rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10
         await stop(this.dbProcess, 'SIGKILL');
         await wait(op.lasts);
         await this.startDatabase(port);
+        break;
+      }
+      case 'detector-hang': {
+        // Every pass of the detector blocks; inference must time it out and leave the windows unjudged.
+        const from = Date.now();
+        fs.writeFileSync(this.hangFlag, '');
+        await wait(op.lasts);
+        fs.rmSync(this.hangFlag, { force: true });
+        this.blackouts.push([from, Date.now()]);
         break;
       }
       case 'site-change': {

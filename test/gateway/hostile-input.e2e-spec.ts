@@ -343,6 +343,21 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         stream: true,
       },
       'GET /api/site': { request: () => ({ path: '/api/site' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
+      'GET /api/cameras/status': {
+        request: () => ({ path: '/api/cameras/status' }),
+        expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth'),
+      },
+      'POST /api/wall-keys': {
+        request: (hall) => ({ path: '/api/wall-keys', body: { label: 'authz matrix', halls: [hall] } }),
+        expect: roles('admin'),
+      },
+      'GET /api/wall-keys': { request: () => ({ path: '/api/wall-keys' }), expect: roles('admin') },
+      'DELETE /api/wall-keys/{id}': {
+        request: () => ({ path: '/api/wall-keys/000000000000' }),
+        expect: roles('admin'),
+        // No such key: past the guard, the service answers 404.
+        allowed: (status) => status === 404,
+      },
       'GET /api/cameras/{id}/snapshot': {
         request: (hall) => ({ path: `/api/cameras/${hall === 'h1' ? 'cam-1' : 'cam-2'}/snapshot` }),
         expect: hallScoped,
