@@ -2,7 +2,7 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Observable, ReplaySubject, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
-import { decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import { decodeIncidentEvent, decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
@@ -66,9 +66,9 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
       const decoded = decodeMessage(PresenceMessage, data);
       return decoded.ok ? { type: 'presence', data: decoded.value } : decoded.reason;
     });
-    this.follow(nc.subscribe(Subjects.allIncidents), (data) => {
-      const decoded = decodeMessage(IncidentMessage, data);
-      return decoded.ok ? { type: 'incident', data: decoded.value } : decoded.reason;
+    this.follow(nc.subscribe(Subjects.allIncidents), (data, subject) => {
+      const decoded = decodeIncidentEvent(subject, data);
+      return decoded.ok ? { type: 'incident', data: decoded.value.message } : decoded.reason;
     });
   }
 
@@ -82,10 +82,10 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     });
   }
 
-  private follow(subscription: Subscription, decode: (data: Uint8Array) => LiveEvent | string): void {
+  private follow(subscription: Subscription, decode: (data: Uint8Array, subject: string) => LiveEvent | string): void {
     void (async () => {
       for await (const msg of subscription) {
-        const event = decode(msg.data);
+        const event = decode(msg.data, msg.subject);
         const hall = typeof event === 'string' ? event : eventHall(event, this.ctx.site);
         // A malformed message is skipped, never passed on, never fatal.
         if (typeof hall === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${hall}`);
