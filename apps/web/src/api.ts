@@ -165,7 +165,15 @@ export interface PresenceEvent {
   at: string;
 }
 
-export type LiveEvent = { type: 'presence'; data: PresenceEvent } | { type: 'incident'; data: Incident };
+/** The incident as its events carry it: without its status, trail and evidence. */
+export type IncidentMessage = Omit<Incident, 'status' | 'audit' | 'evidence' | 'views' | 'final'>;
+export type LiveIncidentEvent =
+  | { type: 'incident.opened' | 'incident.closed' | 'incident.excused'; data: IncidentMessage }
+  | { type: 'incident.reviewed'; data: IncidentMessage & { review: 'confirmed' | 'dismissed' | 'appealed'; reviewedAt: string } }
+  | { type: 'incident.unexcused'; data: IncidentMessage & { revokedLeaveId: string } };
+export type LiveEvent = { type: 'presence'; data: PresenceEvent } | LiveIncidentEvent;
+/** The push channel's events: presence, and what happened to an incident as on hallwatch.incident.<windowId>.<event>. */
+const LIVE_EVENTS = new Set<string>(['presence', ...['opened', 'closed', 'reviewed', 'excused', 'unexcused'].map((e) => `incident.${e}`)]);
 
 /**
  * Follows GET /api/live/events (Server-Sent Events). Read with fetch rather than EventSource so the
@@ -197,7 +205,7 @@ export async function followEvents(
         if (line.startsWith('event:')) type = line.slice(6).trim();
         else if (line.startsWith('data:')) data.push(line.slice(5).trimStart());
       }
-      if ((type === 'presence' || type === 'incident') && data.length > 0) {
+      if (LIVE_EVENTS.has(type) && data.length > 0) {
         onEvent({ type, data: JSON.parse(data.join('\n')) } as LiveEvent);
       }
     }

@@ -1,5 +1,16 @@
 import { computed, reactive } from 'vue';
-import { ApiError, followEvents, getAllPages, getJson, type Incident, type LiveEvent, type LiveWindow, type Site } from './api';
+import {
+  ApiError,
+  followEvents,
+  getAllPages,
+  getJson,
+  type Incident,
+  type IncidentStatus,
+  type LiveEvent,
+  type LiveIncidentEvent,
+  type LiveWindow,
+  type Site,
+} from './api';
 
 /** What the board and the wall show, kept current by the push channel. */
 export const live = reactive({
@@ -40,11 +51,21 @@ function apply(event: LiveEvent): void {
     const known = live.windows[e.windowId];
     live.windows[e.windowId] = { windowId: e.windowId, hallId: e.hallId, name: known?.name ?? e.windowId, state: e.state, since: e.since };
     live.changedAt[e.windowId] = performance.now();
-  } else if (event.data.closedAt) {
-    delete live.incidents[event.data.id];
-  } else {
+  } else if (statusAfter(event) === 'open') {
     live.incidents[event.data.id] = { ...event.data, status: 'open', audit: [], evidence: [], views: [], final: false };
+  } else {
+    delete live.incidents[event.data.id];
   }
+}
+
+/**
+ * The incident's status after a pushed event, as the API tells it: a review outranks a leave, a
+ * leave the close. Only a `reviewed` event carries the review, so an unexcused incident the board
+ * never saw reviewed counts as open until it closes.
+ */
+export function statusAfter(event: LiveIncidentEvent): IncidentStatus {
+  if (event.type === 'incident.reviewed') return event.data.review;
+  return event.data.leaveId ? 'excused' : event.data.closedAt ? 'closed' : 'open';
 }
 
 /** The push channel spoke once and is down now: what the board shows is no longer live. */

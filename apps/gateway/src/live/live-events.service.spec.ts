@@ -20,7 +20,7 @@ const at = '2026-11-24T09:00:00+08:00';
 const presence = (p: Partial<PresenceMessage>) =>
   ({ type: 'presence', data: { windowId: 'W01', hallId: 'h1', state: 'absent', since: at, at, ...p } as PresenceMessage }) as const;
 const incident = (i: Partial<IncidentMessage>) =>
-  ({ type: 'incident', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
+  ({ type: 'incident.opened', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
 
 describe('the push channel shows an event in the hall the site file gives its window', () => {
   it("shows a presence change in its window's hall", () => {

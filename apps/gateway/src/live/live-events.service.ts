@@ -2,12 +2,22 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Observable, ReplaySubject, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
-import { decodeIncidentEvent, decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import {
+  decodeIncidentEvent,
+  decodeMessage,
+  IncidentEventMessage,
+  IncidentEventType,
+  PresenceMessage,
+  Subjects,
+} from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
+/** An incident event on the push channel: `incident.<event>` with the message of that event. */
+export type LiveIncidentEvent = { [T in IncidentEventType]: { type: `incident.${T}`; data: IncidentEventMessage<T> } }[IncidentEventType];
+
 /** One event of the console's push channel. */
-export type LiveEvent = { type: 'presence'; data: PresenceMessage } | { type: 'incident'; data: IncidentMessage };
+export type LiveEvent = { type: 'presence'; data: PresenceMessage } | LiveIncidentEvent;
 
 /**
  * The hall an event is shown in, by the site file: the hall of its window (and of every window and
@@ -35,7 +45,7 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
 }
 
 /**
- * Follows presence changes and incident opens/closes on NATS (core subscriptions see what is
+ * Follows presence changes and every incident event on NATS (core subscriptions see what is
  * published into the JetStream streams) and hands them to every open push channel. Live only:
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
@@ -68,7 +78,7 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     });
     this.follow(nc.subscribe(Subjects.allIncidents), (data, subject) => {
       const decoded = decodeIncidentEvent(subject, data);
-      return decoded.ok ? { type: 'incident', data: decoded.value.message } : decoded.reason;
+      return decoded.ok ? ({ type: `incident.${decoded.value.type}`, data: decoded.value.message } as LiveIncidentEvent) : decoded.reason;
     });
   }
 

@@ -23,11 +23,12 @@ export class LiveController {
 
   /**
    * Server-Sent Events for the caller's halls: `presence` (as on hallwatch.presence.<windowId>),
-   * `incident` (as on hallwatch.incident.<kind>) and a `ping` every 15 s.
+   * `incident.<event>` (opened, closed, reviewed, excused, unexcused: the message as on
+   * hallwatch.incident.<windowId>.<event>) and a `ping` every 15 s.
    */
   @Sse('events')
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'event stream: presence, incident, ping' })
+  @ApiOkResponse({ description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, ping' })
   events(@CurrentUser() user: AuthUser, @Headers('authorization') authorization: string): Observable<MessageEvent> {
     const events = this.live.stream(hallScope(user)).pipe(map((e): MessageEvent => ({ type: e.type, data: e.data })));
     const ticks = interval(KEEPALIVE_MS);
