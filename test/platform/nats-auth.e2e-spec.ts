@@ -214,7 +214,7 @@ describe('NATS with deploy/nats/permissions.conf: one user per service', () => {
     const forgerStatus = statuses(forger);
 
     const forged = { id: 'forged-1', kind: 'absence', hallId: 'h1', windowId: 'W01', openedAt: new Date().toISOString() };
-    forger.publish(Subjects.incident('absence'), encodeMessage(forged));
+    forger.publish(Subjects.incident('W01', 'opened'), encodeMessage(forged));
     const review = { id: reviewed, status: 'dismissed', reason: 'forged', by: 'supervisor' };
     await expect(forger.request(InferenceRequests.reviewIncident, encodeMessage(review), { timeout: 2000 })).rejects.toMatchObject({
       code: 'PERMISSIONS_VIOLATION',
@@ -226,16 +226,16 @@ describe('NATS with deploy/nats/permissions.conf: one user per service', () => {
     }, 10_000).then((refused) =>
       expect(refused).toEqual(
         expect.arrayContaining([
-          { operation: 'publish', subject: Subjects.incident('absence'), queue: undefined },
+          { operation: 'publish', subject: Subjects.incident('W01', 'opened'), queue: undefined },
           { operation: 'publish', subject: InferenceRequests.reviewIncident, queue: undefined },
         ]),
       ),
     );
-    expect(natsLog()).toContain('Publish Violation - User "ingestion", Subject "hallwatch.incident.absence"');
+    expect(natsLog()).toContain('Publish Violation - User "ingestion", Subject "hallwatch.incident.W01.opened"');
     // A message of inference's own on the same subjects still gets through, so the forged one would have been seen.
     const inference = await connectAs(nats.url, 'inference');
     connections.push(inference);
-    inference.publish(Subjects.incident('absence'), encodeMessage({ ...forged, id: 'sentinel-1', hallId: 't1', windowId: 'T01' }));
+    inference.publish(Subjects.incident('T01', 'opened'), encodeMessage({ ...forged, id: 'sentinel-1', hallId: 't1', windowId: 'T01' }));
     await eventually(async () => (seenByGateway.some((m) => m.includes('sentinel-1')) ? true : undefined), 10_000);
     expect(seenByGateway.filter((m) => m.includes('forged-1'))).toEqual([]);
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
-import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import { encodeMessage, incidentSubject, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
 import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 
@@ -184,7 +184,7 @@ users:
     // W2's one closed and unreviewed, another dismissed: neither counts against S2.
     const incident = (id: string, windowId: string, staff: string, opened: string, closed: string) => ({
       id,
-      kind: 'absence',
+      kind: 'absence' as const,
       hallId: 'H1',
       windowId,
       staff,
@@ -194,9 +194,12 @@ users:
     const i1 = incident('I1', 'W1', '张三 (S1)', '10:00', '10:20');
     const i2 = incident('I2', 'W2', 'S2', '15:00', '17:00');
     const i3 = incident('I3', 'W2', 'S2', '09:30', '09:45');
-    for (const i of [i1, i2, i3]) await js.publish(Subjects.incident('absence'), encodeMessage(i));
-    await js.publish(Subjects.incidentReviewed, encodeMessage({ ...i1, review: 'confirmed', reviewedAt: t('18:00') }));
-    await js.publish(Subjects.incidentReviewed, encodeMessage({ ...i3, review: 'dismissed', reviewedAt: t('18:00') }));
+    for (const i of [i1, i2, i3]) await js.publish(incidentSubject('closed', i), encodeMessage(i));
+    for (const review of [
+      { ...i1, review: 'confirmed' as const, reviewedAt: t('18:00') },
+      { ...i3, review: 'dismissed' as const, reviewedAt: t('18:00') },
+    ])
+      await js.publish(incidentSubject('reviewed', review), encodeMessage(review));
 
     const cases = await post(admin, '/api/cases', {
       cases: [

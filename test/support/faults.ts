@@ -143,9 +143,9 @@ export function cycleEvents(windowId: string, c: number): Event[] {
   return [
     presence('staffed', 30 * c),
     presence('absent', 30 * c + 15),
-    { subject: Subjects.incident('absence'), body: incident, id: `${incident.id}:opened` },
+    { subject: Subjects.incident(windowId, 'opened'), body: incident, id: `${incident.id}:opened` },
     presence('staffed', 30 * c + 30),
-    { subject: Subjects.incident('absence'), body: { ...incident, closedAt: at(30 * c + 30) }, id: `${incident.id}:closed` },
+    { subject: Subjects.incident(windowId, 'closed'), body: { ...incident, closedAt: at(30 * c + 30) }, id: `${incident.id}:closed` },
   ];
 }
 

@@ -369,7 +369,7 @@ describe('web console (Chromium)', () => {
     expect(streams.admin.events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
     // ...and the hall manager of h1 received h1's only.
     expect(streams['manager-h1'].events.some((e) => e.type === 'presence' && e.data.windowId === 'W01')).toBe(true);
-    expect(streams['manager-h1'].events.some((e) => e.type === 'incident')).toBe(true);
+    expect(streams['manager-h1'].events.some((e) => e.type.startsWith('incident.'))).toBe(true);
     expect(streams['manager-h1'].events.filter((e) => e.data.hallId !== 'h1')).toEqual([]);
     expect((await fetch(`${stack.baseUrl}/api/live/events`)).status).toBe(401);
 

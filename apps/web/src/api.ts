@@ -58,6 +58,7 @@ export type SiteHall = Schemas['SiteHallDto'];
 export type SiteWindow = Schemas['SiteWindowDto'];
 export type Site = Schemas['SiteDto'];
 export type Incident = Schemas['IncidentDto'];
+export type IncidentStatus = Incident['status'];
 export type ZoneOccupancy = Schemas['ZoneOccupancyDto'];
 
 type Method = 'get' | 'post' | 'patch';
@@ -154,8 +155,19 @@ export interface PresenceEvent {
 /** A camera's latest reported health (GET /api/cameras/status, the push channel's `camera` event). */
 export type CameraState = Schemas['CameraStateDto'];
 
-export type LiveEvent =
-  { type: 'presence'; data: PresenceEvent } | { type: 'incident'; data: Incident } | { type: 'camera'; data: CameraState };
+/** The incident as its events carry it: without its status, trail and evidence. */
+export type IncidentMessage = Omit<Incident, 'status' | 'audit' | 'evidence' | 'views' | 'final'>;
+export type LiveIncidentEvent =
+  | { type: 'incident.opened' | 'incident.closed' | 'incident.excused'; data: IncidentMessage }
+  | { type: 'incident.reviewed'; data: IncidentMessage & { review: 'confirmed' | 'dismissed' | 'appealed'; reviewedAt: string } }
+  | { type: 'incident.unexcused'; data: IncidentMessage & { revokedLeaveId: string } };
+export type LiveEvent = { type: 'presence'; data: PresenceEvent } | LiveIncidentEvent | { type: 'camera'; data: CameraState };
+/** The push channel's events: presence, what happened to an incident as on hallwatch.incident.<windowId>.<event>, camera health. */
+const LIVE_EVENTS = new Set<string>([
+  'presence',
+  'camera',
+  ...['opened', 'closed', 'reviewed', 'excused', 'unexcused'].map((e) => `incident.${e}`),
+]);
 
 /**
  * Follows GET /api/live/events (Server-Sent Events). Read with fetch rather than EventSource so the
@@ -172,6 +184,6 @@ export async function followEvents(
   onOpen();
   await readEventStream(res.body!, ({ type, data }) => {
     onBlock();
-    if (type === 'presence' || type === 'incident' || type === 'camera') onEvent({ type, data: JSON.parse(data) } as LiveEvent);
+    if (LIVE_EVENTS.has(type)) onEvent({ type, data: JSON.parse(data) } as LiveEvent);
   });
 }

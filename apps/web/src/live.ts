@@ -6,7 +6,9 @@ import {
   getJson,
   type CameraState,
   type Incident,
+  type IncidentStatus,
   type LiveEvent,
+  type LiveIncidentEvent,
   type LiveWindow,
   type Site,
 } from './api';
@@ -61,11 +63,21 @@ function apply(event: LiveEvent): void {
     live.changedAt[e.windowId] = performance.now();
   } else if (event.type === 'camera') {
     live.cameras[event.data.cameraId] = newer(event.data, live.cameras[event.data.cameraId]);
-  } else if (event.data.closedAt) {
-    delete live.incidents[event.data.id];
-  } else {
+  } else if (statusAfter(event) === 'open') {
     live.incidents[event.data.id] = { ...event.data, status: 'open', audit: [], evidence: [], views: [], final: false };
+  } else {
+    delete live.incidents[event.data.id];
   }
+}
+
+/**
+ * The incident's status after a pushed event, as the API tells it: a review outranks a leave, a
+ * leave the close. Only a `reviewed` event carries the review, so an unexcused incident the board
+ * never saw reviewed counts as open until it closes.
+ */
+export function statusAfter(event: LiveIncidentEvent): IncidentStatus {
+  if (event.type === 'incident.reviewed') return event.data.review;
+  return event.data.leaveId ? 'excused' : event.data.closedAt ? 'closed' : 'open';
 }
 
 /** The push channel spoke once and is down now: what the board shows is no longer live. */

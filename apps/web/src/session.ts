@@ -26,11 +26,11 @@ function restore(): Session | null {
   try {
     const saved = JSON.parse(sessionStorage.getItem(KEY) ?? 'null') as Session | null;
     if (saved && saved.expiresAt > Date.now()) return saved;
+    const wallKey = localStorage.getItem(WALL_KEY);
+    return wallKey ? wallSession(wallKey) : null;
   } catch {
-    // a damaged entry: as if there were none
+    return null; // a damaged entry, or no storage (the unit tests): as if there were none
   }
-  const wallKey = localStorage.getItem(WALL_KEY);
-  return wallKey ? wallSession(wallKey) : null;
 }
 
 export const session = reactive<{ current: Session | null; notice: string }>({ current: restore(), notice: '' });

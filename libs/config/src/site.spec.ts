@@ -95,6 +95,10 @@ describe('site file', () => {
       'schedules.default: open[0]: "13:30-12:00" ends before it starts',
     ]);
     expect(problemsOf(ISSUE_EXAMPLE.replace('id: W01', 'id: "W.01"'))[0]).toMatch(/^windows\[0\]\.id: must be/);
+    // In incident subjects (hallwatch.incident.<windowId>.<event>) "_" stands for an incident of no single window.
+    expect(problemsOf(ISSUE_EXAMPLE.replace('id: W01', 'id: _'))).toEqual([
+      'windows[0].id: "_" stands for no window in incident subjects; name the window otherwise',
+    ]);
   });
 
   it('names every unknown key by its path, however deep: a misspelt rule must not leave the default in force', () => {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ID_PATTERN, ID_RULE, isPlainText } from '@hallwatch/contracts';
+import { ID_PATTERN, ID_RULE, isPlainText, NO_WINDOW } from '@hallwatch/contracts';
 import {
   assertTimeZone,
   DEFAULT_EVALUATION_WEIGHTS,
@@ -215,6 +215,7 @@ function crossCheck(config: SiteConfig): string[] {
     if (!halls.has(c.hall)) problems.push(`cameras[${i}].hall: no hall "${c.hall}"`);
   });
   config.windows.forEach((w, i) => {
+    if (w.id === NO_WINDOW) problems.push(`windows[${i}].id: "${NO_WINDOW}" stands for no window in incident subjects; name the window otherwise`);
     if (!halls.has(w.hall)) problems.push(`windows[${i}].hall: no hall "${w.hall}"`);
     const cam = cameras.get(w.camera);
     if (!cam) problems.push(`windows[${i}].camera: no camera "${w.camera}"`);

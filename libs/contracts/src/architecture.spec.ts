@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { INCIDENT_EVENT_TYPES } from './incident-events';
 import { Subjects } from './subjects';
 
 /** ARCHITECTURE.md names subjects and collections; this keeps it true as the code moves. */
@@ -35,9 +36,13 @@ const source = sourceFiles(path.join(ROOT, 'apps'))
   .map((f) => fs.readFileSync(f, 'utf8'))
   .join('\n');
 
-/** Every subject the code can build, with `<...>` for its parameter. */
+/** Every subject the code can build, with `<...>` for its id parameter; an incident's, one per event. */
 const codeSubjects = Object.values(Subjects)
-  .map((s) => (typeof s === 'function' ? (s as (p: string) => string)('<id>') : s))
+  .flatMap((s) =>
+    s === Subjects.incident
+      ? INCIDENT_EVENT_TYPES.map((event) => Subjects.incident('<id>', event))
+      : [typeof s === 'function' ? (s as (p: string) => string)('<id>') : s],
+  )
   .filter((s) => !s.includes('*'))
   .map((s) => s.replace('<id>', '<>'));
 const placeholder = (s: string) => s.replace(/<[^>]+>/g, '<>');

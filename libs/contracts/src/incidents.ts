@@ -14,11 +14,14 @@ export const INCIDENT_STATUSES = ['open', 'closed', 'excused', 'confirmed', 'dis
 export type IncidentStatus = (typeof INCIDENT_STATUSES)[number];
 export const REVIEW_DECISIONS = ['confirmed', 'dismissed'] as const;
 export type ReviewDecision = (typeof REVIEW_DECISIONS)[number];
-/** What hallwatch.incident.reviewed carries: a decision, or an appeal that makes the incident undecided again. */
+/** What a `reviewed` incident event carries: a decision, or an appeal that makes the incident undecided again. */
 export const REVIEW_CHANGES = [...REVIEW_DECISIONS, 'appealed'] as const;
 export type ReviewChange = (typeof REVIEW_CHANGES)[number];
 
-/** hallwatch.incident.<kind>: published when an incident opens and again when it closes. */
+/**
+ * An incident as its events carry it (IncidentEventMessages): alone on hallwatch.incident.<windowId>.opened
+ * when it opens and on .closed when it closes.
+ */
 export class IncidentMessage {
   @IsId() id: string;
   @IsIn(INCIDENT_KINDS) kind: IncidentKind;
@@ -44,8 +47,9 @@ export class IncidentMessage {
 }
 
 /**
- * hallwatch.incident.reviewed: published by inference after each review decision and each appeal,
- * with the incident, so reporting counts confirmed, dismissed and appealed (undecided) incidents.
+ * hallwatch.incident.<windowId>.reviewed: published by inference after each review decision and
+ * each appeal, with the incident, so reporting counts confirmed, dismissed and appealed
+ * (undecided) incidents.
  */
 export class IncidentReviewedMessage extends IncidentMessage {
   @IsIn(REVIEW_CHANGES) review: ReviewChange;
@@ -57,8 +61,8 @@ export class IncidentReviewedMessage extends IncidentMessage {
 }
 
 /**
- * hallwatch.incident.excused: published by inference when a leave registered after an incident
- * opened excuses it (an incident excused at open carries leaveId on its own messages).
+ * hallwatch.incident.<windowId>.excused: published by inference when a leave registered after an
+ * incident opened excuses it (an incident excused at open carries leaveId on its own messages).
  */
 export class IncidentExcusedMessage extends IncidentMessage {
   /** When it was excused; leaveId is set. */
@@ -66,8 +70,9 @@ export class IncidentExcusedMessage extends IncidentMessage {
 }
 
 /**
- * hallwatch.incident.unexcused: published by inference when the leave that excused an incident is
- * revoked; the incident is as it is now (no leaveId, unless another approved leave excuses it).
+ * hallwatch.incident.<windowId>.unexcused: published by inference when the leave that excused an
+ * incident is revoked; the incident is as it is now (no leaveId, unless another approved leave
+ * excuses it).
  */
 export class IncidentUnexcusedMessage extends IncidentMessage {
   /** The revoked leave. */

@@ -3,6 +3,7 @@ export * from './decode';
 export * from './messages';
 export * from './subjects';
 export * from './incidents';
+export * from './incident-events';
 export * from './batches';
 export * from './paging';
 export * from './cases';

@@ -1,3 +1,5 @@
+import type { IncidentEventType } from './incident-events';
+
 /**
  * Every NATS subject Hallwatch uses. Ids in subjects are checked by the site file
  * (ID_PATTERN: letters, digits, "-", "_" and ":"), so they never contain dots or wildcards.
@@ -12,15 +14,12 @@ export const Subjects = {
   /** Window presence state changes (JetStream stream PRESENCE). */
   presence: (windowId: string) => `hallwatch.presence.${windowId}`,
   allPresence: 'hallwatch.presence.*',
-  /** Incident opens and closes (JetStream stream INCIDENTS). */
-  incident: (kind: string) => `hallwatch.incident.${kind}`,
-  allIncidents: 'hallwatch.incident.*',
-  /** Review decisions (IncidentReviewedMessage), in the same stream. */
-  incidentReviewed: 'hallwatch.incident.reviewed',
-  /** An incident excused by a leave registered after it opened (IncidentExcusedMessage), in the same stream. */
-  incidentExcused: 'hallwatch.incident.excused',
-  /** An excused incident whose leave was revoked (IncidentUnexcusedMessage), in the same stream. */
-  incidentUnexcused: 'hallwatch.incident.unexcused',
+  /**
+   * An incident's events (IncidentEventMessages; JetStream stream INCIDENTS): opened, closed, reviewed,
+   * excused, unexcused. An incident of no single window has NO_WINDOW for its window.
+   */
+  incident: (windowId: string, event: IncidentEventType) => `hallwatch.incident.${windowId}.${event}`,
+  allIncidents: 'hallwatch.incident.*.*',
   /** Each version of a leave or duty change (LeaveRecordMessage; JetStream stream LEAVES): only approved ones excuse. */
   leaves: 'hallwatch.leaves',
   /** Case throughput records from queue and approval systems (JetStream stream CASES). */
@@ -75,7 +74,7 @@ const GIB = 1024 ** 3;
 export const Streams = {
   cameras: { name: 'HALLWATCH_CAMERAS', subjects: ['hallwatch.camera.*.status'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   presence: { name: 'HALLWATCH_PRESENCE', subjects: ['hallwatch.presence.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
-  incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
+  incidents: { name: 'HALLWATCH_INCIDENTS', subjects: ['hallwatch.incident.*.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   queue: { name: 'HALLWATCH_QUEUE', subjects: ['hallwatch.queue.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   // Leaves are few and excuse incidents months later: kept a year.

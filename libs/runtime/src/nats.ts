@@ -182,7 +182,7 @@ export class NatsLink {
     if (differs) {
       await jsm.streams.update(stream.name, { ...c, ...want });
       this.log.log(
-        `stream ${stream.name} reconciled: max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${want.num_replicas}`,
+        `stream ${stream.name} reconciled: subjects ${stream.subjects.join(' ')}, max_age ${stream.maxAgeMs} ms, max_bytes ${stream.maxBytes}, replicas ${want.num_replicas}`,
       );
     }
   }

@@ -21,7 +21,7 @@ const presence = (p: Partial<PresenceMessage>) =>
   ({ type: 'presence', data: { windowId: 'W01', hallId: 'h1', state: 'absent', since: at, at, ...p } as PresenceMessage }) as const;
 const camera = (cameraId: string, hallId: string) => ({ type: 'camera', data: { cameraId, hallId, status: 'offline', at } }) as const;
 const incident = (i: Partial<IncidentMessage>) =>
-  ({ type: 'incident', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
+  ({ type: 'incident.opened', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
 
 describe('the push channel shows an event in the hall the site file gives its window', () => {
   it("shows a presence change in its window's hall", () => {

@@ -2,14 +2,24 @@ import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@ne
 import { Observable, ReplaySubject, Subject } from 'rxjs';
 import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
-import { CameraStatusMessage, decodeMessage, IncidentMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
+import {
+  CameraStatusMessage,
+  decodeIncidentEvent,
+  decodeMessage,
+  IncidentEventMessage,
+  IncidentEventType,
+  PresenceMessage,
+  Subjects,
+} from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { CameraStateDto } from '../cameras/cameras.dto';
 import { NatsConnectionService } from '../nats/nats-connection.module';
 
+/** An incident event on the push channel: `incident.<event>` with the message of that event. */
+export type LiveIncidentEvent = { [T in IncidentEventType]: { type: `incident.${T}`; data: IncidentEventMessage<T> } }[IncidentEventType];
+
 /** One event of the console's push channel. */
-export type LiveEvent =
-  { type: 'presence'; data: PresenceMessage } | { type: 'incident'; data: IncidentMessage } | { type: 'camera'; data: CameraStateDto };
+export type LiveEvent = { type: 'presence'; data: PresenceMessage } | LiveIncidentEvent | { type: 'camera'; data: CameraStateDto };
 
 /**
  * The hall an event is shown in, by the site file: the hall of its window (and of every window and
@@ -39,7 +49,7 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
 }
 
 /**
- * Follows presence changes, incident opens/closes and camera health on NATS (core subscriptions see what is
+ * Follows presence changes, every incident event and camera health on NATS (core subscriptions see what is
  * published into the JetStream streams) and hands them to every open push channel. Live only:
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
@@ -70,9 +80,9 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
       const decoded = decodeMessage(PresenceMessage, data);
       return decoded.ok ? { type: 'presence', data: decoded.value } : decoded.reason;
     });
-    this.follow(nc.subscribe(Subjects.allIncidents), (data) => {
-      const decoded = decodeMessage(IncidentMessage, data);
-      return decoded.ok ? { type: 'incident', data: decoded.value } : decoded.reason;
+    this.follow(nc.subscribe(Subjects.allIncidents), (data, subject) => {
+      const decoded = decodeIncidentEvent(subject, data);
+      return decoded.ok ? ({ type: `incident.${decoded.value.type}`, data: decoded.value.message } as LiveIncidentEvent) : decoded.reason;
     });
     // A camera's health, with its hall from the site file, without ingestion's diagnostic words.
     this.follow(nc.subscribe(Subjects.allCameraStatus), (data) => {
@@ -94,10 +104,10 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     });
   }
 
-  private follow(subscription: Subscription, decode: (data: Uint8Array) => LiveEvent | string): void {
+  private follow(subscription: Subscription, decode: (data: Uint8Array, subject: string) => LiveEvent | string): void {
     void (async () => {
       for await (const msg of subscription) {
-        const event = decode(msg.data);
+        const event = decode(msg.data, msg.subject);
         const hall = typeof event === 'string' ? event : eventHall(event, this.ctx.site);
         // A malformed message is skipped, never passed on, never fatal.
         if (typeof hall === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${hall}`);

@@ -23,13 +23,14 @@ export class LiveController {
 
   /**
    * Server-Sent Events for the caller's halls: `presence` (as on hallwatch.presence.<windowId>),
-   * `incident` (as on hallwatch.incident.<kind>), `camera` (a camera's health as on
+   * `incident.<event>` (opened, closed, reviewed, excused, unexcused: the message as on
+   * hallwatch.incident.<windowId>.<event>), `camera` (a camera's health as on
    * hallwatch.camera.<cameraId>.status, as GET /api/cameras/status gives it) and a `ping` every 15 s.
    */
   @Sse('events')
   @WallScreen()
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'event stream: presence, incident, camera, ping' })
+  @ApiOkResponse({ description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, ping' })
   events(
     @CurrentUser() user: Caller,
     @CurrentToken() verified: AuthToken,

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DeliverPolicy, headers, JetStreamClient, MsgHdrs, NatsConnection } from 'nats';
-import type { Decoded } from '@hallwatch/contracts';
+import { DeliverPolicy, headers, JetStreamClient, JetStreamPublishOptions, MsgHdrs, NatsConnection } from 'nats';
+import type { Decoded, IncidentEventMessage, IncidentEventType } from '@hallwatch/contracts';
 import {
   AuditHeadMessage,
   CameraStatusMessage,
@@ -10,6 +10,7 @@ import {
   IncidentExcusedMessage,
   IncidentMessage,
   IncidentReviewedMessage,
+  incidentSubject,
   IncidentUnexcusedMessage,
   LeaveRecordMessage,
   PresenceMessage,
@@ -150,20 +151,12 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** An incident excused by a leave registered after it opened; once per incident and leave. */
   async publishIncidentExcused(message: IncidentExcusedMessage): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.incidentExcused, encodeMessage(message), {
-      msgID: `incident:${message.id}:excused:${message.leaveId}`,
-    });
+    await this.publishIncidentEvent('excused', message, { msgID: `incident:${message.id}:excused:${message.leaveId}` });
   }
 
   /** An incident whose leave was revoked; once per incident and leave. */
   async publishIncidentUnexcused(message: IncidentUnexcusedMessage): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.incidentUnexcused, encodeMessage(message), {
-      msgID: `incident:${message.id}:unexcused:${message.revokedLeaveId}`,
-    });
+    await this.publishIncidentEvent('unexcused', message, { msgID: `incident:${message.id}:unexcused:${message.revokedLeaveId}` });
   }
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
@@ -255,20 +248,24 @@ export class NatsRepository implements OnApplicationShutdown {
     });
   }
 
+  /** An incident's open, or its close once it has closedAt; `lease` as for publishPresence. */
   async publishIncident(message: IncidentMessage, lease?: PublishedUnder): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.incident(message.kind), encodeMessage(message), {
-      msgID: `incident:${message.id}:${message.closedAt ? 'closed' : 'opened'}`,
-      headers: leaseHeader(lease),
-    });
+    const event = message.closedAt ? 'closed' : 'opened';
+    await this.publishIncidentEvent(event, message, { msgID: `incident:${message.id}:${event}`, headers: leaseHeader(lease) });
   }
 
-  /** A review decision, once per decision (the audit trail's length tells them apart). */
+  /** A review decision or appeal, once per change (the audit trail's length tells them apart). */
   async publishIncidentReviewed(message: IncidentReviewedMessage, decision: number): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.incidentReviewed, encodeMessage(message), { msgID: `incident:${message.id}:reviewed:${decision}` });
+    await this.publishIncidentEvent('reviewed', message, { msgID: `incident:${message.id}:reviewed:${decision}` });
+  }
+
+  /** Every incident event goes out here, on the subject of its type and window. */
+  private async publishIncidentEvent<T extends IncidentEventType>(
+    type: T,
+    message: IncidentEventMessage<T>,
+    options: Partial<JetStreamPublishOptions>,
+  ): Promise<void> {
+    await (await this.js()).publish(incidentSubject(type, message), encodeMessage(message), options);
   }
 
   /** An incident's chain head after its `entries`-th entry, once per entry. */

@@ -1,7 +1,7 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { decodeMessage, encodeMessage, Streams } from '@hallwatch/contracts';
+import { Decoded, encodeMessage, Streams } from '@hallwatch/contracts';
 import {
   exportConsumerBacklogs,
   exportStreamMetrics,
@@ -53,14 +53,14 @@ export class JetStreamRepository implements OnModuleDestroy {
   }
 
   /**
-   * Delivers every message of a stream at least once, validated as `type`, with the raw JSON for
-   * fields outside the contract and the subject. A message is retried while the database is down,
-   * and moved aside when malformed or when storing it fails on every delivery.
+   * Delivers every message of a stream at least once, as `decode` makes it of the message and its
+   * subject, with the subject. A message is retried while the database is down, and moved aside
+   * when `decode` refuses it or when storing it fails on every delivery.
    */
-  async consume<T extends object>(
+  async consume<T>(
     stream: StreamName,
-    type: new () => T,
-    handle: (value: T, raw: Record<string, unknown>, subject: string) => Promise<void>,
+    decode: (data: Uint8Array, subject: string) => Decoded<T>,
+    handle: (value: T, subject: string) => Promise<void>,
     durable = DURABLE,
   ): Promise<void> {
     const nats = await this.nats();
@@ -71,9 +71,9 @@ export class JetStreamRepository implements OnModuleDestroy {
       name,
       durable,
       async (data, subject) => {
-        const decoded = decodeMessage(type, data);
+        const decoded = decode(data, subject);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
-        await handle(decoded.value, JSON.parse(Buffer.from(data).toString('utf8')), subject);
+        await handle(decoded.value, subject);
       },
       () => this.databaseUp(),
     );

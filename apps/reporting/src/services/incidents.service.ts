@@ -6,8 +6,9 @@ import { WriteLockRepository } from '../repositories/write-lock.repository';
 /**
  * Keeps reporting's copy of incidents for the attendance tables: opens, closes, excuses and reviews
  * in any order, each applied once whatever is redelivered (status = review, else excused, else
- * closed or open). An appeal arrives as a review `appealed`: the latest of decisions and appeals
- * wins, so an appeal after a confirmation leaves the incident undecided until the next decision.
+ * closed or open). An appeal arrives as a `reviewed` event with review `appealed`: the latest of
+ * decisions and appeals wins, so an appeal after a confirmation leaves the incident undecided
+ * until the next decision.
  */
 @Injectable()
 export class IncidentsService {
@@ -20,12 +21,12 @@ export class IncidentsService {
     return this.lock.run(() => this.save(m));
   }
 
-  /** hallwatch.incident.excused: the message carries leaveId, which save sets (unless that leave was revoked). */
+  /** An `excused` event: the message carries leaveId, which save sets (unless that leave was revoked). */
   excused(m: IncidentExcusedMessage): Promise<void> {
     return this.record(m);
   }
 
-  /** hallwatch.incident.unexcused: the revoked leave excuses it no more. */
+  /** An `unexcused` event: the revoked leave excuses it no more. */
   unexcused(m: IncidentUnexcusedMessage): Promise<void> {
     return this.lock.run(async () => {
       await this.save(m);

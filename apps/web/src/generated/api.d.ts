@@ -1360,7 +1360,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description event stream: presence, incident, camera, ping */
+            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, ping */
             200: {
                 headers: {
                     [name: string]: unknown;
