@@ -423,7 +423,7 @@ async function main(): Promise<void> {
     nc = await connect({ servers: harness.natsUrl, maxReconnectAttempts: -1 });
     const settled = await settle(nc, 120_000);
     const presence = await readStream(nc, Streams.presence.name);
-    const incidents = (await readStream(nc, Streams.incidents.name)).filter((m) => !/\.(reviewed|excused)$/.test(m.subject));
+    const incidents = (await readStream(nc, Streams.incidents.name)).filter((m) => /\.(opened|closed)$/.test(m.subject));
     const conn = await mongoose.createConnection(harness.mongoUri).asPromise();
     const days = await conn.db!.collection('presence_days').find({}).toArray();
     const stored = await conn
