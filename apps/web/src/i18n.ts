@@ -1,7 +1,8 @@
 import { createI18n } from 'vue-i18n';
 
 const zh = {
-  app: { title: '窗口在岗监管', logout: '退出', language: 'English' },
+  app: { title: '窗口在岗监管', documentTitle: 'Hallwatch 窗口在岗监管', logout: '退出', language: 'English' },
+  alerts: { soundOn: '声音提醒：开', soundOff: '声音提醒：关', enableNotifications: '开启桌面通知' },
   nav: { board: '实时看板', wall: '大屏', incidents: '事件督查', stats: '效能统计', zones: '划区' },
   role: { admin: '管理员', hall_manager: '大厅负责人', supervisor: '督查人员', evaluator: '考核人员', wall: '大屏' },
   login: {
@@ -202,7 +203,8 @@ const zh = {
 type Messages = typeof zh;
 
 const en: Messages = {
-  app: { title: 'Window presence', logout: 'Sign out', language: '中文' },
+  app: { title: 'Window presence', documentTitle: 'Hallwatch window presence', logout: 'Sign out', language: '中文' },
+  alerts: { soundOn: 'Sound: on', soundOff: 'Sound: off', enableNotifications: 'Turn on notifications' },
   nav: { board: 'Live board', wall: 'Wall', incidents: 'Incidents', stats: 'Statistics', zones: 'Zones' },
   role: { admin: 'Administrator', hall_manager: 'Hall manager', supervisor: 'Supervisor', evaluator: 'Evaluator', wall: 'Wall screen' },
   login: {

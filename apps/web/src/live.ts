@@ -6,6 +6,7 @@ import {
   getJson,
   type CameraState,
   type Incident,
+  type IncidentMessage,
   type IncidentStatus,
   type LiveEvent,
   type LiveIncidentEvent,
@@ -55,7 +56,14 @@ function newer(a: CameraState, b: CameraState | undefined): CameraState {
   return b && Date.parse(b.at) > Date.parse(a.at) ? b : a;
 }
 
+let openedListener: (incident: IncidentMessage) => void = () => undefined;
+/** Called for each incident the push channel says opened and the board did not show yet (the alerts). */
+export function onIncidentOpened(listener: (incident: IncidentMessage) => void): void {
+  openedListener = listener;
+}
+
 function apply(event: LiveEvent): void {
+  if (event.type === 'incident.opened' && !live.incidents[event.data.id]) openedListener(event.data);
   if (event.type === 'presence') {
     const e = event.data;
     const known = live.windows[e.windowId];

@@ -1,0 +1,111 @@
+import type { Browser, Page } from 'playwright-core';
+import { connect, NatsConnection } from 'nats';
+import { encodeMessage, IncidentMessage, incidentSubject } from '@hallwatch/contracts';
+import { launchChromium } from '../../bench/chromium';
+import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { consoleOnlySite } from './console-harness';
+
+const PASSWORD = 'alerts-password';
+const TITLE = 'Hallwatch 窗口在岗监管';
+
+/**
+ * Alerts where the hall manager is (issue 26, item 4): an absence opening in their hall, pushed
+ * while they are on another page, shows as a count on 事件督查 and in the page title, raises a
+ * browser notification (permission granted) and, once switched on, a sound; a camera going
+ * offline does not; looking at the incident list clears the count.
+ */
+describe('console alerts (Chromium)', () => {
+  let browser: Browser;
+  let gateway: RunningService;
+  let nc: NatsConnection;
+  let page: Page;
+  let base = '';
+
+  const open = async (kind: IncidentMessage['kind'], windowId?: string) => {
+    const incident: IncidentMessage = {
+      id: `${kind}:h1:${windowId ?? 'cam-1'}:${Date.now()}`,
+      kind,
+      hallId: 'h1',
+      ...(windowId ? { windowId } : { cameraId: 'cam-1' }),
+      openedAt: new Date().toISOString(),
+    };
+    nc.publish(incidentSubject('opened', incident), encodeMessage(incident));
+    await nc.flush();
+  };
+  const badge = () => page.locator('[data-test=alert-badge] sup');
+
+  beforeAll(async () => {
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    const env = {
+      HALLWATCH_SITE: await consoleOnlySite(PASSWORD),
+      HALLWATCH_JWT_SECRET: 'e2e-alerts-secret-of-32-bytes-or-more',
+      PORT: String(port),
+      MONGODB_URI: testDatabaseUri('alerts'),
+    };
+    [browser, gateway, nc] = await Promise.all([
+      launchChromium(),
+      startService('gateway', env),
+      connect({ servers: process.env.HALLWATCH_TEST_NATS_URL! }),
+    ]);
+    const context = await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN', permissions: ['notifications'] });
+    // What the page asks of the browser, recorded: each notification and each tone.
+    await context.addInitScript(() => {
+      const w = window as unknown as { notes: string[]; tones: number };
+      w.notes = [];
+      w.tones = 0;
+      const Real = window.Notification;
+      class Recorded extends Real {
+        constructor(title: string, options?: NotificationOptions) {
+          super(title, options);
+          w.notes.push(`${title} | ${options?.body ?? ''}`);
+        }
+      }
+      Object.defineProperty(window, 'Notification', { value: Recorded });
+      const create = AudioContext.prototype.createOscillator;
+      AudioContext.prototype.createOscillator = function (this: AudioContext) {
+        w.tones += 1;
+        return create.call(this);
+      };
+    });
+    page = await context.newPage();
+    await page.goto(`${base}/login?next=/stats`);
+    await page.fill('input[name=username]', 'manager-h1');
+    await page.fill('input[name=password]', PASSWORD);
+    // The push channel is open on this page too (not only on the board).
+    const streamOpened = page.waitForResponse((r) => r.url().endsWith('/api/live/events'));
+    await page.click('button[type=submit]');
+    await page.waitForURL(`${base}/stats`);
+    await streamOpened;
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await nc?.close();
+    await gateway?.stop();
+  });
+
+  it('counts, notifies and sounds a new absence on another page; not a camera going offline; clears when the list is seen', async () => {
+    expect(await page.title()).toBe(TITLE);
+    await open('camera-offline');
+    await open('absence', 'W01');
+    await eventually(async () => ((await badge().textContent())?.trim() === '1' ? true : undefined), 10_000);
+    expect(await page.title()).toBe(`(1) ${TITLE}`);
+    const notes = await page.evaluate(() => (window as unknown as { notes: string[] }).notes);
+    expect(notes).toEqual(['离岗 · 1号窗口 | 区行政审批服务大厅 · 区市场监管局']);
+    expect(await page.evaluate(() => (window as unknown as { tones: number }).tones)).toBe(0);
+
+    await page.click('[data-test=alert-sound]');
+    expect(await page.evaluate(() => localStorage.getItem('hallwatch.alertSound'))).toBe('on');
+    const tonesBefore = await page.evaluate(() => (window as unknown as { tones: number }).tones);
+    await open('absence', 'W01');
+    await eventually(async () => ((await badge().textContent())?.trim() === '2' ? true : undefined), 10_000);
+    expect(await page.evaluate(() => (window as unknown as { tones: number }).tones)).toBeGreaterThan(tonesBefore);
+
+    await page.click('a[href="/incidents"]');
+    await page.waitForURL(`${base}/incidents`);
+    await eventually(async () => ((await page.title()) === TITLE ? true : undefined), 5_000);
+    // (the badge fades out)
+    await badge().waitFor({ state: 'hidden', timeout: 5_000 });
+  });
+});
