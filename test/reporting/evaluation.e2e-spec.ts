@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import ExcelJS from 'exceljs';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
@@ -253,6 +254,8 @@ users:
       baseScore: 69.45,
       deductions: 7,
       score: 62.45,
+      // Judged 7 of 147 scheduled hours: the score stands on 4.8% of the time.
+      coverage: 0.0476,
       rankDepartment: 'tax',
       rankInDepartment: 1,
       rankHall: 'H1',
@@ -309,7 +312,7 @@ users:
     // but for the time: only the judged day is S1's (7 h); the unreported days belong to nobody.
     const byStaff = await rows(admin, `/api/stats/evaluation?${MONTH}&groupBy=staff`);
     const { window: _w, ...s1 } = w1;
-    expect(byStaff.find((r) => r.staff === 'S1')).toEqual({ staff: 'S1', ...s1, scheduledHours: 7, unknownHours: 0 });
+    expect(byStaff.find((r) => r.staff === 'S1')).toEqual({ staff: 'S1', ...s1, scheduledHours: 7, unknownHours: 0, coverage: 1 });
     expect(byStaff.find((r) => r.staff === 'S3')).toMatchObject({ score: 80, rankDepartment: 'police' });
 
     // By hall, H1 = W1 + W2: rate 700 / 840 = 0.8333; on time 6 / 7 = 0.8571; ratings 13 / 5 = 2.6 → 0.4;
@@ -342,8 +345,93 @@ users:
       .split('\r\n');
     const columns = header.split(',');
     const tax = lines.map((l) => l.split(',')).find((cells) => cells[0] === 'tax')!;
-    // The tax department is hall H1's two windows: the same figures as H1.
-    expect(tax[columns.indexOf('效能得分 Score')]).toBe('54.47');
-    expect(tax[columns.indexOf('权重:出勤率 Weight: attendance')]).toBe('40');
+    // The tax department is hall H1's two windows: the same figures as H1; the weights are not columns.
+    expect(tax[columns.indexOf('效能得分')]).toBe('54.47');
+    expect(tax[columns.indexOf('出勤率(不含请假)')]).toBe('83.3%');
+    expect(tax[columns.indexOf('排名所在大厅')]).toBe('City hall');
+    expect(columns.filter((c) => c.includes('权重'))).toEqual([]);
+  });
+
+  it('downloads the XLSX through the gateway as the console shows the table: title, weights once, % formats, frozen filtered header, Chinese names', async () => {
+    const before = Date.now();
+    const res = await get(admin, `/api/stats/evaluation?${MONTH}&groupBy=window&format=xlsx`);
+    const after = Date.now();
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-disposition')).toBe(
+      `attachment; filename="evaluation-window-2024-03-01-2024-03-31.xlsx"; filename*=UTF-8''` +
+        encodeURIComponent('效能考核_按窗口_2024-03-01至2024-03-31.xlsx'),
+    );
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await res.arrayBuffer()) as ArrayBuffer);
+    expect(book.worksheets.map((w) => w.name)).toEqual(['效能考核']);
+    const ws = book.worksheets[0];
+
+    const title = /^效能考核（按窗口） 2024-03-01 至 2024-03-31 · 生成于 (\d{4}-\d{2}-\d{2} \d{2}:\d{2})（Asia\/Shanghai）$/.exec(
+      String(ws.getCell('A1').value),
+    );
+    expect(title).not.toBeNull();
+    const generated = Date.parse(`${title![1].replace(' ', 'T')}:00+08:00`);
+    expect(generated).toBeGreaterThanOrEqual(Math.floor(before / 60_000) * 60_000);
+    expect(generated).toBeLessThanOrEqual(after);
+    // The site's default weights, once.
+    expect(ws.getCell('A2').value).toBe(
+      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2',
+    );
+    expect(ws.getCell('A3').value).toBe('覆盖率 = 已判断时长 ÷ 应在岗时长；低于80%的得分标为橙色，仅供参考。');
+
+    // The header: the console's labels in the console's order (test/web/console.e2e-spec.ts compares the two).
+    const labels = [
+      '窗口',
+      '应在岗时长(小时)',
+      '在岗时长(小时)',
+      '无法判断时长(小时)',
+      '请假期间离岗时长(分钟)',
+      '未请假离岗时长(分钟)',
+      '出勤率(不含请假)',
+      '已确认离岗事件',
+      '办件量',
+      '每在岗小时办件量',
+      '按时办结率',
+      '评价数',
+      '平均满意度(1-5)',
+      '不满意(≤2)占比',
+      '属实投诉',
+      '不属实投诉',
+      '待核实投诉',
+      '叫号空岗事件',
+      '已确认叫号空岗',
+      '基础分',
+      '扣分',
+      '排名所在部门',
+      '部门内排名',
+      '排名所在大厅',
+      '大厅内排名',
+      '效能得分',
+      '覆盖率(已判断/应在岗)',
+      '覆盖提示',
+    ];
+    expect(ws.getRow(4).values).toEqual([undefined, ...labels]);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
+    expect(ws.autoFilter).toBe('A4:AB4');
+
+    const rowOf = (name: string) => {
+      const found = [5, 6, 7, 8].map((n) => ws.getRow(n)).find((r) => r.getCell(1).value === name);
+      if (!found) throw new Error(`no row ${name}`);
+      return (label: string) => found.getCell(labels.indexOf(label) + 1);
+    };
+    const tax1 = rowOf('Tax 1'); // W1, by its name
+    expect([tax1('出勤率(不含请假)').value, tax1('出勤率(不含请假)').numFmt]).toEqual([0.9524, '0.0%']);
+    expect([tax1('按时办结率').value, tax1('按时办结率').numFmt]).toEqual([0.75, '0.0%']);
+    expect([tax1('效能得分').value, tax1('覆盖率(已判断/应在岗)').value]).toEqual([62.45, 0.0476]);
+    expect(tax1('覆盖提示').value).toBe('已判断时长不足80%，得分仅供参考');
+    expect(tax1('排名所在大厅').value).toBe('City hall');
+    // K5, a complaint without a window: no score, so nothing to warn about.
+    const none = rowOf('未指定');
+    expect([none('效能得分').value, none('覆盖提示').value, none('属实投诉').value]).toEqual([null, null, 1]);
+
+    // By staff, the unreported days belong to nobody on the roster: 未排班.
+    const byStaff = await get(admin, `/api/stats/evaluation?${MONTH}&groupBy=staff&format=csv`);
+    const staffRows = (await byStaff.text()).split('\r\n').map((l) => l.split(',')[0]);
+    expect(staffRows.slice(1, -1).sort()).toEqual(['S1', 'S2', 'S3', '未排班']);
   });
 });

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import ExcelJS from 'exceljs';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
@@ -153,31 +154,29 @@ users:
     ]);
   });
 
-  it('exports CSV and XLSX with bilingual headers', async () => {
+  it("exports CSV and XLSX with the console's Chinese labels, hall names and shares as %", async () => {
     const csv = await get(admin, `/api/stats/attendance?${period}&groupBy=hall&format=csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
+    expect(csv.headers.get('content-disposition')).toBe(
+      `attachment; filename="attendance-hall-${DAY}-${DAY}.csv"; filename*=UTF-8''${encodeURIComponent(`出勤统计_按大厅_${DAY}至${DAY}.csv`)}`,
+    );
     const lines = (await csv.text())
       .replace(/^\uFEFF/, '')
       .trim()
       .split('\r\n');
-    expect(lines[0].split(',').slice(0, 5)).toEqual([
-      '大厅 Hall',
-      '应在岗时长(小时) Scheduled hours',
-      '在岗时长(小时) Staffed hours',
-      '无法判断时长(小时) Unknown hours',
-      '出勤率 Attendance rate',
-    ]);
-    expect(lines.slice(1).map((l) => l.split(',').slice(0, 2))).toEqual([
-      ['H1', '7'],
-      ['T1', '7'],
+    expect(lines[0].split(',').slice(0, 5)).toEqual(['大厅', '应在岗时长(小时)', '在岗时长(小时)', '无法判断时长(小时)', '出勤率']);
+    // H1 (W1): 340 of 390 judged minutes staffed = 87.2%; T1 (W2) judged nothing.
+    expect(lines.slice(1).map((l) => l.split(',').slice(0, 5))).toEqual([
+      ['City hall', '7.00', '5.67', '0.50', '87.2%'],
+      ['Township centre', '7.00', '0.00', '7.00', ''],
     ]);
     const xlsx = await get(admin, `/api/stats/throughput?${period}&groupBy=township&format=xlsx`);
     expect(xlsx.status).toBe(200);
-    expect(
-      Buffer.from(await xlsx.arrayBuffer())
-        .subarray(0, 2)
-        .toString(),
-    ).toBe('PK');
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load((await xlsx.arrayBuffer()) as ArrayBuffer);
+    const ws = book.getWorksheet('办件统计')!;
+    expect(ws.getCell('A1').value).toMatch(new RegExp(`^办件统计（按乡镇中心） ${DAY} 至 ${DAY} · 生成于 `));
+    expect([ws.getCell('A2').value, ws.getCell('A3').value]).toEqual(['乡镇中心', 'Township centre']);
   });
 
   it('limits hall managers to their halls', async () => {

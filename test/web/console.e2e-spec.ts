@@ -174,24 +174,67 @@ describe('web console (Chromium)', () => {
     expect(await page.content()).not.toContain('城关镇便民服务中心');
   });
 
-  it('the evaluator sees the charts and downloads an XLSX that opens', async () => {
+  it('the evaluator sees the charts (暂无数据 where there is nothing), rates as %, 未排班, and downloads an XLSX headed as the screen', async () => {
+    type Row = Record<string, string | number | null>;
+    /** A calendar day in the site's time zone (UTC+8), `offset` days from today: the page's default period is the last 30 days. */
+    const day = (offset: number) => new Date(Date.now() + 8 * 3_600_000 + offset * 86_400_000).toISOString().slice(0, 10);
+    const period = `from=${day(-29)}&to=${day(0)}`;
+    // No case has been posted yet (the next test posts the first): no on-time rate to chart.
+    const throughput = (await (await api(`/api/stats/throughput?${period}&groupBy=window`, 'evaluator')).json()) as Row[];
+    expect(throughput.map((r) => r.onTimeRate)).toEqual([null, null, null]);
+
     const page = await newPage();
     await signIn(page, stack.baseUrl, 'evaluator');
     expect(await page.$('a[href="/zones"]')).toBeNull();
     await page.click('a[href="/stats"]');
     await page.waitForSelector('[data-test=table-attendance] .el-table__row');
-    await page.waitForFunction(() => document.querySelectorAll('.chart canvas').length >= 4);
-    expect(await page.textContent('[data-test=table-attendance]')).toContain('1号窗口');
+    // Each of the four charts drawn, or saying there is nothing to draw.
+    await page.waitForFunction(() => {
+      const cards = Array.from(document.querySelectorAll('[data-chart]'));
+      return cards.length === 4 && cards.every((c) => c.querySelector('canvas') || c.querySelector('[data-test=chart-empty]'));
+    });
+    expect(await page.textContent('[data-chart=onTime] [data-test=chart-empty]')).toContain('暂无数据');
+    expect(await page.$('[data-chart=rate] canvas')).not.toBeNull();
+
+    // The attendance rate as a percentage with one decimal, of the API's fraction.
+    const row = await page.waitForSelector('[data-test=table-attendance] .el-table__row:has-text("1号窗口")');
+    const attendance = (await (await api(`/api/stats/attendance?${period}&groupBy=window`, 'evaluator')).json()) as Row[];
+    const rate = attendance.find((r) => r.window === 'W01')!.attendanceRate as number;
+    const shown = (await row.$eval('[data-col=attendanceRate]', (el) => el.textContent))?.trim();
+    expect(shown).toMatch(/^\d{1,3}\.\d%$/);
+    expect(Math.abs(parseFloat(shown!) - rate * 100)).toBeLessThanOrEqual(0.1);
+
+    // The XLSX: Chinese sheet and file name, a title row, then the screen's headers in the screen's order.
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-attendance-xlsx]')]);
-    const file = await download.path();
+    expect(download.suggestedFilename()).toBe(`出勤统计_按窗口_${day(-29)}至${day(0)}.xlsx`);
     const book = new ExcelJS.Workbook();
-    await book.xlsx.readFile(file);
-    const sheet = book.worksheets[0];
-    const cells = JSON.stringify(sheet.getSheetValues());
-    expect(download.suggestedFilename()).toMatch(/\.xlsx$/);
-    expect(cells).toContain('W01');
-    expect(cells).toContain('出勤率');
+    await book.xlsx.readFile(await download.path());
+    const sheet = book.getWorksheet('出勤统计')!;
+    expect(String(sheet.getCell('A1').value)).toContain(`${day(-29)} 至 ${day(0)}`);
+    const screenHeaders = await page.$$eval('[data-test=table-attendance] .el-table__header-wrapper th', (ths) =>
+      ths.map((th) => th.textContent?.trim() ?? '').filter((text) => text !== ''),
+    );
+    expect(screenHeaders.length).toBeGreaterThan(20);
+    expect((sheet.getRow(2).values as unknown[]).slice(1)).toEqual(screenHeaders);
+    const names = JSON.stringify(sheet.getColumn(1).values);
+    expect(names).toContain('1号窗口');
+    expect(names).not.toContain('W01');
     await screenshot(page, 'statistics');
+
+    // Grouped by staff: the time nobody on the roster can be tied to (no case yet) is 未排班.
+    await page.click('[data-test=group-by] >> text=人员');
+    await page.click('[data-test=search]');
+    await page.waitForSelector('[data-test=table-attendance] .el-table__row:has-text("未排班")');
+    expect(await page.textContent('[data-test=table-attendance]')).not.toContain('unassigned');
+
+    // The period's shortcut 上月: the whole previous month in the site's calendar.
+    const [y, m] = day(0).split('-').map(Number);
+    const [py, pm] = m === 1 ? [y - 1, 12] : [y, m - 1];
+    const month = `${py}-${String(pm).padStart(2, '0')}`;
+    await page.click('.el-range-editor');
+    await page.click('.el-picker-panel__shortcut:has-text("上月")');
+    const range = await page.$$eval('.el-range-editor input', (inputs) => inputs.map((i) => (i as HTMLInputElement).value));
+    expect(range).toEqual([`${month}-01`, `${month}-${new Date(Date.UTC(py, pm, 0)).getUTCDate()}`]);
   });
 
   it('the evaluator reads the evaluation table (效能考核) for a seeded case set: inputs, weights, score and ranks as the API gives them', async () => {
@@ -237,16 +280,28 @@ describe('web console (Chromium)', () => {
     const row = await page.waitForSelector('[data-test=table-evaluation] .el-table__row:has-text("1号窗口")');
     const cell = async (col: string) => (await row.$eval(`[data-col=${col}]`, (el) => el.textContent))?.trim();
     expect(await cell('casesHandled')).toBe('3');
-    expect(await cell('onTimeRate')).toBe('0.67');
+    expect(await cell('onTimeRate')).toBe('66.7%');
     expect(await cell('meanSatisfaction')).toBe('3.33');
-    expect(await cell('lowSatisfactionShare')).toBe('0.33');
-    expect(await cell('weightAttendance')).toBe('40');
-    expect(await cell('throughputTarget')).toBe('4');
+    expect(await cell('lowSatisfactionShare')).toBe('33.3%');
     expect(await cell('rankInHall')).toBe('1');
     expect(await cell('rankHall')).toBe('区行政审批服务大厅');
     expect(Number(await cell('score'))).toBeGreaterThanOrEqual(45);
+    // The page's period is the last 30 days of a 24-hour schedule, judged only since the stack started
+    // minutes ago: the score stands on far less than 80% of the scheduled time, and says so next to it.
+    const pageRows = (await (await api(`/api/stats/evaluation?groupBy=window&from=${day(-29)}&to=${day(0)}`, 'evaluator')).json()) as Row[];
+    const coverage = pageRows.find((r) => r.window === 'W01')!.coverage as number;
+    expect(coverage).toBeLessThan(0.01);
+    expect(await cell('coverage')).toBe(`${(Math.round(coverage * 1000) / 10).toFixed(1)}%`);
+    expect(await row.$eval('[data-test=coverage-warning]', (el) => el.textContent)).toContain('已判断时长不足80%');
+    // The weights once, above the table; not a column.
+    const weights = await page.$$eval('[data-test=evaluation-weights]', (els) => els.map((el) => el.textContent?.trim()));
+    expect(weights).toEqual([
+      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2',
+    ]);
     const headers = await page.textContent('[data-test=table-evaluation] .el-table__header');
-    for (const h of ['效能得分', '权重:出勤率', '每件属实投诉扣分', '大厅内排名', '部门内排名']) expect(headers).toContain(h);
+    for (const h of ['效能得分', '覆盖率(已判断/应在岗)', '覆盖提示', '大厅内排名', '部门内排名', '出勤率(不含请假)'])
+      expect(headers).toContain(h);
+    expect(headers).not.toContain('权重');
     // Every group of the API is a row (the evaluator sees both halls).
     expect(await page.$$eval('[data-test=table-evaluation] .el-table__body-wrapper .el-table__row', (rows) => rows.length)).toBe(3);
 
@@ -255,9 +310,10 @@ describe('web console (Chromium)', () => {
 
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-test=download-evaluation-csv]')]);
     const csv = fs.readFileSync(await download.path(), 'utf8');
-    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    expect(download.suggestedFilename()).toBe(`效能考核_按窗口_${day(-29)}至${day(0)}.csv`);
     expect(csv).toContain('效能得分');
-    expect(csv).toContain('W01');
+    expect(csv).toContain('1号窗口');
+    expect(csv).toContain('66.7%');
   });
 
   it('the hall manager appeals a confirmed absence from the page (申诉待决), and sees the queue event of a queue-open-seat-empty incident', async () => {

@@ -14,6 +14,7 @@ import {
 } from 'class-validator';
 import type { BatchResult, RowResult } from './batches';
 import { IsId, IsInstant, IsPlainText } from './ids';
+import { STATS_GROUP_BYS, type StatsColumn, type StatsGroupBy } from './stats-columns';
 
 /** 办结 completed, 不予受理 rejected, 退回补正 returned, 撤回 withdrawn: every one was served at the window. */
 export const CASE_STATUSES = ['completed', 'rejected', 'returned', 'withdrawn'] as const;
@@ -91,10 +92,6 @@ export const ReportingRequests = {
   getComplaint: 'hallwatch.reporting.complaints.get',
 } as const;
 
-/** township: township service centres, i.e. halls of kind township. */
-export const STATS_GROUP_BYS = ['window', 'staff', 'department', 'hall', 'township'] as const;
-export type StatsGroupBy = (typeof STATS_GROUP_BYS)[number];
-
 /** A statistics period: local dates in the site's time zone, both included. */
 export class StatsQuery {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date written YYYY-MM-DD' }) from: string;
@@ -109,8 +106,8 @@ export interface StatsTable {
   groupBy: StatsGroupBy;
   from: string;
   to: string;
-  /** Keys of the rows in order, with their Chinese and English headers. */
-  columns: { key: string; header: string }[];
+  /** The table's columns in order (reportColumns: the same list the console shows). */
+  columns: StatsColumn[];
   rows: Record<string, string | number | null>[];
 }
 

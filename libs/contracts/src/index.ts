@@ -11,3 +11,4 @@ export * from './queue';
 export * from './leaves';
 export * from './complaints';
 export * from './provenance';
+export * from './stats-columns';

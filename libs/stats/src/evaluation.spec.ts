@@ -1,3 +1,4 @@
+import { reportColumns, WEIGHT_COLUMNS } from '@hallwatch/contracts';
 import { DEFAULT_EVALUATION_WEIGHTS, EvaluationWeights } from '@hallwatch/domain';
 import {
   EvaluationCounts,
@@ -152,7 +153,7 @@ describe('ranks and places', () => {
     expect(Object.fromEntries(places)).toEqual({ S1: { department: null, hall: 'H1' }, S2: { department: 'tax', hall: 'H2' } });
   });
 
-  it('evaluationRows puts inputs, weights, score and ranks in one row per group, sorted by key', () => {
+  it('evaluationRows puts inputs, weights, score, coverage and ranks in one row per group, sorted by key', () => {
     const rows = evaluationRows(
       [
         { key: 'W2', place: { department: 'tax', hall: 'H1' }, figures: figures(), counts: emptyEvaluationCounts() },
@@ -177,6 +178,13 @@ describe('ranks and places', () => {
       rankDepartment: 'tax',
       rankHall: 'H1',
     });
+    // Judged 8 h scheduled − 1 h unknown = 7 of 8 h.
+    expect(rows[0].coverage).toBe(0.875);
+    const unscheduled = { key: 'K', place: { department: null, hall: null }, figures: emptyFigures(), counts: COUNTS };
+    expect(evaluationRows([unscheduled], 'window', DEFAULT_EVALUATION_WEIGHTS)[0].coverage).toBeNull();
+    // Every figure of a row has its column (shown, or the weights shown once); every column but the derived warning its figure.
+    const shown = reportColumns('evaluation', 'window').filter((c) => c.kind !== 'warning');
+    expect(Object.keys(rows[0]).sort()).toEqual([...shown, ...WEIGHT_COLUMNS].map((c) => c.key).sort());
   });
 
   it('evaluationGroups joins figures, incidents by kind and status, and complaints by verification', () => {

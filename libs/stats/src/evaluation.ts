@@ -3,7 +3,6 @@ import type { EvaluationWeights } from '@hallwatch/domain';
 import { emptyFigures, Figures, StaffFigures } from './figures';
 import {
   attendanceFigures,
-  Column,
   groupFigures,
   groupKeyOf,
   IncidentCounts,
@@ -222,7 +221,18 @@ export function evaluationGroups(
   }));
 }
 
-/** The evaluation table's rows, sorted by group key: inputs, weights, score and ranks side by side. */
+/**
+ * Share of the scheduled time that could be judged (seen staffed or absent): what the score stands
+ * on. Null without scheduled time.
+ */
+export function coverageOf(f: Readonly<Figures>): number | null {
+  return ratio(f.scheduledMs - f.unknownMs, f.scheduledMs);
+}
+
+/**
+ * The evaluation table's rows, sorted by group key: inputs, weights, score, its coverage and ranks
+ * side by side.
+ */
 export function evaluationRows(groups: readonly EvaluationGroup[], by: StatsGroupBy, w: Readonly<EvaluationWeights>): ReportRow[] {
   const sorted = [...groups].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const scored = sorted.map((g) => {
@@ -251,45 +261,10 @@ export function evaluationRows(groups: readonly EvaluationGroup[], by: StatsGrou
     deductionPerVerifiedComplaint: w.verifiedComplaint,
     deductionPerQueueMismatch: w.queueMismatch,
     ...result,
+    coverage: coverageOf(g.figures),
     rankDepartment: g.place.department,
     rankInDepartment: byDepartment[i],
     rankHall: g.place.hall,
     rankInHall: byHall[i],
   }));
 }
-
-export const EVALUATION_COLUMNS: Column[] = [
-  { key: 'scheduledHours', header: '应在岗时长(小时) Scheduled hours' },
-  { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
-  { key: 'unknownHours', header: '无法判断时长(小时) Unknown hours' },
-  { key: 'excusedAbsenceMinutes', header: '请假离岗时长(分钟) Excused absence minutes' },
-  { key: 'unexcusedAbsenceMinutes', header: '无故离岗时长(分钟) Unexcused absence minutes' },
-  { key: 'attendanceRate', header: '出勤率(不含请假) Attendance rate (excused time excluded)' },
-  { key: 'absenceIncidentsConfirmed', header: '已确认离岗事件 Absence incidents confirmed' },
-  { key: 'casesHandled', header: '办件量 Cases handled' },
-  { key: 'casesPerStaffedHour', header: '每在岗小时办件量 Cases per staffed hour' },
-  { key: 'onTimeRate', header: '按时办结率 On-time rate' },
-  { key: 'ratings', header: '评价数 Ratings' },
-  { key: 'meanSatisfaction', header: '平均满意度(1-5) Mean satisfaction' },
-  { key: 'lowSatisfactionShare', header: '不满意(≤2)占比 Share of ratings ≤ 2' },
-  { key: 'verifiedComplaints', header: '属实投诉 Verified complaints' },
-  { key: 'unverifiedComplaints', header: '不属实投诉 Unfounded complaints' },
-  { key: 'pendingComplaints', header: '待核实投诉 Complaints pending' },
-  { key: 'queueMismatchIncidents', header: '叫号空岗事件 Queue-open-seat-empty incidents' },
-  { key: 'queueMismatchesConfirmed', header: '已确认叫号空岗 Queue mismatches confirmed' },
-  { key: 'weightAttendance', header: '权重:出勤率 Weight: attendance' },
-  { key: 'weightOnTime', header: '权重:按时办结 Weight: on time' },
-  { key: 'weightSatisfaction', header: '权重:满意度 Weight: satisfaction' },
-  { key: 'weightThroughput', header: '权重:办件效率 Weight: throughput' },
-  { key: 'throughputTarget', header: '满分办件效率(件/小时) Throughput target (cases/hour)' },
-  { key: 'deductionPerAbsenceIncident', header: '每起离岗扣分 Points off per absence incident' },
-  { key: 'deductionPerVerifiedComplaint', header: '每件属实投诉扣分 Points off per verified complaint' },
-  { key: 'deductionPerQueueMismatch', header: '每起叫号空岗扣分 Points off per queue mismatch' },
-  { key: 'baseScore', header: '基础分 Base score' },
-  { key: 'deductions', header: '扣分 Deductions' },
-  { key: 'score', header: '效能得分 Score' },
-  { key: 'rankDepartment', header: '所在部门 Department ranked in' },
-  { key: 'rankInDepartment', header: '部门内排名 Rank in department' },
-  { key: 'rankHall', header: '所在大厅 Hall ranked in' },
-  { key: 'rankInHall', header: '大厅内排名 Rank in hall' },
-];

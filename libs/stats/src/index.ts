@@ -4,7 +4,8 @@
  *   @hallwatch/domain, throughput from cases) that roll up from days to any period;
  * - histogram / quantile: medians and p90 summed from per-day histograms (1-minute resolution);
  * - report: grouping by window, staff, department, hall or township centre, and report rows;
- * - table: CSV and XLSX with Chinese and English headers; case-row / complaint-row: CSV row validation;
+ * - table: the tables as CSV and XLSX documents, with the console's columns (libs/contracts
+ *   stats-columns); case-row / complaint-row: CSV row validation;
  * - case-csv: reading a case export (UTF-8 or GB18030/GBK, refused with the line otherwise);
  * - leave-row: reading a leave export the same way;
  * - calendar: local dates and days in a time zone.

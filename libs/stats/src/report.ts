@@ -1,6 +1,6 @@
 import { Figures, StaffFigures, UNASSIGNED, addFigures, emptyFigures, totalFigures } from './figures';
 import { histogramQuantile } from './histogram';
-import type { StatsGroupBy } from '@hallwatch/contracts';
+import { INCIDENT_KIND_COLUMNS, INCIDENT_STATUS_COLUMNS, UNASSIGNED_GROUP, type StatsGroupBy } from '@hallwatch/contracts';
 
 /** Where a window belongs, from the site file. */
 export interface WindowInfo {
@@ -11,12 +11,9 @@ export interface WindowInfo {
   township: boolean;
 }
 
-/** Reported for staff keys of cases without staff and time no case can be tied to. */
-export const UNASSIGNED_LABEL = 'unassigned';
-
 /**
  * The group of `by` that a window's figures, incidents or complaints fall in (staffId for `staff`,
- * UNASSIGNED_LABEL when unknown); undefined outside township centres when grouping by township.
+ * UNASSIGNED_GROUP when unknown); undefined outside township centres when grouping by township.
  */
 export function groupKeyOf(
   by: StatsGroupBy,
@@ -27,7 +24,7 @@ export function groupKeyOf(
   const info = windowId === undefined ? undefined : windows.get(windowId);
   if (by === 'township') return info?.township ? info.hallId : undefined;
   const key = { staff: staffId, window: windowId, department: info?.department, hall: info?.hallId }[by];
-  return key === undefined || key === UNASSIGNED ? UNASSIGNED_LABEL : key;
+  return key === undefined || key === UNASSIGNED ? UNASSIGNED_GROUP : key;
 }
 
 /**
@@ -143,7 +140,7 @@ export function attendanceRows(
   return keys.map((key) => {
     const counts = incidents.get(key);
     const row: ReportRow = { [by]: key, ...attendanceFigures(groups.get(key) ?? emptyFigures()) };
-    for (const kind of INCIDENT_KIND_COLUMNS) row[kind.key] = counts?.byKind[kind.kind] ?? 0;
+    for (const kind of INCIDENT_KIND_COLUMNS) row[kind.key] = counts?.byKind[kind.incidentKind] ?? 0;
     for (const status of INCIDENT_STATUS_COLUMNS) row[status.key] = counts?.byStatus[status.status] ?? 0;
     return row;
   });
@@ -152,63 +149,3 @@ export function attendanceRows(
 export function throughputRows(groups: ReadonlyMap<string, Figures>, by: StatsGroupBy): ReportRow[] {
   return [...groups.keys()].sort().map((key) => ({ [by]: key, ...throughputFigures(groups.get(key)!) }));
 }
-
-export interface Column {
-  key: string;
-  /** Chinese and English, e.g. "出勤率 Attendance rate". */
-  header: string;
-}
-
-export const GROUP_COLUMNS: Record<StatsGroupBy, Column> = {
-  window: { key: 'window', header: '窗口 Window' },
-  staff: { key: 'staff', header: '工作人员 Staff' },
-  department: { key: 'department', header: '部门 Department' },
-  hall: { key: 'hall', header: '大厅 Hall' },
-  township: { key: 'township', header: '乡镇中心 Township centre' },
-};
-
-const INCIDENT_KIND_COLUMNS = [
-  { kind: 'absence', key: 'absenceIncidents', header: '离岗事件 Absence incidents (past absenceAfter)' },
-  { kind: 'late-opening', key: 'lateOpeningIncidents', header: '迟到事件 Late-opening incidents' },
-  { kind: 'early-leave', key: 'earlyLeaveIncidents', header: '早退事件 Early-leave incidents' },
-  { kind: 'staffing-gap', key: 'staffingGapIncidents', header: '缺员事件 Staffing-gap incidents' },
-  { kind: 'camera-offline', key: 'cameraOfflineIncidents', header: '摄像头离线事件 Camera-offline incidents' },
-  { kind: 'queue-open-seat-empty', key: 'queueMismatchIncidents', header: '叫号空岗事件 Queue open, seat empty incidents' },
-];
-const INCIDENT_STATUS_COLUMNS = [
-  { status: 'open', key: 'incidentsOpen', header: '未结束事件 Incidents open' },
-  { status: 'closed', key: 'incidentsClosed', header: '待复核事件 Incidents closed, unreviewed' },
-  { status: 'excused', key: 'incidentsExcused', header: '已准假事件 Incidents excused by approved leave, unreviewed' },
-  { status: 'confirmed', key: 'incidentsConfirmed', header: '已确认事件 Incidents confirmed' },
-  { status: 'dismissed', key: 'incidentsDismissed', header: '已驳回事件 Incidents dismissed' },
-  { status: 'appealed', key: 'incidentsAppealed', header: '申诉待决事件 Incidents appealed, undecided' },
-];
-
-export const ATTENDANCE_COLUMNS: Column[] = [
-  { key: 'scheduledHours', header: '应在岗时长(小时) Scheduled hours' },
-  { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
-  { key: 'unknownHours', header: '无法判断时长(小时) Unknown hours' },
-  { key: 'attendanceRate', header: '出勤率 Attendance rate' },
-  { key: 'absentPeriods', header: '离岗时段数 Absent periods (any length)' },
-  { key: 'absenceMinutes', header: '离岗时长(分钟) Absence minutes' },
-  { key: 'unexcusedAbsentPeriods', header: '未请假离岗时段数 Unexcused absent periods' },
-  { key: 'excusedAbsentPeriods', header: '请假期间离岗时段数 Excused absent periods (approved leave)' },
-  { key: 'unexcusedAbsenceMinutes', header: '未请假离岗时长(分钟) Unexcused absence minutes' },
-  { key: 'excusedAbsenceMinutes', header: '请假期间离岗时长(分钟) Excused absence minutes (approved leave)' },
-  { key: 'pausedWhileStaffedMinutes', header: '在岗暂停叫号时长(分钟) Queue paused while staffed, minutes' },
-  { key: 'openWhileAbsentMinutes', header: '空岗开放叫号时长(分钟) Queue open while absent, minutes' },
-  ...INCIDENT_KIND_COLUMNS,
-  ...INCIDENT_STATUS_COLUMNS,
-].map(({ key, header }) => ({ key, header }));
-
-export const THROUGHPUT_COLUMNS: Column[] = [
-  { key: 'casesHandled', header: '办件量 Cases handled' },
-  { key: 'staffedHours', header: '在岗时长(小时) Staffed hours' },
-  { key: 'casesPerStaffedHour', header: '每在岗小时办件量 Cases per staffed hour' },
-  { key: 'medianHandlingMinutes', header: '办理时长中位数(分钟) Median handling minutes' },
-  { key: 'p90HandlingMinutes', header: '办理时长90分位(分钟) P90 handling minutes' },
-  { key: 'medianWaitMinutes', header: '等候时长中位数(分钟) Median wait minutes' },
-  { key: 'onTimeRate', header: '按时办结率 On-time rate' },
-  { key: 'medianWaitDuringAbsenceMinutes', header: '离岗期间取号等候中位数(分钟) Median wait, ticket during absence' },
-  { key: 'medianWaitOtherwiseMinutes', header: '其他等候中位数(分钟) Median wait, other tickets' },
-];

@@ -5,8 +5,8 @@ import { dayRange, datesBetween, localDate } from './calendar';
 import { caseFromCsvRecord, missingCaseColumns } from './case-row';
 import { addDuration, bucketOf, histogramQuantile } from './histogram';
 import { median, quantile } from './quantile';
-import { ATTENDANCE_COLUMNS, GROUP_COLUMNS } from './report';
-import { toCsv, toXlsx } from './table';
+import { ATTENDANCE_COLUMNS, GROUP_COLUMNS, reportColumns, weightsText, type StatsTable } from '@hallwatch/contracts';
+import { statsFileName, toCsv, toXlsx } from './table';
 
 describe('quantiles', () => {
   it('interpolates between closest ranks', () => {
@@ -83,23 +83,76 @@ describe('case rows', () => {
   });
 });
 
-describe('tables', () => {
-  const columns = [GROUP_COLUMNS.hall, ATTENDANCE_COLUMNS[3]];
-  const rows = [
-    { hall: 'H "1", east', attendanceRate: 0.5 },
-    { hall: 'H2', attendanceRate: null },
-  ];
+describe('tables as documents', () => {
+  const names = { halls: { h1: 'H "1", east', H2: '北区大厅' }, windows: {} };
+  const period = { from: '2024-03-01', to: '2024-03-31' };
 
-  it('writes CSV with bilingual headers, quoting and empty cells for missing figures', () => {
-    expect(toCsv(columns, rows)).toBe('\uFEFF大厅 Hall,出勤率 Attendance rate\r\n"H ""1"", east",0.5\r\nH2,\r\n');
+  it("writes CSV with the console's labels, names for ids, shares as %, quoting, and empty cells for missing figures", () => {
+    const table: StatsTable = {
+      groupBy: 'hall',
+      ...period,
+      columns: [GROUP_COLUMNS.hall, ATTENDANCE_COLUMNS.find((c) => c.key === 'attendanceRate')!],
+      rows: [
+        { hall: 'h1', attendanceRate: 0.5 },
+        { hall: 'H3', attendanceRate: null },
+      ],
+    };
+    expect(toCsv(table, names)).toBe('\uFEFF大厅,出勤率\r\n"H ""1"", east",50.0%\r\nH3,\r\n');
   });
 
-  it('writes an XLSX sheet that reads back', async () => {
+  it('writes an XLSX as people read it: title with period and generation time, weights once, % formats, frozen header with a filter', async () => {
+    const weights = {
+      weightAttendance: 40,
+      weightOnTime: 20,
+      weightSatisfaction: 20,
+      weightThroughput: 20,
+      throughputTarget: 4,
+      deductionPerAbsenceIncident: 2,
+      deductionPerVerifiedComplaint: 5,
+      deductionPerQueueMismatch: 2,
+    };
+    const columns = reportColumns('evaluation', 'staff');
+    const table: StatsTable = {
+      groupBy: 'staff',
+      ...period,
+      columns,
+      rows: [
+        { staff: 'S1', ...weights, attendanceRate: 0.9524, score: 62.45, coverage: 0.0476, rankHall: 'H2', rankInHall: 1 },
+        { staff: 'unassigned', ...weights, attendanceRate: null, score: null, coverage: 0 },
+      ],
+    };
+    const generatedAt = Date.parse('2024-04-02T02:15:00Z'); // 10:15 in Shanghai
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load((await toXlsx(columns, rows, 'attendance')) as unknown as ArrayBuffer);
-    const ws = book.getWorksheet('attendance')!;
-    expect(ws.getRow(1).values).toEqual([undefined, '大厅 Hall', '出勤率 Attendance rate']);
-    expect(ws.getRow(2).values).toEqual([undefined, 'H "1", east', 0.5]);
+    await book.xlsx.load(
+      (await toXlsx({ report: 'evaluation', table, names, timeZone: 'Asia/Shanghai', generatedAt })) as unknown as ArrayBuffer,
+    );
+    const ws = book.getWorksheet('效能考核')!;
+    expect(ws.getCell('A1').value).toBe('效能考核（按人员） 2024-03-01 至 2024-03-31 · 生成于 2024-04-02 10:15（Asia/Shanghai）');
+    expect(ws.getCell('A2').value).toBe(weightsText(weights, 'zh'));
+    expect(ws.getCell('A3').value).toMatch(/^覆盖率 = 已判断时长 ÷ 应在岗时长；低于80%/);
+    expect(ws.getRow(4).values).toEqual([undefined, ...columns.map((c) => c.zh)]);
+    expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
+    expect(ws.autoFilter).toBe(`A4:${ws.getColumn(columns.length).letter}4`);
+
+    const cell = (row: number, key: string) => ws.getRow(row).getCell(columns.findIndex((c) => c.key === key) + 1);
+    expect([cell(5, 'staff').value, cell(6, 'staff').value]).toEqual(['S1', '未排班']);
+    expect([cell(5, 'attendanceRate').value, cell(5, 'attendanceRate').numFmt]).toEqual([0.9524, '0.0%']);
+    expect([cell(5, 'coverage').value, cell(5, 'coverage').numFmt]).toEqual([0.0476, '0.0%']);
+    expect([cell(5, 'score').value, cell(5, 'score').numFmt]).toEqual([62.45, '0.00']);
+    expect(cell(5, 'rankHall').value).toBe('北区大厅');
+    expect(cell(5, 'coverageWarning').value).toBe('已判断时长不足80%，得分仅供参考');
+    expect(cell(5, 'coverageWarning').fill).toMatchObject({ pattern: 'solid' });
+    // No score, nothing to warn about; a figure there was nothing to compute from stays an empty cell.
+    expect([cell(6, 'coverageWarning').value, cell(6, 'attendanceRate').value, cell(6, 'score').value]).toEqual([null, null, null]);
+    expect(ws.rowCount).toBe(6);
+  });
+
+  it('names files in Chinese, with an ASCII name beside', () => {
+    const table: StatsTable = { groupBy: 'window', ...period, columns: [], rows: [] };
+    expect(statsFileName('evaluation', table, 'xlsx')).toEqual({
+      name: '效能考核_按窗口_2024-03-01至2024-03-31.xlsx',
+      ascii: 'evaluation-window-2024-03-01-2024-03-31.xlsx',
+    });
   });
 });
 

@@ -2,8 +2,10 @@ import { applyDecorators, Controller, Get, Query, Res, StreamableFile, Type } fr
 import { ApiBearerAuth, ApiExtraModels, ApiOkResponse, ApiTags, getSchemaPath } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../auth/auth.decorators';
 import type { AuthUser } from '../auth/auth.types';
+import type { StatsReport } from '@hallwatch/contracts';
+import { attachment } from './content-disposition';
 import { AttendanceRowDto, EvaluationRowDto, StatsQueryDto, ThroughputRowDto } from './stats.dto';
-import { StatsReport, StatsService } from './stats.service';
+import { StatsService } from './stats.service';
 
 /** The part of the HTTP response the controller touches. */
 type Response = { setHeader(name: string, value: string): unknown };
@@ -18,7 +20,8 @@ function StatsAnswer(row: Type) {
   return applyDecorators(
     ApiExtraModels(row),
     ApiOkResponse({
-      description: 'one row per group, sorted by its key; with format=csv or xlsx the same table as a download',
+      description:
+        'one row per group, sorted by its key; with format=csv or xlsx the table as the console shows it (its labels and columns, names for ids, shares as %), named in Chinese (filename*) and in ASCII (filename)',
       content: {
         'application/json': { schema: { type: 'array', items: { $ref: getSchemaPath(row) } } },
         [CONTENT_TYPES.csv]: { schema: { type: 'string' } },
@@ -58,7 +61,7 @@ export class StatsController {
   private async answer(report: StatsReport, user: AuthUser, q: StatsQueryDto, res: Response) {
     const a = await this.stats.report(user, report, q);
     if (a.format === 'json') return a.rows;
-    res.setHeader('Content-Disposition', `attachment; filename="${a.filename}"`);
+    res.setHeader('Content-Disposition', attachment(a.filename.name, a.filename.ascii));
     return new StreamableFile(a.body, { type: CONTENT_TYPES[a.format] });
   }
 }

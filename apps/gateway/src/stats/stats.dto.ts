@@ -1,8 +1,19 @@
 import type { Type } from '@nestjs/common';
 import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
-import { IsCalendarDate, IsId, NotBefore, STATS_GROUP_BYS, StatsGroupBy } from '@hallwatch/contracts';
-import { ATTENDANCE_COLUMNS, EVALUATION_COLUMNS, GROUP_COLUMNS, THROUGHPUT_COLUMNS, type Column } from '@hallwatch/stats';
+import {
+  ATTENDANCE_COLUMNS,
+  EVALUATION_COLUMNS,
+  GROUP_COLUMNS,
+  IsCalendarDate,
+  IsId,
+  NotBefore,
+  STATS_GROUP_BYS,
+  StatsGroupBy,
+  THROUGHPUT_COLUMNS,
+  WEIGHT_COLUMNS,
+  type StatsColumn,
+} from '@hallwatch/contracts';
 
 export const STATS_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
@@ -35,25 +46,30 @@ export class StatsQueryDto {
   hall?: string;
 }
 
-/** The evaluation's columns that name a group (the department or hall ranked in); every other column is a figure. */
-const TEXT_COLUMNS = new Set(['rankDepartment', 'rankHall']);
-
 /**
- * The schema of a report's rows, from the columns of its CSV: the group's key under the name of
- * the grouping (e.g. `window`), then each column; null when there is nothing to compute it from
- * (no judged time, no cases, no department all the group's windows share…).
+ * The schema of a report's rows, from the console's columns of the report (libs/contracts
+ * stats-columns): the group's key under the name of the grouping (e.g. `window`; `unassigned` for
+ * what belongs to no staff or window), then each figure (ids and names as strings, shares as
+ * fractions 0-1); null when there is nothing to compute it from (no judged time, no cases, no
+ * department all the group's windows share…). The coverage warning is derived, not in the rows.
  */
-function statsRow(name: string, columns: readonly Column[]): Type {
+function statsRow(name: string, columns: readonly StatsColumn[]): Type {
   const Row = { [name]: class {} }[name];
   for (const c of Object.values(GROUP_COLUMNS)) {
-    ApiPropertyOptional({ type: String, description: `${c.header}: the group, when grouped by ${c.key}` })(Row.prototype, c.key);
+    ApiPropertyOptional({ type: String, description: `${c.zh} ${c.en}: the group, when grouped by ${c.key}` })(Row.prototype, c.key);
   }
-  for (const c of columns) {
-    ApiProperty({ type: TEXT_COLUMNS.has(c.key) ? String : Number, nullable: true, description: c.header })(Row.prototype, c.key);
+  for (const c of columns.filter((c) => c.kind !== 'warning')) {
+    const text = c.kind === 'text' || c.kind === 'hall';
+    const unit = c.kind === 'percent' ? ' (a fraction, 0-1)' : '';
+    ApiProperty({ type: text ? String : Number, nullable: true, description: `${c.zh} ${c.en}${unit}` })(Row.prototype, c.key);
   }
   return Row;
 }
 
 export const AttendanceRowDto = statsRow('AttendanceRowDto', ATTENDANCE_COLUMNS);
 export const ThroughputRowDto = statsRow('ThroughputRowDto', THROUGHPUT_COLUMNS);
-export const EvaluationRowDto = statsRow('EvaluationRowDto', EVALUATION_COLUMNS);
+/** The weights are in every row (a script can recompute each score) though the console and exports show them once. */
+export const EvaluationRowDto = statsRow('EvaluationRowDto', [
+  ...EVALUATION_COLUMNS,
+  ...WEIGHT_COLUMNS.map((c) => ({ ...c, en: `${c.en} (site key evaluation.weights)` })),
+]);

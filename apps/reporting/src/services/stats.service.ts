@@ -1,29 +1,24 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
-import type { StatsQuery, StatsTable } from '@hallwatch/contracts';
+import { reportColumns, UNASSIGNED_GROUP, type StatsQuery, type StatsTable } from '@hallwatch/contracts';
 import { staffIdOf, totalDuration } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
   CaseFacts,
-  ATTENDANCE_COLUMNS,
   attendanceRows,
   datesBetween,
   dayRange,
   emptyFigures,
-  EVALUATION_COLUMNS,
   evaluationGroups,
   evaluationRows,
-  GROUP_COLUMNS,
   groupFigures,
   IncidentCounts,
   isDate,
   localDate,
   StaffFigures,
   staffFigures,
-  THROUGHPUT_COLUMNS,
   throughputRows,
   UNASSIGNED,
-  UNASSIGNED_LABEL,
 } from '@hallwatch/stats';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
@@ -48,12 +43,12 @@ export class StatsService {
   async attendance(q: StatsQuery): Promise<StatsTable> {
     const [perWindow, incidents] = await Promise.all([this.windowFigures(q), this.incidentCounts(q)]);
     const groups = groupFigures(perWindow, this.site.info, q.groupBy);
-    return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...ATTENDANCE_COLUMNS], rows: attendanceRows(groups, incidents, q.groupBy) };
+    return { ...q, columns: reportColumns('attendance', q.groupBy), rows: attendanceRows(groups, incidents, q.groupBy) };
   }
 
   async throughput(q: StatsQuery): Promise<StatsTable> {
     const groups = groupFigures(await this.windowFigures(q), this.site.info, q.groupBy);
-    return { ...q, columns: [GROUP_COLUMNS[q.groupBy], ...THROUGHPUT_COLUMNS], rows: throughputRows(groups, q.groupBy) };
+    return { ...q, columns: reportColumns('throughput', q.groupBy), rows: throughputRows(groups, q.groupBy) };
   }
 
   /**
@@ -72,7 +67,7 @@ export class StatsService {
     const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, this.site.info);
     return {
       ...q,
-      columns: [GROUP_COLUMNS[q.groupBy], ...EVALUATION_COLUMNS],
+      columns: reportColumns('evaluation', q.groupBy),
       rows: evaluationRows(groups, q.groupBy, this.site.evaluationWeights),
     };
   }
@@ -140,7 +135,7 @@ export class StatsService {
       const key = {
         window: i.windowId,
         // The roster may name staff as "张三 (S001)": the id is what matches the cases' staffId.
-        staff: i.staff === undefined ? UNASSIGNED_LABEL : staffIdOf(i.staff),
+        staff: i.staff === undefined ? UNASSIGNED_GROUP : staffIdOf(i.staff),
         department: info?.department,
         hall: i.hallId,
         township: this.site.townships.has(i.hallId) ? i.hallId : undefined,

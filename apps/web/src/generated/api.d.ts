@@ -581,25 +581,25 @@ export interface components {
             staffedHours: number | null;
             /** @description 无法判断时长(小时) Unknown hours */
             unknownHours: number | null;
-            /** @description 出勤率 Attendance rate */
+            /** @description 出勤率 Attendance rate (a fraction, 0-1) */
             attendanceRate: number | null;
-            /** @description 离岗时段数 Absent periods (any length) */
+            /** @description 离岗时段数 Absent periods */
             absentPeriods: number | null;
             /** @description 离岗时长(分钟) Absence minutes */
             absenceMinutes: number | null;
             /** @description 未请假离岗时段数 Unexcused absent periods */
             unexcusedAbsentPeriods: number | null;
-            /** @description 请假期间离岗时段数 Excused absent periods (approved leave) */
+            /** @description 请假期间离岗时段数 Excused absent periods */
             excusedAbsentPeriods: number | null;
             /** @description 未请假离岗时长(分钟) Unexcused absence minutes */
             unexcusedAbsenceMinutes: number | null;
-            /** @description 请假期间离岗时长(分钟) Excused absence minutes (approved leave) */
+            /** @description 请假期间离岗时长(分钟) Excused absence minutes */
             excusedAbsenceMinutes: number | null;
-            /** @description 在岗暂停叫号时长(分钟) Queue paused while staffed, minutes */
+            /** @description 在岗暂停叫号时长(分钟) Queue paused while staffed (minutes) */
             pausedWhileStaffedMinutes: number | null;
-            /** @description 空岗开放叫号时长(分钟) Queue open while absent, minutes */
+            /** @description 空岗开放叫号时长(分钟) Queue open while absent (minutes) */
             openWhileAbsentMinutes: number | null;
-            /** @description 离岗事件 Absence incidents (past absenceAfter) */
+            /** @description 离岗事件 Absence incidents */
             absenceIncidents: number | null;
             /** @description 迟到事件 Late-opening incidents */
             lateOpeningIncidents: number | null;
@@ -613,9 +613,9 @@ export interface components {
             queueMismatchIncidents: number | null;
             /** @description 未结束事件 Incidents open */
             incidentsOpen: number | null;
-            /** @description 待复核事件 Incidents closed, unreviewed */
+            /** @description 待复核事件 Incidents to review */
             incidentsClosed: number | null;
-            /** @description 已准假事件 Incidents excused by approved leave, unreviewed */
+            /** @description 已准假事件 Incidents excused by leave */
             incidentsExcused: number | null;
             /** @description 已确认事件 Incidents confirmed */
             incidentsConfirmed: number | null;
@@ -647,7 +647,7 @@ export interface components {
             p90HandlingMinutes: number | null;
             /** @description 等候时长中位数(分钟) Median wait minutes */
             medianWaitMinutes: number | null;
-            /** @description 按时办结率 On-time rate */
+            /** @description 按时办结率 On-time rate (a fraction, 0-1) */
             onTimeRate: number | null;
             /** @description 离岗期间取号等候中位数(分钟) Median wait, ticket during absence */
             medianWaitDuringAbsenceMinutes: number | null;
@@ -671,11 +671,11 @@ export interface components {
             staffedHours: number | null;
             /** @description 无法判断时长(小时) Unknown hours */
             unknownHours: number | null;
-            /** @description 请假离岗时长(分钟) Excused absence minutes */
+            /** @description 请假期间离岗时长(分钟) Excused absence minutes */
             excusedAbsenceMinutes: number | null;
-            /** @description 无故离岗时长(分钟) Unexcused absence minutes */
+            /** @description 未请假离岗时长(分钟) Unexcused absence minutes */
             unexcusedAbsenceMinutes: number | null;
-            /** @description 出勤率(不含请假) Attendance rate (excused time excluded) */
+            /** @description 出勤率(不含请假) Attendance rate (excused time excluded) (a fraction, 0-1) */
             attendanceRate: number | null;
             /** @description 已确认离岗事件 Absence incidents confirmed */
             absenceIncidentsConfirmed: number | null;
@@ -683,13 +683,13 @@ export interface components {
             casesHandled: number | null;
             /** @description 每在岗小时办件量 Cases per staffed hour */
             casesPerStaffedHour: number | null;
-            /** @description 按时办结率 On-time rate */
+            /** @description 按时办结率 On-time rate (a fraction, 0-1) */
             onTimeRate: number | null;
             /** @description 评价数 Ratings */
             ratings: number | null;
-            /** @description 平均满意度(1-5) Mean satisfaction */
+            /** @description 平均满意度(1-5) Mean satisfaction (1-5) */
             meanSatisfaction: number | null;
-            /** @description 不满意(≤2)占比 Share of ratings ≤ 2 */
+            /** @description 不满意(≤2)占比 Share of ratings ≤ 2 (a fraction, 0-1) */
             lowSatisfactionShare: number | null;
             /** @description 属实投诉 Verified complaints */
             verifiedComplaints: number | null;
@@ -697,40 +697,42 @@ export interface components {
             unverifiedComplaints: number | null;
             /** @description 待核实投诉 Complaints pending */
             pendingComplaints: number | null;
-            /** @description 叫号空岗事件 Queue-open-seat-empty incidents */
+            /** @description 叫号空岗事件 Queue open, seat empty incidents */
             queueMismatchIncidents: number | null;
             /** @description 已确认叫号空岗 Queue mismatches confirmed */
             queueMismatchesConfirmed: number | null;
-            /** @description 权重:出勤率 Weight: attendance */
-            weightAttendance: number | null;
-            /** @description 权重:按时办结 Weight: on time */
-            weightOnTime: number | null;
-            /** @description 权重:满意度 Weight: satisfaction */
-            weightSatisfaction: number | null;
-            /** @description 权重:办件效率 Weight: throughput */
-            weightThroughput: number | null;
-            /** @description 满分办件效率(件/小时) Throughput target (cases/hour) */
-            throughputTarget: number | null;
-            /** @description 每起离岗扣分 Points off per absence incident */
-            deductionPerAbsenceIncident: number | null;
-            /** @description 每件属实投诉扣分 Points off per verified complaint */
-            deductionPerVerifiedComplaint: number | null;
-            /** @description 每起叫号空岗扣分 Points off per queue mismatch */
-            deductionPerQueueMismatch: number | null;
             /** @description 基础分 Base score */
             baseScore: number | null;
             /** @description 扣分 Deductions */
             deductions: number | null;
-            /** @description 效能得分 Score */
-            score: number | null;
-            /** @description 所在部门 Department ranked in */
+            /** @description 排名所在部门 Department ranked in */
             rankDepartment: string | null;
             /** @description 部门内排名 Rank in department */
             rankInDepartment: number | null;
-            /** @description 所在大厅 Hall ranked in */
+            /** @description 排名所在大厅 Hall ranked in */
             rankHall: string | null;
             /** @description 大厅内排名 Rank in hall */
             rankInHall: number | null;
+            /** @description 效能得分 Score */
+            score: number | null;
+            /** @description 覆盖率(已判断/应在岗) Coverage (judged / scheduled) (a fraction, 0-1) */
+            coverage: number | null;
+            /** @description 出勤率 attendance (site key evaluation.weights) */
+            weightAttendance: number | null;
+            /** @description 按时办结 on time (site key evaluation.weights) */
+            weightOnTime: number | null;
+            /** @description 满意度 satisfaction (site key evaluation.weights) */
+            weightSatisfaction: number | null;
+            /** @description 办件效率 throughput (site key evaluation.weights) */
+            weightThroughput: number | null;
+            /** @description 满分办件效率(件/小时) throughput target (cases/hour) (site key evaluation.weights) */
+            throughputTarget: number | null;
+            /** @description 每起离岗扣分 points off per absence incident (site key evaluation.weights) */
+            deductionPerAbsenceIncident: number | null;
+            /** @description 每件属实投诉扣分 points off per verified complaint (site key evaluation.weights) */
+            deductionPerVerifiedComplaint: number | null;
+            /** @description 每起叫号空岗扣分 points off per queue mismatch (site key evaluation.weights) */
+            deductionPerQueueMismatch: number | null;
         };
         CameraStateDto: {
             cameraId: string;
@@ -1274,7 +1276,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one row per group, sorted by its key; with format=csv or xlsx the same table as a download */
+            /** @description one row per group, sorted by its key; with format=csv or xlsx the table as the console shows it (its labels and columns, names for ids, shares as %), named in Chinese (filename*) and in ASCII (filename) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1305,7 +1307,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one row per group, sorted by its key; with format=csv or xlsx the same table as a download */
+            /** @description one row per group, sorted by its key; with format=csv or xlsx the table as the console shows it (its labels and columns, names for ids, shares as %), named in Chinese (filename*) and in ASCII (filename) */
             200: {
                 headers: {
                     [name: string]: unknown;
@@ -1336,7 +1338,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description one row per group, sorted by its key; with format=csv or xlsx the same table as a download */
+            /** @description one row per group, sorted by its key; with format=csv or xlsx the table as the console shows it (its labels and columns, names for ids, shares as %), named in Chinese (filename*) and in ASCII (filename) */
             200: {
                 headers: {
                     [name: string]: unknown;
