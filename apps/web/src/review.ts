@@ -40,16 +40,15 @@ export function appealable(incident: Reviewed): boolean {
   return judged(incident) && !incident.final && (incident.status === 'closed' || incident.status === 'confirmed');
 }
 
-/** The appeal awaiting the bureau (the trail's last 申诉), and the decision it is against, if any. */
-export function pendingAppeal(
-  incident: Pick<Incident, 'status' | 'audit'>,
-): { appeal: Incident['audit'][number]; against?: Incident['audit'][number] } | undefined {
-  if (incident.status !== 'appealed') return undefined;
-  const at = incident.audit.map((a) => a.action).lastIndexOf('appealed');
+type Entry = Incident['audit'][number];
+
+/**
+ * The trail's last appeal (申诉): the decision it is against (none when the incident was not
+ * reviewed before), and the decision on it once made (the incident is then final).
+ */
+export function appealOf(audit: readonly Entry[]): { appeal: Entry; against?: Entry; decision?: Entry } | undefined {
+  const isDecision = (a: Entry) => a.action === 'confirmed' || a.action === 'dismissed';
+  const at = audit.map((a) => a.action).lastIndexOf('appealed');
   if (at < 0) return undefined;
-  const against = incident.audit
-    .slice(0, at)
-    .reverse()
-    .find((a) => a.action === 'confirmed' || a.action === 'dismissed');
-  return { appeal: incident.audit[at], against };
+  return { appeal: audit[at], against: audit.slice(0, at).reverse().find(isDecision), decision: audit.slice(at + 1).find(isDecision) };
 }
