@@ -130,6 +130,7 @@ const zh = {
       appeal: ['当事人称因公外出', '当事人称在后台为群众复印材料', '当事人称画面遮挡，人在座位'],
     } as Record<string, string[]>,
     presetHint: '常用理由（Alt+数字）；Ctrl+Enter 提交并转到下一条',
+    parts: '这次离岗被摄像头离线分成 {n} 段：每段都记录同一结论和理由',
   },
   errors: {
     forbidden: '无权进行此操作（{detail}）',
@@ -391,6 +392,7 @@ const en: Messages = {
       appeal: ['Says they were away on duty', 'Says they were copying papers for a citizen', 'Says the view was blocked, they were seated'],
     },
     presetHint: 'Common reasons (Alt+digit); Ctrl+Enter submits and moves to the next',
+    parts: 'Camera outages cut this absence into {n} parts: each is given the same decision and reason',
   },
   errors: {
     forbidden: 'Not allowed ({detail})',
