@@ -45,6 +45,7 @@ interface Incident {
 interface Page {
   items: Incident[];
   nextCursor?: string;
+  total?: number;
 }
 
 describe('bounded answers: 6,000 incidents, a reply over the NATS max payload, a 5,000-row case batch (issue 20)', () => {
@@ -134,6 +135,8 @@ describe('bounded answers: 6,000 incidents, a reply over the NATS max payload, a
     expect(first.items).toHaveLength(100);
     expect(first.items.map((i) => i.id)).toEqual(seeded.slice(0, 100));
     expect(first.nextCursor).toEqual(expect.any(String));
+    // The first page counts them all (the 10 older than the default period not among them); the next ones do not count again.
+    expect(first.total).toBe(COUNT);
 
     const walked: Incident[] = [];
     const sizes: number[] = [];
@@ -141,6 +144,7 @@ describe('bounded answers: 6,000 incidents, a reply over the NATS max payload, a
     do {
       const next: Page = await page(`/api/incidents?hall=h1&limit=1000${cursor ? `&cursor=${cursor}` : ''}`);
       sizes.push(next.items.length);
+      expect(next.total).toBe(cursor ? undefined : COUNT);
       walked.push(...next.items);
       cursor = next.nextCursor;
     } while (cursor && sizes.length < 20);

@@ -3,6 +3,7 @@
 // Callbacks given to page.evaluate/waitForFunction run in the browser, hence the DOM types.
 import * as fs from 'node:fs';
 import ExcelJS from 'exceljs';
+import mongoose from 'mongoose';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSite } from '@hallwatch/config';
 import { previewOpenApiDocument } from '../../apps/gateway/src/openapi-document';
@@ -136,11 +137,16 @@ describe('web console (Chromium)', () => {
       return imgs.length > 0 && imgs.every((img) => img.complete && img.naturalWidth > 0);
     });
     expect(await page.textContent('[data-test=incident-facts]')).toContain('离岗');
-    // A click shows the frame full size.
+    // Each frame shows the window's zone outlined and named (drawn over the image, from the site).
+    await page.waitForSelector('[data-test=evidence] polygon[data-zone="T01"].main');
+    expect(await page.textContent('[data-test=evidence] [data-zone-label="T01"]')).toBe('综合窗口');
+    // A click shows it large, outline included, as wide as the screen allows.
     await page.click('[data-test=evidence] img');
-    await page.waitForSelector('.el-image-viewer__wrapper img');
+    const large = await page.waitForSelector('[data-test=evidence-large] img');
+    expect((await large.boundingBox())!.width).toBeGreaterThan(1000);
+    await page.waitForSelector('[data-test=evidence-large] polygon[data-zone="T01"].main');
     await page.keyboard.press('Escape');
-    await page.waitForSelector('.el-image-viewer__wrapper', { state: 'detached' });
+    await page.waitForSelector('[data-test=evidence-large] img', { state: 'detached' });
 
     await page.keyboard.press('c');
     await page.waitForSelector('textarea[data-test=reason]');
@@ -507,5 +513,185 @@ describe('web console (Chromium)', () => {
     const missing = await fetch(`${stack.baseUrl}/api/nothing-here`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('content-type')).toMatch(/json/);
+  });
+
+  /**
+   * The supervisor's flow on incidents stored as inference stores them (straight into its
+   * collection, three days ago, so the date filter keeps them apart from the cameras' own).
+   */
+  describe('the review queue on seeded incidents', () => {
+    /** Three days ago in the site's time zone (UTC+8), and an instant of it. */
+    const day = new Date(Date.now() + 8 * 3_600_000 - 3 * 86_400_000).toISOString().slice(0, 10);
+    const at = (hhmm: string) => new Date(`${day}T${hhmm}:00+08:00`);
+    const closed = (kind: string, hallId: string, windowId: string, from: string, to: string, extra: object = {}) => ({
+      _id: `${kind}:${hallId}:${windowId}:${at(from).getTime()}`,
+      kind,
+      hallId,
+      windowId,
+      openedAt: at(from),
+      closedAt: at(to),
+      durationMs: at(to).getTime() - at(from).getTime(),
+      ...extra,
+    });
+    const appealReason = '当事人称在后台为群众复印材料，有值班记录为证';
+    const appealed = closed('absence', 'h1', 'W05', '08:00', '08:20', {
+      review: 'appealed',
+      audit: [
+        { by: 'supervisor-li', at: at('09:00'), action: 'confirmed', reason: '核实离岗' },
+        { by: 'manager-h1', at: at('09:30'), action: 'appealed', reason: appealReason },
+      ],
+    });
+    const keyed = ['09:00', '10:00', '11:00'].map((t) => closed('absence', 't1', 'T01', t, t.replace(':00', ':10')));
+    const outage = (from: string, to: string) => ({
+      ...closed('camera-offline', 'h1', 'cam-1', from, to),
+      windowId: undefined,
+      cameraId: 'cam-1',
+      windowIds: ['W01', 'W05'],
+      _id: `camera-offline:h1:cam-1:${at(from).getTime()}`,
+    });
+    // One absence of W05 from 13:00 to 13:25, cut twice by cam-1 going down.
+    const split = [
+      closed('absence', 'h1', 'W05', '13:00', '13:05'),
+      outage('13:05', '13:08'),
+      closed('absence', 'h1', 'W05', '13:08', '13:14'),
+      outage('13:14', '13:20'),
+      closed('absence', 'h1', 'W05', '13:20', '13:25'),
+    ];
+    const early = Array.from({ length: 21 }, (_, k) => closed('early-leave', 't1', 'T01', `14:${String(k).padStart(2, '0')}`, '15:00'));
+    const get = async (id: string) =>
+      (await (await api(`/api/incidents/${encodeURIComponent(id)}`, 'supervisor')).json()) as IncidentAnswer & { final: boolean };
+    const dates = `from=${day}&to=${day}`;
+
+    beforeAll(async () => {
+      const db = await mongoose.createConnection(stack.env.MONGODB_URI).asPromise();
+      await db.collection('incidents').insertMany([appealed, ...keyed, ...split, ...early] as never[]);
+      await db.close();
+    });
+
+    it('a supervisor decides three incidents with the keyboard alone: C on the list, Enter, D, C on the page, common reasons, Ctrl+Enter to the next', async () => {
+      const page = await newPage();
+      await signIn(page, stack.baseUrl, 'supervisor');
+      await page.goto(`${stack.baseUrl}/incidents?kind=absence&window=T01&${dates}`);
+      await page.waitForFunction(() => document.querySelectorAll('[data-test=incident-table] .el-table__row').length === 3);
+      const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-test') ?? document.activeElement?.tagName);
+      const [newest, middle, oldest] = [...keyed].reverse().map((k) => k._id);
+
+      // On the list: C on the selected (first) row, the reason box has the focus, Alt+1 takes the first common reason.
+      await page.keyboard.press('c');
+      await page.waitForSelector('[data-test=review-dialog] >> text=确认违规');
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      await page.keyboard.press('Alt+1');
+      expect(await page.inputValue('textarea[data-test=reason]')).toBe('经核实确属离岗');
+      await page.keyboard.press('Control+Enter');
+      // Saved, and the next undecided row is selected.
+      await page.waitForSelector('[data-test=incident-table] .el-table__row.cursor-row:has-text("待复核")');
+      await page.waitForFunction(() =>
+        document.querySelectorAll('[data-test=incident-table] .el-table__row')[0]?.textContent?.includes('已确认'),
+      );
+      // Enter opens it; D, a typed reason, Ctrl+Enter: saved, and on to the next undecided incident.
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(middle)}$`));
+      await page.waitForFunction(() => document.activeElement?.getAttribute('data-test') === 'incident-heading');
+      await page.waitForSelector('[data-test=incident-status]:has-text("待复核")');
+      await page.keyboard.press('d');
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      await page.keyboard.type('系统误判：工作人员在座位弯腰取材料');
+      await page.keyboard.press('Control+Enter');
+      await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(oldest)}$`));
+      await page.waitForSelector('[data-test=incident-status]:has-text("待复核")');
+      await page.keyboard.press('c');
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      await page.keyboard.press('Alt+2');
+      await page.keyboard.press('Control+Enter');
+      await page.waitForSelector('text=队列中没有待处理的事件了');
+      await page.waitForSelector('[data-test=incident-status]:has-text("已确认")');
+      expect(await focused()).not.toBe('TEXTAREA');
+
+      const decided = await Promise.all([newest, middle, oldest].map(get));
+      expect(decided.map((d) => [d.status, d.audit.at(-1)?.by, d.audit.at(-1)?.reason])).toEqual([
+        ['confirmed', 'supervisor', '经核实确属离岗'],
+        ['dismissed', 'supervisor', '系统误判：工作人员在座位弯腰取材料'],
+        ['confirmed', 'supervisor', '调取录像核实，工作人员擅自离岗'],
+      ]);
+    });
+
+    it('an appeal comes first with its reason, on top of its page too; 维持原判 keeps the decision (confirmed, final)', async () => {
+      const page = await newPage();
+      await signIn(page, stack.baseUrl, 'supervisor');
+      await page.goto(`${stack.baseUrl}/incidents?window=W05&${dates}`);
+      const first = await page.waitForSelector('[data-test=incident-table] .el-table__row');
+      expect(await first.textContent()).toContain('申诉待决');
+      expect(await first.textContent()).toContain(appealReason);
+      // The cut absence is one row of its three parts; the outages themselves are not in the violation queue.
+      const rows = await page.$$eval('[data-test=incident-table] .el-table__row', (els) => els.map((el) => el.textContent ?? ''));
+      expect(rows).toHaveLength(2);
+      expect(rows[1]).toContain('3 段（中间为摄像头离线）');
+      await screenshot(page, 'incident-queue');
+
+      await page.keyboard.press('Enter');
+      await page.waitForURL(new RegExp(`/incidents/${encodeURIComponent(appealed._id)}$`));
+      expect(await page.textContent('[data-test=appeal-banner]')).toContain(appealReason);
+      expect(await page.textContent('[data-test=appeal-banner]')).toContain('supervisor-li');
+      expect(await page.textContent('[data-test=uphold]')).toContain('维持原判');
+      expect(await page.textContent('[data-test=reverse]')).toContain('撤销');
+      expect(await page.$('[data-test=confirm]')).toBeNull();
+      await page.waitForSelector('[data-test=incident-status]:has-text("申诉待决")');
+      await screenshot(page, 'incident-appeal');
+      await page.keyboard.press('c');
+      await page.waitForSelector('[data-test=review-dialog] >> text=维持原判（驳回申诉，事件成立）');
+      await page.waitForFunction(() => document.activeElement?.tagName === 'TEXTAREA');
+      await page.keyboard.press('Alt+1');
+      await page.click('[data-test=decide]');
+      await page.waitForSelector('[data-test=incident-status]:has-text("已确认")');
+      await page.waitForSelector('[data-test=appeal-banner] >> text=维持原判');
+      const saved = await get(appealed._id);
+      expect(saved).toMatchObject({ status: 'confirmed', final: true });
+      expect(saved.audit.at(-1)).toMatchObject({ by: 'supervisor', action: 'confirmed', reason: '申诉理由不成立，维持原判' });
+    });
+
+    it('filters survive a reload, the list pages with its total, weeks start on Monday; camera outages have a tab and nothing to decide', async () => {
+      const page = await newPage();
+      await signIn(page, stack.baseUrl, 'supervisor');
+      await page.click('a[href="/incidents"]');
+      // The keyboard starts on the page, not on the link.
+      await page.waitForFunction(() => document.activeElement?.tagName === 'H1');
+      await page.click('.el-range-editor input >> nth=0');
+      expect(await page.$$eval('.el-date-table th', (ths) => ths.slice(0, 7).map((th) => th.textContent?.trim()))).toEqual([
+        '一',
+        '二',
+        '三',
+        '四',
+        '五',
+        '六',
+        '日',
+      ]);
+      await page.keyboard.press('Escape');
+      await page.goto(`${stack.baseUrl}/incidents?${dates}&size=20`);
+      await page.click('[data-test=filter-kind]');
+      await page.click('.el-select-dropdown__item:has-text("早退")');
+      await page.click('[data-test=search]');
+      await page.waitForURL(/kind=early-leave/);
+      const listed = async (n: number) => {
+        await page.waitForFunction((n) => document.querySelectorAll('[data-test=incident-table] .el-table__row').length === n, n);
+        expect(await page.textContent('[data-test=pager]')).toContain('共 21 条');
+      };
+      await listed(20);
+      expect(await page.textContent('[data-test=pager]')).toContain('第 1 / 2 页');
+      await page.click('[data-test=next-page]');
+      await listed(1);
+      expect(await page.textContent('[data-test=pager]')).toContain('第 2 / 2 页');
+      await page.reload();
+      await listed(20);
+      expect(await page.textContent('[data-test=filter-kind]')).toContain('早退');
+      expect(await page.inputValue('.el-range-editor input >> nth=0')).toBe(day);
+
+      await page.goto(`${stack.baseUrl}/incidents?tab=camera&${dates}`);
+      await page.waitForFunction(() => document.querySelectorAll('[data-test=incident-table] .el-table__row').length === 2);
+      expect(await page.textContent('[data-test=incident-table]')).toContain('cam-1（1号窗口、5号窗口）');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('[data-test=not-judged]');
+      expect(await page.$('[data-test=confirm]')).toBeNull();
+      expect(await page.$('[data-test=uphold]')).toBeNull();
+    });
   });
 });

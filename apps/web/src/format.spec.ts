@@ -1,6 +1,4 @@
 import { formatDuration, formatTime, localWeekdayHour, startOfLocalDay } from './format';
-import { queueOrder } from './queue';
-import type { Incident } from './api';
 
 describe('console time helpers (site time zone, whatever the browser says)', () => {
   it('finds where a local day begins, across daylight-saving changes', () => {
@@ -23,19 +21,5 @@ describe('console time helpers (site time zone, whatever the browser says)', () 
     expect(formatDuration(200_000, 'zh-CN')).toBe('3分20秒');
     expect(formatDuration(12_000, 'en')).toBe('12 s');
     expect(formatDuration(-5, 'en')).toBe('0 s');
-  });
-});
-
-describe('review queue order', () => {
-  const incident = (id: string, status: Incident['status'], openedAt: string) => ({ id, status, openedAt }) as Incident;
-
-  it('puts unreviewed incidents first, newest first within each group', () => {
-    const ordered = queueOrder([
-      incident('a', 'confirmed', '2024-01-03T00:00:00Z'),
-      incident('b', 'closed', '2024-01-01T00:00:00Z'),
-      incident('c', 'open', '2024-01-02T00:00:00Z'),
-      incident('d', 'dismissed', '2024-01-04T00:00:00Z'),
-    ]);
-    expect(ordered.map((i) => i.id)).toEqual(['c', 'b', 'd', 'a']);
   });
 });

@@ -125,6 +125,10 @@ export class IncidentQuery {
   @IsOptional() @IsId() windowId?: string;
   @IsOptional() @IsIn(INCIDENT_KINDS) kind?: IncidentKind;
   @IsOptional() @IsIn(INCIDENT_STATUSES) status?: IncidentStatus;
+  /** All kinds but this one (the violation queue leaves camera-offline incidents apart). */
+  @IsOptional() @IsIn(INCIDENT_KINDS) notKind?: IncidentKind;
+  /** All statuses but this one (the console lists appeals apart, first). */
+  @IsOptional() @IsIn(INCIDENT_STATUSES) notStatus?: IncidentStatus;
   /** Incidents still going at or after this time. */
   @IsOptional() @IsInstant() from?: string;
   /** Incidents that opened before this time. */
@@ -135,8 +139,8 @@ export class IncidentQuery {
   @IsOptional() @IsCursor() cursor?: string;
 }
 
-/** Reply to InferenceRequests.listIncidents. */
-export type IncidentPage = Page<IncidentView>;
+/** Reply to InferenceRequests.listIncidents; the first page (no cursor) says how many match the filters in all. */
+export type IncidentPage = Page<IncidentView> & { total?: number };
 
 /** Payload of InferenceRequests.getIncident. */
 export class IncidentRef {

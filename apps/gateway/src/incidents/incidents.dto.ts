@@ -62,6 +62,16 @@ export class IncidentListQueryDto {
   @IsIn(INCIDENT_STATUSES)
   status?: IncidentStatus;
 
+  @ApiPropertyOptional({ enum: INCIDENT_KINDS, description: 'every kind but this one (the violation queue without camera-offline)' })
+  @IsOptional()
+  @IsIn(INCIDENT_KINDS)
+  notKind?: IncidentKind;
+
+  @ApiPropertyOptional({ enum: INCIDENT_STATUSES, description: 'every status but this one (the queue without the appeals it shows first)' })
+  @IsOptional()
+  @IsIn(INCIDENT_STATUSES)
+  notStatus?: IncidentStatus;
+
   @ApiPropertyOptional({
     description: `incidents per page, newest first (fewer when more would not fit in one message)`,
     type: 'integer',
@@ -197,4 +207,6 @@ export class IncidentDto implements IncidentView {
 export class IncidentPageDto implements IncidentPage {
   @ApiProperty({ type: () => [IncidentDto] }) items: IncidentDto[];
   @ApiPropertyOptional({ description: 'set when there are more: send it as cursor for the next page' }) nextCursor?: string;
+  @ApiPropertyOptional({ type: 'integer', description: 'on the first page (no cursor): how many incidents match the filters in all' })
+  total?: number;
 }

@@ -28,6 +28,8 @@ export class IncidentsService {
       windowId: query.window,
       kind: query.kind,
       status: query.status,
+      notKind: query.notKind,
+      notStatus: query.notStatus,
       from: query.from,
       to: query.to,
       limit: query.limit,

@@ -88,6 +88,30 @@ export function incidentStatus(r: Pick<IncidentRecord, 'review' | 'leaveId' | 'c
   return r.review ?? (r.leaveId ? 'excused' : r.closedAt ? 'closed' : 'open');
 }
 
+/** Where an incident in `status` stands in the stored fields (see incidentStatus). */
+function statusFilter(status: IncidentStatus): FilterQuery<IncidentRecord> {
+  if (status === 'open' || status === 'closed') return { review: null, leaveId: null, closedAt: status === 'open' ? null : { $ne: null } };
+  if (status === 'excused') return { review: null, leaveId: { $ne: null } };
+  return { review: status };
+}
+
+/** The filter of `query` but its cursor. */
+function matching(query: IncidentQuery): FilterQuery<IncidentRecord> {
+  const filter: FilterQuery<IncidentRecord> = {};
+  const all: FilterQuery<IncidentRecord>[] = [];
+  if (query.halls) filter.hallId = { $in: query.halls };
+  if (query.windowId) all.push({ $or: [{ windowId: query.windowId }, { windowIds: query.windowId }] });
+  if (query.kind) filter.kind = query.kind;
+  if (query.notKind) all.push({ kind: { $ne: query.notKind } });
+  if (query.status) Object.assign(filter, statusFilter(query.status));
+  if (query.notStatus) all.push({ $nor: [statusFilter(query.notStatus)] });
+  if (query.to) filter.openedAt = { $lt: new Date(query.to) };
+  // Still going at or after `from`: open, or closed since.
+  if (query.from) all.push({ $or: [{ closedAt: null }, { closedAt: { $gte: new Date(query.from) } }] });
+  if (all.length > 0) filter.$and = all;
+  return filter;
+}
+
 /** The chain's view of an incident: what its genesis hash seals. */
 const chained = (r: Pick<IncidentRecord, '_id' | 'kind' | 'hallId' | 'windowId' | 'openedAt'>) => ({
   id: r._id,
@@ -244,27 +268,19 @@ export class IncidentRepository implements OnApplicationShutdown {
    * `query.cursor`'s position; at most `limit` of them (all when undefined).
    */
   async find(query: IncidentQuery, limit?: number): Promise<IncidentRecord[]> {
-    const filter: FilterQuery<IncidentRecord> = {};
-    const all: FilterQuery<IncidentRecord>[] = [];
-    if (query.halls) filter.hallId = { $in: query.halls };
-    if (query.windowId) all.push({ $or: [{ windowId: query.windowId }, { windowIds: query.windowId }] });
-    if (query.kind) filter.kind = query.kind;
-    if (query.status === 'open' || query.status === 'closed') {
-      filter.review = null;
-      filter.leaveId = null;
-      filter.closedAt = query.status === 'open' ? null : { $ne: null };
-    } else if (query.status === 'excused') {
-      filter.review = null;
-      filter.leaveId = { $ne: null };
-    } else if (query.status) filter.review = query.status;
-    if (query.to) filter.openedAt = { $lt: new Date(query.to) };
-    // Still going at or after `from`: open, or closed since.
-    if (query.from) all.push({ $or: [{ closedAt: null }, { closedAt: { $gte: new Date(query.from) } }] });
+    const filter = matching(query);
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
-    if (after) all.push({ $or: [{ openedAt: { $lt: new Date(after.at) } }, { openedAt: new Date(after.at), _id: { $lt: after.id } }] });
-    if (all.length > 0) filter.$and = all;
+    if (after)
+      (filter.$and ??= []).push({
+        $or: [{ openedAt: { $lt: new Date(after.at) } }, { openedAt: new Date(after.at), _id: { $lt: after.id } }],
+      });
     const found = this.incidents.find(filter).sort({ openedAt: -1, _id: -1 });
     return (limit === undefined ? found : found.limit(limit)).lean();
+  }
+
+  /** How many incidents match `query`'s filters (its cursor aside). */
+  async count(query: IncidentQuery): Promise<number> {
+    return this.incidents.countDocuments(matching(query));
   }
 
   async get(id: string): Promise<IncidentRecord | null> {

@@ -42,21 +42,25 @@ export class IncidentsService {
 
   /**
    * One page of the incidents matching `query` (without `from`: the default period before `to` or
-   * now), cut short where more would not fit in one NATS reply; nextCursor continues after it.
+   * now), cut short where more would not fit in one NATS reply; nextCursor continues after it. The
+   * first page (no cursor) counts them all (`total`, one countDocuments on the same filter).
    */
   async list(query: IncidentQuery): Promise<IncidentPage> {
     const limit = query.limit ?? PAGE_LIMIT.default;
     const from = query.from ?? new Date((query.to ? Date.parse(query.to) : Date.now()) - INCIDENT_DEFAULT_PERIOD_DAYS * DAY).toISOString();
     // One more than asked: whether a next page exists.
-    const records = await this.incidents.find({ ...query, from }, limit + 1);
+    const [records, total] = await Promise.all([
+      this.incidents.find({ ...query, from }, limit + 1),
+      query.cursor === undefined ? this.incidents.count({ ...query, from }) : undefined,
+    ]);
     const page = records.slice(0, limit);
     const ids = page.map((r) => r._id);
     const [evidence, viewsOf] = await Promise.all([this.evidence.list(ids), this.views.of(ids)]);
     const views = page.map((r) => toView(r, evidence.get(r._id) ?? [], viewsOf.get(r._id) ?? []));
     const items = views.slice(0, fittingCount(views, (await this.nats.maxPayload()) - REPLY_ENVELOPE_BYTES));
     const last = items[items.length - 1];
-    if (!last || (items.length === views.length && records.length <= limit)) return { items };
-    return { items, nextCursor: encodeCursor({ at: Date.parse(last.openedAt), id: last.id }) };
+    if (!last || (items.length === views.length && records.length <= limit)) return { items, total };
+    return { items, total, nextCursor: encodeCursor({ at: Date.parse(last.openedAt), id: last.id }) };
   }
 
   async get(ref: IncidentRef): Promise<IncidentView | null> {

@@ -533,6 +533,8 @@ export interface components {
             items: components["schemas"]["IncidentDto"][];
             /** @description set when there are more: send it as cursor for the next page */
             nextCursor?: string;
+            /** @description on the first page (no cursor): how many incidents match the filters in all */
+            total?: number;
         };
         ReviewIncidentDto: {
             /** @enum {string} */
@@ -954,6 +956,10 @@ export interface operations {
                 window?: string;
                 kind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty";
                 status?: "open" | "closed" | "excused" | "confirmed" | "dismissed" | "appealed";
+                /** @description every kind but this one (the violation queue without camera-offline) */
+                notKind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty";
+                /** @description every status but this one (the queue without the appeals it shows first) */
+                notStatus?: "open" | "closed" | "excused" | "confirmed" | "dismissed" | "appealed";
                 /** @description incidents per page, newest first (fewer when more would not fit in one message) */
                 limit?: number;
                 /** @description the previous page's nextCursor (same filters) */
