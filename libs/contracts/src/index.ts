@@ -6,6 +6,7 @@ export * from './incidents';
 export * from './batches';
 export * from './paging';
 export * from './cases';
+export * from './cards';
 export * from './queue';
 export * from './leaves';
 export * from './complaints';

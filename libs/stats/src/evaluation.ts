@@ -3,6 +3,8 @@ import type { EvaluationWeights } from '@hallwatch/domain';
 import { emptyFigures, Figures, StaffFigures } from './figures';
 import {
   attendanceFigures,
+  CardFacts,
+  cardCounts,
   Column,
   groupFigures,
   groupKeyOf,
@@ -30,6 +32,9 @@ export interface EvaluationCounts {
   unverifiedComplaints: number;
   /** verified: "pending". */
   pendingComplaints: number;
+  /** Yellow cards (warnings, counted only) and red cards (deducted) whose case crossed the threshold in the period. */
+  yellowCards: number;
+  redCards: number;
 }
 
 export function emptyEvaluationCounts(): EvaluationCounts {
@@ -40,6 +45,8 @@ export function emptyEvaluationCounts(): EvaluationCounts {
     verifiedComplaints: 0,
     unverifiedComplaints: 0,
     pendingComplaints: 0,
+    yellowCards: 0,
+    redCards: 0,
   };
 }
 
@@ -88,7 +95,7 @@ export function evaluationInputs(f: Readonly<Figures>, counts: Readonly<Evaluati
 export interface EvaluationScore {
   /** 100 × Σ weight × component / Σ weight, over the components that could be measured; null when none. */
   baseScore: number | null;
-  /** Points off for confirmed absence incidents, verified complaints and confirmed queue mismatches. */
+  /** Points off for confirmed absence incidents, verified complaints, confirmed queue mismatches and red cards. */
   deductions: number;
   /** max(0, baseScore − deductions), 2 decimals; null when baseScore is. */
   score: number | null;
@@ -117,7 +124,8 @@ export function evaluationScore(inputs: Readonly<EvaluationInputs>, w: Readonly<
   const deductions = round(
     w.absenceIncident * inputs.absenceIncidentsConfirmed +
       w.verifiedComplaint * inputs.verifiedComplaints +
-      w.queueMismatch * inputs.queueMismatchesConfirmed,
+      w.queueMismatch * inputs.queueMismatchesConfirmed +
+      w.redCard * inputs.redCards,
     2,
   );
   if (weight === 0) return { baseScore: null, deductions, score: null };
@@ -178,8 +186,8 @@ export interface ComplaintFacts {
 
 /**
  * The groups of `by` with what each is judged on: the figures (groupFigures), incident counts by
- * group key (confirmed absences; queue mismatches, all and confirmed) and complaints (verified,
- * unfounded and pending apart), placed by the windows they drew on.
+ * group key (confirmed absences; queue mismatches, all and confirmed), complaints (verified,
+ * unfounded and pending apart) and cards (yellow and red), placed by the windows they drew on.
  */
 export function evaluationGroups(
   perWindow: ReadonlyMap<string, StaffFigures>,
@@ -187,6 +195,7 @@ export function evaluationGroups(
   complaints: readonly ComplaintFacts[],
   by: StatsGroupBy,
   windows: ReadonlyMap<string, WindowInfo>,
+  cards: readonly CardFacts[] = [],
 ): EvaluationGroup[] {
   const figures = groupFigures(perWindow, windows, by);
   const members: [string, string][] = [];
@@ -212,6 +221,11 @@ export function evaluationGroups(
     else if (c.verified === false) n.unverifiedComplaints += 1;
     else n.pendingComplaints += 1;
     counts.set(key, n);
+  }
+  for (const [key, c] of cardCounts(cards, by, windows)) counts.set(key, { ...(counts.get(key) ?? emptyEvaluationCounts()), ...c });
+  for (const c of cards) {
+    const key = groupKeyOf(by, c.windowId, c.staffId, windows);
+    if (key !== undefined) members.push([key, c.windowId]);
   }
   const places = groupPlaces(members, windows);
   return [...new Set([...figures.keys(), ...counts.keys()])].map((key) => ({
@@ -250,6 +264,7 @@ export function evaluationRows(groups: readonly EvaluationGroup[], by: StatsGrou
     deductionPerAbsenceIncident: w.absenceIncident,
     deductionPerVerifiedComplaint: w.verifiedComplaint,
     deductionPerQueueMismatch: w.queueMismatch,
+    deductionPerRedCard: w.redCard,
     ...result,
     rankDepartment: g.place.department,
     rankInDepartment: byDepartment[i],
@@ -277,6 +292,8 @@ export const EVALUATION_COLUMNS: Column[] = [
   { key: 'pendingComplaints', header: '待核实投诉 Complaints pending' },
   { key: 'queueMismatchIncidents', header: '叫号空岗事件 Queue-open-seat-empty incidents' },
   { key: 'queueMismatchesConfirmed', header: '已确认叫号空岗 Queue mismatches confirmed' },
+  { key: 'yellowCards', header: '黄牌(临近时限) Yellow cards (deadline near)' },
+  { key: 'redCards', header: '红牌(超期未办结) Red cards (past the deadline)' },
   { key: 'weightAttendance', header: '权重:出勤率 Weight: attendance' },
   { key: 'weightOnTime', header: '权重:按时办结 Weight: on time' },
   { key: 'weightSatisfaction', header: '权重:满意度 Weight: satisfaction' },
@@ -285,6 +302,7 @@ export const EVALUATION_COLUMNS: Column[] = [
   { key: 'deductionPerAbsenceIncident', header: '每起离岗扣分 Points off per absence incident' },
   { key: 'deductionPerVerifiedComplaint', header: '每件属实投诉扣分 Points off per verified complaint' },
   { key: 'deductionPerQueueMismatch', header: '每起叫号空岗扣分 Points off per queue mismatch' },
+  { key: 'deductionPerRedCard', header: '每张红牌扣分 Points off per red card' },
   { key: 'baseScore', header: '基础分 Base score' },
   { key: 'deductions', header: '扣分 Deductions' },
   { key: 'score', header: '效能得分 Score' },
