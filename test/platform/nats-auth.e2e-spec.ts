@@ -149,6 +149,37 @@ async function stackWorks(
   expect(run.stdout).toContain('1 accepted, 0 rejected');
   expect(run.status).toBe(0);
   await eventually(async () => (await evaluation()).find((r) => r.window === 'W01' && r.verifiedComplaints === 1), 30_000);
+  // Red cards of cases in flight past their deadline: issued and published by reporting (POST /api/cases)
+  // and by the CLI's import, each as its own user.
+  const ago = (minutes: number) => new Date(Date.now() - minutes * 60_000).toISOString();
+  const late = { windowId: 'W01', serviceItem: '营业执照', takenAt: ago(120), deadline: ago(10), status: 'accepted', at: ago(60) };
+  const posted = await api('/api/cases', 'admin', {
+    method: 'POST',
+    body: JSON.stringify({ cases: [{ caseId: `C-api-${id}`, ...late }] }),
+  });
+  expect(posted.status).toBe(200);
+  const casesFile = path.join(path.dirname(stack.siteFile), 'cases.csv');
+  fs.writeFileSync(
+    casesFile,
+    [
+      'caseId,windowId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,at',
+      `C-cli-${id},W01,营业执照,${late.takenAt},,,,${late.deadline},accepted,${late.at}`,
+    ].join('\n'),
+  );
+  const casesRun = await runCli(['import', 'cases', casesFile], {
+    ...stack.env,
+    NATS_URL: nats.url,
+    [passwordVariable('cli')]: passwords.cli,
+    ...extra,
+  });
+  expect(casesRun.stdout).toContain('1 accepted, 0 rejected');
+  const reds = (await (await api('/api/cards?color=red', 'supervisor')).json()) as { caseId: string }[];
+  expect(
+    reds
+      .map((c) => c.caseId)
+      .filter((c) => c.endsWith(id))
+      .sort(),
+  ).toEqual([`C-api-${id}`, `C-cli-${id}`]);
   // Scrapes read consumer and stream state from JetStream under each service's own user.
   for (const port of Object.values(metricsPorts)) {
     const metrics = await fetch(`http://127.0.0.1:${port}/metrics`);

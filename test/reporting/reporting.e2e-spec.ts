@@ -145,6 +145,8 @@ users:
       onTimeRate: 0.75,
       medianWaitDuringAbsenceMinutes: 15, // 20, 10
       medianWaitOtherwiseMinutes: 4.5, // 5, 4
+      yellowCards: 0,
+      redCards: 0,
     });
     const byStaff = await rows(admin, `/api/stats/throughput?${period}&groupBy=staff`);
     expect(byStaff.map((r) => [r.staff, r.casesHandled])).toEqual([

@@ -3,15 +3,19 @@ import mongoose, { Connection } from 'mongoose';
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import { openIntervals, totalDuration } from '@hallwatch/domain';
+import { ServiceMetrics } from '@hallwatch/runtime';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
+import { CardsRepository } from '../../apps/reporting/src/repositories/cards.repository';
 import { CasesRepository } from '../../apps/reporting/src/repositories/cases.repository';
 import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
+import { JetStreamRepository } from '../../apps/reporting/src/repositories/jetstream.repository';
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
 import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
 import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
 import { WindowRollupsRepository } from '../../apps/reporting/src/repositories/window-rollups.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
+import { CardsService } from '../../apps/reporting/src/services/cards.service';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
@@ -61,6 +65,7 @@ function repositoriesOn(connection: Connection) {
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
+    cards: new CardsRepository(connection),
   };
 }
 
@@ -73,6 +78,8 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   let repos: ReturnType<typeof repositoriesOn>[];
   let rollups: RollupService[];
   let locks: WriteLockRepository[];
+  let cards: CardsService[];
+  let jetstreams: JetStreamRepository[];
   let site: SiteWindows;
   const uri = testDatabaseUri('reporting_rollups');
 
@@ -83,9 +90,12 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     site = new SiteWindows(ctx);
     locks = repos.map(() => new WriteLockRepository(ctx));
     rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
+    jetstreams = connections.map((c) => new JetStreamRepository(ctx, c, new ServiceMetrics('reporting')));
+    cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
   });
 
   afterAll(async () => {
+    await Promise.all(jetstreams.map((j) => j.onModuleDestroy()));
     await Promise.all(locks.map((l) => l.onApplicationShutdown()));
     await Promise.all(connections.map((c) => c.close()));
   });
@@ -144,7 +154,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('never moves a case out of a hall the writer is not allowed in', async () => {
-    const cases = new CasesService(site, rollups[0]);
+    const cases = new CasesService(site, rollups[0], cards[0]);
     expect((await cases.importBatch([kase('scoped-1', 'W1')])).accepted).toBe(1);
     // A manager of H2 posts the same caseId on W3: refused, W1 keeps it.
     const answer = await cases.importBatch([kase('scoped-1', 'W3'), kase('scoped-2', 'W3'), kase('scoped-3', 'W1')], 0, ['H2']);
@@ -158,7 +168,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('answers a caseId repeated in one batch per row, and refuses ids such as __proto__ without polluting anything', async () => {
-    const cases = new CasesService(site, rollups[1]);
+    const cases = new CasesService(site, rollups[1], cards[1]);
     const answer = await cases.importBatch([
       kase('twice', 'W2'),
       kase('twice', 'W1'),
@@ -235,7 +245,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, site, rollups[0]);
+    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, repos[0].cards, site, rollups[0]);
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

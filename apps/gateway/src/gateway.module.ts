@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONTEXT, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
+import { CardsModule } from './cards/cards.module';
 import { CasesModule } from './cases/cases.module';
 import { ComplaintsModule } from './complaints/complaints.module';
 import { HealthModule } from './health/health.module';
@@ -35,6 +36,7 @@ export class GatewayModule {
         WindowsModule,
         IncidentsModule,
         CasesModule,
+        CardsModule,
         QueueEventsModule,
         LeavesModule,
         ComplaintsModule,

@@ -30,7 +30,7 @@ describe("the gateway's OpenAPI document, the console's types (issue 25, item 4)
   const empty = () => new Map([['W01', emptyFigures()]]);
   const reports: [string, string, ReportRow[]][] = [
     ['attendance', 'AttendanceRowDto', attendanceRows(empty(), new Map(), 'window')],
-    ['throughput', 'ThroughputRowDto', throughputRows(empty(), 'window')],
+    ['throughput', 'ThroughputRowDto', throughputRows(empty(), new Map(), 'window')],
     [
       'evaluation',
       'EvaluationRowDto',

@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
+import { CardCheckHandler } from './handlers/card-check.handler';
 import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { CardsRepository } from './repositories/cards.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
@@ -11,6 +13,7 @@ import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
 import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
+import { CardsService } from './services/cards.service';
 import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
 import { LeavesService } from './services/leaves.service';
@@ -21,6 +24,7 @@ import { StatsService } from './services/stats.service';
 
 const STORE = [
   CasesRepository,
+  CardsRepository,
   PresenceRepository,
   QueueRepository,
   WindowRollupsRepository,
@@ -31,6 +35,7 @@ const STORE = [
   JetStreamRepository,
   SiteWindows,
   RollupService,
+  CardsService,
   CasesService,
   LeavesService,
   ComplaintsService,
@@ -44,7 +49,7 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
-      providers: [...STORE, IncidentsService, EventsHandler],
+      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler],
     };
   }
 

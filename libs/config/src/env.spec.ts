@@ -1,6 +1,13 @@
 import { EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv } from './env';
 
 describe('readEnv', () => {
+  it('reads HALLWATCH_CARD_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
+    expect(readEnv({}).cardCheckSeconds).toBe(60);
+    expect(readEnv({ HALLWATCH_CARD_CHECK_SECONDS: '0.5' }).cardCheckSeconds).toBe(0.5);
+    for (const bad of ['0', '-1', 'often', '1e3'])
+      expect(() => readEnv({ HALLWATCH_CARD_CHECK_SECONDS: bad })).toThrow(`HALLWATCH_CARD_CHECK_SECONDS: "${bad}" is not a number of seconds`);
+  });
+
   it('reads HALLWATCH_STREAM_REPLICAS, 1 when unset', () => {
     expect(readEnv({}).streamReplicas).toBe(1);
     expect(readEnv({ HALLWATCH_STREAM_REPLICAS: '3' }).streamReplicas).toBe(3);

@@ -47,6 +47,8 @@ export interface HallwatchEnv {
   metricsHost: string;
   /** Least severe log level written (HALLWATCH_LOG_LEVEL: error, warn, info or debug; default info). */
   logLevel: LogLevelName;
+  /** Seconds between reporting's checks of the cases in flight for yellow and red cards (HALLWATCH_CARD_CHECK_SECONDS, default 60). */
+  cardCheckSeconds: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -165,6 +167,15 @@ function logLevel(value: string | undefined): LogLevelName {
   return level as LogLevelName;
 }
 
+function cardCheckSeconds(value: string | undefined): number {
+  if (value === undefined || value === '') return 60;
+  const n = Number(value);
+  if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < 0.1 || n > 86400) {
+    throw new Error(`HALLWATCH_CARD_CHECK_SECONDS: "${value}" is not a number of seconds from 0.1 to 86400`);
+  }
+  return n;
+}
+
 function replicas(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const n = Number(value);
@@ -272,5 +283,6 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
+    cardCheckSeconds: cardCheckSeconds(env.HALLWATCH_CARD_CHECK_SECONDS),
   };
 }

@@ -62,6 +62,19 @@ describe('site file', () => {
     expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual({ ...DEFAULT_RULES, frozenAfter: 30_000 });
   });
 
+  it('reads supervision.yellowBefore as a duration or working days, 1wd when unset, and names a bad one', () => {
+    expect(parseSite(ISSUE_EXAMPLE).supervision.yellowBefore).toEqual({ workingDays: 1 });
+    expect(parseSite(`${ISSUE_EXAMPLE}supervision: { yellowBefore: 4h }\n`).supervision.yellowBefore).toEqual({ ms: 4 * 3600_000 });
+    expect(parseSite(`${ISSUE_EXAMPLE}supervision: { yellowBefore: 2wd }\n`).supervision.yellowBefore).toEqual({ workingDays: 2 });
+    expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { yellowBefore: tomorrow }\n`)).toEqual([
+      'supervision.yellowBefore: invalid yellowBefore "tomorrow": expected a duration such as "4h" or "1d12h", or working days such as "1wd"',
+    ]);
+    expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { yellowBefore: 0wd }\n`)).toEqual([
+      'supervision.yellowBefore: invalid yellowBefore "0wd": working days must be 1 to 365',
+    ]);
+    expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { yellowbefore: 1wd }\n`)).toEqual(['supervision.yellowbefore: unknown key']);
+  });
+
   it('fills unset evaluation weights with the documented defaults and names a bad one', () => {
     expect(parseSite(ISSUE_EXAMPLE).evaluation.weights).toEqual(DEFAULT_EVALUATION_WEIGHTS);
     const set = parseSite(`${ISSUE_EXAMPLE}evaluation: { weights: { attendance: 60, verifiedComplaint: 10 } }\n`);

@@ -6,6 +6,8 @@ import {
   assertTimeZone,
   DEFAULT_EVALUATION_WEIGHTS,
   DEFAULT_RULES,
+  DEFAULT_YELLOW_BEFORE,
+  parseYellowBefore,
   EvaluationWeights,
   parseDuration,
   RosterEntry,
@@ -27,6 +29,15 @@ const duration = z.string().transform((text, ctx) => {
   }
 });
 const msText = (ms: number) => `${ms}ms`;
+/** `4h` or `1wd` (working days), read by the domain's own parseYellowBefore. */
+const yellowBefore = z.string().transform((text, ctx) => {
+  try {
+    return parseYellowBefore(text);
+  } catch (err) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
+    return z.NEVER;
+  }
+});
 const hall = z.object({
   id,
   name: z.string().min(1),
@@ -150,6 +161,11 @@ const site = z
         /** outside-zones: blur all but the window zones before a frame is stored (citizens at the counter are not kept). */
         mask: z.enum(['outside-zones', 'none']).default('outside-zones'),
       })
+      .strict()
+      .default({}),
+    /** Yellow and red cards (红黄牌) of cases in flight: yellow once a case is open yellowBefore its deadline, red past it. */
+    supervision: z
+      .object({ yellowBefore: yellowBefore.default(DEFAULT_YELLOW_BEFORE) })
       .strict()
       .default({}),
     /** The annual evaluation table's score: see docs/scoring.md. */

@@ -1,3 +1,4 @@
+import { CASE_STATUSES, isOpenCaseStatus, type CaseStatus } from '@hallwatch/domain';
 import {
   IsIn,
   IsInt,
@@ -10,15 +11,16 @@ import {
   IsString,
   IsArray,
   registerDecorator,
+  ValidateIf,
   ValidationArguments,
 } from 'class-validator';
 import type { BatchResult, RowResult } from './batches';
 import { IsId, IsInstant, IsPlainText } from './ids';
 import { STATS_GROUP_BYS, type StatsColumn, type StatsGroupBy } from './stats-columns';
 
-/** 办结 completed, 不予受理 rejected, 退回补正 returned, 撤回 withdrawn: every one was served at the window. */
-export const CASE_STATUSES = ['completed', 'rejected', 'returned', 'withdrawn'] as const;
-export type CaseStatus = (typeof CASE_STATUSES)[number];
+// The statuses are the domain's (in flight: accepted, in-progress, suspended; finished: the others).
+export { CASE_STATUSES, OPEN_CASE_STATUSES } from '@hallwatch/domain';
+export type { CaseStatus } from '@hallwatch/domain';
 
 /** Field `property` must be a time no earlier than field `earlier` (both ISO 8601). */
 export const NotBefore = (earlier: string) => timeOrder('notBefore', earlier, (a, b) => a >= b, 'must not be before');
@@ -46,6 +48,43 @@ function timeOrder(name: string, earlier: string, ordered: (a: number, b: number
     });
 }
 
+/** Whether a case message is of a case still in flight (accepted, in-progress or suspended); without a status it is completed. */
+export function caseInFlight(c: { status?: CaseStatus }): boolean {
+  return isOpenCaseStatus(c.status ?? 'completed');
+}
+
+/** While in flight, a case is not finished: `property` must be left out. */
+const NotWhileInFlight = () => (object: object, property: string) =>
+  registerDecorator({
+    name: 'notWhileInFlight',
+    target: object.constructor,
+    propertyName: property,
+    validator: {
+      validate: (value: unknown, args: ValidationArguments) => value === undefined || !caseInFlight(args.object as CaseMessage),
+      defaultMessage: () => `${property} must be left out while the case is accepted, in-progress or suspended`,
+    },
+  });
+
+/** Of a finished case, `at` is its finishedAt: given, it must be the same instant. */
+const SameInstantWhenFinished = (other: string) => (object: object, property: string) =>
+  registerDecorator({
+    name: 'sameInstantWhenFinished',
+    target: object.constructor,
+    propertyName: property,
+    validator: {
+      validate(value: unknown, args: ValidationArguments) {
+        const o = args.object as Record<string, unknown>;
+        return value === undefined || caseInFlight(o) || Date.parse(String(value)) === Date.parse(String(o[other]));
+      },
+      defaultMessage: () => `${property} of a finished case is its ${other}: leave it out or give the same time`,
+    },
+  });
+
+/** The reason to flag a case update for (a refusal without its reason), or undefined. */
+export function caseUpdateFlag(c: { status?: CaseStatus; reason?: string }): string | undefined {
+  return c.status === 'refused' && !c.reason ? 'refused without a reason: flagged' : undefined;
+}
+
 /**
  * One case handled at a window, from the hall's queue (取号) and approval systems: on
  * hallwatch.cases, in POST /api/cases and in imported CSV rows. Times are ISO 8601 with an offset (a time without one is refused,
@@ -54,7 +93,8 @@ function timeOrder(name: string, earlier: string, ordered: (a: number, b: number
 export class CaseMessage {
   /**
    * Natural key: importing the same case again changes nothing; with other fields it is a new
-   * version, from an admin or the queue system only (caseChangeRefusal).
+   * version, from an admin or the queue system only (caseChangeRefusal). Updates of a case in
+   * flight are versions too: the newer by `at` is the case's current one, every one is kept.
    */
   @IsId() caseId: string;
   @IsId() windowId: string;
@@ -62,12 +102,35 @@ export class CaseMessage {
   @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() serviceItem: string;
   /** Ticket taken. */
   @IsInstant() takenAt: string;
-  @IsInstant() @NotBefore('takenAt') calledAt: string;
-  @IsInstant() @NotBefore('calledAt') startedAt: string;
-  @IsInstant() @NotBefore('startedAt') finishedAt: string;
-  /** From the time-limit commitment (承诺时限) of the service item. */
+  /** Called and started: required once the case is finished, optional while in flight. */
+  @ValidateIf((c: CaseMessage) => !caseInFlight(c) || c.calledAt !== undefined)
+  @IsInstant()
+  @NotBefore('takenAt')
+  calledAt?: string;
+  @ValidateIf((c: CaseMessage) => !caseInFlight(c) || c.startedAt !== undefined)
+  @IsInstant()
+  @NotBefore('calledAt')
+  startedAt?: string;
+  /** Required once finished; left out while in flight. */
+  @NotWhileInFlight()
+  @ValidateIf((c: CaseMessage) => !caseInFlight(c) || c.finishedAt !== undefined)
+  @IsInstant()
+  @NotBefore('startedAt')
+  finishedAt?: string;
+  /** From the time-limit commitment (承诺时限) of the service item; suspended time does not run against it. */
   @IsInstant() @NotBefore('takenAt') deadline: string;
-  @IsIn(CASE_STATUSES) status: CaseStatus;
+  /** Without a status the case is completed (as the finished-case feed always sent them). */
+  @IsOptional() @IsIn(CASE_STATUSES) status?: CaseStatus;
+  /** When the case entered `status`: required while in flight; of a finished case it is its finishedAt. */
+  @SameInstantWhenFinished('finishedAt')
+  @ValidateIf((c: CaseMessage) => caseInFlight(c) || c.at !== undefined)
+  @IsInstant()
+  @NotBefore('takenAt')
+  at?: string;
+  /** Where the case is in its procedure (e.g. 审核, 补正材料), as the approval system names it. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() stage?: string;
+  /** Why: a refusal's reason (a refused case without one is flagged), or a suspension's. */
+  @IsOptional() @IsString() @MinLength(1) @MaxLength(1000) @IsPlainText() reason?: string;
   /** 1 (very dissatisfied) to 5 (very satisfied). */
   @IsOptional() @IsInt() @Min(1) @Max(5) satisfaction?: number;
 }
@@ -90,6 +153,8 @@ export const ReportingRequests = {
   decideLeave: 'hallwatch.reporting.leaves.decide',
   /** Payload: RecordRef; reply: ComplaintRecord (404 unknown, 403 outside the halls). */
   getComplaint: 'hallwatch.reporting.complaints.get',
+  /** Payload: CardQuery; reply: CardMessage[], by `at`. */
+  cards: 'hallwatch.reporting.cards.list',
 } as const;
 
 /** A statistics period: local dates in the site's time zone, both included. */

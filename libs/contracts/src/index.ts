@@ -7,6 +7,7 @@ export * from './incident-events';
 export * from './batches';
 export * from './paging';
 export * from './cases';
+export * from './cards';
 export * from './queue';
 export * from './leaves';
 export * from './complaints';

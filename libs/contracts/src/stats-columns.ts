@@ -115,6 +115,8 @@ export const THROUGHPUT_COLUMNS: StatsColumn[] = [
   cases.onTimeRate,
   col('medianWaitDuringAbsenceMinutes', '离岗期间取号等候中位数(分钟)', 'Median wait, ticket during absence', 'number'),
   col('medianWaitOtherwiseMinutes', '其他等候中位数(分钟)', 'Median wait, other tickets', 'number'),
+  col('yellowCards', '黄牌(临近时限)', 'Yellow cards (deadline near)', 'count'),
+  col('redCards', '红牌(超期未办结)', 'Red cards (past the deadline)', 'count'),
 ];
 
 /**
@@ -130,6 +132,7 @@ export const WEIGHT_COLUMNS: StatsColumn[] = [
   col('deductionPerAbsenceIncident', '每起离岗扣分', 'points off per absence incident', 'number'),
   col('deductionPerVerifiedComplaint', '每件属实投诉扣分', 'points off per verified complaint', 'number'),
   col('deductionPerQueueMismatch', '每起叫号空岗扣分', 'points off per queue mismatch', 'number'),
+  col('deductionPerRedCard', '每张红牌扣分', 'points off per red card', 'number'),
 ];
 
 /** The evaluation table: inputs, score and ranks; the score last, with its coverage and warning beside it. */
@@ -152,6 +155,8 @@ export const EVALUATION_COLUMNS: StatsColumn[] = [
   col('pendingComplaints', '待核实投诉', 'Complaints pending', 'count'),
   col('queueMismatchIncidents', '叫号空岗事件', 'Queue open, seat empty incidents', 'count'),
   col('queueMismatchesConfirmed', '已确认叫号空岗', 'Queue mismatches confirmed', 'count'),
+  col('yellowCards', '黄牌(临近时限)', 'Yellow cards (deadline near)', 'count'),
+  col('redCards', '红牌(超期未办结)', 'Red cards (past the deadline)', 'count'),
   col('baseScore', '基础分', 'Base score', 'number'),
   col('deductions', '扣分', 'Deductions', 'number'),
   col('rankDepartment', '排名所在部门', 'Department ranked in', 'text'),

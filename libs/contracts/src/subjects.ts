@@ -32,6 +32,8 @@ export const Subjects = {
   allDeadLetters: 'hallwatch.deadletter.*',
   /** An incident's audit chain head after each appended entry (AuditHeadMessage; JetStream stream AUDIT_HEADS). */
   auditHeads: 'hallwatch.audit.heads',
+  /** A case's yellow or red card (CardMessage; JetStream stream CARDS), published by reporting once per case and color. */
+  supervisionCard: 'hallwatch.supervision.card',
   /** Request/reply: a service's health (NATS transport of @nestjs/microservices). */
   health: (service: ServiceName) => `hallwatch.health.${service}`,
 } as const;
@@ -81,5 +83,7 @@ export const Streams = {
   leaves: { name: 'HALLWATCH_LEAVES', subjects: ['hallwatch.leaves'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
   // Chain heads outlive the incidents they seal (retention.incidents: 1095 days by default), so a purge shows against its tombstone.
   auditHeads: { name: 'HALLWATCH_AUDIT', subjects: ['hallwatch.audit.heads'], maxAgeMs: 4 * 365 * DAY_MS, maxBytes: GIB },
+  // Cards are the supervision bureau's record (also stored by reporting): kept a year.
+  cards: { name: 'HALLWATCH_CARDS', subjects: ['hallwatch.supervision.card'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
   deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
 } as const satisfies Record<string, StreamDefinition>;

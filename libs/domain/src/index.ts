@@ -25,6 +25,8 @@
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
+ * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,
+ *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -54,3 +56,4 @@ export * from './roster/leaves';
 export * from './evaluation/weights';
 export * from './provenance/write-rules';
 export * from './retention/retention';
+export * from './supervision/cards';

@@ -1,4 +1,5 @@
 import { CaseMessage, Decoded, validateMessage } from '@hallwatch/contracts';
+import { caseTimeline, effectiveDeadline, isOpenCaseStatus, type CaseStatus, type CaseUpdate } from '@hallwatch/domain';
 import { CaseFacts } from './figures';
 
 /** CSV columns of a case export; the optional ones may be missing or empty. */
@@ -14,8 +15,12 @@ export const CASE_COLUMNS = [
   'deadline',
   'status',
   'satisfaction',
+  'at',
+  'stage',
+  'reason',
 ] as const;
-const OPTIONAL = new Set(['staffId', 'satisfaction']);
+/** A file without a status column holds finished cases (completed), as the export always did. */
+const OPTIONAL = new Set(['staffId', 'satisfaction', 'status', 'at', 'stage', 'reason']);
 
 /** Required columns missing from a CSV header; [] when the header can carry cases. */
 export function missingCaseColumns(header: readonly string[]): string[] {
@@ -55,17 +60,76 @@ export function caseFromCsvRecord(record: Readonly<Record<string, string | undef
   return validateMessage(CaseMessage, caseRowFromCsvRecord(record));
 }
 
-export function caseFacts(c: CaseMessage): CaseFacts {
-  const facts: CaseFacts = {
+/**
+ * A case's version as stored, times in epoch ms: calledAt, startedAt and finishedAt may be
+ * missing while it is in flight; `at` is stored only for an update in flight (a finished one's is finishedAt).
+ */
+export interface CaseRecord {
+  caseId: string;
+  windowId: string;
+  staffId?: string;
+  serviceItem: string;
+  takenAt: number;
+  calledAt?: number;
+  startedAt?: number;
+  finishedAt?: number;
+  deadline: number;
+  status: CaseStatus;
+  at?: number;
+  stage?: string;
+  reason?: string;
+  satisfaction?: number;
+}
+
+/** A validated case message as stored: no status is completed, a finished case's `at` is its finishedAt. */
+export function caseRecordOf(c: CaseMessage): CaseRecord {
+  const status = c.status ?? 'completed';
+  const ms = (t: string | undefined) => (t === undefined ? undefined : Date.parse(t));
+  const record: CaseRecord = {
     caseId: c.caseId,
     windowId: c.windowId,
-    staffId: c.staffId,
+    serviceItem: c.serviceItem,
     takenAt: Date.parse(c.takenAt),
-    calledAt: Date.parse(c.calledAt),
-    startedAt: Date.parse(c.startedAt),
-    finishedAt: Date.parse(c.finishedAt),
     deadline: Date.parse(c.deadline),
+    status,
   };
-  if (c.satisfaction !== undefined) facts.satisfaction = c.satisfaction;
+  const optional = {
+    staffId: c.staffId,
+    calledAt: ms(c.calledAt),
+    startedAt: ms(c.startedAt),
+    finishedAt: ms(c.finishedAt),
+    at: isOpenCaseStatus(status) ? ms(c.at) : undefined,
+    stage: c.stage,
+    reason: c.reason,
+    satisfaction: c.satisfaction,
+  };
+  for (const [k, v] of Object.entries(optional)) if (v !== undefined) Object.assign(record, { [k]: v });
+  return record;
+}
+
+/** The update a stored version stands for: its status, at its `at` (a finished one's finishedAt). */
+export function caseUpdateOf(r: Pick<CaseRecord, 'status' | 'at' | 'finishedAt'>): CaseUpdate {
+  return { status: r.status, at: isOpenCaseStatus(r.status) ? r.at! : r.finishedAt! };
+}
+
+/**
+ * What the figures count of a case whose current version is `current`, given every update
+ * received (in the order received): nothing while it is in flight; once finished, its facts
+ * with the deadline moved by the time it was suspended (see effectiveDeadline).
+ */
+export function caseFactsOf(current: CaseRecord, updates: readonly CaseUpdate[]): CaseFacts | null {
+  if (isOpenCaseStatus(current.status)) return null;
+  const finishedAt = current.finishedAt!;
+  const facts: CaseFacts = {
+    caseId: current.caseId,
+    windowId: current.windowId,
+    takenAt: current.takenAt,
+    calledAt: current.calledAt!,
+    startedAt: current.startedAt!,
+    finishedAt,
+    deadline: effectiveDeadline(current.deadline, caseTimeline(updates), finishedAt),
+  };
+  if (current.staffId !== undefined) facts.staffId = current.staffId;
+  if (current.satisfaction !== undefined) facts.satisfaction = current.satisfaction;
   return facts;
 }

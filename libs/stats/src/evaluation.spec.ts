@@ -111,6 +111,13 @@ describe('evaluationScore', () => {
     expect(score({}, nothingJudged)).toEqual({ baseScore: null, deductions: 9, score: null });
   });
 
+  it('takes redCard points off per red card, nothing per yellow card', () => {
+    // 74.28 as above, less 3 red cards × 3 (the default weight).
+    const carded = { ...emptyEvaluationCounts(), yellowCards: 4, redCards: 3 };
+    expect(score({}, figures(), carded)).toEqual({ baseScore: 74.28, deductions: 9, score: 65.28 });
+    expect(score({ redCard: 10 }, figures(), carded)).toEqual({ baseScore: 74.28, deductions: 30, score: 44.28 });
+  });
+
   it('never goes below 0', () => {
     expect(score({ verifiedComplaint: 100 }).score).toBe(0);
   });
@@ -175,6 +182,7 @@ describe('ranks and places', () => {
       deductionPerAbsenceIncident: 2,
       deductionPerVerifiedComplaint: 5,
       deductionPerQueueMismatch: 2,
+      deductionPerRedCard: 3,
       rankDepartment: 'tax',
       rankHall: 'H1',
     });
@@ -187,7 +195,7 @@ describe('ranks and places', () => {
     expect(Object.keys(rows[0]).sort()).toEqual([...shown, ...WEIGHT_COLUMNS].map((c) => c.key).sort());
   });
 
-  it('evaluationGroups joins figures, incidents by kind and status, and complaints by verification', () => {
+  it('evaluationGroups joins figures, incidents by kind and status, complaints by verification and cards by color', () => {
     const windows = new Map<string, WindowInfo>([
       ['W1', { windowId: 'W1', hallId: 'H1', department: 'tax', township: false }],
       ['W2', { windowId: 'W2', hallId: 'H2', department: 'tax', township: false }],
@@ -213,7 +221,12 @@ describe('ranks and places', () => {
       { windowId: 'W2', staffId: 'S2', verified: 'pending' as const },
       { staffId: 'S9', verified: true as const }, // no window: no place
     ];
-    const groups = evaluationGroups(perWindow, incidents, complaints, 'staff', windows);
+    const cards = [
+      { windowId: 'W1', staffId: 'S1', color: 'yellow' as const },
+      { windowId: 'W1', staffId: 'S1', color: 'red' as const },
+      { windowId: 'W2', color: 'red' as const }, // no staff: unassigned
+    ];
+    const groups = evaluationGroups(perWindow, incidents, complaints, 'staff', windows, cards);
     const byKey = Object.fromEntries(groups.map((g) => [g.key, g]));
     expect(Object.keys(byKey).sort()).toEqual(['S1', 'S2', 'S9', 'unassigned']);
     expect(byKey.S1.counts).toEqual({
@@ -223,7 +236,10 @@ describe('ranks and places', () => {
       queueMismatchesConfirmed: 1,
       verifiedComplaints: 1,
       unverifiedComplaints: 1,
+      yellowCards: 1,
+      redCards: 1,
     });
+    expect(byKey.unassigned.counts).toEqual({ ...emptyEvaluationCounts(), redCards: 1 });
     expect(byKey.S1.place).toEqual({ department: 'tax', hall: 'H1' });
     expect(byKey.S2.counts.pendingComplaints).toBe(1);
     expect(byKey.S9).toMatchObject({ place: { department: null, hall: null }, figures: emptyFigures() });

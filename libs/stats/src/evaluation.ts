@@ -3,6 +3,8 @@ import type { EvaluationWeights } from '@hallwatch/domain';
 import { emptyFigures, Figures, StaffFigures } from './figures';
 import {
   attendanceFigures,
+  CardFacts,
+  cardCounts,
   groupFigures,
   groupKeyOf,
   IncidentCounts,
@@ -29,6 +31,9 @@ export interface EvaluationCounts {
   unverifiedComplaints: number;
   /** verified: "pending". */
   pendingComplaints: number;
+  /** Yellow cards (warnings, counted only) and red cards (deducted) whose case crossed the threshold in the period. */
+  yellowCards: number;
+  redCards: number;
 }
 
 export function emptyEvaluationCounts(): EvaluationCounts {
@@ -39,6 +44,8 @@ export function emptyEvaluationCounts(): EvaluationCounts {
     verifiedComplaints: 0,
     unverifiedComplaints: 0,
     pendingComplaints: 0,
+    yellowCards: 0,
+    redCards: 0,
   };
 }
 
@@ -87,7 +94,7 @@ export function evaluationInputs(f: Readonly<Figures>, counts: Readonly<Evaluati
 export interface EvaluationScore {
   /** 100 × Σ weight × component / Σ weight, over the components that could be measured; null when none. */
   baseScore: number | null;
-  /** Points off for confirmed absence incidents, verified complaints and confirmed queue mismatches. */
+  /** Points off for confirmed absence incidents, verified complaints, confirmed queue mismatches and red cards. */
   deductions: number;
   /** max(0, baseScore − deductions), 2 decimals; null when baseScore is. */
   score: number | null;
@@ -116,7 +123,8 @@ export function evaluationScore(inputs: Readonly<EvaluationInputs>, w: Readonly<
   const deductions = round(
     w.absenceIncident * inputs.absenceIncidentsConfirmed +
       w.verifiedComplaint * inputs.verifiedComplaints +
-      w.queueMismatch * inputs.queueMismatchesConfirmed,
+      w.queueMismatch * inputs.queueMismatchesConfirmed +
+      w.redCard * inputs.redCards,
     2,
   );
   if (weight === 0) return { baseScore: null, deductions, score: null };
@@ -177,8 +185,8 @@ export interface ComplaintFacts {
 
 /**
  * The groups of `by` with what each is judged on: the figures (groupFigures), incident counts by
- * group key (confirmed absences; queue mismatches, all and confirmed) and complaints (verified,
- * unfounded and pending apart), placed by the windows they drew on.
+ * group key (confirmed absences; queue mismatches, all and confirmed), complaints (verified,
+ * unfounded and pending apart) and cards (yellow and red), placed by the windows they drew on.
  */
 export function evaluationGroups(
   perWindow: ReadonlyMap<string, StaffFigures>,
@@ -186,6 +194,7 @@ export function evaluationGroups(
   complaints: readonly ComplaintFacts[],
   by: StatsGroupBy,
   windows: ReadonlyMap<string, WindowInfo>,
+  cards: readonly CardFacts[] = [],
 ): EvaluationGroup[] {
   const figures = groupFigures(perWindow, windows, by);
   const members: [string, string][] = [];
@@ -211,6 +220,11 @@ export function evaluationGroups(
     else if (c.verified === false) n.unverifiedComplaints += 1;
     else n.pendingComplaints += 1;
     counts.set(key, n);
+  }
+  for (const [key, c] of cardCounts(cards, by, windows)) counts.set(key, { ...(counts.get(key) ?? emptyEvaluationCounts()), ...c });
+  for (const c of cards) {
+    const key = groupKeyOf(by, c.windowId, c.staffId, windows);
+    if (key !== undefined) members.push([key, c.windowId]);
   }
   const places = groupPlaces(members, windows);
   return [...new Set([...figures.keys(), ...counts.keys()])].map((key) => ({
@@ -260,6 +274,7 @@ export function evaluationRows(groups: readonly EvaluationGroup[], by: StatsGrou
     deductionPerAbsenceIncident: w.absenceIncident,
     deductionPerVerifiedComplaint: w.verifiedComplaint,
     deductionPerQueueMismatch: w.queueMismatch,
+    deductionPerRedCard: w.redCard,
     ...result,
     coverage: coverageOf(g.figures),
     rankDepartment: g.place.department,

@@ -146,6 +146,41 @@ export function attendanceRows(
   });
 }
 
-export function throughputRows(groups: ReadonlyMap<string, Figures>, by: StatsGroupBy): ReportRow[] {
-  return [...groups.keys()].sort().map((key) => ({ [by]: key, ...throughputFigures(groups.get(key)!) }));
+/** Throughput rows keyed by the grouping, with the group's yellow and red cards (see cardCounts), sorted by key. */
+export function throughputRows(
+  groups: ReadonlyMap<string, Figures>,
+  cards: ReadonlyMap<string, { yellowCards: number; redCards: number }>,
+  by: StatsGroupBy,
+): ReportRow[] {
+  return [...new Set([...groups.keys(), ...cards.keys()])].sort().map((key) => ({
+    [by]: key,
+    ...throughputFigures(groups.get(key) ?? emptyFigures()),
+    yellowCards: cards.get(key)?.yellowCards ?? 0,
+    redCards: cards.get(key)?.redCards ?? 0,
+  }));
+}
+
+/** A yellow or red card as the statistics count it: in the group of its window and staff. */
+export interface CardFacts {
+  windowId: string;
+  staffId?: string;
+  color: 'yellow' | 'red';
+}
+
+/** Yellow and red cards per group of `by` (see groupKeyOf). */
+export function cardCounts(
+  cards: readonly CardFacts[],
+  by: StatsGroupBy,
+  windows: ReadonlyMap<string, WindowInfo>,
+): Map<string, { yellowCards: number; redCards: number }> {
+  const counts = new Map<string, { yellowCards: number; redCards: number }>();
+  for (const c of cards) {
+    const key = groupKeyOf(by, c.windowId, c.staffId, windows);
+    if (key === undefined) continue;
+    const n = counts.get(key) ?? { yellowCards: 0, redCards: 0 };
+    if (c.color === 'red') n.redCards += 1;
+    else n.yellowCards += 1;
+    counts.set(key, n);
+  }
+  return counts;
 }

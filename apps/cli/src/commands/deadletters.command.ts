@@ -2,10 +2,11 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { DeadLetter, DeadLetterFilter } from '@hallwatch/runtime';
 import { Streams } from '@hallwatch/contracts';
 
-/** The streams a dead letter can come from, as `--stream` names them (the audit heads have no consumer that gives up). */
+/** The streams a dead letter can come from, as `--stream` names them (the audit heads and cards have no consumer that gives up). */
+const NO_DEAD_LETTERS: readonly string[] = [Streams.deadLetters.name, Streams.auditHeads.name, Streams.cards.name];
 const STREAM_NAMES: readonly string[] = Object.values(Streams)
   .map((s) => s.name)
-  .filter((name) => name !== Streams.deadLetters.name && name !== Streams.auditHeads.name);
+  .filter((name) => !NO_DEAD_LETTERS.includes(name));
 
 /** `--stream`: a Hallwatch stream whose messages can be moved aside. */
 export function deadLetterStream(value: string): string {

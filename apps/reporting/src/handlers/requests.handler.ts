@@ -2,6 +2,8 @@ import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
   BatchResult,
+  CardMessage,
+  CardQuery,
   CaseImportResult,
   ComplaintRecord,
   LeaveDecisionRequest,
@@ -11,6 +13,7 @@ import {
   StatsQuery,
   StatsTable,
 } from '@hallwatch/contracts';
+import { CardsService } from '../services/cards.service';
 import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
@@ -32,7 +35,13 @@ export class RequestsHandler {
     private readonly leaves: LeavesService,
     private readonly complaints: ComplaintsService,
     private readonly stats: StatsService,
+    private readonly cards: CardsService,
   ) {}
+
+  @MessagePattern(ReportingRequests.cards)
+  listCards(@Payload() q: CardQuery): Promise<CardMessage[]> {
+    return this.cards.list(q);
+  }
 
   @MessagePattern(ReportingRequests.importCases)
   importCases(@Payload() batch: CaseBatchDto): Promise<CaseImportResult> {

@@ -10,7 +10,9 @@ const VERSIONED = { version: Number, submittedBy: String, submittedAt: Date, ver
 
 /**
  * A case as received; _id = caseId. Posted again with other fields it is a new version (from an
- * admin or the queue system only), the earlier ones kept in `versions`.
+ * admin or the queue system only), the earlier ones kept in `versions`. A case in flight
+ * (accepted, in-progress, suspended) gets an update per status: the newer by `at` is the
+ * document, a late one joins `versions` only (without a number of its own: `version` counts writes).
  */
 export const CaseSchema = new Schema(
   {
@@ -24,7 +26,14 @@ export const CaseSchema = new Schema(
     startedAt: Date,
     finishedAt: Date,
     deadline: Date,
+    /** Missing on cases stored before statuses: completed. */
     status: String,
+    /** When it entered `status`; stored only while in flight (a finished case's is finishedAt). */
+    at: Date,
+    stage: String,
+    reason: String,
+    /** Why the update is flagged for the supervisor: a refusal without its reason. */
+    flag: String,
     satisfaction: Number,
     /** The window-day the case counts in: `${windowId}|${date}`. */
     day: String,
@@ -152,3 +161,31 @@ export const ComplaintSchema = new Schema(
   },
   { collection: 'complaints', versionKey: false },
 );
+
+/**
+ * Yellow and red cards (红黄牌), insert-only; _id = `${caseId}|${color}`, so a case gets each color
+ * once, whoever issues it. `publishedAt` is set once it is on hallwatch.supervision.card.
+ */
+export const CardSchema = new Schema(
+  {
+    _id: String,
+    caseId: String,
+    color: String,
+    /** When the case crossed the threshold (its yellow point or its moved deadline). */
+    at: Date,
+    issuedAt: Date,
+    deadline: Date,
+    windowId: String,
+    hallId: String,
+    department: String,
+    staffId: String,
+    serviceItem: String,
+    status: String,
+    stage: String,
+    publishedAt: Date,
+  },
+  { collection: 'cards', versionKey: false },
+);
+
+/** Cases in flight the periodic card check looks at (those without a red card yet); _id = caseId. */
+export const CaseInFlightSchema = new Schema({ _id: String }, { collection: 'cases_in_flight', versionKey: false });

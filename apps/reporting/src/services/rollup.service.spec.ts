@@ -1,7 +1,7 @@
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, PresenceMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { Leave, QueueEvent, StateChange } from '@hallwatch/domain';
-import { StaffFigures, totalFigures } from '@hallwatch/stats';
+import { caseFactsOf, caseUpdateOf, StaffFigures, totalFigures } from '@hallwatch/stats';
 import type { CasesRepository, CaseWrite, StoredCase } from '../repositories/cases.repository';
 import type { LeavesRepository } from '../repositories/leaves.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
@@ -64,13 +64,11 @@ class MemoryRepository {
   async replaceCase(c: StoredCase): Promise<CaseWrite> {
     const before = this.cases.get(c.caseId)?.day;
     this.cases.set(c.caseId, c);
-    return { stored: true, before };
+    return { stored: true, before, state: { current: c, updates: [caseUpdateOf(c)] } };
   }
   async storedCase(caseId: string) {
     const c = this.cases.get(caseId);
-    if (!c) return undefined;
-    const { serviceItem: _s, status: _t, day, ...facts } = c;
-    return { day, facts };
+    return c && { day: c.day, facts: caseFactsOf(c, [caseUpdateOf(c)]) };
   }
   async presenceDay(windowId: string, date: string): Promise<StateChange[]> {
     return [...(this.presence.get(`${windowId}|${date}`) ?? [])].sort((a, b) => a.since - b.since);

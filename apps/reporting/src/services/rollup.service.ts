@@ -1,18 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { SYSTEM_WRITERS, type CaseMessage, type PresenceMessage, type QueueEventMessage, type Writer } from '@hallwatch/contracts';
+import {
+  caseUpdateFlag,
+  SYSTEM_WRITERS,
+  type CaseMessage,
+  type PresenceMessage,
+  type QueueEventMessage,
+  type Writer,
+} from '@hallwatch/contracts';
 import { caseChangeRefusal, leavesInHall, type Interval, type Leave, type QueueEvent, type StateChange } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
-  caseFacts,
+  caseFactsOf,
   CaseFacts,
+  caseRecordOf,
+  caseUpdateOf,
   dayRange,
   localDate,
   StaffFigures,
   staffFigures,
   windowPeriodFigures,
 } from '@hallwatch/stats';
-import { CasesRepository } from '../repositories/cases.repository';
+import { CasesRepository, CaseState } from '../repositories/cases.repository';
 import { LeavesRepository } from '../repositories/leaves.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import { QueueRepository } from '../repositories/queue.repository';
@@ -30,6 +39,9 @@ const MAX_ATTEMPTS = 50;
  * wait briefly, while a bulk import pays each round trip to the lock and the database once per chunk.
  */
 const CHUNK = 10000;
+
+/** A case of a write: why it was refused, or what is stored now. */
+export type CaseRecorded = { refused: string; state?: undefined } | { refused?: undefined; state: CaseState };
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
 type DayEdits = Map<string, CaseFacts | null>;
@@ -104,24 +116,17 @@ export class RollupService {
    * Stores validated cases (distinct caseIds), written by `by`, and updates the window-days they
    * leave and enter. A stored case posted with other fields becomes a new version only from an
    * admin or the queue system (caseChangeRefusal); with `halls`, a case stored on a window of
-   * another hall is left alone. Answers, per case, why it was not stored (undefined: stored).
+   * another hall is left alone. A case counts once finished, in the window-day its ticket was
+   * taken. Answers, per case, why it was not stored, else what is stored now.
    */
-  async recordCases(
-    cases: readonly CaseMessage[],
-    halls?: readonly string[],
-    by: Writer = SYSTEM_WRITERS.queue,
-  ): Promise<(string | undefined)[]> {
-    const refused: (string | undefined)[] = [];
+  async recordCases(cases: readonly CaseMessage[], halls?: readonly string[], by: Writer = SYSTEM_WRITERS.queue): Promise<CaseRecorded[]> {
+    const recorded: CaseRecorded[] = [];
     for (let start = 0; start < cases.length; start += CHUNK)
-      refused.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls, by))));
-    return refused;
+      recorded.push(...(await this.lock.run(() => this.recordChunk(cases.slice(start, start + CHUNK), halls, by))));
+    return recorded;
   }
 
-  private async recordChunk(
-    cases: readonly CaseMessage[],
-    halls: readonly string[] | undefined,
-    by: Writer,
-  ): Promise<(string | undefined)[]> {
+  private async recordChunk(cases: readonly CaseMessage[], halls: readonly string[] | undefined, by: Writer): Promise<CaseRecorded[]> {
     const windows = halls ? this.site.windowsOf(halls) : undefined;
     const written = { submittedBy: by.username, submittedAt: new Date() };
     const edits = new Map<string, Map<string, DayEdits>>();
@@ -134,9 +139,10 @@ export class RollupService {
       byCase.set(caseId, facts);
     };
     const rows = cases.map((c) => {
-      const facts = caseFacts(c);
-      const day = `${c.windowId}|${localDate(this.site.timeZone, facts.takenAt)}`;
-      return { facts, doc: { ...facts, serviceItem: c.serviceItem, status: c.status, satisfaction: c.satisfaction, day } };
+      const record = caseRecordOf(c);
+      const flag = caseUpdateFlag(c);
+      const day = `${c.windowId}|${localDate(this.site.timeZone, record.takenAt)}`;
+      return { doc: { ...record, day, ...(flag ? { flag } : {}) } };
     });
     // New cases in one round trip; stored ones (and all, with halls to check) one by one.
     this.lock.check();
@@ -146,16 +152,17 @@ export class RollupService {
           rows.map((r) => r.doc),
           written,
         );
-    const refused = await inParallel(rows, 4, async ({ facts, doc }) => {
+    const recorded = await inParallel(rows, 4, async ({ doc }): Promise<CaseRecorded> => {
       if (existing.has(doc.caseId)) this.lock.check();
       const write = existing.has(doc.caseId)
         ? await this.cases.replaceCase(doc, written, () => caseChangeRefusal(by.role), windows)
-        : { stored: true as const, before: undefined };
-      if (!write.stored) return write.reason;
-      // A corrected case that changed window or day leaves its old window-day.
-      if (write.before && write.before !== doc.day) edit(write.before, doc.caseId, null);
-      edit(doc.day, doc.caseId, facts);
-      return undefined;
+        : { stored: true as const, before: undefined, state: { current: doc, updates: [caseUpdateOf(doc)] } };
+      if (!write.stored) return { refused: write.reason };
+      const { current, updates } = write.state;
+      // A corrected case that changed window or day leaves its old window-day; one in flight counts nowhere yet.
+      if (write.before && write.before !== current.day) edit(write.before, doc.caseId, null);
+      edit(current.day, doc.caseId, caseFactsOf(current, updates));
+      return { state: write.state };
     });
     await Promise.all(
       [...edits].map(([windowId, byDate]) =>
@@ -170,7 +177,7 @@ export class RollupService {
         }),
       ),
     );
-    return refused;
+    return recorded;
   }
 
   /**

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { windowSchedule } from '@hallwatch/config';
 import {
+  CaseCalendar,
   EvaluationWeights,
   excusedIntervals,
   Interval,
@@ -9,6 +10,7 @@ import {
   RosterEntry,
   ScheduleSpec,
   staffIdOf,
+  YellowBefore,
 } from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { WindowInfo } from '@hallwatch/stats';
@@ -26,6 +28,8 @@ export class SiteWindows {
   private readonly rostered = new Map<string, string[]>();
   /** Site key evaluation.weights, defaults filled in. */
   readonly evaluationWeights: EvaluationWeights;
+  /** Site key supervision.yellowBefore. */
+  readonly yellowBefore: YellowBefore;
   private readonly schedules = new Map<string, ScheduleSpec>();
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
@@ -35,6 +39,7 @@ export class SiteWindows {
     this.timeZone = site.timezone;
     this.absenceAfterMs = site.rules.absenceAfter;
     this.evaluationWeights = site.evaluation.weights;
+    this.yellowBefore = site.supervision.yellowBefore;
     this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(
       site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),
@@ -59,6 +64,12 @@ export class SiteWindows {
     if (known.size >= 10_000) known.clear();
     known.set(key, open);
     return open;
+  }
+
+  /** The working-day calendar of a window (its schedule in the site's time zone); undefined for a window the site file does not know. */
+  calendar(windowId: string): CaseCalendar | undefined {
+    const schedule = this.schedules.get(windowId);
+    return schedule && { schedule, timeZone: this.timeZone };
   }
 
   /** Staff ids on a window's roster (any slot); [] without a roster. */

@@ -6,6 +6,8 @@ import {
   addStaffFigures,
   CaseFacts,
   attendanceRows,
+  CardFacts,
+  cardCounts,
   datesBetween,
   dayRange,
   emptyFigures,
@@ -20,6 +22,7 @@ import {
   throughputRows,
   UNASSIGNED,
 } from '@hallwatch/stats';
+import { CardsRepository } from '../repositories/cards.repository';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
 import { WindowRollupsRepository } from '../repositories/window-rollups.repository';
@@ -36,6 +39,7 @@ export class StatsService {
     private readonly windowRollups: WindowRollupsRepository,
     private readonly incidents: IncidentsRepository,
     private readonly complaints: ComplaintsRepository,
+    private readonly cards: CardsRepository,
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
   ) {}
@@ -47,8 +51,10 @@ export class StatsService {
   }
 
   async throughput(q: StatsQuery): Promise<StatsTable> {
-    const groups = groupFigures(await this.windowFigures(q), this.site.info, q.groupBy);
-    return { ...q, columns: reportColumns('throughput', q.groupBy), rows: throughputRows(groups, q.groupBy) };
+    const [perWindow, cards] = await Promise.all([this.windowFigures(q), this.cardFacts(q)]);
+    const groups = groupFigures(perWindow, this.site.info, q.groupBy);
+    const rows = throughputRows(groups, cardCounts(cards, q.groupBy, this.site.info), q.groupBy);
+    return { ...q, columns: reportColumns('throughput', q.groupBy), rows };
   }
 
   /**
@@ -57,14 +63,15 @@ export class StatsService {
    */
   async evaluation(q: StatsQuery): Promise<StatsTable> {
     const tz = this.site.timeZone;
-    const [perWindow, incidents, complaints] = await Promise.all([
+    const [perWindow, incidents, complaints, cards] = await Promise.all([
       this.windowFigures(q, false),
       this.incidentCounts(q),
       this.complaints.complaintsReceivedBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end),
+      this.cardFacts(q),
     ]);
     // A complaint without a window belongs to no hall: only an unrestricted table counts it.
     const inScope = complaints.filter((c) => !q.halls || (c.hallId !== undefined && q.halls.includes(c.hallId)));
-    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, this.site.info);
+    const groups = evaluationGroups(perWindow, incidents, inScope, q.groupBy, this.site.info, cards);
     return {
       ...q,
       columns: reportColumns('evaluation', q.groupBy),
@@ -123,6 +130,12 @@ export class StatsService {
       perWindow.set(windowId, staff);
     }
     return perWindow;
+  }
+
+  /** The period's cards (by when their case crossed the threshold) of the halls asked for. */
+  private async cardFacts(q: StatsQuery): Promise<CardFacts[]> {
+    const tz = this.site.timeZone;
+    return this.cards.cardsBetween(dayRange(tz, q.from).start, dayRange(tz, q.to).end, q.halls);
   }
 
   private async incidentCounts(q: StatsQuery): Promise<Map<string, IncidentCounts>> {

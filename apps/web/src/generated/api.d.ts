@@ -148,6 +148,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/cards": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["CardsController_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue-events": {
         parameters: {
             query?: never;
@@ -550,6 +566,32 @@ export interface components {
             /** @description cases (CaseMessage fields); each row is accepted or rejected with a reason */
             cases: Record<string, never>[];
         };
+        CardDto: {
+            caseId: string;
+            /**
+             * @description yellow: still open supervision.yellowBefore before its deadline; red: still open past it
+             * @enum {string}
+             */
+            color: "yellow" | "red";
+            /** @description when the case crossed the threshold: its yellow point, or its deadline (moved by suspensions) */
+            at: string;
+            /** @description when reporting issued the card */
+            issuedAt: string;
+            /** @description the deadline as suspensions had moved it when the card was issued */
+            deadline: string;
+            windowId: string;
+            hallId: string;
+            department: string;
+            staffId?: string;
+            serviceItem: string;
+            /**
+             * @description the case status when the card was issued
+             * @enum {string}
+             */
+            status: "accepted" | "in-progress" | "suspended" | "completed" | "refused" | "rejected" | "returned" | "withdrawn";
+            /** @description the case stage when the card was issued */
+            stage?: string;
+        };
         QueueEventBatchDto: {
             /** @description queue events {windowId, staffId, event: login|pause|resume|logout, at}; each row is accepted or rejected with a reason */
             events: Record<string, never>[];
@@ -655,6 +697,10 @@ export interface components {
             medianWaitDuringAbsenceMinutes: number | null;
             /** @description 其他等候中位数(分钟) Median wait, other tickets */
             medianWaitOtherwiseMinutes: number | null;
+            /** @description 黄牌(临近时限) Yellow cards (deadline near) */
+            yellowCards: number | null;
+            /** @description 红牌(超期未办结) Red cards (past the deadline) */
+            redCards: number | null;
         };
         EvaluationRowDto: {
             /** @description 窗口 Window: the group, when grouped by window */
@@ -703,6 +749,10 @@ export interface components {
             queueMismatchIncidents: number | null;
             /** @description 已确认叫号空岗 Queue mismatches confirmed */
             queueMismatchesConfirmed: number | null;
+            /** @description 黄牌(临近时限) Yellow cards (deadline near) */
+            yellowCards: number | null;
+            /** @description 红牌(超期未办结) Red cards (past the deadline) */
+            redCards: number | null;
             /** @description 基础分 Base score */
             baseScore: number | null;
             /** @description 扣分 Deductions */
@@ -735,6 +785,8 @@ export interface components {
             deductionPerVerifiedComplaint: number | null;
             /** @description 每起叫号空岗扣分 points off per queue mismatch (site key evaluation.weights) */
             deductionPerQueueMismatch: number | null;
+            /** @description 每张红牌扣分 points off per red card (site key evaluation.weights) */
+            deductionPerRedCard: number | null;
         };
         CameraStateDto: {
             cameraId: string;
@@ -1091,6 +1143,33 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    CardsController_list: {
+        parameters: {
+            query?: {
+                /** @description cards whose case crossed its threshold at or after this time (ISO 8601 with offset); without it, 30 days before to (or now) */
+                from?: string;
+                /** @description and before this time (ISO 8601 with offset), not before from; default now */
+                to?: string;
+                /** @description only this hall (hall managers: one of theirs) */
+                hall?: string;
+                color?: "yellow" | "red";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CardDto"][];
+                };
             };
         };
     };

@@ -19,6 +19,8 @@ export interface EvaluationWeights {
   verifiedComplaint: number;
   /** Points off per confirmed queue-open-seat-empty incident. */
   queueMismatch: number;
+  /** Points off per red card (红牌): a case still open past its deadline (yellow cards are warnings, counted only). */
+  redCard: number;
 }
 
 export const DEFAULT_EVALUATION_WEIGHTS: Readonly<EvaluationWeights> = {
@@ -30,4 +32,5 @@ export const DEFAULT_EVALUATION_WEIGHTS: Readonly<EvaluationWeights> = {
   absenceIncident: 2,
   verifiedComplaint: 5,
   queueMismatch: 2,
+  redCard: 3,
 };

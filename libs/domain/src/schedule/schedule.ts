@@ -156,6 +156,24 @@ export function openIntervals(spec: ScheduleSpec, timeZone: string, from: number
   return normalize(out);
 }
 
+/**
+ * The instant `n` working days before `at` (n ≥ 1): the same local time of day on the n-th open
+ * day (a weekday of the schedule that is no holiday, or a make-up workday) before `at`'s local
+ * date. `at` itself may fall on any day. Mon 09:00 one working day back is the Fri before, 09:00.
+ * A schedule with no open day in the 10 years before counts calendar days instead.
+ */
+export function workingDaysBefore(spec: ScheduleSpec, timeZone: string, at: number, n: number): number {
+  const c = compile(spec);
+  assertTimeZone(timeZone);
+  const day = localDay(timeZone, at);
+  const timeOfDay = at - localToEpoch(timeZone, day, 0);
+  let found = 0;
+  for (let d = day - 1; d >= day - 3660; d--) {
+    if (isOpenDay(c, d) && ++found === n) return localToEpoch(timeZone, d, 0) + timeOfDay;
+  }
+  return at - n * DAY;
+}
+
 /** Whether the schedule is open at instant `at`. */
 export function isOpen(spec: ScheduleSpec, timeZone: string, at: number): boolean {
   return openIntervals(spec, timeZone, at, at + 1).length > 0;
