@@ -10,7 +10,7 @@ module.exports = {
     {
       displayName: 'unit',
       rootDir: __dirname,
-      testEnvironment: 'node',
+      testEnvironment: '<rootDir>/test/setup/node-realm-environment.js',
       testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/bench/**/*.spec.ts'],
       moduleNameMapper,
       transform,

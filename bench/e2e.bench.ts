@@ -217,7 +217,7 @@ async function run(
           // Written once a minute per camera, with the count of those left out since.
           if (measuring && line.includes('dropped, the detector is behind'))
             dropped += 1 + Number(/\((\d+) more like it/.exec(line)?.[1] ?? 0);
-          backend = /tfjs backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
+          backend = /detector backend: ([^"\\]+)/.exec(line)?.[1] ?? backend;
         }),
       ),
     );
@@ -304,7 +304,7 @@ async function run(
         `warm-up ${warmupS} s, measured ${elapsed.toFixed(0)} s`,
     );
     console.log(
-      `${tag} TF backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`,
+      `${tag} detector backend ${backend}; ingestion decodes keyframes only for ${[...decoding.values()].filter(Boolean).length} of ${cameras} cameras (learned from the streams)`,
     );
     console.log(
       `${tag} CPU, % of one core: ingestion ${cpu('ingestion').toFixed(1)} (node ${cpu('ingestion', 'rootSeconds').toFixed(1)}, ${ffmpegs} ffmpeg ` +

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the system pieces Hallwatch runs on, when they are missing: ffmpeg, nats-server,
-# GStreamer's RTSP server (demo camera and tests), Chromium (the console's browser tests) and the
-# embedded FerretDB. Quick when all are there.
+# GStreamer's RTSP server (demo camera and tests), Chromium (the console's browser tests), the
+# embedded FerretDB and the detector's ONNX model (converted from @vladmandic/human's CenterNet with
+# Debian's python3-onnx). Quick when all are there.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -21,6 +22,8 @@ if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0');
   missing_debs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 fi
+# The ONNX conversion of the detector model (scripts/convert-centernet-onnx.py).
+/usr/bin/python3 -c "import onnx, numpy" >/dev/null 2>&1 || missing_debs+=(python3-onnx python3-numpy)
 
 if [ ${#missing_debs[@]} -gt 0 ]; then
   if [ "$(id -u)" != 0 ] && ! command -v sudo >/dev/null 2>&1; then
@@ -45,3 +48,7 @@ if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$b
   mkdir -p .hallwatch/bin
   (cd deploy/ferretdb && go build -o ../../"$bin" .)
 fi
+
+# The detector's fast backend (libs/vision/README.md, Backends): its model converted once per
+# converter and model version, into .hallwatch/models/centernet-person-<hash>.onnx.
+/usr/bin/python3 scripts/convert-centernet-onnx.py >/dev/null

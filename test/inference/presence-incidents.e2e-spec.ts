@@ -91,6 +91,8 @@ users:
       90000,
       1000,
     );
+    // The detector that judged them: the onnx backend, named in the inference service's log.
+    expect(services[1].output()).toMatch(/detector backend: onnx \(onnxruntime-node /);
 
     const [absence] = await eventually(
       async () => {

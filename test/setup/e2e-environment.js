@@ -1,11 +1,11 @@
-// The e2e files' environment: node's, plus a last word after each file. A file whose beforeAll
+// The e2e files' environment: node's (with Node's typed arrays, node-realm-environment.js), plus a last word after each file. A file whose beforeAll
 // fails half-way never stops the services it did start; left running, they keep jest from exiting
 // (and hold their ports for the next file). test/support/e2e.ts adds every service it starts to
 // `hallwatchServices` and takes it out when stopped; what is left here is stopped after the file's
 // own afterAll hooks have run.
-const { TestEnvironment } = require('jest-environment-node');
+const NodeRealmEnvironment = require('./node-realm-environment');
 
-class E2eEnvironment extends TestEnvironment {
+class E2eEnvironment extends NodeRealmEnvironment {
   constructor(config, context) {
     super(config, context);
     this.global.hallwatchServices = new Set();

@@ -146,6 +146,14 @@ describe('metrics and logs (issue 21)', () => {
     }
   });
 
+  it('reads HALLWATCH_DETECTOR_BACKEND, none when unset, and names a bad one', () => {
+    expect(readEnv({}).detectorBackend).toBeUndefined();
+    expect(readEnv({ HALLWATCH_DETECTOR_BACKEND: ' WASM ' }).detectorBackend).toBe('wasm');
+    expect(() => readEnv({ HALLWATCH_DETECTOR_BACKEND: 'onnxruntime' })).toThrow(
+      'HALLWATCH_DETECTOR_BACKEND: "onnxruntime" is not one of onnx, tfjs-node, wasm, cpu',
+    );
+  });
+
   it('reads HALLWATCH_LOG_LEVEL, info when unset, and names a bad one', () => {
     expect(readEnv({}).logLevel).toBe('info');
     expect(readEnv({ HALLWATCH_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');

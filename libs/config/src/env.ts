@@ -38,6 +38,8 @@ export interface HallwatchEnv {
   clientMongodbUris: Partial<Record<MongodbClient, string>>;
   /** A detector module to use instead of the built-in one (HALLWATCH_DETECTOR_MODULE, absolute path; see DetectorConfig.module). */
   detectorModule?: string;
+  /** The detector backend tried first (HALLWATCH_DETECTOR_BACKEND; unset: the fastest that starts). See DetectorConfig.backend. */
+  detectorBackend?: DetectorBackendName;
   /**
    * Port of the service's metrics and probes listener (HALLWATCH_METRICS_PORT; 0 turns it off).
    * Unset: each service's default (DEFAULT_METRICS_PORTS). See metricsPortFor.
@@ -52,6 +54,10 @@ export interface HallwatchEnv {
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+
+/** HALLWATCH_DETECTOR_BACKEND's values: libs/vision's DETECTOR_BACKENDS. */
+export const DETECTOR_BACKEND_NAMES = ['onnx', 'tfjs-node', 'wasm', 'cpu'] as const;
+export type DetectorBackendName = (typeof DETECTOR_BACKEND_NAMES)[number];
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** What listens on a metrics port: the four services. */
@@ -176,6 +182,15 @@ function cardCheckSeconds(value: string | undefined): number {
   return n;
 }
 
+function detectorBackend(value: string | undefined): DetectorBackendName | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const name = value.trim().toLowerCase();
+  if (!(DETECTOR_BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new Error(`HALLWATCH_DETECTOR_BACKEND: "${value}" is not one of ${DETECTOR_BACKEND_NAMES.join(', ')}`);
+  }
+  return name as DetectorBackendName;
+}
+
 function replicas(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const n = Number(value);
@@ -280,6 +295,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
       MONGODB_CLIENTS.map((c) => [c, env[`HALLWATCH_${c.toUpperCase()}_MONGODB_URI`] || undefined]).filter(([, uri]) => uri !== undefined),
     ),
     detectorModule: env.HALLWATCH_DETECTOR_MODULE ? path.resolve(env.HALLWATCH_DETECTOR_MODULE) : undefined,
+    detectorBackend: detectorBackend(env.HALLWATCH_DETECTOR_BACKEND),
     metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),

@@ -17,7 +17,8 @@
  * - `inferred: false` when the zone's pixels had not changed since its last answer and that answer
  *   was reused (a doubtful one is asked again at every frame, a confident one re-confirmed at least
  *   every `reconfirmMs`, default 20 s; `reconfirmInBackground` asks without holding up the frame).
- * - Backend: tfjs-node if installed, else WebAssembly (SIMD), else CPU; see selectBackend.
+ * - Backend: onnxruntime-node with the converted model when both load, else tfjs-node, else
+ *   TensorFlow.js WebAssembly (SIMD), else plain JS; DetectorConfig.backend tries one first (see loadDetector).
  * - Evidence frames: `maskOutsideZones(jpeg, polygons)` blurs all but the zones (privacy).
  * - The occupancy rule and the model licences are in libs/vision/README.md.
  */
@@ -30,11 +31,9 @@ export type { RgbFrame } from './frame/rgb-frame';
 export { probeVideo, sampleVideo } from './frame/video-frame-source';
 export type { VideoInfo } from './frame/video-frame-source';
 export { parseZones, readZonesFile } from './zones/zones-file';
-export { loadDetector } from './detector/detector.factory';
-export type { DetectorConfig } from './detector/detector.factory';
+export { DETECTOR_BACKENDS, loadDetector } from './detector/detector.factory';
+export type { DetectorBackend, DetectorConfig } from './detector/detector.factory';
 export type { Detection, Detector } from './detector/detector.interface';
-export { selectBackend } from './detector/tf-backend';
-export type { BackendName, BackendOptions } from './detector/tf-backend';
 export type { OccupancyThresholds } from './occupancy/occupancy-rule';
 export type { ChangeThresholds } from './occupancy/change-gate';
 export type { Point } from './geometry/zone-geometry';

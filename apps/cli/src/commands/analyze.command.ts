@@ -43,12 +43,13 @@ export function registerAnalyzeCommand(program: Command): void {
 async function analyze(video: string, options: AnalyzeOptions): Promise<void> {
   // Loaded here, not at the top: TensorFlow.js is heavy and the other commands never need it.
   const { createZoneAnalyzer, probeVideo, readZonesFile, sampleVideo } = await import('@hallwatch/vision');
+  const { detectorBackend: backend } = (await import('@hallwatch/config')).readEnv();
   // Check both inputs before the model loads, so mistakes fail fast.
   const zones = await readZonesFile(options.zones);
   await probeVideo(video);
   const analyzer = await createZoneAnalyzer({
     zones,
-    detectorConfig: { log: (message) => process.stderr.write(`${message}\n`) },
+    detectorConfig: { backend, log: (message) => process.stderr.write(`${message}\n`) },
   });
   for await (const frame of sampleVideo(video, options.every)) {
     // The frame's own time (ms) in seconds, to the millisecond.

@@ -71,10 +71,9 @@ export class VisionRepository implements OnModuleInit, OnModuleDestroy {
 
   private sharedPacker(): Promise<MosaicPacker> {
     if (!this.packer) {
-      const module = this.ctx.env.detectorModule;
-      this.packer = loadDetector({ inWorker: true, module, log: (message) => this.log.log(message) }).then(
-        (detector) => new MosaicPacker(this.timed(detector)),
-      );
+      const { detectorModule: module, detectorBackend: backend } = this.ctx.env;
+      const log = (message: string, level?: 'warn') => (level === 'warn' ? this.log.warn(message) : this.log.log(message));
+      this.packer = loadDetector({ inWorker: true, module, backend, log }).then((detector) => new MosaicPacker(this.timed(detector)));
       this.packer.catch(() => (this.packer = undefined));
     }
     return this.packer;

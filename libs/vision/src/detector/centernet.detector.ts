@@ -1,12 +1,9 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs';
 import { Detection, Detector } from './detector.interface';
 
 /** COCO class index of "person" in the CenterNet output. */
 const PERSON_CLASS = 0;
-const INPUT_SIZE = 512;
-const OUTPUT_NODE = 'tower_0/detections';
+export const CENTERNET_INPUT_SIZE = 512;
 /** Detections below this never matter to any occupancy threshold; dropping them early keeps the work small. */
 const MIN_SCORE = 0.1;
 
@@ -17,27 +14,15 @@ export function defaultCenterNetPath(): string {
 }
 
 /**
- * Reads a tfjs graph model (model.json + its weight files) from disk. tf.loadGraphModel's own
- * file:// handler exists only in tfjs-node, and the models must load without network anyway.
+ * One way of running the CenterNet graph (tfjs-runner.ts, onnx-runner.ts): a [1,512,512,3] input
+ * of raw 0-255 RGB in, the [1,100,6] rows of `tower_0/detections` out.
  */
-export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tf.GraphModel> {
-  const json = JSON.parse(await fs.readFile(modelJsonPath, 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  };
-  const dir = path.dirname(modelJsonPath);
-  const buffers: Buffer[] = [];
-  for (const group of json.weightsManifest) {
-    for (const file of group.paths) buffers.push(await fs.readFile(path.join(dir, file)));
-  }
-  const weights = Buffer.concat(buffers);
-  return tf.loadGraphModel(
-    tf.io.fromMemory({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((group) => group.weights),
-      weightData: weights.buffer.slice(weights.byteOffset, weights.byteOffset + weights.byteLength),
-    }),
-  );
+export interface CenterNetRunner {
+  /** The detector backend, as Detector.backend reports it. */
+  readonly backend: string;
+  /** What runs it (library, version, threads), for the log line that names the backend. */
+  readonly details: string;
+  run(input: Float32Array): Promise<ArrayLike<number>>;
 }
 
 /**
@@ -46,28 +31,25 @@ export async function loadGraphModelFromDisk(modelJsonPath: string): Promise<tf.
  */
 export class CenterNetDetector implements Detector {
   readonly name = 'centernet';
-  readonly inputSize = INPUT_SIZE;
+  readonly inputSize = CENTERNET_INPUT_SIZE;
 
-  private constructor(
-    private readonly model: tf.GraphModel,
-    readonly backend: string,
-  ) {}
+  readonly backend: string;
 
-  static async load(modelJsonPath = defaultCenterNetPath()): Promise<CenterNetDetector> {
-    const detector = new CenterNetDetector(await loadGraphModelFromDisk(modelJsonPath), tf.getBackend());
+  private constructor(private readonly runner: CenterNetRunner) {
+    this.backend = runner.backend;
+  }
+
+  static async load(runner: CenterNetRunner): Promise<CenterNetDetector> {
+    const detector = new CenterNetDetector(runner);
     // The first run compiles kernels and allocates; doing it here keeps that cost out of the first frame.
-    await detector.detect(new Uint8Array(INPUT_SIZE * INPUT_SIZE * 3));
+    await detector.detect(new Uint8Array(CENTERNET_INPUT_SIZE * CENTERNET_INPUT_SIZE * 3));
     return detector;
   }
 
   async detect(rgb: Uint8Array): Promise<Detection[]> {
-    if (rgb.length !== INPUT_SIZE * INPUT_SIZE * 3) throw new Error(`centernet needs ${INPUT_SIZE}x${INPUT_SIZE} RGB input`);
-    const rows = tf.tidy(() => {
-      const input = tf.tensor4d(Float32Array.from(rgb), [1, INPUT_SIZE, INPUT_SIZE, 3]);
-      return this.model.execute(input, OUTPUT_NODE) as tf.Tensor;
-    });
-    const values = await rows.data();
-    rows.dispose();
+    const size = CENTERNET_INPUT_SIZE;
+    if (rgb.length !== size * size * 3) throw new Error(`centernet needs ${size}x${size} RGB input`);
+    const values = await this.runner.run(Float32Array.from(rgb));
     const detections: Detection[] = [];
     for (let i = 0; i + 5 < values.length; i += 6) {
       const score = values[i + 4];

@@ -7,7 +7,7 @@ const port = parentPort;
 if (!port) throw new Error('detector.worker runs only as a worker thread');
 const say = (message: WorkerMessage) => port.postMessage(message);
 
-loadDetector({ ...(workerData as WorkerConfig), log: (message) => say({ kind: 'log', message }) }).then(
+loadDetector({ ...(workerData as WorkerConfig), log: (message, level) => say({ kind: 'log', message, level }) }).then(
   (detector) => {
     port.on('message', ({ id, rgb }: { id: number; rgb: Uint8Array }) => {
       detector.detect(rgb).then(

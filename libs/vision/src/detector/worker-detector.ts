@@ -7,7 +7,7 @@ import { Detection, Detector } from './detector.interface';
 export type WorkerMessage =
   | { kind: 'ready'; name: string; backend: string; inputSize: number }
   | { kind: 'failed'; error: string }
-  | { kind: 'log'; message: string }
+  | { kind: 'log'; message: string; level?: 'warn' }
   | { kind: 'answer'; id: number; detections?: Detection[]; error?: string };
 
 /** The part of a DetectorConfig that crosses to the worker (functions cannot). */
@@ -41,7 +41,7 @@ export class WorkerDetector implements Detector {
 
   private constructor(
     private readonly config: WorkerConfig,
-    private readonly log: (message: string) => void,
+    private readonly log: (message: string, level?: 'warn') => void,
     readonly name: string,
     readonly backend: string,
     readonly inputSize: number,
@@ -100,7 +100,7 @@ export class WorkerDetector implements Detector {
   private adopt(worker: Worker): void {
     this.worker = worker;
     worker.on('message', (message: WorkerMessage) => {
-      if (message.kind === 'log') this.log(message.message);
+      if (message.kind === 'log') this.log(message.message, message.level);
       if (message.kind !== 'answer') return;
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
@@ -122,12 +122,12 @@ export class WorkerDetector implements Detector {
 /** Starts a worker and waits until its detector is loaded (or failed to load). */
 function spawn(
   config: WorkerConfig,
-  log: (message: string) => void,
+  log: (message: string, level?: 'warn') => void,
 ): Promise<{ worker: Worker; ready: Extract<WorkerMessage, { kind: 'ready' }> }> {
   const worker = new Worker(path.join(__dirname, 'detector.worker.js'), { workerData: config });
   return new Promise((resolve, reject) => {
     const onMessage = (message: WorkerMessage) => {
-      if (message.kind === 'log') log(message.message);
+      if (message.kind === 'log') log(message.message, message.level);
       if (message.kind === 'failed') {
         cleanup();
         void worker.terminate();
