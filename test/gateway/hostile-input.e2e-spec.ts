@@ -343,6 +343,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         stream: true,
       },
       'GET /api/site': { request: () => ({ path: '/api/site' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
+      'GET /api/cards': { request: (hall) => ({ path: `/api/cards?hall=${hall}` }), expect: hallScoped },
       'GET /api/cameras/status': {
         request: () => ({ path: '/api/cameras/status' }),
         expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth'),

@@ -378,7 +378,7 @@ users:
     expect(generated).toBeLessThanOrEqual(after);
     // The site's default weights, once.
     expect(ws.getCell('A2').value).toBe(
-      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2',
+      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2 · 每张红牌扣分 3',
     );
     expect(ws.getCell('A3').value).toBe('覆盖率 = 已判断时长 ÷ 应在岗时长；低于80%的得分标为橙色，仅供参考。');
 
@@ -403,6 +403,8 @@ users:
       '待核实投诉',
       '叫号空岗事件',
       '已确认叫号空岗',
+      '黄牌(临近时限)',
+      '红牌(超期未办结)',
       '基础分',
       '扣分',
       '排名所在部门',
@@ -415,7 +417,7 @@ users:
     ];
     expect(ws.getRow(4).values).toEqual([undefined, ...labels]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
-    expect(ws.autoFilter).toBe('A4:AB4');
+    expect(ws.autoFilter).toBe('A4:AD4');
 
     const rowOf = (name: string) => {
       const found = [5, 6, 7, 8].map((n) => ws.getRow(n)).find((r) => r.getCell(1).value === name);

@@ -302,7 +302,7 @@ describe('web console (Chromium)', () => {
     // The weights once, above the table; not a column.
     const weights = await page.$$eval('[data-test=evaluation-weights]', (els) => els.map((el) => el.textContent?.trim()));
     expect(weights).toEqual([
-      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2',
+      '权重与扣分：出勤率 40 · 按时办结 20 · 满意度 20 · 办件效率 20 · 满分办件效率(件/小时) 4 · 每起离岗扣分 2 · 每件属实投诉扣分 5 · 每起叫号空岗扣分 2 · 每张红牌扣分 3',
     ]);
     const headers = await page.textContent('[data-test=table-evaluation] .el-table__header');
     for (const h of ['效能得分', '覆盖率(已判断/应在岗)', '覆盖提示', '大厅内排名', '部门内排名', '出勤率(不含请假)'])
