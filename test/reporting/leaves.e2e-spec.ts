@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
+import { callApi, eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
 import { EMPTY_ZONE, startCameras } from '../inference/inference-harness';
 
 /**
@@ -87,12 +87,7 @@ users:
     camera?.stderr?.destroy();
   });
 
-  const call = (method: string, token: string, url: string, body?: unknown) =>
-    fetch(`${api}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+  const call = (method: string, token: string, url: string, body?: unknown) => callApi(api, method, url, token, body);
   const postLeaves = async (token: string, leaves: unknown[]) => {
     const res = await call('POST', token, '/api/leaves', { leaves });
     expect(res.status).toBe(200);

@@ -113,6 +113,15 @@ export async function startService(service: string, env: Record<string, string>,
   return running;
 }
 
+/** One request to the gateway as `token`'s user (a token or a wall key), with a JSON body when one is given. */
+export function callApi(baseUrl: string, method: string, path: string, token: string, body?: unknown): Promise<Response> {
+  return fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
 export async function login(baseUrl: string, username: string, password: string): Promise<string> {
   const res = await fetch(`${baseUrl}/api/auth/login`, {
     method: 'POST',

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '@hallwatch/runtime';
 import { launchChromium } from '../../bench/chromium';
-import { freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { callApi, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 const PASSWORD = 'wall-keys-password';
 
@@ -18,12 +18,7 @@ describe('wall keys: an unattended wall screen (Chromium)', () => {
   let base = '';
   let adminToken = '';
 
-  const call = (method: string, path: string, bearer: string, body?: unknown) =>
-    fetch(`${base}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${bearer}`, ...(body ? { 'content-type': 'application/json' } : {}) },
-      body: body ? JSON.stringify(body) : undefined,
-    });
+  const call = (method: string, path: string, bearer: string, body?: unknown) => callApi(base, method, path, bearer, body);
 
   beforeAll(async () => {
     const hash = await hashPassword(PASSWORD);
