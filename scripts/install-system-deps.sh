@@ -22,6 +22,8 @@ if ! /usr/bin/python3 -c "import gi; gi.require_version('GstRtspServer', '1.0');
   missing_debs+=(python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good
                  gstreamer1.0-plugins-bad gstreamer1.0-plugins-ugly gstreamer1.0-libav)
 fi
+# The trust harness's clock-skew operation runs a service under libfaketime.
+command -v faketime >/dev/null 2>&1 || missing_debs+=(faketime)
 # The ONNX conversion of the detector model (scripts/convert-centernet-onnx.py).
 /usr/bin/python3 -c "import onnx, numpy" >/dev/null 2>&1 || missing_debs+=(python3-onnx python3-numpy)
 

@@ -5,8 +5,10 @@ import {
   OPERATION_KINDS,
   planOperations,
   seeded,
+  skewAccepted,
   stretches,
   truthAt,
+  truthsAt,
   unexplainedSeconds,
 } from './ground-truth';
 
@@ -71,6 +73,36 @@ describe('trust harness ground truth', () => {
     ];
     const truth = (t: number) => truthAt('toggling', HALF, feeds, [], t);
     expect(unexplainedSeconds([{ state: 'staffed', from: 0, to: 60_000 }], 'staffed', 'staffed', truth, 15_000, 0)).toBe(25);
+  });
+
+  it('reads a state stamped by a host running behind against the moment its frames were really captured', () => {
+    const truth = (t: number) => clipTruth('toggling', HALF, 0, t);
+    // 10 s behind from 30 s to 60 s (wall time): frames captured then carry stamps 20-50 s.
+    const skews = [{ from: 30_000, to: 60_000, byMs: -10_000 }];
+    expect(truthsAt(truth, skews, 35_000)).toEqual(['staffed', 'empty']);
+    expect(truthsAt(truth, skews, 15_000)).toEqual(['staffed']);
+    expect(truthsAt(truth, skews, 45_000)).toEqual(['empty', 'empty']);
+    expect(truthsAt(truth, skews, 50_000)).toEqual(['empty']);
+    // An absence stamped from 35 s on is explained by the skew, and only by it.
+    const absent = [{ state: 'absent', from: 35_000, to: 40_000 }];
+    expect(unexplainedSeconds(absent, 'absent', 'empty', (t) => truthsAt(truth, skews, t), 0, 0)).toBe(0);
+    expect(unexplainedSeconds(absent, 'absent', 'empty', truth, 0, 0)).toBe(5);
+  });
+
+  it('takes the capture stamps inference accepts as they are: up to 5 s ahead, 60 s behind', () => {
+    expect(skewAccepted(-30_000)).toBe(true);
+    expect(skewAccepted(5_000)).toBe(true);
+    expect(skewAccepted(3_600_000)).toBe(false);
+    expect(skewAccepted(-86_400_000)).toBe(false);
+  });
+
+  it('gives every clock-skew operation a skew, and no other', () => {
+    const plan = planOperations(11, 60 * 60_000, ['clock-skew', 'camera-stop'], ['cam-1'], []);
+    const skews = plan.filter((o) => o.kind === 'clock-skew');
+    expect(skews.length).toBeGreaterThan(5);
+    for (const o of skews)
+      expect(o.skewMs === 3_600_000 || o.skewMs === -86_400_000 || (o.skewMs! <= -3_000 && o.skewMs! >= -30_000)).toBe(true);
+    expect(plan.filter((o) => o.kind !== 'clock-skew').every((o) => o.skewMs === undefined)).toBe(true);
   });
 
   it('names what the statistics lost and what they hold twice', () => {

@@ -61,7 +61,7 @@ export function unexplainedSeconds(
   held: readonly Stretch[],
   state: string,
   allowedBy: Truth,
-  truth: (t: number) => Truth,
+  truth: (t: number) => Truth | readonly Truth[],
   toleranceMs: number,
   earlyMs: number,
   stepMs = 1000,
@@ -71,7 +71,10 @@ export function unexplainedSeconds(
     if (s.state !== state) continue;
     for (let t = s.from; t < s.to; t += stepMs) {
       let explained = false;
-      for (let u = t - toleranceMs; u <= t + earlyMs && !explained; u += stepMs) explained = truth(u) === allowedBy;
+      for (let u = t - toleranceMs; u <= t + earlyMs && !explained; u += stepMs) {
+        const at = truth(u);
+        explained = typeof at === 'string' ? at === allowedBy : at.includes(allowedBy);
+      }
       if (!explained) bad += Math.min(stepMs, s.to - t);
     }
   }
@@ -111,6 +114,7 @@ export const OPERATION_KINDS = [
   'database-restart',
   'site-change',
   'detector-hang',
+  'clock-skew',
 ] as const;
 export type OperationKind = (typeof OPERATION_KINDS)[number];
 
@@ -122,6 +126,44 @@ export interface Operation {
   target?: string;
   /** How long the fault lasts (ms) before the harness undoes it. */
   lasts: number;
+  /** clock-skew: how far the camera host's clock is set off (ms; negative: behind). */
+  skewMs?: number;
+}
+
+/**
+ * The capture stamps inference takes as they are (documented in capture-clock.ts): at most 5 s
+ * ahead of their receipt (clamped to it) and at most 60 s behind. Outside them its frames are refused.
+ */
+export function skewAccepted(skewMs: number): boolean {
+  return skewMs <= 5_000 && skewMs >= -60_000;
+}
+
+/**
+ * A camera host's clock set off: a few seconds behind (accepted: every state change is stamped that
+ * much early), or an hour ahead or a day behind (refused: the cameras look silent).
+ */
+function drawSkew(random: () => number): number {
+  const r = random();
+  if (r < 0.5) return -Math.round(3_000 + random() * 27_000);
+  return r < 0.75 ? 3_600_000 : -86_400_000;
+}
+
+/** While the camera host's clock ran `byMs` off, from `from` to `to` (wall time, ms). */
+export interface Skew {
+  from: number;
+  to: number;
+  byMs: number;
+}
+
+/**
+ * What was at the seat at stamp time `t`: the truth at `t` itself and, where a host whose clock ran
+ * behind stamped frames with `t`, the truth at the moment they were really captured. Either reading
+ * explains a state stamped `t`.
+ */
+export function truthsAt(truth: (t: number) => Truth, skews: readonly Skew[], t: number): Truth[] {
+  const out = [truth(t)];
+  for (const s of skews) if (t >= s.from + s.byMs && t < s.to + s.byMs) out.push(truth(t - s.byMs));
+  return out;
 }
 
 /**
@@ -142,10 +184,15 @@ export function planOperations(
   const plan: Operation[] = [];
   for (let at = warmupMs; ;) {
     const kind = pick(kinds);
-    const lasts = Math.round(5_000 + random() * (kind === 'camera-stop' || kind === 'camera-freeze' ? 40_000 : 10_000));
+    // A skewed ingestion needs a while after its restart before its frames flow.
+    const lasts = Math.round(
+      kind === 'clock-skew'
+        ? 20_000 + random() * 30_000
+        : 5_000 + random() * (kind === 'camera-stop' || kind === 'camera-freeze' ? 40_000 : 10_000),
+    );
     if (at + lasts > durationMs - settleMs) break;
     const target = kind.startsWith('camera') ? pick(cameras) : kind.startsWith('service') ? pick(services) : undefined;
-    plan.push({ at, kind, target, lasts });
+    plan.push({ at, kind, target, lasts, ...(kind === 'clock-skew' ? { skewMs: drawSkew(random) } : {}) });
     at += lasts + Math.round(20_000 + random() * 20_000);
   }
   return plan;
@@ -153,5 +200,6 @@ export function planOperations(
 
 /** One operation as the failing-seed listing shows it. */
 export function describe(op: Operation): string {
-  return `+${(op.at / 1000).toFixed(0)} s ${op.kind}${op.target ? ` ${op.target}` : ''} for ${(op.lasts / 1000).toFixed(0)} s`;
+  const skew = op.skewMs === undefined ? '' : ` by ${op.skewMs > 0 ? '+' : ''}${(op.skewMs / 1000).toFixed(0)} s`;
+  return `+${(op.at / 1000).toFixed(0)} s ${op.kind}${op.target ? ` ${op.target}` : ''}${skew} for ${(op.lasts / 1000).toFixed(0)} s`;
 }

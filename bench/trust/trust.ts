@@ -7,7 +7,8 @@
  * is at each seat at every moment is known by construction (ground-truth.ts). It applies a seeded
  * sequence of operations (a camera stops or freezes and comes back; a service is killed, paused or
  * restarted; NATS or the database restarts; the site file gains or loses a window and the services
- * restart; every detector pass hangs, as a stuck WebAssembly kernel would), then checks what Hallwatch published (the presence stream the console shows) and what
+ * restart; every detector pass hangs, as a stuck WebAssembly kernel would; the camera host's clock runs
+ * seconds behind, an hour ahead or a day behind), then checks what Hallwatch published (the presence stream the console shows) and what
  * the statistics hold (reporting's presence_days and reporting_incidents) against the truth, and
  * ends with exactly one line:
  *
@@ -38,9 +39,12 @@ import {
   OPERATION_KINDS,
   OperationKind,
   planOperations,
+  Skew,
+  skewAccepted,
   stretches,
   Truth,
   truthAt,
+  truthsAt,
   unexplainedSeconds,
   ZoneKind,
 } from './ground-truth';
@@ -62,6 +66,12 @@ const TOLERANCE_MS = 20_000;
 /** Capture times are stamped on arrival and the feeder's start is taken from its spawn: allow a little on the other side too. */
 const EARLY_MS = 3_000;
 const SERVICES = ['ingestion', 'inference', 'reporting'] as const;
+/** Debian's libfaketime (package faketime): a process whose clock runs off the host's, for clock-skew. */
+const FAKETIME_LIBRARIES = [
+  '/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/aarch64-linux-gnu/faketime/libfaketime.so.1',
+  '/usr/lib/faketime/libfaketime.so.1',
+];
 type Service = (typeof SERVICES)[number];
 
 interface Camera {
@@ -126,6 +136,7 @@ class Harness {
   readonly started = Date.now();
   readonly log: string[] = [];
   readonly blackouts: [number, number][] = [];
+  readonly skews: Skew[] = [];
   private readonly processes = new Map<Service, ChildProcess>();
   private readonly feeders = new Set<ChildProcess>();
   private natsProcess?: ChildProcess;
@@ -160,7 +171,14 @@ class Harness {
     for (const c of this.cameras) this.feed(c, 'live');
     this.siteFile = path.join(this.dir, 'site.yaml');
     this.writeSite(rtspPort);
-    this.env = { HALLWATCH_SITE: this.siteFile, NATS_URL: this.natsUrl, MONGODB_URI: this.mongoUri, HALLWATCH_DATA_DIR: this.dir };
+    // No metrics listeners: runs of the harness side by side would compete for the default ports.
+    this.env = {
+      HALLWATCH_SITE: this.siteFile,
+      NATS_URL: this.natsUrl,
+      MONGODB_URI: this.mongoUri,
+      HALLWATCH_DATA_DIR: this.dir,
+      HALLWATCH_METRICS_PORT: '0',
+    };
     // The real detector, whose passes block their thread while the flag file exists (a detector-hang operation).
     this.detectorEnv = { HALLWATCH_DETECTOR_MODULE: HANGING_DETECTOR, HALLWATCH_TEST_DETECTOR_HANG: this.hangFlag };
     await Promise.all(SERVICES.map((s) => this.startService(s)));
@@ -200,9 +218,9 @@ rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10
     this.dbProcess = db.process;
   }
 
-  async startService(service: Service): Promise<void> {
+  async startService(service: Service, extra: Record<string, string> = {}): Promise<void> {
     const out = this.logDir ? fs.openSync(path.join(this.logDir, `${service}.log`), 'a') : undefined;
-    const env = { ...this.env, ...(service === 'inference' ? this.detectorEnv : {}), HALLWATCH_INSTANCE: `trust-${service}` };
+    const env = { ...this.env, ...(service === 'inference' ? this.detectorEnv : {}), HALLWATCH_INSTANCE: `trust-${service}`, ...extra };
     const s = startService(service, env, undefined, (line) => {
       if (out !== undefined) fs.writeSync(out, `${line}\n`);
     });
@@ -298,6 +316,22 @@ rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10
         this.blackouts.push([from, Date.now()]);
         break;
       }
+      case 'clock-skew': {
+        // The camera host's clock (ingestion stamps the capture times) runs off by skewMs, then is set right.
+        const from = Date.now();
+        await this.stopService('ingestion', 'SIGTERM');
+        await this.startService('ingestion', skewedClock(op.skewMs!));
+        const skewedFrom = Date.now();
+        await wait(op.lasts);
+        const skewedTo = Date.now();
+        await this.stopService('ingestion', 'SIGTERM');
+        await this.startService('ingestion');
+        if (skewAccepted(op.skewMs!)) {
+          this.blackouts.push([from, skewedFrom], [skewedTo, Date.now()]);
+          this.skews.push({ from: skewedFrom, to: skewedTo, byMs: op.skewMs! });
+        } else this.blackouts.push([from, Date.now()]);
+        break;
+      }
       case 'site-change': {
         // The third window of camera 1 comes and goes: added if missing, else removed; then every service restarts.
         const extra = this.windows.find((w) => w.id === 'W1-B')!;
@@ -330,6 +364,16 @@ rules: { absenceAfter: 20s, confirmSamples: 2, confirmAfter: 3s, frozenAfter: 10
     await stop(this.natsProcess, 'SIGTERM');
     await stop(this.dbProcess, 'SIGTERM');
   }
+}
+
+/** The environment that sets a process's clock `skewMs` off the host's (timers keep the real pace). */
+function skewedClock(skewMs: number): Record<string, string> {
+  const library = FAKETIME_LIBRARIES.find((f) => fs.existsSync(f));
+  if (!library)
+    throw new Error(
+      `clock-skew needs libfaketime (Debian package faketime, scripts/install-system-deps.sh): none of ${FAKETIME_LIBRARIES.join(', ')}`,
+    );
+  return { LD_PRELOAD: library, FAKETIME: `${skewMs > 0 ? '+' : ''}${(skewMs / 1000).toFixed(0)}`, FAKETIME_DONT_FAKE_MONOTONIC: '1' };
 }
 
 async function stop(child: ChildProcess | undefined, signal: NodeJS.Signals): Promise<void> {
@@ -460,7 +504,8 @@ async function main(): Promise<void> {
     for (const w of windows) {
       if (w.from === never) continue;
       const camera = cameras.find((c) => c.id === w.camera)!;
-      const truth = (t: number): Truth => (t < t0 ? 'no-video' : truthAt(w.kind, HALF_MS, camera.feeds, harness.blackouts, t));
+      const real = (t: number): Truth => (t < t0 ? 'no-video' : truthAt(w.kind, HALF_MS, camera.feeds, harness.blackouts, t));
+      const truth = (t: number) => truthsAt(real, harness.skews, t);
       const until = Math.min(end, w.to ?? end);
       const measure = (changes: { windowId: string; state: string; since: number }[]) => {
         const held = stretches(
