@@ -1,6 +1,6 @@
 import { IsArray, IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 import { CARD_COLORS, CASE_STATUSES, type CardColor, type CaseStatus } from '@hallwatch/domain';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant, IsText, NAME_MAX } from './ids';
 import { NotBefore } from './cases';
 
 export { CARD_COLORS } from '@hallwatch/domain';
@@ -25,7 +25,7 @@ export class CardMessage {
   @IsId() hallId: string;
   @IsString() @MinLength(1) @MaxLength(200) department: string;
   @IsOptional() @IsId() staffId?: string;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() serviceItem: string;
+  @IsText(NAME_MAX) serviceItem: string;
   /** The case's status and stage when the card was issued. */
   @IsIn(CASE_STATUSES) status: CaseStatus;
   @IsOptional() @IsString() @MaxLength(200) stage?: string;

@@ -1,21 +1,7 @@
 import { CASE_STATUSES, isOpenCaseStatus, type CaseStatus } from '@hallwatch/domain';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  IsString,
-  IsArray,
-  registerDecorator,
-  ValidateIf,
-  ValidationArguments,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, Matches, Max, Min, IsArray, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import type { BatchResult, RowResult } from './batches';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant, IsText, NAME_MAX } from './ids';
 import { STATS_GROUP_BYS, type StatsColumn, type StatsGroupBy } from './stats-columns';
 
 // The statuses are the domain's (in flight: accepted, in-progress, suspended; finished: the others).
@@ -99,7 +85,7 @@ export class CaseMessage {
   @IsId() caseId: string;
   @IsId() windowId: string;
   @IsOptional() @IsId() staffId?: string;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() serviceItem: string;
+  @IsText(NAME_MAX) serviceItem: string;
   /** Ticket taken. */
   @IsInstant() takenAt: string;
   /** Called and started: required once the case is finished, optional while in flight. */
@@ -128,9 +114,9 @@ export class CaseMessage {
   @NotBefore('takenAt')
   at?: string;
   /** Where the case is in its procedure (e.g. 审核, 补正材料), as the approval system names it. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() stage?: string;
+  @IsOptional() @IsText(NAME_MAX) stage?: string;
   /** Why: a refusal's reason (a refused case without one is flagged), or a suspension's. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(1000) @IsPlainText() reason?: string;
+  @IsOptional() @IsText(1000) reason?: string;
   /** 1 (very dissatisfied) to 5 (very satisfied). */
   @IsOptional() @IsInt() @Min(1) @Max(5) satisfaction?: number;
 }

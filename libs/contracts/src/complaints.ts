@@ -1,5 +1,5 @@
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsIn, IsOptional, IsString, MaxLength } from 'class-validator';
+import { IsId, IsInstant, IsPlainText, IsText, NAME_MAX } from './ids';
 
 /** 24-hour complaint line (热线), supervision card (意见卡), online, the bureau's own inspection. */
 export const COMPLAINT_CHANNELS = ['hotline', 'card', 'online', 'inspection'] as const;
@@ -25,7 +25,7 @@ export class ComplaintMessage {
   @IsOptional() @IsId() staffId?: string;
   /** The case complained about, when known. */
   @IsOptional() @IsId() caseId?: string;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() category: string;
+  @IsText(NAME_MAX) category: string;
   @IsIn(COMPLAINT_VERIFIED, { message: 'verified must be true, false or "pending"' }) verified: ComplaintVerified;
   @IsOptional() @IsString() @MaxLength(2000) @IsPlainText() outcome?: string;
 }
@@ -45,4 +45,12 @@ export interface ComplaintRecord extends ComplaintMessage {
   submittedBy: string;
   submittedAt: string;
   versions: ComplaintVersion[];
+}
+
+/**
+ * Who may file a complaint without a window: it belongs to no hall, so only a caller limited to no
+ * halls (an admin: `halls` undefined). The refusal, or undefined when it may be filed.
+ */
+export function windowlessComplaintRefusal(halls: readonly string[] | undefined): string | undefined {
+  return halls ? 'windowId: a complaint without a window may be filed by an admin only' : undefined;
 }

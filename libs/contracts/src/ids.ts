@@ -1,4 +1,4 @@
-import { isISO8601, Matches, registerDecorator, ValidationOptions } from 'class-validator';
+import { isISO8601, IsString, Matches, MaxLength, MinLength, registerDecorator, ValidationOptions } from 'class-validator';
 
 /**
  * Names a plain object already answers (Object.prototype's own keys, and `prototype`): an id
@@ -36,6 +36,21 @@ export function isPlainText(value: unknown): value is string {
 
 /** `@IsPlainText()`: a string without control or bidi characters (free text: reasons, names). */
 export const IsPlainText = checkedBy('isPlainText', isPlainText, 'must be text without control or bidi characters');
+
+/** The longest reason a person writes (a review, an appeal, a leave and its decisions). */
+export const REASON_MAX = 2000;
+/** The longest name of a person or a thing (a username, a staff member, a label). */
+export const NAME_MAX = 200;
+
+/** `@IsText(max)`: what a person types: a string of 1 to `max` characters without control or bidi characters. */
+export function IsText(max: number): PropertyDecorator {
+  return (object: object, property: string | symbol) => {
+    for (const decorate of [IsString(), MinLength(1), MaxLength(max), IsPlainText()]) decorate(object, property);
+  };
+}
+
+/** `@IsReason()`: why someone decided, appealed or asked: IsText(REASON_MAX). */
+export const IsReason = (): PropertyDecorator => IsText(REASON_MAX);
 
 /** Date, time and an explicit offset: an instant, never a wall-clock time read as UTC. */
 const INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

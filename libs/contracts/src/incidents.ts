@@ -1,5 +1,5 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant, IsPlainText, IsText, NAME_MAX, IsReason } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
 import { IsCursor, Page, PAGE_LIMIT } from './paging';
 import { IsQueueEvent, QueueEventMessage } from './queue';
@@ -150,7 +150,7 @@ export class IncidentRef {
 /** Payload of InferenceRequests.incidentEvidence: frame n, looked at by `by` (kept in the audit trail). */
 export class EvidenceRef extends IncidentRef {
   @IsInt() @Min(0) n: number;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsText(NAME_MAX) by: string;
 }
 
 /** The roles of the site file's users, as the gateway passes the signed-in user's. */
@@ -160,16 +160,16 @@ export const USER_ROLES = ['admin', 'supervisor', 'evaluator', 'hall_manager'] a
 export class IncidentReviewRequest {
   @IsId() id: string;
   @IsIn(REVIEW_DECISIONS) status: ReviewDecision;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsReason() reason: string;
+  @IsText(NAME_MAX) by: string;
   @IsIn(USER_ROLES) role: (typeof USER_ROLES)[number];
 }
 
 /** Payload of InferenceRequests.appealIncident: the staff member's appeal, filed by `by` (a hall manager or admin). */
 export class IncidentAppealRequest {
   @IsId() id: string;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsReason() reason: string;
+  @IsText(NAME_MAX) by: string;
   @IsIn(USER_ROLES) role: (typeof USER_ROLES)[number];
 }
 

@@ -1,8 +1,8 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, MaxLength, Min } from 'class-validator';
 import { LEAVE_ACTIONS, LEAVE_KINDS, LEAVE_STATUSES, type LeaveAction, type LeaveKind, type LeaveStatus } from '@hallwatch/domain';
 import { After } from './cases';
 import { validateMessage } from './decode';
-import { checkedBy, IsId, IsInstant, IsPlainText } from './ids';
+import { checkedBy, IsId, IsInstant, IsPlainText, IsText, NAME_MAX, IsReason } from './ids';
 import { IsWriter, Writer } from './provenance';
 
 export { LEAVE_ACTIONS, LEAVE_KINDS, LEAVE_STATUSES } from '@hallwatch/domain';
@@ -21,7 +21,7 @@ export class LeaveMessage {
   @IsIn(LEAVE_KINDS) kind: LeaveKind;
   @IsInstant() from: string;
   @IsInstant() @After('from') to: string;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
+  @IsReason() reason: string;
   /** Takes the staff member's roster slots for the leave's time (the seat is then not excused). */
   @IsOptional() @IsId() replacementStaffId?: string;
 }
@@ -31,7 +31,7 @@ export class LeaveVersion {
   @IsInt() @Min(1) version: number;
   @IsIn(LEAVE_STATUSES) status: LeaveStatus;
   @IsIn(['submitted', ...LEAVE_ACTIONS]) action: 'submitted' | LeaveAction;
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() by: string;
+  @IsText(NAME_MAX) by: string;
   @IsInstant() at: string;
   @IsOptional() @IsString() @MaxLength(2000) @IsPlainText() reason?: string;
 }
@@ -51,7 +51,7 @@ export class LeaveRecordMessage extends LeaveMessage {
   @IsIn(LEAVE_STATUSES) status: LeaveStatus;
   @IsInt() @Min(1) version: number;
   @IsOptional() @IsArray() @ArrayMaxSize(500) @IsId({ each: true }) halls?: string[];
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() submittedBy: string;
+  @IsText(NAME_MAX) submittedBy: string;
   @IsInstant() submittedAt: string;
   /** The supervisor or admin who approved it (kept once revoked). */
   @IsOptional() @IsString() @MaxLength(200) @IsPlainText() approvedBy?: string;
@@ -64,7 +64,7 @@ export class LeaveRecordMessage extends LeaveMessage {
 export class LeaveDecisionRequest {
   @IsId() id: string;
   @IsIn(LEAVE_ACTIONS) action: LeaveAction;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
+  @IsReason() reason: string;
   @IsWriter() by: Writer;
 }
 

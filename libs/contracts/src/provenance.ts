@@ -1,7 +1,7 @@
-import { IsIn, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn } from 'class-validator';
 import type { WriterRole } from '@hallwatch/domain';
 import { validateMessage } from './decode';
-import { checkedBy, IsPlainText } from './ids';
+import { checkedBy, IsText, NAME_MAX } from './ids';
 
 export type { WriterRole } from '@hallwatch/domain';
 export const WRITER_ROLES: readonly WriterRole[] = ['admin', 'supervisor', 'evaluator', 'hall_manager', 'system'];
@@ -11,7 +11,7 @@ export const WRITER_ROLES: readonly WriterRole[] = ['admin', 'supervisor', 'eval
  * system writing on its own (role `system`, username naming it: SYSTEM_WRITERS).
  */
 export class Writer {
-  @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() username: string;
+  @IsText(NAME_MAX) username: string;
   @IsIn(WRITER_ROLES) role: WriterRole;
 }
 

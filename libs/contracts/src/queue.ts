@@ -1,7 +1,7 @@
 import { QUEUE_EVENTS, type QueueEventKind } from '@hallwatch/domain';
-import { IsIn, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
+import { IsIn, IsOptional } from 'class-validator';
 import { validateMessage } from './decode';
-import { checkedBy, IsId, IsInstant, IsPlainText } from './ids';
+import { checkedBy, IsId, IsInstant, IsText, NAME_MAX } from './ids';
 
 /**
  * hallwatch.queue.<windowId>, and each row of POST /api/queue-events: the hall's queue system
@@ -15,7 +15,7 @@ export class QueueEventMessage {
   /** When it happened, ISO 8601 with an offset. */
   @IsInstant() at: string;
   /** The signed-in user who posted it (POST /api/queue-events, set by the gateway); absent when a queue system published it. */
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() submittedBy?: string;
+  @IsOptional() @IsText(NAME_MAX) submittedBy?: string;
   @IsOptional() @IsInstant() submittedAt?: string;
 }
 

@@ -1,14 +1,11 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { IsString, MaxLength, MinLength } from 'class-validator';
 import type { Role } from '@hallwatch/config';
-import { IsPlainText, USER_ROLES } from '@hallwatch/contracts';
+import { USER_ROLES, IsText } from '@hallwatch/contracts';
 
 export class LoginDto {
   @ApiProperty({ example: 'admin' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @IsPlainText()
+  @IsText(100)
   username: string;
 
   @ApiProperty({ example: 'hallwatch-demo' })

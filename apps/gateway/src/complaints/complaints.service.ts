@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import { BatchResult, ComplaintRecord, RecordRef, ReportingRequests, RowResult } from '@hallwatch/contracts';
+import { BatchResult, ComplaintRecord, RecordRef, ReportingRequests, RowResult, windowlessComplaintRefusal } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../auth/auth.types';
 import { hallScope } from '../auth/hall-scope';
@@ -28,10 +28,7 @@ export class ComplaintsService {
     const halls = hallScope(user);
     return answerRows<Record<string, unknown>, RowResult>(
       rows,
-      (data) =>
-        data.windowId === undefined && halls
-          ? 'windowId: a complaint without a window may be filed by an admin only'
-          : windowRefusal(data.windowId, this.hallOf, halls),
+      (data) => (data.windowId === undefined ? windowlessComplaintRefusal(halls) : windowRefusal(data.windowId, this.hallOf, halls)),
       (data) => ({ id: typeof data.id === 'string' ? data.id : undefined }),
       toReporting(this.nats, ReportingRequests.importComplaints, 'complaints', halls, writerOf(user)),
     );

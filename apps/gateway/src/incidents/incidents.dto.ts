@@ -1,13 +1,12 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
   IsCursor,
   IsId,
   IsInstant,
   INCIDENT_DEFAULT_PERIOD_DAYS,
   PAGE_LIMIT,
-  IsPlainText,
   NotBefore,
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
@@ -22,6 +21,7 @@ import {
   type IncidentView,
   type QueueEventMessage,
   type ReviewDecision,
+  IsReason,
 } from '@hallwatch/contracts';
 
 export class IncidentListQueryDto {
@@ -122,19 +122,13 @@ export class ReviewIncidentDto {
   status: ReviewDecision;
 
   @ApiProperty({ description: 'why the incident is confirmed or dismissed' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsPlainText()
+  @IsReason()
   reason: string;
 }
 
 export class AppealIncidentDto {
   @ApiProperty({ description: "the staff member's grounds for the appeal, as the hall manager files them" })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsPlainText()
+  @IsReason()
   reason: string;
 }
 

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject, IsString, MaxLength, MinLength } from 'class-validator';
-import { IsId, IsPlainText } from '@hallwatch/contracts';
+import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
+import { IsId, IsReason } from '@hallwatch/contracts';
 
 /** Each row is checked on its own by reporting (LeaveMessage), so a bad row never sinks the batch. */
 export class LeaveBatchDto {
@@ -25,9 +25,6 @@ export class RecordParamsDto {
 
 export class LeaveDecisionDto {
   @ApiProperty({ description: 'why the leave is approved, rejected or revoked (kept in its versions)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsPlainText()
+  @IsReason()
   reason: string;
 }

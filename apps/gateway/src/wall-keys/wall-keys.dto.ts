@@ -1,13 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches, MaxLength, MinLength } from 'class-validator';
-import { IsId, IsPlainText } from '@hallwatch/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsString, Matches } from 'class-validator';
+import { IsId, IsText } from '@hallwatch/contracts';
 
 export class IssueWallKeyDto {
   @ApiProperty({ description: 'what the screen is, e.g. 一楼大厅大屏' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(100)
-  @IsPlainText()
+  @IsText(100)
   label: string;
 
   @ApiProperty({ description: 'the halls the screen shows (hall ids of the site file)', type: [String] })

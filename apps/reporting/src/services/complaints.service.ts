@@ -1,5 +1,13 @@
 import { ForbiddenException, Injectable, NotFoundException } from '@nestjs/common';
-import { BatchResult, ComplaintMessage, ComplaintRecord, RecordRef, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
+import {
+  BatchResult,
+  ComplaintMessage,
+  ComplaintRecord,
+  RecordRef,
+  SYSTEM_WRITERS,
+  Writer,
+  windowlessComplaintRefusal,
+} from '@hallwatch/contracts';
 import { complaintChangeRefusal } from '@hallwatch/domain';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { WriteLockRepository } from '../repositories/write-lock.repository';
@@ -34,7 +42,7 @@ export class ComplaintsService {
     by: Writer = SYSTEM_WRITERS.cli,
   ): Promise<BatchResult> {
     const { results, accepted } = checkRows(rows, firstRow, ComplaintMessage, 'id', (c) => {
-      if (c.windowId === undefined) return halls ? 'windowId: a complaint without a window may be filed by an admin only' : undefined;
+      if (c.windowId === undefined) return windowlessComplaintRefusal(halls);
       if (!this.site.has(c.windowId)) return `windowId: no window "${c.windowId}" in the site file`;
       if (halls && !this.site.inHalls(c.windowId, halls)) return `window "${c.windowId}" is outside your halls`;
       return undefined;
