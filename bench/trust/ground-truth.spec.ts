@@ -66,6 +66,14 @@ describe('trust harness ground truth', () => {
     expect(unexplainedSeconds([{ state: 'unknown', from: 10_000, to: 20_000 }], 'absent', 'empty', truth, 5_000, 2_000)).toBe(0);
   });
 
+  it('lets a truth that lasted a fraction of a second explain (seed 4: the seat emptied 0.2 s before a stretch without video)', () => {
+    const truth = (t: number) => (t < 280_500 ? 'staffed' : t < 280_700 ? 'empty' : t < 290_500 ? 'no-video' : 'empty');
+    const absent = [{ state: 'absent', from: 286_400, to: 300_000 }];
+    expect(unexplainedSeconds(absent, 'absent', 'empty', truth, 20_000, 3_000)).toBe(0);
+    // Probed only once a second, the 0.2 s are missed and 2 s look invented.
+    expect(unexplainedSeconds(absent, 'absent', 'empty', truth, 20_000, 3_000, 1000, 1000)).toBe(2);
+  });
+
   it('counts staffed time while the camera sends nothing, beyond the tolerance', () => {
     const feeds: Feed[] = [
       { from: 0, kind: 'live', origin: 0 },

@@ -55,7 +55,8 @@ export function stretches(changes: readonly { state: string; since: number }[], 
 /**
  * Seconds Hallwatch held the window in `state` while the truth gave no reason for it: no moment
  * within `toleranceMs` before (the documented detection latency: confirmation, staleness, freeze
- * detection) or `earlyMs` after had the truth `allowedBy`. Sampled every `stepMs`.
+ * detection) or `earlyMs` after had the truth `allowedBy`. Sampled every `stepMs`, the truth probed
+ * every `probeMs`.
  */
 export function unexplainedSeconds(
   held: readonly Stretch[],
@@ -65,13 +66,15 @@ export function unexplainedSeconds(
   toleranceMs: number,
   earlyMs: number,
   stepMs = 1000,
+  probeMs = 100,
 ): number {
   let bad = 0;
   for (const s of held) {
     if (s.state !== state) continue;
     for (let t = s.from; t < s.to; t += stepMs) {
       let explained = false;
-      for (let u = t - toleranceMs; u <= t + earlyMs && !explained; u += stepMs) {
+      // Probed finer than the step: a truth that lasted a fraction of a second still explains.
+      for (let u = t - toleranceMs; u <= t + earlyMs && !explained; u += probeMs) {
         const at = truth(u);
         explained = typeof at === 'string' ? at === allowedBy : at.includes(allowedBy);
       }
