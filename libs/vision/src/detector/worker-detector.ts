@@ -15,13 +15,15 @@ export type WorkerConfig = Omit<DetectorConfig, 'log' | 'inWorker'>;
 
 /**
  * A pass not answered within this is lost (a few hundred milliseconds is usual, seconds under
- * load): its worker is ended, whatever it is stuck in, and the next pass starts a new one.
+ * load): its worker is ended or set aside, and the next pass starts a new one.
  */
 export const PASS_TIMEOUT_MS = 10_000;
 
 interface Pending {
   worker: Worker;
   timer: NodeJS.Timeout;
+  /** Settles with the pass (stop waits for it). */
+  answer: Promise<unknown>;
   resolve: (detections: Detection[]) => void;
   reject: (err: Error) => void;
 }
@@ -30,12 +32,17 @@ interface Pending {
  * A detector running in a worker thread. A pass takes a few hundred milliseconds of WebAssembly
  * that would otherwise block the event loop, and with it every frame, database answer and NATS
  * message of the process. A worker that dies fails the passes in flight; the next pass starts a
- * new one. So does a worker that does not answer a pass within `passTimeoutMs`: a hung detector
- * must not hold its frames, and with them its cameras' clocks, for ever. The zones of a lost pass
+ * new one. So does a worker that does not answer a pass within `passTimeoutMs` (it is ended, or
+ * set aside while onnxruntime's native run goes on): a hung detector must not hold its frames, and
+ * with them its cameras' clocks, for ever. The zones of a lost pass
  * are not judged; their windows turn unknown as for any camera that stops being judged.
  */
 export class WorkerDetector implements Detector {
   private worker?: Worker;
+  /** Workers whose pass timed out inside onnxruntime: ended once every pass posted to them returns. */
+  private readonly setAside = new Set<Worker>();
+  /** Passes posted to each worker and not answered yet, timed out or not. */
+  private readonly posted = new Map<Worker, number>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 0;
 
@@ -61,30 +68,43 @@ export class WorkerDetector implements Detector {
     const worker = this.worker as Worker;
     const id = this.nextId++;
     const timeoutMs = this.config.passTimeoutMs ?? PASS_TIMEOUT_MS;
+    let settle: Omit<Pending, 'answer'> | undefined;
     const answer = new Promise<Detection[]>((resolve, reject) => {
-      const timer = setTimeout(() => this.hung(worker, timeoutMs), timeoutMs);
-      this.pending.set(id, { worker, timer, resolve, reject });
+      settle = { worker, timer: setTimeout(() => this.hung(worker, timeoutMs), timeoutMs), resolve, reject };
     });
+    this.pending.set(id, { ...settle!, answer });
     // A copy the worker owns: the caller's buffer stays usable.
     const copy = rgb.slice();
     worker.ref(); // a pass in flight keeps the process alive; an idle worker does not
+    this.posted.set(worker, (this.posted.get(worker) ?? 0) + 1);
     worker.postMessage({ id, rgb: copy }, [copy.buffer]);
     return answer;
   }
 
-  /** Ends the worker (the process can then exit). */
+  /** Ends the worker once the passes in flight on it are answered or timed out (the process can then exit). */
   async stop(): Promise<void> {
     const worker = this.worker;
     this.worker = undefined;
-    await worker?.terminate();
+    const inFlight = [...this.pending.values()].filter((p) => p.worker === worker).map((p) => p.answer);
+    await Promise.allSettled(inFlight);
+    if (worker && !this.setAside.has(worker)) await worker.terminate();
   }
 
-  /** A pass of `worker` was not answered in time: every pass in flight on it fails, and it is ended. */
+  /**
+   * A pass of `worker` was not answered in time: every pass in flight on it fails and the next
+   * pass starts a new worker. This one is ended at once, except inside onnxruntime: ending a thread
+   * during its native run aborts the whole process (an uncaught Napi::Error), so it is set aside
+   * and ended when its pass returns.
+   */
   private hung(worker: Worker, timeoutMs: number): void {
     if (this.worker === worker) this.worker = undefined;
-    this.log(`detector pass not answered within ${timeoutMs} ms: its worker is ended, the next pass starts a new one`);
+    const native = this.backend === 'onnx';
+    this.log(
+      `detector pass not answered within ${timeoutMs} ms: its worker is ${native ? 'set aside until its native pass returns' : 'ended'}, the next pass starts a new one`,
+    );
     this.fail(worker, new Error(`the detector did not answer within ${timeoutMs} ms`));
-    void worker.terminate();
+    if (native) this.setAside.add(worker);
+    else void worker.terminate();
   }
 
   /** Fails the passes in flight on `worker` (a new worker's passes are not its). */
@@ -102,6 +122,13 @@ export class WorkerDetector implements Detector {
     worker.on('message', (message: WorkerMessage) => {
       if (message.kind === 'log') this.log(message.message, message.level);
       if (message.kind !== 'answer') return;
+      const left = (this.posted.get(worker) ?? 1) - 1;
+      this.posted.set(worker, left);
+      // A set-aside worker's last pass has returned: it is idle now, so it can be ended safely.
+      if (left === 0 && this.setAside.delete(worker)) {
+        this.log('a set-aside detector worker answered its last pass and is ended');
+        void worker.terminate();
+      }
       const pending = this.pending.get(message.id);
       this.pending.delete(message.id);
       if (pending) clearTimeout(pending.timer);
@@ -111,6 +138,8 @@ export class WorkerDetector implements Detector {
     });
     worker.on('exit', (code) => {
       if (this.worker === worker) this.worker = undefined;
+      this.setAside.delete(worker);
+      this.posted.delete(worker);
       this.fail(worker, new Error(`the detector worker exited (code ${code})`));
     });
     // An uncaught error ends the worker: 'exit' follows and fails what was in flight.
