@@ -7,6 +7,7 @@ import { HallwatchEnv, metricsPortFor, NatsAuth, SiteConfig } from '@hallwatch/c
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { ServiceMetrics } from './metrics';
+import { migrateAtStart, ServiceSchemas } from './migrations';
 import { natsConnectionOptions } from './nats';
 import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
@@ -88,9 +89,15 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 /**
  * Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it, with
  * its metrics and probes listener (see ServiceMetrics.listen) open while it starts: /healthz
- * answers at once, /readyz once it has started and its checks pass.
+ * answers at once, /readyz once it has started and its checks pass. A service with collections
+ * (`schemas`) migrates them first (migrateAtStart): nothing is consumed or answered before.
  */
-export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
+export async function startMicroservice(
+  service: ServiceName,
+  module: DynamicModule,
+  ctx: ServiceContext,
+  schemas?: ServiceSchemas,
+): Promise<INestMicroservice> {
   const logger = new HallwatchLogger(service);
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
     strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth), queue: service }),
@@ -100,6 +107,11 @@ export async function startMicroservice(service: ServiceName, module: DynamicMod
   app.useGlobalFilters(new RpcRefusalFilter());
   const metrics = app.get(ServiceMetrics);
   await metrics.listen(ctx.env.metricsHost, metricsPortFor(ctx.env, service), logger);
+  if (schemas) {
+    const db = app.get<Connection>(getConnectionToken()).db;
+    if (!db) throw new Error(`${service}: the database connection is not open, so its schema cannot be checked`);
+    await migrateAtStart(db, schemas, ctx, new HallwatchLogger('migrations'));
+  }
   await app.listen();
   metrics.markStarted();
   return app;

@@ -26,8 +26,10 @@ describe('planMigrations', () => {
     expect(ids(planMigrations(schemas, [{ collection: 'window_days', version: 3, empty: false }]))[0]).toEqual(['window_days', 3, []]);
   });
 
-  it('migrates nothing in an empty collection without a version (a new database)', () => {
-    expect(ids(planMigrations(schemas, [{ collection: 'window_days', empty: true }]))[0]).toEqual(['window_days', 3, []]);
+  it('migrates nothing in an empty collection without a version (a new database), whose version is still to record', () => {
+    const [plan] = planMigrations(schemas, [{ collection: 'window_days', empty: true }]);
+    expect(plan).toEqual({ collection: 'window_days', stored: undefined, version: 3, migrations: [] });
+    expect(planMigrations(schemas, [{ collection: 'window_days', version: 3, empty: false }])[0].stored).toBe(3);
   });
 
   it('refuses data newer than it knows, naming the collection and both versions', () => {

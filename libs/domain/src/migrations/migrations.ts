@@ -31,9 +31,11 @@ export interface PendingMigration<Up> extends Migration<Up> {
   to: number;
 }
 
-/** What to do for one collection: the migrations to run, then record `version`. */
+/** What to do for one collection: the migrations to run, then record `version` (unless `stored` already is). */
 export interface CollectionPlan<Up> {
   collection: string;
+  /** The version recorded in the database; none yet. */
+  stored?: number;
   version: number;
   migrations: PendingMigration<Up>[];
 }
@@ -89,6 +91,6 @@ export function planMigrations<Up>(schemas: readonly CollectionSchema<Up>[], sto
     const migrations = schema.migrations
       .map((m, i) => ({ ...m, collection: schema.collection, from: i + 1, to: i + 2 }))
       .filter((m) => m.from >= from);
-    return { collection: schema.collection, version: known, migrations };
+    return { collection: schema.collection, stored: found?.version, version: known, migrations };
   });
 }
