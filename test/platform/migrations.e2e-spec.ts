@@ -37,7 +37,7 @@ async function previousSchemaDatabase(): Promise<{ uri: string; client: MongoCli
   return { uri, client, env: { HALLWATCH_SITE: writeSiteFile(SITE), MONGODB_URI: uri, HALLWATCH_METRICS_PORT: '0' } };
 }
 
-const versions = (client: MongoClient) => client.db().collection<VersionRow>('schema_versions');
+const versions = (client: MongoClient) => client.db().collection<VersionRow>('reporting_schema_versions');
 
 describe('upgrades: schema versions and migrations at start', () => {
   const clients: MongoClient[] = [];

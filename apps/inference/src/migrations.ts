@@ -2,6 +2,7 @@ import type { ServiceSchemas } from '@hallwatch/runtime';
 
 /** Inference's collections and the migrations of each, oldest first (see docs/operations.md, Upgrades). */
 export const INFERENCE_SCHEMAS: ServiceSchemas = {
+  versions: 'inference_schema_versions',
   lockBucket: 'hallwatch_incident_locks',
   collections: [
     { collection: 'monitor_states', migrations: [] },

@@ -2,6 +2,7 @@ import type { ServiceSchemas } from '@hallwatch/runtime';
 
 /** Reporting's collections and the migrations of each, oldest first (see docs/operations.md, Upgrades). */
 export const REPORTING_SCHEMAS: ServiceSchemas = {
+  versions: 'reporting_schema_versions',
   lockBucket: 'hallwatch_reporting_lock',
   collections: [
     { collection: 'cases', migrations: [] },

@@ -7,14 +7,14 @@ import type { ServiceContext } from './service';
 /** A migration's work on its collection; idempotent (a crash before its version is recorded runs it again), checking `hold` before each write. */
 export type MigrationUp = (collection: mongo.Collection, hold: LockHold) => Promise<void>;
 
-/** A service's collections, their migrations, and the lock bucket its instances migrate under. */
+/** A service's collections, their migrations, where their versions are recorded, and the lock bucket its instances migrate under. */
 export interface ServiceSchemas {
+  /** The service's own collection of schema versions, one row per collection (`<service>_schema_versions`). */
+  versions: string;
   lockBucket: string;
   collections: readonly CollectionSchema<MigrationUp>[];
 }
 
-/** The collection that records each collection's schema version; each service writes only its own collections' rows. */
-export const SCHEMA_VERSIONS = 'schema_versions';
 /** The key of the migration lock in the service's bucket. */
 const MIGRATION_KEY = 'schema-migrations';
 /** How long an instance waits for another's migrations before it gives up starting. */
@@ -29,12 +29,15 @@ interface SchemaVersionDoc {
   applied?: { id: string; from: number; to: number; at: Date; by: string }[];
 }
 
-/** The rows of `schema_versions` (one per collection). */
+/** The rows of a service's `<service>_schema_versions` (one per collection). */
 export class SchemaVersionsRepository {
   private readonly versions: mongo.Collection<SchemaVersionDoc>;
 
-  constructor(private readonly db: mongo.Db) {
-    this.versions = db.collection<SchemaVersionDoc>(SCHEMA_VERSIONS);
+  constructor(
+    private readonly db: mongo.Db,
+    collection: string,
+  ) {
+    this.versions = db.collection<SchemaVersionDoc>(collection);
   }
 
   /** Each collection's recorded version and whether it holds documents. */
@@ -66,7 +69,7 @@ export class SchemaVersionsRepository {
 
 /** The migrations still to run on `db` per collection (throws SchemaTooNew for data newer than known). */
 export async function pendingMigrations(db: mongo.Db, schemas: ServiceSchemas): Promise<CollectionPlan<MigrationUp>[]> {
-  const stored = await new SchemaVersionsRepository(db).stored(schemas.collections.map((c) => c.collection));
+  const stored = await new SchemaVersionsRepository(db, schemas.versions).stored(schemas.collections.map((c) => c.collection));
   return planMigrations(schemas.collections, stored);
 }
 
@@ -74,12 +77,12 @@ export async function pendingMigrations(db: mongo.Db, schemas: ServiceSchemas): 
  * Brings the service's collections to the versions this code knows, before it handles anything:
  * refuses (SchemaTooNew) data newer than that, and runs the pending migrations in order under the
  * service's migration lock, so one instance migrates while the others wait and then find nothing
- * left. Each migration is logged, and recorded in `schema_versions` once done.
+ * left. Each migration is logged, and recorded in the service's schema versions once done.
  */
 export async function migrateAtStart(db: mongo.Db, schemas: ServiceSchemas, ctx: ServiceContext, log: LoggerService): Promise<void> {
   // Refused before waiting for the lock: newer data is a reason not to start at all.
   await pendingMigrations(db, schemas);
-  const versions = new SchemaVersionsRepository(db);
+  const versions = new SchemaVersionsRepository(db, schemas.versions);
   const by = ctx.env.instance;
   const mutex = new KvMutex(
     schemas.lockBucket,
