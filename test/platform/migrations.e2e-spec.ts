@@ -32,7 +32,11 @@ async function previousSchemaDatabase(): Promise<{ uri: string; client: MongoCli
   const uri = testDatabaseUri('migrate');
   const client = await new MongoClient(uri).connect();
   for (const [collection, docs] of Object.entries(FIXTURE)) {
-    if (Array.isArray(docs)) await client.db().collection(collection).insertMany(docs as never[]);
+    if (Array.isArray(docs))
+      await client
+        .db()
+        .collection(collection)
+        .insertMany(docs as never[]);
   }
   return { uri, client, env: { HALLWATCH_SITE: writeSiteFile(SITE), MONGODB_URI: uri, HALLWATCH_METRICS_PORT: '0' } };
 }
@@ -86,13 +90,20 @@ describe('upgrades: schema versions and migrations at start', () => {
     expect(dry.status).toBe(1);
     expect(dry.stderr).toContain(expected);
     // Nothing was migrated.
-    expect(await client.db().collection('window_days').countDocuments({ version: { $exists: true } })).toBe(0);
+    expect(
+      await client
+        .db()
+        .collection('window_days')
+        .countDocuments({ version: { $exists: true } }),
+    ).toBe(0);
   }, 120_000);
 
   it('migrates once when two instances start together', async () => {
     const { client, env } = await previousSchemaDatabase();
     clients.push(client);
-    const both = await Promise.all(['rep-a', 'rep-b'].map((instance) => startService('reporting', { ...env, HALLWATCH_INSTANCE: instance })));
+    const both = await Promise.all(
+      ['rep-a', 'rep-b'].map((instance) => startService('reporting', { ...env, HALLWATCH_INSTANCE: instance })),
+    );
     await Promise.all(both.map((s) => s.stop()));
     const migrated = both.filter((s) => s.output().includes('migrating window_days from schema version 1 to 2'));
     expect(migrated).toHaveLength(1);

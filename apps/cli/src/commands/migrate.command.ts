@@ -12,7 +12,9 @@ export function registerMigrateCommand(program: Command): void {
     .option('--dry-run', 'list the pending migrations without running any')
     .action(async (opts: { dryRun?: boolean }) => {
       if (!opts.dryRun)
-        throw new Error('migrate: each service migrates its own collections when it starts, under its lock; use --dry-run to list what is pending');
+        throw new Error(
+          'migrate: each service migrates its own collections when it starts, under its lock; use --dry-run to list what is pending',
+        );
       const [{ readEnv }, { ensureFerretDb, pendingMigrations }, { default: mongoose }, { INFERENCE_SCHEMAS }, { REPORTING_SCHEMAS }] =
         await Promise.all([
           import('@hallwatch/config'),
