@@ -11,7 +11,8 @@ const schemas: CollectionSchema<string>[] = [
   { collection: 'cases', migrations: [] },
 ];
 
-const ids = (plan: ReturnType<typeof planMigrations<string>>) => plan.map((p) => [p.collection, p.version, p.migrations.map((m) => `${m.id} ${m.from}->${m.to}`)]);
+const ids = (plan: ReturnType<typeof planMigrations<string>>) =>
+  plan.map((p) => [p.collection, p.version, p.migrations.map((m) => `${m.id} ${m.from}->${m.to}`)]);
 
 describe('planMigrations', () => {
   it('runs every migration, in order, on documents written before versions were recorded', () => {
@@ -22,7 +23,11 @@ describe('planMigrations', () => {
   });
 
   it('runs only what is newer than the recorded version, and nothing once current', () => {
-    expect(ids(planMigrations(schemas, [{ collection: 'window_days', version: 2, empty: false }]))[0]).toEqual(['window_days', 3, ['b 2->3']]);
+    expect(ids(planMigrations(schemas, [{ collection: 'window_days', version: 2, empty: false }]))[0]).toEqual([
+      'window_days',
+      3,
+      ['b 2->3'],
+    ]);
     expect(ids(planMigrations(schemas, [{ collection: 'window_days', version: 3, empty: false }]))[0]).toEqual(['window_days', 3, []]);
   });
 
