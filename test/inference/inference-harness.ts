@@ -235,6 +235,8 @@ export interface TwoInstances {
   inference: Map<string, RunningService>;
   events: EventLog;
   mongodbUri: string;
+  /** The services' environment (site file, database), for more services on the same site. */
+  env: Record<string, string>;
   owners(): Promise<(string | undefined)[]>;
   stop(): Promise<void>;
 }
@@ -257,6 +259,7 @@ export async function startTwoInstances(dbPrefix: string): Promise<TwoInstances>
     inference,
     events,
     mongodbUri,
+    env,
     owners: () =>
       Promise.all(
         ['h1', 'h2'].map(async (h) => {

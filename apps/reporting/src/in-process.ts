@@ -1,7 +1,10 @@
 import { NestFactory } from '@nestjs/core';
+import { getConnectionToken } from '@nestjs/mongoose';
+import type { Connection } from 'mongoose';
 import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, mongodbUriFor, natsAuth, readEnv } from '@hallwatch/config';
-import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
+import { ensureFerretDb, ensureNats, HallwatchLogger, migrateAtStart, ServiceContext } from '@hallwatch/runtime';
+import { REPORTING_SCHEMAS } from './migrations';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
 import { LeavesService } from './services/leaves.service';
@@ -32,13 +35,14 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   const db = await ensureFerretDb(mongodbUriFor(env, 'cli'), env.dataDir);
   // NATS holds the write lock shared with running reporting instances.
   const nats = await ensureNats(env.natsUrl, env.dataDir);
-  const app = await NestFactory.createApplicationContext(
-    // The CLI's own NATS identity (HALLWATCH_NATS_CLI_*), for the write lock and the leaves it publishes.
-    ReportingModule.inProcess({ env, site, natsUrl: nats.url, mongodbUri: db.url, natsAuth: natsAuth(env.nats, 'cli') }),
-    // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
-    { logger: new HallwatchLogger('reporting', ['error', 'fatal']), abortOnError: false },
-  );
+  // The CLI's own NATS identity (HALLWATCH_NATS_CLI_*), for the write lock and the leaves it publishes.
+  const ctx: ServiceContext = { env, site, natsUrl: nats.url, mongodbUri: db.url, natsAuth: natsAuth(env.nats, 'cli') };
+  // Only errors, on stderr: standard output carries the command's own output (e.g. a JSON report).
+  const logger = new HallwatchLogger('reporting', ['error', 'fatal']);
+  const app = await NestFactory.createApplicationContext(ReportingModule.inProcess(ctx), { logger, abortOnError: false });
   try {
+    // Reporting's code writes only the schema it knows: the same migrations as at the service's start, under the same lock.
+    await migrateAtStart(app.get<Connection>(getConnectionToken()).db!, REPORTING_SCHEMAS, ctx, logger);
     const cases = app.get(CasesService);
     const leaves = app.get(LeavesService);
     const complaints = app.get(ComplaintsService);

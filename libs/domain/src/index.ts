@@ -27,6 +27,8 @@
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,
  *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due.
+ * - migrations: `planMigrations(schemas, stored)`: per collection, the schema migrations still to
+ *   run (SchemaTooNew for data newer than the code knows).
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -57,3 +59,4 @@ export * from './evaluation/weights';
 export * from './provenance/write-rules';
 export * from './retention/retention';
 export * from './supervision/cards';
+export * from './migrations/migrations';

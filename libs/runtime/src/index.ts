@@ -5,6 +5,7 @@ export * from './kv-mutex';
 export * from './leases';
 export * from './logger';
 export * from './metrics';
+export * from './migrations';
 export * from './nats';
 export * from './password';
 export * from './port';

@@ -31,6 +31,7 @@ export class ServiceMetrics implements OnApplicationShutdown {
   readonly registry = new Registry();
   private server?: http.Server;
   private readonly checks = new Map<string, ReadinessCheck>();
+  private readonly details = new Map<string, () => unknown>();
   private readonly log = new Logger('probes');
   private started = false;
   /** The reason last logged, so a probe every few seconds logs only changes. */
@@ -56,6 +57,16 @@ export class ServiceMetrics implements OnApplicationShutdown {
   /** Adds what /readyz checks: `check` throws or rejects with the reason it is not ready. */
   readiness(name: string, check: ReadinessCheck): void {
     this.checks.set(name, check);
+  }
+
+  /** Adds `name` to this instance's own answer on hallwatch.health.<service> (GET /api/health), computed when asked. */
+  healthDetail(name: string, describe: () => unknown): void {
+    this.details.set(name, describe);
+  }
+
+  /** Every health detail of this instance, by name. */
+  healthDetails(): Record<string, unknown> {
+    return Object.fromEntries([...this.details].map(([name, describe]) => [name, describe()]));
   }
 
   /** The service has started (its bootstrap hooks ran): /readyz may answer ok from now on. */

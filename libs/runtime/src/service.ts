@@ -1,12 +1,14 @@
-import { Controller, DynamicModule, INestMicroservice, Inject, Module, Type } from '@nestjs/common';
+import { DynamicModule, INestMicroservice, Inject, Module } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
+import { MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import { JSONCodec, type NatsConnection } from 'nats';
 import { HallwatchEnv, metricsPortFor, NatsAuth, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { ServiceMetrics } from './metrics';
+import { migrateAtStart, ServiceSchemas } from './migrations';
 import { natsConnectionOptions } from './nats';
 import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
@@ -23,35 +25,37 @@ export interface ServiceContext {
 export const SERVICE_CONTEXT = Symbol('SERVICE_CONTEXT');
 export const InjectContext = () => Inject(SERVICE_CONTEXT);
 
+/** One instance's answer on Subjects.health(service): every instance answers for itself. */
 export interface HealthReport {
   service: string;
   instance: string;
   database: 'ok' | 'down';
   at: string;
+  /** What the service adds (ServiceMetrics.healthDetail): inference its halls, ingestion its cameras. */
+  [detail: string]: unknown;
 }
 
-/** Answers Subjects.health(service) with a real database round trip. */
-function healthController(service: ServiceName): Type {
-  @Controller()
-  class HealthController {
-    constructor(
-      @Inject(getConnectionToken()) private readonly connection: Connection,
-      @InjectContext() private readonly ctx: ServiceContext,
-    ) {}
-
-    @MessagePattern(Subjects.health(service))
-    async health(): Promise<HealthReport> {
-      let database: HealthReport['database'] = 'down';
-      try {
-        await this.connection.db?.admin().ping();
-        database = 'ok';
-      } catch {
-        // reported as down; the gateway shows it per service
-      }
-      return { service, instance: this.ctx.env.instance, database, at: new Date().toISOString() };
-    }
-  }
-  return HealthController;
+/**
+ * Answers Subjects.health(service) outside the service's queue group, so that a request with
+ * several replies hears from every live instance; each answer makes a real database round trip.
+ */
+function answerHealth(service: ServiceName, nats: NatsConnection, connection: Connection, instance: string, metrics: ServiceMetrics): void {
+  const codec = JSONCodec<HealthReport>();
+  nats.subscribe(Subjects.health(service), {
+    callback: (err, msg) => {
+      if (err || !msg.reply) return;
+      void (async () => {
+        let database: HealthReport['database'] = 'down';
+        try {
+          await connection.db?.admin().ping();
+          database = 'ok';
+        } catch {
+          // reported as down; the gateway shows it per instance
+        }
+        msg.respond(codec.encode({ ...metrics.healthDetails(), service, instance, database, at: new Date().toISOString() }));
+      })();
+    },
+  });
 }
 
 /** Its own registry, ready only while its database answers a ping (the service adds its other checks). */
@@ -64,7 +68,7 @@ function serviceMetrics(service: ServiceName, connection: Connection): ServiceMe
   return metrics;
 }
 
-/** The modules every microservice shares: its context, the database, its metrics and the health handler. */
+/** The modules every microservice shares: its context, the database and its metrics. */
 export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): DynamicModule {
   @Module({})
   class ServiceCoreModule {}
@@ -72,7 +76,6 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
     module: ServiceCoreModule,
     global: true,
     imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000 })],
-    controllers: [healthController(service)],
     providers: [
       { provide: SERVICE_CONTEXT, useValue: ctx },
       {
@@ -88,19 +91,33 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
 /**
  * Starts a service as a @nestjs/microservices app on NATS, in a queue group named after it, with
  * its metrics and probes listener (see ServiceMetrics.listen) open while it starts: /healthz
- * answers at once, /readyz once it has started and its checks pass.
+ * answers at once, /readyz once it has started and its checks pass. A service with collections
+ * (`schemas`) migrates them first (migrateAtStart): nothing is consumed or answered before.
  */
-export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
+export async function startMicroservice(
+  service: ServiceName,
+  module: DynamicModule,
+  ctx: ServiceContext,
+  schemas?: ServiceSchemas,
+): Promise<INestMicroservice> {
   const logger = new HallwatchLogger(service);
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth), queue: service }),
-    logger,
+  const strategy = new SafeServerNats({
+    ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth),
+    queue: service,
   });
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger });
   app.enableShutdownHooks();
   app.useGlobalFilters(new RpcRefusalFilter());
   const metrics = app.get(ServiceMetrics);
+  const connection = app.get<Connection>(getConnectionToken());
   await metrics.listen(ctx.env.metricsHost, metricsPortFor(ctx.env, service), logger);
+  if (schemas) {
+    const db = connection.db;
+    if (!db) throw new Error(`${service}: the database connection is not open, so its schema cannot be checked`);
+    await migrateAtStart(db, schemas, ctx, new HallwatchLogger('migrations'));
+  }
   await app.listen();
+  answerHealth(service, strategy.unwrap<NatsConnection>(), connection, ctx.env.instance, metrics);
   metrics.markStarted();
   return app;
 }

@@ -8,7 +8,7 @@ import { HealthService } from './health.service';
 export class HealthController {
   constructor(private readonly health: HealthService) {}
 
-  /** NATS and, per service, whether it answers and reaches its database. */
+  /** NATS and, per service, every instance that answers: whether it reaches its database, inference's halls, ingestion's cameras. */
   @Get()
   check() {
     return this.health.check();

@@ -1,17 +1,24 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
-import type { NatsConnection } from 'nats';
+import { Empty, ErrorCode, JSONCodec, NatsError, RequestStrategy, type NatsConnection } from 'nats';
 import { deadLetterCounts, HealthReport, natsReachable, READINESS_TIMEOUT_MS, ServiceMetrics } from '@hallwatch/runtime';
-import { FailingHall, InferenceRequests, SERVICES, Subjects } from '@hallwatch/contracts';
+import { FailingHall, InferenceRequests, ServiceName, SERVICES, Subjects } from '@hallwatch/contracts';
 import { NATS_CLIENT } from '../nats/nats-client.module';
 import { requestService } from '../nats/service-request';
 
 export interface ServiceHealth {
+  /** ok while at least one instance answers and every one that answers reaches its database. */
   status: 'ok' | 'down';
+  /** ok when every instance that answered reaches its database. */
   database?: HealthReport['database'];
-  instance?: string;
+  /** Every instance that answered, each for itself, by instance name (inference with its halls, ingestion with its cameras). */
+  instances: HealthReport[];
   error?: string;
 }
+
+/** How long the first instance of a service has to answer, and how long after each answer another may still come. */
+const FIRST_ANSWER_MS = 3000;
+const NEXT_ANSWER_MS = 500;
 
 export interface Health {
   status: 'ok' | 'degraded';
@@ -48,12 +55,15 @@ export class HealthService {
       connection ? requestService<FailingHall[]>(this.nats, InferenceRequests.failingHalls, {}, 3000).catch(() => null) : null,
       Promise.all(
         SERVICES.map(async (service): Promise<[string, ServiceHealth]> => {
-          if (!connection) return [service, { status: 'down', error: 'NATS is unreachable' }];
+          if (!connection) return [service, { status: 'down', instances: [], error: 'NATS is unreachable' }];
           try {
-            const report = await requestService<HealthReport>(this.nats, Subjects.health(service), {}, 3000);
-            return [service, { status: report.database === 'ok' ? 'ok' : 'down', database: report.database, instance: report.instance }];
+            const instances = await instancesOf(connection, service);
+            if (instances.length === 0)
+              return [service, { status: 'down', instances, error: `no instance answers ${Subjects.health(service)}` }];
+            const database = instances.every((i) => i.database === 'ok') ? 'ok' : 'down';
+            return [service, { status: database, database, instances }];
           } catch (err) {
-            return [service, { status: 'down', error: (err as Error).message }];
+            return [service, { status: 'down', instances: [], error: (err as Error).message }];
           }
         }),
       ),
@@ -70,4 +80,27 @@ export class HealthService {
       services,
     };
   }
+}
+
+/**
+ * Every live instance's own answer (scatter-gather: one request, a reply from each instance, none
+ * of them in a queue group). The gathering ends NEXT_ANSWER_MS after the last answer, or
+ * FIRST_ANSWER_MS without any, so a dead or paused instance is missing from the list instead of
+ * holding the request.
+ */
+async function instancesOf(connection: NatsConnection, service: ServiceName): Promise<HealthReport[]> {
+  const codec = JSONCodec<HealthReport>();
+  const instances: HealthReport[] = [];
+  try {
+    const replies = await connection.requestMany(Subjects.health(service), Empty, {
+      strategy: RequestStrategy.JitterTimer,
+      maxWait: FIRST_ANSWER_MS,
+      jitter: NEXT_ANSWER_MS,
+    });
+    for await (const reply of replies) instances.push(codec.decode(reply.data));
+  } catch (err) {
+    // No responders: no instance is subscribed at all.
+    if (!(err instanceof NatsError && err.code === ErrorCode.NoResponders)) throw err;
+  }
+  return instances.sort((a, b) => a.instance.localeCompare(b.instance));
 }

@@ -139,6 +139,14 @@ export class MonitorService implements OnModuleDestroy {
   private exportHallGauges(metrics: ServiceMetrics): void {
     const halls = () => [...this.halls.values()].filter((h) => !h.stopped);
     const site = this.site;
+    // GET /api/health: each hall this instance holds, when a frame of it was last judged (null: none since it took the hall).
+    metrics.healthDetail('halls', () =>
+      halls().map((h) => ({
+        hall: h.id,
+        judgedAt: h.judgedAt === undefined ? null : new Date(h.judgedAt).toISOString(),
+        takenAt: new Date(h.takenAt).toISOString(),
+      })),
+    );
     metrics.gauge({
       name: 'hallwatch_hall_judged_age_seconds',
       help: 'Seconds since a frame of the hall was last judged, or since this instance took the hall when none was since',

@@ -85,6 +85,10 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
         }
       },
     });
+    // GET /api/health: each camera this instance pulls, its status and when its last frame arrived (null: none yet).
+    metrics.healthDetail('cameras', () =>
+      units().map((unit) => ({ camera: unit.id, status: unit.currentStatus ?? null, lastFrameAt: unit.lastFrameTime() })),
+    );
     metrics.readiness('NATS', () => this.bus.reachable(READINESS_TIMEOUT_MS));
     metrics.readiness(
       'leases',

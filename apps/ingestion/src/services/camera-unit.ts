@@ -101,6 +101,11 @@ export class CameraUnit {
     return this.status;
   }
 
+  /** When the camera's last frame arrived, over reconnects (null before the first). */
+  lastFrameTime(): string | null {
+    return this.lastSeenAt === undefined ? null : new Date(this.lastSeenAt).toISOString();
+  }
+
   /** Seconds since the camera's last frame arrived, over reconnects (undefined before the first). */
   frameAgeSeconds(now = Date.now()): number | undefined {
     return this.lastSeenAt === undefined ? undefined : (now - this.lastSeenAt) / 1000;

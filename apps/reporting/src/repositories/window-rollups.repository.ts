@@ -72,13 +72,12 @@ export class WindowRollupsRepository {
     const next = version + 1;
     const fields = { windowId, month, days: JSON.stringify(days), version: next };
     if (version === 0) {
+      // Months written before versions existed got version 1 at start (migration window-days-version).
       try {
         await this.windowDays.collection.insertOne({ _id, ...fields } as never);
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
-        // Written before versions existed (or by the benchmark's bulk load): version 0 too.
-        const legacy = await this.windowDays.collection.updateOne({ _id, version: { $exists: false } } as never, { $set: fields });
-        if (legacy.matchedCount === 0) return false;
+        return false;
       }
     } else {
       const result = await this.windowDays.collection.updateOne({ _id, version } as never, { $set: fields });
