@@ -6,6 +6,7 @@ export * from './leases';
 export * from './logger';
 export * from './metrics';
 export * from './nats';
+export * from './nats-adapter';
 export * from './password';
 export * from './port';
 export * from './rate-limited-log';

@@ -1,4 +1,4 @@
-import { Controller, DynamicModule, INestMicroservice, Inject, Module, Type } from '@nestjs/common';
+import { Controller, DynamicModule, INestMicroservice, Inject, Module, OnApplicationShutdown, Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
@@ -7,7 +7,7 @@ import { HallwatchEnv, metricsPortFor, NatsAuth, SiteConfig } from '@hallwatch/c
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { ServiceMetrics } from './metrics';
-import { natsConnectionOptions } from './nats';
+import { NatsAdapter, NatsAdapterOptions } from './nats-adapter';
 import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
 /** What every service is started with: validated settings and the servers to talk to. */
@@ -64,10 +64,31 @@ function serviceMetrics(service: ServiceName, connection: Connection): ServiceMe
   return metrics;
 }
 
-/** The modules every microservice shares: its context, the database, its metrics and the health handler. */
+/** The process's NatsAdapter for `ctx`, named `<name>-<instance>` on the server. */
+export function contextNats(ctx: ServiceContext, name: string, connect?: NatsAdapterOptions['connect']): NatsAdapter {
+  return new NatsAdapter({
+    natsUrl: ctx.natsUrl,
+    name: `${name}-${ctx.env.instance}`,
+    replicas: ctx.env.streamReplicas,
+    auth: ctx.natsAuth,
+    connect,
+  });
+}
+
+/**
+ * The modules every microservice shares: its context, its one NATS connection (NatsAdapter), the
+ * database, its metrics and the health handler.
+ */
 export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): DynamicModule {
   @Module({})
-  class ServiceCoreModule {}
+  class ServiceCoreModule implements OnApplicationShutdown {
+    constructor(private readonly nats: NatsAdapter) {}
+
+    // A global module's hook runs after every other module's, so nothing uses the connection after this.
+    async onApplicationShutdown(): Promise<void> {
+      await this.nats.close();
+    }
+  }
   return {
     module: ServiceCoreModule,
     global: true,
@@ -75,13 +96,14 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
     controllers: [healthController(service)],
     providers: [
       { provide: SERVICE_CONTEXT, useValue: ctx },
+      { provide: NatsAdapter, useValue: contextNats(ctx, service) },
       {
         provide: ServiceMetrics,
         useFactory: (connection: Connection) => serviceMetrics(service, connection),
         inject: [getConnectionToken()],
       },
     ],
-    exports: [SERVICE_CONTEXT, MongooseModule, ServiceMetrics],
+    exports: [SERVICE_CONTEXT, NatsAdapter, MongooseModule, ServiceMetrics],
   };
 }
 
@@ -92,10 +114,13 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
  */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const logger = new HallwatchLogger(service);
+  // The transport's requests arrive on the connection every repository of the service uses (NatsAdapter).
+  let nats: NatsAdapter | undefined;
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    strategy: new SafeServerNats({ ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth), queue: service }),
+    strategy: new SafeServerNats({ connection: () => nats!.connection() }, { queue: service }),
     logger,
   });
+  nats = app.get(NatsAdapter);
   app.enableShutdownHooks();
   app.useGlobalFilters(new RpcRefusalFilter());
   const metrics = app.get(ServiceMetrics);
