@@ -45,6 +45,11 @@ export class NatsAdapter {
     return this.opening;
   }
 
+  /** Where this process's user gets its replies (permissions.conf lets only it read there); nats.js's default when unset. */
+  get inboxPrefix(): string | undefined {
+    return this.options.auth?.inboxPrefix;
+  }
+
   /** The link once its opening began, without opening it (for metrics read at scrape time). */
   opened(): Promise<NatsLink> | undefined {
     return this.opening;
@@ -116,7 +121,8 @@ export class NatsAdapter {
  */
 export class SharedClientNats extends ClientNats {
   constructor(private readonly nats: NatsAdapter) {
-    super({});
+    // Nest makes each request's inbox itself: under the process's prefix, or the server refuses the reply subscription.
+    super({ inboxPrefix: nats.inboxPrefix });
   }
 
   createClient(): Promise<NatsConnection> {

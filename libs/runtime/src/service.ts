@@ -3,6 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { MessagePattern, MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
+import type { NatsConnection } from 'nats';
 import { HallwatchEnv, metricsPortFor, NatsAuth, SiteConfig } from '@hallwatch/config';
 import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
@@ -114,13 +115,9 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
  */
 export async function startMicroservice(service: ServiceName, module: DynamicModule, ctx: ServiceContext): Promise<INestMicroservice> {
   const logger = new HallwatchLogger(service);
-  // The transport's requests arrive on the connection every repository of the service uses (NatsAdapter).
-  let nats: NatsAdapter | undefined;
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, {
-    strategy: new SafeServerNats({ connection: () => nats!.connection() }, { queue: service }),
-    logger,
-  });
-  nats = app.get(NatsAdapter);
+  // The transport's requests arrive on the connection every repository of the service uses (NatsAdapter), known once the app is made.
+  const strategy = new SafeServerNats({ connection: (): Promise<NatsConnection> => app.get(NatsAdapter).connection() }, { queue: service });
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger });
   app.enableShutdownHooks();
   app.useGlobalFilters(new RpcRefusalFilter());
   const metrics = app.get(ServiceMetrics);
