@@ -13,13 +13,14 @@ import {
   outboxOf,
 } from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
-import { testDatabaseUri } from '../support/e2e';
+import { testDatabaseUri, testNats } from '../support/e2e';
 
 /** The inference repositories on the real FerretDB: redelivery never duplicates, purge keeps confirmed evidence. */
 describe('inference repositories (FerretDB)', () => {
   let connection: Connection;
   let presence: PresenceRepository;
   let incidents: IncidentRepository;
+  const nats = testNats('e2e-inference-repositories');
   let evidence: EvidenceRepository;
   let states: MonitorStateRepository;
   const t = (s: number) => 1_800_000_000_000 + s * 1000;
@@ -30,16 +31,14 @@ describe('inference repositories (FerretDB)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), {
-      natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
-      env: readEnv({}),
-    });
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { env: readEnv({}) }, nats);
     evidence = new EvidenceRepository(connection);
     states = new MonitorStateRepository(connection.model<MonitorState>('MonitorState', MonitorStateSchema));
   });
 
   afterAll(async () => {
     await incidents.onApplicationShutdown();
+    await nats.close();
     await connection.close();
   });
 

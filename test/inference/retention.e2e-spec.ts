@@ -2,14 +2,14 @@ import 'reflect-metadata';
 import mongoose, { Connection } from 'mongoose';
 import { mongo } from 'mongoose';
 import { parseSite, readEnv } from '@hallwatch/config';
-import type { ServiceContext } from '@hallwatch/runtime';
+import type { NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
 import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
 import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
 import { MonitorStateRepository, MonitorStateSchema } from '../../apps/inference/src/repositories/monitor-state.repository';
 import { PurgeLeaseRepository } from '../../apps/inference/src/repositories/purge-lease.repository';
 import { EvidencePurgeService, Purged } from '../../apps/inference/src/services/evidence-purge.service';
-import { eventually, testDatabaseUri } from '../support/e2e';
+import { eventually, testDatabaseUri, testNats } from '../support/e2e';
 
 const DAY = 24 * 3600_000;
 const NOW = Date.parse('2026-11-25T00:00:00Z');
@@ -25,7 +25,8 @@ describe('retention purge (FerretDB, NATS lease)', () => {
   let incidents: IncidentRepository;
   let evidence: EvidenceRepository;
   let states: MonitorStateRepository;
-  const leases: PurgeLeaseRepository[] = [];
+  /** One per purging instance, and the incident repository's. */
+  const adapters: NatsAdapter[] = [];
 
   const purger = async (instance: string) => {
     const ctx = {
@@ -35,9 +36,10 @@ describe('retention purge (FerretDB, NATS lease)', () => {
       ),
       natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
     } as ServiceContext;
-    const lease = new PurgeLeaseRepository(ctx);
-    leases.push(lease);
-    await lease.open(ctx.natsUrl, `e2e-${instance}`);
+    const nats = testNats(`e2e-${instance}`);
+    adapters.push(nats);
+    const lease = new PurgeLeaseRepository(nats);
+    await lease.open();
     return new EvidencePurgeService(ctx, evidence, incidents, presence, lease, states);
   };
 
@@ -46,16 +48,16 @@ describe('retention purge (FerretDB, NATS lease)', () => {
     const intervals = connection.model<PresenceInterval>('PresenceInterval', PresenceIntervalSchema);
     await intervals.init();
     presence = new PresenceRepository(intervals);
-    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), {
-      natsUrl: process.env.HALLWATCH_TEST_NATS_URL!,
-      env: readEnv({}),
-    });
+    const nats = testNats('e2e-retention-incidents');
+    adapters.push(nats);
+    incidents = new IncidentRepository(connection.model<IncidentRecord>('Incident', IncidentSchema), { env: readEnv({}) }, nats);
     evidence = new EvidenceRepository(connection);
     states = new MonitorStateRepository(connection.model('MonitorState', MonitorStateSchema));
   });
 
   afterAll(async () => {
-    await Promise.all([...leases, incidents].map((l) => l.onApplicationShutdown()));
+    await incidents.onApplicationShutdown();
+    await Promise.all(adapters.map((n) => n.close()));
     await connection.close();
   });
 

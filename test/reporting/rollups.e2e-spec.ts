@@ -3,7 +3,7 @@ import mongoose, { Connection } from 'mongoose';
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { CaseMessage, IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import { openIntervals, totalDuration } from '@hallwatch/domain';
-import { ServiceMetrics } from '@hallwatch/runtime';
+import { NatsAdapter, ServiceMetrics } from '@hallwatch/runtime';
 import { addDays, dayRange, localDate, totalFigures } from '@hallwatch/stats';
 import { CardsRepository } from '../../apps/reporting/src/repositories/cards.repository';
 import { CasesRepository } from '../../apps/reporting/src/repositories/cases.repository';
@@ -21,7 +21,7 @@ import { IncidentsService } from '../../apps/reporting/src/services/incidents.se
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
 import { SiteWindows } from '../../apps/reporting/src/services/site-windows';
 import { StatsService } from '../../apps/reporting/src/services/stats.service';
-import { testDatabaseUri } from '../support/e2e';
+import { testDatabaseUri, testNats } from '../support/e2e';
 
 const SITE = parseSite(`
 timezone: Asia/Shanghai
@@ -80,6 +80,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   let locks: WriteLockRepository[];
   let cards: CardsService[];
   let jetstreams: JetStreamRepository[];
+  let adapters: NatsAdapter[];
   let site: SiteWindows;
   const uri = testDatabaseUri('reporting_rollups');
 
@@ -88,15 +89,18 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     repos = connections.map(repositoriesOn);
     const ctx = { env: readEnv({}), site: SITE, natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, mongodbUri: uri };
     site = new SiteWindows(ctx);
-    locks = repos.map(() => new WriteLockRepository(ctx));
+    // One adapter per simulated reporting process: each holds its own connection.
+    adapters = repos.map((_, i) => testNats(`e2e-rollups-${i}`));
+    locks = adapters.map((nats) => new WriteLockRepository(ctx, nats));
     rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
-    jetstreams = connections.map((c) => new JetStreamRepository(ctx, c, new ServiceMetrics('reporting')));
+    jetstreams = connections.map((c, i) => new JetStreamRepository(adapters[i], c, new ServiceMetrics('reporting')));
     cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
   });
 
   afterAll(async () => {
     await Promise.all(jetstreams.map((j) => j.onModuleDestroy()));
     await Promise.all(locks.map((l) => l.onApplicationShutdown()));
+    await Promise.all(adapters.map((n) => n.close()));
     await Promise.all(connections.map((c) => c.close()));
   });
 

@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { NatsAdapter } from '@hallwatch/runtime';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MEDIA = path.join(ROOT, 'test', 'media');
@@ -20,6 +21,11 @@ export function writeSiteFile(yaml: string): string {
 }
 
 export { freePort } from '@hallwatch/runtime';
+
+/** A NatsAdapter on the test NATS server, as one process of a service holds it (close it after). */
+export function testNats(name: string): NatsAdapter {
+  return new NatsAdapter({ natsUrl: process.env.HALLWATCH_TEST_NATS_URL!, name, replicas: 1 });
+}
 
 /** A finished `hallwatch` command: its exit status and output. */
 export interface CliRun {

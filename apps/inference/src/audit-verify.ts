@@ -1,8 +1,7 @@
-import { connect, type NatsConnection } from 'nats';
 import type { Connection } from 'mongoose';
 import { AuditHeadMessage, decodeMessage, Streams } from '@hallwatch/contracts';
 import { KEPT_REVIEWS, sha256Hex, verifyChain } from '@hallwatch/domain';
-import { natsConnectionOptions } from '@hallwatch/runtime';
+import { NatsAdapter } from '@hallwatch/runtime';
 import { EvidenceRepository } from './repositories/evidence.repository';
 import {
   INCIDENT,
@@ -128,9 +127,14 @@ export async function verifyAudit(
  * once, briefly: verify also runs where only the database is at hand.
  */
 export async function readAuditHeads(natsUrl: string, timeoutMs = 5000): Promise<{ heads: AuditHeadMessage[] } | { unreachable: string }> {
-  let nc: NatsConnection;
+  // Reads only (it creates no stream or bucket), so the replicas are never used.
+  const nats = new NatsAdapter(
+    { natsUrl, name: 'hallwatch-audit-verify', replicas: 1, connect: { maxReconnectAttempts: 0, timeout: timeoutMs } },
+    { log: () => undefined, warn: (m) => console.error(m) },
+  );
+  let nc;
   try {
-    nc = await connect({ ...natsConnectionOptions(natsUrl, 'hallwatch-audit-verify'), maxReconnectAttempts: 0, timeout: timeoutMs });
+    nc = await nats.connection();
   } catch (err) {
     return { unreachable: (err as Error).message };
   }
@@ -148,6 +152,6 @@ export async function readAuditHeads(natsUrl: string, timeoutMs = 5000): Promise
     }
     return { heads };
   } finally {
-    await nc.close();
+    await nats.close();
   }
 }

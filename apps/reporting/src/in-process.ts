@@ -3,7 +3,7 @@ import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
 import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
 import { loadSite, mongodbUriFor, natsAuth, readEnv } from '@hallwatch/config';
-import { ensureFerretDb, ensureNats, HallwatchLogger, migrateAtStart, ServiceContext } from '@hallwatch/runtime';
+import { ensureFerretDb, ensureNats, HallwatchLogger, migrateAtStart, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import { REPORTING_SCHEMAS } from './migrations';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
@@ -42,7 +42,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
   const app = await NestFactory.createApplicationContext(ReportingModule.inProcess(ctx), { logger, abortOnError: false });
   try {
     // Reporting's code writes only the schema it knows: the same migrations as at the service's start, under the same lock.
-    await migrateAtStart(app.get<Connection>(getConnectionToken()).db!, REPORTING_SCHEMAS, ctx, logger);
+    await migrateAtStart(app.get<Connection>(getConnectionToken()).db!, REPORTING_SCHEMAS, ctx, app.get(NatsAdapter), logger);
     const cases = app.get(CasesService);
     const leaves = app.get(LeavesService);
     const complaints = app.get(ComplaintsService);

@@ -31,7 +31,8 @@ function sourceFiles(dir: string): string[] {
     return e.name.endsWith('.ts') && !e.name.endsWith('.spec.ts') ? [p] : [];
   });
 }
-const source = sourceFiles(path.join(ROOT, 'apps'))
+const appFiles = sourceFiles(path.join(ROOT, 'apps'));
+const source = appFiles
   .concat(sourceFiles(path.join(ROOT, 'libs')))
   .map((f) => fs.readFileSync(f, 'utf8'))
   .join('\n');
@@ -59,5 +60,14 @@ describe('ARCHITECTURE.md', () => {
     expect(documented.filter((name) => !source.includes(`'${name}'`))).toEqual([]);
     const declared = [...source.matchAll(/collection: '([a-z_]+)'/g)].map((m) => m[1]);
     expect(declared.filter((name) => !documented.includes(name))).toEqual([]);
+  });
+
+  it('names only classes that exist as users of the NATS adapter, and no app opens a connection of its own', () => {
+    const documented = table('NATS adapters').flatMap((row) => names(row[0]));
+    expect(documented.length).toBeGreaterThan(0);
+    expect(documented.filter((name) => !source.includes(`class ${name} `))).toEqual([]);
+    // nats.js's connect and NatsLink.open belong to libs/runtime (NatsAdapter); an app that calls them opens a second connection.
+    const opening = appFiles.filter((f) => /\bconnect\s*\(\s*(\{|natsConnectionOptions)|NatsLink\.open\(/.test(fs.readFileSync(f, 'utf8')));
+    expect(opening.map((f) => path.relative(ROOT, f))).toEqual([]);
   });
 });

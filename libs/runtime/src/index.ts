@@ -7,6 +7,7 @@ export * from './logger';
 export * from './metrics';
 export * from './migrations';
 export * from './nats';
+export * from './nats-adapter';
 export * from './password';
 export * from './port';
 export * from './rate-limited-log';

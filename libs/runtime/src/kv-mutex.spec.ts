@@ -26,7 +26,6 @@ class MemoryLeases implements MutexLeases {
   async release(): Promise<void> {
     this.holder = this.renewedAt = undefined;
   }
-  async onApplicationShutdown(): Promise<void> {}
 }
 
 describe('KvMutex', () => {
@@ -42,7 +41,13 @@ describe('KvMutex', () => {
     process.on('unhandledRejection', onUnhandled);
     leases = new MemoryLeases();
     lost = [];
-    mutex = new KvMutex('b', 'nats://unused', 'i1', (key, why) => lost.push(`${key}: ${why}`), 1, undefined, leases);
+    mutex = new KvMutex(
+      'b',
+      { bucket: () => Promise.reject(new Error('unused')) },
+      'i1',
+      (key, why) => lost.push(`${key}: ${why}`),
+      leases,
+    );
   });
 
   afterEach(() => {

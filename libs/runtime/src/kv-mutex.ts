@@ -1,13 +1,13 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomBytes } from 'node:crypto';
-import type { NatsAuth } from '@hallwatch/config';
 import type { Histogram } from 'prom-client';
 import { KvLeases, LEASE_TTL_MS, leaseInstanceName } from './leases';
 import type { ServiceMetrics } from './metrics';
+import type { NatsAdapter } from './nats-adapter';
 import { LockLost, LockUnavailable } from './waiting';
 
 /** What KvMutex needs of its lease store (KvLeases; a fake in unit tests). */
-export type MutexLeases = Pick<KvLeases, 'open' | 'acquire' | 'renew' | 'lease' | 'release' | 'onApplicationShutdown'>;
+export type MutexLeases = Pick<KvLeases, 'open' | 'acquire' | 'renew' | 'lease' | 'release'>;
 
 /** The lock as its work holds it. */
 export interface LockHold {
@@ -47,15 +47,13 @@ export class KvMutex {
 
   constructor(
     private readonly bucket: string,
-    private readonly natsUrl: string,
+    /** The process's connection; the bucket gets its replicas (HALLWATCH_STREAM_REPLICAS), so a lock survives a NATS node like the streams do. */
+    nats: Pick<NatsAdapter, 'bucket'>,
     instance: string,
     private readonly onLost: (key: string, why: string) => void = () => undefined,
-    /** Replicas of the bucket: HALLWATCH_STREAM_REPLICAS, so a lock survives a NATS node like the streams do. */
-    replicas = 1,
-    private readonly auth?: NatsAuth,
     leases?: MutexLeases,
   ) {
-    this.leases = leases ?? new KvLeases(bucket, 'lock', replicas);
+    this.leases = leases ?? new KvLeases(bucket, 'lock', nats);
     this.owner = leaseInstanceName(`${instance}-${randomBytes(4).toString('hex')}`);
   }
 
@@ -82,15 +80,15 @@ export class KvMutex {
     hold.check();
   }
 
+  /** Waits for the work under way (the connection is the process's: its adapter closes it). */
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.catch(() => undefined)));
-    await this.leases.onApplicationShutdown();
   }
 
   /** `calledAt`: when run was called, so the wait measured includes this process's own queue. */
   private async holding<T>(id: string, work: (hold: LockHold) => Promise<T>, waitMs: number, calledAt: number): Promise<T> {
     // A failed open (NATS away, a leader election) is not kept: the next run opens again.
-    this.opened ??= this.leases.open(this.natsUrl, `lock-${this.owner}`, this.auth).catch((err: unknown) => {
+    this.opened ??= this.leases.open().catch((err: unknown) => {
       this.opened = undefined;
       throw err;
     });

@@ -1,6 +1,5 @@
-import { connect, KV, NatsConnection, StringCodec } from 'nats';
-import type { NatsAuth } from '@hallwatch/config';
-import { natsConnectionOptions, reconcileReplicas } from './nats';
+import { KV, StringCodec } from 'nats';
+import type { NatsAdapter } from './nats-adapter';
 
 /** A lease not renewed for this long expires, so a dead instance's work frees up. */
 export const LEASE_TTL_MS = 15000;
@@ -49,7 +48,6 @@ interface HeldLease {
  * per kind of work (ingestion's cameras, inference's halls); keys are `<kind>.<id>`.
  */
 export class KvLeases {
-  private nc?: NatsConnection;
   private kv?: KV;
   /** Each lease this instance holds. */
   private readonly held = new Map<string, HeldLease>();
@@ -57,20 +55,13 @@ export class KvLeases {
   constructor(
     readonly bucketName: string,
     private readonly kind: string,
-    private readonly replicas = 1,
+    /** The process's connection (the bucket gets its replicas, HALLWATCH_STREAM_REPLICAS). */
+    private readonly nats: Pick<NatsAdapter, 'bucket'>,
   ) {}
 
-  async open(natsUrl: string, name: string, auth?: NatsAuth): Promise<void> {
-    const nc = await connect(natsConnectionOptions(natsUrl, name, auth));
-    try {
-      const kv = await nc.jetstream().views.kv(this.bucketName, { ttl: LEASE_TTL_MS, history: 1, replicas: this.replicas });
-      await reconcileReplicas(nc, `KV_${this.bucketName}`, this.replicas);
-      [this.nc, this.kv] = [nc, kv];
-    } catch (err) {
-      // Opened again later (see KvMutex): leave no connection behind.
-      await nc.close().catch(() => undefined);
-      throw err;
-    }
+  /** Opens the bucket, made if missing. */
+  async open(): Promise<void> {
+    this.kv = await this.nats.bucket(this.bucketName, { ttl: LEASE_TTL_MS, history: 1 });
   }
 
   /** Says "this instance is alive" (expires with the TTL like a lease). */
@@ -155,11 +146,6 @@ export class KvLeases {
     await this.bucket()
       .delete(instanceKey(instance))
       .catch(() => undefined);
-  }
-
-  // Nest hook, after the services stopped (their hooks run in onModuleDestroy, before this).
-  async onApplicationShutdown(): Promise<void> {
-    await this.nc?.drain().catch(() => undefined);
   }
 
   /**

@@ -2,6 +2,7 @@ import type { LoggerService } from '@nestjs/common';
 import { CollectionPlan, CollectionSchema, planMigrations, StoredSchema } from '@hallwatch/domain';
 import type { mongo } from 'mongoose';
 import { KvMutex, LockHold } from './kv-mutex';
+import type { NatsAdapter } from './nats-adapter';
 import type { ServiceContext } from './service';
 
 /** A migration's work on its collection; idempotent (a crash before its version is recorded runs it again), checking `hold` before each write. */
@@ -79,18 +80,19 @@ export async function pendingMigrations(db: mongo.Db, schemas: ServiceSchemas): 
  * service's migration lock, so one instance migrates while the others wait and then find nothing
  * left. Each migration is logged, and recorded in the service's schema versions once done.
  */
-export async function migrateAtStart(db: mongo.Db, schemas: ServiceSchemas, ctx: ServiceContext, log: LoggerService): Promise<void> {
+export async function migrateAtStart(
+  db: mongo.Db,
+  schemas: ServiceSchemas,
+  ctx: ServiceContext,
+  nats: NatsAdapter,
+  log: LoggerService,
+): Promise<void> {
   // Refused before waiting for the lock: newer data is a reason not to start at all.
   await pendingMigrations(db, schemas);
   const versions = new SchemaVersionsRepository(db, schemas.versions);
   const by = ctx.env.instance;
-  const mutex = new KvMutex(
-    schemas.lockBucket,
-    ctx.natsUrl,
-    by,
-    (_key, why) => log.warn?.(`migration lock lost (${why}): the migration stops; the next start runs it again`),
-    ctx.env.streamReplicas,
-    ctx.natsAuth,
+  const mutex = new KvMutex(schemas.lockBucket, nats, by, (_key, why) =>
+    log.warn?.(`migration lock lost (${why}): the migration stops; the next start runs it again`),
   );
   try {
     await mutex.run(

@@ -114,8 +114,16 @@ export class NatsLink {
     })();
   }
 
-  static async open(natsUrl: string, name: string, replicas: number, log: NatsLink['log'], auth?: NatsAuth): Promise<NatsLink> {
-    return new NatsLink(await connect(natsConnectionOptions(natsUrl, name, auth)), replicas, log);
+  /** `overrides`: connection options beyond natsConnectionOptions (e.g. the CLI's, which gives up at once). */
+  static async open(
+    natsUrl: string,
+    name: string,
+    replicas: number,
+    log: NatsLink['log'],
+    auth?: NatsAuth,
+    overrides: Partial<ConnectionOptions> = {},
+  ): Promise<NatsLink> {
+    return new NatsLink(await connect({ ...natsConnectionOptions(natsUrl, name, auth), ...overrides }), replicas, log);
   }
 
   /** False while the client is reconnecting. */

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, HttpException } from '@nestjs/common';
 import { BaseRpcExceptionFilter, NatsOptions, RpcException, ServerNats } from '@nestjs/microservices';
-import type { Msg, MsgHdrs, NatsConnection } from 'nats';
+import type { Msg, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import { Observable } from 'rxjs';
+import type { NatsAdapter } from './nats-adapter';
 
 /** nats-server's default max_payload, for when the server has not said its own. */
 export const DEFAULT_MAX_PAYLOAD = 1024 * 1024;
@@ -35,8 +36,35 @@ export class RpcRefusalFilter extends BaseRpcExceptionFilter {
  * rejection ends the process, so one stray publish on a request subject took a service down.
  */
 export class SafeServerNats extends ServerNats {
-  constructor(options: NonNullable<NatsOptions['options']>) {
+  private readonly handlers: Subscription[] = [];
+
+  /** Serves on `nats`, the process's connection, instead of opening one of its own. */
+  constructor(
+    private readonly nats: Pick<NatsAdapter, 'connection'>,
+    options: NonNullable<NatsOptions['options']>,
+  ) {
     super(options);
+  }
+
+  createNatsClient(): Promise<NatsConnection> {
+    return this.nats.connection();
+  }
+
+  bindEvents(client: NatsConnection): void {
+    // Kept, so close can end this server's subscriptions without closing a shared connection.
+    const recording = {
+      subscribe: (subject: string, opts: Parameters<NatsConnection['subscribe']>[1]) => {
+        const sub = client.subscribe(subject, opts);
+        this.handlers.push(sub);
+        return sub;
+      },
+    };
+    super.bindEvents(recording as NatsConnection);
+  }
+
+  /** Stops answering; the connection stays open for the rest of the shutdown (its adapter closes it last). */
+  async close(): Promise<void> {
+    this.handlers.splice(0).forEach((sub) => sub.unsubscribe());
   }
 
   async handleMessage(channel: string, natsMsg: Parameters<ServerNats['handleMessage']>[1]): Promise<unknown> {

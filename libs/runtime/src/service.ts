@@ -1,4 +1,4 @@
-import { DynamicModule, INestMicroservice, Inject, Module } from '@nestjs/common';
+import { DynamicModule, INestMicroservice, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { MicroserviceOptions } from '@nestjs/microservices';
 import { getConnectionToken, MongooseModule } from '@nestjs/mongoose';
@@ -9,7 +9,7 @@ import { ServiceName, Subjects } from '@hallwatch/contracts';
 import { HallwatchLogger } from './logger';
 import { ServiceMetrics } from './metrics';
 import { migrateAtStart, ServiceSchemas } from './migrations';
-import { natsConnectionOptions } from './nats';
+import { NatsAdapter, NatsAdapterOptions } from './nats-adapter';
 import { RpcRefusalFilter, SafeServerNats } from './rpc-errors';
 
 /** What every service is started with: validated settings and the servers to talk to. */
@@ -68,23 +68,45 @@ function serviceMetrics(service: ServiceName, connection: Connection): ServiceMe
   return metrics;
 }
 
-/** The modules every microservice shares: its context, the database and its metrics. */
+/** The process's NatsAdapter for `ctx`, named `<name>-<instance>` on the server. */
+export function contextNats(ctx: ServiceContext, name: string, connect?: NatsAdapterOptions['connect']): NatsAdapter {
+  return new NatsAdapter({
+    natsUrl: ctx.natsUrl,
+    name: `${name}-${ctx.env.instance}`,
+    replicas: ctx.env.streamReplicas,
+    auth: ctx.natsAuth,
+    connect,
+  });
+}
+
+/**
+ * The modules every microservice shares: its context, its one NATS connection (NatsAdapter), the
+ * database and its metrics.
+ */
 export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): DynamicModule {
   @Module({})
-  class ServiceCoreModule {}
+  class ServiceCoreModule implements OnApplicationShutdown {
+    constructor(private readonly nats: NatsAdapter) {}
+
+    // A global module's hook runs after every other module's, so nothing uses the connection after this.
+    async onApplicationShutdown(): Promise<void> {
+      await this.nats.close();
+    }
+  }
   return {
     module: ServiceCoreModule,
     global: true,
     imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000 })],
     providers: [
       { provide: SERVICE_CONTEXT, useValue: ctx },
+      { provide: NatsAdapter, useValue: contextNats(ctx, service) },
       {
         provide: ServiceMetrics,
         useFactory: (connection: Connection) => serviceMetrics(service, connection),
         inject: [getConnectionToken()],
       },
     ],
-    exports: [SERVICE_CONTEXT, MongooseModule, ServiceMetrics],
+    exports: [SERVICE_CONTEXT, NatsAdapter, MongooseModule, ServiceMetrics],
   };
 }
 
@@ -101,11 +123,9 @@ export async function startMicroservice(
   schemas?: ServiceSchemas,
 ): Promise<INestMicroservice> {
   const logger = new HallwatchLogger(service);
-  const strategy = new SafeServerNats({
-    ...natsConnectionOptions(ctx.natsUrl, `${service}-${ctx.env.instance}`, ctx.natsAuth),
-    queue: service,
-  });
-  const app = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger });
+  // The transport's requests arrive on the connection every repository of the service uses (NatsAdapter), known once the app is made.
+  const strategy = new SafeServerNats({ connection: (): Promise<NatsConnection> => app.get(NatsAdapter).connection() }, { queue: service });
+  const app: INestMicroservice = await NestFactory.createMicroservice<MicroserviceOptions>(module, { strategy, logger });
   app.enableShutdownHooks();
   app.useGlobalFilters(new RpcRefusalFilter());
   const metrics = app.get(ServiceMetrics);
@@ -114,10 +134,10 @@ export async function startMicroservice(
   if (schemas) {
     const db = connection.db;
     if (!db) throw new Error(`${service}: the database connection is not open, so its schema cannot be checked`);
-    await migrateAtStart(db, schemas, ctx, new HallwatchLogger('migrations'));
+    await migrateAtStart(db, schemas, ctx, app.get(NatsAdapter), new HallwatchLogger('migrations'));
   }
   await app.listen();
-  answerHealth(service, strategy.unwrap<NatsConnection>(), connection, ctx.env.instance, metrics);
+  answerHealth(service, await app.get(NatsAdapter).connection(), connection, ctx.env.instance, metrics);
   metrics.markStarted();
   return app;
 }

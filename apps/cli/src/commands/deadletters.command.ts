@@ -69,14 +69,17 @@ async function withNats(
   work: (nc: import('nats').NatsConnection, runtime: typeof import('@hallwatch/runtime')) => Promise<void>,
 ): Promise<void> {
   const runtime = await import('@hallwatch/runtime');
-  const { connect } = await import('nats');
   const env = (await import('@hallwatch/config')).readEnv();
   const nats = await runtime.ensureNats(env.natsUrl, env.dataDir);
-  const nc = await connect({ ...runtime.natsConnectionOptions(nats.url, 'cli-deadletters'), maxReconnectAttempts: 0 });
+  // Standard output carries the command's own lines: the connection's warnings go to stderr.
+  const adapter = new runtime.NatsAdapter(
+    { natsUrl: nats.url, name: 'cli-deadletters', replicas: env.streamReplicas, connect: { maxReconnectAttempts: 0 } },
+    { log: () => undefined, warn: (m) => console.error(m) },
+  );
   try {
-    await work(nc, runtime);
+    await work(await adapter.connection(), runtime);
   } finally {
-    await nc.drain().catch(() => undefined);
+    await adapter.close();
     nats.process?.kill('SIGTERM');
   }
 }

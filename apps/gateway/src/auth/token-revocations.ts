@@ -1,7 +1,6 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { KV, StringCodec } from 'nats';
-import { InjectContext, openBucket, ServiceContext } from '@hallwatch/runtime';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsAdapter } from '@hallwatch/runtime';
 import { TOKEN_TTL_SECONDS } from './auth.types';
 
 /** The JetStream key-value bucket of revoked token ids, shared by every gateway instance. */
@@ -29,10 +28,7 @@ export class TokenRevocations {
   private readonly local = new Map<string, number>();
   private unreachable = false;
 
-  constructor(
-    private readonly nats: NatsConnectionService,
-    @InjectContext() private readonly ctx: ServiceContext,
-  ) {}
+  constructor(private readonly nats: NatsAdapter) {}
 
   /** Revokes the token here at once, and on every gateway once NATS stores it (else a 503). */
   async revoke(tokenId: string, username: string, expiresAt: number): Promise<void> {
@@ -73,11 +69,8 @@ export class TokenRevocations {
   }
 
   private bucket(): Promise<KV> {
-    this.kv ??= this.nats.get().then(async (nc) => {
-      const replicas = this.ctx.env.streamReplicas;
-      // Not direct gets: those may be answered by a replica that has not seen the latest logout yet.
-      return openBucket(nc, REVOKED_TOKENS_BUCKET, { ttl: TOKEN_TTL_SECONDS * 1000, history: 1, replicas, allow_direct: false });
-    });
+    // Not direct gets: those may be answered by a replica that has not seen the latest logout yet.
+    this.kv ??= this.nats.bucket(REVOKED_TOKENS_BUCKET, { ttl: TOKEN_TTL_SECONDS * 1000, history: 1, allow_direct: false });
     // A failed open (NATS away) is tried again by the next request.
     this.kv.catch(() => (this.kv = undefined));
     return this.kv;

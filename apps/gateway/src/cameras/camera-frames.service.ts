@@ -1,10 +1,10 @@
 import { Injectable, NotFoundException, OnModuleDestroy, ServiceUnavailableException } from '@nestjs/common';
 import type { Subscription } from 'nats';
 import { FrameHeaders, Subjects } from '@hallwatch/contracts';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import type { Caller } from '../auth/auth.types';
 import { assertHall } from '../auth/hall-scope';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { brokerWithin } from '../nats/nats-connection.module';
 
 export interface Snapshot {
   jpeg: Uint8Array;
@@ -33,7 +33,7 @@ export class CameraFramesService implements OnModuleDestroy {
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
-    private readonly nats: NatsConnectionService,
+    private readonly nats: NatsAdapter,
   ) {}
 
   /** The camera's latest frame, at most a few samples old; 404 unknown camera, 403 other hall, 503 no frame. */
@@ -71,7 +71,7 @@ export class CameraFramesService implements OnModuleDestroy {
   private async watch(cameraId: string, timeoutMs: number): Promise<Watch> {
     const known = this.watches.get(cameraId);
     if (known) return known;
-    const nc = await this.nats.within(timeoutMs);
+    const nc = await brokerWithin(this.nats, timeoutMs);
     const again = this.watches.get(cameraId);
     if (again) return again;
     const watch: Watch = { subscription: nc.subscribe(Subjects.frames(cameraId)), lastAskedAt: Date.now(), waiters: [] };

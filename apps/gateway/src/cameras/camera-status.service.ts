@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CameraStatusMessage, decodeMessage, Streams, Subjects } from '@hallwatch/contracts';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
+import { brokerWithin } from '../nats/nats-connection.module';
 import type { CameraStateDto } from './cameras.dto';
 
 /** How long a status read waits for the broker before answering 503. */
@@ -18,13 +18,13 @@ export class CameraStatusService {
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
-    private readonly nats: NatsConnectionService,
+    private readonly nats: NatsAdapter,
   ) {}
 
   /** The cameras of `halls` (undefined = every hall) that have reported; one that never did is left out. */
   async latest(halls: string[] | undefined): Promise<CameraStateDto[]> {
     const cameras = this.ctx.site.cameras.filter((c) => !halls || halls.includes(c.hall));
-    const jsm = await (await this.nats.within(BROKER_WAIT_MS)).jetstreamManager();
+    const jsm = await (await brokerWithin(this.nats, BROKER_WAIT_MS)).jetstreamManager();
     const states = await Promise.all(
       cameras.map(async (camera): Promise<CameraStateDto | undefined> => {
         const stored = await jsm.streams

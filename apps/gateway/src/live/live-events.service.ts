@@ -11,9 +11,8 @@ import {
   PresenceMessage,
   Subjects,
 } from '@hallwatch/contracts';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import type { CameraStateDto } from '../cameras/cameras.dto';
-import { NatsConnectionService } from '../nats/nats-connection.module';
 
 /** An incident event on the push channel: `incident.<event>` with the message of that event. */
 export type LiveIncidentEvent = { [T in IncidentEventType]: { type: `incident.${T}`; data: IncidentEventMessage<T> } }[IncidentEventType];
@@ -62,7 +61,7 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
   readonly closing: Observable<void> = this.shutdown;
 
   constructor(
-    private readonly nats: NatsConnectionService,
+    private readonly nats: NatsAdapter,
     @InjectContext() private readonly ctx: ServiceContext,
   ) {}
 
@@ -72,7 +71,7 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
 
   onModuleInit(): void {
     // Not awaited: the gateway answers HTTP while the broker is still away.
-    void this.nats.get().then((nc) => this.subscribe(nc));
+    void this.nats.connection().then((nc) => this.subscribe(nc));
   }
 
   private subscribe(nc: NatsConnection): void {

@@ -1,24 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { ClientsModule, Transport } from '@nestjs/microservices';
-import { natsConnectionOptions, SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
+import { NatsAdapter, SharedClientNats } from '@hallwatch/runtime';
 
 export const NATS_CLIENT = 'NATS_CLIENT';
 
-/** The gateway's request/reply link to the services (@nestjs/microservices over NATS), reconnecting forever. */
+/** The gateway's request/reply link to the services (@nestjs/microservices over NATS), on its one connection (NatsAdapter). */
 @Global()
 @Module({
-  imports: [
-    ClientsModule.registerAsync([
-      {
-        name: NATS_CLIENT,
-        inject: [SERVICE_CONTEXT],
-        useFactory: (ctx: ServiceContext) => ({
-          transport: Transport.NATS,
-          options: natsConnectionOptions(ctx.natsUrl, `gateway-${ctx.env.instance}`, ctx.natsAuth),
-        }),
-      },
-    ]),
-  ],
-  exports: [ClientsModule],
+  providers: [{ provide: NATS_CLIENT, inject: [NatsAdapter], useFactory: (nats: NatsAdapter) => new SharedClientNats(nats) }],
+  exports: [NATS_CLIENT],
 })
 export class NatsClientModule {}

@@ -1,53 +1,41 @@
-import { Global, Injectable, Logger, Module, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
-import { connect, NatsConnection } from 'nats';
-import { InjectContext, natsConnectionOptions, ServiceContext } from '@hallwatch/runtime';
+import { Global, Module, OnApplicationShutdown, ServiceUnavailableException } from '@nestjs/common';
+import type { NatsConnection } from 'nats';
+import { contextNats, NatsAdapter, SERVICE_CONTEXT, ServiceContext } from '@hallwatch/runtime';
 
 /**
- * The gateway's plain NATS connection, for what the request/reply client cannot do: following
- * event subjects (the console's push channel) and camera frames (snapshots). Opened on first use;
- * it keeps reconnecting while the broker is away.
+ * The gateway's one NATS connection (NatsAdapter), for the request/reply client (NATS_CLIENT),
+ * the console's push channel, camera frames (snapshots), the revoked tokens and queue events.
+ * Opened on first use; the first connect waits for a broker that is not up yet, and the connection
+ * keeps reconnecting while the broker is away.
  */
-@Injectable()
-export class NatsConnectionService implements OnApplicationShutdown {
-  private readonly logger = new Logger(NatsConnectionService.name);
-  private connection?: Promise<NatsConnection>;
+@Global()
+@Module({
+  providers: [
+    {
+      provide: NatsAdapter,
+      inject: [SERVICE_CONTEXT],
+      useFactory: (ctx: ServiceContext) => contextNats(ctx, 'gateway', { waitOnFirstConnect: true }),
+    },
+  ],
+  exports: [NatsAdapter],
+})
+export class NatsConnectionModule implements OnApplicationShutdown {
+  constructor(private readonly nats: NatsAdapter) {}
 
-  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
-
-  get(): Promise<NatsConnection> {
-    this.connection ??= connect({
-      ...natsConnectionOptions(this.ctx.natsUrl, `gateway-events-${this.ctx.env.instance}`, this.ctx.natsAuth),
-      waitOnFirstConnect: true,
-    }).then((nc) => {
-      void (async () => {
-        for await (const status of nc.status()) {
-          if (status.type === 'disconnect' || status.type === 'reconnect') this.logger.log(`NATS ${status.type}`);
-        }
-      })();
-      return nc;
-    });
-    return this.connection;
-  }
-
-  /** The connection, or 503 when the broker is not reachable within `timeoutMs` (rather than hold the request until it is back). */
-  async within(timeoutMs: number): Promise<NatsConnection> {
-    let timer: NodeJS.Timeout | undefined;
-    return Promise.race([
-      this.get(),
-      new Promise<never>(
-        (_, reject) =>
-          (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs)),
-      ),
-    ]).finally(() => clearTimeout(timer));
-  }
-
+  // A global module's hook runs after every other module's, so nothing uses the connection after this.
   async onApplicationShutdown(): Promise<void> {
-    if (!this.connection) return;
-    const nc = await this.connection;
-    await nc.drain().catch(() => nc.close());
+    await this.nats.close();
   }
 }
 
-@Global()
-@Module({ providers: [NatsConnectionService], exports: [NatsConnectionService] })
-export class NatsConnectionModule {}
+/** The connection, or 503 when the broker is not reachable within `timeoutMs` (rather than hold the request until it is back). */
+export async function brokerWithin(nats: NatsAdapter, timeoutMs: number): Promise<NatsConnection> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    nats.connection(),
+    new Promise<never>(
+      (_, reject) =>
+        (timer = setTimeout(() => reject(new ServiceUnavailableException('the message broker (NATS) is not reachable')), timeoutMs)),
+    ),
+  ]).finally(() => clearTimeout(timer));
+}

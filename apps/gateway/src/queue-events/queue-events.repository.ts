@@ -1,38 +1,14 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { encodeMessage, QueueEventMessage, queueEventId, Streams, Subjects } from '@hallwatch/contracts';
-import { InjectContext, NatsLink, ServiceContext } from '@hallwatch/runtime';
+import { Injectable } from '@nestjs/common';
+import { QueueEventMessage, queueEventId, Streams, Subjects } from '@hallwatch/contracts';
+import { NatsAdapter } from '@hallwatch/runtime';
 
 /** Publishes queue events on JetStream (stream HALLWATCH_QUEUE, created here if no consumer made it yet). */
 @Injectable()
-export class QueueEventsRepository implements OnApplicationShutdown {
-  private readonly log = new Logger(QueueEventsRepository.name);
-  private link?: Promise<NatsLink>;
-
-  constructor(@InjectContext() private readonly ctx: ServiceContext) {}
-
-  private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(
-      this.ctx.natsUrl,
-      `gateway-queue-${this.ctx.env.instance}`,
-      this.ctx.env.streamReplicas,
-      this.log,
-      this.ctx.natsAuth,
-    ).then(async (link) => {
-      await link.ensureStream(Streams.queue);
-      return link;
-    });
-    // A failed start is tried again by the next request.
-    this.link.catch(() => (this.link = undefined));
-    return this.link;
-  }
+export class QueueEventsRepository {
+  constructor(private readonly nats: NatsAdapter) {}
 
   /** Stored once per queueEventId (Nats-Msg-Id), so a retried row is not stored twice. */
   async publish(message: QueueEventMessage): Promise<void> {
-    const js = (await this.nats()).jetstream();
-    await js.publish(Subjects.queue(message.windowId), encodeMessage(message), { msgID: queueEventId(message) });
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    if (this.link) await (await this.link.catch(() => undefined))?.close();
+    await this.nats.publish(Streams.queue, Subjects.queue(message.windowId), message, { msgID: queueEventId(message) });
   }
 }

@@ -1,9 +1,8 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnavailableException } from '@nestjs/common';
 import { KV, StringCodec } from 'nats';
-import { InjectContext, openBucket, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import type { AuthUser, WallCaller } from '../auth/auth.types';
-import { NatsConnectionService } from '../nats/nats-connection.module';
 import type { WallKeyDto, IssuedWallKeyDto } from './wall-keys.dto';
 
 /** The JetStream key-value bucket of wall keys, shared by every gateway: a key outlives restarts and works on each instance. */
@@ -28,7 +27,7 @@ export class WallKeysService {
   private kv?: Promise<KV>;
 
   constructor(
-    private readonly nats: NatsConnectionService,
+    private readonly nats: NatsAdapter,
     @InjectContext() private readonly ctx: ServiceContext,
   ) {}
 
@@ -99,9 +98,7 @@ export class WallKeysService {
 
   private bucket(): Promise<KV> {
     // Not direct gets: a replica that has not seen the revocation yet must not answer.
-    this.kv ??= this.nats
-      .get()
-      .then((nc) => openBucket(nc, WALL_KEYS_BUCKET, { history: 1, replicas: this.ctx.env.streamReplicas, allow_direct: false }));
+    this.kv ??= this.nats.bucket(WALL_KEYS_BUCKET, { history: 1, allow_direct: false });
     this.kv.catch(() => (this.kv = undefined));
     return this.kv;
   }

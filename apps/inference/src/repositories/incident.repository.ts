@@ -12,7 +12,7 @@ import type {
   ReviewChange,
 } from '@hallwatch/contracts';
 import { chainEntry, chainHead, EXCUSABLE_KINDS, KEPT_REVIEWS } from '@hallwatch/domain';
-import { InjectContext, KvMutex, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
+import { InjectContext, KvMutex, NatsAdapter, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import { NatsRepository } from './nats.repository';
 
 export interface IncidentRecord {
@@ -182,20 +182,17 @@ export class IncidentRepository implements OnApplicationShutdown {
 
   constructor(
     @InjectModel(INCIDENT) private readonly incidents: Model<IncidentRecord>,
-    @InjectContext() ctx: Pick<ServiceContext, 'natsUrl' | 'natsAuth' | 'env'>,
+    @InjectContext() ctx: Pick<ServiceContext, 'env'>,
+    /** The process's connection, for the incident locks. */
+    nats: NatsAdapter,
     /** Where chain heads are published; without it (repository tests) they are not. */
     @Optional() private readonly heads?: NatsRepository,
     /** Where the lock's waits are observed (hallwatch_lock_wait_seconds); without it (repository tests) nowhere. */
     @Optional() metrics?: ServiceMetrics,
   ) {
     this.tombstones = incidents.db.model<IncidentTombstone>(INCIDENT_TOMBSTONE, IncidentTombstoneSchema);
-    this.lock = new KvMutex(
-      'hallwatch_incident_locks',
-      ctx.natsUrl,
-      ctx.env.instance,
-      (key, why) => this.log.warn(`incident lock ${key} lost while writing (${why}): the write is refused`),
-      ctx.env.streamReplicas,
-      ctx.natsAuth,
+    this.lock = new KvMutex('hallwatch_incident_locks', nats, ctx.env.instance, (key, why) =>
+      this.log.warn(`incident lock ${key} lost while writing (${why}): the write is refused`),
     );
     if (metrics) this.lock.observeWaits(metrics);
   }

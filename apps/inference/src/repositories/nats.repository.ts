@@ -1,11 +1,10 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import { DeliverPolicy, headers, JetStreamClient, JetStreamPublishOptions, MsgHdrs, NatsConnection } from 'nats';
+import { DeliverPolicy, headers, JetStreamPublishOptions, MsgHdrs } from 'nats';
 import type { Decoded, IncidentEventMessage, IncidentEventType } from '@hallwatch/contracts';
 import {
   AuditHeadMessage,
   CameraStatusMessage,
   decodeMessage,
-  encodeMessage,
   FrameHeaders,
   IncidentExcusedMessage,
   IncidentMessage,
@@ -25,10 +24,8 @@ import {
   DEFAULT_MAX_PAYLOAD,
   exportConsumerBacklogs,
   framesDroppedCounter,
-  InjectContext,
-  NatsLink,
+  NatsAdapter,
   READINESS_TIMEOUT_MS,
-  ServiceContext,
   ServiceMetrics,
   UndecodableMessage,
 } from '@hallwatch/runtime';
@@ -67,7 +64,7 @@ export interface Feed {
 const BACKLOG_WAIT_MS = 10_000;
 
 /**
- * Everything inference does on NATS beyond request/reply: live frames (core NATS, no queue group:
+ * What inference does on NATS beyond request/reply, on the process's connection (NatsAdapter): live frames (core NATS, no queue group:
  * a stale owner that has not noticed yet must not take frames from its successor),
  * camera health (JetStream, an ordered consumer per camera of the halls this instance holds),
  * presence and incident events (JetStream, deduplicated by Nats-Msg-Id so a republished event is
@@ -76,50 +73,29 @@ const BACKLOG_WAIT_MS = 10_000;
 @Injectable()
 export class NatsRepository implements OnApplicationShutdown {
   private readonly log = new Logger(NatsRepository.name);
-  private link?: Promise<NatsLink>;
 
   private leaveFeed?: { stop(): void };
   private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
-    @InjectContext() private readonly ctx: ServiceContext,
+    private readonly nats: NatsAdapter,
     @InjectConnection() private readonly db: Connection,
     metrics: ServiceMetrics,
   ) {
     this.dropped = framesDroppedCounter(metrics);
-    exportConsumerBacklogs(metrics, () => this.link);
-    metrics.readiness('NATS', async () => (await this.nats()).reachable(READINESS_TIMEOUT_MS));
-  }
-
-  private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(
-      this.ctx.natsUrl,
-      `inference-${this.ctx.env.instance}`,
-      this.ctx.env.streamReplicas,
-      this.log,
-      this.ctx.natsAuth,
-    );
-    return this.link;
-  }
-
-  private async nc(): Promise<NatsConnection> {
-    return (await this.nats()).nc;
-  }
-
-  private async js(): Promise<JetStreamClient> {
-    return (await this.nc()).jetstream();
+    exportConsumerBacklogs(metrics, () => nats.opened());
+    metrics.readiness('NATS', () => nats.reachable(READINESS_TIMEOUT_MS));
   }
 
   /** The largest message the NATS server takes (its max_payload), replies included. */
   async maxPayload(): Promise<number> {
-    return (await this.nc()).info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
+    return (await this.nats.connection()).info?.max_payload ?? DEFAULT_MAX_PAYLOAD;
   }
 
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
-    const nats = await this.nats();
     for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue, Streams.leaves, Streams.auditHeads])
-      await nats.ensureStream(stream);
+      await this.nats.ensureStream(stream);
   }
 
   /**
@@ -127,11 +103,8 @@ export class NatsRepository implements OnApplicationShutdown {
    * instances (any of them may excuse any hall's incidents); acked after `onLeave` resolves.
    */
   async consumeLeaves(onLeave: (leave: LeaveRecordMessage) => Promise<void>): Promise<void> {
-    const nats = await this.nats();
-    await nats.ensureStream(Streams.leaves);
-    await nats.ensureConsumer(Streams.leaves.name, 'inference-leaves');
-    this.leaveFeed = await nats.consume(
-      Streams.leaves.name,
+    this.leaveFeed = await this.nats.consume(
+      Streams.leaves,
       'inference-leaves',
       async (data) => {
         const decoded = decodeMessage(LeaveRecordMessage, data);
@@ -161,8 +134,7 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** Delivers frames of these cameras. Bad frames are dropped with a log line. */
   async subscribeFrames(cameraIds: string[], onFrame: (frame: FrameSample) => void): Promise<Feed> {
-    const nc = await this.nc();
-    const subscriptions = cameraIds.map((id) => nc.subscribe(Subjects.frames(id)));
+    const subscriptions = await Promise.all(cameraIds.map((id) => this.nats.subscribe(Subjects.frames(id))));
     for (const sub of subscriptions)
       void (async () => {
         for await (const m of sub) {
@@ -212,9 +184,7 @@ export class NatsRepository implements OnApplicationShutdown {
     decode: (data: Uint8Array) => Decoded<T>,
     handle: (message: T) => Promise<void>,
   ): Promise<Feed> {
-    const consumer = await (
-      await this.js()
-    ).consumers.get(stream, {
+    const consumer = await (await this.nats.connection()).jetstream().consumers.get(stream, {
       filterSubjects: subject,
       ...(since ? { opt_start_time: since.toISOString() } : { deliver_policy: DeliverPolicy.LastPerSubject }),
     });
@@ -240,9 +210,7 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** `lease`: the hall lease it is published under (header Hallwatch-Lease, "<instance>:<token>"), for audit. */
   async publishPresence(message: PresenceMessage, lease?: PublishedUnder): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.presence(message.windowId), encodeMessage(message), {
+    await this.nats.publish(Streams.presence, Subjects.presence(message.windowId), message, {
       msgID: `presence:${message.windowId}:${message.since}:${message.state}`,
       headers: leaseHeader(lease),
     });
@@ -265,19 +233,16 @@ export class NatsRepository implements OnApplicationShutdown {
     message: IncidentEventMessage<T>,
     options: Partial<JetStreamPublishOptions>,
   ): Promise<void> {
-    await (await this.js()).publish(incidentSubject(type, message), encodeMessage(message), options);
+    await this.nats.publish(Streams.incidents, incidentSubject(type, message), message, options);
   }
 
   /** An incident's chain head after its `entries`-th entry, once per entry. */
   async publishAuditHead(message: AuditHeadMessage): Promise<void> {
-    await (
-      await this.js()
-    ).publish(Subjects.auditHeads, encodeMessage(message), { msgID: `audit:${message.incidentId}:${message.entries}` });
+    await this.nats.publish(Streams.auditHeads, Subjects.auditHeads, message, { msgID: `audit:${message.incidentId}:${message.entries}` });
   }
 
-  // After the halls were handed back (their hooks run in onModuleDestroy, before this).
-  async onApplicationShutdown(): Promise<void> {
+  // After the halls were handed back (their hooks run in onModuleDestroy, before this); the connection closes after.
+  onApplicationShutdown(): void {
     this.leaveFeed?.stop();
-    if (this.link) await (await this.link).close();
   }
 }

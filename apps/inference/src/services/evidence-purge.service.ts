@@ -45,7 +45,7 @@ export class EvidencePurgeService implements OnApplicationBootstrap, OnModuleDes
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.lease.open(this.ctx.natsUrl, `inference-${this.instance}-purge`, this.ctx.natsAuth);
+    await this.lease.open();
     this.timer = setInterval(() => void this.purge(), EVERY_MS);
     this.timer.unref();
     void this.purge();

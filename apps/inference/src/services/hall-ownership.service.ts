@@ -48,7 +48,7 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
       lease: (hallId) => this.keeper?.lease(hallId),
       failed: (hallId) => void this.keeper?.giveUp(hallId),
     });
-    await this.leases.open(this.ctx.natsUrl, `inference-${instance}-leases`, this.ctx.natsAuth);
+    await this.leases.open();
     this.keeper = new LeaseKeeper(
       this.leases,
       instance,

@@ -1,21 +1,22 @@
-import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import { headers } from 'nats';
-import { CameraStatusMessage, encodeMessage, FrameHeaders, Streams, Subjects } from '@hallwatch/contracts';
-import type { NatsAuth } from '@hallwatch/config';
-import { NatsLink } from '@hallwatch/runtime';
+import { CameraStatusMessage, FrameHeaders, Streams, Subjects } from '@hallwatch/contracts';
+import { NatsAdapter, NatsLink } from '@hallwatch/runtime';
 
 /**
  * Frames (core NATS, at most once: a late frame is worth nothing) and camera status (JetStream:
- * a status change must not be lost).
+ * a status change must not be lost), on the process's connection (NatsAdapter).
  */
 @Injectable()
-export class FrameBusRepository implements OnApplicationShutdown {
-  private readonly log = new Logger(FrameBusRepository.name);
+export class FrameBusRepository {
+  /** Held once connected, so a frame is published without waiting (see publishFrame). */
   private link?: NatsLink;
 
-  async connect(natsUrl: string, name: string, replicas: number, auth?: NatsAuth): Promise<void> {
-    this.link = await NatsLink.open(natsUrl, name, replicas, this.log, auth);
-    await this.link.ensureStream(Streams.cameras);
+  constructor(private readonly nats: NatsAdapter) {}
+
+  async connect(): Promise<void> {
+    await this.nats.ensureStream(Streams.cameras);
+    this.link = await this.nats.link();
   }
 
   /** While NATS is unreachable, frames are not buffered by the client: the caller's queue decides. */
@@ -38,12 +39,6 @@ export class FrameBusRepository implements OnApplicationShutdown {
   }
 
   async publishStatus(status: CameraStatusMessage): Promise<void> {
-    if (!this.link) throw new Error('not connected to NATS');
-    await this.link.jetstream().publish(Subjects.cameraStatus(status.cameraId), encodeMessage(status));
-  }
-
-  // After the services stopped (their hooks run in onModuleDestroy, before this).
-  async onApplicationShutdown(): Promise<void> {
-    await this.link?.close();
+    await this.nats.publish(Streams.cameras, Subjects.cameraStatus(status.cameraId), status, {});
   }
 }

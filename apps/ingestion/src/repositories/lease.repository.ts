@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
-import { InjectContext, KvLeases, ServiceContext } from '@hallwatch/runtime';
+import { KvLeases, NatsAdapter } from '@hallwatch/runtime';
 
 export const LEASE_BUCKET = 'hallwatch_ingestion_leases';
 
 /** Camera leases (keys `camera.<id>`) in ingestion's bucket; see KvLeases. */
 @Injectable()
 export class LeaseRepository extends KvLeases {
-  constructor(@InjectContext() ctx: ServiceContext) {
-    super(LEASE_BUCKET, 'camera', ctx.env.streamReplicas);
+  constructor(nats: NatsAdapter) {
+    super(LEASE_BUCKET, 'camera', nats);
   }
 }

@@ -97,9 +97,8 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    const name = `ingestion-${this.instance}`;
-    await this.bus.connect(this.ctx.natsUrl, name, this.ctx.env.streamReplicas, this.ctx.natsAuth);
-    await this.leases.open(this.ctx.natsUrl, `${name}-leases`, this.ctx.natsAuth);
+    await this.bus.connect();
+    await this.leases.open();
     this.log.log(`instance ${this.instance}: ${this.ctx.site.cameras.length} camera(s) in the site file`);
     const cameras = this.ctx.site.cameras.map((c) => c.id);
     this.keeper = new LeaseKeeper(

@@ -1,14 +1,12 @@
-import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
+import { Injectable, OnModuleDestroy } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import { Decoded, encodeMessage, Streams } from '@hallwatch/contracts';
+import { Decoded, Streams } from '@hallwatch/contracts';
 import {
   exportConsumerBacklogs,
   exportStreamMetrics,
-  InjectContext,
-  NatsLink,
+  NatsAdapter,
   READINESS_TIMEOUT_MS,
-  ServiceContext,
   ServiceMetrics,
   UndecodableMessage,
 } from '@hallwatch/runtime';
@@ -26,30 +24,16 @@ type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'leaves' | 'car
  */
 @Injectable()
 export class JetStreamRepository implements OnModuleDestroy {
-  private readonly log = new Logger(JetStreamRepository.name);
-  private link?: Promise<NatsLink>;
   private readonly consumers: { stop(): void }[] = [];
-  private readonly ensured: Partial<Record<StreamName, Promise<void>>> = {};
 
   constructor(
-    @InjectContext() private readonly ctx: ServiceContext,
+    private readonly nats: NatsAdapter,
     @InjectConnection() private readonly db: Connection,
     metrics: ServiceMetrics,
   ) {
-    exportConsumerBacklogs(metrics, () => this.link);
-    exportStreamMetrics(metrics, () => this.link?.then((l) => l.nc));
-    metrics.readiness('NATS', async () => (await this.nats()).reachable(READINESS_TIMEOUT_MS));
-  }
-
-  private nats(): Promise<NatsLink> {
-    this.link ??= NatsLink.open(
-      this.ctx.natsUrl,
-      `reporting-${this.ctx.env.instance}`,
-      this.ctx.env.streamReplicas,
-      this.log,
-      this.ctx.natsAuth,
-    );
-    return this.link;
+    exportConsumerBacklogs(metrics, () => nats.opened());
+    exportStreamMetrics(metrics, () => nats.opened()?.then((l) => l.nc));
+    metrics.readiness('NATS', () => nats.reachable(READINESS_TIMEOUT_MS));
   }
 
   /**
@@ -63,12 +47,8 @@ export class JetStreamRepository implements OnModuleDestroy {
     handle: (value: T, subject: string) => Promise<void>,
     durable = DURABLE,
   ): Promise<void> {
-    const nats = await this.nats();
-    const { name } = Streams[stream];
-    await nats.ensureStream(Streams[stream]);
-    await nats.ensureConsumer(name, durable);
-    const consumer = await nats.consume(
-      name,
+    const consumer = await this.nats.consume(
+      Streams[stream],
       durable,
       async (data, subject) => {
         const decoded = decode(data, subject);
@@ -82,10 +62,7 @@ export class JetStreamRepository implements OnModuleDestroy {
 
   /** Publishes on a subject of `stream`, deduplicated by `msgID` (the stream is created once if missing). */
   async publish(stream: StreamName, subject: string, message: object, msgID: string): Promise<void> {
-    const nats = await this.nats();
-    this.ensured[stream] ??= nats.ensureStream(Streams[stream]);
-    await this.ensured[stream];
-    await nats.nc.jetstream().publish(subject, encodeMessage(message), { msgID });
+    await this.nats.publish(Streams[stream], subject, message, { msgID });
   }
 
   private async databaseUp(): Promise<boolean> {
@@ -95,8 +72,8 @@ export class JetStreamRepository implements OnModuleDestroy {
     return Promise.race([ping.then(() => true), timeout]);
   }
 
-  async onModuleDestroy(): Promise<void> {
+  // The connection is the process's: its adapter closes it after every module stopped.
+  onModuleDestroy(): void {
     this.consumers.forEach((c) => c.stop());
-    if (this.link) await (await this.link).close();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationShutdown, Optional } from '@nestjs/common';
-import { InjectContext, KvMutex, LockLost, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
+import { InjectContext, KvMutex, LockLost, NatsAdapter, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 
 /** Times work whose lock was lost mid-way (NATS unreachable for seconds) is run again from the start. */
 const RUNS_AFTER_LOSS = 5;
@@ -21,16 +21,12 @@ export class WriteLockRepository implements OnApplicationShutdown {
 
   constructor(
     @InjectContext() ctx: ServiceContext,
+    nats: NatsAdapter,
     /** Where the lock's waits are observed (hallwatch_lock_wait_seconds); without it (tests) nowhere. */
     @Optional() metrics?: ServiceMetrics,
   ) {
-    this.mutex = new KvMutex(
-      'hallwatch_reporting_lock',
-      ctx.natsUrl,
-      ctx.env.instance,
-      (_key, why) => this.log.warn(`reporting write lock lost while writing (${why}): its work stops and runs again`),
-      ctx.env.streamReplicas,
-      ctx.natsAuth,
+    this.mutex = new KvMutex('hallwatch_reporting_lock', nats, ctx.env.instance, (_key, why) =>
+      this.log.warn(`reporting write lock lost while writing (${why}): its work stops and runs again`),
     );
     if (metrics) this.mutex.observeWaits(metrics);
   }
