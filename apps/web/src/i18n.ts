@@ -91,6 +91,7 @@ const zh = {
     prevPage: '上一页',
     nextPage: '下一页',
     perPage: '{n} 条/页',
+    pageSize: '每页条数',
     appealPending: '申诉待决：请决定维持原判或撤销',
     appealDecided: '申诉已决定：{outcome}（{by}，{at}）',
     appealBy: '{by} 于 {at} 代工作人员提出申诉',
@@ -307,6 +308,7 @@ const en: Messages = {
     prevPage: 'Previous',
     nextPage: 'Next',
     perPage: '{n} per page',
+    pageSize: 'Rows per page',
     appealPending: 'Appeal to decide: uphold the decision or reverse it',
     appealDecided: 'Appeal decided: {outcome} ({by}, {at})',
     appealBy: 'filed by {by} at {at} for the staff member',
@@ -412,7 +414,8 @@ const en: Messages = {
     yaml: "this window's whole entry for windows: in the site file",
     copy: 'Copy YAML',
     copied: "Copied {id}'s whole entry: it replaces the window's line in the site file",
-    noClipboard: 'Not copied: browsers let only HTTPS or localhost pages use the clipboard, and this page is neither. The text above is selected: press Ctrl+C.',
+    noClipboard:
+      'Not copied: browsers let only HTTPS or localhost pages use the clipboard, and this page is neither. The text above is selected: press Ctrl+C.',
     copyFailed: 'Not copied: the browser refused the clipboard ({message}). The text above is selected: press Ctrl+C.',
     vertex: 'point {n}: x {x}, y {y}',
     others: "the camera's other windows",
@@ -429,12 +432,15 @@ const en: Messages = {
 
 const LOCALE_KEY = 'hallwatch.locale';
 
+const chosen = localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN';
 export const i18n = createI18n({
   legacy: false,
-  locale: localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN',
+  locale: chosen,
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zh, en },
 });
+// index.html says zh-CN; a reload in English must not leave screen readers reading English as Chinese.
+document.documentElement.lang = chosen;
 
 export function toggleLocale(): void {
   const next = i18n.global.locale.value === 'en' ? 'zh-CN' : 'en';
