@@ -4,8 +4,8 @@ import * as fs from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { parseSite } from '@hallwatch/config';
 import { launchChromium } from '../../bench/chromium';
-import { eventually, login } from '../support/e2e';
-import { ConsoleStack, PASSWORD, signIn } from './console-harness';
+import { login } from '../support/e2e';
+import { awaitAnswer, ConsoleStack, PASSWORD, signIn } from './console-harness';
 
 /**
  * The zone editor (issue 26, item 8) in real Chromium on the demo stack, whose cam-1 watches two
@@ -40,14 +40,7 @@ describe('the zone editor (Chromium)', () => {
     site = parseSite(fs.readFileSync(stack.siteFile, 'utf8'));
     // The editor shows the camera's latest frame: wait until ingestion has one.
     const token = await login(stack.baseUrl, 'admin', PASSWORD);
-    await eventually(
-      async () => {
-        const res = await fetch(`${stack.baseUrl}/api/cameras/cam-1/snapshot`, { headers: { authorization: `Bearer ${token}` } });
-        return res.status === 200 || undefined;
-      },
-      120_000,
-      1000,
-    );
+    await awaitAnswer(stack.baseUrl, token, '/api/cameras/cam-1/snapshot', async (res) => res.status === 200 || undefined);
   });
 
   afterAll(async () => {
@@ -61,7 +54,11 @@ describe('the zone editor (Chromium)', () => {
     expect(await page.inputValue('textarea[data-test=zone-yaml]')).toMatch(/^- \{ id: W01,/);
     // W05 is cam-1's other window: its zone as the site file has it, in percent of the frame, and its name on it.
     const w05 = await page.getAttribute('[data-test=zone-canvas] polygon.other[data-zone="W05"]', 'points');
-    expect(w05).toBe(window('W05').zone.map(([x, y]) => `${x * 100},${y * 100}`).join(' '));
+    expect(w05).toBe(
+      window('W05')
+        .zone.map(([x, y]) => `${x * 100},${y * 100}`)
+        .join(' '),
+    );
     expect(await page.textContent('[data-zone-label="W05"]')).toBe('5号窗口');
     // W01's own configured zone, under the draft.
     expect(await page.$('[data-test=zone-canvas] polygon[data-zone="W01"]:not(.other)')).not.toBeNull();
@@ -110,7 +107,10 @@ describe('the zone editor (Chromium)', () => {
     expect(await page.$('text=已复制')).toBeNull();
     const selection = await page.evaluate(() => {
       const box = document.activeElement as HTMLTextAreaElement;
-      return { test: box.getAttribute('data-test') ?? box.closest('[data-test]')?.getAttribute('data-test'), text: box.value.slice(box.selectionStart, box.selectionEnd) };
+      return {
+        test: box.getAttribute('data-test') ?? box.closest('[data-test]')?.getAttribute('data-test'),
+        text: box.value.slice(box.selectionStart, box.selectionEnd),
+      };
     });
     expect(selection.test).toBe('zone-yaml');
     expect(selection.text).toMatch(/^- \{ id: W01, .* \}$/);
