@@ -98,7 +98,7 @@ users:
     expect(text).toContain('1 个窗口摄像头离线');
     expect(text).not.toContain('低于最少在岗窗口数');
     expect(await page.getAttribute(header, 'data-level')).toBe('uncertain');
-    expect(await page.$eval(header, (el) => getComputedStyle(el).color)).not.toBe('rgb(217, 48, 37)');
+    expect(await page.$eval(header, (el) => getComputedStyle(el).color)).not.toBe('rgb(192, 40, 31)');
 
     // cam-2's panel: dimmed, saying why, in Chinese; cam-1's is not.
     await page.waitForSelector('[data-camera="cam-2"] [data-test=frame-down]');

@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import { hashPassword } from '@hallwatch/runtime';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
 import { zone, EMPTY_ZONE } from '../inference/inference-harness';
-import { freePort, MEDIA, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, freePort, MEDIA, ROOT, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 export const PASSWORD = 'console-demo-password';
 export const SCREENSHOTS = path.join(ROOT, 'docs', 'screenshots');
@@ -118,6 +118,11 @@ export async function signIn(page: Page, baseUrl: string, username: string): Pro
 
 export function screenshot(page: Page, name: string): Promise<Buffer> {
   return page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`) });
+}
+
+/** Asks GET `path` as `token`'s user once a second, for two minutes at most, until `pick` finds what is awaited in the answer. */
+export function awaitAnswer<T>(baseUrl: string, token: string, path: string, pick: (res: Response) => Promise<T | undefined>): Promise<T> {
+  return eventually(async () => pick(await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } })), 120_000, 1000);
 }
 
 /** Reads GET /api/live/events as `token`'s user, the way the console does (fetch, bearer header). */

@@ -375,7 +375,7 @@ describe('web console (Chromium)', () => {
     expect(await page.textContent('[data-test=incident-facts]')).toContain('叫号空岗');
   });
 
-  it('the admin draws a zone, sees whether someone is in it, and the YAML it copies is accepted by the site loader', async () => {
+  it('the admin draws a zone, sees whether someone is in it, and the window entry it copies is accepted by the site loader', async () => {
     const page = await newPage();
     await signIn(page, stack.baseUrl, 'admin');
     await page.click('a[href="/zones"]');
@@ -395,8 +395,9 @@ describe('web console (Chromium)', () => {
       await page.mouse.click(box.x + x * box.width, box.y + y * box.height);
     await page.waitForSelector('[data-test=zone-occupancy][data-occupied=false]', { timeout: 60_000 });
     const yaml = await page.inputValue('textarea[data-test=zone-yaml]');
-    expect(yaml).toMatch(/^zone: \[\[0\.\d+, 0\.\d+\], \[/);
-    const site = fs.readFileSync(stack.siteFile, 'utf8').replace(/(- \{ id: W01,[^\n]*?)zone: \[\[.*?\]\] \}/, `$1${yaml} }`);
+    expect(yaml).toMatch(/^- \{ id: W01, .*zone: \[\[0\.\d+, 0\.\d+\], \[/);
+    // The whole entry takes the place of W01's line.
+    const site = fs.readFileSync(stack.siteFile, 'utf8').replace(/^ {2}- \{ id: W01,.*$/m, `  ${yaml}`);
     const zone = parseSite(site).windows.find((w) => w.id === 'W01')!.zone;
     expect(zone).toHaveLength(4);
     expect(zone[0][0]).toBeCloseTo(0.265, 2);

@@ -91,6 +91,7 @@ const zh = {
     prevPage: '上一页',
     nextPage: '下一页',
     perPage: '{n} 条/页',
+    pageSize: '每页条数',
     appealPending: '申诉待决：请决定维持原判或撤销',
     appealDecided: '申诉已决定：{outcome}（{by}，{at}）',
     appealBy: '{by} 于 {at} 代工作人员提出申诉',
@@ -187,11 +188,15 @@ const zh = {
   zones: {
     camera: '摄像头',
     window: '窗口',
-    hint: '点击画面添加顶点，拖动顶点调整，右键删除顶点',
+    hint: '点击画面添加顶点，拖动顶点调整，右键删除顶点；Tab 选中顶点后方向键微调（按住 Shift 步长更大），Delete 删除',
     clear: '清空',
-    yaml: '站点文件中的 zone 配置',
+    yaml: '站点文件 windows 中本窗口的完整条目',
     copy: '复制 YAML',
-    copied: '已复制',
+    copied: '已复制 {id} 的完整条目，可替换站点文件中原有的一行',
+    noClipboard: '未复制：浏览器只允许 HTTPS 或本机地址的页面使用剪贴板，此页面不能。已选中上方文本，请按 Ctrl+C 复制。',
+    copyFailed: '未复制：浏览器拒绝写入剪贴板（{message}）。已选中上方文本，请按 Ctrl+C 复制。',
+    vertex: '顶点 {n}：x {x}，y {y}',
+    others: '本摄像头其他窗口的区域',
     points: '{n} 个顶点',
     needPoints: '至少需要 3 个顶点',
     current: '当前配置的区域',
@@ -303,6 +308,7 @@ const en: Messages = {
     prevPage: 'Previous',
     nextPage: 'Next',
     perPage: '{n} per page',
+    pageSize: 'Rows per page',
     appealPending: 'Appeal to decide: uphold the decision or reverse it',
     appealDecided: 'Appeal decided: {outcome} ({by}, {at})',
     appealBy: 'filed by {by} at {at} for the staff member',
@@ -403,11 +409,16 @@ const en: Messages = {
   zones: {
     camera: 'Camera',
     window: 'Window',
-    hint: 'Click the frame to add a point, drag to move, right-click to delete',
+    hint: 'Click the frame to add a point, drag to move, right-click to delete; Tab to a point, then arrow keys nudge it (further with Shift), Delete removes it',
     clear: 'Clear',
-    yaml: 'zone for the site file',
+    yaml: "this window's whole entry for windows: in the site file",
     copy: 'Copy YAML',
-    copied: 'Copied',
+    copied: "Copied {id}'s whole entry: it replaces the window's line in the site file",
+    noClipboard:
+      'Not copied: browsers let only HTTPS or localhost pages use the clipboard, and this page is neither. The text above is selected: press Ctrl+C.',
+    copyFailed: 'Not copied: the browser refused the clipboard ({message}). The text above is selected: press Ctrl+C.',
+    vertex: 'point {n}: x {x}, y {y}',
+    others: "the camera's other windows",
     points: '{n} points',
     needPoints: 'At least 3 points are needed',
     current: 'Zone in the site file',
@@ -421,12 +432,15 @@ const en: Messages = {
 
 const LOCALE_KEY = 'hallwatch.locale';
 
+const chosen = localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN';
 export const i18n = createI18n({
   legacy: false,
-  locale: localStorage.getItem(LOCALE_KEY) === 'en' ? 'en' : 'zh-CN',
+  locale: chosen,
   fallbackLocale: 'zh-CN',
   messages: { 'zh-CN': zh, en },
 });
+// index.html says zh-CN; a reload in English must not leave screen readers reading English as Chinese.
+document.documentElement.lang = chosen;
 
 export function toggleLocale(): void {
   const next = i18n.global.locale.value === 'en' ? 'zh-CN' : 'en';

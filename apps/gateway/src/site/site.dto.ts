@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ZONE_SCHEMA } from '../zones/zones.dto';
 
 export class SiteHallDto {
@@ -27,6 +27,10 @@ export class SiteWindowDto {
   zone: [number, number][];
   @ApiProperty({ description: 'staff on the roster now (empty when no roster names one)', type: [String] })
   staffOnRoster: string[];
+  @ApiProperty({ description: 'staff the window needs to count as staffed, as in the site file', example: 1 })
+  minStaff: number;
+  @ApiPropertyOptional({ description: "the window's own schedule, when it has one (else its hall's)" })
+  schedule?: string;
 }
 
 /** The part of the site file the caller may see: no camera addresses or credentials, no users. */

@@ -32,6 +32,8 @@ export class SiteService {
           cameraId: w.camera,
           zone: w.zone,
           staffOnRoster: staffOnRoster(site.rosters, w.id, now, site.timezone),
+          minStaff: w.minStaff,
+          schedule: w.schedule,
         })),
     };
   }

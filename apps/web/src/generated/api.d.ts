@@ -824,6 +824,13 @@ export interface components {
             ][];
             /** @description staff on the roster now (empty when no roster names one) */
             staffOnRoster: string[];
+            /**
+             * @description staff the window needs to count as staffed, as in the site file
+             * @example 1
+             */
+            minStaff: number;
+            /** @description the window's own schedule, when it has one (else its hall's) */
+            schedule?: string;
         };
         SiteDto: {
             /** @example Asia/Shanghai */
