@@ -2,7 +2,9 @@ import { demoHistory, DemoHistoryInput, seededRandom } from './demo-history';
 
 const MINUTE = 60000;
 // November 2026 in Asia/Shanghai: the 1st is a Sunday; 21 weekdays, one of them (Wed 11th) made a holiday here.
-const WORKDAYS = [2, 3, 4, 5, 6, 9, 10, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 30].map((d) => `2026-11-${String(d).padStart(2, '0')}`);
+const WORKDAYS = [2, 3, 4, 5, 6, 9, 10, 12, 13, 16, 17, 18, 19, 20, 23, 24, 25, 26, 27, 30].map(
+  (d) => `2026-11-${String(d).padStart(2, '0')}`,
+);
 const schedule = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'] as const, open: ['09:00-12:00', '13:30-17:30'], holidays: ['2026-11-11'] };
 const input: DemoHistoryInput = {
   timeZone: 'Asia/Shanghai',
@@ -79,7 +81,9 @@ describe('the demo history', () => {
       if (closed.kind === 'absence') expect(ms).toBeGreaterThanOrEqual(input.rules.absenceAfter);
       else expect(ms).toBeGreaterThanOrEqual(input.rules.lateAfter); // late-opening, early-leave: both 60 min here
       // The window was absent from the incident's opening (a change at that instant).
-      expect(history.presence).toContainEqual(expect.objectContaining({ windowId: closed.windowId, state: 'absent', since: closed.openedAt }));
+      expect(history.presence).toContainEqual(
+        expect.objectContaining({ windowId: closed.windowId, state: 'absent', since: closed.openedAt }),
+      );
       if (reviewed) expect(Date.parse(reviewed.reviewedAt)).toBeLessThan(input.to);
     }
     const reviews = history.incidents.filter((i) => i.reviewed).map((i) => i.reviewed!.review);

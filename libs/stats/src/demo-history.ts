@@ -114,7 +114,7 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
       });
     };
     const serve = (start: number, end: number) => {
-      for (let cursor = start + between(1, 6) * MINUTE; ; ) {
+      for (let cursor = start + between(1, 6) * MINUTE; ;) {
         const handling = between(6, 25) * MINUTE;
         const startedAt = cursor + 30000;
         const finishedAt = startedAt + handling;

@@ -39,7 +39,14 @@ export class DemoSeedsRepository {
   /** Stores the marker; false when another start stored it first. */
   async mark(id: string, m: { seed: number; from: number; to: number; counts: Record<string, number> }, by: WrittenBy): Promise<boolean> {
     try {
-      await this.seeds.collection.insertOne({ _id: id, seed: m.seed, from: new Date(m.from), to: new Date(m.to), counts: m.counts, ...by } as never);
+      await this.seeds.collection.insertOne({
+        _id: id,
+        seed: m.seed,
+        from: new Date(m.from),
+        to: new Date(m.to),
+        counts: m.counts,
+        ...by,
+      } as never);
       return true;
     } catch (err) {
       if (isDuplicateKey(err)) return false;

@@ -77,10 +77,25 @@ export class DemoSeedService {
       await this.jetstream.publish('presence', Subjects.presence(m.windowId), m, `${writer.username}:presence:${m.windowId}:${m.since}`);
     for (const { closed, reviewed } of history.incidents) {
       const { closedAt: _c, durationMs: _d, ...opened } = closed;
-      await this.jetstream.publish('incidents', incidentSubject('opened', opened), opened, `${writer.username}:incident:${closed.id}:opened`);
-      await this.jetstream.publish('incidents', incidentSubject('closed', closed), closed, `${writer.username}:incident:${closed.id}:closed`);
+      await this.jetstream.publish(
+        'incidents',
+        incidentSubject('opened', opened),
+        opened,
+        `${writer.username}:incident:${closed.id}:opened`,
+      );
+      await this.jetstream.publish(
+        'incidents',
+        incidentSubject('closed', closed),
+        closed,
+        `${writer.username}:incident:${closed.id}:closed`,
+      );
       if (reviewed)
-        await this.jetstream.publish('incidents', incidentSubject('reviewed', reviewed), reviewed, `${writer.username}:incident:${closed.id}:reviewed`);
+        await this.jetstream.publish(
+          'incidents',
+          incidentSubject('reviewed', reviewed),
+          reviewed,
+          `${writer.username}:incident:${closed.id}:reviewed`,
+        );
     }
     // A leave needs a bureau member to approve it: the seed approves its own as an admin would (import leaves --approved-by).
     const approver: Writer = { username: writer.username, role: 'admin' };
