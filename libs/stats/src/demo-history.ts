@@ -107,7 +107,8 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
       };
       const r = random();
       const reviewedAt = end + between(2, 72) * 60 * MINUTE;
-      const review = r < 0.55 ? 'confirmed' : r < 0.8 ? 'dismissed' : undefined;
+      // Most absences turn out to have a reason (dismissed); a few are confirmed; some await review.
+      const review = r < 0.2 ? 'confirmed' : r < 0.75 ? 'dismissed' : undefined;
       history.incidents.push({
         closed,
         ...(review && !leaveId && reviewedAt < input.to && { reviewed: { ...closed, review, reviewedAt: iso(reviewedAt) } }),
@@ -150,7 +151,7 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
         continue;
       }
       const r = random();
-      const late = (r < 0.04 ? between(61, 80) : r < 0.25 ? between(3, 15) : 0) * MINUTE;
+      const late = (r < 0.03 ? between(61, 80) : r < 0.18 ? between(1, 12) : 0) * MINUTE;
       const early = (random() < 0.03 ? between(61, 75) : 0) * MINUTE;
       const arrive = start + late;
       const leaveAt = end - early;
@@ -158,7 +159,7 @@ export function demoHistory(input: DemoHistoryInput): DemoHistory {
       // A break in the middle of the interval, kept 10 minutes clear of arrival and departure.
       const breakStart = start + Math.round((end - start) * (0.3 + 0.4 * random()));
       const breakEnd = breakStart + between(5, 35) * MINUTE;
-      if (random() < 0.5 && breakStart > arrive + 10 * MINUTE && breakEnd < leaveAt - 10 * MINUTE)
+      if (random() < 0.3 && breakStart > arrive + 10 * MINUTE && breakEnd < leaveAt - 10 * MINUTE)
         segments.push({ start: arrive, end: breakStart }, { start: breakEnd, end: leaveAt });
       else segments.push({ start: arrive, end: leaveAt });
       if (arrive >= leaveAt) continue;

@@ -56,9 +56,10 @@ export function registerStartCommand(program: Command): void {
         return;
       }
       owned.push(...(await startDemoCamera(site, log)));
-      // The demo's month of history, before the services start (reporting then consumes its messages); never in production.
-      if (site.demo && !env.production) await seedDemoHistory(log);
       superviseAll(env, site, ctx, log, stopOwned, metricsPorts);
+      // The demo's month of history, written while the services start (its writes are safe beside
+      // theirs), so it never delays them; never in production.
+      if (site.demo && !env.production) seedDemoHistory(log).catch((err: Error) => log.error(`demo history: not seeded: ${err.message}`));
     });
 }
 
