@@ -119,6 +119,17 @@ export async function startService(service: string, env: Record<string, string>,
   return running;
 }
 
+/** Reporting and the gateway on `env` (its PORT), and a token of `username`: where most reporting tests begin. */
+export async function startReportingApi(
+  env: Record<string, string>,
+  username: string,
+  password: string,
+): Promise<{ services: RunningService[]; base: string; token: string }> {
+  const services = [await startService('reporting', env), await startService('gateway', env)];
+  const base = `http://127.0.0.1:${env.PORT}`;
+  return { services, base, token: await login(base, username, password) };
+}
+
 /** One request to the gateway as `token`'s user (a token or a wall key), with a JSON body when one is given. */
 export function callApi(baseUrl: string, method: string, path: string, token: string, body?: unknown): Promise<Response> {
   return fetch(`${baseUrl}${path}`, {

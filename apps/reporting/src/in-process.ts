@@ -10,6 +10,7 @@ import { CasesService } from './services/cases.service';
 import { LeavesService } from './services/leaves.service';
 import { ComplaintsService } from './services/complaints.service';
 import { StatsService } from './services/stats.service';
+import { DemoSeedResult, DemoSeedService } from './services/demo-seed.service';
 
 /** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
 export interface ReportingApi {
@@ -22,6 +23,8 @@ export interface ReportingApi {
   attendance(q: StatsQuery): Promise<StatsTable>;
   throughput(q: StatsQuery): Promise<StatsTable>;
   evaluation(q: StatsQuery): Promise<StatsTable>;
+  /** DemoSeedService.seed: the demo's month of history, once per database. */
+  seedDemo(now?: number): Promise<DemoSeedResult>;
 }
 
 /**
@@ -47,6 +50,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
     const leaves = app.get(LeavesService);
     const complaints = app.get(ComplaintsService);
     const stats = app.get(StatsService);
+    const demo = app.get(DemoSeedService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
       importLeaves: (rows, approvedBy, firstRow = 0) =>
@@ -55,6 +59,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),
       evaluation: (q) => stats.evaluation(q),
+      seedDemo: (now) => demo.seed(now),
     });
   } finally {
     await app.close();

@@ -5,6 +5,7 @@ import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { CardsRepository } from './repositories/cards.repository';
 import { CasesRepository } from './repositories/cases.repository';
+import { DemoSeedsRepository } from './repositories/demo-seeds.repository';
 import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
@@ -16,6 +17,7 @@ import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CardsService } from './services/cards.service';
 import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
+import { DemoSeedService } from './services/demo-seed.service';
 import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
@@ -53,13 +55,16 @@ export class ReportingModule {
     };
   }
 
-  /** Cases, leaves, complaints and statistics without the NATS consumers, for the CLI and the benchmark (same code as the service). */
+  /**
+   * Cases, leaves, complaints and statistics without the NATS consumers, for the CLI and the benchmark (same code as the
+   * service); and the demo's history seed, which only `npm start` runs.
+   */
   static inProcess(ctx: ServiceContext): DynamicModule {
     return {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
-      providers: STORE,
-      exports: STORE,
+      providers: [...STORE, DemoSeedsRepository, DemoSeedService],
+      exports: [...STORE, DemoSeedService],
     };
   }
 }

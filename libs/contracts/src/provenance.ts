@@ -18,10 +18,14 @@ export class Writer {
 /** `@IsWriter()`: the field is a Writer (checked whole, without class-transformer's metadata). */
 export const IsWriter = checkedBy('isWriter', (value) => validateMessage(Writer, value).ok, 'must be a writer {username, role}');
 
-/** The names systems write under when no user signs in: a queue or approval system on hallwatch.cases, the CLI's imports. */
+/**
+ * The names systems write under when no user signs in: a queue or approval system on hallwatch.cases, the CLI's imports,
+ * and the demo's made-up history (`npm start`), so nobody takes it for real data.
+ */
 export const SYSTEM_WRITERS = {
   queue: { username: 'queue-system', role: 'system' },
   cli: { username: 'cli', role: 'system' },
+  demo: { username: 'demo-seed', role: 'system' },
 } as const satisfies Record<string, Writer>;
 
 /** Who submitted a stored version, and when (ISO 8601). */

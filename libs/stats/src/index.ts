@@ -10,11 +10,13 @@
  * - leave-row: reading a leave export the same way;
  * - calendar: local dates and days in a time zone.
  * - evaluation: the annual efficiency table's score (site key evaluation.weights) and ranks.
+ * - demo-history: the demo's month of history (`npm start`), deterministic from a seed.
  */
 export * from './calendar';
 export * from './case-csv';
 export * from './case-row';
 export * from './complaint-row';
+export * from './demo-history';
 export * from './evaluation';
 export * from './figures';
 export * from './histogram';

@@ -57,7 +57,23 @@ export function registerStartCommand(program: Command): void {
       }
       owned.push(...(await startDemoCamera(site, log)));
       superviseAll(env, site, ctx, log, stopOwned, metricsPorts);
+      // The demo's month of history, written while the services start (its writes are safe beside
+      // theirs), so it never delays them; never in production.
+      if (site.demo && !env.production) seedDemoHistory(log).catch((err: Error) => log.error(`demo history: not seeded: ${err.message}`));
     });
+}
+
+/** Seeds the demo's history once (DemoSeedService) and says how long it took. */
+async function seedDemoHistory(log: HallwatchLogger): Promise<void> {
+  const started = Date.now();
+  const { withReporting } = await import('../../../reporting/src/in-process');
+  const result = await withReporting((reporting) => reporting.seedDemo());
+  const range = `${new Date(result.from).toISOString()} to ${new Date(result.to).toISOString()}`;
+  const counts = Object.entries(result.counts)
+    .map(([what, n]) => `${n} ${what}`)
+    .join(', ');
+  if (result.seeded) log.log(`demo history: seeded ${range} (${counts}) in ${Date.now() - started} ms`);
+  else log.log(`demo history: already in the database (${range}); nothing added`);
 }
 
 /**

@@ -189,3 +189,17 @@ export const CardSchema = new Schema(
 
 /** Cases in flight the periodic card check looks at (those without a red card yet); _id = caseId. */
 export const CaseInFlightSchema = new Schema({ _id: String }, { collection: 'cases_in_flight', versionKey: false });
+
+/** The demo's history, once seeded (`npm start` with a site file's `demo` key): its range, seed, counts and who wrote it. */
+export const DemoSeedSchema = new Schema(
+  {
+    _id: String,
+    seed: Number,
+    from: Date,
+    to: Date,
+    counts: Schema.Types.Mixed,
+    submittedBy: String,
+    submittedAt: Date,
+  },
+  { collection: 'demo_seeds', versionKey: false },
+);
