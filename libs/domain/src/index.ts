@@ -26,7 +26,8 @@
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,
- *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due.
+ *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due; rectification orders (督办单):
+ *   `rectificationDue` (`workingDaysAfter`), `respondTransition`, `verifyTransition`, `checkRectification`.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -57,3 +58,4 @@ export * from './evaluation/weights';
 export * from './provenance/write-rules';
 export * from './retention/retention';
 export * from './supervision/cards';
+export * from './supervision/rectification';
