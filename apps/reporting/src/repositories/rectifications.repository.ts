@@ -6,7 +6,19 @@ import { type Doc, isDuplicateKey, modelOf } from './documents';
 import { RectificationSchema } from './reporting.schemas';
 
 const TIMES = ['issuedAt', 'dueAt', 'redAt', 'verifiedAt'] as const;
-const FIELDS = ['source', 'to', 'halls', 'dueWorkingDays', 'instructions', 'state', 'tier', 'issuedBy', 'callBack', 'version', 'history'] as const;
+const FIELDS = [
+  'source',
+  'to',
+  'halls',
+  'dueWorkingDays',
+  'instructions',
+  'state',
+  'tier',
+  'issuedBy',
+  'callBack',
+  'version',
+  'history',
+] as const;
 
 function toRecord(d: Record<string, unknown>): RectificationRecord {
   const r: Record<string, unknown> = { id: d._id };
@@ -51,10 +63,9 @@ export class RectificationsRepository {
   /** Writes the order's next step if it is still at version `previous`; false when someone wrote it meanwhile. */
   async save(order: RectificationRecord, previous: number): Promise<boolean> {
     const { verifiedAt: _v, ...doc } = toDoc(order);
-    const written = await this.orders.collection.updateOne(
-      { _id: order.id, version: previous } as never,
-      { $set: order.verifiedAt ? { ...doc, verifiedAt: new Date(order.verifiedAt) } : doc },
-    );
+    const written = await this.orders.collection.updateOne({ _id: order.id, version: previous } as never, {
+      $set: order.verifiedAt ? { ...doc, verifiedAt: new Date(order.verifiedAt) } : doc,
+    });
     return written.matchedCount === 1;
   }
 

@@ -62,7 +62,9 @@ export class RectificationsService {
     const problem = await this.sourceProblem(request.source);
     if (problem) throw new BadRequestException(`source: ${problem}`);
     const source = { kind: request.source.kind, id: request.source.id };
-    return this.orders.insert(this.newOrder(randomUUID(), source, request.to, request.dueWorkingDays, request.instructions, request.by, now));
+    return this.orders.insert(
+      this.newOrder(randomUUID(), source, request.to, request.dueWorkingDays, request.instructions, request.by, now),
+    );
   }
 
   /**
