@@ -250,7 +250,16 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, repos[0].cards, site, rollups[0]);
+    const stats = new StatsService(
+      repos[0].windowRollups,
+      repos[0].incidents,
+      repos[0].complaints,
+      repos[0].cards,
+      repos[0].rectifications,
+      repos[0].cases,
+      site,
+      rollups[0],
+    );
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

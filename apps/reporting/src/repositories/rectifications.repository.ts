@@ -82,6 +82,12 @@ export class RectificationsRepository {
     return docs.map(toRecord);
   }
 
+  /** Orders of a kind of source issued within [from, to). */
+  async issuedBetween(source: RectificationSource, from: number, to: number): Promise<RectificationRecord[]> {
+    const docs = await this.orders.find({ 'source.kind': source, issuedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();
+    return docs.map(toRecord);
+  }
+
   /** Every order not verified yet: what the periodic check looks at. */
   async unverified(): Promise<RectificationRecord[]> {
     const docs = await this.orders.find({ state: { $ne: 'verified' } }).lean();
