@@ -865,6 +865,14 @@ export interface components {
             yellowCards: number | null;
             /** @description 红牌(超期未办结) Red cards (past the deadline) */
             redCards: number | null;
+            /** @description 好评率 Good ratings (4-5) (a fraction, 0-1) */
+            goodRatingRate: number | null;
+            /** @description 差评率 Bad ratings (a fraction, 0-1) */
+            badRatingRate: number | null;
+            /** @description 未评价率 Cases not rated (a fraction, 0-1) */
+            unratedRate: number | null;
+            /** @description 差评整改率 Bad ratings rectified in time (a fraction, 0-1) */
+            badRatingRectifiedRate: number | null;
         };
         EvaluationRowDto: {
             /** @description 窗口 Window: the group, when grouped by window */
