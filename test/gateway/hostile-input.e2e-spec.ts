@@ -202,6 +202,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     const LEAVE = { h1: 'authz-leave-h1', t1: 'authz-leave-t1' };
     /** Each hall's complaint, filed by admin. */
     const COMPLAINT = { h1: 'authz-complaint-h1', t1: 'authz-complaint-t1' };
+    /** Each hall's rectification order, issued by admin from the hall's complaint to its window. */
+    const ORDER = { h1: '', t1: '' };
     /** Let through, then refused for the leave's status once an earlier cell decided it. */
     const decidedOnce = (status: number) => status === 200 || status === 409;
     const decision = (action: string) => (hall: Hall) => ({
@@ -233,6 +235,14 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
           await call('POST', '/api/complaints', tokens.admin, { complaints: [complaint] }),
         ];
         for (const res of stored) expect(((await res.json()) as { accepted: number }).accepted).toBe(1);
+        const order = await call('POST', '/api/rectifications', tokens.admin, {
+          source: { kind: 'complaint', id: COMPLAINT[hall] },
+          to: { window: WINDOW[hall] },
+          dueWorkingDays: 5,
+          instructions: 'authz matrix',
+        });
+        expect(order.status).toBe(200);
+        ORDER[hall] = ((await order.json()) as { id: string }).id;
       }
     });
 
@@ -344,6 +354,34 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       },
       'GET /api/site': { request: () => ({ path: '/api/site' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
       'GET /api/cards': { request: (hall) => ({ path: `/api/cards?hall=${hall}` }), expect: hallScoped },
+      'POST /api/rectifications': {
+        request: (hall) => ({
+          path: '/api/rectifications',
+          body: {
+            source: { kind: 'complaint', id: COMPLAINT[hall] },
+            to: { window: WINDOW[hall] },
+            dueWorkingDays: 5,
+            instructions: 'authz',
+          },
+        }),
+        expect: roles('admin', 'supervisor'),
+      },
+      // Every role, filtered to its halls.
+      'GET /api/rectifications': {
+        request: () => ({ path: '/api/rectifications' }),
+        expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth'),
+      },
+      'GET /api/rectifications/{id}': { request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}` }), expect: hallScoped },
+      'POST /api/rectifications/{id}/respond': {
+        request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}/respond`, body: { text: 'authz matrix' } }),
+        expect: roles('manager-h1'),
+      },
+      'POST /api/rectifications/{id}/verify': {
+        request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}/verify`, body: { accepted: true, reason: 'authz matrix' } }),
+        expect: roles('admin', 'supervisor'),
+        // Let through, then refused for the order's state: verified by an earlier cell, or never responded (t1).
+        allowed: decidedOnce,
+      },
       'GET /api/cameras/status': {
         request: () => ({ path: '/api/cameras/status' }),
         expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth'),

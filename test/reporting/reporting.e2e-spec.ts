@@ -147,6 +147,11 @@ users:
       medianWaitOtherwiseMinutes: 4.5, // 5, 4
       yellowCards: 0,
       redCards: 0,
+      // None of the four cases is rated, so no bad rating opened an order.
+      goodRatingRate: null,
+      badRatingRate: null,
+      unratedRate: 1,
+      badRatingRectifiedRate: null,
     });
     const byStaff = await rows(admin, `/api/stats/throughput?${period}&groupBy=staff`);
     expect(byStaff.map((r) => [r.staff, r.casesHandled])).toEqual([

@@ -13,11 +13,13 @@ import { JetStreamRepository } from '../../apps/reporting/src/repositories/jetst
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
 import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
 import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
+import { RectificationsRepository } from '../../apps/reporting/src/repositories/rectifications.repository';
 import { WindowRollupsRepository } from '../../apps/reporting/src/repositories/window-rollups.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CardsService } from '../../apps/reporting/src/services/cards.service';
 import { CasesService } from '../../apps/reporting/src/services/cases.service';
 import { IncidentsService } from '../../apps/reporting/src/services/incidents.service';
+import { RectificationsService } from '../../apps/reporting/src/services/rectifications.service';
 import { RollupService } from '../../apps/reporting/src/services/rollup.service';
 import { SiteWindows } from '../../apps/reporting/src/services/site-windows';
 import { StatsService } from '../../apps/reporting/src/services/stats.service';
@@ -66,6 +68,7 @@ function repositoriesOn(connection: Connection) {
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
     cards: new CardsRepository(connection),
+    rectifications: new RectificationsRepository(connection),
   };
 }
 
@@ -79,6 +82,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   let rollups: RollupService[];
   let locks: WriteLockRepository[];
   let cards: CardsService[];
+  let rectifications: RectificationsService[];
   let jetstreams: JetStreamRepository[];
   let adapters: NatsAdapter[];
   let site: SiteWindows;
@@ -95,6 +99,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
     jetstreams = connections.map((c, i) => new JetStreamRepository(adapters[i], c, new ServiceMetrics('reporting')));
     cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
+    rectifications = repos.map((r) => new RectificationsService(site, r.rectifications, r.incidents, r.complaints, r.cards, r.cases));
   });
 
   afterAll(async () => {
@@ -158,7 +163,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('never moves a case out of a hall the writer is not allowed in', async () => {
-    const cases = new CasesService(site, rollups[0], cards[0]);
+    const cases = new CasesService(site, rollups[0], cards[0], rectifications[0]);
     expect((await cases.importBatch([kase('scoped-1', 'W1')])).accepted).toBe(1);
     // A manager of H2 posts the same caseId on W3: refused, W1 keeps it.
     const answer = await cases.importBatch([kase('scoped-1', 'W3'), kase('scoped-2', 'W3'), kase('scoped-3', 'W1')], 0, ['H2']);
@@ -172,7 +177,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('answers a caseId repeated in one batch per row, and refuses ids such as __proto__ without polluting anything', async () => {
-    const cases = new CasesService(site, rollups[1], cards[1]);
+    const cases = new CasesService(site, rollups[1], cards[1], rectifications[1]);
     const answer = await cases.importBatch([
       kase('twice', 'W2'),
       kase('twice', 'W1'),
@@ -249,7 +254,16 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
   });
 
   it('counts a period that reaches into the future only up to the present', async () => {
-    const stats = new StatsService(repos[0].windowRollups, repos[0].incidents, repos[0].complaints, repos[0].cards, site, rollups[0]);
+    const stats = new StatsService(
+      repos[0].windowRollups,
+      repos[0].incidents,
+      repos[0].complaints,
+      repos[0].cards,
+      repos[0].rectifications,
+      repos[0].cases,
+      site,
+      rollups[0],
+    );
     const tz = 'Asia/Shanghai';
     const today = localDate(tz, Date.now());
     // W3 reports staffed from yesterday 09:00 on (inference would also report every boundary).

@@ -3,6 +3,7 @@ import { SERVICE_CONTEXT, ServiceContext, ServiceMetrics } from '@hallwatch/runt
 import { AuthModule } from './auth/auth.module';
 import { CamerasModule } from './cameras/cameras.module';
 import { CardsModule } from './cards/cards.module';
+import { RectificationsModule } from './rectifications/rectifications.module';
 import { CasesModule } from './cases/cases.module';
 import { ComplaintsModule } from './complaints/complaints.module';
 import { HealthModule } from './health/health.module';
@@ -37,6 +38,7 @@ export class GatewayModule {
         IncidentsModule,
         CasesModule,
         CardsModule,
+        RectificationsModule,
         QueueEventsModule,
         LeavesModule,
         ComplaintsModule,

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { CardCheckHandler } from './handlers/card-check.handler';
 import { EventsHandler } from './handlers/events.handler';
+import { RectificationCheckHandler } from './handlers/rectification-check.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { CardsRepository } from './repositories/cards.repository';
 import { CasesRepository } from './repositories/cases.repository';
@@ -12,6 +13,7 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
+import { RectificationsRepository } from './repositories/rectifications.repository';
 import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CardsService } from './services/cards.service';
@@ -19,6 +21,7 @@ import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
 import { DemoSeedService } from './services/demo-seed.service';
 import { LeavesService } from './services/leaves.service';
+import { RectificationsService } from './services/rectifications.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { SiteWindows } from './services/site-windows';
@@ -33,11 +36,13 @@ const STORE = [
   IncidentsRepository,
   LeavesRepository,
   ComplaintsRepository,
+  RectificationsRepository,
   WriteLockRepository,
   JetStreamRepository,
   SiteWindows,
   RollupService,
   CardsService,
+  RectificationsService,
   CasesService,
   LeavesService,
   ComplaintsService,
@@ -51,7 +56,7 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
-      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler],
+      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler, RectificationCheckHandler],
     };
   }
 

@@ -8,6 +8,14 @@ describe('readEnv', () => {
       expect(() => readEnv({ HALLWATCH_CARD_CHECK_SECONDS: bad })).toThrow(`HALLWATCH_CARD_CHECK_SECONDS: "${bad}" is not a number of seconds`);
   });
 
+  it('reads HALLWATCH_RECTIFICATION_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
+    expect(readEnv({}).rectificationCheckSeconds).toBe(60);
+    expect(readEnv({ HALLWATCH_RECTIFICATION_CHECK_SECONDS: '2' }).rectificationCheckSeconds).toBe(2);
+    expect(() => readEnv({ HALLWATCH_RECTIFICATION_CHECK_SECONDS: 'daily' })).toThrow(
+      'HALLWATCH_RECTIFICATION_CHECK_SECONDS: "daily" is not a number of seconds',
+    );
+  });
+
   it('reads HALLWATCH_STREAM_REPLICAS, 1 when unset', () => {
     expect(readEnv({}).streamReplicas).toBe(1);
     expect(readEnv({ HALLWATCH_STREAM_REPLICAS: '3' }).streamReplicas).toBe(3);

@@ -51,6 +51,8 @@ export interface HallwatchEnv {
   logLevel: LogLevelName;
   /** Seconds between reporting's checks of the cases in flight for yellow and red cards (HALLWATCH_CARD_CHECK_SECONDS, default 60). */
   cardCheckSeconds: number;
+  /** Seconds between reporting's checks of the open rectification orders for overdue ones (HALLWATCH_RECTIFICATION_CHECK_SECONDS, default 60). */
+  rectificationCheckSeconds: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -173,11 +175,12 @@ function logLevel(value: string | undefined): LogLevelName {
   return level as LogLevelName;
 }
 
-function cardCheckSeconds(value: string | undefined): number {
+/** A periodic check's interval, `name` the variable it is read from: 60 s when unset, 0.1 to 86400 s. */
+function checkSeconds(name: string, value: string | undefined): number {
   if (value === undefined || value === '') return 60;
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < 0.1 || n > 86400) {
-    throw new Error(`HALLWATCH_CARD_CHECK_SECONDS: "${value}" is not a number of seconds from 0.1 to 86400`);
+    throw new Error(`${name}: "${value}" is not a number of seconds from 0.1 to 86400`);
   }
   return n;
 }
@@ -299,6 +302,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
-    cardCheckSeconds: cardCheckSeconds(env.HALLWATCH_CARD_CHECK_SECONDS),
+    cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
+    rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
   };
 }

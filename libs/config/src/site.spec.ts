@@ -75,6 +75,18 @@ describe('site file', () => {
     expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { yellowbefore: 1wd }\n`)).toEqual(['supervision.yellowbefore: unknown key']);
   });
 
+  it('reads supervision.badRating (2) and badRatingDueWorkingDays (5) and names a bad one', () => {
+    expect(parseSite(ISSUE_EXAMPLE).supervision).toMatchObject({ badRating: 2, badRatingDueWorkingDays: 5 });
+    expect(parseSite(`${ISSUE_EXAMPLE}supervision: { badRating: 1, badRatingDueWorkingDays: 3 }\n`).supervision).toMatchObject({
+      badRating: 1,
+      badRatingDueWorkingDays: 3,
+    });
+    expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { badRating: 5 }\n`)).toEqual([expect.stringMatching(/^supervision.badRating: /)]);
+    expect(problemsOf(`${ISSUE_EXAMPLE}supervision: { badRatingDueWorkingDays: 0 }\n`)).toEqual([
+      expect.stringMatching(/^supervision.badRatingDueWorkingDays: /),
+    ]);
+  });
+
   it('fills unset evaluation weights with the documented defaults and names a bad one', () => {
     expect(parseSite(ISSUE_EXAMPLE).evaluation.weights).toEqual(DEFAULT_EVALUATION_WEIGHTS);
     const set = parseSite(`${ISSUE_EXAMPLE}evaluation: { weights: { attendance: 60, verifiedComplaint: 10 } }\n`);

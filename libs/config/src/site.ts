@@ -6,7 +6,10 @@ import {
   assertTimeZone,
   DEFAULT_EVALUATION_WEIGHTS,
   DEFAULT_RULES,
+  DEFAULT_BAD_RATING,
+  DEFAULT_BAD_RATING_DUE_WORKING_DAYS,
   DEFAULT_YELLOW_BEFORE,
+  MAX_DUE_WORKING_DAYS,
   parseYellowBefore,
   EvaluationWeights,
   parseDuration,
@@ -163,9 +166,17 @@ const site = z
       })
       .strict()
       .default({}),
-    /** Yellow and red cards (红黄牌) of cases in flight: yellow once a case is open yellowBefore its deadline, red past it. */
+    /**
+     * Yellow and red cards (红黄牌) of cases in flight: yellow once a case is open yellowBefore its
+     * deadline, red past it. A case rated badRating or lower opens a rectification order due in
+     * badRatingDueWorkingDays.
+     */
     supervision: z
-      .object({ yellowBefore: yellowBefore.default(DEFAULT_YELLOW_BEFORE) })
+      .object({
+        yellowBefore: yellowBefore.default(DEFAULT_YELLOW_BEFORE),
+        badRating: z.number().int().min(1).max(4).default(DEFAULT_BAD_RATING),
+        badRatingDueWorkingDays: z.number().int().min(1).max(MAX_DUE_WORKING_DAYS).default(DEFAULT_BAD_RATING_DUE_WORKING_DAYS),
+      })
       .strict()
       .default({}),
     /** The annual evaluation table's score: see docs/scoring.md. */

@@ -141,6 +141,16 @@ export const ReportingRequests = {
   getComplaint: 'hallwatch.reporting.complaints.get',
   /** Payload: CardQuery; reply: CardMessage[], by `at`. */
   cards: 'hallwatch.reporting.cards.list',
+  /** Payload: RectificationIssueRequest; reply: RectificationRecord (400 unknown or unfit source or target, 403 not the bureau). */
+  issueRectification: 'hallwatch.reporting.rectifications.issue',
+  /** Payload: RectificationRespondRequest; reply: RectificationRecord (403 another hall's, 409 not waiting for the hall). */
+  respondRectification: 'hallwatch.reporting.rectifications.respond',
+  /** Payload: RectificationVerifyRequest; reply: RectificationRecord (403 not the bureau, 409 not responded). */
+  verifyRectification: 'hallwatch.reporting.rectifications.verify',
+  /** Payload: RectificationQuery; reply: RectificationRecord[], newest first. */
+  listRectifications: 'hallwatch.reporting.rectifications.list',
+  /** Payload: RectificationRef; reply: RectificationRecord (404 unknown or outside the halls). */
+  getRectification: 'hallwatch.reporting.rectifications.get',
 } as const;
 
 /** A statistics period: local dates in the site's time zone, both included. */

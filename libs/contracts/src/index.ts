@@ -8,6 +8,7 @@ export * from './batches';
 export * from './paging';
 export * from './cases';
 export * from './cards';
+export * from './rectifications';
 export * from './queue';
 export * from './leaves';
 export * from './complaints';

@@ -26,6 +26,8 @@ export const SYSTEM_WRITERS = {
   queue: { username: 'queue-system', role: 'system' },
   cli: { username: 'cli', role: 'system' },
   demo: { username: 'demo-seed', role: 'system' },
+  /** Reporting itself: the periodic rectification check, and the orders bad ratings open. */
+  reporting: { username: 'reporting', role: 'system' },
 } as const satisfies Record<string, Writer>;
 
 /** Who submitted a stored version, and when (ISO 8601). */

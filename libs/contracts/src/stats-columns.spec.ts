@@ -50,6 +50,18 @@ describe('the statistics columns (one list for the console and the exports)', ()
       expect(byKey([...ATTENDANCE_COLUMNS, ...EVALUATION_COLUMNS], key).kind).toBe('percent');
   });
 
+  it('name the national 好差评 indicators as the issue does, as percentages', () => {
+    const ratings = ['goodRatingRate', 'badRatingRate', 'unratedRate', 'badRatingRectifiedRate'].map((key) =>
+      byKey(THROUGHPUT_COLUMNS, key),
+    );
+    expect(ratings.map((c) => [c.zh, c.kind])).toEqual([
+      ['好评率', 'percent'],
+      ['差评率', 'percent'],
+      ['未评价率', 'percent'],
+      ['差评整改率', 'percent'],
+    ]);
+  });
+
   it('keep the weights out of the evaluation table, with the score, its coverage and warning last', () => {
     const keys = EVALUATION_COLUMNS.map((c) => c.key);
     for (const w of WEIGHT_COLUMNS) expect(keys).not.toContain(w.key);

@@ -117,6 +117,10 @@ export const THROUGHPUT_COLUMNS: StatsColumn[] = [
   col('medianWaitOtherwiseMinutes', '其他等候中位数(分钟)', 'Median wait, other tickets', 'number'),
   col('yellowCards', '黄牌(临近时限)', 'Yellow cards (deadline near)', 'count'),
   col('redCards', '红牌(超期未办结)', 'Red cards (past the deadline)', 'count'),
+  col('goodRatingRate', '好评率', 'Good ratings (4-5)', 'percent'),
+  col('badRatingRate', '差评率', 'Bad ratings', 'percent'),
+  col('unratedRate', '未评价率', 'Cases not rated', 'percent'),
+  col('badRatingRectifiedRate', '差评整改率', 'Bad ratings rectified in time', 'percent'),
 ];
 
 /**

@@ -26,7 +26,8 @@
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,
- *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due.
+ *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due; rectification orders (督办单):
+ *   `rectificationDue` (`workingDaysAfter`), `respondTransition`, `verifyTransition`, `checkRectification`.
  * - migrations: `planMigrations(schemas, stored)`: per collection, the schema migrations still to
  *   run (SchemaTooNew for data newer than the code knows).
  */
@@ -60,3 +61,4 @@ export * from './provenance/write-rules';
 export * from './retention/retention';
 export * from './supervision/cards';
 export * from './migrations/migrations';
+export * from './supervision/rectification';

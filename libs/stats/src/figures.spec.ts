@@ -126,6 +126,10 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       onTimeRate: 0.75,
       medianWaitDuringAbsenceMinutes: 15, // c2 20, c4 10
       medianWaitOtherwiseMinutes: 4.5, // c1 5, c3 4
+      // No case rated.
+      goodRatingRate: null,
+      badRatingRate: null,
+      unratedRate: 1,
     });
   });
 
@@ -167,6 +171,19 @@ describe('windowPeriodFigures on a hand-computed day', () => {
     expect([f.S1.satisfactionSum, f.S1.satisfactionCount, f.S1.lowSatisfaction]).toEqual([8, 3, 2]);
     expect([f.S2.satisfactionSum, f.S2.satisfactionCount, f.S2.lowSatisfaction]).toEqual([0, 0, 0]);
     expect(totalFigures(f)).toMatchObject({ satisfactionSum: 8, satisfactionCount: 3, lowSatisfaction: 2 });
+    // 好评: the 5; 差评 (supervision.badRating 2 by default): the 2 and the 1. Of 4 cases, 3 rated.
+    expect(totalFigures(f)).toMatchObject({ goodRatings: 1, badRatings: 2 });
+    expect(throughputFigures(totalFigures(f))).toMatchObject({ goodRatingRate: 0.3333, badRatingRate: 0.6667, unratedRate: 0.25 });
+    // With supervision.badRating 1, only the 1 is a 差评.
+    const strict = windowPeriodFigures({
+      range: dayRange(TZ, DAY),
+      scheduled: scheduled(),
+      changes: CHANGES,
+      cases: rated,
+      absenceAfterMs: 600_000,
+      badRating: 1,
+    });
+    expect(totalFigures(strict)).toMatchObject({ goodRatings: 1, badRatings: 1, lowSatisfaction: 2 });
   });
 
   it('counts time before the first report as unknown, never absent, and unstaffed days as unassigned', () => {

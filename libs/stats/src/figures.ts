@@ -2,8 +2,11 @@ import {
   attendance,
   clip,
   contains,
+  DEFAULT_BAD_RATING,
+  GOOD_RATING_FROM,
   intersect,
   Interval,
+  isBadRating,
   normalize,
   QueueEvent,
   queueSessions,
@@ -63,6 +66,9 @@ export interface Figures {
   satisfactionSum: number;
   satisfactionCount: number;
   lowSatisfaction: number;
+  /** 好评: ratings of GOOD_RATING_FROM (4) or more; 差评: ratings of the site's supervision.badRating or less. */
+  goodRatings: number;
+  badRatings: number;
 }
 
 /** Figures per staff key (UNASSIGNED included). */
@@ -93,6 +99,8 @@ export function emptyFigures(): Figures {
     satisfactionSum: 0,
     satisfactionCount: 0,
     lowSatisfaction: 0,
+    goodRatings: 0,
+    badRatings: 0,
   };
 }
 
@@ -124,6 +132,9 @@ export function addFigures(into: Figures, from: Readonly<Figures>, durations = t
   into.satisfactionSum += from.satisfactionSum ?? 0;
   into.satisfactionCount += from.satisfactionCount ?? 0;
   into.lowSatisfaction += from.lowSatisfaction ?? 0;
+  // Rollups stored before 好评/差评 were counted lack these.
+  into.goodRatings += from.goodRatings ?? 0;
+  into.badRatings += from.badRatings ?? 0;
   return into;
 }
 
@@ -175,6 +186,8 @@ export interface WindowPeriodInput {
   excused?: readonly Interval[];
   /** The present: time from here on has not happened and counts as nothing (default: never). */
   now?: number;
+  /** Site key supervision.badRating: a rating at or below it is a 差评 (default 2). */
+  badRating?: number;
 }
 
 /** Where the schedule period (an open interval, or the closed gap before one) around `t` ends. */
@@ -244,6 +257,8 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
       f.satisfactionSum += c.satisfaction;
       f.satisfactionCount += 1;
       if (c.satisfaction <= LOW_SATISFACTION) f.lowSatisfaction += 1;
+      if (c.satisfaction >= GOOD_RATING_FROM) f.goodRatings += 1;
+      if (isBadRating(c.satisfaction, input.badRating ?? DEFAULT_BAD_RATING)) f.badRatings += 1;
     }
   }
   for (const [staffId, session] of queueSessions(input.queue ?? [], past)) {

@@ -112,6 +112,12 @@ export interface ThroughputFigures {
   medianWaitDuringAbsenceMinutes: number | null;
   /** …and of all the others. */
   medianWaitOtherwiseMinutes: number | null;
+  /** 好评率: share of the ratings that are 4 or 5. */
+  goodRatingRate: number | null;
+  /** 差评率: share of the ratings at or below supervision.badRating. */
+  badRatingRate: number | null;
+  /** 未评价率: share of the cases handled without a rating. */
+  unratedRate: number | null;
 }
 
 export function throughputFigures(f: Readonly<Figures>): ThroughputFigures {
@@ -125,6 +131,9 @@ export function throughputFigures(f: Readonly<Figures>): ThroughputFigures {
     onTimeRate: ratio(f.onTime, f.cases),
     medianWaitDuringAbsenceMinutes: minutes(histogramQuantile(f.waitInAbsence, 0.5)),
     medianWaitOtherwiseMinutes: minutes(histogramQuantile(f.waitOtherwise, 0.5)),
+    goodRatingRate: ratio(f.goodRatings, f.satisfactionCount),
+    badRatingRate: ratio(f.badRatings, f.satisfactionCount),
+    unratedRate: ratio(f.cases - f.satisfactionCount, f.cases),
   };
 }
 
@@ -151,13 +160,46 @@ export function throughputRows(
   groups: ReadonlyMap<string, Figures>,
   cards: ReadonlyMap<string, { yellowCards: number; redCards: number }>,
   by: StatsGroupBy,
+  ratingOrders: ReadonlyMap<string, RatingOrderCounts> = new Map(),
 ): ReportRow[] {
-  return [...new Set([...groups.keys(), ...cards.keys()])].sort().map((key) => ({
+  return [...new Set([...groups.keys(), ...cards.keys(), ...ratingOrders.keys()])].sort().map((key) => ({
     [by]: key,
     ...throughputFigures(groups.get(key) ?? emptyFigures()),
     yellowCards: cards.get(key)?.yellowCards ?? 0,
     redCards: cards.get(key)?.redCards ?? 0,
+    badRatingRectifiedRate: ratio(ratingOrders.get(key)?.verifiedInTime ?? 0, ratingOrders.get(key)?.orders ?? 0),
   }));
+}
+
+/** The rectification order a bad rating opened, as the statistics count it: in the group of the rated case's window and staff. */
+export interface RatingOrderFacts {
+  windowId: string;
+  staffId?: string;
+  /** Verified by its due time. */
+  verifiedInTime: boolean;
+}
+
+export interface RatingOrderCounts {
+  orders: number;
+  verifiedInTime: number;
+}
+
+/** 差评整改率's counts per group of `by`: the bad-rating orders, and those verified in time. */
+export function ratingOrderCounts(
+  orders: readonly RatingOrderFacts[],
+  by: StatsGroupBy,
+  windows: ReadonlyMap<string, WindowInfo>,
+): Map<string, RatingOrderCounts> {
+  const counts = new Map<string, RatingOrderCounts>();
+  for (const o of orders) {
+    const key = groupKeyOf(by, o.windowId, o.staffId, windows);
+    if (key === undefined) continue;
+    const n = counts.get(key) ?? { orders: 0, verifiedInTime: 0 };
+    n.orders += 1;
+    if (o.verifiedInTime) n.verifiedInTime += 1;
+    counts.set(key, n);
+  }
+  return counts;
 }
 
 /** A yellow or red card as the statistics count it: in the group of its window and staff. */

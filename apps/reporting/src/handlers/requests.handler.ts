@@ -9,6 +9,12 @@ import {
   LeaveDecisionRequest,
   LeaveRecordMessage,
   RecordRef,
+  RectificationIssueRequest,
+  RectificationQuery,
+  RectificationRecord,
+  RectificationRef,
+  RectificationRespondRequest,
+  RectificationVerifyRequest,
   ReportingRequests,
   StatsQuery,
   StatsTable,
@@ -17,6 +23,7 @@ import { CardsService } from '../services/cards.service';
 import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
+import { RectificationsService } from '../services/rectifications.service';
 import { StatsService } from '../services/stats.service';
 import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
@@ -36,7 +43,33 @@ export class RequestsHandler {
     private readonly complaints: ComplaintsService,
     private readonly stats: StatsService,
     private readonly cards: CardsService,
+    private readonly rectifications: RectificationsService,
   ) {}
+
+  @MessagePattern(ReportingRequests.issueRectification)
+  issueRectification(@Payload() request: RectificationIssueRequest): Promise<RectificationRecord> {
+    return this.rectifications.issue(request);
+  }
+
+  @MessagePattern(ReportingRequests.respondRectification)
+  respondRectification(@Payload() request: RectificationRespondRequest): Promise<RectificationRecord> {
+    return this.rectifications.respond(request);
+  }
+
+  @MessagePattern(ReportingRequests.verifyRectification)
+  verifyRectification(@Payload() request: RectificationVerifyRequest): Promise<RectificationRecord> {
+    return this.rectifications.verify(request);
+  }
+
+  @MessagePattern(ReportingRequests.listRectifications)
+  listRectifications(@Payload() q: RectificationQuery): Promise<RectificationRecord[]> {
+    return this.rectifications.list(q);
+  }
+
+  @MessagePattern(ReportingRequests.getRectification)
+  getRectification(@Payload() ref: RectificationRef): Promise<RectificationRecord> {
+    return this.rectifications.get(ref);
+  }
 
   @MessagePattern(ReportingRequests.cards)
   listCards(@Payload() q: CardQuery): Promise<CardMessage[]> {

@@ -54,6 +54,12 @@ export class IncidentsRepository {
     await setIfNewer(this.incidents, id, 'reviewedAt', new Date(at), { review, reviewedAt: new Date(at) });
   }
 
+  /** One incident; undefined when reporting has no copy of it. */
+  async incident(id: string): Promise<StoredIncident | undefined> {
+    const d = await this.incidents.collection.findOne({ _id: id } as never);
+    return d ? toIncident(d as unknown as Doc) : undefined;
+  }
+
   /** Incidents that opened within [from, to). */
   async incidentsOpenedBetween(from: number, to: number): Promise<StoredIncident[]> {
     const docs = await this.incidents.find({ openedAt: { $gte: new Date(from), $lt: new Date(to) } }).lean();

@@ -203,3 +203,29 @@ export const DemoSeedSchema = new Schema(
   },
   { collection: 'demo_seeds', versionKey: false },
 );
+
+/**
+ * A rectification order (督办单); _id = its id (`rating:<caseId>` for the order a bad rating opened).
+ * Each step appends to `history` and bumps `version` in one conditional write.
+ */
+export const RectificationSchema = new Schema(
+  {
+    _id: String,
+    source: { type: Schema.Types.Mixed },
+    to: { type: Schema.Types.Mixed },
+    halls: [String],
+    dueWorkingDays: Number,
+    instructions: String,
+    state: String,
+    tier: String,
+    issuedBy: String,
+    issuedAt: Date,
+    dueAt: Date,
+    redAt: Date,
+    verifiedAt: Date,
+    callBack: { type: Schema.Types.Mixed },
+    version: Number,
+    history: { type: [Schema.Types.Mixed], default: undefined },
+  },
+  { collection: 'rectifications', versionKey: false },
+);

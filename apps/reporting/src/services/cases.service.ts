@@ -2,12 +2,13 @@ import { Injectable, Logger } from '@nestjs/common';
 import { CaseImportResult, CaseMessage, caseUpdateFlag, Subjects, SYSTEM_WRITERS, Writer } from '@hallwatch/contracts';
 import { batchAnswer, checkRows } from './batch-rows';
 import { CardsService } from './cards.service';
+import { RectificationsService } from './rectifications.service';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
 
 /**
  * Takes cases in from every route (HTTP batch, CSV import, hallwatch.cases) with one validation;
- * a case seen in flight gets the cards it is due at once.
+ * a case seen in flight gets the cards it is due at once, a badly rated one its rectification order.
  */
 @Injectable()
 export class CasesService {
@@ -17,6 +18,7 @@ export class CasesService {
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
     private readonly cards: CardsService,
+    private readonly rectifications: RectificationsService,
   ) {}
 
   /**
@@ -42,7 +44,9 @@ export class CasesService {
       halls,
       by,
     );
-    await this.cards.judgeStored(recorded.flatMap((r) => (r.state ? [r.state] : [])));
+    const stored = recorded.flatMap((r) => (r.state ? [r.state] : []));
+    await this.cards.judgeStored(stored);
+    await this.rectifications.followUpRatings(stored);
     const answer = batchAnswer(
       results,
       accepted,
@@ -58,7 +62,10 @@ export class CasesService {
   /** One case from hallwatch.cases, already validated: written by the queue system. */
   async record(c: CaseMessage): Promise<void> {
     const [recorded] = await this.rollups.recordCases([c], undefined, SYSTEM_WRITERS.queue);
-    if (recorded.state) await this.cards.judgeStored([recorded.state]);
+    if (recorded.state) {
+      await this.cards.judgeStored([recorded.state]);
+      await this.rectifications.followUpRatings([recorded.state]);
+    }
     const flag = caseUpdateFlag(c);
     if (flag) this.log.warn(`case ${c.caseId} (${Subjects.cases}): ${flag}`);
   }

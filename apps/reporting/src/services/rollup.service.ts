@@ -224,7 +224,17 @@ export class RollupService {
     const from = Math.min(range.start, changes[0]?.since ?? range.start);
     const scheduled = this.site.scheduled(windowId, { start: from, end: range.end });
     const excused = this.site.excused(windowId, await leaves(range), range);
-    return windowPeriodFigures({ range, scheduled, changes, cases, queue, absenceAfterMs: this.site.absenceAfterMs, excused, now });
+    return windowPeriodFigures({
+      range,
+      scheduled,
+      changes,
+      cases,
+      queue,
+      absenceAfterMs: this.site.absenceAfterMs,
+      excused,
+      now,
+      badRating: this.site.badRating,
+    });
   }
 
   private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {

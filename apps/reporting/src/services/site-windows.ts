@@ -31,6 +31,10 @@ export class SiteWindows {
   /** Site key supervision.yellowBefore. */
   readonly yellowBefore: YellowBefore;
   private readonly schedules = new Map<string, ScheduleSpec>();
+  private readonly hallSchedules = new Map<string, ScheduleSpec>();
+  /** Site keys supervision.badRating and supervision.badRatingDueWorkingDays. */
+  readonly badRating: number;
+  readonly badRatingDueWorkingDays: number;
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
 
@@ -40,6 +44,9 @@ export class SiteWindows {
     this.absenceAfterMs = site.rules.absenceAfter;
     this.evaluationWeights = site.evaluation.weights;
     this.yellowBefore = site.supervision.yellowBefore;
+    this.badRating = site.supervision.badRating;
+    this.badRatingDueWorkingDays = site.supervision.badRatingDueWorkingDays;
+    for (const h of site.halls) if (site.schedules[h.schedule]) this.hallSchedules.set(h.id, site.schedules[h.schedule]);
     this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(
       site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),
@@ -70,6 +77,17 @@ export class SiteWindows {
   calendar(windowId: string): CaseCalendar | undefined {
     const schedule = this.schedules.get(windowId);
     return schedule && { schedule, timeZone: this.timeZone };
+  }
+
+  /** The working-day calendar of a hall (its schedule in the site's time zone); undefined for a hall the site file does not know. */
+  hallCalendar(hallId: string): CaseCalendar | undefined {
+    const schedule = this.hallSchedules.get(hallId);
+    return schedule && { schedule, timeZone: this.timeZone };
+  }
+
+  /** The windows of a department (as the site file names it), in site-file order. */
+  windowsOfDepartment(department: string): string[] {
+    return [...this.info.values()].filter((w) => w.department === department).map((w) => w.windowId);
   }
 
   /** Staff ids on a window's roster (any slot); [] without a roster. */

@@ -1,6 +1,6 @@
 import { BadRequestException, Injectable } from '@nestjs/common';
 import { reportColumns, UNASSIGNED_GROUP, type StatsQuery, type StatsTable } from '@hallwatch/contracts';
-import { staffIdOf, totalDuration } from '@hallwatch/domain';
+import { staffIdOf, totalDuration, verifiedInTime } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -17,15 +17,20 @@ import {
   IncidentCounts,
   isDate,
   localDate,
+  RatingOrderFacts,
+  ratingOrderCounts,
   StaffFigures,
   staffFigures,
   throughputRows,
   UNASSIGNED,
 } from '@hallwatch/stats';
 import { CardsRepository } from '../repositories/cards.repository';
+import { CasesRepository } from '../repositories/cases.repository';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
+import { RectificationsRepository } from '../repositories/rectifications.repository';
 import { WindowRollupsRepository } from '../repositories/window-rollups.repository';
+import { ratingOrderId } from './rectifications.service';
 import { RollupService } from './rollup.service';
 import { SiteWindows } from './site-windows';
 
@@ -40,6 +45,8 @@ export class StatsService {
     private readonly incidents: IncidentsRepository,
     private readonly complaints: ComplaintsRepository,
     private readonly cards: CardsRepository,
+    private readonly orders: RectificationsRepository,
+    private readonly cases: CasesRepository,
     private readonly site: SiteWindows,
     private readonly rollups: RollupService,
   ) {}
@@ -51,9 +58,14 @@ export class StatsService {
   }
 
   async throughput(q: StatsQuery): Promise<StatsTable> {
-    const [perWindow, cards] = await Promise.all([this.windowFigures(q), this.cardFacts(q)]);
+    const [perWindow, cards, ratingOrders] = await Promise.all([this.windowFigures(q), this.cardFacts(q), this.ratingOrderFacts(q)]);
     const groups = groupFigures(perWindow, this.site.info, q.groupBy);
-    const rows = throughputRows(groups, cardCounts(cards, q.groupBy, this.site.info), q.groupBy);
+    const rows = throughputRows(
+      groups,
+      cardCounts(cards, q.groupBy, this.site.info),
+      q.groupBy,
+      ratingOrderCounts(ratingOrders, q.groupBy, this.site.info),
+    );
     return { ...q, columns: reportColumns('throughput', q.groupBy), rows };
   }
 
@@ -130,6 +142,25 @@ export class StatsService {
       perWindow.set(windowId, staff);
     }
     return perWindow;
+  }
+
+  /** The orders bad ratings opened in the period, of the halls asked for: in the group of the rated case's window and staff. */
+  private async ratingOrderFacts(q: StatsQuery): Promise<RatingOrderFacts[]> {
+    const tz = this.site.timeZone;
+    const orders = await this.orders.issuedBetween('case', dayRange(tz, q.from).start, dayRange(tz, q.to).end);
+    const out: RatingOrderFacts[] = [];
+    for (const o of orders) {
+      const windowId = o.to.window;
+      if (o.id !== ratingOrderId(o.source.id) || !windowId || !this.site.inHalls(windowId, q.halls)) continue;
+      const staffId = (await this.cases.caseState(o.source.id))?.current.staffId;
+      const due = { dueAt: Date.parse(o.dueAt), redAt: Date.parse(o.redAt) };
+      out.push({
+        windowId,
+        ...(staffId && { staffId }),
+        verifiedInTime: verifiedInTime(due, o.verifiedAt ? Date.parse(o.verifiedAt) : undefined),
+      });
+    }
+    return out;
   }
 
   /** The period's cards (by when their case crossed the threshold) of the halls asked for. */

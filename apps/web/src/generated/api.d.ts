@@ -164,6 +164,70 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rectifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RectificationsController_list"];
+        put?: never;
+        post: operations["RectificationsController_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectifications/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RectificationsController_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectifications/{id}/respond": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RectificationsController_respond"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/rectifications/{id}/verify": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["RectificationsController_verify"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/queue-events": {
         parameters: {
             query?: never;
@@ -592,6 +656,106 @@ export interface components {
             /** @description the case stage when the card was issued */
             stage?: string;
         };
+        RectificationSourceDto: {
+            /**
+             * @description a confirmed incident, a verified complaint, a card or a case
+             * @enum {string}
+             */
+            kind: "incident" | "complaint" | "card" | "case";
+            /** @description its id (a card's: <caseId>:yellow or <caseId>:red) */
+            id: string;
+        };
+        RectificationTargetDto: {
+            /** @description a window id; exactly one of window, department, hall */
+            window?: string;
+            /** @description a department as the site file names it */
+            department?: string;
+            /** @description a hall id */
+            hall?: string;
+        };
+        IssueRectificationDto: {
+            source: components["schemas"]["RectificationSourceDto"];
+            to: components["schemas"]["RectificationTargetDto"];
+            /**
+             * @description working days on the target's calendar until it is due (1 to 60)
+             * @example 5
+             */
+            dueWorkingDays: number;
+            /** @description what is to be put right */
+            instructions: string;
+        };
+        CallBackDto: {
+            at: string;
+            /** @description who recorded the call */
+            by: string;
+            reached: boolean;
+            outcome: string;
+        };
+        RectificationStepDto: {
+            /** @enum {string} */
+            action: "issued" | "responded" | "returned" | "verified" | "overdue" | "escalated";
+            /** @description who: a username, or reporting (the periodic check, bad ratings) */
+            by: string;
+            at: string;
+            /**
+             * @description the state the step left the order in
+             * @enum {string}
+             */
+            state: "issued" | "responded" | "returned" | "verified" | "overdue";
+            /** @enum {string} */
+            tier: "blue" | "yellow" | "red";
+            /** @description the hall's response */
+            text?: string;
+            /** @description the bureau's reason, or the instructions when issued */
+            reason?: string;
+            callBack?: components["schemas"]["CallBackDto"];
+        };
+        RectificationDto: {
+            id: string;
+            source: components["schemas"]["RectificationSourceDto"];
+            to: components["schemas"]["RectificationTargetDto"];
+            /** @description the halls the order is for */
+            halls: string[];
+            dueWorkingDays: number;
+            instructions: string;
+            /** @enum {string} */
+            state: "issued" | "responded" | "returned" | "verified" | "overdue";
+            /**
+             * @description blue until due, yellow past due, red past redAt
+             * @enum {string}
+             */
+            tier: "blue" | "yellow" | "red";
+            issuedBy: string;
+            issuedAt: string;
+            /** @description dueWorkingDays on from issuedAt on the target's calendar */
+            dueAt: string;
+            /** @description dueWorkingDays on again from dueAt: red when still unverified */
+            redAt: string;
+            verifiedAt?: string;
+            callBack?: components["schemas"]["CallBackDto"];
+            version: number;
+            history: components["schemas"]["RectificationStepDto"][];
+        };
+        CallBackInputDto: {
+            /** @description when the rater was called (ISO 8601 with offset) */
+            at: string;
+            /** @description whether the rater was reached */
+            reached: boolean;
+            /** @description what came of it */
+            outcome: string;
+        };
+        RespondRectificationDto: {
+            /** @description what was done */
+            text: string;
+            /** @description required on the order a bad rating opened: the call-back to the rater */
+            callBack?: components["schemas"]["CallBackInputDto"];
+        };
+        VerifyRectificationDto: {
+            /** @description true: verified; false: sent back to the hall */
+            accepted: boolean;
+            /** @description why (kept in the history) */
+            reason: string;
+        };
         QueueEventBatchDto: {
             /** @description queue events {windowId, staffId, event: login|pause|resume|logout, at}; each row is accepted or rejected with a reason */
             events: Record<string, never>[];
@@ -701,6 +865,14 @@ export interface components {
             yellowCards: number | null;
             /** @description 红牌(超期未办结) Red cards (past the deadline) */
             redCards: number | null;
+            /** @description 好评率 Good ratings (4-5) (a fraction, 0-1) */
+            goodRatingRate: number | null;
+            /** @description 差评率 Bad ratings (a fraction, 0-1) */
+            badRatingRate: number | null;
+            /** @description 未评价率 Cases not rated (a fraction, 0-1) */
+            unratedRate: number | null;
+            /** @description 差评整改率 Bad ratings rectified in time (a fraction, 0-1) */
+            badRatingRectifiedRate: number | null;
         };
         EvaluationRowDto: {
             /** @description 窗口 Window: the group, when grouped by window */
@@ -1176,6 +1348,123 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CardDto"][];
+                };
+            };
+        };
+    };
+    RectificationsController_list: {
+        parameters: {
+            query?: {
+                state?: "issued" | "responded" | "returned" | "verified" | "overdue";
+                /** @description the kind of source */
+                source?: "incident" | "complaint" | "card" | "case";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"][];
+                };
+            };
+        };
+    };
+    RectificationsController_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueRectificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"];
+                };
+            };
+        };
+    };
+    RectificationsController_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"];
+                };
+            };
+        };
+    };
+    RectificationsController_respond: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RespondRectificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"];
+                };
+            };
+        };
+    };
+    RectificationsController_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VerifyRectificationDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RectificationDto"];
                 };
             };
         };

@@ -174,6 +174,23 @@ export function workingDaysBefore(spec: ScheduleSpec, timeZone: string, at: numb
   return at - n * DAY;
 }
 
+/**
+ * The instant `n` working days after `at` (n ≥ 1): the same local time of day on the n-th open
+ * day after `at`'s local date (workingDaysBefore's mirror). Fri 10:00 one working day on is the
+ * Mon after, 10:00. A schedule with no open day in the next 10 years counts calendar days instead.
+ */
+export function workingDaysAfter(spec: ScheduleSpec, timeZone: string, at: number, n: number): number {
+  const c = compile(spec);
+  assertTimeZone(timeZone);
+  const day = localDay(timeZone, at);
+  const timeOfDay = at - localToEpoch(timeZone, day, 0);
+  let found = 0;
+  for (let d = day + 1; d <= day + 3660; d++) {
+    if (isOpenDay(c, d) && ++found === n) return localToEpoch(timeZone, d, 0) + timeOfDay;
+  }
+  return at + n * DAY;
+}
+
 /** Whether the schedule is open at instant `at`. */
 export function isOpen(spec: ScheduleSpec, timeZone: string, at: number): boolean {
   return openIntervals(spec, timeZone, at, at + 1).length > 0;
