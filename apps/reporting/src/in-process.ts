@@ -1,11 +1,13 @@
 import { NestFactory } from '@nestjs/core';
-import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { BatchResult, CaseImportResult, NoticeQuery, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { MonthlyNotice } from '@hallwatch/stats';
 import { loadSite, mongodbUriFor, natsAuth, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger } from '@hallwatch/runtime';
 import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
 import { LeavesService } from './services/leaves.service';
 import { ComplaintsService } from './services/complaints.service';
+import { NoticeService } from './services/notice.service';
 import { StatsService } from './services/stats.service';
 
 /** Reporting's public API in process: the use cases the service answers on NATS, nothing below them. */
@@ -19,6 +21,7 @@ export interface ReportingApi {
   attendance(q: StatsQuery): Promise<StatsTable>;
   throughput(q: StatsQuery): Promise<StatsTable>;
   evaluation(q: StatsQuery): Promise<StatsTable>;
+  notice(q: NoticeQuery): Promise<MonthlyNotice>;
 }
 
 /**
@@ -43,6 +46,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
     const leaves = app.get(LeavesService);
     const complaints = app.get(ComplaintsService);
     const stats = app.get(StatsService);
+    const notices = app.get(NoticeService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
       importLeaves: (rows, approvedBy, firstRow = 0) =>
@@ -51,6 +55,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
       attendance: (q) => stats.attendance(q),
       throughput: (q) => stats.throughput(q),
       evaluation: (q) => stats.evaluation(q),
+      notice: (q) => notices.notice(q),
     });
   } finally {
     await app.close();

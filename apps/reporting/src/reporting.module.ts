@@ -20,6 +20,7 @@ import { LeavesService } from './services/leaves.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { SiteWindows } from './services/site-windows';
+import { NoticeService } from './services/notice.service';
 import { StatsService } from './services/stats.service';
 
 const STORE = [
@@ -40,6 +41,7 @@ const STORE = [
   LeavesService,
   ComplaintsService,
   StatsService,
+  NoticeService,
 ];
 
 @Module({})

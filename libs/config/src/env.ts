@@ -51,6 +51,8 @@ export interface HallwatchEnv {
   logLevel: LogLevelName;
   /** Seconds between reporting's checks of the cases in flight for yellow and red cards (HALLWATCH_CARD_CHECK_SECONDS, default 60). */
   cardCheckSeconds: number;
+  /** The Chromium that prints the monthly notice as PDF (HALLWATCH_CHROMIUM, default /usr/bin/chromium). */
+  chromiumPath: string;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -298,6 +300,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     detectorBackend: detectorBackend(env.HALLWATCH_DETECTOR_BACKEND),
     metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
+    chromiumPath: env.HALLWATCH_CHROMIUM || '/usr/bin/chromium',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
     cardCheckSeconds: cardCheckSeconds(env.HALLWATCH_CARD_CHECK_SECONDS),
   };

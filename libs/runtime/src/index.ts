@@ -7,6 +7,7 @@ export * from './logger';
 export * from './metrics';
 export * from './nats';
 export * from './password';
+export * from './pdf';
 export * from './port';
 export * from './rate-limited-log';
 export * from './redact';

@@ -8,6 +8,7 @@ import {
   ComplaintRecord,
   LeaveDecisionRequest,
   LeaveRecordMessage,
+  NoticeQuery,
   RecordRef,
   ReportingRequests,
   StatsQuery,
@@ -17,7 +18,9 @@ import { CardsService } from '../services/cards.service';
 import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
+import { NoticeService } from '../services/notice.service';
 import { StatsService } from '../services/stats.service';
+import type { MonthlyNotice } from '@hallwatch/stats';
 import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
 /** Request/reply from the gateway and the CLI. */
@@ -36,6 +39,7 @@ export class RequestsHandler {
     private readonly complaints: ComplaintsService,
     private readonly stats: StatsService,
     private readonly cards: CardsService,
+    private readonly notices: NoticeService,
   ) {}
 
   @MessagePattern(ReportingRequests.cards)
@@ -86,5 +90,10 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.evaluation)
   evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.evaluation(q);
+  }
+
+  @MessagePattern(ReportingRequests.notice)
+  notice(@Payload() q: NoticeQuery): Promise<MonthlyNotice> {
+    return this.notices.notice(q);
   }
 }
