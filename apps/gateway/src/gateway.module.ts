@@ -13,6 +13,7 @@ import { NatsConnectionModule } from './nats/nats-connection.module';
 import { NatsClientModule } from './nats/nats-client.module';
 import { QueueEventsModule } from './queue-events/queue-events.module';
 import { SiteModule } from './site/site.module';
+import { ReportsModule } from './reports/reports.module';
 import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
 import { ZonesModule } from './zones/zones.module';
@@ -41,6 +42,7 @@ export class GatewayModule {
         LeavesModule,
         ComplaintsModule,
         StatsModule,
+        ReportsModule,
         NatsConnectionModule,
         LiveModule,
         CamerasModule,
