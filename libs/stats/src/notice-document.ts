@@ -14,7 +14,18 @@ const pct = (v: number | null) => (v === null ? DASH : formatPercent(v));
 const fixed = (v: number | null) => (v === null ? DASH : v.toFixed(2));
 const count = (v: number | null) => (v === null ? DASH : String(v));
 
-const RANK_HEADER = ['得分', '基础分', '扣分', '出勤率(不含请假)', '按时办结率', '平均满意度(1-5)', '办件量', '已确认离岗事件', '属实投诉', '红牌'];
+const RANK_HEADER = [
+  '得分',
+  '基础分',
+  '扣分',
+  '出勤率(不含请假)',
+  '按时办结率',
+  '平均满意度(1-5)',
+  '办件量',
+  '已确认离岗事件',
+  '属实投诉',
+  '红牌',
+];
 const rankCells = (r: NoticeRankRow) => [
   fixed(r.score),
   fixed(r.baseScore),
@@ -69,10 +80,7 @@ export function noticeSections(n: MonthlyNotice): NoticeSection[] {
       text: `逾期督办单${n.overdueOrders.length}件，退回督办单${n.returnedOrders.length}件。`,
       table: {
         header: ['状态', ...ORDER_HEADER],
-        rows: [
-          ...n.overdueOrders.map((o) => ['逾期', ...orderCells(o)]),
-          ...n.returnedOrders.map((o) => ['退回', ...orderCells(o)]),
-        ],
+        rows: [...n.overdueOrders.map((o) => ['逾期', ...orderCells(o)]), ...n.returnedOrders.map((o) => ['退回', ...orderCells(o)])],
       },
     },
     {
@@ -125,7 +133,9 @@ export async function noticeDocx(n: MonthlyNotice): Promise<Buffer> {
             alignment: AlignmentType.CENTER,
             children: [new TextRun({ text: n.title, bold: true, font: FONT })],
           }),
-          ...noticeByline(n).map((line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, font: FONT })] })),
+          ...noticeByline(n).map(
+            (line) => new Paragraph({ alignment: AlignmentType.CENTER, children: [new TextRun({ text: line, font: FONT })] }),
+          ),
           ...body,
         ],
       },
@@ -172,6 +182,10 @@ export async function noticeFile(
   print: (html: string) => Promise<Buffer>,
 ): Promise<{ body: Buffer; name: string; ascii: string }> {
   const body =
-    format === 'docx' ? await noticeDocx(n) : format === 'pdf' ? await print(noticeHtml(n)) : Buffer.from(`${JSON.stringify(n, null, 2)}\n`);
+    format === 'docx'
+      ? await noticeDocx(n)
+      : format === 'pdf'
+        ? await print(noticeHtml(n))
+        : Buffer.from(`${JSON.stringify(n, null, 2)}\n`);
   return { body, name: `${n.title}.${format}`, ascii: `notice-${n.month}.${format}` };
 }

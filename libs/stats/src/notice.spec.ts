@@ -37,7 +37,12 @@ const input: NoticeInput = {
   issuer: 'supervisor1',
   generatedAt: Date.parse('2024-03-01T09:30:00+08:00'),
   timeZone: 'Asia/Shanghai',
-  windows: [row('window', 'W1', 80, { absence: 2, deductions: 4 }), row('window', 'W2', 90), row('window', 'W3', 80), row('window', 'W4', null)],
+  windows: [
+    row('window', 'W1', 80, { absence: 2, deductions: 4 }),
+    row('window', 'W2', 90),
+    row('window', 'W3', 80),
+    row('window', 'W4', null),
+  ],
   departments: [row('department', '人社', 70), row('department', '公安', 80), row('department', '税务', 85, { absence: 2, deductions: 4 })],
   previousDepartments: [row('department', '人社', 60), row('department', '公安', 75), row('department', '税务', 60)],
   windowNames: { W1: '1号窗口', W2: '2号窗口', W3: '3号窗口', W4: '4号窗口' },
@@ -54,7 +59,13 @@ const input: NoticeInput = {
     { caseId: 'c2', windowId: 'W3', department: '公安', serviceItem: '户籍迁移', at: '2024-02-10T17:00:00+08:00' },
     { caseId: 'c1', windowId: 'W1', department: '税务', serviceItem: '发票领用', at: '2024-02-05T17:00:00+08:00' },
   ],
-  rectificationOrders: [order('R1', 'overdue'), order('R2', 'issued'), order('R3', 'returned'), order('R4', 'verified'), order('R5', 'overdue')],
+  rectificationOrders: [
+    order('R1', 'overdue'),
+    order('R2', 'issued'),
+    order('R3', 'returned'),
+    order('R4', 'verified'),
+    order('R5', 'overdue'),
+  ],
 };
 
 describe('the monthly notice of a hand-made month', () => {

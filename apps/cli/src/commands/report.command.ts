@@ -54,7 +54,8 @@ export function registerReportCommand(program: Command): void {
         import('@hallwatch/contracts'),
         import('@hallwatch/runtime'),
       ]);
-      if (!isCalendarMonth(opts.month)) throw new Error(`report notice: --month ${opts.month}: must be a month written YYYY-MM (e.g. 2026-11)`);
+      if (!isCalendarMonth(opts.month))
+        throw new Error(`report notice: --month ${opts.month}: must be a month written YYYY-MM (e.g. 2026-11)`);
       const { withReporting } = await import('../../../reporting/src/in-process');
       const notice = await withReporting((reporting) => reporting.notice({ month: opts.month, issuer: SYSTEM_WRITERS.cli.username }));
       const file = await noticeFile(notice, opts.format, (html) => printPdf(html, readEnv().chromiumPath));

@@ -21,7 +21,8 @@ export class ReportsController {
   /** The monthly notice (月度通报): rankings, confirmed incidents, red cards, rectification orders, units at the bottom. */
   @Get('notice')
   @ApiOkResponse({
-    description: 'the notice as a download named in Chinese (filename*, e.g. XX区行政审批服务大厅2026年11月效能监察通报.docx) and in ASCII (filename)',
+    description:
+      'the notice as a download named in Chinese (filename*, e.g. XX区行政审批服务大厅2026年11月效能监察通报.docx) and in ASCII (filename)',
     content: {
       [NOTICE_CONTENT_TYPES.docx]: { schema: { type: 'string', format: 'binary' } },
       [NOTICE_CONTENT_TYPES.pdf]: { schema: { type: 'string', format: 'binary' } },
