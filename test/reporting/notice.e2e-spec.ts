@@ -166,12 +166,30 @@ users:
       redCards: { caseId: string }[];
       bottomTwoMonths: { department: string; score: number; previousScore: number }[];
     };
-    // Reporting consumes the events in its own time: wait until both months are in.
+    // Reporting consumes the events in its own time: wait until both months' presence, the card and both reviews are in.
+    const staffed = async (from: string, to: string) => {
+      const res = await get(evaluator, `/api/stats/evaluation?from=${from}&to=${to}&groupBy=window`);
+      return ((await res.json()) as { window: string; staffedHours: number }[]).map((r) => [r.window, r.staffedHours]);
+    };
     const notice = await eventually(async () => {
-      const res = await get(evaluator, '/api/reports/notice?month=2024-03&format=json');
-      const n = (await res.json()) as Notice;
-      const w3 = n.windowRanking.find((r) => r.key === 'W3');
-      return n.confirmedIncidents === 2 && n.redCards.length === 1 && w3?.score === 68.43 && n.bottomTwoMonths.length > 0 ? n : undefined;
+      const february = await staffed('2024-02-01', '2024-02-29');
+      const march = await staffed('2024-03-01', '2024-03-31');
+      const complete =
+        JSON.stringify(february) ===
+          JSON.stringify([
+            ['W1', 7],
+            ['W2', 7],
+            ['W3', 6],
+          ]) &&
+        JSON.stringify(march) ===
+          JSON.stringify([
+            ['W1', 6.667],
+            ['W2', 7],
+            ['W3', 5],
+          ]);
+      if (!complete) return undefined;
+      const n = (await (await get(evaluator, '/api/reports/notice?month=2024-03&format=json')).json()) as Notice;
+      return n.confirmedIncidents === 2 && n.redCards.length === 1 ? n : undefined;
     }, 60_000);
     expect(notice.title).toBe('某区行政审批服务大厅2024年3月效能监察通报');
     expect(notice.issuer).toBe('evaluator');
