@@ -1,5 +1,5 @@
 import JSZip from 'jszip';
-import { monthlyNotice, NO_UNIT, NoticeInput, RectificationOrder } from './notice';
+import { monthlyNotice, NoticeInput, RectificationOrder } from './notice';
 import { noticeDocx, noticeHtml, noticeSections } from './notice-document';
 
 /** An evaluation row as reporting gives it, with only what the notice reads. */
@@ -98,7 +98,7 @@ describe('the monthly notice of a hand-made month', () => {
     expect(n.incidentsByUnit).toEqual([
       { department: '税务', byKind: { absence: 2, 'late-opening': 1 }, total: 3 },
       { department: '公安', byKind: { 'early-leave': 1 }, total: 1 },
-      { department: NO_UNIT, byKind: { 'staffing-gap': 1 }, total: 1 },
+      { department: '未指定', byKind: { 'staffing-gap': 1 }, total: 1 },
     ]);
   });
 

@@ -1,4 +1,4 @@
-import { INCIDENT_KIND_COLUMNS, type StatsRow } from '@hallwatch/contracts';
+import { groupName, INCIDENT_KIND_COLUMNS, UNASSIGNED_GROUP, type StatsRow } from '@hallwatch/contracts';
 import { lastDayOfMonth } from './calendar';
 import { ranksWithin } from './evaluation';
 import { localDateTime } from './table';
@@ -102,8 +102,8 @@ export interface MonthlyNotice {
   bottomTwoMonths: { department: string; score: number; previousScore: number }[];
 }
 
-/** Where a window without a department (or an incident without a window) is counted. */
-export const NO_UNIT = '未指定';
+/** Where an incident without a window is counted: the statistics' name for an unassigned group (未指定). */
+export const NO_UNIT = groupName('department', UNASSIGNED_GROUP, { windows: {}, halls: {} }, 'zh');
 
 const num = (v: StatsRow[string]) => (typeof v === 'number' ? v : null);
 
