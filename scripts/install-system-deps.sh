@@ -13,6 +13,8 @@ command -v ffmpeg >/dev/null 2>&1 || missing_debs+=(ffmpeg)
 command -v nats-server >/dev/null 2>&1 || missing_debs+=(nats-server)
 # The console's browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
+# The monthly notice's PDF is printed by that Chromium and needs a Chinese font.
+fc-list :lang=zh 2>/dev/null | grep -q . || missing_debs+=(fonts-wqy-microhei)
 # The console's test from another host: a network namespace (ip), a test CA (openssl) that
 # Chromium trusts through its NSS store (certutil).
 command -v ip >/dev/null 2>&1 || missing_debs+=(iproute2)

@@ -346,6 +346,11 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/evaluation': { request: stats('evaluation'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
+      // The whole site's notice: the bureau's roles only, never a hall manager (whatever hall).
+      'GET /api/reports/notice': {
+        request: () => ({ path: `/api/reports/notice?month=${DAY.slice(0, 7)}&format=json` }),
+        expect: roles('admin', 'supervisor', 'evaluator'),
+      },
       // Every role, filtered to its halls (the push channel and the site description scope their content).
       'GET /api/live/events': {
         request: () => ({ path: '/api/live/events' }),
@@ -780,6 +785,7 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
             'hallwatch.inference.incidents.list',
             'hallwatch.reporting.stats.attendance',
             'hallwatch.reporting.stats.evaluation',
+            'hallwatch.reporting.stats.notice',
             'hallwatch.reporting.complaints.import',
           ];
           const payload = fc.oneof(

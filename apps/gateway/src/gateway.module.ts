@@ -14,6 +14,7 @@ import { NatsConnectionModule } from './nats/nats-connection.module';
 import { NatsClientModule } from './nats/nats-client.module';
 import { QueueEventsModule } from './queue-events/queue-events.module';
 import { SiteModule } from './site/site.module';
+import { ReportsModule } from './reports/reports.module';
 import { StatsModule } from './stats/stats.module';
 import { WindowsModule } from './windows/windows.module';
 import { ZonesModule } from './zones/zones.module';
@@ -43,6 +44,7 @@ export class GatewayModule {
         LeavesModule,
         ComplaintsModule,
         StatsModule,
+        ReportsModule,
         NatsConnectionModule,
         LiveModule,
         CamerasModule,

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { getConnectionToken } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
-import type { BatchResult, CaseImportResult, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { BatchResult, CaseImportResult, NoticeQuery, StatsQuery, StatsTable } from '@hallwatch/contracts';
+import type { MonthlyNotice } from '@hallwatch/stats';
 import { loadSite, mongodbUriFor, natsAuth, readEnv } from '@hallwatch/config';
 import { ensureFerretDb, ensureNats, HallwatchLogger, migrateAtStart, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import { REPORTING_SCHEMAS } from './migrations';
@@ -9,6 +10,7 @@ import { ReportingModule } from './reporting.module';
 import { CasesService } from './services/cases.service';
 import { LeavesService } from './services/leaves.service';
 import { ComplaintsService } from './services/complaints.service';
+import { NoticeService } from './services/notice.service';
 import { StatsService } from './services/stats.service';
 import { DemoSeedResult, DemoSeedService } from './services/demo-seed.service';
 
@@ -25,6 +27,7 @@ export interface ReportingApi {
   evaluation(q: StatsQuery): Promise<StatsTable>;
   /** DemoSeedService.seed: the demo's month of history, once per database. */
   seedDemo(now?: number): Promise<DemoSeedResult>;
+  notice(q: NoticeQuery): Promise<MonthlyNotice>;
 }
 
 /**
@@ -51,6 +54,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
     const complaints = app.get(ComplaintsService);
     const stats = app.get(StatsService);
     const demo = app.get(DemoSeedService);
+    const notices = app.get(NoticeService);
     return await work({
       importCases: (rows, firstRow) => cases.importBatch(rows, firstRow),
       importLeaves: (rows, approvedBy, firstRow = 0) =>
@@ -60,6 +64,7 @@ export async function withReporting<T>(work: (api: ReportingApi) => Promise<T>):
       throughput: (q) => stats.throughput(q),
       evaluation: (q) => stats.evaluation(q),
       seedDemo: (now) => demo.seed(now),
+      notice: (q) => notices.notice(q),
     });
   } finally {
     await app.close();

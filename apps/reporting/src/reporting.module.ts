@@ -25,6 +25,7 @@ import { RectificationsService } from './services/rectifications.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { SiteWindows } from './services/site-windows';
+import { NoticeService } from './services/notice.service';
 import { StatsService } from './services/stats.service';
 
 const STORE = [
@@ -47,6 +48,7 @@ const STORE = [
   LeavesService,
   ComplaintsService,
   StatsService,
+  NoticeService,
 ];
 
 @Module({})

@@ -53,6 +53,8 @@ export interface HallwatchEnv {
   cardCheckSeconds: number;
   /** Seconds between reporting's checks of the open rectification orders for overdue ones (HALLWATCH_RECTIFICATION_CHECK_SECONDS, default 60). */
   rectificationCheckSeconds: number;
+  /** The Chromium that prints the monthly notice as PDF (HALLWATCH_CHROMIUM, default /usr/bin/chromium). */
+  chromiumPath: string;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -301,6 +303,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     detectorBackend: detectorBackend(env.HALLWATCH_DETECTOR_BACKEND),
     metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
+    chromiumPath: env.HALLWATCH_CHROMIUM || '/usr/bin/chromium',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
     cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),

@@ -1,7 +1,7 @@
 import { CASE_STATUSES, isOpenCaseStatus, type CaseStatus } from '@hallwatch/domain';
 import { IsIn, IsInt, IsOptional, Matches, Max, Min, IsArray, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import type { BatchResult, RowResult } from './batches';
-import { IsId, IsInstant, IsText, NAME_MAX } from './ids';
+import { IsCalendarMonth, IsId, IsInstant, IsText, NAME_MAX } from './ids';
 import { STATS_GROUP_BYS, type StatsColumn, type StatsGroupBy } from './stats-columns';
 
 // The statuses are the domain's (in flight: accepted, in-progress, suspended; finished: the others).
@@ -131,6 +131,8 @@ export const ReportingRequests = {
   attendance: 'hallwatch.reporting.stats.attendance',
   throughput: 'hallwatch.reporting.stats.throughput',
   evaluation: 'hallwatch.reporting.stats.evaluation',
+  /** Payload: NoticeQuery; reply: MonthlyNotice (libs/stats notice). */
+  notice: 'hallwatch.reporting.stats.notice',
   /** Payload: { complaints: unknown[], halls? }; reply: BatchResult. */
   importComplaints: 'hallwatch.reporting.complaints.import',
   /** Payload: RecordRef; reply: LeaveRecordMessage (404 unknown, 403 outside the halls). */
@@ -160,6 +162,12 @@ export class StatsQuery {
   @IsIn(STATS_GROUP_BYS) groupBy: StatsGroupBy;
   /** Only these halls; undefined = every hall. */
   @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
+}
+
+/** The monthly notice (月度通报) of a month, issued by `issuer` (the signed-in user, or the CLI's writer). */
+export class NoticeQuery {
+  @IsCalendarMonth() month: string;
+  @IsText(NAME_MAX) issuer: string;
 }
 
 /** One row per group, keyed by the grouping (e.g. { window: 'W1', attendanceRate: 0.9, … }). */

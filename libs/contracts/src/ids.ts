@@ -93,6 +93,14 @@ export function isCalendarDate(value: unknown): value is string {
 /** `@IsCalendarDate()`: see isCalendarDate. */
 export const IsCalendarDate = checkedBy('isCalendarDate', isCalendarDate, 'must be a calendar date written YYYY-MM-DD');
 
+/** A month written YYYY-MM (0001-01 to 9999-12). */
+export function isCalendarMonth(value: unknown): value is string {
+  return typeof value === 'string' && /^\d{4}-(0[1-9]|1[0-2])$/.test(value) && value >= '0001-01';
+}
+
+/** `@IsCalendarMonth()`: see isCalendarMonth. */
+export const IsCalendarMonth = checkedBy('isCalendarMonth', isCalendarMonth, 'must be a month written YYYY-MM (e.g. 2026-11)');
+
 /** A class-validator decorator from a check; its message is "<field> <rule>". */
 export function checkedBy(name: string, check: (value: unknown) => boolean, rule: string) {
   return (options: ValidationOptions = {}): PropertyDecorator =>

@@ -21,6 +21,8 @@ export * from './evaluation';
 export * from './figures';
 export * from './histogram';
 export * from './leave-row';
+export * from './notice';
+export * from './notice-document';
 export * from './quantile';
 export * from './report';
 export * from './table';

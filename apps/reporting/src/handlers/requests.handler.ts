@@ -8,6 +8,7 @@ import {
   ComplaintRecord,
   LeaveDecisionRequest,
   LeaveRecordMessage,
+  NoticeQuery,
   RecordRef,
   RectificationIssueRequest,
   RectificationQuery,
@@ -24,7 +25,9 @@ import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
 import { LeavesService } from '../services/leaves.service';
 import { RectificationsService } from '../services/rectifications.service';
+import { NoticeService } from '../services/notice.service';
 import { StatsService } from '../services/stats.service';
+import type { MonthlyNotice } from '@hallwatch/stats';
 import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
 /** Request/reply from the gateway and the CLI. */
@@ -44,6 +47,7 @@ export class RequestsHandler {
     private readonly stats: StatsService,
     private readonly cards: CardsService,
     private readonly rectifications: RectificationsService,
+    private readonly notices: NoticeService,
   ) {}
 
   @MessagePattern(ReportingRequests.issueRectification)
@@ -119,5 +123,10 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.evaluation)
   evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.evaluation(q);
+  }
+
+  @MessagePattern(ReportingRequests.notice)
+  notice(@Payload() q: NoticeQuery): Promise<MonthlyNotice> {
+    return this.notices.notice(q);
   }
 }

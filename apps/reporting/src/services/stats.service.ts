@@ -16,6 +16,7 @@ import {
   groupFigures,
   IncidentCounts,
   isDate,
+  lastDayOfMonth,
   localDate,
   RatingOrderFacts,
   ratingOrderCounts,
@@ -109,7 +110,7 @@ export class StatsService {
     };
 
     const months = [...new Set(dates.map((d) => d.slice(0, 7)))];
-    const whole = months.filter((m) => dates.includes(`${m}-01`) && lastDayOf(m) < today && dates.includes(lastDayOf(m)));
+    const whole = months.filter((m) => dates.includes(`${m}-01`) && lastDayOfMonth(m) < today && dates.includes(lastDayOfMonth(m)));
     const partial = months.filter((m) => !whole.includes(m));
     const past = new Set(dates.filter((d) => d < today));
     const [totals, dayDocs] = await Promise.all([this.windowRollups.monthTotals(whole), this.windowRollups.monthDaysOf(partial)]);
@@ -202,8 +203,4 @@ export class StatsService {
     if (addDays(q.from, MAX_DAYS) <= q.to) throw new BadRequestException(`a period may cover at most ${MAX_DAYS} days`);
     return datesBetween(q.from, q.to);
   }
-}
-
-function lastDayOf(month: string): string {
-  return addDays(`${addDays(`${month}-28`, 4).slice(0, 7)}-01`, -1);
 }

@@ -404,6 +404,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/reports/notice": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ReportsController_notice"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/live/events": {
         parameters: {
             query?: never;
@@ -1728,6 +1744,33 @@ export interface operations {
                     "application/json": components["schemas"]["EvaluationRowDto"][];
                     "text/csv; charset=utf-8": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    ReportsController_notice: {
+        parameters: {
+            query: {
+                /** @description the month of the notice, YYYY-MM (local dates of the site) */
+                month: string;
+                /** @description docx (Word, as notices are circulated), pdf (for print) or json (the content) */
+                format: "docx" | "pdf" | "json";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the notice as a download named in Chinese (filename*, e.g. XX区行政审批服务大厅2026年11月效能监察通报.docx) and in ASCII (filename) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": string;
+                    "application/pdf": string;
+                    "application/json; charset=utf-8": Record<string, never>;
                 };
             };
         };
