@@ -27,6 +27,7 @@
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,
  *   `dueCards`: the yellow and red cards (红黄牌) a case in flight is due.
+ * - notifications: outgoing webhooks: `WEBHOOK_EVENTS`, `wantsEvent`, `webhookSignature`, `webhookRetryDelayMs`, `idempotencyKey`.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -57,3 +58,4 @@ export * from './evaluation/weights';
 export * from './provenance/write-rules';
 export * from './retention/retention';
 export * from './supervision/cards';
+export * from './notifications/webhooks';
