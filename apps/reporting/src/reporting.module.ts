@@ -3,6 +3,7 @@ import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { CardCheckHandler } from './handlers/card-check.handler';
 import { EventsHandler } from './handlers/events.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { WebhooksHandler } from './handlers/webhooks.handler';
 import { CardsRepository } from './repositories/cards.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { ComplaintsRepository } from './repositories/complaints.repository';
@@ -11,6 +12,7 @@ import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
+import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
 import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CardsService } from './services/cards.service';
@@ -21,6 +23,7 @@ import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
 import { SiteWindows } from './services/site-windows';
 import { StatsService } from './services/stats.service';
+import { WebhooksService } from './services/webhooks.service';
 
 const STORE = [
   CasesRepository,
@@ -49,7 +52,8 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
-      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler],
+      // The webhooks only here: the CLI needs none of their secrets to import.
+      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler, WebhookDeliveriesRepository, WebhooksService, WebhooksHandler],
     };
   }
 

@@ -55,18 +55,20 @@ export class JetStreamRepository implements OnModuleDestroy {
   /**
    * Delivers every message of a stream at least once, as `decode` makes it of the message and its
    * subject, with the subject. A message is retried while the database is down, and moved aside
-   * when `decode` refuses it or when storing it fails on every delivery.
+   * when `decode` refuses it or when storing it fails on every delivery. `from`: where a new
+   * durable starts (see NatsLink.ensureConsumer).
    */
   async consume<T>(
     stream: StreamName,
     decode: (data: Uint8Array, subject: string) => Decoded<T>,
     handle: (value: T, subject: string) => Promise<void>,
     durable = DURABLE,
+    from: 'all' | 'new' = 'all',
   ): Promise<void> {
     const nats = await this.nats();
     const { name } = Streams[stream];
     await nats.ensureStream(Streams[stream]);
-    await nats.ensureConsumer(name, durable);
+    await nats.ensureConsumer(name, durable, from);
     const consumer = await nats.consume(
       name,
       durable,
