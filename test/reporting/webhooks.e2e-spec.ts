@@ -193,4 +193,12 @@ notifications:
     await new Promise((r) => setTimeout(r, 3000));
     expectDeliveredOnce(key, '/a?token=t', SECRET_A, 'incident.opened');
   });
+
+  it('refuses to start with a webhook whose secret variable is unset, naming the webhook and the variable', async () => {
+    const { WEBHOOK_B_SECRET: _unset, ...without } = env;
+    const started = startService('reporting', without);
+    await expect(started).rejects.toThrow('notifications.webhooks[1] (to 127.0.0.1');
+    await expect(started).rejects.toThrow('environment variable WEBHOOK_B_SECRET holding its secret is not set');
+    await expect(started).rejects.not.toThrow(SECRET_A);
+  });
 });
