@@ -153,13 +153,21 @@ notifications:
       data: { ...opened },
     });
     const card = expectDeliveredOnce(cardKey, '/a?token=t', SECRET_A, 'card.issued');
-    expect(card).toMatchObject({ id: cardKey, event: 'card.issued', data: { caseId: `case-${RUN}`, color: 'red', hallId: HALL_A, deadline } });
+    expect(card).toMatchObject({
+      id: cardKey,
+      event: 'card.issued',
+      data: { caseId: `case-${RUN}`, color: 'red', hallId: HALL_A, deadline },
+    });
     expect(card.at).toBe(card.data.issuedAt);
     // A signature under the other webhook's secret would not pass.
     expect(of(incidentKey)[0].signature).not.toBe(hmac(SECRET_B, of(incidentKey)[0].body));
     expect(received.filter((r) => r.path === '/b')).toEqual([]);
 
-    const stored = await mongo.db().collection('webhook_deliveries').find({ key: { $in: [incidentKey, cardKey] } }).toArray();
+    const stored = await mongo
+      .db()
+      .collection('webhook_deliveries')
+      .find({ key: { $in: [incidentKey, cardKey] } })
+      .toArray();
     expect(stored.map((d) => [d.key, d.status, d.attempts, d.lastStatus, d.source]).sort()).toEqual([
       [cardKey, 'delivered', 3, 200, Subjects.supervisionCard],
       [incidentKey, 'delivered', 3, 200, incidentSubject('opened', opened)],

@@ -53,7 +53,15 @@ export class ReportingModule {
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
       // The webhooks only here: the CLI needs none of their secrets to import.
-      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler, WebhookDeliveriesRepository, WebhooksService, WebhooksHandler],
+      providers: [
+        ...STORE,
+        IncidentsService,
+        EventsHandler,
+        CardCheckHandler,
+        WebhookDeliveriesRepository,
+        WebhooksService,
+        WebhooksHandler,
+      ],
     };
   }
 

@@ -36,7 +36,13 @@ export class WebhooksHandler implements OnApplicationBootstrap, OnApplicationShu
       DURABLE,
       'new',
     );
-    await this.jetstream.consume('cards', (data) => decodeMessage(CardMessage, data), (card, subject) => this.webhooks.cardIssued(card, subject), DURABLE, 'new');
+    await this.jetstream.consume(
+      'cards',
+      (data) => decodeMessage(CardMessage, data),
+      (card, subject) => this.webhooks.cardIssued(card, subject),
+      DURABLE,
+      'new',
+    );
     this.timer = setInterval(() => {
       this.running ??= this.webhooks
         .dispatchDue()

@@ -132,7 +132,11 @@ export class WebhooksService {
     const why = result.error ?? `answered HTTP ${result.status}`;
     const attempt = d.attempts + 1;
     const delay = webhookRetryDelayMs(attempt);
-    await this.deliveries.attemptFailed(d, { at, by, status: result.status, error: why }, delay === undefined ? undefined : new Date(at.getTime() + delay));
+    await this.deliveries.attemptFailed(
+      d,
+      { at, by, status: result.status, error: why },
+      delay === undefined ? undefined : new Date(at.getTime() + delay),
+    );
     this.outcomes.inc({ event: d.event, outcome: delay === undefined ? 'failed' : 'retried' });
     if (delay === undefined) this.log.warn(`${d.key}: ${webhook.name} ${why} on attempt ${attempt}, the last; delivery failed`);
     else this.log.log(`${d.key}: ${webhook.name} ${why} on attempt ${attempt}; next in ${delay / 1000} s`);
