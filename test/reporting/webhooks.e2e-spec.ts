@@ -83,7 +83,13 @@ notifications:
     - { url: "http://127.0.0.1:${port}/b", events: [incident.opened, card.issued, rectification.overdue], halls: [${HALL_B}], secretEnv: WEBHOOK_B_SECRET }
 `);
     dbUri = testDatabaseUri('webhooks');
-    env = { HALLWATCH_SITE: site, MONGODB_URI: dbUri, HALLWATCH_METRICS_PORT: '0', WEBHOOK_A_SECRET: SECRET_A, WEBHOOK_B_SECRET: SECRET_B };
+    env = {
+      HALLWATCH_SITE: site,
+      MONGODB_URI: dbUri,
+      HALLWATCH_METRICS_PORT: String(await freePort()),
+      WEBHOOK_A_SECRET: SECRET_A,
+      WEBHOOK_B_SECRET: SECRET_B,
+    };
     nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
     js = nc.jetstream();
     mongo = await MongoClient.connect(dbUri);
@@ -173,6 +179,23 @@ notifications:
       [incidentKey, 'delivered', 3, 200, incidentSubject('opened', opened)],
     ]);
     expect(JSON.stringify(stored)).not.toContain(SECRET_A);
+
+    // Each attempt counted by outcome: two answered 500 (retried), then one 200 (delivered), per event.
+    const metrics = await (await fetch(`http://127.0.0.1:${env.HALLWATCH_METRICS_PORT}/metrics`)).text();
+    const counted = (event: string, outcome: string) =>
+      metrics
+        .split('\n')
+        .filter(
+          (l) =>
+            l.startsWith('hallwatch_webhook_deliveries_total{') && l.includes(`event="${event}"`) && l.includes(`outcome="${outcome}"`),
+        )
+        .map((l) => Number(l.split(' ').pop()));
+    for (const event of ['incident.opened', 'card.issued']) {
+      expect(counted(event, 'retried')).toEqual([2]);
+      expect(counted(event, 'delivered')).toEqual([1]);
+      expect(counted(event, 'failed')).toEqual([]);
+    }
+    expect(metrics).not.toContain('token=t');
   });
 
   it('adds nothing for an event published again, and sends hall B its own incident only', async () => {
