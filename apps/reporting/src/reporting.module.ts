@@ -4,6 +4,7 @@ import { CardCheckHandler } from './handlers/card-check.handler';
 import { EventsHandler } from './handlers/events.handler';
 import { RectificationCheckHandler } from './handlers/rectification-check.handler';
 import { RequestsHandler } from './handlers/requests.handler';
+import { WebhooksHandler } from './handlers/webhooks.handler';
 import { CardsRepository } from './repositories/cards.repository';
 import { CasesRepository } from './repositories/cases.repository';
 import { DemoSeedsRepository } from './repositories/demo-seeds.repository';
@@ -14,6 +15,7 @@ import { LeavesRepository } from './repositories/leaves.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
 import { RectificationsRepository } from './repositories/rectifications.repository';
+import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
 import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
 import { CardsService } from './services/cards.service';
@@ -27,6 +29,7 @@ import { RollupService } from './services/rollup.service';
 import { SiteWindows } from './services/site-windows';
 import { NoticeService } from './services/notice.service';
 import { StatsService } from './services/stats.service';
+import { WebhooksService } from './services/webhooks.service';
 
 const STORE = [
   CasesRepository,
@@ -58,7 +61,17 @@ export class ReportingModule {
       module: ReportingModule,
       imports: [serviceCoreModule('reporting', ctx)],
       controllers: [RequestsHandler],
-      providers: [...STORE, IncidentsService, EventsHandler, CardCheckHandler, RectificationCheckHandler],
+      // The webhooks only here: the CLI needs none of their secrets to import.
+      providers: [
+        ...STORE,
+        IncidentsService,
+        EventsHandler,
+        CardCheckHandler,
+        RectificationCheckHandler,
+        WebhookDeliveriesRepository,
+        WebhooksService,
+        WebhooksHandler,
+      ],
     };
   }
 

@@ -1,4 +1,4 @@
-import { EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv } from './env';
+import { EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv, webhookSecrets } from './env';
 
 describe('readEnv', () => {
   it('reads HALLWATCH_CARD_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
@@ -166,5 +166,29 @@ describe('metrics and logs (issue 21)', () => {
     expect(readEnv({}).logLevel).toBe('info');
     expect(readEnv({ HALLWATCH_LOG_LEVEL: 'DEBUG' }).logLevel).toBe('debug');
     expect(() => readEnv({ HALLWATCH_LOG_LEVEL: 'verbose' })).toThrow('HALLWATCH_LOG_LEVEL: "verbose" is not one of error, warn, info, debug');
+  });
+});
+
+describe('webhookSecrets', () => {
+  const hooks = [
+    { url: 'https://oapi.dingtalk.com/robot/send?access_token=tok', secretEnv: 'DING_SECRET' },
+    { url: 'http://sms.example:8080/in', secretEnv: 'SMS_SECRET' },
+  ];
+
+  it('reads each webhook secret from the variable it names, in order', () => {
+    expect(webhookSecrets(hooks, { DING_SECRET: 'd-1', SMS_SECRET: 's-2' })).toEqual(['d-1', 's-2']);
+  });
+
+  it('names the webhook and the variable when it is unset or empty, never the URL token or another secret', () => {
+    const unset = () => webhookSecrets(hooks, { DING_SECRET: 'd-1' });
+    expect(unset).toThrow('notifications.webhooks[1] (to sms.example:8080): environment variable SMS_SECRET holding its secret is not set');
+    expect(() => webhookSecrets(hooks, { DING_SECRET: '', SMS_SECRET: 's-2' })).toThrow(
+      'notifications.webhooks[0] (to oapi.dingtalk.com): environment variable DING_SECRET',
+    );
+    try {
+      unset();
+    } catch (err) {
+      expect((err as Error).message).not.toMatch(/d-1|tok/);
+    }
   });
 });

@@ -309,3 +309,18 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
   };
 }
+
+/**
+ * The secret of each webhook of the site file (notifications.webhooks[].secretEnv names its
+ * environment variable), in the same order. Throws naming the webhook (index and host: the URL
+ * may carry a token) and the variable when one is unset or empty; never puts a secret in an error.
+ */
+export function webhookSecrets(webhooks: readonly { url: string; secretEnv: string }[], env: NodeJS.ProcessEnv = process.env): string[] {
+  return webhooks.map((w, i) => {
+    const secret = env[w.secretEnv];
+    if (!secret) {
+      throw new Error(`notifications.webhooks[${i}] (to ${new URL(w.url).host}): environment variable ${w.secretEnv} holding its secret is not set`);
+    }
+    return secret;
+  });
+}

@@ -191,4 +191,42 @@ describe('site file', () => {
     expect(() => loadSite(missing)).toThrow(`${missing}: cannot read the site file (ENOENT)`);
     expect(problemsOf('halls: [')).toEqual([expect.stringMatching(/^YAML: /)]);
   });
+
+  it('reads notifications.webhooks (none when unset), checked like the rest of the file', () => {
+    expect(parseSite(ISSUE_EXAMPLE).notifications).toEqual({ webhooks: [] });
+    const hooks = (list: string) => `${ISSUE_EXAMPLE}notifications:\n  webhooks:\n${list}`;
+    const good = hooks(`    - { url: "https://oapi.dingtalk.com/robot/send?access_token=x", events: [incident.opened, card.issued], halls: [h1], secretEnv: DING_SECRET }
+    - { url: "http://10.0.0.5:8080/sms", events: [rectification.overdue], secretEnv: SMS_SECRET }
+`);
+    expect(parseSite(good).notifications.webhooks).toEqual([
+      { url: 'https://oapi.dingtalk.com/robot/send?access_token=x', events: ['incident.opened', 'card.issued'], halls: ['h1'], secretEnv: 'DING_SECRET' },
+      { url: 'http://10.0.0.5:8080/sms', events: ['rectification.overdue'], secretEnv: 'SMS_SECRET' },
+    ]);
+    const one = (fields: string) => problemsOf(hooks(`    - { ${fields} }\n`));
+    expect(one('url: "ftp://a.example/x", events: [card.issued], secretEnv: S')).toEqual([
+      'notifications.webhooks[0].url: must be an http:// or https:// URL',
+    ]);
+    expect(one('url: "not a url", events: [card.issued], secretEnv: S')).toContain('notifications.webhooks[0].url: must be an http:// or https:// URL');
+    expect(one('url: "https://a.example/x", events: [incident.closed], secretEnv: S')).toEqual([
+      expect.stringMatching(/^notifications\.webhooks\[0\]\.events\[0\]: .*'incident\.opened' \| 'card\.issued' \| 'rectification\.overdue'/),
+    ]);
+    expect(one('url: "https://a.example/x", events: [], secretEnv: S')).toEqual([
+      'notifications.webhooks[0].events: needs at least one of incident.opened, card.issued, rectification.overdue',
+    ]);
+    expect(one('url: "https://a.example/x", events: [card.issued], secretEnv: S, secret: hunter2')).toEqual([
+      'notifications.webhooks[0].secret: unknown key',
+    ]);
+    expect(one('url: "https://a.example/x", events: [card.issued], secretEnv: "my secret value"')).toEqual([
+      'notifications.webhooks[0].secretEnv: must be the name of an environment variable (A-Z, 0-9, _), not the secret',
+    ]);
+    expect(one('url: "https://a.example/x", events: [card.issued], halls: [h1, h9], secretEnv: S')).toEqual([
+      'notifications.webhooks[0].halls: no hall "h9"',
+    ]);
+    expect(problemsOf(`${ISSUE_EXAMPLE}notifications: { webhook: [] }\n`)).toEqual(['notifications.webhook: unknown key']);
+    expect(
+      problemsOf(hooks(`    - { url: "https://a.example/x", events: [card.issued], secretEnv: A }
+    - { url: "https://a.example/x", events: [incident.opened], secretEnv: B }
+`)),
+    ).toEqual(['notifications.webhooks[1].url: used by an earlier webhook; give it all the events instead']);
+  });
 });

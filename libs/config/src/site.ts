@@ -17,6 +17,7 @@ import {
   ScheduleSpec,
   validateRosterEntry,
   validateSchedule,
+  WEBHOOK_EVENTS,
 } from '@hallwatch/domain';
 
 /** The one id pattern of every message and request (ids appear in NATS subjects and in maps). */
@@ -150,6 +151,21 @@ const user = z.object({
   halls: z.array(id).default([]),
 }).strict();
 
+/** The name of the environment variable holding a webhook's secret: the secret itself is never in the site file. */
+export const SECRET_ENV_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
+const webhook = z
+  .object({
+    url: z
+      .string()
+      .url('must be an http:// or https:// URL')
+      .regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
+    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, `needs at least one of ${WEBHOOK_EVENTS.join(', ')}`),
+    /** Only events of these halls; unset: every hall. */
+    halls: z.array(id).optional(),
+    secretEnv: z.string().regex(SECRET_ENV_PATTERN, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret'),
+  })
+  .strict();
+
 const site = z
   .object({
     timezone: z.string().default('Asia/Shanghai'),
@@ -190,6 +206,8 @@ const site = z
       .strict()
       .default({}),
     users: z.array(user).default([]),
+    /** Outgoing webhooks: reporting posts each event a webhook asks for, signed, until it is answered 2xx. */
+    notifications: z.object({ webhooks: z.array(webhook).default([]) }).strict().default({}),
     /** Optional: who staffs which window in which slot; incidents name the staff on roster. */
     rosters: z.array(rosterEntry).default([]),
     /** Demo only: camera id -> video file (relative to the site file) that `hallwatch start` serves over RTSP. */
@@ -205,6 +223,7 @@ export type ScheduleConfig = SiteConfig['schedules'][string];
 export type UserConfig = SiteConfig['users'][number];
 export type RosterConfig = SiteConfig['rosters'][number];
 export type Role = UserConfig['role'];
+export type WebhookConfig = SiteConfig['notifications']['webhooks'][number];
 
 export class SiteConfigError extends Error {
   constructor(
@@ -262,6 +281,13 @@ function crossCheck(config: SiteConfig): string[] {
     if (u.role === 'hall_manager' && u.halls.length === 0) {
       problems.push(`users[${i}].halls: a hall_manager needs at least one hall`);
     }
+  });
+  const urls = new Set<string>();
+  config.notifications.webhooks.forEach((w, i) => {
+    // Deliveries are named by a hash of the URL (webhookId): two webhooks of one URL would be one.
+    if (urls.has(w.url)) problems.push(`notifications.webhooks[${i}].url: used by an earlier webhook; give it all the events instead`);
+    urls.add(w.url);
+    for (const h of w.halls ?? []) if (!halls.has(h)) problems.push(`notifications.webhooks[${i}].halls: no hall "${h}"`);
   });
   for (const cameraId of Object.keys(config.demo?.clips ?? {})) {
     const cam = cameras.get(cameraId);

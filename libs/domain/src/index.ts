@@ -30,6 +30,7 @@
  *   `rectificationDue` (`workingDaysAfter`), `respondTransition`, `verifyTransition`, `checkRectification`.
  * - migrations: `planMigrations(schemas, stored)`: per collection, the schema migrations still to
  *   run (SchemaTooNew for data newer than the code knows).
+ * - notifications: outgoing webhooks: `WEBHOOK_EVENTS`, `wantsEvent`, `webhookSignature`, `webhookRetryDelayMs`, `idempotencyKey`.
  */
 export * from './intervals/intervals';
 export * from './schedule/schedule';
@@ -62,3 +63,4 @@ export * from './retention/retention';
 export * from './supervision/cards';
 export * from './migrations/migrations';
 export * from './supervision/rectification';
+export * from './notifications/webhooks';

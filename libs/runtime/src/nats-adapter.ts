@@ -95,10 +95,17 @@ export class NatsAdapter {
    * A durable consumer of `stream`, shared by every instance under `durable`: see NatsLink.consume
    * (retries, dead letters, waiting for the database while `available` says it is down).
    */
-  async consume(stream: StreamDefinition, durable: string, handle: Handler, available: () => Promise<boolean>): Promise<{ stop(): void }> {
+  async consume(
+    stream: StreamDefinition,
+    durable: string,
+    handle: Handler,
+    available: () => Promise<boolean>,
+    /** Where a new durable starts: the stream's first message, or the next one. */
+    from: 'all' | 'new' = 'all',
+  ): Promise<{ stop(): void }> {
     await this.ensureStream(stream);
     const link = await this.link();
-    await link.ensureConsumer(stream.name, durable);
+    await link.ensureConsumer(stream.name, durable, from);
     return link.consume(stream.name, durable, handle, available);
   }
 

@@ -195,8 +195,12 @@ export class NatsLink {
     }
   }
 
-  /** A durable pull consumer with redelivery limits, created or brought to this configuration. */
-  async ensureConsumer(stream: string, durable: string): Promise<void> {
+  /**
+   * A durable pull consumer with redelivery limits, created or brought to this configuration.
+   * `from`: where a new one starts, at the stream's first message (`all`) or at the next one
+   * published (`new`, for a consumer that acts on the world and must not replay the past).
+   */
+  async ensureConsumer(stream: string, durable: string, from: 'all' | 'new' = 'all'): Promise<void> {
     const jsm = await this.nc.jetstreamManager();
     const want = { max_deliver: MAX_DELIVER, backoff: BACKOFF_MS.map(nanos), max_ack_pending: 64 };
     const current = await jsm.consumers.info(stream, durable).catch(() => undefined);
@@ -205,7 +209,7 @@ export class NatsLink {
         await jsm.consumers.add(stream, {
           durable_name: durable,
           ack_policy: AckPolicy.Explicit,
-          deliver_policy: DeliverPolicy.All,
+          deliver_policy: from === 'new' ? DeliverPolicy.New : DeliverPolicy.All,
           ...want,
         });
         return;

@@ -1,6 +1,16 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { Command } from 'commander';
-import { checkJwtSecret, HallwatchEnv, loadSite, metricsPortFor, mongodbUriFor, natsAuth, readEnv, SiteConfig } from '@hallwatch/config';
+import {
+  checkJwtSecret,
+  HallwatchEnv,
+  loadSite,
+  metricsPortFor,
+  mongodbUriFor,
+  natsAuth,
+  readEnv,
+  SiteConfig,
+  webhookSecrets,
+} from '@hallwatch/config';
 import { SERVICES } from '@hallwatch/contracts';
 import { ensureFerretDb, ensureNats, HallwatchLogger, maskUrl, ServiceContext } from '@hallwatch/runtime';
 import { startDemoCamera } from '../demo-camera';
@@ -30,6 +40,8 @@ export function registerStartCommand(program: Command): void {
       // In production the gateway would refuse it, and a metrics port past 65535 stops them all: before anything starts.
       const metricsPorts = service === undefined ? childMetricsPorts(env) : {};
       if (service === undefined) checkJwtSecret(env);
+      // Reporting sends the webhooks: a secret variable unset stops it here, named, not inside Nest.
+      if (service === undefined || service === 'reporting') webhookSecrets(site.notifications.webhooks);
       HallwatchLogger.identify({ service, instance: env.instance, level: env.logLevel });
       const log = new HallwatchLogger('start');
       const nats = await ensureNats(env.natsUrl, env.dataDir);

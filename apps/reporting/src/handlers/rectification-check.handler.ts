@@ -1,11 +1,14 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import type { RectificationRecord } from '@hallwatch/contracts';
 import { RectificationsService } from '../services/rectifications.service';
+import { WebhooksService } from '../services/webhooks.service';
 
 /**
  * The periodic rectification check (every HALLWATCH_RECTIFICATION_CHECK_SECONDS, default 60):
- * orders past their due time turn overdue and escalate. Each change is a conditional write, so
- * two reporting instances never record it twice; one check at a time.
+ * orders past their due time turn overdue and escalate, and an order turning overdue is a
+ * `rectification.overdue` webhook event for each of its halls. Each change is a conditional write,
+ * so two reporting instances never record it twice; one check at a time.
  */
 @Injectable()
 export class RectificationCheckHandler implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -16,19 +19,24 @@ export class RectificationCheckHandler implements OnApplicationBootstrap, OnAppl
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly orders: RectificationsService,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   onApplicationBootstrap(): void {
     const seconds = this.ctx.env.rectificationCheckSeconds;
     this.timer = setInterval(() => {
       this.running ??= this.orders
-        .check()
+        .check(Date.now(), (order, at) => this.overdue(order, at))
         .then(
           () => undefined,
           (err: Error) => this.log.warn(`rectification check failed, tried again in ${seconds} s: ${err.message}`),
         )
         .then(() => (this.running = undefined));
     }, seconds * 1000);
+  }
+
+  private async overdue(order: RectificationRecord, at: string): Promise<void> {
+    for (const hallId of order.halls) await this.webhooks.rectificationOverdue({ id: order.id, hallId, at }, order, 'rectification-check');
   }
 
   async onApplicationShutdown(): Promise<void> {

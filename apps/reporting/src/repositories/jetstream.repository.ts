@@ -39,13 +39,15 @@ export class JetStreamRepository implements OnModuleDestroy {
   /**
    * Delivers every message of a stream at least once, as `decode` makes it of the message and its
    * subject, with the subject. A message is retried while the database is down, and moved aside
-   * when `decode` refuses it or when storing it fails on every delivery.
+   * when `decode` refuses it or when storing it fails on every delivery. `from`: where a new
+   * durable starts (see NatsLink.ensureConsumer).
    */
   async consume<T>(
     stream: StreamName,
     decode: (data: Uint8Array, subject: string) => Decoded<T>,
     handle: (value: T, subject: string) => Promise<void>,
     durable = DURABLE,
+    from: 'all' | 'new' = 'all',
   ): Promise<void> {
     const consumer = await this.nats.consume(
       Streams[stream],
@@ -56,6 +58,7 @@ export class JetStreamRepository implements OnModuleDestroy {
         await handle(decoded.value, subject);
       },
       () => this.databaseUp(),
+      from,
     );
     this.consumers.push(consumer);
   }

@@ -229,3 +229,34 @@ export const RectificationSchema = new Schema(
   },
   { collection: 'rectifications', versionKey: false },
 );
+
+/**
+ * One event for one outgoing webhook; _id = `${webhookId}|${idempotencyKey}`, so an event consumed
+ * again adds nothing. `body` holds the exact bytes every attempt posts (and signs). `pending`
+ * until answered 2xx (`delivered`) or out of attempts (`failed`, kept); `dueAt` is the next
+ * attempt, moved ahead while one instance holds the claim (`claim`) on it.
+ */
+export const WebhookDeliverySchema = new Schema(
+  {
+    _id: String,
+    webhook: String,
+    event: String,
+    key: String,
+    hallId: String,
+    /** What caused it: the subject it was consumed from, or the caller of an entry point. */
+    source: String,
+    body: String,
+    status: String,
+    attempts: Number,
+    dueAt: Date,
+    createdAt: Date,
+    claim: String,
+    /** The last attempt: when, by which reporting instance, what the receiver answered (HTTP status) or why it failed. */
+    triedAt: Date,
+    triedBy: String,
+    lastStatus: Number,
+    lastError: String,
+    deliveredAt: Date,
+  },
+  { collection: 'webhook_deliveries', versionKey: false },
+);

@@ -136,7 +136,7 @@ export class RectificationsService {
    * waiting for the hall turns overdue, and its tier rises as its due and red points pass; each
    * change a history step by the system. Answers how many orders changed.
    */
-  async check(now = Date.now()): Promise<number> {
+  async check(now = Date.now(), onOverdue?: (order: RectificationRecord, at: string) => Promise<void>): Promise<number> {
     let changed = 0;
     for (const order of await this.orders.unverified()) {
       const due = { dueAt: Date.parse(order.dueAt), redAt: Date.parse(order.redAt) };
@@ -146,6 +146,8 @@ export class RectificationsService {
       const by = SYSTEM_WRITERS.reporting.username;
       const steps: RectificationStep[] = next.actions.map((action) => ({ action, by, at, state: next.state, tier: next.tier }));
       const updated = { ...order, state: next.state, tier: next.tier, version: order.version + 1, history: [...order.history, ...steps] };
+      // Told before it is saved: a crash in between tells again at the next check (the receivers dedupe).
+      if (onOverdue && next.actions.includes('overdue')) await onOverdue(updated, at);
       // Written meanwhile (a response, say): judged again at the next check.
       if (await this.orders.save(updated, order.version)) {
         changed += 1;
