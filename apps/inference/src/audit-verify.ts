@@ -11,7 +11,7 @@ import {
   IncidentSchema,
   IncidentTombstone,
   IncidentTombstoneSchema,
-} from './repositories/incident.repository';
+} from './repositories/incident.schemas';
 
 /** What `hallwatch audit verify` found. */
 export interface AuditReport {
