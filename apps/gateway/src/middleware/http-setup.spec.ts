@@ -1,7 +1,7 @@
 import { Body, Controller, Get, INestApplication, LoggerService, Post } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import request from 'supertest';
-import { ServiceError } from '../nats/service-request';
+import { ServiceError } from '../repositories/service-request';
 import { setUpHttp } from './http-setup';
 
 @Controller()

@@ -4,7 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { AuthController } from '../controllers/auth.controller';
 import { AuthGuard } from '../middleware/auth.guard';
 import { AuthService } from '../services/auth.service';
-import { TokenRevocations } from '../auth/token-revocations';
+import { TokenRevocations } from '../repositories/token-revocations';
 import { WallKeysModule } from './wall-keys.module';
 
 @Module({

@@ -6,7 +6,7 @@ import { hashPassword, InjectContext, ServiceContext, verifyPassword } from '@ha
 import type { TokenDto } from '../dtos/auth.dto';
 import { AuthToken, AuthUser, Caller, TOKEN_TTL_SECONDS } from '../dtos/auth.types';
 import { SignInLockedException, signInKeys, SignInThrottle } from '../utils/sign-in-throttle';
-import { TokenRevocations } from '../auth/token-revocations';
+import { TokenRevocations } from '../repositories/token-revocations';
 import { WALL_KEY_PREFIX, WallKeysService } from './wall-keys.service';
 
 /** What an access token carries: `ver` ends it when its user's entry changes, `jti` names it for logout. */

@@ -4,7 +4,7 @@ import { FrameHeaders, Subjects } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { Caller } from '../dtos/auth.types';
 import { assertHall } from '../utils/hall-scope';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsConnectionService } from '../modules/nats-connection.module';
 
 export interface Snapshot {
   jpeg: Uint8Array;

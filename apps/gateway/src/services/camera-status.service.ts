@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CameraStatusMessage, decodeMessage, Streams, Subjects } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsConnectionService } from '../modules/nats-connection.module';
 import type { CameraStateDto } from '../dtos/cameras.dto';
 
 /** How long a status read waits for the broker before answering 503. */

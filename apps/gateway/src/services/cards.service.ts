@@ -3,8 +3,8 @@ import { ClientProxy } from '@nestjs/microservices';
 import { CardMessage, CardQuery, ReportingRequests } from '@hallwatch/contracts';
 import type { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { requestService } from '../repositories/service-request';
 import { CardListQueryDto } from '../dtos/cards.dto';
 
 @Injectable()

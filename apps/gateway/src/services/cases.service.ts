@@ -4,8 +4,8 @@ import { CaseImportResult, CaseRowResult, ReportingRequests } from '@hallwatch/c
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../nats/row-batch';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../utils/row-batch';
 
 @Injectable()
 export class CasesService {

@@ -4,9 +4,9 @@ import { BatchResult, ComplaintRecord, RecordRef, ReportingRequests, RowResult }
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../nats/row-batch';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { answerRows, hallsOfWindows, toReporting, windowRefusal, writerOf } from '../utils/row-batch';
+import { requestService } from '../repositories/service-request';
 
 @Injectable()
 export class ComplaintsService {

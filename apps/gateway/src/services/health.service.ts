@@ -3,8 +3,8 @@ import { ClientProxy } from '@nestjs/microservices';
 import type { NatsConnection } from 'nats';
 import { deadLetterCounts, HealthReport, natsReachable, READINESS_TIMEOUT_MS, ServiceMetrics } from '@hallwatch/runtime';
 import { FailingHall, InferenceRequests, SERVICES, Subjects } from '@hallwatch/contracts';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { requestService } from '../repositories/service-request';
 
 export interface ServiceHealth {
   status: 'ok' | 'down';

@@ -14,8 +14,8 @@ import {
 } from '@hallwatch/contracts';
 import type { AuthUser, Caller } from '../dtos/auth.types';
 import { assertHall, hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { requestService } from '../repositories/service-request';
 import { IncidentListQueryDto } from '../dtos/incidents.dto';
 
 @Injectable()

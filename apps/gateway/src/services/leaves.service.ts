@@ -11,9 +11,9 @@ import {
 } from '@hallwatch/contracts';
 import { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { answerRows, toReporting, writerOf } from '../nats/row-batch';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { answerRows, toReporting, writerOf } from '../utils/row-batch';
+import { requestService } from '../repositories/service-request';
 
 @Injectable()
 export class LeavesService {

@@ -13,7 +13,7 @@ import {
 } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { CameraStateDto } from '../dtos/cameras.dto';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsConnectionService } from '../modules/nats-connection.module';
 
 /** An incident event on the push channel: `incident.<event>` with the message of that event. */
 export type LiveIncidentEvent = { [T in IncidentEventType]: { type: `incident.${T}`; data: IncidentEventMessage<T> } }[IncidentEventType];

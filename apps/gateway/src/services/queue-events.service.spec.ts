@@ -1,6 +1,6 @@
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { QueueEventMessage } from '@hallwatch/contracts';
-import type { QueueEventsRepository } from '../queue-events/queue-events.repository';
+import type { QueueEventsRepository } from '../repositories/queue-events.repository';
 import { QueueEventsService } from './queue-events.service';
 
 const SITE = parseSite(`

@@ -3,8 +3,8 @@ import { BatchResult, Decoded, QueueEventMessage, queueEventId, RowResult, valid
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { answerRows, hallsOfWindows, windowRefusal } from '../nats/row-batch';
-import { QueueEventsRepository } from '../queue-events/queue-events.repository';
+import { answerRows, hallsOfWindows, windowRefusal } from '../utils/row-batch';
+import { QueueEventsRepository } from '../repositories/queue-events.repository';
 
 @Injectable()
 export class QueueEventsService {

@@ -5,8 +5,8 @@ import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { statsFileName, toCsv, toXlsx } from '@hallwatch/stats';
 import { AuthUser } from '../dtos/auth.types';
 import { hallScope } from '../utils/hall-scope';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { requestService } from '../repositories/service-request';
 import { StatsQueryDto } from '../dtos/stats.dto';
 
 export type StatsAnswer =

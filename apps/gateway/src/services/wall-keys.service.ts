@@ -3,7 +3,7 @@ import { BadRequestException, Injectable, Logger, NotFoundException, ServiceUnav
 import { KV, StringCodec } from 'nats';
 import { InjectContext, openBucket, ServiceContext } from '@hallwatch/runtime';
 import type { AuthUser, WallCaller } from '../dtos/auth.types';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsConnectionService } from '../modules/nats-connection.module';
 import type { WallKeyDto, IssuedWallKeyDto } from '../dtos/wall-keys.dto';
 
 /** The JetStream key-value bucket of wall keys, shared by every gateway: a key outlives restarts and works on each instance. */

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import { InferenceRequests, LiveWindowsRequest, LiveWindowState } from '@hallwatch/contracts';
-import { NATS_CLIENT } from '../nats/nats-client.module';
-import { requestService } from '../nats/service-request';
+import { NATS_CLIENT } from '../modules/nats-client.module';
+import { requestService } from '../repositories/service-request';
 
 @Injectable()
 export class WindowsService {

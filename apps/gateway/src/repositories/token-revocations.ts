@@ -1,7 +1,7 @@
 import { Injectable, Logger, ServiceUnavailableException } from '@nestjs/common';
 import { KV, StringCodec } from 'nats';
 import { InjectContext, openBucket, ServiceContext } from '@hallwatch/runtime';
-import { NatsConnectionService } from '../nats/nats-connection.module';
+import { NatsConnectionService } from '../modules/nats-connection.module';
 import { TOKEN_TTL_SECONDS } from '../dtos/auth.types';
 
 /** The JetStream key-value bucket of revoked token ids, shared by every gateway instance. */

@@ -1,7 +1,7 @@
 import { ClientProxy } from '@nestjs/microservices';
 import type { BatchResult, RowResult, Writer } from '@hallwatch/contracts';
 import type { SiteConfig } from '@hallwatch/config';
-import { maxPayload, requestService } from './service-request';
+import { maxPayload, requestService } from '../repositories/service-request';
 
 /** The fields every row answer has (cases add `caseId`, the others `id`). */
 type RowAnswer = Omit<RowResult, 'id'>;
