@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import { readEnv } from '@hallwatch/config';
 import { chainGenesis, verifyChain } from '@hallwatch/domain';
 import { EvidenceRepository } from '../../apps/inference/src/repositories/evidence.repository';
-import { IncidentRecord, IncidentRepository, IncidentSchema } from '../../apps/inference/src/repositories/incident.repository';
+import { IncidentRepository } from '../../apps/inference/src/repositories/incident.repository';
+import { IncidentRecord, IncidentSchema } from '../../apps/inference/src/repositories/incident.schemas';
 import {
   FencedOut,
   MonitorState,

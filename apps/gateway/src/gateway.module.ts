@@ -1,23 +1,23 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { SERVICE_CONTEXT, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
-import { AuthModule } from './auth/auth.module';
-import { CamerasModule } from './cameras/cameras.module';
-import { CardsModule } from './cards/cards.module';
-import { RectificationsModule } from './rectifications/rectifications.module';
-import { CasesModule } from './cases/cases.module';
-import { ComplaintsModule } from './complaints/complaints.module';
-import { HealthModule } from './health/health.module';
-import { IncidentsModule } from './incidents/incidents.module';
-import { LeavesModule } from './leaves/leaves.module';
-import { LiveModule } from './live/live.module';
-import { NatsConnectionModule } from './nats/nats-connection.module';
-import { NatsClientModule } from './nats/nats-client.module';
-import { QueueEventsModule } from './queue-events/queue-events.module';
-import { SiteModule } from './site/site.module';
-import { ReportsModule } from './reports/reports.module';
-import { StatsModule } from './stats/stats.module';
-import { WindowsModule } from './windows/windows.module';
-import { ZonesModule } from './zones/zones.module';
+import { AuthModule } from './modules/auth.module';
+import { CamerasModule } from './modules/cameras.module';
+import { CardsModule } from './modules/cards.module';
+import { RectificationsModule } from './modules/rectifications.module';
+import { CasesModule } from './modules/cases.module';
+import { ComplaintsModule } from './modules/complaints.module';
+import { HealthModule } from './modules/health.module';
+import { IncidentsModule } from './modules/incidents.module';
+import { LeavesModule } from './modules/leaves.module';
+import { LiveModule } from './modules/live.module';
+import { NatsConnectionModule } from './modules/nats-connection.module';
+import { NatsClientModule } from './modules/nats-client.module';
+import { QueueEventsModule } from './modules/queue-events.module';
+import { SiteModule } from './modules/site.module';
+import { ReportsModule } from './modules/reports.module';
+import { StatsModule } from './modules/stats.module';
+import { WindowsModule } from './modules/windows.module';
+import { ZonesModule } from './modules/zones.module';
 
 @Module({})
 export class GatewayModule {

@@ -5,10 +5,10 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { checkJwtSecret, metricsPortFor } from '@hallwatch/config';
 import { HallwatchLogger, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
-import { serveConsole } from './console/serve-console';
+import { serveConsole } from './middleware/serve-console';
 import { GatewayModule } from './gateway.module';
-import { serveHttpMetricsAndProbes } from './http/http-metrics';
-import { setUpHttp } from './http/http-setup';
+import { serveHttpMetricsAndProbes } from './middleware/http-metrics';
+import { setUpHttp } from './middleware/http-setup';
 import { API_PREFIX, openApiDocument } from './openapi';
 
 /** The gateway's own HTTPS, when HALLWATCH_TLS_CERT and HALLWATCH_TLS_KEY name its PEM files. */

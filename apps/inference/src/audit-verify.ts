@@ -10,7 +10,7 @@ import {
   IncidentSchema,
   IncidentTombstone,
   IncidentTombstoneSchema,
-} from './repositories/incident.repository';
+} from './repositories/incident.schemas';
 
 /** What `hallwatch audit verify` found. */
 export interface AuditReport {

@@ -49,7 +49,10 @@ export type {
 } from './model';
 export * from './presence/presence-tracker';
 export { presenceIntervals } from './presence/timeline';
+export { DEFAULT_RULES } from './incidents/incident';
+export type { FrameFact, Incident, IncidentEvent, IncidentEvidence, IncidentRules } from './incidents/incident';
 export * from './incidents/incident-rules';
+export type { IncidentSnapshot } from './incidents/rule-tracks';
 export * from './incidents/appeal';
 export * from './incidents/review-rules';
 export * from './audit/audit-chain';

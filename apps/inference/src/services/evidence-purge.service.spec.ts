@@ -1,7 +1,8 @@
 import { parseSite, readEnv } from '@hallwatch/config';
 import type { ServiceContext } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
-import type { IncidentRecord, IncidentRepository } from '../repositories/incident.repository';
+import type { IncidentRepository } from '../repositories/incident.repository';
+import type { IncidentRecord } from '../repositories/incident.schemas';
 import type { MonitorStateRepository } from '../repositories/monitor-state.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { PurgeLeaseRepository } from '../repositories/purge-lease.repository';

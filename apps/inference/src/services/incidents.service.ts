@@ -21,7 +21,8 @@ import {
 import { appealState, judgeAppeal, judgeDecision, sha256Hex, type ReviewJudgement } from '@hallwatch/domain';
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
 import { EvidenceView, EvidenceViewRepository } from '../repositories/evidence-view.repository';
-import { incidentStatus, IncidentRecord, IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
+import { IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
+import { incidentStatus, IncidentRecord } from '../repositories/incident.schemas';
 import { NatsRepository } from '../repositories/nats.repository';
 
 const DAY = 24 * 3600_000;

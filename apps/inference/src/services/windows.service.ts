@@ -3,7 +3,7 @@ import type { FailingHall, LiveWindowState } from '@hallwatch/contracts';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { MonitorStateRepository } from '../repositories/monitor-state.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
-import { FAILING_AFTER } from './monitor.service';
+import { FAILING_AFTER } from './hall-persistence';
 
 /** Live window states, read from the stored presence timeline so any instance can answer. */
 @Injectable()

@@ -1,4 +1,4 @@
-import { Incident, IncidentEvent } from '../incidents/incident-rules';
+import { Incident, IncidentEvent } from '../incidents/incident';
 import { HallConfig, StateChange, WindowConfig } from '../model';
 import { HallMonitor, HallMonitorOptions, MonitorOutput } from './hall-monitor';
 

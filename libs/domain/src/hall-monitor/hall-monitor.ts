@@ -1,4 +1,6 @@
-import { IncidentEngine, IncidentEvent, IncidentRules, IncidentSnapshot } from '../incidents/incident-rules';
+import { IncidentEvent, IncidentRules } from '../incidents/incident';
+import { IncidentEngine } from '../incidents/incident-rules';
+import { IncidentSnapshot } from '../incidents/rule-tracks';
 import { CameraStatusChange, HallConfig, Observation, PresenceState, StateChange, WindowConfig } from '../model';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
 import { QueueEvent } from '../queue/queue-session';

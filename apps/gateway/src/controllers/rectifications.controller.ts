@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { CurrentUser, Roles } from '../middleware/auth.decorators';
+import type { AuthUser } from '../dtos/auth.types';
+import { RecordParamsDto } from '../dtos/leaves.dto';
+import {
+  IssueRectificationDto,
+  RectificationDto,
+  RectificationListQueryDto,
+  RespondRectificationDto,
+  VerifyRectificationDto,
+} from '../dtos/rectifications.dto';
+import { RectificationsService } from '../services/rectifications.service';
+
+@ApiTags('rectifications')
+@ApiBearerAuth()
+@Controller('rectifications')
+export class RectificationsController {
+  constructor(private readonly orders: RectificationsService) {}
+
+  /** Issues a rectification order (督办单) from a confirmed incident, a verified complaint, a card or a case, as the signed-in supervisor or admin. */
+  @Post()
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOkResponse({ type: RectificationDto })
+  issue(@CurrentUser() user: AuthUser, @Body() body: IssueRectificationDto): Promise<RectificationDto> {
+    return this.orders.issue(user, body);
+  }
+
+  /** Orders of the caller's halls, newest first, by state and kind of source. */
+  @Get()
+  @ApiOkResponse({ type: [RectificationDto] })
+  list(@CurrentUser() user: AuthUser, @Query() query: RectificationListQueryDto): Promise<RectificationDto[]> {
+    return this.orders.list(user, query);
+  }
+
+  /** One order with its history: who issued, responded, verified or returned it, when it turned overdue and escalated. */
+  @Get(':id')
+  @ApiOkResponse({ type: RectificationDto })
+  get(@CurrentUser() user: AuthUser, @Param() params: RecordParamsDto): Promise<RectificationDto> {
+    return this.orders.get(user, params.id);
+  }
+
+  /** The hall manager's response: what was done (the order a bad rating opened also needs the call-back); 409 unless it waits for the hall. */
+  @Post(':id/respond')
+  @HttpCode(200)
+  @Roles('hall_manager')
+  @ApiOkResponse({ type: RectificationDto })
+  respond(
+    @CurrentUser() user: AuthUser,
+    @Param() params: RecordParamsDto,
+    @Body() body: RespondRectificationDto,
+  ): Promise<RectificationDto> {
+    return this.orders.respond(user, params.id, body);
+  }
+
+  /** The bureau verifies the response (accepted: true) or sends it back (false); 409 unless responded. */
+  @Post(':id/verify')
+  @HttpCode(200)
+  @Roles('admin', 'supervisor')
+  @ApiOkResponse({ type: RectificationDto })
+  verify(@CurrentUser() user: AuthUser, @Param() params: RecordParamsDto, @Body() body: VerifyRectificationDto): Promise<RectificationDto> {
+    return this.orders.verify(user, params.id, body);
+  }
+}

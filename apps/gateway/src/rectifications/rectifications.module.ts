@@ -1,6 +1,0 @@
-import { Module } from '@nestjs/common';
-import { RectificationsController } from './rectifications.controller';
-import { RectificationsService } from './rectifications.service';
-
-@Module({ controllers: [RectificationsController], providers: [RectificationsService] })
-export class RectificationsModule {}

@@ -1,0 +1,37 @@
+import type { HallMonitor } from '@hallwatch/domain';
+import type { Feed } from '../repositories/nats.repository';
+
+/** One hall this instance monitors: its domain monitor and what the hub, its persistence and its judging keep of it. */
+export interface MonitoredHall {
+  id: string;
+  monitor: HallMonitor;
+  /** Ticks wait until the statuses missed while nobody held the hall are applied. */
+  ready: boolean;
+  /** Changed since the last save. */
+  dirty: boolean;
+  /** A periodic save waits in the hall's queue: another would only write the same state again. */
+  saveQueued: boolean;
+  /** Set when the hall is given up: its queued steps are skipped, nothing more is written. */
+  stopped: boolean;
+  /** A tick is queued or running. */
+  ticking: boolean;
+  /** Sequence number of the next outbox entry. */
+  seq: number;
+  /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
+  delivered: string[];
+  /** Failures in a row counted in its saved state when taken (0 once it ran cleanly since), and when it was taken. */
+  failures: number;
+  takenAt: number;
+  /** When a frame of the hall was last judged (wall time); undefined since it was taken. */
+  judgedAt?: number;
+  feeds: Feed[];
+}
+
+/** A hall just taken: `seq` continues its saved outbox, `failures` is the count in its saved state. */
+export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
+  const flags = { ready: false, dirty: false, saveQueued: false, stopped: false, ticking: false };
+  return { id, monitor, ...flags, seq, delivered: [], failures, takenAt: Date.now(), feeds: [] };
+}
+
+/** This instance may no longer act for a hall: its lease ran out. */
+export class LeaseExpired extends Error {}

@@ -1,0 +1,79 @@
+import { PresenceState, WindowConfig } from '../model';
+import { QueueSessionState } from '../queue/queue-session';
+import { Incident, IncidentEvidence } from './incident';
+
+/** What the incident rules remember of one window. */
+export interface WindowRuleTrack {
+  state: PresenceState | 'untracked';
+  since: number | null;
+  /** Start of the current open interval, if the window was seen opening. */
+  intervalStart: number | null;
+  staffedSinceOpen: boolean;
+  lateEligible: boolean;
+  lastFrameAt: number | null;
+  lastStaffedAt: number | null;
+  lastAbsentAt: number | null;
+  pendingSince: number | null;
+  /** lastStaffedAt when the current absent state began. */
+  staffedBeforeAbsence: number | null;
+  absence: Incident | null;
+  late: Incident | null;
+  /** Missing in snapshots saved before queue sessions were followed. */
+  queue?: QueueTrack;
+}
+
+/** A window's queue session as its events told it. */
+export interface QueueTrack {
+  state: QueueSessionState;
+  /** When the current state began. */
+  since: number | null;
+  /** Time of the last event applied; older or equal events are ignored. */
+  at: number | null;
+  /** The event that opened the current open state. */
+  opener: IncidentEvidence['queueEvent'] | null;
+  mismatch: Incident | null;
+}
+
+/** Plain-JSON state of an IncidentEngine. */
+export interface IncidentSnapshot {
+  windows: Record<string, WindowRuleTrack>;
+  hall: {
+    cursor: number | null;
+    open: boolean;
+    openSince: number | null;
+    /** Since when the shortfall of staffed windows is certain, while it lasts. */
+    shortSince: number | null;
+    gap: Incident | null;
+  };
+  cameras: Record<string, { online: boolean; at: number; incident: Incident | null }>;
+}
+
+export function newWindowTrack(): WindowRuleTrack {
+  return {
+    state: 'untracked',
+    since: null,
+    intervalStart: null,
+    staffedSinceOpen: false,
+    lateEligible: false,
+    lastFrameAt: null,
+    lastStaffedAt: null,
+    lastAbsentAt: null,
+    pendingSince: null,
+    staffedBeforeAbsence: null,
+    absence: null,
+    late: null,
+  };
+}
+
+export function newQueueTrack(): QueueTrack {
+  return { state: 'closed', since: null, at: null, opener: null, mismatch: null };
+}
+
+/**
+ * How long an absent window is known to be absent: a frame vouches for one sample
+ * interval, and a pending run of staffed frames may end the absence at its first frame.
+ */
+export function certainUntil(w: WindowRuleTrack, cfg: WindowConfig): number {
+  const fresh = w.lastFrameAt === null ? -Infinity : w.lastFrameAt + cfg.sampleEveryMs;
+  return Math.min(fresh, w.pendingSince ?? Infinity);
+}
