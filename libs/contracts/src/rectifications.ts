@@ -1,4 +1,4 @@
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, registerDecorator } from 'class-validator';
+import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min, registerDecorator } from 'class-validator';
 import {
   MAX_DUE_WORKING_DAYS,
   RECTIFICATION_SOURCES,
@@ -9,7 +9,7 @@ import {
   type RectificationTier,
 } from '@hallwatch/domain';
 import { validateMessage } from './decode';
-import { IsId, IsInstant, IsPlainText } from './ids';
+import { IsId, IsInstant, IsText, IsReason, NAME_MAX } from './ids';
 import { IsWriter, Writer } from './provenance';
 
 export { RECTIFICATION_ACTIONS, RECTIFICATION_SOURCES, RECTIFICATION_STATES, RECTIFICATION_TIERS } from '@hallwatch/domain';
@@ -41,7 +41,7 @@ export class RectificationSourceRef {
 /** Whom the order is for: exactly one of a window, a department (of the site file) or a hall. */
 export class RectificationTarget {
   @IsOptional() @IsId() window?: string;
-  @IsOptional() @IsString() @MinLength(1) @MaxLength(200) @IsPlainText() department?: string;
+  @IsOptional() @IsText(NAME_MAX) department?: string;
   @IsOptional() @IsId() hall?: string;
 }
 
@@ -49,7 +49,7 @@ export class RectificationTarget {
 export class CallBackInput {
   @IsInstant() at: string;
   @IsBoolean() reached: boolean;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() outcome: string;
+  @IsReason() outcome: string;
 }
 
 export interface CallBack extends CallBackInput {
@@ -62,14 +62,14 @@ export class RectificationIssueRequest {
   @IsNested(RectificationSourceRef) source: RectificationSourceRef;
   @IsNested(RectificationTarget) to: RectificationTarget;
   @IsInt() @Min(1) @Max(MAX_DUE_WORKING_DAYS) dueWorkingDays: number;
-  @IsString() @MinLength(1) @MaxLength(4000) @IsPlainText() instructions: string;
+  @IsText(4000) instructions: string;
   @IsWriter() by: Writer;
 }
 
 /** Payload of ReportingRequests.respondRectification: the hall manager's answer (`halls`: theirs). */
 export class RectificationRespondRequest {
   @IsId() id: string;
-  @IsString() @MinLength(1) @MaxLength(4000) @IsPlainText() text: string;
+  @IsText(4000) text: string;
   /** Required on the order a bad rating opened: the call-back to the rater. */
   @IsOptional() @IsNested(CallBackInput) callBack?: CallBackInput;
   @IsWriter() by: Writer;
@@ -81,7 +81,7 @@ export class RectificationRespondRequest {
 export class RectificationVerifyRequest {
   @IsId() id: string;
   @IsBoolean() accepted: boolean;
-  @IsString() @MinLength(1) @MaxLength(2000) @IsPlainText() reason: string;
+  @IsReason() reason: string;
   @IsWriter() by: Writer;
 }
 

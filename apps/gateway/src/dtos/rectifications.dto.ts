@@ -1,10 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import {
   IsId,
   IsInstant,
-  IsPlainText,
   RECTIFICATION_ACTIONS,
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATES,
@@ -16,6 +15,9 @@ import {
   type RectificationState,
   type RectificationStep,
   type RectificationTier,
+  IsText,
+  IsReason,
+  NAME_MAX,
 } from '@hallwatch/contracts';
 import { MAX_DUE_WORKING_DAYS } from '@hallwatch/domain';
 
@@ -37,10 +39,7 @@ export class RectificationTargetDto {
 
   @ApiPropertyOptional({ description: 'a department as the site file names it' })
   @IsOptional()
-  @IsString()
-  @MinLength(1)
-  @MaxLength(200)
-  @IsPlainText()
+  @IsText(NAME_MAX)
   department?: string;
 
   @ApiPropertyOptional({ description: 'a hall id' })
@@ -67,10 +66,7 @@ export class IssueRectificationDto {
   dueWorkingDays: number;
 
   @ApiProperty({ description: 'what is to be put right' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(4000)
-  @IsPlainText()
+  @IsText(4000)
   instructions: string;
 }
 
@@ -84,19 +80,13 @@ export class CallBackInputDto {
   reached: boolean;
 
   @ApiProperty({ description: 'what came of it' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsPlainText()
+  @IsReason()
   outcome: string;
 }
 
 export class RespondRectificationDto {
   @ApiProperty({ description: 'what was done' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(4000)
-  @IsPlainText()
+  @IsText(4000)
   text: string;
 
   @ApiPropertyOptional({ type: CallBackInputDto, description: 'required on the order a bad rating opened: the call-back to the rater' })
@@ -112,10 +102,7 @@ export class VerifyRectificationDto {
   accepted: boolean;
 
   @ApiProperty({ description: 'why (kept in the history)' })
-  @IsString()
-  @MinLength(1)
-  @MaxLength(2000)
-  @IsPlainText()
+  @IsReason()
   reason: string;
 }
 

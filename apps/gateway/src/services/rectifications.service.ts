@@ -14,7 +14,12 @@ import { hallScope } from '../utils/hall-scope';
 import { NATS_CLIENT } from '../modules/nats-client.module';
 import { writerOf } from '../utils/row-batch';
 import { requestService } from '../repositories/service-request';
-import { IssueRectificationDto, RectificationListQueryDto, RespondRectificationDto, VerifyRectificationDto } from '../dtos/rectifications.dto';
+import {
+  IssueRectificationDto,
+  RectificationListQueryDto,
+  RespondRectificationDto,
+  VerifyRectificationDto,
+} from '../dtos/rectifications.dto';
 
 /** Rectification orders, as the signed-in user: reporting applies the rules (who may issue, respond, verify) and keeps the history. */
 @Injectable()
