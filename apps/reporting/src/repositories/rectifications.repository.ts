@@ -55,6 +55,27 @@ export class RectificationsRepository {
     }
   }
 
+  /** Stores new orders, leaving any whose id is stored already as it stands (one write for a batch). */
+  async insertNew(orders: readonly RectificationRecord[]): Promise<void> {
+    if (orders.length === 0) return;
+    try {
+      await this.orders.collection.insertMany(
+        orders.map((o) => ({ _id: o.id, ...toDoc(o) }) as never),
+        { ordered: false },
+      );
+    } catch (err) {
+      // Another writer stored some meanwhile: theirs stand, the rest were written.
+      if (!isDuplicateKey(err) && !(err as { writeErrors?: unknown[] }).writeErrors?.every((e) => isDuplicateKey(e))) throw err;
+    }
+  }
+
+  /** The ids of `ids` already stored. */
+  async storedIds(ids: readonly string[]): Promise<Set<string>> {
+    if (ids.length === 0) return new Set();
+    const docs = await this.orders.collection.find({ _id: { $in: ids } } as never, { projection: { _id: 1 } }).toArray();
+    return new Set(docs.map((d) => String(d._id)));
+  }
+
   async order(id: string): Promise<RectificationRecord | undefined> {
     const d = await this.orders.collection.findOne({ _id: id } as never);
     return d ? toRecord(d) : undefined;
