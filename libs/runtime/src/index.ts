@@ -9,6 +9,7 @@ export * from './migrations';
 export * from './nats';
 export * from './nats-adapter';
 export * from './password';
+export * from './periodic-task';
 export * from './pdf';
 export * from './port';
 export * from './rate-limited-log';

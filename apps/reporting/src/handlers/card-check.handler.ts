@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, PeriodicTask, ServiceContext } from '@hallwatch/runtime';
 import { CardsService } from '../services/cards.service';
 
 /**
@@ -10,28 +10,23 @@ import { CardsService } from '../services/cards.service';
 @Injectable()
 export class CardCheckHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(CardCheckHandler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask<number>;
 
-  constructor(
-    @InjectContext() private readonly ctx: ServiceContext,
-    private readonly cards: CardsService,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    this.timer = setInterval(() => {
-      this.running ??= this.cards
-        .check()
-        .then(
-          (issued) => issued > 0 && this.log.log(`card check: ${issued} card(s) issued`),
-          (err: Error) => this.log.warn(`card check failed, tried again in ${this.ctx.env.cardCheckSeconds} s: ${err.message}`),
-        )
-        .then(() => (this.running = undefined));
-    }, this.ctx.env.cardCheckSeconds * 1000);
+  constructor(@InjectContext() ctx: ServiceContext, cards: CardsService) {
+    const seconds = ctx.env.cardCheckSeconds;
+    this.task = new PeriodicTask(
+      seconds * 1000,
+      () => cards.check(),
+      (issued) => issued > 0 && this.log.log(`card check: ${issued} card(s) issued`),
+      (err) => this.log.warn(`card check failed, tried again in ${seconds} s: ${err.message}`),
+    );
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { InjectContext, ServiceContext } from '@hallwatch/runtime';
+import { InjectContext, PeriodicTask, ServiceContext } from '@hallwatch/runtime';
 import type { RectificationRecord } from '@hallwatch/contracts';
 import { RectificationsService } from '../services/rectifications.service';
 import { WebhooksService } from '../services/webhooks.service';
@@ -13,34 +13,31 @@ import { WebhooksService } from '../services/webhooks.service';
 @Injectable()
 export class RectificationCheckHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(RectificationCheckHandler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask<number>;
 
   constructor(
-    @InjectContext() private readonly ctx: ServiceContext,
-    private readonly orders: RectificationsService,
+    @InjectContext() ctx: ServiceContext,
+    orders: RectificationsService,
     private readonly webhooks: WebhooksService,
-  ) {}
+  ) {
+    const seconds = ctx.env.rectificationCheckSeconds;
+    this.task = new PeriodicTask(
+      seconds * 1000,
+      () => orders.check(Date.now(), (order, at) => this.overdue(order, at)),
+      () => undefined,
+      (err) => this.log.warn(`rectification check failed, tried again in ${seconds} s: ${err.message}`),
+    );
+  }
 
   onApplicationBootstrap(): void {
-    const seconds = this.ctx.env.rectificationCheckSeconds;
-    this.timer = setInterval(() => {
-      this.running ??= this.orders
-        .check(Date.now(), (order, at) => this.overdue(order, at))
-        .then(
-          () => undefined,
-          (err: Error) => this.log.warn(`rectification check failed, tried again in ${seconds} s: ${err.message}`),
-        )
-        .then(() => (this.running = undefined));
-    }, seconds * 1000);
+    this.task.start();
   }
 
   private async overdue(order: RectificationRecord, at: string): Promise<void> {
     for (const hallId of order.halls) await this.webhooks.rectificationOverdue({ id: order.id, hallId, at }, order, 'rectification-check');
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 }

@@ -1,5 +1,6 @@
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { CardMessage, decodeIncidentEvent, decodeMessage } from '@hallwatch/contracts';
+import { PeriodicTask } from '@hallwatch/runtime';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { WebhooksService } from '../services/webhooks.service';
 
@@ -17,9 +18,16 @@ const DISPATCH_EVERY_MS = 1000;
 @Injectable()
 export class WebhooksHandler implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly log = new Logger(WebhooksHandler.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
   private failing = false;
+  private readonly dispatch = new PeriodicTask(
+    DISPATCH_EVERY_MS,
+    () => this.webhooks.dispatchDue(),
+    () => (this.failing = false),
+    (err) => {
+      if (!this.failing) this.log.warn(`webhook dispatch failed, tried again every second: ${err.message}`);
+      this.failing = true;
+    },
+  );
 
   constructor(
     private readonly jetstream: JetStreamRepository,
@@ -43,22 +51,10 @@ export class WebhooksHandler implements OnApplicationBootstrap, OnApplicationShu
       DURABLE,
       'new',
     );
-    this.timer = setInterval(() => {
-      this.running ??= this.webhooks
-        .dispatchDue()
-        .then(
-          () => (this.failing = false),
-          (err: Error) => {
-            if (!this.failing) this.log.warn(`webhook dispatch failed, tried again every second: ${err.message}`);
-            this.failing = true;
-          },
-        )
-        .then(() => (this.running = undefined));
-    }, DISPATCH_EVERY_MS);
+    this.dispatch.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.dispatch.stop();
   }
 }
