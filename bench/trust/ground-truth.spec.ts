@@ -4,13 +4,13 @@ import {
   Feed,
   OPERATION_KINDS,
   planOperations,
-  seeded,
   skewAccepted,
   stretches,
   truthAt,
   truthsAt,
   unexplainedSeconds,
 } from './ground-truth';
+import { seededRandom } from '@hallwatch/stats';
 
 const HALF = 40_000;
 
@@ -129,7 +129,7 @@ describe('trust harness ground truth', () => {
   });
 
   it('draws numbers in [0, 1) from a seed', () => {
-    const next = seeded(42);
+    const next = seededRandom(42);
     const xs = Array.from({ length: 1000 }, next);
     expect(xs.every((x) => x >= 0 && x < 1)).toBe(true);
     expect(new Set(xs).size).toBeGreaterThan(990);

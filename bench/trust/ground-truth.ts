@@ -5,6 +5,8 @@
  * camera. Pure functions of the operations log, so they are unit-tested apart from any process.
  */
 
+import { seededRandom } from '@hallwatch/stats';
+
 /** What is really at a seat: someone, no one, or nothing to see (no live video reaches Hallwatch). */
 export type Truth = 'staffed' | 'empty' | 'no-video';
 
@@ -94,18 +96,6 @@ export function deliveries(published: ReadonlySet<string>, counted: readonly str
   };
 }
 
-/** A small seeded generator (mulberry32): the same seed gives the same operations. */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The kinds of operation the harness applies. */
 export const OPERATION_KINDS = [
   'camera-stop',
@@ -182,7 +172,7 @@ export function planOperations(
   warmupMs = 30_000,
   settleMs = 30_000,
 ): Operation[] {
-  const random = seeded(seed);
+  const random = seededRandom(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)];
   const plan: Operation[] = [];
   for (let at = warmupMs; ;) {

@@ -60,7 +60,7 @@ const COMPLAINT_VERDICTS: ComplaintMessage['verified'][] = [true, false, 'pendin
 const COMPLAINT_CHANNELS: ComplaintMessage['channel'][] = ['hotline', 'card', 'online', 'inspection'];
 const LEAVE_DAYS = 2;
 
-/** mulberry32: small, fast and the same on every platform, which is all a demo needs. */
+/** mulberry32: small, fast and the same on every platform (the demo's history, the trust harness's plans). */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
