@@ -225,6 +225,33 @@ notifications:
     expectDeliveredOnce(key, '/a?token=t', SECRET_A, 'incident.opened');
   });
 
+  it('deletes at start the deliveries settled over 30 days ago, keeping newer ones and pending ones', async () => {
+    const deliveries = mongo.db().collection<{ _id: string }>('webhook_deliveries');
+    const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
+    const old = {
+      webhook: 'gone',
+      event: 'incident.opened',
+      hallId: HALL_A,
+      source: 'test',
+      body: '{}',
+      attempts: 1,
+      createdAt: daysAgo(40),
+    };
+    await deliveries.insertMany([
+      { _id: `gone|old-delivered-${RUN}`, ...old, key: 'a', status: 'delivered', triedAt: daysAgo(31), deliveredAt: daysAgo(31) },
+      { _id: `gone|old-failed-${RUN}`, ...old, key: 'b', status: 'failed', triedAt: daysAgo(35) },
+      { _id: `gone|recent-delivered-${RUN}`, ...old, key: 'c', status: 'delivered', triedAt: daysAgo(29), deliveredAt: daysAgo(29) },
+      { _id: `gone|pending-${RUN}`, ...old, key: 'd', status: 'pending', triedAt: daysAgo(40), dueAt: new Date(Date.now() + 86_400_000) },
+    ]);
+    await reporting.stop();
+    reporting = await startService('reporting', env);
+    const left = await eventually(async () => {
+      const ids = (await deliveries.find({ webhook: 'gone' }).toArray()).map((d) => d._id).sort();
+      return ids.length === 2 ? ids : undefined;
+    }, 20_000);
+    expect(left).toEqual([`gone|pending-${RUN}`, `gone|recent-delivered-${RUN}`].sort());
+  });
+
   it('refuses to start with a webhook whose secret variable is unset, naming the webhook and the variable', async () => {
     const { WEBHOOK_B_SECRET: _unset, ...without } = env;
     const started = startService('reporting', without);

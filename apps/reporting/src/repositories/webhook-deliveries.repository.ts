@@ -76,6 +76,17 @@ export class WebhookDeliveriesRepository {
     return d ? (d as unknown as ClaimedDelivery) : undefined;
   }
 
+  /** Whether any delivery is still pending, due or not. */
+  async anyPending(): Promise<boolean> {
+    return (await this.deliveries.collection.findOne({ status: 'pending' }, { projection: { _id: 1 } })) !== null;
+  }
+
+  /** Deletes the deliveries settled (delivered or failed) before `before`; answers how many. */
+  async deleteSettledBefore(before: Date): Promise<number> {
+    const r = await this.deliveries.collection.deleteMany({ status: { $in: ['delivered', 'failed'] }, triedAt: { $lt: before } });
+    return r.deletedCount;
+  }
+
   /** Marks a claimed delivery delivered (answered 2xx). */
   async delivered(d: ClaimedDelivery, attempt: Attempt): Promise<void> {
     await this.settle(d, attempt, { status: 'delivered', deliveredAt: attempt.at });

@@ -18,6 +18,10 @@ import { ClaimedDelivery, NewDelivery, WebhookDeliveriesRepository } from '../re
 const REQUEST_TIMEOUT_MS = 10_000;
 /** How long a claim holds a delivery: past the request timeout, so a crashed instance's claim lapses and another tries. */
 const CLAIM_MS = 60_000;
+/** How long a settled delivery stays in webhook_deliveries for an operator to look up: it is a log, not the record. */
+export const SETTLED_KEPT_MS = 30 * 86_400_000;
+/** How often the settled deliveries past SETTLED_KEPT_MS are deleted. */
+const PRUNE_EVERY_MS = 3_600_000;
 
 interface Webhook {
   id: string;
@@ -49,6 +53,9 @@ export class WebhooksService {
   private readonly webhooks: Webhook[];
   private readonly byId: Map<string, Webhook>;
   private readonly outcomes: Counter<'event' | 'outcome'>;
+  /** Set once a look found nothing due while the site file has no webhook: nothing can be added after that. */
+  private idle = false;
+  private prunedAt = 0;
 
   constructor(
     @InjectContext() private readonly ctx: ServiceContext,
@@ -100,13 +107,26 @@ export class WebhooksService {
     if (added > 0) this.log.debug(`${key}: ${added} webhook delivery(ies) queued`);
   }
 
-  /** Attempts every delivery due by now, one at a time; answers how many it attempted. */
+  /**
+   * Attempts every delivery due by now, one at a time; answers how many it attempted. Once an
+   * hour it also deletes the deliveries settled more than SETTLED_KEPT_MS ago, so the look each
+   * second stays small; with no webhook in the site file it stops looking once no delivery is pending.
+   */
   async dispatchDue(): Promise<number> {
+    if (this.idle) return 0;
+    if (Date.now() - this.prunedAt >= PRUNE_EVERY_MS) {
+      this.prunedAt = Date.now();
+      const deleted = await this.deliveries.deleteSettledBefore(new Date(this.prunedAt - SETTLED_KEPT_MS));
+      if (deleted > 0) this.log.log(`deleted ${deleted} webhook delivery(ies) settled over ${SETTLED_KEPT_MS / 86_400_000} days ago`);
+    }
     let attempted = 0;
     for (;;) {
       const now = Date.now();
       const d = await this.deliveries.claimDue(new Date(now), new Date(now + CLAIM_MS));
-      if (!d) return attempted;
+      if (!d) {
+        this.idle = this.webhooks.length === 0 && !(await this.deliveries.anyPending());
+        return attempted;
+      }
       attempted++;
       await this.attempt(d);
     }
