@@ -142,6 +142,9 @@ users:
       medianHandlingMinutes: 11, // 8 10 | 12 14
       p90HandlingMinutes: 13.4,
       medianWaitMinutes: 7.5, // 4 5 | 10 20
+      p90WaitMinutes: 17, // rank 2.7 between 10 and 20
+      waitOverTargetRate: 0, // none over rules.waitTarget (30 min by default)
+      noShows: 0,
       onTimeRate: 0.75,
       medianWaitDuringAbsenceMinutes: 15, // 20, 10
       medianWaitOtherwiseMinutes: 4.5, // 5, 4

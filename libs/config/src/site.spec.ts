@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_EVALUATION_WEIGHTS, DEFAULT_RULES } from '@hallwatch/domain';
+import { DEFAULT_EVALUATION_WEIGHTS, DEFAULT_RULES, DEFAULT_WAIT_TARGET } from '@hallwatch/domain';
 import { loadSite, parseSite, SiteConfigError, windowSchedule } from './site';
 
 const ISSUE_EXAMPLE = `
@@ -48,6 +48,7 @@ describe('site file', () => {
       gapAfter: 3_600_000,
       queueMismatchAfter: 300_000,
       frozenAfter: 30_000,
+      waitTarget: 1_800_000,
     });
     expect(site.windows[0].minStaff).toBe(1);
     expect(site.halls[0].schedule).toBe('default');
@@ -58,8 +59,12 @@ describe('site file', () => {
     const site = parseSite(
       ISSUE_EXAMPLE.replace('rules: { absenceAfter: 10s, lateAfter: 1h, earlyLeaveBefore: 1h, gapAfter: 1h }', 'rules: { lateAfter: 1h }'),
     );
-    expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000, frozenAfter: 30_000 });
-    expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual({ ...DEFAULT_RULES, frozenAfter: 30_000 });
+    expect(site.rules).toEqual({ ...DEFAULT_RULES, lateAfter: 3_600_000, frozenAfter: 30_000, waitTarget: DEFAULT_WAIT_TARGET });
+    expect(parseSite(ISSUE_EXAMPLE.replace(/^rules:.*$/m, '')).rules).toEqual({
+      ...DEFAULT_RULES,
+      frozenAfter: 30_000,
+      waitTarget: DEFAULT_WAIT_TARGET,
+    });
   });
 
   it('reads supervision.yellowBefore as a duration or working days, 1wd when unset, and names a bad one', () => {
@@ -171,6 +176,17 @@ describe('site file', () => {
     expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, frozenAfter: 30 }'))).toEqual([
       expect.stringMatching(/^rules\.frozenAfter: /),
     ]);
+  });
+
+  it('reads rules.waitTarget (default 30 min) and refuses one that is not a duration longer than 0s', () => {
+    expect(DEFAULT_WAIT_TARGET).toBe(30 * 60_000);
+    expect(parseSite(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, waitTarget: 15m }')).rules.waitTarget).toBe(900_000);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, waitTarget: 0s }'))).toEqual([
+      'rules.waitTarget: must be longer than 0s',
+    ]);
+    expect(problemsOf(ISSUE_EXAMPLE.replace('gapAfter: 1h }', 'gapAfter: 1h, waitTarget: half an hour }'))).toContainEqual(
+      expect.stringMatching(/^rules\.waitTarget: invalid duration "half an hour"/),
+    );
   });
 
   it('reads rosters, naming a bad slot or an unknown window', () => {

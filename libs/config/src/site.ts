@@ -6,6 +6,7 @@ import {
   assertTimeZone,
   DEFAULT_EVALUATION_WEIGHTS,
   DEFAULT_RULES,
+  DEFAULT_WAIT_TARGET,
   DEFAULT_BAD_RATING,
   DEFAULT_BAD_RATING_DUE_WORKING_DAYS,
   DEFAULT_YELLOW_BEFORE,
@@ -115,6 +116,8 @@ const rules = z.object({
   confirmAfter: duration.optional(),
   /** Ingestion reports a camera `frozen` when its picture has not changed for this long. */
   frozenAfter: duration.refine((ms) => ms > 0, 'must be longer than 0s').default('30s'),
+  /** The throughput report's share of waits (ticket taken to called) longer than this. */
+  waitTarget: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_WAIT_TARGET)),
 }).strict();
 
 /** Days and times are checked by the domain's own rules, like schedules. */

@@ -101,6 +101,7 @@ export const ATTENDANCE_COLUMNS: StatsColumn[] = [
   absence.excusedMinutes,
   col('pausedWhileStaffedMinutes', '在岗暂停叫号时长(分钟)', 'Queue paused while staffed (minutes)', 'number'),
   col('openWhileAbsentMinutes', '空岗开放叫号时长(分钟)', 'Queue open while absent (minutes)', 'number'),
+  col('idleWhileOpenMinutes', '在岗开放叫号空闲时长(分钟)', 'Idle while open and staffed (minutes)', 'number'),
   ...INCIDENT_KIND_COLUMNS,
   ...INCIDENT_STATUS_COLUMNS,
 ];
@@ -112,6 +113,9 @@ export const THROUGHPUT_COLUMNS: StatsColumn[] = [
   col('medianHandlingMinutes', '办理时长中位数(分钟)', 'Median handling minutes', 'number'),
   col('p90HandlingMinutes', '办理时长90分位(分钟)', 'P90 handling minutes', 'number'),
   col('medianWaitMinutes', '等候时长中位数(分钟)', 'Median wait minutes', 'number'),
+  col('p90WaitMinutes', '等候时长90分位(分钟)', 'P90 wait minutes', 'number'),
+  col('waitOverTargetRate', '等候超时率', 'Waits over the target', 'percent'),
+  col('noShows', '过号数(叫号未到)', 'No-shows (called, never started)', 'count'),
   cases.onTimeRate,
   col('medianWaitDuringAbsenceMinutes', '离岗期间取号等候中位数(分钟)', 'Median wait, ticket during absence', 'number'),
   col('medianWaitOtherwiseMinutes', '其他等候中位数(分钟)', 'Median wait, other tickets', 'number'),

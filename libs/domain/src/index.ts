@@ -22,7 +22,8 @@
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
- * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
+ * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id;
+ *   `DEFAULT_WAIT_TARGET` of the site key rules.waitTarget.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
  * - supervision: case statuses, `effectiveDeadline` (suspensions), `workingDaysBefore` on a schedule,

@@ -67,9 +67,20 @@ describe('case rows: finished as before, and in flight', () => {
 describe('caseFactsOf', () => {
   const record = (row: Record<string, unknown>) => caseRecordOf((check(row) as { value: CaseMessage }).value);
 
-  it('counts nothing of a case in flight', () => {
+  it('counts nothing of a case in flight but a no-show: called and not started', () => {
     const accepted = record({ ...inFlight, status: 'accepted', at: t('09:10') });
     expect(caseFactsOf(accepted, [caseUpdateOf(accepted)])).toBeNull();
+    const called = record({ ...inFlight, staffId: 'S1', status: 'accepted', calledAt: t('09:05'), at: t('09:05') });
+    expect(caseFactsOf(called, [caseUpdateOf(called)])).toEqual({
+      caseId: 'c2',
+      windowId: 'W1',
+      staffId: 'S1',
+      takenAt: ms('09:00'),
+      calledAt: ms('09:05'),
+      noShow: true,
+    });
+    const started = record({ ...inFlight, status: 'in-progress', calledAt: t('09:05'), startedAt: t('09:06'), at: t('09:06') });
+    expect(caseFactsOf(started, [caseUpdateOf(started)])).toBeNull();
   });
 
   it('counts a finished case as before, its deadline moved by the time it was suspended', () => {
@@ -90,6 +101,6 @@ describe('caseFactsOf', () => {
       { status: 'in-progress' as const, at: ms('09:50') },
     ];
     const late = record({ ...finished, finishedAt: t('10:20') });
-    expect(caseFactsOf(late, [...updates, caseUpdateOf(late)])?.deadline).toBe(ms('10:40'));
+    expect(caseFactsOf(late, [...updates, caseUpdateOf(late)])).toMatchObject({ deadline: ms('10:40') });
   });
 });

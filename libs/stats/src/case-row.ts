@@ -1,6 +1,6 @@
 import { CaseMessage, Decoded, validateMessage } from '@hallwatch/contracts';
 import { caseTimeline, effectiveDeadline, isOpenCaseStatus, type CaseStatus, type CaseUpdate } from '@hallwatch/domain';
-import { CaseFacts } from './figures';
+import { CaseFacts, CountedCase } from './figures';
 
 /** CSV columns of a case export; the optional ones may be missing or empty. */
 export const CASE_COLUMNS = [
@@ -114,11 +114,16 @@ export function caseUpdateOf(r: Pick<CaseRecord, 'status' | 'at' | 'finishedAt'>
 
 /**
  * What the figures count of a case whose current version is `current`, given every update
- * received (in the order received): nothing while it is in flight; once finished, its facts
- * with the deadline moved by the time it was suspended (see effectiveDeadline).
+ * received (in the order received): while in flight, a no-show if it was called and not started,
+ * else nothing; once finished, its facts with the deadline moved by the time it was suspended
+ * (see effectiveDeadline).
  */
-export function caseFactsOf(current: CaseRecord, updates: readonly CaseUpdate[]): CaseFacts | null {
-  if (isOpenCaseStatus(current.status)) return null;
+export function caseFactsOf(current: CaseRecord, updates: readonly CaseUpdate[]): CountedCase | null {
+  if (isOpenCaseStatus(current.status)) {
+    if (current.calledAt === undefined || current.startedAt !== undefined) return null;
+    const { caseId, windowId, staffId, takenAt, calledAt } = current;
+    return { caseId, windowId, ...(staffId !== undefined && { staffId }), takenAt, calledAt, noShow: true };
+  }
   const finishedAt = current.finishedAt!;
   const facts: CaseFacts = {
     caseId: current.caseId,

@@ -5,8 +5,10 @@ import {
   addFigures,
   addStaffFigures,
   CaseFacts,
+  CountedCase,
   emptyFigures,
   Figures,
+  NoShowFacts,
   StaffFigures,
   totalFigures,
   UNASSIGNED,
@@ -85,6 +87,7 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       excusedAbsenceMinutes: 0,
       pausedWhileStaffedMinutes: 0,
       openWhileAbsentMinutes: 0,
+      idleWhileOpenMinutes: 0, // no queue session
     });
   });
 
@@ -123,6 +126,9 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       medianHandlingMinutes: 11, // 8 10 | 12 14
       p90HandlingMinutes: 13.4, // rank 2.7 between 12 and 14
       medianWaitMinutes: 7.5, // 4 5 | 10 20
+      p90WaitMinutes: 17, // rank 2.7 between 10 and 20
+      waitOverTargetRate: 0, // none over 30 min
+      noShows: 0,
       onTimeRate: 0.75,
       medianWaitDuringAbsenceMinutes: 15, // c2 20, c4 10
       medianWaitOtherwiseMinutes: 4.5, // c1 5, c3 4
@@ -240,6 +246,101 @@ describe('queue sessions against the seat', () => {
     delete legacy.openWhileAbsentMs;
     const sum = addFigures(addFigures(emptyFigures(), legacy as Figures), totalFigures(figures(QUEUE)));
     expect([sum.pausedWhileStaffedMs, sum.openWhileAbsentMs]).toEqual([55 * 60_000, 52 * 60_000]);
+  });
+});
+
+describe('waiting and service times', () => {
+  const MIN = 60_000;
+  const q = (event: QueueEvent['event'], hhmm: string, staffId = 'S1'): QueueEvent => ({ windowId: 'W1', staffId, event, at: at(hhmm) });
+  const noShow = (caseId: string, staffId: string, taken: string, called: string): NoShowFacts => ({
+    caseId,
+    windowId: 'W1',
+    staffId,
+    takenAt: at(taken),
+    calledAt: at(called),
+    noShow: true,
+  });
+  // The seat staffed all morning (09:00-12:00), closed after.
+  const STAFFED = [change('staffed', '09:00'), change('closed', '12:00')];
+  const figures = (cases: CountedCase[], queue: QueueEvent[] = [], changes = STAFFED, now?: number) =>
+    windowPeriodFigures({ range: dayRange(TZ, DAY), scheduled: scheduled(), changes, cases, queue, absenceAfterMs: 10 * MIN, now });
+
+  // Waits 5, 10, 20, 30, 50 min; handling 4, 6, 8, 10, 12 min.
+  const SERVED = [
+    kase('w1', 'S1', '09:00', '09:05', '09:05', '09:09', '17:00'),
+    kase('w2', 'S1', '09:00', '09:10', '09:10', '09:16', '17:00'),
+    kase('w3', 'S1', '09:00', '09:20', '09:20', '09:28', '17:00'),
+    kase('w4', 'S2', '09:00', '09:30', '09:30', '09:40', '17:00'),
+    kase('w5', 'S2', '09:00', '09:50', '09:50', '10:02', '17:00'),
+  ];
+
+  it('gives the median, 90th percentile and share over rules.waitTarget of the waits, and of the handling times', () => {
+    const t = throughputFigures(totalFigures(figures(SERVED)));
+    // Waits sorted 5 10 20 30 50: median the 3rd = 20; p90 at rank 4 × 0.9 = 3.6 → 30 + 0.6 × (50 − 30) = 42.
+    // Over 30 min: only 50 (30 itself is not over) → 1/5.
+    expect(t).toMatchObject({ medianWaitMinutes: 20, p90WaitMinutes: 42, waitOverTargetRate: 0.2 });
+    // Handling 4 6 8 10 12: median 8; p90 = 10 + 0.6 × 2 = 11.2.
+    expect(t).toMatchObject({ medianHandlingMinutes: 8, p90HandlingMinutes: 11.2 });
+    // A target of 15 min: 20, 30 and 50 are over → 3/5.
+    expect(throughputFigures(totalFigures(figures(SERVED)), 15 * MIN).waitOverTargetRate).toBe(0.6);
+    // Per staff: S1 waits 5 10 20 (none over 30), S2 waits 30 50 (one over).
+    const f = figures(SERVED);
+    expect([throughputFigures(f.S1).waitOverTargetRate, throughputFigures(f.S2).waitOverTargetRate]).toEqual([0, 0.5]);
+    expect(throughputFigures(emptyFigures())).toMatchObject({ p90WaitMinutes: null, waitOverTargetRate: null, noShows: 0 });
+  });
+
+  it('counts a ticket called and never started as a no-show of its staff once the day is over, and nowhere else', () => {
+    const cases = [...SERVED, noShow('n1', 'S2', '09:40', '10:10')];
+    const f = figures(cases);
+    expect([f.S1.noShows, f.S2.noShows]).toEqual([0, 1]);
+    // Not a case handled, not a wait: the served figures are those of SERVED alone.
+    const t = throughputFigures(totalFigures(f));
+    expect(t).toMatchObject({ casesHandled: 5, noShows: 1, medianWaitMinutes: 20 });
+    // While the day runs it may still start: none yet at 11:00.
+    expect(totalFigures(figures(cases, [], STAFFED, at('11:00'))).noShows).toBe(0);
+    // No duty for a no-show: S1 and S2 served 3 and 2, S2's no-show does not make it 3 against 3.
+    expect(f.S1.scheduledMs).toBe(420 * MIN);
+  });
+
+  it('idleWhileOpenMinutes: open for calling, seat staffed, nobody called or served', () => {
+    // Session open 09:00-10:00, seat staffed throughout; served 09:10-09:20 and 09:40-09:50 (called to finished):
+    // 60 − 10 − 10 = 40 idle minutes.
+    const cases = [
+      kase('i1', 'S1', '09:05', '09:10', '09:11', '09:20', '17:00'),
+      kase('i2', 'S1', '09:30', '09:40', '09:40', '09:50', '17:00'),
+    ];
+    const f = figures(cases, [q('login', '09:00'), q('logout', '10:00')]);
+    expect(f.S1.idleWhileOpenMs).toBe(40 * MIN);
+    expect(attendanceFigures(totalFigures(f)).idleWhileOpenMinutes).toBe(40);
+  });
+
+  it('idle time is neither paused, nor absent, nor unknown seat time, and goes to the staffId of the session', () => {
+    const changes = [
+      change('staffed', '09:00'),
+      change('absent', '09:30'),
+      change('staffed', '09:45'),
+      change('unknown', '10:30'),
+      change('closed', '12:00'),
+    ];
+    const queue = [q('login', '09:00', 'S2'), q('pause', '09:15', 'S2'), q('resume', '09:20', 'S2'), q('logout', '11:00', 'S2')];
+    // Open 09:00-09:15 and 09:20-11:00; staffed 09:00-09:30 and 09:45-10:30 → open and staffed 09:00-09:15,
+    // 09:20-09:30, 09:45-10:30 = 15 + 10 + 45 = 70 min; minus the case called 09:50, finished 10:05 (15 min) = 55.
+    const f = figures([kase('i3', 'S1', '09:40', '09:50', '09:52', '10:05', '17:00')], queue, changes);
+    expect(f.S2.idleWhileOpenMs).toBe(55 * MIN);
+    expect(f.S1.idleWhileOpenMs).toBe(0);
+  });
+
+  it('adds up over days and groups, and rollups stored before these figures add as zero', () => {
+    const day = totalFigures(figures([...SERVED, noShow('n1', 'S2', '09:40', '10:10')], [q('login', '09:00'), q('logout', '10:00')]));
+    const legacy = { ...day } as Partial<Figures>;
+    delete legacy.noShows;
+    delete legacy.idleWhileOpenMs;
+    const sum = addFigures(addFigures(addFigures(emptyFigures(), day), day), legacy as Figures);
+    // 09:00-10:00 open minus called-to-finished 09:05-09:09, 09:10-09:16, 09:20-09:28, 09:30-09:40, 09:50-10:00 = 60 − 38 = 22.
+    expect([day.noShows, day.idleWhileOpenMs]).toEqual([1, 22 * MIN]);
+    expect([sum.noShows, sum.idleWhileOpenMs]).toEqual([2, 44 * MIN]);
+    // The waits' histogram of three days: 5 10 20 30 50 three times; still 3 of 15 over 30 min.
+    expect(throughputFigures(sum).waitOverTargetRate).toBe(0.2);
   });
 });
 

@@ -11,6 +11,7 @@ import {
   QueueEvent,
   queueSessions,
   StateChange,
+  subtract,
   totalDuration,
 } from '@hallwatch/domain';
 import { addDuration, Histogram, mergeHistogram } from './histogram';
@@ -21,7 +22,7 @@ export const UNASSIGNED = '';
 /** A rating at or below this (of 1-5) counts as low (不满意). */
 export const LOW_SATISFACTION = 2;
 
-/** One case as the figures need it: times in epoch ms. */
+/** One finished case as the figures need it: times in epoch ms. */
 export interface CaseFacts {
   caseId: string;
   windowId: string;
@@ -33,6 +34,26 @@ export interface CaseFacts {
   deadline: number;
   /** The citizen's rating, 1 (very dissatisfied) to 5, when given. */
   satisfaction?: number;
+}
+
+/**
+ * A no-show (过号): a ticket called at calledAt (epoch ms) whose service has not started. It
+ * counts once its day is over (called and never started); while the day runs it may still start.
+ */
+export interface NoShowFacts {
+  caseId: string;
+  windowId: string;
+  staffId?: string;
+  takenAt: number;
+  calledAt: number;
+  noShow: true;
+}
+
+/** What a window-day counts of its cases: the finished ones and the no-shows. */
+export type CountedCase = CaseFacts | NoShowFacts;
+
+export function isNoShow(c: CountedCase): c is NoShowFacts {
+  return 'noShow' in c;
 }
 
 /** Additive figures of a window (or group) over some time; sums of these are exact. */
@@ -51,9 +72,11 @@ export interface Figures {
   cases: number;
   /** Cases finished no later than their deadline. */
   onTime: number;
+  /** Tickets called whose service never started (see NoShowFacts), to the staffId of the case. */
+  noShows: number;
   /** finishedAt − startedAt, seconds. */
   handling: Histogram;
-  /** calledAt − takenAt, seconds. */
+  /** calledAt − takenAt of the finished cases, seconds. */
   wait: Histogram;
   /** Waits of citizens whose ticket was taken during an absence at their window, and the others. */
   waitInAbsence: Histogram;
@@ -62,6 +85,11 @@ export interface Figures {
   pausedWhileStaffedMs: number;
   /** Queue session open for calling while the seat was seen empty; unknown seat time counts in neither. */
   openWhileAbsentMs: number;
+  /**
+   * Queue session open for calling while the seat was seen staffed and nobody was being called or
+   * served (no case of the window between its calledAt and finishedAt); to the staffId of the session.
+   */
+  idleWhileOpenMs: number;
   /** Ratings of the cases: their sum and count (mean = sum / count), and how many were 2 or less. */
   satisfactionSum: number;
   satisfactionCount: number;
@@ -90,12 +118,14 @@ export function emptyFigures(): Figures {
     excusedAbsenceMs: 0,
     cases: 0,
     onTime: 0,
+    noShows: 0,
     handling: {},
     wait: {},
     waitInAbsence: {},
     waitOtherwise: {},
     pausedWhileStaffedMs: 0,
     openWhileAbsentMs: 0,
+    idleWhileOpenMs: 0,
     satisfactionSum: 0,
     satisfactionCount: 0,
     lowSatisfaction: 0,
@@ -128,6 +158,9 @@ export function addFigures(into: Figures, from: Readonly<Figures>, durations = t
   // Rollups stored before queue sessions were counted lack these.
   into.pausedWhileStaffedMs += from.pausedWhileStaffedMs ?? 0;
   into.openWhileAbsentMs += from.openWhileAbsentMs ?? 0;
+  // Rollups stored before waiting times were counted lack these.
+  into.noShows += from.noShows ?? 0;
+  into.idleWhileOpenMs += from.idleWhileOpenMs ?? 0;
   // Rollups stored before ratings were counted lack the fields: they add nothing.
   into.satisfactionSum += from.satisfactionSum ?? 0;
   into.satisfactionCount += from.satisfactionCount ?? 0;
@@ -156,9 +189,9 @@ export function totalFigures(staff: Readonly<StaffFigures>): Figures {
  * The staff a window-day's time is attributed to when grouping by staff: whoever handled the
  * most of its cases (ties: the smallest id); UNASSIGNED when it had none.
  */
-export function dutyStaff(cases: readonly CaseFacts[]): string {
+export function dutyStaff(cases: readonly CountedCase[]): string {
   const counts = new Map<string, number>();
-  for (const c of cases) counts.set(c.staffId ?? UNASSIGNED, (counts.get(c.staffId ?? UNASSIGNED) ?? 0) + 1);
+  for (const c of cases) if (!isNoShow(c)) counts.set(c.staffId ?? UNASSIGNED, (counts.get(c.staffId ?? UNASSIGNED) ?? 0) + 1);
   let best = UNASSIGNED;
   let most = 0;
   for (const [staff, n] of [...counts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
@@ -177,8 +210,8 @@ export interface WindowPeriodInput {
   scheduled: readonly Interval[];
   /** The window's state changes in order: the last one before range.start (if any) and those within. */
   changes: readonly StateChange[];
-  /** Cases whose ticket was taken within range. */
-  cases: readonly CaseFacts[];
+  /** Cases whose ticket was taken within range: finished ones and no-shows. */
+  cases: readonly CountedCase[];
   /** The window's queue events in time order: the last one before range.start (if any) and those within. */
   queue?: readonly QueueEvent[];
   absenceAfterMs: number;
@@ -225,7 +258,7 @@ export function observedPresence(
  * cases. Only what happened counts: scheduled time ends at `now`, and time before the first
  * change or after a state's last schedule boundary (see observedPresence) is unknown, never
  * absent. Attendance goes to the duty staff, cases to their own, queue session time to the
- * staffId of its queue events.
+ * staffId of its queue events. No-shows count only once the period is over.
  */
 export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   const open = normalize(input.scheduled);
@@ -245,7 +278,12 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   duty.excusedAbsences = absences.filter((i) => contains(excused, i.start)).length;
   duty.excusedAbsenceMs = totalDuration(intersect(absences, excused));
 
+  const over = past.end >= input.range.end;
   for (const c of input.cases) {
+    if (isNoShow(c)) {
+      if (over) (out[c.staffId ?? UNASSIGNED] ??= emptyFigures()).noShows += 1;
+      continue;
+    }
     const f = (out[c.staffId ?? UNASSIGNED] ??= emptyFigures());
     const waitSeconds = (c.calledAt - c.takenAt) / 1000;
     f.cases += 1;
@@ -261,10 +299,14 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
       if (isBadRating(c.satisfaction, input.badRating ?? DEFAULT_BAD_RATING)) f.badRatings += 1;
     }
   }
+  // From calling a ticket until its case is finished the window is busy.
+  const busy = input.cases.flatMap((c) => (isNoShow(c) ? [] : [{ start: c.calledAt, end: c.finishedAt }]));
   for (const [staffId, session] of queueSessions(input.queue ?? [], past)) {
     const f = (out[staffId] ??= emptyFigures());
+    const openWhileStaffed = intersect(session.open, split.staffed);
     f.pausedWhileStaffedMs += totalDuration(intersect(session.paused, split.staffed));
     f.openWhileAbsentMs += totalDuration(intersect(session.open, split.absent));
+    f.idleWhileOpenMs += totalDuration(subtract(openWhileStaffed, busy));
   }
   return out;
 }

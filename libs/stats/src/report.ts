@@ -1,5 +1,6 @@
 import { Figures, StaffFigures, UNASSIGNED, addFigures, emptyFigures, totalFigures } from './figures';
-import { histogramQuantile } from './histogram';
+import { DEFAULT_WAIT_TARGET } from '@hallwatch/domain';
+import { histogramQuantile, Histogram } from './histogram';
 import { INCIDENT_KIND_COLUMNS, INCIDENT_STATUS_COLUMNS, UNASSIGNED_GROUP, type StatsGroupBy } from '@hallwatch/contracts';
 
 /** Where a window belongs, from the site file. */
@@ -80,6 +81,8 @@ export interface AttendanceFigures {
   excusedAbsenceMinutes: number;
   pausedWhileStaffedMinutes: number;
   openWhileAbsentMinutes: number;
+  /** Queue session open, seat seen staffed, nobody called or served (see Figures.idleWhileOpenMs). */
+  idleWhileOpenMinutes: number;
 }
 
 export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
@@ -96,6 +99,7 @@ export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
     excusedAbsenceMinutes: round(f.excusedAbsenceMs / 60_000, 2),
     pausedWhileStaffedMinutes: round(f.pausedWhileStaffedMs / 60_000, 2),
     openWhileAbsentMinutes: round(f.openWhileAbsentMs / 60_000, 2),
+    idleWhileOpenMinutes: round(f.idleWhileOpenMs / 60_000, 2),
   };
 }
 
@@ -106,6 +110,11 @@ export interface ThroughputFigures {
   medianHandlingMinutes: number | null;
   p90HandlingMinutes: number | null;
   medianWaitMinutes: number | null;
+  p90WaitMinutes: number | null;
+  /** Share of the waits longer than rules.waitTarget (waits to the whole minute, see histogram). */
+  waitOverTargetRate: number | null;
+  /** Tickets called whose service never started. */
+  noShows: number;
   /** Share of cases finished by their deadline. */
   onTimeRate: number | null;
   /** Median wait of citizens who took their ticket during an absence at their window… */
@@ -120,7 +129,20 @@ export interface ThroughputFigures {
   unratedRate: number | null;
 }
 
-export function throughputFigures(f: Readonly<Figures>): ThroughputFigures {
+/** How many durations of the histogram are longer than `limitMs`, and how many it holds. */
+function countOver(h: Readonly<Histogram>, limitMs: number): { over: number; all: number } {
+  let over = 0;
+  let all = 0;
+  for (const key in h) {
+    all += h[key];
+    if (Number(key) * 1000 > limitMs) over += h[key];
+  }
+  return { over, all };
+}
+
+/** `waitTargetMs`: site key rules.waitTarget. */
+export function throughputFigures(f: Readonly<Figures>, waitTargetMs = DEFAULT_WAIT_TARGET): ThroughputFigures {
+  const waits = countOver(f.wait, waitTargetMs);
   return {
     casesHandled: f.cases,
     staffedHours: round(f.staffedMs / HOUR, 3),
@@ -128,6 +150,9 @@ export function throughputFigures(f: Readonly<Figures>): ThroughputFigures {
     medianHandlingMinutes: minutes(histogramQuantile(f.handling, 0.5)),
     p90HandlingMinutes: minutes(histogramQuantile(f.handling, 0.9)),
     medianWaitMinutes: minutes(histogramQuantile(f.wait, 0.5)),
+    p90WaitMinutes: minutes(histogramQuantile(f.wait, 0.9)),
+    waitOverTargetRate: ratio(waits.over, waits.all),
+    noShows: f.noShows,
     onTimeRate: ratio(f.onTime, f.cases),
     medianWaitDuringAbsenceMinutes: minutes(histogramQuantile(f.waitInAbsence, 0.5)),
     medianWaitOtherwiseMinutes: minutes(histogramQuantile(f.waitOtherwise, 0.5)),
@@ -155,16 +180,20 @@ export function attendanceRows(
   });
 }
 
-/** Throughput rows keyed by the grouping, with the group's yellow and red cards (see cardCounts), sorted by key. */
+/**
+ * Throughput rows keyed by the grouping, with the group's yellow and red cards (see cardCounts),
+ * sorted by key; `waitTargetMs`: site key rules.waitTarget.
+ */
 export function throughputRows(
   groups: ReadonlyMap<string, Figures>,
   cards: ReadonlyMap<string, { yellowCards: number; redCards: number }>,
   by: StatsGroupBy,
   ratingOrders: ReadonlyMap<string, RatingOrderCounts> = new Map(),
+  waitTargetMs = DEFAULT_WAIT_TARGET,
 ): ReportRow[] {
   return [...new Set([...groups.keys(), ...cards.keys(), ...ratingOrders.keys()])].sort().map((key) => ({
     [by]: key,
-    ...throughputFigures(groups.get(key) ?? emptyFigures()),
+    ...throughputFigures(groups.get(key) ?? emptyFigures(), waitTargetMs),
     yellowCards: cards.get(key)?.yellowCards ?? 0,
     redCards: cards.get(key)?.redCards ?? 0,
     badRatingRectifiedRate: ratio(ratingOrders.get(key)?.verifiedInTime ?? 0, ratingOrders.get(key)?.orders ?? 0),

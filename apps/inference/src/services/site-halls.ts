@@ -126,8 +126,8 @@ export class SiteHalls {
   /** A hall's domain monitor, resumed from `snapshot` if given. */
   createMonitor(hallId: string, snapshot?: HallMonitorSnapshot): HallMonitor {
     const hall = this.site.halls.find((h) => h.id === hallId)!;
-    // frozenAfter is ingestion's: a frozen camera reaches the rules as its status.
-    const { confirmSamples, confirmAfter, frozenAfter: _frozenAfter, ...rules } = this.site.rules;
+    // frozenAfter is ingestion's: a frozen camera reaches the rules as its status; waitTarget is reporting's.
+    const { confirmSamples, confirmAfter, frozenAfter: _frozenAfter, waitTarget: _waitTarget, ...rules } = this.site.rules;
     return new HallMonitor(
       {
         hall: { id: hall.id, minStaffedWindows: hall.minStaffedWindows, schedule: this.site.schedules[hall.schedule] },

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
 import { replacesCurrent, type CaseStatus, type CaseUpdate } from '@hallwatch/domain';
-import { CASE_COLUMNS, caseFactsOf, caseUpdateOf, type CaseFacts, type CaseRecord } from '@hallwatch/stats';
+import { CASE_COLUMNS, caseFactsOf, caseUpdateOf, type CountedCase, type CaseRecord } from '@hallwatch/stats';
 import { type Doc, isDuplicateKey, modelOf, readVersion, versionOf, type WrittenBy } from './documents';
 import { CaseSchema } from './reporting.schemas';
 
@@ -139,7 +139,7 @@ export class CasesRepository {
   }
 
   /** The window-day a case counts in now, with what the figures count of it (null while in flight); undefined when it is not stored. */
-  async storedCase(caseId: string): Promise<{ day: string; facts: CaseFacts | null } | undefined> {
+  async storedCase(caseId: string): Promise<{ day: string; facts: CountedCase | null } | undefined> {
     const state = await this.caseState(caseId);
     return state && { day: state.current.day, facts: caseFactsOf(state.current, state.updates) };
   }

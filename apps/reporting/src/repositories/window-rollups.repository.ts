@@ -1,14 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection, Model } from 'mongoose';
-import type { CaseFacts, StaffFigures } from '@hallwatch/stats';
+import type { CountedCase, StaffFigures } from '@hallwatch/stats';
 import { type Doc, isDuplicateKey, modelOf, setIfNewer } from './documents';
 import { WindowDaysSchema, WindowMonthSchema } from './reporting.schemas';
 
 export interface DayRollup {
   figures: StaffFigures;
   /** By caseId; without a prototype (see parseRollup). */
-  cases: Record<string, CaseFacts>;
+  cases: Record<string, CountedCase>;
 }
 export type MonthDays = Record<string, DayRollup>;
 

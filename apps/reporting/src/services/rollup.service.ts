@@ -12,7 +12,7 @@ import {
   addDays,
   addStaffFigures,
   caseFactsOf,
-  CaseFacts,
+  CountedCase,
   caseRecordOf,
   caseUpdateOf,
   dayRange,
@@ -44,7 +44,7 @@ const CHUNK = 10000;
 export type CaseRecorded = { refused: string; state?: undefined } | { refused?: undefined; state: CaseState };
 
 /** What a write of cases changes in one window-day: caseId -> facts entering it, or null for leaving. */
-type DayEdits = Map<string, CaseFacts | null>;
+type DayEdits = Map<string, CountedCase | null>;
 
 /**
  * Keeps per-window-day figures current as presence changes and cases arrive. Raw facts are
@@ -116,8 +116,8 @@ export class RollupService {
    * Stores validated cases (distinct caseIds), written by `by`, and updates the window-days they
    * leave and enter. A stored case posted with other fields becomes a new version only from an
    * admin or the queue system (caseChangeRefusal); with `halls`, a case stored on a window of
-   * another hall is left alone. A case counts once finished, in the window-day its ticket was
-   * taken. Answers, per case, why it was not stored, else what is stored now.
+   * another hall is left alone. A case counts once finished (or called and not started: a no-show),
+   * in the window-day its ticket was taken. Answers, per case, why it was not stored, else what is stored now.
    */
   async recordCases(cases: readonly CaseMessage[], halls?: readonly string[], by: Writer = SYSTEM_WRITERS.queue): Promise<CaseRecorded[]> {
     const recorded: CaseRecorded[] = [];
@@ -130,11 +130,11 @@ export class RollupService {
     const windows = halls ? this.site.windowsOf(halls) : undefined;
     const written = { submittedBy: by.username, submittedAt: new Date() };
     const edits = new Map<string, Map<string, DayEdits>>();
-    const edit = (day: string, caseId: string, facts: CaseFacts | null) => {
+    const edit = (day: string, caseId: string, facts: CountedCase | null) => {
       const [windowId, date] = day.split('|');
       const byDate = edits.get(windowId) ?? new Map<string, DayEdits>();
       edits.set(windowId, byDate);
-      const byCase = byDate.get(date) ?? new Map<string, CaseFacts | null>();
+      const byCase = byDate.get(date) ?? new Map<string, CountedCase | null>();
       byDate.set(date, byCase);
       byCase.set(caseId, facts);
     };
@@ -159,7 +159,7 @@ export class RollupService {
         : { stored: true as const, before: undefined, state: { current: doc, updates: [caseUpdateOf(doc)] } };
       if (!write.stored) return { refused: write.reason };
       const { current, updates } = write.state;
-      // A corrected case that changed window or day leaves its old window-day; one in flight counts nowhere yet.
+      // A corrected case that changed window or day leaves its old window-day; one in flight counts nowhere yet (a no-show apart).
       if (write.before && write.before !== current.day) edit(write.before, doc.caseId, null);
       edit(current.day, doc.caseId, caseFactsOf(current, updates));
       return { state: write.state };
@@ -213,7 +213,7 @@ export class RollupService {
   async dayFigures(
     windowId: string,
     date: string,
-    cases: CaseFacts[],
+    cases: CountedCase[],
     now?: number,
     presenceDay = (d: string) => this.presence.presenceDay(windowId, d),
     queueDay = (d: string) => this.queue.queueDay(windowId, d),
@@ -237,7 +237,7 @@ export class RollupService {
     });
   }
 
-  private async currentFacts(caseId: string, day: string): Promise<CaseFacts | null> {
+  private async currentFacts(caseId: string, day: string): Promise<CountedCase | null> {
     const stored = await this.cases.storedCase(caseId);
     return stored?.day === day ? stored.facts : null;
   }

@@ -35,6 +35,8 @@ export class SiteWindows {
   /** Site keys supervision.badRating and supervision.badRatingDueWorkingDays. */
   readonly badRating: number;
   readonly badRatingDueWorkingDays: number;
+  /** Site key rules.waitTarget. */
+  readonly waitTargetMs: number;
   /** Answers per schedule and range: windows share schedules, and a year of one costs ~30 ms. */
   private readonly known = new Map<ScheduleSpec, Map<string, Interval[]>>();
 
@@ -46,6 +48,7 @@ export class SiteWindows {
     this.yellowBefore = site.supervision.yellowBefore;
     this.badRating = site.supervision.badRating;
     this.badRatingDueWorkingDays = site.supervision.badRatingDueWorkingDays;
+    this.waitTargetMs = site.rules.waitTarget;
     for (const h of site.halls) if (site.schedules[h.schedule]) this.hallSchedules.set(h.id, site.schedules[h.schedule]);
     this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(

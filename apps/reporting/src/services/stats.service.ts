@@ -4,7 +4,7 @@ import { staffIdOf, totalDuration, verifiedInTime } from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
-  CaseFacts,
+  CountedCase,
   attendanceRows,
   CardFacts,
   cardCounts,
@@ -66,6 +66,7 @@ export class StatsService {
       cardCounts(cards, q.groupBy, this.site.info),
       q.groupBy,
       ratingOrderCounts(ratingOrders, q.groupBy, this.site.info),
+      this.site.waitTargetMs,
     );
     return { ...q, columns: reportColumns('throughput', q.groupBy), rows };
   }
@@ -115,7 +116,7 @@ export class StatsService {
     const past = new Set(dates.filter((d) => d < today));
     const [totals, dayDocs] = await Promise.all([this.windowRollups.monthTotals(whole), this.windowRollups.monthDaysOf(partial)]);
     for (const t of totals) add(t.windowId, t.figures);
-    const casesToday = new Map<string, CaseFacts[]>();
+    const casesToday = new Map<string, CountedCase[]>();
     for (const doc of dayDocs)
       for (const [date, day] of Object.entries(doc.days)) {
         if (past.has(date)) add(doc.windowId, day.figures);

@@ -823,6 +823,8 @@ export interface components {
             pausedWhileStaffedMinutes: number | null;
             /** @description 空岗开放叫号时长(分钟) Queue open while absent (minutes) */
             openWhileAbsentMinutes: number | null;
+            /** @description 在岗开放叫号空闲时长(分钟) Idle while open and staffed (minutes) */
+            idleWhileOpenMinutes: number | null;
             /** @description 离岗事件 Absence incidents */
             absenceIncidents: number | null;
             /** @description 迟到事件 Late-opening incidents */
@@ -871,6 +873,12 @@ export interface components {
             p90HandlingMinutes: number | null;
             /** @description 等候时长中位数(分钟) Median wait minutes */
             medianWaitMinutes: number | null;
+            /** @description 等候时长90分位(分钟) P90 wait minutes */
+            p90WaitMinutes: number | null;
+            /** @description 等候超时率 Waits over the target (a fraction, 0-1) */
+            waitOverTargetRate: number | null;
+            /** @description 过号数(叫号未到) No-shows (called, never started) */
+            noShows: number | null;
             /** @description 按时办结率 On-time rate (a fraction, 0-1) */
             onTimeRate: number | null;
             /** @description 离岗期间取号等候中位数(分钟) Median wait, ticket during absence */

@@ -190,6 +190,8 @@ export const en: Messages = {
     heatChart: 'Absences (weekday × hour; not dismissed or excused)',
     scatterChart: 'Cases per staffed hour against attendance',
     onTimeChart: 'On-time rate',
+    waitChart: 'Waiting time (median, 90th percentile)',
+    waitOverTargetChart: 'Waits over the target',
     weekdays: 'Mon,Tue,Wed,Thu,Fri,Sat,Sun',
     month: 'Month',
     thisMonth: 'This month',

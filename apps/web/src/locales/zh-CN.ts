@@ -177,6 +177,8 @@ export const zh = {
     heatChart: '离岗事件（星期 × 小时，不含已驳回、已准假）',
     scatterChart: '每在岗小时办件量与出勤率',
     onTimeChart: '各组按时办结率',
+    waitChart: '各组等候时长（中位数、90分位）',
+    waitOverTargetChart: '各组等候超时率（超过等候目标）',
     weekdays: '周一,周二,周三,周四,周五,周六,周日',
     month: '按月',
     thisMonth: '本月',

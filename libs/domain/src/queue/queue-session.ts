@@ -1,5 +1,11 @@
 import { Interval, clip } from '../intervals/intervals';
 
+/**
+ * Default of site key rules.waitTarget: a citizen should be called within 30 min of taking a
+ * ticket (the throughput report's share of waits over it).
+ */
+export const DEFAULT_WAIT_TARGET = 30 * 60_000;
+
 /** What a hall's queue system (排队叫号) reports about a window. */
 export const QUEUE_EVENTS = ['login', 'pause', 'resume', 'logout'] as const;
 export type QueueEventKind = (typeof QUEUE_EVENTS)[number];
