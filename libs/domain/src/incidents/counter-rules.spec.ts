@@ -5,7 +5,12 @@ import { IncidentEvent } from './incident';
 
 const t = (time: string) => Date.parse(`2024-10-08T${time}+08:00`); // a Tuesday
 const S = 10_000;
-const schedule = (): ScheduleSpec => ({ weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], open: ['09:00-12:00'], holidays: [], makeupWorkdays: [] });
+const schedule = (): ScheduleSpec => ({
+  weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'],
+  open: ['09:00-12:00'],
+  holidays: [],
+  makeupWorkdays: [],
+});
 const hall: HallConfig = { id: 'h1', minStaffedWindows: 0, schedule: schedule() };
 const w1: WindowConfig = { id: 'w1', hallId: 'h1', cameraId: 'c1', schedule: schedule(), sampleEveryMs: S };
 

@@ -20,7 +20,8 @@ export function counterFrame(
   if (fact.citizens === undefined) return;
   const c = (w.counter ??= newCounterTrack());
   if (fact.citizens < 1) {
-    if (c.waiting && c.lastAt !== null) closeIncident(c.waiting, Math.max(c.waiting.openedAt, Math.min(fact.at, c.lastAt + cfg.sampleEveryMs)), c.lastAt, out);
+    if (c.waiting && c.lastAt !== null)
+      closeIncident(c.waiting, Math.max(c.waiting.openedAt, Math.min(fact.at, c.lastAt + cfg.sampleEveryMs)), c.lastAt, out);
     c.waiting = null;
     c.since = null;
     return;

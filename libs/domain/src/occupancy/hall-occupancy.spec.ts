@@ -7,7 +7,10 @@ describe('HallOccupancy', () => {
   it('sums the waiting and counter zones of every camera, with since when someone waits', () => {
     const o = new HallOccupancy();
     o.count('c1', s(0), 3000, [{ zone: 'waiting:0', persons: 3 }]);
-    o.count('c2', s(1), 3000, [{ zone: 'counter:w1', windowId: 'w1', persons: 1 }, { zone: 'counter:w2', windowId: 'w2', persons: 0 }]);
+    o.count('c2', s(1), 3000, [
+      { zone: 'counter:w1', windowId: 'w1', persons: 1 },
+      { zone: 'counter:w2', windowId: 'w2', persons: 0 },
+    ]);
     o.count('c1', s(2), 3000, [{ zone: 'waiting:0', persons: 2 }]);
     expect(o.live(s(2))).toEqual({ waiting: 3, waitingSince: s(0), at: s(2), windows: [{ windowId: 'w1', persons: 1, since: s(1) }] });
   });

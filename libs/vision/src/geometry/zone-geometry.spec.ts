@@ -1,4 +1,14 @@
-import { boxZoneOverlap, intersectionOverUnion, isValidPolygon, pointInPolygon, polygonArea, Polygon, centreIn, zoneCropRect, zoneParts } from './zone-geometry';
+import {
+  boxZoneOverlap,
+  intersectionOverUnion,
+  isValidPolygon,
+  pointInPolygon,
+  polygonArea,
+  Polygon,
+  centreIn,
+  zoneCropRect,
+  zoneParts,
+} from './zone-geometry';
 
 const square: Polygon = [
   [0.2, 0.2],
@@ -117,7 +127,12 @@ describe('zone geometry', () => {
 
 describe('zoneParts', () => {
   it('cuts a large zone into cells of at most maxSide pixels, covering it all, each cropped with context', () => {
-    const zone = [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] as const;
+    const zone = [
+      [0, 0.5],
+      [1, 0.5],
+      [1, 1],
+      [0, 1],
+    ] as const;
     const parts = zoneParts(zone, 640, 360, 0, 200);
     // 640 x 180 pixels: 4 columns of 160, 1 row.
     expect(parts.map((p) => p.cell)).toEqual([0, 1, 2, 3].map((c) => [c / 4, 0.5, (c + 1) / 4, 1]));
@@ -125,7 +140,12 @@ describe('zoneParts', () => {
   });
 
   it('a zone smaller than maxSide is one part, cropped as zoneCropRect does', () => {
-    const zone = [[0.1, 0.1], [0.2, 0.1], [0.2, 0.2], [0.1, 0.2]] as const;
+    const zone = [
+      [0.1, 0.1],
+      [0.2, 0.1],
+      [0.2, 0.2],
+      [0.1, 0.2],
+    ] as const;
     expect(zoneParts(zone, 640, 360, 0.3, 200).map((p) => p.crop)).toEqual([zoneCropRect(zone, 640, 360, 0.3)]);
   });
 
