@@ -3,7 +3,9 @@ import * as path from 'node:path';
 import { hashPassword } from '@hallwatch/runtime';
 import { decodeJpeg, sampleVideo, type RgbFrame } from '@hallwatch/vision';
 import { startRtspServer } from '../../apps/cli/src/demo-camera';
+import { launchChromium } from '../../bench/chromium';
 import { roughness } from '../support/image-measure';
+import { PASSWORD, screenshot, signIn } from '../web/console-harness';
 import { eventually, freePort, login, MEDIA, RunningService, startService, writeSiteFile, testDatabaseUri } from '../support/e2e';
 import { zone } from './inference-harness';
 
@@ -17,8 +19,8 @@ import { zone } from './inference-harness';
  * - W-Y: seat on the seated person of D, counter zone on the person of B: the seat is staffed, none opens;
  * - W-Z: as W-X, on a camera whose stream is stopped (nothing serves it): unknown, none opens;
  * - hall h2 has no windows, only a waiting zone over the whole frame of the same clip: 4 waiting.
+ * Last, the board in Chromium (docs/screenshots/board-citizens-waiting.png).
  */
-const PASSWORD = 'counter-e2e-pw';
 
 interface IncidentView {
   id: string;
@@ -168,5 +170,25 @@ users:
     // A hall manager sees their own hall only.
     expect((await json<LiveHall[]>('/api/halls/live', manager)).map((h) => h.hallId)).toEqual(['h1']);
     expect((await fetch(`${api}/api/halls/live?hall=h2`, { headers: { authorization: `Bearer ${manager}` } })).status).toBe(403);
+  });
+
+  it('the board shows the hall manager the persons waiting and 群众等候无人 first among the open incidents (Chromium)', async () => {
+    const browser = await launchChromium();
+    try {
+      const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 }, locale: 'zh-CN' })).newPage();
+      await signIn(page, api, 'manager-h1');
+      const waiting = page.locator('[data-hall=h1] [data-test=waiting-count]');
+      await waiting.waitFor({ timeout: 30_000 });
+      expect(await waiting.textContent()).toContain('等候 2 人');
+      expect(await page.locator('[data-hall=h1] [data-test=window-waiting]').allTextContents()).toEqual(
+        expect.arrayContaining(['1号窗口 前 1 人', '2号窗口 前 1 人']),
+      );
+      const first = page.locator('[data-hall=h1] .incidents li').first();
+      expect(await first.getAttribute('data-kind')).toBe('citizen-waiting-seat-empty');
+      expect(await first.textContent()).toContain('群众等候无人');
+      await screenshot(page, 'board-citizens-waiting');
+    } finally {
+      await browser.close();
+    }
   });
 });
