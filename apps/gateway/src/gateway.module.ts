@@ -16,6 +16,7 @@ import { QueueEventsModule } from './modules/queue-events.module';
 import { SiteModule } from './modules/site.module';
 import { ReportsModule } from './modules/reports.module';
 import { StatsModule } from './modules/stats.module';
+import { HallsModule } from './modules/halls.module';
 import { WindowsModule } from './modules/windows.module';
 import { ZonesModule } from './modules/zones.module';
 
@@ -36,6 +37,7 @@ export class GatewayModule {
         AuthModule,
         HealthModule,
         WindowsModule,
+        HallsModule,
         IncidentsModule,
         CasesModule,
         CardsModule,

@@ -53,6 +53,7 @@ export async function revokeToken(): Promise<void> {
 
 type Schemas = components['schemas'];
 export type LiveWindow = Schemas['LiveWindowDto'];
+export type LiveHall = Schemas['LiveHallDto'];
 export type PresenceState = LiveWindow['state'];
 export type SiteHall = Schemas['SiteHallDto'];
 export type SiteWindow = Schemas['SiteWindowDto'];

@@ -9,6 +9,7 @@ import {
   type IncidentMessage,
   type IncidentStatus,
   type LiveEvent,
+  type LiveHall,
   type LiveIncidentEvent,
   type LiveWindow,
   type Site,
@@ -18,6 +19,8 @@ import {
 export const live = reactive({
   site: null as Site | null,
   windows: {} as Record<string, LiveWindow>,
+  /** Persons waiting and staffed windows by hall (read every few seconds: counts are not pushed). */
+  halls: {} as Record<string, LiveHall>,
   /** Open incidents by id. */
   incidents: {} as Record<string, Incident>,
   /** Each camera's latest reported health, by id (a camera that never reported has none). */
@@ -93,6 +96,18 @@ export const interrupted = computed(() => !live.connected && live.heardAt > 0);
 
 let users = 0;
 let controller: AbortController | null = null;
+let hallsTimer: ReturnType<typeof setInterval> | undefined;
+
+/** How often the persons waiting are read again. */
+export const HALLS_EVERY_MS = 5000;
+
+async function loadHalls(): Promise<void> {
+  try {
+    live.halls = Object.fromEntries((await getJson('/api/halls/live')).map((h) => [h.hallId, h]));
+  } catch {
+    live.halls = {}; // not known: the board shows no count rather than an old one
+  }
+}
 
 /** The gateway pings every 15 s (live.controller.ts): a stream silent for two pings is taken as down. */
 export const SILENT_STREAM_MS = 30_000;
@@ -104,6 +119,8 @@ export const SILENT_STREAM_MS = 30_000;
 export function startLive(): void {
   users += 1;
   if (users > 1) return;
+  void loadHalls();
+  hallsTimer = setInterval(() => void loadHalls(), HALLS_EVERY_MS);
   controller = new AbortController();
   const signal = controller.signal;
   void (async () => {
@@ -158,6 +175,7 @@ export function startLive(): void {
 export function stopLive(): void {
   users = Math.max(0, users - 1);
   if (users === 0) {
+    clearInterval(hallsTimer);
     controller?.abort();
     controller = null;
     live.connected = false;
@@ -169,6 +187,7 @@ export function resetLive(): void {
   site = null;
   live.site = null;
   live.windows = {};
+  live.halls = {};
   live.incidents = {};
   live.cameras = {};
 }

@@ -48,6 +48,7 @@ export const KINDS: readonly Incident['kind'][] = [
   'staffing-gap',
   'camera-offline',
   'queue-open-seat-empty',
+  'citizen-waiting-seat-empty',
 ];
 /** The violation queue's kinds: all but camera-offline. */
 export const VIOLATION_KINDS = KINDS.filter((k) => k !== 'camera-offline');

@@ -39,6 +39,20 @@ describe('site file', () => {
     expect(problemsOf(`${ISSUE_EXAMPLE}evidence: { masks: none }\n`).join('\n')).toMatch(/masks/);
   });
 
+  it("reads counter and waiting zones (none by default) and names a waiting zone on another hall's camera", () => {
+    expect(parseSite(ISSUE_EXAMPLE).halls[0].waitingZones).toEqual([]);
+    expect(parseSite(ISSUE_EXAMPLE).windows[0].counterZone).toBeUndefined();
+    const zoned = ISSUE_EXAMPLE.replace(
+      'minStaffedWindows: 1 }',
+      'minStaffedWindows: 1, waitingZones: [{ camera: cam-1, zone: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] }] }',
+    ).replace('    camera: cam-1\n', '    camera: cam-1\n    counterZone: [[0.4, 0.6], [0.8, 0.6], [0.8, 1], [0.4, 1]]\n');
+    const site = parseSite(zoned);
+    expect(site.halls[0].waitingZones).toEqual([{ camera: 'cam-1', zone: [[0, 0.5], [1, 0.5], [1, 1], [0, 1]] }]);
+    expect(site.windows[0].counterZone).toEqual([[0.4, 0.6], [0.8, 0.6], [0.8, 1], [0.4, 1]]);
+    expect(problemsOf(zoned.replace('{ camera: cam-1, zone', '{ camera: cam-9, zone'))).toContain('halls[0].waitingZones[0].camera: no camera "cam-9"');
+    expect(problemsOf(zoned.replace('counterZone: [[0.4, 0.6], [0.8, 0.6], ', 'counterZone: [')).join('\n')).toMatch(/windows\[0\]\.counterZone: needs at least 3 points/);
+  });
+
   it('accepts the example of the platform issue, with durations in ms and defaults filled in', () => {
     const site = parseSite(ISSUE_EXAMPLE);
     expect(site.rules).toEqual({
@@ -47,6 +61,7 @@ describe('site file', () => {
       earlyLeaveBefore: 3_600_000,
       gapAfter: 3_600_000,
       queueMismatchAfter: 300_000,
+      waitingAtEmptyAfter: 60_000,
       frozenAfter: 30_000,
       waitTarget: 1_800_000,
     });

@@ -43,12 +43,18 @@ const yellowBefore = z.string().transform((text, ctx) => {
     return z.NEVER;
   }
 });
+const polygon = z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points');
+
+/** A waiting area of a hall on one of its cameras: the persons there are counted, never identified. */
+const waitingZone = z.object({ camera: id, zone: polygon }).strict();
+
 const hall = z.object({
   id,
   name: z.string().min(1),
   kind: z.enum(['hall', 'township']),
   minStaffedWindows: z.number().int().min(0).default(1),
   schedule: id.default('default'),
+  waitingZones: z.array(waitingZone).default([]),
 }).strict();
 
 const onvif = z.object({
@@ -84,7 +90,9 @@ const window = z.object({
   name: z.string().min(1),
   department: z.string().min(1),
   camera: id,
-  zone: z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points'),
+  zone: polygon,
+  /** The citizens' side of the counter, on the window's camera: persons there are counted (citizen-waiting-seat-empty). */
+  counterZone: polygon.optional(),
   minStaff: z.number().int().min(1).default(1),
   schedule: id.optional(),
 }).strict();
@@ -110,6 +118,7 @@ const rules = z.object({
   earlyLeaveBefore: duration.default(() => msText(DEFAULT_RULES.earlyLeaveBefore)),
   gapAfter: duration.default(() => msText(DEFAULT_RULES.gapAfter)),
   queueMismatchAfter: duration.default(() => msText(DEFAULT_RULES.queueMismatchAfter)),
+  waitingAtEmptyAfter: duration.default(() => msText(DEFAULT_RULES.waitingAtEmptyAfter)),
   /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
   confirmSamples: z.number().int().min(1).max(100).optional(),
   /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */
@@ -259,6 +268,11 @@ function crossCheck(config: SiteConfig): string[] {
   const schedules = new Set(Object.keys(config.schedules));
   config.halls.forEach((h, i) => {
     if (!schedules.has(h.schedule)) problems.push(`halls[${i}].schedule: no schedule named "${h.schedule}"`);
+    h.waitingZones.forEach((z, j) => {
+      const cam = cameras.get(z.camera);
+      if (!cam) problems.push(`halls[${i}].waitingZones[${j}].camera: no camera "${z.camera}"`);
+      else if (cam.hall !== h.id) problems.push(`halls[${i}].waitingZones[${j}].camera: camera "${z.camera}" is in hall "${cam.hall}", not "${h.id}"`);
+    });
   });
   config.cameras.forEach((c, i) => {
     if (!halls.has(c.hall)) problems.push(`cameras[${i}].hall: no hall "${c.hall}"`);

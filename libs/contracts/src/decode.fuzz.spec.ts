@@ -8,6 +8,7 @@ import {
   IncidentQuery,
   IncidentRef,
   IncidentReviewRequest,
+  LiveHallsRequest,
   LiveWindowsRequest,
   PresenceMessage,
   StatsQuery,
@@ -23,6 +24,7 @@ const CONTRACTS: (new () => object)[] = [
   IncidentRef,
   IncidentReviewRequest,
   LiveWindowsRequest,
+  LiveHallsRequest,
   StatsQuery,
 ];
 const FIELDS = [

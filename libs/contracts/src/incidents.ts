@@ -83,6 +83,8 @@ export class IncidentUnexcusedMessage extends IncidentMessage {
 /** Request/reply subjects the inference service answers for the gateway. */
 export const InferenceRequests = {
   liveWindows: 'hallwatch.inference.windows.live',
+  /** Persons waiting and staffed windows per hall (LiveHallsRequest, answered with LiveHallState[]). */
+  liveHalls: 'hallwatch.inference.halls.live',
   listIncidents: 'hallwatch.inference.incidents.list',
   getIncident: 'hallwatch.inference.incidents.get',
   incidentEvidence: 'hallwatch.inference.incidents.evidence',
@@ -111,6 +113,26 @@ export interface LiveWindowState {
   state: 'staffed' | 'absent' | 'unknown' | 'closed';
   /** Capture time at which the state began; null for a window not observed yet. */
   since: string | null;
+}
+
+/** Payload of InferenceRequests.liveHalls; halls undefined = every hall. */
+export class LiveHallsRequest {
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
+}
+
+/** A hall's persons waiting (its waiting zones and counter zones) and staffed windows now. */
+export interface LiveHallState {
+  hallId: string;
+  /** Persons counted; null when not known (no counting zones, or no fresh frame of them). */
+  waiting: number | null;
+  /** Since when someone has been waiting without a break; null while nobody is (or not known). */
+  waitingSince: string | null;
+  /** Capture time of the newest count; null when not known. */
+  at: string | null;
+  staffedWindows: number;
+  minStaffedWindows: number;
+  /** Windows whose counter zone holds someone, longest waiting first. */
+  windowsWaiting: { windowId: string; persons: number; since: string }[];
 }
 
 /** What GET /api/incidents covers when neither `from` nor `to` is given: the incidents still going in the last 30 days. */

@@ -58,6 +58,7 @@ export * from './incidents/appeal';
 export * from './incidents/review-rules';
 export * from './audit/audit-chain';
 export * from './hall-monitor/hall-monitor';
+export * from './occupancy/hall-occupancy';
 export * from './roster/roster';
 export * from './queue/queue-session';
 export * from './roster/leaves';

@@ -32,6 +32,7 @@ export const INCIDENT_KINDS = [
   'staffing-gap',
   'camera-offline',
   'queue-open-seat-empty',
+  'citizen-waiting-seat-empty',
 ] as const;
 export type IncidentKind = (typeof INCIDENT_KINDS)[number];
 
@@ -50,6 +51,8 @@ export interface Observation {
   confidence: number;
   /** false when the frame cannot be judged, e.g. too dark or occluded. */
   judgeable: boolean;
+  /** Persons in the window's counter zone in the same frame; undefined when the window has no counter zone. */
+  citizens?: number;
 }
 
 /** A camera's status from the given time on. */

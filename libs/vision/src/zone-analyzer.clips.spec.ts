@@ -25,3 +25,21 @@ describe('zone occupancy on real footage', () => {
     expect(wrong).toEqual([]);
   });
 });
+
+describe('persons counted in a large split zone on real footage', () => {
+  jest.setTimeout(120_000);
+
+  it('a waiting zone over the whole classroom-seated frame counts its 4 seated people in every sample', async () => {
+    const scenario = CLIP_SCENARIOS.find((s) => s.clip === 'classroom-seated.mp4')!;
+    const whole: [number, number][] = [
+      [0, 0],
+      [1, 0],
+      [1, 1],
+      [0, 1],
+    ];
+    const analyzer = await createZoneAnalyzer({ zones: [{ id: 'waiting', polygon: whole, split: true }] });
+    const counts: number[] = [];
+    for await (const frame of clipFrames(scenario)) counts.push((await analyzer.analyze(frame))[0].persons);
+    expect(counts).toEqual(new Array(30).fill(4));
+  });
+});

@@ -1,15 +1,20 @@
 import { Detector } from './detector/detector.interface';
 import { DetectorConfig, loadDetector } from './detector/detector.factory';
 import { assertRgbFrame, lumaStats, RgbFrame } from './frame/rgb-frame';
-import { Box, isValidPolygon, Point, polygonBounds, zoneCropRect } from './geometry/zone-geometry';
+import { Box, isValidPolygon, Point, polygonBounds, centreIn, zoneCropRect, zoneParts } from './geometry/zone-geometry';
 import { ChangeThresholds, regionChanged, regionSignature, RegionSignature } from './occupancy/change-gate';
-import { MosaicPacker, renderTile, tileBoxToFrame, tileOf } from './occupancy/mosaic';
+import { MosaicPacker, PixelRect, renderTile, tileBoxToFrame, tileOf } from './occupancy/mosaic';
 import { decideOccupancy, OccupancyThresholds, PersonBox, zoneEvidence, ZoneDecision } from './occupancy/occupancy-rule';
 
 export interface ZoneDefinition {
   readonly id: string;
   /** Polygon in fractions (0..1) of frame width and height. */
   readonly polygon: readonly Point[];
+  /**
+   * A large area where persons are counted (a hall's waiting area): its crop is split into as many
+   * detector tiles as keep small, far people big enough to be found, each seen with some overlap.
+   */
+  readonly split?: boolean;
 }
 
 export interface ZoneResult {
@@ -72,6 +77,13 @@ export const DEFAULT_CHANGE: ChangeThresholds = { cellDelta: 16, changedFraction
  */
 const DEFAULT_RECONFIRM_MS = 20_000;
 const DEFAULT_CROP_MARGIN = 0.3;
+/**
+ * A split zone's tiles each shrink at most this many frame pixels into one tile pixel: at 1.5 the
+ * whole classroom-seated frame counts its 4 seated people in every sample (2 and more miss one).
+ */
+const SPLIT_MAX_DOWNSCALE = 1.5;
+/** Context around each part of a split zone, as a fraction of the part's larger side: a person cut by one part is whole in the next. */
+const SPLIT_OVERLAP = 0.25;
 /** Below this mean luma the frame is night or a dead camera; below this spread it is a flat image. */
 const MIN_JUDGEABLE_MEAN = 16;
 const MIN_JUDGEABLE_STD = 4;
@@ -176,19 +188,31 @@ class MosaicZoneAnalyzer implements ZoneAnalyzer {
     background: boolean,
     stillWanted: (state: ZoneState) => boolean = () => true,
   ): Promise<void> {
-    const tiles = due.map((s) => tileOf(zoneCropRect(s.zone.polygon, frame.width, frame.height, this.cropMargin), this.packer.tileSize));
-    const detections = await this.packer.detect(await Promise.all(tiles.map((tile) => renderTile(frame, tile))), background);
+    const tiles = due.map((s) => this.parts(s.zone, frame).map(({ crop, cell }) => ({ ...tileOf(crop, this.packer.tileSize), cell })));
+    const flat = tiles.flat();
+    const detections = await this.packer.detect(await Promise.all(flat.map((tile) => renderTile(frame, tile))), background);
+    let next = 0;
     due.forEach((state, i) => {
+      const own = tiles[i].map((tile) => ({ tile, found: detections[next++] }));
       if (!stillWanted(state)) return;
+      // A split zone's person counts for the part whose cell holds their centre: once, and whole.
       const persons: PersonBox[] = [];
-      for (const d of detections[i]) {
-        const box = d.isPerson ? tileBoxToFrame(d.box, tiles[i], frame.width, frame.height) : undefined;
-        if (box) persons.push({ box, score: d.score });
-      }
+      for (const { tile, found } of own)
+        for (const d of found) {
+          const box = d.isPerson ? tileBoxToFrame(d.box, tile, frame.width, frame.height) : undefined;
+          if (box && (!tile.cell || centreIn(box, tile.cell))) persons.push({ box, score: d.score });
+        }
       const evidence = zoneEvidence(state.zone.polygon, persons, this.thresholds);
       state.decision = decideOccupancy(evidence, state.decision?.occupied ?? false, this.thresholds);
       state.inferredAt = frame.at;
       state.signature = signatures[this.states.indexOf(state)];
     });
+  }
+
+  /** The crops the detector sees of a zone: one around it, or a split zone's parts, each with the cell it counts for. */
+  private parts(zone: ZoneDefinition, frame: RgbFrame): { crop: PixelRect; cell?: Box }[] {
+    if (!zone.split) return [{ crop: zoneCropRect(zone.polygon, frame.width, frame.height, this.cropMargin) }];
+    const maxSide = (this.packer.tileSize * SPLIT_MAX_DOWNSCALE) / (1 + 2 * SPLIT_OVERLAP);
+    return zoneParts(zone.polygon, frame.width, frame.height, SPLIT_OVERLAP, maxSide);
   }
 }

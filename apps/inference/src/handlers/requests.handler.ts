@@ -11,6 +11,8 @@ import {
   IncidentReviewRequest,
   IncidentView,
   InferenceRequests,
+  LiveHallsRequest,
+  LiveHallState,
   LiveWindowsRequest,
   LiveWindowState,
   validateMessage,
@@ -31,6 +33,11 @@ export class RequestsHandler {
   @MessagePattern(InferenceRequests.liveWindows)
   liveWindows(@Payload() payload: unknown): Promise<LiveWindowState[]> {
     return this.valid(LiveWindowsRequest, payload, (r) => this.windows.live(r.halls));
+  }
+
+  @MessagePattern(InferenceRequests.liveHalls)
+  liveHalls(@Payload() payload: unknown): Promise<LiveHallState[]> {
+    return this.valid(LiveHallsRequest, payload, (r) => this.windows.liveHalls(r.halls));
   }
 
   @MessagePattern(InferenceRequests.listIncidents)

@@ -128,7 +128,7 @@ export class MonitorService implements OnModuleDestroy {
       for (const windowId of this.site.windowsOfHall(hallId))
         hall.feeds.push(await this.nats.followQueue(windowId, since, (e) => this.queueEvent(e)));
       hall.ready = true;
-      hall.feeds.push(await this.nats.subscribeFrames(this.site.camerasOf(hallId), (frame) => this.receiveFrame(frame)));
+      hall.feeds.push(await this.nats.subscribeFrames(this.site.framedCamerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
     } catch (err) {
       // A step that failed was counted already (fail); a claim or delivery that did not is counted here.
@@ -301,7 +301,7 @@ export class MonitorService implements OnModuleDestroy {
     hall.feeds.forEach((f) => f.stop());
     if (this.halls.get(hall.id) !== hall) return;
     this.halls.delete(hall.id);
-    const cameras = this.site.camerasOf(hall.id);
+    const cameras = this.site.framedCamerasOf(hall.id);
     this.judge.forget(hall.id);
     this.intake.forget(cameras);
     this.warnings.forget((key) => cameras.some((c) => key.endsWith(`:${c}`)));

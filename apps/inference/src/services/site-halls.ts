@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { SiteConfig, windowSchedule } from '@hallwatch/config';
 import {
+  DEFAULT_HYSTERESIS,
   EXCUSABLE_KINDS,
   excusingLeave,
   HallMonitor,
@@ -15,6 +16,11 @@ import {
 } from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import type { ZoneDefinition } from '@hallwatch/vision';
+
+/** A zone where persons are counted; `windowId` for a window's counter zone. */
+export interface CountZone extends ZoneDefinition {
+  windowId?: string;
+}
 
 /** The site file as the domain sees it: halls, their cameras and windows, monitors and rosters. */
 @Injectable()
@@ -61,9 +67,35 @@ export class SiteHalls {
     return this.site.windows.filter((w) => w.camera === cameraId).map((w) => ({ id: w.id, polygon: w.zone }));
   }
 
+  /**
+   * The zones where a camera's persons are counted, never identified: the counter zones of its
+   * windows (`counter/<windowId>`) and the waiting zones on it (`waiting/<n>`, split into as many
+   * detector tiles as they need). Ids with `/`, which no window id has, so they never meet a seat zone's.
+   */
+  countZonesOf(cameraId: string): CountZone[] {
+    const counters = this.site.windows
+      .filter((w) => w.camera === cameraId && w.counterZone)
+      .map((w) => ({ id: `counter/${w.id}`, polygon: w.counterZone!, windowId: w.id }));
+    const waiting = this.site.halls.flatMap((h) =>
+      h.waitingZones.flatMap((z, n) => (z.camera === cameraId ? [{ id: `waiting/${h.id}/${n}`, polygon: z.zone, split: true }] : [])),
+    );
+    return [...counters, ...waiting];
+  }
+
+  /** How long a camera's counts stand without a newer frame: as long as its seat readings (the domain's staleness, 3 samples). */
+  countFreshMs(cameraId: string): number {
+    return DEFAULT_HYSTERESIS.staleAfterSamples * this.site.cameras.find((c) => c.id === cameraId)!.sampleEverySeconds * 1000;
+  }
+
   /** Cameras of the hall that watch windows. */
   camerasOf(hallId: string): string[] {
     return [...new Set([...this.windows.values()].filter((w) => w.hallId === hallId).map((w) => w.cameraId))];
+  }
+
+  /** Cameras of the hall whose frames are judged: those that watch windows or waiting zones. */
+  framedCamerasOf(hallId: string): string[] {
+    const waiting = this.site.halls.find((h) => h.id === hallId)?.waitingZones.map((z) => z.camera) ?? [];
+    return [...new Set([...this.camerasOf(hallId), ...waiting])];
   }
 
   /** Whether the hall's schedule has it open at `at` (epoch ms). */

@@ -1,9 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import type { FailingHall, LiveWindowState } from '@hallwatch/contracts';
+import type { FailingHall, LiveHallState, LiveWindowState } from '@hallwatch/contracts';
+import { HallMonitorSnapshot, liveOccupancy } from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { MonitorStateRepository } from '../repositories/monitor-state.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import { FAILING_AFTER } from './hall-persistence';
+
+/**
+ * The saved state of a hall is at most this old while an instance judges it (saved every 2 s):
+ * older, nobody counts its persons now, and they are not known.
+ */
+const COUNT_SAVED_WITHIN_MS = 15_000;
 
 /** Live window states, read from the stored presence timeline so any instance can answer. */
 @Injectable()
@@ -19,6 +26,36 @@ export class WindowsService {
     const halls = new Set(this.ctx.site.halls.map((h) => h.id)); // a hall removed from the site file fails no more
     const failing = (await this.states.failing(FAILING_AFTER)).filter((f) => halls.has(f.hallId));
     return failing.map((f) => ({ hallId: f.hallId, failures: f.count, since: f.since.toISOString() }));
+  }
+
+  /**
+   * Per hall: the persons waiting, from the counts in its saved state as they stood when it was
+   * saved (any instance can answer), and its staffed windows against minStaffedWindows.
+   */
+  async liveHalls(halls?: string[]): Promise<LiveHallState[]> {
+    const windows = await this.live(halls);
+    const now = Date.now();
+    const iso = (at: number) => new Date(at).toISOString();
+    return Promise.all(
+      this.ctx.site.halls
+        .filter((h) => !halls || halls.includes(h.id))
+        .map(async (h) => {
+          const saved = await this.states.load(h.id);
+          const fresh = saved && now - saved.savedAt.getTime() <= COUNT_SAVED_WITHIN_MS;
+          const occupancy = fresh ? (JSON.parse(saved.snapshot) as HallMonitorSnapshot).occupancy : undefined;
+          const live = occupancy && liveOccupancy(occupancy, saved!.savedAt.getTime());
+          const known = live !== undefined && live.at !== null;
+          return {
+            hallId: h.id,
+            waiting: known ? live.waiting : null,
+            waitingSince: known && live.waitingSince !== null ? iso(live.waitingSince) : null,
+            at: known ? iso(live.at!) : null,
+            staffedWindows: windows.filter((w) => w.hallId === h.id && w.state === 'staffed').length,
+            minStaffedWindows: h.minStaffedWindows,
+            windowsWaiting: known ? live.windows.map((w) => ({ windowId: w.windowId, persons: w.persons, since: iso(w.since) })) : [],
+          };
+        }),
+    );
   }
 
   async live(halls?: string[]): Promise<LiveWindowState[]> {

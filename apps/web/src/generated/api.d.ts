@@ -68,6 +68,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/halls/live": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["HallsController_live"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/incidents": {
         parameters: {
             query?: never;
@@ -558,6 +574,28 @@ export interface components {
             /** @description capture time at which the state began (ISO 8601); null before the first frame */
             since: string | null;
         };
+        WindowWaitingDto: {
+            windowId: string;
+            /** @description persons in the window's counter zone */
+            persons: number;
+            /** @description since when someone has been there without a break (ISO 8601) */
+            since: string;
+        };
+        LiveHallDto: {
+            hallId: string;
+            /** @description persons in the waiting zones and counter zones; null when not known (no counting zones, or no fresh frame of them) */
+            waiting: number | null;
+            /** @description since when someone has been waiting without a break (ISO 8601); null while nobody is */
+            waitingSince: string | null;
+            /** @description capture time of the newest count (ISO 8601); null when not known */
+            at: string | null;
+            /** @description windows staffed now */
+            staffedWindows: number;
+            /** @description the hall's minStaffedWindows */
+            minStaffedWindows: number;
+            /** @description windows whose counter zone holds someone, longest waiting first */
+            windowsWaiting: components["schemas"]["WindowWaitingDto"][];
+        };
         QueueEventDto: {
             windowId: string;
             /** @description the staff id as in rosters */
@@ -599,7 +637,7 @@ export interface components {
         IncidentDto: {
             id: string;
             /** @enum {string} */
-            kind: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty";
+            kind: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty" | "citizen-waiting-seat-empty";
             hallId: string;
             windowId?: string;
             windowIds?: string[];
@@ -1200,6 +1238,28 @@ export interface operations {
             };
         };
     };
+    HallsController_live: {
+        parameters: {
+            query?: {
+                /** @description only this hall */
+                hall?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LiveHallDto"][];
+                };
+            };
+        };
+    };
     IncidentsController_list: {
         parameters: {
             query?: {
@@ -1209,10 +1269,10 @@ export interface operations {
                 to?: string;
                 hall?: string;
                 window?: string;
-                kind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty";
+                kind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty" | "citizen-waiting-seat-empty";
                 status?: "open" | "closed" | "excused" | "confirmed" | "dismissed" | "appealed";
                 /** @description every kind but this one (the violation queue without camera-offline) */
-                notKind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty";
+                notKind?: "absence" | "late-opening" | "early-leave" | "staffing-gap" | "camera-offline" | "queue-open-seat-empty" | "citizen-waiting-seat-empty";
                 /** @description every status but this one (the queue without the appeals it shows first) */
                 notStatus?: "open" | "closed" | "excused" | "confirmed" | "dismissed" | "appealed";
                 /** @description incidents per page, newest first (fewer when more would not fit in one message) */

@@ -38,6 +38,9 @@ export const en: Messages = {
     none: 'none',
   },
   board: {
+    waitingCount: '{n} waiting',
+    waitingSince: 'someone waiting since {t}',
+    windowWaiting: '{n} at {window}',
     staffedCount: 'Staffed windows {n} / minimum {min}',
     belowMin: 'Below the minimum of staffed windows',
     offlineCount: 'windows with camera offline: {n}',
@@ -159,6 +162,7 @@ export const en: Messages = {
     'staffing-gap': 'Staffing gap',
     'camera-offline': 'Camera offline',
     'queue-open-seat-empty': 'Queue open, seat empty',
+    'citizen-waiting-seat-empty': 'Citizens waiting, seat empty',
   },
   status: {
     open: 'Open',

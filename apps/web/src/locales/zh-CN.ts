@@ -29,6 +29,9 @@ export const zh = {
     none: '无',
   },
   board: {
+    waitingCount: '等候 {n} 人',
+    waitingSince: '自 {t} 起有人等候',
+    windowWaiting: '{window} 前 {n} 人',
     staffedCount: '在岗窗口 {n} / 最少 {min}',
     belowMin: '低于最少在岗窗口数',
     offlineCount: '{n} 个窗口摄像头离线',
@@ -150,6 +153,7 @@ export const zh = {
     'staffing-gap': '缺员',
     'camera-offline': '摄像头离线',
     'queue-open-seat-empty': '叫号空岗',
+    'citizen-waiting-seat-empty': '群众等候无人',
   } as Record<string, string>,
   status: { open: '进行中', closed: '待复核', excused: '已准假', confirmed: '已确认', dismissed: '已驳回', appealed: '申诉待决' } as Record<
     string,

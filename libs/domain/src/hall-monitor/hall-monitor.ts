@@ -2,6 +2,7 @@ import { IncidentEvent, IncidentRules } from '../incidents/incident';
 import { IncidentEngine } from '../incidents/incident-rules';
 import { IncidentSnapshot } from '../incidents/rule-tracks';
 import { CameraStatusChange, HallConfig, Observation, PresenceState, StateChange, WindowConfig } from '../model';
+import { HallOccupancy, LiveOccupancy, OccupancySnapshot, ZoneCount } from '../occupancy/hall-occupancy';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
 import { QueueEvent } from '../queue/queue-session';
 
@@ -18,6 +19,8 @@ export interface HallMonitorOptions {
 export interface HallMonitorSnapshot {
   presence: PresenceSnapshot;
   incidents: IncidentSnapshot;
+  /** Missing in snapshots saved before persons waiting were counted. */
+  occupancy?: OccupancySnapshot;
 }
 
 export interface MonitorOutput {
@@ -29,12 +32,14 @@ export interface MonitorOutput {
 export class HallMonitor {
   private readonly tracker: PresenceTracker;
   private readonly engine: IncidentEngine;
+  private readonly occupancy: HallOccupancy;
   private readonly hallId: string;
 
   constructor(options: HallMonitorOptions, snapshot?: HallMonitorSnapshot) {
     this.hallId = options.hall.id;
     this.tracker = new PresenceTracker(options, snapshot?.presence);
     this.engine = new IncidentEngine(options, snapshot?.incidents);
+    this.occupancy = new HallOccupancy(snapshot?.occupancy);
   }
 
   /**
@@ -56,11 +61,34 @@ export class HallMonitor {
     const view = this.tracker.view(windowId);
     // Only frames the tracker accepted (not redelivered, camera online) reach the rules.
     if (view?.lastFrame?.at === obs.at)
-      incidents.push(...this.engine.frame(windowId, { at: obs.at, reading: view.lastFrame.reading, pendingSince: view.pendingSince }));
+      incidents.push(
+        ...this.engine.frame(windowId, {
+          at: obs.at,
+          reading: view.lastFrame.reading,
+          pendingSince: view.pendingSince,
+          // A counter that cannot be seen holds nobody known to wait.
+          ...(obs.citizens !== undefined && { citizens: obs.judgeable ? obs.citizens : 0 }),
+        }),
+      );
     return { presence, incidents };
   }
 
+  /**
+   * The persons counted in the counting zones (waiting and counter zones) of one frame of
+   * `cameraId`, standing for `freshMs`; `judgeable` false: the camera counts nobody from then on.
+   */
+  count(cameraId: string, at: number, freshMs: number, counts: readonly ZoneCount[], judgeable: boolean): void {
+    if (judgeable) this.occupancy.count(cameraId, at, freshMs, counts);
+    else this.occupancy.lost(cameraId, at);
+  }
+
+  /** The persons waiting in the hall at `at` (see HallOccupancy). */
+  waiting(at: number): LiveOccupancy {
+    return this.occupancy.live(at);
+  }
+
   cameraStatus(cameraId: string, status: CameraStatusChange): MonitorOutput {
+    if (!status.online) this.occupancy.lost(cameraId, status.at);
     const presence = this.tracker.cameraStatus(cameraId, status);
     return { presence, incidents: [...this.fromChanges(presence), ...this.engine.cameraStatus(cameraId, status)] };
   }
@@ -91,7 +119,7 @@ export class HallMonitor {
   }
 
   snapshot(): HallMonitorSnapshot {
-    return { presence: this.tracker.snapshot(), incidents: this.engine.snapshot() };
+    return { presence: this.tracker.snapshot(), incidents: this.engine.snapshot(), occupancy: this.occupancy.snapshot() };
   }
 
   private fromChanges(changes: StateChange[]): IncidentEvent[] {

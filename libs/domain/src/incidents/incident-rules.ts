@@ -2,6 +2,7 @@ import { CameraStatusChange, HallConfig, StateChange, WindowConfig, assertTime }
 import { QueueEvent, queueStateAfter } from '../queue/queue-session';
 import { DEFAULT_TIME_ZONE, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
+import { counterFrame } from './counter-rules';
 import { HallRules } from './hall-rules';
 import { DEFAULT_RULES, FrameFact, IncidentEvent, IncidentRules, closeIncident, openIncident } from './incident';
 import { IncidentSnapshot, WindowRuleTrack, certainUntil, newQueueTrack, newWindowTrack } from './rule-tracks';
@@ -67,7 +68,7 @@ export class IncidentEngine {
       const until = changes.find((c) => c.windowId === id)?.since ?? Infinity;
       // Without its configuration no sample interval is vouched for: only up to the last frame.
       const end = Math.min(until, w.lastFrameAt ?? Infinity, w.pendingSince ?? Infinity, h.cursor ?? Infinity);
-      for (const incident of [w.absence, w.late, w.queue?.mismatch])
+      for (const incident of [w.absence, w.late, w.queue?.mismatch, w.counter?.waiting])
         if (incident) closeIncident(incident, Math.max(incident.openedAt, end), w.lastAbsentAt, out);
       delete this.data.windows[id];
     }
@@ -94,10 +95,14 @@ export class IncidentEngine {
     if (w.state === 'absent') {
       const end = Math.min(change.since, certainUntil(w, cfg));
       if (change.state === 'closed' && observed) this.earlyLeave(cfg, w, change.since, out);
-      for (const incident of [w.absence, w.late, w.queue?.mismatch]) if (incident) closeIncident(incident, end, w.lastAbsentAt, out);
+      for (const incident of [w.absence, w.late, w.queue?.mismatch, w.counter?.waiting])
+        if (incident) closeIncident(incident, end, w.lastAbsentAt, out);
       w.absence = w.late = null;
       if (w.queue) w.queue.mismatch = null;
+      if (w.counter) w.counter.waiting = null;
     }
+    // Nobody watched the counter meanwhile either: its run starts again at the next frame.
+    if (w.counter && change.state !== 'absent' && change.state !== 'staffed') w.counter.since = null;
     if (change.state !== 'closed' && (w.state === 'closed' || w.state === 'untracked')) {
       // Only an observed opening gives a late-opening reference.
       w.intervalStart = w.state === 'closed' && observed ? change.since : null;
@@ -153,6 +158,7 @@ export class IncidentEngine {
         );
       this.detectQueueMismatch(windowId, w, fact.at, out);
     }
+    counterFrame(this.hall.id, this.rules, cfg, w, fact, out);
     this.hallRules.detectGap(fact.at, out);
     return out;
   }

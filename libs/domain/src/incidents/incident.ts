@@ -14,6 +14,8 @@ export interface IncidentRules {
   gapAfter: number;
   /** queue-open-seat-empty: open for calling while known absent for at least this long (default 5 min). */
   queueMismatchAfter: number;
+  /** citizen-waiting-seat-empty: someone in the counter zone this long while the seat is known absent (default 60 s). */
+  waitingAtEmptyAfter: number;
 }
 
 export const DEFAULT_RULES: Readonly<IncidentRules> = {
@@ -22,6 +24,7 @@ export const DEFAULT_RULES: Readonly<IncidentRules> = {
   earlyLeaveBefore: 900_000,
   gapAfter: 300_000,
   queueMismatchAfter: 300_000,
+  waitingAtEmptyAfter: 60_000,
 };
 
 /** Capture times of the frames (and facts) that justify an incident. */
@@ -29,7 +32,7 @@ export interface IncidentEvidence {
   /** The frame at which the threshold was crossed; for early-leave the last absent frame
    *  before the interval ended; for camera-offline the status time. */
   thresholdAt: number;
-  /** absence, late-opening, early-leave: the last frame showing the seat staffed before. */
+  /** absence, late-opening, early-leave, citizen-waiting-seat-empty: the last frame showing the seat staffed before. */
   lastStaffedAt?: number;
   /** absence, late-opening, early-leave: the last frame showing the condition (set on close). */
   endAt?: number;
@@ -43,6 +46,8 @@ export interface IncidentEvidence {
   reason?: string;
   /** queue-open-seat-empty: the queue event (login or resume) that opened the session for calling. */
   queueEvent?: { event: QueueEventKind; staffId: string; at: number };
+  /** citizen-waiting-seat-empty: persons in the counter zone at the threshold frame. */
+  citizens?: number;
 }
 
 export interface Incident {
@@ -72,6 +77,8 @@ export interface FrameFact {
   reading: FrameReading;
   /** The tracker's pendingSince after the frame (see WindowView). */
   pendingSince: number | null;
+  /** Persons in the window's counter zone in the frame (0 when it could not be judged); undefined without a counter zone. */
+  citizens?: number;
 }
 
 /** Opens an incident of `hallId` (its id is deterministic: replay never duplicates) and reports it in `out`; returns the live copy. */

@@ -20,6 +20,17 @@ export interface WindowRuleTrack {
   late: Incident | null;
   /** Missing in snapshots saved before queue sessions were followed. */
   queue?: QueueTrack;
+  /** Only for a window with a counter zone, from its first frame. */
+  counter?: CounterTrack;
+}
+
+/** A window's counter zone (the citizens' side) as its frames showed it. */
+export interface CounterTrack {
+  /** First frame of the current run of frames showing someone there; null when the last frame showed nobody or could not be judged. */
+  since: number | null;
+  /** The last frame showing someone there. */
+  lastAt: number | null;
+  waiting: Incident | null;
 }
 
 /** A window's queue session as its events told it. */
@@ -63,6 +74,10 @@ export function newWindowTrack(): WindowRuleTrack {
     absence: null,
     late: null,
   };
+}
+
+export function newCounterTrack(): CounterTrack {
+  return { since: null, lastAt: null, waiting: null };
 }
 
 export function newQueueTrack(): QueueTrack {

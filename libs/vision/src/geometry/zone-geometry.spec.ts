@@ -1,4 +1,14 @@
-import { boxZoneOverlap, intersectionOverUnion, isValidPolygon, pointInPolygon, polygonArea, Polygon, zoneCropRect } from './zone-geometry';
+import {
+  boxZoneOverlap,
+  intersectionOverUnion,
+  isValidPolygon,
+  pointInPolygon,
+  polygonArea,
+  Polygon,
+  centreIn,
+  zoneCropRect,
+  zoneParts,
+} from './zone-geometry';
 
 const square: Polygon = [
   [0.2, 0.2],
@@ -112,5 +122,36 @@ describe('zone geometry', () => {
       0.3,
     );
     expect(wide).toEqual({ x: 0, y: 0, width: 1000, height: 500 });
+  });
+});
+
+describe('zoneParts', () => {
+  it('cuts a large zone into cells of at most maxSide pixels, covering it all, each cropped with context', () => {
+    const zone = [
+      [0, 0.5],
+      [1, 0.5],
+      [1, 1],
+      [0, 1],
+    ] as const;
+    const parts = zoneParts(zone, 640, 360, 0, 200);
+    // 640 x 180 pixels: 4 columns of 160, 1 row.
+    expect(parts.map((p) => p.cell)).toEqual([0, 1, 2, 3].map((c) => [c / 4, 0.5, (c + 1) / 4, 1]));
+    for (const p of parts) expect(Math.max(p.crop.width, p.crop.height)).toBeLessThanOrEqual(200);
+  });
+
+  it('a zone smaller than maxSide is one part, cropped as zoneCropRect does', () => {
+    const zone = [
+      [0.1, 0.1],
+      [0.2, 0.1],
+      [0.2, 0.2],
+      [0.1, 0.2],
+    ] as const;
+    expect(zoneParts(zone, 640, 360, 0.3, 200).map((p) => p.crop)).toEqual([zoneCropRect(zone, 640, 360, 0.3)]);
+  });
+
+  it('a box centred on the edge between two cells belongs to one of them only', () => {
+    const box = [0.2, 0.2, 0.3, 0.4] as const; // centre x 0.25
+    expect([centreIn(box, [0, 0, 0.25, 1]), centreIn(box, [0.25, 0, 0.5, 1])]).toEqual([false, true]);
+    expect(centreIn([0.9, 0.9, 1, 1], [0.5, 0.5, 1, 1])).toBe(true);
   });
 });

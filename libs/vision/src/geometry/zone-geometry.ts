@@ -100,3 +100,42 @@ export function zoneCropRect(
   const y = Math.round(Math.min(Math.max(cy - height / 2, 0), frameHeight - height));
   return { x, y, width, height };
 }
+
+/**
+ * The parts of a large zone: its bounding box cut into a grid of equal cells at most `maxSide`
+ * pixels a side, each cropped like a zone of its own (`margin` of context, see zoneCropRect).
+ * A person is counted by the part whose cell holds the centre of their box: where a cell's edge
+ * cuts them, its neighbour's crop sees them whole.
+ */
+export function zoneParts(
+  polygon: Polygon,
+  frameWidth: number,
+  frameHeight: number,
+  margin: number,
+  maxSide: number,
+): { crop: { x: number; y: number; width: number; height: number }; cell: Box }[] {
+  const [x1, y1, x2, y2] = polygonBounds(polygon);
+  const columns = Math.max(1, Math.ceil(((x2 - x1) * frameWidth) / maxSide));
+  const rows = Math.max(1, Math.ceil(((y2 - y1) * frameHeight) / maxSide));
+  const [w, h] = [(x2 - x1) / columns, (y2 - y1) / rows];
+  const parts = [];
+  for (let r = 0; r < rows; r++)
+    for (let c = 0; c < columns; c++) {
+      const [left, top] = [x1 + c * w, y1 + r * h];
+      const cell: Box = [left, top, left + w, top + h];
+      const square: Polygon = [
+        [left, top],
+        [left + w, top],
+        [left + w, top + h],
+        [left, top + h],
+      ];
+      parts.push({ crop: zoneCropRect(square, frameWidth, frameHeight, margin), cell });
+    }
+  return parts;
+}
+
+/** Whether the centre of `box` lies in `cell` (half-open, so a centre on a shared edge has one owner; the frame's far edges included). */
+export function centreIn(box: Box, cell: Box): boolean {
+  const [cx, cy] = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+  return cx >= cell[0] && (cx < cell[2] || cell[2] >= 1) && cy >= cell[1] && (cy < cell[3] || cell[3] >= 1);
+}
