@@ -226,7 +226,7 @@ notifications:
   });
 
   it('deletes at start the deliveries settled over 30 days ago, keeping newer ones and pending ones', async () => {
-    const deliveries = mongo.db().collection<{ _id: string }>('webhook_deliveries');
+    const deliveries = mongo.db().collection<{ _id: string; [field: string]: unknown }>('webhook_deliveries');
     const daysAgo = (d: number) => new Date(Date.now() - d * 86_400_000);
     const old = {
       webhook: 'gone',
