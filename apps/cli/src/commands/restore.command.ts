@@ -165,7 +165,7 @@ async function resetConsumers(manifest: BackupManifest, { jsm }: BackupStores): 
   for (const l of plan.lost) console.log(`restore: ${describeLost(l)}`);
   console.log(
     plan.lost.length === 0
-      ? 'restore: done; nothing lost: every stream still holds what came after the backup'
+      ? 'restore: done; nothing lost (every stream still holds what came after the backup)'
       : `restore: done; ${plan.lost.length} consumer(s) cannot replay what came after the backup (listed above): that is lost`,
   );
 }
