@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, Subjects } from '@hallwatch/contracts';
+import { chainEntry } from '@hallwatch/domain';
 import { ensureNats, Embedded, hashPassword } from '@hallwatch/runtime';
 import { eventually, freePort, RunningService, runCli, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
@@ -228,4 +229,53 @@ users:
     const again = await runCli(['backup', backupDir], env);
     expect(again.stderr).toContain('exists and is not an empty directory; give a new one');
   }, 120_000);
+
+  it('inference puts a review back from the stream into an incident that lacks it, once', async () => {
+    // An incident of inference's as a backup older than its confirmation holds it.
+    const openedAt = new Date(t('14:00'));
+    await db
+      .db()
+      .collection('incidents')
+      .insertOne({
+        _id: 'I9',
+        kind: 'absence',
+        hallId: 'H1',
+        windowId: 'W1',
+        openedAt,
+        closedAt: new Date(t('14:30')),
+        durationMs: 1_800_000,
+      } as never);
+    const entry = chainEntry({ id: 'I9', kind: 'absence', hallId: 'H1', windowId: 'W1', openedAt }, [], {
+      by: 'jianchaju',
+      at: new Date(t('18:00')),
+      action: 'confirmed',
+      reason: '核实属实',
+    });
+    const message = {
+      id: 'I9',
+      kind: 'absence' as const,
+      hallId: 'H1',
+      windowId: 'W1',
+      openedAt: openedAt.toISOString(),
+      closedAt: t('14:30'),
+      review: 'confirmed' as const,
+      reviewedAt: entry.at.toISOString(),
+      audit: { ...entry, at: entry.at.toISOString() },
+    };
+    const inference = await startService('inference', env);
+    try {
+      // Twice, as a replay delivers it again: put back once.
+      for (let i = 0; i < 2; i++) await js().publish(incidentSubject('reviewed', message), encodeMessage(message));
+      await settled();
+      const doc = await db
+        .db()
+        .collection('incidents')
+        .findOne({ _id: 'I9' as never });
+      expect(doc?.review).toBe('confirmed');
+      expect(doc?.audit).toEqual([{ ...entry }]);
+      expect(inference.output()).toContain('incident I9: review confirmed of');
+    } finally {
+      await inference.stop();
+    }
+  }, 180_000);
 });
