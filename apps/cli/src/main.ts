@@ -2,11 +2,13 @@ import 'reflect-metadata';
 import { Command } from 'commander';
 import { registerAnalyzeCommand } from './commands/analyze.command';
 import { registerAuditCommand } from './commands/audit.command';
+import { registerBackupCommand } from './commands/backup.command';
 import { registerCamerasCommand } from './commands/cameras.command';
 import { registerDeadLettersCommand } from './commands/deadletters.command';
 import { registerImportCommand } from './commands/import.command';
 import { registerMigrateCommand } from './commands/migrate.command';
 import { registerReportCommand } from './commands/report.command';
+import { registerRestoreCommand } from './commands/restore.command';
 import { registerSiteCommand } from './commands/site.command';
 import { registerStartCommand } from './commands/start.command';
 import { registerUsersCommand } from './commands/users.command';
@@ -15,11 +17,13 @@ const program = new Command('hallwatch').description('Hallwatch: staffing of ser
 
 registerAnalyzeCommand(program);
 registerAuditCommand(program);
+registerBackupCommand(program);
 registerCamerasCommand(program);
 registerDeadLettersCommand(program);
 registerImportCommand(program);
 registerMigrateCommand(program);
 registerReportCommand(program);
+registerRestoreCommand(program);
 registerSiteCommand(program);
 registerStartCommand(program);
 registerUsersCommand(program);

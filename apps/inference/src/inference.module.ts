@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { LeavesHandler } from './handlers/leaves.handler';
+import { ReviewsHandler } from './handlers/reviews.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
 import { EVIDENCE_VIEW, EvidenceViewRepository, EvidenceViewSchema } from './repositories/evidence-view.repository';
@@ -59,6 +60,7 @@ export class InferenceModule {
         MonitorService,
         HallOwnershipService,
         LeavesHandler,
+        ReviewsHandler,
       ],
     };
   }

@@ -1,4 +1,4 @@
-import { EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv, webhookSecrets } from './env';
+import { databaseNameOf, EXAMPLE_JWT_SECRET, jwtSecretProblem, METRICS_SERVICES, metricsPortFor, MONGODB_CLIENTS, mongodbUriFor, readEnv, webhookSecrets } from './env';
 
 describe('readEnv', () => {
   it('reads HALLWATCH_CARD_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
@@ -69,6 +69,13 @@ describe('per-client MongoDB connection strings (issue 19, item 8)', () => {
     expect(mongodbUriFor(env, 'inference')).toBe('mongodb://inference:pw@db/hallwatch');
     expect(mongodbUriFor(env, 'cli')).toBe('mongodb://cli:pw@db/hallwatch');
     for (const client of ['ingestion', 'reporting', 'gateway'] as const) expect(mongodbUriFor(env, client)).toBe('mongodb://shared/hallwatch');
+  });
+
+  it('names the database of a connection string', () => {
+    expect(databaseNameOf('mongodb://inference:pw@db-1:27017,db-2:27017/hallwatch?replicaSet=hw')).toBe('hallwatch');
+    expect(databaseNameOf('mongodb+srv://cluster.example/hw_reporting')).toBe('hw_reporting');
+    expect(databaseNameOf('mongodb://127.0.0.1:27017')).toBe('test');
+    expect(() => databaseNameOf('postgres://db/hallwatch')).toThrow('not a MongoDB connection string');
   });
 
   it('reads every client by its own name, and an empty one as unset', () => {

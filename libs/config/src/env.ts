@@ -93,6 +93,13 @@ export function mongodbUriFor(env: HallwatchEnv, client: MongodbClient): string 
   return env.clientMongodbUris[client] ?? env.mongodbUri;
 }
 
+/** The database a connection string names (its path; none: `test`, as the driver defaults). */
+export function databaseNameOf(uri: string): string {
+  const match = /^mongodb(?:\+srv)?:\/\/[^/]*(?:\/([^?]*))?/.exec(uri);
+  if (!match) throw new Error(`not a MongoDB connection string: it must start with mongodb:// or mongodb+srv://`);
+  return decodeURIComponent(match[1] ?? '') || 'test';
+}
+
 /** The placeholder of deploy/docker/hallwatch.env.example: known to everyone, so never a key. */
 export const EXAMPLE_JWT_SECRET = 'change-me-to-32-random-bytes';
 const MIN_JWT_SECRET_BYTES = 32;

@@ -1,4 +1,4 @@
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { IsId, IsInstant, IsPlainText, IsText, NAME_MAX, IsReason } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
 import { IsCursor, Page, PAGE_LIMIT } from './paging';
@@ -58,6 +58,12 @@ export class IncidentReviewedMessage extends IncidentMessage {
    * arrival order (inference makes each incident's audit times strictly increasing).
    */
   @IsInstant() reviewedAt: string;
+  /**
+   * The audit entry the decision or appeal appended (who, why, its place in the chain), so that
+   * inference can put the review and its trail back from the stream after a restore from an older
+   * backup. Missing on messages from before it was carried.
+   */
+  @IsOptional() @IsObject() audit?: AuditEntry;
 }
 
 /**

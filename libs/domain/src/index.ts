@@ -31,6 +31,8 @@
  *   `rectificationDue` (`workingDaysAfter`), `respondTransition`, `verifyTransition`, `checkRectification`.
  * - migrations: `planMigrations(schemas, stored)`: per collection, the schema migrations still to
  *   run (SchemaTooNew for data newer than the code knows).
+ * - backup: the backup manifest (`manifestProblem`, `checksumMismatches`) and `replayPlan`: which consumers a
+ *   restore resets to replay the streams, and what is lost.
  * - notifications: outgoing webhooks: `WEBHOOK_EVENTS`, `wantsEvent`, `webhookSignature`, `webhookRetryDelayMs`, `idempotencyKey`.
  */
 export * from './intervals/intervals';
@@ -67,5 +69,6 @@ export * from './provenance/write-rules';
 export * from './retention/retention';
 export * from './supervision/cards';
 export * from './migrations/migrations';
+export * from './backup/backup';
 export * from './supervision/rectification';
 export * from './notifications/webhooks';

@@ -12,6 +12,7 @@ import {
   IncidentTombstoneSchema,
   incidentStatus,
   INCIDENT_TOMBSTONE,
+  StoredAuditEntry,
 } from './incident.schemas';
 import { NatsRepository } from './nats.repository';
 
@@ -194,6 +195,36 @@ export class IncidentRepository implements OnApplicationShutdown {
     accept: (record: IncidentRecord) => boolean = () => true,
   ): Promise<ReviewOutcome | null> {
     return this.append(id, entry, { set: { review: change }, accept });
+  }
+
+  /**
+   * Puts back a review and the audit entry it appended, as its message carried them: only when the
+   * entry follows the trail's last one (its prev is the trail's head), so a replay of an entry
+   * already in the trail changes nothing. `missing`: no such incident; `present`: in the trail.
+   */
+  async restoreReview(id: string, change: ReviewChange, entry: StoredAuditEntry): Promise<'restored' | 'present' | 'not-next' | 'missing'> {
+    return this.lock.run(id, async () => {
+      const record = await this.get(id);
+      if (!record) return 'missing';
+      const trail = record.audit ?? [];
+      if (trail.some((a) => a.hash === entry.hash)) return 'present';
+      if (chainHead(chained(record), trail) !== entry.prev) return 'not-next';
+      this.lock.check();
+      const updated = await this.incidents
+        .findOneAndUpdate({ _id: id }, { $set: { review: change }, $push: { audit: entry } }, { new: true })
+        .lean();
+      if (!updated) return 'missing';
+      await this.heads
+        ?.publishAuditHead({
+          incidentId: id,
+          hallId: updated.hallId,
+          entries: updated.audit?.length ?? 0,
+          hash: entry.hash!,
+          at: entry.at.toISOString(),
+        })
+        .catch((err: Error) => this.log.warn(`incident ${id}: chain head not published: ${err.message}`));
+      return 'restored';
+    });
   }
 
   /** Appends an entry that changes no status. */

@@ -4,6 +4,7 @@ import type { Decoded, IncidentEventMessage, IncidentEventType } from '@hallwatc
 import {
   AuditHeadMessage,
   CameraStatusMessage,
+  decodeIncidentEvent,
   decodeMessage,
   FrameHeaders,
   IncidentExcusedMessage,
@@ -75,6 +76,7 @@ export class NatsRepository implements OnApplicationShutdown {
   private readonly log = new Logger(NatsRepository.name);
 
   private leaveFeed?: { stop(): void };
+  private reviewFeed?: { stop(): void };
   private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
@@ -111,14 +113,36 @@ export class NatsRepository implements OnApplicationShutdown {
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
         await onLeave(decoded.value);
       },
-      async () =>
-        (await this.db.db
-          ?.admin()
-          .ping()
-          .then(
-            () => true,
-            () => false,
-          )) ?? false,
+      () => this.databaseUp(),
+    );
+  }
+
+  private async databaseUp(): Promise<boolean> {
+    return (
+      (await this.db.db
+        ?.admin()
+        .ping()
+        .then(
+          () => true,
+          () => false,
+        )) ?? false
+    );
+  }
+
+  /**
+   * Every review and appeal on hallwatch.incident.*.reviewed, read back through one durable shared
+   * by all instances (the other incident events are acknowledged unread); acked after `onReview`.
+   */
+  async consumeReviews(onReview: (review: IncidentReviewedMessage) => Promise<void>): Promise<void> {
+    this.reviewFeed = await this.nats.consume(
+      Streams.incidents,
+      'inference-reviews',
+      async (data, subject) => {
+        const decoded = decodeIncidentEvent(subject, data);
+        if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
+        if (decoded.value.type === 'reviewed') await onReview(decoded.value.message);
+      },
+      () => this.databaseUp(),
     );
   }
 
@@ -244,5 +268,6 @@ export class NatsRepository implements OnApplicationShutdown {
   // After the halls were handed back (their hooks run in onModuleDestroy, before this); the connection closes after.
   onApplicationShutdown(): void {
     this.leaveFeed?.stop();
+    this.reviewFeed?.stop();
   }
 }

@@ -22,7 +22,7 @@ import { appealState, judgeAppeal, judgeDecision, sha256Hex, type ReviewJudgemen
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
 import { EvidenceView, EvidenceViewRepository } from '../repositories/evidence-view.repository';
 import { IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
-import { incidentStatus, IncidentRecord } from '../repositories/incident.schemas';
+import { incidentStatus, IncidentRecord, StoredAuditEntry } from '../repositories/incident.schemas';
 import { NatsRepository } from '../repositories/nats.repository';
 
 const DAY = 24 * 3600_000;
@@ -135,8 +135,25 @@ export class IncidentsService {
     const { record } = outcome;
     const trail = record.audit ?? [];
     const at = trail[trail.length - 1].at.toISOString();
-    await this.nats.publishIncidentReviewed(toReviewedMessage(record, change, at), trail.length);
+    await this.nats.publishIncidentReviewed(
+      { ...toMessage(record), review: change, reviewedAt: at, audit: auditEntryOf(trail[trail.length - 1]) },
+      trail.length,
+    );
     return this.view(record);
+  }
+
+  /**
+   * A review as hallwatch.incident.*.reviewed carried it, read back: put back with its audit entry
+   * when the incident's trail lacks it (after a restore from an older backup); a replay of one in
+   * the trail changes nothing.
+   */
+  async restoreReview(m: IncidentReviewedMessage): Promise<void> {
+    if (!m.audit?.hash || !m.audit.prev) return;
+    const outcome = await this.incidents.restoreReview(m.id, m.review, { ...m.audit, at: new Date(m.audit.at) });
+    if (outcome === 'missing') this.log.warn(`incident ${m.id}: not in the database, so its review (${m.review}) cannot be put back`);
+    if (outcome === 'not-next')
+      this.log.warn(`incident ${m.id}: its review (${m.review}) of ${m.audit.at} does not follow the trail's last entry; not put back`);
+    if (outcome === 'restored') this.log.log(`incident ${m.id}: review ${m.review} of ${m.audit.at} put back from the stream`);
   }
 
   private async view(record: IncidentRecord | null): Promise<IncidentView | null> {
@@ -165,8 +182,18 @@ export function toMessage(r: IncidentRecord): IncidentMessage {
   };
 }
 
-function toReviewedMessage(r: IncidentRecord, review: ReviewChange, reviewedAt: string): IncidentReviewedMessage {
-  return { ...toMessage(r), review, reviewedAt };
+/** An audit entry as messages and views carry it. */
+function auditEntryOf(a: StoredAuditEntry): AuditEntry {
+  return {
+    by: a.by,
+    at: a.at.toISOString(),
+    action: a.action,
+    reason: a.reason,
+    n: a.n,
+    correction: a.correction,
+    prev: a.prev,
+    hash: a.hash,
+  };
 }
 
 function toView(r: IncidentRecord, evidence: EvidenceFile[], views: EvidenceView[]): IncidentView {
@@ -174,16 +201,7 @@ function toView(r: IncidentRecord, evidence: EvidenceFile[], views: EvidenceView
   return {
     ...toMessage(r),
     status: incidentStatus(r),
-    audit: audit.map((a) => ({
-      by: a.by,
-      at: a.at.toISOString(),
-      action: a.action,
-      reason: a.reason,
-      n: a.n,
-      correction: a.correction,
-      prev: a.prev,
-      hash: a.hash,
-    })),
+    audit: audit.map(auditEntryOf),
     evidence: evidence.map((e) => ({
       n: e.n,
       role: e.role,

@@ -3,6 +3,7 @@ import {
   CaseMessage,
   decodeIncidentEvent,
   decodeMessage,
+  LeaveRecordMessage,
   PresenceMessage,
   PublishedIncidentEvent,
   QueueEventMessage,
@@ -12,6 +13,7 @@ import { UndecodableMessage } from '@hallwatch/runtime';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
+import { LeavesService } from '../services/leaves.service';
 import { RollupService } from '../services/rollup.service';
 import { SiteWindows } from '../services/site-windows';
 
@@ -21,7 +23,7 @@ const as =
   (data: Uint8Array) =>
     decodeMessage(type, data);
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.*.* (each event as its own message), hallwatch.cases, hallwatch.queue.*. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.*.* (each event as its own message), hallwatch.cases, hallwatch.queue.*, hallwatch.leaves. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   constructor(
@@ -30,6 +32,7 @@ export class EventsHandler implements OnApplicationBootstrap {
     private readonly rollups: RollupService,
     private readonly incidents: IncidentsService,
     private readonly cases: CasesService,
+    private readonly leaves: LeavesService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -44,6 +47,8 @@ export class EventsHandler implements OnApplicationBootstrap {
     );
     await this.jetstream.consume('cases', as(CaseMessage), (m) => this.cases.record(m));
     await this.jetstream.consume('queue', as(QueueEventMessage), (m, subject) => this.queueEvent(m, subject));
+    // Its own leaves, read back: what a restore from an older backup lacks comes back from the stream.
+    await this.jetstream.consume('leaves', as(LeaveRecordMessage), (m) => this.leaves.fromStream(m), 'reporting-leaves');
   }
 
   /** Each incident event by its type (a subject of no known event never gets here: it is moved aside). */

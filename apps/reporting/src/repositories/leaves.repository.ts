@@ -45,6 +45,23 @@ export class LeavesRepository {
     return (await this.leaves.collection.updateOne(filter as never, { $set: fields })).matchedCount === 1;
   }
 
+  /**
+   * Stores a leave version from hallwatch.leaves unless the stored one is as new or newer (true:
+   * stored). After a restore this brings back the versions made since the backup.
+   */
+  async saveIfNewer(l: LeaveRecordMessage): Promise<boolean> {
+    const { _id, ...fields } = leaveDoc(l);
+    const older = { _id, $or: [{ version: { $lt: l.version } }, { version: { $exists: false } }] };
+    try {
+      const r = await this.leaves.collection.updateOne(older as never, { $set: fields }, { upsert: true });
+      return r.modifiedCount + r.upsertedCount > 0;
+    } catch (err) {
+      // Stored at this version or a later one: the upsert met its own _id.
+      if (!isDuplicateKey(err)) throw err;
+      return false;
+    }
+  }
+
   /** Staff whose approved leaves overlapping [from, to) name `staffId` as their replacement. */
   async replacedBy(staffId: string, from: number, to: number): Promise<string[]> {
     const docs = await this.leaves

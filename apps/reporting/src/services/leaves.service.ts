@@ -105,6 +105,17 @@ export class LeavesService {
     return next;
   }
 
+  /**
+   * A version of a leave as hallwatch.leaves holds it (reporting reads back what it published):
+   * stored and counted only when newer than the stored one, which it is only after a restore from
+   * a backup older than the version; else nothing changes, so each version counts once.
+   */
+  async fromStream(leave: LeaveRecordMessage): Promise<void> {
+    if (!(await this.leaves.saveIfNewer(leave))) return;
+    if (leave.status !== 'pending' && leave.status !== 'rejected')
+      await this.rollups.recordLeave({ ...leave, from: Date.parse(leave.from), to: Date.parse(leave.to) });
+  }
+
   /** Stores, counts and publishes a leave's first version; or why not (its id is stored with other fields). */
   private async store(leave: LeaveMessage, by: Writer, halls: readonly string[] | undefined): Promise<string | undefined> {
     const at = new Date().toISOString();
