@@ -39,7 +39,12 @@ export class ImportsService {
     this.readers = {
       cases: { parse: parseCaseCsv, idKey: 'caseId', rowOf: caseRowFromCsvRecord, store: (u, rows) => cases.import(u, rows) },
       leaves: { parse: parseLeaveCsv, idKey: 'id', rowOf: leaveRowFromCsvRecord, store: (u, rows) => leaves.register(u, rows) },
-      complaints: { parse: parseComplaintCsv, idKey: 'id', rowOf: complaintRowFromCsvRecord, store: (u, rows) => complaints.import(u, rows) },
+      complaints: {
+        parse: parseComplaintCsv,
+        idKey: 'id',
+        rowOf: complaintRowFromCsvRecord,
+        store: (u, rows) => complaints.import(u, rows),
+      },
     };
   }
 
@@ -53,7 +58,12 @@ export class ImportsService {
       throw err;
     }
     const { rows, refused } = exportRows(read.records, reader.idKey, reader.rowOf);
-    const answer = rows.length ? await reader.store(user, rows.map((r) => r.row)) : { accepted: 0, rejected: 0, results: [] };
+    const answer = rows.length
+      ? await reader.store(
+          user,
+          rows.map((r) => r.row),
+        )
+      : { accepted: 0, rejected: 0, results: [] };
     const idOf = (row: Record<string, unknown>) => (typeof row[reader.idKey] === 'string' ? (row[reader.idKey] as string) : undefined);
     const results: CsvRowResultDto[] = [
       ...answer.results.map((r) => ({

@@ -1928,7 +1928,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, ping */
+            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping */
             200: {
                 headers: {
                     [name: string]: unknown;
