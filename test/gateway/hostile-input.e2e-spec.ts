@@ -293,7 +293,10 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         denied: rowOutsideHalls,
       },
       'POST /api/imports/cases': {
-        request: (hall, caller) => ({ path: '/api/imports/cases', body: { file: csvFile([kase(`authz-csv-${caller}-${hall}`, WINDOW[hall])]) } }),
+        request: (hall, caller) => ({
+          path: '/api/imports/cases',
+          body: { file: csvFile([kase(`authz-csv-${caller}-${hall}`, WINDOW[hall])]) },
+        }),
         expect: roles('admin', 'manager-h1'),
         denied: csvRowOutsideHalls,
       },
@@ -316,7 +319,8 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         expect: roles('admin', 'supervisor', 'manager-h1'),
         denied: (status, body) =>
           status === 403 ||
-          (status === 200 && /not on the roster of a window in your halls/.test(String((body as { rows?: { reason?: string }[] }).rows?.[0]?.reason))),
+          (status === 200 &&
+            /not on the roster of a window in your halls/.test(String((body as { rows?: { reason?: string }[] }).rows?.[0]?.reason))),
       },
       'POST /api/imports/complaints': {
         request: (hall, caller) => ({
