@@ -197,6 +197,15 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
     const rowOutsideHalls = (status: number, body: unknown) =>
       status === 403 ||
       (status === 200 && /outside your halls/.test(String((body as { results?: { reason?: string }[] }).results?.[0]?.reason)));
+    /** The upload's answer to a row of another hall: a refusal on its line (or the whole call a 403). */
+    const csvRowOutsideHalls = (status: number, body: unknown) =>
+      status === 403 || (status === 200 && /outside your halls/.test(String((body as { rows?: { reason?: string }[] }).rows?.[0]?.reason)));
+    /** Rows as a CSV export (header from the first row's fields), base64 as POST /api/imports/... takes it. */
+    const csvFile = (rows: Record<string, unknown>[]) => {
+      const header = Object.keys(rows[0]);
+      const lines = [header.join(','), ...rows.map((r) => header.map((h) => String(r[h] ?? '')).join(','))];
+      return Buffer.from(`${lines.join('\n')}\n`).toString('base64');
+    };
     const stats = (report: string) => (hall: Hall) => ({ path: `/api/stats/${report}?from=${DAY}&to=${DAY}&groupBy=hall&hall=${hall}` });
     /** Each hall's leave, submitted by its hall manager (pending until a cell approves it), years before the stored incidents. */
     const LEAVE = { h1: 'authz-leave-h1', t1: 'authz-leave-t1' };
@@ -283,6 +292,55 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         request: (hall, caller) => ({ path: '/api/cases', body: { cases: [kase(`authz-${caller}-${hall}`, WINDOW[hall])] } }),
         expect: roles('admin', 'manager-h1'),
         denied: rowOutsideHalls,
+      },
+      'POST /api/imports/cases': {
+        request: (hall, caller) => ({
+          path: '/api/imports/cases',
+          body: { file: csvFile([kase(`authz-csv-${caller}-${hall}`, WINDOW[hall])]) },
+        }),
+        expect: roles('admin', 'manager-h1'),
+        denied: csvRowOutsideHalls,
+      },
+      'POST /api/imports/leaves': {
+        request: (hall, caller) => ({
+          path: '/api/imports/leaves',
+          body: {
+            file: csvFile([
+              {
+                id: `authz-csv-${caller}-${hall}`,
+                staffId: STAFF[hall],
+                kind: 'leave',
+                from: '2020-01-06T09:00:00+08:00',
+                to: '2020-01-06T10:00:00+08:00',
+                reason: 'authz matrix',
+              },
+            ]),
+          },
+        }),
+        expect: roles('admin', 'supervisor', 'manager-h1'),
+        denied: (status, body) =>
+          status === 403 ||
+          (status === 200 &&
+            /not on the roster of a window in your halls/.test(String((body as { rows?: { reason?: string }[] }).rows?.[0]?.reason))),
+      },
+      'POST /api/imports/complaints': {
+        request: (hall, caller) => ({
+          path: '/api/imports/complaints',
+          body: {
+            file: csvFile([
+              {
+                id: `authz-csv-${caller}-${hall}`,
+                receivedAt: `${DAY}T10:00:00+08:00`,
+                channel: 'card',
+                windowId: WINDOW[hall],
+                category: 'authz',
+                verified: 'pending',
+              },
+            ]),
+          },
+        }),
+        expect: roles('admin', 'supervisor', 'manager-h1'),
+        denied: csvRowOutsideHalls,
       },
       'POST /api/queue-events': {
         request: (hall, caller) => ({

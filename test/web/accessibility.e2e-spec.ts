@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { AxeResults } from 'axe-core';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchChromium } from '../../bench/chromium';
-import { login } from '../support/e2e';
+import { callApi, login } from '../support/e2e';
 import { awaitAnswer, ConsoleStack, PASSWORD, SCREENSHOTS, signIn } from './console-harness';
 
 const AXE = fs.readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -29,6 +29,8 @@ describe('accessibility of the console (Chromium, axe-core)', () => {
   const contexts: BrowserContext[] = [];
   /** An absence of T01 (cam-2 films an empty room) with its evidence, for the incident's page. */
   let incidentId = '';
+  /** A rectification order for W01, issued by the admin from a verified complaint, for the 督办 pages. */
+  let orderId = '';
 
   async function newPage(width = 1366, height = 768): Promise<Page> {
     const context = await browser.newContext({ viewport: { width, height }, locale: 'zh-CN' });
@@ -110,6 +112,27 @@ describe('accessibility of the console (Chromium, axe-core)', () => {
       },
     },
     {
+      name: 'records',
+      open: async (page) => {
+        await page.goto(`${stack.baseUrl}/records`);
+        await page.waitForSelector('[data-test=leave-form] input[name=staffId]');
+      },
+    },
+    {
+      name: 'supervision',
+      open: async (page) => {
+        await page.goto(`${stack.baseUrl}/supervision`);
+        await page.waitForSelector(`[data-test=order-table] [data-order="${orderId}"]`);
+      },
+    },
+    {
+      name: 'order',
+      open: async (page) => {
+        await page.goto(`${stack.baseUrl}/supervision/orders/${orderId}`);
+        await page.waitForSelector('[data-test=order-history] .el-table__row');
+      },
+    },
+    {
       name: 'zones',
       open: async (page) => {
         await page.goto(`${stack.baseUrl}/zones`);
@@ -129,6 +152,22 @@ describe('accessibility of the console (Chromium, axe-core)', () => {
       '/api/incidents?kind=absence&window=T01',
       async (res) => ((await res.json()) as { items: { id: string; evidence: unknown[] }[] }).items.find((i) => i.evidence.length > 0)?.id,
     );
+    const complaint = {
+      id: 'a11y-complaint',
+      receivedAt: new Date().toISOString(),
+      channel: 'hotline',
+      windowId: 'W01',
+      category: '服务态度',
+      verified: true,
+    };
+    await callApi(stack.baseUrl, 'POST', '/api/complaints', token, { complaints: [complaint] });
+    const order = await callApi(stack.baseUrl, 'POST', '/api/rectifications', token, {
+      source: { kind: 'complaint', id: complaint.id },
+      to: { window: 'W01' },
+      dueWorkingDays: 5,
+      instructions: '核查并整改',
+    });
+    orderId = ((await order.json()) as { id: string }).id;
   });
 
   afterAll(async () => {

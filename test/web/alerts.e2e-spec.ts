@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { connect, NatsConnection } from 'nats';
-import { encodeMessage, IncidentMessage, incidentSubject } from '@hallwatch/contracts';
+import { CardMessage, encodeMessage, IncidentMessage, incidentSubject, Subjects } from '@hallwatch/contracts';
 import { launchChromium } from '../../bench/chromium';
 import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
 import { consoleOnlySite } from './console-harness';
@@ -12,7 +12,8 @@ const TITLE = 'Hallwatch 窗口在岗监管';
  * Alerts where the hall manager is (issue 26, item 4): an absence opening in their hall, pushed
  * while they are on another page, shows as a count on 事件督查 and in the page title, raises a
  * browser notification (permission granted) and, once switched on, a sound; a camera going
- * offline does not; looking at the incident list clears the count.
+ * offline does not; looking at the incident list clears the count. A case's card (issue 22, item 6) counts on
+ * 督办 the same way until the 督办 page is seen.
  */
 describe('console alerts (Chromium)', () => {
   let browser: Browser;
@@ -33,6 +34,23 @@ describe('console alerts (Chromium)', () => {
     await nc.flush();
   };
   const badge = () => page.locator('[data-test=alert-badge] sup');
+  const card = async (caseId: string) => {
+    const at = new Date().toISOString();
+    const message: CardMessage = {
+      caseId,
+      color: 'red',
+      at,
+      issuedAt: at,
+      deadline: at,
+      windowId: 'W01',
+      hallId: 'h1',
+      department: '区市场监管局',
+      serviceItem: '营业执照变更登记',
+      status: 'in-progress',
+    };
+    nc.publish(Subjects.supervisionCard, encodeMessage(message));
+    await nc.flush();
+  };
 
   beforeAll(async () => {
     const port = await freePort();
@@ -107,5 +125,22 @@ describe('console alerts (Chromium)', () => {
     await eventually(async () => ((await page.title()) === TITLE ? true : undefined), 5_000);
     // (the badge fades out)
     await badge().waitFor({ state: 'hidden', timeout: 5_000 });
+  });
+
+  it('counts, notifies and sounds a new card on the 督办 link; clears when the 督办 page is seen', async () => {
+    const supervisionBadge = () => page.locator('[data-test=supervision-badge] sup');
+    const tonesBefore = await page.evaluate(() => (window as unknown as { tones: number }).tones);
+    await card('case-late-1');
+    await eventually(async () => ((await supervisionBadge().textContent())?.trim() === '1' ? true : undefined), 10_000);
+    expect(await page.title()).toBe(`(1) ${TITLE}`);
+    const notes = await page.evaluate(() => (window as unknown as { notes: string[] }).notes);
+    expect(notes[notes.length - 1]).toBe('红牌 · 1号窗口 | case-late-1 · 营业执照变更登记 · 区市场监管局');
+    // The sound was switched on in the test before.
+    expect(await page.evaluate(() => (window as unknown as { tones: number }).tones)).toBeGreaterThan(tonesBefore);
+
+    await page.click('a[href="/supervision"]');
+    await page.waitForURL(`${base}/supervision`);
+    await supervisionBadge().waitFor({ state: 'hidden', timeout: 5_000 });
+    expect(await page.title()).toBe(TITLE);
   });
 });

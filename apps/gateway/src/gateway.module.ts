@@ -7,6 +7,7 @@ import { RectificationsModule } from './modules/rectifications.module';
 import { CasesModule } from './modules/cases.module';
 import { ComplaintsModule } from './modules/complaints.module';
 import { HealthModule } from './modules/health.module';
+import { ImportsModule } from './modules/imports.module';
 import { IncidentsModule } from './modules/incidents.module';
 import { LeavesModule } from './modules/leaves.module';
 import { LiveModule } from './modules/live.module';
@@ -45,6 +46,7 @@ export class GatewayModule {
         QueueEventsModule,
         LeavesModule,
         ComplaintsModule,
+        ImportsModule,
         StatsModule,
         ReportsModule,
         NatsConnectionModule,

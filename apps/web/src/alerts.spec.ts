@@ -1,7 +1,7 @@
-import { alerts, markSeen, raiseAlert, titled } from './alerts';
+import { alerts, markSeen, raiseAlert, raiseCardAlert, titled } from './alerts';
 
 describe('alerts', () => {
-  beforeEach(() => markSeen());
+  beforeEach(() => (markSeen(), markSeen('supervision')));
 
   it('counts a new absence and a citizen called to an empty seat, not other kinds', () => {
     const text = { title: 't', body: 'b' };
@@ -12,6 +12,16 @@ describe('alerts', () => {
     expect(alerts.unseen).toBe(2);
     markSeen();
     expect(alerts.unseen).toBe(0);
+  });
+
+  it('counts each card for the 督办 page apart from the incidents', () => {
+    const text = { title: 't', body: 'b' };
+    raiseCardAlert({ caseId: 'c-1', color: 'yellow' }, text);
+    raiseCardAlert({ caseId: 'c-1', color: 'red' }, text);
+    raiseAlert({ id: 'a', kind: 'absence' }, text);
+    expect([alerts.unseen, alerts.unseenSupervision]).toEqual([1, 2]);
+    markSeen('supervision');
+    expect([alerts.unseen, alerts.unseenSupervision]).toEqual([1, 0]);
   });
 
   it('puts the count in front of the title only while there is one', () => {

@@ -4,7 +4,8 @@ import { reactive } from 'vue';
  * Alerts for the incidents a hall manager must act on at once (issue 26, item 4): a count in the
  * page title and the nav until the user looks at the board or the incident list, an optional
  * sound, and a browser notification once the user allowed them. The push channel says which
- * incidents open (live.ts), already limited to the user's halls.
+ * incidents open (live.ts), already limited to the user's halls. A case's yellow or red card
+ * (issue 22, item 6) alerts the same way, counted on the 督办 link until the user looks at that page.
  */
 
 /** Kinds that need someone at the window now: a seat left empty, a citizen called to an empty seat. */
@@ -22,6 +23,8 @@ function stored(key: string): string | null {
 export const alerts = reactive({
   /** Alerting incidents opened since the user last looked at the board or the incident list. */
   unseen: 0,
+  /** Cards issued since the user last looked at the 督办 page. */
+  unseenSupervision: 0,
   sound: stored(SOUND_KEY) === 'on',
   permission: (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission) as NotificationPermission | 'unsupported',
 });
@@ -35,12 +38,24 @@ export function titled(base: string, unseen: number): string {
 export function raiseAlert(incident: { id: string; kind: string }, text: { title: string; body: string }): void {
   if (!ALERT_KINDS.has(incident.kind)) return;
   alerts.unseen += 1;
-  if (alerts.sound) beep();
-  if (alerts.permission === 'granted') new Notification(text.title, { body: text.body, tag: incident.id });
+  signal(incident.id, text);
 }
 
-export function markSeen(): void {
-  alerts.unseen = 0;
+/** A new yellow or red card of a case in the user's halls: counted for the 督办 page, sounded, notified. */
+export function raiseCardAlert(card: { caseId: string; color: string }, text: { title: string; body: string }): void {
+  alerts.unseenSupervision += 1;
+  signal(`card:${card.caseId}:${card.color}`, text);
+}
+
+function signal(tag: string, text: { title: string; body: string }): void {
+  if (alerts.sound) beep();
+  if (alerts.permission === 'granted') new Notification(text.title, { body: text.body, tag });
+}
+
+/** The user looked at the board or the incident list (`incidents`), or at the 督办 page. */
+export function markSeen(what: 'incidents' | 'supervision' = 'incidents'): void {
+  if (what === 'incidents') alerts.unseen = 0;
+  else alerts.unseenSupervision = 0;
 }
 
 export function setSound(on: boolean): void {

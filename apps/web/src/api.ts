@@ -61,6 +61,20 @@ export type Site = Schemas['SiteDto'];
 export type Incident = Schemas['IncidentDto'];
 export type IncidentStatus = Incident['status'];
 export type ZoneOccupancy = Schemas['ZoneOccupancyDto'];
+export type CsvImportResult = Schemas['CsvImportResultDto'];
+export type Card = Schemas['CardDto'];
+export type Rectification = Schemas['RectificationDto'];
+export type RectificationState = Rectification['state'];
+
+/**
+ * The answer of the batch endpoints (POST /api/leaves, /api/complaints, /api/cases), which the API
+ * document does not describe: every row in its order, accepted or refused with the reason.
+ */
+export interface RowAnswers {
+  accepted: number;
+  rejected: number;
+  results: { row: number; id?: string; caseId?: string; accepted: boolean; reason?: string; warning?: string }[];
+}
 
 type Method = 'get' | 'post' | 'patch';
 /** The API's paths that answer `method`. */
@@ -162,11 +176,13 @@ export type LiveIncidentEvent =
   | { type: 'incident.opened' | 'incident.closed' | 'incident.excused'; data: IncidentMessage }
   | { type: 'incident.reviewed'; data: IncidentMessage & { review: 'confirmed' | 'dismissed' | 'appealed'; reviewedAt: string } }
   | { type: 'incident.unexcused'; data: IncidentMessage & { revokedLeaveId: string } };
-export type LiveEvent = { type: 'presence'; data: PresenceEvent } | LiveIncidentEvent | { type: 'camera'; data: CameraState };
-/** The push channel's events: presence, what happened to an incident as on hallwatch.incident.<windowId>.<event>, camera health. */
+export type LiveEvent =
+  { type: 'presence'; data: PresenceEvent } | LiveIncidentEvent | { type: 'camera'; data: CameraState } | { type: 'card'; data: Card };
+/** The push channel's events: presence, what happened to an incident as on hallwatch.incident.<windowId>.<event>, camera health, cards. */
 const LIVE_EVENTS = new Set<string>([
   'presence',
   'camera',
+  'card',
   ...['opened', 'closed', 'reviewed', 'excused', 'unexcused'].map((e) => `incident.${e}`),
 ]);
 

@@ -1,4 +1,4 @@
-import { formatDuration, formatTime, localWeekdayHour, startOfLocalDay } from './format';
+import { formatDuration, formatTime, fromLocalTime, localWeekdayHour, startOfLocalDay } from './format';
 
 describe('console time helpers (site time zone, whatever the browser says)', () => {
   it('finds where a local day begins, across daylight-saving changes', () => {
@@ -7,6 +7,12 @@ describe('console time helpers (site time zone, whatever the browser says)', () 
     expect(startOfLocalDay('2024-03-11', 'America/New_York')).toBe('2024-03-11T04:00:00.000Z');
     expect(startOfLocalDay('2024-11-03', 'America/New_York')).toBe('2024-11-03T04:00:00.000Z');
     expect(startOfLocalDay('2024-06-01', 'UTC')).toBe('2024-06-01T00:00:00.000Z');
+  });
+
+  it('reads a local date and time in the site time zone', () => {
+    expect(fromLocalTime('2026-12-01T09:30', 'Asia/Shanghai')).toBe('2026-12-01T01:30:00.000Z');
+    expect(fromLocalTime('2024-03-10T03:15', 'America/New_York')).toBe('2024-03-10T07:15:00.000Z');
+    expect(fromLocalTime('2026-12-01T00:00:30', 'UTC')).toBe('2026-12-01T00:00:30.000Z');
   });
 
   it('bins an instant by local weekday (Monday = 0) and hour', () => {

@@ -41,8 +41,15 @@ function zoneOffset(at: number, timeZone: string): number {
 
 /** The instant a local date (YYYY-MM-DD) begins in `timeZone`, as ISO 8601. */
 export function startOfLocalDay(date: string, timeZone: string): string {
+  return fromLocalTime(`${date}T00:00`, timeZone);
+}
+
+/** The instant of a local date and time (YYYY-MM-DDTHH:mm, as a datetime-local input gives it) in `timeZone`, as ISO 8601. */
+export function fromLocalTime(local: string, timeZone: string): string {
+  const [date, time = '00:00'] = local.split('T');
   const [y, m, d] = date.split('-').map(Number);
-  const guess = Date.UTC(y, m - 1, d);
+  const [h, min, sec = 0] = time.split(':').map(Number);
+  const guess = Date.UTC(y, m - 1, d, h, min, sec);
   return new Date(guess - zoneOffset(guess - zoneOffset(guess, timeZone), timeZone)).toISOString();
 }
 

@@ -2,6 +2,7 @@ import { computed, reactive } from 'vue';
 import {
   ApiError,
   followEvents,
+  type Card,
   getAllPages,
   getJson,
   type CameraState,
@@ -65,7 +66,14 @@ export function onIncidentOpened(listener: (incident: IncidentMessage) => void):
   openedListener = listener;
 }
 
+let cardListener: (card: Card) => void = () => undefined;
+/** Called for each yellow or red card the push channel says was issued (the alerts). */
+export function onCardIssued(listener: (card: Card) => void): void {
+  cardListener = listener;
+}
+
 function apply(event: LiveEvent): void {
+  if (event.type === 'card') return cardListener(event.data);
   if (event.type === 'incident.opened' && !live.incidents[event.data.id]) openedListener(event.data);
   if (event.type === 'presence') {
     const e = event.data;

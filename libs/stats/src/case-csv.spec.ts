@@ -1,6 +1,6 @@
 import * as iconv from 'iconv-lite';
 import { caseFromCsvRecord } from './case-row';
-import { CsvFileError, decodeCsvText, parseCaseCsv } from './case-csv';
+import { CsvFileError, decodeCsvText, exportRows, parseCaseCsv } from './case-csv';
 
 const HEADER = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
 const ROW =
@@ -57,5 +57,19 @@ describe('case CSV shape', () => {
     expect(Object.getPrototypeOf(records[0].cells)).toBeNull();
     expect(records[0].cells.__proto__).toBe('{"polluted":1}');
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
+
+describe('exportRows', () => {
+  it('refuses a later row with the id of an earlier one and keeps the file order', () => {
+    const records = [
+      { line: 2, cells: { id: 'a', x: '1' } },
+      { line: 3, cells: { id: 'b', x: '2' } },
+      { line: 5, cells: { id: 'a', x: '3' } },
+      { line: 6, cells: { x: '4' } },
+    ];
+    const { rows, refused } = exportRows(records, 'id', (cells) => ({ ...cells }));
+    expect(rows.map((r) => r.line)).toEqual([2, 3, 6]);
+    expect(refused).toEqual([{ line: 5, id: 'a', reason: 'id "a" is also on line 2' }]);
   });
 });

@@ -91,3 +91,35 @@ export function parseCsvExport(
   });
   return { encoding, records };
 }
+
+/** What `exportRows` makes of an export's records: the rows to hand on, each with its line, and the rows refused here. */
+export interface ExportRows {
+  rows: { line: number; row: Record<string, unknown> }[];
+  refused: { line: number; id?: string; reason: string }[];
+}
+
+/**
+ * An export's records as rows to validate (`rowOf`), in file order. A later row with the `idKey`
+ * (caseId, id) of an earlier one is refused, never a silent replacement; every other check is the
+ * receiver's. Shared by `hallwatch import` and the console's upload (POST /api/imports/...).
+ */
+export function exportRows(
+  records: readonly CaseCsvRecord[],
+  idKey: string,
+  rowOf: (cells: Record<string, string>) => Record<string, unknown>,
+): ExportRows {
+  const firstLine = new Map<string, number>();
+  const result: ExportRows = { rows: [], refused: [] };
+  for (const { line, cells } of records) {
+    const row = rowOf(cells);
+    const id = typeof row[idKey] === 'string' ? (row[idKey] as string) : undefined;
+    const first = id === undefined ? undefined : firstLine.get(id);
+    if (first !== undefined) {
+      result.refused.push({ line, id, reason: `${idKey} "${id}" is also on line ${first}` });
+      continue;
+    }
+    if (id !== undefined) firstLine.set(id, line);
+    result.rows.push({ line, row });
+  }
+  return result;
+}

@@ -94,7 +94,7 @@ export function registerImportCommand(program: Command): void {
 }
 
 async function importFile(file: string, kind: ImportKind): Promise<void> {
-  const { CsvFileError } = await import('@hallwatch/stats');
+  const { CsvFileError, exportRows } = await import('@hallwatch/stats');
   const what = `import ${kind.noun}`;
   let bytes: Buffer;
   try {
@@ -120,21 +120,9 @@ async function importFile(file: string, kind: ImportKind): Promise<void> {
   const warnings = new Set<string>();
   const reject = (line: number, id: unknown, reason: string) =>
     rejected.push({ line, text: `line ${line}${typeof id === 'string' && id ? ` (${id.slice(0, 200)})` : ''}: ${reason}` });
-  // A later row with the id of an earlier one is refused, not a silent replacement.
-  // Reporting validates the rows.
-  const firstLine = new Map<string, number>();
-  const rows: { line: number; row: Record<string, unknown>; key: string }[] = [];
-  for (const { line, cells } of records) {
-    const row = kind.rowOf(cells);
-    const id = typeof row[kind.idKey] === 'string' ? (row[kind.idKey] as string) : undefined;
-    const first = id === undefined ? undefined : firstLine.get(id);
-    if (first !== undefined) {
-      reject(line, id, `${kind.idKey} "${id}" is also on line ${first}`);
-      continue;
-    }
-    if (id !== undefined) firstLine.set(id, line);
-    rows.push({ line, row, key: kind.sortKey(row) });
-  }
+  const exported = exportRows(records, kind.idKey, kind.rowOf);
+  for (const r of exported.refused) reject(r.line, r.id, r.reason);
+  const rows = exported.rows.map(({ line, row }) => ({ line, row, key: kind.sortKey(row) }));
   rows.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.line - b.line));
   const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, k) => rows.slice(k * BATCH, (k + 1) * BATCH));
   await withReporting(async (reporting) => {

@@ -25,12 +25,13 @@ export class LiveController {
    * Server-Sent Events for the caller's halls: `presence` (as on hallwatch.presence.<windowId>),
    * `incident.<event>` (opened, closed, reviewed, excused, unexcused: the message as on
    * hallwatch.incident.<windowId>.<event>), `camera` (a camera's health as on
-   * hallwatch.camera.<cameraId>.status, as GET /api/cameras/status gives it) and a `ping` every 15 s.
+   * hallwatch.camera.<cameraId>.status, as GET /api/cameras/status gives it), `card` (a case's
+   * yellow or red card as on hallwatch.supervision.card, as GET /api/cards gives it) and a `ping` every 15 s.
    */
   @Sse('events')
   @WallScreen()
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, ping' })
+  @ApiOkResponse({ description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping' })
   events(
     @CurrentUser() user: Caller,
     @CurrentToken() verified: AuthToken,

@@ -24,6 +24,27 @@ const incident = (i: Partial<IncidentMessage>) =>
   ({ type: 'incident.opened', data: { id: 'i-1', kind: 'absence', hallId: 'h1', openedAt: at, ...i } as IncidentMessage }) as const;
 
 describe('the push channel shows an event in the hall the site file gives its window', () => {
+  it("shows a case's card in its window's hall, and one that lies about its hall to nobody", () => {
+    const card = (windowId: string, hallId: string) =>
+      ({
+        type: 'card',
+        data: {
+          caseId: 'c-1',
+          color: 'red',
+          at,
+          issuedAt: at,
+          deadline: at,
+          windowId,
+          hallId,
+          department: 'tax',
+          serviceItem: 'x',
+          status: 'accepted',
+        },
+      }) as const;
+    expect(eventHall(card('T01', 't1'), SITE)).toEqual({ hall: 't1' });
+    expect(eventHall(card('W01', 't1'), SITE)).toBe('hallId t1 is not the hall of window W01 (h1)');
+  });
+
   it("shows a presence change in its window's hall", () => {
     expect(eventHall(presence({}), SITE)).toEqual({ hall: 'h1' });
     expect(eventHall(presence({ windowId: 'T01', hallId: 't1' }), SITE)).toEqual({ hall: 't1' });

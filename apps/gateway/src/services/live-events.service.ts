@@ -4,6 +4,7 @@ import type { NatsConnection, Subscription } from 'nats';
 import type { SiteConfig } from '@hallwatch/config';
 import {
   CameraStatusMessage,
+  CardMessage,
   decodeIncidentEvent,
   decodeMessage,
   IncidentEventMessage,
@@ -18,7 +19,11 @@ import type { CameraStateDto } from '../dtos/cameras.dto';
 export type LiveIncidentEvent = { [T in IncidentEventType]: { type: `incident.${T}`; data: IncidentEventMessage<T> } }[IncidentEventType];
 
 /** One event of the console's push channel. */
-export type LiveEvent = { type: 'presence'; data: PresenceMessage } | LiveIncidentEvent | { type: 'camera'; data: CameraStateDto };
+export type LiveEvent =
+  | { type: 'presence'; data: PresenceMessage }
+  | LiveIncidentEvent
+  | { type: 'camera'; data: CameraStateDto }
+  | { type: 'card'; data: CardMessage };
 
 /**
  * The hall an event is shown in, by the site file: the hall of its window (and of every window and
@@ -30,7 +35,7 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
   const windows = new Map(site.windows.map((w) => [w.id, w.hall]));
   const named: [string, string | undefined][] = [];
   const d = event.data;
-  if (event.type === 'presence') named.push([`window ${event.data.windowId}`, windows.get(event.data.windowId)]);
+  if (event.type === 'presence' || event.type === 'card') named.push([`window ${event.data.windowId}`, windows.get(event.data.windowId)]);
   else if (event.type === 'camera')
     named.push([`camera ${event.data.cameraId}`, site.cameras.find((c) => c.id === event.data.cameraId)?.hall]);
   else {
@@ -48,7 +53,7 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
 }
 
 /**
- * Follows presence changes, every incident event and camera health on NATS (core subscriptions see what is
+ * Follows presence changes, every incident event, camera health and the cases' cards on NATS (core subscriptions see what is
  * published into the JetStream streams) and hands them to every open push channel. Live only:
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
@@ -90,6 +95,10 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
       const { cameraId, status, at } = decoded.value;
       const hallId = this.ctx.site.cameras.find((c) => c.id === cameraId)?.hall ?? '';
       return { type: 'camera', data: { cameraId, hallId, status, at } };
+    });
+    this.follow(nc.subscribe(Subjects.supervisionCard), (data) => {
+      const decoded = decodeMessage(CardMessage, data);
+      return decoded.ok ? { type: 'card', data: decoded.value } : decoded.reason;
     });
   }
 

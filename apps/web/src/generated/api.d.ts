@@ -372,6 +372,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/imports/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_cases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/leaves": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_leaves"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/imports/complaints": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["ImportsController_complaints"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/stats/attendance": {
         parameters: {
             query?: never;
@@ -825,6 +873,31 @@ export interface components {
         ComplaintBatchDto: {
             /** @description complaints (ComplaintMessage fields); each row is accepted or rejected with a reason */
             complaints: Record<string, never>[];
+        };
+        CsvImportDto: {
+            /** @description the CSV file as exported, base64: UTF-8 (with or without BOM) or GB18030/GBK, a header row with the columns `hallwatch import <kind>` reads */
+            file: string;
+        };
+        CsvRowResultDto: {
+            /** @description the line of the file the record starts on (the header is line 1) */
+            line: number;
+            /** @description the row’s id (caseId for cases) */
+            id?: string;
+            accepted: boolean;
+            reason?: string;
+            /** @description accepted, but something in the row was ignored */
+            warning?: string;
+        };
+        CsvImportResultDto: {
+            /**
+             * @description how the file was read
+             * @enum {string}
+             */
+            encoding: "utf-8" | "gb18030";
+            accepted: number;
+            rejected: number;
+            /** @description every record, in file order */
+            rows: components["schemas"]["CsvRowResultDto"][];
         };
         AttendanceRowDto: {
             /** @description 窗口 Window: the group, when grouped by window */
@@ -1723,6 +1796,75 @@ export interface operations {
             };
         };
     };
+    ImportsController_cases: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsvImportDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResultDto"];
+                };
+            };
+        };
+    };
+    ImportsController_leaves: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsvImportDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResultDto"];
+                };
+            };
+        };
+    };
+    ImportsController_complaints: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CsvImportDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CsvImportResultDto"];
+                };
+            };
+        };
+    };
     StatsController_attendance: {
         parameters: {
             query: {
@@ -1854,7 +1996,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, ping */
+            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping */
             200: {
                 headers: {
                     [name: string]: unknown;
