@@ -1,6 +1,6 @@
 import * as iconv from 'iconv-lite';
 import { caseFromCsvRecord } from './case-row';
-import { CsvFileError, decodeCsvText, exportRows, parseCaseCsv } from './case-csv';
+import { type CaseCsvRecord, CsvFileError, decodeCsvText, exportRows, parseCaseCsv } from './case-csv';
 
 const HEADER = 'caseId,windowId,staffId,serviceItem,takenAt,calledAt,startedAt,finishedAt,deadline,status,satisfaction';
 const ROW =
@@ -62,7 +62,7 @@ describe('case CSV shape', () => {
 
 describe('exportRows', () => {
   it('refuses a later row with the id of an earlier one and keeps the file order', () => {
-    const records = [
+    const records: CaseCsvRecord[] = [
       { line: 2, cells: { id: 'a', x: '1' } },
       { line: 3, cells: { id: 'b', x: '2' } },
       { line: 5, cells: { id: 'a', x: '3' } },
