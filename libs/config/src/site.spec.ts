@@ -47,6 +47,8 @@ describe('site file', () => {
       earlyLeaveBefore: 3_600_000,
       gapAfter: 3_600_000,
       queueMismatchAfter: 300_000,
+      awayMax: 900_000,
+      awayPerDayMax: 3_600_000,
       frozenAfter: 30_000,
     });
     expect(site.windows[0].minStaff).toBe(1);

@@ -1,3 +1,4 @@
+import { AwayDeclaration } from '../incidents/away';
 import { IncidentEvent, IncidentRules } from '../incidents/incident';
 import { IncidentEngine } from '../incidents/incident-rules';
 import { IncidentSnapshot } from '../incidents/rule-tracks';
@@ -68,6 +69,11 @@ export class HallMonitor {
   /** A queue system's event (login, pause, resume, logout) of one of the hall's windows. */
   queue(event: QueueEvent): MonitorOutput {
     return { presence: [], incidents: this.engine.queue(event) };
+  }
+
+  /** A 暂离 declaration of one of the hall's windows (IncidentEngine#away). */
+  away(declaration: AwayDeclaration): void {
+    this.engine.away(declaration);
   }
 
   /**
