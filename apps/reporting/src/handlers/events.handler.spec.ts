@@ -3,6 +3,7 @@ import type { JetStreamRepository } from '../repositories/jetstream.repository';
 import type { IncidentsService } from '../services/incidents.service';
 import type { RollupService } from '../services/rollup.service';
 import type { CasesService } from '../services/cases.service';
+import type { AwayService } from '../services/away.service';
 import type { SiteWindows } from '../services/site-windows';
 import { EventsHandler } from './events.handler';
 
@@ -16,7 +17,14 @@ async function incidentsConsumer() {
   const incidents = Object.fromEntries(
     ['record', 'reviewed', 'excused', 'unexcused'].map((name) => [name, async (m: IncidentMessage) => void calls.push([name, m])]),
   ) as unknown as IncidentsService;
-  await new EventsHandler(jetstream, {} as SiteWindows, {} as RollupService, incidents, {} as CasesService).onApplicationBootstrap();
+  await new EventsHandler(
+    jetstream,
+    {} as SiteWindows,
+    {} as RollupService,
+    incidents,
+    {} as CasesService,
+    {} as AwayService,
+  ).onApplicationBootstrap();
   const [, decode, handle, durable] = consumers.get('incidents')!;
   /** What the stream's consumer does with a message on `subject`: the refusal, or the handler's call. */
   const deliver = async (subject: string, message: object) => {

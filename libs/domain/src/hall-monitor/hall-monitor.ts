@@ -71,9 +71,10 @@ export class HallMonitor {
     return { presence: [], incidents: this.engine.queue(event) };
   }
 
-  /** A 暂离 declaration of one of the hall's windows (IncidentEngine#away). */
-  away(declaration: AwayDeclaration): void {
+  /** A 暂离 declaration of one of the hall's windows (IncidentEngine#away); it causes nothing at once. */
+  away(declaration: AwayDeclaration): MonitorOutput {
     this.engine.away(declaration);
+    return { presence: [], incidents: [] };
   }
 
   /**

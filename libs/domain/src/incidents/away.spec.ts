@@ -1,16 +1,21 @@
 import { HallMonitor } from '../hall-monitor/hall-monitor';
 import { totalDuration } from '../intervals/intervals';
 import { HallConfig, WindowConfig } from '../model';
+import { ScheduleSpec } from '../schedule/schedule';
 import { AwayDeclaration, awayRefusal, declaredAbsence } from './away';
 import { DEFAULT_RULES } from './incident';
 
 const t = (time: string) => Date.parse(`2024-10-08T${time}+08:00`); // a Tuesday
 const S = 10_000;
 const MIN = 60_000;
-const schedule = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], open: ['09:00-12:00', '13:30-17:30'] };
+const schedule: ScheduleSpec = { weekdays: ['mon', 'tue', 'wed', 'thu', 'fri'], open: ['09:00-12:00', '13:30-17:30'] };
 const win: WindowConfig = { id: 'w1', hallId: 'h1', cameraId: 'c1', schedule, sampleEveryMs: S };
 const hall: HallConfig = { id: 'h1', minStaffedWindows: 0, schedule };
-const away = (from: string, minutes: number, windowId = 'w1'): AwayDeclaration => ({ windowId, from: t(from), to: t(from) + minutes * MIN });
+const away = (from: string, minutes: number, windowId = 'w1'): AwayDeclaration => ({
+  windowId,
+  from: t(from),
+  to: t(from) + minutes * MIN,
+});
 
 /** Staffed from 08:59 until 10:00, empty from 10:00 to `until` (frames every 10 s, confirmed after 20 s). */
 function emptyFromTen(m: HallMonitor, until: string) {
@@ -84,7 +89,9 @@ describe('暂离 limits (awayMax 15 min, awayPerDayMax 60 min)', () => {
   it('refuses what would take the window past awayPerDayMax in its local day, naming rules.awayPerDayMax', () => {
     const earlier = [away('09:10:00', 15), away('09:40:00', 15), away('10:10:00', 15), away('10:40:00', 10)];
     expect(awayRefusal(earlier, away('11:00:00', 5), limits, tz)).toBeUndefined(); // 60 min
-    expect(awayRefusal(earlier, away('11:00:00', 6), limits, tz)).toMatch(/61 min today, over rules\.awayPerDayMax \(60 min; 55 min declared already\)/);
+    expect(awayRefusal(earlier, away('11:00:00', 6), limits, tz)).toMatch(
+      /61 min today, over rules\.awayPerDayMax \(60 min; 55 min declared already\)/,
+    );
   });
 
   it('counts only the same window, only its local day, and overlapping declarations once', () => {

@@ -145,8 +145,12 @@ export class IncidentEngine {
           },
           out,
         );
-      const lateFrom = since > w.since ? since : w.intervalStart;
-      if (w.lateEligible && !w.late && lateFrom !== null && fact.at - lateFrom >= this.rules.lateAfter)
+      if (
+        w.lateEligible &&
+        !w.late &&
+        w.intervalStart !== null &&
+        fact.at - (since > w.since ? since : w.intervalStart) >= this.rules.lateAfter
+      )
         w.late = openIncident(
           this.hall.id,
           'late-opening',
