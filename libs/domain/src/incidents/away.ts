@@ -59,7 +59,12 @@ export function awayRefusal(
 
 /** The declared time of some declarations within `range`, as sorted disjoint intervals. */
 export function declaredTime(declarations: readonly AwayDeclaration[], range: Interval): Interval[] {
-  return normalize(clip(declarations.map((d) => ({ start: d.from, end: d.to })), range));
+  return normalize(
+    clip(
+      declarations.map((d) => ({ start: d.from, end: d.to })),
+      range,
+    ),
+  );
 }
 
 /** The part of a window's absent time within `range` that its declarations cover: declared, not an incident's (declaredAwayMinutes). */
