@@ -272,6 +272,10 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       'GET /api/health': { request: () => ({ path: '/api/health' }), expect: (caller) => (signedIn(caller) ? 'allow' : 'unauth') },
       'GET /api/windows/live': { request: (hall) => ({ path: `/api/windows/live?hall=${hall}` }), expect: hallScoped },
       'GET /api/halls/live': { request: (hall) => ({ path: `/api/halls/live?hall=${hall}` }), expect: hallScoped },
+      'POST /api/windows/{id}/away': {
+        request: (hall) => ({ path: `/api/windows/${WINDOW[hall]}/away`, body: { reason: 'authz matrix', minutes: 1 } }),
+        expect: roles('admin', 'manager-h1'),
+      },
       'GET /api/incidents': { request: (hall) => ({ path: `/api/incidents?hall=${hall}` }), expect: hallScoped },
       'GET /api/incidents/{id}': { request: (hall) => ({ path: `/api/incidents/${INCIDENT[hall]}` }), expect: hallScoped },
       'GET /api/incidents/{id}/evidence/{n}': {

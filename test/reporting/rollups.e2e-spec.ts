@@ -10,6 +10,7 @@ import { CasesRepository } from '../../apps/reporting/src/repositories/cases.rep
 import { ComplaintsRepository } from '../../apps/reporting/src/repositories/complaints.repository';
 import { IncidentsRepository } from '../../apps/reporting/src/repositories/incidents.repository';
 import { JetStreamRepository } from '../../apps/reporting/src/repositories/jetstream.repository';
+import { AwayRepository } from '../../apps/reporting/src/repositories/away.repository';
 import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.repository';
 import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
 import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
@@ -67,6 +68,7 @@ function repositoriesOn(connection: Connection) {
     incidents: new IncidentsRepository(connection),
     complaints: new ComplaintsRepository(connection),
     leaves: new LeavesRepository(connection),
+    away: new AwayRepository(connection),
     cards: new CardsRepository(connection),
     rectifications: new RectificationsRepository(connection),
   };
@@ -96,7 +98,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     // One adapter per simulated reporting process: each holds its own connection.
     adapters = repos.map((_, i) => testNats(`e2e-rollups-${i}`));
     locks = adapters.map((nats) => new WriteLockRepository(ctx, nats));
-    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i]));
+    rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i], r.away));
     jetstreams = connections.map((c, i) => new JetStreamRepository(adapters[i], c, new ServiceMetrics('reporting')));
     cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
     rectifications = repos.map((r) => new RectificationsService(site, r.rectifications, r.incidents, r.complaints, r.cards, r.cases));

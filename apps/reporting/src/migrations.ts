@@ -27,5 +27,6 @@ export const REPORTING_SCHEMAS: ServiceSchemas = {
     { collection: 'reporting_incidents', migrations: [] },
     { collection: 'complaints', migrations: [] },
     { collection: 'leaves', migrations: [] },
+    { collection: 'away_declarations', migrations: [] },
   ],
 };

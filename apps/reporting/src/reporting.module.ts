@@ -12,6 +12,7 @@ import { ComplaintsRepository } from './repositories/complaints.repository';
 import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
+import { AwayRepository } from './repositories/away.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
 import { RectificationsRepository } from './repositories/rectifications.repository';
@@ -23,6 +24,7 @@ import { CasesService } from './services/cases.service';
 import { ComplaintsService } from './services/complaints.service';
 import { DemoSeedService } from './services/demo-seed.service';
 import { LeavesService } from './services/leaves.service';
+import { AwayService } from './services/away.service';
 import { RectificationsService } from './services/rectifications.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
@@ -39,6 +41,7 @@ const STORE = [
   WindowRollupsRepository,
   IncidentsRepository,
   LeavesRepository,
+  AwayRepository,
   ComplaintsRepository,
   RectificationsRepository,
   WriteLockRepository,
@@ -49,6 +52,7 @@ const STORE = [
   RectificationsService,
   CasesService,
   LeavesService,
+  AwayService,
   ComplaintsService,
   StatsService,
   NoticeService,

@@ -78,7 +78,15 @@ function apply(event: LiveEvent): void {
   if (event.type === 'presence') {
     const e = event.data;
     const known = live.windows[e.windowId];
-    live.windows[e.windowId] = { windowId: e.windowId, hallId: e.hallId, name: known?.name ?? e.windowId, state: e.state, since: e.since };
+    // A presence change leaves the window's 暂离 as it was (it ends by its time, GET /api/windows/live says which).
+    live.windows[e.windowId] = {
+      windowId: e.windowId,
+      hallId: e.hallId,
+      name: known?.name ?? e.windowId,
+      state: e.state,
+      since: e.since,
+      ...(known?.away && { away: known.away }),
+    };
     live.changedAt[e.windowId] = performance.now();
   } else if (event.type === 'camera') {
     live.cameras[event.data.cameraId] = newer(event.data, live.cameras[event.data.cameraId]);

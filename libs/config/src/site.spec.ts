@@ -62,6 +62,8 @@ describe('site file', () => {
       gapAfter: 3_600_000,
       queueMismatchAfter: 300_000,
       waitingAtEmptyAfter: 60_000,
+      awayMax: 900_000,
+      awayPerDayMax: 3_600_000,
       frozenAfter: 30_000,
       waitTarget: 1_800_000,
     });

@@ -119,6 +119,9 @@ const rules = z.object({
   gapAfter: duration.default(() => msText(DEFAULT_RULES.gapAfter)),
   queueMismatchAfter: duration.default(() => msText(DEFAULT_RULES.queueMismatchAfter)),
   waitingAtEmptyAfter: duration.default(() => msText(DEFAULT_RULES.waitingAtEmptyAfter)),
+  /** 暂离: the longest one declaration, and the most a window's declarations take in one local day. */
+  awayMax: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_RULES.awayMax)),
+  awayPerDayMax: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_RULES.awayPerDayMax)),
   /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
   confirmSamples: z.number().int().min(1).max(100).optional(),
   /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */

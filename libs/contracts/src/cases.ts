@@ -153,6 +153,10 @@ export const ReportingRequests = {
   listRectifications: 'hallwatch.reporting.rectifications.list',
   /** Payload: RectificationRef; reply: RectificationRecord (404 unknown or outside the halls). */
   getRectification: 'hallwatch.reporting.rectifications.get',
+  /** Payload: AwayRequest; reply: AwayDeclarationMessage (400 over rules.awayMax or rules.awayPerDayMax, 403 outside the halls, 404 unknown window). */
+  declareAway: 'hallwatch.reporting.away.declare',
+  /** Payload: ActiveAwayRequest; reply: AwayDeclarationMessage[]. */
+  activeAway: 'hallwatch.reporting.away.active',
 } as const;
 
 /** A statistics period: local dates in the site's time zone, both included. */

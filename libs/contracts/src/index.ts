@@ -10,6 +10,7 @@ export * from './cases';
 export * from './cards';
 export * from './rectifications';
 export * from './queue';
+export * from './away';
 export * from './leaves';
 export * from './complaints';
 export * from './provenance';

@@ -1,7 +1,7 @@
 import { QUEUE_EVENTS, type QueueEventKind } from '@hallwatch/domain';
 import { IsIn, IsOptional } from 'class-validator';
 import { validateMessage } from './decode';
-import { checkedBy, IsId, IsInstant, IsText, NAME_MAX } from './ids';
+import { checkedBy, IsId, IsInstant, IsReason, IsText, NAME_MAX } from './ids';
 
 /**
  * hallwatch.queue.<windowId>, and each row of POST /api/queue-events: the hall's queue system
@@ -14,6 +14,8 @@ export class QueueEventMessage {
   @IsIn(QUEUE_EVENTS) event: QueueEventKind;
   /** When it happened, ISO 8601 with an offset. */
   @IsInstant() at: string;
+  /** A pause's reason: the window is then declared away (暂离) for rules.awayMax, within rules.awayPerDayMax. */
+  @IsOptional() @IsReason() reason?: string;
   /** The signed-in user who posted it (POST /api/queue-events, set by the gateway); absent when a queue system published it. */
   @IsOptional() @IsText(NAME_MAX) submittedBy?: string;
   @IsOptional() @IsInstant() submittedAt?: string;

@@ -81,6 +81,7 @@ const hours = {
 const absence = {
   unexcusedMinutes: col('unexcusedAbsenceMinutes', '未请假离岗时长(分钟)', 'Unexcused absence minutes', 'number'),
   excusedMinutes: col('excusedAbsenceMinutes', '请假期间离岗时长(分钟)', 'Excused absence minutes', 'number'),
+  declaredAwayMinutes: col('declaredAwayMinutes', '暂离时长(分钟)', 'Declared away (暂离) minutes', 'number'),
 };
 const cases = {
   handled: col('casesHandled', '办件量', 'Cases handled', 'count'),
@@ -99,6 +100,7 @@ export const ATTENDANCE_COLUMNS: StatsColumn[] = [
   col('excusedAbsentPeriods', '请假期间离岗时段数', 'Excused absent periods', 'count'),
   absence.unexcusedMinutes,
   absence.excusedMinutes,
+  absence.declaredAwayMinutes,
   col('pausedWhileStaffedMinutes', '在岗暂停叫号时长(分钟)', 'Queue paused while staffed (minutes)', 'number'),
   col('openWhileAbsentMinutes', '空岗开放叫号时长(分钟)', 'Queue open while absent (minutes)', 'number'),
   col('idleWhileOpenMinutes', '在岗开放叫号空闲时长(分钟)', 'Idle while open and staffed (minutes)', 'number'),
@@ -150,6 +152,7 @@ export const EVALUATION_COLUMNS: StatsColumn[] = [
   hours.unknown,
   absence.excusedMinutes,
   absence.unexcusedMinutes,
+  absence.declaredAwayMinutes,
   col('attendanceRate', '出勤率(不含请假)', 'Attendance rate (excused time excluded)', 'percent'),
   col('absenceIncidentsConfirmed', '已确认离岗事件', 'Absence incidents confirmed', 'count'),
   cases.handled,

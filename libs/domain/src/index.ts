@@ -22,6 +22,7 @@
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
+ *     m.away({ windowId, from, to });  // 暂离, declared (limits: awayRefusal)
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id;
  *   `DEFAULT_WAIT_TARGET` of the site key rules.waitTarget.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
@@ -55,6 +56,7 @@ export { presenceIntervals } from './presence/timeline';
 export { DEFAULT_RULES } from './incidents/incident';
 export type { FrameFact, Incident, IncidentEvent, IncidentEvidence, IncidentRules } from './incidents/incident';
 export * from './incidents/incident-rules';
+export * from './incidents/away';
 export type { IncidentSnapshot } from './incidents/rule-tracks';
 export * from './incidents/appeal';
 export * from './incidents/review-rules';

@@ -57,6 +57,7 @@ describe('evaluationInputs', () => {
       unknownHours: 1,
       excusedAbsenceMinutes: 0,
       unexcusedAbsenceMinutes: 40,
+      declaredAwayMinutes: 0,
       attendanceRate: 0.8571, // 6 / (8 − 1)
       casesHandled: 12,
       casesPerStaffedHour: 2, // 12 / 6

@@ -57,6 +57,8 @@ export interface EvaluationInputs extends EvaluationCounts {
   /** Absence (runs past absenceAfter) covered by approved leave, and the rest. */
   excusedAbsenceMinutes: number;
   unexcusedAbsenceMinutes: number;
+  /** Absent time inside 暂离 declarations (no absence's), shown so evaluators see it. */
+  declaredAwayMinutes: number;
   /** staffed / (scheduled − unknown − excused absence); null when nothing was judged. */
   attendanceRate: number | null;
   casesHandled: number;
@@ -80,6 +82,7 @@ export function evaluationInputs(f: Readonly<Figures>, counts: Readonly<Evaluati
     unknownHours: attendance.unknownHours,
     excusedAbsenceMinutes: round(excusedMs / 60_000, 2),
     unexcusedAbsenceMinutes: round((f.absenceMs - excusedMs) / 60_000, 2),
+    declaredAwayMinutes: attendance.declaredAwayMinutes,
     attendanceRate: ratio(f.staffedMs, f.scheduledMs - f.unknownMs - excusedMs),
     casesHandled: f.cases,
     casesPerStaffedHour: ratio(f.cases * HOUR, f.staffedMs, 3),

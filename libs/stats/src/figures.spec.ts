@@ -85,6 +85,7 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       excusedAbsentPeriods: 0,
       unexcusedAbsenceMinutes: 50,
       excusedAbsenceMinutes: 0,
+      declaredAwayMinutes: 0,
       pausedWhileStaffedMinutes: 0,
       openWhileAbsentMinutes: 0,
       idleWhileOpenMinutes: 0, // no queue session
@@ -115,6 +116,28 @@ describe('windowPeriodFigures on a hand-computed day', () => {
       unexcusedAbsenceMinutes: 30,
       excusedAbsenceMinutes: 20,
     });
+  });
+
+  it('counts absent time inside 暂离 declarations apart: declared, and an absence only past them', () => {
+    // 09:55-10:11 declared: 11 of the first absence's 20 min (10:00-10:20) are declared, the 9 past it
+    // are too short for an absence; 11:00-11:15 covers the 5 min gap; 16:30-16:45 leaves 16:45-17:00 (15 min), an absence.
+    const declared = [
+      { start: at('09:55'), end: at('10:11') },
+      { start: at('11:00'), end: at('11:15') },
+      { start: at('16:30'), end: at('16:45') },
+    ];
+    const f = totalFigures(
+      windowPeriodFigures({
+        range: dayRange(TZ, DAY),
+        scheduled: scheduled(),
+        changes: CHANGES,
+        cases: CASES,
+        absenceAfterMs: 10 * 60_000,
+        declared,
+      }),
+    );
+    expect([f.absences, f.absenceMs, f.declaredAwayMs]).toEqual([1, 15 * 60_000, (11 + 5 + 15) * 60_000]);
+    expect(attendanceFigures(f)).toMatchObject({ absentPeriods: 1, absenceMinutes: 15, declaredAwayMinutes: 31 });
   });
 
   it('computes throughput, medians and waits during absences', () => {

@@ -62,13 +62,15 @@ export interface Figures {
   staffedMs: number;
   /** Scheduled time nothing could be judged (camera offline, unjudgeable, no report yet). */
   unknownMs: number;
-  /** Absences: runs of known-empty scheduled time lasting at least the absence threshold. */
+  /** Absences: runs of known-empty scheduled time outside 暂离 declarations lasting at least the absence threshold. */
   absences: number;
   absenceMs: number;
   /** Of those, absences that began while the rostered staff was on approved leave… */
   excusedAbsences: number;
   /** …and the absent time within such leave (subsets of absences and absenceMs). */
   excusedAbsenceMs: number;
+  /** Known-empty scheduled time inside 暂离 declarations: declared, never part of an absence. */
+  declaredAwayMs: number;
   cases: number;
   /** Cases finished no later than their deadline. */
   onTime: number;
@@ -116,6 +118,7 @@ export function emptyFigures(): Figures {
     absenceMs: 0,
     excusedAbsences: 0,
     excusedAbsenceMs: 0,
+    declaredAwayMs: 0,
     cases: 0,
     onTime: 0,
     noShows: 0,
@@ -147,6 +150,8 @@ export function addFigures(into: Figures, from: Readonly<Figures>, durations = t
   // Rollups stored before leaves existed lack the excused figures.
   into.excusedAbsences += from.excusedAbsences ?? 0;
   into.excusedAbsenceMs += from.excusedAbsenceMs ?? 0;
+  // And those stored before 暂离 the declared time.
+  into.declaredAwayMs += from.declaredAwayMs ?? 0;
   into.cases += from.cases;
   into.onTime += from.onTime;
   if (durations) {
@@ -217,6 +222,8 @@ export interface WindowPeriodInput {
   absenceAfterMs: number;
   /** Where the window's empty seat is excused by approved leave (excusedIntervals); default none. */
   excused?: readonly Interval[];
+  /** The window's 暂离 declarations (declaredTime); default none. */
+  declared?: readonly Interval[];
   /** The present: time from here on has not happened and counts as nothing (default: never). */
   now?: number;
   /** Site key supervision.badRating: a rating at or below it is a 差评 (default 2). */
@@ -265,7 +272,9 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   const past = { start: input.range.start, end: Math.max(input.range.start, Math.min(input.range.end, input.now ?? Infinity)) };
   const states = observedPresence(input.changes, open, past);
   const split = attendance({ scheduled: clip(open, past), staffed: states.staffed, absent: states.absent });
-  const absences = split.absent.filter((i) => i.end - i.start >= input.absenceAfterMs);
+  // Declared time is no absence's: past a declaration an absence counts from its end, as in inference.
+  const declared = normalize(input.declared ?? []);
+  const absences = subtract(split.absent, declared).filter((i) => i.end - i.start >= input.absenceAfterMs);
 
   const out = staffFigures();
   const duty = (out[dutyStaff(input.cases)] = emptyFigures());
@@ -277,6 +286,7 @@ export function windowPeriodFigures(input: WindowPeriodInput): StaffFigures {
   const excused = normalize(input.excused ?? []);
   duty.excusedAbsences = absences.filter((i) => contains(excused, i.start)).length;
   duty.excusedAbsenceMs = totalDuration(intersect(absences, excused));
+  duty.declaredAwayMs = totalDuration(intersect(split.absent, declared));
 
   const over = past.end >= input.range.end;
   for (const c of input.cases) {

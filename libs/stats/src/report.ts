@@ -79,6 +79,8 @@ export interface AttendanceFigures {
   excusedAbsentPeriods: number;
   unexcusedAbsenceMinutes: number;
   excusedAbsenceMinutes: number;
+  /** Absent time inside 暂离 declarations, counted apart from the absences. */
+  declaredAwayMinutes: number;
   pausedWhileStaffedMinutes: number;
   openWhileAbsentMinutes: number;
   /** Queue session open, seat seen staffed, nobody called or served (see Figures.idleWhileOpenMs). */
@@ -97,6 +99,7 @@ export function attendanceFigures(f: Readonly<Figures>): AttendanceFigures {
     excusedAbsentPeriods: f.excusedAbsences,
     unexcusedAbsenceMinutes: round((f.absenceMs - f.excusedAbsenceMs) / 60_000, 2),
     excusedAbsenceMinutes: round(f.excusedAbsenceMs / 60_000, 2),
+    declaredAwayMinutes: round(f.declaredAwayMs / 60_000, 2),
     pausedWhileStaffedMinutes: round(f.pausedWhileStaffedMs / 60_000, 2),
     openWhileAbsentMinutes: round(f.openWhileAbsentMs / 60_000, 2),
     idleWhileOpenMinutes: round(f.idleWhileOpenMs / 60_000, 2),

@@ -15,6 +15,7 @@ import {
   LeaveRecordMessage,
   PresenceMessage,
   QueueEventMessage,
+  AwayDeclarationMessage,
   Streams,
   Subjects,
 } from '@hallwatch/contracts';
@@ -96,7 +97,15 @@ export class NatsRepository implements OnApplicationShutdown {
 
   /** Creates the streams inference reads or writes, or brings them to their limits and replicas. */
   async ensureStreams(): Promise<void> {
-    for (const stream of [Streams.cameras, Streams.presence, Streams.incidents, Streams.queue, Streams.leaves, Streams.auditHeads])
+    for (const stream of [
+      Streams.cameras,
+      Streams.presence,
+      Streams.incidents,
+      Streams.queue,
+      Streams.away,
+      Streams.leaves,
+      Streams.auditHeads,
+    ])
       await this.nats.ensureStream(stream);
   }
 
@@ -198,6 +207,21 @@ export class NatsRepository implements OnApplicationShutdown {
         : decoded;
     };
     return this.follow(`window ${windowId}: queue event`, Streams.queue.name, Subjects.queue(windowId), since, decode, onEvent);
+  }
+
+  /** A window's 暂离 declarations in order, like followQueue (one of another window is skipped). */
+  followAway(
+    windowId: string,
+    since: Date | undefined,
+    onDeclaration: (declaration: AwayDeclarationMessage) => Promise<void>,
+  ): Promise<Feed> {
+    const decode = (data: Uint8Array): Decoded<AwayDeclarationMessage> => {
+      const decoded = decodeMessage(AwayDeclarationMessage, data);
+      return decoded.ok && decoded.value.windowId !== windowId
+        ? { ok: false, reason: `windowId ${decoded.value.windowId} is not the subject's window` }
+        : decoded;
+    };
+    return this.follow(`window ${windowId}: away`, Streams.away.name, Subjects.away(windowId), since, decode, onDeclaration);
   }
 
   private async follow<T>(

@@ -97,6 +97,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     ensureStreams: jest.fn(async () => undefined),
     followCameraStatus: jest.fn(async () => ({ stop: () => undefined })),
     followQueue: jest.fn(async () => ({ stop: () => undefined })),
+    followAway: jest.fn(async () => ({ stop: () => undefined })),
     subscribeFrames: jest.fn(async (cameras: string[], onFrame: (f: FrameSample) => void) => {
       cameras.forEach((c) => frames.set(c, onFrame));
       return { stop: () => cameras.forEach((c) => frames.delete(c)) };

@@ -1,5 +1,5 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
-import type { CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
+import type { AwayDeclarationMessage, CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
 import type { MonitorOutput } from '@hallwatch/domain';
 import {
   InjectContext,
@@ -127,6 +127,9 @@ export class MonitorService implements OnModuleDestroy {
       // The queue sessions are part of the saved state: only events since it are replayed.
       for (const windowId of this.site.windowsOfHall(hallId))
         hall.feeds.push(await this.nats.followQueue(windowId, since, (e) => this.queueEvent(e)));
+      // So are the 暂离 declarations (replayed ones are kept once).
+      for (const windowId of this.site.windowsOfHall(hallId))
+        hall.feeds.push(await this.nats.followAway(windowId, since, (d) => this.away(d)));
       hall.ready = true;
       hall.feeds.push(await this.nats.subscribeFrames(this.site.framedCamerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
@@ -188,6 +191,17 @@ export class MonitorService implements OnModuleDestroy {
     const at = Math.min(Date.parse(message.at), Date.now());
     const event = { windowId: window.id, staffId: message.staffId, event: message.event, at };
     await this.step(window.hallId, (m) => m.queue(event));
+  }
+
+  /** A 暂离 declaration recorded by reporting (see the domain's IncidentEngine.away). */
+  async away(message: AwayDeclarationMessage): Promise<void> {
+    const window = this.site.window(message.windowId);
+    if (!window) {
+      this.warnings.warn('unknown-window', `away declaration of window ${message.windowId} ignored: not in the site file`);
+      return;
+    }
+    const declaration = { windowId: window.id, from: Date.parse(message.from), to: Date.parse(message.to) };
+    await this.step(window.hallId, (m) => m.away(declaration));
   }
 
   /**

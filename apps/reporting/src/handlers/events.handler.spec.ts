@@ -4,6 +4,7 @@ import type { IncidentsService } from '../services/incidents.service';
 import type { RollupService } from '../services/rollup.service';
 import type { CasesService } from '../services/cases.service';
 import type { LeavesService } from '../services/leaves.service';
+import type { AwayService } from '../services/away.service';
 import type { SiteWindows } from '../services/site-windows';
 import { EventsHandler } from './events.handler';
 
@@ -24,6 +25,7 @@ async function incidentsConsumer() {
     incidents,
     {} as CasesService,
     {} as LeavesService,
+    {} as AwayService,
   ).onApplicationBootstrap();
   const [, decode, handle, durable] = consumers.get('incidents')!;
   /** What the stream's consumer does with a message on `subject`: the refusal, or the handler's call. */

@@ -11,6 +11,7 @@ import {
 } from '@hallwatch/contracts';
 import { UndecodableMessage } from '@hallwatch/runtime';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
+import { AwayService } from '../services/away.service';
 import { CasesService } from '../services/cases.service';
 import { IncidentsService } from '../services/incidents.service';
 import { LeavesService } from '../services/leaves.service';
@@ -33,6 +34,7 @@ export class EventsHandler implements OnApplicationBootstrap {
     private readonly incidents: IncidentsService,
     private readonly cases: CasesService,
     private readonly leaves: LeavesService,
+    private readonly away: AwayService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -71,5 +73,6 @@ export class EventsHandler implements OnApplicationBootstrap {
     if (subject !== Subjects.queue(m.windowId)) throw new UndecodableMessage(`windowId ${m.windowId} is not the window of ${subject}`);
     if (!this.site.has(m.windowId)) throw new UndecodableMessage(`windowId: no window ${m.windowId} in the site file`);
     await this.rollups.recordQueueEvent(m);
+    await this.away.fromQueue(m);
   }
 }

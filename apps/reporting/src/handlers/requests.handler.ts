@@ -1,6 +1,9 @@
 import { Controller, UsePipes, ValidationPipe } from '@nestjs/common';
 import { MessagePattern, Payload, RpcException } from '@nestjs/microservices';
 import {
+  ActiveAwayRequest,
+  AwayDeclarationMessage,
+  AwayRequest,
   BatchResult,
   CardMessage,
   CardQuery,
@@ -20,6 +23,7 @@ import {
   StatsQuery,
   StatsTable,
 } from '@hallwatch/contracts';
+import { AwayService } from '../services/away.service';
 import { CardsService } from '../services/cards.service';
 import { CasesService } from '../services/cases.service';
 import { ComplaintsService } from '../services/complaints.service';
@@ -48,7 +52,18 @@ export class RequestsHandler {
     private readonly cards: CardsService,
     private readonly rectifications: RectificationsService,
     private readonly notices: NoticeService,
+    private readonly away: AwayService,
   ) {}
+
+  @MessagePattern(ReportingRequests.declareAway)
+  declareAway(@Payload() request: AwayRequest): Promise<AwayDeclarationMessage> {
+    return this.away.declare(request);
+  }
+
+  @MessagePattern(ReportingRequests.activeAway)
+  activeAway(@Payload() request: ActiveAwayRequest): Promise<AwayDeclarationMessage[]> {
+    return this.away.active(request);
+  }
 
   @MessagePattern(ReportingRequests.issueRectification)
   issueRectification(@Payload() request: RectificationIssueRequest): Promise<RectificationRecord> {

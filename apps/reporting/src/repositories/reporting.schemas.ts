@@ -260,3 +260,18 @@ export const WebhookDeliverySchema = new Schema(
   },
   { collection: 'webhook_deliveries', versionKey: false },
 );
+
+/**
+ * A window-day's 暂离 declarations (_id `${windowId}|${date}`, the local date of each one's start),
+ * each as published (AwayDeclarationMessage: who declared it, when, why); redelivery adds nothing.
+ */
+export const AwayDaySchema = new Schema(
+  {
+    _id: String,
+    windowId: String,
+    hallId: String,
+    date: String,
+    declarations: [Schema.Types.Mixed],
+  },
+  { collection: 'away_declarations', versionKey: false },
+);

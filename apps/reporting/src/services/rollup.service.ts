@@ -7,7 +7,15 @@ import {
   type QueueEventMessage,
   type Writer,
 } from '@hallwatch/contracts';
-import { caseChangeRefusal, leavesInHall, type Interval, type Leave, type QueueEvent, type StateChange } from '@hallwatch/domain';
+import {
+  caseChangeRefusal,
+  declaredTime,
+  leavesInHall,
+  type Interval,
+  type Leave,
+  type QueueEvent,
+  type StateChange,
+} from '@hallwatch/domain';
 import {
   addDays,
   addStaffFigures,
@@ -22,6 +30,7 @@ import {
   windowPeriodFigures,
 } from '@hallwatch/stats';
 import { CasesRepository, CaseState } from '../repositories/cases.repository';
+import { AwayRepository } from '../repositories/away.repository';
 import { LeavesRepository } from '../repositories/leaves.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import { QueueRepository } from '../repositories/queue.repository';
@@ -64,6 +73,7 @@ export class RollupService {
     private readonly windowRollups: WindowRollupsRepository,
     private readonly leaves: LeavesRepository,
     private readonly lock: WriteLockRepository,
+    private readonly away: AwayRepository,
   ) {}
 
   async recordPresence(m: PresenceMessage): Promise<void> {
@@ -198,6 +208,12 @@ export class RollupService {
       for (const dates of months.values()) await this.lock.run(() => this.updateDays(windowId, dates, async () => undefined));
   }
 
+  /** A 暂离 declaration of a window was stored: the days it touches are counted again (its absent time declared). */
+  async recordAway(windowId: string, from: number, to: number): Promise<void> {
+    const dates = [...new Set([localDate(this.site.timeZone, from), localDate(this.site.timeZone, to - 1)])];
+    await this.lock.run(() => this.updateDays(windowId, dates, async () => undefined));
+  }
+
   /** Leaves that may excuse a window's seat within range: of its rostered staff and their replacements, approved for its hall. */
   private async leavesOn(windowId: string, range: Interval): Promise<Leave[]> {
     const hallId = this.site.info.get(windowId)?.hallId ?? '';
@@ -218,12 +234,17 @@ export class RollupService {
     presenceDay = (d: string) => this.presence.presenceDay(windowId, d),
     queueDay = (d: string) => this.queue.queueDay(windowId, d),
     leaves = (range: Interval) => this.leavesOn(windowId, range),
+    declarations = (d: string) => this.away.ofDays([`${windowId}|${addDays(d, -1)}`, `${windowId}|${d}`]),
   ): Promise<StaffFigures> {
     const range = dayRange(this.site.timeZone, date);
     const [changes, queue] = await Promise.all([carriedIn(date, presenceDay), carriedIn(date, queueDay)]);
     const from = Math.min(range.start, changes[0]?.since ?? range.start);
     const scheduled = this.site.scheduled(windowId, { start: from, end: range.end });
     const excused = this.site.excused(windowId, await leaves(range), range);
+    const declared = declaredTime(
+      (await declarations(date)).map((d) => ({ windowId, from: Date.parse(d.from), to: Date.parse(d.to) })),
+      range,
+    );
     return windowPeriodFigures({
       range,
       scheduled,
@@ -232,6 +253,7 @@ export class RollupService {
       queue,
       absenceAfterMs: this.site.absenceAfterMs,
       excused,
+      declared,
       now,
       badRating: this.site.badRating,
     });
@@ -271,6 +293,8 @@ export class RollupService {
           start: dayRange(this.site.timeZone, sorted[0]).start,
           end: dayRange(this.site.timeZone, sorted[sorted.length - 1]).end,
         });
+        // And its 暂离 declarations (one begun the day before may reach into the first date).
+        const monthAway = await this.away.ofDays([addDays(sorted[0], -1), ...sorted].map((d) => `${windowId}|${d}`));
         for (const date of monthDates) {
           const day = (days[date] ??= { figures: staffFigures(), cases: Object.create(null) as DayRollup['cases'] });
           await edit(date, day, attempt);
@@ -282,6 +306,7 @@ export class RollupService {
             presenceDay,
             queueDay,
             async () => monthLeaves,
+            async () => monthAway,
           );
         }
         const total = Object.values(days).reduce<StaffFigures>((sum, d) => addStaffFigures(sum, d.figures), staffFigures());

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { windowSchedule } from '@hallwatch/config';
 import {
+  AwayLimits,
   CaseCalendar,
   EvaluationWeights,
   excusedIntervals,
@@ -20,6 +21,8 @@ import { WindowInfo } from '@hallwatch/stats';
 export class SiteWindows {
   readonly timeZone: string;
   readonly absenceAfterMs: number;
+  /** Site keys rules.awayMax and rules.awayPerDayMax. */
+  readonly awayLimits: AwayLimits;
   readonly info: Map<string, WindowInfo>;
   /** Halls that are township service centres. */
   readonly townships: Set<string>;
@@ -44,6 +47,7 @@ export class SiteWindows {
     const site = ctx.site;
     this.timeZone = site.timezone;
     this.absenceAfterMs = site.rules.absenceAfter;
+    this.awayLimits = { awayMax: site.rules.awayMax, awayPerDayMax: site.rules.awayPerDayMax };
     this.evaluationWeights = site.evaluation.weights;
     this.yellowBefore = site.supervision.yellowBefore;
     this.badRating = site.supervision.badRating;

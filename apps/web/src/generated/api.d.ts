@@ -68,6 +68,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/windows/{id}/away": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["WindowsController_away"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/halls/live": {
         parameters: {
             query?: never;
@@ -613,6 +629,24 @@ export interface components {
             role: "admin" | "supervisor" | "evaluator" | "hall_manager";
             halls: string[];
         };
+        AwayDeclarationDto: {
+            id: string;
+            windowId: string;
+            hallId: string;
+            /** @description ISO 8601 */
+            from: string;
+            /** @description ISO 8601; an absence until then is declared, past it counts from then */
+            to: string;
+            reason: string;
+            /**
+             * @description api: a signed-in user; queue: a queue system's pause with a reason
+             * @enum {string}
+             */
+            source: "api" | "queue";
+            submittedBy: string;
+            /** @description ISO 8601 */
+            submittedAt: string;
+        };
         LiveWindowDto: {
             windowId: string;
             hallId: string;
@@ -621,6 +655,14 @@ export interface components {
             state: "staffed" | "absent" | "unknown" | "closed";
             /** @description capture time at which the state began (ISO 8601); null before the first frame */
             since: string | null;
+            /** @description the 暂离 going on now, if any */
+            away?: components["schemas"]["AwayDeclarationDto"];
+        };
+        AwayBodyDto: {
+            /** @description why the window is away (e.g. 取材料, 如厕) */
+            reason: string;
+            /** @description for how many minutes from now; at most rules.awayMax (default 15), rules.awayPerDayMax (default 60) a day */
+            minutes: number;
         };
         WindowWaitingDto: {
             windowId: string;
@@ -930,6 +972,8 @@ export interface components {
             unexcusedAbsenceMinutes: number | null;
             /** @description 请假期间离岗时长(分钟) Excused absence minutes */
             excusedAbsenceMinutes: number | null;
+            /** @description 暂离时长(分钟) Declared away (暂离) minutes */
+            declaredAwayMinutes: number | null;
             /** @description 在岗暂停叫号时长(分钟) Queue paused while staffed (minutes) */
             pausedWhileStaffedMinutes: number | null;
             /** @description 空岗开放叫号时长(分钟) Queue open while absent (minutes) */
@@ -1030,6 +1074,8 @@ export interface components {
             excusedAbsenceMinutes: number | null;
             /** @description 未请假离岗时长(分钟) Unexcused absence minutes */
             unexcusedAbsenceMinutes: number | null;
+            /** @description 暂离时长(分钟) Declared away (暂离) minutes */
+            declaredAwayMinutes: number | null;
             /** @description 出勤率(不含请假) Attendance rate (excused time excluded) (a fraction, 0-1) */
             attendanceRate: number | null;
             /** @description 已确认离岗事件 Absence incidents confirmed */
@@ -1307,6 +1353,31 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["LiveWindowDto"][];
+                };
+            };
+        };
+    };
+    WindowsController_away: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AwayBodyDto"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AwayDeclarationDto"];
                 };
             };
         };

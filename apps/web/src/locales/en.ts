@@ -69,6 +69,15 @@ export const en: Messages = {
     lastUpdate: 'last update {d} ago; this screen is not live, reconnecting…',
     noHalls: 'No halls to show',
   },
+  away: {
+    declare: 'Away (暂离)…',
+    reason: 'Reason',
+    minutes: 'Minutes',
+    submit: 'Declare',
+    cancel: 'Cancel',
+    reasonRequired: 'Give a reason',
+    shown: 'Away (暂离): {reason} · {left} left',
+  },
   wall: { exit: 'Leave wall mode', next: 'Next hall', fullscreen: 'Full screen' },
   incident: {
     queue: 'Queue',

@@ -60,6 +60,15 @@ export const zh = {
     lastUpdate: '最后更新于 {d} 前，画面不再实时，正在重连…',
     noHalls: '没有可查看的大厅',
   },
+  away: {
+    declare: '暂离…',
+    reason: '事由',
+    minutes: '分钟',
+    submit: '登记暂离',
+    cancel: '取消',
+    reasonRequired: '请填写事由',
+    shown: '暂离：{reason} · 剩余 {left}',
+  },
   wall: { exit: '退出大屏', next: '下一个大厅', fullscreen: '全屏' },
   incident: {
     queue: '事件队列',

@@ -1,3 +1,4 @@
+import { AwayDeclaration } from '../incidents/away';
 import { IncidentEvent, IncidentRules } from '../incidents/incident';
 import { IncidentEngine } from '../incidents/incident-rules';
 import { IncidentSnapshot } from '../incidents/rule-tracks';
@@ -96,6 +97,12 @@ export class HallMonitor {
   /** A queue system's event (login, pause, resume, logout) of one of the hall's windows. */
   queue(event: QueueEvent): MonitorOutput {
     return { presence: [], incidents: this.engine.queue(event) };
+  }
+
+  /** A 暂离 declaration of one of the hall's windows (IncidentEngine#away); it causes nothing at once. */
+  away(declaration: AwayDeclaration): MonitorOutput {
+    this.engine.away(declaration);
+    return { presence: [], incidents: [] };
   }
 
   /**

@@ -3,9 +3,13 @@ import { QueueEvent, queueStateAfter } from '../queue/queue-session';
 import { DEFAULT_TIME_ZONE, parseSchedule } from '../schedule/schedule';
 import { assertTimeZone } from '../schedule/time-zone';
 import { counterFrame } from './counter-rules';
+import { AwayDeclaration, countedSince } from './away';
 import { HallRules } from './hall-rules';
 import { DEFAULT_RULES, FrameFact, IncidentEvent, IncidentRules, closeIncident, openIncident } from './incident';
 import { IncidentSnapshot, WindowRuleTrack, certainUntil, newQueueTrack, newWindowTrack } from './rule-tracks';
+
+/** How long a window keeps an ended declaration: long past any absence it could still shorten. */
+const AWAY_KEPT_MS = 24 * 3600_000;
 
 export interface IncidentEngineOptions {
   hall: HallConfig;
@@ -133,22 +137,29 @@ export class IncidentEngine {
     if (fact.reading === 'absent') w.lastAbsentAt = fact.at;
 
     if (fact.reading === 'absent' && w.state === 'absent' && w.since !== null) {
-      if (!w.absence && fact.at - w.since >= this.rules.absenceAfter)
+      // A declared absence (暂离) counts from the declaration's end.
+      const since = countedSince(w.away ?? [], w.since, fact.at);
+      if (!w.absence && fact.at - since >= this.rules.absenceAfter)
         w.absence = openIncident(
           this.hall.id,
           'absence',
-          { windowId, openedAt: w.since, detectedAt: fact.at },
+          { windowId, openedAt: since, detectedAt: fact.at },
           {
             thresholdAt: fact.at,
             ...(w.staffedBeforeAbsence !== null && { lastStaffedAt: w.staffedBeforeAbsence }),
           },
           out,
         );
-      if (w.lateEligible && !w.late && w.intervalStart !== null && fact.at - w.intervalStart >= this.rules.lateAfter)
+      if (
+        w.lateEligible &&
+        !w.late &&
+        w.intervalStart !== null &&
+        fact.at - (since > w.since ? since : w.intervalStart) >= this.rules.lateAfter
+      )
         w.late = openIncident(
           this.hall.id,
           'late-opening',
-          { windowId, openedAt: w.since, detectedAt: fact.at },
+          { windowId, openedAt: since, detectedAt: fact.at },
           {
             thresholdAt: fact.at,
             intervalStart: w.intervalStart,
@@ -156,7 +167,7 @@ export class IncidentEngine {
           },
           out,
         );
-      this.detectQueueMismatch(windowId, w, fact.at, out);
+      this.detectQueueMismatch(windowId, w, since, fact.at, out);
     }
     counterFrame(this.hall.id, this.rules, cfg, w, fact, out);
     this.hallRules.detectGap(fact.at, out);
@@ -222,6 +233,20 @@ export class IncidentEngine {
     return out;
   }
 
+  /**
+   * A 暂离 declaration of a window (its limits checked where it was recorded): from then on an
+   * absence inside it opens no incident, and past it counts from its end. An incident already
+   * open stays open: it began before anyone declared anything.
+   */
+  away(declaration: AwayDeclaration): void {
+    assertTime('away.from', declaration.from);
+    assertTime('away.to', declaration.to);
+    const w = this.data.windows[this.window(declaration.windowId).id];
+    const kept = (w.away ?? []).filter((d) => d.to > declaration.from - AWAY_KEPT_MS);
+    if (!kept.some((d) => d.from === declaration.from && d.to === declaration.to)) kept.push({ ...declaration });
+    w.away = kept;
+  }
+
   /** Applies the hall's schedule boundaries up to `at` (a staffing gap ends when the hall closes). */
   tick(at: number): IncidentEvent[] {
     assertTime('tick', at);
@@ -242,12 +267,13 @@ export class IncidentEngine {
 
   private earlyLeave(cfg: WindowConfig, w: WindowRuleTrack, end: number, out: IncidentEvent[]): void {
     // The seat must be known empty right up to the end: no pending return, frames fresh.
-    if (w.since === null || end - w.since < this.rules.earlyLeaveBefore || certainUntil(w, cfg) < end) return;
-    if (w.lastAbsentAt === null) return;
+    if (w.since === null || certainUntil(w, cfg) < end || w.lastAbsentAt === null) return;
+    const since = countedSince(w.away ?? [], w.since, end);
+    if (end - since < this.rules.earlyLeaveBefore) return;
     const incident = openIncident(
       this.hall.id,
       'early-leave',
-      { windowId: cfg.id, openedAt: w.since, detectedAt: end },
+      { windowId: cfg.id, openedAt: since, detectedAt: end },
       {
         thresholdAt: w.lastAbsentAt,
         intervalEnd: end,
@@ -258,11 +284,11 @@ export class IncidentEngine {
     closeIncident(incident, end, w.lastAbsentAt, out);
   }
 
-  /** On an empty frame of an absent window: open for calling and known absent for queueMismatchAfter. */
-  private detectQueueMismatch(windowId: string, w: WindowRuleTrack, at: number, out: IncidentEvent[]): void {
+  /** On an empty frame of an absent window counted absent since `since`: open for calling and known absent for queueMismatchAfter. */
+  private detectQueueMismatch(windowId: string, w: WindowRuleTrack, since: number, at: number, out: IncidentEvent[]): void {
     const q = w.queue;
-    if (!q || q.state !== 'open' || q.since === null || q.mismatch || w.since === null) return;
-    const start = Math.max(w.since, q.since);
+    if (!q || q.state !== 'open' || q.since === null || q.mismatch) return;
+    const start = Math.max(since, q.since);
     if (at - start < this.rules.queueMismatchAfter) return;
     q.mismatch = openIncident(
       this.hall.id,

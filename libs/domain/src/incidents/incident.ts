@@ -1,9 +1,10 @@
 import { IncidentKind, PresenceState } from '../model';
 import { FrameReading } from '../presence/presence-tracker';
 import { QueueEventKind } from '../queue/queue-session';
+import { AwayLimits } from './away';
 
-/** Thresholds in ms. */
-export interface IncidentRules {
+/** Thresholds in ms; the limits of 暂离 are checked where a declaration is recorded (awayRefusal). */
+export interface IncidentRules extends AwayLimits {
   /** absence: known absent for at least this long during open hours (default 10 min). */
   absenceAfter: number;
   /** late-opening: still known absent this long after an open interval's start (default 5 min). */
@@ -25,6 +26,8 @@ export const DEFAULT_RULES: Readonly<IncidentRules> = {
   gapAfter: 300_000,
   queueMismatchAfter: 300_000,
   waitingAtEmptyAfter: 60_000,
+  awayMax: 900_000,
+  awayPerDayMax: 3_600_000,
 };
 
 /** Capture times of the frames (and facts) that justify an incident. */

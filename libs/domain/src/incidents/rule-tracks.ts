@@ -1,5 +1,6 @@
 import { PresenceState, WindowConfig } from '../model';
 import { QueueSessionState } from '../queue/queue-session';
+import { AwayDeclaration } from './away';
 import { Incident, IncidentEvidence } from './incident';
 
 /** What the incident rules remember of one window. */
@@ -20,6 +21,8 @@ export interface WindowRuleTrack {
   late: Incident | null;
   /** Missing in snapshots saved before queue sessions were followed. */
   queue?: QueueTrack;
+  /** 暂离 declarations of the last day (AWAY_KEPT_MS); missing in snapshots saved before them. */
+  away?: AwayDeclaration[];
   /** Only for a window with a counter zone, from its first frame. */
   counter?: CounterTrack;
 }
