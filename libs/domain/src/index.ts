@@ -22,6 +22,7 @@
  *     const { presence, incidents } = m.observe(windowId, { at, persons, confidence, judgeable });
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
+ * - `stateSaveDue(unsaved, sinceSaveMs, intervalMs)`: whether a hall's state is saved now (outputs at once, else every interval).
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
  * - retention: `keepsEvidence(incident, reviewWindowStart)`, `purgeClockRefusal(now, references)`.
@@ -57,6 +58,7 @@ export * from './incidents/appeal';
 export * from './incidents/review-rules';
 export * from './audit/audit-chain';
 export * from './hall-monitor/hall-monitor';
+export * from './hall-monitor/state-save';
 export * from './roster/roster';
 export * from './queue/queue-session';
 export * from './roster/leaves';
