@@ -142,8 +142,8 @@ def main():
         else:
             clip = clips.get(file) or clips.setdefault(file, Clip(file))
             factory.set_launch(
-                f"( appsrc name=src is-live=true format=time max-bytes=0 ! h264parse "
-                f"! rtph264pay name=pay0 pt=96 config-interval=1 )")
+                # The clip's access units were parsed once when read: no parser per mount.
+                "( appsrc name=src is-live=true format=time max-bytes=0 ! rtph264pay name=pay0 pt=96 config-interval=1 )")
             factory.connect("media-configure", lambda _f, media, clip=clip: configure(media, clip))
         factory.set_shared(True)
         mounts.add_factory(path, factory)
