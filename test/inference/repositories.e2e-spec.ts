@@ -49,7 +49,9 @@ describe('inference repositories (FerretDB)', () => {
       { windowId: 'W1', hallId: 'h1', state: 'staffed' as const, since: t(10) },
       { windowId: 'W1', hallId: 'h1', state: 'absent' as const, since: t(70) },
     ];
-    for (const change of [...changes, changes[1], changes[2], changes[2]]) await presence.recordChange(change);
+    // All in one write, then again one by one (a redelivery).
+    await presence.recordChanges(changes);
+    for (const change of [changes[1], changes[2], changes[2]]) await presence.recordChanges([change]);
     const stored = await connection.collection('presence_intervals').find({ windowId: 'W1' }).sort({ since: 1 }).toArray();
     expect(stored.map((i) => [i.state, i.since.getTime(), i.until?.getTime() ?? null])).toEqual([
       ['unknown', t(0), t(10)],

@@ -69,7 +69,7 @@ describe('retention purge (FerretDB, NATS lease)', () => {
       ['W1', 'staffed', 120],
       ['W2', 'staffed', 500], // still going: never purged
     ] as const) {
-      await presence.recordChange({ windowId, hallId: 'h1', state, since: daysAgo(since).getTime() });
+      await presence.recordChanges([{ windowId, hallId: 'h1', state, since: daysAgo(since).getTime() }]);
     }
     const incident = (id: string, opened: number, closed?: number) =>
       incidents.upsert({

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn } from 'node:child_process';
+import { ChildProcess, execFile, spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { PROJECT_ROOT, readEnv, SiteConfig } from '@hallwatch/config';
@@ -18,6 +18,62 @@ export function startRtspServer(port: number, mounts: Record<string, string>): P
     child.once('exit', (code) => reject(new Error(`RTSP test server exited (${code}): ${err.trim()}`)));
     child.once('error', reject);
   });
+}
+
+/** What ffprobe found on one mount: its H.264 stream's size, or why it found none. */
+export interface MountProbe {
+  mount: string;
+  width?: number;
+  height?: number;
+  problem?: string;
+}
+
+/** How many mounts are probed at once: a hundred ffprobes together would only time each other out. */
+const PROBES_AT_ONCE = 8;
+const PROBE_TIMEOUT_MS = 30_000;
+
+/**
+ * Asks ffprobe for the video stream of every mount of the RTSP server on `port`, as a camera's
+ * first check would: a mount answers when ffprobe finds an H.264 stream with a size. Never throws;
+ * each mount gets its answer (a benchmark checks every camera before it measures).
+ */
+export async function probeMounts(port: number, mounts: readonly string[]): Promise<MountProbe[]> {
+  const probe = (mount: string) =>
+    new Promise<MountProbe>((resolve) => {
+      const url = `rtsp://127.0.0.1:${port}${mount}`;
+      const args = [
+        '-v',
+        'error',
+        '-rtsp_transport',
+        'tcp',
+        '-select_streams',
+        'v:0',
+        '-show_entries',
+        'stream=codec_name,width,height',
+        '-of',
+        'json',
+        url,
+      ];
+      execFile('ffprobe', args, { timeout: PROBE_TIMEOUT_MS }, (err, stdout, stderr) => {
+        const stream = (() => {
+          try {
+            return (JSON.parse(stdout) as { streams?: { codec_name?: string; width?: number; height?: number }[] }).streams?.[0];
+          } catch {
+            return undefined;
+          }
+        })();
+        if (stream?.codec_name === 'h264' && stream.width && stream.height) resolve({ mount, width: stream.width, height: stream.height });
+        else
+          resolve({
+            mount,
+            problem: stream ? `a ${stream.codec_name} stream, not H.264 with a size` : stderr.trim() || err?.message || 'no video stream',
+          });
+      });
+    });
+  const results: MountProbe[] = [];
+  for (let i = 0; i < mounts.length; i += PROBES_AT_ONCE)
+    results.push(...(await Promise.all(mounts.slice(i, i + PROBES_AT_ONCE).map(probe))));
+  return results;
 }
 
 /** Serves the site file's demo clips (key `demo.clips`) at their cameras' rtsp:// addresses. */

@@ -8,6 +8,12 @@ describe('readEnv', () => {
       expect(() => readEnv({ HALLWATCH_CARD_CHECK_SECONDS: bad })).toThrow(`HALLWATCH_CARD_CHECK_SECONDS: "${bad}" is not a number of seconds`);
   });
 
+  it('reads HALLWATCH_STATE_SAVE_SECONDS, 30 when unset, and names it when it is no number of seconds', () => {
+    expect(readEnv({}).stateSaveSeconds).toBe(30);
+    expect(readEnv({ HALLWATCH_STATE_SAVE_SECONDS: '2' }).stateSaveSeconds).toBe(2);
+    expect(() => readEnv({ HALLWATCH_STATE_SAVE_SECONDS: 'rarely' })).toThrow('HALLWATCH_STATE_SAVE_SECONDS: "rarely" is not a number of seconds');
+  });
+
   it('reads HALLWATCH_RECTIFICATION_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
     expect(readEnv({}).rectificationCheckSeconds).toBe(60);
     expect(readEnv({ HALLWATCH_RECTIFICATION_CHECK_SECONDS: '2' }).rectificationCheckSeconds).toBe(2);

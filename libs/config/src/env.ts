@@ -53,6 +53,11 @@ export interface HallwatchEnv {
   cardCheckSeconds: number;
   /** Seconds between reporting's checks of the open rectification orders for overdue ones (HALLWATCH_RECTIFICATION_CHECK_SECONDS, default 60). */
   rectificationCheckSeconds: number;
+  /**
+   * Seconds between saves of a hall's state when nothing it must not lose changed (HALLWATCH_STATE_SAVE_SECONDS,
+   * default 30): presence changes and incidents are saved at once; see stateSaveDue in libs/domain.
+   */
+  stateSaveSeconds: number;
   /** The Chromium that prints the monthly notice as PDF (HALLWATCH_CHROMIUM, default /usr/bin/chromium). */
   chromiumPath: string;
 }
@@ -185,8 +190,8 @@ function logLevel(value: string | undefined): LogLevelName {
 }
 
 /** A periodic check's interval, `name` the variable it is read from: 60 s when unset, 0.1 to 86400 s. */
-function checkSeconds(name: string, value: string | undefined): number {
-  if (value === undefined || value === '') return 60;
+function checkSeconds(name: string, value: string | undefined, byDefault = 60): number {
+  if (value === undefined || value === '') return byDefault;
   const n = Number(value);
   if (!/^\d+(\.\d+)?$/.test(value.trim()) || n < 0.1 || n > 86400) {
     throw new Error(`${name}: "${value}" is not a number of seconds from 0.1 to 86400`);
@@ -314,6 +319,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
     cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
+    stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 30),
   };
 }
 

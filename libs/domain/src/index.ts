@@ -23,6 +23,7 @@
  *     m.cameraStatus(cameraId, { at, online, reason }); m.tick(at); save(m.snapshot());
  *     m.queue({ windowId, staffId, event: 'login', at });  // queue system sessions
  *     m.away({ windowId, from, to });  // 暂离, declared (limits: awayRefusal)
+ * - `stateSaveDue(unsaved, sinceSaveMs, intervalMs)`: whether a hall's state is saved now (outputs at once, else every interval).
  * - queue: `queueSessions(events, range)` -> a window's open and paused time per staff id;
  *   `DEFAULT_WAIT_TARGET` of the site key rules.waitTarget.
  * - provenance: who may submit, approve or change leaves, complaints and cases (`leaveTransition`, …).
@@ -63,6 +64,7 @@ export * from './incidents/review-rules';
 export * from './audit/audit-chain';
 export * from './hall-monitor/hall-monitor';
 export * from './occupancy/hall-occupancy';
+export * from './hall-monitor/state-save';
 export * from './roster/roster';
 export * from './queue/queue-session';
 export * from './roster/leaves';

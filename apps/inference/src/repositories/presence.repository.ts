@@ -30,15 +30,28 @@ PresenceIntervalSchema.index({ windowId: 1, since: 1 }, { unique: true });
 export class PresenceRepository {
   constructor(@InjectModel(PRESENCE_INTERVAL) private readonly intervals: Model<PresenceInterval>) {}
 
-  /** Records that `windowId` entered `state` at `since`, ending the interval before it. Idempotent. */
-  async recordChange(change: { windowId: string; hallId: string; state: PresenceState; since: number }): Promise<void> {
-    const since = new Date(change.since);
-    await this.intervals.updateOne(
-      { windowId: change.windowId, since },
-      { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
-      { upsert: true },
+  /**
+   * Records that each change's window entered its state at its `since`, ending the interval before
+   * it, in order and in one write for all of them (the changes a frame or tick decided). Idempotent.
+   */
+  async recordChanges(changes: readonly { windowId: string; hallId: string; state: PresenceState; since: number }[]): Promise<void> {
+    if (changes.length === 0) return;
+    await this.intervals.bulkWrite(
+      changes.flatMap((change) => {
+        const since = new Date(change.since);
+        return [
+          {
+            updateOne: {
+              filter: { windowId: change.windowId, since },
+              update: { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
+              upsert: true,
+            },
+          },
+          { updateMany: { filter: { windowId: change.windowId, until: null, since: { $lt: since } }, update: { $set: { until: since } } } },
+        ];
+      }),
+      { ordered: true },
     );
-    await this.intervals.updateMany({ windowId: change.windowId, until: null, since: { $lt: since } }, { $set: { until: since } });
   }
 
   /** Deletes intervals that ended before `before` (the one a window is in stays). Returns how many went. */

@@ -79,6 +79,7 @@ export class HallPersistence {
   async save(hall: MonitoredHall, fence: () => Fence, entry?: OutboxEntry): Promise<void> {
     const delivered = [...hall.delivered];
     hall.dirty = false;
+    hall.savedAt = Date.now();
     await this.states.save(hall.id, fence(), hall.monitor.snapshot(), entry, delivered);
     hall.delivered = hall.delivered.filter((key) => !delivered.includes(key));
   }

@@ -72,8 +72,11 @@ class MemoryStates {
   }
 }
 
-/** Everything around one MonitorService instance, mocked; `persons` is what the detector sees per camera. */
-function instance(states: MemoryStates, name: string, token: number, siteFile = site) {
+/**
+ * Everything around one MonitorService instance, mocked; `persons` is what the detector sees per
+ * camera. Its halls are saved every `stateSaveSeconds` (2 unless given, so tests see saves soon).
+ */
+function instance(states: MemoryStates, name: string, token: number, siteFile = site, stateSaveSeconds = 2) {
   const published: PresenceMessage[] = [];
   const failed: string[] = [];
   const persons: Record<string, number> = { 'cam-1': 1, 'cam-2': 1 };
@@ -105,13 +108,13 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     publishPresence: jest.fn(async (m: PresenceMessage) => void published.push(m)),
     publishIncident: jest.fn(async (_m: IncidentMessage) => undefined),
   };
-  const presence = { recordChange: jest.fn(async () => undefined) };
+  const presence = { recordChanges: jest.fn(async () => undefined) };
   const incidents = { upsert: jest.fn(async () => undefined) };
   const evidence = {
     put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined),
     list: jest.fn(async () => new Map()),
   };
-  const ctx = { site: siteFile, env: { instance: name } } as unknown as ServiceContext;
+  const ctx = { site: siteFile, env: { instance: name, stateSaveSeconds } } as unknown as ServiceContext;
   const halls = new SiteHalls(ctx);
   const delivery = new OutputDelivery(
     halls,
@@ -413,6 +416,25 @@ describe('MonitorService (repositories mocked)', () => {
     ]);
     const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
     expect(Object.keys(snapshot.presence.windows)).toEqual(['W01']);
+  });
+
+  it('saves a steady hall at most every HALLWATCH_STATE_SAVE_SECONDS, and every presence change at once', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1, site, 30);
+    await a.start();
+    await a.take('h1');
+    // Frames every second for 2 minutes: W01 turns staffed once, then nothing changes.
+    for (let s = 0; s <= 120; s++) {
+      await run(a, s, s, { 'cam-1': 0 });
+      jest.advanceTimersByTime(1000); // the periodic save's check runs every second
+      await settle();
+    }
+    const changes = a.published.filter((p) => p.windowId === 'W01').length;
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'staffed']);
+    const writes = store.writes.filter((w) => w.hallId === 'h1').length;
+    // The changes' own writes, and a periodic save at most every 30 s of the 120 (not one per frame or per second).
+    expect(writes).toBeGreaterThanOrEqual(changes + 3);
+    expect(writes).toBeLessThanOrEqual(changes + 5);
   });
 
   it('queues one periodic save per hall however long its queue is held up', async () => {

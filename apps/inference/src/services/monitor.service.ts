@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { AwayDeclarationMessage, CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
-import type { MonitorOutput } from '@hallwatch/domain';
+import { MonitorOutput, stateSaveDue } from '@hallwatch/domain';
 import {
   InjectContext,
   Lease,
@@ -28,7 +28,8 @@ const TICK_MS = 1000;
  * tick, and frames reach us with some delay.
  */
 const TICK_LAG_MS = 2000;
-const SAVE_EVERY_MS = 2000;
+/** How often the halls are looked at for a periodic save (stateSaveDue decides which are saved). */
+const SAVE_CHECK_MS = 1000;
 /**
  * A new owner replays camera statuses published since the saved state, starting this much
  * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
@@ -60,6 +61,8 @@ export class MonitorService implements OnModuleDestroy {
   private readonly judge: HallJudge;
   private readonly persistence: HallPersistence;
   private readonly instance: string;
+  /** A hall whose outputs were all saved is saved again at most this often (HALLWATCH_STATE_SAVE_SECONDS). */
+  private readonly saveIntervalMs: number;
   /** Warnings that may come with every frame or message: once a minute per camera (or window) and kind. */
   private readonly warnings = new RateLimitedLog((message) => this.log.warn(message));
   private timers: NodeJS.Timeout[] = [];
@@ -75,6 +78,7 @@ export class MonitorService implements OnModuleDestroy {
     metrics: ServiceMetrics,
   ) {
     this.instance = leaseInstanceName(ctx.env.instance);
+    this.saveIntervalMs = ctx.env.stateSaveSeconds * 1000;
     const held = (hallId: string) => this.halls.has(hallId);
     this.intake = new FrameIntake(site, held, (c, f) => this.judgeFrame(c, f), framesDroppedCounter(metrics), this.warnings, this.log);
     this.judge = new HallJudge(site, vision, metrics);
@@ -87,7 +91,7 @@ export class MonitorService implements OnModuleDestroy {
     this.leases = leases;
     await this.vision.warmUp();
     await this.nats.ensureStreams();
-    this.timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => this.save(), SAVE_EVERY_MS)];
+    this.timers = [setInterval(() => this.tick(), TICK_MS), setInterval(() => this.save(), SAVE_CHECK_MS)];
   }
 
   onModuleDestroy(): void {
@@ -244,6 +248,7 @@ export class MonitorService implements OnModuleDestroy {
         this.fence(hall);
         const output = input(hall.monitor);
         hall.dirty = true;
+        // An input that decided nothing waits for the periodic save; an output is saved now (stateSaveDue).
         if (output.presence.length === 0 && output.incidents.length === 0) return;
         const key = await this.persistence.append(
           hall,
@@ -266,10 +271,17 @@ export class MonitorService implements OnModuleDestroy {
     this.persistence.delivered(hall, key);
   }
 
-  /** Saves the state of halls whose clocks or pending frames moved, so a successor loses little. */
+  /**
+   * Saves the state of halls whose clocks, queue sessions or deliveries moved, once the save
+   * interval passed since their last save (their outputs were saved with them), so a successor
+   * has little to replay.
+   */
   private save(): void {
+    const now = Date.now();
     for (const hall of this.halls.values()) {
-      if ((!hall.dirty && hall.delivered.length === 0) || hall.stopped || hall.saveQueued) continue;
+      if (hall.stopped || hall.saveQueued) continue;
+      const unsaved = { outputs: 0, inputs: hall.dirty, delivered: hall.delivered.length };
+      if (!stateSaveDue(unsaved, now - hall.savedAt, this.saveIntervalMs)) continue;
       hall.saveQueued = true;
       void this.queues
         .run(hall.id, async () => {

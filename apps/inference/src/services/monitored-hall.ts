@@ -9,6 +9,8 @@ export interface MonitoredHall {
   ready: boolean;
   /** Changed since the last save. */
   dirty: boolean;
+  /** When its state was last saved by this instance, or taken (wall time). */
+  savedAt: number;
   /** A periodic save waits in the hall's queue: another would only write the same state again. */
   saveQueued: boolean;
   /** Set when the hall is given up: its queued steps are skipped, nothing more is written. */
@@ -30,7 +32,8 @@ export interface MonitoredHall {
 /** A hall just taken: `seq` continues its saved outbox, `failures` is the count in its saved state. */
 export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
   const flags = { ready: false, dirty: false, saveQueued: false, stopped: false, ticking: false };
-  return { id, monitor, ...flags, seq, delivered: [], failures, takenAt: Date.now(), feeds: [] };
+  const now = Date.now();
+  return { id, monitor, ...flags, seq, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
 }
 
 /** This instance may no longer act for a hall: its lease ran out. */

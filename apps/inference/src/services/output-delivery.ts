@@ -64,9 +64,9 @@ export class OutputDelivery {
     // Published first: the live board and the rollups wait on the event; the interval record
     // follows. Both are done again from the outbox if anything stops in between.
     for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), lease());
-    for (const change of output.presence) {
+    if (output.presence.length > 0) {
       lease();
-      await this.presence.recordChange(change);
+      await this.presence.recordChanges(output.presence);
     }
     for (const event of output.incidents) await this.recordIncident(event, lease);
   }
