@@ -97,7 +97,7 @@ export class WebhooksService {
       wanting.map((w): NewDelivery => ({ webhook: w.id, event, key, hallId, source, body })),
       new Date(),
     );
-    if (added > 0) this.log.debug(`${key}: ${added} webhook delivery(ies) queued`);
+    if (added > 0) this.log.debug(`${key}: ${added} webhook delivery(ies) added to the outbox`);
   }
 
   /** Attempts every delivery due by now, one at a time; answers how many it attempted. */
