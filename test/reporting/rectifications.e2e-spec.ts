@@ -1,5 +1,6 @@
 import mongoose, { Connection } from 'mongoose';
-import type { RectificationRecord } from '@hallwatch/contracts';
+import { connect, NatsConnection } from 'nats';
+import { RectificationStepMessage, Subjects, validateMessage, type RectificationRecord } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
 import { addDays, localDate } from '@hallwatch/stats';
 import { callApi, eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
@@ -18,6 +19,9 @@ describe('rectification orders', () => {
   let db: Connection;
   let base: string;
   const tokens: Record<string, string> = {};
+  let nc: NatsConnection;
+  /** Every step published on hallwatch.rectification.<orderId>.<action>, with its subject. */
+  const published: { subject: string; data: unknown }[] = [];
   const now = Date.now();
   const tomorrow = addDays(localDate(TZ, now), 1);
   const iso = (offsetMinutes: number) => new Date(now + offsetMinutes * 60_000).toISOString();
@@ -52,6 +56,11 @@ users:
       HALLWATCH_JWT_SECRET: 'e2e-rectify',
       HALLWATCH_RECTIFICATION_CHECK_SECONDS: '1',
     };
+    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+    const steps = nc.subscribe(Subjects.allRectifications);
+    void (async () => {
+      for await (const m of steps) published.push({ subject: m.subject, data: m.json() });
+    })();
     services = await Promise.all([startService('reporting', env), startService('gateway', env)]);
     base = `http://127.0.0.1:${port}`;
     for (const user of ['admin', 'sup1', 'manager1', 'manager2']) tokens[user] = await login(base, user, PASSWORD);
@@ -66,6 +75,7 @@ users:
   });
 
   afterAll(async () => {
+    await nc?.drain();
     await db?.close();
     await Promise.all(services.map((s) => s.stop()));
     services = [];
@@ -112,6 +122,28 @@ users:
       ['responded', 'manager1', 'responded', '补充整改记录'],
       ['verified', 'sup1', 'verified', '整改到位'],
     ]);
+    // Each step went out on its own subject once stored, a message of the subject map's class.
+    const stepsOf = () => published.filter((p) => (p.data as RectificationStepMessage).orderId === order.id);
+    await eventually(async () => (stepsOf().length >= 5 ? true : undefined), 15_000);
+    const actions = ['issued', 'responded', 'returned', 'responded', 'verified'] as const;
+    expect(stepsOf().map((p) => p.subject)).toEqual(actions.map((a) => Subjects.rectification(order.id, a)));
+    for (const p of stepsOf()) expect(validateMessage(RectificationStepMessage, p.data)).toMatchObject({ ok: true });
+    expect(stepsOf().map((p) => p.data)).toEqual(
+      read.body.history.map((s, i) => ({
+        orderId: order.id,
+        step: i + 1,
+        action: s.action,
+        by: s.by,
+        at: s.at,
+        state: s.state,
+        tier: s.tier,
+        source: { kind: 'complaint', id: 'C1' },
+        halls: ['H1'],
+        dueAt: order.dueAt,
+        ...(s.text !== undefined && { text: s.text }),
+        ...(s.reason !== undefined && { reason: s.reason }),
+      })),
+    );
     // Verified: nothing more to do with it.
     expect((await api('manager1', 'POST', `${path}/respond`, { text: 'again' })).status).toBe(409);
     expect((await api('sup1', 'POST', `${path}/verify`, { accepted: false, reason: 'again' })).status).toBe(409);

@@ -101,7 +101,9 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     rollups = repos.map((r, i) => new RollupService(site, r.cases, r.presence, r.queue, r.windowRollups, r.leaves, locks[i], r.away));
     jetstreams = connections.map((c, i) => new JetStreamRepository(adapters[i], c, new ServiceMetrics('reporting')));
     cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
-    rectifications = repos.map((r) => new RectificationsService(site, r.rectifications, r.incidents, r.complaints, r.cards, r.cases));
+    rectifications = repos.map(
+      (r, i) => new RectificationsService(site, r.rectifications, r.incidents, r.complaints, r.cards, r.cases, jetstreams[i]),
+    );
   });
 
   afterAll(async () => {

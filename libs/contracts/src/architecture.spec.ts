@@ -1,6 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { INCIDENT_EVENT_TYPES } from './incident-events';
+import { RECTIFICATION_ACTIONS } from './rectifications';
 import { Subjects } from './subjects';
 
 /** ARCHITECTURE.md names subjects and collections; this keeps it true as the code moves. */
@@ -37,12 +38,14 @@ const source = appFiles
   .map((f) => fs.readFileSync(f, 'utf8'))
   .join('\n');
 
-/** Every subject the code can build, with `<...>` for its id parameter; an incident's, one per event. */
+/** Every subject the code can build, with `<...>` for its id parameter; an incident's and an order's, one per event. */
 const codeSubjects = Object.values(Subjects)
   .flatMap((s) =>
     s === Subjects.incident
       ? INCIDENT_EVENT_TYPES.map((event) => Subjects.incident('<id>', event))
-      : [typeof s === 'function' ? (s as (p: string) => string)('<id>') : s],
+      : s === Subjects.rectification
+        ? RECTIFICATION_ACTIONS.map((action) => Subjects.rectification('<id>', action))
+        : [typeof s === 'function' ? (s as (p: string) => string)('<id>') : s],
   )
   .filter((s) => !s.includes('*'))
   .map((s) => s.replace('<id>', '<>'));

@@ -1,7 +1,7 @@
 import { CASE_STATUSES, isOpenCaseStatus, type CaseStatus } from '@hallwatch/domain';
-import { IsIn, IsInt, IsOptional, Matches, Max, Min, IsArray, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
+import { IsIn, IsInt, IsOptional, Max, Min, IsArray, registerDecorator, ValidateIf, ValidationArguments } from 'class-validator';
 import type { BatchResult, RowResult } from './batches';
-import { IsCalendarMonth, IsId, IsInstant, IsText, NAME_MAX } from './ids';
+import { IsCalendarDate, IsCalendarMonth, IsId, IsInstant, IsText, NAME_MAX } from './ids';
 import { STATS_GROUP_BYS, type StatsColumn, type StatsGroupBy } from './stats-columns';
 
 // The statuses are the domain's (in flight: accepted, in-progress, suspended; finished: the others).
@@ -161,8 +161,8 @@ export const ReportingRequests = {
 
 /** A statistics period: local dates in the site's time zone, both included. */
 export class StatsQuery {
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'from must be a date written YYYY-MM-DD' }) from: string;
-  @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: 'to must be a date written YYYY-MM-DD' }) to: string;
+  @IsCalendarDate() from: string;
+  @IsCalendarDate() to: string;
   @IsIn(STATS_GROUP_BYS) groupBy: StatsGroupBy;
   /** Only these halls; undefined = every hall. */
   @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];

@@ -1,4 +1,5 @@
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { NotBefore } from './cases';
 import { IsId, IsInstant, IsPlainText, IsText, NAME_MAX, IsReason } from './ids';
 import { INCIDENT_KINDS, IncidentKind } from './messages';
 import { IsCursor, Page, PAGE_LIMIT } from './paging';
@@ -160,9 +161,13 @@ export class IncidentQuery {
   /** Incidents still going at or after this time. */
   @IsOptional() @IsInstant() from?: string;
   /** Incidents that opened before this time. */
-  @IsOptional() @IsInstant() to?: string;
+  @IsOptional() @IsInstant() @NotBefore('from') to?: string;
   /** Incidents per page (PAGE_LIMIT.default when missing); fewer when more would not fit in one NATS message. */
-  @IsOptional() @IsInt() @Min(1) @Max(PAGE_LIMIT.max) limit?: number;
+  @IsOptional()
+  @IsInt({ message: `limit must be a whole number from 1 to ${PAGE_LIMIT.max} written in decimal digits` })
+  @Min(1)
+  @Max(PAGE_LIMIT.max)
+  limit?: number;
   /** The previous page's nextCursor. */
   @IsOptional() @IsCursor() cursor?: string;
 }
@@ -187,7 +192,7 @@ export const USER_ROLES = ['admin', 'supervisor', 'evaluator', 'hall_manager'] a
 /** Payload of InferenceRequests.reviewIncident: a decision by `by`, signed in as `role` (the separation of duties reads both). */
 export class IncidentReviewRequest {
   @IsId() id: string;
-  @IsIn(REVIEW_DECISIONS) status: ReviewDecision;
+  @IsIn(REVIEW_DECISIONS, { message: `status must be one of ${REVIEW_DECISIONS.join(', ')}` }) status: ReviewDecision;
   @IsReason() reason: string;
   @IsText(NAME_MAX) by: string;
   @IsIn(USER_ROLES) role: (typeof USER_ROLES)[number];

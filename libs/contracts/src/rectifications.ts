@@ -1,15 +1,29 @@
-import { IsArray, IsBoolean, IsIn, IsInt, IsOptional, Max, Min, registerDecorator } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+} from 'class-validator';
 import {
   MAX_DUE_WORKING_DAYS,
+  RECTIFICATION_ACTIONS,
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATES,
+  RECTIFICATION_TIERS,
   type RectificationAction,
   type RectificationSource,
   type RectificationState,
   type RectificationTier,
 } from '@hallwatch/domain';
 import { validateMessage } from './decode';
-import { IsId, IsInstant, IsText, IsReason, NAME_MAX } from './ids';
+import { IsId, IsInstant, IsPlainText, IsText, IsReason, NAME_MAX } from './ids';
 import { IsWriter, Writer } from './provenance';
 
 export { RECTIFICATION_ACTIONS, RECTIFICATION_SOURCES, RECTIFICATION_STATES, RECTIFICATION_TIERS } from '@hallwatch/domain';
@@ -139,6 +153,52 @@ export interface RectificationRecord {
   /** How many steps it has had (the version of a conditional write). */
   version: number;
   history: RectificationStep[];
+}
+
+/**
+ * hallwatch.rectification.<orderId>.<action>: one step of an order, published by reporting after
+ * it saved it (message id `rectification:<orderId>:<step>`), for supervision systems: the step,
+ * and the order's source, halls and due time as the step left them. Like the order, it names a
+ * bad rating's case only, never the rater.
+ */
+export class RectificationStepMessage {
+  @IsId() orderId: string;
+  /** The step's place in the order's history, from 1. */
+  @IsInt() @Min(1) step: number;
+  @IsIn(RECTIFICATION_ACTIONS) action: RectificationAction;
+  /** A username, or reporting (the periodic check, bad ratings). */
+  @IsText(NAME_MAX) by: string;
+  @IsInstant() at: string;
+  @IsIn(RECTIFICATION_STATES) state: RectificationState;
+  @IsIn(RECTIFICATION_TIERS) tier: RectificationTier;
+  @IsNested(RectificationSourceRef) source: RectificationSourceRef;
+  @IsArray() @ArrayMaxSize(500) @IsId({ each: true }) halls: string[];
+  @IsInstant() dueAt: string;
+  /** The hall's response (responded). */
+  @IsOptional() @IsString() @MaxLength(4000) @IsPlainText() text?: string;
+  /** The bureau's reason, or the instructions when issued. */
+  @IsOptional() @IsString() @MaxLength(4000) @IsPlainText() reason?: string;
+}
+
+/**
+ * The steps of `order` after its first `known` (0: every step), as published on
+ * hallwatch.rectification.<orderId>.<action>; a write may append two (the check's overdue and escalated).
+ */
+export function rectificationSteps(order: RectificationRecord, known = 0): RectificationStepMessage[] {
+  return order.history.slice(known).map((step, i) => ({
+    orderId: order.id,
+    step: known + i + 1,
+    action: step.action,
+    by: step.by,
+    at: step.at,
+    state: step.state,
+    tier: step.tier,
+    source: order.source,
+    halls: order.halls,
+    dueAt: order.dueAt,
+    ...(step.text !== undefined && { text: step.text }),
+    ...(step.reason !== undefined && { reason: step.reason }),
+  }));
 }
 
 /** Orders a list answers at most (the newest first). */

@@ -1,4 +1,5 @@
 import type { IncidentEventType } from './incident-events';
+import type { RectificationAction } from './rectifications';
 
 /**
  * Every NATS subject Hallwatch uses. Ids in subjects are checked by the site file
@@ -37,6 +38,12 @@ export const Subjects = {
   auditHeads: 'hallwatch.audit.heads',
   /** A case's yellow or red card (CardMessage; JetStream stream CARDS), published by reporting once per case and color. */
   supervisionCard: 'hallwatch.supervision.card',
+  /**
+   * Each step of a rectification order (RectificationStepMessage; JetStream stream RECTIFICATIONS),
+   * published by reporting after saving it: issued, responded, returned, verified, overdue, escalated.
+   */
+  rectification: (orderId: string, action: RectificationAction) => `hallwatch.rectification.${orderId}.${action}`,
+  allRectifications: 'hallwatch.rectification.*.*',
   /** Request/reply: a service's health (NATS transport of @nestjs/microservices). */
   health: (service: ServiceName) => `hallwatch.health.${service}`,
 } as const;
@@ -89,5 +96,12 @@ export const Streams = {
   auditHeads: { name: 'HALLWATCH_AUDIT', subjects: ['hallwatch.audit.heads'], maxAgeMs: 4 * 365 * DAY_MS, maxBytes: GIB },
   // Cards are the supervision bureau's record (also stored by reporting): kept a year.
   cards: { name: 'HALLWATCH_CARDS', subjects: ['hallwatch.supervision.card'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
+  // Orders are the supervision bureau's record (also stored by reporting): kept a year, as cards.
+  rectifications: {
+    name: 'HALLWATCH_RECTIFICATIONS',
+    subjects: ['hallwatch.rectification.*.*'],
+    maxAgeMs: 365 * DAY_MS,
+    maxBytes: GIB / 4,
+  },
   deadLetters: { name: 'HALLWATCH_DEADLETTER', subjects: ['hallwatch.deadletter.*'], maxAgeMs: 90 * DAY_MS, maxBytes: GIB / 4 },
 } as const satisfies Record<string, StreamDefinition>;

@@ -19,14 +19,18 @@ export function leaseInstanceName(instance: string): string {
  */
 export const LEASE_MARGIN_MS = 5000;
 
-/** A lease this instance holds, as writes fenced by it need it. */
-export interface Lease {
+/** What a write made under a lease carries (the glossary's fence): the lease's holder and its fencing token. */
+export interface Fence {
   owner: string;
   /**
-   * The bucket revision at which this instance took the lease: a later holder always has a
+   * The bucket revision at which the holder took the lease: a later holder always has a
    * greater one, so a store that keeps the token of its last writer refuses older holders.
    */
   token: number;
+}
+
+/** A lease this instance holds: its fence, and how long it may act on it. */
+export interface Lease extends Fence {
   /** Wall time after which the holder must not act on the lease (unless renewed). */
   validUntil: number;
 }

@@ -2,8 +2,13 @@ import { Command, InvalidArgumentError } from 'commander';
 import type { DeadLetter, DeadLetterFilter } from '@hallwatch/runtime';
 import { Streams } from '@hallwatch/contracts';
 
-/** The streams a dead letter can come from, as `--stream` names them (the audit heads and cards have no consumer that gives up). */
-const NO_DEAD_LETTERS: readonly string[] = [Streams.deadLetters.name, Streams.auditHeads.name, Streams.cards.name];
+/** The streams a dead letter can come from, as `--stream` names them (the audit heads, cards and rectification steps have no consumer that gives up). */
+const NO_DEAD_LETTERS: readonly string[] = [
+  Streams.deadLetters.name,
+  Streams.auditHeads.name,
+  Streams.cards.name,
+  Streams.rectifications.name,
+];
 const STREAM_NAMES: readonly string[] = Object.values(Streams)
   .map((s) => s.name)
   .filter((name) => !NO_DEAD_LETTERS.includes(name));

@@ -1,10 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Matches } from 'class-validator';
-import { CAMERA_STATUSES, type CameraStatus, ID_PATTERN } from '@hallwatch/contracts';
+import { CAMERA_STATUSES, type CameraStatus, IsId } from '@hallwatch/contracts';
 
 export class CameraParamsDto {
   @ApiProperty()
-  @Matches(ID_PATTERN, { message: 'id must be a camera id' })
+  @IsId()
   id: string;
 }
 

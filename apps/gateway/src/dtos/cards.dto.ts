@@ -1,33 +1,27 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsOptional } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
+import { IsOptional } from 'class-validator';
 import {
   CARD_COLORS,
   CARD_DEFAULT_PERIOD_DAYS,
   CASE_STATUSES,
+  CardQuery,
   IsId,
-  IsInstant,
-  NotBefore,
   type CardColor,
   type CardMessage,
   type CaseStatus,
 } from '@hallwatch/contracts';
 
-export class CardListQueryDto {
+export class CardListQueryDto extends PickType(CardQuery, ['from', 'to', 'color']) {
   @ApiPropertyOptional({
     description: `cards whose case crossed its threshold at or after this time (ISO 8601 with offset); without it, ${CARD_DEFAULT_PERIOD_DAYS} days before to (or now)`,
     example: '2026-11-01T00:00:00+08:00',
   })
-  @IsOptional()
-  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({
     description: 'and before this time (ISO 8601 with offset), not before from; default now',
     example: '2026-12-01T00:00:00+08:00',
   })
-  @IsOptional()
-  @IsInstant()
-  @NotBefore('from')
   to?: string;
 
   @ApiPropertyOptional({ description: 'only this hall (hall managers: one of theirs)' })
@@ -36,8 +30,6 @@ export class CardListQueryDto {
   hall?: string;
 
   @ApiPropertyOptional({ enum: CARD_COLORS })
-  @IsOptional()
-  @IsIn(CARD_COLORS)
   color?: CardColor;
 }
 

@@ -1,5 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
+import { IsObject } from 'class-validator';
+import { IsRows } from '@hallwatch/contracts';
 
 /** Each row is checked on its own by reporting (CaseMessage), so a bad row never sinks the batch. */
 export class CaseBatchDto {
@@ -8,8 +9,7 @@ export class CaseBatchDto {
     type: 'array',
     items: { type: 'object' },
   })
-  @IsArray()
-  @ArrayMaxSize(5000)
+  @IsRows()
   @IsObject({ each: true })
   cases: Record<string, unknown>[];
 }

@@ -1,13 +1,14 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, Max, Min } from 'class-validator';
+import { IsInt, IsOptional, Max, Min } from 'class-validator';
 import {
-  IsCursor,
   IsId,
-  IsInstant,
   INCIDENT_DEFAULT_PERIOD_DAYS,
+  IncidentAppealRequest,
+  IncidentQuery,
+  IncidentRef,
+  IncidentReviewRequest,
   PAGE_LIMIT,
-  NotBefore,
   INCIDENT_KINDS,
   INCIDENT_STATUSES,
   QUEUE_EVENTS,
@@ -21,25 +22,28 @@ import {
   type IncidentView,
   type QueueEventMessage,
   type ReviewDecision,
-  IsReason,
 } from '@hallwatch/contracts';
 
-export class IncidentListQueryDto {
+export class IncidentListQueryDto extends PickType(IncidentQuery, [
+  'from',
+  'to',
+  'kind',
+  'status',
+  'notKind',
+  'notStatus',
+  'limit',
+  'cursor',
+]) {
   @ApiPropertyOptional({
     description: `incidents still going at or after this time (ISO 8601 with offset); without it, ${INCIDENT_DEFAULT_PERIOD_DAYS} days before to (or now)`,
     example: '2026-11-24T08:00:00+08:00',
   })
-  @IsOptional()
-  @IsInstant()
   from?: string;
 
   @ApiPropertyOptional({
     description: 'incidents that opened before this time (ISO 8601 with offset), not before from',
     example: '2026-11-25T08:00:00+08:00',
   })
-  @IsOptional()
-  @IsInstant()
-  @NotBefore('from')
   to?: string;
 
   @ApiPropertyOptional()
@@ -53,23 +57,15 @@ export class IncidentListQueryDto {
   window?: string;
 
   @ApiPropertyOptional({ enum: INCIDENT_KINDS })
-  @IsOptional()
-  @IsIn(INCIDENT_KINDS)
   kind?: IncidentKind;
 
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES })
-  @IsOptional()
-  @IsIn(INCIDENT_STATUSES)
   status?: IncidentStatus;
 
   @ApiPropertyOptional({ enum: INCIDENT_KINDS, description: 'every kind but this one (the violation queue without camera-offline)' })
-  @IsOptional()
-  @IsIn(INCIDENT_KINDS)
   notKind?: IncidentKind;
 
   @ApiPropertyOptional({ enum: INCIDENT_STATUSES, description: 'every status but this one (the queue without the appeals it shows first)' })
-  @IsOptional()
-  @IsIn(INCIDENT_STATUSES)
   notStatus?: IncidentStatus;
 
   @ApiPropertyOptional({
@@ -79,23 +75,16 @@ export class IncidentListQueryDto {
     maximum: PAGE_LIMIT.max,
     default: PAGE_LIMIT.default,
   })
-  @IsOptional()
   // Decimal digits only, like evidence numbers.
   @Transform(({ value }) => (typeof value === 'string' && /^[1-9][0-9]{0,3}$/.test(value) ? Number(value) : value))
-  @IsInt({ message: `limit must be a whole number from 1 to ${PAGE_LIMIT.max} written in decimal digits` })
-  @Min(1)
-  @Max(PAGE_LIMIT.max)
   limit?: number;
 
   @ApiPropertyOptional({ description: "the previous page's nextCursor (same filters)" })
-  @IsOptional()
-  @IsCursor()
   cursor?: string;
 }
 
-export class IncidentParamsDto {
+export class IncidentParamsDto extends PickType(IncidentRef, ['id']) {
   @ApiProperty()
-  @IsId()
   id: string;
 }
 
@@ -116,19 +105,16 @@ export class EvidenceParamsDto extends IncidentParamsDto {
   n: number;
 }
 
-export class ReviewIncidentDto {
+export class ReviewIncidentDto extends PickType(IncidentReviewRequest, ['status', 'reason']) {
   @ApiProperty({ enum: REVIEW_DECISIONS })
-  @IsIn(REVIEW_DECISIONS, { message: `status must be one of ${REVIEW_DECISIONS.join(', ')}` })
   status: ReviewDecision;
 
   @ApiProperty({ description: 'why the incident is confirmed or dismissed' })
-  @IsReason()
   reason: string;
 }
 
-export class AppealIncidentDto {
+export class AppealIncidentDto extends PickType(IncidentAppealRequest, ['reason']) {
   @ApiProperty({ description: "the staff member's grounds for the appeal, as the hall manager files them" })
-  @IsReason()
   reason: string;
 }
 

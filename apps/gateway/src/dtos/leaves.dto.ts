@@ -1,6 +1,6 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsObject } from 'class-validator';
-import { IsId, IsReason } from '@hallwatch/contracts';
+import { ApiProperty, PickType } from '@nestjs/swagger';
+import { IsObject } from 'class-validator';
+import { IsRows, LeaveDecisionRequest, RecordRef } from '@hallwatch/contracts';
 
 /** Each row is checked on its own by reporting (LeaveMessage), so a bad row never sinks the batch. */
 export class LeaveBatchDto {
@@ -10,21 +10,18 @@ export class LeaveBatchDto {
     type: 'array',
     items: { type: 'object' },
   })
-  @IsArray()
-  @ArrayMaxSize(5000)
+  @IsRows()
   @IsObject({ each: true })
   leaves: Record<string, unknown>[];
 }
 
 /** The id of a stored record (a leave, a complaint) in a path. */
-export class RecordParamsDto {
+export class RecordParamsDto extends PickType(RecordRef, ['id']) {
   @ApiProperty()
-  @IsId()
   id: string;
 }
 
-export class LeaveDecisionDto {
+export class LeaveDecisionDto extends PickType(LeaveDecisionRequest, ['reason']) {
   @ApiProperty({ description: 'why the leave is approved, rejected or revoked (kept in its versions)' })
-  @IsReason()
   reason: string;
 }

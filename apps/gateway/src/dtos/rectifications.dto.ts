@@ -1,13 +1,18 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsBoolean, IsIn, IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
+import { IsOptional, ValidateNested } from 'class-validator';
 import {
-  IsId,
-  IsInstant,
+  CallBackInput,
   RECTIFICATION_ACTIONS,
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATES,
   RECTIFICATION_TIERS,
+  RectificationIssueRequest,
+  RectificationQuery,
+  RectificationRespondRequest,
+  RectificationSourceRef,
+  RectificationTarget,
+  RectificationVerifyRequest,
   type CallBack,
   type RectificationAction,
   type RectificationRecord,
@@ -15,40 +20,31 @@ import {
   type RectificationState,
   type RectificationStep,
   type RectificationTier,
-  IsText,
-  IsReason,
-  NAME_MAX,
 } from '@hallwatch/contracts';
 import { MAX_DUE_WORKING_DAYS } from '@hallwatch/domain';
 
-export class RectificationSourceDto {
+export class RectificationSourceDto extends PickType(RectificationSourceRef, ['kind', 'id']) {
   @ApiProperty({ enum: RECTIFICATION_SOURCES, description: 'a confirmed incident, a verified complaint, a card or a case' })
-  @IsIn(RECTIFICATION_SOURCES)
   kind: RectificationSource;
 
   @ApiProperty({ description: "its id (a card's: <caseId>:yellow or <caseId>:red)" })
-  @IsId()
   id: string;
 }
 
-export class RectificationTargetDto {
+export class RectificationTargetDto extends PickType(RectificationTarget, ['window', 'department', 'hall']) {
   @ApiPropertyOptional({ description: 'a window id; exactly one of window, department, hall' })
-  @IsOptional()
-  @IsId()
   window?: string;
 
   @ApiPropertyOptional({ description: 'a department as the site file names it' })
-  @IsOptional()
-  @IsText(NAME_MAX)
   department?: string;
 
   @ApiPropertyOptional({ description: 'a hall id' })
-  @IsOptional()
-  @IsId()
   hall?: string;
 }
 
-export class IssueRectificationDto {
+/** The body of POST /api/rectifications: the request's fields but who issues it (the signed-in user). */
+export class IssueRectificationDto extends PickType(RectificationIssueRequest, ['dueWorkingDays', 'instructions']) {
+  // Nested bodies are checked as HTTP input (unknown fields refused, errors named source.kind …).
   @ApiProperty({ type: RectificationSourceDto })
   @ValidateNested()
   @Type(() => RectificationSourceDto)
@@ -60,33 +56,25 @@ export class IssueRectificationDto {
   to: RectificationTargetDto;
 
   @ApiProperty({ description: `working days on the target's calendar until it is due (1 to ${MAX_DUE_WORKING_DAYS})`, example: 5 })
-  @IsInt()
-  @Min(1)
-  @Max(MAX_DUE_WORKING_DAYS)
   dueWorkingDays: number;
 
   @ApiProperty({ description: 'what is to be put right' })
-  @IsText(4000)
   instructions: string;
 }
 
-export class CallBackInputDto {
+export class CallBackInputDto extends PickType(CallBackInput, ['at', 'reached', 'outcome']) {
   @ApiProperty({ description: 'when the rater was called (ISO 8601 with offset)' })
-  @IsInstant()
   at: string;
 
   @ApiProperty({ description: 'whether the rater was reached' })
-  @IsBoolean()
   reached: boolean;
 
   @ApiProperty({ description: 'what came of it' })
-  @IsReason()
   outcome: string;
 }
 
-export class RespondRectificationDto {
+export class RespondRectificationDto extends PickType(RectificationRespondRequest, ['text']) {
   @ApiProperty({ description: 'what was done' })
-  @IsText(4000)
   text: string;
 
   @ApiPropertyOptional({ type: CallBackInputDto, description: 'required on the order a bad rating opened: the call-back to the rater' })
@@ -96,25 +84,19 @@ export class RespondRectificationDto {
   callBack?: CallBackInputDto;
 }
 
-export class VerifyRectificationDto {
+export class VerifyRectificationDto extends PickType(RectificationVerifyRequest, ['accepted', 'reason']) {
   @ApiProperty({ description: 'true: verified; false: sent back to the hall' })
-  @IsBoolean()
   accepted: boolean;
 
   @ApiProperty({ description: 'why (kept in the history)' })
-  @IsReason()
   reason: string;
 }
 
-export class RectificationListQueryDto {
+export class RectificationListQueryDto extends PickType(RectificationQuery, ['state', 'source']) {
   @ApiPropertyOptional({ enum: RECTIFICATION_STATES })
-  @IsOptional()
-  @IsIn(RECTIFICATION_STATES)
   state?: RectificationState;
 
   @ApiPropertyOptional({ enum: RECTIFICATION_SOURCES, description: 'the kind of source' })
-  @IsOptional()
-  @IsIn(RECTIFICATION_SOURCES)
   source?: RectificationSource;
 }
 

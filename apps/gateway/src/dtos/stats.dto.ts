@@ -1,15 +1,15 @@
 import type { Type } from '@nestjs/common';
-import { ApiPropertyOptional, ApiProperty } from '@nestjs/swagger';
+import { ApiPropertyOptional, ApiProperty, PickType } from '@nestjs/swagger';
 import { IsIn, IsOptional } from 'class-validator';
 import {
   ATTENDANCE_COLUMNS,
   EVALUATION_COLUMNS,
   GROUP_COLUMNS,
-  IsCalendarDate,
   IsId,
   NotBefore,
   STATS_GROUP_BYS,
   StatsGroupBy,
+  StatsQuery,
   THROUGHPUT_COLUMNS,
   WEIGHT_COLUMNS,
   type StatsColumn,
@@ -18,21 +18,18 @@ import {
 export const STATS_FORMATS = ['json', 'csv', 'xlsx'] as const;
 export type StatsFormat = (typeof STATS_FORMATS)[number];
 
-export class StatsQueryDto {
+export class StatsQueryDto extends PickType(StatsQuery, ['from', 'to', 'groupBy']) {
   @ApiProperty({ example: '2024-01-01', description: 'first local date of the period' })
-  @IsCalendarDate()
   from: string;
 
   @ApiProperty({
     example: '2024-12-31',
     description: 'last local date of the period (included), not before from; reporting limits the length of a period',
   })
-  @IsCalendarDate()
   @NotBefore('from')
   to: string;
 
   @ApiProperty({ enum: STATS_GROUP_BYS })
-  @IsIn(STATS_GROUP_BYS)
   groupBy: StatsGroupBy;
 
   @ApiPropertyOptional({ enum: STATS_FORMATS, default: 'json' })

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, Matches, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
-import { ID_PATTERN } from '@hallwatch/contracts';
+import { ArrayMaxSize, ArrayMinSize, IsArray, Validate, ValidatorConstraint, ValidatorConstraintInterface } from 'class-validator';
+import { IsId } from '@hallwatch/contracts';
 
 @ValidatorConstraint({ name: 'zonePoints' })
 class ZonePoints implements ValidatorConstraintInterface {
@@ -24,7 +24,7 @@ export const ZONE_SCHEMA = {
 
 export class ZoneOccupancyRequestDto {
   @ApiProperty({ example: 'cam-1' })
-  @Matches(ID_PATTERN, { message: 'cameraId must be a camera id' })
+  @IsId()
   cameraId: string;
 
   @ApiProperty({

@@ -11,7 +11,7 @@ import type { ZoneOccupancyDto } from '../dtos/zones.dto';
  */
 @Injectable()
 export class ZonesService {
-  private queue: Promise<unknown> = Promise.resolve();
+  private turns: Promise<unknown> = Promise.resolve();
   private readonly log = new Logger('zones');
 
   constructor(
@@ -21,7 +21,7 @@ export class ZonesService {
 
   async occupancy(user: AuthUser, cameraId: string, zone: [number, number][]): Promise<ZoneOccupancyDto> {
     const snapshot = await this.frames.snapshot(user, cameraId);
-    const turn = this.queue.then(async () => {
+    const turn = this.turns.then(async () => {
       const { createZoneAnalyzer, decodeJpeg } = await import('@hallwatch/vision');
       const detectorConfig = {
         backend: this.ctx.env.detectorBackend,
@@ -38,7 +38,7 @@ export class ZonesService {
         capturedAt: snapshot.capturedAt,
       };
     });
-    this.queue = turn.catch(() => undefined);
+    this.turns = turn.catch(() => undefined);
     return turn;
   }
 }

@@ -1,12 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Schema } from 'mongoose';
-
-/** The lease a write is made under: its holder and fencing token (see Lease in libs/runtime). */
-export interface Fence {
-  owner: string;
-  token: number;
-}
+import type { Fence } from '@hallwatch/runtime';
 
 /** One undelivered output: what one input caused (presence changes, incident events), as JSON. */
 export interface OutboxEntry {

@@ -25,6 +25,7 @@ import type { Counter } from 'prom-client';
 import {
   DEFAULT_MAX_PAYLOAD,
   exportConsumerBacklogs,
+  Fence,
   framesDroppedCounter,
   NatsAdapter,
   READINESS_TIMEOUT_MS,
@@ -41,19 +42,13 @@ export interface FrameSample {
   jpeg: Buffer;
 }
 
-/** The lease an event is published under. */
-export interface PublishedUnder {
-  owner: string;
-  token: number;
-}
-
 /** Header naming the lease (holder and fencing token) an event was published under. */
 export const LEASE_HEADER = 'Hallwatch-Lease';
 
-function leaseHeader(lease: PublishedUnder | undefined): MsgHdrs | undefined {
-  if (!lease) return undefined;
+function leaseHeader(fence: Fence | undefined): MsgHdrs | undefined {
+  if (!fence) return undefined;
   const h = headers();
-  h.set(LEASE_HEADER, `${lease.owner}:${lease.token}`);
+  h.set(LEASE_HEADER, `${fence.owner}:${fence.token}`);
   return h;
 }
 
@@ -256,18 +251,18 @@ export class NatsRepository implements OnApplicationShutdown {
     return { stop: () => messages.stop() };
   }
 
-  /** `lease`: the hall lease it is published under (header Hallwatch-Lease, "<instance>:<token>"), for audit. */
-  async publishPresence(message: PresenceMessage, lease?: PublishedUnder): Promise<void> {
+  /** `fence`: of the hall lease it is published under (header Hallwatch-Lease, "<instance>:<token>"), for audit. */
+  async publishPresence(message: PresenceMessage, fence?: Fence): Promise<void> {
     await this.nats.publish(Streams.presence, Subjects.presence(message.windowId), message, {
       msgID: `presence:${message.windowId}:${message.since}:${message.state}`,
-      headers: leaseHeader(lease),
+      headers: leaseHeader(fence),
     });
   }
 
-  /** An incident's open, or its close once it has closedAt; `lease` as for publishPresence. */
-  async publishIncident(message: IncidentMessage, lease?: PublishedUnder): Promise<void> {
+  /** An incident's open, or its close once it has closedAt; `fence` as for publishPresence. */
+  async publishIncident(message: IncidentMessage, fence?: Fence): Promise<void> {
     const event = message.closedAt ? 'closed' : 'opened';
-    await this.publishIncidentEvent(event, message, { msgID: `incident:${message.id}:${event}`, headers: leaseHeader(lease) });
+    await this.publishIncidentEvent(event, message, { msgID: `incident:${message.id}:${event}`, headers: leaseHeader(fence) });
   }
 
   /** A review decision or appeal, once per change (the audit trail's length tells them apart). */

@@ -3,16 +3,16 @@ import type { Counter } from 'prom-client';
 import type { RateLimitedLog } from '@hallwatch/runtime';
 import type { FrameSample } from '../repositories/nats.repository';
 import { CaptureClocks, checkStamp } from './capture-clock';
-import { FrameQueue } from './frame-queue';
+import { FrameBacklog } from './frame-backlog';
 import type { SiteHalls } from './site-halls';
 
 /** Frames a camera may have waiting for the detector before the oldest is dropped. */
-const QUEUE_LIMIT = 8;
+const BACKLOG_LIMIT = 8;
 
-/** Frames in: checks each frame's capture stamp, keeps the cameras' capture clocks, queues frames per camera for judging. */
+/** Frames in: checks each frame's capture stamp, keeps the cameras' capture clocks, keeps a backlog of frames per camera for judging. */
 export class FrameIntake {
   private readonly clocks = new CaptureClocks();
-  private readonly frames: FrameQueue<FrameSample>;
+  private readonly frames: FrameBacklog<FrameSample>;
 
   /** `held` says whether this instance monitors a hall; `judge` takes each camera's frames one at a time, in capture order. */
   constructor(
@@ -23,9 +23,9 @@ export class FrameIntake {
     private readonly warnings: RateLimitedLog,
     log: Logger,
   ) {
-    this.frames = new FrameQueue<FrameSample>(
+    this.frames = new FrameBacklog<FrameSample>(
       judge,
-      QUEUE_LIMIT,
+      BACKLOG_LIMIT,
       (cameraId, frame) => {
         this.dropped.inc({ camera: cameraId, reason: 'detector_behind' });
         this.warnings.warn(`drop:${cameraId}`, `camera ${cameraId}: frame ${frame.seq} dropped, the detector is behind`);

@@ -1,6 +1,7 @@
 import type { Logger } from '@nestjs/common';
 import type { HallMonitorSnapshot, IncidentEvent, MonitorOutput } from '@hallwatch/domain';
-import { Fence, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
+import type { Fence } from '@hallwatch/runtime';
+import { MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import type { EvidenceFrame } from './evidence-buffer';
 import type { MonitoredHall } from './monitored-hall';
 import type { OutputDelivery } from './output-delivery';

@@ -1,10 +1,10 @@
 import { parseSite } from '@hallwatch/config';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
-import { Lease, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
+import { Fence, Lease, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
 import type { IncidentRepository } from '../repositories/incident.repository';
-import { Fence, FencedOut, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
+import { FencedOut, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import type { FrameSample, NatsRepository } from '../repositories/nats.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { VisionRepository } from '../repositories/vision.repository';

@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { AwayDeclarationMessage, CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
 import { MonitorOutput, stateSaveDue } from '@hallwatch/domain';
 import {
+  Fence,
   InjectContext,
   Lease,
   leaseInstanceName,
@@ -10,14 +11,14 @@ import {
   ServiceContext,
   ServiceMetrics,
 } from '@hallwatch/runtime';
-import { Fence, FencedOut, MonitorStateRepository } from '../repositories/monitor-state.repository';
+import { FencedOut, MonitorStateRepository } from '../repositories/monitor-state.repository';
 import { FrameSample, NatsRepository } from '../repositories/nats.repository';
 import { VisionRepository } from '../repositories/vision.repository';
 import { FrameIntake } from './frame-intake';
 import { exportHallGauges } from './hall-gauges';
 import { HallJudge, MonitorInput } from './hall-judge';
 import { FAILING_AFTER, HallPersistence } from './hall-persistence';
-import { HallQueues } from './hall-queues';
+import { HallBacklogs } from './hall-backlogs';
 import { LeaseExpired, MonitoredHall, monitoredHall } from './monitored-hall';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
@@ -47,8 +48,8 @@ export interface HallLeases {
 /**
  * Frames and camera health in, presence changes and incidents out, for the halls this instance
  * holds (see HallOwnershipService). The hub: it keeps each hall's lifecycle (take, release, stop
- * on failure), its lease fence, its work queue and the timers, and passes each input along:
- * FrameIntake (stamps, clocks, per-camera queues), HallJudge (detector readings into the hall's
+ * on failure), its lease fence, its backlog and the timers, and passes each input along:
+ * FrameIntake (stamps, clocks, per-camera backlogs), HallJudge (detector readings into the hall's
  * domain HallMonitor), HallPersistence (state and outbox, under the lease), OutputDelivery (store
  * and publish what the outbox holds).
  */
@@ -56,7 +57,7 @@ export interface HallLeases {
 export class MonitorService implements OnModuleDestroy {
   private readonly log = new Logger(MonitorService.name);
   private readonly halls = new Map<string, MonitoredHall>();
-  private readonly queues = new HallQueues();
+  private readonly backlogs = new HallBacklogs();
   private readonly intake: FrameIntake;
   private readonly judge: HallJudge;
   private readonly persistence: HallPersistence;
@@ -109,7 +110,7 @@ export class MonitorService implements OnModuleDestroy {
     const hall = monitoredHall(hallId, this.site.createMonitor(hallId, snapshot), seq, saved?.failures?.count ?? 0);
     this.halls.set(hallId, hall);
     try {
-      await this.queues.run(hallId, async () => {
+      await this.backlogs.run(hallId, async () => {
         await this.persistence.claim(hall, this.fence(hall));
         for (const entry of outbox) await this.deliver(hall, entry.key, entry.output);
       });
@@ -148,7 +149,7 @@ export class MonitorService implements OnModuleDestroy {
   }
 
   /**
-   * Stops monitoring a hall at once. `handOver` saves its state first, behind its queued steps,
+   * Stops monitoring a hall at once. `handOver` saves its state first, behind the steps waiting in its backlog,
    * for the next owner; without it (lease lost or run out, hall failed) nothing more is written.
    */
   async releaseHall(hallId: string, handOver: boolean, why: string): Promise<void> {
@@ -156,7 +157,7 @@ export class MonitorService implements OnModuleDestroy {
     if (!hall) return;
     if (!handOver) this.stop(hall);
     hall.feeds.forEach((f) => f.stop());
-    await this.queues
+    await this.backlogs
       .run(hallId, async () => {
         if (hall.stopped) return;
         const fence = this.fence(hall);
@@ -234,15 +235,15 @@ export class MonitorService implements OnModuleDestroy {
   }
 
   /**
-   * Runs one input through a hall's monitor, in the hall's queue. What it caused is appended to
+   * Runs one input through a hall's monitor, in the hall's backlog. What it caused is appended to
    * the hall's outbox with the new state in one write (its evidence frames stored just before),
    * then delivered. If any of that fails, or the lease ran out, the hall stops at once: the steps
-   * queued behind it are skipped, and the hall is taken again from its saved state and outbox.
+   * waiting behind it are skipped, and the hall is taken again from its saved state and outbox.
    */
   private step(hallId: string, input: MonitorInput): Promise<void> {
     const hall = this.halls.get(hallId);
     if (!hall) return Promise.resolve();
-    return this.queues
+    return this.backlogs
       .run(hallId, async () => {
         if (hall.stopped) return;
         this.fence(hall);
@@ -279,13 +280,13 @@ export class MonitorService implements OnModuleDestroy {
   private save(): void {
     const now = Date.now();
     for (const hall of this.halls.values()) {
-      if (hall.stopped || hall.saveQueued) continue;
+      if (hall.stopped || hall.saveWaiting) continue;
       const unsaved = { outputs: 0, inputs: hall.dirty, delivered: hall.delivered.length };
       if (!stateSaveDue(unsaved, now - hall.savedAt, this.saveIntervalMs)) continue;
-      hall.saveQueued = true;
-      void this.queues
+      hall.saveWaiting = true;
+      void this.backlogs
         .run(hall.id, async () => {
-          hall.saveQueued = false;
+          hall.saveWaiting = false;
           if (hall.stopped) return;
           await this.persistence.save(hall, () => this.fence(hall));
           await this.persistence.forgetFailuresIfClean(hall, () => this.fence(hall));
@@ -318,7 +319,7 @@ export class MonitorService implements OnModuleDestroy {
   }
 
   /**
-   * Nothing more happens for the hall in this instance (steps already queued are skipped), and
+   * Nothing more happens for the hall in this instance (steps already waiting are skipped), and
    * nothing of its cameras is kept: taken again later, it starts from its saved state, not from
    * frames, clocks or analyzers of a time it was not watched.
    */

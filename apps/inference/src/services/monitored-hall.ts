@@ -12,7 +12,7 @@ export interface MonitoredHall {
   /** When its state was last saved by this instance, or taken (wall time). */
   savedAt: number;
   /** A periodic save waits in the hall's queue: another would only write the same state again. */
-  saveQueued: boolean;
+  saveWaiting: boolean;
   /** Set when the hall is given up: its queued steps are skipped, nothing more is written. */
   stopped: boolean;
   /** A tick is queued or running. */
@@ -31,7 +31,7 @@ export interface MonitoredHall {
 
 /** A hall just taken: `seq` continues its saved outbox, `failures` is the count in its saved state. */
 export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
-  const flags = { ready: false, dirty: false, saveQueued: false, stopped: false, ticking: false };
+  const flags = { ready: false, dirty: false, saveWaiting: false, stopped: false, ticking: false };
   const now = Date.now();
   return { id, monitor, ...flags, seq, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
 }

@@ -1,10 +1,11 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
 import type { Incident, IncidentEvent, MonitorOutput, StateChange } from '@hallwatch/domain';
+import type { Fence } from '@hallwatch/runtime';
 import { maskOutsideZones } from '@hallwatch/vision';
 import { EvidenceRepository } from '../repositories/evidence.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
-import { NatsRepository, PublishedUnder } from '../repositories/nats.repository';
+import { NatsRepository } from '../repositories/nats.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
 import type { EvidenceFrame } from './evidence-buffer';
 import { LeaveExcuses } from './leave-excuses.service';
@@ -57,29 +58,29 @@ export class OutputDelivery {
   }
 
   /**
-   * `lease` runs before each write: it throws when the caller may no longer write (its lease ran
-   * out), else names the lease events are published under.
+   * `fence` runs before each write: it throws when the caller may no longer write (its lease ran
+   * out), else gives the fence of the lease events are published under.
    */
-  async deliver(output: MonitorOutput, lease: () => PublishedUnder): Promise<void> {
+  async deliver(output: MonitorOutput, fence: () => Fence): Promise<void> {
     // Published first: the live board and the rollups wait on the event; the interval record
     // follows. Both are done again from the outbox if anything stops in between.
-    for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), lease());
+    for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), fence());
     if (output.presence.length > 0) {
-      lease();
+      fence();
       await this.presence.recordChanges(output.presence);
     }
-    for (const event of output.incidents) await this.recordIncident(event, lease);
+    for (const event of output.incidents) await this.recordIncident(event, fence);
   }
 
-  private async recordIncident({ type, incident }: IncidentEvent, lease: () => PublishedUnder): Promise<void> {
+  private async recordIncident({ type, incident }: IncidentEvent, fence: () => Fence): Promise<void> {
     const duty = await this.leaves.dutyAt(incident);
     const message = { ...incidentMessage(incident, this.site.windowsOf(incident), duty.staff), leaveId: duty.leaveId };
     // The frames' hashes as stored just before this event went to the outbox (keepEvidence).
     const frames = (await this.evidence.list([incident.id])).get(incident.id) ?? [];
     const hashes = frames.flatMap((f) => (f.sha256 ? [{ n: f.n, sha256: f.sha256, capturedAt: new Date(f.capturedAt) }] : []));
-    lease();
+    fence();
     await this.incidents.upsert(message, duty.excused, hashes);
-    await this.nats.publishIncident(message, lease());
+    await this.nats.publishIncident(message, fence());
     if (type === 'opened' && !duty.leaveId) await this.leaves.excuse(incident);
     this.log.log(`incident ${type}: ${message.id}`);
   }

@@ -1,5 +1,5 @@
-import { ArrayMaxSize, IsArray, IsOptional, Matches } from 'class-validator';
-import { ID_PATTERN, IsWriter, Writer } from '@hallwatch/contracts';
+import { IsArray, IsOptional } from 'class-validator';
+import { IsId, IsRows, IsWriter, Writer } from '@hallwatch/contracts';
 
 /**
  * A batch from the gateway. Its rows are validated one by one by their service, so one bad row
@@ -8,18 +8,18 @@ import { ID_PATTERN, IsWriter, Writer } from '@hallwatch/contracts';
  * every row stored.
  */
 abstract class HallScopedBatchDto {
-  @IsOptional() @IsArray() @Matches(ID_PATTERN, { each: true }) halls?: string[];
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
   @IsWriter() by: Writer;
 }
 
 export class CaseBatchDto extends HallScopedBatchDto {
-  @IsArray() @ArrayMaxSize(5000) cases: unknown[];
+  @IsRows() cases: unknown[];
 }
 
 export class LeaveBatchDto extends HallScopedBatchDto {
-  @IsArray() @ArrayMaxSize(5000) leaves: unknown[];
+  @IsRows() leaves: unknown[];
 }
 
 export class ComplaintBatchDto extends HallScopedBatchDto {
-  @IsArray() @ArrayMaxSize(5000) complaints: unknown[];
+  @IsRows() complaints: unknown[];
 }

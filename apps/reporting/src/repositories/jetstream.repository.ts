@@ -14,11 +14,11 @@ import {
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
 
-type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'away' | 'leaves' | 'cards';
+type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'away' | 'leaves' | 'cards' | 'rectifications';
 
 /**
  * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events,
- * acked after storing, and the publisher of hallwatch.leaves and hallwatch.supervision.card. Messages that fail every delivery or
+ * acked after storing, and the publisher of hallwatch.leaves, hallwatch.supervision.card and hallwatch.rectification.<orderId>.<action>. Messages that fail every delivery or
  * cannot be decoded go to the dead-letter stream. Exports its consumers' backlogs, and (for every
  * service: reporting is the one that reads them) every stream's fill and the dead letters.
  */

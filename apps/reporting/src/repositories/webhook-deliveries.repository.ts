@@ -32,7 +32,7 @@ export interface Attempt {
 }
 
 /**
- * `webhook_deliveries`: the outgoing webhooks' queue and record. Claims are single-document
+ * `webhook_deliveries`: the outgoing webhooks' outbox and record. Claims are single-document
  * findOneAndUpdate calls (MongoDB 7 and FerretDB 1.24 both have them), so two reporting instances
  * never hold one delivery at once; every later write is conditional on the claim.
  */

@@ -11,6 +11,8 @@ import {
   RectificationStep,
   RectificationTarget,
   RectificationVerifyRequest,
+  rectificationSteps,
+  Subjects,
   SYSTEM_WRITERS,
   Writer,
 } from '@hallwatch/contracts';
@@ -31,6 +33,7 @@ import { CardsRepository } from '../repositories/cards.repository';
 import { CasesRepository, CaseState } from '../repositories/cases.repository';
 import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
+import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { RectificationsRepository } from '../repositories/rectifications.repository';
 import { SiteWindows } from './site-windows';
 
@@ -41,7 +44,8 @@ export const ratingOrderId = (caseId: string) => `rating:${caseId}`;
  * Rectification orders (督办单): issued by the bureau from a confirmed incident, a verified
  * complaint, a card or a case, or by reporting itself for a bad rating; answered by the hall
  * manager, verified or sent back by the bureau; overdue and escalated by the periodic check. Each
- * step is appended to the order's history (who, when, what) in the same write that changes it.
+ * step is appended to the order's history (who, when, what) in the same write that changes it, and
+ * then published on hallwatch.rectification.<orderId>.<action>.
  */
 @Injectable()
 export class RectificationsService {
@@ -54,6 +58,7 @@ export class RectificationsService {
     private readonly complaints: ComplaintsRepository,
     private readonly cards: CardsRepository,
     private readonly cases: CasesRepository,
+    private readonly jetstream: JetStreamRepository,
   ) {}
 
   async issue(request: RectificationIssueRequest, now = Date.now()): Promise<RectificationRecord> {
@@ -62,9 +67,11 @@ export class RectificationsService {
     const problem = await this.sourceProblem(request.source);
     if (problem) throw new BadRequestException(`source: ${problem}`);
     const source = { kind: request.source.kind, id: request.source.id };
-    return this.orders.insert(
+    const order = await this.orders.insert(
       this.newOrder(randomUUID(), source, request.to, request.dueWorkingDays, request.instructions, request.by, now),
     );
+    await this.publish(order, 0);
+    return order;
   }
 
   /**
@@ -89,6 +96,8 @@ export class RectificationsService {
         ),
       );
     await this.orders.insertNew(orders);
+    // A hundred at a time: an import's thousands of orders are not published one round trip after another.
+    for (let i = 0; i < orders.length; i += 100) await Promise.all(orders.slice(i, i + 100).map((o) => this.publish(o, 0)));
     if (orders.length === 1) this.log.log(`rectification order ${orders[0].id}: a bad rating, due ${orders[0].dueAt}`);
     else if (orders.length > 1) this.log.log(`rectification orders: ${orders.length} opened for bad ratings`);
   }
@@ -153,6 +162,7 @@ export class RectificationsService {
       // Written meanwhile (a response, say): judged again at the next check.
       if (await this.orders.save(updated, order.version)) {
         changed += 1;
+        await this.publish(updated, order.history.length);
         this.log.log(`rectification order ${order.id}: ${next.actions.join(', ')} (${next.state}, ${next.tier})`);
       }
     }
@@ -258,6 +268,21 @@ export class RectificationsService {
     };
     if (!(await this.orders.save(next, order.version)))
       throw new ConflictException(`rectification order "${order.id}" changed meanwhile: read it again`);
+    await this.publish(next, order.history.length);
     return next;
+  }
+
+  /**
+   * Publishes the steps of `order` after its first `known`, once saved. A failure is logged, not
+   * answered: the step is stored, and a step published twice is one message (its id names it).
+   */
+  private async publish(order: RectificationRecord, known: number): Promise<void> {
+    for (const step of rectificationSteps(order, known)) {
+      await this.jetstream
+        .publish('rectifications', Subjects.rectification(step.orderId, step.action), step, `rectification:${step.orderId}:${step.step}`)
+        .catch((err: Error) =>
+          this.log.error(`rectification order ${step.orderId}: step ${step.step} (${step.action}) not published: ${err.message}`),
+        );
+    }
   }
 }

@@ -104,7 +104,7 @@ export class WebhooksService {
       wanting.map((w): NewDelivery => ({ webhook: w.id, event, key, hallId, source, body })),
       new Date(),
     );
-    if (added > 0) this.log.debug(`${key}: ${added} webhook delivery(ies) queued`);
+    if (added > 0) this.log.debug(`${key}: ${added} webhook delivery(ies) added to the outbox`);
   }
 
   /**

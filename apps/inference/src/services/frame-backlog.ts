@@ -4,12 +4,12 @@ export interface Captured {
 }
 
 /**
- * Per-camera work queues: a camera's frames are handled one at a time in capture order while
- * cameras proceed side by side. A queue longer than `limit` drops its oldest waiting frame
+ * Per-camera backlogs: a camera's frames are handled one at a time in capture order while
+ * cameras proceed side by side. A backlog longer than `limit` drops its oldest waiting frame
  * (memory stays bounded when the detector cannot keep up; the capture times that remain still
  * tell the truth).
  */
-export class FrameQueue<T extends Captured> {
+export class FrameBacklog<T extends Captured> {
   private readonly waiting = new Map<string, T[]>();
   private readonly busy = new Set<string>();
   private readonly inHand = new Map<string, T>();
@@ -22,10 +22,10 @@ export class FrameQueue<T extends Captured> {
   ) {}
 
   push(key: string, item: T): void {
-    const queue = this.waiting.get(key) ?? [];
-    queue.push(item);
-    if (queue.length > this.limit) this.onDrop(key, queue.shift() as T);
-    this.waiting.set(key, queue);
+    const backlog = this.waiting.get(key) ?? [];
+    backlog.push(item);
+    if (backlog.length > this.limit) this.onDrop(key, backlog.shift() as T);
+    this.waiting.set(key, backlog);
     if (!this.busy.has(key)) void this.drain(key);
   }
 
@@ -36,8 +36,8 @@ export class FrameQueue<T extends Captured> {
 
   private async drain(key: string): Promise<void> {
     this.busy.add(key);
-    const queue = this.waiting.get(key) as T[];
-    for (let item = queue.shift(); item; item = queue.shift()) {
+    const backlog = this.waiting.get(key) as T[];
+    for (let item = backlog.shift(); item; item = backlog.shift()) {
       this.inHand.set(key, item);
       try {
         await this.handle(key, item);

@@ -1,21 +1,21 @@
-import { FrameQueue } from './frame-queue';
+import { FrameBacklog } from './frame-backlog';
 
 const frame = (capturedAt: number) => ({ capturedAt });
 const fail = () => {
   throw new Error('unexpected');
 };
 const tick = () => new Promise((r) => setImmediate(r));
-/** Lets the queue run until `done` holds (or fails the test after many turns). */
+/** Lets the backlog run until `done` holds (or fails the test after many turns). */
 async function until(done: () => boolean): Promise<void> {
   for (let i = 0; i < 1000 && !done(); i++) await tick();
   expect(done()).toBe(true);
 }
 
-describe('FrameQueue', () => {
+describe('FrameBacklog', () => {
   it('handles a camera one frame at a time, in order, and cameras side by side', async () => {
     const started: string[] = [];
     const release: (() => void)[] = [];
-    const queue = new FrameQueue<{ capturedAt: number }>(
+    const backlog = new FrameBacklog<{ capturedAt: number }>(
       async (key, item) => {
         started.push(`${key}@${item.capturedAt}`);
         await new Promise<void>((r) => release.push(r));
@@ -24,19 +24,19 @@ describe('FrameQueue', () => {
       fail,
       fail,
     );
-    queue.push('a', frame(1));
-    queue.push('a', frame(2));
-    queue.push('b', frame(5));
+    backlog.push('a', frame(1));
+    backlog.push('a', frame(2));
+    backlog.push('b', frame(5));
     await tick();
     expect(started).toEqual(['a@1', 'b@5']);
-    expect(queue.oldestWaiting('a')).toBe(1);
-    expect(queue.oldestWaiting('b')).toBe(5);
+    expect(backlog.oldestWaiting('a')).toBe(1);
+    expect(backlog.oldestWaiting('b')).toBe(5);
     release.shift()!();
     await tick();
     expect(started).toEqual(['a@1', 'b@5', 'a@2']);
-    expect(queue.oldestWaiting('a')).toBe(2);
+    expect(backlog.oldestWaiting('a')).toBe(2);
     release.splice(0).forEach((r) => r());
-    await until(() => queue.oldestWaiting('a') === undefined && queue.oldestWaiting('b') === undefined);
+    await until(() => backlog.oldestWaiting('a') === undefined && backlog.oldestWaiting('b') === undefined);
   });
 
   it('drops the oldest waiting frame beyond the limit and keeps going after a failure', async () => {
@@ -45,7 +45,7 @@ describe('FrameQueue', () => {
     const failed: number[] = [];
     let gate!: () => void;
     const opened = new Promise<void>((r) => (gate = r));
-    const queue = new FrameQueue<{ capturedAt: number }>(
+    const backlog = new FrameBacklog<{ capturedAt: number }>(
       async (_, item) => {
         await opened;
         if (item.capturedAt === 4) throw new Error('bad frame');
@@ -55,16 +55,16 @@ describe('FrameQueue', () => {
       (_, item) => dropped.push(item.capturedAt),
       (_, item) => failed.push(item.capturedAt),
     );
-    queue.push('a', frame(1)); // in hand
+    backlog.push('a', frame(1)); // in hand
     await tick();
-    [2, 3, 4, 5, 6].forEach((t) => queue.push('a', frame(t)));
+    [2, 3, 4, 5, 6].forEach((t) => backlog.push('a', frame(t)));
     gate();
     await until(() => handled.length === 3);
     expect(dropped).toEqual([2, 3, 4]);
     expect(failed).toEqual([]);
     expect(handled).toEqual([1, 5, 6]);
-    queue.push('a', frame(4));
-    queue.push('a', frame(7));
+    backlog.push('a', frame(4));
+    backlog.push('a', frame(7));
     await until(() => handled.length === 4);
     expect(failed).toEqual([4]);
     expect(handled).toEqual([1, 5, 6, 7]);
