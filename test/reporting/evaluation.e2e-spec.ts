@@ -230,6 +230,8 @@ users:
       unknownHours: 140,
       excusedAbsenceMinutes: 0,
       unexcusedAbsenceMinutes: 20,
+      // No 暂离 was declared.
+      declaredAwayMinutes: 0,
       attendanceRate: 0.9524,
       absenceIncidentsConfirmed: 1,
       casesHandled: 4,
@@ -390,6 +392,7 @@ users:
       '无法判断时长(小时)',
       '请假期间离岗时长(分钟)',
       '未请假离岗时长(分钟)',
+      '暂离时长(分钟)',
       '出勤率(不含请假)',
       '已确认离岗事件',
       '办件量',
@@ -417,7 +420,7 @@ users:
     ];
     expect(ws.getRow(4).values).toEqual([undefined, ...labels]);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 4 });
-    expect(ws.autoFilter).toBe('A4:AD4');
+    expect(ws.autoFilter).toBe('A4:AE4');
 
     const rowOf = (name: string) => {
       const found = [5, 6, 7, 8].map((n) => ws.getRow(n)).find((r) => r.getCell(1).value === name);
