@@ -2067,7 +2067,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping */
+            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, rectification.overdue, ping */
             200: {
                 headers: {
                     [name: string]: unknown;

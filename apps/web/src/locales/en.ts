@@ -301,6 +301,7 @@ export const en: Messages = {
     dueAt: 'Due',
     open: 'Open',
     cardAlert: '{color} · {window}',
+    overdueAlert: 'Order overdue · {id} · {tier} tier',
   },
   order: {
     title: 'Order {id}',

@@ -282,6 +282,7 @@ export const zh = {
     dueAt: '整改期限',
     open: '查看',
     cardAlert: '{color} · {window}',
+    overdueAlert: '督办单逾期 · {id} · {tier}预警',
   },
   order: {
     title: '督办单 {id}',
