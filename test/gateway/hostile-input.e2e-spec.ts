@@ -444,6 +444,12 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
         request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}/respond`, body: { text: 'authz matrix' } }),
         expect: roles('manager-h1'),
       },
+      'GET /api/rectifications/{id}/photos/{n}': {
+        request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}/photos/1` }),
+        expect: hallScoped,
+        // The matrix's responses attach no photo: past the authorisation, 404.
+        allowed: (status) => status === 404,
+      },
       'POST /api/rectifications/{id}/verify': {
         request: (hall) => ({ path: `/api/rectifications/${ORDER[hall]}/verify`, body: { accepted: true, reason: 'authz matrix' } }),
         expect: roles('admin', 'supervisor'),

@@ -4,6 +4,8 @@ import JSZip from 'jszip';
 import { connect, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, PresenceMessage, Subjects } from '@hallwatch/contracts';
 import { hashPassword } from '@hallwatch/runtime';
+import { noticeHtml, type MonthlyNotice } from '@hallwatch/stats';
+import { launchChromium } from '../../bench/chromium';
 import { eventually, freePort, login, RunningService, runCli, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 const PASSWORD = 'notice-test-pw';
@@ -240,6 +242,19 @@ users:
     const pdf = Buffer.from(await res.arrayBuffer());
     expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
     expect(pdfPages(pdf)).toBeGreaterThanOrEqual(1);
+
+    // The first page as printed, for the docs: the same HTML in Chromium, A4 landscape at 96 dpi
+    // (297 × 210 mm) with the print margins (15 mm).
+    const notice = (await (await get(evaluator, '/api/reports/notice?month=2024-03&format=json')).json()) as MonthlyNotice;
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage({ viewport: { width: 1123, height: 794 } });
+      await page.setContent(noticeHtml(notice));
+      await page.addStyleTag({ content: 'html { background: white; } body { margin: 15mm; }' });
+      await page.screenshot({ path: path.join(__dirname, '..', '..', 'docs', 'screenshots', 'notice-first-page.png') });
+    } finally {
+      await browser.close();
+    }
   });
 
   it('refuses hall managers and names a bad month or format', async () => {

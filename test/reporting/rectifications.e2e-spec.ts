@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
 import { connect, NatsConnection } from 'nats';
 import { RectificationStepMessage, Subjects, validateMessage, type RectificationRecord } from '@hallwatch/contracts';
@@ -325,5 +326,49 @@ users:
       return w2?.casesHandled === 7 ? w2 : undefined;
     }, 15_000);
     expect(row).toMatchObject({ goodRatingRate: 0.4, badRatingRate: 0.4, unratedRate: 0.2857, badRatingRectifiedRate: 0.5 });
+  });
+
+  it("keeps a response's photo with its hash, serves it to the order's halls only, records each view; a non-image is refused saying why", async () => {
+    // A 1×1 PNG, made by hand.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    const sha256 = createHash('sha256').update(png).digest('hex');
+    const order = (await issue('sup1', fromC1)).body;
+    const path = `/api/rectifications/${order.id}`;
+
+    const gif = await api('manager1', 'POST', `${path}/respond`, {
+      text: '见附图',
+      photo: Buffer.from('GIF89a\x01\x00\x01\x00').toString('base64'),
+    });
+    expect(gif.status).toBe(400);
+    expect(gif.body.message).toBe('photo: not a JPEG or PNG image (its first bytes are neither)');
+    const notBase64 = await api('manager1', 'POST', `${path}/respond`, { text: '见附图', photo: 'not base64!' });
+    expect(notBase64.status).toBe(400);
+    expect(JSON.stringify(notBase64.body.message)).toContain('photo');
+    expect((await api('admin', 'GET', path)).body.state).toBe('issued');
+
+    const responded = await api('manager1', 'POST', `${path}/respond`, { text: '见附图', photo: png.toString('base64') });
+    expect(responded.status).toBe(200);
+    expect(responded.body.history[1]).toMatchObject({
+      action: 'responded',
+      by: 'manager1',
+      text: '见附图',
+      photo: { n: 1, contentType: 'image/png', sha256, bytes: png.length },
+    });
+
+    for (const user of ['manager1', 'sup1']) {
+      const res = await callApi(base, 'GET', `${path}/photos/1`, tokens[user]);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('content-type')).toBe('image/png');
+      const bytes = Buffer.from(await res.arrayBuffer());
+      expect(bytes.equals(png)).toBe(true);
+      expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
+    }
+    expect((await callApi(base, 'GET', `${path}/photos/1`, tokens.manager2)).status).toBe(403);
+    expect((await callApi(base, 'GET', `${path}/photos/2`, tokens.manager1)).status).toBe(404);
+    const views = await db.collection('rectification_photo_views').find({ orderId: order.id }).sort({ at: 1 }).toArray();
+    expect(views.map((v) => [v.n, v.by])).toEqual([
+      [1, 'manager1'],
+      [1, 'sup1'],
+    ]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { connect, NatsConnection } from 'nats';
-import { CardMessage, encodeMessage, IncidentMessage, incidentSubject, Subjects } from '@hallwatch/contracts';
+import { CardMessage, encodeMessage, IncidentMessage, incidentSubject, RectificationStepMessage, Subjects } from '@hallwatch/contracts';
 import { launchChromium } from '../../bench/chromium';
 import { eventually, freePort, RunningService, startService, testDatabaseUri } from '../support/e2e';
 import { consoleOnlySite } from './console-harness';
@@ -13,7 +13,8 @@ const TITLE = 'Hallwatch 窗口在岗监管';
  * while they are on another page, shows as a count on 事件督查 and in the page title, raises a
  * browser notification (permission granted) and, once switched on, a sound; a camera going
  * offline does not; looking at the incident list clears the count. A case's card (issue 22, item 6) counts on
- * 督办 the same way until the 督办 page is seen.
+ * 督办 the same way until the 督办 page is seen, and so does an order of the manager's hall turning
+ * overdue (not one of another hall).
  */
 describe('console alerts (Chromium)', () => {
   let browser: Browser;
@@ -52,11 +53,30 @@ describe('console alerts (Chromium)', () => {
     await nc.flush();
   };
 
+  /** An order's overdue step as reporting publishes it (reporting's periodic check). */
+  const overdue = async (orderId: string, halls: string[]) => {
+    const at = new Date().toISOString();
+    const step: RectificationStepMessage = {
+      orderId,
+      step: 2,
+      action: 'overdue',
+      by: 'reporting',
+      at,
+      state: 'overdue',
+      tier: 'blue',
+      source: { kind: 'incident', id: `absence:${halls[0]}:W01:1` },
+      halls,
+      dueAt: at,
+    };
+    nc.publish(Subjects.rectification(orderId, 'overdue'), encodeMessage(step));
+    await nc.flush();
+  };
+
   beforeAll(async () => {
     const port = await freePort();
     base = `http://127.0.0.1:${port}`;
     const env = {
-      HALLWATCH_SITE: await consoleOnlySite(PASSWORD),
+      HALLWATCH_SITE: await consoleOnlySite(PASSWORD, true),
       HALLWATCH_JWT_SECRET: 'e2e-alerts-secret-of-32-bytes-or-more',
       PORT: String(port),
       MONGODB_URI: testDatabaseUri('alerts'),
@@ -142,5 +162,26 @@ describe('console alerts (Chromium)', () => {
     await page.waitForURL(`${base}/supervision`);
     await supervisionBadge().waitFor({ state: 'hidden', timeout: 5_000 });
     expect(await page.title()).toBe(TITLE);
+  });
+
+  it("counts an order of the manager's hall turning overdue on the 督办 link, not one of another hall", async () => {
+    const supervisionBadge = () => page.locator('[data-test=supervision-badge] sup');
+    await page.click('a[href="/stats"]');
+    await page.waitForURL(`${base}/stats`);
+    const notesBefore = (await page.evaluate(() => (window as unknown as { notes: string[] }).notes)).length;
+    await overdue('rect-other-hall', ['t1']);
+    await overdue('rect-own-hall', ['h1']);
+    await eventually(async () => ((await supervisionBadge().textContent())?.trim() === '1' ? true : undefined), 10_000);
+    // The other hall's order came first on the same connection: had it been pushed, it would have counted by now.
+    const notes = await page.evaluate(() => (window as unknown as { notes: string[] }).notes);
+    expect(notes.slice(notesBefore)).toEqual([
+      expect.stringMatching(/^督办单逾期 · rect-own-hall · 蓝色预警 \| 区行政审批服务大厅 · 整改期限 /),
+    ]);
+    expect(await page.title()).toBe(`(1) ${TITLE}`);
+    await overdue('rect-own-hall-2', ['t1', 'h1']);
+    await eventually(async () => ((await supervisionBadge().textContent())?.trim() === '2' ? true : undefined), 10_000);
+
+    await page.click('a[href="/supervision"]');
+    await supervisionBadge().waitFor({ state: 'hidden', timeout: 5_000 });
   });
 });

@@ -43,13 +43,13 @@ users:
 
 /**
  * A site for tests of the console alone (a gateway, no camera reached): hall h1 with window W01,
- * and manager-h1 with `password`.
+ * and manager-h1 with `password`; `otherHall` adds hall t1 (no window, no user of its own).
  */
-export async function consoleOnlySite(password: string): Promise<string> {
+export async function consoleOnlySite(password: string, otherHall = false): Promise<string> {
   return writeSiteFile(`
 timezone: Asia/Shanghai
 halls:
-  - { id: h1, name: 区行政审批服务大厅, kind: hall }
+  - { id: h1, name: 区行政审批服务大厅, kind: hall }${otherHall ? '\n  - { id: t1, name: 城关镇便民服务中心, kind: township }' : ''}
 cameras:
   - { id: cam-1, hall: h1, rtsp: "rtsp://127.0.0.1:1/none" }
 windows:

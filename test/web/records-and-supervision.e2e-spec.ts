@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -9,14 +10,16 @@ import { callApi, freePort, login, RunningService, startService, testDatabaseUri
 import { screenshot } from './console-harness';
 
 const PASSWORD = 'records-password';
+/** A 1×1 PNG, made by hand: the photo a hall manager attaches. */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /**
  * What townships type by hand (issue 23, item 6) and the 督办 page (issue 22, item 6), in Chromium
  * against a real gateway and reporting: a hall manager uploads a GBK case export with one bad row
  * and sees that row's reason (the good rows taken), submits a leave that then waits for approval;
  * a supervisor registers a complaint; an order issued by the supervisor is listed in its state,
- * responded to by the hall manager and verified by the supervisor from its page, which then shows
- * its whole history.
+ * responded to by the hall manager with a photo, sent back by the supervisor with a reason,
+ * responded to again and verified, all from its page, which then shows its whole history and the photo.
  */
 describe('data entry and 督办 pages (Chromium)', () => {
   let browser: Browser;
@@ -150,7 +153,7 @@ users:
     expect(stored).toMatchObject({ id, channel: 'hotline', category: '服务态度', verified: 'pending', outcome: '已约谈窗口人员' });
   });
 
-  it('the 督办 page lists an order in its state; its page shows the history after a response and a verification', async () => {
+  it('the 督办 page lists an order in its state; its page walks the whole cycle and shows each step and the photo', async () => {
     const complaint = {
       id: 'order-source',
       receivedAt: `${day}T10:00:00+08:00`,
@@ -181,11 +184,22 @@ users:
     await manager.click(`[data-order="${orderId}"]`);
     await manager.waitForURL(`${base}/supervision/orders/${orderId}`);
     await manager.locator('[data-test=order-respond] textarea[name=text]').fill('已对窗口人员批评教育，并公示办事指南');
+    await manager.setInputFiles('[data-test=order-respond] input[name=photo]', { name: '整改.png', mimeType: 'image/png', buffer: PNG });
     await manager.click('[data-test=respond-submit]');
     await manager.locator('[data-test=order-state][data-state=responded]').waitFor();
 
     const supervisor = await signedIn('supervisor');
     await supervisor.goto(`${base}/supervision/orders/${orderId}`);
+    await supervisor.locator('[data-test=order-verify] textarea[name=reason]').fill('未附公示照片以外的整改记录');
+    await supervisor.click('[data-test=verify-return]');
+    await supervisor.locator('[data-test=order-state][data-state=returned]').waitFor();
+
+    await manager.reload();
+    await manager.locator('[data-test=order-respond] textarea[name=text]').fill('补充约谈记录');
+    await manager.click('[data-test=respond-submit]');
+    await manager.locator('[data-test=order-state][data-state=responded]').waitFor();
+
+    await supervisor.reload();
     await supervisor.locator('[data-test=order-verify] textarea[name=reason]').fill('回访群众，情况属实，整改到位');
     await supervisor.click('[data-test=verify-accept]');
     await supervisor.locator('[data-test=order-state][data-state=verified]').waitFor();
@@ -196,9 +210,26 @@ users:
     expect(steps).toEqual([
       ['issued', 'supervisor'],
       ['responded', 'manager-h1'],
+      ['returned', 'supervisor'],
+      ['responded', 'manager-h1'],
       ['verified', 'supervisor'],
     ]);
-    expect(await supervisor.locator('[data-test=order-history]').textContent()).toContain('已对窗口人员批评教育，并公示办事指南');
+    const texts = await history.evaluateAll((trs) => trs.map((tr) => tr.querySelectorAll('td')[4]?.textContent?.trim()));
+    expect(texts).toEqual([
+      '核查推诿情况并整改',
+      expect.stringContaining('已对窗口人员批评教育，并公示办事指南'),
+      '未附公示照片以外的整改记录',
+      '补充约谈记录',
+      '回访群众，情况属实，整改到位',
+    ]);
+    // The photo is on the first response only, shown when asked for, the bytes as attached.
+    const photo = supervisor.locator('[data-test=order-photo]');
+    expect(await photo.count()).toBe(1);
+    expect(await photo.getAttribute('data-sha256')).toBe(createHash('sha256').update(PNG).digest('hex'));
+    await photo.locator('button').click();
+    const image = photo.locator('img');
+    await image.waitFor();
+    expect(await image.evaluate((img: HTMLImageElement) => img.decode().then(() => [img.naturalWidth, img.naturalHeight]))).toEqual([1, 1]);
     await screenshot(supervisor, 'supervision-order');
 
     // The list by state: verified, not issued any more.

@@ -28,5 +28,8 @@ export const REPORTING_SCHEMAS: ServiceSchemas = {
     { collection: 'complaints', migrations: [] },
     { collection: 'leaves', migrations: [] },
     { collection: 'away_declarations', migrations: [] },
+    // GridFS: its files collection stands for the bucket (chunks follow their files).
+    { collection: 'rectification_photos.files', migrations: [] },
+    { collection: 'rectification_photo_views', migrations: [] },
   ],
 };

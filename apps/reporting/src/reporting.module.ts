@@ -16,6 +16,7 @@ import { AwayRepository } from './repositories/away.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
 import { RectificationsRepository } from './repositories/rectifications.repository';
+import { RectificationPhotosRepository } from './repositories/rectification-photos.repository';
 import { WebhookDeliveriesRepository } from './repositories/webhook-deliveries.repository';
 import { WindowRollupsRepository } from './repositories/window-rollups.repository';
 import { WriteLockRepository } from './repositories/write-lock.repository';
@@ -44,6 +45,7 @@ const STORE = [
   AwayRepository,
   ComplaintsRepository,
   RectificationsRepository,
+  RectificationPhotosRepository,
   WriteLockRepository,
   JetStreamRepository,
   SiteWindows,

@@ -1,4 +1,4 @@
-import { alerts, markSeen, raiseAlert, raiseCardAlert, titled } from './alerts';
+import { alerts, markSeen, raiseAlert, raiseCardAlert, raiseOverdueAlert, titled } from './alerts';
 
 describe('alerts', () => {
   beforeEach(() => (markSeen(), markSeen('supervision')));
@@ -14,12 +14,13 @@ describe('alerts', () => {
     expect(alerts.unseen).toBe(0);
   });
 
-  it('counts each card for the 督办 page apart from the incidents', () => {
+  it('counts each card and overdue order for the 督办 page apart from the incidents', () => {
     const text = { title: 't', body: 'b' };
     raiseCardAlert({ caseId: 'c-1', color: 'yellow' }, text);
     raiseCardAlert({ caseId: 'c-1', color: 'red' }, text);
+    raiseOverdueAlert({ orderId: 'r-1' }, text);
     raiseAlert({ id: 'a', kind: 'absence' }, text);
-    expect([alerts.unseen, alerts.unseenSupervision]).toEqual([1, 2]);
+    expect([alerts.unseen, alerts.unseenSupervision]).toEqual([1, 3]);
     markSeen('supervision');
     expect([alerts.unseen, alerts.unseenSupervision]).toEqual([1, 0]);
   });

@@ -5,7 +5,8 @@ import { reactive } from 'vue';
  * page title and the nav until the user looks at the board or the incident list, an optional
  * sound, and a browser notification once the user allowed them. The push channel says which
  * incidents open (live.ts), already limited to the user's halls. A case's yellow or red card
- * (issue 22, item 6) alerts the same way, counted on the 督办 link until the user looks at that page.
+ * (issue 22, item 6) and a rectification order turning overdue alert the same way, counted on the 督办
+ * link until the user looks at that page.
  */
 
 /** Kinds that need someone at the window now: a seat left empty, a citizen called to an empty seat. */
@@ -23,7 +24,7 @@ function stored(key: string): string | null {
 export const alerts = reactive({
   /** Alerting incidents opened since the user last looked at the board or the incident list. */
   unseen: 0,
-  /** Cards issued since the user last looked at the 督办 page. */
+  /** Cards issued and orders turned overdue since the user last looked at the 督办 page. */
   unseenSupervision: 0,
   sound: stored(SOUND_KEY) === 'on',
   permission: (typeof Notification === 'undefined' ? 'unsupported' : Notification.permission) as NotificationPermission | 'unsupported',
@@ -45,6 +46,12 @@ export function raiseAlert(incident: { id: string; kind: string }, text: { title
 export function raiseCardAlert(card: { caseId: string; color: string }, text: { title: string; body: string }): void {
   alerts.unseenSupervision += 1;
   signal(`card:${card.caseId}:${card.color}`, text);
+}
+
+/** A rectification order of the user's halls turned overdue: counted for the 督办 page like a card. */
+export function raiseOverdueAlert(order: { orderId: string }, text: { title: string; body: string }): void {
+  alerts.unseenSupervision += 1;
+  signal(`overdue:${order.orderId}`, text);
 }
 
 function signal(tag: string, text: { title: string; body: string }): void {

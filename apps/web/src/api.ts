@@ -167,6 +167,20 @@ export interface PresenceEvent {
   at: string;
 }
 
+/** An order of the user's halls past its due time, as on hallwatch.rectification.<orderId>.overdue. */
+export interface OrderOverdueEvent {
+  orderId: string;
+  step: number;
+  action: 'overdue';
+  by: string;
+  at: string;
+  state: RectificationState;
+  tier: Rectification['tier'];
+  source: Rectification['source'];
+  halls: string[];
+  dueAt: string;
+}
+
 /** A camera's latest reported health (GET /api/cameras/status, the push channel's `camera` event). */
 export type CameraState = Schemas['CameraStateDto'];
 
@@ -177,12 +191,17 @@ export type LiveIncidentEvent =
   | { type: 'incident.reviewed'; data: IncidentMessage & { review: 'confirmed' | 'dismissed' | 'appealed'; reviewedAt: string } }
   | { type: 'incident.unexcused'; data: IncidentMessage & { revokedLeaveId: string } };
 export type LiveEvent =
-  { type: 'presence'; data: PresenceEvent } | LiveIncidentEvent | { type: 'camera'; data: CameraState } | { type: 'card'; data: Card };
-/** The push channel's events: presence, what happened to an incident as on hallwatch.incident.<windowId>.<event>, camera health, cards. */
+  | { type: 'presence'; data: PresenceEvent }
+  | LiveIncidentEvent
+  | { type: 'camera'; data: CameraState }
+  | { type: 'card'; data: Card }
+  | { type: 'rectification.overdue'; data: OrderOverdueEvent };
+/** The push channel's events: presence, what happened to an incident as on hallwatch.incident.<windowId>.<event>, camera health, cards, orders turning overdue. */
 const LIVE_EVENTS = new Set<string>([
   'presence',
   'camera',
   'card',
+  'rectification.overdue',
   ...['opened', 'closed', 'reviewed', 'excused', 'unexcused'].map((e) => `incident.${e}`),
 ]);
 

@@ -13,6 +13,7 @@ import {
   type LiveHall,
   type LiveIncidentEvent,
   type LiveWindow,
+  type OrderOverdueEvent,
   type Site,
 } from './api';
 
@@ -72,8 +73,15 @@ export function onCardIssued(listener: (card: Card) => void): void {
   cardListener = listener;
 }
 
+let overdueListener: (order: OrderOverdueEvent) => void = () => undefined;
+/** Called for each order of the user's halls the push channel says turned overdue (the alerts). */
+export function onOrderOverdue(listener: (order: OrderOverdueEvent) => void): void {
+  overdueListener = listener;
+}
+
 function apply(event: LiveEvent): void {
   if (event.type === 'card') return cardListener(event.data);
+  if (event.type === 'rectification.overdue') return overdueListener(event.data);
   if (event.type === 'incident.opened' && !live.incidents[event.data.id]) openedListener(event.data);
   if (event.type === 'presence') {
     const e = event.data;

@@ -153,6 +153,8 @@ export const ReportingRequests = {
   listRectifications: 'hallwatch.reporting.rectifications.list',
   /** Payload: RectificationRef; reply: RectificationRecord (404 unknown or outside the halls). */
   getRectification: 'hallwatch.reporting.rectifications.get',
+  /** Payload: RectificationPhotoRef; reply: RectificationPhotoImage (404 no such photo, 403 outside the halls), the view recorded. */
+  rectificationPhoto: 'hallwatch.reporting.rectifications.photo',
   /** Payload: AwayRequest; reply: AwayDeclarationMessage (400 over rules.awayMax or rules.awayPerDayMax, 403 outside the halls, 404 unknown window). */
   declareAway: 'hallwatch.reporting.away.declare',
   /** Payload: ActiveAwayRequest; reply: AwayDeclarationMessage[]. */

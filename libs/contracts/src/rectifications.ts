@@ -1,6 +1,7 @@
 import {
   ArrayMaxSize,
   IsArray,
+  IsBase64,
   IsBoolean,
   IsIn,
   IsInt,
@@ -13,6 +14,7 @@ import {
 } from 'class-validator';
 import {
   MAX_DUE_WORKING_DAYS,
+  PHOTO_MAX_BYTES,
   RECTIFICATION_ACTIONS,
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATES,
@@ -20,14 +22,21 @@ import {
   type RectificationAction,
   type RectificationSource,
   type RectificationState,
+  type PhotoType,
   type RectificationTier,
 } from '@hallwatch/domain';
 import { validateMessage } from './decode';
 import { IsId, IsInstant, IsPlainText, IsText, IsReason, NAME_MAX } from './ids';
 import { IsWriter, Writer } from './provenance';
 
-export { RECTIFICATION_ACTIONS, RECTIFICATION_SOURCES, RECTIFICATION_STATES, RECTIFICATION_TIERS } from '@hallwatch/domain';
-export type { RectificationAction, RectificationSource, RectificationState, RectificationTier } from '@hallwatch/domain';
+export {
+  PHOTO_MAX_BYTES,
+  RECTIFICATION_ACTIONS,
+  RECTIFICATION_SOURCES,
+  RECTIFICATION_STATES,
+  RECTIFICATION_TIERS,
+} from '@hallwatch/domain';
+export type { PhotoType, RectificationAction, RectificationSource, RectificationState, RectificationTier } from '@hallwatch/domain';
 
 /** `@IsNested(Type)`: the field is an object valid as `Type`; the message names the field and what is wrong inside it. */
 function IsNested(type: new () => object) {
@@ -86,6 +95,8 @@ export class RectificationRespondRequest {
   @IsText(4000) text: string;
   /** Required on the order a bad rating opened: the call-back to the rater. */
   @IsOptional() @IsNested(CallBackInput) callBack?: CallBackInput;
+  /** One JPEG or PNG of what was done, base64 (its content is checked by reporting). */
+  @IsOptional() @IsBase64() @MaxLength(Math.ceil(PHOTO_MAX_BYTES / 3) * 4) photo?: string;
   @IsWriter() by: Writer;
   /** The responder's halls; undefined for a role that sees every hall. */
   @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
@@ -112,6 +123,28 @@ export class RectificationRef {
   @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
 }
 
+/** Payload of ReportingRequests.rectificationPhoto: photo n of an order, viewed by `by` (the view is recorded). */
+export class RectificationPhotoRef {
+  @IsId() id: string;
+  @IsInt() @Min(1) n: number;
+  @IsText(NAME_MAX) by: string;
+  @IsOptional() @IsArray() @IsId({ each: true }) halls?: string[];
+}
+
+/** A response's photo as its step records it: n (from 1, per order), its type by content, its SHA-256 (hex) and size. */
+export interface RectificationPhoto {
+  n: number;
+  contentType: PhotoType;
+  sha256: string;
+  bytes: number;
+}
+
+/** The reply of ReportingRequests.rectificationPhoto: the bytes, base64. */
+export interface RectificationPhotoImage {
+  contentType: PhotoType;
+  data: string;
+}
+
 /** One step of an order's history, attributed: who (a user, or `system` for the periodic check and bad ratings), when, what. */
 export interface RectificationStep {
   action: RectificationAction;
@@ -125,6 +158,8 @@ export interface RectificationStep {
   /** The bureau's reason, or the instructions when issued. */
   reason?: string;
   callBack?: CallBack;
+  /** The photo attached to a response. */
+  photo?: RectificationPhoto;
 }
 
 /**

@@ -75,4 +75,5 @@ export * from './supervision/cards';
 export * from './migrations/migrations';
 export * from './backup/backup';
 export * from './supervision/rectification';
+export * from './supervision/photo';
 export * from './notifications/webhooks';

@@ -26,18 +26,25 @@ export class LiveController {
    * `incident.<event>` (opened, closed, reviewed, excused, unexcused: the message as on
    * hallwatch.incident.<windowId>.<event>), `camera` (a camera's health as on
    * hallwatch.camera.<cameraId>.status, as GET /api/cameras/status gives it), `card` (a case's
-   * yellow or red card as on hallwatch.supervision.card, as GET /api/cards gives it) and a `ping` every 15 s.
+   * yellow or red card as on hallwatch.supervision.card, as GET /api/cards gives it),
+   * `rectification.overdue` (an order of the caller's halls past its due time, the step as on
+   * hallwatch.rectification.<orderId>.overdue; not to a wall screen, which may not read orders) and a `ping` every 15 s.
    */
   @Sse('events')
   @WallScreen()
   @ApiProduces('text/event-stream')
-  @ApiOkResponse({ description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping' })
+  @ApiOkResponse({
+    description: 'event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, rectification.overdue, ping',
+  })
   events(
     @CurrentUser() user: Caller,
     @CurrentToken() verified: AuthToken,
     @Headers('authorization') authorization: string,
   ): Observable<MessageEvent> {
-    const events = this.live.stream(hallScope(user)).pipe(map((e): MessageEvent => ({ type: e.type, data: e.data })));
+    const events = this.live.stream(hallScope(user)).pipe(
+      filter((e) => user.role !== 'wall' || e.type !== 'rectification.overdue'),
+      map((e): MessageEvent => ({ type: e.type, data: e.data })),
+    );
     const ticks = interval(KEEPALIVE_MS);
     const pings = ticks.pipe(map((): MessageEvent => ({ type: 'ping', data: {} })));
     const expired = timer(Math.min(MAX_TIMER_MS, Math.max(0, verified.expiresAt - Date.now())));

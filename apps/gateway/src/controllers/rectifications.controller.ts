@@ -1,5 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, Post, Query, StreamableFile } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
 import { CurrentUser, Roles } from '../middleware/auth.decorators';
 import type { AuthUser } from '../dtos/auth.types';
 import { RecordParamsDto } from '../dtos/leaves.dto';
@@ -7,6 +7,7 @@ import {
   IssueRectificationDto,
   RectificationDto,
   RectificationListQueryDto,
+  RectificationPhotoParamsDto,
   RespondRectificationDto,
   VerifyRectificationDto,
 } from '../dtos/rectifications.dto';
@@ -41,7 +42,16 @@ export class RectificationsController {
     return this.orders.get(user, params.id);
   }
 
-  /** The hall manager's response: what was done (the order a bad rating opened also needs the call-back); 409 unless it waits for the hall. */
+  /** Photo n of the order's responses (own halls); each view is recorded (who, when). */
+  @Get(':id/photos/:n')
+  @ApiProduces('image/jpeg', 'image/png')
+  @ApiOkResponse({ description: 'the photo as attached: a JPEG or PNG' })
+  async photo(@CurrentUser() user: AuthUser, @Param() params: RectificationPhotoParamsDto): Promise<StreamableFile> {
+    const photo = await this.orders.photo(user, params.id, params.n);
+    return new StreamableFile(photo.bytes, { type: photo.contentType });
+  }
+
+  /** The hall manager's response: what was done (the order a bad rating opened also needs the call-back), with one photo if wished; 409 unless it waits for the hall. */
   @Post(':id/respond')
   @HttpCode(200)
   @Roles('hall_manager')

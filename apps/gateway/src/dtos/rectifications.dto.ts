@@ -1,19 +1,23 @@
 import { ApiProperty, ApiPropertyOptional, PickType } from '@nestjs/swagger';
-import { Type } from 'class-transformer';
-import { IsOptional, ValidateNested } from 'class-validator';
+import { Transform, Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min, ValidateNested } from 'class-validator';
 import {
   CallBackInput,
+  PHOTO_MAX_BYTES,
   RECTIFICATION_ACTIONS,
   RECTIFICATION_SOURCES,
   RECTIFICATION_STATES,
   RECTIFICATION_TIERS,
   RectificationIssueRequest,
+  RectificationPhotoRef,
   RectificationQuery,
   RectificationRespondRequest,
   RectificationSourceRef,
   RectificationTarget,
   RectificationVerifyRequest,
   type CallBack,
+  type PhotoType,
+  type RectificationPhoto,
   type RectificationAction,
   type RectificationRecord,
   type RectificationSource,
@@ -73,7 +77,7 @@ export class CallBackInputDto extends PickType(CallBackInput, ['at', 'reached', 
   outcome: string;
 }
 
-export class RespondRectificationDto extends PickType(RectificationRespondRequest, ['text']) {
+export class RespondRectificationDto extends PickType(RectificationRespondRequest, ['text', 'photo']) {
   @ApiProperty({ description: 'what was done' })
   text: string;
 
@@ -82,6 +86,25 @@ export class RespondRectificationDto extends PickType(RectificationRespondReques
   @ValidateNested()
   @Type(() => CallBackInputDto)
   callBack?: CallBackInputDto;
+
+  @ApiPropertyOptional({
+    format: 'byte',
+    description: `one photo of what was done: a JPEG or PNG (by its content) of at most ${PHOTO_MAX_BYTES} bytes, base64`,
+  })
+  photo?: string;
+}
+
+export class RectificationPhotoParamsDto extends PickType(RectificationPhotoRef, ['id']) {
+  @ApiProperty()
+  id: string;
+
+  @ApiProperty({ type: 'integer', minimum: 1, description: "the photo's number in the order's history (its step's photo.n)" })
+  // Decimal digits only, as evidence frame numbers.
+  @Transform(({ value }) => (typeof value === 'string' && /^[1-9][0-9]{0,4}$/.test(value) ? Number(value) : value))
+  @IsInt({ message: 'n must be a whole number from 1 written in decimal digits, without leading zeros' })
+  @Min(1)
+  @Max(99999)
+  n: number;
 }
 
 export class VerifyRectificationDto extends PickType(RectificationVerifyRequest, ['accepted', 'reason']) {
@@ -107,6 +130,13 @@ export class CallBackDto implements CallBack {
   @ApiProperty() outcome: string;
 }
 
+export class RectificationPhotoDto implements RectificationPhoto {
+  @ApiProperty({ description: 'GET /api/rectifications/:id/photos/:n serves it' }) n: number;
+  @ApiProperty({ enum: ['image/jpeg', 'image/png'], description: 'by its content' }) contentType: PhotoType;
+  @ApiProperty({ description: 'SHA-256 (hex) of the photo as stored' }) sha256: string;
+  @ApiProperty() bytes: number;
+}
+
 export class RectificationStepDto implements RectificationStep {
   @ApiProperty({ enum: RECTIFICATION_ACTIONS }) action: RectificationAction;
   @ApiProperty({ description: 'who: a username, or reporting (the periodic check, bad ratings)' }) by: string;
@@ -116,6 +146,8 @@ export class RectificationStepDto implements RectificationStep {
   @ApiPropertyOptional({ description: "the hall's response" }) text?: string;
   @ApiPropertyOptional({ description: "the bureau's reason, or the instructions when issued" }) reason?: string;
   @ApiPropertyOptional({ type: CallBackDto }) callBack?: CallBackDto;
+  @ApiPropertyOptional({ type: RectificationPhotoDto, description: "the photo attached to the hall's response" })
+  photo?: RectificationPhotoDto;
 }
 
 export class RectificationDto implements RectificationRecord {

@@ -1,6 +1,6 @@
 import { parseSite } from '@hallwatch/config';
-import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
-import { eventHall } from './live-events.service';
+import type { IncidentMessage, PresenceMessage, RectificationStepMessage } from '@hallwatch/contracts';
+import { eventHall, eventHalls } from './live-events.service';
 
 const SITE = parseSite(`
 timezone: Asia/Shanghai
@@ -72,5 +72,29 @@ describe('the push channel shows an event in the hall the site file gives its wi
   it("shows a camera's health in the camera's hall, and one of a camera the site does not have to nobody", () => {
     expect(eventHall(camera('cam-2', 't1'), SITE)).toEqual({ hall: 't1' });
     expect(eventHall(camera('cam-9', ''), SITE)).toBe('camera cam-9 is not in the site file');
+  });
+
+  it("shows an order turning overdue in each of the order's halls, and one naming a hall the site does not have to nobody", () => {
+    const overdue = (halls: string[]) =>
+      ({
+        type: 'rectification.overdue',
+        data: {
+          orderId: 'r-1',
+          step: 2,
+          action: 'overdue',
+          by: 'reporting',
+          at,
+          state: 'overdue',
+          tier: 'blue',
+          source: { kind: 'incident', id: 'i-1' },
+          halls,
+          dueAt: at,
+        } as RectificationStepMessage,
+      }) as const;
+    expect(eventHalls(overdue(['t1']), SITE)).toEqual({ halls: ['t1'] });
+    expect(eventHalls(overdue(['h1', 't1']), SITE)).toEqual({ halls: ['h1', 't1'] });
+    expect(eventHalls(overdue(['h1', 'x9']), SITE)).toBe('hall x9 is not in the site file');
+    expect(eventHalls(overdue([]), SITE)).toBe('order r-1 names no hall');
+    expect(eventHalls(presence({ windowId: 'T01', hallId: 't1' }), SITE)).toEqual({ halls: ['t1'] });
   });
 });

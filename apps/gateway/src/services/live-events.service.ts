@@ -10,6 +10,7 @@ import {
   IncidentEventMessage,
   IncidentEventType,
   PresenceMessage,
+  RectificationStepMessage,
   Subjects,
 } from '@hallwatch/contracts';
 import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
@@ -23,7 +24,11 @@ export type LiveEvent =
   | { type: 'presence'; data: PresenceMessage }
   | LiveIncidentEvent
   | { type: 'camera'; data: CameraStateDto }
-  | { type: 'card'; data: CardMessage };
+  | { type: 'card'; data: CardMessage }
+  | { type: 'rectification.overdue'; data: RectificationStepMessage };
+
+/** The events of one hall each (an order's step is for all of its halls). */
+type OneHallEvent = Exclude<LiveEvent, { type: 'rectification.overdue' }>;
 
 /**
  * The hall an event is shown in, by the site file: the hall of its window (and of every window and
@@ -31,7 +36,7 @@ export type LiveEvent =
  * site file, or that names a window or camera the site does not have, is shown to nobody (a string:
  * why). A hall-wide incident names no window: its hall must be one of the site's.
  */
-export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } | string {
+export function eventHall(event: OneHallEvent, site: SiteConfig): { hall: string } | string {
   const windows = new Map(site.windows.map((w) => [w.id, w.hall]));
   const named: [string, string | undefined][] = [];
   const d = event.data;
@@ -53,14 +58,29 @@ export function eventHall(event: LiveEvent, site: SiteConfig): { hall: string } 
 }
 
 /**
- * Follows presence changes, every incident event, camera health and the cases' cards on NATS (core subscriptions see what is
+ * The halls an event is shown in: an order's step in each hall of the order (as its page is shown
+ * to their users), if the site file has every one; any other event in its one hall (eventHall).
+ */
+export function eventHalls(event: LiveEvent, site: SiteConfig): { halls: string[] } | string {
+  if (event.type !== 'rectification.overdue') {
+    const one = eventHall(event, site);
+    return typeof one === 'string' ? one : { halls: [one.hall] };
+  }
+  const unknown = event.data.halls.find((h) => !site.halls.some((s) => s.id === h));
+  if (unknown !== undefined) return `hall ${unknown} is not in the site file`;
+  if (event.data.halls.length === 0) return `order ${event.data.orderId} names no hall`;
+  return { halls: event.data.halls };
+}
+
+/**
+ * Follows presence changes, every incident event, camera health, the cases' cards and the orders turning overdue on NATS (core subscriptions see what is
  * published into the JetStream streams) and hands them to every open push channel. Live only:
  * a console that (re)connects first reads GET /api/windows/live and GET /api/incidents.
  */
 @Injectable()
 export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(LiveEventsService.name);
-  private readonly events = new Subject<{ hall: string; event: LiveEvent }>();
+  private readonly events = new Subject<{ halls: string[]; event: LiveEvent }>();
   private readonly shutdown = new ReplaySubject<void>(1);
   /** Emits once the gateway begins to shut down: every push channel ends then, not when the process dies. */
   readonly closing: Observable<void> = this.shutdown;
@@ -100,13 +120,17 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
       const decoded = decodeMessage(CardMessage, data);
       return decoded.ok ? { type: 'card', data: decoded.value } : decoded.reason;
     });
+    this.follow(nc.subscribe(Subjects.rectification('*', 'overdue')), (data) => {
+      const decoded = decodeMessage(RectificationStepMessage, data);
+      return decoded.ok ? { type: 'rectification.overdue', data: decoded.value } : decoded.reason;
+    });
   }
 
   /** Every event in the given halls (undefined = every hall). */
   stream(halls: string[] | undefined): Observable<LiveEvent> {
     return new Observable<LiveEvent>((subscriber) => {
-      const sub = this.events.subscribe(({ hall, event }) => {
-        if (!halls || halls.includes(hall)) subscriber.next(event);
+      const sub = this.events.subscribe((e) => {
+        if (!halls || e.halls.some((h) => halls.includes(h))) subscriber.next(e.event);
       });
       return () => sub.unsubscribe();
     });
@@ -116,10 +140,10 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     void (async () => {
       for await (const msg of subscription) {
         const event = decode(msg.data, msg.subject);
-        const hall = typeof event === 'string' ? event : eventHall(event, this.ctx.site);
+        const where = typeof event === 'string' ? event : eventHalls(event, this.ctx.site);
         // A malformed message is skipped, never passed on, never fatal.
-        if (typeof hall === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${hall}`);
-        else this.events.next({ hall: hall.hall, event: event as LiveEvent });
+        if (typeof where === 'string') this.logger.warn(`skipped a message on ${msg.subject}: ${where}`);
+        else this.events.next({ halls: where.halls, event: event as LiveEvent });
       }
     })();
   }

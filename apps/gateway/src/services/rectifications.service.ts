@@ -2,6 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { ClientProxy } from '@nestjs/microservices';
 import {
   RectificationIssueRequest,
+  RectificationPhotoImage,
+  RectificationPhotoRef,
   RectificationQuery,
   RectificationRecord,
   RectificationRef,
@@ -36,6 +38,7 @@ export class RectificationsService {
       id,
       text: body.text,
       ...(body.callBack && { callBack: { ...body.callBack } }),
+      ...(body.photo !== undefined && { photo: body.photo }),
       by: writerOf(user),
       halls: hallScope(user),
     };
@@ -50,6 +53,13 @@ export class RectificationsService {
   list(user: AuthUser, query: RectificationListQueryDto): Promise<RectificationRecord[]> {
     const request: RectificationQuery = { state: query.state, source: query.source, halls: hallScope(user) };
     return requestService<RectificationRecord[]>(this.nats, ReportingRequests.listRectifications, request);
+  }
+
+  /** Photo n of an order of the caller's halls; reporting records the view. */
+  async photo(user: AuthUser, id: string, n: number): Promise<{ contentType: string; bytes: Buffer }> {
+    const ref: RectificationPhotoRef = { id, n, by: user.username, halls: hallScope(user) };
+    const image = await requestService<RectificationPhotoImage>(this.nats, ReportingRequests.rectificationPhoto, ref);
+    return { contentType: image.contentType, bytes: Buffer.from(image.data, 'base64') };
   }
 
   get(user: AuthUser, id: string): Promise<RectificationRecord> {

@@ -14,6 +14,8 @@ import {
   NoticeQuery,
   RecordRef,
   RectificationIssueRequest,
+  RectificationPhotoImage,
+  RectificationPhotoRef,
   RectificationQuery,
   RectificationRecord,
   RectificationRef,
@@ -88,6 +90,11 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.getRectification)
   getRectification(@Payload() ref: RectificationRef): Promise<RectificationRecord> {
     return this.rectifications.get(ref);
+  }
+
+  @MessagePattern(ReportingRequests.rectificationPhoto)
+  rectificationPhoto(@Payload() ref: RectificationPhotoRef): Promise<RectificationPhotoImage> {
+    return this.rectifications.photo(ref);
   }
 
   @MessagePattern(ReportingRequests.cards)

@@ -3,6 +3,9 @@ import { BadRequestException, ConflictException, ForbiddenException, Injectable,
 import {
   RECTIFICATION_LIST_LIMIT,
   RectificationIssueRequest,
+  RectificationPhoto,
+  RectificationPhotoImage,
+  RectificationPhotoRef,
   RectificationQuery,
   RectificationRecord,
   RectificationRef,
@@ -20,6 +23,8 @@ import {
   CARD_COLORS,
   checkRectification,
   isBadRating,
+  photoType,
+  sha256Hex,
   rectificationDue,
   rectificationIssueRefusal,
   respondTransition,
@@ -35,6 +40,7 @@ import { ComplaintsRepository } from '../repositories/complaints.repository';
 import { IncidentsRepository } from '../repositories/incidents.repository';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
 import { RectificationsRepository } from '../repositories/rectifications.repository';
+import { RectificationPhotosRepository } from '../repositories/rectification-photos.repository';
 import { SiteWindows } from './site-windows';
 
 /** The id of the order a bad rating of `caseId` opens: one per case, however often the case arrives. */
@@ -54,6 +60,7 @@ export class RectificationsService {
   constructor(
     private readonly site: SiteWindows,
     private readonly orders: RectificationsRepository,
+    private readonly photos: RectificationPhotosRepository,
     private readonly incidents: IncidentsRepository,
     private readonly complaints: ComplaintsRepository,
     private readonly cards: CardsRepository,
@@ -115,8 +122,25 @@ export class RectificationsService {
       reached: request.callBack.reached,
       outcome: request.callBack.outcome,
     };
+    let photo: RectificationPhoto | undefined;
+    if (request.photo !== undefined) {
+      const bytes = Buffer.from(request.photo, 'base64');
+      const type = photoType(bytes);
+      if (typeof type === 'string') throw new BadRequestException(type);
+      const n = order.history.filter((s) => s.photo).length + 1;
+      photo = { n, contentType: type.type, sha256: sha256Hex(bytes), bytes: bytes.length };
+      // Stored only for a response that may be made (step refuses the others).
+      if (decision.ok) await this.photos.put(order.id, photo.sha256, photo.contentType, bytes);
+    }
     return this.step(order, decision, now, (state) => ({
-      step: { action: 'responded', by: request.by.username, state, text: request.text, ...(callBack && { callBack }) },
+      step: {
+        action: 'responded',
+        by: request.by.username,
+        state,
+        text: request.text,
+        ...(callBack && { callBack }),
+        ...(photo && { photo }),
+      },
       ...(callBack && { callBack }),
     }));
   }
@@ -136,6 +160,16 @@ export class RectificationsService {
     if (ref.halls && !order.halls.some((h) => ref.halls!.includes(h)))
       throw new ForbiddenException(`rectification order "${ref.id}" is for another hall`);
     return order;
+  }
+
+  /** Photo n of an order of the caller's halls; each view recorded (who, when) before it is answered. */
+  async photo(ref: RectificationPhotoRef, now = Date.now()): Promise<RectificationPhotoImage> {
+    const order = await this.get({ id: ref.id, halls: ref.halls });
+    const photo = order.history.find((s) => s.photo?.n === ref.n)?.photo;
+    const bytes = photo && (await this.photos.get(order.id, photo.sha256));
+    if (!photo || !bytes) throw new NotFoundException(`rectification order "${ref.id}" has no photo ${ref.n}`);
+    await this.photos.recordView({ orderId: order.id, n: ref.n, by: ref.by, at: new Date(now) });
+    return { contentType: photo.contentType, data: bytes.toString('base64') };
   }
 
   list(q: RectificationQuery): Promise<RectificationRecord[]> {

@@ -228,6 +228,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/rectifications/{id}/photos/{n}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["RectificationsController_photo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/rectifications/{id}/respond": {
         parameters: {
             query?: never;
@@ -835,6 +851,18 @@ export interface components {
             reached: boolean;
             outcome: string;
         };
+        RectificationPhotoDto: {
+            /** @description GET /api/rectifications/:id/photos/:n serves it */
+            n: number;
+            /**
+             * @description by its content
+             * @enum {string}
+             */
+            contentType: "image/jpeg" | "image/png";
+            /** @description SHA-256 (hex) of the photo as stored */
+            sha256: string;
+            bytes: number;
+        };
         RectificationStepDto: {
             /** @enum {string} */
             action: "issued" | "responded" | "returned" | "verified" | "overdue" | "escalated";
@@ -853,6 +881,8 @@ export interface components {
             /** @description the bureau's reason, or the instructions when issued */
             reason?: string;
             callBack?: components["schemas"]["CallBackDto"];
+            /** @description the photo attached to the hall's response */
+            photo?: components["schemas"]["RectificationPhotoDto"];
         };
         RectificationDto: {
             id: string;
@@ -893,6 +923,11 @@ export interface components {
             text: string;
             /** @description required on the order a bad rating opened: the call-back to the rater */
             callBack?: components["schemas"]["CallBackInputDto"];
+            /**
+             * Format: byte
+             * @description one photo of what was done: a JPEG or PNG (by its content) of at most 524288 bytes, base64
+             */
+            photo?: string;
         };
         VerifyRectificationDto: {
             /** @description true: verified; false: sent back to the hall */
@@ -1647,6 +1682,28 @@ export interface operations {
             };
         };
     };
+    RectificationsController_photo: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+                /** @description the photo's number in the order's history (its step's photo.n) */
+                n: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the photo as attached: a JPEG or PNG */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     RectificationsController_respond: {
         parameters: {
             query?: never;
@@ -2067,7 +2124,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, ping */
+            /** @description event stream: presence, incident.opened|closed|reviewed|excused|unexcused, camera, card, rectification.overdue, ping */
             200: {
                 headers: {
                     [name: string]: unknown;

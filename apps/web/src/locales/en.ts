@@ -301,6 +301,7 @@ export const en: Messages = {
     dueAt: 'Due',
     open: 'Open',
     cardAlert: '{color} · {window}',
+    overdueAlert: 'Order overdue · {id} · {tier} tier',
   },
   order: {
     title: 'Order {id}',
@@ -328,6 +329,9 @@ export const en: Messages = {
     reached: 'Reached',
     callBackOutcome: 'Call-back outcome',
     submitResponse: 'Send response',
+    photo: 'Photo',
+    photoHint: 'optional: one JPEG or PNG of at most 512 KB',
+    showPhoto: 'Show the photo',
     verify: 'Verification',
     verifyReason: 'Reason',
     accept: 'Verify',

@@ -282,6 +282,7 @@ export const zh = {
     dueAt: '整改期限',
     open: '查看',
     cardAlert: '{color} · {window}',
+    overdueAlert: '督办单逾期 · {id} · {tier}预警',
   },
   order: {
     title: '督办单 {id}',
@@ -305,6 +306,9 @@ export const zh = {
     reached: '已联系上',
     callBackOutcome: '回访结果',
     submitResponse: '提交回复',
+    photo: '整改照片',
+    photoHint: '可选，一张 JPEG 或 PNG，不超过 512 KB',
+    showPhoto: '查看照片',
     verify: '核验',
     verifyReason: '核验意见',
     accept: '核验通过',
