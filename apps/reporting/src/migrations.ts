@@ -28,5 +28,6 @@ export const REPORTING_SCHEMAS: ServiceSchemas = {
     { collection: 'complaints', migrations: [] },
     { collection: 'leaves', migrations: [] },
     { collection: 'away_declarations', migrations: [] },
+    { collection: 'waiting_hours', migrations: [] },
   ],
 };

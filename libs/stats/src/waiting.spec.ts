@@ -1,4 +1,4 @@
-import { localHours, waitingHours } from './waiting';
+import { localHourStart, localHours, waitingHours } from './waiting';
 
 const at = (hhmm: string) => Date.parse(`2024-03-04T${hhmm}:00+08:00`);
 const STAND = 5 * 60_000;
@@ -45,5 +45,10 @@ describe('localHours', () => {
     expect(hours).toHaveLength(48);
     expect(hours[0]).toBe(at('00:00'));
     expect(hours[9]).toBe(at('09:00'));
+  });
+
+  it('holds each instant in the local hour localHourStart gives', () => {
+    expect(localHourStart('Asia/Shanghai', at('09:59') + 59_999)).toBe(at('09:00'));
+    expect(localHourStart('Asia/Shanghai', at('10:00'))).toBe(at('10:00'));
   });
 });

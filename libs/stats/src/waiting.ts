@@ -1,4 +1,4 @@
-import { dayRange, datesBetween } from './calendar';
+import { dayRange, datesBetween, localDate } from './calendar';
 
 const MINUTE = 60_000;
 const HOUR = 3_600_000;
@@ -31,6 +31,12 @@ export function localHours(timeZone: string, from: string, to: string): number[]
     for (let h = start; h < end; h += HOUR) hours.push(h);
     return hours;
   });
+}
+
+/** The start of the local hour holding `at` (60 minutes from its local midnight, as localHours). */
+export function localHourStart(timeZone: string, at: number): number {
+  const { start } = dayRange(timeZone, localDate(timeZone, at));
+  return start + Math.floor((at - start) / HOUR) * HOUR;
 }
 
 /**

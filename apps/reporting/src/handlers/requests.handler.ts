@@ -22,6 +22,8 @@ import {
   ReportingRequests,
   StatsQuery,
   StatsTable,
+  WaitingQuery,
+  WaitingSeries,
 } from '@hallwatch/contracts';
 import { AwayService } from '../services/away.service';
 import { CardsService } from '../services/cards.service';
@@ -31,6 +33,7 @@ import { LeavesService } from '../services/leaves.service';
 import { RectificationsService } from '../services/rectifications.service';
 import { NoticeService } from '../services/notice.service';
 import { StatsService } from '../services/stats.service';
+import { WaitingService } from '../services/waiting.service';
 import type { MonthlyNotice } from '@hallwatch/stats';
 import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
@@ -52,6 +55,7 @@ export class RequestsHandler {
     private readonly cards: CardsService,
     private readonly rectifications: RectificationsService,
     private readonly notices: NoticeService,
+    private readonly waiting: WaitingService,
     private readonly away: AwayService,
   ) {}
 
@@ -138,6 +142,11 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.evaluation)
   evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.evaluation(q);
+  }
+
+  @MessagePattern(ReportingRequests.waiting)
+  waitingSeries(@Payload() q: WaitingQuery): Promise<WaitingSeries> {
+    return this.waiting.series(q);
   }
 
   @MessagePattern(ReportingRequests.notice)
