@@ -223,9 +223,11 @@ export class MonitorService implements OnModuleDestroy {
       const at = Math.min(...this.site.camerasOf(hall.id).map((c) => this.intake.clock(c, wallNow)));
       if (!Number.isFinite(at)) continue;
       hall.ticking = true;
-      void this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS))
-        .then(() => this.publishWaitingCount(hall, at - TICK_LAG_MS))
-        .finally(() => (hall.ticking = false));
+      void this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS)).finally(() => {
+        hall.ticking = false;
+        // Apart from the tick: a slow publish holds no tick.
+        void this.publishWaitingCount(hall, at - TICK_LAG_MS);
+      });
     }
   }
 
