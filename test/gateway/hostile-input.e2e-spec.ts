@@ -409,6 +409,10 @@ describe('hostile input: gateway, reporting and inference on real NATS and Ferre
       'GET /api/stats/attendance': { request: stats('attendance'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/throughput': { request: stats('throughput'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
       'GET /api/stats/evaluation': { request: stats('evaluation'), expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1') },
+      'GET /api/stats/waiting': {
+        request: (hall: Hall) => ({ path: `/api/stats/waiting?from=${DAY}&to=${DAY}&hall=${hall}` }),
+        expect: roles('admin', 'supervisor', 'evaluator', 'manager-h1'),
+      },
       // The whole site's notice: the bureau's roles only, never a hall manager (whatever hall).
       'GET /api/reports/notice': {
         request: () => ({ path: `/api/reports/notice?month=${DAY.slice(0, 7)}&format=json` }),

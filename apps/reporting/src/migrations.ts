@@ -31,5 +31,6 @@ export const REPORTING_SCHEMAS: ServiceSchemas = {
     // GridFS: its files collection stands for the bucket (chunks follow their files).
     { collection: 'rectification_photos.files', migrations: [] },
     { collection: 'rectification_photo_views', migrations: [] },
+    { collection: 'waiting_hours', migrations: [] },
   ],
 };

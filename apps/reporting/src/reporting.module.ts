@@ -13,6 +13,7 @@ import { IncidentsRepository } from './repositories/incidents.repository';
 import { JetStreamRepository } from './repositories/jetstream.repository';
 import { LeavesRepository } from './repositories/leaves.repository';
 import { AwayRepository } from './repositories/away.repository';
+import { WaitingRepository } from './repositories/waiting.repository';
 import { PresenceRepository } from './repositories/presence.repository';
 import { QueueRepository } from './repositories/queue.repository';
 import { RectificationsRepository } from './repositories/rectifications.repository';
@@ -26,6 +27,7 @@ import { ComplaintsService } from './services/complaints.service';
 import { DemoSeedService } from './services/demo-seed.service';
 import { LeavesService } from './services/leaves.service';
 import { AwayService } from './services/away.service';
+import { WaitingService } from './services/waiting.service';
 import { RectificationsService } from './services/rectifications.service';
 import { IncidentsService } from './services/incidents.service';
 import { RollupService } from './services/rollup.service';
@@ -43,6 +45,7 @@ const STORE = [
   IncidentsRepository,
   LeavesRepository,
   AwayRepository,
+  WaitingRepository,
   ComplaintsRepository,
   RectificationsRepository,
   RectificationPhotosRepository,
@@ -55,6 +58,7 @@ const STORE = [
   CasesService,
   LeavesService,
   AwayService,
+  WaitingService,
   ComplaintsService,
   StatsService,
   NoticeService,

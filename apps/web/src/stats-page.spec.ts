@@ -1,4 +1,4 @@
-import { downloadName, heatCells, monthPeriod, periodShortcuts, pickerDate } from './stats-page';
+import { downloadName, heatCells, monthPeriod, periodShortcuts, pickerDate, waitingChart } from './stats-page';
 
 describe('the statistics page', () => {
   it('offers whole months and the shortcuts 本月, 上月, 本年', () => {
@@ -32,5 +32,29 @@ describe('the statistics page', () => {
     expect(downloadName(header, 'x')).toBe('效能考核.xlsx');
     expect(downloadName('attachment; filename="a.csv"', 'x')).toBe('a.csv');
     expect(downloadName(null, 'evaluation.csv')).toBe('evaluation.csv');
+  });
+});
+
+describe('waitingChart', () => {
+  const labels = { mean: 'mean', peak: 'peak' };
+  const hour = (h: number, mean: number | null, peak: number | null) => ({
+    hallId: 'H1',
+    hour: `2024-03-04T0${h}:00:00.000Z`,
+    meanWaiting: mean,
+    peakWaiting: peak,
+    knownMinutes: mean === null ? 0 : 60,
+  });
+
+  it('draws each hall mean and peak per hour, an hour never known as a gap', () => {
+    const option = waitingChart([hour(1, 2, 3), hour(2, null, null)], (id) => `hall ${id}`, labels)!;
+    expect(option.series.map((s) => s.name)).toEqual(['hall H1 mean', 'hall H1 peak']);
+    expect(option.series[0].data).toEqual([
+      ['2024-03-04T01:00:00.000Z', 2],
+      ['2024-03-04T02:00:00.000Z', null],
+    ]);
+  });
+
+  it('has no chart when no hour was known', () => {
+    expect(waitingChart([hour(1, null, null)], (id) => id, labels)).toBeNull();
   });
 });

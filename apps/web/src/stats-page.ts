@@ -1,4 +1,5 @@
 import type { Incident } from './api';
+import type { components } from './generated/api';
 import { localWeekdayHour } from './format';
 
 /** A period of local dates, both included (YYYY-MM-DD). */
@@ -56,3 +57,37 @@ export function downloadName(contentDisposition: string | null, fallback: string
   if (utf8) return decodeURIComponent(utf8);
   return /filename="([^"]+)"/.exec(header)?.[1] ?? fallback;
 }
+
+/** One hour of the waitingCount series (GET /api/stats/waiting). */
+export type WaitingHour = components['schemas']['WaitingHourDto'];
+
+/**
+ * The waitingCount chart: per hall a line of the hourly mean and a dashed one of the peak, over
+ * time; an hour never known is a gap, never 0. Null when no hour of any hall was known.
+ */
+export function waitingChart(rows: readonly WaitingHour[], hallName: (id: string) => string, labels: { mean: string; peak: string }) {
+  if (!rows.some((r) => r.meanWaiting !== null)) return null;
+  const halls = [...new Set(rows.map((r) => r.hallId))];
+  const series = halls.flatMap((hall) => {
+    const own = rows.filter((r) => r.hallId === hall);
+    const line = (key: 'meanWaiting' | 'peakWaiting', label: string, dashed: boolean) => ({
+      type: 'line',
+      name: `${hallName(hall)} ${label}`,
+      showSymbol: false,
+      lineStyle: dashed ? { type: 'dashed' } : undefined,
+      data: own.map((r) => [r.hour, r[key]]),
+    });
+    return [line('meanWaiting', labels.mean, false), line('peakWaiting', labels.peak, true)];
+  });
+  return {
+    tooltip: { trigger: 'axis' },
+    legend: { top: 0, type: 'scroll' },
+    grid: { left: 48, right: 16, top: 32, bottom: 40 },
+    xAxis: { type: 'time' },
+    yAxis: { type: 'value', minInterval: 1 },
+    series,
+  };
+}
+
+/** The waitingCount series covers at most this many days (GET /api/stats/waiting). */
+export const WAITING_MAX_DAYS = 92;

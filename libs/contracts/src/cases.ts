@@ -133,6 +133,8 @@ export const ReportingRequests = {
   evaluation: 'hallwatch.reporting.stats.evaluation',
   /** Payload: NoticeQuery; reply: MonthlyNotice (libs/stats notice). */
   notice: 'hallwatch.reporting.stats.notice',
+  /** Payload: WaitingQuery; reply: WaitingSeries (persons waiting per hall and hour). */
+  waiting: 'hallwatch.reporting.stats.waiting',
   /** Payload: { complaints: unknown[], halls? }; reply: BatchResult. */
   importComplaints: 'hallwatch.reporting.complaints.import',
   /** Payload: RecordRef; reply: LeaveRecordMessage (404 unknown, 403 outside the halls). */

@@ -12,6 +12,8 @@ import {
   LiveWindowsRequest,
   PresenceMessage,
   StatsQuery,
+  WaitingCountMessage,
+  WaitingQuery,
 } from './index';
 
 /** Every contract a NATS message or request is decoded into. */
@@ -26,6 +28,8 @@ const CONTRACTS: (new () => object)[] = [
   LiveWindowsRequest,
   LiveHallsRequest,
   StatsQuery,
+  WaitingCountMessage,
+  WaitingQuery,
 ];
 const FIELDS = [
   'cameraId',

@@ -1,6 +1,7 @@
 import { decodeMessage, encodeMessage } from './decode';
 import { IncidentMessage } from './incidents';
 import { CameraStatusMessage, PresenceMessage } from './messages';
+import { WaitingCountMessage } from './occupancy';
 import { QueueEventMessage, queueEventId } from './queue';
 
 describe('decodeMessage', () => {
@@ -47,5 +48,16 @@ describe('decodeMessage', () => {
       ok: false,
       reason: 'queueEvent must be a queue event {windowId, staffId, event: login|pause|resume|logout, at}',
     });
+  });
+});
+
+describe('WaitingCountMessage', () => {
+  const at = '2024-03-04T09:00:00.000Z';
+  it('takes a count or null (not known), never a negative or fractional count', () => {
+    expect(decodeMessage(WaitingCountMessage, encodeMessage({ hallId: 'H1', at, waiting: 3 })).ok).toBe(true);
+    expect(decodeMessage(WaitingCountMessage, encodeMessage({ hallId: 'H1', at, waiting: null })).ok).toBe(true);
+    expect(decodeMessage(WaitingCountMessage, encodeMessage({ hallId: 'H1', at, waiting: -1 })).ok).toBe(false);
+    expect(decodeMessage(WaitingCountMessage, encodeMessage({ hallId: 'H1', at, waiting: 1.5 })).ok).toBe(false);
+    expect(decodeMessage(WaitingCountMessage, encodeMessage({ hallId: 'H1', at })).ok).toBe(false);
   });
 });

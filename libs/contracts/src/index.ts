@@ -11,6 +11,7 @@ export * from './cards';
 export * from './rectifications';
 export * from './queue';
 export * from './away';
+export * from './occupancy';
 export * from './leaves';
 export * from './complaints';
 export * from './provenance';

@@ -31,6 +31,9 @@ export const Subjects = {
   /** A window's 暂离 declarations as reporting recorded them (AwayDeclarationMessage; JetStream stream AWAY). */
   away: (windowId: string) => `hallwatch.window.${windowId}.away`,
   allAway: 'hallwatch.window.*.away',
+  /** A hall's persons waiting, on change and every minute while judged (WaitingCountMessage; JetStream stream OCCUPANCY). */
+  waitingCount: (hallId: string) => `hallwatch.hall.${hallId}.waiting`,
+  allWaitingCounts: 'hallwatch.hall.*.waiting',
   /** Messages a consumer could not handle, moved aside (JetStream stream DEADLETTER). */
   deadLetter: (streamName: string) => `hallwatch.deadletter.${streamName}`,
   allDeadLetters: 'hallwatch.deadletter.*',
@@ -90,6 +93,7 @@ export const Streams = {
   cases: { name: 'HALLWATCH_CASES', subjects: ['hallwatch.cases'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB },
   queue: { name: 'HALLWATCH_QUEUE', subjects: ['hallwatch.queue.*'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   away: { name: 'HALLWATCH_AWAY', subjects: ['hallwatch.window.*.away'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
+  occupancy: { name: 'HALLWATCH_OCCUPANCY', subjects: ['hallwatch.hall.*.waiting'], maxAgeMs: 30 * DAY_MS, maxBytes: GIB / 4 },
   // Leaves are few and excuse incidents months later: kept a year.
   leaves: { name: 'HALLWATCH_LEAVES', subjects: ['hallwatch.leaves'], maxAgeMs: 365 * DAY_MS, maxBytes: GIB / 4 },
   // Chain heads outlive the incidents they seal (retention.incidents: 1095 days by default), so a purge shows against its tombstone.

@@ -64,6 +64,7 @@ export * from './incidents/review-rules';
 export * from './audit/audit-chain';
 export * from './hall-monitor/hall-monitor';
 export * from './occupancy/hall-occupancy';
+export * from './occupancy/waiting-sampler';
 export * from './hall-monitor/state-save';
 export * from './roster/roster';
 export * from './queue/queue-session';

@@ -26,3 +26,4 @@ export * from './notice-document';
 export * from './quantile';
 export * from './report';
 export * from './table';
+export * from './waiting';

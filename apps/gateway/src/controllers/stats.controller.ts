@@ -4,7 +4,7 @@ import { CurrentUser, Roles } from '../middleware/auth.decorators';
 import type { AuthUser } from '../dtos/auth.types';
 import type { StatsReport } from '@hallwatch/contracts';
 import { attachment } from '../utils/content-disposition';
-import { AttendanceRowDto, EvaluationRowDto, StatsQueryDto, ThroughputRowDto } from '../dtos/stats.dto';
+import { AttendanceRowDto, EvaluationRowDto, StatsQueryDto, ThroughputRowDto, WaitingHourDto, WaitingQueryDto } from '../dtos/stats.dto';
 import { StatsService } from '../services/stats.service';
 
 /** The part of the HTTP response the controller touches. */
@@ -31,7 +31,7 @@ function StatsAnswer(row: Type) {
   );
 }
 
-/** Attendance, throughput and evaluation tables; hall managers see only their halls. */
+/** Attendance, throughput and evaluation tables and the waitingCount series; hall managers see only their halls. */
 @ApiTags('stats')
 @ApiBearerAuth()
 @Controller('stats')
@@ -56,6 +56,13 @@ export class StatsController {
   @StatsAnswer(EvaluationRowDto)
   evaluation(@CurrentUser() user: AuthUser, @Query() q: StatsQueryDto, @Res({ passthrough: true }) res: Response) {
     return this.answer('evaluation', user, q, res);
+  }
+
+  /** The waitingCount series: each hall's persons waiting per local hour (mean and peak over the known minutes). */
+  @Get('waiting')
+  @ApiOkResponse({ type: [WaitingHourDto], description: 'one row per hall and local hour of the period, by hall then hour' })
+  waiting(@CurrentUser() user: AuthUser, @Query() q: WaitingQueryDto) {
+    return this.stats.waiting(user, q);
   }
 
   private async answer(report: StatsReport, user: AuthUser, q: StatsQueryDto, res: Response) {

@@ -11,6 +11,8 @@ import {
   StatsGroupBy,
   StatsQuery,
   THROUGHPUT_COLUMNS,
+  WaitingHourRow,
+  WaitingQuery,
   WEIGHT_COLUMNS,
   type StatsColumn,
 } from '@hallwatch/contracts';
@@ -70,3 +72,36 @@ export const EvaluationRowDto = statsRow('EvaluationRowDto', [
   ...EVALUATION_COLUMNS,
   ...WEIGHT_COLUMNS.map((c) => ({ ...c, en: `${c.en} (site key evaluation.weights)` })),
 ]);
+
+/** GET /api/stats/waiting: the local dates of the period and, optionally, one hall. */
+export class WaitingQueryDto extends PickType(WaitingQuery, ['from', 'to']) {
+  @ApiProperty({ example: '2024-03-04', description: 'first local date of the period' })
+  from: string;
+
+  @ApiProperty({ example: '2024-03-04', description: 'last local date of the period (included), not before from; at most 92 days' })
+  @NotBefore('from')
+  to: string;
+
+  @ApiPropertyOptional({ description: 'only this hall (hall managers: one of theirs)' })
+  @IsOptional()
+  @IsId()
+  hall?: string;
+}
+
+/** One hour of the waitingCount series: a hall's persons waiting over the minutes its count was known. */
+export class WaitingHourDto implements WaitingHourRow {
+  @ApiProperty() hallId: string;
+  @ApiProperty({ description: "the local hour's first instant (ISO 8601)" }) hour: string;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    description: 'persons waiting (waiting and counter zones), time-weighted mean over knownMinutes; null when never known in the hour',
+  })
+  meanWaiting: number | null;
+  @ApiProperty({ type: Number, nullable: true, description: 'most persons waiting at once in the known time; null when never known' })
+  peakWaiting: number | null;
+  @ApiProperty({
+    description: "minutes of the hour the hall's count was known (every counting zone judged); unknown time counts for nothing",
+  })
+  knownMinutes: number;
+}

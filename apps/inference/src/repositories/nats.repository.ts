@@ -18,6 +18,8 @@ import {
   AwayDeclarationMessage,
   Streams,
   Subjects,
+  WaitingCountMessage,
+  waitingCountId,
 } from '@hallwatch/contracts';
 import { InjectConnection } from '@nestjs/mongoose';
 import type { Connection } from 'mongoose';
@@ -98,6 +100,7 @@ export class NatsRepository implements OnApplicationShutdown {
       Streams.incidents,
       Streams.queue,
       Streams.away,
+      Streams.occupancy,
       Streams.leaves,
       Streams.auditHeads,
     ])
@@ -255,6 +258,14 @@ export class NatsRepository implements OnApplicationShutdown {
   async publishPresence(message: PresenceMessage, fence?: Fence): Promise<void> {
     await this.nats.publish(Streams.presence, Subjects.presence(message.windowId), message, {
       msgID: `presence:${message.windowId}:${message.since}:${message.state}`,
+      headers: leaseHeader(fence),
+    });
+  }
+
+  /** A hall's persons waiting from `message.at` on (null: not known); `fence` as for publishPresence. */
+  async publishWaitingCount(message: WaitingCountMessage, fence?: Fence): Promise<void> {
+    await this.nats.publish(Streams.occupancy, Subjects.waitingCount(message.hallId), message, {
+      msgID: waitingCountId(message.hallId, Date.parse(message.at)),
       headers: leaseHeader(fence),
     });
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnModuleDestroy } from '@nestjs/common';
 import type { AwayDeclarationMessage, CameraStatusMessage, QueueEventMessage } from '@hallwatch/contracts';
-import { MonitorOutput, stateSaveDue } from '@hallwatch/domain';
+import { MonitorOutput, stateSaveDue, WaitingSampler } from '@hallwatch/domain';
 import {
   Fence,
   InjectContext,
@@ -66,6 +66,8 @@ export class MonitorService implements OnModuleDestroy {
   private readonly saveIntervalMs: number;
   /** Warnings that may come with every frame or message: once a minute per camera (or window) and kind. */
   private readonly warnings = new RateLimitedLog((message) => this.log.warn(message));
+  /** When each hall's persons waiting is published (the statistics' waitingCount). */
+  private readonly waitingSampler = new WaitingSampler();
   private timers: NodeJS.Timeout[] = [];
   private leases: HallLeases = { lease: () => undefined, failed: () => undefined };
 
@@ -221,7 +223,28 @@ export class MonitorService implements OnModuleDestroy {
       const at = Math.min(...this.site.camerasOf(hall.id).map((c) => this.intake.clock(c, wallNow)));
       if (!Number.isFinite(at)) continue;
       hall.ticking = true;
-      void this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS)).finally(() => (hall.ticking = false));
+      void this.step(hall.id, (m) => m.tick(at - TICK_LAG_MS)).finally(() => {
+        hall.ticking = false;
+        // Apart from the tick: a slow publish holds no tick.
+        void this.publishWaitingCount(hall, at - TICK_LAG_MS);
+      });
+    }
+  }
+
+  /**
+   * The hall's persons waiting at `at`, when due (WaitingSampler). Not through the outbox: a lost
+   * sample only leaves its time unknown in the statistics (a sample stands at most a little
+   * over a minute), never counted as another count.
+   */
+  private async publishWaitingCount(hall: MonitoredHall, at: number): Promise<void> {
+    const zones = this.site.countZoneIdsOfHall(hall.id);
+    if (zones.length === 0 || hall.stopped) return;
+    const waiting = hall.monitor.waitingCount(at, zones);
+    if (!this.waitingSampler.due(hall.id, at, waiting)) return;
+    try {
+      await this.nats.publishWaitingCount({ hallId: hall.id, at: new Date(at).toISOString(), waiting }, this.fence(hall));
+    } catch (err) {
+      this.warnings.warn(`waiting-count:${hall.id}`, `hall ${hall.id}: persons waiting not published: ${(err as Error).message}`);
     }
   }
 
@@ -328,6 +351,7 @@ export class MonitorService implements OnModuleDestroy {
     hall.feeds.forEach((f) => f.stop());
     if (this.halls.get(hall.id) !== hall) return;
     this.halls.delete(hall.id);
+    this.waitingSampler.forget(hall.id);
     const cameras = this.site.framedCamerasOf(hall.id);
     this.judge.forget(hall.id);
     this.intake.forget(cameras);

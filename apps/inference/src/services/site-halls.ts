@@ -82,6 +82,11 @@ export class SiteHalls {
     return [...counters, ...waiting];
   }
 
+  /** The ids of a hall's counting zones, on all its cameras: its persons waiting are known only when each is. */
+  countZoneIdsOfHall(hallId: string): string[] {
+    return this.framedCamerasOf(hallId).flatMap((c) => this.countZonesOf(c).map((z) => z.id));
+  }
+
   /** How long a camera's counts stand without a newer frame: as long as its seat readings (the domain's staleness, 3 samples). */
   countFreshMs(cameraId: string): number {
     return DEFAULT_HYSTERESIS.staleAfterSamples * this.site.cameras.find((c) => c.id === cameraId)!.sampleEverySeconds * 1000;

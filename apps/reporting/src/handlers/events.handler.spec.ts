@@ -6,6 +6,7 @@ import type { CasesService } from '../services/cases.service';
 import type { LeavesService } from '../services/leaves.service';
 import type { AwayService } from '../services/away.service';
 import type { SiteWindows } from '../services/site-windows';
+import type { WaitingService } from '../services/waiting.service';
 import { EventsHandler } from './events.handler';
 
 type Consumer = Parameters<JetStreamRepository['consume']>;
@@ -26,6 +27,7 @@ async function incidentsConsumer() {
     {} as CasesService,
     {} as LeavesService,
     {} as AwayService,
+    {} as WaitingService,
   ).onApplicationBootstrap();
   const [, decode, handle, durable] = consumers.get('incidents')!;
   /** What the stream's consumer does with a message on `subject`: the refusal, or the handler's call. */

@@ -8,6 +8,7 @@ import {
   PublishedIncidentEvent,
   QueueEventMessage,
   Subjects,
+  WaitingCountMessage,
 } from '@hallwatch/contracts';
 import { UndecodableMessage } from '@hallwatch/runtime';
 import { JetStreamRepository } from '../repositories/jetstream.repository';
@@ -17,6 +18,7 @@ import { IncidentsService } from '../services/incidents.service';
 import { LeavesService } from '../services/leaves.service';
 import { RollupService } from '../services/rollup.service';
 import { SiteWindows } from '../services/site-windows';
+import { WaitingService } from '../services/waiting.service';
 
 /** Messages of `type`, whatever their subject. */
 const as =
@@ -24,7 +26,7 @@ const as =
   (data: Uint8Array) =>
     decodeMessage(type, data);
 
-/** JetStream events in: hallwatch.presence.*, hallwatch.incident.*.* (each event as its own message), hallwatch.cases, hallwatch.queue.*, hallwatch.leaves. */
+/** JetStream events in: hallwatch.presence.*, hallwatch.incident.*.* (each event as its own message), hallwatch.cases, hallwatch.queue.*, hallwatch.leaves, hallwatch.hall.*.waiting. */
 @Injectable()
 export class EventsHandler implements OnApplicationBootstrap {
   constructor(
@@ -35,6 +37,7 @@ export class EventsHandler implements OnApplicationBootstrap {
     private readonly cases: CasesService,
     private readonly leaves: LeavesService,
     private readonly away: AwayService,
+    private readonly waiting: WaitingService,
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
@@ -51,6 +54,12 @@ export class EventsHandler implements OnApplicationBootstrap {
     await this.jetstream.consume('queue', as(QueueEventMessage), (m, subject) => this.queueEvent(m, subject));
     // Its own leaves, read back: what a restore from an older backup lacks comes back from the stream.
     await this.jetstream.consume('leaves', as(LeaveRecordMessage), (m) => this.leaves.fromStream(m), 'reporting-leaves');
+    await this.jetstream.consume(
+      'occupancy',
+      as(WaitingCountMessage),
+      (m, subject) => this.waiting.record(m, subject),
+      'reporting-occupancy',
+    );
   }
 
   /** Each incident event by its type (a subject of no known event never gets here: it is moved aside). */

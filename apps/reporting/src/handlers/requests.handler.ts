@@ -24,6 +24,8 @@ import {
   ReportingRequests,
   StatsQuery,
   StatsTable,
+  WaitingQuery,
+  WaitingSeries,
 } from '@hallwatch/contracts';
 import { AwayService } from '../services/away.service';
 import { CardsService } from '../services/cards.service';
@@ -33,6 +35,7 @@ import { LeavesService } from '../services/leaves.service';
 import { RectificationsService } from '../services/rectifications.service';
 import { NoticeService } from '../services/notice.service';
 import { StatsService } from '../services/stats.service';
+import { WaitingService } from '../services/waiting.service';
 import type { MonthlyNotice } from '@hallwatch/stats';
 import { CaseBatchDto, ComplaintBatchDto, LeaveBatchDto } from '../dtos/batches.dto';
 
@@ -54,6 +57,7 @@ export class RequestsHandler {
     private readonly cards: CardsService,
     private readonly rectifications: RectificationsService,
     private readonly notices: NoticeService,
+    private readonly waiting: WaitingService,
     private readonly away: AwayService,
   ) {}
 
@@ -145,6 +149,11 @@ export class RequestsHandler {
   @MessagePattern(ReportingRequests.evaluation)
   evaluation(@Payload() q: StatsQuery): Promise<StatsTable> {
     return this.stats.evaluation(q);
+  }
+
+  @MessagePattern(ReportingRequests.waiting)
+  waitingSeries(@Payload() q: WaitingQuery): Promise<WaitingSeries> {
+    return this.waiting.series(q);
   }
 
   @MessagePattern(ReportingRequests.notice)

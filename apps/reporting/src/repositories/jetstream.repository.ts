@@ -14,7 +14,7 @@ import {
 /** Durable consumer name shared by every reporting instance. */
 const DURABLE = 'reporting';
 
-type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'away' | 'leaves' | 'cards' | 'rectifications';
+type StreamName = 'presence' | 'incidents' | 'cases' | 'queue' | 'away' | 'occupancy' | 'leaves' | 'cards' | 'rectifications';
 
 /**
  * Reporting's JetStream side: durable consumers of presence, incidents, cases and queue events,

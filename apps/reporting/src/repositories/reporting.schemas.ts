@@ -275,3 +275,17 @@ export const AwayDaySchema = new Schema(
   },
   { collection: 'away_declarations', versionKey: false },
 );
+
+/**
+ * A hall's persons waiting in one local hour (_id `${hallId}|${hour start ms}`), each sample as
+ * published (WaitingCountMessage: from `at` on, null when not known); redelivery adds nothing.
+ */
+export const WaitingHourSchema = new Schema(
+  {
+    _id: String,
+    hallId: String,
+    start: Number,
+    samples: [Schema.Types.Mixed],
+  },
+  { collection: 'waiting_hours', versionKey: false },
+);

@@ -24,6 +24,8 @@ export class SiteWindows {
   /** Site keys rules.awayMax and rules.awayPerDayMax. */
   readonly awayLimits: AwayLimits;
   readonly info: Map<string, WindowInfo>;
+  /** Ids of the site file's halls. */
+  readonly hallIds: string[];
   /** Halls that are township service centres. */
   readonly townships: Set<string>;
   private readonly rosters: readonly RosterEntry[];
@@ -54,6 +56,7 @@ export class SiteWindows {
     this.badRatingDueWorkingDays = site.supervision.badRatingDueWorkingDays;
     this.waitTargetMs = site.rules.waitTarget;
     for (const h of site.halls) if (site.schedules[h.schedule]) this.hallSchedules.set(h.id, site.schedules[h.schedule]);
+    this.hallIds = site.halls.map((h) => h.id);
     this.townships = new Set(site.halls.filter((h) => h.kind === 'township').map((h) => h.id));
     this.info = new Map(
       site.windows.map((w) => [w.id, { windowId: w.id, hallId: w.hall, department: w.department, township: this.townships.has(w.hall) }]),

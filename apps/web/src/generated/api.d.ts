@@ -500,6 +500,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/stats/waiting": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["StatsController_waiting"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/reports/notice": {
         parameters: {
             query?: never;
@@ -1175,6 +1191,17 @@ export interface components {
             deductionPerQueueMismatch: number | null;
             /** @description 每张红牌扣分 points off per red card (site key evaluation.weights) */
             deductionPerRedCard: number | null;
+        };
+        WaitingHourDto: {
+            hallId: string;
+            /** @description the local hour's first instant (ISO 8601) */
+            hour: string;
+            /** @description persons waiting (waiting and counter zones), time-weighted mean over knownMinutes; null when never known in the hour */
+            meanWaiting: number | null;
+            /** @description most persons waiting at once in the known time; null when never known */
+            peakWaiting: number | null;
+            /** @description minutes of the hour the hall's count was known (every counting zone judged); unknown time counts for nothing */
+            knownMinutes: number;
         };
         CameraStateDto: {
             cameraId: string;
@@ -2082,6 +2109,33 @@ export interface operations {
                     "application/json": components["schemas"]["EvaluationRowDto"][];
                     "text/csv; charset=utf-8": string;
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    StatsController_waiting: {
+        parameters: {
+            query: {
+                /** @description first local date of the period */
+                from: string;
+                /** @description last local date of the period (included), not before from; at most 92 days */
+                to: string;
+                /** @description only this hall (hall managers: one of theirs) */
+                hall?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per hall and local hour of the period, by hall then hour */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WaitingHourDto"][];
                 };
             };
         };

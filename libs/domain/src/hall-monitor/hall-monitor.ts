@@ -88,6 +88,11 @@ export class HallMonitor {
     return this.occupancy.live(at);
   }
 
+  /** The hall's persons waiting at `at` when every one of its counting zones `zones` is known then, else null (HallOccupancy#waitingCount). */
+  waitingCount(at: number, zones: readonly string[]): number | null {
+    return this.occupancy.waitingCount(at, zones);
+  }
+
   cameraStatus(cameraId: string, status: CameraStatusChange): MonitorOutput {
     if (!status.online) this.occupancy.lost(cameraId, status.at);
     const presence = this.tracker.cameraStatus(cameraId, status);

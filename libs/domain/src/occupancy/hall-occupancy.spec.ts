@@ -36,4 +36,16 @@ describe('HallOccupancy', () => {
     o.count('c1', s(2), 3000, [{ zone: 'waiting:0', persons: 1 }]);
     expect(o.live(s(2))).toMatchObject({ waiting: 1, waitingSince: s(2) });
   });
+
+  it("knows the hall's count only while every one of its counting zones is fresh", () => {
+    const o = new HallOccupancy();
+    const zones = ['waiting:0', 'counter:w1'];
+    o.count('c1', s(0), 3000, [{ zone: 'waiting:0', persons: 3 }]);
+    expect(o.waitingCount(s(0), zones)).toBeNull(); // counter:w1 never seen
+    o.count('c2', s(1), 3000, [{ zone: 'counter:w1', windowId: 'w1', persons: 0 }]);
+    expect(o.waitingCount(s(1), zones)).toBe(3);
+    o.lost('c2', s(2));
+    expect(o.waitingCount(s(2), zones)).toBeNull(); // never 3, nor 3 + the last count
+    expect(o.waitingCount(s(2), [])).toBeNull(); // a hall with no counting zone knows nobody waiting
+  });
 });

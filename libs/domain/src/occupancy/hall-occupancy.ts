@@ -75,6 +75,13 @@ export class HallOccupancy {
     return liveOccupancy(this.data, at);
   }
 
+  /** The persons waiting at `at` if every zone of `zones` (the hall's counting zones) has a fresh reading then; else null, not known. */
+  waitingCount(at: number, zones: readonly string[]): number | null {
+    const readings = zones.map((z) => this.data.zones[z]);
+    if (zones.length === 0 || readings.some((r) => !r || r.at > at || at > r.freshUntil)) return null;
+    return readings.reduce((sum, r) => sum + r!.persons, 0);
+  }
+
   snapshot(): OccupancySnapshot {
     return structuredClone(this.data);
   }
