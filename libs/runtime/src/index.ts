@@ -2,6 +2,7 @@ export * from './dead-letters';
 export * from './embedded';
 export * from './jetstream-metrics';
 export * from './kv-mutex';
+export * from './lease-keeper';
 export * from './leases';
 export * from './logger';
 export * from './metrics';
