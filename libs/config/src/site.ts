@@ -1,185 +1,21 @@
 import * as fs from 'node:fs';
 import { parseDocument } from 'yaml';
 import { z } from 'zod';
-import { ID_PATTERN, ID_RULE, isPlainText, NO_WINDOW } from '@hallwatch/contracts';
+import { NO_WINDOW } from '@hallwatch/contracts';
 import {
   assertTimeZone,
-  DEFAULT_EVALUATION_WEIGHTS,
-  DEFAULT_RULES,
-  DEFAULT_WAIT_TARGET,
   DEFAULT_BAD_RATING,
   DEFAULT_BAD_RATING_DUE_WORKING_DAYS,
   DEFAULT_YELLOW_BEFORE,
   MAX_DUE_WORKING_DAYS,
-  parseYellowBefore,
-  EvaluationWeights,
-  parseDuration,
-  RosterEntry,
-  ScheduleSpec,
-  validateRosterEntry,
-  validateSchedule,
-  WEBHOOK_EVENTS,
 } from '@hallwatch/domain';
+import { duration, id, yellowBefore } from './site-fields';
+import { webhook } from './site-notifications';
+import { camera, hall, schedule, window } from './site-places';
+import { evaluationWeights, rosterEntry, rules } from './site-rules';
+import { user } from './site-users';
 
-/** The one id pattern of every message and request (ids appear in NATS subjects and in maps). */
-const id = z.string().regex(ID_PATTERN, `must be ${ID_RULE}`);
-const text = z.string().min(1).refine(isPlainText, 'must be text without control or bidi characters');
-const fraction = z.number().min(0, 'must be between 0 and 1').max(1, 'must be between 0 and 1');
-const duration = z.string().transform((text, ctx) => {
-  try {
-    return parseDuration(text);
-  } catch (err) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-const msText = (ms: number) => `${ms}ms`;
-/** `4h` or `1wd` (working days), read by the domain's own parseYellowBefore. */
-const yellowBefore = z.string().transform((text, ctx) => {
-  try {
-    return parseYellowBefore(text);
-  } catch (err) {
-    ctx.addIssue({ code: z.ZodIssueCode.custom, message: (err as Error).message });
-    return z.NEVER;
-  }
-});
-const polygon = z.array(z.tuple([fraction, fraction])).min(3, 'needs at least 3 points');
-
-/** A waiting area of a hall on one of its cameras: the persons there are counted, never identified. */
-const waitingZone = z.object({ camera: id, zone: polygon }).strict();
-
-const hall = z.object({
-  id,
-  name: z.string().min(1),
-  kind: z.enum(['hall', 'township']),
-  minStaffedWindows: z.number().int().min(0).default(1),
-  schedule: id.default('default'),
-  waitingZones: z.array(waitingZone).default([]),
-}).strict();
-
-const onvif = z.object({
-  host: z.string().min(1),
-  port: z.number().int().min(1).max(65535).default(80),
-  user: z.string().default(''),
-  password: z.string().default(''),
-}).strict();
-
-const camera = z
-  .object({
-    id,
-    hall: id,
-    rtsp: z
-      .string()
-      .regex(/^rtsps?:\/\//, 'must be an rtsp:// or rtsps:// URL')
-      .optional(),
-    onvif: onvif.optional(),
-    sampleEverySeconds: z.number().positive().default(1),
-    /** Frames are scaled down to this width for analysis (never up). */
-    analysisWidth: z.number().int().min(64).max(3840).default(640),
-    /** Keyframe (GOP) interval of the stream; optional: ingestion learns it from the stream itself. */
-    keyframeEverySeconds: z.number().positive().optional(),
-  })
-  .strict()
-  .refine((c) => (c.rtsp === undefined) !== (c.onvif === undefined), {
-    message: 'needs exactly one of rtsp or onvif',
-  });
-
-const window = z.object({
-  id,
-  hall: id,
-  name: z.string().min(1),
-  department: z.string().min(1),
-  camera: id,
-  zone: polygon,
-  /** The citizens' side of the counter, on the window's camera: persons there are counted (citizen-waiting-seat-empty). */
-  counterZone: polygon.optional(),
-  minStaff: z.number().int().min(1).default(1),
-  schedule: id.optional(),
-}).strict();
-
-/** Schedules are checked by the domain's own rules, so config and runtime never disagree. */
-const schedule = z
-  .object({
-    weekdays: z.array(z.string()),
-    open: z.array(z.string()),
-    holidays: z.array(z.string()).default([]),
-    makeupWorkdays: z.array(z.string()).default([]),
-  })
-  .strict()
-  .superRefine((spec, ctx) => {
-    for (const message of validateSchedule(spec)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-  })
-  .transform((spec) => spec as ScheduleSpec & { holidays: string[]; makeupWorkdays: string[] });
-
-/** Unset thresholds are the domain's DEFAULT_RULES, so the defaults live in one place. */
-const rules = z.object({
-  absenceAfter: duration.default(() => msText(DEFAULT_RULES.absenceAfter)),
-  lateAfter: duration.default(() => msText(DEFAULT_RULES.lateAfter)),
-  earlyLeaveBefore: duration.default(() => msText(DEFAULT_RULES.earlyLeaveBefore)),
-  gapAfter: duration.default(() => msText(DEFAULT_RULES.gapAfter)),
-  queueMismatchAfter: duration.default(() => msText(DEFAULT_RULES.queueMismatchAfter)),
-  waitingAtEmptyAfter: duration.default(() => msText(DEFAULT_RULES.waitingAtEmptyAfter)),
-  /** 暂离: the longest one declaration, and the most a window's declarations take in one local day. */
-  awayMax: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_RULES.awayMax)),
-  awayPerDayMax: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_RULES.awayPerDayMax)),
-  /** Hysteresis: agreeing frames needed to change a window's state; unset = the domain's default (3). */
-  confirmSamples: z.number().int().min(1).max(100).optional(),
-  /** Hysteresis: the least span of those frames; unset = the domain's default (20s). */
-  confirmAfter: duration.optional(),
-  /** Ingestion reports a camera `frozen` when its picture has not changed for this long. */
-  frozenAfter: duration.refine((ms) => ms > 0, 'must be longer than 0s').default('30s'),
-  /** The throughput report's share of waits (ticket taken to called) longer than this. */
-  waitTarget: duration.refine((ms) => ms > 0, 'must be longer than 0s').default(() => msText(DEFAULT_WAIT_TARGET)),
-}).strict();
-
-/** Days and times are checked by the domain's own rules, like schedules. */
-const rosterEntry = z
-  .object({
-    window: id,
-    staff: text.pipe(z.string().max(200)),
-    weekdays: z.array(z.string()).optional(),
-    dates: z.array(z.string()).optional(),
-    from: z.string(),
-    to: z.string(),
-  })
-  .strict()
-  .superRefine((entry, ctx) => {
-    for (const message of validateRosterEntry(entry as RosterEntry)) ctx.addIssue({ code: z.ZodIssueCode.custom, message });
-  })
-  .transform((entry) => entry as RosterEntry);
-
-const weight = z.number().min(0, 'must be 0 or more');
-/** Unset weights are the statistics' DEFAULT_EVALUATION_WEIGHTS, documented in one place. */
-const evaluationWeights = z
-  .object(
-    Object.fromEntries(Object.entries(DEFAULT_EVALUATION_WEIGHTS).map(([key, value]) => [key, weight.default(value)])) as {
-      [K in keyof EvaluationWeights]: z.ZodDefault<typeof weight>;
-    },
-  )
-  .strict();
-
-const user = z.object({
-  username: text,
-  /** scrypt hash made by `npx hallwatch users hash-password`; never a plain password. */
-  passwordHash: z.string().regex(/^scrypt\$/, 'must be a hash made by `npx hallwatch users hash-password`'),
-  role: z.enum(['admin', 'hall_manager', 'supervisor', 'evaluator']),
-  halls: z.array(id).default([]),
-}).strict();
-
-/** The name of the environment variable holding a webhook's secret: the secret itself is never in the site file. */
-export const SECRET_ENV_PATTERN = /^[A-Z_][A-Z0-9_]*$/;
-const webhook = z
-  .object({
-    url: z
-      .string()
-      .url('must be an http:// or https:// URL')
-      .regex(/^https?:\/\//i, 'must be an http:// or https:// URL'),
-    events: z.array(z.enum(WEBHOOK_EVENTS)).min(1, `needs at least one of ${WEBHOOK_EVENTS.join(', ')}`),
-    /** Only events of these halls; unset: every hall. */
-    halls: z.array(id).optional(),
-    secretEnv: z.string().regex(SECRET_ENV_PATTERN, 'must be the name of an environment variable (A-Z, 0-9, _), not the secret'),
-  })
-  .strict();
+export { SECRET_ENV_PATTERN } from './site-notifications';
 
 const site = z
   .object({

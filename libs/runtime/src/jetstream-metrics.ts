@@ -2,7 +2,7 @@ import type { NatsConnection } from 'nats';
 import { Streams } from '@hallwatch/contracts';
 import { deadLetterCounts, REPLAYABLE_STREAMS } from './dead-letters';
 import type { ServiceMetrics } from './metrics';
-import type { NatsLink } from './nats';
+import type { NatsLink } from './nats-link';
 
 /** Longest a scrape waits for one JetStream answer: a scrape must not hang while NATS is away (the series are then left out). */
 const SCRAPE_TIMEOUT_MS = 1000;

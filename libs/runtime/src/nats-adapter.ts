@@ -3,7 +3,8 @@ import { ClientNats } from '@nestjs/microservices';
 import type { ConnectionOptions, JetStreamPublishOptions, KV, KvOptions, MsgHdrs, NatsConnection, Subscription } from 'nats';
 import type { NatsAuth } from '@hallwatch/config';
 import { encodeMessage, StreamDefinition } from '@hallwatch/contracts';
-import { Handler, NatsLink, openBucket } from './nats';
+import { Handler, NatsLink } from './nats-link';
+import { openBucket } from './nats-streams';
 
 /** What a NatsAdapter is opened with: a service's context, or the CLI's settings. */
 export interface NatsAdapterOptions {

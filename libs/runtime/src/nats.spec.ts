@@ -3,7 +3,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { nkeys } from 'nats';
 import { natsAuth, NatsIdentity, readEnv } from '@hallwatch/config';
-import { keptReplicas, natsConnectionOptions, natsUnavailable } from './nats';
+import { natsConnectionOptions } from './nats-connection';
+import { keptReplicas, natsUnavailable } from './nats-streams';
 
 describe('NATS connection policy', () => {
   it('reconnects forever, to every server NATS_URL lists', () => {

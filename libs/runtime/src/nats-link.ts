@@ -1,83 +1,22 @@
-import * as fs from 'node:fs';
+// NatsLink: one process's NATS connection with its state, its streams, its durable consumers and their dead letters.
 import {
   AckPolicy,
   connect,
   ConnectionOptions,
   Consumer,
-  credsAuthenticator,
   DeliverPolicy,
   headers,
   JsMsg,
-  KV,
-  KvOptions,
   NatsConnection,
   nanos,
   StreamConfig,
   Subscription,
 } from 'nats';
-import { Logger } from '@nestjs/common';
 import type { NatsAuth } from '@hallwatch/config';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
-import { LockUnavailable, withTimeout } from './waiting';
-
-/**
- * The one way Hallwatch connects to NATS: every service, the gateway's client, the microservice
- * transport and the leases use these options, so a NATS restart of any length is survived. The
- * client reconnects forever (nats.js would give up after 10 attempts and leave the process up but
- * deaf); a server that stops answering pings is dropped after 3 × 10 s. `auth` (natsAuth of the
- * process's identity) signs in with a user and password, a token or a .creds file, over TLS when
- * it has TLS files.
- */
-export function natsConnectionOptions(natsUrl: string, name: string, auth: NatsAuth = {}): ConnectionOptions {
-  return {
-    servers: natsServers(natsUrl),
-    name,
-    maxReconnectAttempts: -1,
-    reconnectTimeWait: 1000,
-    pingInterval: 10_000,
-    maxPingOut: 3,
-    ...natsSignIn(auth),
-  };
-}
-
-/** The nats.js options of `auth`; the .creds file is read now, so a wrong path stops the start. */
-function natsSignIn(auth: NatsAuth): Partial<ConnectionOptions> {
-  const options: Partial<ConnectionOptions> = {};
-  if (auth.user !== undefined) Object.assign(options, { user: auth.user, pass: auth.password });
-  if (auth.token !== undefined) options.token = auth.token;
-  if (auth.creds !== undefined) options.authenticator = credsAuthenticator(readNatsFile(auth.creds, 'credentials'));
-  if (auth.inboxPrefix !== undefined) options.inboxPrefix = auth.inboxPrefix;
-  if (auth.tls) {
-    const { ca, cert, key } = auth.tls;
-    for (const [file, what] of [
-      [ca, 'TLS CA'],
-      [cert, 'TLS certificate'],
-      [key, 'TLS key'],
-    ] as const)
-      if (file !== undefined) readNatsFile(file, what);
-    // nats.js reads the files itself (again at each reconnect, so renewed certificates are picked up).
-    options.tls = { ...(ca && { caFile: ca }), ...(cert && { certFile: cert, keyFile: key }) };
-  }
-  return options;
-}
-
-function readNatsFile(file: string, what: string): Uint8Array {
-  try {
-    return fs.readFileSync(file);
-  } catch (err) {
-    throw new Error(`NATS ${what} file ${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`, {
-      cause: err,
-    });
-  }
-}
-
-/** NATS_URL may list several servers of a cluster, comma-separated. */
-export function natsServers(natsUrl: string): string[] {
-  return natsUrl
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-}
+import { natsConnectionOptions } from './nats-connection';
+import { keptReplicas, natsReachable, natsUnavailable } from './nats-streams';
+import { LockUnavailable } from './waiting';
 
 /**
  * Pause before each redelivery of a message whose handler failed or whose handler died (the
@@ -379,56 +318,5 @@ export class NatsLink {
 export type Handler = (data: Uint8Array, subject: string) => Promise<void>;
 
 export class UndecodableMessage extends Error {}
-
-/**
- * A JetStream key-value bucket, made if missing, with at least `replicas` replicas (an existing
- * bucket made before the setting changed is brought up to it; see keptReplicas).
- */
-export async function openBucket(nc: NatsConnection, name: string, options: Partial<KvOptions> & { replicas: number }): Promise<KV> {
-  const kv = await nc.jetstream().views.kv(name, options);
-  await reconcileReplicas(nc, `KV_${name}`, options.replicas);
-  return kv;
-}
-
-/**
- * Gives an existing stream (e.g. a KV bucket's, made before the setting changed) at least this many
- * replicas (see keptReplicas).
- */
-export async function reconcileReplicas(
-  nc: NatsConnection,
-  stream: string,
-  replicas: number,
-  log: { warn(m: string): void } = new Logger('nats'),
-): Promise<void> {
-  const jsm = await nc.jetstreamManager();
-  const { config } = await jsm.streams.info(stream);
-  const kept = keptReplicas(stream, config.num_replicas, replicas, log);
-  if (config.num_replicas !== kept) await jsm.streams.update(stream, { ...config, num_replicas: kept });
-}
-
-/**
- * The replicas an existing stream keeps: HALLWATCH_STREAM_REPLICAS when it has fewer, else its
- * own. A service started without the setting (or with a lower one) never takes replicas away, so
- * a forgotten variable cannot leave the streams and leases on one NATS node; it says so instead.
- */
-export function keptReplicas(stream: string, current: number, wanted: number, log: { warn(m: string): void }): number {
-  if (current <= wanted) return wanted;
-  log.warn(`${stream} has ${current} replicas, more than HALLWATCH_STREAM_REPLICAS=${wanted}: kept at ${current}`);
-  return current;
-}
-
-/** Resolves once the server answered a ping; rejects at once while the client is reconnecting, or after `timeoutMs`. */
-export async function natsReachable(nc: NatsConnection, timeoutMs: number): Promise<void> {
-  if (nc.isClosed()) throw new Error('NATS connection closed');
-  await withTimeout(nc.rtt(), timeoutMs, `NATS did not answer a ping within ${timeoutMs} ms`).catch((err: Error & { code?: string }) => {
-    throw err.code === 'DISCONNECT' ? new Error('NATS connection lost, reconnecting') : err;
-  });
-}
-
-/** NATS itself did not answer: no responders, a timeout, or a connection lost meanwhile. */
-export function natsUnavailable(err: unknown): boolean {
-  const code = (err as { code?: unknown } | undefined)?.code;
-  return code === 'TIMEOUT' || code === '503' || code === 'CONNECTION_CLOSED' || code === 'DISCONNECT';
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

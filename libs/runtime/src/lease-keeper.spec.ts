@@ -1,4 +1,5 @@
-import { LEASE_MARGIN_MS, LEASE_TTL_MS, LeaseDropReason, LeaseKeeper, leaseReadiness, LeaseStore, LeaseUnreachable } from './leases';
+import { LeaseDropReason, LeaseKeeper, leaseReadiness, LeaseStore } from './lease-keeper';
+import { LEASE_MARGIN_MS, LEASE_TTL_MS, LeaseUnreachable } from './leases';
 
 /**
  * The lease bucket's rules in memory: one holder per id, instances announced until they expire.
