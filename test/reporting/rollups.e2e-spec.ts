@@ -15,6 +15,7 @@ import { LeavesRepository } from '../../apps/reporting/src/repositories/leaves.r
 import { PresenceRepository } from '../../apps/reporting/src/repositories/presence.repository';
 import { QueueRepository } from '../../apps/reporting/src/repositories/queue.repository';
 import { RectificationsRepository } from '../../apps/reporting/src/repositories/rectifications.repository';
+import { RectificationPhotosRepository } from '../../apps/reporting/src/repositories/rectification-photos.repository';
 import { WindowRollupsRepository } from '../../apps/reporting/src/repositories/window-rollups.repository';
 import { WriteLockRepository } from '../../apps/reporting/src/repositories/write-lock.repository';
 import { CardsService } from '../../apps/reporting/src/services/cards.service';
@@ -71,6 +72,7 @@ function repositoriesOn(connection: Connection) {
     away: new AwayRepository(connection),
     cards: new CardsRepository(connection),
     rectifications: new RectificationsRepository(connection),
+    photos: new RectificationPhotosRepository(connection),
   };
 }
 
@@ -102,7 +104,7 @@ describe('reporting rollups and incidents (FerretDB, several writers)', () => {
     jetstreams = connections.map((c, i) => new JetStreamRepository(adapters[i], c, new ServiceMetrics('reporting')));
     cards = repos.map((r, i) => new CardsService(site, r.cases, r.cards, jetstreams[i], locks[i]));
     rectifications = repos.map(
-      (r, i) => new RectificationsService(site, r.rectifications, r.incidents, r.complaints, r.cards, r.cases, jetstreams[i]),
+      (r, i) => new RectificationsService(site, r.rectifications, r.photos, r.incidents, r.complaints, r.cards, r.cases, jetstreams[i]),
     );
   });
 

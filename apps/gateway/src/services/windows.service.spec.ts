@@ -1,5 +1,5 @@
 import type { ClientProxy } from '@nestjs/microservices';
-import { of, throwError } from 'rxjs';
+import { type Observable, of, throwError } from 'rxjs';
 import { InferenceRequests, ReportingRequests } from '@hallwatch/contracts';
 import { WindowsService } from './windows.service';
 
@@ -10,7 +10,7 @@ const states = [
 const declaration = { id: 'a1', windowId: 'W1', reason: '取材料', from: '2026-12-01T08:01:00.000Z', to: '2026-12-01T08:11:00.000Z' };
 
 /** A NATS client whose inference answers `states` and whose reporting answers as `reporting` says. */
-function client(reporting: () => ReturnType<typeof of>): ClientProxy {
+function client(reporting: () => Observable<unknown>): ClientProxy {
   return {
     send: (subject: string) => {
       if (subject === InferenceRequests.liveWindows) return of(states);
