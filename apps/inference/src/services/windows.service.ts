@@ -7,10 +7,11 @@ import { PresenceRepository } from '../repositories/presence.repository';
 import { FAILING_AFTER } from './hall-persistence';
 
 /**
- * The saved state of a hall is at most this old while an instance judges it (saved every 2 s):
- * older, nobody counts its persons now, and they are not known.
+ * How much later than its save interval (HALLWATCH_STATE_SAVE_SECONDS) a judged hall's state may be
+ * saved (a slow write, a busy backlog): a state older than both together is nobody's count now, and
+ * its persons are not known.
  */
-const COUNT_SAVED_WITHIN_MS = 15_000;
+const COUNT_SAVE_LATE_MS = 15_000;
 
 /** Live window states, read from the stored presence timeline so any instance can answer. */
 @Injectable()
@@ -30,7 +31,8 @@ export class WindowsService {
 
   /**
    * Per hall: the persons waiting, from the counts in its saved state as they stood when it was
-   * saved (any instance can answer), and its staffed windows against minStaffedWindows.
+   * saved (any instance can answer; `at` says when they were seen, at most a save interval ago),
+   * and its staffed windows against minStaffedWindows.
    */
   async liveHalls(halls?: string[]): Promise<LiveHallState[]> {
     const windows = await this.live(halls);
@@ -41,7 +43,7 @@ export class WindowsService {
         .filter((h) => !halls || halls.includes(h.id))
         .map(async (h) => {
           const saved = await this.states.load(h.id);
-          const fresh = saved && now - saved.savedAt.getTime() <= COUNT_SAVED_WITHIN_MS;
+          const fresh = saved && now - saved.savedAt.getTime() <= this.ctx.env.stateSaveSeconds * 1000 + COUNT_SAVE_LATE_MS;
           const occupancy = fresh ? (JSON.parse(saved.snapshot) as HallMonitorSnapshot).occupancy : undefined;
           const live = occupancy && liveOccupancy(occupancy, saved!.savedAt.getTime());
           const known = live !== undefined && live.at !== null;
