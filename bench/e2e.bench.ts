@@ -1,7 +1,7 @@
 /**
  * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --profile DIR --logs DIR]`: the whole stack with many cameras.
  *
- * N simulated cameras (deploy/rtsp/rtsp-server.py, one mount each, all served by one process from
+ * N simulated cameras (deploy/rtsp/camera-simulator.py, one mount each, all served by one process from
  * four clips in memory: looping 1280x720 25 fps H.264 with a keyframe every 2 s, made once from
  * test/media/classroom-seated.mp4 and kept in the temp directory for later runs: 60 s of four
  * staffed seats, then 60 s with those seats covered, in four phases so cameras do not flip
@@ -24,7 +24,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { probeMounts, startRtspServer } from '../apps/cli/src/demo-camera';
+import { CAMERA_SIMULATOR, probeMounts, startRtspServer } from '../apps/cli/src/demo-camera';
 import { coverSeats, gop, H264, option, quantile, startService, treeUsage, TreeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
@@ -162,7 +162,7 @@ async function run(
   try {
     const rtspPort = await freePort();
     const mounts = Object.fromEntries(Array.from({ length: cameras }, (_, i) => [`/cam${i + 1}`, clips[i % clips.length]]));
-    const rtsp = await startRtspServer(rtspPort, mounts);
+    const rtsp = await startRtspServer(rtspPort, mounts, CAMERA_SIMULATOR);
     processes.push(rtsp);
     // Every camera a valid stream before the measurement: a garbled simulator is not Hallwatch falling behind.
     const probes = await probeMounts(rtspPort, Object.keys(mounts));

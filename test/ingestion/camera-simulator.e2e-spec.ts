@@ -1,11 +1,11 @@
 import type { ChildProcess } from 'node:child_process';
 import { execFileSync } from 'node:child_process';
-import { probeMounts } from '../../apps/cli/src/demo-camera';
+import { CAMERA_SIMULATOR, probeMounts } from '../../apps/cli/src/demo-camera';
 import { freePort } from '../support/e2e';
 import { clip, startRtspServer, stopProcess } from './ingestion-harness';
 
 /**
- * The camera simulator (deploy/rtsp/rtsp-server.py) as the benchmark uses it: several mounts share
+ * The camera simulator (deploy/rtsp/camera-simulator.py) as the benchmark uses it: several mounts share
  * each clip, and every one answers as a camera (the benchmark probes 120 the same way before it
  * measures). The clips' sizes are known from the files, not from the server.
  */
@@ -17,7 +17,7 @@ describe('the camera simulator: many mounts sharing a few clips', () => {
   beforeAll(async () => {
     port = await freePort();
     const files = [clip('classroom-seated.mp4'), clip('empty-room.mp4')];
-    rtsp = await startRtspServer(port, Object.fromEntries(mounts.map((m, i) => [m, files[i % files.length]])));
+    rtsp = await startRtspServer(port, Object.fromEntries(mounts.map((m, i) => [m, files[i % files.length]])), CAMERA_SIMULATOR);
   });
 
   afterAll(() => stopProcess(rtsp));

@@ -5,10 +5,17 @@ import { PROJECT_ROOT, readEnv, SiteConfig } from '@hallwatch/config';
 import { HallwatchLogger, isListening } from '@hallwatch/runtime';
 
 const RTSP_SERVER = path.join(PROJECT_ROOT, 'deploy', 'rtsp', 'rtsp-server.py');
+/**
+ * The benchmark's camera simulator: every mount of one clip served from one shared pipeline, no
+ * feeder per camera (so 120 mounts cost little). Not yet the demo's and the tests' server: the
+ * frames it serves differ from the ffmpeg-fed server's, and the detector saw 3 of the classroom
+ * clip's 4 seated persons in them (test/inference/counter-zones.e2e-spec.ts).
+ */
+export const CAMERA_SIMULATOR = path.join(PROJECT_ROOT, 'deploy', 'rtsp', 'camera-simulator.py');
 
-/** Starts deploy/rtsp/rtsp-server.py and resolves once it prints "ready". */
-export function startRtspServer(port: number, mounts: Record<string, string>): Promise<ChildProcess> {
-  const args = [RTSP_SERVER, '--port', String(port)];
+/** Starts deploy/rtsp/rtsp-server.py (or `server`) and resolves once it prints "ready". */
+export function startRtspServer(port: number, mounts: Record<string, string>, server = RTSP_SERVER): Promise<ChildProcess> {
+  const args = [server, '--port', String(port)];
   for (const [mount, file] of Object.entries(mounts)) args.push('--mount', `${mount}=${file}`);
   const child = spawn('/usr/bin/python3', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let err = '';
