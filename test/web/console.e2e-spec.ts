@@ -194,10 +194,10 @@ describe('web console (Chromium)', () => {
     expect(await page.$('a[href="/zones"]')).toBeNull();
     await page.click('a[href="/stats"]');
     await page.waitForSelector('[data-test=table-attendance] .el-table__row');
-    // Each of the six charts drawn, or saying there is nothing to draw.
+    // Each of the seven charts (the persons-waiting series the seventh) drawn, or saying there is nothing to draw.
     await page.waitForFunction(() => {
       const cards = Array.from(document.querySelectorAll('[data-chart]'));
-      return cards.length === 6 && cards.every((c) => c.querySelector('canvas') || c.querySelector('[data-test=chart-empty]'));
+      return cards.length === 7 && cards.every((c) => c.querySelector('canvas') || c.querySelector('[data-test=chart-empty]'));
     });
     expect(await page.textContent('[data-chart=onTime] [data-test=chart-empty]')).toContain('暂无数据');
     expect(await page.textContent('[data-chart=wait] [data-test=chart-empty]')).toContain('暂无数据');
