@@ -40,6 +40,14 @@ describe('sampleFilter', () => {
     );
     expect(sampleFilter({ sampleEverySeconds: 0.5, analysisWidth: 320 })).toContain('t-prev_selected_t\\,0.45');
   });
+
+  it('keeps a keyframe that arrives up to half a keyframe interval early, so none is skipped for jitter', () => {
+    expect(sampleFilter({ sampleEverySeconds: 2, analysisWidth: 640, keyframeEverySeconds: 2 })).toContain('t-prev_selected_t\\,1)');
+    // every second keyframe of a 1 s GOP, each up to 0.5 s early
+    expect(sampleFilter({ sampleEverySeconds: 2, analysisWidth: 640, keyframeEverySeconds: 1 })).toContain('t-prev_selected_t\\,1.5)');
+    // a GOP too long for keyframes only: every frame is decoded, 10% early is kept
+    expect(sampleFilter({ sampleEverySeconds: 2, analysisWidth: 640, keyframeEverySeconds: 4 })).toContain('t-prev_selected_t\\,1.8)');
+  });
 });
 
 describe('captureOutputOptions', () => {

@@ -22,12 +22,15 @@ export function decodeKeyframesOnly(spec: CaptureSpec): boolean {
 }
 
 /**
- * The filter graph: keep a frame when at least (nearly) one sample interval has passed since the
- * last kept one, then scale. `select` (not `fps`) so a stalled stream is never padded with stale
- * duplicates. The 10% slack keeps keyframes that arrive a little early from being skipped.
+ * The filter graph: keep a frame when (nearly) one sample interval has passed since the last kept
+ * one, then scale. `select` (not `fps`) so a stalled stream is never padded with stale duplicates.
+ * Stamps are arrival times, which jitter: of every frame decoded, one arriving up to 10% early is
+ * kept; of keyframes only, one arriving up to half a keyframe interval early (a keyframe skipped
+ * for arriving 0.1 s early would leave a gap of two intervals).
  */
 export function sampleFilter(spec: CaptureSpec): string {
-  const gap = +(spec.sampleEverySeconds * 0.9).toFixed(3);
+  const early = decodeKeyframesOnly(spec) ? spec.keyframeEverySeconds! / 2 : spec.sampleEverySeconds * 0.1;
+  const gap = +(spec.sampleEverySeconds - early).toFixed(3);
   return [`select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap})'`, `scale='min(${spec.analysisWidth}\\,iw)':-2`].join(',');
 }
 
