@@ -115,6 +115,9 @@ export function statusAfter(event: LiveIncidentEvent): IncidentStatus {
   return event.data.leaveId ? 'excused' : event.data.closedAt ? 'closed' : 'open';
 }
 
+/** The site's halls as a filter's options (FilterSelect). */
+export const hallOptions = computed(() => (live.site?.halls ?? []).map((h) => ({ value: h.id, label: h.name })));
+
 /** The push channel spoke once and is down now: what the board shows is no longer live. */
 export const interrupted = computed(() => !live.connected && live.heardAt > 0);
 

@@ -14,7 +14,8 @@ export const STATE_TAG: Record<Rectification['state'], Tag> = {
   verified: 'success',
 };
 export const TIER_TAG: Record<Rectification['tier'], Tag> = { blue: 'primary', yellow: 'warning', red: 'danger' };
-export const CARD_TAG: Record<'yellow' | 'red', Tag> = { yellow: 'warning', red: 'danger' };
+export const CARD_COLORS = ['yellow', 'red'] as const;
+export const CARD_TAG: Record<(typeof CARD_COLORS)[number], Tag> = { yellow: 'warning', red: 'danger' };
 
 /** Whom an order is for, by the site's names: a window (with its department), a department, or a hall. */
 export function targetText(to: Rectification['to'], site: Site | null): string {
