@@ -35,6 +35,9 @@ import {
   UndecodableMessage,
 } from '@hallwatch/runtime';
 
+/** The durable every inference instance reads hallwatch.leaves through. */
+const LEAVES_DURABLE = 'inference-leaves';
+
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
   cameraId: string;
@@ -108,13 +111,31 @@ export class NatsRepository implements OnApplicationShutdown {
   }
 
   /**
+   * Whether the leaves on hallwatch.leaves were all handled (the durable's backlog empty) within
+   * `timeoutMs`, so a hall taken now excuses what they cover when it opens.
+   */
+  async leavesHandled(timeoutMs: number): Promise<boolean> {
+    const durable = `${Streams.leaves.name}/${LEAVES_DURABLE}`;
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const backlogs = await this.nats
+        .link()
+        .then((link) => link.consumerBacklogs(1000))
+        .catch(() => undefined);
+      if (backlogs?.get(durable) === 0) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /**
    * Every leave on hallwatch.leaves, at least once, through one durable shared by all inference
    * instances (any of them may excuse any hall's incidents); acked after `onLeave` resolves.
    */
   async consumeLeaves(onLeave: (leave: LeaveRecordMessage) => Promise<void>): Promise<void> {
     this.leaveFeed = await this.nats.consume(
       Streams.leaves,
-      'inference-leaves',
+      LEAVES_DURABLE,
       async (data) => {
         const decoded = decodeMessage(LeaveRecordMessage, data);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);

@@ -10,7 +10,11 @@ import {
   ServiceMetrics,
 } from '@hallwatch/runtime';
 import { HallLeaseRepository } from '../repositories/hall-lease.repository';
+import { NatsRepository } from '../repositories/nats.repository';
 import { MonitorService } from './monitor.service';
+
+/** How long a start waits for the leaves stored while no instance ran to be handled before it takes halls. */
+const LEAVES_WAIT_MS = 30_000;
 
 const REASONS: Record<LeaseDropReason, string> = {
   lost: 'lease lost to another instance',
@@ -34,6 +38,7 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly monitor: MonitorService,
     private readonly leases: HallLeaseRepository,
+    private readonly nats: NatsRepository,
     metrics: ServiceMetrics,
   ) {
     metrics.readiness(
@@ -60,6 +65,9 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
       },
       this.log,
     );
+    // A hall taken before the leaves stored meanwhile are known would open, unexcused, an absence one excuses.
+    if (!(await this.nats.leavesHandled(LEAVES_WAIT_MS)))
+      this.log.warn(`the leaves on hallwatch.leaves were not all handled within ${LEAVES_WAIT_MS / 1000} s; halls taken anyway`);
     this.keeper.start();
   }
 
