@@ -22,7 +22,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
-import { captureInputOptions, captureOutputOptions, CaptureSpec } from '../apps/ingestion/src/utils/capture-args';
+import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD, sampleFilter } from '../apps/ingestion/src/utils/capture-args';
 import { JpegSplitter } from '../apps/ingestion/src/utils/jpeg-splitter';
 import { CAMERA_SIMULATOR, probeMounts, startRtspServer } from '../apps/cli/src/demo-camera';
 import { gop, H264, option, startService, treeUsage } from './support';
@@ -86,22 +86,18 @@ function makeClips(): Record<string, string> {
   return clips;
 }
 
-/** Splits a filter graph at its top-level commas (escaped ones belong to an expression). */
-const filters = (graph: string) => graph.split(/(?<!\\),/);
-
 /**
  * ingestion's ffmpeg command (capture-args.ts) cut short after `stage`: its input options always,
- * its filters up to the stage, and a null output (ffmpeg's own frames, nothing encoded) before
- * the last.
+ * the sample filter's parts up to the stage (split at its top-level commas; escaped ones belong to
+ * an expression) and a null output (ffmpeg's own frames, nothing encoded) before the last.
  */
 function stageArgs(url: string, stage: 'demux' | 'decode' | 'scale' | 'encode'): string[] {
-  const input = captureInputOptions(SPEC);
-  const output = captureOutputOptions(SPEC);
-  if (stage === 'encode') return [...input, '-i', url, ...output, 'pipe:1'];
-  if (stage === 'demux') return [...input, '-i', url, '-an', '-c:v', 'copy', '-f', 'null', '-'];
-  const graph = filters(output[output.indexOf('-vf') + 1]);
-  const kept = stage === 'decode' ? graph.filter((f) => f.startsWith('select')) : graph;
-  return [...input, '-i', url, '-an', '-vf', kept.join(','), '-fps_mode', 'passthrough', '-f', 'null', '-'];
+  const input = [...captureInputOptions(SPEC), '-i', url];
+  if (stage === 'encode') return [...input, ...captureOutputOptions(SPEC)];
+  if (stage === 'demux') return [...input, '-an', '-c:v', 'copy', '-f', 'null', '-'];
+  const filters = sampleFilter(SPEC).split(/(?<!\\),/);
+  const kept = stage === 'decode' ? filters.filter((f) => f.startsWith('select')) : filters;
+  return [...input, '-an', '-vf', kept.join(','), '-fps_mode', 'passthrough', '-f', 'null', '-'];
 }
 
 /** CPU seconds so far of processes that are still running. */
@@ -122,12 +118,14 @@ async function measureStage(cameras: number, seconds: number, args: (i: number) 
   let counting = false;
   try {
     for (let i = 0; i < cameras; i++) {
-      const child = spawn('ffmpeg', args(i), { stdio: ['ignore', 'pipe', 'ignore'] });
+      // fd GREY_FD: the whole command's luma planes, read and dropped as ingestion would read them.
+      const child = spawn('ffmpeg', args(i), { stdio: ['ignore', 'pipe', 'ignore', 'pipe'] });
       const splitter = new JpegSplitter();
       child.stdout!.on('data', (d: Buffer) => {
         const n = splitter.push(d).length;
         if (counting) jpegs += n;
       });
+      child.stdio[GREY_FD]!.on('data', () => undefined);
       children.push(child);
     }
     await new Promise((r) => setTimeout(r, STAGE_WARMUP_MS));
@@ -242,7 +240,7 @@ async function main(): Promise<void> {
       `ingest: ${cameras} cameras at a time, ${FPS} fps H.264, keyframe every ${KEYFRAME_S} s, one sample every ${SAMPLE_S} s at ` +
         `width ${SPEC.analysisWidth}, ${seconds} s per stage; ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)} at start`,
     );
-    console.log(`ingest: ffmpeg ${captureInputOptions(SPEC).join(' ')} -i URL ${captureOutputOptions(SPEC).join(' ')} pipe:1`);
+    console.log(`ingest: ffmpeg ${captureInputOptions(SPEC).join(' ')} -i URL ${captureOutputOptions(SPEC).join(' ')}`);
 
     const stages = [
       ['demux', 'receive and demux the whole stream (-c copy)'],
