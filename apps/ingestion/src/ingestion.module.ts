@@ -4,7 +4,6 @@ import { FfmpegRepository } from './repositories/ffmpeg.repository';
 import { FrameBusRepository } from './repositories/frame-bus.repository';
 import { LeaseRepository } from './repositories/lease.repository';
 import { OnvifRepository } from './repositories/onvif.repository';
-import { PictureRepository } from './repositories/picture.repository';
 import { CameraSupervisorService } from './services/camera-supervisor.service';
 
 @Module({})
@@ -13,7 +12,7 @@ export class IngestionModule {
     return {
       module: IngestionModule,
       imports: [serviceCoreModule('ingestion', ctx)],
-      providers: [FfmpegRepository, OnvifRepository, PictureRepository, FrameBusRepository, LeaseRepository, CameraSupervisorService],
+      providers: [FfmpegRepository, OnvifRepository, FrameBusRepository, LeaseRepository, CameraSupervisorService],
     };
   }
 }

@@ -1,15 +1,25 @@
 import { Injectable } from '@nestjs/common';
-import ffmpeg from 'fluent-ffmpeg';
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { maskCredentials } from '@hallwatch/runtime';
-import { captureInputOptions, captureOutputOptions, CaptureSpec } from '../utils/capture-args';
+import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD } from '../utils/capture-args';
+import type { Picture } from '../utils/freeze-watch';
 import { JpegSplitter } from '../utils/jpeg-splitter';
+import { PgmSplitter } from '../utils/pgm-splitter';
 import { keyframeSpacing, KEYFRAMES_WANTED, parsePacketLine, parseStreamDescription, probeArgs, StreamProbe } from '../utils/stream-probe';
 
+/**
+ * Samples one output may be ahead of the other: they are written together, one pair per sample,
+ * so more means ffmpeg's outputs no longer pair up (never seen; the capture is ended then).
+ */
+const MAX_UNPAIRED = 3;
+
+/** The last non-empty line of ffmpeg's or ffprobe's stderr: its own reason for failing. */
+const lastLine = (stderr: string) => stderr.trim().split('\n').filter(Boolean).pop();
+
 export interface CaptureListener {
-  /** One sampled, scaled JPEG, in memory only (frames are never written to disk). */
-  frame(jpeg: Buffer): void;
+  /** One sampled, scaled frame as JPEG and as its luma plane, in memory only (frames are never written to disk). */
+  frame(jpeg: Buffer, picture: Picture): void;
   /** ffmpeg ended; the reason is safe to log (credentials masked). Called once. */
   ended(reason: string): void;
 }
@@ -21,7 +31,7 @@ export interface Capture {
   readonly pid: number | undefined;
 }
 
-/** Runs one ffmpeg per camera pulling RTSP and writing sampled JPEGs to a pipe; ffprobe looks at streams. */
+/** Runs one ffmpeg per camera pulling RTSP and writing sampled frames to pipes; ffprobe looks at streams. */
 @Injectable()
 export class FfmpegRepository {
   /**
@@ -41,7 +51,7 @@ export class FfmpegRepository {
       let looking: NodeJS.Timeout | undefined;
       const stop = () => child.kill('SIGKILL');
       const overall = setTimeout(stop, (seconds + ioTimeoutSeconds + 5) * 1000);
-      child.stdout.on('data', (d: Buffer) => {
+      child.stdout!.on('data', (d: Buffer) => {
         const lines = (partial + d).split('\n');
         partial = lines.pop() ?? '';
         for (const line of lines) {
@@ -54,7 +64,7 @@ export class FfmpegRepository {
           if (keyframeTimes.length >= KEYFRAMES_WANTED) stop();
         }
       });
-      child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
+      child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
       const fail = (why: string) => reject(new Error(maskCredentials(`ffprobe: ${why}`).replace(/\s+/g, ' ').trim().slice(0, 300)));
       child.on('error', (err) => {
         clearTimeout(overall);
@@ -66,40 +76,61 @@ export class FfmpegRepository {
         if (packets > 0) {
           return resolve({ ...parseStreamDescription(stderr), keyframes, keyframeEverySeconds: keyframeSpacing(keyframeTimes) });
         }
-        const last = stderr.trim().split('\n').filter(Boolean).pop();
+        const last = lastLine(stderr);
         fail(code === 0 ? 'the stream has no video packets' : (last ?? `no answer within ${seconds + ioTimeoutSeconds} s`));
       });
     });
   }
 
+  /**
+   * Runs ingestion's ffmpeg command on `url` until it ends or is stopped: JPEGs from stdout and
+   * luma planes from fd GREY_FD, paired in order (ffmpeg writes one of each per sample).
+   */
   capture(url: string, spec: CaptureSpec, listener: CaptureListener): Capture {
-    const splitter = new JpegSplitter();
+    const child = spawn('ffmpeg', [...captureInputOptions(spec), '-i', url, ...captureOutputOptions(spec)], {
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+    });
     let ended = false;
-    let pid: number | undefined;
     const end = (reason: string) => {
       if (ended) return;
       ended = true;
+      child.kill('SIGKILL');
       listener.ended(maskCredentials(reason).replace(/\s+/g, ' ').trim().slice(0, 300));
     };
-    const command = ffmpeg(url)
-      .inputOptions(captureInputOptions(spec))
-      .outputOptions(captureOutputOptions(spec))
-      .on('start', () => (pid = (command as unknown as { ffmpegProc?: { pid?: number } }).ffmpegProc?.pid))
-      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
-        // ffmpeg's own last line says why (e.g. "Connection refused"), better than its exit code.
-        const last = (stderr ?? '').trim().split('\n').filter(Boolean).pop();
-        end(last ? `ffmpeg: ${last}` : err.message);
-      })
-      .on('end', () => end('stream ended'));
-    const output = command.pipe() as Readable;
-    output.on('data', (chunk: Buffer) => {
-      for (const jpeg of splitter.push(chunk)) listener.frame(jpeg);
+    const jpegs: Buffer[] = [];
+    const pictures: Picture[] = [];
+    const deliver = () => {
+      while (jpegs.length > 0 && pictures.length > 0 && !ended) listener.frame(jpegs.shift()!, pictures.shift()!);
+      if (Math.max(jpegs.length, pictures.length) > MAX_UNPAIRED)
+        end(`ffmpeg: ${jpegs.length} JPEG(s) and ${pictures.length} luma plane(s) out of step`);
+    };
+    const jpegSplitter = new JpegSplitter();
+    child.stdout!.on('data', (chunk: Buffer) => {
+      jpegs.push(...jpegSplitter.push(chunk));
+      deliver();
     });
-    output.on('error', (err) => end(`ffmpeg output: ${err.message}`));
+    const pgmSplitter = new PgmSplitter();
+    (child.stdio[GREY_FD] as Readable).on('data', (chunk: Buffer) => {
+      try {
+        pictures.push(...pgmSplitter.push(chunk));
+      } catch (err) {
+        return end(`ffmpeg grey output: ${(err as Error).message}`);
+      }
+      deliver();
+    });
+    let stderr = '';
+    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
+    child.on('error', (err) => end(`ffmpeg: ${err.message}`));
+    child.on('close', (code, signal) => {
+      // ffmpeg's own last line says why (e.g. "Connection refused"), better than its exit code.
+      const last = lastLine(stderr);
+      if (code === 0) end('stream ended');
+      else end(last ? `ffmpeg: ${last}` : signal ? `ffmpeg was killed with signal ${signal}` : `ffmpeg exited with code ${code}`);
+    });
     return {
-      stop: () => command.kill('SIGKILL'),
+      stop: () => child.kill('SIGKILL'),
       get pid() {
-        return pid;
+        return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
       },
     };
   }

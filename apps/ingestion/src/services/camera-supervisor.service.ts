@@ -17,7 +17,6 @@ import { FfmpegRepository } from '../repositories/ffmpeg.repository';
 import { FrameBusRepository } from '../repositories/frame-bus.repository';
 import { LeaseRepository } from '../repositories/lease.repository';
 import { OnvifRepository } from '../repositories/onvif.repository';
-import { PictureRepository } from '../repositories/picture.repository';
 import { CameraUnit } from './camera-unit';
 
 const REASONS: Record<LeaseDropReason, string> = {
@@ -50,7 +49,6 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
     @InjectContext() private readonly ctx: ServiceContext,
     private readonly ffmpeg: FfmpegRepository,
     private readonly onvif: OnvifRepository,
-    private readonly pictures: PictureRepository,
     private readonly bus: FrameBusRepository,
     private readonly leases: LeaseRepository,
     metrics: ServiceMetrics,
@@ -129,7 +127,6 @@ export class CameraSupervisorService implements OnApplicationBootstrap, OnModule
       {
         ffmpeg: this.ffmpeg,
         onvif: this.onvif,
-        pictures: this.pictures,
         log: this.log,
         frameReceived: (u) => this.received.inc({ camera: u.id }),
         framesQueued: (u) => this.sendFrames(u),

@@ -4,11 +4,10 @@ import type { CameraStatus, CameraStatusMessage } from '@hallwatch/contracts';
 import { maskCredentials } from '@hallwatch/runtime';
 import type { Capture, FfmpegRepository } from '../repositories/ffmpeg.repository';
 import type { OnvifRepository } from '../repositories/onvif.repository';
-import type { PictureRepository } from '../repositories/picture.repository';
 import { backoffDelay } from '../utils/backoff';
 import { CaptureSpec, decodeKeyframesOnly } from '../utils/capture-args';
 import { DropQueue } from '../utils/drop-queue';
-import { FreezeWatch } from '../utils/freeze-watch';
+import { FreezeWatch, Picture } from '../utils/freeze-watch';
 import { keyframeInterval } from '../utils/profile-choice';
 import { probeSeconds } from '../utils/stream-probe';
 
@@ -39,7 +38,6 @@ export interface Frame {
 export interface CameraUnitDeps {
   ffmpeg: FfmpegRepository;
   onvif: OnvifRepository;
-  pictures: Pick<PictureRepository, 'decode'>;
   log: LoggerService;
   /** Called for each frame ffmpeg delivers, before it is compared with the last one (for hallwatch_frames_received_total). */
   frameReceived: (unit: CameraUnit) => void;
@@ -77,8 +75,6 @@ export class CameraUnit {
   private stopped = false;
   /** Kept across connections: a frozen encoder is still frozen after a reconnect. */
   private readonly freeze: FreezeWatch;
-  /** Samples are compared in arrival order, each after the one before. */
-  private judging: Promise<void> = Promise.resolve();
 
   constructor(
     readonly camera: CameraConfig,
@@ -145,7 +141,7 @@ export class CameraUnit {
     this.connectedAt = Date.now();
     this.lastFrameAt = undefined;
     this.capture = this.deps.ffmpeg.capture(url, spec, {
-      frame: (jpeg) => this.onFrame(jpeg),
+      frame: (jpeg, picture) => this.onFrame(jpeg, picture),
       ended: (reason) => this.onEnded(reason),
     });
     this.armWatchdog(Math.max(FIRST_FRAME_GRACE_MS, this.staleAfterMs));
@@ -228,7 +224,12 @@ export class CameraUnit {
     return STALE_AFTER_INTERVALS * this.camera.sampleEverySeconds * 1000;
   }
 
-  private onFrame(jpeg: Buffer): void {
+  /**
+   * A new picture is published; the same picture again is held back (a live camera never sends
+   * one: sensor noise, the on-screen clock), so a frozen stream confirms no state and its windows
+   * go stale, and after `frozenAfterMs` the camera is reported frozen.
+   */
+  private onFrame(jpeg: Buffer, picture: Picture): void {
     if (this.stopped) return;
     const at = Date.now();
     this.lastFrameAt = at;
@@ -236,20 +237,6 @@ export class CameraUnit {
     this.failures = 0;
     this.deps.frameReceived(this);
     this.armWatchdog(this.staleAfterMs);
-    const capture = this.capture;
-    this.judging = this.judging.then(() => this.judge(jpeg, at, capture));
-  }
-
-  /**
-   * A new picture is published; the same picture again is held back (a live camera never sends
-   * one: sensor noise, the on-screen clock), so a frozen stream confirms no state and its windows
-   * go stale, and after `frozenAfterMs` the camera is reported frozen.
-   */
-  private async judge(jpeg: Buffer, at: number, capture: Capture | undefined): Promise<void> {
-    // A sample that cannot be decoded counts as a new picture: inference judges it as any other.
-    const picture = await this.deps.pictures.decode(jpeg).catch(() => undefined);
-    // The connection ended while it was decoded: its status (offline) must not be followed by an older online.
-    if (this.stopped || this.capture !== capture) return;
     const verdict = this.freeze.observe(at, picture);
     if (verdict.repeated) {
       if (verdict.frozen) this.setStatus('frozen', `the picture has not changed for ${Math.round((at - verdict.since) / 1000)} s`);

@@ -1,4 +1,4 @@
-import { captureInputOptions, captureOutputOptions, decodeKeyframesOnly, sampleFilter } from './capture-args';
+import { captureInputOptions, captureOutputOptions, decodeKeyframesOnly, GREY_FD, sampleFilter } from './capture-args';
 
 const base = { sampleEverySeconds: 2, analysisWidth: 640 };
 
@@ -21,9 +21,10 @@ describe('decodeKeyframesOnly', () => {
 });
 
 describe('captureInputOptions', () => {
-  it('pulls RTSP over TCP with a socket timeout in microseconds', () => {
+  it('pulls RTSP over TCP, video only, with a socket timeout in microseconds', () => {
     const args = captureInputOptions({ ...base, ioTimeoutSeconds: 5 });
     expect(args.join(' ')).toContain('-rtsp_transport tcp');
+    expect(args.join(' ')).toContain('-allowed_media_types video');
     expect(args.join(' ')).toContain('-timeout 5000000');
   });
 
@@ -51,11 +52,36 @@ describe('sampleFilter', () => {
 });
 
 describe('captureOutputOptions', () => {
-  it('writes MJPEG to a pipe without duplicating frames or carrying audio', () => {
+  /** The options of the output written to `target`, from its -map on. */
+  const output = (args: string[], target: string) => args.slice(args.lastIndexOf('-map', args.indexOf(target)), args.indexOf(target) + 1);
+
+  it('writes each sample as MJPEG on stdout and its luma plane as PGM on fd 3, video only, no frame duplicated', () => {
     const args = captureOutputOptions(base);
-    expect(args.slice(args.indexOf('-f'), args.indexOf('-f') + 2)).toEqual(['-f', 'image2pipe']);
-    expect(args.slice(args.indexOf('-c:v'), args.indexOf('-c:v') + 2)).toEqual(['-c:v', 'mjpeg']);
-    expect(args).toContain('-an');
-    expect(args.slice(args.indexOf('-fps_mode'), args.indexOf('-fps_mode') + 2)).toEqual(['-fps_mode', 'passthrough']);
+    expect(args[args.indexOf('-filter_complex') + 1]).toBe(`[0:v:0]${sampleFilter(base)},split[jpeg][grey];[grey]extractplanes=y[luma]`);
+    expect(output(args, 'pipe:1')).toEqual([
+      '-map',
+      '[jpeg]',
+      '-c:v',
+      'mjpeg',
+      '-q:v',
+      '5',
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'image2pipe',
+      'pipe:1',
+    ]);
+    expect(output(args, `pipe:${GREY_FD}`)).toEqual([
+      '-map',
+      '[luma]',
+      '-c:v',
+      'pgm',
+      '-fps_mode',
+      'passthrough',
+      '-f',
+      'image2pipe',
+      'pipe:3',
+    ]);
+    expect(args.filter((a) => a === '-map')).toHaveLength(2); // nothing else, no audio
   });
 });

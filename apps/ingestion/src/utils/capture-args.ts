@@ -34,7 +34,10 @@ export function sampleFilter(spec: CaptureSpec): string {
   return [`select='isnan(prev_selected_t)+gte(t-prev_selected_t\\,${gap})'`, `scale='min(${spec.analysisWidth}\\,iw)':-2`].join(',');
 }
 
-/** ffmpeg options before `-i URL`: RTSP over TCP, a socket timeout, cheap single-thread decoding. */
+/**
+ * ffmpeg options before `-i URL`: RTSP over TCP and video only (a camera's audio track is never set
+ * up, so never received), a socket timeout, cheap single-thread decoding.
+ */
 export function captureInputOptions(spec: CaptureSpec): string[] {
   const timeoutUs = Math.round((spec.ioTimeoutSeconds ?? 10) * 1e6);
   return [
@@ -43,6 +46,8 @@ export function captureInputOptions(spec: CaptureSpec): string[] {
     'error',
     '-rtsp_transport',
     'tcp',
+    '-allowed_media_types',
+    'video',
     // Arrival time, not the camera's RTP clock: camera clocks jump, and sampling must follow real time.
     '-use_wallclock_as_timestamps',
     '1',
@@ -54,7 +59,20 @@ export function captureInputOptions(spec: CaptureSpec): string[] {
   ];
 }
 
-/** ffmpeg options after the input: sampled, scaled frames as concatenated JPEGs on stdout. */
+/** The file descriptor on which ffmpeg writes each sample's luma plane (see captureOutputOptions). */
+export const GREY_FD = 3;
+
+/**
+ * ffmpeg options after the input, outputs included: each sampled, scaled frame twice, as a JPEG on
+ * stdout (what is published) and as its luma plane, a PGM on fd GREY_FD (what the freeze watch
+ * compares; decoding the JPEG again in Node cost more than ffmpeg's whole scale and encode).
+ */
 export function captureOutputOptions(spec: CaptureSpec): string[] {
-  return ['-an', '-sn', '-dn', '-vf', sampleFilter(spec), '-fps_mode', 'passthrough', '-c:v', 'mjpeg', '-q:v', '5', '-f', 'image2pipe'];
+  const each = ['-fps_mode', 'passthrough', '-f', 'image2pipe'];
+  return [
+    '-filter_complex',
+    `[0:v:0]${sampleFilter(spec)},split[jpeg][grey];[grey]extractplanes=y[luma]`,
+    ...['-map', '[jpeg]', '-c:v', 'mjpeg', '-q:v', '5', ...each, 'pipe:1'],
+    ...['-map', '[luma]', '-c:v', 'pgm', ...each, `pipe:${GREY_FD}`],
+  ];
 }

@@ -8,8 +8,8 @@ export interface Picture {
 /**
  * Grey levels by which a pixel of a repeated picture may differ (rounding, should a decoder or
  * scaler treat the same frame a little differently). Live frames always differ by more somewhere:
- * a sensor's noise, the on-screen clock; in the test footage (compressed 480x270) even consecutive
- * frames of the empty room, 1/12 s apart, differ by 12 levels or more in some pixels.
+ * a sensor's noise, the on-screen clock; in the test footage (compressed 480x270) even samples of
+ * the empty room a quarter of a second apart differ by 79 levels or more in some pixel.
  */
 export const SAME_PICTURE_TOLERANCE = 4;
 
@@ -39,9 +39,9 @@ export class FreezeWatch {
     if (!(frozenAfterMs > 0)) throw new RangeError(`frozenAfterMs must be > 0, got ${frozenAfterMs}`);
   }
 
-  /** A sample that arrived at `at` (ms); `undefined` when it could not be decoded (taken as a new picture). */
-  observe(at: number, picture: Picture | undefined): FreezeVerdict {
-    if (!picture || !this.first || !samePicture(this.first, picture)) {
+  /** A sample that arrived at `at` (ms). */
+  observe(at: number, picture: Picture): FreezeVerdict {
+    if (!this.first || !samePicture(this.first, picture)) {
       this.first = picture;
       this.since = at;
       return { repeated: false };
