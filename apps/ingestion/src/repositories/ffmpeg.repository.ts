@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { spawn } from 'node:child_process';
+import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
+import ffmpeg, { FfmpegCommand } from 'fluent-ffmpeg';
 import type { Readable } from 'node:stream';
 import { maskCredentials } from '@hallwatch/runtime';
 import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD } from '../utils/capture-args';
@@ -87,14 +88,22 @@ export class FfmpegRepository {
    * luma planes from fd GREY_FD, paired in order (ffmpeg writes one of each per sample).
    */
   capture(url: string, spec: CaptureSpec, listener: CaptureListener): Capture {
-    const child = spawn('ffmpeg', [...captureInputOptions(spec), '-i', url, ...captureOutputOptions(spec)], {
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-    });
+    const outputs = captureOutputOptions(spec);
+    const command = ffmpeg(url)
+      .inputOptions(captureInputOptions(spec))
+      .outputOptions(outputs.slice(0, -1)) // the luma output whole, then stdout's options: its target is the pipe below
+      .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
+        // ffmpeg's own last line says why (e.g. "Connection refused"), better than its exit code.
+        const last = lastLine(stderr ?? '');
+        end(last ? `ffmpeg: ${last}` : err.message);
+      })
+      .on('end', () => end('stream ended'));
+    withGreyPipe(command);
     let ended = false;
     const end = (reason: string) => {
       if (ended) return;
       ended = true;
-      child.kill('SIGKILL');
+      command.kill('SIGKILL');
       listener.ended(maskCredentials(reason).replace(/\s+/g, ' ').trim().slice(0, 300));
     };
     const jpegs: Buffer[] = [];
@@ -105,33 +114,44 @@ export class FfmpegRepository {
         end(`ffmpeg: ${jpegs.length} JPEG(s) and ${pictures.length} luma plane(s) out of step`);
     };
     const jpegSplitter = new JpegSplitter();
-    child.stdout!.on('data', (chunk: Buffer) => {
+    const output = command.pipe() as Readable;
+    output.on('data', (chunk: Buffer) => {
       jpegs.push(...jpegSplitter.push(chunk));
       deliver();
     });
+    output.on('error', (err) => end(`ffmpeg output: ${err.message}`));
     const pgmSplitter = new PgmSplitter();
-    (child.stdio[GREY_FD] as Readable).on('data', (chunk: Buffer) => {
-      try {
-        pictures.push(...pgmSplitter.push(chunk));
-      } catch (err) {
-        return end(`ffmpeg grey output: ${(err as Error).message}`);
-      }
-      deliver();
-    });
-    let stderr = '';
-    child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d).slice(-8000)));
-    child.on('error', (err) => end(`ffmpeg: ${err.message}`));
-    child.on('close', (code, signal) => {
-      // ffmpeg's own last line says why (e.g. "Connection refused"), better than its exit code.
-      const last = lastLine(stderr);
-      if (code === 0) end('stream ended');
-      else end(last ? `ffmpeg: ${last}` : signal ? `ffmpeg was killed with signal ${signal}` : `ffmpeg exited with code ${code}`);
+    let process: ChildProcess | undefined;
+    command.on('start', () => {
+      process = (command as unknown as { ffmpegProc: ChildProcess }).ffmpegProc;
+      (process.stdio[GREY_FD] as Readable).on('data', (chunk: Buffer) => {
+        try {
+          pictures.push(...pgmSplitter.push(chunk));
+        } catch (err) {
+          return end(`ffmpeg grey output: ${(err as Error).message}`);
+        }
+        deliver();
+      });
     });
     return {
-      stop: () => child.kill('SIGKILL'),
+      stop: () => command.kill('SIGKILL'),
       get pid() {
-        return child.exitCode === null && child.signalCode === null ? child.pid : undefined;
+        return process && process.exitCode === null && process.signalCode === null ? process.pid : undefined;
       },
     };
   }
+}
+
+type SpawnFfmpeg = (args: string[], options: SpawnOptions, ...callbacks: unknown[]) => void;
+
+/**
+ * Gives the command's ffmpeg one more pipe, fd GREY_FD, for the luma planes: fluent-ffmpeg opens
+ * only stdin, stdout and stderr, and takes spawn options from nobody. Its `_spawnFfmpeg` passes
+ * them on to spawn (fluent-ffmpeg 2.1, whose API is frozen).
+ */
+function withGreyPipe(command: FfmpegCommand): void {
+  const inner = command as unknown as { _spawnFfmpeg: SpawnFfmpeg };
+  const spawnFfmpeg = inner._spawnFfmpeg.bind(command);
+  inner._spawnFfmpeg = (args, options, ...callbacks) =>
+    spawnFfmpeg(args, { ...options, stdio: Array<'pipe'>(GREY_FD + 1).fill('pipe') }, ...callbacks);
 }

@@ -69,10 +69,11 @@ export const GREY_FD = 3;
  */
 export function captureOutputOptions(spec: CaptureSpec): string[] {
   const each = ['-fps_mode', 'passthrough', '-f', 'image2pipe'];
+  // stdout last: fluent-ffmpeg names that output's target itself (see FfmpegRepository.capture).
   return [
     '-filter_complex',
     `[0:v:0]${sampleFilter(spec)},split[jpeg][grey];[grey]extractplanes=y[luma]`,
-    ...['-map', '[jpeg]', '-c:v', 'mjpeg', '-q:v', '5', ...each, 'pipe:1'],
     ...['-map', '[luma]', '-c:v', 'pgm', ...each, `pipe:${GREY_FD}`],
+    ...['-map', '[jpeg]', '-c:v', 'mjpeg', '-q:v', '5', ...each, 'pipe:1'],
   ];
 }
