@@ -80,7 +80,7 @@ users:
       password: PASSWORD,
       users: ['admin'],
       site,
-      beforeServices: async (env) => {
+      beforeServices: async ({ env }) => {
         // The seed runs in this process, as `npm start` runs it in its own, with the same environment.
         for (const [k, v] of Object.entries({ ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! })) {
           saved[k] = process.env[k];

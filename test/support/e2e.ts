@@ -135,7 +135,7 @@ export interface StackOptions {
   env?: Record<string, string>;
   startTimeoutMs?: number;
   /** Runs once the environment is made and NATS connected, before any service starts (to seed the database, subscribe, ...). */
-  beforeServices?: (env: Record<string, string>, nc: NatsConnection) => Promise<void>;
+  beforeServices?: (stack: { env: Record<string, string>; nc: NatsConnection }) => Promise<void>;
 }
 
 /** A test's running services on its own database and site, with NATS and the gateway at hand. */
@@ -174,7 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await Promise.all(services.map((s) => s.stop()));
   };
   try {
-    await options.beforeServices?.(env, nc);
+    await options.beforeServices?.({ env, nc });
     const names = options.services ?? ['reporting', 'gateway'];
     services.push(...(await Promise.all(names.map((name) => startService(name, env, options.startTimeoutMs)))));
   } catch (err) {
