@@ -2,13 +2,12 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
-import { ensureFerretDb, hashPassword } from '@hallwatch/runtime';
-import { freePort, login, RunningService, ROOT, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { ensureFerretDb } from '@hallwatch/runtime';
+import { freePort, login, RunningService, ROOT, Stack, startStack, writeSiteFile } from '../support/e2e';
 
 const PASSWORD = 'correct horse battery';
 
-async function siteYaml(): Promise<string> {
-  const hash = await hashPassword(PASSWORD);
+function siteYaml(hash: string): string {
   return `
 timezone: Asia/Shanghai
 halls:
@@ -33,25 +32,17 @@ users:
 }
 
 describe('platform: gateway -> NATS -> service -> database and back', () => {
+  let stack: Stack;
   let reporting: RunningService;
   let gateway: RunningService;
   let baseUrl: string;
 
   beforeAll(async () => {
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: writeSiteFile(await siteYaml()),
-      MONGODB_URI: testDatabaseUri('platform'),
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-secret-not-for-production',
-    };
-    [reporting, gateway] = await Promise.all([startService('reporting', env), startService('gateway', env)]);
-    baseUrl = `http://127.0.0.1:${port}`;
+    stack = await startStack({ name: 'platform', password: PASSWORD, site: siteYaml });
+    [baseUrl, reporting, gateway] = [stack.base, ...stack.services];
   });
 
-  afterAll(async () => {
-    await Promise.all([reporting?.stop(), gateway?.stop()]);
-  });
+  afterAll(() => stack?.stop());
 
   it('answers health through NATS with a real database round trip per service', async () => {
     const token = await login(baseUrl, 'admin', PASSWORD);

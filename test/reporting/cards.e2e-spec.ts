@@ -1,8 +1,7 @@
-import { connect, NatsConnection, Subscription } from 'nats';
+import { Subscription } from 'nats';
 import { CardMessage, encodeMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
 import { addDays, localDate } from '@hallwatch/stats';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'cards-test-pw';
 const MIN = 60_000;
@@ -14,11 +13,9 @@ const TZ = 'Asia/Shanghai';
  * 1 hour; the periodic check runs every second. Times are relative to now.
  */
 describe('cases in flight: yellow and red cards', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
+  let stack: Stack;
   let published: Subscription;
   const cardsSeen: CardMessage[] = [];
-  let base: string;
   let admin: string;
   let managerH1: string;
   let managerH2: string;
@@ -26,8 +23,18 @@ describe('cases in flight: yellow and red cards', () => {
   const iso = (offsetMinutes: number) => new Date(now + offsetMinutes * MIN).toISOString();
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'cards',
+      password: PASSWORD,
+      users: ['admin', 'manager1', 'manager2'],
+      env: { HALLWATCH_CARD_CHECK_SECONDS: '1' },
+      beforeServices: async ({ nc }) => {
+        published = nc.subscribe(Subjects.supervisionCard);
+        void (async () => {
+          for await (const m of published) cardsSeen.push(m.json<CardMessage>());
+        })();
+      },
+      site: (hash) => `
 timezone: ${TZ}
 halls:
   - { id: H1, name: City hall, kind: hall }
@@ -45,46 +52,21 @@ users:
   - { username: admin, passwordHash: "${hash}", role: admin }
   - { username: manager1, passwordHash: "${hash}", role: hall_manager, halls: [H1] }
   - { username: manager2, passwordHash: "${hash}", role: hall_manager, halls: [H2] }
-`);
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: site,
-      MONGODB_URI: testDatabaseUri('cards'),
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-cards',
-      HALLWATCH_CARD_CHECK_SECONDS: '1',
-    };
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
-    published = nc.subscribe(Subjects.supervisionCard);
-    void (async () => {
-      for await (const m of published) cardsSeen.push(m.json<CardMessage>());
-    })();
-    services = await Promise.all([startService('reporting', env), startService('gateway', env)]);
-    base = `http://127.0.0.1:${port}`;
-    [admin, managerH1, managerH2] = await Promise.all(['admin', 'manager1', 'manager2'].map((u) => login(base, u, PASSWORD)));
+`,
+    });
+    ({ admin, manager1: managerH1, manager2: managerH2 } = stack.tokens);
   });
 
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
+  afterAll(() => stack?.stop());
 
   const post = async (token: string, cases: Record<string, unknown>[]) => {
-    const res = await fetch(`${base}/api/cases`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ cases }),
-    });
+    const res = await stack.call('POST', '/api/cases', token, { cases });
     expect(res.status).toBe(200);
     return (await res.json()) as { accepted: number; rejected: number; results: Record<string, unknown>[] };
   };
-  const get = async (token: string, path: string) => fetch(`${base}${path}`, { headers: { authorization: `Bearer ${token}` } });
-  const cards = async (token: string, query = '') => {
-    const res = await get(token, `/api/cards?from=${encodeURIComponent(iso(-24 * 60))}${query}`);
-    if (res.status !== 200) throw new Error(`/api/cards: ${res.status} ${await res.text()}`);
-    return (await res.json()) as CardMessage[];
-  };
+  const get = (token: string, path: string) => stack.call('GET', path, token);
+  const cards = (token: string, query = '') =>
+    stack.get<CardMessage[]>(`/api/cards?from=${encodeURIComponent(iso(-24 * 60))}${query}`, token);
   const of = (list: CardMessage[], caseId: string) => list.filter((c) => c.caseId === caseId).map((c) => c.color);
   /** A case taken `takenMinutes` ago at W1 by S1, due `deadlineMinutes` from now, entering `status` `atMinutes` from now. */
   const update = (caseId: string, status: string, atMinutes: number, deadlineMinutes: number, windowId = 'W1') => ({
@@ -150,7 +132,7 @@ users:
 
   it('moves the deadline by the time a case was suspended (hallwatch.cases, updates in any order)', async () => {
     // Due 30 minutes ago, but suspended 60 to 50 minutes ago: due 20 minutes ago, so red from then.
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const send = (status: string, at: number) => js.publish(Subjects.cases, encodeMessage(update('suspended-1', status, at, -30)));
     await send('suspended', -60);
     await send('accepted', -65); // arrives late: joins the history

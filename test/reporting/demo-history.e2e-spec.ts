@@ -1,11 +1,9 @@
 import { MongoClient } from 'mongodb';
-import { connect } from 'nats';
 import { Streams } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
 import { demoHistory, type DemoHistory, type DemoHistoryInput } from '@hallwatch/stats';
 import { withReporting } from '../../apps/reporting/src/in-process';
 import { DEMO_SEED } from '../../apps/reporting/src/services/demo-seed.service';
-import { callApi, eventually, freePort, RunningService, startReportingApi, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'demo-history-test-pw';
 const MINUTE = 60000;
@@ -31,15 +29,13 @@ const round3 = (x: number) => Math.round(x * 1000) / 1000;
  * uses), never from the statistics code.
  */
 describe('the demo history', () => {
-  let services: RunningService[] = [];
-  let base: string;
+  let stack: Stack;
   let admin: string;
   let plan: DemoHistory;
   const saved: Record<string, string | undefined> = {};
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    const site = (hash: string) => `
 timezone: Asia/Shanghai
 halls:
   - { id: H1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 1 }
@@ -62,19 +58,7 @@ rosters:
 rules: { absenceAfter: 10m, lateAfter: 1h, earlyLeaveBefore: 1h }
 users:
   - { username: admin, passwordHash: "${hash}", role: admin }
-`);
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: site,
-      MONGODB_URI: testDatabaseUri('demo-history'),
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-demo',
-    };
-    // The seed runs in this process, as `npm start` runs it in its own, with the same environment.
-    for (const [k, v] of Object.entries({ ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! })) {
-      saved[k] = process.env[k];
-      process.env[k] = v;
-    }
+`;
     const windows = [
       ['W1', 'H1', 'S1', '张敏 (S1)'],
       ['W2', 'H1', 'S2', '李强 (S2)'],
@@ -91,28 +75,35 @@ users:
     };
     plan = demoHistory(input);
 
-    const started = Date.now();
-    const first = await withReporting((reporting) => reporting.seedDemo(NOW));
-    console.log(`demo history seeded in ${Date.now() - started} ms: ${JSON.stringify(first.counts)}`);
-    expect(first).toMatchObject({ seeded: true, from: input.from, to: input.to });
-    expect(first.counts).toMatchObject({ cases: plan.cases.length, presenceChanges: plan.presence.length, leaves: 2, complaints: 5 });
-
-    ({ services, base, token: admin } = await startReportingApi(env, 'admin', PASSWORD));
+    stack = await startStack({
+      name: 'demo-history',
+      password: PASSWORD,
+      users: ['admin'],
+      site,
+      beforeServices: async ({ env }) => {
+        // The seed runs in this process, as `npm start` runs it in its own, with the same environment.
+        for (const [k, v] of Object.entries({ ...env, NATS_URL: process.env.HALLWATCH_TEST_NATS_URL! })) {
+          saved[k] = process.env[k];
+          process.env[k] = v;
+        }
+        const started = Date.now();
+        const first = await withReporting((reporting) => reporting.seedDemo(NOW));
+        console.log(`demo history seeded in ${Date.now() - started} ms: ${JSON.stringify(first.counts)}`);
+        expect(first).toMatchObject({ seeded: true, from: input.from, to: input.to });
+        expect(first.counts).toMatchObject({ cases: plan.cases.length, presenceChanges: plan.presence.length, leaves: 2, complaints: 5 });
+      },
+    });
+    admin = stack.tokens.admin;
   });
 
   afterAll(async () => {
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
+    await stack?.stop();
     for (const [k, v] of Object.entries(saved))
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;
   });
 
-  const rows = async (p: string) => {
-    const res = await callApi(base, 'GET', p, admin);
-    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>[];
-  };
+  const rows = (p: string) => stack.get<Record<string, unknown>[]>(p, admin);
   const byWindow = async (p: string) => new Map((await rows(p)).map((r) => [r.window as string, r]));
   /** Staffed time of a window in the plan: from each staffed change to the next change. */
   const staffedHours = (windowId: string) => {
@@ -203,25 +194,20 @@ users:
     } finally {
       await client.close();
     }
-    const complaint = (await (await callApi(base, 'GET', '/api/complaints/demo-complaint-1', admin)).json()) as Record<string, unknown>;
+    const complaint = (await (await stack.call('GET', '/api/complaints/demo-complaint-1', admin)).json()) as Record<string, unknown>;
     expect(complaint).toMatchObject({ id: 'demo-complaint-1', submittedBy: 'demo-seed' });
     for (const { id } of plan.leaves) {
-      const leave = (await (await callApi(base, 'GET', `/api/leaves/${id}`, admin)).json()) as Record<string, unknown>;
+      const leave = (await (await stack.call('GET', `/api/leaves/${id}`, admin)).json()) as Record<string, unknown>;
       expect(leave).toMatchObject({ id, status: 'approved', submittedBy: 'demo-seed', approvedBy: 'demo-seed' });
     }
   });
 
   it('adds nothing when started again', async () => {
     const messages = async () => {
-      const nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
-      try {
-        const jsm = await nc.jetstreamManager();
-        return await Promise.all(
-          [Streams.presence.name, Streams.incidents.name, Streams.leaves.name].map(async (s) => (await jsm.streams.info(s)).state.messages),
-        );
-      } finally {
-        await nc.close();
-      }
+      const jsm = await stack.nc.jetstreamManager();
+      return Promise.all(
+        [Streams.presence.name, Streams.incidents.name, Streams.leaves.name].map(async (s) => (await jsm.streams.info(s)).state.messages),
+      );
     };
     const before = await messages();
     const figures = await rows(`/api/stats/evaluation?${RANGE}&groupBy=window`);

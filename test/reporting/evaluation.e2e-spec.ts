@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, PresenceMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
+import { eventually, runCli, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'evaluation-test-pw';
 const DAY = '2024-03-04'; // a Monday; Asia/Shanghai. March 2024 has 21 workdays: 147 scheduled hours per window.
@@ -41,16 +39,16 @@ function complaint(id: string, windowId: string | undefined, staffId: string | u
  * (target 4 cases per staffed hour); 2 points off per confirmed absence incident, 5 per verified complaint.
  */
 describe('the annual evaluation table: complaints, ratings, incidents and the score', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let base: string;
-  let env: Record<string, string>;
+  let stack: Stack;
   let admin: string;
   let manager: string;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'evaluation',
+      password: PASSWORD,
+      users: ['admin', 'manager'],
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: H1, name: City hall, kind: hall }
@@ -68,38 +66,18 @@ users:
   - { username: admin, passwordHash: "${hash}", role: admin }
   - { username: evaluator, passwordHash: "${hash}", role: evaluator }
   - { username: manager, passwordHash: "${hash}", role: hall_manager, halls: [H1] }
-`);
-    const port = await freePort();
-    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('evaluation'), PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-evaluation' };
-    services.push(await startService('reporting', env));
-    services.push(await startService('gateway', env));
-    base = `http://127.0.0.1:${port}`;
-    admin = await login(base, 'admin', PASSWORD);
-    manager = await login(base, 'manager', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
-  });
-
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
-
-  const get = async (token: string, p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
-  const rows = async (token: string, p: string) => {
-    const res = await get(token, p);
-    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>[];
-  };
-  const post = async (token: string, p: string, body: unknown) => {
-    const res = await fetch(`${base}${p}`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+`,
     });
-    return { status: res.status, body: (await res.json()) as { accepted: number; rejected: number; results: Record<string, unknown>[] } };
-  };
-  const cli = (...args: string[]) => runCli(args, env);
+    ({ admin, manager } = stack.tokens);
+  });
+
+  afterAll(() => stack?.stop());
+
+  const get = (token: string, p: string) => stack.call('GET', p, token);
+  const rows = (token: string, p: string) => stack.get<Record<string, unknown>[]>(p, token);
+  const post = (token: string, p: string, body: unknown) =>
+    stack.answer<{ accepted: number; rejected: number; results: Record<string, unknown>[] }>('POST', p, token, body);
+  const cli = (...args: string[]) => runCli(args, stack.env);
 
   it('takes complaints per row: hall managers only for windows of their halls, one without a window only from an admin', async () => {
     const mine = await post(manager, '/api/complaints', {
@@ -129,7 +107,7 @@ users:
   });
 
   it('imports complaints from a CSV through the CLI, reporting the bad rows; re-importing changes nothing', async () => {
-    const file = path.join(path.dirname(env.HALLWATCH_SITE), 'complaints.csv');
+    const file = path.join(path.dirname(stack.env.HALLWATCH_SITE), 'complaints.csv');
     fs.writeFileSync(
       file,
       [
@@ -157,7 +135,7 @@ users:
       { row: 0, id: 'K4', accepted: false, reason: 'complaint "K4" is stored for another hall, outside your halls' },
     ]);
 
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const presence: [string, string, PresenceMessage['state'], string][] = [
       // W1: staffed 60 + 100 + 240 = 400 of 420 min; absent 10:00-10:20 (an absence: 20 min ≥ 10).
       ['W1', 'H1', 'staffed', '09:00'],

@@ -1,10 +1,8 @@
 import { ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { callApi, eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
+import { eventually, freePort, login, runCli, Stack, startService, startStack } from '../support/e2e';
 import { EMPTY_ZONE, startCameras } from '../inference/inference-harness';
 
 /**
@@ -34,19 +32,20 @@ function leave(id: string, staffId: string, from: string, to: string, extra: Rec
 
 describe('leaves: excused absences, through the API and the CLI', () => {
   let camera: ChildProcess;
-  const services: RunningService[] = [];
-  let nc: NatsConnection;
-  let api: string;
-  let env: Record<string, string>;
+  let stack: Stack;
   let admin: string;
   let supervisor: string;
   const started = Date.now();
 
   beforeAll(async () => {
-    const [cameraPort, httpPort] = [await freePort(), await freePort()];
+    const cameraPort = await freePort();
     camera = await startCameras(cameraPort);
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'leaves',
+      password: PASSWORD,
+      users: ['admin', 'jianchaju'],
+      startTimeoutMs: 120000,
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall, minStaffedWindows: 0, schedule: always }
@@ -70,24 +69,19 @@ users:
   - { username: admin, role: admin, passwordHash: "${hash}" }
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
   - { username: chief-h2, role: hall_manager, halls: [h2], passwordHash: "${hash}" }
-`);
-    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('leaves'), PORT: String(httpPort), HALLWATCH_JWT_SECRET: 'e2e-leaves' };
-    for (const name of ['reporting', 'gateway']) services.push(await startService(name, env, 120000));
-    api = `http://127.0.0.1:${httpPort}`;
-    admin = await login(api, 'admin', PASSWORD);
-    supervisor = await login(api, 'jianchaju', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+`,
+    });
+    ({ admin, jianchaju: supervisor } = stack.tokens);
   });
 
   afterAll(async () => {
-    await nc?.drain();
-    for (const s of services.reverse()) await s.stop();
+    await stack?.stop();
     camera?.kill('SIGKILL');
     camera?.stdout?.destroy();
     camera?.stderr?.destroy();
   });
 
-  const call = (method: string, token: string, url: string, body?: unknown) => callApi(api, method, url, token, body);
+  const call = (method: string, token: string, url: string, body?: unknown) => stack.call(method, url, token, body);
   const postLeaves = async (token: string, leaves: unknown[]) => {
     const res = await call('POST', token, '/api/leaves', { leaves });
     expect(res.status).toBe(200);
@@ -108,7 +102,7 @@ users:
   };
 
   it('answers per row: bad fields, a repeated id, another hall, and the same leave again', async () => {
-    const manager = await login(api, 'chief-h2', PASSWORD);
+    const manager = await login(stack.base, 'chief-h2', PASSWORD);
     const answer = await postLeaves(manager, [
       leave('L-bad', 'S010', t('11:00'), t('10:00')),
       leave('L-h2', 'S010', t('08:00'), t('08:30'), { approvedBy: '主任 李明' }),
@@ -139,7 +133,7 @@ users:
     // S001 is on leave from before the services watch until long after; S002 is not (yet).
     const leaveFrom = iso(started - 3600_000);
     expect((await postLeaves(admin, [leave('L-S001', 'S001', leaveFrom, iso(started + 3 * 3600_000))])).accepted).toBe(1);
-    for (const name of ['inference', 'ingestion']) services.push(await startService(name, env, 120000));
+    for (const name of ['inference', 'ingestion']) stack.services.push(await startService(name, stack.env, 120000));
 
     const firstAbsence = (windowId: string) =>
       eventually(async () => (await incidents(`kind=absence&window=${windowId}`))[0], 120000, 1000);
@@ -199,7 +193,7 @@ users:
 
   it('splits a past day’s absence into excused and unexcused minutes, leaves coming after the fact', async () => {
     // Schedule 09:00-12:00 + 13:00-17:00; absences 10:00-10:20 (20 min) and 16:30-17:00 (30 min).
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const changes: [PresenceMessage['state'], string][] = [
       ['closed', '08:30'],
       ['staffed', '09:00'],
@@ -216,7 +210,7 @@ users:
     expect(await w1()).toMatchObject({ excusedAbsenceMinutes: 0, unexcusedAbsenceMinutes: 50, excusedAbsentPeriods: 0 });
 
     // Through the CLI: 10:10-11:00 covers 10 min of the first absence, not where it began.
-    const file = path.join(path.dirname(env.HALLWATCH_SITE), 'leaves.csv');
+    const file = path.join(path.dirname(stack.env.HALLWATCH_SITE), 'leaves.csv');
     const header = 'id,staffId,kind,from,to,reason,approvedBy,replacementStaffId';
     fs.writeFileSync(
       file,
@@ -229,11 +223,11 @@ users:
       ].join('\n'),
     );
     // The approver is the admin running the import, never the file's approvedBy column.
-    const refused = await runCli(['import', 'leaves', file, '--approved-by', 'jianchaju'], env);
+    const refused = await runCli(['import', 'leaves', file, '--approved-by', 'jianchaju'], stack.env);
     expect(refused.stderr).toContain('--approved-by jianchaju: no admin of that name');
     expect(refused.status).toBe(1);
-    expect((await runCli(['import', 'leaves', file], env)).stderr).toContain("required option '--approved-by <user>' not specified");
-    const cli = () => runCli(['import', 'leaves', file, '--approved-by', 'admin'], env);
+    expect((await runCli(['import', 'leaves', file], stack.env)).stderr).toContain("required option '--approved-by <user>' not specified");
+    const cli = () => runCli(['import', 'leaves', file, '--approved-by', 'admin'], stack.env);
     for (let i = 0; i < 2; i++) {
       const run = await cli();
       expect(run.stderr).toContain('4/4 rows');

@@ -1,12 +1,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import JSZip from 'jszip';
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, PresenceMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
 import { noticeHtml, type MonthlyNotice } from '@hallwatch/stats';
 import { launchChromium } from '../../bench/chromium';
-import { eventually, freePort, login, RunningService, runCli, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, login, runCli, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'notice-test-pw';
 /** Mondays, Asia/Shanghai: one judged day in March 2024 (the notice's month) and one in February. */
@@ -38,15 +36,15 @@ const pdfPages = (pdf: Buffer) => pdf.toString('latin1').match(/\/Type\s*\/Page(
  * last again, so 公安 is at the bottom two months running.
  */
 describe('the monthly notice (月度通报)', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let base: string;
-  let env: Record<string, string>;
+  let stack: Stack;
   let evaluator: string;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'notice',
+      password: PASSWORD,
+      users: ['evaluator'],
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: H1, name: 某区行政审批服务大厅, kind: hall }
@@ -62,25 +60,17 @@ users:
   - { username: admin, passwordHash: "${hash}", role: admin }
   - { username: evaluator, passwordHash: "${hash}", role: evaluator }
   - { username: manager, passwordHash: "${hash}", role: hall_manager, halls: [H1] }
-`);
-    const port = await freePort();
-    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('notice'), PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-notice' };
-    services = await Promise.all([startService('reporting', env), startService('gateway', env)]);
-    base = `http://127.0.0.1:${port}`;
-    evaluator = await login(base, 'evaluator', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+`,
+    });
+    evaluator = stack.tokens.evaluator;
   });
 
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
+  afterAll(() => stack?.stop());
 
-  const get = (token: string, p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string, p: string) => stack.call('GET', p, token);
 
   it('holds the ranking and counts of a hand-made month, in Word and as JSON', async () => {
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const day = (d: string, windowId: string, changes: [PresenceMessage['state'], string][]) =>
       changes.map(([state, hhmm]) => ({ windowId, hallId: 'H1', state, since: at(d, hhmm), at: at(d, hhmm) }));
     const fullDay: [PresenceMessage['state'], string][] = [
@@ -137,24 +127,20 @@ users:
       await js.publish(incidentSubject('reviewed', review), encodeMessage(review));
 
     // A case still accepted past its deadline (March 4th, 16:00): a red card at once.
-    const admin = await login(base, 'admin', PASSWORD);
-    const cases = await fetch(`${base}/api/cases`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        cases: [
-          {
-            caseId: 'late-1',
-            windowId: 'W3',
-            staffId: 'S3',
-            serviceItem: '户籍迁移',
-            takenAt: at(MARCH, '09:30'),
-            deadline: at(MARCH, '16:00'),
-            status: 'accepted',
-            at: at(MARCH, '09:30'),
-          },
-        ],
-      }),
+    const admin = await login(stack.base, 'admin', PASSWORD);
+    const cases = await stack.call('POST', '/api/cases', admin, {
+      cases: [
+        {
+          caseId: 'late-1',
+          windowId: 'W3',
+          staffId: 'S3',
+          serviceItem: '户籍迁移',
+          takenAt: at(MARCH, '09:30'),
+          deadline: at(MARCH, '16:00'),
+          status: 'accepted',
+          at: at(MARCH, '09:30'),
+        },
+      ],
     });
     expect(await cases.json()).toMatchObject({ accepted: 1, rejected: 0 });
 
@@ -258,7 +244,7 @@ users:
   });
 
   it('refuses hall managers and names a bad month or format', async () => {
-    const manager = await login(base, 'manager', PASSWORD);
+    const manager = await login(stack.base, 'manager', PASSWORD);
     expect((await get(manager, '/api/reports/notice?month=2024-03&format=docx')).status).toBe(403);
     const bad = await get(evaluator, '/api/reports/notice?month=2024-13&format=xlsx');
     expect(bad.status).toBe(400);
@@ -268,14 +254,14 @@ users:
   });
 
   it('is written by the CLI, issued by it', async () => {
-    const out = path.join(path.dirname(env.HALLWATCH_SITE), 'notice.docx');
-    const run = await runCli(['report', 'notice', '--month', '2024-03', '--format', 'docx', '--out', out], env);
+    const out = path.join(path.dirname(stack.env.HALLWATCH_SITE), 'notice.docx');
+    const run = await runCli(['report', 'notice', '--month', '2024-03', '--format', 'docx', '--out', out], stack.env);
     expect({ status: run.status, stderr: run.stderr }).toMatchObject({ status: 0 });
     const text = await docxText(fs.readFileSync(out));
     expect(text).toContain('某区行政审批服务大厅2024年3月效能监察通报');
     expect(text).toContain('发布人：cli');
     expect(text).toMatch(/\|1\|2号窗口\|税务\|100\.00\|.*\|2\|1号窗口\|税务\|93\.24\|.*\|3\|3号窗口\|公安\|68\.43\|/);
-    const bad = await runCli(['report', 'notice', '--month', '2024-3', '--format', 'docx'], env);
+    const bad = await runCli(['report', 'notice', '--month', '2024-3', '--format', 'docx'], stack.env);
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain('--month 2024-3: must be a month written YYYY-MM');
   });

@@ -1,8 +1,6 @@
 import mongoose, { mongo } from 'mongoose';
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 /**
  * Issue 19 from outside, on real reporting, inference and gateway processes over real NATS and
@@ -46,15 +44,39 @@ interface RowAnswer {
 }
 
 describe('provenance: who submitted, who approved, and who may change what (issue 19)', () => {
-  const services: RunningService[] = [];
+  let stack: Stack;
   let db: mongoose.Connection;
-  let nc: NatsConnection;
-  let api: string;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string>;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'provenance',
+      password: PASSWORD,
+      users: ['admin', 'jianchaju', 'manager-h1'],
+      services: ['reporting', 'inference', 'gateway'],
+      startTimeoutMs: 120000,
+      // Stored as inference stores them, before it starts.
+      beforeServices: async ({ env }) => {
+        db = await mongoose.createConnection(env.MONGODB_URI).asPromise();
+        const stored = (id: string, hallId: string, windowId: string, openedAt: number) => ({
+          _id: id as unknown as mongo.ObjectId,
+          kind: 'absence',
+          hallId,
+          windowId,
+          staff: '王五 (S005)',
+          openedAt: new Date(openedAt),
+          closedAt: new Date(openedAt + 30 * 60_000),
+          durationMs: 30 * 60_000,
+        });
+        await db
+          .collection('incidents')
+          .insertMany([
+            ...W05.map((i) => stored(i.id, 'h1', 'W05', i.openedAt)),
+            stored(W21.id, 'h2', 'W21', W21.openedAt),
+            { ...stored(W06.id, 'h1', 'W06', W06.openedAt), staff: '赵六 (S006)' },
+          ]);
+      },
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall }
@@ -80,50 +102,18 @@ users:
   - { username: admin, role: admin, passwordHash: "${hash}" }
   - { username: jianchaju, role: supervisor, passwordHash: "${hash}" }
   - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
-`);
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: site,
-      MONGODB_URI: testDatabaseUri('provenance'),
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-provenance',
-    };
-    db = await mongoose.createConnection(env.MONGODB_URI).asPromise();
-    const stored = (id: string, hallId: string, windowId: string, openedAt: number) => ({
-      _id: id as unknown as mongo.ObjectId,
-      kind: 'absence',
-      hallId,
-      windowId,
-      staff: '王五 (S005)',
-      openedAt: new Date(openedAt),
-      closedAt: new Date(openedAt + 30 * 60_000),
-      durationMs: 30 * 60_000,
+`,
     });
-    await db
-      .collection('incidents')
-      .insertMany([
-        ...W05.map((i) => stored(i.id, 'h1', 'W05', i.openedAt)),
-        stored(W21.id, 'h2', 'W21', W21.openedAt),
-        { ...stored(W06.id, 'h1', 'W06', W06.openedAt), staff: '赵六 (S006)' },
-      ]);
-    for (const name of ['reporting', 'inference', 'gateway']) services.push(await startService(name, env, 120000));
-    api = `http://127.0.0.1:${port}`;
-    for (const user of ['admin', 'jianchaju', 'manager-h1']) tokens[user] = await login(api, user, PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+    tokens = stack.tokens;
   });
 
   afterAll(async () => {
-    await nc?.drain();
-    for (const s of services.reverse()) await s.stop();
+    await stack?.stop();
     await db?.close();
   });
 
   const call = async (method: string, user: string, url: string, body?: unknown) => {
-    const res = await fetch(`${api}${url}`, {
-      method,
-      headers: { authorization: `Bearer ${tokens[user]}`, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    const res = await stack.call(method, url, tokens[user], body);
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : undefined };
   };
@@ -258,7 +248,7 @@ users:
 
   it("refuses a hall manager's change to a verified complaint; the score stays; the versions show who set what", async () => {
     // W01 staffed all of DAY's 420 scheduled minutes.
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const presence: [PresenceMessage['state'], string][] = [
       ['staffed', '09:00'],
       ['closed', '12:00'],
@@ -374,7 +364,7 @@ users:
     expect(await doc()).toMatchObject({ satisfaction: 1, version: 1, submittedBy: 'manager-h1' });
 
     expect(await batch('admin', '/api/cases', 'cases', [kase(4)])).toEqual([{ row: 0, caseId: 'k-1', accepted: true }]);
-    await nc.jetstream().publish(Subjects.cases, encodeMessage(kase(3)));
+    await stack.nc.jetstream().publish(Subjects.cases, encodeMessage(kase(3)));
     const queued = await eventually(async () => {
       const d = await doc();
       return d?.version === 3 ? d : undefined;
@@ -397,7 +387,7 @@ users:
     expect(await batch('manager-h1', '/api/queue-events', 'events', [{ ...event, submittedBy: 'admin' }])).toMatchObject([
       { row: 0, accepted: true },
     ]);
-    await nc.jetstream().publish(Subjects.queue('W01'), encodeMessage({ ...event, event: 'logout', at: t('16:59') }));
+    await stack.nc.jetstream().publish(Subjects.queue('W01'), encodeMessage({ ...event, event: 'logout', at: t('16:59') }));
     const day = await eventually(async () => {
       const d = await db.collection('queue_days').findOne({ _id: `W01|${DAY}` as unknown as mongo.ObjectId });
       return d && (d.submitted as unknown[] | undefined)?.length === 2 ? d : undefined;

@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import mongoose, { Connection } from 'mongoose';
-import { connect, NatsConnection } from 'nats';
 import { RectificationStepMessage, Subjects, validateMessage, type RectificationRecord } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
 import { addDays, localDate } from '@hallwatch/stats';
-import { callApi, eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'rectify-test-pw';
 const DAY = 86_400_000;
@@ -16,11 +14,9 @@ const TZ = 'UTC';
  * in UTC: one working day from now is the day after tomorrow at the same time, five are six days.
  */
 describe('rectification orders', () => {
-  let services: RunningService[] = [];
+  let stack: Stack;
   let db: Connection;
-  let base: string;
-  const tokens: Record<string, string> = {};
-  let nc: NatsConnection;
+  let tokens: Record<string, string>;
   /** Every step published on hallwatch.rectification.<orderId>.<action>, with its subject. */
   const published: { subject: string; data: unknown }[] = [];
   const now = Date.now();
@@ -28,8 +24,18 @@ describe('rectification orders', () => {
   const iso = (offsetMinutes: number) => new Date(now + offsetMinutes * 60_000).toISOString();
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'rectify',
+      password: PASSWORD,
+      users: ['admin', 'sup1', 'manager1', 'manager2'],
+      env: { HALLWATCH_RECTIFICATION_CHECK_SECONDS: '1' },
+      beforeServices: async ({ nc }) => {
+        const steps = nc.subscribe(Subjects.allRectifications);
+        void (async () => {
+          for await (const m of steps) published.push({ subject: m.subject, data: m.json() });
+        })();
+      },
+      site: (hash) => `
 timezone: ${TZ}
 halls:
   - { id: H1, name: City hall, kind: hall }
@@ -47,26 +53,11 @@ users:
   - { username: sup1, passwordHash: "${hash}", role: supervisor }
   - { username: manager1, passwordHash: "${hash}", role: hall_manager, halls: [H1] }
   - { username: manager2, passwordHash: "${hash}", role: hall_manager, halls: [H2] }
-`);
-    const port = await freePort();
-    const uri = testDatabaseUri('rectify');
-    const env = {
-      HALLWATCH_SITE: site,
-      MONGODB_URI: uri,
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-rectify',
-      HALLWATCH_RECTIFICATION_CHECK_SECONDS: '1',
-    };
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
-    const steps = nc.subscribe(Subjects.allRectifications);
-    void (async () => {
-      for await (const m of steps) published.push({ subject: m.subject, data: m.json() });
-    })();
-    services = await Promise.all([startService('reporting', env), startService('gateway', env)]);
-    base = `http://127.0.0.1:${port}`;
-    for (const user of ['admin', 'sup1', 'manager1', 'manager2']) tokens[user] = await login(base, user, PASSWORD);
-    db = await mongoose.createConnection(uri).asPromise();
-    const complaints = await callApi(base, 'POST', '/api/complaints', tokens.admin, {
+`,
+    });
+    tokens = stack.tokens;
+    db = await mongoose.createConnection(stack.env.MONGODB_URI).asPromise();
+    const complaints = await stack.call('POST', '/api/complaints', tokens.admin, {
       complaints: [
         { id: 'C1', receivedAt: iso(-60), channel: 'hotline', windowId: 'W1', category: '态度', verified: true },
         { id: 'C2', receivedAt: iso(-60), channel: 'hotline', windowId: 'W1', category: '态度', verified: 'pending' },
@@ -76,14 +67,12 @@ users:
   });
 
   afterAll(async () => {
-    await nc?.drain();
     await db?.close();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
+    await stack?.stop();
   });
 
   const api = async (user: string, method: string, path: string, body?: unknown) => {
-    const res = await callApi(base, method, path, tokens[user], body);
+    const res = await stack.call(method, path, tokens[user], body);
     return { status: res.status, body: (await res.json()) as RectificationRecord & RectificationRecord[] & { message: string } };
   };
   const issue = (user: string, body: Record<string, unknown>) => api(user, 'POST', '/api/rectifications', body);
@@ -203,7 +192,7 @@ users:
       status: 'accepted',
       at: iso(-60),
     };
-    expect((await callApi(base, 'POST', '/api/cases', tokens.admin, { cases: [late] })).status).toBe(200);
+    expect((await stack.call('POST', '/api/cases', tokens.admin, { cases: [late] })).status).toBe(200);
     const card = await issue('sup1', { ...fromC1, source: { kind: 'card', id: 'late-1:red' }, to: { window: 'W2' } });
     expect(card.status).toBe(200);
     expect(card.body).toMatchObject({ source: { kind: 'card', id: 'late-1:red' }, halls: ['H2'] });
@@ -255,7 +244,7 @@ users:
       deadline: iso(600),
       satisfaction,
     });
-    const posted = await callApi(base, 'POST', '/api/cases', tokens.manager1, { cases: [kase('rated-1', 1), kase('rated-3', 3)] });
+    const posted = await stack.call('POST', '/api/cases', tokens.manager1, { cases: [kase('rated-1', 1), kase('rated-3', 3)] });
     expect(((await posted.json()) as { accepted: number }).accepted).toBe(2);
     const read = await api('sup1', 'GET', '/api/rectifications/rating:rated-1');
     expect(read.status).toBe(200);
@@ -309,7 +298,7 @@ users:
       ...(satisfaction === undefined ? {} : { satisfaction }),
     });
     const cases = [kase('s-5', 5), kase('s-4', 4), kase('s-3', 3), kase('s-2', 2), kase('s-1', 1), kase('s-none-1'), kase('s-none-2')];
-    const posted = await callApi(base, 'POST', '/api/cases', tokens.admin, { cases });
+    const posted = await stack.call('POST', '/api/cases', tokens.admin, { cases });
     expect(((await posted.json()) as { accepted: number }).accepted).toBe(7);
     const path = '/api/rectifications/rating:s-2';
     const callBack = { at: iso(-1), reached: false, outcome: '未接通, 已发短信' };
@@ -320,7 +309,7 @@ users:
     const from = localDate(TZ, now - DAY);
     const to = localDate(TZ, now + DAY);
     const row = await eventually(async () => {
-      const res = await callApi(base, 'GET', `/api/stats/throughput?from=${from}&to=${to}&groupBy=window`, tokens.sup1);
+      const res = await stack.call('GET', `/api/stats/throughput?from=${from}&to=${to}&groupBy=window`, tokens.sup1);
       if (res.status !== 200) throw new Error(`/api/stats/throughput: ${res.status} ${await res.text()}`);
       const w2 = ((await res.json()) as Record<string, unknown>[]).find((r) => r.window === 'W2');
       return w2?.casesHandled === 7 ? w2 : undefined;
@@ -356,15 +345,15 @@ users:
     });
 
     for (const user of ['manager1', 'sup1']) {
-      const res = await callApi(base, 'GET', `${path}/photos/1`, tokens[user]);
+      const res = await stack.call('GET', `${path}/photos/1`, tokens[user]);
       expect(res.status).toBe(200);
       expect(res.headers.get('content-type')).toBe('image/png');
       const bytes = Buffer.from(await res.arrayBuffer());
       expect(bytes.equals(png)).toBe(true);
       expect(createHash('sha256').update(bytes).digest('hex')).toBe(sha256);
     }
-    expect((await callApi(base, 'GET', `${path}/photos/1`, tokens.manager2)).status).toBe(403);
-    expect((await callApi(base, 'GET', `${path}/photos/2`, tokens.manager1)).status).toBe(404);
+    expect((await stack.call('GET', `${path}/photos/1`, tokens.manager2)).status).toBe(403);
+    expect((await stack.call('GET', `${path}/photos/2`, tokens.manager1)).status).toBe(404);
     const views = await db.collection('rectification_photo_views').find({ orderId: order.id }).sort({ at: 1 }).toArray();
     expect(views.map((v) => [v.n, v.by])).toEqual([
       [1, 'manager1'],

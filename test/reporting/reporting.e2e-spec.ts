@@ -1,10 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import ExcelJS from 'exceljs';
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile, runCli } from '../support/e2e';
+import { eventually, login, runCli, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'report-test-pw';
 const DAY = '2024-03-04'; // a Monday; Asia/Shanghai
@@ -26,15 +24,15 @@ function kase(caseId: string, staffId: string, taken: string, called: string, st
 }
 
 describe('reporting end to end: presence over NATS, cases over HTTP and CSV, statistics back', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let base: string;
-  let env: Record<string, string>;
+  let stack: Stack;
   let admin: string;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'reporting',
+      password: PASSWORD,
+      users: ['admin'],
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: H1, name: City hall, kind: hall }
@@ -51,32 +49,19 @@ users:
   - { username: admin, passwordHash: "${hash}", role: admin }
   - { username: evaluator, passwordHash: "${hash}", role: evaluator }
   - { username: township, passwordHash: "${hash}", role: hall_manager, halls: [T1] }
-`);
-    const port = await freePort();
-    env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('reporting'), PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-reporting' };
-    services.push(await startService('reporting', env));
-    services.push(await startService('gateway', env));
-    base = `http://127.0.0.1:${port}`;
-    admin = await login(base, 'admin', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+`,
+    });
+    admin = stack.tokens.admin;
   });
 
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
+  afterAll(() => stack?.stop());
 
-  const get = async (token: string, p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
-  const rows = async (token: string, p: string) => {
-    const res = await get(token, p);
-    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>[];
-  };
+  const get = (token: string, p: string) => stack.call('GET', p, token);
+  const rows = (token: string, p: string) => stack.get<Record<string, unknown>[]>(p, token);
   const period = `from=${DAY}&to=${DAY}`;
 
   it('turns presence events and cases into hand-computed figures', async () => {
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     // Schedule 09:00-12:00 + 13:00-17:00 = 420 min. Sent out of order: arrival order must not matter.
     const changes: [PresenceMessage['state'], string][] = [
       ['absent', '10:00'], // 20 min: an absence (threshold 10 min by default)
@@ -94,18 +79,14 @@ users:
     }
     await js.publish(Subjects.presence('W1'), Buffer.from('{"windowId": "W1", "state": "sleeping"}')); // malformed: dropped
 
-    const post = await fetch(`${base}/api/cases`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        cases: [
-          kase('c1', 'S1', '09:05', '09:10', '09:10', '09:22', '09:30'), // wait 5, handling 12, on time
-          kase('c2', 'S1', '10:05', '10:25', '10:26', '10:40', '10:30'), // ticket during the absence; wait 20, handling 14, late
-          kase('c3', 'S2', '11:02', '11:06', '11:06', '11:16', '12:00'), // wait 4, handling 10
-          kase('c4', 'S1', '16:35', '16:45', '16:45', '16:53', '17:00'), // during the absence; wait 10, handling 8
-          { ...kase('bad', 'S1', '09:00', '08:50', '09:00', '09:10', '10:00') },
-        ],
-      }),
+    const post = await stack.call('POST', '/api/cases', admin, {
+      cases: [
+        kase('c1', 'S1', '09:05', '09:10', '09:10', '09:22', '09:30'), // wait 5, handling 12, on time
+        kase('c2', 'S1', '10:05', '10:25', '10:26', '10:40', '10:30'), // ticket during the absence; wait 20, handling 14, late
+        kase('c3', 'S2', '11:02', '11:06', '11:06', '11:16', '12:00'), // wait 4, handling 10
+        kase('c4', 'S1', '16:35', '16:45', '16:45', '16:53', '17:00'), // during the absence; wait 10, handling 8
+        { ...kase('bad', 'S1', '09:00', '08:50', '09:00', '09:10', '10:00') },
+      ],
     });
     expect(post.status).toBe(200);
     const answer = (await post.json()) as { results: unknown[] };
@@ -190,16 +171,16 @@ users:
   });
 
   it('limits hall managers to their halls', async () => {
-    const manager = await login(base, 'township', PASSWORD);
+    const manager = await login(stack.base, 'township', PASSWORD);
     expect((await get(manager, `/api/stats/attendance?${period}&groupBy=window&hall=H1`)).status).toBe(403);
     expect((await rows(manager, `/api/stats/attendance?${period}&groupBy=window`)).map((r) => r.window)).toEqual(['W2']);
-    const evaluator = await login(base, 'evaluator', PASSWORD);
+    const evaluator = await login(stack.base, 'evaluator', PASSWORD);
     expect((await rows(evaluator, `/api/stats/throughput?${period}&groupBy=hall`)).map((r) => r.hall)).toEqual(['H1', 'T1']);
     expect((await get(evaluator, `/api/stats/throughput?${period}&groupBy=floor`)).status).toBe(400);
   });
 
   it('imports a CSV through the real CLI, reporting the bad row, and re-importing changes nothing', async () => {
-    const file = path.join(path.dirname(env.HALLWATCH_SITE), 'cases.csv');
+    const file = path.join(path.dirname(stack.env.HALLWATCH_SITE), 'cases.csv');
     const c5 = kase('c5', 'S2', '14:00', '14:03', '14:03', '14:33', '14:30'); // wait 3, handling 30, late
     const header = Object.keys(c5);
     fs.writeFileSync(
@@ -214,7 +195,7 @@ users:
         header.map((k) => (k === 'windowId' ? 'W2' : (c5 as Record<string, string>)[k])).join(','), // c5 again: refused, never a silent move
       ].join('\n'),
     );
-    const cli = (...args: string[]) => runCli(args, env);
+    const cli = (...args: string[]) => runCli(args, stack.env);
     for (let i = 0; i < 2; i++) {
       const run = await cli('import', 'cases', file);
       expect(run.stderr).toContain('3/3 rows');

@@ -1,7 +1,5 @@
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, Subjects, waitingCountId, WaitingCountMessage } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 const PASSWORD = 'waiting-count-test-pw';
 const DAY = '2024-03-04'; // Asia/Shanghai
@@ -14,15 +12,16 @@ const minutes = (from: number, to: number) => Array.from({ length: to - from }, 
  * 30 min (a camera down): mean 2.0 over 30 known minutes, peak 3. Worked out by hand.
  */
 describe('the waitingCount series: persons waiting per hall and hour', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let base: string;
+  let stack: Stack;
   let admin: string;
   let manager: string;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'waiting-count',
+      password: PASSWORD,
+      users: ['admin', 'manager'],
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: WC1, name: City hall, kind: hall }
@@ -38,29 +37,14 @@ schedules:
 users:
   - { username: admin, passwordHash: "${hash}", role: admin }
   - { username: manager, passwordHash: "${hash}", role: hall_manager, halls: [WC1] }
-`);
-    const port = await freePort();
-    const env = {
-      HALLWATCH_SITE: site,
-      MONGODB_URI: testDatabaseUri('waiting-count'),
-      PORT: String(port),
-      HALLWATCH_JWT_SECRET: 'e2e-waiting-count',
-    };
-    services.push(await startService('reporting', env));
-    services.push(await startService('gateway', env));
-    base = `http://127.0.0.1:${port}`;
-    admin = await login(base, 'admin', PASSWORD);
-    manager = await login(base, 'manager', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+`,
+    });
+    ({ admin, manager } = stack.tokens);
   });
 
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
+  afterAll(() => stack?.stop());
 
-  const get = (token: string, p: string) => fetch(`${base}${p}`, { headers: { authorization: `Bearer ${token}` } });
+  const get = (token: string, p: string) => stack.call('GET', p, token);
   type Row = { hallId: string; hour: string; meanWaiting: number | null; peakWaiting: number | null; knownMinutes: number };
   const series = async (token: string, query: string) => {
     const res = await get(token, `/api/stats/waiting?from=${DAY}&to=${DAY}${query}`);
@@ -71,7 +55,7 @@ users:
     rows.find((r) => r.hallId === hallId && r.hour === new Date(t(hhmm)).toISOString());
 
   it('gives the hour its time-weighted mean and peak over the known minutes, unknown time never as 0', async () => {
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     const publish = async (m: WaitingCountMessage, subject = Subjects.waitingCount(m.hallId)) =>
       js.publish(subject, encodeMessage(m), { msgID: waitingCountId(m.hallId, Date.parse(m.at)) });
     const samples: WaitingCountMessage[] = [

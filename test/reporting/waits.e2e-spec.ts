@@ -1,7 +1,5 @@
-import { connect, NatsConnection } from 'nats';
 import { encodeMessage, PresenceMessage, QueueEventMessage, Subjects } from '@hallwatch/contracts';
-import { hashPassword } from '@hallwatch/runtime';
-import { eventually, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { eventually, Stack, startStack } from '../support/e2e';
 
 /**
  * Issue 23, item 4: waiting and service times of a hand-made day of cases, imported through the
@@ -28,15 +26,16 @@ function served(caseId: string, windowId: string, staffId: string, taken: string
 }
 
 describe('waiting and service times from the queue data (issue 23, item 4)', () => {
-  let services: RunningService[] = [];
-  let nc: NatsConnection;
-  let base: string;
+  let stack: Stack;
   let admin: string;
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    // rules.waitTarget 20 min instead of the default 30.
-    const site = writeSiteFile(`
+    stack = await startStack({
+      name: 'waits',
+      password: PASSWORD,
+      users: ['admin'],
+      // rules.waitTarget 20 min instead of the default 30.
+      site: (hash) => `
 timezone: Asia/Shanghai
 halls:
   - { id: H1, name: City hall, kind: hall }
@@ -50,31 +49,18 @@ schedules:
 rules: { waitTarget: 20m }
 users:
   - { username: admin, passwordHash: "${hash}", role: admin }
-`);
-    const port = await freePort();
-    const env = { HALLWATCH_SITE: site, MONGODB_URI: testDatabaseUri('waits'), PORT: String(port), HALLWATCH_JWT_SECRET: 'e2e-waits' };
-    services.push(await startService('reporting', env));
-    services.push(await startService('gateway', env));
-    base = `http://127.0.0.1:${port}`;
-    admin = await login(base, 'admin', PASSWORD);
-    nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+`,
+    });
+    admin = stack.tokens.admin;
   });
 
-  afterAll(async () => {
-    await nc?.drain();
-    await Promise.all(services.map((s) => s.stop()));
-    services = [];
-  });
+  afterAll(() => stack?.stop());
 
-  const rows = async (p: string) => {
-    const res = await fetch(`${base}${p}`, { headers: { authorization: `Bearer ${admin}` } });
-    if (res.status !== 200) throw new Error(`${p}: ${res.status} ${await res.text()}`);
-    return (await res.json()) as Record<string, unknown>[];
-  };
+  const rows = (p: string) => stack.get<Record<string, unknown>[]>(p, admin);
   const period = `from=${DAY}&to=${DAY}`;
 
   it('gives p50, p90, the share over rules.waitTarget, no-shows, handling times and idle time as worked out by hand', async () => {
-    const js = nc.jetstream();
+    const js = stack.nc.jetstream();
     // W1's seat staffed all the morning; its queue session (S1) open 09:00-10:00.
     const presence: [PresenceMessage['state'], string][] = [
       ['staffed', '09:00'],
@@ -89,31 +75,27 @@ users:
     for (const [event, at] of queue)
       await js.publish(Subjects.queue('W1'), encodeMessage({ windowId: 'W1', staffId: 'S1', event, at: t(at) }));
 
-    const post = await fetch(`${base}/api/cases`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${admin}`, 'content-type': 'application/json' },
-      body: JSON.stringify({
-        cases: [
-          served('a1', 'W1', 'S1', '09:00', '09:05', '09:06', '09:15'), // wait 5, handling 9
-          served('a2', 'W1', 'S1', '09:02', '09:20', '09:20', '09:32'), // wait 18, handling 12
-          served('a3', 'W1', 'S1', '09:05', '09:40', '09:41', '09:50'), // wait 35 (over 20), handling 9
-          // Called at 09:55, never started: a no-show (its day is over).
-          {
-            caseId: 'n1',
-            windowId: 'W1',
-            staffId: 'S1',
-            serviceItem: '营业执照',
-            takenAt: t('09:10'),
-            calledAt: t('09:55'),
-            deadline: t('17:00'),
-            status: 'accepted',
-            at: t('09:55'),
-          },
-          served('b1', 'W2', 'S2', '09:00', '09:10', '09:10', '09:30'), // wait 10, handling 20
-          served('b2', 'W2', 'S2', '09:30', '09:50', '09:50', '09:54'), // wait 20 (not over 20), handling 4
-          served('b3', 'W2', 'S2', '09:31', '10:01', '10:01', '10:11'), // wait 30 (over 20), handling 10
-        ],
-      }),
+    const post = await stack.call('POST', '/api/cases', admin, {
+      cases: [
+        served('a1', 'W1', 'S1', '09:00', '09:05', '09:06', '09:15'), // wait 5, handling 9
+        served('a2', 'W1', 'S1', '09:02', '09:20', '09:20', '09:32'), // wait 18, handling 12
+        served('a3', 'W1', 'S1', '09:05', '09:40', '09:41', '09:50'), // wait 35 (over 20), handling 9
+        // Called at 09:55, never started: a no-show (its day is over).
+        {
+          caseId: 'n1',
+          windowId: 'W1',
+          staffId: 'S1',
+          serviceItem: '营业执照',
+          takenAt: t('09:10'),
+          calledAt: t('09:55'),
+          deadline: t('17:00'),
+          status: 'accepted',
+          at: t('09:55'),
+        },
+        served('b1', 'W2', 'S2', '09:00', '09:10', '09:10', '09:30'), // wait 10, handling 20
+        served('b2', 'W2', 'S2', '09:30', '09:50', '09:50', '09:54'), // wait 20 (not over 20), handling 4
+        served('b3', 'W2', 'S2', '09:31', '10:01', '10:01', '10:11'), // wait 30 (over 20), handling 10
+      ],
     });
     expect(post.status).toBe(200);
     expect(await post.json()).toMatchObject({ accepted: 7, rejected: 0 });
@@ -167,9 +149,7 @@ users:
   });
 
   it("exports the figures with the console's labels: minutes, shares as %, counts", async () => {
-    const res = await fetch(`${base}/api/stats/throughput?${period}&groupBy=hall&format=csv`, {
-      headers: { authorization: `Bearer ${admin}` },
-    });
+    const res = await stack.call('GET', `/api/stats/throughput?${period}&groupBy=hall&format=csv`, admin);
     expect(res.status).toBe(200);
     const [header, h1] = (await res.text())
       .replace(/^\uFEFF/, '')
@@ -183,9 +163,7 @@ users:
       '33.3%',
       '1',
     ]);
-    const attendance = await fetch(`${base}/api/stats/attendance?${period}&groupBy=window&format=csv`, {
-      headers: { authorization: `Bearer ${admin}` },
-    });
+    const attendance = await stack.call('GET', `/api/stats/attendance?${period}&groupBy=window&format=csv`, admin);
     const [head, ...lines] = (await attendance.text())
       .replace(/^\uFEFF/, '')
       .trim()

@@ -2,7 +2,8 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { NatsAdapter } from '@hallwatch/runtime';
+import { connect, NatsConnection } from 'nats';
+import { freePort, hashPassword, NatsAdapter } from '@hallwatch/runtime';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const MEDIA = path.join(ROOT, 'test', 'media');
@@ -20,7 +21,7 @@ export function writeSiteFile(yaml: string): string {
   return file;
 }
 
-export { freePort } from '@hallwatch/runtime';
+export { freePort };
 
 /** A NatsAdapter on the test NATS server, as one process of a service holds it (close it after). */
 export function testNats(name: string): NatsAdapter {
@@ -119,15 +120,88 @@ export async function startService(service: string, env: Record<string, string>,
   return running;
 }
 
-/** Reporting and the gateway on `env` (its PORT), and a token of `username`: where most reporting tests begin. */
-export async function startReportingApi(
-  env: Record<string, string>,
-  username: string,
-  password: string,
-): Promise<{ services: RunningService[]; base: string; token: string }> {
-  const services = [await startService('reporting', env), await startService('gateway', env)];
-  const base = `http://127.0.0.1:${env.PORT}`;
-  return { services, base, token: await login(base, username, password) };
+/** What startStack starts: the site, the services and the users a test signs in as. */
+export interface StackOptions {
+  /** Names the test's own database and its JWT secret. */
+  name: string;
+  /** The site file, given the passwordHash of `password` for its users. */
+  site: (passwordHash: string) => string;
+  password: string;
+  /** Signed in once the services are up: their tokens are `tokens[username]`. */
+  users?: readonly string[];
+  /** Started side by side; reporting and the gateway unless given. */
+  services?: readonly string[];
+  /** Added to (or overriding) the services' environment. */
+  env?: Record<string, string>;
+  startTimeoutMs?: number;
+  /** Runs once the environment is made and NATS connected, before any service starts (to seed the database, subscribe, ...). */
+  beforeServices?: (stack: { env: Record<string, string>; nc: NatsConnection }) => Promise<void>;
+}
+
+/** A test's running services on its own database and site, with NATS and the gateway at hand. */
+export interface Stack {
+  base: string;
+  /** The services' environment (for a CLI run or a service started later). */
+  env: Record<string, string>;
+  services: RunningService[];
+  tokens: Record<string, string>;
+  nc: NatsConnection;
+  /** One request as `token` (a token or a wall key), whatever it answers. */
+  call: (method: string, path: string, token: string, body?: unknown) => Promise<Response>;
+  /** The status and JSON body of one request. */
+  answer: <T>(method: string, path: string, token: string, body?: unknown) => Promise<{ status: number; body: T }>;
+  /** The JSON body of a GET answered 200; anything else throws with the status and body. */
+  get: <T>(path: string, token: string) => Promise<T>;
+  stop: () => Promise<void>;
+}
+
+/** Where most API tests begin: the site file written, the services started on a database of their own, the users signed in. */
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const port = await freePort();
+  const env = {
+    HALLWATCH_SITE: writeSiteFile(options.site(await hashPassword(options.password))),
+    MONGODB_URI: testDatabaseUri(options.name),
+    PORT: String(port),
+    HALLWATCH_JWT_SECRET: `e2e-${options.name}`,
+    ...options.env,
+  };
+  const nc = await connect({ servers: process.env.HALLWATCH_TEST_NATS_URL });
+  const services: RunningService[] = [];
+  const stop = async () => {
+    await nc.drain();
+    await Promise.all(services.map((s) => s.stop()));
+  };
+  const base = `http://127.0.0.1:${port}`;
+  const tokens: Record<string, string> = {};
+  try {
+    await options.beforeServices?.({ env, nc });
+    const names = options.services ?? ['reporting', 'gateway'];
+    services.push(...(await Promise.all(names.map((name) => startService(name, env, options.startTimeoutMs)))));
+    for (const user of options.users ?? []) tokens[user] = await login(base, user, options.password);
+  } catch (err) {
+    // The test never gets the stack to stop: nothing of it may outlive a failed start.
+    await stop();
+    throw err;
+  }
+  const call = (method: string, path: string, token: string, body?: unknown) => callApi(base, method, path, token, body);
+  return {
+    base,
+    env,
+    services,
+    tokens,
+    nc,
+    call,
+    answer: async <T>(method: string, path: string, token: string, body?: unknown) => {
+      const res = await call(method, path, token, body);
+      return { status: res.status, body: (await res.json()) as T };
+    },
+    get: async <T>(path: string, token: string) => {
+      const res = await call('GET', path, token);
+      if (res.status !== 200) throw new Error(`GET ${path} answered ${res.status}: ${await res.text()}`);
+      return (await res.json()) as T;
+    },
+    stop,
+  };
 }
 
 /** One request to the gateway as `token`'s user (a token or a wall key), with a JSON body when one is given. */

@@ -4,9 +4,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as iconv from 'iconv-lite';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { hashPassword } from '@hallwatch/runtime';
 import { launchChromium } from '../../bench/chromium';
-import { callApi, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { Stack, startStack } from '../support/e2e';
 import { screenshot } from './console-harness';
 
 const PASSWORD = 'records-password';
@@ -23,7 +22,7 @@ const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR
  */
 describe('data entry and 督办 pages (Chromium)', () => {
   let browser: Browser;
-  let services: RunningService[] = [];
+  let stack: Stack;
   let base = '';
   const contexts: BrowserContext[] = [];
   let supervisorToken = '';
@@ -42,8 +41,7 @@ describe('data entry and 督办 pages (Chromium)', () => {
   }
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    const site = (hash: string) => `
 timezone: Asia/Shanghai
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall }
@@ -62,28 +60,26 @@ users:
   - { username: admin, role: admin, passwordHash: "${hash}" }
   - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
   - { username: supervisor, role: supervisor, passwordHash: "${hash}" }
-`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    const env = {
-      HALLWATCH_SITE: site,
-      PORT: String(port),
-      MONGODB_URI: testDatabaseUri('records'),
-      HALLWATCH_JWT_SECRET: 'e2e-records-secret-of-32-bytes-or-more',
-    };
-    const [chromium, reporting, gateway] = await Promise.all([
+`;
+    [browser, stack] = await Promise.all([
       launchChromium(),
-      startService('reporting', env, 120_000),
-      startService('gateway', env, 120_000),
+      startStack({
+        name: 'records',
+        password: PASSWORD,
+        site,
+        users: ['supervisor'],
+        env: { HALLWATCH_JWT_SECRET: 'e2e-records-secret-of-32-bytes-or-more' },
+        startTimeoutMs: 120_000,
+      }),
     ]);
-    [browser, services] = [chromium, [reporting, gateway]];
-    supervisorToken = await login(base, 'supervisor', PASSWORD);
+    base = stack.base;
+    supervisorToken = stack.tokens.supervisor;
   });
 
   afterAll(async () => {
     for (const c of contexts) await c.close();
     await browser?.close();
-    await Promise.all(services.map((s) => s.stop()));
+    await stack?.stop();
   });
 
   it('a hall manager uploads a GBK case export with one bad row and sees its reason, the good rows taken', async () => {
@@ -131,7 +127,7 @@ users:
     await screenshot(page, 'records-leave-pending');
 
     // As the API keeps it: pending, submitted by the hall manager, for the hours typed in the site's time zone.
-    const stored = (await (await callApi(base, 'GET', `/api/leaves/${id}`, supervisorToken)).json()) as Record<string, unknown>;
+    const stored = (await (await stack.call('GET', `/api/leaves/${id}`, supervisorToken)).json()) as Record<string, unknown>;
     expect(stored).toMatchObject({ status: 'pending', submittedBy: 'manager-h1', staffId: 'S001', kind: 'leave' });
     expect(Date.parse(String(stored.from))).toBe(Date.parse(`${day}T14:00:00+08:00`));
   });
@@ -149,7 +145,7 @@ users:
     await outcome.waitFor();
     expect((await outcome.textContent())?.trim()).toBe(`投诉 ${id} 已登记`);
 
-    const stored = (await (await callApi(base, 'GET', `/api/complaints/${id}`, supervisorToken)).json()) as Record<string, unknown>;
+    const stored = (await (await stack.call('GET', `/api/complaints/${id}`, supervisorToken)).json()) as Record<string, unknown>;
     expect(stored).toMatchObject({ id, channel: 'hotline', category: '服务态度', verified: 'pending', outcome: '已约谈窗口人员' });
   });
 
@@ -162,11 +158,11 @@ users:
       category: '推诿',
       verified: true,
     };
-    const filed = (await (await callApi(base, 'POST', '/api/complaints', supervisorToken, { complaints: [complaint] })).json()) as {
+    const filed = (await (await stack.call('POST', '/api/complaints', supervisorToken, { complaints: [complaint] })).json()) as {
       accepted: number;
     };
     expect(filed.accepted).toBe(1);
-    const issued = await callApi(base, 'POST', '/api/rectifications', supervisorToken, {
+    const issued = await stack.call('POST', '/api/rectifications', supervisorToken, {
       source: { kind: 'complaint', id: complaint.id },
       to: { window: 'W01' },
       dueWorkingDays: 5,

@@ -1,7 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
-import { hashPassword } from '@hallwatch/runtime';
 import { launchChromium } from '../../bench/chromium';
-import { callApi, freePort, login, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
+import { login, RunningService, Stack, startService, startStack } from '../support/e2e';
 
 const PASSWORD = 'wall-keys-password';
 
@@ -12,17 +11,15 @@ const PASSWORD = 'wall-keys-password';
  */
 describe('wall keys: an unattended wall screen (Chromium)', () => {
   let browser: Browser;
+  let stack: Stack;
   let gateway: RunningService;
-  let inference: RunningService;
-  let env: Record<string, string>;
   let base = '';
   let adminToken = '';
 
-  const call = (method: string, path: string, bearer: string, body?: unknown) => callApi(base, method, path, bearer, body);
+  const call = (method: string, path: string, bearer: string, body?: unknown) => stack.call(method, path, bearer, body);
 
   beforeAll(async () => {
-    const hash = await hashPassword(PASSWORD);
-    const site = writeSiteFile(`
+    const site = (hash: string) => `
 timezone: Asia/Shanghai
 halls:
   - { id: h1, name: 区行政审批服务大厅, kind: hall }
@@ -38,28 +35,30 @@ schedules:
 users:
   - { username: admin, role: admin, passwordHash: "${hash}" }
   - { username: manager-h1, role: hall_manager, halls: [h1], passwordHash: "${hash}" }
-`);
-    const port = await freePort();
-    base = `http://127.0.0.1:${port}`;
-    // A fixed secret, as production has: what a restart must not end is the key, not a token.
-    env = {
-      HALLWATCH_SITE: site,
-      PORT: String(port),
-      MONGODB_URI: testDatabaseUri('wall_keys'),
-      HALLWATCH_JWT_SECRET: 'e2e-wall-keys-secret-of-32-bytes-or-more',
-    };
-    // Inference answers the board's window states (no camera speaks here: they are unknown).
-    [browser, gateway, inference] = await Promise.all([launchChromium(), startService('gateway', env), startService('inference', env)]);
-    adminToken = await login(base, 'admin', PASSWORD);
+`;
+    [browser, stack] = await Promise.all([
+      launchChromium(),
+      startStack({
+        name: 'wall_keys',
+        password: PASSWORD,
+        site,
+        users: ['admin'],
+        // Inference answers the board's window states (no camera speaks here: they are unknown).
+        services: ['gateway', 'inference'],
+        // A fixed secret, as production has: what a restart must not end is the key, not a token.
+        env: { HALLWATCH_JWT_SECRET: 'e2e-wall-keys-secret-of-32-bytes-or-more' },
+      }),
+    ]);
+    [base, gateway, adminToken] = [stack.base, stack.services[0], stack.tokens.admin];
   });
 
   afterAll(async () => {
     await browser?.close();
-    await Promise.all([gateway?.stop(), inference?.stop()]);
+    await Promise.all([gateway?.stop(), stack?.stop()]);
   });
 
   it('is issued by an admin only, for halls of the site file, and shown once', async () => {
-    const manager = await login(base, 'manager-h1', PASSWORD);
+    const manager = await login(stack.base, 'manager-h1', PASSWORD);
     expect((await call('POST', '/api/wall-keys', manager, { label: '大屏', halls: ['h1'] })).status).toBe(403);
     const unknownHall = await call('POST', '/api/wall-keys', adminToken, { label: '大屏', halls: ['h9'] });
     expect(unknownHall.status).toBe(400);
@@ -108,7 +107,7 @@ users:
     expect(await page.getByText('退出大屏').count()).toBe(0);
 
     await gateway.stop();
-    gateway = await startService('gateway', env);
+    gateway = await startService('gateway', stack.env);
     await page.goto(`${base}/wall`);
     await page.waitForSelector('[data-window="W01"]');
     expect(page.url()).toBe(`${base}/wall`);
