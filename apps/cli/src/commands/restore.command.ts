@@ -199,7 +199,9 @@ async function reportUnreplayed(manifest: BackupManifest): Promise<void> {
   const { unreplayedCollections, describeUnreplayed } = await import('@hallwatch/domain');
   const unreplayed = unreplayedCollections(manifest);
   if (unreplayed.length === 0) return;
-  console.log(`restore: no stream carries the following: what they got after the backup of ${manifest.startedAt} is gone; enter it again`);
+  console.log(
+    `restore: no stream (or only part of their writes) carries the following: what they got after the backup of ${manifest.startedAt} and no stream holds is gone; enter it again`,
+  );
   for (const u of unreplayed) console.log(`restore: ${describeUnreplayed(u, manifest.startedAt)}`);
 }
 
