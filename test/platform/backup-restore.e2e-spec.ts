@@ -4,7 +4,7 @@ import { MongoClient } from 'mongodb';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, Subjects } from '@hallwatch/contracts';
 import { chainEntry } from '@hallwatch/domain';
-import { ensureNats, Embedded, hashPassword } from '@hallwatch/runtime';
+import { ensureNats, Embedded, hashPassword, listDeadLetters } from '@hallwatch/runtime';
 import { eventually, freePort, RunningService, runCli, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
 const DAY = '2024-03-04'; // a Monday, Asia/Shanghai
@@ -103,6 +103,9 @@ users:
       return true;
     }, 60_000);
 
+  const deadLetters = () => listDeadLetters(nc);
+  const database = () => path.basename(new URL(env.MONGODB_URI).pathname);
+
   const stopAndWipe = async () => {
     await reporting!.stop();
     reporting = undefined;
@@ -114,14 +117,18 @@ users:
     await presence('W1', 'closed', '08:30');
     await presence('W1', 'staffed', '09:00');
     await js().publish(incidentSubject('closed', incident), encodeMessage(incident));
+    // A message reporting cannot read: moved to the dead letters, which the backup copies.
+    await js().publish(Subjects.presence('W1'), Buffer.from('not json'));
     await settled();
+    expect(await deadLetters()).toHaveLength(1);
     const atBackup = await snapshot();
 
     const backup = await runCli(['backup', backupDir], env);
     expect(backup.stderr).toBe('');
     expect(backup.status).toBe(0);
     expect(backup.stdout).toMatch(/backup: \d+ document\(s\) of 1 database\(s\)/);
-    expect(fs.existsSync(path.join(backupDir, 'manifest.json'))).toBe(true);
+    expect(backup.stdout).toContain('backup: 1 dead letter(s)');
+    expect(fs.existsSync(path.join(backupDir, 'deadletters.jsonl'))).toBe(true);
 
     await reviewed('confirmed', '18:00');
     await reviewed('appealed', '18:30');
@@ -146,9 +153,15 @@ users:
     const restore = await runCli(['restore', backupDir], env);
     expect(restore.stderr).toBe('');
     expect(restore.status).toBe(0);
-    expect(restore.stdout).toContain('restore: done; nothing lost');
+    expect(restore.stdout).toContain('restore: done; nothing lost that a stream carries');
     expect(restore.stdout).not.toContain('lost:');
+    // What no stream carries is named, with its count in the backup and the backup's time.
+    const { startedAt } = JSON.parse(fs.readFileSync(path.join(backupDir, 'manifest.json'), 'utf8')) as { startedAt: string };
+    for (const collection of ['complaints', 'rectifications', 'cases'])
+      expect(restore.stdout).toContain(`restore: not replayed: ${database()}.${collection} (0 in the backup of ${startedAt}): `);
     expect(restore.stdout).toContain('consumer HALLWATCH_PRESENCE/reporting replays from #');
+    expect(restore.stdout).toContain('restore: dead letters: 0 put back into HALLWATCH_DEADLETTER, 1 still there');
+    expect(await deadLetters()).toHaveLength(1);
     expect(await snapshot()).toEqual(atBackup);
 
     reporting = await startService('reporting', env);
@@ -186,7 +199,17 @@ users:
         new RegExp(`lost: ${stream} for consumer [\\w-]+: every message after #\\d+: the stream no longer exists`),
       );
     expect(restore.stdout).toMatch(/restore: done; \d+ consumer\(s\) cannot replay what came after the backup/);
+    expect(restore.stdout).toMatch(/restore: not replayed: \w+\.complaints \(0 in the backup of [\dT:.-]+Z\): complaints entered since/);
     expect(atBackupFiles.streams.map((s) => s.name)).toContain('HALLWATCH_LEAVES');
+
+    // The dead letter is back where it was, with where it came from; a second restore adds it not again.
+    expect(restore.stdout).toContain('restore: dead letters: 1 put back into HALLWATCH_DEADLETTER, 0 still there');
+    const [letter] = await deadLetters();
+    expect(letter).toMatchObject({ stream: 'HALLWATCH_PRESENCE', consumer: 'reporting', subject: Subjects.presence('W1') });
+    expect(Buffer.from(letter.data).toString()).toBe('not json');
+    const again = await runCli(['restore', backupDir], env);
+    expect(again.stdout).toContain('restore: dead letters: 0 put back into HALLWATCH_DEADLETTER, 1 still there');
+    expect(await deadLetters()).toHaveLength(1);
 
     const restored = await snapshot();
     expect(await db.db().collection('leaves').countDocuments()).toBe(0);
@@ -208,7 +231,7 @@ users:
   }, 300_000);
 
   it('refuses a damaged backup naming the file, a directory that is no backup, and a restore while a service runs', async () => {
-    const file = path.join(backupDir, 'db', path.basename(new URL(env.MONGODB_URI).pathname), 'leaves.jsonl');
+    const file = path.join(backupDir, 'db', database(), 'leaves.jsonl');
     const original = fs.readFileSync(file);
     fs.appendFileSync(file, '{}\n');
     try {
@@ -273,9 +296,78 @@ users:
         .findOne({ _id: 'I9' as never });
       expect(doc?.review).toBe('confirmed');
       expect(doc?.audit).toEqual([{ ...entry }]);
-      expect(inference.output()).toContain('incident I9: review confirmed of');
+      expect(inference.output()).toContain('incident I9: confirmed of');
     } finally {
       await inference.stop();
     }
   }, 180_000);
+
+  it('inference rebuilds an incident opened after the backup from the stream, with its excuse and review, each once', async () => {
+    const dir = path.join(path.dirname(backupDir), 'backup-incidents');
+    let inference = await startService('inference', env);
+    const backup = await runCli(['backup', dir], env);
+    expect(backup.status).toBe(0);
+    const openedAt = new Date(t('15:00'));
+    const chained = { id: 'I10', kind: 'absence' as const, hallId: 'H1', windowId: 'W1', openedAt };
+    const excuse = chainEntry(chained, [], { by: 'admin', at: new Date(t('15:01')), action: 'excused', reason: 'leave L2: 事假' });
+    const review = chainEntry(chained, [excuse], { by: 'jianchaju', at: new Date(t('18:00')), action: 'confirmed', reason: '核实属实' });
+    const iso = (e: typeof excuse) => ({ ...e, at: e.at.toISOString() });
+    const opened = { ...chained, staff: 'S010', openedAt: openedAt.toISOString(), leaveId: 'L2' };
+    const closed = { ...opened, closedAt: t('15:30'), durationMs: 1_800_000 };
+    // As inference publishes them: the opened one excused at once, with its excuse entry; then the close, then the review.
+    const events = [
+      [incidentSubject('opened', opened), { ...opened, audit: iso(excuse) }],
+      [incidentSubject('closed', closed), closed],
+      [
+        incidentSubject('reviewed', { ...closed, review: 'confirmed' as const, reviewedAt: t('18:00') }),
+        { ...closed, review: 'confirmed', reviewedAt: t('18:00'), audit: iso(review) },
+      ],
+    ] as const;
+    for (const [subject, message] of events) await js().publish(subject, encodeMessage(message));
+    await settled();
+    await inference.stop();
+    await stopAndWipe();
+    const restore = await runCli(['restore', dir], env);
+    expect(restore.status).toBe(0);
+    expect(restore.stdout).toContain('consumer HALLWATCH_INCIDENTS/inference-reviews replays from #');
+    expect(
+      await db
+        .db()
+        .collection('incidents')
+        .findOne({ _id: 'I10' as never }),
+    ).toBeNull();
+
+    inference = await startService('inference', env);
+    reporting = await startService('reporting', env);
+    try {
+      await settled();
+      // A replay delivers them again: each is put back once.
+      for (const [subject, message] of events) await js().publish(subject, encodeMessage(message));
+      await settled();
+      const doc = await db
+        .db()
+        .collection('incidents')
+        .findOne({ _id: 'I10' as never });
+      expect(doc).toMatchObject({
+        kind: 'absence',
+        windowId: 'W1',
+        staff: 'S010',
+        leaveId: 'L2',
+        review: 'confirmed',
+        durationMs: 1_800_000,
+      });
+      expect(doc?.closedAt).toEqual(new Date(t('15:30')));
+      expect(doc?.audit).toEqual([{ ...excuse }, { ...review }]);
+      expect(inference.output()).toContain(`incident I10: opened of ${openedAt.toISOString()} put back from the stream`);
+      expect(inference.output()).toContain(`incident I10: confirmed of ${review.at.toISOString()} put back from the stream`);
+      expect(
+        await db
+          .db()
+          .collection('reporting_incidents')
+          .findOne({ _id: 'I10' as never }),
+      ).toMatchObject({ review: 'confirmed', leaveId: 'L2' });
+    } finally {
+      await inference.stop();
+    }
+  }, 300_000);
 });

@@ -4,9 +4,9 @@ import * as path from 'node:path';
 import { connect, NatsConnection, Status } from 'nats';
 import { NATS_IDENTITIES, natsAuth, NatsIdentity, readEnv } from '@hallwatch/config';
 import { encodeMessage, InferenceRequests, Subjects } from '@hallwatch/contracts';
-import { natsConnectionOptions } from '@hallwatch/runtime';
-import { eventually, freePort, login, ROOT, runCli } from '../support/e2e';
-import { OwnedServer, tempDir } from '../support/faults';
+import { listDeadLetters, natsConnectionOptions } from '@hallwatch/runtime';
+import { eventually, freePort, login, ROOT, runCli, RunningService, startService, testDatabaseUri } from '../support/e2e';
+import { faultSite, OwnedServer, tempDir } from '../support/faults';
 import { ConsoleStack, followEvents, PASSWORD } from '../web/console-harness';
 import { makeTestCa } from '../support/test-ca';
 
@@ -309,6 +309,68 @@ describe('NATS with deploy/nats/permissions.conf: one user per service', () => {
       streams.manager.close();
     }
   });
+});
+
+describe('hallwatch backup and restore as the cli user, under permissions.conf', () => {
+  let nats: OwnedServer;
+  let natsLog: () => string;
+  let env: Record<string, string>;
+  let dir: string;
+  const services: RunningService[] = [];
+  const connections: NatsConnection[] = [];
+  /** The environment of `identity`: only its own password. */
+  const as = (identity: NatsIdentity) => ({ ...env, [passwordVariable(identity)]: passwords[identity] });
+
+  beforeAll(async () => {
+    dir = tempDir('nats-backup');
+    ({ server: nats, log: natsLog } = await securedNats(dir));
+    const site = await faultSite(['W1']);
+    env = {
+      HALLWATCH_SITE: site,
+      MONGODB_URI: testDatabaseUri('natsbackup'),
+      NATS_URL: nats.url,
+      HALLWATCH_METRICS_PORT: '0',
+      HALLWATCH_DATA_DIR: dir,
+    };
+  });
+
+  afterAll(async () => {
+    await Promise.all(services.map((s) => s.stop()));
+    await Promise.all(connections.map((c) => c.close()));
+    await nats?.stop();
+  });
+
+  it('backs up while the services run and restores once they stopped, the server refusing nothing', async () => {
+    for (const service of ['inference', 'reporting'] as const) services.push(await startService(service, as(service)));
+    // A wall key (the gateway's bucket) and a dead letter (a presence message reporting cannot read), as their own users.
+    const gateway = await connectAs(nats.url, 'gateway');
+    const inference = await connectAs(nats.url, 'inference');
+    const cli = await connectAs(nats.url, 'cli');
+    connections.push(gateway, inference, cli);
+    await (await gateway.jetstream().views.kv('hallwatch_wall_keys')).put('k1', '{"label":"大屏"}');
+    await inference.jetstream().publish(Subjects.presence('W1'), Buffer.from('not json'));
+    await eventually(async () => ((await listDeadLetters(cli)).length === 1 ? true : undefined), 30_000);
+
+    const target = path.join(dir, 'backup');
+    const backup = await runCli(['backup', target], as('cli'));
+    expect(backup.stderr).toBe('');
+    expect(backup.status).toBe(0);
+    expect(backup.stdout).toContain('backup: KV hallwatch_wall_keys: 1 key(s)');
+    expect(backup.stdout).toContain('backup: 1 dead letter(s)');
+
+    await Promise.all(services.splice(0).map((s) => s.stop()));
+    const restore = await runCli(['restore', target], as('cli'));
+    expect(restore.stderr).toBe('');
+    expect(restore.status).toBe(0);
+    expect(restore.stdout).toContain('restore: KV hallwatch_wall_keys: 1 key(s)');
+    expect(restore.stdout).toContain('restore: dead letters: 0 put back into HALLWATCH_DEADLETTER, 1 still there');
+    expect(restore.stdout).toMatch(/consumer HALLWATCH_INCIDENTS\/inference-reviews replays from #\d+/);
+    expect(restore.stdout).toContain('restore: done; nothing lost that a stream carries');
+    // The services start on the restored consumers as their own users.
+    for (const service of ['inference', 'reporting'] as const) services.push(await startService(service, as(service)));
+    expect(refusedServices(natsLog())).toEqual([]);
+    for (const password of Object.values(passwords)) expect(backup.stdout + restore.stdout).not.toContain(password);
+  }, 300_000);
 });
 
 describe('NATS over TLS with a test CA, and permissions.conf', () => {

@@ -45,6 +45,14 @@ export class IncidentMessage {
   @IsOptional() @IsQueueEvent() queueEvent?: QueueEventMessage;
   /** The approved leave that excuses it (absence and late-opening only). */
   @IsOptional() @IsId() leaveId?: string;
+  /**
+   * The audit entry this event appended (who, why, its place in the chain): a review's or an
+   * appeal's on `reviewed`, an excuse's on `excused` and on the `opened` or `closed` that excused
+   * it, an un-excuse's on `unexcused`; so that inference can put its incidents and their trails
+   * back from the stream after a restore from an older backup. Missing when the event appended
+   * none, and on messages from before it was carried.
+   */
+  @IsOptional() @IsObject() audit?: AuditEntry;
 }
 
 /**
@@ -59,12 +67,6 @@ export class IncidentReviewedMessage extends IncidentMessage {
    * arrival order (inference makes each incident's audit times strictly increasing).
    */
   @IsInstant() reviewedAt: string;
-  /**
-   * The audit entry the decision or appeal appended (who, why, its place in the chain), so that
-   * inference can put the review and its trail back from the stream after a restore from an older
-   * backup. Missing on messages from before it was carried.
-   */
-  @IsOptional() @IsObject() audit?: AuditEntry;
 }
 
 /**
@@ -244,7 +246,7 @@ export interface EvidenceInfo {
 }
 
 /** An incident as the gateway shows it. */
-export interface IncidentView extends IncidentMessage {
+export interface IncidentView extends Omit<IncidentMessage, 'audit'> {
   status: IncidentStatus;
   audit: AuditEntry[];
   evidence: EvidenceInfo[];

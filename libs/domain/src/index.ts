@@ -34,7 +34,8 @@
  * - migrations: `planMigrations(schemas, stored)`: per collection, the schema migrations still to
  *   run (SchemaTooNew for data newer than the code knows).
  * - backup: the backup manifest (`manifestProblem`, `checksumMismatches`) and `replayPlan`: which consumers a
- *   restore resets to replay the streams, and what is lost.
+ *   restore resets to replay the streams, and what is lost; `COLLECTION_RECOVERY`: which stream rebuilds
+ *   each collection, and `unreplayedCollections`, those none does, which a restore names.
  * - notifications: outgoing webhooks: `WEBHOOK_EVENTS`, `wantsEvent`, `webhookSignature`, `webhookRetryDelayMs`, `idempotencyKey`.
  */
 export * from './intervals/intervals';
@@ -75,6 +76,8 @@ export * from './retention/retention';
 export * from './supervision/cards';
 export * from './migrations/migrations';
 export * from './backup/backup';
+export * from './backup/replay-sources';
+export * from './backup/dead-letters';
 export * from './supervision/rectification';
 export * from './supervision/photo';
 export * from './notifications/webhooks';

@@ -1,4 +1,4 @@
-import type { MsgHdrs, NatsConnection } from 'nats';
+import { headers, type JetStreamClient, type MsgHdrs, type NatsConnection } from 'nats';
 import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
 
 /** A message a consumer gave up on, as the dead-letter stream keeps it (see NatsLink.consume). */
@@ -39,6 +39,24 @@ export function deadLetterOf(m: { seq: number; subject: string; header?: MsgHdrs
     at: m.time,
     data: m.data,
   };
+}
+
+/**
+ * Stores a message in the dead-letter stream with where it came from and why (headers
+ * DeadLetterHeaders), deduplicated by its stream and sequence: a consumer giving up on it, or a
+ * restore putting it back.
+ */
+export async function publishDeadLetter(
+  js: JetStreamClient,
+  letter: Pick<DeadLetter, 'stream' | 'consumer' | 'subject' | 'sequence' | 'reason' | 'data'>,
+): Promise<void> {
+  const h = headers();
+  h.set(DeadLetterHeaders.stream, letter.stream);
+  h.set(DeadLetterHeaders.consumer, letter.consumer);
+  h.set(DeadLetterHeaders.subject, letter.subject);
+  h.set(DeadLetterHeaders.sequence, String(letter.sequence));
+  h.set(DeadLetterHeaders.reason, letter.reason.slice(0, 1000));
+  await js.publish(Subjects.deadLetter(letter.stream), letter.data, { headers: h, msgID: `dead:${letter.stream}:${letter.sequence}` });
 }
 
 /** Why a dead letter cannot be put back where it came from; undefined when it can. */

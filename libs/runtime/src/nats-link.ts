@@ -5,7 +5,6 @@ import {
   ConnectionOptions,
   Consumer,
   DeliverPolicy,
-  headers,
   JsMsg,
   NatsConnection,
   nanos,
@@ -13,7 +12,8 @@ import {
   Subscription,
 } from 'nats';
 import type { NatsAuth } from '@hallwatch/config';
-import { DeadLetterHeaders, StreamDefinition, Streams, Subjects } from '@hallwatch/contracts';
+import { StreamDefinition, Streams } from '@hallwatch/contracts';
+import { publishDeadLetter } from './dead-letters';
 import { natsConnectionOptions } from './nats-connection';
 import { keptReplicas, natsReachable, natsUnavailable } from './nats-streams';
 import { LockUnavailable } from './waiting';
@@ -298,14 +298,8 @@ export class NatsLink {
     m: { stream: string; consumer: string; subject: string; seq: number; data: Uint8Array },
     reason: string,
   ): Promise<void> {
-    const h = headers();
-    h.set(DeadLetterHeaders.stream, m.stream);
-    h.set(DeadLetterHeaders.consumer, m.consumer);
-    h.set(DeadLetterHeaders.subject, m.subject);
-    h.set(DeadLetterHeaders.sequence, String(m.seq));
-    h.set(DeadLetterHeaders.reason, reason.slice(0, 1000));
     // Deduplicated by stream and sequence: an instance that dies here and a redelivery store it once.
-    await this.jetstream().publish(Subjects.deadLetter(m.stream), m.data, { headers: h, msgID: `dead:${m.stream}:${m.seq}` });
+    await publishDeadLetter(this.jetstream(), { ...m, sequence: m.seq, reason });
     this.log.warn(`${m.subject} #${m.seq} moved to ${Streams.deadLetters.name}: ${reason}`);
   }
 

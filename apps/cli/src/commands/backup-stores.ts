@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { JetStreamManager, KvEntry, NatsConnection } from 'nats';
 import type { mongo } from 'mongoose';
+import type { StreamDefinition } from '@hallwatch/contracts';
 import type { StreamNow } from '@hallwatch/domain';
 
 /** A KV bucket's stream: `KV_<bucket>`. */
@@ -16,6 +17,8 @@ export interface BackupStores {
   versions: { hallwatch: string; database?: string; nats?: string };
   /** Canonical Extended JSON: keeps each value's BSON type (dates, binary chunks, 64-bit numbers). */
   ejson: typeof mongo.BSON.EJSON;
+  /** Makes a stream when missing, as the services do (their limits and replicas). */
+  ensureStream: (stream: StreamDefinition) => Promise<void>;
 }
 
 /**
@@ -59,6 +62,7 @@ export async function withBackupStores<T>(work: (stores: BackupStores) => Promis
       jsm: await nc.jetstreamManager(),
       versions: { hallwatch, database: build?.version, nats: nc.info?.version },
       ejson: mongoose.mongo.BSON.EJSON,
+      ensureStream: (stream) => adapter.ensureStream(stream),
     });
   } finally {
     await adapter.close();

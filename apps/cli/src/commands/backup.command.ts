@@ -16,7 +16,7 @@ const NANOS_PER_MS = 1_000_000;
  * their `.files` and `.chunks` collections), the KV buckets but leases and locks, and
  * DIR/manifest.json (time, versions, counts, each file's SHA-256). The positions come first: what
  * is acknowledged after them is replayed by a restore, and every consumer counts a replayed
- * message once.
+ * message once. The dead letters go to DIR/deadletters.jsonl.
  */
 export function registerBackupCommand(program: Command): void {
   program
@@ -33,7 +33,7 @@ export function registerBackupCommand(program: Command): void {
       await withBackupStores(async (stores) => {
         const streams = await streamPositions(stores);
         console.log(`backup: ${streams.length} stream position(s) recorded`);
-        const files: BackupFile[] = [];
+        const files: BackupFile[] = [await writeDeadLetters(target, stores)];
         for (const { name, db } of stores.databases) {
           const collections = (await db.listCollections({}, { nameOnly: true }).toArray())
             .map((c) => c.name)
@@ -97,6 +97,17 @@ async function streamPositions({ jsm }: BackupStores): Promise<StreamPosition[]>
       consumers: now.consumers.map(({ name, ackFloor, config }) => ({ name, ackFloor, config })),
     }))
     .sort((a, b) => a.name.localeCompare(b.name));
+}
+
+/** The dead letters (HALLWATCH_DEADLETTER), each with where it came from, why, when, and its message (base64). */
+async function writeDeadLetters(dir: string, { nc }: BackupStores): Promise<BackupFile> {
+  const [{ listDeadLetters }, { DEAD_LETTERS_FILE }] = await Promise.all([import('@hallwatch/runtime'), import('@hallwatch/domain')]);
+  const letters = await listDeadLetters(nc);
+  const file = await writeLines(dir, DEAD_LETTERS_FILE, letters, (l) =>
+    JSON.stringify({ ...l, at: l.at.toISOString(), data: Buffer.from(l.data).toString('base64') }),
+  );
+  console.log(`backup: ${file.count} dead letter(s)`);
+  return file;
 }
 
 /** GridFS writes a file's chunks before its `.files` document: copying the `.files` first, every file copied has its chunks. */

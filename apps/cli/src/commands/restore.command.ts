@@ -15,8 +15,10 @@ const PROGRESS_EVERY = 10_000;
  * `hallwatch restore DIR` (every service stopped): checks the manifest and each file's SHA-256,
  * makes every database exactly the backup's, puts the KV buckets' keys back (keys made since, such
  * as tokens revoked since, are kept), and makes each durable consumer again at its backup
- * position + 1, so that at start each service replays what its streams hold after the backup.
- * Ends with what cannot be replayed (replayPlan), or that nothing is lost.
+ * position + 1, so that at start each service replays what its streams hold after the backup; the
+ * dead letters the dead-letter stream lacks are put back.
+ * Ends with what cannot be replayed (replayPlan), or that nothing a stream carries is lost, then
+ * each collection no stream brings up to date (unreplayedCollections), with its count in the backup.
  */
 export function registerRestoreCommand(program: Command): void {
   program
@@ -33,8 +35,10 @@ export function registerRestoreCommand(program: Command): void {
         await refuseWhileRunning(stores);
         await restoreDatabases(source, manifest, stores);
         await restoreBuckets(source, manifest, stores);
+        await restoreDeadLetters(source, manifest, stores);
         await resetConsumers(manifest, stores);
       });
+      await reportUnreplayed(manifest);
     });
 }
 
@@ -165,9 +169,40 @@ async function resetConsumers(manifest: BackupManifest, { jsm }: BackupStores): 
   for (const l of plan.lost) console.log(`restore: ${describeLost(l)}`);
   console.log(
     plan.lost.length === 0
-      ? 'restore: done; nothing lost (every stream still holds what came after the backup)'
+      ? 'restore: done; nothing lost that a stream carries (every stream still holds what came after the backup)'
       : `restore: done; ${plan.lost.length} consumer(s) cannot replay what came after the backup (listed above): that is lost`,
   );
+}
+
+/** Puts back the backup's dead letters the dead-letter stream lacks (deadLettersToRestore); a backup without them (an older one) has none to put back. */
+async function restoreDeadLetters(dir: string, manifest: BackupManifest, { nc, jsm, ensureStream }: BackupStores): Promise<void> {
+  const [{ DEAD_LETTERS_FILE, deadLettersToRestore }, { listDeadLetters, publishDeadLetter }, { Streams }] = await Promise.all([
+    import('@hallwatch/domain'),
+    import('@hallwatch/runtime'),
+    import('@hallwatch/contracts'),
+  ]);
+  if (!manifest.files.some((f) => f.path === DEAD_LETTERS_FILE)) return;
+  const letters: { stream: string; consumer: string; subject: string; sequence: number; reason: string; data: string }[] = [];
+  for await (const line of lines(path.join(dir, DEAD_LETTERS_FILE))) letters.push(JSON.parse(line) as (typeof letters)[number]);
+  const name = Streams.deadLetters.name;
+  const before = manifest.streams.find((s) => s.name === name);
+  const now = (await streamsNow(jsm)).get(name);
+  const plan = deadLettersToRestore(letters, before !== undefined && before.created === now?.created, now ? await listDeadLetters(nc) : []);
+  if (plan.putBack.length > 0) await ensureStream(Streams.deadLetters);
+  for (const l of plan.putBack) await publishDeadLetter(nc.jetstream(), { ...l, data: Buffer.from(l.data, 'base64') });
+  const gone = plan.gone > 0 ? `; ${plan.gone} gone from it since the backup (replayed or expired), not put back` : '';
+  console.log(`restore: dead letters: ${plan.putBack.length} put back into ${name}, ${plan.held} still there${gone}`);
+}
+
+/** The collections no stream (or only partly) brings up to date: what was written to them after the backup is not back. */
+async function reportUnreplayed(manifest: BackupManifest): Promise<void> {
+  const { unreplayedCollections, describeUnreplayed } = await import('@hallwatch/domain');
+  const unreplayed = unreplayedCollections(manifest);
+  if (unreplayed.length === 0) return;
+  console.log(
+    `restore: no stream (or only part of their writes) carries the following: what they got after the backup of ${manifest.startedAt} and no stream holds is gone; enter it again`,
+  );
+  for (const u of unreplayed) console.log(`restore: ${describeUnreplayed(u, manifest.startedAt)}`);
 }
 
 function lines(file: string): AsyncIterable<string> {

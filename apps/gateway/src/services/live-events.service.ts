@@ -106,7 +106,10 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     });
     this.follow(nc.subscribe(Subjects.allIncidents), (data, subject) => {
       const decoded = decodeIncidentEvent(subject, data);
-      return decoded.ok ? ({ type: `incident.${decoded.value.type}`, data: decoded.value.message } as LiveIncidentEvent) : decoded.reason;
+      if (!decoded.ok) return decoded.reason;
+      // The audit entry is for inference's read-back: the push keeps to the incident (the trail is GET /api/incidents/:id's).
+      const { audit: _audit, ...message } = decoded.value.message;
+      return { type: `incident.${decoded.value.type}`, data: message } as LiveIncidentEvent;
     });
     // A camera's health, with its hall from the site file, without ingestion's diagnostic words.
     this.follow(nc.subscribe(Subjects.allCameraStatus), (data) => {

@@ -2,7 +2,7 @@ import { Injectable, OnApplicationBootstrap } from '@nestjs/common';
 import { NatsRepository } from '../repositories/nats.repository';
 import { IncidentsService } from '../services/incidents.service';
 
-/** hallwatch.incident.*.reviewed in (inference's own, read back): what a restore from an older backup lacks is put back. */
+/** hallwatch.incident.*.* in (inference's own events, read back): what a restore from an older backup lacks is put back. */
 @Injectable()
 export class ReviewsHandler implements OnApplicationBootstrap {
   constructor(
@@ -11,6 +11,6 @@ export class ReviewsHandler implements OnApplicationBootstrap {
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.nats.consumeReviews((review) => this.incidents.restoreReview(review));
+    await this.nats.consumeIncidentEvents((event) => this.incidents.restoreEvent(event));
   }
 }

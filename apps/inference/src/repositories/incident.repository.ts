@@ -99,16 +99,16 @@ export class IncidentRepository implements OnApplicationShutdown {
   /**
    * Stores an open or close event, with the SHA-256 of evidence frames not recorded yet; a
    * redelivered or repeated event changes nothing. A message naming a leave (`excused`: its audit
-   * entry) excuses the incident unless it already is.
+   * entry) excuses the incident unless it already is; answers that entry as chained, if appended.
    */
   async upsert(
     message: IncidentMessage,
     excused?: AuditEntry,
     evidence: { n: number; sha256: string; capturedAt: Date }[] = [],
-  ): Promise<void> {
-    const { id, closedAt, durationMs, leaveId, ...opened } = message;
+  ): Promise<StoredAuditEntry | undefined> {
+    const { id, closedAt, durationMs, leaveId, audit: _audit, ...opened } = message;
     const insert = { ...opened, openedAt: new Date(opened.openedAt) };
-    await this.lock.run(id, async () => {
+    return this.lock.run(id, async () => {
       const stored = await this.get(id);
       const recorded = new Set((stored?.evidence ?? []).map((e) => e.n));
       const added = evidence.filter((e) => !recorded.has(e.n));
@@ -118,7 +118,8 @@ export class IncidentRepository implements OnApplicationShutdown {
       if (Object.keys(set).length > 0) update.$set = set;
       this.lock.check();
       await this.incidents.updateOne({ _id: id }, update, { upsert: true });
-      if (leaveId && excused && !stored?.leaveId) await this.appendLocked(id, excused, { set: { leaveId } });
+      if (!leaveId || !excused || stored?.leaveId) return undefined;
+      return (await this.appendLocked(id, excused, { set: { leaveId } }))?.record.audit?.at(-1);
     });
   }
 
@@ -198,21 +199,29 @@ export class IncidentRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Puts back a review and the audit entry it appended, as its message carried them: only when the
-   * entry follows the trail's last one (its prev is the trail's head), so a replay of an entry
-   * already in the trail changes nothing. `missing`: no such incident; `present`: in the trail.
+   * Puts back an audit entry as the event that appended it carried it, with what it changed
+   * (`change`: a review, a leaveId set or removed): only when the entry follows the trail's last
+   * one (its prev is the trail's head), so a replay of an entry already in the trail changes
+   * nothing. `missing`: no such incident; `purged`: the retention purge took it; `present`: in the trail.
    */
-  async restoreReview(id: string, change: ReviewChange, entry: StoredAuditEntry): Promise<'restored' | 'present' | 'not-next' | 'missing'> {
+  async restoreEntry(
+    id: string,
+    entry: StoredAuditEntry,
+    change: Pick<AppendChange, 'set' | 'unset'>,
+  ): Promise<'restored' | 'present' | 'not-next' | 'missing' | 'purged'> {
     return this.lock.run(id, async () => {
       const record = await this.get(id);
-      if (!record) return 'missing';
+      if (!record) return (await this.tombstones.exists({ _id: id })) ? 'purged' : 'missing';
       const trail = record.audit ?? [];
       if (trail.some((a) => a.hash === entry.hash)) return 'present';
       if (chainHead(chained(record), trail) !== entry.prev) return 'not-next';
       this.lock.check();
-      const updated = await this.incidents
-        .findOneAndUpdate({ _id: id }, { $set: { review: change }, $push: { audit: entry } }, { new: true })
-        .lean();
+      const update = {
+        ...(change.set ? { $set: change.set } : {}),
+        ...(change.unset ? { $unset: Object.fromEntries(change.unset.map((field) => [field, 1])) } : {}),
+        $push: { audit: entry },
+      };
+      const updated = await this.incidents.findOneAndUpdate({ _id: id }, update, { new: true }).lean();
       if (!updated) return 'missing';
       await this.heads
         ?.publishAuditHead({
@@ -225,6 +234,21 @@ export class IncidentRepository implements OnApplicationShutdown {
         .catch((err: Error) => this.log.warn(`incident ${id}: chain head not published: ${err.message}`));
       return 'restored';
     });
+  }
+
+  /**
+   * Stores an incident from its opened or closed event when the database lacks it (after a restore
+   * from an older backup), or its close when it lacks that: as `upsert` without evidence, and
+   * without its leave, which comes back with its audit entry (restoreEntry). `purged`: the
+   * retention purge left its tombstone, so it is not brought back.
+   */
+  async rebuild(message: IncidentMessage): Promise<'rebuilt' | 'closed' | 'present' | 'purged'> {
+    const stored = await this.get(message.id);
+    if (stored && (stored.closedAt || !message.closedAt)) return 'present';
+    if (!stored && (await this.tombstones.exists({ _id: message.id }))) return 'purged';
+    const { leaveId: _leaveId, audit: _audit, ...incident } = message;
+    await this.upsert(incident);
+    return stored ? 'closed' : 'rebuilt';
   }
 
   /** Appends an entry that changes no status. */

@@ -38,6 +38,20 @@ export interface IncidentRecord {
 /** An audit entry as stored: its time a Date. */
 export type StoredAuditEntry = Omit<AuditEntry, 'at'> & { at: Date };
 
+/** An audit entry as messages and views carry it. */
+export function auditEntryOf(a: StoredAuditEntry): AuditEntry {
+  return {
+    by: a.by,
+    at: a.at.toISOString(),
+    action: a.action,
+    reason: a.reason,
+    n: a.n,
+    correction: a.correction,
+    prev: a.prev,
+    hash: a.hash,
+  };
+}
+
 /** What the retention purge leaves of an incident: enough to show it existed, how it ended, and its chain's last hash. */
 export interface IncidentTombstone {
   _id: string;

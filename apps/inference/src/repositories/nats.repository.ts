@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { DeliverPolicy, headers, JetStreamPublishOptions, MsgHdrs } from 'nats';
-import type { Decoded, IncidentEventMessage, IncidentEventType } from '@hallwatch/contracts';
+import type { Decoded, IncidentEventMessage, IncidentEventType, PublishedIncidentEvent } from '@hallwatch/contracts';
 import {
   AuditHeadMessage,
   CameraStatusMessage,
@@ -158,17 +158,18 @@ export class NatsRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Every review and appeal on hallwatch.incident.*.reviewed, read back through one durable shared
-   * by all instances (the other incident events are acknowledged unread); acked after `onReview`.
+   * Every incident event (hallwatch.incident.*.*), inference's own, read back in stream order
+   * through one durable shared by all instances (`inference-reviews`: it read back the reviews
+   * only at first); acked after `onEvent`.
    */
-  async consumeReviews(onReview: (review: IncidentReviewedMessage) => Promise<void>): Promise<void> {
+  async consumeIncidentEvents(onEvent: (event: PublishedIncidentEvent) => Promise<void>): Promise<void> {
     this.reviewFeed = await this.nats.consume(
       Streams.incidents,
       'inference-reviews',
       async (data, subject) => {
         const decoded = decodeIncidentEvent(subject, data);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
-        if (decoded.value.type === 'reviewed') await onReview(decoded.value.message);
+        await onEvent(decoded.value);
       },
       () => this.databaseUp(),
     );

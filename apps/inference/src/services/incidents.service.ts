@@ -13,16 +13,16 @@ import {
   type IncidentMessage,
   type IncidentPage,
   type IncidentRef,
-  type IncidentReviewedMessage,
   type IncidentReviewRequest,
   type IncidentView,
+  type PublishedIncidentEvent,
   type ReviewChange,
 } from '@hallwatch/contracts';
 import { appealState, judgeAppeal, judgeDecision, sha256Hex, type ReviewJudgement } from '@hallwatch/domain';
 import { EvidenceFile, EvidenceRepository } from '../repositories/evidence.repository';
 import { EvidenceView, EvidenceViewRepository } from '../repositories/evidence-view.repository';
 import { IncidentRepository, ReviewOutcome } from '../repositories/incident.repository';
-import { incidentStatus, IncidentRecord, StoredAuditEntry } from '../repositories/incident.schemas';
+import { auditEntryOf, incidentStatus, IncidentRecord } from '../repositories/incident.schemas';
 import { NatsRepository } from '../repositories/nats.repository';
 
 const DAY = 24 * 3600_000;
@@ -143,17 +143,35 @@ export class IncidentsService {
   }
 
   /**
-   * A review as hallwatch.incident.*.reviewed carried it, read back: put back with its audit entry
-   * when the incident's trail lacks it (after a restore from an older backup); a replay of one in
-   * the trail changes nothing.
+   * An incident event of inference's own, read back: what the database lacks after a restore from
+   * an older backup is put back, each once. `opened` and `closed` store the incident (rebuild);
+   * an event's audit entry (a review, an appeal, an excuse, an un-excuse) goes back with what it
+   * changed when the incident's trail lacks it and it follows the trail's head. An event of an
+   * incident not stored (its `opened` is in another instance's hands) is refused, so it is
+   * delivered again, and moved to the dead letters if it never can be.
    */
-  async restoreReview(m: IncidentReviewedMessage): Promise<void> {
+  async restoreEvent(e: PublishedIncidentEvent): Promise<void> {
+    const m = e.message;
+    if (e.type === 'opened' || e.type === 'closed') {
+      const rebuilt = await this.incidents.rebuild(m);
+      if (rebuilt === 'purged') return;
+      if (rebuilt !== 'present') this.log.log(`incident ${m.id}: ${e.type} of ${m.closedAt ?? m.openedAt} put back from the stream`);
+    }
     if (!m.audit?.hash || !m.audit.prev) return;
-    const outcome = await this.incidents.restoreReview(m.id, m.review, { ...m.audit, at: new Date(m.audit.at) });
-    if (outcome === 'missing') this.log.warn(`incident ${m.id}: not in the database, so its review (${m.review}) cannot be put back`);
-    if (outcome === 'not-next')
-      this.log.warn(`incident ${m.id}: its review (${m.review}) of ${m.audit.at} does not follow the trail's last entry; not put back`);
-    if (outcome === 'restored') this.log.log(`incident ${m.id}: review ${m.review} of ${m.audit.at} put back from the stream`);
+    const change =
+      e.type === 'reviewed'
+        ? { set: { review: e.message.review } }
+        : e.type === 'unexcused'
+          ? { unset: ['leaveId'] }
+          : m.leaveId
+            ? { set: { leaveId: m.leaveId } }
+            : undefined;
+    if (!change) return;
+    const outcome = await this.incidents.restoreEntry(m.id, { ...m.audit, at: new Date(m.audit.at) }, change);
+    const what = `its ${m.audit.action} entry of ${m.audit.at}`;
+    if (outcome === 'missing') throw new Error(`incident ${m.id}: not in the database, so ${what} cannot be put back yet`);
+    if (outcome === 'not-next') this.log.warn(`incident ${m.id}: ${what} does not follow the trail's last entry; not put back`);
+    if (outcome === 'restored') this.log.log(`incident ${m.id}: ${m.audit.action} of ${m.audit.at} put back from the stream`);
   }
 
   private async view(record: IncidentRecord | null): Promise<IncidentView | null> {
@@ -179,20 +197,6 @@ export function toMessage(r: IncidentRecord): IncidentMessage {
     reason: r.reason,
     queueEvent: r.queueEvent,
     leaveId: r.leaveId,
-  };
-}
-
-/** An audit entry as messages and views carry it. */
-function auditEntryOf(a: StoredAuditEntry): AuditEntry {
-  return {
-    by: a.by,
-    at: a.at.toISOString(),
-    action: a.action,
-    reason: a.reason,
-    n: a.n,
-    correction: a.correction,
-    prev: a.prev,
-    hash: a.hash,
   };
 }
 

@@ -3,6 +3,7 @@ import type { AuditEntry, LeaveRecordMessage } from '@hallwatch/contracts';
 import { EXCUSABLE_KINDS, leavesInHall, type Incident, type Leave } from '@hallwatch/domain';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { LeaveRecord, LeaveRepository } from '../repositories/leave.repository';
+import { auditEntryOf } from '../repositories/incident.schemas';
 import { NatsRepository } from '../repositories/nats.repository';
 import { toMessage } from './incidents.service';
 import { SiteHalls } from './site-halls';
@@ -74,6 +75,7 @@ export class LeaveExcuses {
         ...toMessage(record),
         revokedLeaveId: message.id,
         unexcusedAt: trail[trail.length - 1].at.toISOString(),
+        audit: auditEntryOf(trail[trail.length - 1]),
       });
       this.log.log(`incident ${c._id} no longer excused: leave ${message.id} revoked`);
       await this.excuse({
@@ -99,7 +101,9 @@ export class LeaveExcuses {
     const excused = await this.incidents.excuse(incident.id, record._id, entry);
     // Published again when it was excused before: that publication may have failed (deduplicated by id).
     if (!excused) return;
-    await this.nats.publishIncidentExcused({ ...toMessage(excused), excusedAt: entry.at });
+    // Its excuse entry as chained (the last `excused` one: it may have been excused before).
+    const stored = [...(excused.audit ?? [])].reverse().find((a) => a.action === 'excused');
+    await this.nats.publishIncidentExcused({ ...toMessage(excused), excusedAt: entry.at, audit: stored && auditEntryOf(stored) });
     this.log.log(`incident ${incident.id} excused by leave ${record._id}`);
   }
 

@@ -7,6 +7,7 @@ import { EvidenceRepository } from '../repositories/evidence.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { NatsRepository } from '../repositories/nats.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
+import { auditEntryOf } from '../repositories/incident.schemas';
 import type { EvidenceFrame } from './evidence-buffer';
 import { LeaveExcuses } from './leave-excuses.service';
 import { SiteHalls } from './site-halls';
@@ -79,8 +80,8 @@ export class OutputDelivery {
     const frames = (await this.evidence.list([incident.id])).get(incident.id) ?? [];
     const hashes = frames.flatMap((f) => (f.sha256 ? [{ n: f.n, sha256: f.sha256, capturedAt: new Date(f.capturedAt) }] : []));
     fence();
-    await this.incidents.upsert(message, duty.excused, hashes);
-    await this.nats.publishIncident(message, fence());
+    const excused = await this.incidents.upsert(message, duty.excused, hashes);
+    await this.nats.publishIncident({ ...message, audit: excused && auditEntryOf(excused) }, fence());
     if (type === 'opened' && !duty.leaveId) await this.leaves.excuse(incident);
     this.log.log(`incident ${type}: ${message.id}`);
   }

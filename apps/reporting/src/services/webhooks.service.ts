@@ -78,7 +78,9 @@ export class WebhooksService {
 
   /** incident.opened, for an incident's `opened` message consumed from `subject`. */
   incidentOpened(incident: IncidentMessage, subject: string): Promise<void> {
-    return this.notify('incident.opened', incident.id, incident.openedAt, incident.hallId, incident, subject);
+    // The audit entry is for inference's read-back, not for receivers (the incident as before).
+    const { audit: _audit, ...data } = incident;
+    return this.notify('incident.opened', incident.id, incident.openedAt, incident.hallId, data, subject);
   }
 
   /** card.issued, for a card consumed from `subject` (idempotency key `card.issued:<caseId>:<color>`). */
