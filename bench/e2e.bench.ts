@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { connect } from 'nats';
 import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 import { CAMERA_SIMULATOR, probeMounts, startRtspServer } from '../apps/cli/src/demo-camera';
-import { coverSeats, gop, H264, option, quantile, startService, treeUsage, TreeUsage } from './support';
+import { coverSeats, gop, H264, option, quantile, startService, stopInTurn, treeUsage, TreeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
@@ -378,15 +378,7 @@ async function run(
     );
     return { cameras, keptUp, camerasPerCore, machine, p50, p90 };
   } finally {
-    // Services first, one by one, while NATS and the database still answer: a service that ends by
-    // itself writes its CPU profile.
-    for (const p of processes.reverse()) {
-      if (p.exitCode !== null || p.signalCode !== null) continue;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, PROFILE_DIR ? 20000 : 5000))]);
-      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    }
+    await stopInTurn(processes, PROFILE_DIR ? 20000 : 5000);
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }

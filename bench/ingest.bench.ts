@@ -25,7 +25,7 @@ import { ensureFerretDb, ensureNats, freePort } from '@hallwatch/runtime';
 import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD, sampleFilter } from '../apps/ingestion/src/utils/capture-args';
 import { JpegSplitter } from '../apps/ingestion/src/utils/jpeg-splitter';
 import { CAMERA_SIMULATOR, probeMounts, startRtspServer } from '../apps/cli/src/demo-camera';
-import { gop, H264, option, startService, treeUsage } from './support';
+import { gop, H264, option, startService, stopInTurn, treeUsage } from './support';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const SAMPLE_S = 2;
@@ -210,14 +210,7 @@ ${cameraLines.join('\n')}
       load: os.loadavg()[0],
     };
   } finally {
-    // Services first, while NATS and the database still answer: a service that ends by itself writes its CPU profile.
-    for (const p of processes.reverse()) {
-      if (p.exitCode !== null || p.signalCode !== null) continue;
-      const exited = new Promise((r) => p.once('exit', r));
-      p.kill('SIGTERM');
-      await Promise.race([exited, new Promise((r) => setTimeout(r, PROFILE_DIR ? 20000 : 5000))]);
-      if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
-    }
+    await stopInTurn(processes, PROFILE_DIR ? 20000 : 5000);
   }
 }
 

@@ -178,6 +178,21 @@ export function generatedSite(halls: number, windows: number): string {
 }
 
 /** Resolves when the child prints `text` on stdout; rejects on timeout or exit. */
+/**
+ * Stops the processes last-started first, each with SIGTERM and `graceMs` to exit before SIGKILL:
+ * services first, while NATS and the database still answer, so one that ends by itself writes
+ * its CPU profile.
+ */
+export async function stopInTurn(processes: readonly ChildProcess[], graceMs: number): Promise<void> {
+  for (const p of [...processes].reverse()) {
+    if (p.exitCode !== null || p.signalCode !== null) continue;
+    const exited = new Promise((r) => p.once('exit', r));
+    p.kill('SIGTERM');
+    await Promise.race([exited, new Promise((r) => setTimeout(r, graceMs))]);
+    if (p.exitCode === null && p.signalCode === null) p.kill('SIGKILL');
+  }
+}
+
 export function waitForLine(child: ChildProcess, text: string, timeoutMs: number): Promise<void> {
   let output = '';
   return new Promise((resolve, reject) => {
