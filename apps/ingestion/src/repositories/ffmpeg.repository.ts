@@ -7,6 +7,7 @@ import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD } from 
 import type { Picture } from '../utils/freeze-watch';
 import { JpegSplitter } from '../utils/jpeg-splitter';
 import { PgmSplitter } from '../utils/pgm-splitter';
+import { Slots } from '../utils/slots';
 import { keyframeSpacing, KEYFRAMES_WANTED, parsePacketLine, parseStreamDescription, probeArgs, StreamProbe } from '../utils/stream-probe';
 
 /**
@@ -14,6 +15,9 @@ import { keyframeSpacing, KEYFRAMES_WANTED, parsePacketLine, parseStreamDescript
  * so more means ffmpeg's outputs no longer pair up (never seen; the capture is ended then).
  */
 const MAX_UNPAIRED = 3;
+
+/** ffprobes of one process at once (each a few seconds of an RTSP session; see FfmpegRepository.probe). */
+const PROBES_AT_ONCE = 8;
 
 /** The last non-empty line of ffmpeg's or ffprobe's stderr: its own reason for failing. */
 const lastLine = (stderr: string) => stderr.trim().split('\n').filter(Boolean).pop();
@@ -35,13 +39,20 @@ export interface Capture {
 /** Runs one ffmpeg per camera pulling RTSP and writing sampled frames to pipes; ffprobe looks at streams. */
 @Injectable()
 export class FfmpegRepository {
+  /** A district's cameras all start at once: 120 ffprobes together saturated two cores (deploy/README.md, Sizing). */
+  private readonly probes = new Slots(PROBES_AT_ONCE);
+
   /**
    * Watches a stream's packets with ffprobe (nothing decoded) for `seconds` from its first packet,
    * or until KEYFRAMES_WANTED keyframes: codec, size and the keyframe interval. Rejects with
    * ffprobe's own last error line (credentials masked) when no packet came, e.g. the server refused
-   * or stayed silent for the I/O timeout.
+   * or stayed silent for the I/O timeout. At most PROBES_AT_ONCE run at once; the others wait.
    */
   probe(url: string, seconds: number, ioTimeoutSeconds = 10): Promise<StreamProbe> {
+    return this.probes.run(() => this.probeNow(url, seconds, ioTimeoutSeconds));
+  }
+
+  private probeNow(url: string, seconds: number, ioTimeoutSeconds: number): Promise<StreamProbe> {
     return new Promise((resolve, reject) => {
       const child = spawn('ffprobe', probeArgs(url, ioTimeoutSeconds), { stdio: ['ignore', 'pipe', 'pipe'] });
       const keyframeTimes: number[] = [];
