@@ -245,6 +245,12 @@ export interface EvidenceInfo {
   sha256?: string;
 }
 
+/** An incident event's message as told outside the services (the console's push, webhooks): the audit entry is for inference's read-back. */
+export function withoutAudit<T extends IncidentMessage>(message: T): Omit<T, 'audit'> {
+  const { audit: _audit, ...rest } = message;
+  return rest;
+}
+
 /** An incident as the gateway shows it. */
 export interface IncidentView extends Omit<IncidentMessage, 'audit'> {
   status: IncidentStatus;

@@ -12,6 +12,7 @@ import {
   PresenceMessage,
   RectificationStepMessage,
   Subjects,
+  withoutAudit,
 } from '@hallwatch/contracts';
 import { InjectContext, NatsAdapter, ServiceContext } from '@hallwatch/runtime';
 import type { CameraStateDto } from '../dtos/cameras.dto';
@@ -107,9 +108,8 @@ export class LiveEventsService implements OnModuleInit, BeforeApplicationShutdow
     this.follow(nc.subscribe(Subjects.allIncidents), (data, subject) => {
       const decoded = decodeIncidentEvent(subject, data);
       if (!decoded.ok) return decoded.reason;
-      // The audit entry is for inference's read-back: the push keeps to the incident (the trail is GET /api/incidents/:id's).
-      const { audit: _audit, ...message } = decoded.value.message;
-      return { type: `incident.${decoded.value.type}`, data: message } as LiveIncidentEvent;
+      // The trail is GET /api/incidents/:id's.
+      return { type: `incident.${decoded.value.type}`, data: withoutAudit(decoded.value.message) } as LiveIncidentEvent;
     });
     // A camera's health, with its hall from the site file, without ingestion's diagnostic words.
     this.follow(nc.subscribe(Subjects.allCameraStatus), (data) => {

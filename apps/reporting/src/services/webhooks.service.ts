@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { Counter } from 'prom-client';
-import type { CardMessage, IncidentMessage } from '@hallwatch/contracts';
+import { withoutAudit, type CardMessage, type IncidentMessage } from '@hallwatch/contracts';
 import { webhookSecrets, type WebhookConfig } from '@hallwatch/config';
 import {
   idempotencyKey,
@@ -78,9 +78,7 @@ export class WebhooksService {
 
   /** incident.opened, for an incident's `opened` message consumed from `subject`. */
   incidentOpened(incident: IncidentMessage, subject: string): Promise<void> {
-    // The audit entry is for inference's read-back, not for receivers (the incident as before).
-    const { audit: _audit, ...data } = incident;
-    return this.notify('incident.opened', incident.id, incident.openedAt, incident.hallId, data, subject);
+    return this.notify('incident.opened', incident.id, incident.openedAt, incident.hallId, withoutAudit(incident), subject);
   }
 
   /** card.issued, for a card consumed from `subject` (idempotency key `card.issued:<caseId>:<color>`). */
