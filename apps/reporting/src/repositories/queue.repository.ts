@@ -16,10 +16,22 @@ export class QueueRepository {
 
   /** A window's queue events of one local date, in time order (then by event name, for a stable order). */
   async queueDay(windowId: string, date: string): Promise<QueueEvent[]> {
-    const doc = await this.queue.collection.findOne({ _id: `${windowId}|${date}` } as never);
-    const all = ((doc?.events as Omit<QueueEvent, 'windowId'>[]) ?? []).map((e) => ({ windowId, ...e }));
+    return (await this.queueDays(windowId, [date])).get(date)!;
+  }
+
+  /** queueDay of several dates in one query (one $in, as PresenceRepository.presenceDays, for the same reason). */
+  async queueDays(windowId: string, dates: readonly string[]): Promise<Map<string, QueueEvent[]>> {
+    const unique = [...new Set(dates)];
+    const docs = await this.queue.collection.find({ _id: { $in: unique.map((d) => `${windowId}|${d}`) } } as never).toArray();
+    const byId = new Map(docs.map((d) => [d._id as unknown as string, d]));
     const key = (e: QueueEvent) => `${e.event}|${e.staffId}`;
-    return all.sort((a, b) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    return new Map(
+      unique.map((date) => {
+        const events = (byId.get(`${windowId}|${date}`)?.events as Omit<QueueEvent, 'windowId'>[] | undefined) ?? [];
+        const all = events.map((e) => ({ windowId, ...e }));
+        return [date, all.sort((a, b) => a.at - b.at || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0))];
+      }),
+    );
   }
 
   /**

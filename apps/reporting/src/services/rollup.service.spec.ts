@@ -89,6 +89,9 @@ class MemoryRepository {
   async queueDay(windowId: string, date: string): Promise<QueueEvent[]> {
     return [...(this.queue.get(`${windowId}|${date}`) ?? [])].sort((a, b) => a.at - b.at);
   }
+  async queueDays(windowId: string, dates: readonly string[]): Promise<Map<string, QueueEvent[]>> {
+    return new Map(await Promise.all(dates.map(async (d) => [d, await this.queueDay(windowId, d)] as const)));
+  }
   async addQueueEvent(e: QueueEvent, date: string): Promise<void> {
     const key = `${e.windowId}|${date}`;
     const list = (this.queue.get(key) ?? []).filter((x) => x.at !== e.at || x.event !== e.event);

@@ -90,14 +90,11 @@ export class RollupService {
       await this.presence.addPresenceChange(change, date);
       // The change also sets the state later days start in, up to the next day with changes. One
       // read serves that search and the days' look back (the first attempt of updateDays).
-      const later = Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
       const presence = await this.presence.presenceDays(m.windowId, [
         ...Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)),
-        ...later,
+        ...laterDates(date),
       ]);
-      const next = later.findIndex((d) => presence.get(d)!.length > 0);
-      const dates = [date, ...(next < 0 ? later : later.slice(0, next + 1))];
-      await this.updateDays(m.windowId, dates, async () => undefined, presence);
+      await this.updateDays(m.windowId, datesUntilNext(date, presence), async () => undefined, presence);
     });
   }
 
@@ -108,18 +105,9 @@ export class RollupService {
     await this.lock.run(async () => {
       this.lock.check();
       await this.queue.addQueueEvent(event, date, { by: m.submittedBy ?? SYSTEM_WRITERS.queue.username, submittedAt: m.submittedAt });
-      await this.updateDays(m.windowId, await this.datesUntilNext(date, (d) => this.queue.queueDay(m.windowId, d)), async () => undefined);
+      const queued = await this.queue.queueDays(m.windowId, laterDates(date));
+      await this.updateDays(m.windowId, datesUntilNext(date, queued), async () => undefined);
     });
-  }
-
-  /** `date` and the days after it up to the next one with facts of its own (at most LOOKBACK_DAYS on). */
-  private async datesUntilNext(date: string, factsOf: (d: string) => Promise<unknown[]>): Promise<string[]> {
-    const dates = [date];
-    for (let d = addDays(date, 1), i = 0; i < LOOKBACK_DAYS; i++, d = addDays(d, 1)) {
-      dates.push(d);
-      if ((await factsOf(d)).length > 0) break;
-    }
-    return dates;
   }
 
   /**
@@ -280,13 +268,13 @@ export class RollupService {
     for (const [month, monthDates] of byMonth) {
       for (let attempt = 0; ; attempt++) {
         const { version, days } = await this.windowRollups.monthRollup(windowId, month);
-        // Every date's presence the days look back at, in one query per attempt; queue days each read once.
+        // Every date's presence and queue events the days look back at, in one query each per attempt.
         const needed = monthDates.flatMap((date) => Array.from({ length: LOOKBACK_DAYS + 1 }, (_, i) => addDays(date, -i)));
         const known = attempt === 0 && presence && needed.every((d) => presence.has(d)) ? presence : undefined;
         const read = known ?? (await this.presence.presenceDays(windowId, needed));
         const presenceDay = async (d: string) => read.get(d)!;
-        const queueDay = readOnce((d) => this.queue.queueDay(windowId, d));
-        await Promise.all(needed.map((d) => queueDay(d)));
+        const queued = await this.queue.queueDays(windowId, needed);
+        const queueDay = async (d: string) => queued.get(d)!;
         // The month's leaves, read once (none to read for a window without a roster).
         const sorted = [...monthDates].sort();
         const monthLeaves = await this.leavesOn(windowId, {
@@ -330,8 +318,14 @@ async function carriedIn<T>(date: string, factsOf: (d: string) => Promise<T[]>):
   return facts;
 }
 
-/** Reads each date once, however often asked. */
-function readOnce<T>(read: (d: string) => Promise<T>): (d: string) => Promise<T> {
-  const known = new Map<string, Promise<T>>();
-  return (d) => known.get(d) ?? known.set(d, read(d)).get(d)!;
+/** The LOOKBACK_DAYS dates after `date`. */
+function laterDates(date: string): string[] {
+  return Array.from({ length: LOOKBACK_DAYS }, (_, i) => addDays(date, i + 1));
+}
+
+/** `date` and the days after it up to the next one with facts of its own (at most LOOKBACK_DAYS on); `facts` holds the later days'. */
+function datesUntilNext(date: string, facts: ReadonlyMap<string, readonly unknown[]>): string[] {
+  const later = laterDates(date);
+  const next = later.findIndex((d) => facts.get(d)!.length > 0);
+  return [date, ...(next < 0 ? later : later.slice(0, next + 1))];
 }
