@@ -1,8 +1,7 @@
 import type { Logger } from '@nestjs/common';
-import type { HallMonitorSnapshot, IncidentEvent, MonitorOutput } from '@hallwatch/domain';
+import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
 import type { Fence } from '@hallwatch/runtime';
 import { MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
-import type { EvidenceFrame } from './evidence-buffer';
 import type { MonitoredHall } from './monitored-hall';
 import type { OutputDelivery } from './output-delivery';
 
@@ -50,25 +49,32 @@ export class HallPersistence {
   }
 
   /**
-   * Stores the evidence frames of `output`'s incident events (only in memory until then, so a
-   * successor delivering the outbox after a crash finds them), then saves the state with `output`
-   * appended to the outbox; returns the entry's key. `fence` throws once the lease is gone.
+   * Takes the hall's pending outputs as one outbox entry, saved with the state they led to: its
+   * evidence frames are stored first (only in memory until then, so a successor delivering the
+   * outbox after a crash finds them). The snapshot is taken with them, before any write: inputs
+   * applied while this writes are the next entry's. Returns the entry's key and output, or
+   * undefined when nothing was pending. `fence` throws once the lease is gone.
    */
-  async append(
-    hall: MonitoredHall,
-    output: MonitorOutput,
-    evidence: (event: IncidentEvent) => EvidenceFrame[],
-    fence: () => Fence,
-  ): Promise<string> {
-    for (const event of output.incidents) {
-      const frames = evidence(event);
-      fence();
-      await this.delivery.keepEvidence(event.incident, frames);
-    }
+  async append(hall: MonitoredHall, fence: () => Fence): Promise<{ key: string; output: MonitorOutput } | undefined> {
+    const pending = hall.pending.splice(0);
+    if (pending.length === 0) return undefined;
+    const output = {
+      presence: pending.flatMap((p) => p.output.presence),
+      incidents: pending.flatMap((p) => p.output.incidents),
+    };
+    const snapshot = this.snapshot(hall);
+    for (const {
+      output: { incidents },
+      evidence,
+    } of pending)
+      for (const [i, event] of incidents.entries()) {
+        fence();
+        await this.delivery.keepEvidence(event.incident, evidence[i]);
+      }
     const seq = hall.seq++;
     const key = `e${seq}`;
-    await this.save(hall, fence, { key, seq, output: JSON.stringify(output) });
-    return key;
+    await this.write(hall, fence(), snapshot, { key, seq, output: JSON.stringify(output) });
+    return { key, output };
   }
 
   /** The outbox entry was stored and published: the next save removes it. */
@@ -76,18 +82,27 @@ export class HallPersistence {
     hall.delivered.push(key);
   }
 
-  /** Saves the hall's state (with `entry` appended to its outbox, and the entries delivered since the last save removed). */
-  async save(hall: MonitoredHall, fence: () => Fence, entry?: OutboxEntry): Promise<void> {
-    const delivered = [...hall.delivered];
-    hall.dirty = false;
-    hall.savedAt = Date.now();
-    await this.states.save(hall.id, fence(), hall.monitor.snapshot(), entry, delivered);
-    hall.delivered = hall.delivered.filter((key) => !delivered.includes(key));
+  /** Saves the hall's state (with the entries delivered since the last save removed from its outbox). */
+  save(hall: MonitoredHall, fence: () => Fence): Promise<void> {
+    return this.write(hall, fence(), this.snapshot(hall));
   }
 
   /** The last save of a hall handed over to the next owner. */
   handOver(hall: MonitoredHall, fence: Fence): Promise<void> {
     return this.states.save(hall.id, fence, hall.monitor.snapshot(), undefined, hall.delivered);
+  }
+
+  /** The hall's state as the next write saves it: inputs applied after this leave the hall dirty. */
+  private snapshot(hall: MonitoredHall): HallMonitorSnapshot {
+    hall.dirty = false;
+    return hall.monitor.snapshot();
+  }
+
+  private async write(hall: MonitoredHall, fence: Fence, snapshot: HallMonitorSnapshot, entry?: OutboxEntry): Promise<void> {
+    const delivered = [...hall.delivered];
+    hall.savedAt = Date.now();
+    await this.states.save(hall.id, fence, snapshot, entry, delivered);
+    hall.delivered = hall.delivered.filter((key) => !delivered.includes(key));
   }
 
   /** Forgets the hall's failures once it ran cleanly for CLEAN_AFTER_MS since it was taken. */

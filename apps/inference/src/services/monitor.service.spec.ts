@@ -461,6 +461,44 @@ describe('MonitorService (repositories mocked)', () => {
     expect(a.failed).toEqual([]);
   });
 
+  it("keeps judging a hall's frames while its outbox write is held up; the outputs decided meanwhile share the next write, in order", async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 2, { 'cam-1': 0 });
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'staffed']);
+    // The database takes its time with the next outbox write.
+    const held: (() => void)[] = [];
+    const entries: MonitorOutput[] = [];
+    const save = store.save.bind(store);
+    jest.spyOn(store, 'save').mockImplementation(async (hallId, fence, snapshot, entry, delivered) => {
+      if (entry) entries.push(JSON.parse(entry.output) as MonitorOutput);
+      if (entry && held.length === 0 && entries.length === 1) await new Promise<void>((resolve) => held.push(resolve));
+      return save(hallId, fence, snapshot, entry, delivered);
+    });
+    a.persons['cam-1'] = 0;
+    const judgedBefore = a.vision.analyze.mock.calls.length;
+    await run(a, 3, 12, { 'cam-1': 0 });
+    expect(held).toHaveLength(1); // the absent change's write, still under way
+    // Every frame went to the detector meanwhile (none waited for the write).
+    expect(a.vision.analyze.mock.calls.length - judgedBefore).toBe(10);
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'staffed']);
+    held.shift()!();
+    await settle();
+    // The absence, decided while the first write was held, went out in one more write, after it.
+    expect(entries.map((e) => [e.presence.map((p) => p.state), e.incidents.map((i) => i.type)])).toEqual([
+      [['absent'], []],
+      [[], ['opened']],
+    ]);
+    expect(states(a.published, 'W01')).toEqual(['unknown', 'staffed', 'absent']);
+    expect(a.nats.publishIncident).toHaveBeenCalledWith(expect.objectContaining({ kind: 'absence', windowId: 'W01' }), expect.anything());
+    expect(a.failed).toEqual([]);
+    // The saved state is the one after both: a successor has nothing to deliver again but what the next save removes.
+    const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
+    expect(JSON.stringify(snapshot)).toContain('absent');
+  });
+
   it('forgets the cameras of a hall it gave up: taken again, no frame of before is evidence', async () => {
     const store = new MemoryStates();
     const a = instance(store, 'a', 1);

@@ -162,6 +162,9 @@ export class MonitorService implements OnModuleDestroy {
     await this.backlogs
       .run(hallId, async () => {
         if (hall.stopped) return;
+        // Outputs decided and not yet written go out first, as they would have.
+        await this.writePending(hall).catch((err) => this.fail(hall, err));
+        if (hall.stopped) return;
         const fence = this.fence(hall);
         this.stop(hall);
         await this.persistence.handOver(hall, fence);
@@ -254,35 +257,48 @@ export class MonitorService implements OnModuleDestroy {
     const hall = this.halls.get(hallId);
     if (!input || !hall) return;
     hall.judgedAt = Date.now();
-    await this.step(hallId, input);
+    // Not awaited: the camera's next frame goes to the detector while this one's outputs are
+    // written (they keep their order in the hall's backlog; see step).
+    void this.step(hallId, input);
   }
 
   /**
-   * Runs one input through a hall's monitor, in the hall's backlog. What it caused is appended to
-   * the hall's outbox with the new state in one write (its evidence frames stored just before),
-   * then delivered. If any of that fails, or the lease ran out, the hall stops at once: the steps
-   * waiting behind it are skipped, and the hall is taken again from its saved state and outbox.
+   * Runs one input through a hall's monitor at once, in the order inputs come. What it decides
+   * (with its evidence frames, chosen now) waits for the hall's next outbox write, which saves all
+   * outputs decided since the last one with the state they led to in one write and then delivers
+   * them: while the database is slow, inputs go on and their outputs share a write. Resolves once
+   * the input's outputs are delivered (at once if it decided nothing). If a write or delivery
+   * fails, or the lease ran out, the hall stops at once: outputs not yet written are dropped
+   * with it, and the hall is taken again from its saved state and outbox.
    */
   private step(hallId: string, input: MonitorInput): Promise<void> {
     const hall = this.halls.get(hallId);
-    if (!hall) return Promise.resolve();
-    return this.backlogs
-      .run(hallId, async () => {
-        if (hall.stopped) return;
-        this.fence(hall);
-        const output = input(hall.monitor);
-        hall.dirty = true;
-        // An input that decided nothing waits for the periodic save; an output is saved now (stateSaveDue).
-        if (output.presence.length === 0 && output.incidents.length === 0) return;
-        const key = await this.persistence.append(
-          hall,
-          output,
-          (event) => this.judge.evidence(event),
-          () => this.fence(hall),
-        );
-        await this.deliver(hall, key, output);
+    if (!hall || hall.stopped) return Promise.resolve();
+    try {
+      this.fence(hall);
+      const output = input(hall.monitor);
+      hall.dirty = true;
+      // An input that decided nothing waits for the periodic save; an output is saved now (stateSaveDue).
+      if (output.presence.length === 0 && output.incidents.length === 0) return Promise.resolve();
+      hall.pending.push({ output, evidence: output.incidents.map((event) => this.judge.evidence(event)) });
+    } catch (err) {
+      this.fail(hall, err);
+      return Promise.resolve();
+    }
+    hall.writing ??= this.backlogs
+      .run(hallId, () => {
+        hall.writing = undefined;
+        return this.writePending(hall);
       })
       .catch((err) => this.fail(hall, err));
+    return hall.writing;
+  }
+
+  /** Saves the hall's pending outputs as one outbox entry with its state, then delivers it (see step). */
+  private async writePending(hall: MonitoredHall): Promise<void> {
+    if (hall.stopped) return;
+    const written = await this.persistence.append(hall, () => this.fence(hall));
+    if (written) await this.deliver(hall, written.key, written.output);
   }
 
   /**
@@ -310,7 +326,9 @@ export class MonitorService implements OnModuleDestroy {
       void this.backlogs
         .run(hall.id, async () => {
           hall.saveWaiting = false;
-          if (hall.stopped) return;
+          // Outputs pending: their write, queued behind, saves the state with them (this one would
+          // save it without them, and a crash would lose them).
+          if (hall.stopped || hall.pending.length > 0) return;
           await this.persistence.save(hall, () => this.fence(hall));
           await this.persistence.forgetFailuresIfClean(hall, () => this.fence(hall));
         })

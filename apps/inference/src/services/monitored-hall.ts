@@ -1,5 +1,13 @@
-import type { HallMonitor } from '@hallwatch/domain';
+import type { HallMonitor, MonitorOutput } from '@hallwatch/domain';
 import type { Feed } from '../repositories/nats.repository';
+import type { EvidenceFrame } from './evidence-buffer';
+
+/** An output decided and not yet in the saved outbox, with the evidence frames of its incident events (chosen when it was decided). */
+export interface PendingOutput {
+  output: MonitorOutput;
+  /** One list per event of `output.incidents`, in its order. */
+  evidence: EvidenceFrame[][];
+}
 
 /** One hall this instance monitors: its domain monitor and what the hub, its persistence and its judging keep of it. */
 export interface MonitoredHall {
@@ -17,6 +25,10 @@ export interface MonitoredHall {
   stopped: boolean;
   /** A tick is queued or running. */
   ticking: boolean;
+  /** Outputs decided since the last write of the outbox, in order: the next write takes them all. */
+  pending: PendingOutput[];
+  /** A write of the pending outputs is queued in the hall's backlog and has not started: later outputs join it. */
+  writing?: Promise<void>;
   /** Sequence number of the next outbox entry. */
   seq: number;
   /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
@@ -33,7 +45,7 @@ export interface MonitoredHall {
 export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
   const flags = { ready: false, dirty: false, saveWaiting: false, stopped: false, ticking: false };
   const now = Date.now();
-  return { id, monitor, ...flags, seq, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
+  return { id, monitor, ...flags, pending: [], seq, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
 }
 
 /** This instance may no longer act for a hall: its lease ran out. */
