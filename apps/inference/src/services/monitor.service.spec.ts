@@ -8,7 +8,7 @@ import { FencedOut, MonitorState, MonitorStateRepository, OutboxEntry, outboxOf 
 import type { FrameSample, NatsRepository } from '../repositories/nats.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { VisionRepository } from '../repositories/vision.repository';
-import { HallLeases, MonitorService } from './monitor.service';
+import { HallLeases, MonitorService, WRITE_TIMEOUT_MS } from './monitor.service';
 import { LeaveExcuses } from './leave-excuses.service';
 import { OutputDelivery } from './output-delivery';
 import { SiteHalls } from './site-halls';
@@ -497,6 +497,35 @@ describe('MonitorService (repositories mocked)', () => {
     // The saved state is the one after both: a successor has nothing to deliver again but what the next save removes.
     const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
     expect(JSON.stringify(snapshot)).toContain('absent');
+  });
+
+  it('stops a hall whose write never returns after WRITE_TIMEOUT_MS, so it can be taken again and its backlog is not held for ever', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await a.take('h2');
+    await run(a, 0, 2, { 'cam-1': 0, 'cam-2': 0 });
+    // h1's next outbox write hangs (a database call that never answers).
+    const save = store.save.bind(store);
+    let hung = 0;
+    jest.spyOn(store, 'save').mockImplementation(async (hallId, fence, snapshot, entry, delivered) => {
+      if (hallId === 'h1' && entry && hung++ === 0) return new Promise<void>(() => undefined);
+      return save(hallId, fence, snapshot, entry, delivered);
+    });
+    a.persons['cam-1'] = 0;
+    await run(a, 3, 6, { 'cam-1': 0, 'cam-2': 0 });
+    expect(hung).toBe(1);
+    expect(a.failed).toEqual([]);
+    jest.advanceTimersByTime(WRITE_TIMEOUT_MS);
+    await settle();
+    expect(a.failed).toEqual(['h1']);
+    // h2 ran on; h1 is taken again from its saved state and decides the absence anew.
+    await a.service.releaseHall('h1', false, 'failed');
+    await a.take('h1');
+    await run(a, 40, 44, { 'cam-1': 0, 'cam-2': 0 });
+    expect(states(a.published, 'W01')).toContain('absent');
+    expect(a.failed).toEqual(['h1']);
   });
 
   it('forgets the cameras of a hall it gave up: taken again, no frame of before is evidence', async () => {

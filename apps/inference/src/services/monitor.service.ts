@@ -10,6 +10,7 @@ import {
   framesDroppedCounter,
   ServiceContext,
   ServiceMetrics,
+  withTimeout,
 } from '@hallwatch/runtime';
 import { FencedOut, MonitorStateRepository } from '../repositories/monitor-state.repository';
 import { FrameSample, NatsRepository } from '../repositories/nats.repository';
@@ -36,6 +37,13 @@ const SAVE_CHECK_MS = 1000;
  * earlier (servers' clocks differ); statuses the monitor already applied are ignored by it.
  */
 const STATUS_REPLAY_MARGIN_MS = 5 * 60_000;
+/**
+ * A hall's write (state and outbox, delivery, a take-over's claim, a periodic save) not finished in
+ * this long fails like any failed write (the hall stops and is taken again from its saved state; a
+ * periodic save is retried): a hung database call must not hold the hall's backlog, its hand-over
+ * or the lease rounds waiting on them for ever. A write that lands late is still fenced.
+ */
+export const WRITE_TIMEOUT_MS = 30_000;
 
 /** How MonitorService learns of its leases and reports a hall it had to stop. */
 export interface HallLeases {
@@ -108,14 +116,20 @@ export class MonitorService implements OnModuleDestroy {
    * published meanwhile, then listens.
    */
   async takeHall(hallId: string): Promise<void> {
-    const { saved, snapshot, outbox, seq } = await this.persistence.restore(hallId);
+    const { saved, snapshot, outbox, seq } = await withTimeout(
+      this.persistence.restore(hallId),
+      WRITE_TIMEOUT_MS,
+      `hall ${hallId}: its saved state was not read within ${WRITE_TIMEOUT_MS / 1000} s`,
+    );
     const hall = monitoredHall(hallId, this.site.createMonitor(hallId, snapshot), seq, saved?.failures?.count ?? 0);
     this.halls.set(hallId, hall);
     try {
-      await this.backlogs.run(hallId, async () => {
-        await this.persistence.claim(hall, this.fence(hall));
-        for (const entry of outbox) await this.deliver(hall, entry.key, entry.output);
-      });
+      await this.backlogs.run(hallId, () =>
+        this.inTime(hall, async () => {
+          await this.persistence.claim(hall, this.fence(hall));
+          for (const entry of outbox) await this.deliver(hall, entry.key, entry.output);
+        }),
+      );
       // Before any input, the state is fitted to the site file as it is now (windows or cameras
       // added, removed or changed since it was saved): a removed window's final state goes out here.
       await this.step(hallId, (m) => m.reconcile());
@@ -163,11 +177,11 @@ export class MonitorService implements OnModuleDestroy {
       .run(hallId, async () => {
         if (hall.stopped) return;
         // Outputs decided and not yet written go out first, as they would have.
-        await this.writePending(hall).catch((err) => this.fail(hall, err));
+        await this.inTime(hall, () => this.writePending(hall)).catch((err) => this.fail(hall, err));
         if (hall.stopped) return;
         const fence = this.fence(hall);
         this.stop(hall);
-        await this.persistence.handOver(hall, fence);
+        await this.inTime(hall, () => this.persistence.handOver(hall, fence));
       })
       .catch((err) => this.log.error(`hall ${hallId}: state not saved on hand-over: ${(err as Error).message}`));
     this.log.log(`hall ${hallId}: no longer monitored by instance ${this.instance} (${why})`);
@@ -288,10 +302,15 @@ export class MonitorService implements OnModuleDestroy {
     hall.writing ??= this.backlogs
       .run(hallId, () => {
         hall.writing = undefined;
-        return this.writePending(hall);
+        return this.inTime(hall, () => this.writePending(hall));
       })
       .catch((err) => this.fail(hall, err));
     return hall.writing;
+  }
+
+  /** `write`, failing once WRITE_TIMEOUT_MS passed (see there). */
+  private inTime<T>(hall: MonitoredHall, write: () => Promise<T>): Promise<T> {
+    return withTimeout(write(), WRITE_TIMEOUT_MS, `hall ${hall.id}: a write did not finish within ${WRITE_TIMEOUT_MS / 1000} s`);
   }
 
   /** Saves the hall's pending outputs as one outbox entry with its state, then delivers it (see step). */
@@ -329,8 +348,10 @@ export class MonitorService implements OnModuleDestroy {
           // Outputs pending: their write, queued behind, saves the state with them (this one would
           // save it without them, and a crash would lose them).
           if (hall.stopped || hall.pending.length > 0) return;
-          await this.persistence.save(hall, () => this.fence(hall));
-          await this.persistence.forgetFailuresIfClean(hall, () => this.fence(hall));
+          await this.inTime(hall, async () => {
+            await this.persistence.save(hall, () => this.fence(hall));
+            await this.persistence.forgetFailuresIfClean(hall, () => this.fence(hall));
+          });
         })
         .catch((err) => {
           if (err instanceof LeaseExpired || err instanceof FencedOut) return this.fail(hall, err);
