@@ -62,6 +62,35 @@ describe('inference repositories (FerretDB)', () => {
     expect(await presence.current(['h2'])).toEqual([]);
   });
 
+  it('puts back a change read back from the stream: once, ending where the next stored one begins; one stored already changes nothing', async () => {
+    const change = (state: 'staffed' | 'absent', s: number) => ({ windowId: 'W2', hallId: 'h1', state, since: t(s) });
+    const read = async () =>
+      (await connection.collection('presence_intervals').find({ windowId: 'W2' }).sort({ since: 1 }).toArray()).map((i) => [
+        i.state,
+        i.since.getTime(),
+        i.until?.getTime() ?? null,
+      ]);
+    // Delivery recorded 0 s and 100 s; the stream's 50 s was lost with the database (a restore).
+    await presence.recordChanges([change('staffed', 0), change('absent', 100)]);
+    await presence.restoreChange(change('absent', 50));
+    await presence.restoreChange(change('absent', 50));
+    const restored = [
+      ['staffed', t(0), t(50)],
+      ['absent', t(50), t(100)],
+      ['absent', t(100), null],
+    ];
+    expect(await read()).toEqual(restored);
+    // Already stored: unchanged (the open interval is not ended, nothing else moves).
+    for (const s of [100, 0]) await presence.restoreChange(change(s === 0 ? 'staffed' : 'absent', s));
+    expect(await read()).toEqual(restored);
+    // The next one, in stream order, ends the open interval as delivery would.
+    await presence.restoreChange(change('staffed', 160));
+    expect((await read()).slice(-2)).toEqual([
+      ['absent', t(100), t(160)],
+      ['staffed', t(160), null],
+    ]);
+  });
+
   it('stores an incident once, closes it, and keeps the review in the audit trail', async () => {
     const opened = { id: `absence:h1:W1:${t(70)}`, kind: 'absence' as const, hallId: 'h1', windowId: 'W1', openedAt: iso(70) };
     const closed = { ...opened, closedAt: iso(700), durationMs: 630_000 };

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { MongoClient } from 'mongodb';
 import { connect, JetStreamManager, NatsConnection } from 'nats';
 import { encodeMessage, incidentSubject, Subjects } from '@hallwatch/contracts';
-import { chainEntry } from '@hallwatch/domain';
+import { chainEntry, UNHELD_CLOSE_REASON } from '@hallwatch/domain';
 import { ensureNats, Embedded, hashPassword, listDeadLetters } from '@hallwatch/runtime';
 import { eventually, freePort, RunningService, runCli, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 
@@ -366,6 +366,77 @@ users:
           .collection('reporting_incidents')
           .findOne({ _id: 'I10' as never }),
       ).toMatchObject({ review: 'confirmed', leaveId: 'L2' });
+    } finally {
+      await inference.stop();
+    }
+  }, 300_000);
+
+  it('inference puts back the presence intervals recorded after the backup, each once, and closes an incident its restored hall state never knew', async () => {
+    const dir = path.join(path.dirname(backupDir), 'backup-presence');
+    const day = '2024-03-05';
+    reporting ??= await startService('reporting', env);
+    let inference = await startService('inference', env);
+    await settled();
+    const backup = await runCli(['backup', dir], env);
+    expect(backup.stderr).toBe('');
+    expect(backup.status).toBe(0);
+    // 20 changes of W1, staffed and absent by turns every 5 minutes from 09:00, each published twice (a replay delivers them again).
+    const since = (i: number) => new Date(Date.parse(`${day}T09:00:00+08:00`) + i * 300_000);
+    const changes = Array.from({ length: 20 }, (_, i) => ({
+      windowId: 'W1',
+      hallId: 'H1',
+      state: i % 2 === 0 ? 'staffed' : 'absent',
+      since: since(i).toISOString(),
+      at: since(i).toISOString(),
+    }));
+    for (const change of [...changes, ...changes]) await js().publish(Subjects.presence('W1'), encodeMessage(change));
+    // An absence inference opened after the backup and had not closed when it stopped.
+    const open = { id: 'I11', kind: 'absence' as const, hallId: 'H1', windowId: 'W1', staff: 'S010', openedAt: `${day}T16:00:00.000Z` };
+    await js().publish(incidentSubject('opened', open), encodeMessage(open));
+    await settled();
+    const intervals = () =>
+      db
+        .db()
+        .collection('presence_intervals')
+        .find({ windowId: 'W1', since: { $gte: since(0), $lte: since(19) } })
+        .sort({ since: 1 })
+        .toArray();
+    const incidentOf = (collection: string) =>
+      db
+        .db()
+        .collection(collection)
+        .findOne({ _id: 'I11' as never });
+    expect(await intervals()).toHaveLength(20);
+    const rebuilt = await incidentOf('incidents');
+    expect(rebuilt).not.toBeNull();
+    expect(rebuilt?.closedAt ?? null).toBeNull();
+    await inference.stop();
+
+    await stopAndWipe();
+    const restore = await runCli(['restore', dir], env);
+    expect(restore.status).toBe(0);
+    expect(restore.stdout).toContain('consumer HALLWATCH_PRESENCE/inference-presence replays from #');
+    expect(restore.stdout).not.toMatch(/not replayed: \w+\.presence_intervals/);
+    expect(await intervals()).toHaveLength(0);
+    expect(await incidentOf('incidents')).toBeNull();
+
+    inference = await startService('inference', env);
+    reporting = await startService('reporting', env);
+    try {
+      await settled();
+      const restored = await intervals();
+      expect(restored.map((i) => [i.state, i.since])).toEqual(changes.map((c) => [c.state, new Date(c.since)]));
+      expect(restored.slice(0, -1).map((i) => i.until)).toEqual(restored.slice(1).map((i) => i.since));
+      // Closed by the hall's holder at its opening, the last time its record shows (no evidence frame came back).
+      const closed = await eventually(
+        async () => ((await incidentOf('incidents'))?.closedAt ? incidentOf('incidents') : undefined),
+        60_000,
+      );
+      expect(closed).toMatchObject({ closedAt: new Date(open.openedAt), durationMs: 0 });
+      expect(closed?.audit).toEqual([expect.objectContaining({ by: 'inference', action: 'closed', reason: UNHELD_CLOSE_REASON })]);
+      await settled();
+      expect(await incidentOf('reporting_incidents')).toMatchObject({ closedAt: new Date(open.openedAt) });
+      expect(inference.output()).toContain('incident I11: closed at');
     } finally {
       await inference.stop();
     }

@@ -365,6 +365,7 @@ describe('hallwatch backup and restore as the cli user, under permissions.conf',
     expect(restore.stdout).toContain('restore: KV hallwatch_wall_keys: 1 key(s)');
     expect(restore.stdout).toContain('restore: dead letters: 0 put back into HALLWATCH_DEADLETTER, 1 still there');
     expect(restore.stdout).toMatch(/consumer HALLWATCH_INCIDENTS\/inference-reviews replays from #\d+/);
+    expect(restore.stdout).toMatch(/consumer HALLWATCH_PRESENCE\/inference-presence replays from #\d+/);
     expect(restore.stdout).toContain('restore: done; nothing lost that a stream carries');
     // The services start on the restored consumers as their own users.
     for (const service of ['inference', 'reporting'] as const) services.push(await startService(service, as(service)));

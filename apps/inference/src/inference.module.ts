@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { MongooseModule } from '@nestjs/mongoose';
 import { serviceCoreModule, ServiceContext } from '@hallwatch/runtime';
 import { LeavesHandler } from './handlers/leaves.handler';
+import { PresenceHandler } from './handlers/presence.handler';
 import { ReviewsHandler } from './handlers/reviews.handler';
 import { RequestsHandler } from './handlers/requests.handler';
 import { EvidenceRepository } from './repositories/evidence.repository';
@@ -61,6 +62,7 @@ export class InferenceModule {
         HallOwnershipService,
         LeavesHandler,
         ReviewsHandler,
+        PresenceHandler,
       ],
     };
   }

@@ -209,11 +209,12 @@ export class IncidentAppealRequest {
 }
 
 /** Audit actions besides the review decisions. */
-export const AuditActions = { appealed: 'appealed', evidenceViewed: 'evidence-viewed' } as const;
+export const AuditActions = { appealed: 'appealed', evidenceViewed: 'evidence-viewed', closed: 'closed' } as const;
 
 /**
  * One change to an incident: who, when (ISO 8601), what (confirmed | dismissed | appealed |
- * excused; evidence-viewed in trails from before views had their own collection), why, and
+ * excused | unexcused | closed, by inference when the end was not observed; evidence-viewed in
+ * trails from before views had their own collection), why, and
  * `correction` on an admin's change to a final incident. `prev` and `hash` chain the trail
  * (libs/domain audit-chain); missing on entries written before chaining.
  */

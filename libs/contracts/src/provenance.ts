@@ -28,6 +28,8 @@ export const SYSTEM_WRITERS = {
   demo: { username: 'demo-seed', role: 'system' },
   /** Reporting itself: the periodic rectification check, and the orders bad ratings open. */
   reporting: { username: 'reporting', role: 'system' },
+  /** Inference itself: an incident it closes whose end nobody observed (a hall state restored from an earlier time). */
+  inference: { username: 'inference', role: 'system' },
 } as const satisfies Record<string, Writer>;
 
 /** Who submitted a stored version, and when (ISO 8601). */

@@ -12,7 +12,8 @@
  * - presence: `PresenceTracker` turns frames, camera statuses and ticks into `StateChange`s.
  * - incidents: `IncidentEngine` turns one hall's changes and frames into `IncidentEvent`s;
  *   `appealRefusal(status)` says why an incident cannot be appealed (undefined: it can);
- *   `judgeDecision` / `judgeAppeal`: separation of duties on reviews (403/409 with the reason).
+ *   `judgeDecision` / `judgeAppeal`: separation of duties on reviews (403/409 with the reason);
+ *   `unheldCloses`: the stored open incidents a restored hall state does not hold open, and when they close.
  * - audit: the audit trail's hash chain: `canonicalJson`, `chainEntry` (prev, hash), `verifyChain`.
  * - roster: `staffOnRoster(entries, windowId, at, timeZone)` -> staff on a window's roster;
  *   leaves: `staffIdOf`, `staffOnDuty` (replacements applied), `excusingLeave`, `excusedIntervals`.
@@ -60,6 +61,7 @@ export type { FrameFact, Incident, IncidentEvent, IncidentEvidence, IncidentRule
 export * from './incidents/incident-rules';
 export * from './incidents/away';
 export type { IncidentSnapshot } from './incidents/rule-tracks';
+export * from './incidents/unheld';
 export * from './incidents/appeal';
 export * from './incidents/review-rules';
 export * from './audit/audit-chain';

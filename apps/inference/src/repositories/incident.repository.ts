@@ -123,6 +123,11 @@ export class IncidentRepository implements OnApplicationShutdown {
     });
   }
 
+  /** The hall's incidents not closed yet, whatever their status (an excused or reviewed one may still be open). */
+  async openOf(hallId: string): Promise<IncidentRecord[]> {
+    return this.incidents.find({ hallId, closedAt: null }).lean();
+  }
+
   /** Incidents of EXCUSABLE_KINDS of these windows not excused yet that opened within [from, to). */
   async excusable(windowIds: string[], from: Date, to: Date): Promise<IncidentRecord[]> {
     if (windowIds.length === 0) return [];

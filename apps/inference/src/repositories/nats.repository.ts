@@ -37,6 +37,10 @@ import {
 
 /** The durable every inference instance reads hallwatch.leaves through. */
 const LEAVES_DURABLE = 'inference-leaves';
+/** The durable every inference instance reads its own incident events back through. */
+const INCIDENTS_DURABLE = 'inference-reviews';
+/** The durable every inference instance reads its own presence changes back through. */
+const PRESENCE_DURABLE = 'inference-presence';
 
 /** One JPEG sample as ingestion published it. */
 export interface FrameSample {
@@ -78,6 +82,7 @@ export class NatsRepository implements OnApplicationShutdown {
 
   private leaveFeed?: { stop(): void };
   private reviewFeed?: { stop(): void };
+  private presenceFeed?: { stop(): void };
   private readonly dropped: Counter<'camera' | 'reason'>;
 
   constructor(
@@ -111,18 +116,19 @@ export class NatsRepository implements OnApplicationShutdown {
   }
 
   /**
-   * Whether the leaves on hallwatch.leaves were all handled (the durable's backlog empty) within
-   * `timeoutMs`, so a hall taken now excuses what they cover when it opens.
+   * Whether the leaves on hallwatch.leaves and the incident events read back were all handled (both
+   * durables' backlogs empty) within `timeoutMs`, so a hall taken now excuses what the leaves cover
+   * when it opens, and finds the incidents a restore rebuilds from the stream (closeUnheld).
    */
-  async leavesHandled(timeoutMs: number): Promise<boolean> {
-    const durable = `${Streams.leaves.name}/${LEAVES_DURABLE}`;
+  async leavesAndIncidentsHandled(timeoutMs: number): Promise<boolean> {
+    const durables = [`${Streams.leaves.name}/${LEAVES_DURABLE}`, `${Streams.incidents.name}/${INCIDENTS_DURABLE}`];
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const backlogs = await this.nats
         .link()
         .then((link) => link.consumerBacklogs(1000))
         .catch(() => undefined);
-      if (backlogs?.get(durable) === 0) return true;
+      if (durables.every((d) => backlogs?.get(d) === 0)) return true;
       if (Date.now() >= deadline) return false;
       await new Promise((r) => setTimeout(r, 250));
     }
@@ -165,11 +171,32 @@ export class NatsRepository implements OnApplicationShutdown {
   async consumeIncidentEvents(onEvent: (event: PublishedIncidentEvent) => Promise<void>): Promise<void> {
     this.reviewFeed = await this.nats.consume(
       Streams.incidents,
-      'inference-reviews',
+      INCIDENTS_DURABLE,
       async (data, subject) => {
         const decoded = decodeIncidentEvent(subject, data);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
         await onEvent(decoded.value);
+      },
+      () => this.databaseUp(),
+    );
+  }
+
+  /**
+   * Every presence change (hallwatch.presence.*), inference's own, read back in stream order
+   * through one durable shared by all instances, so a restore gets back the intervals recorded
+   * after its backup; acked after `onChange`. One of another window than its subject's is refused
+   * (to the dead letters): the order per window holds only on its own subject.
+   */
+  async consumePresence(onChange: (change: PresenceMessage) => Promise<void>): Promise<void> {
+    this.presenceFeed = await this.nats.consume(
+      Streams.presence,
+      PRESENCE_DURABLE,
+      async (data, subject) => {
+        const decoded = decodeMessage(PresenceMessage, data);
+        if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
+        if (subject !== Subjects.presence(decoded.value.windowId))
+          throw new UndecodableMessage(`windowId ${decoded.value.windowId} is not the subject's window`);
+        await onChange(decoded.value);
       },
       () => this.databaseUp(),
     );
@@ -321,5 +348,6 @@ export class NatsRepository implements OnApplicationShutdown {
   onApplicationShutdown(): void {
     this.leaveFeed?.stop();
     this.reviewFeed?.stop();
+    this.presenceFeed?.stop();
   }
 }

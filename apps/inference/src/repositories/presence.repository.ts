@@ -54,6 +54,42 @@ export class PresenceRepository {
     );
   }
 
+  /**
+   * Records one change read back from hallwatch.presence (in stream order per window). Stored
+   * already (as in normal running, where delivery got there first), it costs one read by the key
+   * and changes nothing. Else it is stored as recordChanges does, but a new interval ends where the
+   * window's next stored one begins: the hall's holder may have recorded later changes meanwhile
+   * (after a restore, while the stream is replayed). `until` is only set on insert, so a replay
+   * racing delivery never reopens an interval delivery ended.
+   */
+  async restoreChange(change: { windowId: string; hallId: string; state: PresenceState; since: number }): Promise<void> {
+    const { windowId, state, hallId } = change;
+    const since = new Date(change.since);
+    if ((await this.intervals.findOne({ windowId, since }, { state: 1 }).lean())?.state === state) return;
+    const next = await this.intervals
+      .findOne({ windowId, since: { $gt: since } }, { since: 1 })
+      .sort({ since: 1 })
+      .lean();
+    await this.intervals.bulkWrite(
+      [
+        {
+          updateOne: {
+            filter: { windowId, since },
+            update: { $set: { state, hallId }, $setOnInsert: { until: next?.since ?? null } },
+            upsert: true,
+          },
+        },
+        {
+          updateMany: {
+            filter: { windowId, since: { $lt: since }, $or: [{ until: null }, { until: { $gt: since } }] },
+            update: { $set: { until: since } },
+          },
+        },
+      ],
+      { ordered: true },
+    );
+  }
+
   /** Deletes intervals that ended before `before` (the one a window is in stays). Returns how many went. */
   async purgeEndedBefore(before: Date): Promise<number> {
     return (await this.intervals.deleteMany({ until: { $ne: null, $lt: before } })).deletedCount;

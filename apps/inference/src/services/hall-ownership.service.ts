@@ -13,8 +13,8 @@ import { HallLeaseRepository } from '../repositories/hall-lease.repository';
 import { NatsRepository } from '../repositories/nats.repository';
 import { MonitorService } from './monitor.service';
 
-/** How long a start waits for the leaves stored while no instance ran to be handled before it takes halls. */
-const LEAVES_WAIT_MS = 30_000;
+/** How long a start waits for the leaves and incident events stored while no instance ran to be handled before it takes halls. */
+const BACKLOGS_WAIT_MS = 30_000;
 
 const REASONS: Record<LeaseDropReason, string> = {
   lost: 'lease lost to another instance',
@@ -65,9 +65,12 @@ export class HallOwnershipService implements OnApplicationBootstrap, OnModuleDes
       },
       this.log,
     );
-    // A hall taken before the leaves stored meanwhile are known would open, unexcused, an absence one excuses.
-    if (!(await this.nats.leavesHandled(LEAVES_WAIT_MS)))
-      this.log.warn(`the leaves on hallwatch.leaves were not all handled within ${LEAVES_WAIT_MS / 1000} s; halls taken anyway`);
+    // A hall taken before the leaves stored meanwhile are known would open, unexcused, an absence one
+    // excuses; one taken before a restore's incidents are rebuilt would leave those it does not know open.
+    if (!(await this.nats.leavesAndIncidentsHandled(BACKLOGS_WAIT_MS)))
+      this.log.warn(
+        `the leaves on hallwatch.leaves or the incident events read back were not all handled within ${BACKLOGS_WAIT_MS / 1000} s; halls taken anyway`,
+      );
     this.keeper.start();
   }
 

@@ -145,7 +145,7 @@ export class IncidentsService {
   /**
    * An incident event of inference's own, read back: what the database lacks after a restore from
    * an older backup is put back, each once. `opened` and `closed` store the incident (rebuild);
-   * an event's audit entry (a review, an appeal, an excuse, an un-excuse) goes back with what it
+   * an event's audit entry (a review, an appeal, an excuse, an un-excuse, an unobserved close) goes back with what it
    * changed when the incident's trail lacks it and it follows the trail's head. An event of an
    * incident not stored (its `opened` is in another instance's hands) is refused, so it is
    * delivered again, and moved to the dead letters if it never can be.
@@ -163,9 +163,11 @@ export class IncidentsService {
         ? { set: { review: e.message.review } }
         : e.type === 'unexcused'
           ? { unset: ['leaveId'] }
-          : m.leaveId
-            ? { set: { leaveId: m.leaveId } }
-            : undefined;
+          : m.audit.action === AuditActions.closed
+            ? {} // a close whose end was not observed: the close itself is stored above
+            : m.leaveId
+              ? { set: { leaveId: m.leaveId } }
+              : undefined;
     if (!change) return;
     const outcome = await this.incidents.restoreEntry(m.id, { ...m.audit, at: new Date(m.audit.at) }, change);
     const what = `its ${m.audit.action} entry of ${m.audit.at}`;

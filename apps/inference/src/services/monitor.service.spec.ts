@@ -109,7 +109,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     publishIncident: jest.fn(async (_m: IncidentMessage) => undefined),
   };
   const presence = { recordChanges: jest.fn(async () => undefined) };
-  const incidents = { upsert: jest.fn(async () => undefined) };
+  const incidents = { upsert: jest.fn(async () => undefined), openOf: jest.fn(async () => []) };
   const evidence = {
     put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined),
     list: jest.fn(async () => new Map()),

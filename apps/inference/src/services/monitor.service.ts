@@ -113,7 +113,8 @@ export class MonitorService implements OnModuleDestroy {
    * Starts monitoring a hall this instance now holds: restores its saved state (time since then
    * turns unknown once the monitor sees how old its last frames are), stamps the state as this
    * lease's, delivers outputs the last owner may not have finished, applies the camera statuses
-   * published meanwhile, then listens.
+   * (queue events, 暂离) published meanwhile, closes the stored incidents the state then does not
+   * hold open, then listens.
    */
   async takeHall(hallId: string): Promise<void> {
     const { saved, snapshot, outbox, seq } = await withTimeout(
@@ -151,6 +152,9 @@ export class MonitorService implements OnModuleDestroy {
       // So are the 暂离 declarations (replayed ones are kept once).
       for (const windowId of this.site.windowsOfHall(hallId))
         hall.feeds.push(await this.nats.followAway(windowId, since, (d) => this.away(d)));
+      // A state restored from an earlier time (a backup) does not know the incidents opened since
+      // (rebuilt from the stream), apart from those the replays above opened again: nothing else would close them.
+      await this.backlogs.run(hallId, () => this.delivery.closeUnheld(hallId, hall.monitor.heldOpenIncidents(), () => this.fence(hall)));
       hall.ready = true;
       hall.feeds.push(await this.nats.subscribeFrames(this.site.framedCamerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');

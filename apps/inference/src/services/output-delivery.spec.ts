@@ -1,9 +1,11 @@
 import sharp from 'sharp';
 import { parseSite } from '@hallwatch/config';
-import type { Incident } from '@hallwatch/domain';
+import { AuditActions, type IncidentMessage } from '@hallwatch/contracts';
+import { UNHELD_CLOSE_REASON, type Incident } from '@hallwatch/domain';
 import type { ServiceContext } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
-import type { IncidentRepository } from '../repositories/incident.repository';
+import type { AppendChange, IncidentRepository } from '../repositories/incident.repository';
+import type { IncidentRecord, StoredAuditEntry } from '../repositories/incident.schemas';
 import type { NatsRepository } from '../repositories/nats.repository';
 import type { PresenceRepository } from '../repositories/presence.repository';
 import type { LeaveExcuses } from './leave-excuses.service';
@@ -75,5 +77,88 @@ describe('OutputDelivery.keepEvidence', () => {
   it('stores the frame as captured with evidence.mask: none', async () => {
     const jpeg = await stripes();
     expect(await stored('evidence: { mask: none }', jpeg)).toEqual([jpeg]);
+  });
+});
+
+describe('OutputDelivery.closeUnheld', () => {
+  const opened = new Date('2026-11-25T02:00:00Z');
+  const threshold = new Date('2026-11-25T02:10:00Z');
+  const record = (id: string, extra: Partial<IncidentRecord> = {}): IncidentRecord => ({
+    _id: id,
+    kind: 'absence',
+    hallId: 'h1',
+    windowId: 'W01',
+    openedAt: opened,
+    ...extra,
+  });
+
+  /** The delivery over repositories holding `open` as the hall's open incidents; what it does, in order. */
+  function delivery(open: IncidentRecord[]) {
+    const steps: string[] = [];
+    const published: IncidentMessage[] = [];
+    const upserted: IncidentMessage[] = [];
+    const incidents = {
+      openOf: jest.fn(async () => open),
+      append: jest.fn(async (id: string, entry: { by: string; at: string; action: string; reason?: string }, change: AppendChange) => {
+        steps.push(`append ${id}`);
+        const r = open.find((o) => o._id === id)!;
+        if (change.accept && !change.accept(r)) return { record: r, changed: false };
+        const stored: StoredAuditEntry = { ...entry, at: new Date(entry.at), prev: 'p', hash: 'h' };
+        return { record: { ...r, audit: [...(r.audit ?? []), stored] }, changed: true };
+      }),
+      upsert: jest.fn(async (m: IncidentMessage) => void (steps.push(`store ${m.id}`), upserted.push(m))),
+    };
+    const nats = { publishIncident: jest.fn(async (m: IncidentMessage) => void (steps.push(`publish ${m.id}`), published.push(m))) };
+    const ctx = { site: parseSite(siteFile('')), env: { instance: 't' } } as unknown as ServiceContext;
+    const d = new OutputDelivery(
+      new SiteHalls(ctx),
+      {} as PresenceRepository,
+      incidents as unknown as IncidentRepository,
+      {} as EvidenceRepository,
+      nats as unknown as NatsRepository,
+      {} as LeaveExcuses,
+    );
+    const fence = jest.fn(() => ({ owner: 't', token: 1 }));
+    return { d, fence, steps, published, upserted };
+  }
+
+  it('closes an open incident the state does not hold at its last evidence frame: published, then stored, with a system audit entry', async () => {
+    const lastStaffed = new Date('2026-11-25T01:59:50Z');
+    const evidence = [lastStaffed, threshold].map((capturedAt, n) => ({ n, sha256: 'x', capturedAt }));
+    const { d, fence, steps, published, upserted } = delivery([record('held'), record('unheld', { evidence, leaveId: 'L1' })]);
+    await d.closeUnheld('h1', new Set(['held']), fence);
+
+    expect(steps).toEqual(['append unheld', 'publish unheld', 'store unheld']);
+    expect(published).toEqual([
+      expect.objectContaining({
+        id: 'unheld',
+        closedAt: threshold.toISOString(),
+        durationMs: 600_000,
+        leaveId: 'L1',
+        audit: expect.objectContaining({ by: 'inference', action: AuditActions.closed, reason: UNHELD_CLOSE_REASON, hash: 'h' }),
+      }),
+    ]);
+    expect(upserted).toEqual([expect.objectContaining({ id: 'unheld', closedAt: threshold.toISOString(), durationMs: 600_000 })]);
+    expect(fence).toHaveBeenCalled();
+  });
+
+  it('reuses the close entry an interrupted earlier attempt appended, and closes an incident without evidence at its opening', async () => {
+    const entry: StoredAuditEntry = {
+      by: 'inference',
+      at: new Date(),
+      action: AuditActions.closed,
+      reason: UNHELD_CLOSE_REASON,
+      hash: 'h0',
+    };
+    const { d, fence, steps, published } = delivery([record('unheld', { audit: [entry] })]);
+    await d.closeUnheld('h1', new Set(), fence);
+    expect(steps).toEqual(['publish unheld', 'store unheld']);
+    expect(published[0]).toMatchObject({ closedAt: opened.toISOString(), durationMs: 0, audit: { hash: 'h0' } });
+  });
+
+  it('changes nothing when the state holds every open incident', async () => {
+    const { d, fence, steps } = delivery([record('a'), record('b')]);
+    await d.closeUnheld('h1', new Set(['a', 'b']), fence);
+    expect(steps).toEqual([]);
   });
 });

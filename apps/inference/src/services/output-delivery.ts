@@ -1,14 +1,15 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
-import type { Incident, IncidentEvent, MonitorOutput, StateChange } from '@hallwatch/domain';
+import { AuditActions, SYSTEM_WRITERS, type IncidentMessage, type PresenceMessage } from '@hallwatch/contracts';
+import { unheldCloses, type Incident, type IncidentEvent, type MonitorOutput, type StateChange, type UnheldClose } from '@hallwatch/domain';
 import type { Fence } from '@hallwatch/runtime';
 import { maskOutsideZones } from '@hallwatch/vision';
 import { EvidenceRepository } from '../repositories/evidence.repository';
 import { IncidentRepository } from '../repositories/incident.repository';
 import { NatsRepository } from '../repositories/nats.repository';
 import { PresenceRepository } from '../repositories/presence.repository';
-import { auditEntryOf } from '../repositories/incident.schemas';
+import { auditEntryOf, IncidentRecord, StoredAuditEntry } from '../repositories/incident.schemas';
 import type { EvidenceFrame } from './evidence-buffer';
+import { toMessage } from './incidents.service';
 import { LeaveExcuses } from './leave-excuses.service';
 import { SiteHalls } from './site-halls';
 
@@ -71,6 +72,49 @@ export class OutputDelivery {
       await this.presence.recordChanges(output.presence);
     }
     for (const event of output.incidents) await this.recordIncident(event, fence);
+  }
+
+  /**
+   * Closes the hall's stored open incidents that its monitor (`held`: what its state holds open)
+   * would never close (unheldCloses: after a restore, those opened after the backup), the way its
+   * own closes go: published on the incident's `closed` subject (reporting closes its copy), then
+   * stored, with an audit entry by inference saying why. The entry is appended first, while the
+   * incident is still open, so a stop in between finds it open again and reuses that entry: every
+   * step is idempotent. `fence` as for deliver.
+   */
+  async closeUnheld(hallId: string, held: ReadonlySet<string>, fence: () => Fence): Promise<void> {
+    const open = new Map((await this.incidents.openOf(hallId)).map((r) => [r._id, r]));
+    const stored = [...open.values()].map((r) => ({
+      id: r._id,
+      openedAt: r.openedAt.getTime(),
+      evidenceAt: (r.evidence ?? []).map((e) => new Date(e.capturedAt).getTime()),
+    }));
+    for (const close of unheldCloses(stored, held)) {
+      const record = open.get(close.id)!;
+      fence();
+      const entry = await this.closeEntry(record, close);
+      const closedAt = new Date(close.closedAt).toISOString();
+      const message = { ...toMessage(record), closedAt, durationMs: close.closedAt - record.openedAt.getTime() };
+      await this.nats.publishIncident({ ...message, audit: entry && auditEntryOf(entry) }, fence());
+      fence();
+      await this.incidents.upsert(message);
+      this.log.warn(`incident ${record._id}: closed at ${closedAt}: ${close.reason}`);
+    }
+  }
+
+  /** The incident's `closed` audit entry: the one a stopped earlier attempt appended, else a new one. */
+  private async closeEntry(record: IncidentRecord, close: UnheldClose): Promise<StoredAuditEntry | undefined> {
+    const isClose = (a: StoredAuditEntry) => a.action === AuditActions.closed;
+    const earlier = record.audit?.find(isClose);
+    if (earlier) return earlier;
+    const entry = {
+      by: SYSTEM_WRITERS.inference.username,
+      at: new Date().toISOString(),
+      action: AuditActions.closed,
+      reason: close.reason,
+    };
+    const outcome = await this.incidents.append(record._id, entry, { accept: (r) => !r.audit?.some(isClose) });
+    return outcome?.record.audit?.find(isClose);
   }
 
   private async recordIncident({ type, incident }: IncidentEvent, fence: () => Fence): Promise<void> {

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { FailingHall, LiveHallState, LiveWindowState } from '@hallwatch/contracts';
+import type { FailingHall, LiveHallState, LiveWindowState, PresenceMessage } from '@hallwatch/contracts';
 import { HallMonitorSnapshot, liveOccupancy } from '@hallwatch/domain';
 import { InjectContext, ServiceContext } from '@hallwatch/runtime';
 import { MonitorStateRepository } from '../repositories/monitor-state.repository';
@@ -21,6 +21,11 @@ export class WindowsService {
     private readonly presence: PresenceRepository,
     private readonly states: MonitorStateRepository,
   ) {}
+
+  /** A presence change read back from the stream: its interval is put back if the database lacks it (after a restore). */
+  async restoreChange(change: PresenceMessage): Promise<void> {
+    await this.presence.restoreChange({ ...change, since: Date.parse(change.since) });
+  }
 
   /** Halls that keep failing (FAILING_AFTER stops in a row or more), from their saved states so any instance can answer. */
   async failingHalls(): Promise<FailingHall[]> {

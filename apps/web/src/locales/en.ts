@@ -196,6 +196,7 @@ export const en: Messages = {
     'evidence-viewed': 'Viewed evidence',
     excused: 'Excused by leave',
     unexcused: 'Leave revoked',
+    closed: 'Closed, end not observed',
   },
   stats: {
     period: 'Period',

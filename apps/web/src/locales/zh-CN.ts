@@ -183,6 +183,7 @@ export const zh = {
     'evidence-viewed': '查看证据',
     excused: '准假',
     unexcused: '撤销准假',
+    closed: '关闭（结束时间未观测到）',
   } as Record<string, string>,
   stats: {
     period: '统计周期',

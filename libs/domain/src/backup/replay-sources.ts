@@ -23,14 +23,11 @@ export type CollectionRecovery =
 export const COLLECTION_RECOVERY: Readonly<Record<string, CollectionRecovery>> = {
   // inference
   monitor_states: { how: 'derived', from: "each hall's state as the backup holds it, then judged again from the live frames" },
-  presence_intervals: {
-    how: 'none',
-    lost: "inference's presence intervals since (reporting's presence_days gets them back from HALLWATCH_PRESENCE)",
-  },
+  presence_intervals: { how: 'replayed', consumers: ['HALLWATCH_PRESENCE/inference-presence'] },
   incidents: {
     how: 'partly',
     consumers: ['HALLWATCH_INCIDENTS/inference-reviews'],
-    lost: "the evidence SHA-256s of incidents opened since; an incident still open when the services stopped stays open (the hall state is the backup's)",
+    lost: "the evidence SHA-256s of incidents opened since; an incident still open when the services stopped is closed by its hall's next holder at the last time its record shows, its end unknown (the hall state is the backup's)",
   },
   evidence_views: { how: 'none', lost: 'who looked at which evidence frame since' },
   incident_tombstones: { how: 'derived', from: 'the retention purge, which runs again at start' },

@@ -346,6 +346,7 @@ describe('HallMonitor: staffing gap (3 windows, minStaffedWindows 2)', () => {
       evidence: { thresholdAt: t('10:02:00'), lastFrameAt: t('10:01:50') },
     };
     expect(out.incidents).toEqual([opened(offline), closed({ ...offline, closedAt: t('10:20:00') }), opened(gap)]);
+    expect(m.heldOpenIncidents()).toEqual(new Set([gap.id]));
   });
 
   it('a gap ends when the hall closes for lunch', () => {
@@ -380,6 +381,25 @@ describe('HallMonitor: snapshot and restore', () => {
 
     expect(out).toEqual(expected);
     expect(out.incidents).toEqual([opened(absenceAtTen), closed(absenceAtTenClosed)]);
+  });
+});
+
+describe('HallMonitor: the incidents it holds open', () => {
+  it('holds an open absence and a camera outage, also once restored, and none after they closed', () => {
+    const m = new HallMonitor(single());
+    run(m, ['w1'], t('08:59:00'), t('10:12:00'), awayAtTen);
+    expect(m.heldOpenIncidents()).toEqual(new Set([absenceAtTen.id]));
+    const restored = new HallMonitor(single(), JSON.parse(JSON.stringify(m.snapshot())));
+    expect(restored.heldOpenIncidents()).toEqual(new Set([absenceAtTen.id]));
+    // The outage ends the absence and opens one of its own.
+    const offline = restored.cameraStatus('c1', { at: t('10:12:05'), online: false, reason: 'rtsp timeout' }).incidents;
+    expect(offline.map((e) => [e.type, e.incident.kind])).toEqual([
+      ['closed', 'absence'],
+      ['opened', 'camera-offline'],
+    ]);
+    expect(restored.heldOpenIncidents()).toEqual(new Set([`camera-offline:h1:c1:${t('10:12:05')}`]));
+    restored.cameraStatus('c1', { at: t('10:40:00'), online: true });
+    expect(restored.heldOpenIncidents()).toEqual(new Set());
   });
 });
 

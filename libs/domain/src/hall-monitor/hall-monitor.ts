@@ -1,7 +1,7 @@
 import { AwayDeclaration } from '../incidents/away';
 import { IncidentEvent, IncidentRules } from '../incidents/incident';
 import { IncidentEngine } from '../incidents/incident-rules';
-import { IncidentSnapshot } from '../incidents/rule-tracks';
+import { heldOpenIncidents, IncidentSnapshot } from '../incidents/rule-tracks';
 import { CameraStatusChange, HallConfig, Observation, PresenceState, StateChange, WindowConfig } from '../model';
 import { HallOccupancy, LiveOccupancy, OccupancySnapshot, ZoneCount } from '../occupancy/hall-occupancy';
 import { HysteresisConfig, PresenceSnapshot, PresenceTracker } from '../presence/presence-tracker';
@@ -128,6 +128,11 @@ export class HallMonitor {
   /** A window's current state; undefined before its first input (it is unknown then). */
   windowState(windowId: string): PresenceState | undefined {
     return this.tracker.view(windowId)?.state;
+  }
+
+  /** The ids of the incidents this hall's rules hold open: they close them when their condition ends. */
+  heldOpenIncidents(): Set<string> {
+    return heldOpenIncidents(this.engine.snapshot());
   }
 
   snapshot(): HallMonitorSnapshot {

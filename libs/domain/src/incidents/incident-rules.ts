@@ -6,7 +6,7 @@ import { counterFrame } from './counter-rules';
 import { AwayDeclaration, countedSince } from './away';
 import { HallRules } from './hall-rules';
 import { DEFAULT_RULES, FrameFact, IncidentEvent, IncidentRules, closeIncident, openIncident } from './incident';
-import { IncidentSnapshot, WindowRuleTrack, certainUntil, newQueueTrack, newWindowTrack } from './rule-tracks';
+import { IncidentSnapshot, WindowRuleTrack, certainUntil, newQueueTrack, newWindowTrack, openWindowIncidents } from './rule-tracks';
 
 /** How long a window keeps an ended declaration: long past any absence it could still shorten. */
 const AWAY_KEPT_MS = 24 * 3600_000;
@@ -72,8 +72,7 @@ export class IncidentEngine {
       const until = changes.find((c) => c.windowId === id)?.since ?? Infinity;
       // Without its configuration no sample interval is vouched for: only up to the last frame.
       const end = Math.min(until, w.lastFrameAt ?? Infinity, w.pendingSince ?? Infinity, h.cursor ?? Infinity);
-      for (const incident of [w.absence, w.late, w.queue?.mismatch, w.counter?.waiting])
-        if (incident) closeIncident(incident, Math.max(incident.openedAt, end), w.lastAbsentAt, out);
+      for (const incident of openWindowIncidents(w)) closeIncident(incident, Math.max(incident.openedAt, end), w.lastAbsentAt, out);
       delete this.data.windows[id];
     }
     for (const change of changes) if (this.windows.has(change.windowId)) out.push(...this.change(change, false));
@@ -99,8 +98,7 @@ export class IncidentEngine {
     if (w.state === 'absent') {
       const end = Math.min(change.since, certainUntil(w, cfg));
       if (change.state === 'closed' && observed) this.earlyLeave(cfg, w, change.since, out);
-      for (const incident of [w.absence, w.late, w.queue?.mismatch, w.counter?.waiting])
-        if (incident) closeIncident(incident, end, w.lastAbsentAt, out);
+      for (const incident of openWindowIncidents(w)) closeIncident(incident, end, w.lastAbsentAt, out);
       w.absence = w.late = null;
       if (w.queue) w.queue.mismatch = null;
       if (w.counter) w.counter.waiting = null;

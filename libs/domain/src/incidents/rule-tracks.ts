@@ -62,6 +62,21 @@ export interface IncidentSnapshot {
   cameras: Record<string, { online: boolean; at: number; incident: Incident | null }>;
 }
 
+/** A window's incidents still open (closed together when its absence ends). */
+export function openWindowIncidents(w: WindowRuleTrack): Incident[] {
+  return [w.absence, w.late, w.queue?.mismatch, w.counter?.waiting].filter((i): i is Incident => !!i);
+}
+
+/** The ids of every incident the rules hold open: each closes when its condition is seen to end. */
+export function heldOpenIncidents(snapshot: IncidentSnapshot): Set<string> {
+  const open = [
+    ...Object.values(snapshot.windows).flatMap(openWindowIncidents),
+    snapshot.hall.gap,
+    ...Object.values(snapshot.cameras).map((c) => c.incident),
+  ];
+  return new Set(open.flatMap((i) => (i ? [i.id] : [])));
+}
+
 export function newWindowTrack(): WindowRuleTrack {
   return {
     state: 'untracked',
