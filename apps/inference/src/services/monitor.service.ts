@@ -154,7 +154,9 @@ export class MonitorService implements OnModuleDestroy {
         hall.feeds.push(await this.nats.followAway(windowId, since, (d) => this.away(d)));
       // A state restored from an earlier time (a backup) does not know the incidents opened since
       // (rebuilt from the stream), apart from those the replays above opened again: nothing else would close them.
-      await this.backlogs.run(hallId, () => this.delivery.closeUnheld(hallId, hall.monitor.heldOpenIncidents(), () => this.fence(hall)));
+      await this.backlogs.run(hallId, () =>
+        this.inTime(hall, () => this.delivery.closeUnheld(hallId, hall.monitor.heldOpenIncidents(), () => this.fence(hall))),
+      );
       hall.ready = true;
       hall.feeds.push(await this.nats.subscribeFrames(this.site.framedCamerasOf(hallId), (frame) => this.receiveFrame(frame)));
       if (this.halls.get(hallId) !== hall || hall.stopped) throw new Error('it was stopped while being restored');
