@@ -63,11 +63,8 @@ export class HallPersistence {
       incidents: pending.flatMap((p) => p.output.incidents),
     };
     const snapshot = this.snapshot(hall);
-    for (const {
-      output: { incidents },
-      evidence,
-    } of pending)
-      for (const [i, event] of incidents.entries()) {
+    for (const { output: decided, evidence } of pending)
+      for (const [i, event] of decided.incidents.entries()) {
         fence();
         await this.delivery.keepEvidence(event.incident, evidence[i]);
       }
