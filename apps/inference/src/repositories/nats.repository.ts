@@ -192,10 +192,8 @@ export class NatsRepository implements OnApplicationShutdown {
       Streams.presence,
       PRESENCE_DURABLE,
       async (data, subject) => {
-        const decoded = decodeMessage(PresenceMessage, data);
+        const decoded = onOwnSubject(decodeMessage(PresenceMessage, data), subject, Subjects.presence);
         if (!decoded.ok) throw new UndecodableMessage(decoded.reason);
-        if (subject !== Subjects.presence(decoded.value.windowId))
-          throw new UndecodableMessage(`windowId ${decoded.value.windowId} is not the subject's window`);
         await onChange(decoded.value);
       },
       () => this.databaseUp(),
@@ -247,12 +245,7 @@ export class NatsRepository implements OnApplicationShutdown {
    * of this window is skipped here; reporting's durable consumer moves it to the dead letters.
    */
   followQueue(windowId: string, since: Date | undefined, onEvent: (event: QueueEventMessage) => Promise<void>): Promise<Feed> {
-    const decode = (data: Uint8Array): Decoded<QueueEventMessage> => {
-      const decoded = decodeMessage(QueueEventMessage, data);
-      return decoded.ok && decoded.value.windowId !== windowId
-        ? { ok: false, reason: `windowId ${decoded.value.windowId} is not the subject's window` }
-        : decoded;
-    };
+    const decode = (data: Uint8Array) => onOwnSubject(decodeMessage(QueueEventMessage, data), Subjects.queue(windowId), Subjects.queue);
     return this.follow(`window ${windowId}: queue event`, Streams.queue.name, Subjects.queue(windowId), since, decode, onEvent);
   }
 
@@ -262,12 +255,7 @@ export class NatsRepository implements OnApplicationShutdown {
     since: Date | undefined,
     onDeclaration: (declaration: AwayDeclarationMessage) => Promise<void>,
   ): Promise<Feed> {
-    const decode = (data: Uint8Array): Decoded<AwayDeclarationMessage> => {
-      const decoded = decodeMessage(AwayDeclarationMessage, data);
-      return decoded.ok && decoded.value.windowId !== windowId
-        ? { ok: false, reason: `windowId ${decoded.value.windowId} is not the subject's window` }
-        : decoded;
-    };
+    const decode = (data: Uint8Array) => onOwnSubject(decodeMessage(AwayDeclarationMessage, data), Subjects.away(windowId), Subjects.away);
     return this.follow(`window ${windowId}: away`, Streams.away.name, Subjects.away(windowId), since, decode, onDeclaration);
   }
 
@@ -350,4 +338,18 @@ export class NatsRepository implements OnApplicationShutdown {
     this.reviewFeed?.stop();
     this.presenceFeed?.stop();
   }
+}
+
+/**
+ * `decoded`, refused when it is of another window than the one `subject` is of (`subjectOf` gives a
+ * window's subject): a window's messages are in order only on its own subject.
+ */
+function onOwnSubject<T extends { windowId: string }>(
+  decoded: Decoded<T>,
+  subject: string,
+  subjectOf: (windowId: string) => string,
+): Decoded<T> {
+  return decoded.ok && subjectOf(decoded.value.windowId) !== subject
+    ? { ok: false, reason: `windowId ${decoded.value.windowId} is not the subject's window` }
+    : decoded;
 }
