@@ -91,6 +91,23 @@ describe('inference repositories (FerretDB)', () => {
     ]);
   });
 
+  it('stores a change that delivery and the stream read-back write at the same moment, once and without an error', async () => {
+    // In normal running both writers get the same change within milliseconds; the loser's upsert
+    // meets the winner's insert on the unique (windowId, since) index.
+    const windows = [...Array(20).keys()].map((i) => `W-race-${i}`);
+    const results = await Promise.allSettled(
+      windows.flatMap((windowId) => {
+        const change = { windowId, hallId: 'h1', state: 'absent' as const, since: t(500) };
+        return [presence.recordChanges([change]), presence.restoreChange(change)];
+      }),
+    );
+    expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
+    const stored = await connection.collection('presence_intervals').find({ windowId: { $in: windows } }).toArray();
+    expect(stored.map((i) => [i.windowId, i.state, i.since.getTime(), i.until ?? null]).sort()).toEqual(
+      windows.map((w) => [w, 'absent', t(500), null]).sort(),
+    );
+  });
+
   it('stores an incident once, closes it, and keeps the review in the audit trail', async () => {
     const opened = { id: `absence:h1:W1:${t(70)}`, kind: 'absence' as const, hallId: 'h1', windowId: 'W1', openedAt: iso(70) };
     const closed = { ...opened, closedAt: iso(700), durationMs: 630_000 };

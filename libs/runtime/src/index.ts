@@ -1,4 +1,5 @@
 export * from './dead-letters';
+export * from './duplicate-key';
 export * from './embedded';
 export * from './jetstream-metrics';
 export * from './kv-mutex';

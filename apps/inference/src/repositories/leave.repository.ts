@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Schema } from 'mongoose';
 import type { LeaveRecordMessage, LeaveStatus } from '@hallwatch/contracts';
+import { isDuplicateKey } from '@hallwatch/runtime';
 
 /** Inference's copy of a leave's latest version, from hallwatch.leaves; _id = the leave id. */
 export interface LeaveRecord {
@@ -42,8 +43,6 @@ export const LeaveSchema = new Schema<LeaveRecord>(
   },
   { collection: 'inference_leaves', versionKey: false },
 );
-
-const isDuplicateKey = (err: unknown) => (err as { code?: number })?.code === 11000;
 
 /** The leaves inference excuses incidents by: the latest version of each, never an older one over a newer. */
 @Injectable()

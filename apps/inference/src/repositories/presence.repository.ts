@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectModel } from '@nestjs/mongoose';
 import { Model, Schema } from 'mongoose';
 import type { PresenceState } from '@hallwatch/contracts';
+import { againOnDuplicateKey } from '@hallwatch/runtime';
 
 /** A window's state from `since` until `until` (open-ended while it lasts). */
 export interface PresenceInterval {
@@ -11,6 +12,9 @@ export interface PresenceInterval {
   since: Date;
   until: Date | null;
 }
+
+/** A window's change of state as delivery and the stream give it (`since` in epoch ms). */
+type Change = Pick<PresenceInterval, 'windowId' | 'hallId' | 'state'> & { since: number };
 
 export const PRESENCE_INTERVAL = 'PresenceInterval';
 export const PresenceIntervalSchema = new Schema<PresenceInterval>(
@@ -32,25 +36,30 @@ export class PresenceRepository {
 
   /**
    * Records that each change's window entered its state at its `since`, ending the interval before
-   * it, in order and in one write for all of them (the changes a frame or tick decided). Idempotent.
+   * it, in order and in one write for all of them (the changes a frame or tick decided). Idempotent;
+   * done again when the stream's read-back (restoreChange) inserted one of them at the same moment.
    */
-  async recordChanges(changes: readonly { windowId: string; hallId: string; state: PresenceState; since: number }[]): Promise<void> {
+  async recordChanges(changes: readonly Change[]): Promise<void> {
     if (changes.length === 0) return;
-    await this.intervals.bulkWrite(
-      changes.flatMap((change) => {
-        const since = new Date(change.since);
-        return [
-          {
-            updateOne: {
-              filter: { windowId: change.windowId, since },
-              update: { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
-              upsert: true,
+    await againOnDuplicateKey(() =>
+      this.intervals.bulkWrite(
+        changes.flatMap((change) => {
+          const since = new Date(change.since);
+          return [
+            {
+              updateOne: {
+                filter: { windowId: change.windowId, since },
+                update: { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
+                upsert: true,
+              },
             },
-          },
-          { updateMany: { filter: { windowId: change.windowId, until: null, since: { $lt: since } }, update: { $set: { until: since } } } },
-        ];
-      }),
-      { ordered: true },
+            {
+              updateMany: { filter: { windowId: change.windowId, until: null, since: { $lt: since } }, update: { $set: { until: since } } },
+            },
+          ];
+        }),
+        { ordered: true },
+      ),
     );
   }
 
@@ -60,9 +69,14 @@ export class PresenceRepository {
    * and changes nothing. Else it is stored as recordChanges does, but a new interval ends where the
    * window's next stored one begins: the hall's holder may have recorded later changes meanwhile
    * (after a restore, while the stream is replayed). `until` is only set on insert, so a replay
-   * racing delivery never reopens an interval delivery ended.
+   * racing delivery never reopens an interval delivery ended. Done again when delivery inserted
+   * the change at the same moment (then it finds it stored).
    */
-  async restoreChange(change: { windowId: string; hallId: string; state: PresenceState; since: number }): Promise<void> {
+  async restoreChange(change: Change): Promise<void> {
+    await againOnDuplicateKey(() => this.restore(change));
+  }
+
+  private async restore(change: Change): Promise<void> {
     const { windowId, state, hallId } = change;
     const since = new Date(change.since);
     if ((await this.intervals.findOne({ windowId, since }, { state: 1 }).lean())?.state === state) return;

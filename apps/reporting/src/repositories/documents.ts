@@ -1,4 +1,7 @@
 import type { Connection, Model, Schema } from 'mongoose';
+import { isDuplicateKey } from '@hallwatch/runtime';
+
+export { isDuplicateKey };
 
 /**
  * What reporting's repositories share. Every write is safe with several reporting instances and
@@ -18,11 +21,6 @@ export interface WrittenBy {
 /** The model of `schema` on this connection, its documents read as plain records. */
 export function modelOf(connection: Connection, name: string, schema: Schema): Model<Doc> {
   return connection.model(name, schema) as unknown as Model<Doc>;
-}
-
-/** E11000: an insert (or upsert) met a document with the same _id. */
-export function isDuplicateKey(err: unknown): boolean {
-  return (err as { code?: number })?.code === 11000;
 }
 
 /** A stored document's fields without its _id and history, as a version to keep. */
