@@ -102,7 +102,10 @@ describe('inference repositories (FerretDB)', () => {
       }),
     );
     expect(results.filter((r) => r.status === 'rejected').map((r) => String((r as PromiseRejectedResult).reason))).toEqual([]);
-    const stored = await connection.collection('presence_intervals').find({ windowId: { $in: windows } }).toArray();
+    const stored = await connection
+      .collection('presence_intervals')
+      .find({ windowId: { $in: windows } })
+      .toArray();
     expect(stored.map((i) => [i.windowId, i.state, i.since.getTime(), i.until ?? null]).sort()).toEqual(
       windows.map((w) => [w, 'absent', t(500), null]).sort(),
     );
