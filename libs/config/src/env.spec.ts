@@ -14,6 +14,13 @@ describe('readEnv', () => {
     expect(() => readEnv({ HALLWATCH_STATE_SAVE_SECONDS: 'rarely' })).toThrow('HALLWATCH_STATE_SAVE_SECONDS: "rarely" is not a number of seconds');
   });
 
+  it('reads HALLWATCH_DB_POOL_SIZE, unset when unset, and names it when it is no connection count from 1 to 100', () => {
+    expect(readEnv({}).dbPoolSize).toBeUndefined();
+    expect(readEnv({ HALLWATCH_DB_POOL_SIZE: '8' }).dbPoolSize).toBe(8);
+    for (const bad of ['0', '101', '2.5', 'few'])
+      expect(() => readEnv({ HALLWATCH_DB_POOL_SIZE: bad })).toThrow(`HALLWATCH_DB_POOL_SIZE: "${bad}" is not a number of database connections from 1 to 100`);
+  });
+
   it('reads HALLWATCH_RECTIFICATION_CHECK_SECONDS, 60 when unset, and names it when it is no number of seconds', () => {
     expect(readEnv({}).rectificationCheckSeconds).toBe(60);
     expect(readEnv({ HALLWATCH_RECTIFICATION_CHECK_SECONDS: '2' }).rectificationCheckSeconds).toBe(2);

@@ -60,6 +60,11 @@ export interface HallwatchEnv {
   stateSaveSeconds: number;
   /** The Chromium that prints the monthly notice as PDF (HALLWATCH_CHROMIUM, default /usr/bin/chromium). */
   chromiumPath: string;
+  /**
+   * Connections each process keeps to the database at most (HALLWATCH_DB_POOL_SIZE, 1-100); unset, the
+   * driver's default (100). See docs/operations.md, "The embedded servers", before lowering it.
+   */
+  dbPoolSize?: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -208,6 +213,15 @@ function detectorBackend(value: string | undefined): DetectorBackendName | undef
   return name as DetectorBackendName;
 }
 
+function dbPoolSize(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 100) {
+    throw new Error(`HALLWATCH_DB_POOL_SIZE: "${value}" is not a number of database connections from 1 to 100`);
+  }
+  return n;
+}
+
 function replicas(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const n = Number(value);
@@ -320,6 +334,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
     stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 30),
+    dbPoolSize: dbPoolSize(env.HALLWATCH_DB_POOL_SIZE),
   };
 }
 

@@ -96,7 +96,7 @@ export function serviceCoreModule(service: ServiceName, ctx: ServiceContext): Dy
   return {
     module: ServiceCoreModule,
     global: true,
-    imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000 })],
+    imports: [MongooseModule.forRoot(ctx.mongodbUri, { serverSelectionTimeoutMS: 5000, maxPoolSize: ctx.env.dbPoolSize })],
     providers: [
       { provide: SERVICE_CONTEXT, useValue: ctx },
       { provide: NatsAdapter, useValue: contextNats(ctx, service) },
