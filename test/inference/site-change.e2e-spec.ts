@@ -121,10 +121,16 @@ describe('inference: site changes across a restart', () => {
     // (degraded already: reporting is not running here)
     expect((await api.get<Health>('/api/health')).body).toMatchObject({ failingHalls: [], services: { inference: { status: 'ok' } } });
     // Presence changes can no longer be stored, and the cameras stop (the windows turn unknown):
-    // the change stops the hall, and each take-over stops again on it.
+    // the change stops the hall, and each take-over stops again on it. W-A is staffed first (on a
+    // loaded machine it may have gone stale, unknown, meanwhile: then turning staffed is the change).
     const jsm = await events.connection.jetstreamManager();
     const broken = Date.now();
     await jsm.streams.delete(Streams.presence.name);
+    await eventually(async () => {
+      if (HALL_FAILED.test(inference.output())) return true;
+      const live = (await api.get<{ windowId: string; state: string }[]>('/api/windows/live')).body;
+      return Array.isArray(live) && live.some((w) => w.windowId === 'W-A' && w.state === 'staffed') ? true : undefined;
+    }, 60_000);
     await stopProcess(rtsp);
     const health = await eventually(
       async () => {
