@@ -13,7 +13,13 @@ import {
   MonitorStateSchema,
   outboxOf,
 } from '../../apps/inference/src/repositories/monitor-state.repository';
-import { PresenceInterval, PresenceIntervalSchema, PresenceRepository } from '../../apps/inference/src/repositories/presence.repository';
+import { keyPresenceIntervals } from '../../apps/inference/src/repositories/presence-keys.migration';
+import {
+  intervalKey,
+  PresenceInterval,
+  PresenceIntervalSchema,
+  PresenceRepository,
+} from '../../apps/inference/src/repositories/presence.repository';
 import { testDatabaseUri, testNats } from '../support/e2e';
 
 /** The inference repositories on the real FerretDB: redelivery never duplicates, purge keeps confirmed evidence. */
@@ -60,6 +66,71 @@ describe('inference repositories (FerretDB)', () => {
     ]);
     expect((await presence.current(['h1'])).map((i) => [i.windowId, i.state])).toEqual([['W1', 'absent']]);
     expect(await presence.current(['h2'])).toEqual([]);
+  });
+
+  it('ends the interval a change names by its start, by _id; one that ended otherwise or is not named ends every open one before it', async () => {
+    const read = async (windowId: string) =>
+      (await connection.collection('presence_intervals').find({ windowId }).sort({ since: 1 }).toArray()).map((i) => [
+        i._id,
+        i.state,
+        i.since.getTime(),
+        i.until?.getTime() ?? null,
+      ]);
+    const change = (windowId: string, state: 'staffed' | 'absent' | 'unknown', s: number, previous?: number) => ({
+      windowId,
+      hallId: 'h1',
+      state,
+      since: t(s),
+      ...(previous !== undefined && { previousSince: t(previous) }),
+    });
+    const changes = [change('W3', 'unknown', 0), change('W3', 'staffed', 10, 0), change('W3', 'absent', 70, 10)];
+    await presence.recordChanges(changes);
+    for (const c of [changes[2], changes[1], changes[2]]) await presence.recordChanges([c]); // delivered again, out of order too
+    // A state replaced at the same instant keeps its interval open.
+    await presence.recordChanges([change('W3', 'unknown', 70, 70)]);
+    expect(await read('W3')).toEqual([
+      [intervalKey('W3', t(0)), 'unknown', t(0), t(10)],
+      [intervalKey('W3', t(10)), 'staffed', t(10), t(70)],
+      [intervalKey('W3', t(70)), 'unknown', t(70), null],
+    ]);
+    // The named interval ended at 50 s (the read-back stored a change the holder never decided):
+    // the open one at 50 s ends instead, as without a name.
+    await presence.recordChanges([change('W4', 'staffed', 0)]);
+    await presence.restoreChange(change('W4', 'absent', 50));
+    await presence.recordChanges([change('W4', 'unknown', 90, 0)]);
+    await presence.recordChanges([change('W4', 'staffed', 120)]);
+    expect((await read('W4')).map(([, state, since, until]) => [state, since, until])).toEqual([
+      ['staffed', t(0), t(50)],
+      ['absent', t(50), t(90)],
+      ['unknown', t(90), t(120)],
+      ['staffed', t(120), null],
+    ]);
+  });
+
+  it('keys the intervals stored under ObjectIds (migration presence-interval-keys): none lost, also after a crash half-way', async () => {
+    const db = connection.db!;
+    const collection = db.collection('presence_intervals');
+    const hold = { check: () => undefined };
+    const legacy = [
+      { windowId: 'W-old', hallId: 'h1', state: 'staffed', since: new Date(t(0)), until: new Date(t(30)) },
+      { windowId: 'W-old', hallId: 'h1', state: 'absent', since: new Date(t(30)), until: new Date(t(60)) },
+      { windowId: 'W-old', hallId: 'h1', state: 'staffed', since: new Date(t(60)), until: null },
+    ];
+    const { insertedIds } = await collection.insertMany(legacy.map((d) => ({ ...d, _id: new mongoose.Types.ObjectId() })) as never[]);
+    // The crash: the last one was staged and its old document deleted, not yet put back.
+    await db
+      .collection('presence_intervals_keying')
+      .insertOne({ _id: intervalKey('W-old', t(60)), ...legacy[2], legacyId: insertedIds[2] } as never);
+    await collection.deleteOne({ _id: insertedIds[2] });
+    for (let run = 0; run < 2; run++) {
+      await keyPresenceIntervals(collection, hold, db);
+      const stored = await collection.find({ windowId: 'W-old' }).sort({ since: 1 }).toArray();
+      expect(stored).toEqual(legacy.map((d) => ({ _id: intervalKey(d.windowId, d.since), ...d })));
+    }
+    expect(await db.listCollections({ name: 'presence_intervals_keying' }).toArray()).toEqual([]);
+    // Recorded on, as any interval.
+    await presence.recordChanges([{ windowId: 'W-old', hallId: 'h1', state: 'absent', since: t(90), previousSince: t(60) }]);
+    expect((await collection.findOne({ _id: intervalKey('W-old', t(60)) } as never))?.until).toEqual(new Date(t(90)));
   });
 
   it('puts back a change read back from the stream: once, ending where the next stored one begins; one stored already changes nothing', async () => {

@@ -69,6 +69,11 @@ export interface StateChange {
   state: PresenceState;
   since: number;
   at: number;
+  /**
+   * When the window's state this change ends began, as the hall's holder recorded it; the domain
+   * leaves it out, inference adds it to the outputs it saves (HallPersistence.append).
+   */
+  previousSince?: number;
 }
 
 export function assertTime(name: string, at: number): void {

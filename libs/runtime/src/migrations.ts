@@ -5,8 +5,11 @@ import { KvMutex, LockHold } from './kv-mutex';
 import type { NatsAdapter } from './nats-adapter';
 import type { ServiceContext } from './service';
 
-/** A migration's work on its collection; idempotent (a crash before its version is recorded runs it again), checking `hold` before each write. */
-export type MigrationUp = (collection: mongo.Collection, hold: LockHold) => Promise<void>;
+/**
+ * A migration's work on its collection (`db` for a collection of its own to stage in); idempotent
+ * (a crash before its version is recorded runs it again), checking `hold` before each write.
+ */
+export type MigrationUp = (collection: mongo.Collection, hold: LockHold, db: mongo.Db) => Promise<void>;
 
 /** A service's collections, their migrations, where their versions are recorded, and the lock bucket its instances migrate under. */
 export interface ServiceSchemas {
@@ -103,7 +106,7 @@ export async function migrateAtStart(
           for (const m of plan.migrations) {
             log.log(`migrating ${m.collection} from schema version ${m.from} to ${m.to}: ${m.id} (${m.description})`);
             hold.check();
-            await m.up(db.collection(m.collection), hold);
+            await m.up(db.collection(m.collection), hold, db);
             hold.check();
             await versions.record(m.collection, m.to, by, m);
             ran++;

@@ -4,8 +4,9 @@ import { Model, Schema } from 'mongoose';
 import type { PresenceState } from '@hallwatch/contracts';
 import { againOnDuplicateKey } from '@hallwatch/runtime';
 
-/** A window's state from `since` until `until` (open-ended while it lasts). */
+/** A window's state from `since` until `until` (open-ended while it lasts); _id is intervalKey(windowId, since). */
 export interface PresenceInterval {
+  _id: string;
   windowId: string;
   hallId: string;
   state: PresenceState;
@@ -13,12 +14,25 @@ export interface PresenceInterval {
   until: Date | null;
 }
 
-/** A window's change of state as delivery and the stream give it (`since` in epoch ms). */
-type Change = Pick<PresenceInterval, 'windowId' | 'hallId' | 'state'> & { since: number };
+/**
+ * A window's change of state as delivery and the stream give it (`since` in epoch ms).
+ * `previousSince`: when the state it ends began, where the hall's holder knows it (see recordChanges).
+ */
+type Change = Pick<PresenceInterval, 'windowId' | 'hallId' | 'state'> & { since: number; previousSince?: number };
+
+/**
+ * An interval's _id: its window and start. The embedded FerretDB finds a document by an exact
+ * _id through its index and scans the whole collection for any other filter (0.5 s per lookup at
+ * 10,000 intervals, docs/operations.md), so the writes of every change go by _id.
+ */
+export function intervalKey(windowId: string, since: number | Date): string {
+  return `${windowId}|${new Date(since).toISOString()}`;
+}
 
 export const PRESENCE_INTERVAL = 'PresenceInterval';
 export const PresenceIntervalSchema = new Schema<PresenceInterval>(
   {
+    _id: { type: String, required: true },
     windowId: { type: String, required: true },
     hallId: { type: String, required: true },
     state: { type: String, required: true },
@@ -36,36 +50,54 @@ export class PresenceRepository {
 
   /**
    * Records that each change's window entered its state at its `since`, ending the interval before
-   * it, in order and in one write for all of them (the changes a frame or tick decided). Idempotent;
-   * done again when the stream's read-back (restoreChange) inserted one of them at the same moment.
+   * it: the one that began at `previousSince` when that is still open, else (not known, or ended
+   * otherwise) every open one before it, as the stream read-back does. In order per window, the
+   * windows at once. Idempotent; done again when the stream's read-back (restoreChange) inserted
+   * one of them at the same moment.
    */
   async recordChanges(changes: readonly Change[]): Promise<void> {
-    if (changes.length === 0) return;
-    await againOnDuplicateKey(() =>
-      this.intervals.bulkWrite(
-        changes.flatMap((change) => {
-          const since = new Date(change.since);
-          return [
-            {
-              updateOne: {
-                filter: { windowId: change.windowId, since },
-                update: { $set: { state: change.state, hallId: change.hallId }, $setOnInsert: { until: null } },
-                upsert: true,
-              },
-            },
-            {
-              updateMany: { filter: { windowId: change.windowId, until: null, since: { $lt: since } }, update: { $set: { until: since } } },
-            },
-          ];
-        }),
-        { ordered: true },
-      ),
+    const byWindow = new Map<string, Change[]>();
+    for (const change of changes) byWindow.set(change.windowId, [...(byWindow.get(change.windowId) ?? []), change]);
+    await Promise.all(
+      [...byWindow.values()].map(async (ofWindow) => {
+        for (const change of ofWindow) {
+          await againOnDuplicateKey(() => this.upsert(change, null));
+          await this.endBefore(change);
+        }
+      }),
     );
+  }
+
+  /** Stores the change's interval; `until` only where it is new. */
+  private upsert(change: Change, until: Date | null) {
+    const { windowId, hallId, state } = change;
+    const since = new Date(change.since);
+    return this.intervals.updateOne(
+      { _id: intervalKey(windowId, since) },
+      { $set: { windowId, hallId, state, since }, $setOnInsert: { until } },
+      { upsert: true },
+    );
+  }
+
+  private async endBefore(change: Change): Promise<void> {
+    const { windowId, previousSince } = change;
+    const since = new Date(change.since);
+    if (previousSince === change.since) return; // the same interval, its state replaced
+    if (previousSince !== undefined && previousSince < change.since) {
+      const previous = intervalKey(windowId, previousSince);
+      const until = (await this.intervals.findById(previous, { until: 1 }).lean())?.until;
+      if (until === null) {
+        await this.intervals.updateOne({ _id: previous }, { $set: { until: since } });
+        return;
+      }
+      if (until?.getTime() === change.since) return; // ended so already: the change delivered again
+    }
+    await this.intervals.updateMany({ windowId, until: null, since: { $lt: since } }, { $set: { until: since } });
   }
 
   /**
    * Records one change read back from hallwatch.presence (in stream order per window). Stored
-   * already (as in normal running, where delivery got there first), it costs one read by the key
+   * already (as in normal running, where delivery got there first), it costs one read by _id
    * and changes nothing. Else it is stored as recordChanges does, but a new interval ends where the
    * window's next stored one begins: the hall's holder may have recorded later changes meanwhile
    * (after a restore, while the stream is replayed). `until` is only set on insert, so a replay
@@ -77,30 +109,17 @@ export class PresenceRepository {
   }
 
   private async restore(change: Change): Promise<void> {
-    const { windowId, state, hallId } = change;
+    const { windowId, state } = change;
     const since = new Date(change.since);
-    if ((await this.intervals.findOne({ windowId, since }, { state: 1 }).lean())?.state === state) return;
+    if ((await this.intervals.findById(intervalKey(windowId, since), { state: 1 }).lean())?.state === state) return;
     const next = await this.intervals
       .findOne({ windowId, since: { $gt: since } }, { since: 1 })
       .sort({ since: 1 })
       .lean();
-    await this.intervals.bulkWrite(
-      [
-        {
-          updateOne: {
-            filter: { windowId, since },
-            update: { $set: { state, hallId }, $setOnInsert: { until: next?.since ?? null } },
-            upsert: true,
-          },
-        },
-        {
-          updateMany: {
-            filter: { windowId, since: { $lt: since }, $or: [{ until: null }, { until: { $gt: since } }] },
-            update: { $set: { until: since } },
-          },
-        },
-      ],
-      { ordered: true },
+    await this.upsert(change, next?.since ?? null);
+    await this.intervals.updateMany(
+      { windowId, since: { $lt: since }, $or: [{ until: null }, { until: { $gt: since } }] },
+      { $set: { until: since } },
     );
   }
 

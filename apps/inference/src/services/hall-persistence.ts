@@ -1,5 +1,5 @@
 import type { Logger } from '@nestjs/common';
-import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
+import type { HallMonitorSnapshot, MonitorOutput, StateChange } from '@hallwatch/domain';
 import type { Fence } from '@hallwatch/runtime';
 import { MonitorState, MonitorStateRepository, OutboxEntry, outboxOf } from '../repositories/monitor-state.repository';
 import type { MonitoredHall } from './monitored-hall';
@@ -59,7 +59,7 @@ export class HallPersistence {
     const pending = hall.pending.splice(0);
     if (pending.length === 0) return undefined;
     const output = {
-      presence: pending.flatMap((p) => p.output.presence),
+      presence: pending.flatMap((p) => p.output.presence).map((change) => withPreviousSince(hall, change)),
       incidents: pending.flatMap((p) => p.output.incidents),
     };
     const snapshot = this.snapshot(hall);
@@ -114,4 +114,11 @@ export class HallPersistence {
   countFailure(hall: MonitoredHall): void {
     void this.states.failed(hall.id, new Date()).catch((e: Error) => this.log.error(`hall ${hall.id}: failure not counted: ${e.message}`));
   }
+}
+
+/** The change with when the state it ends began (PresenceRepository ends that interval by its _id). */
+function withPreviousSince(hall: MonitoredHall, change: StateChange): StateChange {
+  const previousSince = hall.stateSince.get(change.windowId);
+  hall.stateSince.set(change.windowId, change.since);
+  return previousSince === undefined ? change : { ...change, previousSince };
 }

@@ -1,6 +1,6 @@
 import { parseSite } from '@hallwatch/config';
 import type { IncidentMessage, PresenceMessage } from '@hallwatch/contracts';
-import type { HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
+import type { HallMonitorSnapshot, MonitorOutput, StateChange } from '@hallwatch/domain';
 import { Fence, Lease, ServiceContext, ServiceMetrics } from '@hallwatch/runtime';
 import type { EvidenceRepository } from '../repositories/evidence.repository';
 import type { IncidentRepository } from '../repositories/incident.repository';
@@ -108,7 +108,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     publishPresence: jest.fn(async (m: PresenceMessage) => void published.push(m)),
     publishIncident: jest.fn(async (_m: IncidentMessage) => undefined),
   };
-  const presence = { recordChanges: jest.fn(async () => undefined) };
+  const presence = { recordChanges: jest.fn(async (_changes: StateChange[]) => undefined) };
   const incidents = { upsert: jest.fn(async () => undefined), openOf: jest.fn(async () => []) };
   const evidence = {
     put: jest.fn(async (_file: { incidentId: string; role: string }, _jpeg: Buffer) => undefined),
@@ -151,6 +151,7 @@ function instance(states: MemoryStates, name: string, token: number, siteFile = 
     leases,
     nats,
     evidence,
+    presence,
     vision,
     take,
     frame,
@@ -416,6 +417,27 @@ describe('MonitorService (repositories mocked)', () => {
     ]);
     const snapshot = JSON.parse(store.docs.get('h1')!.snapshot) as HallMonitorSnapshot;
     expect(Object.keys(snapshot.presence.windows)).toEqual(['W01']);
+  });
+
+  it('names in each change it records when the state it ends began, after a hand-over too', async () => {
+    const store = new MemoryStates();
+    const a = instance(store, 'a', 1);
+    await a.start();
+    await a.take('h1');
+    await run(a, 0, 5, { 'cam-1': 0 });
+    await a.service.releaseHall('h1', true, 'restart');
+    const b = instance(store, 'b', 2);
+    b.persons['cam-1'] = 0;
+    await b.start();
+    await b.take('h1');
+    await run(b, 6, 12, { 'cam-1': 0 });
+    const recorded = (i: ReturnType<typeof instance>) =>
+      i.presence.recordChanges.mock.calls.flatMap(([changes]) => changes).filter((c) => c.windowId === 'W01');
+    const [first, staffed, ...more] = recorded(a);
+    expect([first.state, staffed.state, more]).toEqual(['unknown', 'staffed', []]);
+    expect(first.previousSince).toBeUndefined(); // its first state: nothing named, every open one before it ends
+    expect(staffed.previousSince).toBe(first.since);
+    expect(recorded(b)).toEqual([expect.objectContaining({ state: 'absent', previousSince: staffed.since })]);
   });
 
   it('saves a steady hall at most every HALLWATCH_STATE_SAVE_SECONDS, and every presence change at once', async () => {

@@ -31,6 +31,8 @@ export interface MonitoredHall {
   writing?: Promise<void>;
   /** Sequence number of the next outbox entry. */
   seq: number;
+  /** Each window's state's since as the outputs saved so far left it: what its next change ends. */
+  stateSince: Map<string, number>;
   /** Outbox entries delivered since the last save; the next save removes them from the saved outbox. */
   delivered: string[];
   /** Failures in a row counted in its saved state when taken (0 once it ran cleanly since), and when it was taken. */
@@ -45,7 +47,8 @@ export interface MonitoredHall {
 export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
   const flags = { ready: false, dirty: false, saveWaiting: false, stopped: false, ticking: false };
   const now = Date.now();
-  return { id, monitor, ...flags, pending: [], seq, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
+  const stateSince = new Map(Object.entries(monitor.snapshot().presence.windows).map(([windowId, t]) => [windowId, t.since]));
+  return { id, monitor, ...flags, pending: [], seq, stateSince, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
 }
 
 /** This instance may no longer act for a hall: its lease ran out. */
