@@ -93,6 +93,15 @@ describe('inference repositories (FerretDB)', () => {
       [intervalKey('W3', t(10)), 'staffed', t(10), t(70)],
       [intervalKey('W3', t(70)), 'unknown', t(70), null],
     ]);
+    // Only the named one ends (by its _id): one older left open, as by a version before the names, stays so.
+    const open = (s: number) => ({ _id: intervalKey('W5', t(s)), windowId: 'W5', hallId: 'h1', state: 'unknown', since: new Date(t(s)) });
+    await connection.collection('presence_intervals').insertMany([open(0), open(5)] as never[]);
+    await presence.recordChanges([change('W5', 'staffed', 10, 5)]);
+    expect((await read('W5')).map(([, , since, until]) => [since, until])).toEqual([
+      [t(0), null],
+      [t(5), t(10)],
+      [t(10), null],
+    ]);
     // The named interval ended at 50 s (the read-back stored a change the holder never decided):
     // the open one at 50 s ends instead, as without a name.
     await presence.recordChanges([change('W4', 'staffed', 0)]);

@@ -85,12 +85,13 @@ export class PresenceRepository {
     if (previousSince === change.since) return; // the same interval, its state replaced
     if (previousSince !== undefined && previousSince < change.since) {
       const previous = intervalKey(windowId, previousSince);
-      const until = (await this.intervals.findById(previous, { until: 1 }).lean())?.until;
-      if (until === null) {
+      const stored = await this.intervals.findById(previous, { until: 1 }).lean();
+      // Open: `until` null or not set (an upsert's null is not always stored; queries match both).
+      if (stored && stored.until == null) {
         await this.intervals.updateOne({ _id: previous }, { $set: { until: since } });
         return;
       }
-      if (until?.getTime() === change.since) return; // ended so already: the change delivered again
+      if (stored?.until?.getTime() === change.since) return; // ended so already: the change delivered again
     }
     await this.intervals.updateMany({ windowId, until: null, since: { $lt: since } }, { $set: { until: since } });
   }
