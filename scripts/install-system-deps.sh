@@ -10,6 +10,7 @@ say() { echo "[install-system-deps] $*" >&2; }
 
 missing_debs=()
 command -v ffmpeg >/dev/null 2>&1 || missing_debs+=(ffmpeg)
+command -v patch >/dev/null 2>&1 || missing_debs+=(patch)
 command -v nats-server >/dev/null 2>&1 || missing_debs+=(nats-server)
 # The console's browser tests drive Debian's Chromium (Playwright's own browser download needs internet).
 [ -x /usr/bin/chromium ] || missing_debs+=(chromium)
@@ -40,9 +41,13 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${missing_debs[@]}" >/dev/null
 fi
 
-# FerretDB is needed only when no MongoDB is configured.
+# FerretDB is needed only when no MongoDB is configured. Its source from the Go module proxy gets
+# deploy/ferretdb/serialize-writes.patch (docs/operations.md, The embedded servers) in
+# .hallwatch/ferretdb-src, which deploy/ferretdb/go.mod builds in its place.
 bin=.hallwatch/bin/ferretdb
-if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$bin" ]; then
+src=.hallwatch/ferretdb-src
+patch=deploy/ferretdb/serialize-writes.patch
+if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$bin" -o "$patch" -nt "$bin" -o ! -d "$src" ]; then
   if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH=$PATH:/usr/local/go/bin; fi
   if ! command -v go >/dev/null 2>&1; then
     say "Go is needed to build the embedded FerretDB (or set MONGODB_URI to a MongoDB 7 server)"
@@ -50,6 +55,14 @@ if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$b
   fi
   say "building the embedded FerretDB 1.24 (first time only, a few minutes)"
   mkdir -p .hallwatch/bin
+  version=$(sed -n 's#^require github.com/FerretDB/FerretDB \(v[0-9.]*\)$#\1#p' deploy/ferretdb/go.mod)
+  module=$(cd /tmp && GO111MODULE=on GOFLAGS=-mod=mod go mod download -json "github.com/FerretDB/FerretDB@$version" |
+    /usr/bin/python3 -c 'import json, sys; print(json.load(sys.stdin)["Dir"])')
+  rm -rf "$src" "$src.new"
+  cp -r "$module" "$src.new"
+  chmod -R u+w "$src.new"
+  patch -s -d "$src.new" -p1 <"$patch"
+  mv "$src.new" "$src"
   (cd deploy/ferretdb && go build -o ../../"$bin" .)
 fi
 

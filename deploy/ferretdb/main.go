@@ -1,7 +1,9 @@
 // Command ferretdb runs FerretDB 1.24 (MongoDB wire protocol on SQLite) as Hallwatch's embedded
 // database when MONGODB_URI is unset. It wraps FerretDB's embeddable package because
 // `go install .../cmd/ferretdb` builds a binary that panics without the version file that
-// FerretDB's release tooling generates.
+// FerretDB's release tooling generates. scripts/install-system-deps.sh builds it on FerretDB's
+// source with serialize-writes.patch (writers queue in FerretDB, not in SQLite's busy handler;
+// docs/operations.md, The embedded servers), which go.mod's replace points at.
 package main
 
 import (
