@@ -64,13 +64,14 @@ export class OutputDelivery {
    * out), else gives the fence of the lease events are published under.
    */
   async deliver(output: MonitorOutput, fence: () => Fence): Promise<void> {
-    // Published first: the live board and the rollups wait on the event; the interval record
-    // follows. Both are done again from the outbox if anything stops in between.
-    for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), fence());
+    // Recorded first (a few writes by _id): the stream's read-back then finds each change stored,
+    // one read, instead of storing it itself with two scans of the intervals on FerretDB. Both
+    // are done again from the outbox if anything stops in between.
     if (output.presence.length > 0) {
       fence();
       await this.presence.recordChanges(output.presence);
     }
+    for (const change of output.presence) await this.nats.publishPresence(presenceMessage(change), fence());
     for (const event of output.incidents) await this.recordIncident(event, fence);
   }
 
