@@ -377,13 +377,19 @@ describe('MonitorService (repositories mocked)', () => {
       ),
     );
 
-  it('judges a window added to a hall since its state was saved from the restart on, and the hall keeps running', async () => {
+  /** Instance a judges h1 for 5 s, then hands it over (a restart). */
+  async function handedOver() {
     const store = new MemoryStates();
     const a = instance(store, 'a', 1);
     await a.start();
     await a.take('h1');
     await run(a, 0, 5, { 'cam-1': 0 });
     await a.service.releaseHall('h1', true, 'restart');
+    return { store, a };
+  }
+
+  it('judges a window added to a hall since its state was saved from the restart on, and the hall keeps running', async () => {
+    const { store } = await handedOver();
 
     const b = instance(store, 'b', 2, withW03());
     await b.start();
@@ -420,12 +426,7 @@ describe('MonitorService (repositories mocked)', () => {
   });
 
   it('names in each change it records when the state it ends began, after a hand-over too', async () => {
-    const store = new MemoryStates();
-    const a = instance(store, 'a', 1);
-    await a.start();
-    await a.take('h1');
-    await run(a, 0, 5, { 'cam-1': 0 });
-    await a.service.releaseHall('h1', true, 'restart');
+    const { store, a } = await handedOver();
     const b = instance(store, 'b', 2);
     b.persons['cam-1'] = 0;
     await b.start();
@@ -568,12 +569,7 @@ describe('MonitorService (repositories mocked)', () => {
     expect(roles).toEqual(['absence threshold']);
   });
   it('counts a hall that keeps failing; its next holder turns its windows unknown from the first failure, and a clean run forgets it', async () => {
-    const store = new MemoryStates();
-    const a = instance(store, 'a', 1);
-    await a.start();
-    await a.take('h1');
-    await run(a, 0, 5, { 'cam-1': 0 });
-    await a.service.releaseHall('h1', true, 'restart');
+    const { store } = await handedOver();
     const health = new WindowsService(
       { site } as unknown as ServiceContext,
       {} as PresenceRepository,
