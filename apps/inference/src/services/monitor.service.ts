@@ -122,7 +122,7 @@ export class MonitorService implements OnModuleDestroy {
       WRITE_TIMEOUT_MS,
       `hall ${hallId}: its saved state was not read within ${WRITE_TIMEOUT_MS / 1000} s`,
     );
-    const hall = monitoredHall(hallId, this.site.createMonitor(hallId, snapshot), seq, saved?.failures?.count ?? 0);
+    const hall = monitoredHall(hallId, this.site.createMonitor(hallId, snapshot), seq, saved?.failures?.count ?? 0, snapshot);
     this.halls.set(hallId, hall);
     try {
       await this.backlogs.run(hallId, () =>

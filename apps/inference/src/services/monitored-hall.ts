@@ -1,4 +1,4 @@
-import type { HallMonitor, MonitorOutput } from '@hallwatch/domain';
+import type { HallMonitor, HallMonitorSnapshot, MonitorOutput } from '@hallwatch/domain';
 import type { Feed } from '../repositories/nats.repository';
 import type { EvidenceFrame } from './evidence-buffer';
 
@@ -43,11 +43,17 @@ export interface MonitoredHall {
   feeds: Feed[];
 }
 
-/** A hall just taken: `seq` continues its saved outbox, `failures` is the count in its saved state. */
-export function monitoredHall(id: string, monitor: HallMonitor, seq: number, failures: number): MonitoredHall {
+/** A hall just taken: `seq` continues its saved outbox, `failures` is the count in its saved state, `snapshot` the state it was restored from (its windows' since). */
+export function monitoredHall(
+  id: string,
+  monitor: HallMonitor,
+  seq: number,
+  failures: number,
+  snapshot?: HallMonitorSnapshot,
+): MonitoredHall {
   const flags = { ready: false, dirty: false, saveWaiting: false, stopped: false, ticking: false };
   const now = Date.now();
-  const stateSince = new Map(Object.entries(monitor.snapshot().presence.windows).map(([windowId, t]) => [windowId, t.since]));
+  const stateSince = new Map(Object.entries(snapshot?.presence.windows ?? {}).map(([windowId, t]) => [windowId, t.since]));
   return { id, monitor, ...flags, pending: [], seq, stateSince, delivered: [], failures, takenAt: now, savedAt: now, feeds: [] };
 }
 
