@@ -5,11 +5,13 @@
 
 Each distinct file is read once, at start, into memory as H.264 access units (GStreamer demuxes and
 parses it; nothing is encoded), and one clock per file plays it in a loop from the server's start,
-timestamps rising across loops, as a live camera would. Every mount of that file gets the same
-frames, pushed into its own RTSP pipeline: no process per mount, so one server serves a hundred
-cameras at little cost (one ffmpeg feeder per camera over UDP garbled the streams at 40). A client
-joining a mount starts at the last keyframe (sent at once, as many cameras do) and then follows the
-clock. A mount given as udp:PORT has no clip of its own: whoever sends MPEG-TS to that loopback UDP
+timestamps rising across loops, as a live camera would. All mounts of that file share one RTSP
+media (one payloader whose packets go to every client of every such mount): no process per mount,
+so one server serves a hundred cameras at little cost (one ffmpeg feeder per camera over UDP
+garbled the streams at 40; a pipeline per mount cost 0.5 % of a core per client, one per file 0.2).
+The first client of a file starts at its last keyframe (sent at once, as many cameras do); later
+ones join the shared stream where it plays, so their decoders wait for the next keyframe (at most
+one keyframe interval). A mount given as udp:PORT has no clip of its own: whoever sends MPEG-TS to that loopback UDP
 port is the camera (the trust harness starts, stops and freezes its cameras that way).
 Prints "ready rtsp://127.0.0.1:PORT" once it serves. Needs python3-gi and gir1.2-gst-rtsp-server-1.0
 (scripts/install-system-deps.sh installs them).
@@ -64,7 +66,9 @@ class Clip:
         self.length = self.frames[-1][0] + self.frames[-1][2]
         self.loop = 0
         self.next = 0  # index of the next frame due
-        self.mounts = []  # [appsrc, joined at (ns of the clip's timeline) or None until the first push]
+        # Its media's [appsrc, joined at (ns of the clip's timeline) or None until the first push]: one
+        # while any client watches (a media ends with its last client, the next one makes another).
+        self.mounts = []
 
     def due(self):
         """The clip-timeline time of the next frame."""
@@ -80,7 +84,7 @@ class Clip:
                 self.next, self.loop = 0, self.loop + 1
 
     def join(self, appsrc):
-        """A client opened a mount of this clip: it gets the frames since the last keyframe now, then the clock's."""
+        """The first client of a mount of this clip made its media: it gets the frames since the last keyframe now, then the clock's."""
         mount = [appsrc, None]
         loop, i = self.loop, self.next - 1
         if i < 0:
@@ -114,6 +118,13 @@ class Clip:
         mount[0].push_buffer(out)
 
 
+class OneMediaFactory(GstRtspServer.RTSPMediaFactory):
+    """A shared factory whose every mount is one media: the default key is the URL's path, a media per mount."""
+
+    def do_gen_key(self, _url):
+        return "clip"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--port", type=int, default=8554)
@@ -128,12 +139,16 @@ def main():
     server.set_backlog(256)
     mounts = server.get_mount_points()
     clips = {}
+    factories = {}  # clip file -> the factory of all its mounts
     for spec in args.mount:
         path, _, file = spec.partition("=")
         if not path.startswith("/") or not file:
             sys.exit(f"rtsp-server: --mount {spec!r} must look like /cam1=FILE or /cam1=udp:PORT")
-        factory = GstRtspServer.RTSPMediaFactory()
+        if file in factories:
+            mounts.add_factory(path, factories[file])
+            continue
         if file.startswith("udp:"):
+            factory = GstRtspServer.RTSPMediaFactory()
             # The queue decouples tsdemux's streaming thread from the payloader; without it no RTP
             # packet ever reaches a client (it gets the SDP, then nothing).
             factory.set_launch(
@@ -141,6 +156,8 @@ def main():
                 f"! rtph264pay name=pay0 pt=96 config-interval=1 )")
         else:
             clip = clips.get(file) or clips.setdefault(file, Clip(file))
+            factory = OneMediaFactory()
+            factories[file] = factory
             factory.set_launch(
                 # The clip's access units were parsed once when read: no parser per mount.
                 "( appsrc name=src is-live=true format=time max-bytes=0 ! rtph264pay name=pay0 pt=96 config-interval=1 )")
