@@ -42,12 +42,12 @@ if [ ${#missing_debs[@]} -gt 0 ]; then
 fi
 
 # FerretDB is needed only when no MongoDB is configured. Its source from the Go module proxy gets
-# deploy/ferretdb/serialize-writes.patch (docs/operations.md, The embedded servers) in
-# .hallwatch/ferretdb-src, which deploy/ferretdb/go.mod builds in its place.
+# deploy/ferretdb/*.patch (docs/operations.md, The embedded servers) in .hallwatch/ferretdb-src,
+# which deploy/ferretdb/go.mod builds in its place.
 bin=.hallwatch/bin/ferretdb
 src=.hallwatch/ferretdb-src
-patch=deploy/ferretdb/serialize-writes.patch
-if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$bin" -o "$patch" -nt "$bin" -o ! -d "$src" ]; then
+stale=$(find deploy/ferretdb -name main.go -newer "$bin" -o -name '*.patch' -newer "$bin" 2>/dev/null | head -1)
+if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o -n "$stale" -o ! -d "$src" ]; then
   if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH=$PATH:/usr/local/go/bin; fi
   if ! command -v go >/dev/null 2>&1; then
     say "Go is needed to build the embedded FerretDB (or set MONGODB_URI to a MongoDB 7 server)"
@@ -61,7 +61,7 @@ if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o deploy/ferretdb/main.go -nt "$b
   rm -rf "$src" "$src.new"
   cp -r "$module" "$src.new"
   chmod -R u+w "$src.new"
-  patch -s -d "$src.new" -p1 <"$patch"
+  for patch in deploy/ferretdb/*.patch; do patch -s -d "$src.new" -p1 <"$patch"; done
   mv "$src.new" "$src"
   (cd deploy/ferretdb && go build -o ../../"$bin" .)
 fi

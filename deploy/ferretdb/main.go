@@ -2,8 +2,9 @@
 // database when MONGODB_URI is unset. It wraps FerretDB's embeddable package because
 // `go install .../cmd/ferretdb` builds a binary that panics without the version file that
 // FerretDB's release tooling generates. scripts/install-system-deps.sh builds it on FerretDB's
-// source with serialize-writes.patch (writers queue in FerretDB, not in SQLite's busy handler;
-// docs/operations.md, The embedded servers), which go.mod's replace points at.
+// source with the patches beside this file (serialize-writes.patch: writers queue in FerretDB, not
+// in SQLite's busy handler; id-index.patch: filters naming _id use the _id index; docs/operations.md,
+// The embedded servers), which go.mod's replace points at.
 package main
 
 import (
