@@ -1,8 +1,8 @@
 /**
- * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --profile DIR --logs DIR]`: the whole stack with many cameras.
+ * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --stream WxH --profile DIR --logs DIR]`: the whole stack with many cameras.
  *
  * N simulated cameras (deploy/rtsp/camera-simulator.py, one mount each, all served by one process from
- * four clips in memory: looping 1280x720 25 fps H.264 with a keyframe every 2 s, made once from
+ * four clips in memory: looping 1280x720 (or `--stream WxH`, e.g. a sub-stream's 640x360) 25 fps H.264 with a keyframe every 2 s, made once from
  * test/media/classroom-seated.mp4 and kept in the temp directory for later runs: 60 s of four
  * staffed seats, then 60 s with those seats covered, in four phases so cameras do not flip
  * together; every mount must answer ffprobe before anything starts), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
@@ -48,6 +48,22 @@ const PROFILE_DIR = process.argv.includes('--profile') ? path.resolve(process.ar
 /** `--logs DIR`: each service's output goes to DIR/<cameras>-<service>.log. */
 const LOG_DIR = process.argv.includes('--logs') ? path.resolve(process.argv[process.argv.indexOf('--logs') + 1]) : undefined;
 
+interface Size {
+  width: number;
+  height: number;
+}
+const sizeText = (size: Size) => `${size.width}x${size.height}`;
+
+/** `--stream WxH`: the size of the cameras' streams (default a 720p main stream; 640x360 is a typical sub-stream). */
+function streamOption(): Size {
+  const at = process.argv.indexOf('--stream');
+  if (at < 0) return { width: 1280, height: 720 };
+  const m = /^(\d+)x(\d+)$/.exec(process.argv[at + 1] ?? '');
+  if (!m || Number(m[1]) % 2 !== 0 || Number(m[2]) % 2 !== 0)
+    throw new Error(`--stream must be WIDTHxHEIGHT in even numbers (e.g. 640x360), got ${process.argv[at + 1] ?? 'nothing'}`);
+  return { width: Number(m[1]), height: Number(m[2]) };
+}
+
 /** The line handler of a service: `parse`, and the log file when --logs is given. */
 function lines(cameras: number, service: string, parse: (line: string) => void = () => undefined): (line: string) => void {
   if (!LOG_DIR) return parse;
@@ -78,17 +94,18 @@ interface RunResult {
  * The four phase-shifted clips, made with ffmpeg once and kept in the temp directory under a name
  * of what they are made of (encoding 120 cameras' worth of 720p on every run would dominate it).
  */
-function makeClips(zones: Zone[]): string[] {
+function makeClips(zones: Zone[], stream: Size): string[] {
   const source = path.join(MEDIA, 'classroom-seated.mp4');
   const covers = coverSeats(zones, ['A', 'B', 'C', 'D'], HALF_S);
-  const recipe = JSON.stringify([fs.statSync(source).size, FPS, GOP_S, HALF_S, OFFSETS_S, covers, H264]);
+  const recipe = JSON.stringify([fs.statSync(source).size, FPS, GOP_S, HALF_S, OFFSETS_S, covers, H264, stream]);
   const dir = path.join(os.tmpdir(), `hallwatch-bench-e2e-clips-${createHash('sha256').update(recipe).digest('hex').slice(0, 12)}`);
-  const clips = OFFSETS_S.map((offset) => path.join(dir, offset === 0 ? 'hall-720p25.mp4' : `hall-720p25-phase-${offset}.mp4`));
+  const name = `hall-${stream.height}p${FPS}`;
+  const clips = OFFSETS_S.map((offset) => path.join(dir, offset === 0 ? `${name}.mp4` : `${name}-phase-${offset}.mp4`));
   if (clips.every((c) => fs.existsSync(c))) return clips;
   fs.rmSync(dir, { recursive: true, force: true });
   const making = `${dir}.making-${process.pid}`;
   fs.mkdirSync(making, { recursive: true });
-  const base = path.join(making, 'hall-720p25.mp4');
+  const base = path.join(making, `${name}.mp4`);
   execFileSync('ffmpeg', [
     '-loglevel',
     'error',
@@ -99,7 +116,7 @@ function makeClips(zones: Zone[]): string[] {
     '-t',
     String(2 * HALF_S),
     '-vf',
-    [`scale=1280:720`, `fps=${FPS}`, ...covers].join(','),
+    [`scale=${stream.width}:${stream.height}`, `fps=${FPS}`, ...covers].join(','),
     ...H264,
     ...gop(FPS * GOP_S),
     base,
@@ -107,7 +124,7 @@ function makeClips(zones: Zone[]): string[] {
   for (const offset of OFFSETS_S.filter((o) => o !== 0)) {
     const list = path.join(making, `phase-${offset}.txt`);
     fs.writeFileSync(list, `file '${base}'\ninpoint ${offset}\nfile '${base}'\noutpoint ${offset}\n`);
-    const out = path.join(making, `hall-720p25-phase-${offset}.mp4`);
+    const out = path.join(making, `${name}-phase-${offset}.mp4`);
     execFileSync('ffmpeg', ['-loglevel', 'error', '-f', 'concat', '-safe', '0', '-i', list, '-c', 'copy', out]);
   }
   // Whole or not at all: an interrupted run leaves no half-made clip for the next one.
@@ -154,6 +171,7 @@ async function run(
   warmupS: number,
   seconds: number,
   clips: string[],
+  stream: Size,
   zones: Zone[],
 ): Promise<RunResult> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), `hallwatch-bench-e2e-${cameras}-`));
@@ -166,15 +184,15 @@ async function run(
     processes.push(rtsp);
     // Every camera a valid stream before the measurement: a garbled simulator is not Hallwatch falling behind.
     const probes = await probeMounts(rtspPort, Object.keys(mounts));
-    const bad = probes.filter((p) => p.problem || p.width !== 1280 || p.height !== 720);
+    const bad = probes.filter((p) => p.problem || p.width !== stream.width || p.height !== stream.height);
     if (bad.length > 0)
       throw new Error(
-        `camera simulator: ${bad.length} of ${cameras} mounts gave no 1280x720 H.264 stream: ${bad
+        `camera simulator: ${bad.length} of ${cameras} mounts gave no ${sizeText(stream)} H.264 stream: ${bad
           .slice(0, 5)
           .map((p) => `${p.mount} ${p.problem ?? `${p.width}x${p.height}`}`)
           .join('; ')}`,
       );
-    console.log(`${tag} camera simulator: all ${cameras} mounts answer ffprobe with a 1280x720 H.264 stream`);
+    console.log(`${tag} camera simulator: all ${cameras} mounts answer ffprobe with a ${sizeText(stream)} H.264 stream`);
 
     const nats = await ensureNats(undefined, dir, await freePort());
     const db = await ensureFerretDb(undefined, dir, 0, '');
@@ -344,7 +362,7 @@ async function run(
     const mb = (k: string) => ((peakMemory[k] ?? 0) / MB).toFixed(0);
 
     console.log(
-      `${tag} ${site.windows} windows in ${site.halls} halls; 1280x720 ${FPS} fps H.264, keyframe every ${GOP_S} s; one sample every ${SAMPLE_S} s; ` +
+      `${tag} ${site.windows} windows in ${site.halls} halls; ${sizeText(stream)} ${FPS} fps H.264, keyframe every ${GOP_S} s; one sample every ${SAMPLE_S} s; ` +
         `warm-up ${warmupS} s, measured ${elapsed.toFixed(0)} s; machine load ${os.loadavg()[0].toFixed(1)}`,
     );
     console.log(
@@ -391,12 +409,13 @@ async function main(): Promise<void> {
   const seconds = option('seconds', 120);
   if (seconds < 65) throw new Error('--seconds must be at least 65: inference logs its count of judged frames every 30 s');
   const zones = (JSON.parse(fs.readFileSync(path.join(MEDIA, 'classroom-seated.zones.json'), 'utf8')) as { zones: Zone[] }).zones;
-  const clips = makeClips(zones);
+  const stream = streamOption();
+  const clips = makeClips(zones, stream);
   console.log(
-    `e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at 1280x720; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
+    `e2e: footage classroom-seated.mp4 (Intel IoT devkit sample-videos, CC BY 4.0) at ${sizeText(stream)}; machine: ${os.cpus().length} cores, load ${os.loadavg()[0].toFixed(1)}`,
   );
   const results: RunResult[] = [];
-  for (const n of counts) results.push(await run(n, instances, warmupS, seconds, clips, zones));
+  for (const n of counts) results.push(await run(n, instances, warmupS, seconds, clips, stream, zones));
   const best = results.filter((r) => r.keptUp).pop();
   if (!best) {
     console.log(`end to end: no run kept up (${counts.join(', ')} cameras)`);
