@@ -33,3 +33,20 @@ describe('change gate', () => {
     expect(regionChanged(regionSignature(frame(background), zone), regionSignature(outside, zone), thresholds)).toBe(false);
   });
 });
+
+describe('region signature', () => {
+  it('is the mean luma of each cell of the region, sampled with a stride on large regions', () => {
+    // 640x360, region 400x256 px at (80, 64): stride 4 (256 / 64), cells of 25x16 px, each painted one grey.
+    const width = 640;
+    const height = 360;
+    const box = [80 / width, 64 / height, 480 / width, 320 / height] as const;
+    const grey = (cx: number, cy: number) => (cx * 16 + cy * 7) % 256;
+    const data = new Uint8Array(width * height * 3).fill(255);
+    for (let y = 64; y < 320; y++)
+      for (let x = 80; x < 480; x++)
+        data.fill(grey(Math.floor((x - 80) / 25), Math.floor((y - 64) / 16)), (y * width + x) * 3, (y * width + x + 1) * 3);
+    const signature = regionSignature({ data, width, height, at: 0 }, box);
+    const expected = Array.from({ length: 256 }, (_, c) => grey(c % 16, Math.floor(c / 16)));
+    expect(Array.from(signature).map((v) => Math.round(v * 1000) / 1000)).toEqual(expected);
+  });
+});
