@@ -23,9 +23,8 @@ export class PresenceRepository {
   }
 
   /**
-   * presenceDay of several dates in one query. On FerretDB 1.24 an _id lookup takes time in
-   * proportion to the collection, and one $in over these small documents costs about a third of
-   * 38 lookups (measured; not so for large ones such as window_days). MongoDB uses the _id index.
+   * presenceDay of several dates in one query: one round trip, the _id index on MongoDB and on the
+   * embedded FerretDB (its id-index patch; docs/operations.md, The embedded servers).
    */
   async presenceDays(windowId: string, dates: readonly string[]): Promise<Map<string, StateChange[]>> {
     const unique = [...new Set(dates)];

@@ -1,8 +1,8 @@
 import { Schema } from 'mongoose';
 
 /**
- * Every document the hot paths touch is addressed by _id only: FerretDB on SQLite pushes down
- * nothing but _id equality, so a field filter scans the whole collection.
+ * Every document the hot paths touch is addressed by _id: FerretDB on SQLite has no index but
+ * _id's (docs/operations.md, The embedded servers), so a filter without _id decodes the whole collection.
  */
 
 /** Who wrote a document's current version and when; the earlier versions are kept in `versions`. */
