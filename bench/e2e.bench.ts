@@ -1,8 +1,8 @@
 /**
- * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --stream WxH --profile DIR --logs DIR]`: the whole stack with many cameras.
+ * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --stream WxH --fps N --profile DIR --logs DIR]`: the whole stack with many cameras.
  *
  * N simulated cameras (deploy/rtsp/camera-simulator.py, one mount each, all served by one process from
- * four clips in memory: looping 1280x720 (or `--stream WxH`, e.g. a sub-stream's 640x360) 25 fps H.264 with a keyframe every 2 s, made once from
+ * four clips in memory: looping 1280x720 (or `--stream WxH`, e.g. a sub-stream's 640x360) 25 fps (`--fps N`) H.264 with a keyframe every 2 s, made once from
  * test/media/classroom-seated.mp4 and kept in the temp directory for later runs: 60 s of four
  * staffed seats, then 60 s with those seats covered, in four phases so cameras do not flip
  * together; every mount must answer ffprobe before anything starts), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
@@ -31,7 +31,8 @@ const ROOT = path.resolve(__dirname, '..', '..');
 const MEDIA = path.join(ROOT, 'test', 'media');
 const SAMPLE_S = 2;
 const GOP_S = 2;
-const FPS = 25;
+/** `--fps N`: the cameras' frame rate (a sub-stream set to 10 fps costs ingestion about two thirds of 25; deploy/README.md). */
+const FPS = option('fps', 25);
 /**
  * The clip: HALF_S seconds staffed, HALF_S seconds with the four seated zones covered. A window
  * that changes every minute is far busier than a real one (a few changes an hour), yet gives
