@@ -46,7 +46,8 @@ fi
 # which deploy/ferretdb/go.mod builds in its place.
 bin=.hallwatch/bin/ferretdb
 src=.hallwatch/ferretdb-src
-stale=$(find deploy/ferretdb -name main.go -newer "$bin" -o -name '*.patch' -newer "$bin" 2>/dev/null | head -1)
+stale=
+if [ -x "$bin" ]; then stale=$(find deploy/ferretdb \( -name main.go -o -name '*.patch' \) -newer "$bin"); fi
 if [ -z "${MONGODB_URI:-}" ] && [ ! -x "$bin" -o -n "$stale" -o ! -d "$src" ]; then
   if ! command -v go >/dev/null 2>&1 && [ -x /usr/local/go/bin/go ]; then PATH=$PATH:/usr/local/go/bin; fi
   if ! command -v go >/dev/null 2>&1; then
