@@ -2,10 +2,10 @@
  * `npm run bench:e2e [-- --cameras N --inference K --warmup S --seconds S --stream WxH --fps N --profile DIR --logs DIR]`: the whole stack with many cameras.
  *
  * N simulated cameras (deploy/rtsp/camera-simulator.py, one mount each, all served by one process from
- * four clips in memory: looping 1280x720 (or `--stream WxH`, e.g. a sub-stream's 640x360) 25 fps (`--fps N`) H.264 with a keyframe every 2 s, made once from
+ * twelve clips in memory: looping 1280x720 (or `--stream WxH`, e.g. a sub-stream's 640x360) 25 fps (`--fps N`) H.264 with a keyframe every 2 s, made once from
  * test/media/classroom-seated.mp4 and kept in the temp directory for later runs: 60 s of four
- * staffed seats, then 60 s with those seats covered, in four phases so cameras do not flip
- * together; every mount must answer ffprobe before anything starts), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
+ * staffed seats, then 60 s with those seats covered, in twelve phases so cameras do not flip
+ * together, their keyframes spread over the interval as real cameras' are; every mount must answer ffprobe before anything starts), 4-7 windows each, one sample every 2 s, through ingestion, inference and reporting as
  * real processes on a private nats-server and FerretDB (K inference instances sharing the halls, by
  * default one per core). After every camera delivers and a warm-up,
  * it measures for S seconds: CPU time of Hallwatch's own processes from /proc (ingestion with its
@@ -39,8 +39,11 @@ const FPS = option('fps', 25);
  * every run hundreds of presence changes to time.
  */
 const HALF_S = 60;
-/** Phases of the clip per camera (whole keyframe intervals, so cutting needs no re-encoding). */
-const OFFSETS_S = [0, 30, 60, 90];
+/**
+ * Phases of the clip per camera, every 10 s (whole keyframe intervals, so cutting needs no
+ * re-encoding): twelve clips, whose keyframes the simulator sends a twelfth of an interval apart.
+ */
+const OFFSETS_S = Array.from({ length: 12 }, (_, k) => (k * 2 * HALF_S) / 12);
 /** The RTSP server is slow to start many streams on a busy 2-core machine. */
 const FIRST_FRAMES_MS = 240000;
 const MB = 1024 * 1024;

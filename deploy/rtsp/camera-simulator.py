@@ -5,7 +5,10 @@
 
 Each distinct file is read once, at start, into memory as H.264 access units (GStreamer demuxes and
 parses it; nothing is encoded), and one clock per file plays it in a loop from the server's start,
-timestamps rising across loops, as a live camera would. All mounts of that file share one RTSP
+timestamps rising across loops, as a live camera would. The n files' clocks start 1/n of a keyframe
+interval apart: real cameras' keyframes fall at unrelated times, and clips cut at whole keyframe
+intervals would otherwise send every camera's keyframe at the same instant (a burst of decoding
+and judging every interval that no district sees). All mounts of that file share one RTSP
 media (one payloader whose packets go to every client of every such mount): no process per mount,
 so one server serves a hundred cameras at little cost (one ffmpeg feeder per camera over UDP
 garbled the streams at 40; a pipeline per mount cost 0.5 % of a core per client, one per file 0.2).
@@ -64,6 +67,10 @@ class Clip:
             if frame[2] == Gst.CLOCK_TIME_NONE:
                 frame[2] = self.frames[i + 1][0] - first - frame[0] if i + 1 < len(self.frames) else self.frames[i - 1][2]
         self.length = self.frames[-1][0] + self.frames[-1][2]
+        #: The time from the first keyframe to the next (the whole clip when it has one).
+        self.keyframe_interval = next((f[0] for f in self.frames[1:] if f[3]), self.length)
+        #: How far this clip's clock runs behind the server's (set in main: the clips start apart).
+        self.lag = 0
         self.loop = 0
         self.next = 0  # index of the next frame due
         # Its media's [appsrc, joined at (ns of the clip's timeline) or None until the first push]: one
@@ -75,7 +82,8 @@ class Clip:
         return self.loop * self.length + self.frames[self.next][0]
 
     def play(self, now):
-        """Pushes every frame due by `now` (ns since the server started) to every mount."""
+        """Pushes every frame due by `now` (ns since the server started, less the clip's lag) to every mount."""
+        now -= self.lag
         while self.due() <= now:
             for mount in self.mounts:
                 self.push(mount, self.loop, self.next)
@@ -165,6 +173,8 @@ def main():
         factory.set_shared(True)
         mounts.add_factory(path, factory)
 
+    for i, clip in enumerate(clips.values()):
+        clip.lag = i * clip.keyframe_interval // len(clips)
     if server.attach(None) == 0:
         sys.exit(f"rtsp-server: cannot listen on 127.0.0.1:{args.port}")
     started = time.monotonic_ns()
