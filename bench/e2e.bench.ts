@@ -338,6 +338,11 @@ async function run(
       }
       return pct(sum, elapsed);
     };
+    /** Seconds `name`'s main threads (its own, or its children's: ingestion's ffmpegs) waited for a core during the measurement. */
+    const waited = (name: string, part: 'rootWaitSeconds' | 'childWaitSeconds') =>
+      Object.keys(trees)
+        .filter((k) => k === name || k.startsWith(`${name}-`))
+        .reduce((sum, k) => sum + (after[k] && before[k] ? after[k]![part] - before[k]![part] : 0), 0);
     const hallwatch = cpu('ingestion') + cpu('inference') + cpu('reporting');
     const camerasPerCore = cameras / (hallwatch / 100);
     const expected = Math.round((cameras * elapsed) / SAMPLE_S);
@@ -390,6 +395,11 @@ async function run(
         `; dropped by inference ${dropped}; ${zonesInferred} zone(s) given to the detector in ${passes} pass(es) in inference's counts`,
     );
     console.log(`${tag} presence changes ${latencies.length}, capture to event p50 ${p50.toFixed(0)} ms p90 ${p90.toFixed(0)} ms`);
+    // Capture is stamped when ingestion gets the decoded sample: the wait of ffmpeg for a core comes before it.
+    console.log(
+      `${tag} waiting for a core: ingestion's ffmpegs ${((1000 * waited('ingestion', 'childWaitSeconds')) / Math.max(1, frames)).toFixed(0)} ms per sample, ` +
+        `inference's main threads ${((100 * waited('inference', 'rootWaitSeconds')) / elapsed / instances).toFixed(1)} % of the time`,
+    );
     console.log(
       `${tag} kept up: ${keptUp ? 'yes' : `no (${judgedCameras.size} of ${cameras} cameras decided a change)`}; ${camerasPerCore.toFixed(1)} cameras per core of Hallwatch's own processes`,
     );

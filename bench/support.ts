@@ -38,6 +38,18 @@ function pss(pid: number): number {
   }
 }
 
+/**
+ * Seconds the process's main thread has spent runnable but waiting for a core (the second field of
+ * /proc/PID/schedstat): what a busy machine adds to its latency.
+ */
+function runQueueWait(pid: number): number {
+  try {
+    return Number(fs.readFileSync(`/proc/${pid}/schedstat`, 'utf8').split(' ')[1]) / 1e9;
+  } catch {
+    return 0; // ended while we read
+  }
+}
+
 /** Every process's parent and CPU ticks. */
 function processTable(): ProcessRow[] {
   const rows: ProcessRow[] = [];
@@ -69,6 +81,9 @@ export interface TreeUsage {
   childMemory: number;
   /** Processes in the tree now, the root included. */
   processes: number;
+  /** Seconds the root's main thread, and the main threads of its living descendants, waited for a core. */
+  rootWaitSeconds: number;
+  childWaitSeconds: number;
 }
 
 /** CPU time so far and memory now of a process and all its descendants. */
@@ -87,6 +102,8 @@ export function treeUsage(root: number): TreeUsage {
     rootMemory: pss(root),
     childMemory: children.reduce((sum, p) => sum + pss(p.pid), 0),
     processes: inTree.size,
+    rootWaitSeconds: runQueueWait(root),
+    childWaitSeconds: children.reduce((sum, p) => sum + runQueueWait(p.pid), 0),
   };
 }
 

@@ -1,4 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
 import { looksLikeJpeg } from '../../apps/ingestion/src/utils/jpeg-splitter';
 import { eventually, freePort, RunningService, startService, testDatabaseUri, writeSiteFile } from '../support/e2e';
 import { BusWatcher, clip, jpegInfo, siteYaml, startRtspServer, stopProcess } from './ingestion-harness';
@@ -55,6 +56,29 @@ describe('ingestion: an RTSP camera into frames on NATS, with truthful health', 
     // 5 intervals: 5 samples, give or take one at each edge; a 15 fps stream would give 150.
     expect(count).toBeGreaterThanOrEqual(3);
     expect(count).toBeLessThanOrEqual(7);
+  });
+
+  it("runs the camera's ffmpeg at niceness 10 (HALLWATCH_FFMPEG_NICENESS unset), ingestion itself at 0", () => {
+    /** Fields of /proc/PID/stat from the third (state) on: parent at [1], niceness at [16]. */
+    const stat = (pid: number | string) => {
+      const text = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+      return { comm: text.slice(text.indexOf('(') + 1, text.lastIndexOf(')')), fields: text.slice(text.lastIndexOf(')') + 2).split(' ') };
+    };
+    const children = fs
+      .readdirSync('/proc')
+      .filter((e) => /^\d+$/.test(e))
+      .flatMap((pid) => {
+        try {
+          const s = stat(pid);
+          return Number(s.fields[1]) === ingestion.process.pid ? [s] : [];
+        } catch {
+          return []; // ended while read
+        }
+      });
+    const ffmpegs = children.filter((c) => c.comm === 'ffmpeg');
+    expect(ffmpegs).toHaveLength(1);
+    expect(Number(ffmpegs[0].fields[16])).toBe(10);
+    expect(Number(stat(ingestion.process.pid!).fields[16])).toBe(0);
   });
 
   it('says offline within 3 intervals when the RTSP server dies, then online again when it returns', async () => {

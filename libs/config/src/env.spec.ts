@@ -8,6 +8,14 @@ describe('readEnv', () => {
       expect(() => readEnv({ HALLWATCH_CARD_CHECK_SECONDS: bad })).toThrow(`HALLWATCH_CARD_CHECK_SECONDS: "${bad}" is not a number of seconds`);
   });
 
+  it('reads HALLWATCH_FFMPEG_NICENESS, 10 when unset, and names it when it is no niceness from 0 to 19', () => {
+    expect(readEnv({}).ffmpegNiceness).toBe(10);
+    expect(readEnv({ HALLWATCH_FFMPEG_NICENESS: '0' }).ffmpegNiceness).toBe(0);
+    expect(readEnv({ HALLWATCH_FFMPEG_NICENESS: '19' }).ffmpegNiceness).toBe(19);
+    for (const bad of ['20', '-5', 'low', '2.5'])
+      expect(() => readEnv({ HALLWATCH_FFMPEG_NICENESS: bad })).toThrow(`HALLWATCH_FFMPEG_NICENESS: "${bad}" is not a niceness from 0 to 19`);
+  });
+
   it('reads HALLWATCH_STATE_SAVE_SECONDS, 30 when unset, and names it when it is no number of seconds', () => {
     expect(readEnv({}).stateSaveSeconds).toBe(30);
     expect(readEnv({ HALLWATCH_STATE_SAVE_SECONDS: '2' }).stateSaveSeconds).toBe(2);

@@ -65,6 +65,12 @@ export interface HallwatchEnv {
    * driver's default (100). See docs/operations.md, "The embedded servers", before lowering it.
    */
   dbPoolSize?: number;
+  /**
+   * Niceness ingestion's ffmpegs run at (HALLWATCH_FFMPEG_NICENESS, 0-19, default 10): decoding has a
+   * whole sample interval, judging and writing a frame's outcome are what an operator waits for, so
+   * on a busy box the decoders yield the cores to inference, the database and NATS.
+   */
+  ffmpegNiceness: number;
 }
 
 export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
@@ -222,6 +228,13 @@ function dbPoolSize(value: string | undefined): number | undefined {
   return n;
 }
 
+function niceness(value: string | undefined): number {
+  if (value === undefined || value === '') return 10;
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n > 19) throw new Error(`HALLWATCH_FFMPEG_NICENESS: "${value}" is not a niceness from 0 to 19`);
+  return n;
+}
+
 function replicas(value: string | undefined): number {
   if (value === undefined || value === '') return 1;
   const n = Number(value);
@@ -335,6 +348,7 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
     stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 30),
     dbPoolSize: dbPoolSize(env.HALLWATCH_DB_POOL_SIZE),
+    ffmpegNiceness: niceness(env.HALLWATCH_FFMPEG_NICENESS),
   };
 }
 

@@ -1,8 +1,8 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Optional } from '@nestjs/common';
 import { ChildProcess, spawn, SpawnOptions } from 'node:child_process';
 import ffmpeg, { FfmpegCommand } from 'fluent-ffmpeg';
 import type { Readable } from 'node:stream';
-import { maskCredentials } from '@hallwatch/runtime';
+import { InjectContext, maskCredentials, ServiceContext } from '@hallwatch/runtime';
 import { captureInputOptions, captureOutputOptions, CaptureSpec, GREY_FD } from '../utils/capture-args';
 import type { Picture } from '../utils/freeze-watch';
 import { JpegSplitter } from '../utils/jpeg-splitter';
@@ -41,6 +41,9 @@ export interface Capture {
 export class FfmpegRepository {
   /** A district's cameras all start at once: 120 ffprobes together saturated two cores (deploy/README.md, Sizing). */
   private readonly probes = new Slots(PROBES_AT_ONCE);
+
+  /** Without a context (the CLI's probes), captures run at niceness 0. */
+  constructor(@Optional() @InjectContext() private readonly ctx?: ServiceContext) {}
 
   /**
    * Watches a stream's packets with ffprobe (nothing decoded) for `seconds` from its first packet,
@@ -96,11 +99,12 @@ export class FfmpegRepository {
 
   /**
    * Runs ingestion's ffmpeg command on `url` until it ends or is stopped: JPEGs from stdout and
-   * luma planes from fd GREY_FD, paired in order (ffmpeg writes one of each per sample).
+   * luma planes from fd GREY_FD, paired in order (ffmpeg writes one of each per sample). ffmpeg
+   * runs at HALLWATCH_FFMPEG_NICENESS (see HallwatchEnv.ffmpegNiceness).
    */
   capture(url: string, spec: CaptureSpec, listener: CaptureListener): Capture {
     const outputs = captureOutputOptions(spec);
-    const command = ffmpeg(url)
+    const command = ffmpeg(url, { niceness: this.ctx?.env.ffmpegNiceness ?? 0 })
       .inputOptions(captureInputOptions(spec))
       .outputOptions(outputs.slice(0, -1)) // the luma output whole, then stdout's options: its target is the pipe below
       .on('error', (err: Error, _stdout: string | null, stderr: string | null) => {
