@@ -12,7 +12,8 @@
  * ffmpeg children, inference, reporting; the camera simulator, NATS and FerretDB on their own
  * line), memory (PSS), frames sampled vs. judged, and the time from a frame's capture
  * (ingestion stamps the arrival of the decoded sample) to the presence change it decided arriving
- * on NATS. A second line counts the whole box: every process but the camera simulator, as % of
+ * on NATS, and how long ffmpeg and inference's main threads waited for a core (the former before
+ * that capture stamp). A second line counts the whole box: every process but the camera simulator, as % of
  * the machine (100 % = every core busy). Without --cameras it runs 20, 60 and 120 cameras, and ends
  * with the largest N that kept up. Footage: Intel IoT devkit sample-videos, CC BY 4.0.
  */
