@@ -184,15 +184,6 @@ function port(value: string | undefined, name: string, fallback: number): number
   return n;
 }
 
-function metricsPort(value: string | undefined): number | undefined {
-  if (value === undefined || value === '') return undefined;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 65535) {
-    throw new Error(`HALLWATCH_METRICS_PORT: "${value}" is not a TCP port (1-65535, or 0 for no metrics listener)`);
-  }
-  return n;
-}
-
 function logLevel(value: string | undefined): LogLevelName {
   if (value === undefined || value === '') return 'info';
   const level = value.trim().toLowerCase();
@@ -219,19 +210,14 @@ function detectorBackend(value: string | undefined): DetectorBackendName | undef
   return name as DetectorBackendName;
 }
 
-function dbPoolSize(value: string | undefined): number | undefined {
+/**
+ * A whole number from `min` to `max` (undefined when unset or empty); otherwise an error naming the
+ * variable, the value and `what` it must be.
+ */
+function wholeNumber(name: string, value: string | undefined, min: number, max: number, what: string): number | undefined {
   if (value === undefined || value === '') return undefined;
   const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 100) {
-    throw new Error(`HALLWATCH_DB_POOL_SIZE: "${value}" is not a number of database connections from 1 to 100`);
-  }
-  return n;
-}
-
-function niceness(value: string | undefined): number {
-  if (value === undefined || value === '') return 10;
-  const n = Number(value);
-  if (!/^\d+$/.test(value.trim()) || n > 19) throw new Error(`HALLWATCH_FFMPEG_NICENESS: "${value}" is not a niceness from 0 to 19`);
+  if (!/^\d+$/.test(value.trim()) || n < min || n > max) throw new Error(`${name}: "${value}" is not ${what}`);
   return n;
 }
 
@@ -340,15 +326,15 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): HallwatchEnv {
     ),
     detectorModule: env.HALLWATCH_DETECTOR_MODULE ? path.resolve(env.HALLWATCH_DETECTOR_MODULE) : undefined,
     detectorBackend: detectorBackend(env.HALLWATCH_DETECTOR_BACKEND),
-    metricsPort: metricsPort(env.HALLWATCH_METRICS_PORT),
+    metricsPort: wholeNumber('HALLWATCH_METRICS_PORT', env.HALLWATCH_METRICS_PORT, 0, 65535, 'a TCP port (1-65535, or 0 for no metrics listener)'),
     metricsHost: env.HALLWATCH_METRICS_HOST?.trim() || '127.0.0.1',
     chromiumPath: env.HALLWATCH_CHROMIUM || '/usr/bin/chromium',
     logLevel: logLevel(env.HALLWATCH_LOG_LEVEL),
     cardCheckSeconds: checkSeconds('HALLWATCH_CARD_CHECK_SECONDS', env.HALLWATCH_CARD_CHECK_SECONDS),
     rectificationCheckSeconds: checkSeconds('HALLWATCH_RECTIFICATION_CHECK_SECONDS', env.HALLWATCH_RECTIFICATION_CHECK_SECONDS),
     stateSaveSeconds: checkSeconds('HALLWATCH_STATE_SAVE_SECONDS', env.HALLWATCH_STATE_SAVE_SECONDS, 30),
-    dbPoolSize: dbPoolSize(env.HALLWATCH_DB_POOL_SIZE),
-    ffmpegNiceness: niceness(env.HALLWATCH_FFMPEG_NICENESS),
+    dbPoolSize: wholeNumber('HALLWATCH_DB_POOL_SIZE', env.HALLWATCH_DB_POOL_SIZE, 1, 100, 'a number of database connections from 1 to 100'),
+    ffmpegNiceness: wholeNumber('HALLWATCH_FFMPEG_NICENESS', env.HALLWATCH_FFMPEG_NICENESS, 0, 19, 'a niceness from 0 to 19') ?? 10,
   };
 }
 
