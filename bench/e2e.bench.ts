@@ -329,21 +329,23 @@ async function run(
     const frames = sampled - sampledBefore;
     await nc.drain();
 
-    /** CPU of `name` (all its instances), % of one core. */
-    const cpu = (name: string, part: 'rootSeconds' | 'childSeconds' | 'both' = 'both') => {
-      const of = (u: TreeUsage) => (part === 'both' ? u.rootSeconds + u.childSeconds : u[part]);
+    /** How much `of` grew during the measurement, summed over `name`'s instances. */
+    const grew = (name: string, of: (u: TreeUsage) => number) => {
       let sum = 0;
       for (const k of Object.keys(trees).filter((k) => k === name || k.startsWith(`${name}-`))) {
         const [a, b] = [after[k], before[k]];
         if (a && b) sum += of(a) - of(b);
       }
-      return pct(sum, elapsed);
+      return sum;
     };
+    /** CPU of `name` (all its instances), % of one core. */
+    const cpu = (name: string, part: 'rootSeconds' | 'childSeconds' | 'both' = 'both') =>
+      pct(
+        grew(name, (u) => (part === 'both' ? u.rootSeconds + u.childSeconds : u[part])),
+        elapsed,
+      );
     /** Seconds `name`'s main threads (its own, or its children's: ingestion's ffmpegs) waited for a core during the measurement. */
-    const waited = (name: string, part: 'rootWaitSeconds' | 'childWaitSeconds') =>
-      Object.keys(trees)
-        .filter((k) => k === name || k.startsWith(`${name}-`))
-        .reduce((sum, k) => sum + (after[k] && before[k] ? after[k]![part] - before[k]![part] : 0), 0);
+    const waited = (name: string, part: 'rootWaitSeconds' | 'childWaitSeconds') => grew(name, (u) => u[part]);
     const hallwatch = cpu('ingestion') + cpu('inference') + cpu('reporting');
     const camerasPerCore = cameras / (hallwatch / 100);
     const expected = Math.round((cameras * elapsed) / SAMPLE_S);
